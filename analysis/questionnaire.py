@@ -1,0 +1,253 @@
+"""The questionnaire definition, loaded from YAML into typed objects.
+
+The definition lives in ``analysis/data/questionnaire.yaml``.  Each item has a
+stable id equal to its contract column, its answer codes, whether the online
+flow requires an answer, when it is shown (``show_if``) and its wording for
+parents (u / uw kind) and youths (je / jij), in Dutch and English.
+
+A broken file raises :class:`QuestionnaireError` naming the file and the YAML
+path of the problem (for example ``items[3].options[1].code``).
+"""
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from . import contract
+
+DEFAULT_PATH = Path(__file__).parent / "data" / "questionnaire.yaml"
+LANGUAGES = ("nl", "en")
+ITEM_TYPES = ("choice", "count", "grade", "text")
+_OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
+        "==": operator.eq, "!=": operator.ne, "in": lambda a, b: a in b}
+
+
+class QuestionnaireError(ValueError):
+    """A questionnaire file that cannot be used; names the file and YAML path."""
+
+    def __init__(self, file: str | Path, path: str, message: str):
+        self.file, self.path, self.message = str(file), path, message
+        super().__init__(f"{file}: {path}: {message}")
+
+
+@dataclass(frozen=True)
+class Text:
+    nl: str
+    en: str
+
+    def get(self, lang: str = "nl") -> str:
+        return self.en if lang == "en" else self.nl
+
+
+@dataclass(frozen=True)
+class Option:
+    code: str | int
+    label: Text
+
+
+@dataclass(frozen=True)
+class Condition:
+    item: str
+    op: str
+    value: Any
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        """True when the condition holds; an unanswered item never satisfies it."""
+        value = answers.get(self.item)
+        if value is None or (isinstance(value, float) and value != value):
+            return False
+        try:
+            return bool(_OPS[self.op](value, self.value))
+        except TypeError:
+            return False
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    step: str
+    type: str
+    required: bool
+    text: Mapping[str, Text]  # respondent_type -> Text
+    options: tuple[Option, ...] = ()
+    help: Text | None = None
+    show_if: Condition | None = None
+    min: int | None = None
+    max: int | None = None
+    max_length: int | None = None
+
+    @property
+    def codes(self) -> tuple:
+        return tuple(o.code for o in self.options)
+
+    def question(self, respondent_type: str = "ouder", lang: str = "nl") -> str:
+        return self.text[respondent_type].get(lang)
+
+    def label(self, code: Any, lang: str = "nl") -> str:
+        for o in self.options:
+            if o.code == code or str(o.code) == str(code):
+                return o.label.get(lang)
+        return str(code)
+
+    def is_shown(self, answers: Mapping[str, Any]) -> bool:
+        return self.show_if is None or self.show_if.holds(answers)
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: Text
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    id: str
+    version: int
+    title: Text
+    steps: tuple[Step, ...]
+    items: tuple[Item, ...]
+    source: str = field(default="", compare=False)
+
+    def item(self, item_id: str) -> Item:
+        for it in self.items:
+            if it.id == item_id:
+                return it
+        raise KeyError(item_id)
+
+    @property
+    def item_ids(self) -> tuple[str, ...]:
+        return tuple(i.id for i in self.items)
+
+    def items_in_step(self, step_id: str) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.step == step_id)
+
+    def visible_items(self, answers: Mapping[str, Any]) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.is_shown(answers))
+
+    @property
+    def version_key(self) -> str:
+        return f"{self.id}@{self.version}"
+
+
+# --------------------------------------------------------------------------- loading
+
+def _need(d: Any, key: str, file, path: str, kind=None):
+    if not isinstance(d, dict) or key not in d:
+        raise QuestionnaireError(file, path, f"missing key '{key}'")
+    v = d[key]
+    if kind is not None and not isinstance(v, kind):
+        raise QuestionnaireError(file, f"{path}.{key}", f"expected {getattr(kind, '__name__', kind)}")
+    return v
+
+
+def _text(d: Any, file, path: str) -> Text:
+    if not isinstance(d, dict):
+        raise QuestionnaireError(file, path, "expected a mapping with 'nl' and 'en'")
+    for lang in LANGUAGES:
+        v = d.get(lang)
+        if not isinstance(v, str) or not v.strip():
+            raise QuestionnaireError(file, f"{path}.{lang}", "missing or empty text")
+    return Text(nl=d["nl"], en=d["en"])
+
+
+def parse_questionnaire(data: Any, file: str | Path = "<questionnaire>") -> Questionnaire:
+    """Build a :class:`Questionnaire` from parsed YAML, checking every field."""
+    if not isinstance(data, dict):
+        raise QuestionnaireError(file, "$", "the file must hold a mapping")
+    qid = _need(data, "id", file, "$", str)
+    version = _need(data, "version", file, "$", int)
+    title = _text(_need(data, "title", file, "$"), file, "title")
+    steps_raw = _need(data, "steps", file, "$", list)
+    steps = []
+    for i, s in enumerate(steps_raw):
+        p = f"steps[{i}]"
+        steps.append(Step(id=_need(s, "id", file, p, str), title=_text(_need(s, "title", file, p), file, f"{p}.title")))
+    step_ids = {s.id for s in steps}
+    items_raw = _need(data, "items", file, "$", list)
+    items: list[Item] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(items_raw):
+        p = f"items[{i}]"
+        iid = _need(raw, "id", file, p, str)
+        if iid in seen:
+            raise QuestionnaireError(file, f"{p}.id", f"duplicate item id '{iid}'")
+        seen.add(iid)
+        step = _need(raw, "step", file, p, str)
+        if step not in step_ids:
+            raise QuestionnaireError(file, f"{p}.step", f"unknown step '{step}'")
+        itype = _need(raw, "type", file, p, str)
+        if itype not in ITEM_TYPES:
+            raise QuestionnaireError(file, f"{p}.type", f"unknown type '{itype}' (expected one of {', '.join(ITEM_TYPES)})")
+        required = raw.get("required", False)
+        if not isinstance(required, bool):
+            raise QuestionnaireError(file, f"{p}.required", "expected true or false")
+        text_raw = _need(raw, "text", file, p, dict)
+        text = {}
+        for rt in contract.RESPONDENT_TYPES:
+            text[rt] = _text(text_raw.get(rt), file, f"{p}.text.{rt}")
+        options = []
+        if itype in ("choice", "count"):
+            opts = _need(raw, "options", file, p, list)
+            if not opts:
+                raise QuestionnaireError(file, f"{p}.options", "an item of this type needs options")
+            for j, o in enumerate(opts):
+                op = f"{p}.options[{j}]"
+                code = _need(o, "code", file, op)
+                if not isinstance(code, (str, int)) or isinstance(code, bool):
+                    raise QuestionnaireError(file, f"{op}.code", "a code is text or a whole number")
+                options.append(Option(code=code, label=_text(_need(o, "label", file, op), file, f"{op}.label")))
+            codes = [o.code for o in options]
+            if len(set(codes)) != len(codes):
+                raise QuestionnaireError(file, f"{p}.options", "duplicate answer codes")
+        show_if = None
+        if raw.get("show_if") is not None:
+            c = raw["show_if"]
+            cp = f"{p}.show_if"
+            op = _need(c, "op", file, cp, str)
+            if op not in _OPS:
+                raise QuestionnaireError(file, f"{cp}.op", f"unknown operator '{op}'")
+            target = _need(c, "item", file, cp, str)
+            if target not in seen or target == iid:
+                raise QuestionnaireError(file, f"{cp}.item", f"'{target}' is not an earlier item")
+            show_if = Condition(item=target, op=op, value=_need(c, "value", file, cp))
+        help_text = _text(raw["help"], file, f"{p}.help") if raw.get("help") is not None else None
+        lo, hi = raw.get("min"), raw.get("max")
+        if itype == "grade" and (not isinstance(lo, int) or not isinstance(hi, int) or lo >= hi):
+            raise QuestionnaireError(file, f"{p}.min", "a grade item needs whole numbers min < max")
+        items.append(Item(id=iid, step=step, type=itype, required=required, text=text,
+                          options=tuple(options), help=help_text, show_if=show_if,
+                          min=lo, max=hi, max_length=raw.get("max_length")))
+    return Questionnaire(id=qid, version=version, title=title, steps=tuple(steps),
+                         items=tuple(items), source=str(file))
+
+
+def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
+    """Load and check a questionnaire YAML file (default: the built-in v1)."""
+    if path is None:
+        return _default()
+    return _load(Path(path))
+
+
+def _load(path: Path) -> Questionnaire:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise QuestionnaireError(path, "$", f"cannot read file: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "$"
+        raise QuestionnaireError(path, where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    return parse_questionnaire(data, path)
+
+
+@lru_cache(maxsize=1)
+def _default() -> Questionnaire:
+    q = _load(DEFAULT_PATH)
+    # the built-in definition must cover the contract exactly
+    assert q.item_ids == contract.ITEM_COLUMNS, (q.item_ids, contract.ITEM_COLUMNS)
+    return q

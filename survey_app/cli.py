@@ -1,0 +1,366 @@
+"""The `survey-app` command line: one command per verb.
+
+Each command parses its options, calls the library and turns library errors
+into clear messages with a non-zero exit code:
+
+* 0 - success
+* 2 - bad input (a file, row and column are named) or a bad option
+* 1 - anything else (a round that cannot be found, a figure that does not
+  match the published value, a database that cannot be reached)
+
+Without a command, `survey-app` starts the web app on the embedded database.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from analysis import contract
+
+EXIT_BAD_INPUT = 2
+EXIT_FAILURE = 1
+
+
+class BadInput(click.ClickException):
+    """Bad input: exit code 2."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class Failure(click.ClickException):
+    exit_code = EXIT_FAILURE
+
+
+def _fail_validation(report) -> None:
+    """Raise BadInput with every error of a validation report (file, row, column)."""
+    lines = [f"{report.file}: rejected, nothing was stored ({len(report.errors)} error(s)):"]
+    for err in report.errors[:50]:
+        where = f"row {err.row}" if err.row is not None else "header"
+        col = f", column '{err.column}'" if err.column else ""
+        val = f", value {err.value!r}" if err.value not in (None, "") else ""
+        lines.append(f"  {err.file}: {where}{col}{val}: {err.message} [{err.rule}]")
+    if len(report.errors) > 50:
+        lines.append(f"  ... and {len(report.errors) - 50} more")
+    raise BadInput("\n".join(lines))
+
+
+def _storage():
+    from survey_app.storage import Storage, StorageError
+
+    try:
+        return Storage()
+    except StorageError as exc:  # pragma: no cover - depends on the environment
+        raise Failure(f"cannot open the database: {exc}") from exc
+    except Exception as exc:  # connection errors from the driver
+        raise Failure(f"cannot open the database: {exc}") from exc
+
+
+def _load_input(input_path: str | None, round_id: str | None):
+    """Read responses from a contract file (--input) or from the database (--round)."""
+    if bool(input_path) == bool(round_id):
+        raise click.UsageError("give exactly one of --input FILE or --round ID")
+    if input_path:
+        from analysis.io import read_responses
+
+        df, report = read_responses(input_path)
+        if not report.ok:
+            _fail_validation(report)
+        return df
+    from survey_app.storage import RoundNotFound
+
+    storage = _storage()
+    try:
+        storage.get_round(round_id)
+    except RoundNotFound as exc:
+        raise Failure(f"round '{round_id}' does not exist") from exc
+    return storage.load_responses(round_ids=[round_id])
+
+
+def _filters(gi, respondent_type, measure_type, round_filter) -> dict:
+    return {"gi": gi, "respondent_type": respondent_type, "round_id": round_filter, "measure_type": measure_type}
+
+
+def _apply_filters(df, filters: dict):
+    from analysis.filters import filter_responses
+
+    try:
+        return filter_responses(df, **filters)
+    except ValueError as exc:
+        raise BadInput(str(exc)) from exc
+
+
+def filter_options(func):
+    """The filters shared by `report` and `figures`."""
+    options = [
+        click.option("--input", "input_path", type=click.Path(dir_okay=False), help="Contract response file (CSV, XLSX, SAV, Parquet)."),
+        click.option("--round", "round_id", help="Read the responses of this round from the database instead of a file."),
+        click.option("--gi", help="Only this institution (e.g. JBN)."),
+        click.option("--respondent-type", type=click.Choice(contract.RESPONDENT_TYPES), help="Only parents or only youths."),
+        click.option("--measure-type", type=click.Choice(contract.CODES["measure_type"]), help="Only this measure."),
+        click.option("--round-filter", "round_filter", help="With --input: only rows of this round_id."),
+        click.option("--min-cell", type=click.IntRange(1), default=contract.DEFAULT_MIN_CELL, show_default=True,
+                     help="Groups with fewer respondents are suppressed."),
+    ]
+    for opt in reversed(options):
+        func = opt(func)
+    return func
+
+
+@click.group(invoke_without_command=True)
+@click.version_option(package_name="gi-survey")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Anonymous client-experience surveys for Dutch youth protection (GI's).
+
+    Without a command: start the web app on the embedded database.
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(serve)
+
+
+@cli.command()
+@click.option("--port", type=int, default=8501, show_default=True)
+@click.option("--address", default="localhost", show_default=True)
+def serve(port: int, address: str) -> None:
+    """Start the web app (loads the synthetic demo round into an empty database)."""
+    from survey_app.launcher import run_app
+
+    sys.exit(run_app(port=port, address=address))
+
+
+@cli.command("sample-data")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="CSV, XLSX, SAV or Parquet file to write.")
+@click.option("--n", "n", type=click.IntRange(1), default=1523, show_default=True, help="Number of respondents.")
+@click.option("--seed", type=int, default=None, help="Random seed (default: the calibrated seed).")
+def sample_data_cmd(out: str, n: int, seed: int | None) -> None:
+    """Write synthetic (not real!) responses calibrated to the 2025 inspection figures."""
+    from sample_data.generator import generate
+
+    kwargs = {} if seed is None else {"seed": seed}
+    df = generate(n=n, **kwargs)
+    _write_frame(df, out)
+    click.echo(f"Wrote {len(df)} synthetic responses (round '{df['round_id'].iloc[0]}') to {out}")
+
+
+def _write_frame(df, out: str) -> None:
+    from analysis.io import write_responses
+
+    try:
+        write_responses(df, out)
+    except ValueError as exc:
+        raise BadInput(str(exc)) from exc
+
+
+@cli.command()
+@filter_options
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "markdown"]), default="json", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
+def report(input_path, round_id, gi, respondent_type, measure_type, round_filter, min_cell, fmt, out) -> None:
+    """Compute every figure of the contract (JSON as in data contract section 3)."""
+    from analysis import report as rep
+
+    df = _load_input(input_path, round_id)
+    filters = _filters(gi, respondent_type, measure_type, round_filter or round_id)
+    df = _apply_filters(df, filters)
+    writer = {"json": rep.report_json, "csv": rep.report_csv, "markdown": rep.report_markdown}[fmt]
+    text = writer(df, filters=filters, min_cell=min_cell)
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {out}", err=True)
+    else:
+        click.echo(text)
+
+
+@cli.command()
+@filter_options
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the chart files.")
+@click.option("--format", "fmt", type=click.Choice(["png", "svg"]), default="png", show_default=True)
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+def figures(input_path, round_id, gi, respondent_type, measure_type, round_filter, min_cell, out_dir, fmt, lang) -> None:
+    """Render one chart per figure id (PNG or SVG, offline)."""
+    from analysis.charts import write_figures
+    from analysis.figures import compute_figures
+
+    df = _load_input(input_path, round_id)
+    df = _apply_filters(df, _filters(gi, respondent_type, measure_type, round_filter or round_id))
+    figs = compute_figures(df, min_cell=min_cell)
+    synthetic = bool(len(df)) and df["round_id"].astype(str).str.startswith("demo-synthetisch").all()
+    paths = write_figures(figs, out_dir, format=fmt, lang=lang, min_cell=min_cell, synthetic=synthetic)
+    for p in paths:
+        click.echo(str(p))
+
+
+@cli.command()
+@click.option("--input", "input_path", type=click.Path(dir_okay=False),
+              help="Contract file to check (default: the built-in synthetic sample data).")
+def reproduce(input_path: str | None) -> None:
+    """Compare computed figures with the published 2025 inspection figures.
+
+    Exit 0 only if every published number is matched after rounding as printed.
+    """
+    from analysis.reference import compare_to_published
+
+    if input_path:
+        df = _load_input(input_path, None)
+        source = input_path
+    else:
+        from sample_data.generator import generate
+
+        df = generate()
+        source = "synthetic sample data (sample_data.generate, default seed)"
+    table = compare_to_published(df)
+    click.echo(f"Published 2025 inspection figures vs. {source}")
+    click.echo(f"{'figure':<34}{'key':<24}{'published':>10}{'computed':>12}  match")
+    for row in table.itertuples(index=False):
+        computed = "" if row.computed is None else f"{row.computed:.3f}"
+        click.echo(f"{row.figure:<34}{str(row.key):<24}{row.published!s:>10}{computed:>12}  {'ok' if row.match else 'DIFFERENT'}")
+    n_bad = int((~table["match"].astype(bool)).sum())
+    click.echo(f"{len(table) - n_bad} of {len(table)} published figures reproduced")
+    if n_bad:
+        raise Failure(f"{n_bad} figure(s) differ from the published values")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+def validate(file: str) -> None:
+    """Check a response file against the data contract without storing it."""
+    from analysis.io import read_responses
+
+    df, rep = read_responses(file)
+    if not rep.ok:
+        _fail_validation(rep)
+    for w in rep.warnings:
+        click.echo(f"warning: {w.message}", err=True)
+    click.echo(f"{file}: {len(df)} valid responses")
+
+
+# ---------------------------------------------------------------- rounds and data
+
+@cli.group("round")
+def round_group() -> None:
+    """Create, list and close survey rounds."""
+
+
+@round_group.command("create")
+@click.option("--name", required=True)
+@click.option("--gi", "gis", multiple=True, required=True, help="Institution code; repeat for several.")
+@click.option("--respondent-types", default="ouder,jeugdige", show_default=True)
+@click.option("--opens", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
+@click.option("--closes", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
+@click.option("--access", type=click.Choice(["open", "codes"]), required=True)
+@click.option("--codes", "n_codes", type=click.IntRange(0), default=0, help="Number of access codes to make.")
+@click.option("--codes-out", type=click.Path(dir_okay=False), help="File for the access codes (shown only once).")
+@click.option("--base-url", default="http://localhost:8501", show_default=True, help="Where the app is reachable.")
+def round_create(name, gis, respondent_types, opens, closes, access, n_codes, codes_out, base_url) -> None:
+    """Open a new round; prints its id and the respondent link."""
+    types = tuple(t.strip() for t in respondent_types.split(",") if t.strip())
+    bad = [t for t in types if t not in contract.RESPONDENT_TYPES]
+    if bad or not types:
+        raise BadInput(f"--respondent-types: unknown type(s) {', '.join(bad) or '(none)'}; use ouder and/or jeugdige")
+    if access == "codes" and (n_codes < 1 or not codes_out):
+        raise BadInput("--access codes needs --codes N (at least 1) and --codes-out FILE")
+    if access == "open" and n_codes:
+        raise BadInput("--codes only goes with --access codes")
+    if opens and closes and closes < opens:
+        raise BadInput("--closes is before --opens")
+    if codes_out and Path(codes_out).exists():
+        raise BadInput(f"{codes_out} already exists; codes are written only once to a new file")
+    from survey_app.storage import StorageError
+
+    storage = _storage()
+    try:
+        info, codes = storage.create_round(
+            name=name, gis=tuple(g.strip() for g in gis), respondent_types=types,
+            opens=opens.date() if opens else None, closes=closes.date() if closes else None,
+            access=access, n_codes=n_codes)
+    except (StorageError, ValueError) as exc:
+        raise BadInput(str(exc)) from exc
+    if codes:
+        Path(codes_out).write_text("\n".join(codes) + "\n", encoding="utf-8")
+        Path(codes_out).chmod(0o600)
+    click.echo(f"Round created: {info.id}")
+    click.echo(f"Respondent link: {base_url.rstrip('/')}/?ronde={info.id}")
+    if codes:
+        click.echo(f"{len(codes)} access codes written to {codes_out} (they are not stored and cannot be shown again)")
+
+
+@round_group.command("list")
+def round_list() -> None:
+    """List the rounds with their status and number of responses."""
+    storage = _storage()
+    rounds = storage.list_rounds()
+    if not rounds:
+        click.echo("No rounds yet.")
+        return
+    click.echo(f"{'id':<26}{'status':<15}{'responses':>10}  {'gi':<24}name")
+    for r in rounds:
+        status = storage.round_status(r.id)
+        click.echo(f"{r.id:<26}{status:<15}{storage.count_responses(r.id):>10}  {','.join(r.gis):<24}{r.name}")
+
+
+@round_group.command("close")
+@click.argument("round_id")
+def round_close(round_id: str) -> None:
+    """Close a round: no more responses are accepted."""
+    from survey_app.storage import RoundNotFound
+
+    storage = _storage()
+    try:
+        storage.close_round(round_id)
+    except RoundNotFound as exc:
+        raise Failure(f"round '{round_id}' does not exist") from exc
+    click.echo(f"Round {round_id} closed.")
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--round", "round_id", required=True)
+def import_cmd(file: str, round_id: str) -> None:
+    """Import a contract response file into a round (all or nothing)."""
+    from survey_app.storage import ImportRejected, RoundNotFound, StorageError
+
+    storage = _storage()
+    try:
+        n = storage.import_responses(file, round_id=round_id)
+    except ImportRejected as exc:
+        _fail_validation(exc.report)
+    except RoundNotFound as exc:
+        raise Failure(f"round '{round_id}' does not exist") from exc
+    except StorageError as exc:
+        raise BadInput(str(exc)) from exc
+    click.echo(f"Imported {n} responses into round {round_id}")
+
+
+@cli.command("export")
+@click.option("--round", "round_id", required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "sav", "parquet"]), required=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False))
+def export_cmd(round_id: str, fmt: str, out: str) -> None:
+    """Export a round's responses in contract v1."""
+    from survey_app.storage import RoundNotFound
+
+    storage = _storage()
+    try:
+        path = storage.export_responses(round_id=round_id, path=out, format=fmt)
+    except RoundNotFound as exc:
+        raise Failure(f"round '{round_id}' does not exist") from exc
+    click.echo(f"Exported round {round_id} to {path}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point; returns the exit code."""
+    try:
+        cli.main(args=argv, prog_name="survey-app", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else EXIT_FAILURE)
+    except Exception as exc:  # a library error nobody turned into a message: still no traceback
+        click.echo(f"Error: {type(exc).__name__}: {exc}", err=True)
+        return EXIT_FAILURE
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,709 @@
+"""Statistics of the report: one function per statistic, each returning a tidy DataFrame.
+
+Every function takes the (already filtered) canonical response frame and
+keyword options, and returns a :class:`pandas.DataFrame` with fixed columns
+(see ``docs/architecture.md``, "Figure tables"):
+
+============================  ===============================================================
+function                      columns
+============================  ===============================================================
+:func:`distribution`          category, n, pct, ci_low, ci_high, suppressed, indicative
+:func:`distribution_by_group` group, category, n, pct, ci_low, ci_high, suppressed, indicative
+:func:`mean_by_group`         group, n, mean, sd, ci_low, ci_high, suppressed, indicative
+:func:`pct_by_group`          item, group, n, n_positive, pct, ci_low, ci_high, suppressed,
+                              indicative
+:func:`share`                 item, category, n, n_positive, pct, ci_low, ci_high, suppressed,
+                              indicative
+:func:`trend_tests`           test, statistic, p_value, n
+============================  ===============================================================
+
+Conventions (data contract v1, section 2):
+
+* Percentages are 0-100 with full precision; round only for display.
+* Not answered (missing) is left out of the base; ``weet_niet`` and
+  ``geen_plan_bekend`` are answers and count.
+* Proportion intervals are Wilson score intervals (:func:`wilson_interval`),
+  mean intervals are t-based (:func:`t_interval`), both 95 % by default.
+* Small cells: a figure or group whose base ``n`` is below ``min_cell`` is
+  suppressed: estimate and interval are NaN and ``suppressed`` is True.  In a
+  (grouped) distribution the category counts ``n`` of a suppressed base are
+  hidden too (``<NA>``), because counts inside a tiny group identify people;
+  in :func:`mean_by_group`, :func:`pct_by_group` and :func:`share` the base
+  ``n`` stays visible and ``n_positive`` is hidden.
+* ``indicative`` is True when ``min_cell <= n < contract.INDICATIVE_BELOW``
+  (30): shown, but to be read with care.
+* Counts (``n``, ``n_positive``) are nullable ``Int64``; estimates ``float64``.
+
+References
+----------
+.. [1] Wilson, E. B. (1927). Probable inference, the law of succession, and
+   statistical inference. JASA 22, 209-212.
+.. [2] Newcombe, R. G. (1998). Two-sided confidence intervals for the single
+   proportion: comparison of seven methods. Statistics in Medicine 17, 857-872.
+.. [3] Kruskal, W. H. & Wallis, W. A. (1952). Use of ranks in one-criterion
+   variance analysis. JASA 47, 583-621.
+.. [4] Jonckheere, A. R. (1954). A distribution-free k-sample test against
+   ordered alternatives. Biometrika 41, 133-145.
+.. [5] Hollander, M., Wolfe, D. A. & Chicken, E. (2014). Nonparametric
+   Statistical Methods, 3rd ed., section 6.2. Wiley.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from collections import Counter
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats as _st
+from statsmodels.stats.nonparametric import jonckheere_terpstra as _sm_jonckheere_terpstra
+
+from . import contract
+
+DISTRIBUTION_COLUMNS = ("category", "n", "pct", "ci_low", "ci_high", "suppressed", "indicative")
+DISTRIBUTION_BY_GROUP_COLUMNS = ("group", *DISTRIBUTION_COLUMNS)
+MEAN_BY_GROUP_COLUMNS = ("group", "n", "mean", "sd", "ci_low", "ci_high", "suppressed", "indicative")
+PCT_BY_GROUP_COLUMNS = ("item", "group", "n", "n_positive", "pct", "ci_low", "ci_high",
+                        "suppressed", "indicative")
+SHARE_COLUMNS = ("item", "category", "n", "n_positive", "pct", "ci_low", "ci_high",
+                 "suppressed", "indicative")
+TREND_TEST_COLUMNS = ("test", "statistic", "p_value", "n")
+TREND_TESTS = ("kruskal_wallis", "spearman", "jonckheere_terpstra")
+
+__all__ = [
+    "wilson_interval", "t_interval", "category_labels", "default_categories",
+    "distribution", "distribution_by_group", "mean_by_group", "pct_by_group", "share",
+    "trend_tests", "trend_results", "jonckheere_terpstra",
+]
+
+
+# --------------------------------------------------------------------------- intervals
+
+def _z(confidence: float) -> float:
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, got {confidence!r}")
+    return float(_st.norm.ppf(0.5 + confidence / 2))
+
+
+def _maybe_scalar(a: np.ndarray):
+    return float(a) if np.ndim(a) == 0 else a
+
+
+def wilson_interval(k, n, *, confidence: float = 0.95):
+    """Wilson score interval for a binomial proportion.
+
+    Parameters
+    ----------
+    k, n : int or array_like
+        Number of "positive" answers and the base (number of answers).
+    confidence : float
+        Coverage, default 0.95.
+
+    Returns
+    -------
+    (low, high) : tuple of float or of numpy arrays
+        Bounds as proportions (0-1), clipped to [0, 1]; NaN where ``n == 0``.
+
+    Notes
+    -----
+    With :math:`\\hat p = k/n` and :math:`z = \\Phi^{-1}(1 - \\alpha/2)`:
+
+    .. math::
+        \\frac{\\hat p + z^2/2n \\pm z\\sqrt{\\hat p(1-\\hat p)/n + z^2/4n^2}}{1 + z^2/n}
+
+    Newcombe (1998), method 3, gives 81/263 -> 0.2553 to 0.3662.  Equal to
+    ``statsmodels.stats.proportion.proportion_confint(k, n, method="wilson")``.
+
+    References
+    ----------
+    Wilson (1927); Newcombe (1998), Statistics in Medicine 17, 857-872.
+    """
+    z = _z(confidence)
+    k = np.asarray(k, dtype=float)
+    n = np.asarray(n, dtype=float)
+    if np.any(k < 0) or np.any(k > n):
+        raise ValueError("wilson_interval needs 0 <= k <= n")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = k / n
+        denom = 1 + z * z / n
+        centre = (p + z * z / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+        low = np.clip(centre - half, 0.0, 1.0)
+        high = np.clip(centre + half, 0.0, 1.0)
+    low = np.where(n > 0, low, np.nan)
+    high = np.where(n > 0, high, np.nan)
+    return _maybe_scalar(low), _maybe_scalar(high)
+
+
+def t_interval(mean, sd, n, *, confidence: float = 0.95):
+    """t-based confidence interval for a mean: ``mean +- t(0.975, n-1) * sd / sqrt(n)``.
+
+    Parameters
+    ----------
+    mean, sd, n : float or array_like
+        Sample mean, sample standard deviation (``ddof=1``) and size.
+    confidence : float
+        Coverage, default 0.95.
+
+    Returns
+    -------
+    (low, high) : tuple of float or of numpy arrays
+        NaN where ``n < 2`` (no standard deviation).
+
+    References
+    ----------
+    Student (1908). The probable error of a mean. Biometrika 6, 1-25.
+    """
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, got {confidence!r}")
+    mean = np.asarray(mean, dtype=float)
+    sd = np.asarray(sd, dtype=float)
+    n = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df_ = np.where(n >= 2, n - 1, np.nan)
+        t = _st.t.ppf(0.5 + confidence / 2, df_)
+        half = t * sd / np.sqrt(n)
+        low = np.where(n >= 2, mean - half, np.nan)
+        high = np.where(n >= 2, mean + half, np.nan)
+    return _maybe_scalar(low), _maybe_scalar(high)
+
+
+# --------------------------------------------------------------------------- labels
+
+def default_categories(column: str) -> tuple[str, ...]:
+    """The categories of a column in questionnaire (contract) order.
+
+    Code columns: their contract codes.  ``n_workers``: ``"0"`` .. ``"5"``,
+    ``"meer_dan_5"`` (:data:`contract.WORKER_GROUPS`).  ``grade``: ``"1"`` .. ``"10"``.
+    """
+    if column in contract.CODES:
+        return tuple(contract.CODES[column])
+    if column == "n_workers":
+        return tuple(contract.WORKER_GROUPS[k] for k in sorted(contract.WORKER_GROUPS))
+    if column in contract.INT_RANGES:
+        lo, hi = contract.INT_RANGES[column]
+        return tuple(str(i) for i in range(lo, hi + 1))
+    raise ValueError(f"column {column!r} has no contract codes; pass the categories explicitly")
+
+
+def category_labels(df: pd.DataFrame, column: str) -> np.ndarray:
+    """The column as an object array of category labels (``None`` = not answered).
+
+    ``n_workers`` codes 0..6 become ``"0"`` .. ``"5"``, ``"meer_dan_5"``; other
+    integer columns become their decimal text; code columns stay as they are.
+    """
+    if column not in df.columns:
+        raise ValueError(f"the frame has no column {column!r}")
+    s = df[column]
+    missing = s.isna().to_numpy()
+    values = s.astype(object).to_numpy()
+    if column not in contract.INT_RANGES or all(isinstance(v, str) for v in values[~missing]):
+        out = np.array([None if m else (v if isinstance(v, str) else str(v))
+                        for v, m in zip(values, missing)], dtype=object)
+        return out
+    num = pd.to_numeric(pd.Series(np.where(missing, np.nan, values), dtype=object),
+                        errors="raise").astype("float64").to_numpy()
+    present = ~np.isnan(num)
+    if np.any(present & (num != np.round(num))):
+        raise ValueError(f"column {column!r}: values must be whole numbers")
+    out = np.full(len(values), None, dtype=object)
+    for code in np.unique(num[present]).astype(int):
+        if column == "n_workers":
+            if code not in contract.WORKER_GROUPS:
+                raise ValueError(f"column 'n_workers': value {code} is outside 0..6")
+            label = contract.WORKER_GROUPS[code]
+        else:
+            label = str(code)
+        out[present & (num == code)] = label
+    return out
+
+
+def _check_min_cell(min_cell: int) -> int:
+    if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 0:
+        raise ValueError(f"min_cell must be a whole number >= 0, got {min_cell!r}")
+    return int(min_cell)
+
+
+def _as_tuple(values) -> tuple:
+    if values is None:
+        return ()
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        return (values,)
+    return tuple(values)
+
+
+def _resolve(column: str, given, what: str) -> tuple[tuple[str, ...], bool]:
+    """Categories/groups as labels; returns (labels, explicit)."""
+    if given is None:
+        return default_categories(column), False
+    labels = []
+    for v in _as_tuple(given):
+        if column == "n_workers" and not isinstance(v, str):
+            v = contract.WORKER_GROUPS.get(int(v), str(v))
+        labels.append(str(v))
+    if not labels:
+        raise ValueError(f"{what} for {column!r}: empty list")
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"{what} for {column!r}: duplicates in {labels}")
+    return tuple(labels), True
+
+
+def _check_known(labels: np.ndarray, allowed: Sequence[str], column: str) -> None:
+    allowed_set = set(allowed)
+    unknown = sorted({v for v in labels if v is not None and v not in allowed_set})
+    if unknown:
+        raise ValueError(
+            f"column {column!r}: values {unknown} are not among the categories "
+            f"{list(allowed)}; validate the data first (analysis.validation)"
+        )
+
+
+def _flags(n: np.ndarray, min_cell: int) -> tuple[np.ndarray, np.ndarray]:
+    suppressed = n < min_cell
+    indicative = (~suppressed) & (n < contract.INDICATIVE_BELOW)
+    return suppressed, indicative
+
+
+def _proportion_columns(k: np.ndarray, n: np.ndarray, suppressed: np.ndarray, confidence: float):
+    k = np.asarray(k, dtype=float)
+    n = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(n > 0, 100.0 * k / n, np.nan)
+    low, high = wilson_interval(k, n, confidence=confidence)
+    low = np.asarray(low, dtype=float) * 100.0
+    high = np.asarray(high, dtype=float) * 100.0
+    pct = np.where(suppressed, np.nan, pct)
+    low = np.where(suppressed, np.nan, low)
+    high = np.where(suppressed, np.nan, high)
+    return pct, low, high
+
+
+def _int_col(values, hide: np.ndarray | None = None) -> pd.Series:
+    arr = pd.array(np.asarray(values, dtype="int64"), dtype="Int64")
+    s = pd.Series(arr)
+    if hide is not None:
+        s = s.mask(pd.Series(np.asarray(hide, dtype=bool)), pd.NA)
+    return s
+
+
+def _frame(columns: Sequence[str], data: dict) -> pd.DataFrame:
+    out = pd.DataFrame({c: data[c] for c in columns})
+    for c in columns:
+        if c in ("suppressed", "indicative"):
+            out[c] = out[c].astype(bool)
+        elif c in ("pct", "ci_low", "ci_high", "mean", "sd", "statistic", "p_value"):
+            out[c] = out[c].astype("float64")
+    return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- distributions
+
+def _distribution_block(labels: np.ndarray, categories: Sequence[str], min_cell: int,
+                        confidence: float) -> dict:
+    answered = [v for v in labels if v is not None]
+    counts = Counter(answered)
+    base = len(answered)
+    k = np.array([counts.get(c, 0) for c in categories], dtype=float)
+    nn = np.full(len(categories), base, dtype=float)
+    suppressed, indicative = _flags(nn, min_cell)
+    pct, low, high = _proportion_columns(k, nn, suppressed, confidence)
+    return {
+        "category": list(categories),
+        "n": _int_col(k, hide=suppressed),
+        "pct": pct, "ci_low": low, "ci_high": high,
+        "suppressed": suppressed, "indicative": indicative,
+        "_base": base,
+    }
+
+
+def distribution(df: pd.DataFrame, *, column: str, min_cell: int = contract.DEFAULT_MIN_CELL,
+                 categories: Sequence | None = None, confidence: float = 0.95) -> pd.DataFrame:
+    """Distribution of the answers to one question, with Wilson intervals.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Canonical response frame, already filtered.
+    column : str
+        Question (contract column), e.g. ``"explained_at_start"`` or ``"n_workers"``.
+    min_cell : int
+        Bases below this are suppressed (default 10).
+    categories : sequence, optional
+        Categories in display order; default the contract codes (for
+        ``n_workers`` the labels ``"0"`` .. ``"5"``, ``"meer_dan_5"``).  Every
+        answer must be one of them, otherwise :class:`ValueError`.
+    confidence : float
+        Interval coverage, default 0.95.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per category (also with n = 0), columns ``category, n, pct,
+        ci_low, ci_high, suppressed, indicative``.  The base (number of
+        answers; empty cells left out) is the same for every row; when it is
+        below ``min_cell`` every row is suppressed and ``n`` is hidden.
+
+    References
+    ----------
+    Wilson (1927); Newcombe (1998).
+    """
+    min_cell = _check_min_cell(min_cell)
+    cats, _ = _resolve(column, categories, "categories")
+    labels = category_labels(df, column)
+    _check_known(labels, cats, column)
+    block = _distribution_block(labels, cats, min_cell, confidence)
+    return _frame(DISTRIBUTION_COLUMNS, block)
+
+
+def _group_labels(df: pd.DataFrame, group: str, groups) -> tuple[np.ndarray, tuple[str, ...]]:
+    glabels = category_labels(df, group)
+    gcats, explicit = _resolve(group, groups, "groups")
+    if not explicit:
+        _check_known(glabels, gcats, group)
+    return glabels, gcats
+
+
+def distribution_by_group(df: pd.DataFrame, *, column: str, group: str,
+                          min_cell: int = contract.DEFAULT_MIN_CELL,
+                          categories: Sequence | None = None, groups: Sequence | None = None,
+                          confidence: float = 0.95) -> pd.DataFrame:
+    """Distribution of one question within each group of another column.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Canonical response frame, already filtered.
+    column : str
+        The question whose answers are counted.
+    group : str
+        The grouping column, e.g. ``"respondent_type"``.
+    min_cell : int
+        A group whose base (answers to ``column`` in that group) is below this
+        is suppressed as a whole: ``n``, ``pct`` and interval hidden.
+    categories : sequence, optional
+        Categories of ``column`` (default: contract codes).
+    groups : sequence, optional
+        Groups in display order (default: the contract codes of ``group``,
+        and then an unknown value raises).  When given, rows in other groups
+        and rows with an empty ``group`` are left out.
+    confidence : float
+        Interval coverage, default 0.95.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``group, category, n, pct, ci_low, ci_high, suppressed,
+        indicative``; groups in order, categories in order, all present.
+    """
+    min_cell = _check_min_cell(min_cell)
+    cats, _ = _resolve(column, categories, "categories")
+    labels = category_labels(df, column)
+    _check_known(labels, cats, column)
+    glabels, gcats = _group_labels(df, group, groups)
+    parts = []
+    for g in gcats:
+        block = _distribution_block(labels[glabels == g], cats, min_cell, confidence)
+        block["group"] = [g] * len(cats)
+        parts.append(_frame(DISTRIBUTION_BY_GROUP_COLUMNS, block))
+    out = pd.concat(parts, ignore_index=True)
+    out["n"] = out["n"].astype("Int64")
+    return out
+
+
+def group_bases(df: pd.DataFrame, *, column: str, group: str, groups: Sequence | None = None
+                ) -> dict[str, int]:
+    """Number of answers to ``column`` in each group (the bases of :func:`distribution_by_group`)."""
+    labels = category_labels(df, column)
+    glabels, gcats = _group_labels(df, group, groups)
+    answered = np.array([v is not None for v in labels], dtype=bool)
+    return {g: int(np.sum(answered & (glabels == g))) for g in gcats}
+
+
+# --------------------------------------------------------------------------- means
+
+def _numeric(df: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in df.columns:
+        raise ValueError(f"the frame has no column {column!r}")
+    return pd.to_numeric(df[column].astype(object), errors="raise").astype("float64").to_numpy()
+
+
+def mean_by_group(df: pd.DataFrame, *, value: str = "grade", group: str = "n_workers",
+                  min_cell: int = contract.DEFAULT_MIN_CELL, groups: Sequence | None = None,
+                  confidence: float = 0.95) -> pd.DataFrame:
+    """Mean of a numeric answer per group, with t-based intervals.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Canonical response frame, already filtered.
+    value : str
+        Numeric column, default ``"grade"`` (1-10).
+    group : str
+        Grouping column, default ``"n_workers"`` (groups ``"0"`` .. ``"5"``,
+        ``"meer_dan_5"``).
+    min_cell : int
+        Groups with fewer respondents are suppressed (mean, sd, interval NaN;
+        ``n`` stays visible).
+    groups : sequence, optional
+        Groups in order (default: all codes of ``group``, present with n = 0).
+    confidence : float
+        Interval coverage, default 0.95.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``group, n, mean, sd, ci_low, ci_high, suppressed,
+        indicative``.  ``n`` counts respondents with both ``group`` and
+        ``value`` answered; ``sd`` uses ``ddof=1``; the interval is
+        ``mean +- t(0.975, n-1) * sd / sqrt(n)``.
+    """
+    min_cell = _check_min_cell(min_cell)
+    x = _numeric(df, value)
+    glabels, gcats = _group_labels(df, group, groups)
+    ns, means, sds = [], [], []
+    for g in gcats:
+        v = x[(glabels == g) & ~np.isnan(x)]
+        ns.append(len(v))
+        means.append(float(np.mean(v)) if len(v) else np.nan)
+        sds.append(float(np.std(v, ddof=1)) if len(v) >= 2 else np.nan)
+    n = np.array(ns, dtype=float)
+    means = np.array(means, dtype=float)
+    sds = np.array(sds, dtype=float)
+    low, high = t_interval(means, sds, n, confidence=confidence)
+    suppressed, indicative = _flags(n, min_cell)
+    hide = lambda a: np.where(suppressed, np.nan, a)  # noqa: E731
+    return _frame(MEAN_BY_GROUP_COLUMNS, {
+        "group": list(gcats), "n": _int_col(n), "mean": hide(means), "sd": hide(sds),
+        "ci_low": hide(np.asarray(low, dtype=float)), "ci_high": hide(np.asarray(high, dtype=float)),
+        "suppressed": suppressed, "indicative": indicative,
+    })
+
+
+# --------------------------------------------------------------------------- percentages
+
+def pct_by_group(df: pd.DataFrame, *, items: Sequence[str], group: str, positive: Any = "ja",
+                 groups: Sequence | None = None, min_cell: int = contract.DEFAULT_MIN_CELL,
+                 confidence: float = 0.95) -> pd.DataFrame:
+    """Percentage of positive answers to several items, per group.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Canonical response frame, already filtered.
+    items : sequence of str
+        Question columns, e.g. the ``quality_*`` items.
+    group : str
+        Grouping column, e.g. ``"had_gap"``.
+    positive : str or sequence of str
+        The answer code(s) counted as positive (default ``"ja"``).
+    groups : sequence, optional
+        Groups in order.  When given, respondents in other groups (or with an
+        empty group) are left out; default all codes of ``group``.
+    min_cell : int
+        Item-group cells with a base below this are suppressed
+        (``n_positive``, ``pct`` and interval hidden, ``n`` visible).
+    confidence : float
+        Interval coverage, default 0.95.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``item, group, n, n_positive, pct, ci_low, ci_high,
+        suppressed, indicative``; ``n`` is the number of answers to the item
+        in the group.
+    """
+    min_cell = _check_min_cell(min_cell)
+    items = list(_as_tuple(items))
+    if not items:
+        raise ValueError("pct_by_group needs at least one item")
+    pos = {str(p) for p in _as_tuple(positive)}
+    glabels, gcats = _group_labels(df, group, groups)
+    rows_item, rows_group, ns, ks = [], [], [], []
+    for item in items:
+        labels = category_labels(df, item)
+        if item in contract.CODES:
+            unknown = pos - set(contract.CODES[item])
+            if unknown:
+                raise ValueError(f"positive {sorted(unknown)} is not a code of {item!r}")
+            _check_known(labels, contract.CODES[item], item)
+        for g in gcats:
+            sel = labels[glabels == g]
+            answered = [v for v in sel if v is not None]
+            rows_item.append(item)
+            rows_group.append(g)
+            ns.append(len(answered))
+            ks.append(sum(1 for v in answered if v in pos))
+    n = np.array(ns, dtype=float)
+    k = np.array(ks, dtype=float)
+    suppressed, indicative = _flags(n, min_cell)
+    pct, low, high = _proportion_columns(k, n, suppressed, confidence)
+    return _frame(PCT_BY_GROUP_COLUMNS, {
+        "item": rows_item, "group": rows_group, "n": _int_col(n),
+        "n_positive": _int_col(k, hide=suppressed), "pct": pct, "ci_low": low, "ci_high": high,
+        "suppressed": suppressed, "indicative": indicative,
+    })
+
+
+def share(df: pd.DataFrame, *, column: str, values: Any, min_cell: int = contract.DEFAULT_MIN_CELL,
+          confidence: float = 0.95) -> pd.DataFrame:
+    """Share of the answers to one question that fall in a set of categories.
+
+    For example the share with 4 or more workers:
+    ``share(df, column="n_workers", values=[4, 5, 6])``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Canonical response frame, already filtered.
+    column : str
+        Question column.
+    values : value or sequence
+        Categories counted as positive (codes; for ``n_workers`` also the
+        integers 0..6).
+    min_cell : int
+        A base below this is suppressed (``n_positive``, ``pct`` and interval
+        hidden, ``n`` visible).
+    confidence : float
+        Interval coverage, default 0.95.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row, columns ``item, category, n, n_positive, pct, ci_low,
+        ci_high, suppressed, indicative``; ``item`` is the column and
+        ``category`` the chosen categories joined by ``"|"`` in
+        questionnaire order.
+    """
+    min_cell = _check_min_cell(min_cell)
+    cats = default_categories(column)
+    chosen, _ = _resolve(column, values, "values")
+    unknown = [v for v in chosen if v not in cats]
+    if unknown:
+        raise ValueError(f"values {unknown} are not categories of {column!r} ({list(cats)})")
+    labels = category_labels(df, column)
+    _check_known(labels, cats, column)
+    answered = [v for v in labels if v is not None]
+    chosen_set = set(chosen)
+    n = np.array([len(answered)], dtype=float)
+    k = np.array([sum(1 for v in answered if v in chosen_set)], dtype=float)
+    suppressed, indicative = _flags(n, min_cell)
+    pct, low, high = _proportion_columns(k, n, suppressed, confidence)
+    return _frame(SHARE_COLUMNS, {
+        "item": [column], "category": ["|".join(c for c in cats if c in chosen_set)],
+        "n": _int_col(n), "n_positive": _int_col(k, hide=suppressed),
+        "pct": pct, "ci_low": low, "ci_high": high,
+        "suppressed": suppressed, "indicative": indicative,
+    })
+
+
+# --------------------------------------------------------------------------- trend tests
+
+def jonckheere_terpstra(samples: Sequence[Sequence[float]]) -> dict:
+    """Two-sided Jonckheere-Terpstra test for an ordered trend over k samples.
+
+    Wraps :func:`statsmodels.stats.nonparametric.jonckheere_terpstra`
+    (``alternative="two-sided"``).  The order of ``samples`` is the
+    hypothesised order.
+
+    Returns
+    -------
+    dict
+        ``j``: the JT statistic (sum over ordered pairs of groups of the
+        Mann-Whitney counts, ties count one half); ``z``: the standardized
+        statistic ``(J - E0(J)) / sqrt(Var0(J))`` with the tie-corrected null
+        variance (negative: later groups tend to lower values); ``p_value``:
+        two-sided, from the normal approximation.  NaN when undefined
+        (fewer than 2 samples, or all values tied).
+
+    References
+    ----------
+    Jonckheere (1954); Terpstra (1952); Hollander, Wolfe & Chicken (2014),
+    section 6.2 (worked example: J = 79, motivation data, table 6.1).
+    """
+    samples = [np.asarray(s, dtype=float) for s in samples if len(s)]
+    nan = {"j": math.nan, "z": math.nan, "p_value": math.nan}
+    if len(samples) < 2:
+        return nan
+    try:
+        res = _sm_jonckheere_terpstra(samples, alternative="two-sided")
+    except ValueError:
+        return nan
+    return {"j": float(res.statistic), "z": float(res.zstat), "p_value": float(res.pvalue)}
+
+
+def trend_results(df: pd.DataFrame, *, value: str = "grade", group: str = "n_workers",
+                  groups: Sequence | None = None) -> dict:
+    """The trend tests of :func:`trend_tests` as a dict (also the raw JT statistic).
+
+    Returns ``{"n": ..., "n_groups": ..., "kruskal_wallis": {"statistic", "p_value"},
+    "spearman": {"rho", "p_value"}, "jonckheere_terpstra": {"statistic", "p_value", "j"}}``
+    where the JT ``statistic`` is the standardized z and ``j`` the raw J.
+    """
+    x = _numeric(df, value)
+    glabels, gcats = _group_labels(df, group, groups)
+    score = {g: i for i, g in enumerate(gcats)}
+    keep = ~np.isnan(x) & np.array([g in score for g in glabels], dtype=bool)
+    xv = x[keep]
+    gv = glabels[keep]
+    samples = [xv[gv == g] for g in gcats]
+    with_data = [s for s in samples if len(s)]
+    out = {"n": int(keep.sum()), "n_groups": len(with_data)}
+    kw = (math.nan, math.nan)
+    rho = (math.nan, math.nan)
+    if len(with_data) >= 2:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                r = _st.kruskal(*with_data)
+                kw = (float(r.statistic), float(r.pvalue))
+            except ValueError:
+                pass
+            r = _st.spearmanr(np.array([score[g] for g in gv], dtype=float), xv)
+            rho = (float(r.statistic), float(r.pvalue))
+    jt = jonckheere_terpstra(with_data)
+    out["kruskal_wallis"] = {"statistic": kw[0], "p_value": kw[1]}
+    out["spearman"] = {"rho": rho[0], "p_value": rho[1]}
+    out["jonckheere_terpstra"] = {"statistic": jt["z"], "p_value": jt["p_value"], "j": jt["j"]}
+    return out
+
+
+def trend_tests(df: pd.DataFrame, *, value: str = "grade", group: str = "n_workers",
+                groups: Sequence | None = None) -> pd.DataFrame:
+    """Tests of a numeric answer against an ordered grouping (grade by number of workers).
+
+    Uses respondents with both ``value`` and ``group`` answered.
+
+    * ``kruskal_wallis``: :func:`scipy.stats.kruskal` over the groups with
+      data; statistic H (tie-corrected).
+    * ``spearman``: :func:`scipy.stats.spearmanr` of the group position
+      (for ``n_workers`` the code 0..6) against ``value``; statistic rho.
+    * ``jonckheere_terpstra``: two-sided, groups with data in code order;
+      the statistic is the **standardized** z (tie-corrected variance), so it
+      is comparable across sample sizes and its sign gives the direction
+      (negative: more workers, lower grade).  The raw J is in
+      :func:`trend_results`.
+
+    Values are NaN when a test is undefined (fewer than two groups with
+    data, or no variation).  Tests never apply ``min_cell``: the caller
+    (:mod:`analysis.figures`) decides whether to show them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``kruskal_wallis``, ``spearman``, ``jonckheere_terpstra``;
+        columns ``test, statistic, p_value, n``.
+
+    References
+    ----------
+    Kruskal & Wallis (1952); Spearman (1904); Jonckheere (1954).
+    """
+    r = trend_results(df, value=value, group=group, groups=groups)
+    return _frame(TREND_TEST_COLUMNS, {
+        "test": list(TREND_TESTS),
+        "statistic": [r["kruskal_wallis"]["statistic"], r["spearman"]["rho"],
+                      r["jonckheere_terpstra"]["statistic"]],
+        "p_value": [r["kruskal_wallis"]["p_value"], r["spearman"]["p_value"],
+                    r["jonckheere_terpstra"]["p_value"]],
+        "n": _int_col([r["n"]] * 3),
+    })

@@ -1,0 +1,272 @@
+"""Figure registry: one :class:`FigureResult` per figure id of data contract v1.
+
+``compute_figures(df)`` returns the figures of the inspection report (contract
+section 3, ``contract.FIGURE_IDS``, in that order) computed on an already
+filtered response frame; ``compute_text_statistics(df)`` returns the extra
+numbers the report text quotes (share with 4 or more workers, no say in the
+plan among youths and among those who had a period without a worker).
+
+Kinds and table columns are those of ``docs/architecture.md`` and
+:mod:`analysis.stats`; ``share`` is an extra kind for a single percentage.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from . import contract, stats
+
+#: had_gap groups of worker_qualities_by_gap: never without a worker, had a gap.
+GAP_GROUPS = ("nee", "ja")
+#: respondent_type groups of contact_one_on_one (youths first, as in the report text).
+CONTACT_GROUPS = ("jeugdige", "ouder")
+#: n_workers codes counted as "4 or more workers".
+FOUR_OR_MORE = (4, 5, 6)
+
+
+@dataclass
+class FigureResult:
+    """One computed figure.
+
+    Attributes
+    ----------
+    id : str
+        Figure id (``contract.FIGURE_IDS`` or ``TEXT_STATISTIC_IDS``).
+    kind : str
+        ``distribution``, ``distribution_by_group``, ``mean_by_group``,
+        ``pct_by_group`` or ``share``.
+    base_n : int
+        Respondents in the figure's base (after filters).
+    table : pandas.DataFrame
+        The tidy table of :mod:`analysis.stats` for this kind.
+    tests : dict or None
+        grade_by_workers: ``{"kruskal_wallis": {"statistic", "p_value"},
+        "spearman": {"rho", "p_value"}, "jonckheere_terpstra": {"statistic",
+        "p_value", "j"}}`` (JT statistic = standardized z, ``j`` = raw J),
+        or None when fewer than 2 groups have data or the base is below
+        ``min_cell``.  None for other figures.
+    title, title_en : str
+        Dutch (B1) and English titles.
+    items : tuple of str
+        The questionnaire item ids (contract columns) the figure is about.
+    group_n : dict or None
+        For grouped figures: the base n of each group (always shown).
+    min_cell : int
+        The suppression threshold used.
+    """
+
+    id: str
+    kind: str
+    base_n: int
+    table: pd.DataFrame
+    tests: dict | None = None
+    title: str = ""
+    title_en: str = ""
+    items: tuple[str, ...] = ()
+    group_n: dict[str, int] | None = None
+    min_cell: int = contract.DEFAULT_MIN_CELL
+    group_column: str | None = field(default=None)
+
+    @property
+    def suppressed(self) -> bool:
+        """True when the whole figure is suppressed (base below ``min_cell``)."""
+        return self.base_n < self.min_cell
+
+
+#: figure id -> (Dutch title, English title)
+TITLES: dict[str, tuple[str, str]] = {
+    "measure_type": ("Verdeling soort maatregel", "Type of measure"),
+    "explained_at_start": ("Is er bij de start uitgelegd wat er ging gebeuren?",
+                           "Was it explained at the start what would happen?"),
+    "opinion_asked": ("Wordt er naar je mening gevraagd?", "Are you asked for your opinion?"),
+    "involved_in_decisions": ("Word je betrokken bij beslissingen?",
+                              "Are you involved in decisions?"),
+    "asked_life_domains": ("Is er gevraagd naar alle leefgebieden?",
+                           "Did the worker ask about all areas of life?"),
+    "asked_safety": ("Is er gevraagd naar de veiligheid?", "Did the worker ask about safety?"),
+    "grade_by_workers": ("Het rapportcijfer in relatie tot het aantal jeugdzorgwerkers",
+                         "The report grade by the number of youth protection workers"),
+    "help_improves": ("Leiden de begeleiding en hulp tot verbetering?",
+                      "Do the support and help lead to improvement?"),
+    "worker_qualities_by_gap": (
+        "Oordeel over de jeugdzorgwerker, met en zonder periode zonder jeugdzorgwerker",
+        "Opinion of the worker, with and without a period without a worker"),
+    "had_gap": ("Was er een periode zonder jeugdzorgwerker?",
+                "Was there a period without a youth protection worker?"),
+    "n_workers": ("Aantal jeugdzorgwerkers gehad", "Number of youth protection workers"),
+    "contact_one_on_one": ("Heeft de jeugdzorgwerker de jeugdige alleen gesproken?",
+                           "Did the worker talk with the young person alone?"),
+    "say_in_plan": ("Inspraak in het plan van aanpak", "Say in the plan of approach"),
+    # text statistics
+    "n_workers_4_or_more": ("Vier of meer jeugdzorgwerkers gehad",
+                            "Had four or more youth protection workers"),
+    "n_workers_more_than_5": ("Meer dan vijf jeugdzorgwerkers gehad",
+                              "Had more than five youth protection workers"),
+    "say_in_plan_by_respondent_type": ("Inspraak in het plan van aanpak, jeugdigen en ouders",
+                                       "Say in the plan, youths and parents"),
+    "say_in_plan_by_gap": ("Inspraak in het plan van aanpak, naar periode zonder jeugdzorgwerker",
+                           "Say in the plan, by period without a worker"),
+}
+
+FIGURE_KINDS: dict[str, str] = {
+    **{fid: "distribution" for fid in contract.DISTRIBUTION_FIGURES},
+    "grade_by_workers": "mean_by_group",
+    "worker_qualities_by_gap": "pct_by_group",
+    "contact_one_on_one": "distribution_by_group",
+}
+TEXT_STATISTIC_IDS = ("n_workers_4_or_more", "n_workers_more_than_5",
+                      "say_in_plan_by_respondent_type", "say_in_plan_by_gap")
+TEXT_STATISTIC_KINDS = {
+    "n_workers_4_or_more": "share",
+    "n_workers_more_than_5": "share",
+    "say_in_plan_by_respondent_type": "distribution_by_group",
+    "say_in_plan_by_gap": "distribution_by_group",
+}
+
+
+def _answered(df: pd.DataFrame, column: str) -> np.ndarray:
+    return np.array([v is not None for v in stats.category_labels(df, column)], dtype=bool)
+
+
+def _result(fid: str, kind: str, base_n: int, table: pd.DataFrame, min_cell: int, *,
+            items: tuple[str, ...], tests=None, group_n=None, group_column=None) -> FigureResult:
+    title, title_en = TITLES[fid]
+    if base_n < min_cell and len(table):
+        # Figure-level suppression (contract section 2).  Implied by the group
+        # rule (every group base <= figure base), enforced here all the same.
+        table = table.copy()
+        for c in ("pct", "mean", "sd", "ci_low", "ci_high"):
+            if c in table.columns:
+                table[c] = np.nan
+        if kind in ("distribution", "distribution_by_group"):
+            table["n"] = pd.array([pd.NA] * len(table), dtype="Int64")
+        if "n_positive" in table.columns:
+            table["n_positive"] = pd.array([pd.NA] * len(table), dtype="Int64")
+        table["suppressed"] = True
+        table["indicative"] = False
+    return FigureResult(id=fid, kind=kind, base_n=int(base_n), table=table, tests=tests,
+                        title=title, title_en=title_en, items=items, group_n=group_n,
+                        min_cell=min_cell, group_column=group_column)
+
+
+def _distribution_figure(column: str) -> Callable[[pd.DataFrame, int], FigureResult]:
+    def compute(df: pd.DataFrame, min_cell: int) -> FigureResult:
+        table = stats.distribution(df, column=column, min_cell=min_cell)
+        return _result(column, "distribution", int(_answered(df, column).sum()), table, min_cell,
+                       items=(column,))
+    return compute
+
+
+def grade_by_workers(df: pd.DataFrame, min_cell: int = contract.DEFAULT_MIN_CELL) -> FigureResult:
+    """Mean grade per number of workers (groups "0".."5", "meer_dan_5") with trend tests.
+
+    Base: respondents with both ``n_workers`` and ``grade`` answered.  Tests
+    (Kruskal-Wallis, Spearman, Jonckheere-Terpstra; see
+    :func:`analysis.stats.trend_tests`) use all groups with data and are None
+    when fewer than 2 groups have data or the base is below ``min_cell``.
+    """
+    table = stats.mean_by_group(df, value="grade", group="n_workers", min_cell=min_cell)
+    r = stats.trend_results(df, value="grade", group="n_workers")
+    base = r["n"]
+    tests = None
+    if r["n_groups"] >= 2 and base >= min_cell:
+        tests = {k: r[k] for k in stats.TREND_TESTS}
+    group_n = {g: int(n) for g, n in zip(table["group"], table["n"])}
+    return _result("grade_by_workers", "mean_by_group", base, table, min_cell,
+                   items=("grade", "n_workers"), tests=tests, group_n=group_n,
+                   group_column="n_workers")
+
+
+def worker_qualities_by_gap(df: pd.DataFrame,
+                            min_cell: int = contract.DEFAULT_MIN_CELL) -> FigureResult:
+    """Share "ja" for every quality_* item, for had_gap = "nee" vs "ja".
+
+    Respondents with had_gap ``weet_niet`` or empty are left out; the base is
+    the number of respondents in the two groups.
+    """
+    table = stats.pct_by_group(df, items=contract.QUALITY_ITEMS, group="had_gap",
+                               positive="ja", groups=GAP_GROUPS, min_cell=min_cell)
+    gap = stats.category_labels(df, "had_gap")
+    group_n = {g: int(np.sum(gap == g)) for g in GAP_GROUPS}
+    return _result("worker_qualities_by_gap", "pct_by_group", sum(group_n.values()), table,
+                   min_cell, items=(*contract.QUALITY_ITEMS, "had_gap"), group_n=group_n,
+                   group_column="had_gap")
+
+
+def _grouped_distribution(fid: str, column: str, group: str, groups) -> Callable:
+    def compute(df: pd.DataFrame, min_cell: int) -> FigureResult:
+        table = stats.distribution_by_group(df, column=column, group=group, groups=groups,
+                                            min_cell=min_cell)
+        group_n = stats.group_bases(df, column=column, group=group, groups=groups)
+        return _result(fid, "distribution_by_group", sum(group_n.values()), table, min_cell,
+                       items=(column, group), group_n=group_n, group_column=group)
+    return compute
+
+
+def contact_one_on_one(df: pd.DataFrame, min_cell: int = contract.DEFAULT_MIN_CELL) -> FigureResult:
+    """Contact one-on-one by respondent type (groups "jeugdige", "ouder")."""
+    return _grouped_distribution("contact_one_on_one", "contact_one_on_one", "respondent_type",
+                                 CONTACT_GROUPS)(df, min_cell)
+
+
+def _share_figure(fid: str, column: str, values) -> Callable:
+    def compute(df: pd.DataFrame, min_cell: int) -> FigureResult:
+        table = stats.share(df, column=column, values=values, min_cell=min_cell)
+        return _result(fid, "share", int(table["n"].iloc[0]), table, min_cell, items=(column,))
+    return compute
+
+
+#: figure id -> compute(df, min_cell)
+REGISTRY: dict[str, Callable[[pd.DataFrame, int], FigureResult]] = {
+    **{fid: _distribution_figure(fid) for fid in contract.DISTRIBUTION_FIGURES},
+    "grade_by_workers": grade_by_workers,
+    "worker_qualities_by_gap": worker_qualities_by_gap,
+    "contact_one_on_one": contact_one_on_one,
+}
+TEXT_REGISTRY: dict[str, Callable[[pd.DataFrame, int], FigureResult]] = {
+    "n_workers_4_or_more": _share_figure("n_workers_4_or_more", "n_workers", FOUR_OR_MORE),
+    "n_workers_more_than_5": _share_figure("n_workers_more_than_5", "n_workers", (6,)),
+    "say_in_plan_by_respondent_type": _grouped_distribution(
+        "say_in_plan_by_respondent_type", "say_in_plan", "respondent_type", CONTACT_GROUPS),
+    "say_in_plan_by_gap": _grouped_distribution(
+        "say_in_plan_by_gap", "say_in_plan", "had_gap", contract.CODES["had_gap"]),
+}
+assert set(REGISTRY) == set(contract.FIGURE_IDS)
+
+
+def compute_figure(df: pd.DataFrame, figure_id: str, *,
+                   min_cell: int = contract.DEFAULT_MIN_CELL) -> FigureResult:
+    """Compute one figure (a contract figure id or a text statistic id) on a filtered frame."""
+    min_cell = stats._check_min_cell(min_cell)
+    if figure_id in REGISTRY:
+        return REGISTRY[figure_id](df, min_cell)
+    if figure_id in TEXT_REGISTRY:
+        return TEXT_REGISTRY[figure_id](df, min_cell)
+    raise ValueError(f"unknown figure id {figure_id!r}; known: "
+                     f"{', '.join(contract.FIGURE_IDS + TEXT_STATISTIC_IDS)}")
+
+
+def compute_figures(df: pd.DataFrame, *,
+                    min_cell: int = contract.DEFAULT_MIN_CELL) -> list[FigureResult]:
+    """Every contract figure (``contract.FIGURE_IDS``, in that order) on a filtered frame."""
+    return [compute_figure(df, fid, min_cell=min_cell) for fid in contract.FIGURE_IDS]
+
+
+def compute_text_statistics(df: pd.DataFrame, *,
+                            min_cell: int = contract.DEFAULT_MIN_CELL) -> list[FigureResult]:
+    """The extra numbers quoted in the report text (``TEXT_STATISTIC_IDS``, in order).
+
+    * ``n_workers_4_or_more``: share with 4, 5 or more than 5 workers.
+    * ``n_workers_more_than_5``: share with more than 5 workers.
+    * ``say_in_plan_by_respondent_type``: say_in_plan for youths and parents
+      (the report quotes "nee" among youths).
+    * ``say_in_plan_by_gap``: say_in_plan per had_gap answer (the report
+      quotes "nee" among those with had_gap = "ja").
+
+    "Had a gap" and "does not know a plan exists" are rows of the had_gap and
+    say_in_plan figures.
+    """
+    return [compute_figure(df, fid, min_cell=min_cell) for fid in TEXT_STATISTIC_IDS]

@@ -1,0 +1,177 @@
+"""Tests of analysis.report: contract section 3 JSON shape, CSV and markdown writers."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from analysis import contract
+from analysis.frame import canonical_frame
+from analysis.report import (
+    CSV_COLUMNS, report_csv, report_dict, report_json, report_markdown,
+)
+
+from _helpers_stats import random_frame
+
+ROW_KEYS = {
+    "distribution": {"category", "n", "pct", "ci_low", "ci_high", "suppressed", "indicative"},
+    "distribution_by_group": {"group", "category", "n", "pct", "ci_low", "ci_high", "suppressed",
+                              "indicative"},
+    "mean_by_group": {"group", "n", "mean", "sd", "ci_low", "ci_high", "suppressed", "indicative"},
+    "pct_by_group": {"item", "group", "n", "n_positive", "pct", "ci_low", "ci_high", "suppressed",
+                     "indicative"},
+    "share": {"item", "category", "n", "n_positive", "pct", "ci_low", "ci_high", "suppressed",
+              "indicative"},
+}
+
+
+def _assert_plain(obj, path="$"):
+    """Only JSON-native Python types (no numpy, no NaN)."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            assert type(k) is str, path
+            _assert_plain(v, f"{path}.{k}")
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            _assert_plain(v, f"{path}[{i}]")
+    else:
+        assert obj is None or type(obj) in (str, int, float, bool), (path, type(obj))
+        if type(obj) is float:
+            assert math.isfinite(obj), path
+
+
+def test_report_dict_has_the_contract_shape():
+    d = report_dict(random_frame(1, 500), filters={})
+    assert d["contract"] == 1
+    assert d["n_respondents"] == 500
+    assert list(d["filters"]) == ["gi", "respondent_type", "round_id", "measure_type"]
+    assert all(v is None for v in d["filters"].values())
+    assert d["min_cell"] == 10 and d["synthetic"] is False
+    assert [f["id"] for f in d["figures"]] == list(contract.FIGURE_IDS)
+    for f in d["figures"]:
+        assert {"id", "kind", "base_n", "rows"} <= set(f)
+        assert type(f["base_n"]) is int
+        for row in f["rows"]:
+            assert set(row) == ROW_KEYS[f["kind"]]
+        assert ("tests" in f) == (f["id"] == "grade_by_workers")
+    tests = next(f for f in d["figures"] if f["id"] == "grade_by_workers")["tests"]
+    assert set(tests["kruskal_wallis"]) == {"statistic", "p_value"}
+    assert set(tests["spearman"]) == {"rho", "p_value"}
+    assert {"statistic", "p_value"} <= set(tests["jonckheere_terpstra"])
+    for f in d["text_statistics"]:
+        for row in f["rows"]:
+            assert set(row) == ROW_KEYS[f["kind"]]
+    _assert_plain(d)
+    json.dumps(d, allow_nan=False)
+
+
+def test_report_dict_applies_and_reports_filters():
+    df = random_frame(2, 600)
+    d = report_dict(df, filters={"gi": "JBN", "respondent_type": ["jeugdige"]}, min_cell=5)
+    assert d["filters"] == {"gi": "JBN", "respondent_type": ["jeugdige"], "round_id": None,
+                            "measure_type": None}
+    sel = df[(df["gi"] == "JBN") & (df["respondent_type"] == "jeugdige")]
+    assert d["n_respondents"] == len(sel)
+    assert d["min_cell"] == 5
+    mt = next(f for f in d["figures"] if f["id"] == "measure_type")
+    assert mt["base_n"] == int(sel["measure_type"].notna().sum())
+    counts = sel["measure_type"].value_counts()
+    assert [r["n"] for r in mt["rows"]] == [int(counts.get(c, 0)) for c in contract.CODES["measure_type"]]
+
+
+def test_report_dict_rejects_unknown_filters_and_codes():
+    df = random_frame(3, 30)
+    with pytest.raises(ValueError, match="unknown filter"):
+        report_dict(df, filters={"provincie": "Utrecht"})
+    with pytest.raises(ValueError, match="unknown code"):
+        report_dict(df, filters={"respondent_type": "kind"})
+
+
+def test_report_dict_suppressed_values_are_null():
+    df = random_frame(4, 400)
+    d = report_dict(df, filters={"gi": "WSS"})
+    suppressed_rows = [(f, r) for f in d["figures"] for r in f["rows"] if r["suppressed"]]
+    assert suppressed_rows
+    for f, r in suppressed_rows:
+        for key in ("pct", "mean", "sd", "ci_low", "ci_high", "n_positive"):
+            if key in r:
+                assert r[key] is None, (f["id"], r)
+        if f["kind"] in ("distribution", "distribution_by_group"):
+            assert r["n"] is None
+        else:
+            assert type(r["n"]) is int
+
+
+def test_report_json_round_trips_to_report_dict():
+    df = random_frame(5, 200)
+    text = report_json(df, filters={"measure_type": "ots"})
+    assert json.loads(text) == report_dict(df, filters={"measure_type": "ots"})
+    assert "NaN" not in text
+
+
+def test_report_synthetic_data_are_flagged():
+    df = random_frame(6, 120, round_id=contract.DEMO_ROUND_ID)
+    assert report_dict(df, filters={})["synthetic"] is True
+    md = report_markdown(df, filters={})
+    assert "Let op: synthetische voorbeelddata, geen echte antwoorden." in md
+    real = random_frame(6, 120)
+    assert report_dict(real, filters={})["synthetic"] is False
+    assert "synthetische" not in report_markdown(real, filters={})
+
+
+def test_report_csv_is_one_long_table_with_full_precision():
+    df = random_frame(7, 300)
+    d = report_dict(df, filters={"gi": ["JBG", "JBRA"]})
+    text = report_csv(df, filters={"gi": ["JBG", "JBRA"]})
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert tuple(rows[0].keys()) == CSV_COLUMNS
+    figs = d["figures"] + d["text_statistics"]
+    assert len(rows) == sum(len(f["rows"]) for f in figs)
+    i = 0
+    for f in figs:
+        for r in f["rows"]:
+            c = rows[i]
+            i += 1
+            assert (c["figure_id"], c["kind"]) == (f["id"], f["kind"])
+            assert c["item"]
+            for key in ("pct", "mean", "ci_low", "ci_high"):
+                if key in r:
+                    assert (float(c[key]) if c[key] else None) == r[key]
+            assert c["n"] == ("" if r["n"] is None else str(r["n"]))
+            assert c["suppressed"] == ("true" if r["suppressed"] else "false")
+    parsed = pd.read_csv(io.StringIO(text))
+    assert list(parsed.columns) == list(CSV_COLUMNS)
+
+
+def _fixed_frame() -> pd.DataFrame:
+    n = 40
+    return canonical_frame(pd.DataFrame({
+        "response_id": [f"r{i}" for i in range(n)], "round_id": ["r1"] * n, "gi": ["JBN"] * n,
+        "respondent_type": ["ouder"] * 36 + ["jeugdige"] * 4,
+        "submitted_week": ["2025-W02"] * n,
+        # 5 of 40 = 12.5 % -> shown as 13 % (half up)
+        "explained_at_start": ["ja"] * 5 + ["nee"] * 35,
+        # group "1": 20 grades with mean 6.25 -> 6,3; group "2": 3 respondents -> suppressed
+        "n_workers": [1] * 20 + [2] * 3 + [None] * 17,
+        "grade": [6, 6, 6, 7] * 5 + [9, 9, 9] + [None] * 17,
+        "contact_one_on_one": ["nooit"] * n,
+    }))
+
+
+def test_report_markdown_rounds_for_display_and_shows_suppression():
+    md = report_markdown(_fixed_frame(), filters={})
+    assert md.startswith("# ")
+    assert "## 2. Is er bij de start uitgelegd wat er ging gebeuren?" in md
+    assert "| Ja | 5 | 13% |" in md
+    assert "| Nee | 35 | 88% |" in md  # 87.5 -> 88
+    assert "| 1 | 20 | 6,3 * |" in md  # indicative: 10 <= n < 30
+    assert "| 2 | 3 | te weinig respondenten (n < 10) |" in md
+    # the youth group of contact_one_on_one (n = 4) is one suppressed line without counts
+    assert "| Jeugdigen | (alle antwoorden) | 4 | te weinig respondenten (n < 10) |" in md
+    assert "Kruskal-Wallis" in md
+    md20 = report_markdown(_fixed_frame(), filters={}, min_cell=25)
+    assert "te weinig respondenten (n < 25)" in md20

@@ -198,12 +198,19 @@ def category_labels(df: pd.DataFrame, column: str) -> np.ndarray:
     s = df[column]
     missing = s.isna().to_numpy()
     values = s.astype(object).to_numpy()
-    if column not in contract.INT_RANGES or all(isinstance(v, str) for v in values[~missing]):
-        out = np.array([None if m else (v if isinstance(v, str) else str(v))
-                        for v, m in zip(values, missing)], dtype=object)
+    is_labels = column in contract.INT_RANGES and set(values[~missing]) <= set(default_categories(column))
+    if column not in contract.INT_RANGES or is_labels:
+        out = values.copy()
+        out[missing] = None
+        if not pd.api.types.is_string_dtype(s.dtype):
+            out = np.array([v if v is None or isinstance(v, str) else str(v) for v in out],
+                           dtype=object)
         return out
-    num = pd.to_numeric(pd.Series(np.where(missing, np.nan, values), dtype=object),
-                        errors="raise").astype("float64").to_numpy()
+    try:
+        num = pd.to_numeric(pd.Series(np.where(missing, np.nan, values), dtype=object),
+                            errors="raise").astype("float64").to_numpy()
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"column {column!r}: values must be whole numbers ({exc})") from None
     present = ~np.isnan(num)
     if np.any(present & (num != np.round(num))):
         raise ValueError(f"column {column!r}: values must be whole numbers")

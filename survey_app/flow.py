@@ -329,6 +329,7 @@ class FlowState:
     submission_token: str = field(default_factory=lambda: uuid.uuid4().hex)
     failures: int = 0
     ignore_link_code: bool = False
+    notice: str | None = None  # a TEXTS key shown once on the next run (e.g. "code_used")
 
 
 def new_state(link: Link) -> FlowState:

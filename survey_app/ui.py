@@ -1,0 +1,167 @@
+"""Shared Streamlit helpers: the storage resource, static CSS and the respondent-flow widgets.
+
+Dashboard helpers live in :mod:`survey_app.ui_dashboard`; this module holds
+the common bits (``get_storage``) and what the respondent flow renders.  All
+texts come from :data:`survey_app.flow.TEXTS`.  Widget keys are stable:
+``q_<item_id>`` for questions, ``rf_<name>`` for the flow's own controls.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import streamlit as st
+
+from analysis import contract
+from analysis.questionnaire import Item, Questionnaire, load_questionnaire
+
+from . import flow
+
+STATE_KEY = "rf_state"
+
+#: Static CSS only (no user data is ever put in here): comfortable tap targets
+#: on a phone, no horizontal scrolling, long words wrap.
+PHONE_CSS = """
+<style>
+  html, body { overflow-x: hidden; }
+  .block-container { padding-left: 1rem; padding-right: 1rem; }
+  [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { overflow-wrap: anywhere; }
+  /* question text a bit larger, answers easy to tap */
+  [data-testid="stWidgetLabel"] p { font-size: 1.08rem; font-weight: 600; line-height: 1.4; }
+  [data-testid="stRadio"] [role="radiogroup"] { gap: 0.35rem; }
+  [data-testid="stRadio"] [role="radiogroup"] > label {
+      min-height: 2.9rem; padding: 0.45rem 0.6rem; width: 100%; align-items: center;
+      border: 1px solid rgba(128, 128, 128, 0.35); border-radius: 0.6rem; margin: 0;
+  }
+  [data-testid="stRadio"] [role="radiogroup"] > label p { font-size: 1.05rem; }
+  /* the 1-10 grade: big pills that wrap */
+  [data-testid="stButtonGroup"] button { min-width: 3rem; min-height: 3rem; font-size: 1.1rem; }
+  .stButton button { min-height: 3rem; font-size: 1.02rem; }
+</style>
+"""
+
+
+# --------------------------------------------------------------------------- resources
+
+@st.cache_resource(show_spinner=False)
+def _storage_for(url: str | None, data_dir: str | None):
+    from .storage import Storage
+
+    return Storage(url)
+
+
+def get_storage():
+    """The app's one :class:`~survey_app.storage.Storage`, cached per database location.
+
+    The location comes from ``SURVEY_DATABASE_URL`` / ``SURVEY_DATA_DIR`` at
+    call time, so a test that points them at a temporary database gets its own
+    instance.
+    """
+    return _storage_for(os.environ.get("SURVEY_DATABASE_URL"), os.environ.get("SURVEY_DATA_DIR"))
+
+
+@st.cache_resource(show_spinner=False)
+def get_attempt_limiter() -> flow.AttemptLimiter:
+    """In-process counter of wrong codes per round (shared by all sessions)."""
+    return flow.AttemptLimiter()
+
+
+@st.cache_resource(show_spinner=False)
+def get_questionnaire(version: str | None = None) -> Questionnaire:
+    """The questionnaire definition (only the built-in v1 exists for now)."""
+    return load_questionnaire()
+
+
+def inject_css() -> None:
+    """Add the static phone CSS to the page."""
+    st.html(PHONE_CSS)
+
+
+# --------------------------------------------------------------------------- flow state
+
+def flow_state(link: flow.Link) -> flow.FlowState:
+    """This session's :class:`~survey_app.flow.FlowState`; a fresh one for another round."""
+    state = st.session_state.get(STATE_KEY)
+    if not isinstance(state, flow.FlowState) or state.round_id != link.round_id:
+        state = flow.new_state(link)
+        st.session_state[STATE_KEY] = state
+    return state
+
+
+def language_toggle(state: flow.FlowState) -> None:
+    """A button that switches between Dutch and English."""
+    with st.container(horizontal=True, horizontal_alignment="right"):
+        if st.button(flow.t("lang_switch", state.lang), key="rf_lang", icon=":material/translate:",
+                     help=flow.t("lang_switch_help", state.lang)):
+            state.lang = "en" if state.lang == "nl" else "nl"
+            st.rerun()
+
+
+def show_block(key: str, lang: str, *, detail: str | None = None) -> None:
+    """A friendly message for a link that cannot be used, in the chosen language and the other one."""
+    other = "en" if lang == "nl" else "nl"
+    body = flow.t(key, lang) + (f" {detail}" if detail else "")
+    st.warning(body, icon=":material/info:")
+    st.caption(flow.t(key, other))
+
+
+# --------------------------------------------------------------------------- questions
+
+def question_key(item_id: str) -> str:
+    return f"q_{item_id}"
+
+
+def _label(item: Item, state: flow.FlowState) -> str:
+    text = item.question(state.respondent_type or "ouder", state.lang)
+    return f"{text} *" if item.required else text
+
+
+def render_item(item: Item, state: flow.FlowState) -> Any:
+    """One question widget; returns the answer (``None`` when not answered).
+
+    The widget is seeded from ``state.answers`` when it has no value yet (it
+    was not shown in the previous run, e.g. on another step).
+    """
+    key = question_key(item.id)
+    if key not in st.session_state and flow.is_answered(state.answers.get(item.id)):
+        st.session_state[key] = state.answers[item.id]
+    label, lang = _label(item, state), state.lang
+    if item.type in ("choice", "count"):
+        value = st.radio(label, item.codes, index=None, key=key,
+                         format_func=lambda c, it=item: it.label(c, lang))
+    elif item.type == "grade":
+        value = st.pills(label, list(range(item.min, item.max + 1)), key=key, width="stretch")
+    else:
+        value = st.text_area(label, key=key, max_chars=item.max_length, height=110)
+    if item.help is not None:
+        st.caption(item.help.get(lang))
+    return value
+
+
+def render_step(q: Questionnaire, state: flow.FlowState, step_id: str) -> None:
+    """The shown items of one step; answers are copied into ``state.answers`` as they change.
+
+    Visibility is judged item by item on the answers so far, so an item that
+    depends on an answer in the same step appears in the run that answer is given.
+    """
+    for item in q.items_in_step(step_id):
+        if not item.is_shown(flow.clean_answers(q, state.answers)):
+            continue
+        value = render_item(item, state)
+        if flow.is_answered(value):
+            state.answers[item.id] = value
+        else:
+            state.answers.pop(item.id, None)
+        err = flow.answer_error(item, value)
+        if err is not None:
+            st.error(flow.t(err.message, state.lang, n=item.max_length or 0))
+
+
+def forget_question_widgets(q: Questionnaire) -> None:
+    """Drop every question widget's value (after submit or for the next person)."""
+    for item_id in q.item_ids:
+        st.session_state.pop(question_key(item_id), None)
+
+
+def gi_name(code: str) -> str:
+    return contract.GI_NAMES.get(code, code)

@@ -56,6 +56,9 @@ class FigureResult:
         For grouped figures: the base n of each group (always shown).
     min_cell : int
         The suppression threshold used.
+    group_column : str or None
+        For grouped figures: the contract column that defines the groups
+        (``n_workers``, ``had_gap`` or ``respondent_type``).
     """
 
     id: str

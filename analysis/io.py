@@ -1,0 +1,570 @@
+"""Read and write response files (data contract v1, section 1).
+
+Reading
+-------
+:func:`read_responses` reads a file, checks it with
+:func:`analysis.validation.validate_frame` and returns ``(frame, report)``.
+It never raises for a bad file: a file that cannot be read gives a report
+with one ``unreadable_file`` error.  The type follows the extension:
+
+``.csv``, ``.txt``
+    Delimiter: the header line decides between comma, semicolon and tab
+    (the one that occurs most often outside quotes).  Encoding: UTF-8 with
+    or without BOM (decoded strictly), else Windows-1252; UTF-16 with a
+    BOM (Excel "Unicode text") is read too.  Every cell is read as text with
+    the :mod:`csv` module, so "0", "NA" and "007" stay as written.  Rows are
+    numbered by record, as a spreadsheet shows them (header = row 1), also
+    when a comment holds a line break.  A row with more cells than the
+    header is a ``wrong_field_count`` error (usually an unquoted delimiter in
+    a comment); shorter rows are padded with empty cells.
+``.xlsx``, ``.xlsm``
+    The first sheet, via openpyxl (cached values, not formulas).  The first
+    non-empty row is the header.  Whole numbers stored as 7.0 become "7".
+``.sav``, ``.zsav``
+    SPSS via pyreadstat; user-missing values are read as empty.  A numeric
+    value with a value label is mapped to a contract code through its label:
+    the label may be the code itself (``een_beetje``, what
+    :func:`write_responses` writes) or the Dutch or English answer text of
+    the questionnaire (``Een beetje`` / ``A little``), compared without
+    case and surrounding spaces.  A value whose label matches nothing keeps
+    its number (and then fails as ``unknown_code``).  For ``n_workers`` and
+    ``grade`` the number itself is used unless its label is one of the
+    item's answers ("Nog geen" -> 0, "Meer dan 5" -> 6).
+``.parquet``
+    Via pyarrow; typed columns are turned into text first.
+
+Rows that are empty in every cell are skipped (their row numbers are kept).
+
+Writing
+-------
+:func:`write_responses` writes the contract columns in contract order
+(extra questionnaire columns after them) as ``.csv``, ``.xlsx``, ``.sav``
+or ``.parquet``:
+
+* CSV: UTF-8 (``bom=True`` adds a BOM for Excel), comma by default.
+* CSV and XLSX: formula injection is neutralised (OWASP "CSV injection"):
+  a text cell that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage
+  return gets a leading apostrophe.  Reading such a file back keeps the
+  apostrophe; contract codes never start with these characters.
+* XLSX: characters that XML cannot hold (control characters other than
+  tab and line breaks) are removed.
+* SAV: each code column is numeric 1..k in contract order, with value labels
+  equal to the contract codes (so a round trip is exact and SPSS shows the
+  code); ``n_workers`` 0..6 carries the Dutch answer labels ("Nog geen" ..
+  "Meer dan 5"); ``grade`` is a plain number.  Variable labels are the
+  Dutch question (parent wording).  Text columns are strings.
+* Parquet: the canonical dtypes (``string``, ``Int64``).
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io as _io
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, BinaryIO, Iterable
+
+import numpy as np
+import pandas as pd
+
+from . import contract
+from .frame import canonical_frame
+from .validation import ErrorRecord, ValidationReport, cell_text, unreadable_report, validate_frame
+
+CSV_EXTENSIONS = (".csv", ".txt")
+XLSX_EXTENSIONS = (".xlsx", ".xlsm")
+SAV_EXTENSIONS = (".sav", ".zsav")
+PARQUET_EXTENSIONS = (".parquet", ".pq")
+WRITE_FORMATS = ("csv", "xlsx", "sav", "parquet")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+DELIMITERS = (",", ";", "\t")
+
+#: Dutch variable labels for the columns that are not questionnaire items.
+ID_LABELS_NL = {
+    "response_id": "Antwoord-id (willekeurig)",
+    "round_id": "Meetronde",
+    "gi": "Gecertificeerde instelling (GI)",
+    "respondent_type": "Wie vulde de vragenlijst in (ouder of jeugdige)",
+    "submitted_week": "Week van invullen (ISO-week)",
+}
+
+
+class ReadError(ValueError):
+    """A file that cannot be read at all; ``reason_nl`` holds the Dutch text."""
+
+    def __init__(self, reason: str, reason_nl: str):
+        self.reason, self.reason_nl = reason, reason_nl
+        super().__init__(reason)
+
+
+# --------------------------------------------------------------------------- reading
+
+def _source(path, file: str | None) -> tuple[str, str, Any]:
+    """(display name, lower-case extension, path-or-bytes)."""
+    if isinstance(path, (str, os.PathLike)):
+        p = Path(path)
+        name = file or p.name
+        return name, p.suffix.lower(), p
+    if hasattr(path, "read"):
+        data = path.read()
+        name = file or Path(getattr(path, "name", "") or "upload").name
+        return name, Path(name).suffix.lower(), bytes(data)
+    if isinstance(path, (bytes, bytearray)):
+        name = file or "upload"
+        return name, Path(name).suffix.lower(), bytes(path)
+    raise TypeError(f"expected a path, bytes or a binary file object, not {type(path).__name__}")
+
+
+def _read_bytes(src) -> bytes:
+    if isinstance(src, bytes):
+        return src
+    try:
+        return src.read_bytes()
+    except FileNotFoundError as exc:
+        raise ReadError("the file does not exist", "het bestand bestaat niet") from exc
+    except OSError as exc:
+        raise ReadError(f"cannot open the file ({exc.strerror or exc})",
+                        f"het bestand kan niet worden geopend ({exc.strerror or exc})") from exc
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ReadError("not valid UTF-16 text", "geen geldige UTF-16-tekst") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise ReadError("the text encoding is not UTF-8 or Windows-1252",
+                        "de tekstcodering is geen UTF-8 of Windows-1252") from exc
+
+
+def detect_delimiter(header_line: str) -> str:
+    """Comma, semicolon or tab: whichever occurs most often outside quotes in the header."""
+    unquoted = re.sub(r'"[^"]*"', "", header_line)
+    counts = {d: unquoted.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])  # ties: comma first
+    return best if counts[best] > 0 else ","
+
+
+def _first_line(text: str) -> str:
+    end = len(text)
+    for sep in ("\r", "\n"):
+        i = text.find(sep)
+        if i != -1:
+            end = min(end, i)
+    return text[:end]
+
+
+def _records_csv(data: bytes) -> tuple[list[list[str]], list[int]]:
+    text = _decode(data)
+    if not text.strip():
+        raise ReadError("the file is empty", "het bestand is leeg")
+    if "\x00" in text:
+        raise ReadError("the file holds NUL bytes; it is not a text (CSV) file",
+                        "het bestand bevat NUL-tekens; het is geen tekstbestand (CSV)")
+    delim = detect_delimiter(_first_line(text))
+    reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delim)
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        raise ReadError(f"not a valid CSV file ({exc})", f"geen geldig CSV-bestand ({exc})") from exc
+    return records, list(range(1, len(records) + 1))
+
+
+def _records_xlsx(src) -> tuple[list[list[Any]], list[int]]:
+    import openpyxl
+    from zipfile import BadZipFile
+
+    fh = _io.BytesIO(src) if isinstance(src, bytes) else src
+    try:
+        wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+    except FileNotFoundError as exc:
+        raise ReadError("the file does not exist", "het bestand bestaat niet") from exc
+    except (BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ReadError(f"not a valid Excel (.xlsx) file ({exc})",
+                        f"geen geldig Excel-bestand (.xlsx) ({exc})") from exc
+    try:
+        if not wb.worksheets:
+            raise ReadError("the workbook has no sheets", "de werkmap heeft geen bladen")
+        ws = wb.worksheets[0]
+        ws.reset_dimensions()  # do not trust the stored sheet size (some tools write it wrong)
+        records, numbers = [], []
+        # from row 1, so that the numbering is the sheet's (empty rows come as empty tuples)
+        for i, row in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
+            records.append(list(row))
+            numbers.append(i)
+    finally:
+        wb.close()
+    return records, numbers
+
+
+def _frame_from_records(records: list[list[Any]], numbers: list[int]
+                        ) -> tuple[pd.DataFrame, list[tuple[int, int, int]]]:
+    """Header = first non-empty record.  Returns the raw frame and (row, n_cells, n_header) of long rows."""
+    texts = [[cell_text(v) for v in rec] for rec in records]
+    k = 0
+    while k < len(texts) and not any(v is not None for v in texts[k]):
+        k += 1
+    if k == len(texts):
+        raise ReadError("the file is empty", "het bestand is leeg")
+    header = [v or "" for v in texts[k]]
+    while header and header[-1] == "":
+        header.pop()  # trailing empty header cells (Excel, trailing delimiters)
+    width = len(header)
+    rows, src_rows, long_rows = [], [], []
+    for rec, num in zip(texts[k + 1:], numbers[k + 1:]):
+        if not any(v is not None for v in rec):
+            continue
+        if len(rec) > width and any(v is not None for v in rec[width:]):
+            long_rows.append((num, len(rec), width))
+        rec = (rec + [None] * width)[:width]
+        rows.append(rec)
+        src_rows.append(num)
+    cols = {j: pd.array([r[j] for r in rows], dtype="string") for j in range(width)}
+    df = pd.DataFrame(cols, index=pd.RangeIndex(len(rows)))
+    df.columns = header
+    df.attrs["source_rows"] = src_rows
+    df.attrs["header_row"] = numbers[k]
+    return df, long_rows
+
+
+def _sav_lookup(column: str, questionnaire) -> dict[str, str]:
+    """lower-case code / Dutch label / English label -> code, for one item."""
+    try:
+        item = questionnaire.item(column)
+    except KeyError:
+        return {}
+    m: dict[str, str] = {}
+    for o in item.options:
+        m.setdefault(str(o.code).lower(), str(o.code))
+    for o in item.options:
+        for lab in (o.label.nl, o.label.en):
+            m.setdefault(lab.strip().lower(), str(o.code))
+    return m
+
+
+def _read_sav(src, questionnaire) -> pd.DataFrame:
+    import pyreadstat
+
+    tmp = None
+    try:
+        if isinstance(src, bytes):
+            fd, tmp = tempfile.mkstemp(suffix=".sav")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(src)
+            path = tmp
+        else:
+            if not Path(src).exists():
+                raise ReadError("the file does not exist", "het bestand bestaat niet")
+            path = str(src)
+        try:
+            raw, meta = pyreadstat.read_sav(path, user_missing=False, apply_value_formats=False,
+                                            disable_datetime_conversion=True)
+        except ReadError:
+            raise
+        except Exception as exc:  # pyreadstat raises its own ReadstatError / PyreadstatError
+            raise ReadError(f"not a valid SPSS (.sav) file ({exc})",
+                            f"geen geldig SPSS-bestand (.sav) ({exc})") from exc
+    finally:
+        if tmp:
+            os.unlink(tmp)
+    labels = meta.variable_value_labels or {}
+    out = {}
+    for col in raw.columns:
+        s = raw[col]
+        vl = labels.get(col)
+        lookup = _sav_lookup(col, questionnaire) if vl else {}
+        if vl and pd.api.types.is_numeric_dtype(s):
+            as_number = col in contract.INT_RANGES or (
+                _is_count_or_grade(col, questionnaire))
+            mapping: dict[float, str] = {}
+            for value, label in vl.items():
+                hit = lookup.get(str(label).strip().lower())
+                if hit is not None:
+                    mapping[float(value)] = hit
+                elif not as_number and col in contract.CODES:
+                    mapping[float(value)] = str(label).strip()
+
+            def conv(v, mapping=mapping):
+                if v is None or (isinstance(v, float) and v != v):
+                    return None
+                return mapping.get(float(v), cell_text(v))
+            out[col] = pd.array([conv(v) for v in s.tolist()], dtype="string")
+        else:
+            out[col] = pd.array([cell_text(v) for v in s.tolist()], dtype="string")
+    df = pd.DataFrame(out, index=pd.RangeIndex(len(raw)))
+    df.attrs["source_rows"] = list(range(2, len(df) + 2))
+    return df
+
+
+def _is_count_or_grade(col, questionnaire) -> bool:
+    try:
+        return questionnaire.item(col).type in ("count", "grade")
+    except KeyError:
+        return False
+
+
+def _read_parquet(src) -> pd.DataFrame:
+    try:
+        raw = pd.read_parquet(_io.BytesIO(src) if isinstance(src, bytes) else src)
+    except FileNotFoundError as exc:
+        raise ReadError("the file does not exist", "het bestand bestaat niet") from exc
+    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
+        raise ReadError(f"not a valid Parquet file ({exc})", f"geen geldig Parquet-bestand ({exc})") from exc
+    out = {}
+    for col in raw.columns:
+        s = raw[col]
+        if isinstance(s.dtype, pd.StringDtype):
+            out[str(col)] = s.astype("string").reset_index(drop=True)
+        else:
+            out[str(col)] = pd.array([cell_text(v) for v in s.tolist()], dtype="string")
+    df = pd.DataFrame(out, index=pd.RangeIndex(len(raw)))
+    df.attrs["source_rows"] = list(range(2, len(df) + 2))
+    return df
+
+
+def _read_raw(path, file: str | None, questionnaire) -> tuple[str, pd.DataFrame, list[tuple[int, int, int]]]:
+    name, ext, src = _source(path, file)
+    if ext in CSV_EXTENSIONS:
+        df, long_rows = _frame_from_records(*_records_csv(_read_bytes(src)))
+        return name, df, long_rows
+    if ext in XLSX_EXTENSIONS:
+        df, long_rows = _frame_from_records(*_records_xlsx(src))
+        return name, df, long_rows
+    if ext in SAV_EXTENSIONS:
+        if questionnaire is None:
+            from .questionnaire import load_questionnaire
+            questionnaire = load_questionnaire()
+        return name, _read_sav(src, questionnaire), []
+    if ext in PARQUET_EXTENSIONS:
+        return name, _read_parquet(src), []
+    if ext == ".xls":
+        raise ReadError("old Excel format (.xls); save the file as .xlsx",
+                        "oud Excel-formaat (.xls); sla het bestand op als .xlsx")
+    raise ReadError(f"unknown file type '{ext or '(none)'}'; use .csv, .xlsx, .sav or .parquet",
+                    f"onbekend bestandstype '{ext or '(geen)'}'; gebruik .csv, .xlsx, .sav of .parquet")
+
+
+def read_frame_raw(path, *, file: str | None = None, questionnaire=None) -> pd.DataFrame:
+    """Read a response file as text without checking it (for the column-mapping screen).
+
+    Every column is pandas ``string`` dtype with ``NA`` for empty cells; the
+    header names are kept as written (stripped), also when they repeat.
+    ``df.attrs['source_rows']`` holds the spreadsheet row number of each row;
+    :func:`analysis.validation.validate_frame` uses it.  SPSS value labels are
+    mapped to codes as in :func:`read_responses`.  Raises :class:`ReadError`
+    when the file cannot be read.
+    """
+    _, df, _ = _read_raw(path, file, questionnaire)
+    return df
+
+
+def read_responses(path, *, questionnaire=None, existing_ids: Iterable[str] = (),
+                   file: str | None = None) -> tuple[pd.DataFrame, ValidationReport]:
+    """Read a response file and check it against data contract v1.
+
+    Parameters
+    ----------
+    path : str, Path, bytes or binary file object
+        The file; bytes and file objects (an upload) need ``file`` or a
+        ``.name`` for the extension.
+    questionnaire : Questionnaire, optional
+        Passed to :func:`~analysis.validation.validate_frame` (extra columns)
+        and used for SPSS label mapping (default: the built-in questionnaire).
+    existing_ids : iterable of str
+        response_ids already stored (``duplicate_id``).
+    file : str, optional
+        Name used in the report (default: the file name without folders).
+
+    Returns
+    -------
+    (frame, report)
+        The canonical frame (empty unless ``report.ok``) and the report.
+    """
+    try:
+        name, raw, long_rows = _read_raw(path, file, questionnaire)
+    except ReadError as exc:
+        name = _source_name(path, file)
+        from .frame import empty_frame
+        return empty_frame(), unreadable_report(name, exc.reason, exc.reason_nl)
+    frame, report = validate_frame(raw, file=name, questionnaire=questionnaire, existing_ids=existing_ids)
+    if long_rows:
+        if Path(name).suffix.lower() in XLSX_EXTENSIONS:
+            hint_en = "there are cells to the right of the last column with a name"
+            hint_nl = "er staan cellen rechts van de laatste kolom met een naam"
+        else:
+            hint_en = "is there an unquoted delimiter in a comment?"
+            hint_nl = "staat er een scheidingsteken zonder aanhalingstekens in een opmerking?"
+        extra = [ErrorRecord(name, row, None, None, "wrong_field_count",
+                             f"Row has {cells} cells but the header has {width}; {hint_en}",
+                             f"De rij heeft {cells} cellen, maar de kopregel heeft er {width}; {hint_nl}")
+                 for row, cells, width in long_rows]
+        errors = [e for e in report.errors if e.rule != "too_many_errors"] + extra
+        errors.sort(key=lambda e: (e.row if e.row is not None else 0))
+        total = report.n_errors + len(extra)
+        if len(errors) > 1000:
+            errors = errors[:1000]
+        if total > len(errors):
+            errors.append(ErrorRecord(name, None, None, None, "too_many_errors",
+                                      f"{total} errors found; only the first {len(errors)} are listed.",
+                                      f"{total} fouten gevonden; alleen de eerste {len(errors)} staan in de lijst."))
+        report = ValidationReport(file=name, errors=errors, warnings=report.warnings,
+                                  n_rows=report.n_rows, n_errors=total)
+        frame = frame.iloc[0:0].reset_index(drop=True)
+    return frame, report
+
+
+def _source_name(path, file):
+    if file:
+        return file
+    if isinstance(path, (str, os.PathLike)):
+        return Path(path).name
+    return Path(getattr(path, "name", "") or "upload").name
+
+
+# --------------------------------------------------------------------------- writing
+
+def neutralise_formula(value: Any) -> Any:
+    """Prefix an apostrophe to text that a spreadsheet would run as a formula (OWASP)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _ordered(df: pd.DataFrame) -> pd.DataFrame:
+    """Canonical contract columns in order, then any extra columns as they are."""
+    out = canonical_frame(df)
+    extras = [c for c in df.columns if c not in contract.COLUMNS]
+    for c in extras:
+        out[c] = df[c].reset_index(drop=True)
+    return out
+
+
+def _text_columns(df: pd.DataFrame) -> list[str]:
+    return [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c].dtype)]
+
+
+def _neutralised(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for c in _text_columns(out):
+        s = out[c].astype("string")
+        bad = s.str.startswith(FORMULA_PREFIXES).fillna(False)
+        if bad.any():
+            out[c] = s.mask(bad, "'" + s)
+    return out
+
+
+def _python_value(v):
+    if v is None or v is pd.NA:
+        return None
+    if isinstance(v, float) and v != v:
+        return None
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.floating):
+        return float(v)
+    return v
+
+
+def _write_csv(df: pd.DataFrame, path: Path, *, sep: str, bom: bool):
+    out = _neutralised(df)
+    out.to_csv(path, index=False, sep=sep, na_rep="", lineterminator="\n",
+               encoding="utf-8-sig" if bom else "utf-8")
+
+
+def _write_xlsx(df: pd.DataFrame, path: Path):
+    import openpyxl
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    out = _neutralised(df)
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("responses")
+    ws.append([str(c) for c in out.columns])
+    text_cols = set(_text_columns(out))
+    cols = list(out.columns)
+    for row in out.itertuples(index=False, name=None):
+        vals = []
+        for c, v in zip(cols, row):
+            v = _python_value(v)
+            if c in text_cols and isinstance(v, str):
+                v = ILLEGAL_CHARACTERS_RE.sub("", v)
+            vals.append(v)
+        ws.append(vals)
+    wb.save(path)
+
+
+def _write_sav(df: pd.DataFrame, path: Path, questionnaire):
+    import pyreadstat
+
+    data = {}
+    value_labels: dict[str, dict[float, str]] = {}
+    measure: dict[str, str] = {}
+    col_labels: dict[str, str] = {}
+    for c in df.columns:
+        s = df[c]
+        if c in contract.CODES:
+            codes = contract.CODES[c]
+            num = {code: float(i + 1) for i, code in enumerate(codes)}
+            data[c] = np.array([num.get(v, np.nan) if v is not pd.NA else np.nan for v in s.tolist()], dtype="float64")
+            value_labels[c] = {float(i + 1): code for i, code in enumerate(codes)}
+            measure[c] = "nominal"
+        elif pd.api.types.is_numeric_dtype(s.dtype):
+            data[c] = s.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+            measure[c] = "scale" if c == "grade" else "ordinal"
+        else:
+            data[c] = np.array(["" if v is pd.NA or v is None else str(v) for v in s.tolist()], dtype=object)
+            measure[c] = "nominal"
+        label = ID_LABELS_NL.get(c)
+        if label is None:
+            try:
+                label = questionnaire.item(c).question("ouder", "nl")
+            except KeyError:
+                label = c
+        col_labels[c] = label
+    try:
+        item = questionnaire.item("n_workers")
+        value_labels["n_workers"] = {float(o.code): o.label.nl for o in item.options}
+    except KeyError:  # pragma: no cover - the built-in questionnaire has it
+        pass
+    frame = pd.DataFrame(data)
+    pyreadstat.write_sav(frame, str(path), column_labels=col_labels, variable_value_labels=value_labels,
+                         variable_measure=measure, file_label="Clientervaring GI (datacontract v1)")
+
+
+def write_responses(df: pd.DataFrame, path, *, format: str | None = None, sep: str = ",",
+                    bom: bool = False, questionnaire=None) -> Path:
+    """Write responses in contract v1 column order as csv, xlsx, sav or parquet.
+
+    ``format`` defaults to the file extension.  ``sep`` and ``bom`` apply to
+    CSV only (``sep=';'`` with ``bom=True`` opens directly in a Dutch Excel).
+    See the module docstring for formula neutralisation and the SPSS coding.
+    Returns the path written.
+    """
+    path = Path(path)
+    fmt = (format or path.suffix.lstrip(".")).lower()
+    fmt = {"txt": "csv", "xlsm": "xlsx", "zsav": "sav", "pq": "parquet"}.get(fmt, fmt)
+    if fmt not in WRITE_FORMATS:
+        raise ValueError(f"unknown format '{fmt}'; use one of {', '.join(WRITE_FORMATS)}")
+    if sep not in DELIMITERS:
+        raise ValueError(f"sep must be one of {DELIMITERS!r}")
+    out = _ordered(df)
+    if fmt == "csv":
+        _write_csv(out, path, sep=sep, bom=bom)
+    elif fmt == "xlsx":
+        _write_xlsx(out, path)
+    elif fmt == "sav":
+        if questionnaire is None:
+            from .questionnaire import load_questionnaire
+            questionnaire = load_questionnaire()
+        _write_sav(out, path, questionnaire)
+    else:
+        out.to_parquet(path, index=False)
+    return path

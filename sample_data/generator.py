@@ -63,6 +63,8 @@ TYPE_COUNTS = {"ouder": 1151, "jeugdige": 372}
 WORKER_COUNTS = (25, 320, 345, 234, 169, 85, 345)
 #: printed mean grade per n_workers code 0..6 (fig7); group 4 "as printed"
 GRADE_MEANS = (2.9, 6.2, 5.6, 5.5, 2.3, 4.5, 4.0)
+#: "bijna een kwart" had more than 5 workers: 345/1523 = 22.7 % (kept when scaling)
+MORE_THAN_5 = (Fraction(2265, 100), Fraction(2275, 100))
 GRADE_SD = 2.2  # spread of the grade list within a group (before clipping to 1..10)
 
 PRINTED: dict[str, tuple[Sequence[float], int]] = {
@@ -359,7 +361,7 @@ def generate(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED,
     na = -1
 
     # --- structure: workers, respondent type, institution, week -----------------
-    workers = np.repeat(np.arange(7), _quota(n, WORKER_COUNTS))
+    workers = np.repeat(np.arange(7), _quota(n, WORKER_COUNTS, [None] * 6 + [MORE_THAN_5]))
     workers = rng.permutation(workers)
     type_counts = _quota(n, [TYPE_COUNTS[t] for t in contract.RESPONDENT_TYPES])
     rtype = rng.permutation(np.repeat(np.arange(2), type_counts))  # 0 ouder, 1 jeugdige

@@ -720,8 +720,9 @@ class Storage:
             if status != "open":
                 raise RoundNotOpen(round_id, status)
             row = self._validate_answers(info, answers, gi=gi, respondent_type=respondent_type, week=iso_week(today))
-            ins = _insert_ignore(self.dialect, tokens_table).values(token_hash=token_hash, round_id=round_id)
-            if conn.execute(ins).rowcount != 1:
+            ins = (_insert_ignore(self.dialect, tokens_table).values(token_hash=token_hash, round_id=round_id)
+                   .returning(tokens_table.c.token_hash))
+            if conn.execute(ins).first() is None:  # the token was there already
                 raise DuplicateSubmission("this questionnaire was already submitted")
             if info.access == "codes":
                 self._use_code(conn, round_id, code)
@@ -988,7 +989,7 @@ def _chunks(seq: list, size: int) -> Iterator[list]:
 
 
 def _insert_ignore(dialect: str, table: sa.Table):
-    """INSERT ... ON CONFLICT DO NOTHING (row count 0 when the key exists)."""
+    """INSERT ... ON CONFLICT DO NOTHING (with RETURNING: no row when the key exists)."""
     mod = pg_dialect if dialect == "postgresql" else sqlite_dialect
     return mod.insert(table).on_conflict_do_nothing()
 

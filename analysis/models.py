@@ -29,9 +29,10 @@ Frequency weights
 ``weights`` names a column of whole numbers >= 0: a row with weight ``w``
 counts as ``w`` identical respondents (Stata ``fweight``).  The OLS model
 replicates the rows, so estimates, HC3 errors, ``n``, R^2 and AIC equal those
-of the expanded data exactly; the ordinal model multiplies each row's
-log-likelihood by its weight (same maximum and information matrix as the
-expanded data).
+of the expanded data exactly (statsmodels 0.15's ``GLM(freq_weights=...)``
+with ``cov_type="HC3"`` does *not*: its leverages are those of the collapsed
+rows).  The ordinal model multiplies each row's log-likelihood by its weight
+(same maximum and information matrix as the expanded data).
 
 Small-cell safety
 -----------------

@@ -48,10 +48,10 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from scipy.special import ndtri
 
 from analysis import contract
-from analysis.frame import canonical_frame
 
 DEFAULT_N = 1523
 DEFAULT_SEED = 20250101
@@ -243,7 +243,7 @@ def _fill(out: np.ndarray, idx: np.ndarray, counts: Sequence[int], score: np.nda
         out[idx[pos:pos + counts[k]]] = k
         pos += counts[k]
     rest = idx[pos:]
-    rest = rest[np.argsort(-score[rest], kind="stable")]
+    rest = rest[np.argsort(-score[rest])]
     pos = 0
     for k in range(len(counts)):
         if k in unranked:
@@ -304,16 +304,25 @@ def _iso_weeks(start: tuple[int, int], end: tuple[int, int]) -> list[str]:
     return weeks
 
 
-def _uuid4_strings(rng: np.random.Generator, n: int) -> np.ndarray:
-    """n random UUID4 strings from the seeded RNG (same as ``uuid.UUID(int=..., version=4)``)."""
+def _uuid4_strings(rng: np.random.Generator, n: int) -> pa.Array:
+    """n random UUID4 strings from the seeded RNG (same as ``uuid.UUID(int=..., version=4)``).
+
+    Built as bytes and handed to pyarrow without Python string objects.
+    """
     raw = rng.integers(0, 256, size=(n, 16), dtype=np.uint8)
     raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40  # version 4
     raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80  # RFC 4122 variant
-    hexchars = np.frombuffer(raw.tobytes().hex().encode("ascii"), dtype=np.uint8).reshape(n, 32)
+    hexdigits = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+    hexchars = np.empty((n, 32), dtype=np.uint8)
+    hexchars[:, 0::2] = hexdigits[raw >> 4]
+    hexchars[:, 1::2] = hexdigits[raw & 0x0F]
+    del raw
     out = np.full((n, 36), ord("-"), dtype=np.uint8)
     for (a, b), start in zip(((0, 8), (8, 12), (12, 16), (16, 20), (20, 32)), (0, 9, 14, 19, 24)):
         out[:, start:start + (b - a)] = hexchars[:, a:b]
-    return out.view("S36").ravel().astype(str)
+    del hexchars
+    arr = pa.FixedSizeBinaryArray.from_buffers(pa.binary(36), n, [None, pa.py_buffer(out)])
+    return arr.cast(pa.binary()).cast(pa.large_string())
 
 
 def _to_codes(values: np.ndarray, codes: Sequence[str]) -> pd.api.extensions.ExtensionArray:
@@ -395,7 +404,7 @@ def generate(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED,
     measure[perm[:mc[3]]] = 3                                 # weet_niet at random
     rest = perm[mc[3]:]
     youth_score = youth[rest] * 1.2 + rng.normal(size=len(rest))  # jeugdreclassering: mostly youths
-    rest = rest[np.argsort(-youth_score, kind="stable")]
+    rest = rest[np.argsort(-youth_score)]
     measure[rest[:mc[0]]] = 0
     rest = rng.permutation(rest[mc[0]:])
     measure[rest[:mc[1]]] = 1
@@ -421,7 +430,7 @@ def generate(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED,
     g_score = experience + 0.3 * rng.normal(size=n)
     for g in range(7):
         members = np.flatnonzero(workers == g)
-        members = members[np.argsort(g_score[members], kind="stable")]
+        members = members[np.argsort(g_score[members])]
         grade[members] = _grade_list(len(members), GRADE_MEANS[g])
 
     # participation items go together through a shared factor
@@ -483,10 +492,8 @@ def generate(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED,
 
     # --- ids ----------------------------------------------------------------------
     ids = _uuid4_strings(rng, n)
-    dup = pd.Series(ids).duplicated().to_numpy()
-    while dup.any():  # 122 random bits: practically never
-        ids[dup] = _uuid4_strings(rng, int(dup.sum()))
-        dup = pd.Series(ids).duplicated().to_numpy()
+    while pc.count_distinct(ids).as_py() != n:  # 122 random bits: practically never
+        ids = _uuid4_strings(rng, n)
 
     data = {
         "response_id": _strings(ids),
@@ -495,15 +502,19 @@ def generate(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED,
         "respondent_type": _to_codes(rtype, contract.RESPONDENT_TYPES),
         "submitted_week": _to_codes(week, weeks),
         "measure_type": _to_codes(measure, C["measure_type"]),
-        "n_workers": workers,
-        "grade": grade,
+        "n_workers": pd.array(workers, dtype="Int64"),
+        "grade": pd.array(grade, dtype="Int64"),
         "comment_grade": _strings(comment_grade),
         "comment_improve": _strings(comment_improve),
     }
     for col in OPTIONAL_ITEMS:
         data[col] = _to_codes(cols[col], C[col])
-    frame = pd.DataFrame({c: data[c] for c in contract.COLUMNS})
-    return canonical_frame(frame)
+    del cols, answered, shown
+    # Built directly in the canonical shape (columns in order, pyarrow strings
+    # without blanks, Int64): canonical_frame() would copy every column, which
+    # doubles the memory for millions of rows.  tests/test_sample_data.py checks
+    # that canonical_frame(generate()) equals generate().
+    return pd.DataFrame({c: data.pop(c) for c in contract.COLUMNS})
 
 
 def _say_in_plan(out: np.ndarray, answered: np.ndarray, youth: np.ndarray, gap_ja: np.ndarray,

@@ -138,7 +138,7 @@ def test_uuid4_strings_equal_uuid_module_with_version_4():
     got = gen._uuid4_strings(rng, 50)
     raw = np.random.default_rng(1).integers(0, 256, size=(50, 16), dtype=np.uint8)
     want = [str(uuid.UUID(int=int.from_bytes(row.tobytes(), "big"), version=4)) for row in raw]
-    assert list(got) == want
+    assert got.to_pylist() == want
 
 
 def test_generate_institutions_unequal_and_weeks_in_fieldwork(df):

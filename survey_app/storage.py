@@ -38,13 +38,17 @@ Anonymity
   ... SET used`` would give the code row the same ``xmin`` transaction id as
   the response it unlocked).  Codes have no used_at and no link to responses.
 * Physical order: PostgreSQL keeps new rows roughly in insertion order on
-  disk (``ctid``) and stamps them with increasing transaction ids (``xmin``).
-  :meth:`Storage.erase_insertion_order` rewrites the tables in random-UUID
-  order and freezes the transaction ids (``CLUSTER`` + ``VACUUM FREEZE``);
-  on SQLite it runs ``VACUUM`` and truncates the WAL.  It runs automatically
-  when a round is closed; run it regularly (e.g. nightly) while rounds are open.
-  Server logs with statement logging, WAL archives and backups taken during a
-  round are outside what this module can clean.
+  disk (``ctid``) and stamps each with its transaction id (``xmin``), which
+  grows with every submission.  :meth:`Storage.erase_insertion_order` rewrites
+  the responses in one transaction in random-UUID order (afterwards all share
+  one ``xmin``); on SQLite it runs ``VACUUM`` and truncates the WAL.  It runs
+  automatically when a round is closed; run it regularly (e.g. nightly) while
+  rounds are open.
+* Limits: someone who can read the database *while* responses come in can
+  watch a code disappear from ``unused_codes`` as a response appears; server
+  logs with statement logging, WAL archives and backups taken during a round
+  are outside what this module can clean.  Give database access only to
+  administrators while a round is open.
 
 Submissions
 -----------
@@ -955,20 +959,35 @@ class Storage:
     # ------------------------------------------------------------------ maintenance
 
     def erase_insertion_order(self) -> None:
-        """Remove physical traces of the order in which rows were stored.
+        """Remove physical traces of the order in which responses were stored.
 
-        PostgreSQL: ``CLUSTER`` the responses on their random-UUID primary key
-        (rewrites the table in UUID order and freezes the row transaction ids,
-        so ``ctid`` and ``xmin`` no longer follow submission order), then
-        ``VACUUM (FREEZE)`` the code and token tables (removes the dead rows of
-        used codes).  Needs table-owner rights; takes a short exclusive lock.
-        SQLite: ``VACUUM`` (rebuilds the file in key order) and a WAL checkpoint
-        that truncates the WAL file.  Runs automatically in :meth:`close_round`.
+        PostgreSQL: in one transaction the responses are copied out, the table
+        is truncated (a new, empty data file) and the rows are written back in
+        ``response_id`` order.  Afterwards every response has the same ``xmin``
+        (the transaction id PostgreSQL stamps on a row, which otherwise grows
+        with each submission) and the physical order (``ctid``) is the random
+        UUID order.  Then ``VACUUM (FREEZE, ANALYZE)`` removes the dead rows of
+        used codes and tokens.  Needs table-owner rights; blocks submissions
+        for the moment it takes (about a second per 100,000 responses).
+        SQLite: ``VACUUM`` (rebuilds the file in key order; the tables are
+        WITHOUT ROWID already) and a WAL checkpoint that truncates the WAL.
+
+        Runs automatically in :meth:`close_round`; run it regularly (e.g.
+        nightly) while rounds are open.  It cannot clean server logs, WAL
+        archives or backups made before it ran.
         """
         if self.dialect == "postgresql":
+            cols = ", ".join(contract.COLUMNS)
+            with self._write(lock="erase") as conn:
+                conn.exec_driver_sql("LOCK TABLE responses IN ACCESS EXCLUSIVE MODE")
+                conn.exec_driver_sql("CREATE TEMPORARY TABLE survey_reorder ON COMMIT DROP AS "
+                                     f"SELECT {cols} FROM responses")
+                conn.exec_driver_sql("TRUNCATE responses")
+                conn.exec_driver_sql(f"INSERT INTO responses ({cols}) "
+                                     f"SELECT {cols} FROM survey_reorder ORDER BY response_id")
             with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.exec_driver_sql("CLUSTER responses USING pk_responses")
-                conn.exec_driver_sql("VACUUM (FREEZE, ANALYZE) responses, unused_codes, access_codes, submission_tokens")
+                conn.exec_driver_sql("VACUUM (FREEZE, ANALYZE) responses, unused_codes, access_codes, "
+                                     "submission_tokens")
         else:
             raw = self.engine.raw_connection()
             try:

@@ -1,0 +1,179 @@
+"""Nothing in the database links an access code to the response it unlocked.
+
+The test submits responses with codes in a known order and then tries every
+route a database reader has: shared columns, time columns, row ids, physical
+row order, PostgreSQL transaction ids (xmin) and row positions (ctid), and the
+order of load and export.  Every route must come up empty: the only order left
+is the order of the random UUIDs.
+"""
+from __future__ import annotations
+
+import random
+import re
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from analysis import contract
+from analysis.io import read_responses
+from db_fixtures import random_answers
+
+TABLE_COLUMNS = {
+    "alembic_version": ["version_num"],
+    "rounds": ["id", "name", "gis", "respondent_types", "opens", "closes", "access",
+               "questionnaire_version", "closed"],
+    "access_codes": ["code_hash", "round_id"],
+    "unused_codes": ["code_hash"],
+    "submission_tokens": ["token_hash", "round_id"],
+    "responses": list(contract.COLUMNS),
+}
+N = 40
+
+
+@pytest.fixture
+def used_in_order(storage):
+    """A codes round where N codes were used in a known order: (round, codes, ids in submission order)."""
+    info, codes = storage.create_round(name="anon", gis=["JBG", "JBN"], access="codes", n_codes=N + 5)
+    ids = []
+    rng = random.Random(42)
+    for i, code in enumerate(codes[:N]):
+        ids.append(storage.submit_response(info.id, random_answers(rng, comment=f"antwoord {i}"),
+                                           gi="JBG" if i % 2 else "JBN", respondent_type="ouder",
+                                           code=code, submission_token=uuid.uuid4().hex))
+    assert ids != sorted(ids)  # chance 1/40!: the submission order is not the UUID order
+    return info, codes, ids
+
+
+def _scan(conn, sql):
+    return [tuple(r) for r in conn.exec_driver_sql(sql).all()]
+
+
+def test_anonymity_tables_and_columns_are_exactly_these(storage):
+    insp = sa.inspect(storage.engine)
+    assert sorted(insp.get_table_names()) == sorted(TABLE_COLUMNS)
+    for table, cols in TABLE_COLUMNS.items():
+        assert [c["name"] for c in insp.get_columns(table)] == cols, table
+
+
+def test_anonymity_no_column_holds_a_time_finer_than_a_week(storage, used_in_order):
+    insp = sa.inspect(storage.engine)
+    for table in TABLE_COLUMNS:
+        for col in insp.get_columns(table):
+            t = col["type"]
+            assert not isinstance(t, (sa.DateTime, sa.Time, sa.Interval)), (table, col["name"])
+            assert "TIME" not in str(t).upper(), (table, col["name"])
+            if isinstance(t, sa.Date):
+                # only the organiser's opening and closing day of a round
+                assert (table, col["name"]) in {("rounds", "opens"), ("rounds", "closes")}
+    weeks = storage.load_responses()["submitted_week"]
+    assert weeks.str.fullmatch(r"\d{4}-W\d{2}").all()
+
+
+def test_anonymity_no_defaults_sequences_or_integer_keys(storage):
+    insp = sa.inspect(storage.engine)
+    for table in TABLE_COLUMNS:
+        pk = insp.get_pk_constraint(table)["constrained_columns"]
+        for col in insp.get_columns(table):
+            if table == "rounds" and col["name"] == "closed":
+                continue  # server default false
+            assert col.get("default") is None, (table, col["name"], col.get("default"))
+        if table != "alembic_version":
+            assert not any(isinstance(c["type"], sa.Integer) for c in insp.get_columns(table) if c["name"] in pk)
+    assert insp.get_pk_constraint("responses")["constrained_columns"] == ["response_id"]
+    with storage.engine.connect() as conn:
+        if storage.dialect == "postgresql":
+            assert conn.exec_driver_sql("SELECT count(*) FROM information_schema.sequences "
+                                        "WHERE sequence_schema = current_schema()").scalar() == 0
+        else:
+            for table in ("responses", "access_codes", "unused_codes", "submission_tokens", "rounds"):
+                sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).scalar()
+                assert sql.rstrip().upper().endswith("WITHOUT ROWID"), table
+                with pytest.raises(sa.exc.OperationalError, match="rowid"):
+                    conn.exec_driver_sql(f"SELECT rowid FROM {table}")
+            assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_sequence'"
+                                        ).scalar() == 0
+
+
+def test_anonymity_code_tables_share_nothing_with_responses(storage, used_in_order):
+    info, codes, ids = used_in_order
+    insp = sa.inspect(storage.engine)
+    response_cols = {c["name"] for c in insp.get_columns("responses")}
+    for table in ("access_codes", "unused_codes", "submission_tokens"):
+        shared = response_cols & {c["name"] for c in insp.get_columns(table)}
+        assert shared <= {"round_id"}, table
+        fks = insp.get_foreign_keys(table)
+        assert all(fk["referred_table"] != "responses" for fk in fks)
+    assert all(fk["referred_table"] == "rounds" for fk in insp.get_foreign_keys("responses"))
+    with storage.engine.connect() as conn:
+        # the shared column carries one value for every code and response of the round
+        assert _scan(conn, "SELECT DISTINCT round_id FROM access_codes") == [(info.id,)]
+        assert _scan(conn, "SELECT DISTINCT round_id FROM responses") == [(info.id,)]
+        # used codes are simply absent from unused_codes: no flag, time or counter left behind
+        assert conn.exec_driver_sql("SELECT count(*) FROM unused_codes").scalar() == 5
+        code_hashes = {r[0] for r in _scan(conn, "SELECT code_hash FROM access_codes")}
+        every_value = {str(v) for t in ("responses", "rounds") for row in _scan(conn, f"SELECT * FROM {t}")
+                       for v in row}
+    assert not code_hashes & every_value
+    assert all(storage.check_code(info.id, c) == "used" for c in codes[:N])
+
+
+def test_anonymity_stored_order_is_uuid_order(storage, used_in_order, tmp_path):
+    info, _, ids = used_in_order
+    if storage.dialect == "postgresql":
+        storage.erase_insertion_order()  # PostgreSQL stores in arrival order until this runs
+    with storage.engine.connect() as conn:
+        scan = [r[0] for r in _scan(conn, "SELECT response_id FROM responses")]
+    assert scan == sorted(ids)
+    assert storage.load_responses()["response_id"].tolist() == sorted(ids)
+    for fmt in ("csv", "xlsx"):
+        path = storage.export_responses(round_id=info.id, path=tmp_path / f"export.{fmt}")
+        back, report = read_responses(path)
+        assert report.ok
+        assert back["response_id"].tolist() == sorted(ids), fmt
+    # rank of a response in any order we can observe says nothing about when its code was used
+    comments = storage.load_responses()["comment_grade"].tolist()
+    submitted = [f"antwoord {i}" for i in range(N)]
+    assert comments == [submitted[ids.index(r)] for r in sorted(ids)] != submitted
+
+
+def test_anonymity_postgres_transaction_ids_do_not_link_codes(storage, used_in_order):
+    if storage.dialect != "postgresql":
+        pytest.skip("xmin and ctid are PostgreSQL system columns")
+    info, _, ids = used_in_order
+    with storage.engine.connect() as conn:
+        code_xmins = {r[0] for r in _scan(conn, "SELECT xmin::text FROM access_codes")}
+        resp_xmins = {r[0] for r in _scan(conn, "SELECT xmin::text FROM responses")}
+        # code rows are never touched after the round is made: one creating transaction
+        assert len(code_xmins) == 1
+        assert not code_xmins & resp_xmins
+    assert len(resp_xmins) == N  # before the clean-up each submission has its own transaction id
+    storage.erase_insertion_order()
+    with storage.engine.connect() as conn:
+        rows = _scan(conn, "SELECT xmin::text, ctid::text, response_id FROM responses")
+        assert len({x for x, _, _ in rows}) == 1  # one transaction id for all
+        by_ctid = sorted(rows, key=lambda r: tuple(int(p) for p in re.findall(r"\d+", r[1])))
+        assert [r[2] for r in by_ctid] == sorted(ids)
+        assert conn.exec_driver_sql("SELECT count(*) FROM unused_codes").scalar() == 5
+    assert storage.count_responses(info.id) == N
+
+
+def test_anonymity_close_round_forgets_tokens_and_reorders(storage, used_in_order):
+    info, _, ids = used_in_order
+    with storage.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM submission_tokens").scalar() == N
+    storage.close_round(info.id)
+    with storage.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM submission_tokens").scalar() == 0
+        assert [r[0] for r in _scan(conn, "SELECT response_id FROM responses")] == sorted(ids)
+        if storage.dialect == "postgresql":
+            assert conn.exec_driver_sql("SELECT count(DISTINCT xmin::text) FROM responses").scalar() == 1
+    assert storage.count_responses(info.id) == N
+
+
+def test_anonymity_sqlite_file_has_no_wal_left_after_clean_up(storage, used_in_order, db_url):
+    if storage.dialect != "sqlite":
+        pytest.skip("SQLite file layout")
+    storage.erase_insertion_order()
+    wal = storage._sqlite_path.with_name(storage._sqlite_path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0

@@ -209,7 +209,7 @@ def _records_xlsx(src) -> tuple[list[list[Any]], list[int]]:
 def _frame_from_records(records: list[list[Any]], numbers: list[int]
                         ) -> tuple[pd.DataFrame, list[tuple[int, int, int]]]:
     """Header = first non-empty record.  Returns the raw frame and (row, n_cells, n_header) of long rows."""
-    texts = [[cell_text(v) for v in rec] for rec in records]
+    texts = [[(v.strip() or None) if type(v) is str else cell_text(v) for v in rec] for rec in records]
     k = 0
     while k < len(texts) and not any(v is not None for v in texts[k]):
         k += 1
@@ -231,7 +231,8 @@ def _frame_from_records(records: list[list[Any]], numbers: list[int]
     cols = {j: pd.array([r[j] for r in rows], dtype="string") for j in range(width)}
     df = pd.DataFrame(cols, index=pd.RangeIndex(len(rows)))
     df.columns = header
-    df.attrs["source_rows"] = src_rows
+    # a numpy array: pandas deep-copies attrs on every operation, a list of ints would be slow
+    df.attrs["source_rows"] = np.asarray(src_rows, dtype=np.int64)
     df.attrs["header_row"] = numbers[k]
     return df, long_rows
 
@@ -301,7 +302,6 @@ def _read_sav(src, questionnaire) -> pd.DataFrame:
         else:
             out[col] = pd.array([cell_text(v) for v in s.tolist()], dtype="string")
     df = pd.DataFrame(out, index=pd.RangeIndex(len(raw)))
-    df.attrs["source_rows"] = list(range(2, len(df) + 2))
     return df
 
 
@@ -327,7 +327,6 @@ def _read_parquet(src) -> pd.DataFrame:
         else:
             out[str(col)] = pd.array([cell_text(v) for v in s.tolist()], dtype="string")
     df = pd.DataFrame(out, index=pd.RangeIndex(len(raw)))
-    df.attrs["source_rows"] = list(range(2, len(df) + 2))
     return df
 
 

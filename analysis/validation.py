@@ -242,6 +242,9 @@ def cell_text(v: Any) -> str | None:
 
     Whole floats lose their ``.0`` (Excel and SPSS store 7 as 7.0).
     """
+    if type(v) is str:  # the usual case, first
+        v = v.strip()
+        return v or None
     if v is None or v is pd.NA or v is pd.NaT:
         return None
     if isinstance(v, bool) or isinstance(v, np.bool_):
@@ -411,6 +414,10 @@ def validate_frame(df: pd.DataFrame, *, file: str = "<data>", questionnaire=None
     if row_numbers is None:
         src = df.attrs.get("source_rows") if hasattr(df, "attrs") else None
         row_numbers = src if src is not None and len(src) == n else None
+    if df.attrs:
+        # pandas deep-copies attrs on every operation; a long row list there is slow
+        df = df.copy(deep=False)
+        df.attrs = {}
     rows = np.arange(2, n + 2) if row_numbers is None else np.asarray(row_numbers, dtype=np.int64)
     if len(rows) != n:
         raise ValueError(f"row_numbers has {len(rows)} entries for {n} rows")

@@ -181,7 +181,7 @@ def test_read_frame_raw_keeps_text_and_duplicate_headers(tmp_path):
     assert list(raw.columns).count("grade") == 2
     assert raw.iloc[0, -1] == "007" and pd.isna(raw.iloc[1, -1])
     assert all(isinstance(raw.iloc[:, j].dtype, pd.StringDtype) for j in range(raw.shape[1]))
-    assert raw.attrs["source_rows"] == [2, 3]
+    assert list(raw.attrs["source_rows"]) == [2, 3]
 
 
 def test_read_responses_accepts_bytes_and_file_objects():
@@ -389,3 +389,14 @@ def test_write_responses_sav_codes_labels_and_question_text(tmp_path):
     assert labels["explained_at_start"] == q.item("explained_at_start").question("ouder", "nl")
     assert labels["gi"] == "Gecertificeerde instelling (GI)"
     assert meta.variable_measure["had_gap"] == "nominal"
+
+
+def test_read_responses_xlsx_cell_right_of_the_header(tmp_path):
+    rec = as_records(raw_frame(2))
+    rec[2] = rec[2] + [None, "notitie"]
+    path = tmp_path / "notitie.xlsx"
+    _write_xlsx_by_hand(path, rec)
+    frame, report = read_responses(path)
+    assert _where(report) == [("notitie.xlsx", 3, None, "wrong_field_count")]
+    assert "right of the last column" in report.errors[0].message
+    assert len(frame) == 0

@@ -71,7 +71,7 @@ import pandas as pd
 
 from . import contract
 from .frame import canonical_frame
-from .validation import ErrorRecord, ValidationReport, cell_text, unreadable_report, validate_frame
+from .validation import ErrorRecord, SourceRows, ValidationReport, cell_text, unreadable_report, validate_frame
 
 CSV_EXTENSIONS = (".csv", ".txt")
 XLSX_EXTENSIONS = (".xlsx", ".xlsm")
@@ -231,8 +231,7 @@ def _frame_from_records(records: list[list[Any]], numbers: list[int]
     cols = {j: pd.array([r[j] for r in rows], dtype="string") for j in range(width)}
     df = pd.DataFrame(cols, index=pd.RangeIndex(len(rows)))
     df.columns = header
-    # a numpy array: pandas deep-copies attrs on every operation, a list of ints would be slow
-    df.attrs["source_rows"] = np.asarray(src_rows, dtype=np.int64)
+    df.attrs["source_rows"] = SourceRows(src_rows)
     df.attrs["header_row"] = numbers[k]
     return df, long_rows
 
@@ -418,6 +417,7 @@ def read_responses(path, *, questionnaire=None, existing_ids: Iterable[str] = ()
         report = ValidationReport(file=name, errors=errors, warnings=report.warnings,
                                   n_rows=report.n_rows, n_errors=total)
         frame = frame.iloc[0:0].reset_index(drop=True)
+        frame.attrs = {}
     return frame, report
 
 

@@ -97,6 +97,25 @@ _INT_RE = r"[+-]?\d+(?:\.0*)?"
 _NUMBER_RE = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 
 
+# --------------------------------------------------------------------------- row numbers
+
+class SourceRows(tuple):
+    """Spreadsheet row numbers of a frame's rows, kept in ``df.attrs['source_rows']``.
+
+    An immutable tuple whose (deep) copy is itself: pandas deep-copies
+    ``attrs`` on nearly every operation, which is slow for a plain list of
+    100 000 ints; a numpy array there breaks ``pd.concat`` (it compares attrs).
+    """
+
+    __slots__ = ()
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 # --------------------------------------------------------------------------- records
 
 @dataclass(frozen=True)
@@ -407,8 +426,10 @@ def validate_frame(df: pd.DataFrame, *, file: str = "<data>", questionnaire=None
     -------
     (frame, report)
         ``frame`` is the canonical response frame (:func:`analysis.frame.canonical_frame`,
-        plus kept questionnaire columns) when ``report.ok``; otherwise an empty
-        frame with the same columns (a file is accepted or rejected whole).
+        plus kept questionnaire columns) when ``report.ok``, with
+        ``frame.attrs['source_rows']`` (a :class:`SourceRows`) giving each row's
+        spreadsheet row number; otherwise an empty frame with the same columns
+        (a file is accepted or rejected whole).
     """
     n = len(df)
     if row_numbers is None:
@@ -614,4 +635,5 @@ def validate_frame(df: pd.DataFrame, *, file: str = "<data>", questionnaire=None
     for c, item in extra_items.items():
         if c in texts:
             out[c] = ints[c] if c in ints else texts[c]
+    out.attrs["source_rows"] = SourceRows(int(r) for r in rows)
     return out, report

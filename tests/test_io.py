@@ -1,5 +1,6 @@
 """analysis.io: reading CSV/XLSX/SAV/Parquet into the canonical frame, writing them back."""
 import codecs
+import copy
 import io as _io
 
 import numpy as np
@@ -98,6 +99,21 @@ def test_read_responses_csv_row_numbers_follow_records(tmp_path):
     frame, report = read_responses(path)
     assert _where(report) == [("rows.csv", 5, "grade", "out_of_range")]
     assert report.n_rows == 3
+    df.loc[2, "grade"] = "10"
+    write_csv_text(path, as_records(df)[:2] + [[]] + as_records(df)[2:])
+    frame, report = read_responses(path)
+    assert report.ok
+    assert list(frame.attrs["source_rows"]) == [2, 4, 5]  # for later checks (storage) on the frame
+
+
+def test_read_responses_frames_with_row_numbers_can_be_combined(tmp_path):
+    write_csv_text(tmp_path / "a.csv", as_records(raw_frame(3)))
+    a, _ = read_responses(tmp_path / "a.csv")
+    b = a.copy()
+    b["response_id"] = b["response_id"].str.replace("1f3a", "2f3a")
+    both = pd.concat([a, b], ignore_index=True)  # attrs must not break concat
+    assert len(both) == 6
+    assert copy.deepcopy(a.attrs["source_rows"]) is a.attrs["source_rows"]  # cheap to copy
 
 
 def test_read_responses_csv_row_longer_than_header(tmp_path):

@@ -64,7 +64,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd

@@ -21,24 +21,50 @@ STATE_KEY = "rf_state"
 
 #: Static CSS only (no user data is ever put in here): comfortable tap targets
 #: on a phone, no horizontal scrolling, long words wrap.
-PHONE_CSS = """
+BASE_CSS = """
 <style>
-  html, body { overflow-x: hidden; }
-  .block-container { padding-left: 1rem; padding-right: 1rem; }
-  [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { overflow-wrap: anywhere; }
-  /* question text a bit larger, answers easy to tap */
-  [data-testid="stWidgetLabel"] p { font-size: 1.08rem; font-weight: 600; line-height: 1.4; }
-  [data-testid="stRadio"] [role="radiogroup"] { gap: 0.35rem; }
-  [data-testid="stRadio"] [role="radiogroup"] > label {
-      min-height: 2.9rem; padding: 0.45rem 0.6rem; width: 100%; align-items: center;
-      border: 1px solid rgba(128, 128, 128, 0.35); border-radius: 0.6rem; margin: 0;
-  }
-  [data-testid="stRadio"] [role="radiogroup"] > label p { font-size: 1.05rem; }
-  /* the 1-10 grade: big pills that wrap */
-  [data-testid="stButtonGroup"] button { min-width: 3rem; min-height: 3rem; font-size: 1.1rem; }
-  .stButton button { min-height: 3rem; font-size: 1.02rem; }
+  [data-testid="stMainBlockContainer"] { padding-left: 1rem; padding-right: 1rem; }
+  [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { overflow-wrap: break-word; }
+  [data-testid="stHeading"] h1 { font-size: clamp(1.6rem, 7vw, 2.5rem); line-height: 1.2; }
+  [data-testid="stHeading"] h2 { font-size: clamp(1.35rem, 5.5vw, 2rem); line-height: 1.25; }
+  [data-testid="stHeading"] h3 { font-size: clamp(1.15rem, 4.8vw, 1.6rem); }
 </style>
 """
+
+#: The respondent pages also drop the empty top bar (no menu, no sidebar there)
+#: and make every answer a large, full-width tap target.
+RESPONDENT_CSS = """
+<style>
+  [data-testid="stHeader"] { display: none; }
+  [data-testid="stMainBlockContainer"] { padding-top: 1.25rem; padding-bottom: 4rem; }
+  [data-testid="stWidgetLabel"] p { font-size: 1.08rem; font-weight: 600; line-height: 1.4; }
+  [data-testid="stRadio"], [data-testid="stRadioGroup"], [data-testid="stRadioGroup"] > div { width: 100%; }
+  [data-testid="stRadioGroup"] { gap: 0.45rem; }
+  [data-testid="stRadioOption"] {
+      width: 100%; min-height: 3rem; padding: 0.5rem 0.75rem; margin: 0; box-sizing: border-box;
+      align-items: center; border: 1px solid rgba(128, 128, 128, 0.4); border-radius: 0.6rem;
+  }
+  [data-testid="stRadioOption"] p { font-size: 1.05rem; }
+  [data-testid="stRadioOption"]:has(input:checked) { border-width: 2px; border-color: rgba(128, 128, 128, 0.95); }
+  /* "Press Ctrl+Enter to apply" means nothing on a phone; the text is kept on leaving the field */
+  [data-testid="InputInstructions"] { display: none; }
+  /* the 1-10 grade: big pills that wrap */
+  [data-testid="stButtonGroup"] [role="radiogroup"] { gap: 0.5rem; }
+  [data-testid="stButtonGroup"] button {
+      flex: 1 1 calc(20% - 0.5rem); min-width: 2.75rem; min-height: 3rem; font-size: 1.15rem;
+  }
+  [data-testid="stButton"] button { min-height: 3rem; font-size: 1.02rem; }
+</style>
+"""
+
+#: Static scripts (no user data): after a step change show the new step from
+#: its top; after a refused code bring the message into view.  The marker in
+#: the comment only makes Streamlit run the script again when it changes.
+_SCROLL_TOP = ("<script>/* {marker} */(function(){{var m=document.querySelector('[data-testid=\"stMain\"]');"
+               "if(m){{m.scrollTo(0,0);}}window.scrollTo(0,0);}})();</script>")
+_SCROLL_ALERT = ("<script>/* {marker} */setTimeout(function(){{var a=document.querySelectorAll("
+                 "'[data-testid=\"stAlert\"]');if(a.length){{a[0].scrollIntoView({{block:'center'}});}}}},150);"
+                 "</script>")
 
 
 # --------------------------------------------------------------------------- resources
@@ -72,9 +98,25 @@ def get_questionnaire(version: str | None = None) -> Questionnaire:
     return load_questionnaire()
 
 
-def inject_css() -> None:
-    """Add the static phone CSS to the page."""
-    st.html(PHONE_CSS)
+def inject_css(*, respondent: bool = False) -> None:
+    """Add the static phone CSS to the page (``respondent``: also the flow's tap targets)."""
+    st.html(BASE_CSS + (RESPONDENT_CSS if respondent else ""))
+
+
+def _script(template: str, marker: str) -> None:
+    if not marker.replace("_", "").replace("-", "").isalnum():
+        raise ValueError("marker must be a plain identifier")
+    st.html(template.format(marker=marker), unsafe_allow_javascript=True)
+
+
+def scroll_to_top(marker: str) -> None:
+    """Scroll to the top when ``marker`` (a stage or step id, never user data) changes."""
+    _script(_SCROLL_TOP, marker)
+
+
+def scroll_to_message(marker: str) -> None:
+    """Bring the first message (st.error/st.warning/...) of the page into view."""
+    _script(_SCROLL_ALERT, marker)
 
 
 # --------------------------------------------------------------------------- flow state
@@ -127,7 +169,7 @@ def render_item(item: Item, state: flow.FlowState) -> Any:
         st.session_state[key] = state.answers[item.id]
     label, lang = _label(item, state), state.lang
     if item.type in ("choice", "count"):
-        value = st.radio(label, item.codes, index=None, key=key,
+        value = st.radio(label, item.codes, index=None, key=key, width="stretch",
                          format_func=lambda c, it=item: it.label(c, lang))
     elif item.type == "grade":
         value = st.pills(label, list(range(item.min, item.max + 1)), key=key, width="stretch")

@@ -372,3 +372,27 @@ def test_respond_next_person_on_the_same_device_starts_empty(storage):
     fill_steps(at, YOUTH)
     click(at, "rf_submit")
     assert storage.count_responses(info.id) == 2
+
+
+# --------------------------------------------------------------------------- navigation
+
+def test_navigation_respondent_link_registers_only_the_questionnaire_page(storage, tmp_path, monkeypatch):
+    import streamlit as st
+
+    import survey_app.navigation as nav
+
+    dashboard = tmp_path / "dashboard.py"
+    dashboard.write_text('import streamlit as st\nst.title("Dashboard")\n', encoding="utf-8")
+    monkeypatch.setattr(nav, "dashboard_pages",
+                        lambda: [st.Page(dashboard, title="Overzicht", url_path="overzicht")])
+    staff = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    staff.run()
+    assert "Gebruik de link uit uw uitnodiging" in texts(staff)
+    staff.switch_page(str(dashboard)).run()
+    assert [t.value for t in staff.title] == ["Dashboard"]
+
+    info, _ = storage.create_round(name="R", gis=("JBG",))
+    respondent = open_app(ronde=info.id)
+    assert respondent.title[0].value == "Wat vindt u van uw jeugdzorgwerker?"
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        respondent.switch_page(str(dashboard))

@@ -37,25 +37,28 @@ def welcome(q, state: flow.FlowState, setup: flow.Setup, link: flow.Link, storag
     if rtype is None:
         if "rf_who" not in st.session_state and state.respondent_type in setup.respondent_types:
             st.session_state["rf_who"] = state.respondent_type
-        rtype = st.radio(t("who_label", lang), setup.respondent_types, index=None, key="rf_who",
+        rtype = st.radio(t("who_label", lang), setup.respondent_types, index=None, key="rf_who", width="stretch",
                          format_func=lambda c: t(f"who_{c}", lang))
     gi = setup.fixed_gi
     if gi is None:
         if "rf_gi" not in st.session_state and state.gi in setup.gis:
             st.session_state["rf_gi"] = state.gi
-        gi = st.radio(t("gi_label", lang), setup.gis, index=None, key="rf_gi", format_func=ui.gi_name)
+        gi = st.radio(t("gi_label", lang), setup.gis, index=None, key="rf_gi", width="stretch",
+                      format_func=ui.gi_name)
     code = None
     if setup.needs_code:
         code = None if state.ignore_link_code else link.code
         if code is None:
             code = flow.normalise_code(st.text_input(t("code_label", lang), key="rf_code", max_chars=40,
-                                                     help=t("code_help", lang), autocomplete="off"))
+                                                     autocomplete="off"))
+            st.caption(t("code_help", lang))
 
     if state.notice:
         st.error(t(state.notice, lang), icon=":material/error:")
         st.caption(t("nothing_stored", lang))
         if ui.get_attempt_limiter().delay(state.round_id, state.failures) > 0:
             st.info(t("too_many_attempts", lang), icon=":material/hourglass_top:")
+        ui.scroll_to_message(f"notice-{state.failures}")
         state.notice = None
     if not st.button(t("start_button", lang), type="primary", key="rf_start", width="stretch"):
         return
@@ -89,6 +92,7 @@ def welcome(q, state: flow.FlowState, setup: flow.Setup, link: flow.Link, storag
 def questions(q, state: flow.FlowState) -> None:
     lang, rtype = state.lang, state.respondent_type
     step = flow.current_step(state, q)
+    ui.scroll_to_top(f"step-{step.id}")
     pos, total = flow.progress(state, q)
     st.progress(pos / total, text=t("step_of", lang, i=pos, n=total))
     st.header(step.title.get(lang))
@@ -115,6 +119,7 @@ def questions(q, state: flow.FlowState) -> None:
 
 def review(q, state: flow.FlowState, storage) -> None:
     lang, rtype = state.lang, state.respondent_type
+    ui.scroll_to_top("review")
     pos, total = flow.progress(state, q)
     st.progress(pos / total, text=t("step_of", lang, i=pos, n=total))
     st.header(t("review_title", lang, rtype))
@@ -175,6 +180,7 @@ def _submit(q, state: flow.FlowState, storage) -> str | None:
 
 def done(q, state: flow.FlowState) -> None:
     lang, rtype = state.lang, state.respondent_type
+    ui.scroll_to_top("done")
     st.title(t("thanks_title", lang))
     st.success(t("thanks_body", lang, rtype), icon=":material/check_circle:")
     if st.button(t("another_person", lang), key="rf_again"):
@@ -185,7 +191,7 @@ def done(q, state: flow.FlowState) -> None:
 
 
 def main() -> None:
-    ui.inject_css()
+    ui.inject_css(respondent=True)
     q = ui.get_questionnaire()
     link = flow.parse_link(st.query_params.to_dict())
     if link.round_id is None:

@@ -1,0 +1,248 @@
+"""The respondent flow in a real browser: the launcher's server, Debian Chromium at phone size.
+
+Starts ``survey_app.launcher.run_app`` in a subprocess on a free loopback port
+with a temporary data folder, creates a round with access codes through
+Storage, answers the questionnaire as a youth at 375 x 740 px, then checks the
+database holds exactly that response and that the used code is refused.
+Screenshots go to ``test-artifacts/`` (git-ignored).
+"""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from survey_app.storage import Storage
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+START_TIMEOUT_S = 120
+UI_TIMEOUT_MS = 30_000
+WIDTH, HEIGHT = 375, 740
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"the app stopped with exit code {proc.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"the app did not answer within {START_TIMEOUT_S} s:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory):
+    """(base url, Storage on the same database, round, codes); the server is stopped afterwards."""
+    data = tmp_path_factory.mktemp("browser-data")
+    url = f"sqlite:///{data / 'survey.sqlite'}"
+    env = {**os.environ, "SURVEY_DATA_DIR": str(data), "SURVEY_DATABASE_URL": url}
+    storage = Storage(url)
+    info, codes = storage.create_round(name="Browsertest", gis=("JBW",), access="codes", n_codes=3)
+    port = _free_port()
+    log = data / "server.log"
+    code = f"import sys; from survey_app.launcher import run_app; " \
+           f"sys.exit(run_app(['--port', '{port}', '--address', '127.0.0.1', '--no-demo']))"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-c", code], cwd=data, env=env, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base, proc, log)
+        yield base, storage, info, codes
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=20)
+        storage.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (make system-deps)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture(scope="module")
+def phone(browser):
+    ctx = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, is_mobile=True, has_touch=True,
+                              device_scale_factor=2, locale="nl-NL")
+    ctx.set_default_timeout(UI_TIMEOUT_MS)
+    yield ctx
+    ctx.close()
+
+
+# --------------------------------------------------------------------------- helpers
+
+def settle(page) -> None:
+    """Wait until Streamlit has finished the run an action started."""
+    page.wait_for_timeout(200)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=UI_TIMEOUT_MS)
+
+
+def choose(page, question: str, option: str) -> None:
+    page.locator('[data-testid="stRadio"]').filter(has_text=question).get_by_text(option, exact=True).click()
+    settle(page)
+
+
+def press(page, name: str) -> None:
+    page.get_by_role("button", name=name).click()
+    settle(page)
+
+
+def expect_heading(page, name: str) -> None:
+    page.get_by_role("heading", name=name).wait_for()
+
+
+def scroll_width(page) -> int:
+    return page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
+
+
+def shot(page, name: str, *, tall: bool = False) -> None:
+    """A screenshot of what the phone shows (and, with ``tall``, of the whole page)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / f"respond-{name}.png"))
+    if tall:
+        page.set_viewport_size({"width": WIDTH, "height": 3200})
+        page.wait_for_timeout(400)
+        page.screenshot(path=str(ARTIFACTS / f"respond-{name}-full.png"))
+        page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+        page.wait_for_timeout(200)
+
+
+def assert_no_horizontal_scroll(page, where: str) -> None:
+    assert scroll_width(page) <= WIDTH, f"horizontal scrolling on {where}: {scroll_width(page)} px"
+
+
+# --------------------------------------------------------------------------- the test
+
+def test_browser_respond_youth_on_a_phone_stores_one_response_and_refuses_the_used_code(app_server, phone):
+    base, storage, info, codes = app_server
+    code = codes[0]
+    page = phone.new_page()
+    page.goto(f"{base}/?ronde={info.id}&code={code}", timeout=60_000)
+    page.get_by_text("Wie vult de vragenlijst in?").wait_for(timeout=60_000)
+    settle(page)
+    assert page.get_by_text("Uw antwoorden zijn anoniem").is_visible()
+    assert page.get_by_text("Bij welke organisatie").count() == 0  # one GI: not asked
+    assert page.get_by_label("Uw code").count() == 0  # the code is in the link
+    assert_no_horizontal_scroll(page, "welcome")
+    shot(page, "1-welcome", tall=True)
+
+    choose(page, "Wie vult de vragenlijst in?", "Ik ben de jongere")
+    press(page, "Begin met de vragen")
+    expect_heading(page, "Over de maatregel")
+    assert page.get_by_text("Stap 1 van").is_visible()
+    press(page, "Volgende")  # required question not answered yet: stays, friendly message
+    page.get_by_text("Wil je deze vraag nog invullen?").wait_for()
+    choose(page, "Welke maatregel heb jij?", "Jeugdreclassering")
+    shot(page, "2-step-measure")
+    press(page, "Volgende")
+
+    expect_heading(page, "Uw jeugdzorgwerker")
+    assert page.get_by_text("alleen gesproken").count() == 0  # shown only after n_workers >= 1
+    choose(page, "Hoeveel jeugdzorgwerkers", "3")
+    page.get_by_text("Heeft de jeugdzorgwerker jou alleen gesproken").wait_for()
+    choose(page, "Was er een periode", "Ja")
+    choose(page, "alleen gesproken", "Ja, 1 keer")
+    assert_no_horizontal_scroll(page, "step 2")
+    shot(page, "3-step-workers", tall=True)
+    press(page, "Volgende")
+
+    expect_heading(page, "Meedoen en meepraten")
+    choose(page, "Vraagt de jeugdzorgwerker naar jouw mening?", "Soms")
+    choose(page, "Mocht jij meepraten", "Nee")
+    press(page, "Volgende")
+    expect_heading(page, "De hulp")
+    choose(page, "Wordt het beter", "Niet helemaal")
+    press(page, "Volgende")
+    expect_heading(page, "Wat vindt u van de jeugdzorgwerker?")
+    choose(page, "met respect met mij om", "Een beetje")
+    choose(page, "goed bereiken", "Nee")
+    press(page, "Volgende")
+
+    expect_heading(page, "Rapportcijfer")
+    grade = page.get_by_role("radio", name="6", exact=True)
+    box = grade.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44, box  # a comfortable tap target
+    grade.click()
+    settle(page)
+    page.get_by_role("textbox", name=re.compile("Wil je uitleggen")).fill("Ze komt vaak te laat.")
+    assert_no_horizontal_scroll(page, "grade")
+    shot(page, "4-step-grade")
+    press(page, "Naar het overzicht")
+
+    expect_heading(page, "Kloppen je antwoorden?")
+    page.get_by_text("Ze komt vaak te laat.").wait_for()
+    assert storage.count_responses(info.id) == 0  # nothing stored before "Versturen"
+    assert_no_horizontal_scroll(page, "review")
+    shot(page, "5-review", tall=True)
+    press(page, "Versturen")
+
+    expect_heading(page, "Bedankt!")
+    assert_no_horizontal_scroll(page, "thank you")
+    shot(page, "6-thanks")
+    df = storage.load_responses(round_ids=[info.id])
+    assert len(df) == 1
+    row = df.iloc[0]
+    expected = {"gi": "JBW", "respondent_type": "jeugdige", "measure_type": "jeugdreclassering", "n_workers": 3,
+                "had_gap": "ja", "contact_one_on_one": "1_keer", "opinion_asked": "soms", "say_in_plan": "nee",
+                "help_improves": "niet_helemaal", "quality_respectful": "een_beetje", "quality_reachable": "nee",
+                "grade": 6, "comment_grade": "Ze komt vaak te laat."}
+    assert {k: row[k] for k in expected} == expected
+    for skipped in ("explained_at_start", "quality_clear", "comment_improve"):
+        assert pd.isna(row[skipped]), skipped
+    assert storage.check_code(info.id, code) == "used"
+
+    # the same browser, the used code again: refused, nothing new stored
+    again = phone.new_page()
+    again.goto(f"{base}/?ronde={info.id}&code={code}", timeout=60_000)
+    again.get_by_text("Wie vult de vragenlijst in?").wait_for(timeout=60_000)
+    settle(again)
+    choose(again, "Wie vult de vragenlijst in?", "Ik ben de jongere")
+    press(again, "Begin met de vragen")
+    again.get_by_text("Deze code is al gebruikt").wait_for()
+    assert again.get_by_role("heading", name="Over de maatregel").count() == 0
+    again.get_by_label("Uw code").wait_for()  # another code may be typed
+    shot(again, "7-used-code")
+    assert storage.count_responses() == 1
+    again.close()
+    page.close()

@@ -123,7 +123,7 @@ def random_answers(rng: random.Random | None = None, *, comment: str | None = No
 
 
 def submit_many(url: str, round_id: str, n: int, seed: int, codes: list[str] | None = None,
-                token: str | None = None) -> list:
+                token: str | None = None, barrier=None) -> list:
     """Worker: open its own Storage and submit ``n`` responses; returns the outcomes.
 
     Each outcome is a response_id or the exception class name.  With ``token``
@@ -135,6 +135,8 @@ def submit_many(url: str, round_id: str, n: int, seed: int, codes: list[str] | N
     rng = random.Random(seed)
     s = Storage(url, secret_key=TEST_SECRET)
     out = []
+    if barrier is not None:
+        barrier.wait(timeout=300)  # all workers start submitting at the same moment
     try:
         for i in range(n):
             try:
@@ -147,3 +149,56 @@ def submit_many(url: str, round_id: str, n: int, seed: int, codes: list[str] | N
     finally:
         s.dispose()
     return out
+
+
+def open_storage(url: str, barrier=None) -> str | None:
+    """Worker: start a Storage (runs the migrations) at the same moment as the others."""
+    from survey_app.storage import Storage
+
+    if barrier is not None:
+        barrier.wait(timeout=300)
+    s = Storage(url, secret_key=TEST_SECRET)
+    try:
+        return s.schema_revision()
+    finally:
+        s.dispose()
+
+
+def _process_main(queue, index, func, kwargs):
+    try:
+        queue.put((index, "ok", func(**kwargs)))
+    except BaseException as exc:  # report, never hang the parent
+        queue.put((index, "error", f"{type(exc).__name__}: {exc}"))
+
+
+def run_in_processes(func, kwargs_list: list[dict], *, timeout: float = 600) -> list:
+    """Run ``func(**kwargs)`` in one spawned process per entry, all released by one barrier.
+
+    ``kwargs`` get ``barrier=``; returns the results in order; raises when a worker failed.
+    """
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    barrier = ctx.Barrier(len(kwargs_list))
+    procs = [ctx.Process(target=_process_main, args=(queue, i, func, {**kw, "barrier": barrier}))
+             for i, kw in enumerate(kwargs_list)]
+    for p in procs:
+        p.start()
+    results: dict[int, object] = {}
+    errors = []
+    try:
+        for _ in procs:
+            i, status, value = queue.get(timeout=timeout)
+            if status == "ok":
+                results[i] = value
+            else:
+                errors.append(f"worker {i}: {value}")
+    finally:
+        for p in procs:
+            p.join(timeout=30)
+            if p.is_alive():
+                p.kill()
+    if errors:
+        raise AssertionError("; ".join(errors))
+    return [results[i] for i in range(len(kwargs_list))]

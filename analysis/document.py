@@ -5,7 +5,7 @@ Both documents hold the same content (:func:`build_report`):
 * the title, the selection (round, institution, respondent type, measure
   type) and, for the synthetic demo data, the warning "Synthetische
   voorbeelddata — geen echte antwoorden";
-* the key numbers (:func:`key_numbers`): respondents, parents, young
+* the key numbers (:func:`analysis.views.key_numbers`): respondents, parents, young
   people, share with a period without a worker, mean grade;
 * every figure of the contract (``contract.FIGURE_IDS``, 13), each with a
   numbered heading, its chart (:mod:`analysis.charts`), a caption with the
@@ -28,20 +28,17 @@ from __future__ import annotations
 import base64
 import html
 import io
-import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-import numpy as np
 import pandas as pd
 
 from . import contract, stats, wording
 from .figures import FigureResult, compute_figures
 from .filters import filter_responses, normalize_filter_value
 from .report import SYNTHETIC_PREFIX, is_synthetic
+from .views import key_number_texts, key_numbers
 
-KEY_NUMBER_COLUMNS = ("key", "n", "value", "ci_low", "ci_high", "suppressed")
-KEY_NUMBERS = ("respondents", "ouder", "jeugdige", "had_gap", "mean_grade")
 
 TEXTS: dict[str, tuple[str, str]] = {
     "title": ("Rapport cliëntervaring jeugdbescherming", "Client experience report, youth protection"),
@@ -64,11 +61,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "what": ("Wat", "What"),
     "number": ("Aantal of uitkomst", "Number or result"),
     "ci": ("95%-BI", "95% CI"),
-    "respondents": ("Respondenten", "Respondents"),
-    "ouder": ("Ouders", "Parents"),
-    "jeugdige": ("Jeugdigen", "Young people"),
-    "had_gap": ("Had een periode zonder jeugdzorgwerker", "Had a period without a worker"),
-    "mean_grade": ("Gemiddeld rapportcijfer", "Mean report grade"),
     "min_cell_line": ("Kleine groepen: bij minder dan {m} antwoorden tonen we geen cijfers.",
                       "Small groups: with fewer than {m} answers no numbers are shown."),
     "indicative_line": ("* indicatief: minder dan {k} antwoorden, lees met voorzichtigheid.",
@@ -138,95 +130,6 @@ METHOD_NOTES: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = (
 def _t(key: str, lang: str) -> str:
     nl, en = TEXTS[key]
     return en if lang == "en" else nl
-
-
-# --------------------------------------------------------------------------- key numbers
-
-def key_numbers(df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
-    """The key numbers above a report or dashboard, on an already filtered frame.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``key, n, value, ci_low, ci_high, suppressed``; rows:
-
-        * ``respondents``: ``n`` = ``value`` = number of respondents (always shown);
-        * ``ouder``, ``jeugdige``: ``value`` = number of parents / young people,
-          ``n`` = respondents with a respondent type; hidden (NaN,
-          ``suppressed``) when that base is below ``min_cell``, as category
-          counts of a suppressed distribution are (:func:`analysis.stats.distribution`);
-        * ``had_gap``: percentage (0-100) that answered ``ja`` to had_gap,
-          Wilson 95 % interval, ``n`` = answers to had_gap;
-        * ``mean_grade``: mean grade, t-based 95 % interval, ``n`` = answered grades.
-
-        Estimates of a base below ``min_cell`` are NaN and ``suppressed`` is True.
-
-    References
-    ----------
-    Wilson (1927); Student (1908).
-    """
-    min_cell = stats._check_min_cell(min_cell)
-    rows = [{"key": "respondents", "n": len(df), "value": float(len(df)), "ci_low": math.nan,
-             "ci_high": math.nan, "suppressed": False}]
-    types = stats.distribution(df, column="respondent_type", min_cell=min_cell)
-    base_types = int(sum(v is not None for v in stats.category_labels(df, "respondent_type")))
-    for t in contract.RESPONDENT_TYPES:
-        r = types.loc[types["category"] == t].iloc[0]
-        sup = bool(r["suppressed"])
-        rows.append({"key": t, "n": base_types, "value": math.nan if sup else float(r["n"]),
-                     "ci_low": math.nan, "ci_high": math.nan, "suppressed": sup})
-    gap = stats.distribution(df, column="had_gap", min_cell=min_cell)
-    r = gap.loc[gap["category"] == "ja"].iloc[0]
-    base_gap = int(sum(v is not None for v in stats.category_labels(df, "had_gap")))
-    rows.append({"key": "had_gap", "n": base_gap, "value": float(r["pct"]), "ci_low": float(r["ci_low"]),
-                 "ci_high": float(r["ci_high"]), "suppressed": bool(r["suppressed"])})
-    g = pd.to_numeric(df["grade"].astype(object), errors="coerce").astype("float64").dropna().to_numpy()
-    n = len(g)
-    if n < min_cell or n == 0:
-        rows.append({"key": "mean_grade", "n": n, "value": math.nan, "ci_low": math.nan,
-                     "ci_high": math.nan, "suppressed": True})
-    else:
-        mean = float(np.mean(g))
-        sd = float(np.std(g, ddof=1)) if n > 1 else math.nan
-        lo, hi = stats.t_interval(mean, sd, n)
-        rows.append({"key": "mean_grade", "n": n, "value": mean, "ci_low": float(lo), "ci_high": float(hi),
-                     "suppressed": False})
-    out = pd.DataFrame(rows, columns=list(KEY_NUMBER_COLUMNS))
-    out["key"] = out["key"].astype("string")
-    out["n"] = out["n"].astype("Int64")
-    for c in ("value", "ci_low", "ci_high"):
-        out[c] = out[c].astype("float64")
-    out["suppressed"] = out["suppressed"].astype(bool)
-    return out
-
-
-def key_number_texts(kn: pd.DataFrame, *, lang: str = "nl",
-                     min_cell: int = contract.DEFAULT_MIN_CELL) -> list[dict[str, str]]:
-    """:func:`key_numbers` for display: ``[{key, label, value, detail}]`` (strings).
-
-    ``value`` is the count, percentage or mean (or the suppression text);
-    ``detail`` the base and interval, e.g. ``"n = 1400; 95%-BI 29-34%"``.
-    """
-    out = []
-    for r in kn.astype(object).to_dict("records"):
-        key = str(r["key"])
-        label = _t(key, lang)
-        n = r["n"]
-        if r["suppressed"]:
-            value, detail = wording.suppressed_text(min_cell, lang), f"n = {n}"
-        elif key in ("respondents", "ouder", "jeugdige"):
-            value = str(int(r["value"]))
-            detail = "" if key == "respondents" else (
-                f"{wording.fmt_pct(100 * r['value'] / n, 0, lang)} van {n}" if lang == "nl" and n
-                else f"{wording.fmt_pct(100 * r['value'] / n, 0, lang)} of {n}" if n else "")
-        elif key == "had_gap":
-            value = wording.fmt_pct(r["value"], 0, lang)
-            detail = f"n = {n}; {_t('ci', lang)} {wording.fmt_interval(r['ci_low'], r['ci_high'], 0, lang, pct=True)}"
-        else:
-            value = wording.fmt_number(r["value"], 1, lang)
-            detail = f"n = {n}; {_t('ci', lang)} {wording.fmt_interval(r['ci_low'], r['ci_high'], 1, lang)}"
-        out.append({"key": key, "label": label, "value": value, "detail": detail})
-    return out
 
 
 # --------------------------------------------------------------------------- content

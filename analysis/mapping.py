@@ -32,7 +32,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from . import contract
-from .validation import suggest_code
+from .validation import SourceRows, suggest_code
 
 #: Contract columns whose values are mapped onto codes (coded and integer columns).
 VALUE_COLUMNS: tuple[str, ...] = tuple(c for c in contract.COLUMNS
@@ -307,7 +307,8 @@ def apply_mapping(raw: pd.DataFrame, mapping: ColumnMapping, *, seed: int | None
         ids[ids.isna()] = fill
         out["response_id"] = ids.astype("string")
     src = raw.attrs.get("source_rows")
-    out.attrs["source_rows"] = list(src) if src is not None and len(src) == n else list(range(2, n + 2))
+    out.attrs["source_rows"] = SourceRows(int(r) for r in src) if src is not None and len(src) == n \
+        else SourceRows(range(2, n + 2))
     return out
 
 
@@ -316,7 +317,7 @@ def preview(raw: pd.DataFrame, mapping: ColumnMapping, *, rows: int = 10) -> pd.
     head = raw.head(rows).copy()
     src = raw.attrs.get("source_rows")
     if src is not None:
-        head.attrs["source_rows"] = list(src)[:rows]
+        head.attrs["source_rows"] = SourceRows(int(r) for r in list(src)[:rows])
     return apply_mapping(head, mapping, seed=0)
 
 

@@ -124,7 +124,7 @@ def test_apply_mapping_keeps_source_rows_for_validation_messages():
     m = suggest_mapping(raw, round_id="r1")
     raw.loc[3, "Rapportcijfer"] = "twaalf"
     out = apply_mapping(raw, m, seed=2)
-    assert out.attrs["source_rows"] == list(range(5, 17))
+    assert list(out.attrs["source_rows"]) == list(range(5, 17))
     _, report = validate_frame(out, file="f.csv")
     err = [e for e in report.errors if e.column == "grade"]
     assert err and err[0].row == 8 and err[0].message_nl

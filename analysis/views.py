@@ -1,0 +1,530 @@
+"""Tables the dashboards and documents show: analysis results reshaped for people.
+
+Every function takes analysis output (or a filtered response frame) and
+returns a small DataFrame (or dataclass) ready to display; the Streamlit
+pages only render them.  Labels and number formats come from
+:mod:`analysis.wording`.
+
+* :func:`key_numbers` / :func:`key_number_texts`: respondents, parents,
+  young people, share with a period without a worker, mean grade;
+* :func:`comments_view`: the free-text comments, hidden for small groups;
+* :func:`reference_view`: published 2025 figures next to the computed ones;
+* :func:`comparison_view`: :func:`analysis.compare.compare_groups` for display;
+* :func:`crosstab_view`, :func:`association_view`: :mod:`analysis.relations`
+  for display;
+* :func:`grade_summary_by_group`: mean, quartiles and interval of the grade
+  per group (the box plot of the Verbanden page);
+* :func:`model_view`, :func:`term_label`: coefficient tables of
+  :mod:`analysis.models` for display.
+
+Pure: no streamlit, no I/O.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import contract, stats, wording
+from .scrub import scrub_text
+
+KEY_NUMBER_COLUMNS = ("key", "n", "value", "ci_low", "ci_high", "suppressed")
+KEY_NUMBERS = ("respondents", "ouder", "jeugdige", "had_gap", "mean_grade")
+KEY_LABELS = {
+    "respondents": ("Respondenten", "Respondents"),
+    "ouder": ("Ouders", "Parents"),
+    "jeugdige": ("Jeugdigen", "Young people"),
+    "had_gap": ("Had een periode zonder jeugdzorgwerker", "Had a period without a worker"),
+    "mean_grade": ("Gemiddeld rapportcijfer", "Mean report grade"),
+}
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if wording._lang(lang) == "en" else pair[0]
+
+
+# --------------------------------------------------------------------------- key numbers
+
+def key_numbers(df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
+    """The key numbers above a report or dashboard, on an already filtered frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``key, n, value, ci_low, ci_high, suppressed``; rows:
+
+        * ``respondents``: ``n`` = ``value`` = number of respondents (always shown);
+        * ``ouder``, ``jeugdige``: ``value`` = number of parents / young people,
+          ``n`` = respondents with a respondent type; hidden (NaN,
+          ``suppressed``) when that base is below ``min_cell``, as category
+          counts of a suppressed distribution are (:func:`analysis.stats.distribution`);
+        * ``had_gap``: percentage (0-100) that answered ``ja`` to had_gap,
+          Wilson 95 % interval, ``n`` = answers to had_gap;
+        * ``mean_grade``: mean grade, t-based 95 % interval, ``n`` = answered grades.
+
+        Estimates of a base below ``min_cell`` are NaN and ``suppressed`` is True.
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and
+    statistical inference. JASA 22, 209-212.  Student (1908). The probable
+    error of a mean. Biometrika 6, 1-25.
+    """
+    min_cell = stats._check_min_cell(min_cell)
+    rows = [{"key": "respondents", "n": len(df), "value": float(len(df)), "ci_low": math.nan,
+             "ci_high": math.nan, "suppressed": False}]
+    types = stats.distribution(df, column="respondent_type", min_cell=min_cell)
+    base_types = int(sum(v is not None for v in stats.category_labels(df, "respondent_type")))
+    for t in contract.RESPONDENT_TYPES:
+        r = types.loc[types["category"] == t].iloc[0]
+        sup = bool(r["suppressed"])
+        rows.append({"key": t, "n": base_types, "value": math.nan if sup else float(r["n"]),
+                     "ci_low": math.nan, "ci_high": math.nan, "suppressed": sup})
+    gap = stats.distribution(df, column="had_gap", min_cell=min_cell)
+    r = gap.loc[gap["category"] == "ja"].iloc[0]
+    base_gap = int(sum(v is not None for v in stats.category_labels(df, "had_gap")))
+    rows.append({"key": "had_gap", "n": base_gap, "value": float(r["pct"]), "ci_low": float(r["ci_low"]),
+                 "ci_high": float(r["ci_high"]), "suppressed": bool(r["suppressed"])})
+    g = pd.to_numeric(df["grade"].astype(object), errors="coerce").astype("float64").dropna().to_numpy()
+    n = len(g)
+    if n < min_cell or n < 2:
+        rows.append({"key": "mean_grade", "n": n, "value": math.nan, "ci_low": math.nan,
+                     "ci_high": math.nan, "suppressed": True})
+    else:
+        mean = float(np.mean(g))
+        lo, hi = stats.t_interval(mean, float(np.std(g, ddof=1)), n)
+        rows.append({"key": "mean_grade", "n": n, "value": mean, "ci_low": float(lo), "ci_high": float(hi),
+                     "suppressed": False})
+    out = pd.DataFrame(rows, columns=list(KEY_NUMBER_COLUMNS))
+    out["key"] = out["key"].astype("string")
+    out["n"] = out["n"].astype("Int64")
+    for c in ("value", "ci_low", "ci_high"):
+        out[c] = out[c].astype("float64")
+    out["suppressed"] = out["suppressed"].astype(bool)
+    return out
+
+
+def key_number_texts(kn: pd.DataFrame, *, lang: str = "nl",
+                     min_cell: int = contract.DEFAULT_MIN_CELL) -> list[dict[str, str]]:
+    """:func:`key_numbers` for display: ``[{key, label, value, detail}]`` (strings).
+
+    ``value`` is the count, percentage or mean (or the suppression text);
+    ``detail`` the base and interval, e.g. ``"n = 1496; 95%-BI 29-34%"``.
+    """
+    ci = "95%-BI" if wording._lang(lang) == "nl" else "95% CI"
+    out = []
+    for r in kn.astype(object).to_dict("records"):
+        key = str(r["key"])
+        n = r["n"]
+        if r["suppressed"]:
+            value, detail = wording.suppressed_text(min_cell, lang), f"n = {n}"
+        elif key == "respondents":
+            value, detail = str(int(r["value"])), ""
+        elif key in contract.RESPONDENT_TYPES:
+            value = str(int(r["value"]))
+            share = wording.fmt_pct(100 * r["value"] / n, 0, lang) if n else "-"
+            detail = f"{share} {'van' if lang == 'nl' else 'of'} {n}"
+        elif key == "had_gap":
+            value = wording.fmt_pct(r["value"], 0, lang)
+            detail = f"n = {n}; {ci} {wording.fmt_interval(r['ci_low'], r['ci_high'], 0, lang, pct=True)}"
+        else:
+            value = wording.fmt_number(r["value"], 1, lang)
+            detail = f"n = {n}; {ci} {wording.fmt_interval(r['ci_low'], r['ci_high'], 1, lang)}"
+        out.append({"key": key, "label": _pick(KEY_LABELS[key], lang), "value": value, "detail": detail})
+    return out
+
+
+# --------------------------------------------------------------------------- comments
+
+@dataclass
+class CommentsView:
+    """The comments of a filtered group: ``table`` is empty when ``suppressed``."""
+
+    table: pd.DataFrame
+    n_respondents: int
+    n_comments: int
+    suppressed: bool
+
+
+def comments_view(df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL,
+                  columns: Sequence[str] = contract.COMMENT_COLUMNS, search: str | None = None,
+                  lang: str = "nl") -> CommentsView:
+    """The free-text comments as plain text, one row per comment.
+
+    Columns of ``table``: question label, grade, comment (headers in ``lang``).
+    The text is scrubbed again (:func:`analysis.scrub.scrub_text`) on the way
+    out.  When the filtered group has fewer than ``min_cell`` respondents
+    nothing is returned (``suppressed``): a handful of comments could point to
+    a person.  ``search`` keeps comments that contain it (case-insensitive,
+    literal text).  Rows keep the frame's order (random ``response_id``
+    order), never submission order; no week, institution or id is shown.
+    """
+    min_cell = stats._check_min_cell(min_cell)
+    heads = (("Vraag", "Cijfer", "Opmerking") if wording._lang(lang) == "nl"
+             else ("Question", "Grade", "Comment"))
+    empty = pd.DataFrame({h: pd.Series(dtype="string") for h in heads})
+    for c in columns:
+        if c not in contract.COMMENT_COLUMNS:
+            raise ValueError(f"{c!r} is not a comment column")
+    n = len(df)
+    if n < min_cell:
+        return CommentsView(empty, n, 0, True)
+    parts = []
+    grade = df["grade"].astype("Int64").astype("string").fillna("")
+    for c in columns:
+        text = df[c].astype("string")
+        keep = text.notna() & (text.str.strip() != "")
+        if search:
+            keep &= text.str.contains(search, case=False, regex=False).fillna(False)
+        keep = keep.fillna(False).astype(bool)
+        part = pd.DataFrame({
+            heads[0]: wording.variable_label(c, lang),
+            heads[1]: grade[keep].to_numpy(),
+            heads[2]: [scrub_text(t) for t in text[keep].astype(object)],
+        })
+        parts.append(part)
+    table = pd.concat(parts, ignore_index=True) if parts else empty
+    table = table.astype("string")
+    return CommentsView(table, n, len(table), False)
+
+
+# --------------------------------------------------------------------------- published figures
+
+#: YAML text-statistic keys -> (Dutch, English) labels.
+TEXT_STATISTIC_LABELS = {
+    "had_period_without_worker_at_least_pct": ("Had een periode zonder jeugdzorgwerker (ten minste)",
+                                               "Had a period without a worker (at least)"),
+    "four_or_more_workers_pct": ("Vier of meer jeugdzorgwerkers", "Four or more workers"),
+    "more_than_five_workers": ("Meer dan vijf jeugdzorgwerkers", "More than five workers"),
+    "youth_one_on_one_contact_pct": ("Jeugdigen alleen gesproken", "Young people seen alone"),
+    "parent_child_seen_alone_pct": ("Kind alleen gesproken (ouders)", "Child seen alone (parents)"),
+    "no_say_in_plan_pct": ("Geen inspraak in het plan", "No say in the plan"),
+    "does_not_know_if_plan_exists_pct": ("Weet niet of er een plan is", "Does not know if there is a plan"),
+}
+REFERENCE_GROUPS = {"no_gap": "nee", "gap": "ja"}
+_FIG9_ITEMS = {"voldoende_tijd_en_aandacht": "quality_time_attention",
+               "begripvol": "quality_understanding", "respectvol": "quality_respectful"}
+
+
+def reference_key_label(figure: str, key: str, lang: str = "nl") -> str:
+    """Readable label of one row of :func:`analysis.reference.compare_to_published`."""
+    from .reference import DISTRIBUTION_KEYS
+    en = wording._lang(lang) == "en"
+    if figure == "respondents":
+        if key == "total":
+            return "Respondenten" if not en else "Respondents"
+        return wording.category_label("respondent_type", key, lang)
+    if figure in DISTRIBUTION_KEYS:
+        return wording.category_label(DISTRIBUTION_KEYS[figure], key, lang)
+    if figure == "fig7_grade_by_workers":
+        group, what = key.rsplit(".", 1)
+        g = wording.category_label("n_workers", group.replace(" ", "_"), lang)
+        w = {"mean": ("gemiddeld cijfer", "mean grade"), "n": ("aantal respondenten", "respondents")}[what]
+        return f"{g}: {w[1] if en else w[0]}"
+    if figure == "fig9_worker_qualities_by_gap":
+        item, grp = key.rsplit(".", 1)
+        return (f"{wording.variable_label(_FIG9_ITEMS.get(item, item), lang)} — "
+                f"{wording.group_label('had_gap', REFERENCE_GROUPS[grp], lang)}")
+    if figure == "text_statistics":
+        base, _, sub = key.partition(".")
+        label = _pick(TEXT_STATISTIC_LABELS[base], lang) if base in TEXT_STATISTIC_LABELS else base
+        if not sub:
+            return label
+        if base == "no_say_in_plan_pct":
+            subl = {"all": ("iedereen", "everyone"), "jeugdige": ("jeugdigen", "young people"),
+                    "had_gap": ("met een periode zonder jeugdzorgwerker", "with a period without a worker")}
+            return f"{label}: {_pick(subl[sub], lang)}" if sub in subl else f"{label}: {sub}"
+        return f"{label}: {wording.category_label('contact_one_on_one', sub, lang)}"
+    return key
+
+
+def reference_figure_title(figure: str, lang: str = "nl", published: Mapping | None = None) -> str:
+    """Title of a published figure block ("Figuur 2: Is er bij de start ...")."""
+    en = wording._lang(lang) == "en"
+    if figure == "respondents":
+        return "Respondents" if en else "Respondenten"
+    if figure == "text_statistics":
+        return "Numbers in the report text" if en else "Cijfers uit de tekst"
+    if published is None:
+        from .reference import load_published
+        published = load_published()
+    q = published.get("figures", {}).get(figure, {}).get("question", figure)
+    num = figure.split("_", 1)[0].removeprefix("fig")
+    return f"{'Figure' if en else 'Figuur'} {num}: {q}"
+
+
+REFERENCE_VIEW_COLUMNS = ("figure", "figure_title", "key", "label", "published", "computed",
+                          "difference", "match")
+
+
+def reference_view(cmp: pd.DataFrame, *, lang: str = "nl") -> pd.DataFrame:
+    """:func:`analysis.reference.compare_to_published` for display.
+
+    Columns :data:`REFERENCE_VIEW_COLUMNS`: ``published`` as printed,
+    ``computed`` rounded half up to the printed decimals, ``difference`` =
+    computed (full precision) minus published, rounded to one more decimal,
+    and ``match`` as "ja"/"nee" ("yes"/"no"); a value that could not be
+    computed (suppressed) reads "-".  Numbers are strings in ``lang``'s
+    format; rows keep the comparison's order.
+    """
+    from .reference import load_published
+    pub = load_published()
+    yes, no = ("ja", "nee") if wording._lang(lang) == "nl" else ("yes", "no")
+    rows = []
+    for r in cmp.astype(object).to_dict("records"):
+        dec = int(r["decimals"])
+        comp = r["computed"]
+        missing = comp is None or (isinstance(comp, float) and math.isnan(comp))
+        rows.append({
+            "figure": r["figure"], "figure_title": reference_figure_title(r["figure"], lang, pub),
+            "key": r["key"], "label": reference_key_label(r["figure"], r["key"], lang),
+            "published": wording.fmt_number(r["published"], dec, lang),
+            "computed": "-" if missing else wording.fmt_number(r["computed_rounded"], dec, lang),
+            "difference": "-" if missing else wording.fmt_number(float(comp) - float(r["published"]),
+                                                                 dec + 1, lang),
+            "match": "-" if missing else (yes if r["match"] else no),
+        })
+    return pd.DataFrame(rows, columns=list(REFERENCE_VIEW_COLUMNS), dtype=object)
+
+
+def reference_headers(lang: str = "nl") -> dict[str, str]:
+    """Column headers of the displayed part of :func:`reference_view`."""
+    if wording._lang(lang) == "nl":
+        return {"label": "Onderdeel", "published": "Gepubliceerd 2025", "computed": "Berekend",
+                "difference": "Verschil", "match": "Komt overeen"}
+    return {"label": "Item", "published": "Published 2025", "computed": "Computed",
+            "difference": "Difference", "match": "Matches"}
+
+
+# --------------------------------------------------------------------------- comparisons
+
+def comparison_view(cmp: pd.DataFrame, *, lang: str = "nl", a_label: str = "A", b_label: str = "B",
+                    min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
+    """:func:`analysis.compare.compare_groups` as a display table (strings).
+
+    Columns (Dutch): Vraag, Maat, n <a>, <a>, n <b>, <b>, Verschil, 95%-BI,
+    Toets, p (Holm).  Percentages without decimals, grades with one;
+    suppressed rows show the bases and the suppression text.
+    """
+    nl = wording._lang(lang) == "nl"
+    h = (["Vraag", "Maat", f"n {a_label}", a_label, f"n {b_label}", b_label, "Verschil", "95%-BI",
+          "Toets", "p (Holm)"] if nl else
+         ["Question", "Measure", f"n {a_label}", a_label, f"n {b_label}", b_label, "Difference",
+          "95% CI", "Test", "p (Holm)"])
+    tests = {"two_proportion_z": "z-toets twee proporties" if nl else "two-proportion z-test",
+             "mann_whitney_u": "Mann-Whitney U"}
+    rows = []
+    for r in cmp.astype(object).to_dict("records"):
+        mean = r["measure"] == "mean"
+        dec = 1 if mean else 0
+        measure = ("gemiddeld cijfer" if nl else "mean grade") if mean else "% " + _positive_label(r["item"], lang)
+        fmt = (lambda x: wording.fmt_number(x, dec, lang)) if mean else (lambda x: wording.fmt_pct(x, dec, lang))
+        if r["suppressed"]:
+            small = wording.suppressed_text(min_cell, lang)
+            row = [wording.variable_label(r["item"], lang), measure, str(r["a_n"]), small,
+                   str(r["b_n"]), small, "", "", tests.get(r["test"], r["test"]), ""]
+        else:
+            row = [wording.variable_label(r["item"], lang), measure, str(r["a_n"]), fmt(r["a_estimate"]),
+                   str(r["b_n"]), fmt(r["b_estimate"]), wording.fmt_number(r["difference"], dec, lang),
+                   wording.fmt_interval(r["ci_low"], r["ci_high"], dec, lang),
+                   tests.get(r["test"], r["test"]), wording.fmt_p(r["p_holm"], lang).removeprefix("p ")]
+        rows.append(row)
+    return pd.DataFrame(rows, columns=h, dtype=object)
+
+
+def _positive_label(item: str, lang: str) -> str:
+    from .compare import POSITIVE_CODES
+    codes = POSITIVE_CODES.get(item, ())
+    sep = " of " if lang == "nl" else " or "
+    return sep.join(wording.category_label(item, c, lang).lower() for c in codes)
+
+
+# --------------------------------------------------------------------------- relations
+
+def crosstab_view(ct: pd.DataFrame, *, row: str, col: str, lang: str = "nl",
+                  min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
+    """:func:`analysis.relations.crosstab` as a wide display table.
+
+    One line per category of ``row``, one column per category of ``col``;
+    each cell "41% (n = 120)" (row percentage and count), or the suppression
+    text for a hidden cell.
+    """
+    small = wording.suppressed_text(min_cell, lang)
+    rows_order = list(dict.fromkeys(ct["row"].astype(str)))
+    cols_order = list(dict.fromkeys(ct["col"].astype(str)))
+    first = wording.variable_label(row, lang)
+    out = []
+    recs = {(str(r["row"]), str(r["col"])): r for r in ct.astype(object).to_dict("records")}
+    for rv in rows_order:
+        line = {first: wording.category_label(row, rv, lang)}
+        for cv in cols_order:
+            r = recs[(rv, cv)]
+            line[wording.category_label(col, cv, lang)] = (
+                small if r["suppressed"] else f"{wording.fmt_pct(r['pct_row'], 0, lang)} (n = {r['n']})")
+        out.append(line)
+    return pd.DataFrame(out, dtype=object)
+
+
+def crosstab_labelled(ct: pd.DataFrame, *, row: str, col: str, lang: str = "nl") -> pd.DataFrame:
+    """The long cross table with label columns (``row_label``, ``col_label``) for charts."""
+    out = ct.copy()
+    out["row_label"] = [wording.category_label(row, v, lang) for v in ct["row"]]
+    out["col_label"] = [wording.category_label(col, v, lang) for v in ct["col"]]
+    return out
+
+
+ASSOCIATION_NAMES = {
+    "cramers_v": ("Cramérs V (chi-kwadraattoets)", "Cramér's V (chi-square test)"),
+    "spearman_rho": ("Spearmans rho", "Spearman's rho"),
+    "kendall_tau_b": ("Kendalls tau-b", "Kendall's tau-b"),
+    "kruskal_wallis": ("Kruskal-Wallis (epsilon²)", "Kruskal-Wallis (epsilon²)"),
+    "jonckheere_terpstra": ("Jonckheere-Terpstra (trend)", "Jonckheere-Terpstra (trend)"),
+}
+
+
+def association_view(assoc: pd.DataFrame, *, lang: str = "nl",
+                     min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
+    """:func:`analysis.relations.association` as a display table (strings)."""
+    nl = wording._lang(lang) == "nl"
+    h = ["Maat", "Schatting", "Toetsgrootheid", "df", "p", "n"] if nl else \
+        ["Measure", "Estimate", "Statistic", "df", "p", "n"]
+    rows = []
+    for r in assoc.astype(object).to_dict("records"):
+        name = _pick(ASSOCIATION_NAMES.get(r["measure"], (r["measure"], r["measure"])), lang)
+        if r["suppressed"]:
+            small = wording.suppressed_text(min_cell, lang)
+            rows.append([name, small, "", "", "", str(r["n"])])
+            continue
+        df_ = r["df"]
+        rows.append([name, wording.fmt_number(r["estimate"], 3, lang), wording.fmt_number(r["statistic"], 2, lang),
+                     "" if df_ is None or (isinstance(df_, float) and math.isnan(df_)) else wording.fmt_number(df_, 0, lang),
+                     wording.fmt_p(r["p_value"], lang).removeprefix("p "), str(r["n"])])
+    return pd.DataFrame(rows, columns=h, dtype=object)
+
+
+GRADE_SUMMARY_COLUMNS = ("group", "n", "mean", "ci_low", "ci_high", "q1", "median", "q3", "suppressed")
+
+
+def grade_summary_by_group(df: pd.DataFrame, *, group: str, value: str = "grade",
+                           min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
+    """Mean (t 95 % interval), quartiles and median of the grade per group, for a box plot.
+
+    Groups in questionnaire order (all of them, also empty).  Quartiles use
+    :func:`numpy.percentile` with linear interpolation (Hyndman & Fan type 7,
+    the default of R and Excel's QUARTILE.INC).  No minimum or maximum is
+    reported: in a small group they are one person's answer.  A group with
+    fewer than ``min_cell`` answers is suppressed (everything NaN but ``n``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`GRADE_SUMMARY_COLUMNS`.
+
+    References
+    ----------
+    Hyndman, R. J. & Fan, Y. (1996). Sample quantiles in statistical
+    packages. The American Statistician 50, 361-365.
+    """
+    min_cell = stats._check_min_cell(min_cell)
+    x = pd.to_numeric(df[value].astype(object), errors="coerce").astype("float64").to_numpy()
+    labels = stats.category_labels(df, group)
+    if group in contract.CODES or group == "n_workers":
+        cats = list(stats.default_categories(group))
+    else:
+        cats = [g for g in contract.GI_CODES if g in set(labels)] if group == "gi" else []
+        cats += sorted({v for v in labels if v is not None} - set(cats))
+    rows = []
+    for g in cats:
+        v = x[(labels == g) & ~np.isnan(x)]
+        n = len(v)
+        if n < min_cell or n < 2:
+            rows.append({"group": g, "n": n, "mean": math.nan, "ci_low": math.nan, "ci_high": math.nan,
+                         "q1": math.nan, "median": math.nan, "q3": math.nan, "suppressed": True})
+            continue
+        mean = float(v.mean())
+        lo, hi = stats.t_interval(mean, float(v.std(ddof=1)), n)
+        q1, med, q3 = np.percentile(v, [25, 50, 75])
+        rows.append({"group": g, "n": n, "mean": mean, "ci_low": float(lo), "ci_high": float(hi),
+                     "q1": float(q1), "median": float(med), "q3": float(q3), "suppressed": False})
+    out = pd.DataFrame(rows, columns=list(GRADE_SUMMARY_COLUMNS))
+    out["group"] = out["group"].astype("string")
+    out["n"] = out["n"].astype("Int64")
+    for c in ("mean", "ci_low", "ci_high", "q1", "median", "q3"):
+        out[c] = out[c].astype("float64")
+    out["suppressed"] = out["suppressed"].astype(bool)
+    return out
+
+
+def grade_summary_view(summary: pd.DataFrame, *, group: str, lang: str = "nl",
+                       min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
+    """:func:`grade_summary_by_group` as a display table (strings)."""
+    nl = wording._lang(lang) == "nl"
+    h = [wording.variable_label(group, lang), "n", "Gemiddeld cijfer" if nl else "Mean grade",
+         "95%-BI" if nl else "95% CI", "Mediaan" if nl else "Median", "Kwartielen" if nl else "Quartiles"]
+    rows = []
+    for r in summary.astype(object).to_dict("records"):
+        lab = wording.category_label(group, r["group"], lang)
+        if r["suppressed"]:
+            rows.append([lab, str(r["n"]), wording.suppressed_text(min_cell, lang), "", "", ""])
+            continue
+        rows.append([lab, str(r["n"]), wording.fmt_number(r["mean"], 1, lang),
+                     wording.fmt_interval(r["ci_low"], r["ci_high"], 1, lang),
+                     wording.fmt_number(r["median"], 1, lang),
+                     wording.fmt_interval(r["q1"], r["q3"], 1, lang)])
+    return pd.DataFrame(rows, columns=h, dtype=object)
+
+
+# --------------------------------------------------------------------------- models
+
+def term_label(term: str, lang: str = "nl") -> str:
+    """"measure_type[ots]" -> "Soort maatregel: Ondertoezichtstelling (OTS)"; cut-points "6|7" -> "Drempel 6|7"."""
+    if term == "Intercept":
+        return "Constante" if wording._lang(lang) == "nl" else "Intercept"
+    if "[" in term and term.endswith("]"):
+        col, code = term[:-1].split("[", 1)
+        return f"{wording.variable_label(col, lang)}: {wording.category_label(col, code, lang)}"
+    if "|" in term:
+        return f"{'Drempel' if wording._lang(lang) == 'nl' else 'Cut-point'} {term}"
+    if term == "n_workers":
+        return wording.variable_label(term, lang) + (" (per stap)" if lang == "nl" else " (per step)")
+    return wording.variable_label(term, lang)
+
+
+def model_view(coefs: pd.DataFrame, *, lang: str = "nl", decimals: int = 3) -> pd.DataFrame:
+    """:func:`analysis.models.ols_grade` / :func:`~analysis.models.ordinal_grade` for display."""
+    nl = wording._lang(lang) == "nl"
+    h = ["Term", "Coëfficiënt" if nl else "Coefficient", "Standaardfout" if nl else "Std. error",
+         "95%-BI" if nl else "95% CI", "p"]
+    rows = []
+    for r in coefs.astype(object).to_dict("records"):
+        rows.append([term_label(str(r["term"]), lang), wording.fmt_number(r["estimate"], decimals, lang),
+                     wording.fmt_number(r["se"], decimals, lang),
+                     wording.fmt_interval(r["ci_low"], r["ci_high"], decimals, lang),
+                     wording.fmt_p(r["p_value"], lang).removeprefix("p ")])
+    return pd.DataFrame(rows, columns=h, dtype=object)
+
+
+def fit_view(fit: pd.DataFrame, *, lang: str = "nl") -> pd.DataFrame:
+    """Fit statistics (``statistic, value``) for display."""
+    names = {"n": ("Respondenten", "Respondents"), "k": ("Parameters", "Parameters"),
+             "r2": ("R²", "R²"), "adj_r2": ("Aangepaste R²", "Adjusted R²"), "aic": ("AIC", "AIC"),
+             "loglik": ("Log-likelihood", "Log-likelihood"), "deviance": ("Deviantie", "Deviance"),
+             "mcfadden_r2": ("McFadden R²", "McFadden R²")}
+    rows = []
+    for s, v in zip(fit["statistic"].astype(str), fit["value"]):
+        dec = 0 if s in ("n", "k") else 3
+        rows.append([_pick(names.get(s, (s, s)), lang), wording.fmt_number(v, dec, lang)])
+    return pd.DataFrame(rows, columns=["Maat" if lang == "nl" else "Statistic",
+                                       "Waarde" if lang == "nl" else "Value"], dtype=object)
+
+
+def refusal_text(exc: Exception, lang: str = "nl") -> str:
+    """The Dutch or English half of a :class:`analysis.models.ModelRefused` message ("nl / en")."""
+    msg = str(exc)
+    if " / " in msg:
+        nl, en = msg.split(" / ", 1)
+        return en if lang == "en" else nl
+    return msg

@@ -16,6 +16,8 @@ Fixtures
 ``db_url``          parametrised: sqlite | postgresql (fresh database each test).
 ``storage``         ``Storage(db_url)`` with migrations applied.
 ``make_storage``    factory: more Storage objects on the same database.
+``sqlite_storage``, ``postgres_storage``  one backend only (mark PostgreSQL tests
+                    ``@pytest.mark.postgres``).
 
 Helpers for tests and worker processes: :func:`random_answers`, :func:`submit_many`.
 """
@@ -105,6 +107,26 @@ def make_storage(db_url):
 def storage(make_storage):
     """A migrated Storage on a fresh database (sqlite and postgresql)."""
     return make_storage()
+
+
+@pytest.fixture
+def sqlite_storage(tmp_path, survey_env):
+    """A migrated Storage on a fresh SQLite file only (for SQLite-specific tests)."""
+    from survey_app.storage import Storage
+
+    s = Storage(f"sqlite:///{tmp_path / 'sqlite-only' / 'survey.sqlite'}", secret_key=TEST_SECRET)
+    yield s
+    s.dispose()
+
+
+@pytest.fixture
+def postgres_storage(fresh_postgres_url, survey_env):
+    """A migrated Storage on a fresh PostgreSQL schema only (for PostgreSQL-specific tests)."""
+    from survey_app.storage import Storage
+
+    s = Storage(fresh_postgres_url, secret_key=TEST_SECRET)
+    yield s
+    s.dispose()
 
 
 # --------------------------------------------------------------------------- helpers

@@ -34,6 +34,10 @@ N = 40
 @pytest.fixture
 def used_in_order(storage):
     """A codes round where N codes were used in a known order: (round, codes, ids in submission order)."""
+    return _use_codes_in_order(storage)
+
+
+def _use_codes_in_order(storage):
     info, codes = storage.create_round(name="anon", gis=["JBG", "JBN"], access="codes", n_codes=N + 5)
     ids = []
     rng = random.Random(42)
@@ -137,10 +141,11 @@ def test_anonymity_stored_order_is_uuid_order(storage, used_in_order, tmp_path):
     assert comments == [submitted[ids.index(r)] for r in sorted(ids)] != submitted
 
 
-def test_anonymity_postgres_transaction_ids_do_not_link_codes(storage, used_in_order):
-    if storage.dialect != "postgresql":
-        pytest.skip("xmin and ctid are PostgreSQL system columns")
-    info, _, ids = used_in_order
+@pytest.mark.postgres
+def test_anonymity_postgres_transaction_ids_do_not_link_codes(postgres_storage):
+    """xmin (transaction id) and ctid (row position) are PostgreSQL's hidden columns."""
+    storage = postgres_storage
+    info, _, ids = _use_codes_in_order(storage)
     with storage.engine.connect() as conn:
         code_xmins = {r[0] for r in _scan(conn, "SELECT xmin::text FROM access_codes")}
         resp_xmins = {r[0] for r in _scan(conn, "SELECT xmin::text FROM responses")}
@@ -171,9 +176,9 @@ def test_anonymity_close_round_forgets_tokens_and_reorders(storage, used_in_orde
     assert storage.count_responses(info.id) == N
 
 
-def test_anonymity_sqlite_file_has_no_wal_left_after_clean_up(storage, used_in_order, db_url):
-    if storage.dialect != "sqlite":
-        pytest.skip("SQLite file layout")
+def test_anonymity_sqlite_file_has_no_wal_left_after_clean_up(sqlite_storage):
+    storage = sqlite_storage
+    _use_codes_in_order(storage)
     storage.erase_insertion_order()
     wal = storage._sqlite_path.with_name(storage._sqlite_path.name + "-wal")
     assert not wal.exists() or wal.stat().st_size == 0

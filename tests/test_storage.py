@@ -92,9 +92,7 @@ def test_storage_sqlite_pragmas_on_every_connection(tmp_path, survey_env):
         s.dispose()
 
 
-def test_storage_sqlite_enforces_foreign_keys(storage):
-    if storage.dialect != "sqlite":
-        pytest.skip("PostgreSQL always enforces foreign keys")
+def test_storage_enforces_foreign_keys(storage):
     with pytest.raises(sa.exc.IntegrityError):
         with storage.engine.begin() as conn:
             conn.execute(sa.insert(st.codes_table).values(code_hash="x" * 64, round_id="no-such-round"))
@@ -535,6 +533,20 @@ def test_import_responses_rejects_rows_of_another_round(storage, tmp_path):
                                                                (7, "round_id", "wrong_round", "r2")]
     assert errs[0].file == "mixed.xlsx" and "r1" in errs[0].message
     assert storage.count_responses() == 0
+
+
+def test_import_responses_names_spreadsheet_rows_past_blank_lines(storage, tmp_path):
+    _open_round(storage, gis=contract.GI_CODES, round_id="r1")
+    frame = _demo_frame(6).astype("object")
+    frame.loc[4, "round_id"] = "r2"
+    path = write_responses(frame, tmp_path / "gap.csv")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.insert(2, "," * (len(contract.COLUMNS) - 1))  # an empty row between data rows 1 and 2
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as exc:
+        storage.import_responses(path, round_id="r1")
+    # data row 5 sits on spreadsheet row 7: header (1), rows 1..4 (2, 4, 5, 6), blank (3)
+    assert [(e.row, e.rule) for e in exc.value.report.errors] == [(7, "wrong_round")]
 
 
 def test_import_responses_rejects_gi_outside_round(storage):

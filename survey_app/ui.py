@@ -69,7 +69,11 @@ _SCROLL_ALERT = ("<script>/* {marker} */setTimeout(function(){{var a=document.qu
 
 # --------------------------------------------------------------------------- resources
 
-@st.cache_resource(show_spinner=False)
+def _dispose(storage) -> None:
+    storage.dispose()
+
+
+@st.cache_resource(show_spinner=False, on_release=_dispose)
 def _storage_for(url: str | None, data_dir: str | None):
     from .storage import Storage
 
@@ -84,6 +88,11 @@ def get_storage():
     instance.
     """
     return _storage_for(os.environ.get("SURVEY_DATABASE_URL"), os.environ.get("SURVEY_DATA_DIR"))
+
+
+def release_storages() -> None:
+    """Close every cached Storage (its connection pool) and forget it; tests call this."""
+    _storage_for.clear()
 
 
 @st.cache_resource(show_spinner=False)

@@ -1,7 +1,9 @@
-"""The respondent page in Streamlit's AppTest, on a real temporary SQLite database.
+"""The respondent page in Streamlit's AppTest, on a real temporary database.
 
-Every test points SURVEY_DATABASE_URL / SURVEY_DATA_DIR at its own temporary
-folder before the app runs; the app's cached Storage is keyed on that location.
+Every test points SURVEY_DATABASE_URL at its own fresh database (SQLite, and a
+fresh PostgreSQL schema under ``make test``; fixtures in tests/db_fixtures.py)
+before the app runs; the app's cached Storage is keyed on that location and
+closed after the test.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analysis import contract
+from survey_app import ui
 from survey_app.storage import Storage
 
 APP = str(Path(__file__).resolve().parents[1] / "survey_app" / "app.py")
@@ -20,12 +23,11 @@ TIMEOUT = 60
 
 
 @pytest.fixture
-def storage(tmp_path, monkeypatch):
-    monkeypatch.setenv("SURVEY_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("SURVEY_DATABASE_URL", f"sqlite:///{tmp_path / 'survey.sqlite'}")
-    s = Storage()
-    yield s
-    s.dispose()
+def storage(db_url, make_storage, monkeypatch):
+    """A fresh database (SQLite, and PostgreSQL under make test) that the app uses too."""
+    monkeypatch.setenv("SURVEY_DATABASE_URL", db_url)  # survey_env set the data dir and secret key
+    yield make_storage()
+    ui.release_storages()  # close the app's cached Storage on this database
 
 
 def open_app(**params) -> AppTest:
@@ -254,10 +256,7 @@ def test_respond_round_closing_during_the_flow_refuses_submit(storage):
     info, _ = storage.create_round(name="R", gis=("JBG",))
     at = start(open_app(ronde=info.id), "ouder")
     fill_steps(at, PARENT_NO_WORKER)
-    with storage.engine.begin() as conn:  # closed behind the respondent's back (test set-up only)
-        import sqlalchemy as sa
-
-        conn.execute(sa.text("UPDATE rounds SET closed = :c WHERE id = :i"), {"c": True, "i": info.id})
+    storage.close_round(info.id)  # closed while the respondent was answering
     click(at, "rf_submit")
     assert "Deze vragenlijst is gesloten" in texts(at)
     assert storage.count_responses() == 0

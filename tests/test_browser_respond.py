@@ -33,6 +33,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
 START_TIMEOUT_S = 120
 UI_TIMEOUT_MS = 30_000
 WIDTH, HEIGHT = 375, 740
+SECRET = "browser-test-secret-0123456789abcdef"
 
 
 def _free_port() -> int:
@@ -61,8 +62,9 @@ def app_server(tmp_path_factory):
     """(base url, Storage on the same database, round, codes); the server is stopped afterwards."""
     data = tmp_path_factory.mktemp("browser-data")
     url = f"sqlite:///{data / 'survey.sqlite'}"
-    env = {**os.environ, "SURVEY_DATA_DIR": str(data), "SURVEY_DATABASE_URL": url}
-    storage = Storage(url)
+    env = {**os.environ, "SURVEY_DATA_DIR": str(data), "SURVEY_DATABASE_URL": url, "SURVEY_SECRET_KEY": SECRET}
+    env.pop("SURVEY_SECRET_KEY_FILE", None)
+    storage = Storage(url, secret_key=SECRET)
     info, codes = storage.create_round(name="Browsertest", gis=("JBW",), access="codes", n_codes=3)
     port = _free_port()
     log = data / "server.log"

@@ -17,7 +17,7 @@ Both documents hold the same content (:func:`build_report`):
 
 Small cells are suppressed after the filters (the figures are computed on
 the filtered frame); a suppressed figure shows its base and "te weinig
-respondenten (n < 10)" instead of a chart.
+respondenten (n < 10)" in its chart and table, no estimate.
 
 The HTML embeds its charts as SVG data URIs and its style inline: it opens
 offline, without any request to another site.  Pure: no streamlit, no
@@ -56,7 +56,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "figure": ("Figuur", "Figure"),
     "base": ("Basis", "Base"),
     "methods": ("Methode", "Method"),
-    "no_chart": ("Geen grafiek: te weinig respondenten.", "No chart: too few respondents."),
     "chart_alt": ("Grafiek", "Chart"),
     "what": ("Wat", "What"),
     "number": ("Aantal of uitkomst", "Number or result"),
@@ -237,12 +236,14 @@ def build_report(df: pd.DataFrame, *, filters: Mapping[str, Any] | None = None,
         sections=sections, methods=method_notes(lang=lang, min_cell=min_cell), general_notes=general)
 
 
-def chart_image(fig: FigureResult, *, lang: str = "nl", format: str = "png") -> bytes | None:
-    """The figure's chart as PNG or SVG bytes (:mod:`analysis.charts`); None when suppressed."""
-    if fig.suppressed:
-        return None
+def chart_image(fig: FigureResult, *, lang: str = "nl", format: str = "png", synthetic: bool = False,
+                min_cell: int = contract.DEFAULT_MIN_CELL) -> bytes:
+    """The figure's chart as PNG or SVG bytes (:func:`analysis.charts.figure_chart`).
+
+    A suppressed figure gets the chart that says "te weinig respondenten".
+    """
     from . import charts
-    chart = charts.figure_chart(fig, lang=lang)
+    chart = charts.figure_chart(fig, lang=lang, min_cell=min_cell, synthetic=synthetic)
     return charts.chart_bytes(chart, format)
 
 
@@ -254,7 +255,8 @@ def round_report_docx(df: pd.DataFrame, *, filters: Mapping[str, Any] | None = N
     """The round report as a Word document (python-docx); returns the .docx bytes.
 
     Every figure gets a level-2 heading "Figuur i. <title>", its chart as a
-    PNG picture (none when the figure is suppressed), a caption and a table.
+    PNG picture (a suppressed figure's chart says "te weinig respondenten"),
+    a caption and a table.
     Document properties carry the title only (no author, no user name).
     """
     from docx import Document
@@ -296,12 +298,10 @@ def round_report_docx(df: pd.DataFrame, *, filters: Mapping[str, Any] | None = N
         doc.add_heading(sec.heading, level=2)
         sub = doc.add_paragraph()
         sub.add_run(sec.subtitle).italic = True
-        png = chart_image(sec.figure, lang=lang, format="png")
-        if png is not None:
-            doc.add_picture(io.BytesIO(png), width=Cm(15.5))
-            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        else:
-            doc.add_paragraph(_t("no_chart", lang))
+        png = chart_image(sec.figure, lang=lang, format="png", synthetic=content.synthetic,
+                          min_cell=content.min_cell)
+        doc.add_picture(io.BytesIO(png), width=Cm(15.5))
+        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
         doc.add_paragraph(sec.caption, style="Caption")
         _docx_table(doc, sec.table)
         for note in sec.notes:
@@ -350,7 +350,7 @@ h3 { font-size: 1.05rem; margin-bottom: .2rem; }
 .warning { background: #fdecea; border-left: .35rem solid #a31b1b; padding: .75rem 1rem; margin: 1rem 0;
            font-weight: 600; }
 .warning p { font-weight: 400; margin: .25rem 0 0; }
-.keys { display: grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); gap: .75rem;
+.keys { display: grid; grid-template-columns: repeat(auto-fit, minmax(9.5rem, 1fr)); gap: .75rem;
         margin: 1rem 0; }
 .key { border: 1px solid #ddd; border-radius: .5rem; padding: .6rem .8rem; }
 .key .label { font-size: .85rem; color: #555; }
@@ -413,13 +413,11 @@ def round_report_html(df: pd.DataFrame, *, filters: Mapping[str, Any] | None = N
     for sec in content.sections:
         parts.append(f"<section class=\"figure\" id=\"fig-{_e(sec.id)}\"><h2>{_e(sec.heading)}</h2>"
                      f"<p class=\"sub\">{_e(sec.subtitle)}</p><figure>")
-        svg = chart_image(sec.figure, lang=lang, format="svg")
-        if svg is not None:
-            uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-            alt = f"{_t('chart_alt', lang)}: {wording.figure_title(sec.figure, lang)}"
-            parts.append(f"<img src=\"{uri}\" alt=\"{_e(alt)}\">")
-        else:
-            parts.append(f"<p>{_e(_t('no_chart', lang))}</p>")
+        svg = chart_image(sec.figure, lang=lang, format="svg", synthetic=content.synthetic,
+                          min_cell=content.min_cell)
+        uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+        alt = f"{_t('chart_alt', lang)}: {wording.figure_title(sec.figure, lang)}"
+        parts.append(f"<img src=\"{uri}\" alt=\"{_e(alt)}\">")
         parts.append(f"<figcaption>{_e(sec.caption)}</figcaption></figure>")
         parts.append(_html_table(sec.table))
         parts += [f"<p class=\"note\">{_e(n)}</p>" for n in sec.notes]

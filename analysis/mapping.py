@@ -371,3 +371,100 @@ def mapping_problems(raw: pd.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
     out["count"] = out["count"].astype("Int64")
     return out
+
+
+# --------------------------------------------------------------------------- editable tables
+
+MAPPING_TABLE_COLUMNS = ("column", "label", "required", "source", "constant")
+VALUE_TABLE_COLUMNS = ("value", "count", "code")
+
+
+def mapping_table(mapping: ColumnMapping, *, lang: str = "nl") -> pd.DataFrame:
+    """A :class:`ColumnMapping` as an editable table: one row per contract column.
+
+    Columns :data:`MAPPING_TABLE_COLUMNS`: ``column`` (contract name),
+    ``label`` (short label in ``lang``), ``required`` (bool), ``source``
+    (source column or ``""``) and ``constant`` (fixed value or ``""``).
+    """
+    from .wording import variable_label
+    rows = [{"column": c, "label": variable_label(c, lang), "required": c in contract.REQUIRED_COLUMNS,
+             "source": mapping.columns.get(c, ""), "constant": mapping.constants.get(c, "")}
+            for c in contract.COLUMNS]
+    return pd.DataFrame(rows, columns=list(MAPPING_TABLE_COLUMNS))
+
+
+def _cell(v: Any) -> str:
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+        return ""
+    return str(v).strip()
+
+
+def mapping_from_table(table: pd.DataFrame, *, values: Mapping[str, Mapping[str, str]] | None = None,
+                       generate_ids: bool = False) -> ColumnMapping:
+    """The :class:`ColumnMapping` of an edited :func:`mapping_table` (a source wins over a constant)."""
+    columns, constants = {}, {}
+    for rec in table.to_dict("records"):
+        col = str(rec["column"])
+        if col not in contract.COLUMNS:
+            raise ValueError(f"not a contract column: {col!r}")
+        src, const = _cell(rec.get("source")), _cell(rec.get("constant"))
+        if src:
+            columns[col] = src
+        elif const:
+            constants[col] = const
+    vals = {c: dict(v) for c, v in (values or {}).items() if c in columns}
+    return ColumnMapping(columns=columns, constants=constants, values=vals, generate_ids=generate_ids)
+
+
+def value_table(raw: pd.DataFrame, mapping: ColumnMapping, column: str) -> pd.DataFrame:
+    """The distinct values of the source of ``column`` with the code each becomes (editable).
+
+    Columns :data:`VALUE_TABLE_COLUMNS`; ``code`` is the mapped code, else
+    the value itself when it is a code, else :func:`suggest_value`'s guess,
+    else ``None`` (unknown).  Empty cells are left out (they stay empty).
+    """
+    allowed = set(_allowed(column))
+    vm = mapping.values.get(column, {})
+    rows = []
+    for v, count in distinct_values(raw, mapping.columns[column]).itertuples(index=False):
+        if v == "":
+            continue
+        if v in vm:
+            code = vm[v]
+        elif v in allowed:
+            code = v
+        else:
+            code = suggest_value(column, v)
+        rows.append((v, int(count), code))
+    return pd.DataFrame({"value": pd.Series([r[0] for r in rows], dtype=object),
+                         "count": pd.Series([r[1] for r in rows], dtype="int64"),
+                         "code": pd.Series([r[2] for r in rows], dtype=object)})
+
+
+def values_from_table(table: pd.DataFrame, column: str) -> dict[str, str]:
+    """{value: code} of an edited :func:`value_table`; an empty code means "not answered",
+    a missing code (None) leaves the value as written."""
+    allowed = set(_allowed(column)) | {""}
+    out = {}
+    for rec in table.to_dict("records"):
+        code = rec.get("code")
+        if code is None or code is pd.NA or (isinstance(code, float) and code != code):
+            continue
+        code = str(code).strip()
+        if code not in allowed:
+            raise ValueError(f"{code!r} is not a code of {column!r}")
+        if code != rec["value"]:
+            out[str(rec["value"])] = code
+    return out
+
+
+def needs_value_mapping(raw: pd.DataFrame, mapping: ColumnMapping) -> list[str]:
+    """Mapped coded/numeric columns whose source holds values that are not codes (in contract order)."""
+    out = []
+    for col in VALUE_COLUMNS:
+        if col not in mapping.columns:
+            continue
+        allowed = set(_allowed(col)) | {""}
+        if any(v not in allowed for v in distinct_values(raw, mapping.columns[col])["value"]):
+            out.append(col)
+    return out

@@ -39,6 +39,10 @@ def start_page() -> st.Page:
 def dashboard_pages() -> list[st.Page]:
     """Staff pages (Overzicht, ...), in menu order.  Others append here."""
     pages: list[st.Page] = []
+    pages.append(_page("overzicht.py", "Overzicht", "overzicht", ":material/bar_chart:"))
+    pages.append(_page("inspectierapport.py", "Inspectierapport", "inspectierapport", ":material/fact_check:"))
+    pages.append(_page("opmerkingen.py", "Opmerkingen", "opmerkingen", ":material/chat:"))
+    pages.append(_page("import_export.py", "Import en export", "import-export", ":material/import_export:"))
     return pages
 
 

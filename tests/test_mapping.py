@@ -195,3 +195,38 @@ def test_mapping_reads_a_real_semicolon_csv(tmp_path):
     frame, report = validate_frame(apply_mapping(back, m, seed=3), file=path.name)
     assert report.ok, report.summary("nl")
     assert len(frame) == 15
+
+
+def test_mapping_table_round_trip_through_editor():
+    _, raw = foreign_frame(n=10)
+    m = suggest_mapping(raw, round_id="r")
+    from analysis.mapping import mapping_from_table, mapping_table
+    table = mapping_table(m)
+    assert table["column"].tolist() == list(contract.COLUMNS)
+    assert table.set_index("column").loc["round_id", "constant"] == "r"
+    back = mapping_from_table(table, values=m.values, generate_ids=m.generate_ids)
+    assert back == m
+    # the user picks a source for round_id: the source wins over the constant
+    table.loc[table["column"] == "grade", "source"] = ""
+    table.loc[table["column"] == "grade", "constant"] = "7"
+    back = mapping_from_table(table, values=m.values)
+    assert "grade" not in back.columns and back.constants["grade"] == "7"
+    assert "grade" not in back.values
+
+
+def test_value_table_and_values_from_table():
+    from analysis.mapping import needs_value_mapping, value_table, values_from_table
+    _, raw = foreign_frame(n=40)
+    raw.loc[0, "Veiligheid"] = "misschien"
+    m = suggest_mapping(raw, round_id="r")
+    assert "asked_safety" in needs_value_mapping(raw, m)
+    vt = value_table(raw, m, "asked_safety").set_index("value")
+    assert vt.loc["Ja", "code"] == "ja" and vt.loc["misschien", "code"] is None
+    vt.loc["misschien", "code"] = ""
+    vals = values_from_table(vt.reset_index(), "asked_safety")
+    assert vals["misschien"] == "" and vals["Ja"] == "ja"
+    m.values["asked_safety"] = vals
+    assert mapping_problems(raw, m).empty
+    vt.loc["misschien", "code"] = "wellicht"
+    with pytest.raises(ValueError):
+        values_from_table(vt.reset_index(), "asked_safety")

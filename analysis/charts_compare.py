@@ -1,0 +1,280 @@
+"""Charts of the Vergelijken, Verbanden and Inspectierapport pages (Altair, the shared theme of :mod:`analysis.charts`).
+
+* :func:`comparison_chart`: dot-and-whisker of the differences of
+  :func:`analysis.compare.compare_groups` (one panel for percentage points,
+  one for grade points), suppressed items listed but without a dot;
+* :func:`reference_chart`: published 2025 values next to the computed ones;
+* :func:`crosstab_heatmap`: row percentages of :func:`analysis.relations.crosstab`,
+  suppressed cells grey without a number;
+* :func:`grade_boxplot`: quartile box, median and mean with its interval per
+  group (:func:`analysis.views.grade_summary_by_group`); no whiskers to the
+  minimum and maximum, which would show single answers;
+* :func:`coefficient_chart`: coefficients with 95 % intervals of
+  :mod:`analysis.models`.
+
+Each function returns an ``alt.Chart`` (or layer/concat) built from the
+already computed (and suppressed) table only; nothing is computed from raw
+answers here.  Save with :func:`analysis.charts.chart_bytes`.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from . import contract, wording
+
+#: Colours: side a / computed (dark blue), side b / published (orange), hidden cells (grey).
+COLOR_A = "#1f4e79"
+COLOR_B = "#d9822b"
+COLOR_HIDDEN = "#d0d0d0"
+ROW_HEIGHT = 26
+
+
+def _theme(chart):
+    """The shared house theme of :mod:`analysis.charts` (registered and enabled when it is
+    imported; :func:`analysis.charts.chart_bytes` renders with it)."""
+    from . import charts  # noqa: F401  (enables the theme)
+    return chart
+
+
+def _nl(lang: str) -> bool:
+    return wording._lang(lang) == "nl"
+
+
+def _finite(x: Any) -> bool:
+    try:
+        return x is not None and not math.isnan(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+# --------------------------------------------------------------------------- comparison
+
+def comparison_frame(cmp: pd.DataFrame, *, lang: str = "nl", a_label: str = "A", b_label: str = "B",
+                     min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
+    """The data behind :func:`comparison_chart`: one row per item with labels and texts."""
+    nl = _nl(lang)
+    rows = []
+    for r in cmp.astype(object).to_dict("records"):
+        mean = r["measure"] == "mean"
+        dec = 1 if mean else 0
+        panel = (("Verschil in rapportcijfer (punten)" if nl else "Difference in grade (points)") if mean
+                 else ("Verschil in procentpunten" if nl else "Difference in percentage points"))
+        sup = bool(r["suppressed"])
+        p = r["p_holm"]
+        sig = _finite(p) and float(p) < wording.ALPHA
+        if sup:
+            tip = wording.suppressed_text(min_cell, lang)
+        else:
+            unit = "" if mean else "%"
+            tip = (f"{a_label} {wording.fmt_number(r['a_estimate'], dec, lang)}{unit}, "
+                   f"{b_label} {wording.fmt_number(r['b_estimate'], dec, lang)}{unit}; "
+                   f"{'verschil' if nl else 'difference'} {wording.fmt_number(r['difference'], dec, lang)} "
+                   f"({wording.fmt_interval(r['ci_low'], r['ci_high'], dec, lang)}), Holm {wording.fmt_p(p, lang)}")
+        rows.append({
+            "item": r["item"], "label": wording.variable_label(r["item"], lang), "panel": panel,
+            "difference": None if sup else float(r["difference"]),
+            "ci_low": None if sup else float(r["ci_low"]), "ci_high": None if sup else float(r["ci_high"]),
+            "significant": ("significant (Holm)" if not nl else "significant (Holm)") if sig and not sup
+            else ("niet significant" if nl else "not significant") if not sup
+            else wording.suppressed_text(min_cell, lang),
+            "tooltip": tip, "suppressed": sup,
+        })
+    return pd.DataFrame(rows)
+
+
+def comparison_chart(cmp: pd.DataFrame, *, lang: str = "nl", a_label: str = "A", b_label: str = "B",
+                     min_cell: int = contract.DEFAULT_MIN_CELL, width: int | str = "container"):
+    """Dot-and-whisker chart of ``a - b`` per item with the 95 % interval and a line at 0.
+
+    Percentage items and the grade are in separate panels (different units).
+    A filled dot is significant after Holm's correction, an open dot is not;
+    suppressed items appear with the text "te weinig respondenten" and no dot.
+    """
+    data = comparison_frame(cmp, lang=lang, a_label=a_label, b_label=b_label, min_cell=min_cell)
+    title = (f"{a_label} min {b_label}" if _nl(lang) else f"{a_label} minus {b_label}")
+    panels = []
+    for panel, block in data.groupby("panel", sort=False):
+        order = block["label"].tolist()
+        base = alt.Chart(block).encode(
+            y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)))
+        shown = block[~block["suppressed"]]
+        hidden = block[block["suppressed"]]
+        lo = min([0.0, *shown["ci_low"].dropna().tolist()]) if len(shown) else -1.0
+        hi = max([0.0, *shown["ci_high"].dropna().tolist()]) if len(shown) else 1.0
+        pad = max((hi - lo) * 0.08, 0.5)
+        xscale = alt.Scale(domain=[lo - pad, hi + pad], nice=True)
+        zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#555", strokeDash=[4, 3]).encode(
+            x=alt.X("x:Q", scale=xscale))
+        whisk = alt.Chart(shown).mark_rule(color=COLOR_A, strokeWidth=2).encode(
+            y=alt.Y("label:N", sort=order, title=None), x=alt.X("ci_low:Q", scale=xscale, title=panel),
+            x2="ci_high:Q", tooltip=[alt.Tooltip("tooltip:N", title=title)])
+        dots = alt.Chart(shown).mark_point(size=80, color=COLOR_A, strokeWidth=2).encode(
+            y=alt.Y("label:N", sort=order, title=None), x=alt.X("difference:Q", scale=xscale, title=panel),
+            fill=alt.condition(alt.datum.significant == "significant (Holm)", alt.value(COLOR_A),
+                               alt.value("white")),
+            tooltip=[alt.Tooltip("tooltip:N", title=title)])
+        layers = [zero, whisk, dots]
+        if len(hidden):
+            layers.append(alt.Chart(hidden.assign(x=lo - pad)).mark_text(
+                align="left", color="#666", fontStyle="italic").encode(
+                y=alt.Y("label:N", sort=order, title=None), x=alt.X("x:Q", scale=xscale),
+                text="significant:N"))
+        # every label on the axis, also of suppressed rows
+        layers.insert(0, base.mark_point(opacity=0).encode(x=alt.value(0)))
+        panels.append(alt.layer(*layers).properties(width=width, height=ROW_HEIGHT * len(block) + 10))
+    chart = alt.vconcat(*panels).properties(title=title) if len(panels) > 1 else panels[0].properties(title=title)
+    return _theme(chart)
+
+
+# --------------------------------------------------------------------------- published vs computed
+
+def reference_chart(cmp_rows: pd.DataFrame, view_rows: pd.DataFrame, *, lang: str = "nl",
+                    width: int | str = "container"):
+    """Published (open orange) and computed (blue) values of one published figure, side by side.
+
+    ``cmp_rows`` are rows of :func:`analysis.reference.compare_to_published`
+    for one figure, ``view_rows`` the same rows of
+    :func:`analysis.views.reference_view` (labels).  Counts (fig7 ``.n``,
+    respondents) are left out: the chart shows percentages and means.
+    Returns None when nothing is left to draw.
+    """
+    nl = _nl(lang)
+    keep = ~cmp_rows["key"].astype(str).str.endswith(".n") & (cmp_rows["figure"] != "respondents")
+    c = cmp_rows[keep.to_numpy()]
+    v = view_rows[keep.to_numpy()]
+    if c.empty:
+        return None
+    pub_name, comp_name = ("Gepubliceerd 2025", "Berekend") if nl else ("Published 2025", "Computed")
+    rows = []
+    for (_, cr), (_, vr) in zip(c.iterrows(), v.iterrows()):
+        rows.append({"label": vr["label"], "which": pub_name, "value": float(cr["published"]),
+                     "text": vr["published"]})
+        if _finite(cr["computed"]):
+            rows.append({"label": vr["label"], "which": comp_name, "value": float(cr["computed"]),
+                         "text": vr["computed"]})
+    data = pd.DataFrame(rows)
+    order = list(dict.fromkeys(data["label"]))
+    mean = c["key"].astype(str).str.endswith(".mean").all()
+    xtitle = ("Gemiddeld cijfer" if nl else "Mean grade") if mean else ("Percentage" if nl else "Percentage")
+    color = alt.Color("which:N", title=None, scale=alt.Scale(domain=[pub_name, comp_name],
+                                                             range=[COLOR_B, COLOR_A]),
+                      legend=alt.Legend(orient="top"))
+    chart = alt.Chart(data).mark_point(size=90, strokeWidth=2, filled=False).encode(
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("value:Q", title=xtitle, scale=alt.Scale(zero=True)),
+        color=color, shape=alt.Shape("which:N", legend=None,
+                                     scale=alt.Scale(domain=[pub_name, comp_name], range=["circle", "diamond"])),
+        tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("which:N", title=""),
+                 alt.Tooltip("text:N", title="")],
+    ).properties(width=width, height=ROW_HEIGHT * len(order) + 10)
+    return _theme(chart)
+
+
+# --------------------------------------------------------------------------- relations
+
+def crosstab_heatmap(ct: pd.DataFrame, *, row: str, col: str, lang: str = "nl",
+                     min_cell: int = contract.DEFAULT_MIN_CELL, width: int | str = "container"):
+    """Heat map of the row percentages of :func:`analysis.relations.crosstab`.
+
+    Each cell shows its row percentage; a suppressed cell is grey and reads
+    "n < min_cell", never its count.
+    """
+    data = ct.copy()
+    data["row_label"] = [wording.category_label(row, v, lang) for v in ct["row"]]
+    data["col_label"] = [wording.category_label(col, v, lang) for v in ct["col"]]
+    data["n"] = data["n"].astype("float64")
+    data["text"] = [f"n < {min_cell}" if s else wording.fmt_pct(p, 0, lang)
+                    for s, p in zip(data["suppressed"], data["pct_row"])]
+    data["pct"] = data["pct_row"].where(~data["suppressed"])
+    rorder = list(dict.fromkeys(data["row_label"]))
+    corder = list(dict.fromkeys(data["col_label"]))
+    nl = _nl(lang)
+    base = alt.Chart(data).encode(
+        x=alt.X("col_label:N", sort=corder, title=wording.variable_label(col, lang),
+                axis=alt.Axis(labelAngle=-30, labelLimit=160)),
+        y=alt.Y("row_label:N", sort=rorder, title=wording.variable_label(row, lang),
+                axis=alt.Axis(labelLimit=200)))
+    rect = base.mark_rect(stroke="white").encode(
+        color=alt.condition("datum.pct === null", alt.value(COLOR_HIDDEN),
+                            alt.Color("pct:Q", title=("% van de rij" if nl else "% of row"),
+                                      scale=alt.Scale(scheme="blues", domain=[0, 100]))),
+        tooltip=[alt.Tooltip("row_label:N", title=wording.variable_label(row, lang)),
+                 alt.Tooltip("col_label:N", title=wording.variable_label(col, lang)),
+                 alt.Tooltip("text:N", title="%")])
+    text = base.mark_text(fontSize=12).encode(
+        text="text:N",
+        color=alt.condition("datum.pct > 55", alt.value("white"), alt.value("#1c1c1c")))
+    chart = (rect + text).properties(width=width, height=max(36 * len(rorder), 80))
+    return _theme(chart)
+
+
+def grade_boxplot(summary: pd.DataFrame, *, group: str, lang: str = "nl",
+                  min_cell: int = contract.DEFAULT_MIN_CELL, width: int | str = "container"):
+    """Box (first to third quartile), median tick and mean with its 95 % interval, per group.
+
+    Built from :func:`analysis.views.grade_summary_by_group`; suppressed
+    groups are on the axis with the text "te weinig respondenten".
+    """
+    nl = _nl(lang)
+    data = summary.copy()
+    data["label"] = [wording.category_label(group, v, lang) for v in summary["group"]]
+    data["n"] = data["n"].astype("float64")
+    data["note"] = [wording.suppressed_text(min_cell, lang) if s else "" for s in data["suppressed"]]
+    data["tip"] = [wording.suppressed_text(min_cell, lang) if s else
+                   f"n = {int(n)}; {'gemiddeld' if nl else 'mean'} {wording.fmt_number(m, 1, lang)} "
+                   f"({wording.fmt_interval(lo, hi, 1, lang)}); {'mediaan' if nl else 'median'} "
+                   f"{wording.fmt_number(md, 1, lang)}"
+                   for s, n, m, lo, hi, md in zip(data["suppressed"], data["n"], data["mean"],
+                                                   data["ci_low"], data["ci_high"], data["median"])]
+    order = data["label"].tolist()
+    x = alt.Scale(domain=[1, 10])
+    y = alt.Y("label:N", sort=order, title=wording.variable_label(group, lang), axis=alt.Axis(labelLimit=220))
+    shown = data[~data["suppressed"]]
+    hidden = data[data["suppressed"]]
+    axis = alt.Chart(data).mark_point(opacity=0).encode(y=y, x=alt.X("mean:Q", scale=x))
+    box = alt.Chart(shown).mark_bar(size=16, color="#c9d9ea").encode(
+        y=y, x=alt.X("q1:Q", scale=x, title=("Rapportcijfer" if nl else "Report grade")), x2="q3:Q",
+        tooltip=[alt.Tooltip("tip:N", title="")])
+    median = alt.Chart(shown).mark_tick(color=COLOR_A, thickness=2, size=18).encode(
+        y=y, x=alt.X("median:Q", scale=x))
+    ci = alt.Chart(shown).mark_rule(color=COLOR_B, strokeWidth=2).encode(
+        y=y, x=alt.X("ci_low:Q", scale=x), x2="ci_high:Q")
+    mean = alt.Chart(shown).mark_point(color=COLOR_B, filled=True, size=60).encode(
+        y=y, x=alt.X("mean:Q", scale=x), tooltip=[alt.Tooltip("tip:N", title="")])
+    layers = [axis, box, median, ci, mean]
+    if len(hidden):
+        layers.append(alt.Chart(hidden.assign(x=1.1)).mark_text(align="left", color="#666", fontStyle="italic")
+                      .encode(y=y, x=alt.X("x:Q", scale=x), text="note:N"))
+    chart = alt.layer(*layers).properties(width=width, height=ROW_HEIGHT * 1.4 * len(order) + 10)
+    return _theme(chart)
+
+
+def coefficient_chart(coefs: pd.DataFrame, *, lang: str = "nl", width: int | str = "container"):
+    """Coefficients with their 95 % interval and a line at 0 (intercept and cut-points left out)."""
+    from .views import term_label
+    nl = _nl(lang)
+    data = coefs.copy()
+    if "kind" in data.columns:
+        data = data[data["kind"].astype(str) == "coefficient"]
+    data = data[(data["term"].astype(str) != "Intercept") & ~data["term"].astype(str).str.contains("|",
+                                                                                                   regex=False)]
+    data = data.assign(label=[term_label(str(tm), lang) for tm in data["term"]])
+    data["tip"] = [f"{wording.fmt_number(e, 3, lang)} ({wording.fmt_interval(lo, hi, 3, lang)}), "
+                   f"{wording.fmt_p(p, lang)}"
+                   for e, lo, hi, p in zip(data["estimate"], data["ci_low"], data["ci_high"], data["p_value"])]
+    data = data[["label", "estimate", "ci_low", "ci_high", "tip"]].astype(
+        {"estimate": "float64", "ci_low": "float64", "ci_high": "float64"})
+    order = data["label"].tolist()
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    xt = "Coëfficiënt (95%-BI)" if nl else "Coefficient (95% CI)"
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#555", strokeDash=[4, 3]).encode(x="x:Q")
+    rule = alt.Chart(data).mark_rule(color=COLOR_A, strokeWidth=2).encode(
+        y=y, x=alt.X("ci_low:Q", title=xt), x2="ci_high:Q", tooltip=[alt.Tooltip("tip:N", title="")])
+    dot = alt.Chart(data).mark_point(color=COLOR_A, filled=True, size=70).encode(
+        y=y, x="estimate:Q", tooltip=[alt.Tooltip("tip:N", title="")])
+    chart = alt.layer(zero, rule, dot).properties(width=width, height=ROW_HEIGHT * max(len(order), 1) + 10)
+    return _theme(chart)

@@ -1,0 +1,811 @@
+"""Charts of the contract figures in the inspectorates' house style (Altair / Vega-Lite).
+
+One shared Altair theme (:data:`THEME_NAME`, registered and enabled on import),
+one chart per figure (:func:`figure_chart`) and offline export to PNG, SVG or
+PDF through ``vl-convert`` (:func:`chart_bytes`, :func:`save_chart`,
+:func:`write_figures`).  No browser and no network are needed.
+
+The charts read only these attributes of a figure (see docs/architecture.md,
+"Figure tables"): ``id``, ``kind``, ``base_n``, ``table``, ``tests``,
+``title`` and ``title_en``.  Estimates are shown as computed; rounding
+happens only in the labels (half up, like a printed report).
+
+Style
+-----
+Sober, after the Rijkshuisstijl: dark blue ``#01689B`` ("donkerblauw"),
+light blue and grey; answer categories of an ordinal question run from
+positive (dark) to negative (light); "weet niet" and "geen plan bekend" are
+grey.  Every bar carries its percentage and a 95 % interval whisker, so colour
+never carries information alone.  Groups with ``min_cell <= n < 30`` are drawn
+lighter and marked ``*`` ("indicatief (n < 30)"); suppressed figures and groups
+(``n < min_cell``) show the text "te weinig respondenten" and no bar.  Every
+chart has a ``description`` for screen readers; exported SVG files carry it as
+``<title>`` and ``aria-label``.
+
+References
+----------
+Rijksoverheid (2024). *Rijkshuisstijl: kleuren* (donkerblauw #01689B,
+hemelblauw #007BC7, lichtblauw #8FCAE7, grijstinten).
+W3C (2018). *Web Content Accessibility Guidelines 2.1*, success criteria 1.1.1
+(text alternatives) and 1.4.1 (use of colour).
+"""
+from __future__ import annotations
+
+import html
+import math
+import textwrap
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+
+from . import contract
+from .questionnaire import Item, Questionnaire, load_questionnaire
+
+__all__ = [
+    "THEME_NAME", "COLOURS", "FORMATS", "inspectie_theme", "enable_theme",
+    "category_colours", "figure_chart", "chart_bytes", "save_chart", "write_figures",
+]
+
+# --------------------------------------------------------------------------- style
+
+THEME_NAME = "inspectie"
+#: Rijksoverheid Sans is not free to ship; Liberation Sans (metric-compatible
+#: with Arial) and DejaVu Sans are the offline fallbacks vl-convert finds.
+FONT = "'RO Sans', 'Liberation Sans', Arial, 'DejaVu Sans', sans-serif"
+
+COLOURS = {
+    "donkerblauw": "#01689B",
+    "hemelblauw": "#007BC7",
+    "lichtblauw": "#8FCAE7",
+    "grijs": "#B4B4B4",
+    "grijs_donker": "#696969",
+    "tekst": "#1A1A1A",
+    "tekst_zacht": "#535353",
+    "raster": "#E6E6E6",
+    "as": "#999999",
+    "foutbalk": "#333333",
+}
+DARK, LIGHT, GREY = COLOURS["donkerblauw"], COLOURS["lichtblauw"], COLOURS["grijs"]
+#: Lightest end of the ordinal ramp (a pale blue that still shows on white).
+_RAMP_END = "#B9DCF0"
+#: Answer codes that are not on the positive-negative scale: drawn grey.
+NEUTRAL_CODES = frozenset({"weet_niet", "geen_plan_bekend"})
+#: Items whose answer codes run from positive to negative (questionnaire order).
+ORDINAL_ITEMS = frozenset({
+    "contact_one_on_one", "explained_at_start", "opinion_asked", "involved_in_decisions",
+    "asked_life_domains", "asked_safety", "say_in_plan", "help_improves", *contract.QUALITY_ITEMS,
+})
+INDICATIVE_OPACITY = 0.45
+FORMATS = ("png", "svg", "pdf")
+CHART_WIDTH = 440
+
+#: Short labels of the worker-quality items (figure worker_qualities_by_gap).
+QUALITY_SHORT = {
+    "quality_time_attention": ("Voldoende tijd en aandacht", "Enough time and attention"),
+    "quality_understanding": ("Begripvol", "Understanding"),
+    "quality_respectful": ("Respectvol", "Respectful"),
+    "quality_expert": ("Deskundig", "Expert"),
+    "quality_clear": ("Duidelijk", "Clear"),
+    "quality_reachable": ("Bereikbaar", "Reachable"),
+}
+#: Group labels of the by-group figures, (nl, en).
+GROUP_LABELS = {
+    "contact_one_on_one": {"jeugdige": ("Jeugdigen", "Young people"), "ouder": ("Ouders", "Parents")},
+    "worker_qualities_by_gap": {"nee": ("Nooit zonder jeugdzorgwerker", "Never without a worker"),
+                                "ja": ("Periode zonder jeugdzorgwerker", "Period without a worker")},
+    "grade_by_workers": {"meer_dan_5": ("meer dan 5", "more than 5")},
+}
+#: Colours of the groups of the by-group figures (first group dark, second light).
+GROUP_COLOURS = {
+    "contact_one_on_one": {"jeugdige": DARK, "ouder": LIGHT},
+    "worker_qualities_by_gap": {"nee": DARK, "ja": LIGHT},
+}
+_STROKE = {DARK: DARK, LIGHT: "#4C9AC4", GREY: COLOURS["grijs_donker"]}
+
+_TEXT = {
+    "nl": {
+        "too_few": "te weinig respondenten",
+        "indicative": "indicatief",
+        "synthetic": "Synthetische voorbeelddata",
+        "mean_grade": "Gemiddeld rapportcijfer",
+        "n_workers": "Aantal jeugdzorgwerkers",
+        "pct_yes": "Percentage dat 'ja' antwoordt",
+        "percent": "procent",
+        "ci": "95%-betrouwbaarheidsinterval",
+        "to": "tot",
+        "bar_chart": "Staafdiagram",
+        "mean": "gemiddeld",
+        "whiskers": "Zwarte lijntjes: 95%-betrouwbaarheidsinterval",
+    },
+    "en": {
+        "too_few": "too few respondents",
+        "indicative": "indicative",
+        "synthetic": "Synthetic example data",
+        "mean_grade": "Mean grade",
+        "n_workers": "Number of youth protection workers",
+        "pct_yes": "Percentage answering 'yes'",
+        "percent": "percent",
+        "ci": "95% confidence interval",
+        "to": "to",
+        "bar_chart": "Bar chart",
+        "mean": "mean",
+        "whiskers": "Black lines: 95% confidence interval",
+    },
+}
+
+
+def inspectie_theme() -> dict:
+    """The shared Altair theme: sober colours, left-aligned titles, 14 px text."""
+    text, soft = COLOURS["tekst"], COLOURS["tekst_zacht"]
+    axis = {
+        "labelFont": FONT, "titleFont": FONT, "labelFontSize": 14, "titleFontSize": 14,
+        "labelColor": text, "titleColor": text, "titleFontWeight": "normal",
+        "domainColor": COLOURS["as"], "tickColor": COLOURS["as"], "gridColor": COLOURS["raster"],
+        "labelLimit": 240, "titlePadding": 10,
+    }
+    return {
+        "config": {
+            "font": FONT,
+            "background": "white",
+            "padding": 16,
+            "view": {"stroke": None, "continuousWidth": CHART_WIDTH, "continuousHeight": 300},
+            "title": {
+                "font": FONT, "anchor": "start", "fontSize": 18, "fontWeight": "bold", "color": text,
+                "subtitleFont": FONT, "subtitleFontSize": 14, "subtitleColor": soft,
+                "subtitlePadding": 6, "lineHeight": 23, "subtitleLineHeight": 19, "offset": 14,
+                "frame": "bounds",
+            },
+            "axis": axis,
+            "axisBand": {"domain": False, "ticks": False, "labelPadding": 8},
+            "legend": {
+                "labelFont": FONT, "titleFont": FONT, "labelFontSize": 14, "titleFontSize": 14,
+                "labelColor": text, "titleColor": text, "orient": "top", "direction": "vertical",
+                "symbolType": "square", "symbolSize": 180, "labelLimit": 420, "title": None,
+            },
+            "header": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 14, "titleFontSize": 14},
+            "text": {"font": FONT, "fontSize": 14, "color": text},
+            "bar": {"color": DARK},
+            "range": {"category": [DARK, LIGHT, GREY, COLOURS["hemelblauw"], COLOURS["grijs_donker"]]},
+            "concat": {"spacing": 14},
+        }
+    }
+
+
+def enable_theme() -> None:
+    """Register (once) and enable the house theme for every Altair chart."""
+    theme_api = getattr(alt, "theme", None)
+    if theme_api is not None and hasattr(theme_api, "register"):  # altair >= 5.5
+        if THEME_NAME not in theme_api.names():
+            theme_api.register(THEME_NAME, enable=False)(inspectie_theme)
+        theme_api.enable(THEME_NAME)
+    else:  # pragma: no cover - older altair
+        alt.themes.register(THEME_NAME, inspectie_theme)
+        alt.themes.enable(THEME_NAME)
+
+
+def _theme_enabled():
+    """Context manager that renders with the house theme whatever is enabled globally."""
+    enable_theme()
+    theme_api = getattr(alt, "theme", None)
+    return (theme_api or alt.themes).enable(THEME_NAME)
+
+
+enable_theme()
+
+
+def _ramp(k: int) -> list[str]:
+    """``k`` blues from dark (positive) to pale (negative), linear in RGB."""
+    if k <= 1:
+        return [DARK][:k]
+    a = [int(DARK[i:i + 2], 16) for i in (1, 3, 5)]
+    b = [int(_RAMP_END[i:i + 2], 16) for i in (1, 3, 5)]
+    out = []
+    for j in range(k):
+        t = j / (k - 1)
+        out.append("#" + "".join(f"{round(x + (y - x) * t):02X}" for x, y in zip(a, b)))
+    return out
+
+
+def category_colours(item_id: str, codes: Sequence[Any]) -> list[str]:
+    """Colours for the answer codes of an item, in the given order.
+
+    Ordinal items get a ramp from dark blue (first, most positive answer) to
+    pale blue (last, most negative); other items are dark blue throughout.
+    ``weet_niet`` and ``geen_plan_bekend`` are grey in both cases.
+    """
+    codes = [str(c) for c in codes]
+    scale = [c for c in codes if c not in NEUTRAL_CODES]
+    ramp = _ramp(len(scale)) if item_id in ORDINAL_ITEMS else [DARK] * len(scale)
+    colour = dict(zip(scale, ramp))
+    return [GREY if c in NEUTRAL_CODES else colour[c] for c in codes]
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _is_missing(x: Any) -> bool:
+    if x is None or x is pd.NA:
+        return True
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _num(x: Any) -> float | None:
+    return None if _is_missing(x) else float(x)
+
+
+def _round_half_up(x: float, decimals: int = 0) -> Decimal:
+    return Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def _fmt(x: Any, decimals: int = 0, lang: str = "nl") -> str:
+    """Display rounding (half up); Dutch decimal comma; minus sign U+2212."""
+    if _is_missing(x):
+        return "–"
+    s = f"{_round_half_up(x, decimals):f}"
+    if s.startswith("-"):
+        s = "\u2212" + s[1:]
+        if s == "\u22120" or set(s[1:]) <= {"0", ".", ","}:
+            s = s[1:]
+    return s.replace(".", ",") if lang == "nl" else s
+
+
+def _fmt_p(p: Any, lang: str) -> str:
+    if _is_missing(p):
+        return "p = –"
+    if p < 0.001:
+        return "p < " + ("0,001" if lang == "nl" else "0.001")
+    return "p = " + _fmt(p, 3, lang)
+
+
+def _fmt_n(n: Any) -> str:
+    return "–" if _is_missing(n) else str(int(round(float(n))))
+
+
+def _flag(x: Any) -> bool:
+    return False if _is_missing(x) else bool(x)
+
+
+def _wrap(text: str, width: int = 52) -> list[str]:
+    return textwrap.wrap(text, width=width, break_long_words=False) or [text]
+
+
+def _tx(lang: str, key: str) -> str:
+    return _TEXT["en" if lang == "en" else "nl"][key]
+
+
+class _Ctx:
+    """What every chart builder needs: the figure, language, labels and options."""
+
+    def __init__(self, fig, lang: str, labels, min_cell: int, synthetic: bool, decimals: int, width: int):
+        if lang not in ("nl", "en"):
+            raise ValueError(f"lang must be 'nl' or 'en', not {lang!r}")
+        self.fig, self.lang, self.min_cell = fig, lang, int(min_cell)
+        self.synthetic, self.decimals, self.width = synthetic, int(decimals), int(width)
+        if isinstance(labels, Questionnaire):
+            self.questionnaire, self.overrides = labels, {}
+        else:
+            self.questionnaire, self.overrides = load_questionnaire(), dict(labels or {})
+        self.footnotes: list[str] = []
+
+    @property
+    def title(self) -> str:
+        if self.lang == "en":
+            return getattr(self.fig, "title_en", None) or self.fig.title
+        return self.fig.title
+
+    def item(self, item_id: str) -> Item | None:
+        try:
+            return self.questionnaire.item(item_id)
+        except KeyError:
+            return None
+
+    def t(self, key: str) -> str:
+        return _tx(self.lang, key)
+
+    def pick(self, pair: tuple[str, str]) -> str:
+        return pair[1] if self.lang == "en" else pair[0]
+
+    def category_label(self, item_id: str, code: Any) -> str:
+        code_s = str(code)
+        if code_s in self.overrides:
+            return str(self.overrides[code_s])
+        if item_id == "n_workers" and code_s == contract.WORKER_GROUPS[6]:
+            code = 6
+        item = self.item(item_id)
+        return item.label(code, self.lang) if item is not None else code_s
+
+    def group_label(self, code: Any) -> str:
+        code_s = str(code)
+        if code_s in self.overrides:
+            return str(self.overrides[code_s])
+        pair = GROUP_LABELS.get(self.fig.id, {}).get(code_s)
+        return self.pick(pair) if pair else code_s
+
+    def item_label(self, item_id: str) -> str:
+        if item_id in self.overrides:
+            return str(self.overrides[item_id])
+        if item_id in QUALITY_SHORT:
+            return self.pick(QUALITY_SHORT[item_id])
+        item = self.item(item_id)
+        return item.question("ouder", self.lang) if item is not None else item_id
+
+    def too_few(self) -> str:
+        return f"{self.t('too_few')} (n < {self.min_cell})"
+
+    def pct_label(self, pct: Any, indicative: bool) -> str:
+        return f"{_fmt(pct, self.decimals, self.lang)}%" + ("*" if indicative else "")
+
+    def pct_text(self, row: Mapping) -> str:
+        """Screen-reader text of one estimate: '41 procent (95%-… 38 tot 44)'."""
+        if row["suppressed"]:
+            return self.t("too_few")
+        d, lang = self.decimals, self.lang
+        s = f"{_fmt(row['pct'], d, lang)} {self.t('percent')}"
+        if row.get("ci_low") is not None and row.get("ci_high") is not None:
+            s += f" ({self.t('ci')} {_fmt(row['ci_low'], d, lang)} {self.t('to')} {_fmt(row['ci_high'], d, lang)})"
+        if row["indicative"]:
+            s += f", {self.t('indicative')}"
+        return s
+
+
+def _estimate_rows(ctx: _Ctx, table: pd.DataFrame, value: str) -> list[dict]:
+    """Rows of a figure table as plain dicts; suppressed rows lose every estimate."""
+    rows = []
+    for rec in table.to_dict("records"):
+        suppressed = _flag(rec.get("suppressed")) or _is_missing(rec.get(value))
+        r = dict(rec)
+        r["suppressed"] = suppressed
+        r["indicative"] = (not suppressed) and _flag(rec.get("indicative"))
+        for col in (value, "ci_low", "ci_high", "n_positive", "sd"):
+            if col in r:
+                r[col] = None if suppressed else _num(r[col])
+        rows.append(r)
+    return rows
+
+
+def _finish(ctx: _Ctx, main: alt.TopLevelMixin, subtitle: list[str], description: str):
+    """Add title, subtitle, footnotes and the description to a chart.
+
+    Footnotes are the bottom title of the plot (left-aligned under the axis);
+    the synthetic-data marker is its bold last line.  The chart is wrapped in a
+    one-view ``vconcat`` so that it can carry both the top and the bottom title.
+    """
+    notes = list(ctx.footnotes)
+    synthetic = [ctx.t("synthetic")] if ctx.synthetic else []
+    desc = description + (f" {ctx.t('synthetic')}." if ctx.synthetic else "")
+    title = alt.Title(text=_wrap(ctx.title), subtitle=subtitle)
+    if notes or synthetic:
+        style = {"orient": "bottom", "anchor": "start", "frame": "bounds", "offset": 16,
+                 "fontSize": 13, "lineHeight": 18, "subtitleFontSize": 13, "subtitleLineHeight": 18,
+                 "subtitlePadding": 4, "subtitleFontWeight": "bold", "subtitleColor": COLOURS["tekst"]}
+        if notes:
+            foot = alt.Title(text=notes, subtitle=synthetic, fontWeight="normal",
+                             color=COLOURS["tekst_zacht"], **style)
+        else:
+            foot = alt.Title(text=synthetic, fontWeight="bold", color=COLOURS["tekst"], **style)
+        chart = alt.vconcat(main.properties(title=foot))
+    else:
+        chart = main
+    return chart.properties(title=title, description=desc)
+
+
+def _suppressed_chart(ctx: _Ctx, subtitle: list[str]):
+    data = pd.DataFrame({"message": [ctx.too_few()], "n": [ctx.fig.base_n]})
+    msg = alt.Chart(data).mark_text(
+        fontSize=16, color=COLOURS["tekst_zacht"], align="center", baseline="middle",
+    ).encode(text="message:N", x=alt.value(ctx.width / 2), y=alt.value(60)).properties(
+        width=ctx.width, height=120)
+    frame = alt.Chart(data).mark_rect(fill="#F3F3F3", stroke=COLOURS["raster"]).encode(
+        x=alt.value(0), x2=alt.value(ctx.width), y=alt.value(0), y2=alt.value(120))
+    desc = f"{ctx.title}. n = {_fmt_n(ctx.fig.base_n)}: {ctx.too_few()}."
+    return _finish(ctx, alt.layer(frame, msg), subtitle, desc)
+
+
+def _pct_axis(ctx: _Ctx) -> alt.X:
+    return alt.X("pct:Q", scale=alt.Scale(domain=[0, 100], nice=False),
+                 axis=alt.Axis(values=[0, 20, 40, 60, 80, 100], labelExpr="datum.value + '%'",
+                               title=None, grid=True, domain=False, ticks=False))
+
+
+def _hbar_layers(ctx: _Ctx, data: pd.DataFrame, *, y_order: list[str], colour_domain: list[str],
+                 colour_range: list[str], colour_field: str, offset_order: list[str] | None,
+                 legend: bool, step: int) -> alt.LayerChart:
+    """Horizontal percentage bars with 95 % whiskers and labels (grouped if offset_order)."""
+    y = alt.Y("y:N", sort=y_order, title=None, scale=alt.Scale(paddingInner=0.25, paddingOuter=0.1))
+    enc: dict[str, Any] = {"y": y}
+    if offset_order is not None:
+        enc["yOffset"] = alt.YOffset("group_label:N", sort=offset_order,
+                                     scale=alt.Scale(domain=offset_order, paddingInner=0.08))
+    colour = alt.Color(f"{colour_field}:N", scale=alt.Scale(domain=colour_domain, range=colour_range),
+                       sort=colour_domain,
+                       legend=alt.Legend(title=None) if legend else None)
+    stroke = alt.Stroke(f"{colour_field}:N", legend=None, scale=alt.Scale(
+        domain=colour_domain, range=[_STROKE.get(c, c) for c in colour_range]))
+    tooltip = [alt.Tooltip("y:N", title=""), alt.Tooltip("tip:N", title="")]
+    if offset_order is not None:
+        tooltip.insert(1, alt.Tooltip("group_label:N", title=""))
+    base = alt.Chart(data)
+    bars = base.transform_filter("isValid(datum.pct)").mark_bar(strokeWidth=1).encode(
+        x=_pct_axis(ctx), color=colour, stroke=stroke,
+        fillOpacity=alt.condition("datum.indicative", alt.value(INDICATIVE_OPACITY), alt.value(1.0)),
+        tooltip=tooltip, **enc)
+    valid_ci = "isValid(datum.ci_low) && isValid(datum.ci_high)"
+    whisker = base.transform_filter(valid_ci).mark_rule(
+        color=COLOURS["foutbalk"], strokeWidth=1.5).encode(x="ci_low:Q", x2="ci_high:Q", **enc)
+    caps = [base.transform_filter(valid_ci).mark_tick(
+        color=COLOURS["foutbalk"], thickness=1.5, size=max(6, step // 3)).encode(x=f"{c}:Q", **enc)
+        for c in ("ci_low", "ci_high")]
+    labels = base.transform_filter("isValid(datum.pct)").mark_text(
+        align="left", baseline="middle", dx=6, fontSize=14 if offset_order is None else 13,
+    ).encode(x="label_x:Q", text="pct_label:N", **enc)
+    too_few = base.transform_filter("datum.too_few != ''").mark_text(
+        align="left", baseline="middle", dx=4, fontSize=13, fontStyle="italic",
+        color=COLOURS["tekst_zacht"],
+    ).encode(x=alt.datum(0), text="too_few:N", **enc)
+    return alt.layer(bars, whisker, *caps, labels, too_few).properties(
+        width=ctx.width, height=alt.Step(step))
+
+
+def _hbar_frame(ctx: _Ctx, rows: list[dict], y_label, group_label=None) -> pd.DataFrame:
+    out = []
+    for r in rows:
+        pct, hi = r.get("pct"), r.get("ci_high")
+        d = {
+            "y": y_label(r),
+            "pct": pct, "ci_low": r.get("ci_low"), "ci_high": hi,
+            "n": None if r["suppressed"] else _num(r.get("n")),
+            "suppressed": r["suppressed"], "indicative": r["indicative"],
+            "label_x": None if pct is None else max(pct, hi if hi is not None else pct),
+            "pct_label": "" if pct is None else ctx.pct_label(pct, r["indicative"]),
+            "too_few": ctx.t("too_few") if r["suppressed"] else "",
+            "tip": ctx.pct_text(r),
+        }
+        if group_label is not None:
+            d["group"] = str(r["group"])
+            d["group_label"] = group_label(r)
+        if "item" in r:
+            d["item"] = str(r["item"])
+        if "category" in r:
+            d["category"] = str(r["category"])
+        out.append(d)
+    return pd.DataFrame(out)
+
+
+def _indicative_note(ctx: _Ctx, rows: Iterable[Mapping]) -> None:
+    if any(r["indicative"] for r in rows):
+        ctx.footnotes.append(f"* {ctx.t('indicative')} (n < {contract.INDICATIVE_BELOW})")
+
+
+def _n_text(n: Any, ctx: _Ctx) -> str:
+    return f"n < {ctx.min_cell}" if _is_missing(n) else f"n = {_fmt_n(n)}"
+
+
+# --------------------------------------------------------------------------- kinds
+
+def _distribution(ctx: _Ctx):
+    fig = ctx.fig
+    rows = _estimate_rows(ctx, fig.table, "pct")
+    subtitle = [f"n = {_fmt_n(fig.base_n)}"]
+    if not rows or all(r["suppressed"] for r in rows) or (
+            not _is_missing(fig.base_n) and fig.base_n < ctx.min_cell):
+        return _suppressed_chart(ctx, subtitle)
+    data = _hbar_frame(ctx, rows, lambda r: ctx.category_label(fig.id, r["category"]))
+    codes = [str(r["category"]) for r in rows]
+    labels = list(data["y"])
+    colours = category_colours(fig.id, codes)
+    _indicative_note(ctx, rows)
+    ctx.footnotes.insert(0, ctx.t("whiskers"))
+    main = _hbar_layers(ctx, data, y_order=labels, colour_domain=labels, colour_range=colours,
+                        colour_field="y", offset_order=None, legend=False, step=38)
+    desc = (f"{ctx.t('bar_chart')}: {ctx.title} n = {_fmt_n(fig.base_n)}. "
+            + "; ".join(f"{lab}: {ctx.pct_text(r)}" for lab, r in zip(labels, rows)) + ".")
+    return _finish(ctx, main, subtitle, desc)
+
+
+def _group_bases(ctx: _Ctx, rows: list[dict]) -> dict[str, Any]:
+    """Base n per group: a ``base_n`` column if the table has one, else the sum of
+    the category counts; ``None`` (shown as "n < min_cell") for a suppressed group."""
+    bases: dict[str, Any] = {}
+    for g in dict.fromkeys(str(r["group"]) for r in rows):
+        grows = [r for r in rows if str(r["group"]) == g]
+        given = [r["base_n"] for r in grows if not _is_missing(r.get("base_n"))]
+        if given:
+            bases[g] = given[0]
+        elif any(r["suppressed"] or _is_missing(r.get("n")) for r in grows):
+            bases[g] = None
+        else:
+            bases[g] = sum(float(r["n"]) for r in grows)
+    return bases
+
+
+def _grouped_chart(ctx: _Ctx, rows: list[dict], *, y_label, y_order: list[str], groups: list[str],
+                   glabel: dict[str, str], step: int):
+    """Grouped horizontal bars: one colour per group, slots via yOffset.
+
+    A group whose every row is suppressed gets no slot: a footnote says
+    "<group>: te weinig respondenten (n < min_cell)".  A single suppressed
+    cell keeps its slot with the text "te weinig respondenten".
+    """
+    whole = [g for g in groups if all(r["suppressed"] for r in rows if str(r["group"]) == g)]
+    shown = [g for g in groups if g not in whole]
+    data = _hbar_frame(ctx, rows, y_label, lambda r: glabel[str(r["group"])])
+    data.loc[data["group"].isin(whole), "too_few"] = ""
+    order = [glabel[g] for g in shown]
+    palette = GROUP_COLOURS.get(ctx.fig.id, {})
+    default = [DARK, LIGHT, GREY, COLOURS["hemelblauw"]]
+    colours = [palette.get(g, default[groups.index(g) % len(default)]) for g in shown]
+    _indicative_note(ctx, rows)
+    ctx.footnotes.insert(0, ctx.t("whiskers"))
+    for g in whole:
+        ctx.footnotes.append(f"{ctx.group_label(g)}: {ctx.too_few()}")
+    return _hbar_layers(ctx, data, y_order=y_order, colour_domain=order, colour_range=colours,
+                        colour_field="group_label", offset_order=order, legend=True, step=step)
+
+
+def _group_description(ctx: _Ctx, rows: list[dict], groups: list[str], glabel: dict[str, str],
+                       cell_label) -> str:
+    parts = []
+    for g in groups:
+        grows = [r for r in rows if str(r["group"]) == g]
+        if all(r["suppressed"] for r in grows):
+            parts.append(f"{glabel[g]}: {ctx.too_few()}")
+        else:
+            parts.append(f"{glabel[g]}: " + ", ".join(f"{cell_label(r)} {ctx.pct_text(r)}" for r in grows))
+    return "; ".join(parts)
+
+
+def _distribution_by_group(ctx: _Ctx):
+    fig = ctx.fig
+    rows = _estimate_rows(ctx, fig.table, "pct")
+    subtitle = [f"n = {_fmt_n(fig.base_n)}"]
+    if not rows or all(r["suppressed"] for r in rows):
+        return _suppressed_chart(ctx, subtitle)
+    bases = _group_bases(ctx, rows)
+    groups = list(dict.fromkeys(str(r["group"]) for r in rows))
+    glabel = {g: f"{ctx.group_label(g)} ({_n_text(bases.get(g), ctx)})" for g in groups}
+
+    def cat(r):
+        return ctx.category_label(fig.id, r["category"])
+
+    y_order = list(dict.fromkeys(cat(r) for r in rows))
+    main = _grouped_chart(ctx, rows, y_label=cat, y_order=y_order, groups=groups, glabel=glabel, step=24)
+    desc = (f"{ctx.t('bar_chart')}: {ctx.title} n = {_fmt_n(fig.base_n)}. "
+            + _group_description(ctx, rows, groups, glabel, cat) + ".")
+    return _finish(ctx, main, subtitle, desc)
+
+
+def _group_sort_key(group: str) -> tuple:
+    order = list(contract.WORKER_GROUPS.values())
+    return (order.index(group), "") if group in order else (len(order), group)
+
+
+def _tests_line(ctx: _Ctx) -> list[str]:
+    tests = getattr(ctx.fig, "tests", None) or {}
+    out = []
+    sp = tests.get("spearman") if isinstance(tests, Mapping) else None
+    if isinstance(sp, Mapping):
+        rho = next((sp[k] for k in ("rho", "statistic", "estimate") if k in sp), None)
+        out.append(f"Spearman rho = {_fmt(rho, 2, ctx.lang)} ({_fmt_p(sp.get('p_value'), ctx.lang)})")
+    kw = tests.get("kruskal_wallis") if isinstance(tests, Mapping) else None
+    if isinstance(kw, Mapping):
+        h = next((kw[k] for k in ("statistic", "H", "h") if k in kw), None)
+        out.append(f"Kruskal-Wallis H = {_fmt(h, 1, ctx.lang)} ({_fmt_p(kw.get('p_value'), ctx.lang)})")
+    return out
+
+
+def _mean_by_group(ctx: _Ctx):
+    fig = ctx.fig
+    rows = _estimate_rows(ctx, fig.table, "mean")
+    tests = _tests_line(ctx)
+    subtitle = [f"n = {_fmt_n(fig.base_n)}"] + ([" · ".join(tests)] if tests else [])
+    if not rows or all(r["suppressed"] for r in rows):
+        return _suppressed_chart(ctx, subtitle)
+    rows = sorted(rows, key=lambda r: _group_sort_key(str(r["group"])))
+    lang, out = ctx.lang, []
+    for r in rows:
+        g = str(r["group"])
+        name = ctx.group_label(g)
+        mean, hi = r["mean"], r.get("ci_high")
+        out.append({
+            "group": g, "group_name": name,
+            "x": f"{name}\n{_n_text(r.get('n'), ctx)}",
+            "n": _num(r.get("n")),
+            "mean": mean, "ci_low": r.get("ci_low"), "ci_high": hi,
+            "suppressed": r["suppressed"], "indicative": r["indicative"],
+            "label_y": None if mean is None else max(mean, hi if hi is not None else mean),
+            "mean_label": "" if mean is None else _fmt(mean, 1, lang) + ("*" if r["indicative"] else ""),
+            "too_few": ctx.t("too_few") if r["suppressed"] else "",
+            "tip": (ctx.t("too_few") if r["suppressed"] else
+                    f"{ctx.t('mean')} {_fmt(mean, 1, lang)} ({ctx.t('ci')} "
+                    f"{_fmt(r.get('ci_low'), 1, lang)} {ctx.t('to')} {_fmt(hi, 1, lang)})"),
+        })
+    data = pd.DataFrame(out)
+    x_order = list(data["x"])
+    x = alt.X("x:N", sort=x_order, title=ctx.t("n_workers"),
+              scale=alt.Scale(paddingInner=0.3, paddingOuter=0.15),
+              axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelAngle=0, labelLineHeight=18,
+                            domain=True, ticks=False, labelPadding=6))
+    y_scale = alt.Scale(domain=[1, 10], nice=False, clamp=True)
+    y_axis = alt.Axis(values=list(range(1, 11)), title=ctx.t("mean_grade"), grid=True, domain=False,
+                      ticks=False, labelOverlap=False)
+
+    def y(field: str) -> alt.Y:
+        return alt.Y(f"{field}:Q", scale=y_scale, axis=y_axis)
+
+    base = alt.Chart(data)
+    bars = base.transform_filter("isValid(datum.mean)").mark_bar(color=DARK, strokeWidth=1, stroke=DARK).encode(
+        x=x, y=y("mean"), y2=alt.datum(1),
+        fillOpacity=alt.condition("datum.indicative", alt.value(INDICATIVE_OPACITY), alt.value(1.0)),
+        tooltip=[alt.Tooltip("group_name:N", title=ctx.t("n_workers")), alt.Tooltip("tip:N", title="")])
+    valid_ci = "isValid(datum.ci_low) && isValid(datum.ci_high)"
+    whisker = base.transform_filter(valid_ci).mark_rule(color=COLOURS["foutbalk"], strokeWidth=1.5).encode(
+        x=x, y=y("ci_low"), y2="ci_high:Q")
+    caps = [base.transform_filter(valid_ci).mark_tick(
+        color=COLOURS["foutbalk"], thickness=1.5, size=12, orient="horizontal").encode(x=x, y=y(c))
+        for c in ("ci_low", "ci_high")]
+    labels = base.transform_filter("isValid(datum.mean)").mark_text(
+        baseline="bottom", dy=-5, fontSize=14, fontWeight="bold").encode(
+        x=x, y=y("label_y"), text="mean_label:N")
+    too_few = base.transform_filter("datum.suppressed").mark_text(
+        angle=270, align="left", baseline="middle", dx=8, fontSize=13, fontStyle="italic",
+        color=COLOURS["tekst_zacht"]).encode(x=x, y=alt.Y(datum=1, scale=y_scale, axis=y_axis),
+                                              text="too_few:N")
+    main = alt.layer(bars, whisker, *caps, labels, too_few).properties(width=ctx.width, height=300)
+    _indicative_note(ctx, rows)
+    ctx.footnotes.insert(0, ctx.t("whiskers"))
+    parts = [f"{d['group_name']} ({_n_text(d['n'], ctx)}): "
+             + (ctx.t("too_few") if d["suppressed"] else d["tip"]) for d in out]
+    desc = (f"{ctx.t('bar_chart')}: {ctx.title} n = {_fmt_n(fig.base_n)}. " + "; ".join(parts) + "."
+            + (" " + "; ".join(tests) + "." if tests else ""))
+    return _finish(ctx, main, subtitle, desc)
+
+
+def _pct_by_group(ctx: _Ctx):
+    fig = ctx.fig
+    rows = _estimate_rows(ctx, fig.table, "pct")
+    subtitle = [f"{ctx.t('pct_yes')} · n = {_fmt_n(fig.base_n)}"]
+    if not rows or all(r["suppressed"] for r in rows):
+        return _suppressed_chart(ctx, subtitle)
+    groups = list(dict.fromkeys(str(r["group"]) for r in rows))
+    # the gap figure shows "never without a worker" (nee) first, as published
+    if set(groups) == {"ja", "nee"}:
+        groups = ["nee", "ja"]
+    glabel = {}
+    for g in groups:
+        ns = [float(r["n"]) for r in rows
+              if str(r["group"]) == g and not r["suppressed"] and not _is_missing(r.get("n"))]
+        if not ns:
+            n_txt = f"n < {ctx.min_cell}"
+        elif min(ns) == max(ns):
+            n_txt = f"n = {_fmt_n(ns[0])}"
+        else:
+            n_txt = f"n = {_fmt_n(min(ns))}–{_fmt_n(max(ns))}"
+        glabel[g] = f"{ctx.group_label(g)} ({n_txt})"
+
+    def item(r):
+        return ctx.item_label(str(r["item"]))
+
+    y_order = list(dict.fromkeys(item(r) for r in rows))
+    main = _grouped_chart(ctx, rows, y_label=item, y_order=y_order, groups=groups, glabel=glabel, step=24)
+    desc = (f"{ctx.t('bar_chart')}: {ctx.title} {subtitle[0]}. "
+            + _group_description(ctx, rows, groups, glabel, item) + ".")
+    return _finish(ctx, main, subtitle, desc)
+
+
+_BUILDERS = {
+    "distribution": _distribution,
+    "distribution_by_group": _distribution_by_group,
+    "mean_by_group": _mean_by_group,
+    "pct_by_group": _pct_by_group,
+}
+
+
+def figure_chart(fig, *, lang: str = "nl", labels: Questionnaire | Mapping[str, str] | None = None,
+                 min_cell: int = contract.DEFAULT_MIN_CELL, synthetic: bool = False,
+                 decimals: int = 0, width: int = CHART_WIDTH) -> alt.TopLevelMixin:
+    """Chart one figure (a ``FigureResult``) in the house style.
+
+    Parameters
+    ----------
+    fig : FigureResult
+        Uses ``id``, ``kind``, ``base_n``, ``table``, ``tests``, ``title`` and
+        ``title_en`` only; ``table`` has the columns of its ``kind``
+        (docs/architecture.md).
+    lang : {'nl', 'en'}
+        Dutch (default) or English titles and labels.
+    labels : Questionnaire or mapping, optional
+        The questionnaire whose answer labels to use (default: the built-in
+        one), or a mapping ``code -> label`` that overrides category, group
+        and item labels.
+    min_cell : int
+        The suppression threshold, only used in the text "te weinig
+        respondenten (n < min_cell)"; which rows are suppressed is read from
+        the table's ``suppressed`` column.
+    synthetic : bool
+        Add the footnote "Synthetische voorbeelddata".
+    decimals : int
+        Decimals of the percentage labels (display rounding, half up).
+    width : int
+        Width of the plot area in pixels (Streamlit may widen it to its column).
+
+    Returns
+    -------
+    alt.LayerChart or alt.VConcatChart
+        A layered chart (bars, 95 % whiskers, labels), with footnotes below
+        it when there are any; its ``description`` is set for screen readers.
+    """
+    builder = _BUILDERS.get(getattr(fig, "kind", None))
+    if builder is None:
+        raise ValueError(f"figure {getattr(fig, 'id', '?')!r}: unknown kind {getattr(fig, 'kind', None)!r}"
+                         f" (expected one of {', '.join(_BUILDERS)})")
+    ctx = _Ctx(fig, lang, labels, min_cell, synthetic, decimals, width)
+    return builder(ctx)
+
+
+# --------------------------------------------------------------------------- export
+
+def _spec(chart) -> dict:
+    if isinstance(chart, dict):
+        return chart
+    with _theme_enabled():
+        return chart.to_dict()
+
+
+def _accessible_svg(svg: str, description: str | None) -> str:
+    """Give the SVG root ``role="img"``, an ``aria-label`` and a ``<title>``."""
+    if not description or not svg.startswith("<svg"):
+        return svg
+    end = svg.index(">")
+    desc = html.escape(description, quote=True)
+    return (svg[:end] + f' role="img" aria-label="{desc}"' + svg[end:end + 1]
+            + f"<title>{desc}</title>" + svg[end + 1:])
+
+
+def chart_bytes(chart, format: str = "png", *, scale: float = 2) -> bytes:
+    """Render a chart (or a Vega-Lite dict) offline to PNG, SVG or PDF bytes.
+
+    Uses vl-convert (bundled Vega; no browser, no network) and the house theme.
+    ``scale`` multiplies the pixel size of PNG output.
+    """
+    fmt = format.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown chart format {format!r} (expected one of {', '.join(FORMATS)})")
+    spec = _spec(chart)
+    if fmt == "png":
+        return vlc.vegalite_to_png(spec, scale=scale)
+    if fmt == "pdf":
+        return vlc.vegalite_to_pdf(spec)
+    return _accessible_svg(vlc.vegalite_to_svg(spec), spec.get("description")).encode("utf-8")
+
+
+def save_chart(chart, path: str | Path, *, format: str | None = None, scale: float = 2) -> Path:
+    """Write a chart to ``path`` as PNG, SVG or PDF (format from the suffix if not given)."""
+    path = Path(path)
+    fmt = (format or path.suffix.lstrip(".") or "png").lower()
+    data = chart_bytes(chart, fmt, scale=scale)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def write_figures(figures: Iterable, out_dir: str | Path, *, format: str = "png", lang: str = "nl",
+                  synthetic: bool = False, min_cell: int = contract.DEFAULT_MIN_CELL,
+                  labels: Questionnaire | Mapping[str, str] | None = None,
+                  scale: float = 2) -> list[Path]:
+    """Chart every figure and write ``<out_dir>/<figure id>.<format>``; returns the paths."""
+    fmt = format.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown chart format {format!r} (expected one of {', '.join(FORMATS)})")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for fig in figures:
+        chart = figure_chart(fig, lang=lang, labels=labels, min_cell=min_cell, synthetic=synthetic)
+        paths.append(save_chart(chart, out / f"{fig.id}.{fmt}", format=fmt, scale=scale))
+    return paths

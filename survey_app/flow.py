@@ -120,6 +120,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Deze vragenlijst is gesloten. U kunt hem niet meer invullen. Bedankt voor uw interesse.",
         "en": "This questionnaire is closed. It can no longer be filled in. Thank you for your interest.",
     },
+    "unavailable": {
+        "nl": "De vragenlijst is nu even niet beschikbaar. Probeer het later opnieuw.",
+        "en": "The questionnaire is not available right now. Please try again later.",
+    },
     "gi_invalid": {
         "nl": "Deze link is niet helemaal goed: de organisatie hoort niet bij deze vragenlijst. "
               "Vraag om een nieuwe link.",

@@ -72,6 +72,23 @@ def prepare_database(*, demo: bool = True):
     return storage
 
 
+def disable_pages_directory() -> None:
+    """Make sure only the pages registered through ``st.navigation`` can be opened.
+
+    Streamlit still has the old multipage feature: while a folder ``pages/``
+    sits next to the entry point, every script in it can be opened by its URL
+    (``/overzicht``) *without running the entry point*, until the entry point
+    has called ``st.navigation`` once in the process.  On a fresh server the
+    first request to ``/overzicht?ronde=...`` would thus bypass
+    :mod:`survey_app.navigation` (which shows respondents only their page).
+    Streamlit sets this class flag only when it is still unset, so setting it
+    before the server starts switches the old feature off for good.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+
+
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="survey-app serve", description="Start the survey web app.")
     parser.add_argument("--port", type=int, default=None, help=f"port (default {DEFAULT_PORT})")
@@ -99,6 +116,8 @@ def run_app(argv: Sequence[str] | None = None, *, port: int | None = None, addre
               f"{respondent_link(contract.DEMO_ROUND_ID, port=port, address=address)}", flush=True)
 
     from streamlit.web import cli as stcli
+
+    disable_pages_directory()
 
     sys.argv = ["streamlit", "run", str(APP_PATH), *streamlit_flags(port=port, address=address)]
     try:

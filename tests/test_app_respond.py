@@ -8,6 +8,7 @@ closed after the test.
 from __future__ import annotations
 
 import datetime as dt
+import socket
 from pathlib import Path
 
 import pandas as pd
@@ -383,7 +384,7 @@ def test_navigation_respondent_link_registers_only_the_questionnaire_page(storag
     dashboard = tmp_path / "dashboard.py"
     dashboard.write_text('import streamlit as st\nst.title("Dashboard")\n', encoding="utf-8")
     monkeypatch.setattr(nav, "dashboard_pages",
-                        lambda: [st.Page(dashboard, title="Overzicht", url_path="overzicht")])
+                        lambda: [st.Page(dashboard, title="Testdashboard", url_path="testdashboard")])
     staff = AppTest.from_file(APP, default_timeout=TIMEOUT)
     staff.run()
     assert "Gebruik de link uit uw uitnodiging" in texts(staff)
@@ -395,3 +396,13 @@ def test_navigation_respondent_link_registers_only_the_questionnaire_page(storag
     assert respondent.title[0].value == "Wat vindt u van uw jeugdzorgwerker?"
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         respondent.switch_page(str(dashboard))
+
+
+def test_respond_database_unreachable_shows_friendly_message(survey_env, monkeypatch):
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("SURVEY_DATABASE_URL", f"postgresql+psycopg://nobody@127.0.0.1:{port}/survey")
+    at = open_app(ronde="r1")
+    assert "De vragenlijst is nu even niet beschikbaar" in texts(at)
+    assert not shown_questions(at)

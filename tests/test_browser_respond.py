@@ -154,7 +154,24 @@ def assert_no_horizontal_scroll(page, where: str) -> None:
     assert scroll_width(page) <= WIDTH, f"horizontal scrolling on {where}: {scroll_width(page)} px"
 
 
-# --------------------------------------------------------------------------- the test
+# --------------------------------------------------------------------------- the tests
+
+def test_browser_respond_link_never_opens_another_page_on_a_fresh_server(app_server, phone):
+    # Runs first, on a server nobody has visited: Streamlit's old multipage
+    # feature would run any script in survey_app/pages/ by its URL without the
+    # entry point (and its navigation) until st.navigation has run once.
+    base, _, info, _ = app_server
+    names = sorted(p.stem for p in (ROOT / "survey_app" / "pages").glob("*.py")
+                   if p.stem not in ("__init__", "respond"))
+    assert "start" in names
+    page = phone.new_page()
+    for name in names:
+        page.goto(f"{base}/{name}?ronde={info.id}", timeout=60_000)
+        page.get_by_text("Wie vult de vragenlijst in?").wait_for(timeout=60_000)
+        settle(page)
+        assert page.get_by_role("heading", level=1).all_inner_texts() == ["Wat vindt u van uw jeugdzorgwerker?"], name
+    page.close()
+
 
 def test_browser_respond_youth_on_a_phone_stores_one_response_and_refuses_the_used_code(app_server, phone):
     base, storage, info, codes = app_server

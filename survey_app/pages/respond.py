@@ -199,11 +199,15 @@ def main() -> None:
         return
     state = ui.flow_state(link)
     ui.language_toggle(state)
-    storage = ui.get_storage()
     try:
+        storage = ui.get_storage()
         info = storage.get_round(link.round_id)
     except RoundNotFound:
         ui.show_block("round_unknown", state.lang)
+        return
+    except Exception as exc:  # the database cannot be reached
+        log.error("opening a round failed: %s", type(exc).__name__)
+        ui.show_block("unavailable", state.lang)
         return
     if state.stage == "done":
         done(q, state)

@@ -3,12 +3,10 @@ import streamlit as st
 
 from analysis import contract
 from survey_app import flow, ui
-from survey_app.navigation import PAGES_DIR
 
 ui.inject_css()
 example = f"/?ronde={contract.DEMO_ROUND_ID}"
 st.title(flow.t("start_title", "nl"))
 st.write(flow.t("start_body", "nl", example=example))
 st.caption(flow.t("start_body", "en", example=example))
-st.page_link(PAGES_DIR / "respond.py", label="Demo: vragenlijst invullen / fill in the demo questionnaire",
-             icon=":material/edit_note:", query_params={"ronde": contract.DEMO_ROUND_ID})
+st.markdown(f":material/edit_note: [Demo: vragenlijst invullen / fill in the demo]({example})")

@@ -1,0 +1,48 @@
+"""survey_app.launcher: the Streamlit settings it forces and the links it prints.
+
+Starting the real server is covered by tests/test_browser_respond.py.
+"""
+from streamlit import config
+
+from survey_app import launcher
+
+
+def _options() -> dict:
+    return config.get_config_options()
+
+
+def _flags(**kw) -> dict[str, str]:
+    return dict(f[2:].split("=", 1) for f in launcher.streamlit_flags(**kw))
+
+
+def test_launcher_flags_are_known_streamlit_options():
+    unknown = [k for k in _flags() if k not in _options()]
+    assert unknown == []
+
+
+def test_launcher_flags_hide_errors_and_developer_tools():
+    flags = _flags(port=9123, address="127.0.0.1")
+    assert flags["server.headless"] == "true"
+    assert flags["client.showErrorDetails"] == "none"
+    assert flags["client.toolbarMode"] == "minimal"
+    assert flags["server.enableXsrfProtection"] == "true"
+    assert flags["browser.gatherUsageStats"] == "false"
+    assert (flags["server.port"], flags["server.address"]) == ("9123", "127.0.0.1")
+
+
+def test_launcher_flag_values_are_allowed_by_streamlit():
+    # the allowed values are listed in each option's description (`streamlit config show`)
+    for key in ("client.showErrorDetails", "client.toolbarMode"):
+        assert f'"{_flags()[key]}"' in _options()[key].description, key
+
+
+def test_launcher_app_path_is_absolute_entry_point():
+    assert launcher.APP_PATH.is_absolute() and launcher.APP_PATH.name == "app.py"
+    assert launcher.APP_PATH.exists()
+
+
+def test_launcher_respondent_link():
+    assert launcher.respondent_link("demo-synthetisch-2025", port=8501) == \
+        "http://localhost:8501/?ronde=demo-synthetisch-2025"
+    assert launcher.respondent_link("r1", port=80, address="enquete.example.nl") == \
+        "http://enquete.example.nl:80/?ronde=r1"

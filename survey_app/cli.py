@@ -163,7 +163,7 @@ def report(input_path, round_id, gi, respondent_type, measure_type, round_filter
 
     df = _load_input(input_path, round_id)
     filters = _filters(gi, respondent_type, measure_type, round_filter or round_id)
-    df = _apply_filters(df, filters)
+    _apply_filters(df, filters)  # checks the filter codes: bad input exits 2 before any work
     writer = {"json": rep.report_json, "csv": rep.report_csv, "markdown": rep.report_markdown}[fmt]
     text = writer(df, filters=filters, min_cell=min_cell)
     if out:
@@ -182,11 +182,12 @@ def figures(input_path, round_id, gi, respondent_type, measure_type, round_filte
     """Render one chart per figure id (PNG or SVG, offline)."""
     from analysis.charts import write_figures
     from analysis.figures import compute_figures
+    from analysis.report import is_synthetic
 
     df = _load_input(input_path, round_id)
     df = _apply_filters(df, _filters(gi, respondent_type, measure_type, round_filter or round_id))
     figs = compute_figures(df, min_cell=min_cell)
-    synthetic = bool(len(df)) and df["round_id"].astype(str).str.startswith("demo-synthetisch").all()
+    synthetic = is_synthetic(df)
     paths = write_figures(figs, out_dir, format=fmt, lang=lang, min_cell=min_cell, synthetic=synthetic)
     for p in paths:
         click.echo(str(p))
@@ -312,6 +313,38 @@ def round_close(round_id: str) -> None:
     except RoundNotFound as exc:
         raise Failure(f"round '{round_id}' does not exist") from exc
     click.echo(f"Round {round_id} closed.")
+
+
+@round_group.command("codes")
+@click.argument("round_id")
+@click.option("--codes", "n_codes", type=click.IntRange(1), required=True, help="Number of extra access codes.")
+@click.option("--codes-out", required=True, type=click.Path(dir_okay=False), help="New file for the codes.")
+def round_codes(round_id: str, n_codes: int, codes_out: str) -> None:
+    """Make extra access codes for a round (written once to a new file)."""
+    from survey_app.storage import RoundNotFound, StorageError
+
+    if Path(codes_out).exists():
+        raise BadInput(f"{codes_out} already exists; codes are written only once to a new file")
+    storage = _storage()
+    try:
+        codes = storage.add_codes(round_id, n_codes)
+    except RoundNotFound as exc:
+        raise Failure(f"round '{round_id}' does not exist") from exc
+    except StorageError as exc:
+        raise BadInput(str(exc)) from exc
+    Path(codes_out).write_text("\n".join(codes) + "\n", encoding="utf-8")
+    Path(codes_out).chmod(0o600)
+    click.echo(f"{len(codes)} access codes written to {codes_out} (they cannot be shown again)")
+
+
+@cli.command("erase-order")
+def erase_order() -> None:
+    """Rewrite stored responses in random-id order so arrival order cannot be read back.
+
+    Runs automatically when a round closes; schedule it (e.g. nightly) while rounds are open.
+    """
+    _storage().erase_insertion_order()
+    click.echo("Insertion order erased.")
 
 
 @cli.command("import")

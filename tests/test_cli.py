@@ -1,0 +1,188 @@
+"""The `survey-app` command line end to end, through the installed console script."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import contract
+
+SCRIPT = Path(sys.executable).with_name("survey-app")
+
+
+def run(*args, env_extra=None, cwd=None):
+    env = dict(os.environ)
+    env.update(env_extra or {})
+    return subprocess.run([str(SCRIPT), *map(str, args)], capture_output=True, text=True, env=env, cwd=cwd, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def sample_csv(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "sample.csv"
+    res = run("sample-data", "--out", out)
+    assert res.returncode == 0, res.stderr
+    return out
+
+
+@pytest.fixture()
+def db_env(tmp_path):
+    # a fresh embedded database per test
+    return {"SURVEY_DATA_DIR": str(tmp_path / "data"), "SURVEY_DATABASE_URL": ""}
+
+
+def test_cli_sample_data_writes_1523_synthetic_rows(sample_csv):
+    df = pd.read_csv(sample_csv, dtype=str, keep_default_na=False)
+    assert len(df) == 1523
+    assert list(df.columns) == list(contract.COLUMNS)
+    assert set(df["round_id"]) == {contract.DEMO_ROUND_ID}
+
+
+def test_cli_sample_data_n_and_seed(tmp_path):
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    assert run("sample-data", "--out", a, "--n", 200, "--seed", 7).returncode == 0
+    assert run("sample-data", "--out", b, "--n", 200, "--seed", 7).returncode == 0
+    assert a.read_bytes() == b.read_bytes()
+    assert len(pd.read_csv(a)) == 200
+
+
+def test_cli_reproduce_exits_zero_and_prints_side_by_side():
+    res = run("reproduce")
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "fig7" in res.stdout and "published" in res.stdout
+    assert "DIFFERENT" not in res.stdout
+
+
+def test_cli_reproduce_fails_on_other_data(tmp_path):
+    out = tmp_path / "other.csv"
+    assert run("sample-data", "--out", out, "--n", 300, "--seed", 1).returncode == 0
+    res = run("reproduce", "--input", out)
+    assert res.returncode == 1
+    assert "DIFFERENT" in res.stdout
+
+
+def test_cli_report_json_follows_contract(sample_csv):
+    res = run("report", "--input", sample_csv, "--format", "json")
+    assert res.returncode == 0, res.stderr
+    rep = json.loads(res.stdout)
+    assert rep["contract"] == 1 and rep["n_respondents"] == 1523 and rep["min_cell"] == 10
+    assert rep["filters"]["gi"] is None
+    ids = [f["id"] for f in rep["figures"]]
+    assert set(contract.FIGURE_IDS) <= set(ids)
+    grade = next(f for f in rep["figures"] if f["id"] == "grade_by_workers")
+    # published figure 7 (shared/reference): n per group and mean to one decimal
+    assert [r["n"] for r in grade["rows"]] == [25, 320, 345, 234, 169, 85, 345]
+    assert [round(r["mean"], 1) for r in grade["rows"]] == [2.9, 6.2, 5.6, 5.5, 2.3, 4.5, 4.0]
+    assert grade["tests"]["spearman"]["rho"] < 0
+
+
+def test_cli_report_filters_and_suppresses(sample_csv):
+    res = run("report", "--input", sample_csv, "--gi", "JBN", "--respondent-type", "jeugdige",
+              "--min-cell", 50, "--format", "json")
+    assert res.returncode == 0, res.stderr
+    rep = json.loads(res.stdout)
+    assert rep["filters"]["gi"] == "JBN" and rep["filters"]["respondent_type"] == "jeugdige"
+    assert rep["min_cell"] == 50
+    for fig in rep["figures"]:
+        for row in fig["rows"]:
+            estimate = row.get("pct", row.get("mean"))
+            if row["suppressed"]:
+                assert estimate is None and row["ci_low"] is None
+            else:
+                assert estimate is not None
+
+
+def test_cli_report_markdown_and_csv(sample_csv):
+    md = run("report", "--input", sample_csv, "--format", "markdown")
+    assert md.returncode == 0 and "synthetisch" in md.stdout.lower()
+    csv = run("report", "--input", sample_csv, "--format", "csv")
+    assert csv.returncode == 0 and "grade_by_workers" in csv.stdout
+
+
+def test_cli_report_bad_file_names_file_row_and_column(tmp_path, sample_csv):
+    df = pd.read_csv(sample_csv, dtype=str, keep_default_na=False)
+    df.loc[4, "grade"] = "11"
+    bad = tmp_path / "bad.csv"
+    df.to_csv(bad, index=False)
+    res = run("report", "--input", bad, "--format", "json")
+    assert res.returncode == 2
+    # row 6: header is row 1, df index 4 is the fifth data row
+    assert "bad.csv" in res.stderr and "row 6" in res.stderr and "grade" in res.stderr
+
+
+def test_cli_report_unknown_filter_code_is_bad_input(sample_csv):
+    res = run("report", "--input", sample_csv, "--respondent-type", "opa", "--format", "json")
+    assert res.returncode == 2
+
+
+def test_cli_figures_writes_one_file_per_figure(tmp_path, sample_csv):
+    out = tmp_path / "figs"
+    res = run("figures", "--input", sample_csv, "--out", out, "--format", "svg")
+    assert res.returncode == 0, res.stderr
+    files = sorted(out.glob("*.svg"))
+    assert len(files) >= 12
+    assert {f.stem for f in files} >= set(contract.FIGURE_IDS)
+    assert "rapportcijfer" in (out / "grade_by_workers.svg").read_text(encoding="utf-8").lower()
+
+
+def test_cli_round_import_report_export_roundtrip(tmp_path, db_env, sample_csv):
+    res = run("round", "create", "--name", "Test", "--gi", "JBN", "--access", "open", env_extra=db_env)
+    assert res.returncode == 0, res.stderr
+    round_id = res.stdout.split("Round created:")[1].split()[0]
+    assert f"?ronde={round_id}" in res.stdout
+    # the sample rows belong to the demo round: rewrite them to this round and institution
+    df = pd.read_csv(sample_csv, dtype=str, keep_default_na=False).head(120)
+    df["round_id"] = round_id
+    df["gi"] = "JBN"
+    src = tmp_path / "in.csv"
+    df.to_csv(src, index=False)
+    res = run("import", src, "--round", round_id, env_extra=db_env)
+    assert res.returncode == 0, res.stderr
+    assert "120" in res.stdout
+    rep = json.loads(run("report", "--round", round_id, "--format", "json", env_extra=db_env).stdout)
+    assert rep["n_respondents"] == 120
+    out = tmp_path / "out.csv"
+    assert run("export", "--round", round_id, "--format", "csv", "--out", out, env_extra=db_env).returncode == 0
+    back = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert sorted(back["response_id"]) == sorted(df["response_id"])
+    listing = run("round", "list", env_extra=db_env)
+    assert round_id in listing.stdout and "120" in listing.stdout
+    assert run("round", "close", round_id, env_extra=db_env).returncode == 0
+    assert "closed" in run("round", "list", env_extra=db_env).stdout
+
+
+def test_cli_import_bad_file_stores_nothing(tmp_path, db_env, sample_csv):
+    res = run("round", "create", "--name", "T", "--gi", "JBN", "--access", "open", env_extra=db_env)
+    round_id = res.stdout.split("Round created:")[1].split()[0]
+    df = pd.read_csv(sample_csv, dtype=str, keep_default_na=False).head(50)
+    df["round_id"] = round_id
+    df.loc[30, "say_in_plan"] = "misschien"
+    src = tmp_path / "bad.csv"
+    df.to_csv(src, index=False)
+    res = run("import", src, "--round", round_id, env_extra=db_env)
+    assert res.returncode == 2
+    assert "bad.csv" in res.stderr and "row 32" in res.stderr and "say_in_plan" in res.stderr
+    rep = json.loads(run("report", "--round", round_id, "--format", "json", env_extra=db_env).stdout)
+    assert rep["n_respondents"] == 0
+
+
+def test_cli_round_create_with_codes_writes_codes_once(tmp_path, db_env):
+    codes = tmp_path / "codes.txt"
+    res = run("round", "create", "--name", "C", "--gi", "JBW", "--access", "codes", "--codes", 5,
+              "--codes-out", codes, env_extra=db_env)
+    assert res.returncode == 0, res.stderr
+    lines = codes.read_text().split()
+    assert len(lines) == 5 and len(set(lines)) == 5
+    again = run("round", "create", "--name", "C", "--gi", "JBW", "--access", "codes", "--codes", 5,
+                "--codes-out", codes, env_extra=db_env)
+    assert again.returncode == 2
+
+
+def test_cli_unknown_round_exits_one(db_env):
+    res = run("round", "close", "bestaat-niet", env_extra=db_env)
+    assert res.returncode == 1
+    assert "does not exist" in res.stderr

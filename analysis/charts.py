@@ -92,19 +92,24 @@ QUALITY_SHORT = {
     "quality_clear": ("Duidelijk", "Clear"),
     "quality_reachable": ("Bereikbaar", "Reachable"),
 }
-#: Group labels of the by-group figures, (nl, en).
+_RESPONDENT_GROUPS = {"jeugdige": ("Jeugdigen", "Young people"), "ouder": ("Ouders", "Parents")}
+_GAP_GROUPS = {"nee": ("Nooit zonder jeugdzorgwerker", "Never without a worker"),
+               "ja": ("Periode zonder jeugdzorgwerker", "Period without a worker"),
+               "weet_niet": ("Weet niet of er een periode zonder was", "Don't know if there was a gap")}
+_WORKER_GROUPS = {"meer_dan_5": ("meer dan 5", "more than 5")}
+#: Group labels (nl, en) by figure id, then by the figure's ``group_column``.
 GROUP_LABELS = {
-    "contact_one_on_one": {"jeugdige": ("Jeugdigen", "Young people"), "ouder": ("Ouders", "Parents")},
-    "worker_qualities_by_gap": {"nee": ("Nooit zonder jeugdzorgwerker", "Never without a worker"),
-                                "ja": ("Periode zonder jeugdzorgwerker", "Period without a worker")},
-    "grade_by_workers": {"meer_dan_5": ("meer dan 5", "more than 5")},
+    "contact_one_on_one": _RESPONDENT_GROUPS,
+    "worker_qualities_by_gap": _GAP_GROUPS,
+    "grade_by_workers": _WORKER_GROUPS,
 }
-#: Colours of the groups of the by-group figures (first group dark, second light).
-GROUP_COLOURS = {
-    "contact_one_on_one": {"jeugdige": DARK, "ouder": LIGHT},
-    "worker_qualities_by_gap": {"nee": DARK, "ja": LIGHT},
+GROUP_LABELS_BY_COLUMN = {
+    "respondent_type": _RESPONDENT_GROUPS,
+    "had_gap": _GAP_GROUPS,
+    "n_workers": _WORKER_GROUPS,
 }
-_STROKE = {DARK: DARK, LIGHT: "#4C9AC4", GREY: COLOURS["grijs_donker"]}
+#: Colours of groups (first group dark, second light; "weet niet" grey).
+GROUP_COLOURS = {"jeugdige": DARK, "ouder": LIGHT, "nee": DARK, "ja": LIGHT, "weet_niet": GREY}
 
 _TEXT = {
     "nl": {
@@ -201,13 +206,20 @@ def _ramp(k: int) -> list[str]:
     """``k`` blues from dark (positive) to pale (negative), linear in RGB."""
     if k <= 1:
         return [DARK][:k]
-    a = [int(DARK[i:i + 2], 16) for i in (1, 3, 5)]
-    b = [int(_RAMP_END[i:i + 2], 16) for i in (1, 3, 5)]
-    out = []
-    for j in range(k):
-        t = j / (k - 1)
-        out.append("#" + "".join(f"{round(x + (y - x) * t):02X}" for x, y in zip(a, b)))
-    return out
+    return [_mix(DARK, _RAMP_END, j / (k - 1)) for j in range(k)]
+
+
+def _mix(a: str, b: str, t: float) -> str:
+    ca = [int(a[i:i + 2], 16) for i in (1, 3, 5)]
+    cb = [int(b[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(x + (y - x) * t):02X}" for x, y in zip(ca, cb))
+
+
+def _stroke(fill: str) -> str:
+    """Outline of a bar: a darker shade, so pale bars still stand out on white."""
+    if fill.upper() == GREY.upper():
+        return COLOURS["grijs_donker"]
+    return _mix(fill, DARK, 0.55)
 
 
 def category_colours(item_id: str, codes: Sequence[Any]) -> list[str]:
@@ -299,6 +311,16 @@ class _Ctx:
             return getattr(self.fig, "title_en", None) or self.fig.title
         return self.fig.title
 
+    @property
+    def item_id(self) -> str:
+        """The questionnaire item of the categories: the figure id, else its first item."""
+        if self.item(self.fig.id) is not None:
+            return self.fig.id
+        for item_id in getattr(self.fig, "items", None) or ():
+            if self.item(item_id) is not None:
+                return item_id
+        return self.fig.id
+
     def item(self, item_id: str) -> Item | None:
         try:
             return self.questionnaire.item(item_id)
@@ -325,7 +347,17 @@ class _Ctx:
         if code_s in self.overrides:
             return str(self.overrides[code_s])
         pair = GROUP_LABELS.get(self.fig.id, {}).get(code_s)
+        if pair is None:
+            column = getattr(self.fig, "group_column", None)
+            pair = GROUP_LABELS_BY_COLUMN.get(column or "", {}).get(code_s)
         return self.pick(pair) if pair else code_s
+
+    def group_n(self, group: str) -> Any:
+        """The base n of a group from ``fig.group_n`` when the figure has it, else None."""
+        group_n = getattr(self.fig, "group_n", None)
+        if isinstance(group_n, Mapping) and group in group_n and not _is_missing(group_n[group]):
+            return group_n[group]
+        return None
 
     def item_label(self, item_id: str) -> str:
         if item_id in self.overrides:
@@ -426,7 +458,7 @@ def _hbar_layers(ctx: _Ctx, data: pd.DataFrame, *, y_order: list[str], colour_do
                        sort=colour_domain,
                        legend=alt.Legend(title=None) if legend else None)
     stroke = alt.Stroke(f"{colour_field}:N", legend=None, scale=alt.Scale(
-        domain=colour_domain, range=[_STROKE.get(c, c) for c in colour_range]))
+        domain=colour_domain, range=[_stroke(c) for c in colour_range]))
     tooltip = [alt.Tooltip("y:N", title=""), alt.Tooltip("tip:N", title="")]
     if offset_order is not None:
         tooltip.insert(1, alt.Tooltip("group_label:N", title=""))
@@ -495,10 +527,10 @@ def _distribution(ctx: _Ctx):
     if not rows or all(r["suppressed"] for r in rows) or (
             not _is_missing(fig.base_n) and fig.base_n < ctx.min_cell):
         return _suppressed_chart(ctx, subtitle)
-    data = _hbar_frame(ctx, rows, lambda r: ctx.category_label(fig.id, r["category"]))
+    data = _hbar_frame(ctx, rows, lambda r: ctx.category_label(ctx.item_id, r["category"]))
     codes = [str(r["category"]) for r in rows]
     labels = list(data["y"])
-    colours = category_colours(fig.id, codes)
+    colours = category_colours(ctx.item_id, codes)
     _indicative_note(ctx, rows)
     ctx.footnotes.insert(0, ctx.t("whiskers"))
     main = _hbar_layers(ctx, data, y_order=labels, colour_domain=labels, colour_range=colours,
@@ -509,13 +541,16 @@ def _distribution(ctx: _Ctx):
 
 
 def _group_bases(ctx: _Ctx, rows: list[dict]) -> dict[str, Any]:
-    """Base n per group: a ``base_n`` column if the table has one, else the sum of
-    the category counts; ``None`` (shown as "n < min_cell") for a suppressed group."""
+    """Base n per group: ``fig.group_n`` or a ``base_n`` column if there is one, else
+    the sum of the category counts; ``None`` (shown as "n < min_cell") for a
+    suppressed group whose base is unknown."""
     bases: dict[str, Any] = {}
     for g in dict.fromkeys(str(r["group"]) for r in rows):
         grows = [r for r in rows if str(r["group"]) == g]
         given = [r["base_n"] for r in grows if not _is_missing(r.get("base_n"))]
-        if given:
+        if ctx.group_n(g) is not None:
+            bases[g] = ctx.group_n(g)
+        elif given:
             bases[g] = given[0]
         elif any(r["suppressed"] or _is_missing(r.get("n")) for r in grows):
             bases[g] = None
@@ -537,9 +572,11 @@ def _grouped_chart(ctx: _Ctx, rows: list[dict], *, y_label, y_order: list[str], 
     data = _hbar_frame(ctx, rows, y_label, lambda r: glabel[str(r["group"])])
     data.loc[data["group"].isin(whole), "too_few"] = ""
     order = [glabel[g] for g in shown]
-    palette = GROUP_COLOURS.get(ctx.fig.id, {})
-    default = [DARK, LIGHT, GREY, COLOURS["hemelblauw"]]
-    colours = [palette.get(g, default[groups.index(g) % len(default)]) for g in shown]
+    default = [DARK, LIGHT, COLOURS["hemelblauw"], GREY]
+    if all(g in GROUP_COLOURS for g in groups) and len({GROUP_COLOURS[g] for g in groups}) == len(groups):
+        colours = [GROUP_COLOURS[g] for g in shown]
+    else:
+        colours = [default[groups.index(g) % len(default)] for g in shown]
     _indicative_note(ctx, rows)
     ctx.footnotes.insert(0, ctx.t("whiskers"))
     for g in whole:
@@ -571,7 +608,7 @@ def _distribution_by_group(ctx: _Ctx):
     glabel = {g: f"{ctx.group_label(g)} ({_n_text(bases.get(g), ctx)})" for g in groups}
 
     def cat(r):
-        return ctx.category_label(fig.id, r["category"])
+        return ctx.category_label(ctx.item_id, r["category"])
 
     y_order = list(dict.fromkeys(cat(r) for r in rows))
     main = _grouped_chart(ctx, rows, y_label=cat, y_order=y_order, groups=groups, glabel=glabel, step=24)
@@ -678,6 +715,9 @@ def _pct_by_group(ctx: _Ctx):
         groups = ["nee", "ja"]
     glabel = {}
     for g in groups:
+        if ctx.group_n(g) is not None:
+            glabel[g] = f"{ctx.group_label(g)} (n = {_fmt_n(ctx.group_n(g))})"
+            continue
         ns = [float(r["n"]) for r in rows
               if str(r["group"]) == g and not r["suppressed"] and not _is_missing(r.get("n"))]
         if not ns:

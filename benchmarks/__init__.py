@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m benchmarks` (or `make benchmark`) prints a table of timings and peak memory."""

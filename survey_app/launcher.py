@@ -18,7 +18,6 @@ Settings (see ``streamlit config show``):
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Sequence

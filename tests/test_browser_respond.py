@@ -34,6 +34,7 @@ START_TIMEOUT_S = 120
 UI_TIMEOUT_MS = 30_000
 WIDTH, HEIGHT = 375, 740
 SECRET = "browser-test-secret-0123456789abcdef"
+LONG_WORD = "Jeugdbeschermingsbereikbaarheidsverbeteringsvoorstellenlijst"
 
 
 def _free_port() -> int:
@@ -225,12 +226,14 @@ def test_browser_respond_youth_on_a_phone_stores_one_response_and_refuses_the_us
     grade.click()
     settle(page)
     page.get_by_role("textbox", name=re.compile("Wil je uitleggen")).fill("Ze komt vaak te laat.")
+    page.get_by_role("textbox", name=re.compile("beter doen")).fill(LONG_WORD)  # must wrap, not scroll
     assert_no_horizontal_scroll(page, "grade")
     shot(page, "4-step-grade")
     press(page, "Naar het overzicht")
 
     expect_heading(page, "Kloppen je antwoorden?")
     page.get_by_text("Ze komt vaak te laat.").wait_for()
+    page.get_by_text(LONG_WORD).wait_for()
     assert storage.count_responses(info.id) == 0  # nothing stored before "Versturen"
     assert_no_horizontal_scroll(page, "review")
     shot(page, "5-review", tall=True)
@@ -245,9 +248,9 @@ def test_browser_respond_youth_on_a_phone_stores_one_response_and_refuses_the_us
     expected = {"gi": "JBW", "respondent_type": "jeugdige", "measure_type": "jeugdreclassering", "n_workers": 3,
                 "had_gap": "ja", "contact_one_on_one": "1_keer", "opinion_asked": "soms", "say_in_plan": "nee",
                 "help_improves": "niet_helemaal", "quality_respectful": "een_beetje", "quality_reachable": "nee",
-                "grade": 6, "comment_grade": "Ze komt vaak te laat."}
+                "grade": 6, "comment_grade": "Ze komt vaak te laat.", "comment_improve": LONG_WORD}
     assert {k: row[k] for k in expected} == expected
-    for skipped in ("explained_at_start", "quality_clear", "comment_improve"):
+    for skipped in ("explained_at_start", "quality_clear", "involved_in_decisions"):
         assert pd.isna(row[skipped]), skipped
     assert storage.check_code(info.id, code) == "used"
 

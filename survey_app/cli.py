@@ -213,10 +213,10 @@ def reproduce(input_path: str | None) -> None:
         source = "synthetic sample data (sample_data.generate, default seed)"
     table = compare_to_published(df)
     click.echo(f"Published 2025 inspection figures vs. {source}")
-    click.echo(f"{'figure':<34}{'key':<24}{'published':>10}{'computed':>12}  match")
+    click.echo(f"{'figure':<34}{'key':<44}{'published':>10}{'computed':>12}  match")
     for row in table.itertuples(index=False):
         computed = "" if row.computed is None else f"{row.computed:.3f}"
-        click.echo(f"{row.figure:<34}{str(row.key):<24}{row.published!s:>10}{computed:>12}  {'ok' if row.match else 'DIFFERENT'}")
+        click.echo(f"{row.figure:<34}{str(row.key):<44}{row.published!s:>10}{computed:>12}  {'ok' if row.match else 'DIFFERENT'}")
     n_bad = int((~table["match"].astype(bool)).sum())
     click.echo(f"{len(table) - n_bad} of {len(table)} published figures reproduced")
     if n_bad:

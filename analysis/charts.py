@@ -180,23 +180,24 @@ def inspectie_theme() -> dict:
     }
 
 
-def enable_theme() -> None:
-    """Register (once) and enable the house theme for every Altair chart."""
+def _theme_registry():
     theme_api = getattr(alt, "theme", None)
     if theme_api is not None and hasattr(theme_api, "register"):  # altair >= 5.5
         if THEME_NAME not in theme_api.names():
             theme_api.register(THEME_NAME, enable=False)(inspectie_theme)
-        theme_api.enable(THEME_NAME)
-    else:  # pragma: no cover - older altair
-        alt.themes.register(THEME_NAME, inspectie_theme)
-        alt.themes.enable(THEME_NAME)
+        return theme_api
+    alt.themes.register(THEME_NAME, inspectie_theme)  # pragma: no cover - older altair
+    return alt.themes  # pragma: no cover
+
+
+def enable_theme() -> None:
+    """Register (once) and enable the house theme for every Altair chart."""
+    _theme_registry().enable(THEME_NAME)
 
 
 def _theme_enabled():
-    """Context manager that renders with the house theme whatever is enabled globally."""
-    enable_theme()
-    theme_api = getattr(alt, "theme", None)
-    return (theme_api or alt.themes).enable(THEME_NAME)
+    """Context manager: the house theme for one export, whatever is enabled globally."""
+    return _theme_registry().enable(THEME_NAME)
 
 
 enable_theme()
@@ -439,6 +440,14 @@ def _suppressed_chart(ctx: _Ctx, subtitle: list[str]):
     return _finish(ctx, alt.layer(frame, msg), subtitle, desc)
 
 
+#: View names of the layers (the SVG mark groups get the class ``<name>_marks``).
+LAYER_NAMES = ("bars", "whiskers", "whisker_low", "whisker_high", "values", "too_few")
+
+
+def _named(*layers):
+    return [layer.properties(name=name) for layer, name in zip(layers, LAYER_NAMES)]
+
+
 def _pct_axis(ctx: _Ctx) -> alt.X:
     return alt.X("pct:Q", scale=alt.Scale(domain=[0, 100], nice=False),
                  axis=alt.Axis(values=[0, 20, 40, 60, 80, 100], labelExpr="datum.value + '%'",
@@ -466,21 +475,21 @@ def _hbar_layers(ctx: _Ctx, data: pd.DataFrame, *, y_order: list[str], colour_do
     bars = base.transform_filter("isValid(datum.pct)").mark_bar(strokeWidth=1).encode(
         x=_pct_axis(ctx), color=colour, stroke=stroke,
         fillOpacity=alt.condition("datum.indicative", alt.value(INDICATIVE_OPACITY), alt.value(1.0)),
-        tooltip=tooltip, **enc)
+        tooltip=tooltip, description="aria:N", **enc)
     valid_ci = "isValid(datum.ci_low) && isValid(datum.ci_high)"
     whisker = base.transform_filter(valid_ci).mark_rule(
-        color=COLOURS["foutbalk"], strokeWidth=1.5).encode(x="ci_low:Q", x2="ci_high:Q", **enc)
+        color=COLOURS["foutbalk"], strokeWidth=1.5, aria=False).encode(x="ci_low:Q", x2="ci_high:Q", **enc)
     caps = [base.transform_filter(valid_ci).mark_tick(
-        color=COLOURS["foutbalk"], thickness=1.5, size=max(6, step // 3)).encode(x=f"{c}:Q", **enc)
+        color=COLOURS["foutbalk"], thickness=1.5, size=max(6, step // 3), aria=False).encode(x=f"{c}:Q", **enc)
         for c in ("ci_low", "ci_high")]
     labels = base.transform_filter("isValid(datum.pct)").mark_text(
-        align="left", baseline="middle", dx=6, fontSize=14 if offset_order is None else 13,
+        align="left", baseline="middle", dx=6, fontSize=14 if offset_order is None else 13, aria=False,
     ).encode(x="label_x:Q", text="pct_label:N", **enc)
     too_few = base.transform_filter("datum.too_few != ''").mark_text(
         align="left", baseline="middle", dx=4, fontSize=13, fontStyle="italic",
         color=COLOURS["tekst_zacht"],
     ).encode(x=alt.datum(0), text="too_few:N", **enc)
-    return alt.layer(bars, whisker, *caps, labels, too_few).properties(
+    return alt.layer(*_named(bars, whisker, *caps, labels, too_few)).properties(
         width=ctx.width, height=alt.Step(step))
 
 
@@ -498,9 +507,11 @@ def _hbar_frame(ctx: _Ctx, rows: list[dict], y_label, group_label=None) -> pd.Da
             "too_few": ctx.t("too_few") if r["suppressed"] else "",
             "tip": ctx.pct_text(r),
         }
+        d["aria"] = f"{d['y']}: {d['tip']}"
         if group_label is not None:
             d["group"] = str(r["group"])
             d["group_label"] = group_label(r)
+            d["aria"] = f"{d['y']}, {d['group_label']}: {d['tip']}"
         if "item" in r:
             d["item"] = str(r["item"])
         if "category" in r:
@@ -591,7 +602,7 @@ def _group_description(ctx: _Ctx, rows: list[dict], groups: list[str], glabel: d
     for g in groups:
         grows = [r for r in rows if str(r["group"]) == g]
         if all(r["suppressed"] for r in grows):
-            parts.append(f"{glabel[g]}: {ctx.too_few()}")
+            parts.append(f"{ctx.group_label(g)}: {ctx.too_few()}")
         else:
             parts.append(f"{glabel[g]}: " + ", ".join(f"{cell_label(r)} {ctx.pct_text(r)}" for r in grows))
     return "; ".join(parts)
@@ -660,8 +671,10 @@ def _mean_by_group(ctx: _Ctx):
             "too_few": ctx.t("too_few") if r["suppressed"] else "",
             "tip": (ctx.t("too_few") if r["suppressed"] else
                     f"{ctx.t('mean')} {_fmt(mean, 1, lang)} ({ctx.t('ci')} "
-                    f"{_fmt(r.get('ci_low'), 1, lang)} {ctx.t('to')} {_fmt(hi, 1, lang)})"),
+                    f"{_fmt(r.get('ci_low'), 1, lang)} {ctx.t('to')} {_fmt(hi, 1, lang)})"
+                    + (f", {ctx.t('indicative')}" if r["indicative"] else "")),
         })
+        out[-1]["aria"] = f"{ctx.t('n_workers')} {name} ({_n_text(r.get('n'), ctx)}): {out[-1]['tip']}"
     data = pd.DataFrame(out)
     x_order = list(data["x"])
     x = alt.X("x:N", sort=x_order, title=ctx.t("n_workers"),
@@ -679,21 +692,22 @@ def _mean_by_group(ctx: _Ctx):
     bars = base.transform_filter("isValid(datum.mean)").mark_bar(color=DARK, strokeWidth=1, stroke=DARK).encode(
         x=x, y=y("mean"), y2=alt.datum(1),
         fillOpacity=alt.condition("datum.indicative", alt.value(INDICATIVE_OPACITY), alt.value(1.0)),
-        tooltip=[alt.Tooltip("group_name:N", title=ctx.t("n_workers")), alt.Tooltip("tip:N", title="")])
+        tooltip=[alt.Tooltip("group_name:N", title=ctx.t("n_workers")), alt.Tooltip("tip:N", title="")],
+        description="aria:N")
     valid_ci = "isValid(datum.ci_low) && isValid(datum.ci_high)"
-    whisker = base.transform_filter(valid_ci).mark_rule(color=COLOURS["foutbalk"], strokeWidth=1.5).encode(
+    whisker = base.transform_filter(valid_ci).mark_rule(color=COLOURS["foutbalk"], strokeWidth=1.5, aria=False).encode(
         x=x, y=y("ci_low"), y2="ci_high:Q")
     caps = [base.transform_filter(valid_ci).mark_tick(
-        color=COLOURS["foutbalk"], thickness=1.5, size=12, orient="horizontal").encode(x=x, y=y(c))
+        color=COLOURS["foutbalk"], thickness=1.5, size=12, orient="horizontal", aria=False).encode(x=x, y=y(c))
         for c in ("ci_low", "ci_high")]
     labels = base.transform_filter("isValid(datum.mean)").mark_text(
-        baseline="bottom", dy=-5, fontSize=14, fontWeight="bold").encode(
+        baseline="bottom", dy=-5, fontSize=14, fontWeight="bold", aria=False).encode(
         x=x, y=y("label_y"), text="mean_label:N")
     too_few = base.transform_filter("datum.suppressed").mark_text(
         angle=270, align="left", baseline="middle", dx=8, fontSize=13, fontStyle="italic",
         color=COLOURS["tekst_zacht"]).encode(x=x, y=alt.Y(datum=1, scale=y_scale, axis=y_axis),
                                               text="too_few:N")
-    main = alt.layer(bars, whisker, *caps, labels, too_few).properties(width=ctx.width, height=300)
+    main = alt.layer(*_named(bars, whisker, *caps, labels, too_few)).properties(width=ctx.width, height=300)
     _indicative_note(ctx, rows)
     ctx.footnotes.insert(0, ctx.t("whiskers"))
     parts = [f"{d['group_name']} ({_n_text(d['n'], ctx)}): "

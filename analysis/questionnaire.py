@@ -102,6 +102,13 @@ class Item:
 class Step:
     id: str
     title: Text
+    #: youth wording ("je/jij") where it differs from the parent wording in ``title``
+    title_youth: Text | None = None
+
+    def heading(self, respondent_type: str = "ouder", lang: str = "nl") -> str:
+        if respondent_type == "jeugdige" and self.title_youth is not None:
+            return self.title_youth.get(lang)
+        return self.title.get(lang)
 
 
 @dataclass(frozen=True)
@@ -166,7 +173,9 @@ def parse_questionnaire(data: Any, file: str | Path = "<questionnaire>") -> Ques
     steps = []
     for i, s in enumerate(steps_raw):
         p = f"steps[{i}]"
-        steps.append(Step(id=_need(s, "id", file, p, str), title=_text(_need(s, "title", file, p), file, f"{p}.title")))
+        youth = _text(s["title_youth"], file, f"{p}.title_youth") if isinstance(s, dict) and s.get("title_youth") is not None else None
+        steps.append(Step(id=_need(s, "id", file, p, str), title=_text(_need(s, "title", file, p), file, f"{p}.title"),
+                          title_youth=youth))
     step_ids = {s.id for s in steps}
     items_raw = _need(data, "items", file, "$", list)
     items: list[Item] = []

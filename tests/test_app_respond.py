@@ -124,8 +124,9 @@ def test_respond_youth_full_flow_stores_exactly_the_answers(storage):
     at = start(at, "jeugdige")
     assert at.radio(key="q_measure_type").label == "Welke maatregel heb jij? *"
     seen = fill_steps(at, YOUTH)
-    assert seen == ["Over de maatregel", "Uw jeugdzorgwerker", "Meedoen en meepraten", "De hulp",
-                    "Wat vindt u van de jeugdzorgwerker?", "Rapportcijfer"]
+    # youths are addressed with "jij", also in the step titles
+    assert seen == ["Over de maatregel", "Jouw jeugdzorgwerker", "Meedoen en meepraten", "De hulp",
+                    "Wat vind jij van de jeugdzorgwerker?", "Rapportcijfer"]
     # review: every answer listed, nothing stored yet
     assert at.header[0].value == "Kloppen je antwoorden?"
     body = texts(at)

@@ -87,3 +87,12 @@ def test_questionnaire_invalid_yaml_names_line(tmp_path):
     with pytest.raises(QuestionnaireError) as exc:
         load_questionnaire(bad)
     assert "line" in exc.value.path
+
+
+def test_questionnaire_step_titles_address_youths_with_jij():
+    q = load_questionnaire()
+    titles = {s.id: s for s in q.steps}
+    assert titles["werker"].heading("jeugdige", "nl") == "Jouw jeugdzorgwerker"
+    assert titles["werker"].heading("ouder", "nl") == "Uw jeugdzorgwerker"
+    for step in q.steps:
+        assert " u " not in f" {step.heading('jeugdige', 'nl')} ".replace("?", " ")

@@ -95,7 +95,7 @@ def questions(q, state: flow.FlowState) -> None:
     ui.scroll_to_top(f"step-{step.id}")
     pos, total = flow.progress(state, q)
     st.progress(pos / total, text=t("step_of", lang, i=pos, n=total))
-    st.header(step.title.get(lang))
+    st.header(step.heading(rtype, lang))
     if any(i.required for i in q.items_in_step(step.id)):
         st.caption(t("required_note", lang, rtype))
     ui.render_step(q, state, step.id)
@@ -127,7 +127,7 @@ def review(q, state: flow.FlowState, storage) -> None:
     rows = flow.review_rows(q, state.answers, rtype, lang)
     for step in flow.visible_steps(q, state.answers):
         with st.container(border=True):
-            st.subheader(step.title.get(lang))
+            st.subheader(step.heading(rtype, lang))
             for row in (r for r in rows if r.step_id == step.id):
                 answer = _escape(row.answer) if row.answer is not None else f"_{t('not_answered', lang)}_"
                 st.markdown(f"**{_escape(row.question)}**  \n{answer}")

@@ -37,7 +37,15 @@ def _theme(chart):
     """The shared house theme of :mod:`analysis.charts` (registered and enabled when it is
     imported; :func:`analysis.charts.chart_bytes` renders with it)."""
     from . import charts  # noqa: F401  (enables the theme)
-    return chart
+    # "pad": the plot keeps its size and labels/legends are added around it
+    # (Streamlit would otherwise squeeze the whole chart into width x height).
+    return chart.properties(autosize=alt.AutoSizeParams(type="pad"))
+
+
+def _w(width: int | None) -> int:
+    """Plot width in pixels: the house width of :mod:`analysis.charts` unless given."""
+    from . import charts
+    return int(width) if width is not None else int(charts.CHART_WIDTH)
 
 
 def _nl(lang: str) -> bool:
@@ -87,7 +95,7 @@ def comparison_frame(cmp: pd.DataFrame, *, lang: str = "nl", a_label: str = "A",
 
 
 def comparison_chart(cmp: pd.DataFrame, *, lang: str = "nl", a_label: str = "A", b_label: str = "B",
-                     min_cell: int = contract.DEFAULT_MIN_CELL, width: int | str = "container"):
+                     min_cell: int = contract.DEFAULT_MIN_CELL, width: int | None = None):
     """Dot-and-whisker chart of ``a - b`` per item with the 95 % interval and a line at 0.
 
     Percentage items and the grade are in separate panels (different units).
@@ -125,7 +133,7 @@ def comparison_chart(cmp: pd.DataFrame, *, lang: str = "nl", a_label: str = "A",
                 text="significant:N"))
         # every label on the axis, also of suppressed rows
         layers.insert(0, base.mark_point(opacity=0).encode(x=alt.value(0)))
-        panels.append(alt.layer(*layers).properties(width=width, height=ROW_HEIGHT * len(block) + 10))
+        panels.append(alt.layer(*layers).properties(width=_w(width), height=ROW_HEIGHT * len(block) + 10))
     chart = alt.vconcat(*panels).properties(title=title) if len(panels) > 1 else panels[0].properties(title=title)
     return _theme(chart)
 
@@ -133,7 +141,7 @@ def comparison_chart(cmp: pd.DataFrame, *, lang: str = "nl", a_label: str = "A",
 # --------------------------------------------------------------------------- published vs computed
 
 def reference_chart(cmp_rows: pd.DataFrame, view_rows: pd.DataFrame, *, lang: str = "nl",
-                    width: int | str = "container"):
+                    width: int | None = None):
     """Published (open orange) and computed (blue) values of one published figure, side by side.
 
     ``cmp_rows`` are rows of :func:`analysis.reference.compare_to_published`
@@ -163,21 +171,22 @@ def reference_chart(cmp_rows: pd.DataFrame, view_rows: pd.DataFrame, *, lang: st
     color = alt.Color("which:N", title=None, scale=alt.Scale(domain=[pub_name, comp_name],
                                                              range=[COLOR_B, COLOR_A]),
                       legend=alt.Legend(orient="top"))
-    chart = alt.Chart(data).mark_point(size=90, strokeWidth=2, filled=False).encode(
-        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("value:Q", title=xtitle, scale=alt.Scale(zero=True)),
-        color=color, shape=alt.Shape("which:N", legend=None,
-                                     scale=alt.Scale(domain=[pub_name, comp_name], range=["circle", "diamond"])),
-        tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("which:N", title=""),
-                 alt.Tooltip("text:N", title="")],
-    ).properties(width=width, height=ROW_HEIGHT * len(order) + 10)
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    x = alt.X("value:Q", title=xtitle, scale=alt.Scale(zero=True))
+    tip = [alt.Tooltip("label:N", title=""), alt.Tooltip("which:N", title=""), alt.Tooltip("text:N", title="")]
+    # published: a large open ring; computed: a small filled dot inside it when they agree
+    ring = alt.Chart(data[data["which"] == pub_name]).mark_point(size=260, strokeWidth=2.5, filled=False).encode(
+        y=y, x=x, color=color, tooltip=tip)
+    dot = alt.Chart(data[data["which"] == comp_name]).mark_point(size=60, filled=True, opacity=1).encode(
+        y=y, x=x, color=color, tooltip=tip)
+    chart = alt.layer(ring, dot).properties(width=_w(width), height=ROW_HEIGHT * len(order) + 10)
     return _theme(chart)
 
 
 # --------------------------------------------------------------------------- relations
 
 def crosstab_heatmap(ct: pd.DataFrame, *, row: str, col: str, lang: str = "nl",
-                     min_cell: int = contract.DEFAULT_MIN_CELL, width: int | str = "container"):
+                     min_cell: int = contract.DEFAULT_MIN_CELL, width: int | None = None):
     """Heat map of the row percentages of :func:`analysis.relations.crosstab`.
 
     Each cell shows its row percentage; a suppressed cell is grey and reads
@@ -208,12 +217,12 @@ def crosstab_heatmap(ct: pd.DataFrame, *, row: str, col: str, lang: str = "nl",
     text = base.mark_text(fontSize=12).encode(
         text="text:N",
         color=alt.condition("datum.pct > 55", alt.value("white"), alt.value("#1c1c1c")))
-    chart = (rect + text).properties(width=width, height=max(36 * len(rorder), 80))
+    chart = (rect + text).properties(width=_w(width), height=max(36 * len(rorder), 80))
     return _theme(chart)
 
 
 def grade_boxplot(summary: pd.DataFrame, *, group: str, lang: str = "nl",
-                  min_cell: int = contract.DEFAULT_MIN_CELL, width: int | str = "container"):
+                  min_cell: int = contract.DEFAULT_MIN_CELL, width: int | None = None):
     """Box (first to third quartile), median tick and mean with its 95 % interval, per group.
 
     Built from :func:`analysis.views.grade_summary_by_group`; suppressed
@@ -249,11 +258,11 @@ def grade_boxplot(summary: pd.DataFrame, *, group: str, lang: str = "nl",
     if len(hidden):
         layers.append(alt.Chart(hidden.assign(x=1.1)).mark_text(align="left", color="#666", fontStyle="italic")
                       .encode(y=y, x=alt.X("x:Q", scale=x), text="note:N"))
-    chart = alt.layer(*layers).properties(width=width, height=ROW_HEIGHT * 1.4 * len(order) + 10)
+    chart = alt.layer(*layers).properties(width=_w(width), height=ROW_HEIGHT * 1.4 * len(order) + 10)
     return _theme(chart)
 
 
-def coefficient_chart(coefs: pd.DataFrame, *, lang: str = "nl", width: int | str = "container"):
+def coefficient_chart(coefs: pd.DataFrame, *, lang: str = "nl", width: int | None = None):
     """Coefficients with their 95 % interval and a line at 0 (intercept and cut-points left out)."""
     from .views import term_label
     nl = _nl(lang)
@@ -276,5 +285,5 @@ def coefficient_chart(coefs: pd.DataFrame, *, lang: str = "nl", width: int | str
         y=y, x=alt.X("ci_low:Q", title=xt), x2="ci_high:Q", tooltip=[alt.Tooltip("tip:N", title="")])
     dot = alt.Chart(data).mark_point(color=COLOR_A, filled=True, size=70).encode(
         y=y, x="estimate:Q", tooltip=[alt.Tooltip("tip:N", title="")])
-    chart = alt.layer(zero, rule, dot).properties(width=width, height=ROW_HEIGHT * max(len(order), 1) + 10)
+    chart = alt.layer(zero, rule, dot).properties(width=_w(width), height=ROW_HEIGHT * max(len(order), 1) + 10)
     return _theme(chart)

@@ -81,11 +81,14 @@ def fmt_p(p: Any, lang: str = "nl") -> str:
 
 
 def fmt_interval(low: Any, high: Any, decimals: int = 0, lang: str = "nl", *, pct: bool = False) -> str:
-    """An interval for display: ``"38-44%"`` or ``"5,8 - 6,5"``; empty when missing."""
+    """An interval for display: ``"38-44%"`` or ``"5,8 tot 6,5"`` (``"-0,3 to 0,2"``); empty when missing."""
     if _missing(low) or _missing(high):
         return ""
     lo, hi = fmt_number(low, decimals, lang), fmt_number(high, decimals, lang)
-    return f"{lo}-{hi}%" if pct else f"{lo} - {hi}"
+    if pct and not lo.startswith("-"):
+        return f"{lo}-{hi}%"
+    word = "tot" if lang == "nl" else "to"
+    return f"{lo}% {word} {hi}%" if pct else f"{lo} {word} {hi}"
 
 
 def suppressed_text(min_cell: int = contract.DEFAULT_MIN_CELL, lang: str = "nl") -> str:

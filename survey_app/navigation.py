@@ -41,6 +41,8 @@ def dashboard_pages() -> list[st.Page]:
     pages: list[st.Page] = []
     pages.append(_page("overzicht.py", "Overzicht", "overzicht", ":material/bar_chart:"))
     pages.append(_page("inspectierapport.py", "Inspectierapport", "inspectierapport", ":material/fact_check:"))
+    pages.append(_page("vergelijken.py", "Vergelijken", "vergelijken", ":material/compare_arrows:"))
+    pages.append(_page("verbanden.py", "Verbanden", "verbanden", ":material/scatter_plot:"))
     pages.append(_page("opmerkingen.py", "Opmerkingen", "opmerkingen", ":material/chat:"))
     pages.append(_page("import_export.py", "Import en export", "import-export", ":material/import_export:"))
     return pages

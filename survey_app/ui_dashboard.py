@@ -154,7 +154,10 @@ DASH_CSS = """
 <style>
   [data-testid="stMetricValue"] { font-size: clamp(1.35rem, 4.5vw, 2rem); }
   [data-testid="stMetricLabel"] p { white-space: normal; }
-  [data-testid="stVegaLiteChart"] { max-width: 100%; overflow-x: auto; }
+  /* charts shrink with the screen like an image in a report (no sideways scrolling on a phone) */
+  [data-testid="stVegaLiteChart"] { max-width: 100%; }
+  [data-testid="stVegaLiteChart"] svg.marks, [data-testid="stVegaLiteChart"] canvas.marks {
+      max-width: 100%; height: auto; }
 </style>
 """
 
@@ -221,7 +224,7 @@ def filter_sidebar(options: FilterOptions, *, show: Sequence[str] = ALL_FILTERS,
                    disabled: Sequence[str] = ()) -> tuple[dict, int]:
     """The filter widgets; returns (filters, min_cell).  ``disabled`` filters are shown but not applied."""
     lang_ = lang()
-    st.header(t("filters"))
+    st.subheader(t("filters"))
     choices = {"round_id": (options.round_ids, str, "all_rounds"),
                "gi": (options.gis, lambda g: f"{g} — {contract.GI_NAMES[g]}" if g in contract.GI_NAMES else g,
                       "all_gis"),
@@ -341,10 +344,12 @@ def render_key_numbers(ctx: Context) -> None:
     st.subheader(t("key_numbers"))
     kn = views.key_numbers(ctx.df, min_cell=ctx.min_cell)
     items = views.key_number_texts(kn, lang=ctx.lang, min_cell=ctx.min_cell)
-    with st.container(horizontal=True, gap="medium", key="key_numbers"):
+    with st.container(horizontal=True, gap="small", key="key_numbers"):
         for item in items:
-            st.metric(item["label"], item["value"], help=item["detail"] or None, border=True,
-                      width=190)
+            with st.container(border=True, width=160, key=f"key_{item['key']}"):
+                st.metric(item["label"], item["value"])
+                if item["detail"]:
+                    st.caption(item["detail"])
 
 
 def figure_chart(ctx: Context, fig: FigureResult):
@@ -362,7 +367,7 @@ def render_figure(ctx: Context, fig: FigureResult, number: int) -> None:
         st.subheader(f"{number}. {wording.figure_title(fig, lang_)}")
         st.caption(wording.figure_subtitle(fig, lang_))
         chart = figure_chart(ctx, fig)
-        st.altair_chart(chart, width="stretch", key=f"{ctx.page}_chart_{fig.id}")
+        st.altair_chart(chart, width="content", key=f"{ctx.page}_chart_{fig.id}")
         if fig.suppressed:
             st.info(t("figure_hidden", n=fig.base_n, m=ctx.min_cell), icon=":material/visibility_off:")
         st.caption(figure_caption(fig, number, lang=lang_))
@@ -404,7 +409,7 @@ def render_reference(ctx: Context) -> None:
             st.subheader(block["figure_title"].iloc[0])
             chart = charts_compare.reference_chart(cmp[cmp["figure"] == figure], block, lang=ctx.lang)
             if chart is not None:
-                st.altair_chart(chart, width="stretch", key=f"{ctx.page}_chart_{figure}")
+                st.altair_chart(chart, width="content", key=f"{ctx.page}_chart_{figure}")
             show_table(block[list(heads)].rename(columns=heads))
     download_buttons(f"{ctx.page}_all", "vergelijking-inspectierapport-2025", table=cmp)
 
@@ -672,3 +677,276 @@ def render_export(ctx: Context) -> None:
             t("report_html"), key="exp_html", on_click="ignore", icon=":material/web:",
             data=lambda: round_report_html(full, filters=filters, min_cell=min_cell, lang=lang_).encode("utf-8"),
             file_name="rondeverslag.html", mime="text/html")
+
+
+# --------------------------------------------------------------------------- comparisons
+
+TEXTS.update({
+    "compare_title": ("Vergelijken", "Compare"),
+    "compare_intro": ("Vergelijk één instelling met alle andere GI's samen, of een ronde met een eerdere "
+                      "ronde. Per vraag ziet u het verschil met een 95%-betrouwbaarheidsinterval. De "
+                      "p-waarden zijn gecorrigeerd voor het aantal vragen (Holm).",
+                      "Compare one institution with all other GIs together, or a round with an earlier "
+                      "round. For each question you see the difference with a 95% confidence interval. "
+                      "The p-values are corrected for the number of questions (Holm)."),
+    "cmp_mode": ("Wat wilt u vergelijken?", "What do you want to compare?"),
+    "cmp_mode_gi": ("Een instelling met alle andere GI's samen", "An institution with all other GIs together"),
+    "cmp_mode_round": ("Een ronde met een eerdere ronde", "A round with an earlier round"),
+    "cmp_gi": ("Instelling", "Institution"),
+    "cmp_round_a": ("Ronde", "Round"),
+    "cmp_round_b": ("Eerdere ronde", "Earlier round"),
+    "cmp_one_round": ("Er is maar één ronde met antwoorden; vergelijken tussen rondes kan nog niet.",
+                      "There is only one round with responses; comparing rounds is not possible yet."),
+    "cmp_no_gis": ("Er zijn minder dan twee instellingen met antwoorden.",
+                   "There are fewer than two institutions with responses."),
+    "cmp_filter_note": ("Het filter '{f}' links telt hier niet mee: de vergelijking heeft alle {w} nodig.",
+                        "The filter '{f}' on the left is not used here: the comparison needs every {w}."),
+    "cmp_significant": ("Significante verschillen (Holm, p < 0,05):", "Significant differences (Holm, p < 0.05):"),
+    "cmp_none": ("Geen enkel verschil is significant na correctie voor het aantal vragen (Holm).",
+                 "No difference is significant after correcting for the number of questions (Holm)."),
+    "cmp_method": ("Percentages: verschil in procentpunten met het Newcombe-interval en de z-toets voor twee "
+                   "proporties. Rapportcijfer: verschil van gemiddelden met het Welch-interval en de "
+                   "Mann-Whitney-toets. Een gevuld bolletje is significant na Holm-correctie; een open "
+                   "bolletje niet. Een vraag met minder dan {m} antwoorden aan een kant toont geen cijfers.",
+                   "Percentages: difference in percentage points with the Newcombe interval and the "
+                   "two-proportion z-test. Grade: difference of means with the Welch interval and the "
+                   "Mann-Whitney test. A filled dot is significant after Holm correction; an open dot is "
+                   "not. A question with fewer than {m} answers on one side shows no numbers."),
+    "cmp_all_sentences": ("Alle vragen in woorden", "All questions in words"),
+})
+
+COMPARE_MODE_KEY = "cmp_mode"
+
+
+def compare_disabled_filters() -> tuple[str, ...]:
+    """The sidebar filter the chosen comparison ignores (institution, or round)."""
+    mode = st.session_state.get(COMPARE_MODE_KEY) or st.session_state.get("_" + COMPARE_MODE_KEY) or "gi"
+    return ("gi",) if mode == "gi" else ("round_id",)
+
+
+def render_compare(ctx: Context) -> None:
+    """Institution vs all other GIs together, or round vs earlier round: chart, sentences, table."""
+    from analysis import charts_compare
+    from analysis.compare import compare_groups, compare_institution
+
+    lang_ = ctx.lang
+    _restore(COMPARE_MODE_KEY)
+    mode = st.radio(t("cmp_mode"), ["gi", "round"], key=COMPARE_MODE_KEY, horizontal=True,
+                    format_func=lambda m: t("cmp_mode_gi" if m == "gi" else "cmp_mode_round"))
+    _remember(COMPARE_MODE_KEY)
+    if mode == "gi":
+        gis = [g for g in ctx.options.gis]
+        if len(gis) < 2:
+            st.info(t("cmp_no_gis"))
+            return
+        _restore("cmp_gi", gis)
+        gi = st.selectbox(t("cmp_gi"), gis, key="cmp_gi",
+                          format_func=lambda g: f"{g} — {contract.GI_NAMES.get(g, g)}")
+        _remember("cmp_gi")
+        if st.session_state.get(FILTER_KEYS["gi"]):
+            st.caption(t("cmp_filter_note", f=t("gi"), w="instellingen" if lang_ == "nl" else "institutions"))
+        df = ctx.load(ctx.filters_except("gi"))
+        cmp = compare_institution(df, gi=gi, min_cell=ctx.min_cell)
+        a_label, b_label = gi, wording.group_label("gi", "rest", lang_)
+    else:
+        rounds = [r for r in ctx.options.round_ids]
+        if len(rounds) < 2:
+            st.info(t("cmp_one_round"))
+            return
+        _restore("cmp_round_a", rounds)
+        a = st.selectbox(t("cmp_round_a"), rounds, key="cmp_round_a")
+        _remember("cmp_round_a")
+        earlier = [r for r in rounds if r != a]
+        _restore("cmp_round_b", earlier)
+        b = st.selectbox(t("cmp_round_b"), earlier, key="cmp_round_b")
+        _remember("cmp_round_b")
+        if st.session_state.get(FILTER_KEYS["round_id"]):
+            st.caption(t("cmp_filter_note", f=t("round_id"), w="rondes" if lang_ == "nl" else "rounds"))
+        df = ctx.load(ctx.filters_except("round_id"))
+        cmp = compare_groups(df, by="round_id", a=a, b=b, min_cell=ctx.min_cell)
+        a_label, b_label = a, b
+    chart = charts_compare.comparison_chart(cmp, lang=lang_, a_label=a_label, b_label=b_label,
+                                            min_cell=ctx.min_cell)
+    with st.container(key="compare_chart"):
+        st.altair_chart(chart, width="content", key=f"{ctx.page}_chart")
+    st.caption(t("cmp_method", m=ctx.min_cell))
+    rows = cmp.astype(object).to_dict("records")
+    sig = [r for r in rows if not r["suppressed"] and r["p_holm"] == r["p_holm"] and r["p_holm"] < wording.ALPHA]
+    if sig:
+        st.markdown(f"**{t('cmp_significant')}**")
+        for r in sig:
+            st.markdown("- " + wording.comparison_sentence(r, a_label=a_label, b_label=b_label, lang=lang_,
+                                                           min_cell=ctx.min_cell))
+    else:
+        st.write(t("cmp_none"))
+    with st.expander(t("cmp_all_sentences")):
+        for r in rows:
+            st.write(wording.comparison_sentence(r, a_label=a_label, b_label=b_label, lang=lang_,
+                                                 min_cell=ctx.min_cell))
+    with st.expander(t("table_downloads"), expanded=True):
+        show_table(views.comparison_view(cmp, lang=lang_, a_label=a_label, b_label=b_label,
+                                         min_cell=ctx.min_cell), key=f"{ctx.page}_table")
+        download_buttons(f"{ctx.page}_cmp", f"vergelijking-{a_label}-{'rest' if mode == 'gi' else b_label}",
+                         chart=chart, table=cmp)
+
+
+# --------------------------------------------------------------------------- relations and models
+
+TEXTS.update({
+    "relations_title": ("Verbanden", "Relations"),
+    "relations_intro": ("Kies twee vragen en zie hoe de antwoorden samenhangen. Daaronder kunt u een model "
+                        "voor het rapportcijfer maken.",
+                        "Choose two questions and see how the answers are related. Below you can build a "
+                        "model of the report grade."),
+    "rel_x": ("Eerste vraag", "First question"),
+    "rel_y": ("Tweede vraag", "Second question"),
+    "rel_same": ("Kies twee verschillende vragen.", "Choose two different questions."),
+    "rel_crosstab": ("Kruistabel (percentages per rij)", "Cross table (row percentages)"),
+    "rel_box": ("Rapportcijfer per groep", "Grade by group"),
+    "rel_box_note": ("Blauwe balk: middelste helft van de cijfers (kwartielen); streep: mediaan; oranje: "
+                     "gemiddelde met 95%-betrouwbaarheidsinterval. Geen uitersten: die zijn van één persoon.",
+                     "Blue bar: middle half of the grades (quartiles); tick: median; orange: mean with "
+                     "95% confidence interval. No extremes: they belong to one person."),
+    "rel_assoc": ("Samenhang", "Association"),
+    "rel_suppressed_note": ("Cellen met minder dan {m} antwoorden zijn verborgen (grijs); soms ook een "
+                            "extra cel, zodat niemand het verborgen aantal kan terugrekenen.",
+                            "Cells with fewer than {m} answers are hidden (grey); sometimes one more cell "
+                            "too, so nobody can work out the hidden number."),
+    "model_header": ("Model voor het rapportcijfer", "Model of the report grade"),
+    "model_predictors": ("Verklarende vragen", "Explanatory questions"),
+    "model_kind": ("Soort model", "Kind of model"),
+    "model_ols": ("Lineair (OLS, robuuste HC3-standaardfouten)", "Linear (OLS, robust HC3 standard errors)"),
+    "model_ordinal": ("Ordinaal (proportionele odds, logit)", "Ordinal (proportional odds, logit)"),
+    "model_nworkers": ("Aantal jeugdzorgwerkers als", "Number of workers as"),
+    "model_numeric": ("getal (één effect per extra werker)", "number (one effect per extra worker)"),
+    "model_categorical": ("groepen (0 is de vergelijkingsgroep)", "groups (0 is the reference)"),
+    "model_weights": ("Frequentiegewichten (kolom)", "Frequency weights (column)"),
+    "model_no_weights": ("Geen", "None"),
+    "model_weights_none": ("Deze gegevens hebben geen kolom met frequentiegewichten; het model telt elke "
+                           "respondent één keer.",
+                           "These data have no column of frequency weights; the model counts every "
+                           "respondent once."),
+    "model_choose": ("Kies een of meer verklarende vragen.", "Choose one or more explanatory questions."),
+    "model_reading_ols": ("Een coëfficiënt is het verschil in rapportcijfer met de vergelijkingsgroep (de "
+                          "eerste antwoordmogelijkheid), bij gelijke andere vragen.",
+                          "A coefficient is the difference in grade with the reference group (the first "
+                          "answer option), other questions being equal."),
+    "model_reading_ordinal": ("Een positieve coëfficiënt betekent: meer kans op een hoger cijfer dan de "
+                              "vergelijkingsgroep (log-odds). Drempels staan in de tabel.",
+                              "A positive coefficient means: more chance of a higher grade than the reference "
+                              "group (log-odds). Cut-points are in the table."),
+    "model_fit": ("Modelmaten", "Fit statistics"),
+})
+
+#: Columns offered on the Verbanden page (analysable with analysis.relations).
+RELATION_COLUMNS = ("gi", "round_id", "respondent_type", "measure_type", "n_workers", "had_gap",
+                    "contact_one_on_one", "explained_at_start", "opinion_asked", "involved_in_decisions",
+                    "asked_life_domains", "asked_safety", "say_in_plan", "help_improves",
+                    *contract.QUALITY_ITEMS, "grade")
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)
+def _model(url: str, scope: Scope, filters_key: tuple, min_cell: int, predictors: tuple, kind: str,
+           n_workers_as: str, weights: str | None, _storage):
+    from analysis import models
+    df = _load(url, scope, filters_key, _storage)
+    if kind == "ols":
+        kw = dict(predictors=list(predictors), weights=weights, n_workers_as=n_workers_as, min_cell=min_cell)
+        return models.ols_grade(df, **kw), models.ols_grade_fit(df, **kw)
+    kw = dict(predictors=list(predictors), weights=weights, n_workers_as=n_workers_as, min_cell=min_cell)
+    return models.ordinal_grade(df, **kw), models.ordinal_grade_fit(df, **kw)
+
+
+def render_relations(ctx: Context) -> None:
+    """Two variables: cross table + heat map, or grade box plot; association measures."""
+    from analysis import charts_compare
+    from analysis.relations import association, crosstab, variable_kind
+
+    lang_ = ctx.lang
+    cols = list(RELATION_COLUMNS)
+    fmt = lambda c: wording.variable_label(c, lang_)  # noqa: E731
+    with st.container(horizontal=True):
+        _restore("rel_x", cols)
+        x = st.selectbox(t("rel_x"), cols, index=cols.index("n_workers"), key="rel_x", format_func=fmt)
+        _remember("rel_x")
+        _restore("rel_y", cols)
+        y = st.selectbox(t("rel_y"), cols, index=cols.index("grade"), key="rel_y", format_func=fmt)
+        _remember("rel_y")
+    if x == y:
+        st.warning(t("rel_same"))
+        return
+    kx, ky = variable_kind(x), variable_kind(y)
+    if "interval" in (kx, ky):
+        group = x if ky == "interval" else y
+        st.subheader(t("rel_box"))
+        summary = views.grade_summary_by_group(ctx.df, group=group, min_cell=ctx.min_cell)
+        chart = charts_compare.grade_boxplot(summary, group=group, lang=lang_, min_cell=ctx.min_cell)
+        st.altair_chart(chart, width="content", key=f"{ctx.page}_box")
+        st.caption(t("rel_box_note"))
+        table = views.grade_summary_view(summary, group=group, lang=lang_, min_cell=ctx.min_cell)
+        raw = summary
+    else:
+        st.subheader(t("rel_crosstab"))
+        ct = crosstab(ctx.df, row=x, col=y, min_cell=ctx.min_cell)
+        chart = charts_compare.crosstab_heatmap(ct, row=x, col=y, lang=lang_, min_cell=ctx.min_cell)
+        st.altair_chart(chart, width="content", key=f"{ctx.page}_heat")
+        st.caption(t("rel_suppressed_note", m=ctx.min_cell))
+        table = views.crosstab_view(ct, row=x, col=y, lang=lang_, min_cell=ctx.min_cell)
+        raw = views.crosstab_labelled(ct, row=x, col=y, lang=lang_)
+    with st.expander(t("table_downloads"), expanded=True):
+        show_table(table, key=f"{ctx.page}_rel_table")
+        download_buttons(f"{ctx.page}_rel", f"verband-{x}-{y}", chart=chart, table=raw)
+    st.subheader(t("rel_assoc"))
+    assoc = association(ctx.df, x=x, y=y, min_cell=ctx.min_cell)
+    show_table(views.association_view(assoc, lang=lang_, min_cell=ctx.min_cell), key=f"{ctx.page}_assoc")
+
+
+def render_model_builder(ctx: Context) -> None:
+    """Model of the grade: predictors, OLS (HC3) or ordinal logit, optional frequency weights."""
+    from analysis import charts_compare, models
+
+    lang_ = ctx.lang
+    st.header(t("model_header"))
+    options = [p for p in models.PREDICTORS]
+    _restore("model_predictors", options)
+    preds = st.multiselect(t("model_predictors"), options, default=["n_workers", "had_gap"],
+                           key="model_predictors", format_func=lambda c: wording.variable_label(c, lang_))
+    _remember("model_predictors")
+    with st.container(horizontal=True):
+        _restore("model_kind")
+        kind = st.radio(t("model_kind"), ["ols", "ordinal"], key="model_kind",
+                        format_func=lambda k: t("model_" + k))
+        _remember("model_kind")
+        _restore("model_nworkers")
+        nw = st.radio(t("model_nworkers"), ["numeric", "categorical"], key="model_nworkers",
+                      format_func=lambda k: t("model_" + k), disabled="n_workers" not in preds)
+        _remember("model_nworkers")
+    weight_cols = [c for c in ctx.df.columns if c not in contract.COLUMNS
+                   and pd.api.types.is_integer_dtype(ctx.df[c])]
+    weights = None
+    if weight_cols:
+        w = st.selectbox(t("model_weights"), ["", *weight_cols], key="model_weights",
+                         format_func=lambda c: c or t("model_no_weights"))
+        weights = w or None
+    else:
+        st.caption(t("model_weights_none"))
+    if not preds:
+        st.info(t("model_choose"))
+        return
+    try:
+        coefs, fit = _model(_url(ctx.storage), ctx.scope, ctx.filters_key, ctx.min_cell, tuple(preds), kind,
+                            nw, weights, ctx.storage)
+    except models.ModelRefused as exc:
+        st.warning(views.refusal_text(exc, lang_), icon=":material/block:")
+        return
+    except ValueError as exc:
+        st.warning(str(exc))
+        return
+    st.caption(t("model_reading_ols" if kind == "ols" else "model_reading_ordinal"))
+    chart = charts_compare.coefficient_chart(coefs, lang=lang_)
+    with st.container(key="model_chart"):
+        st.altair_chart(chart, width="content", key=f"{ctx.page}_coef")
+    show_table(views.model_view(coefs, lang=lang_), key=f"{ctx.page}_coefs")
+    st.subheader(t("model_fit"))
+    show_table(views.fit_view(fit, lang=lang_), key=f"{ctx.page}_fit")
+    download_buttons(f"{ctx.page}_model", f"model-rapportcijfer-{kind}", chart=chart, table=coefs)

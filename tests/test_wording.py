@@ -33,7 +33,9 @@ def test_fmt_p_small_and_ordinary():
 
 def test_fmt_interval_pct_and_mean():
     assert wording.fmt_interval(28.9, 33.6, 0, "nl", pct=True) == "29-34%"
-    assert wording.fmt_interval(4.75, 4.99, 1, "nl") == "4,8 - 5,0"
+    assert wording.fmt_interval(4.75, 4.99, 1, "nl") == "4,8 tot 5,0"
+    assert wording.fmt_interval(-0.34, -0.21, 2, "en") == "-0.34 to -0.21"
+    assert wording.fmt_interval(-2.4, 3.1, 0, "nl", pct=True) == "-2% tot 3%"
     assert wording.fmt_interval(math.nan, 3) == ""
 
 

@@ -1,0 +1,166 @@
+"""analysis.document: the round report as .docx (read back with python-docx) and self-contained HTML."""
+from __future__ import annotations
+
+import base64
+import io
+import re
+
+import pytest
+from docx import Document
+
+from analysis import contract
+from analysis.document import build_report, method_notes, round_report_docx, round_report_html
+from analysis.figures import TITLES
+from sample_data import generate
+
+SMALL = "te weinig respondenten (n < 10)"
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return generate(n=1523)
+
+
+@pytest.fixture(scope="module")
+def real_round(demo):
+    """The same answers under a round id that is not synthetic."""
+    df = demo.copy()
+    df["round_id"] = "ronde-2026"
+    return df
+
+
+@pytest.fixture(scope="module")
+def docx_full(demo):
+    return Document(io.BytesIO(round_report_docx(demo)))
+
+
+@pytest.fixture(scope="module")
+def small_gi(demo):
+    """An institution with 7 respondents among the others."""
+    others = demo[demo["gi"] != "JBW"]
+    tiny = demo[demo["gi"] == "JBW"].head(7)
+    import pandas as pd
+    return pd.concat([others, tiny], ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def docx_small(small_gi):
+    return Document(io.BytesIO(round_report_docx(small_gi, filters={"gi": "JBW"})))
+
+
+@pytest.fixture(scope="module")
+def html_full(demo):
+    return round_report_html(demo)
+
+
+def _headings(doc, level: int) -> list[str]:
+    return [p.text for p in doc.paragraphs if p.style.name == f"Heading {level}"]
+
+
+def _table_text(table) -> list[list[str]]:
+    return [[c.text for c in row.cells] for row in table.rows]
+
+
+def test_round_report_docx_has_every_figure_with_heading_caption_and_image(docx_full):
+    heads = _headings(docx_full, 2)
+    assert len(heads) == len(contract.FIGURE_IDS) == 13
+    for i, fid in enumerate(contract.FIGURE_IDS, start=1):
+        assert heads[i - 1] == f"Figuur {i}. {TITLES[fid][0]}"
+    captions = [p.text for p in docx_full.paragraphs if p.style.name == "Caption"]
+    assert len(captions) == 13
+    for i, fid in enumerate(contract.FIGURE_IDS, start=1):
+        assert captions[i - 1].startswith(f"Figuur {i} ({fid}). Basis: n = ")
+    # one picture per figure, all PNG
+    assert len(docx_full.inline_shapes) == 13
+    blobs = [r.target_part.blob for r in docx_full.part.rels.values() if "image" in r.reltype]
+    assert len(blobs) == 13 and all(b[:8] == b"\x89PNG\r\n\x1a\n" for b in blobs)
+
+
+def test_round_report_docx_tables_have_n_estimate_and_interval(docx_full):
+    tables = docx_full.tables
+    assert len(tables) == 1 + 13          # key numbers + one per figure
+    explained = _table_text(tables[2])    # figure 2: explained_at_start
+    assert explained[0] == ["Antwoord", "n", "%", "95%-BI"]
+    # published 2025 figure 2: ja 41 %
+    assert explained[1][0] == "Ja" and explained[1][2] == "41%" and re.fullmatch(r"\d+-\d+%", explained[1][3])
+    grade = _table_text(tables[7])        # figure 7: grade_by_workers
+    assert grade[0] == ["Aantal jeugdzorgwerkers", "n", "Gemiddeld cijfer", "95%-BI"]
+    assert grade[2][:3] == ["1", "320", "6,2"]            # published fig7: 1 worker, n 320, 6.2
+
+
+def test_round_report_docx_trend_sentence_and_methods(docx_full):
+    text = "\n".join(p.text for p in docx_full.paragraphs)
+    assert ("Het cijfer daalt significant naarmate respondenten meer jeugdzorgwerkers hebben gehad "
+            "(Jonckheere-Terpstra, p < 0,001).") in text
+    heads3 = _headings(docx_full, 3)
+    for name in ("Wilson", "(t)", "Kruskal-Wallis", "Spearman", "Jonckheere-Terpstra", "Kleine groepen"):
+        assert any(name in h for h in heads3), name
+    assert "te weinig respondenten (n < 10)" in text   # the suppression rule is explained
+
+
+def test_round_report_docx_synthetic_warning_and_no_author(docx_full, real_round):
+    text = "\n".join(p.text for p in docx_full.paragraphs)
+    assert "Synthetische voorbeelddata — geen echte antwoorden" in text
+    assert docx_full.core_properties.author == ""
+    assert docx_full.core_properties.title == "Rapport cliëntervaring jeugdbescherming"
+
+
+def test_round_report_docx_small_institution_shows_no_estimate(docx_small):
+    for table in docx_small.tables[1:]:
+        rows = _table_text(table)
+        body = [cell for row in rows[1:] for cell in row]
+        assert SMALL in body
+        # no percentage, mean or interval anywhere
+        assert not any(re.search(r"\d%|\d,\d", cell) for cell in body), rows
+    key = _table_text(docx_small.tables[0])
+    assert key[1][:2] == ["Respondenten", "7"]
+    assert all(row[1] == SMALL for row in key[2:])
+    text = "\n".join(p.text for p in docx_small.paragraphs)
+    assert "Instelling: JBW" in text
+    assert len(docx_small.inline_shapes) == 13   # the charts say "te weinig respondenten"
+
+
+def test_round_report_html_is_self_contained(html_full):
+    assert html_full.startswith("<!DOCTYPE html>")
+    assert "<script" not in html_full.lower()
+    for attr in re.findall(r'(?:src|href)="([^"]*)"', html_full):
+        assert attr.startswith("data:"), attr
+    assert not re.search(r"url\((?!data:)", html_full)
+    imgs = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)"', html_full)
+    assert len(imgs) == 13
+    for b64, alt in imgs:
+        svg = base64.b64decode(b64)
+        assert svg.startswith(b"<svg") and alt.startswith("Grafiek: ")
+
+
+def test_round_report_html_every_figure_section_table_and_method(html_full):
+    for i, fid in enumerate(contract.FIGURE_IDS, start=1):
+        assert f'<section class="figure" id="fig-{fid}"><h2>Figuur {i}. ' in html_full
+    assert html_full.count("<table>") == 13
+    assert "Synthetische voorbeelddata — geen echte antwoorden" in html_full
+    assert "Jonckheere-Terpstra, p &lt; 0,001" in html_full
+    for name in ("Wilson", "Kruskal-Wallis", "Spearman", "Jonckheere-Terpstra", "Kleine groepen"):
+        assert name in html_full
+
+
+def test_round_report_html_escapes_text_and_speaks_english(real_round):
+    html = round_report_html(real_round.head(300), lang="en", title="<b>Round & report</b>",
+                             filters={"respondent_type": "ouder"})
+    assert "<b>Round" not in html and "&lt;b&gt;Round &amp; report&lt;/b&gt;" in html
+    assert '<html lang="en">' in html and "Figure 1. Type of measure" in html
+    assert "Synthetic sample data" not in html          # round ronde-2026 is not synthetic
+    assert "Respondent type: Parents" in html
+
+
+def test_build_report_content_follows_filters(demo):
+    c = build_report(demo, filters={"respondent_type": ["jeugdige"]})
+    assert c.n_respondents == 372 and c.synthetic
+    assert [s.id for s in c.sections] == list(contract.FIGURE_IDS)
+    assert ("Type respondent", "Jeugdigen") in c.selection
+    assert c.key_numbers[0]["value"] == "372"
+
+
+def test_method_notes_name_min_cell():
+    notes = dict(method_notes(min_cell=15))
+    assert "minder dan 15 antwoorden" in notes["Kleine groepen"]
+    assert "(n < 15)" in notes["Kleine groepen"]

@@ -197,7 +197,7 @@ def test_browser_respond_youth_on_a_phone_stores_one_response_and_refuses_the_us
     shot(page, "2-step-measure")
     press(page, "Volgende")
 
-    expect_heading(page, "Uw jeugdzorgwerker")
+    expect_heading(page, "Jouw jeugdzorgwerker")
     assert page.get_by_text("alleen gesproken").count() == 0  # shown only after n_workers >= 1
     choose(page, "Hoeveel jeugdzorgwerkers", "3")
     page.get_by_text("Heeft de jeugdzorgwerker jou alleen gesproken").wait_for()
@@ -214,7 +214,7 @@ def test_browser_respond_youth_on_a_phone_stores_one_response_and_refuses_the_us
     expect_heading(page, "De hulp")
     choose(page, "Wordt het beter", "Niet helemaal")
     press(page, "Volgende")
-    expect_heading(page, "Wat vindt u van de jeugdzorgwerker?")
+    expect_heading(page, "Wat vind jij van de jeugdzorgwerker?")
     choose(page, "met respect met mij om", "Een beetje")
     choose(page, "goed bereiken", "Nee")
     press(page, "Volgende")

@@ -43,6 +43,7 @@ def streamlit_flags(*, port: int = DEFAULT_PORT, address: str = DEFAULT_ADDRESS)
         "--browser.gatherUsageStats=false",
         "--global.developmentMode=false",
         "--logger.level=warning",
+        "--theme.primaryColor=#01689B",
     ]
 
 

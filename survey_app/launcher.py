@@ -44,6 +44,7 @@ def streamlit_flags(*, port: int = DEFAULT_PORT, address: str = DEFAULT_ADDRESS)
         "--global.developmentMode=false",
         "--logger.level=warning",
         "--theme.primaryColor=#01689B",
+        "--server.enableAgentApi=false",
     ]
 
 

@@ -1,0 +1,378 @@
+"""The dashboard pages in Streamlit's AppTest, on real temporary SQLite databases.
+
+The database holds the synthetic demo round (all institutions except JBW,
+which has only 6 respondents: under min_cell) and a second, non-synthetic
+round ``ronde-2026``.  Pages are run from their own files; the navigation
+test checks that the app registers them.
+"""
+from __future__ import annotations
+
+import io
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analysis import contract
+from sample_data import generate
+from survey_app.storage import Storage
+
+PAGES = Path(__file__).resolve().parents[1] / "survey_app" / "pages"
+TIMEOUT = 120
+SECRET = "test-secret-key-0123456789abcdef"
+ROUND_B = "ronde-2026"
+SMALL = "te weinig respondenten (n < 10)"
+N_DEMO_WITHOUT_JBW = None  # filled by the fixture
+
+
+def _demo_frame() -> pd.DataFrame:
+    df = generate(n=700, seed=11)
+    return pd.concat([df[df["gi"] != "JBW"], df[df["gi"] == "JBW"].head(6)], ignore_index=True)
+
+
+def _seed(path: Path) -> dict:
+    url = f"sqlite:///{path / 'survey.sqlite'}"
+    s = Storage(url, secret_key=SECRET)
+    try:
+        s.ensure_demo_round(_demo_frame)
+        s.create_round(name="Ronde 2026", gis=["JBG", "JBN", "JBRA", "WSS"], round_id=ROUND_B)
+        b = generate(n=500, seed=12, round_id=ROUND_B)
+        s.import_responses(b[b["gi"] != "JBW"].head(250), round_id=ROUND_B)
+        counts = {"total": s.count_responses(), "demo": s.count_responses(contract.DEMO_ROUND_ID)}
+    finally:
+        s.dispose()
+    return {"url": url, **counts}
+
+
+@pytest.fixture(scope="module")
+def seeded_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("dash")
+    return {"path": path, **_seed(path)}
+
+
+@pytest.fixture
+def db(seeded_db, monkeypatch):
+    monkeypatch.setenv("SURVEY_DATA_DIR", str(seeded_db["path"]))
+    monkeypatch.setenv("SURVEY_DATABASE_URL", seeded_db["url"])
+    monkeypatch.setenv("SURVEY_SECRET_KEY", SECRET)
+    return seeded_db
+
+
+@pytest.fixture
+def fresh_db(tmp_path, monkeypatch):
+    """A database of its own (for tests that write)."""
+    info = _seed(tmp_path)
+    monkeypatch.setenv("SURVEY_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SURVEY_DATABASE_URL", info["url"])
+    monkeypatch.setenv("SURVEY_SECRET_KEY", SECRET)
+    return info
+
+
+# --------------------------------------------------------------------------- helpers
+
+def open_page(name: str, **state) -> AppTest:
+    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=TIMEOUT)
+    for k, v in state.items():
+        at.session_state[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def rerun(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "warning", "info", "error",
+                 "success", "text"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+def _walk(node, out):
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        children = children.values()
+    for ch in children or []:
+        out.append(ch)
+        _walk(ch, out)
+    return out
+
+
+def charts(at: AppTest) -> list:
+    return [e for e in _walk(at._tree, []) if getattr(e, "type", "") == "vega_lite_chart"]
+
+
+def chart_data(chart) -> pd.DataFrame:
+    """Every dataset of a chart element, stacked."""
+    frames = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in chart.proto.datasets]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def all_cells(at: AppTest) -> list[str]:
+    return [str(v) for df in at.dataframe for v in df.value.to_numpy().ravel()]
+
+
+ESTIMATE = re.compile(r"^\d+(,\d+)?%|^\d+,\d")   # "41%", "6,2", "4,8 tot 5,0"
+
+
+# --------------------------------------------------------------------------- smoke tests
+
+@pytest.mark.parametrize("page,title", [
+    ("overzicht", "Overzicht"), ("inspectierapport", "Inspectierapport 2025"),
+    ("vergelijken", "Vergelijken"), ("verbanden", "Verbanden"), ("opmerkingen", "Opmerkingen"),
+    ("import_export", "Import en export"),
+])
+def test_dashboard_page_renders_with_synthetic_banner(db, page, title):
+    at = open_page(page)
+    assert at.title[0].value == title
+    assert any("Synthetische voorbeelddata — geen echte antwoorden" in w.value for w in at.warning)
+    # the four filters and the language toggle are in the sidebar
+    keys = {w.key for w in at.sidebar.multiselect}
+    assert keys == {"flt_round", "flt_gi", "flt_rtype", "flt_measure"}
+    assert at.sidebar.radio(key="dash_lang").value == "nl"
+
+
+def test_overzicht_key_numbers_and_every_figure(db):
+    at = open_page("overzicht")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Respondenten"] == str(db["total"])
+    assert set(metrics) == {"Respondenten", "Ouders", "Jeugdigen", "Had een periode zonder jeugdzorgwerker",
+                            "Gemiddeld rapportcijfer"}
+    heads = [s.value for s in at.subheader]
+    for i, fid in enumerate(contract.FIGURE_IDS, start=1):
+        assert any(h.startswith(f"{i}. ") for h in heads), fid
+    assert len(charts(at)) == 13 and len(at.dataframe) == 13
+    assert len(at.download_button) == 13 * 4        # PNG, SVG, CSV, XLSX per figure
+    assert ("Het cijfer daalt significant naarmate respondenten meer jeugdzorgwerkers hebben gehad "
+            "(Jonckheere-Terpstra, p < 0,001).") in texts(at)
+    data = chart_data(charts(at)[1])               # explained_at_start
+    assert set(data["category"].dropna()) == set(contract.CODES["explained_at_start"])
+    assert data["ci_low"].notna().all() and data["ci_high"].notna().all()
+
+
+def test_overzicht_filter_changes_chart_data(db):
+    at = open_page("overzicht")
+    before = chart_data(charts(at)[0]).set_index("category")["n"]
+    at.multiselect(key="flt_rtype").set_value(["jeugdige"])
+    rerun(at)
+    after = chart_data(charts(at)[0]).set_index("category")["n"]
+    assert after.sum() < before.sum()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Ouders"] == "0"
+    assert metrics["Respondenten"] == metrics["Jeugdigen"]
+    # the filter is kept when the user goes to another page
+    assert at.session_state["_flt_rtype"] == ["jeugdige"]
+
+
+def test_overzicht_small_institution_shows_no_estimate_anywhere(db):
+    at = open_page("overzicht", flt_gi=["JBW"])
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Respondenten"] == "6"
+    assert all(v == SMALL for k, v in metrics.items() if k != "Respondenten")
+    cells = all_cells(at)
+    assert SMALL in cells
+    assert not [c for c in cells if ESTIMATE.search(c)], [c for c in cells if ESTIMATE.search(c)]
+    for chart in charts(at):
+        data = chart_data(chart)
+        for col in ("pct", "mean", "ci_low", "ci_high"):
+            if col in data.columns:
+                assert data[col].isna().all(), (col, data)
+    # the trend sentence is not computed on 6 people
+    assert "daalt significant" not in texts(at)
+
+
+def test_inspectierapport_compares_published_and_computed(db):
+    at = open_page("inspectierapport", flt_round=[contract.DEMO_ROUND_ID])
+    heads = [s.value for s in at.subheader]
+    assert "Figuur 2: Is er bij de start uitgelegd wat er ging gebeuren?" in heads
+    table = next(df.value for df in at.dataframe if "Gepubliceerd 2025" in df.value.columns
+                 and "Ja" in df.value["Onderdeel"].tolist())
+    assert table.columns.tolist() == ["Onderdeel", "Gepubliceerd 2025", "Berekend", "Verschil", "Komt overeen"]
+    row = table[table["Onderdeel"] == "Ja"].iloc[0]
+    assert row["Gepubliceerd 2025"] == "41"
+    assert re.fullmatch(r"\d+", row["Berekend"]) and row["Komt overeen"] in ("ja", "nee")
+    assert any(re.search(r"\d+ van de 62 gepubliceerde getallen", c.value) for c in at.caption)
+
+
+def test_inspectierapport_small_institution_computes_nothing(db):
+    at = open_page("inspectierapport", flt_gi=["JBW"])
+    tables = [df.value for df in at.dataframe if "Berekend" in df.value.columns]
+    computed = [v for t in tables for lab, v in zip(t["Onderdeel"], t["Berekend"])
+                if "aantal" not in lab and lab not in ("Respondenten",)]
+    assert computed and all(v == "-" for v in computed), computed
+
+
+def test_vergelijken_institution_against_all_others(db):
+    at = open_page("vergelijken", cmp_gi="JBN")
+    table = at.dataframe[0].value
+    assert "JBN" in table.columns and "Alle andere GI's samen" in table.columns
+    # never another single institution
+    assert not any(g in " ".join(map(str, table.columns)) for g in ("JBG", "JBRA", "WSS"))
+    assert len(charts(at)) == 1
+    assert at.sidebar.multiselect(key="flt_gi").disabled
+
+
+def test_vergelijken_small_institution_suppressed(db):
+    at = open_page("vergelijken", cmp_gi="JBW")
+    table = at.dataframe[0].value
+    assert (table["JBW"] == SMALL).all()
+    assert (table["Alle andere GI's samen"] == SMALL).all()
+    data = chart_data(charts(at)[0])
+    assert data["difference"].isna().all() if "difference" in data.columns else True
+    assert "Geen enkel verschil is significant" in texts(at)
+
+
+def test_vergelijken_round_against_earlier_round(db):
+    at = open_page("vergelijken", cmp_mode="round", cmp_round_a=ROUND_B)
+    table = at.dataframe[0].value
+    assert ROUND_B in table.columns and contract.DEMO_ROUND_ID in table.columns
+    assert table["p (Holm)"].str.len().gt(0).all()
+    assert at.sidebar.multiselect(key="flt_round").disabled
+
+
+def test_verbanden_crosstab_and_box_plot(db):
+    at = open_page("verbanden", rel_x="measure_type", rel_y="had_gap")
+    assert "Kruistabel (percentages per rij)" in texts(at)
+    table = at.dataframe[0].value
+    assert table.columns[0] == "Soort maatregel" and len(table) == 4
+    at = open_page("verbanden")        # default: number of workers x grade
+    assert "Rapportcijfer per groep" in texts(at)
+    assert at.dataframe[0].value.columns[:3].tolist() == ["Aantal jeugdzorgwerkers", "n", "Gemiddeld cijfer"]
+
+
+def test_verbanden_model_builder_returns_coefficients(db):
+    at = open_page("verbanden")
+    coef = next(df.value for df in at.dataframe if "Coëfficiënt" in df.value.columns)
+    assert coef["Term"].tolist()[:2] == ["Constante", "Aantal jeugdzorgwerkers (per stap)"]
+    est = float(coef.loc[coef["Term"] == "Aantal jeugdzorgwerkers (per stap)", "Coëfficiënt"].iloc[0]
+                .replace(",", "."))
+    assert est < 0                                   # more workers, lower grade
+    at.radio(key="model_kind").set_value("ordinal")
+    rerun(at)
+    coef = next(df.value for df in at.dataframe if "Coëfficiënt" in df.value.columns)
+    assert any(t.startswith("Drempel ") for t in coef["Term"])
+
+
+def test_verbanden_model_refused_for_small_groups(db):
+    at = open_page("verbanden", flt_gi=["JBW"])
+    assert any("Te weinig" in w.value or "maar één" in w.value for w in at.warning)
+    assert not any("Coëfficiënt" in df.value.columns for df in at.dataframe)
+
+
+def test_opmerkingen_plain_text_and_hidden_for_small_groups(db):
+    at = open_page("opmerkingen")
+    table = at.dataframe[0].value
+    assert table.columns.tolist() == ["Vraag", "Cijfer", "Opmerking"]
+    assert len(table) > 0
+    at = open_page("opmerkingen", flt_gi=["JBW"])
+    assert not at.dataframe
+    assert any("verborgen" in i.value and "6 respondenten" in i.value for i in at.info)
+
+
+def test_language_toggle_switches_to_english(db):
+    at = open_page("overzicht")
+    at.sidebar.radio(key="dash_lang").set_value("en")
+    rerun(at)
+    assert at.title[0].value == "Overview"
+    assert any("Synthetic sample data — not real answers" in w.value for w in at.warning)
+    assert "Respondents" in {m.label for m in at.metric}
+    assert any(s.value.startswith("1. Type of measure") for s in at.subheader)
+
+
+def _foreign_csv(n: int = 30, bad: bool = False) -> bytes:
+    """The demo answers as another tool writes them: Dutch headers and answer labels, no ids."""
+    from analysis.wording import category_label
+    df = generate(n=n, seed=21)
+    df = df[df["gi"] != "JBW"].reset_index(drop=True)
+    out = pd.DataFrame({
+        "Instelling": df["gi"], "Type respondent": df["respondent_type"].map({"ouder": "Ouder", "jeugdige": "Jongere"}),
+        "Week": df["submitted_week"]})
+    for col in contract.ITEM_COLUMNS:
+        if col in contract.COMMENT_COLUMNS:
+            continue
+        s = df[col].astype(object)
+        out[col] = s.map(lambda v, c=col: "" if pd.isna(v) else category_label(c, v)) \
+            if col in contract.CODES else s.map(lambda v: "" if pd.isna(v) else str(v))
+    if bad:
+        out.loc[2, "grade"] = "11"
+    return out.to_csv(sep=";", index=False).encode("utf-8")
+
+
+def test_import_export_maps_validates_and_imports(fresh_db):
+    at = open_page("import_export", imp_round=ROUND_B)
+    at.file_uploader(key="imp_file").set_value(("ander-systeem.csv", _foreign_csv(), "text/csv"))
+    rerun(at)
+    assert any("goedgekeurd" in s.value for s in at.success), texts(at)
+    at.button(key="imp_go").click()
+    rerun(at)
+    assert any("opgeslagen in ronde" in s.value for s in at.success), texts(at)
+    s = Storage(fresh_db["url"], secret_key=SECRET)
+    try:
+        assert s.count_responses(ROUND_B) == 250 + 30 - len(generate(n=30, seed=21).query("gi == 'JBW'"))
+    finally:
+        s.dispose()
+
+
+def test_import_export_rejects_a_bad_file_whole(fresh_db):
+    at = open_page("import_export", imp_round=ROUND_B)
+    at.file_uploader(key="imp_file").set_value(("fout.csv", _foreign_csv(bad=True), "text/csv"))
+    rerun(at)
+    assert any("afgekeurd" in e.value for e in at.error)
+    assert at.button(key="imp_go").disabled
+    report = next(df.value for df in at.dataframe if "Melding" in df.value.columns and "Rij" in df.value.columns)
+    row = report[report["Kolom"] == "grade"].iloc[0]
+    assert row["Rij"] == 4 and "valt buiten de toegestane waarden" in row["Melding"]
+    assert row["Waarde"] == "11" and row["Soort"] == "fout"
+    s = Storage(fresh_db["url"], secret_key=SECRET)
+    try:
+        assert s.count_responses(ROUND_B) == 250
+    finally:
+        s.dispose()
+
+
+def test_import_export_unreadable_file_message(fresh_db):
+    at = open_page("import_export")
+    at.file_uploader(key="imp_file").set_value(("kapot.xlsx", b"geen excel", "application/octet-stream"))
+    rerun(at)
+    assert any("kan niet worden gelezen" in e.value for e in at.error)
+
+
+def test_import_export_offers_data_and_report_downloads(db):
+    at = open_page("import_export")
+    keys = {b.key for b in at.download_button}
+    assert {"exp_data", "exp_docx", "exp_html"} <= keys
+    assert at.radio(key="exp_format").options == ["CSV", "Excel", "SPSS", "Parquet"]
+
+
+def test_frame_bytes_round_trips_every_format(db, tmp_path):
+    from analysis.io import read_responses
+    from survey_app.ui_dashboard import frame_bytes
+    df = generate(n=25, seed=3)
+    for fmt in ("csv", "xlsx", "sav", "parquet"):
+        path = tmp_path / f"x.{fmt}"
+        path.write_bytes(frame_bytes(df, fmt))
+        back, report = read_responses(path)
+        assert report.ok, (fmt, report.summary())
+        assert back["response_id"].tolist() == df["response_id"].tolist()
+
+
+@pytest.mark.parametrize("page,title", [
+    ("overzicht", "Overzicht"), ("inspectierapport", "Inspectierapport 2025"),
+    ("vergelijken", "Vergelijken"), ("verbanden", "Verbanden"), ("opmerkingen", "Opmerkingen"),
+    ("import_export", "Import en export"),
+])
+def test_navigation_registers_dashboard_page(db, page, title):
+    at = AppTest.from_file(str(PAGES.parent / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page(f"pages/{page}.py")
+    rerun(at)
+    assert at.title[0].value == title

@@ -36,7 +36,7 @@ import pandas as pd
 from . import contract, stats, wording
 from .figures import FigureResult, compute_figures
 from .filters import filter_responses, normalize_filter_value
-from .report import SYNTHETIC_PREFIX, is_synthetic
+from .report import is_synthetic
 from .views import key_number_texts, key_numbers
 
 

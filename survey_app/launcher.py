@@ -79,8 +79,9 @@ def disable_pages_directory() -> None:
     Streamlit still has the old multipage feature: while a folder ``pages/``
     sits next to the entry point, every script in it can be opened by its URL
     (``/overzicht``) *without running the entry point*, until the entry point
-    has called ``st.navigation`` once in the process.  On a fresh server the
-    first request to ``/overzicht?ronde=...`` would thus bypass
+    has called ``st.navigation`` once in the process.  Our pages live in
+    ``screens/`` for that reason; this flag is a second lock, so that a
+    ``pages/`` folder added by mistake can never bypass
     :mod:`survey_app.navigation` (which shows respondents only their page).
     Streamlit sets this class flag only when it is still unset, so setting it
     before the server starts switches the old feature off for good.

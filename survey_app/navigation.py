@@ -17,7 +17,7 @@ from typing import Any, Mapping
 
 import streamlit as st
 
-PAGES_DIR = Path(__file__).resolve().parent / "pages"
+PAGES_DIR = Path(__file__).resolve().parent / "screens"
 RESPOND_URL_PATH = "vragenlijst"
 
 

@@ -21,7 +21,7 @@ from analysis import contract
 from sample_data import generate
 from survey_app.storage import Storage
 
-PAGES = Path(__file__).resolve().parents[1] / "survey_app" / "pages"
+PAGES = Path(__file__).resolve().parents[1] / "survey_app" / "screens"
 TIMEOUT = 120
 SECRET = "test-secret-key-0123456789abcdef"
 ROUND_B = "ronde-2026"
@@ -373,6 +373,6 @@ def test_frame_bytes_round_trips_every_format(db, tmp_path):
 def test_navigation_registers_dashboard_page(db, page, title):
     at = AppTest.from_file(str(PAGES.parent / "app.py"), default_timeout=TIMEOUT)
     at.run()
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"screens/{page}.py")
     rerun(at)
     assert at.title[0].value == title

@@ -159,10 +159,10 @@ def assert_no_horizontal_scroll(page, where: str) -> None:
 
 def test_browser_respond_link_never_opens_another_page_on_a_fresh_server(app_server, phone):
     # Runs first, on a server nobody has visited: Streamlit's old multipage
-    # feature would run any script in survey_app/pages/ by its URL without the
+    # feature would run any script in survey_app/screens/ by its URL without the
     # entry point (and its navigation) until st.navigation has run once.
     base, _, info, _ = app_server
-    names = sorted(p.stem for p in (ROOT / "survey_app" / "pages").glob("*.py")
+    names = sorted(p.stem for p in (ROOT / "survey_app" / "screens").glob("*.py")
                    if p.stem not in ("__init__", "respond"))
     assert "start" in names
     page = phone.new_page()

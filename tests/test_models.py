@@ -79,6 +79,28 @@ def test_ordinal_fit_reproduces_ucla_polr_example():
     assert (fit["n"], fit["k"]) == (400, 5)
 
 
+def test_ordinal_fit_reproduces_ucla_stata_ologit_to_six_decimals():
+    # UCLA IDRE, "Ordered logistic regression | Stata data analysis examples"
+    # (https://stats.oarc.ucla.edu/stata/dae/ordered-logistic-regression/):
+    # `ologit apply pared public gpa` prints (Stata converges to the maximum, unlike polr):
+    #   pared 1.047664 (SE .2657891), public -.0586828 (.2978588), gpa .6157458 (.2606311),
+    #   /cut1 2.203323 (.7795353), /cut2 4.298767 (.8043146), Log likelihood = -358.51244.
+    # Stata's /cut parametrisation is the same as polr's zeta: logit P(Y <= j) = cut_j - x'b.
+    df = _ucla()
+    out = models.ordinal_fit(df, outcome="apply", predictors=["pared", "public", "gpa"],
+                             levels=UCLA_LEVELS).set_index("term")
+    stata = {"pared": (1.047664, 0.2657891), "public": (-0.0586828, 0.2978588),
+             "gpa": (0.6157458, 0.2606311), "unlikely|somewhat likely": (2.203323, 0.7795353),
+             "somewhat likely|very likely": (4.298767, 0.8043146)}
+    for term, (est, se) in stata.items():
+        assert round(out.loc[term, "estimate"], 3) == round(est, 3), term
+        assert out.loc[term, "estimate"] == pytest.approx(est, abs=2e-6), term
+        assert out.loc[term, "se"] == pytest.approx(se, abs=2e-6), term
+    fit = models.ordinal_fit_stats(df, outcome="apply", predictors=["pared", "public", "gpa"],
+                                   levels=UCLA_LEVELS).set_index("statistic")["value"]
+    assert fit["loglik"] == pytest.approx(-358.51244, abs=1e-5)
+
+
 def test_ordinal_fit_sign_convention_matches_spss_plum():
     # SPSS PLUM on the same data with SPSS's default reference (the LAST category of a
     # factor, so the parameters are for pared = 0 and public = 0), as printed in the

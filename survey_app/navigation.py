@@ -6,9 +6,8 @@
   alone, without any menu: respondents never see a dashboard.
 * Otherwise the start page plus the staff pages of :func:`dashboard_pages`.
 
-To add a dashboard page, append an ``st.Page`` to the list built in
-:func:`dashboard_pages` (e.g. ``_page("overview.py", "Overzicht", "overzicht",
-":material/bar_chart:")``); the respondent flow does not change.
+To add a dashboard page, add it to :data:`DASHBOARDS` and its titles to
+:data:`DASHBOARD_TITLES`; the respondent flow does not change.
 """
 from __future__ import annotations
 
@@ -36,16 +35,43 @@ def start_page() -> st.Page:
     return _page("start.py", "Start", "start", ":material/home:", default=True)
 
 
-def dashboard_pages() -> list[st.Page]:
-    """Staff pages (Overzicht, ...), in menu order.  Others append here."""
-    pages: list[st.Page] = []
-    pages.append(_page("overzicht.py", "Overzicht", "overzicht", ":material/bar_chart:"))
-    pages.append(_page("inspectierapport.py", "Inspectierapport", "inspectierapport", ":material/fact_check:"))
-    pages.append(_page("vergelijken.py", "Vergelijken", "vergelijken", ":material/compare_arrows:"))
-    pages.append(_page("verbanden.py", "Verbanden", "verbanden", ":material/scatter_plot:"))
-    pages.append(_page("opmerkingen.py", "Opmerkingen", "opmerkingen", ":material/chat:"))
-    pages.append(_page("import_export.py", "Import en export", "import-export", ":material/import_export:"))
-    return pages
+#: Menu titles (Dutch, English); the URL paths stay Dutch so links keep working.
+DASHBOARD_TITLES = {
+    "overzicht": ("Overzicht", "Overview"),
+    "inspectierapport": ("Inspectierapport", "Inspection report"),
+    "vergelijken": ("Vergelijken", "Compare"),
+    "verbanden": ("Verbanden", "Relations"),
+    "opmerkingen": ("Opmerkingen", "Comments"),
+    "import-export": ("Import en export", "Import and export"),
+}
+#: session-state key of the dashboards' language toggle (survey_app.ui_dashboard.LANG_KEY)
+LANG_KEY = "dash_lang"
+
+
+def _title(url_path: str, lang: str) -> str:
+    nl, en = DASHBOARD_TITLES[url_path]
+    return en if lang == "en" else nl
+
+
+#: Dashboard pages in menu order: (file in screens/, url path, icon).
+DASHBOARDS = (
+    ("overzicht.py", "overzicht", ":material/bar_chart:"),
+    ("inspectierapport.py", "inspectierapport", ":material/fact_check:"),
+    ("vergelijken.py", "vergelijken", ":material/compare_arrows:"),
+    ("verbanden.py", "verbanden", ":material/scatter_plot:"),
+    ("opmerkingen.py", "opmerkingen", ":material/chat:"),
+    ("import_export.py", "import-export", ":material/import_export:"),
+)
+
+
+def dashboard_menu(lang: str = "nl") -> list[tuple[str, str, str, str]]:
+    """(file, title in ``lang``, url path, icon) of every staff page, in menu order."""
+    return [(file, _title(url_path, lang), url_path, icon) for file, url_path, icon in DASHBOARDS]
+
+
+def dashboard_pages(lang: str = "nl") -> list[st.Page]:
+    """Staff pages (Overzicht, ...), titled in ``lang``.  Add a page to :data:`DASHBOARDS`."""
+    return [_page(file, title, url_path, icon) for file, title, url_path, icon in dashboard_menu(lang)]
 
 
 def is_respondent_link(query_params: Mapping[str, Any]) -> bool:
@@ -53,7 +79,8 @@ def is_respondent_link(query_params: Mapping[str, Any]) -> bool:
     return bool(query_params.get("ronde"))
 
 
-def build_navigation(query_params: Mapping[str, Any]) -> tuple[list[st.Page] | dict[str, list[st.Page]], str]:
+def build_navigation(query_params: Mapping[str, Any], lang: str | None = None,
+                     ) -> tuple[list[st.Page] | dict[str, list[st.Page]], str]:
     """(pages, position) for ``st.navigation``.
 
     With ``ronde`` in the URL: only the questionnaire page, menu hidden.
@@ -62,7 +89,9 @@ def build_navigation(query_params: Mapping[str, Any]) -> tuple[list[st.Page] | d
     """
     if is_respondent_link(query_params):
         return [respond_page(default=True)], "hidden"
-    dashboards = dashboard_pages()
+    if lang is None:
+        lang = "en" if st.session_state.get(LANG_KEY) == "en" else "nl"
+    dashboards = dashboard_pages(lang)
     pages = [start_page(), respond_page(visibility="hidden")]
     if not dashboards:
         return pages, "hidden"

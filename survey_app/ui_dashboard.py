@@ -33,10 +33,10 @@ from analysis import contract, views, wording
 from analysis.figures import FigureResult, compute_figures
 from analysis.report import is_synthetic
 
-from . import data_access, ui
+from . import data_access, navigation, ui
 from .data_access import FilterOptions, Scope
 
-LANG_KEY = "dash_lang"
+LANG_KEY = navigation.LANG_KEY
 MIN_CELL_KEY = "flt_min_cell"
 FILTER_KEYS = {"round_id": "flt_round", "gi": "flt_gi", "respondent_type": "flt_rtype",
                "measure_type": "flt_measure"}

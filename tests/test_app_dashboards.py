@@ -376,3 +376,24 @@ def test_navigation_registers_dashboard_page(db, page, title):
     at.switch_page(f"screens/{page}.py")
     rerun(at)
     assert at.title[0].value == title
+
+
+def test_navigation_menu_titles_follow_the_dashboard_language():
+    from survey_app import navigation
+
+    nl = navigation.dashboard_menu("nl")
+    en = navigation.dashboard_menu("en")
+    assert [title for _, title, _, _ in nl][:2] == ["Overzicht", "Inspectierapport"]
+    assert [title for _, title, _, _ in en] == [
+        "Overview", "Inspection report", "Compare", "Relations", "Comments", "Import and export"]
+    # URL paths stay Dutch so shared links keep working in both languages
+    assert [u for _, _, u, _ in en] == [u for _, _, u, _ in nl]
+    # every listed file exists
+    assert all((navigation.PAGES_DIR / f).is_file() for f, _, _, _ in nl)
+
+
+def test_navigation_reads_the_dashboard_language_key():
+    # the toggle's session key is the one navigation reads on the next run
+    from survey_app import navigation, ui_dashboard
+
+    assert ui_dashboard.LANG_KEY == navigation.LANG_KEY

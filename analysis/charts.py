@@ -34,7 +34,6 @@ from __future__ import annotations
 import html
 import math
 import textwrap
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -42,7 +41,7 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
-from . import contract
+from . import contract, wording
 from .questionnaire import Item, Questionnaire, load_questionnaire
 
 __all__ = [
@@ -252,32 +251,21 @@ def _num(x: Any) -> float | None:
     return None if _is_missing(x) else float(x)
 
 
-def _round_half_up(x: float, decimals: int = 0) -> Decimal:
-    return Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+#: Chart labels show a missing value as an en dash and a minus as U+2212.
+_MISSING, _MINUS = "\u2013", "\u2212"
 
 
 def _fmt(x: Any, decimals: int = 0, lang: str = "nl") -> str:
-    """Display rounding (half up); Dutch decimal comma; minus sign U+2212."""
-    if _is_missing(x):
-        return "–"
-    s = f"{_round_half_up(x, decimals):f}"
-    if s.startswith("-"):
-        s = "\u2212" + s[1:]
-        if s == "\u22120" or set(s[1:]) <= {"0", ".", ","}:
-            s = s[1:]
-    return s.replace(".", ",") if lang == "nl" else s
+    """Display rounding (:func:`analysis.wording.fmt_number`, half up); minus sign U+2212."""
+    return wording.fmt_number(x, decimals, lang, missing=_MISSING, minus=_MINUS)
 
 
 def _fmt_p(p: Any, lang: str) -> str:
-    if _is_missing(p):
-        return "p = –"
-    if p < 0.001:
-        return "p < " + ("0,001" if lang == "nl" else "0.001")
-    return "p = " + _fmt(p, 3, lang)
+    return wording.fmt_p(p, lang, missing=_MISSING)
 
 
 def _fmt_n(n: Any) -> str:
-    return "–" if _is_missing(n) else str(int(round(float(n))))
+    return _MISSING if _is_missing(n) else str(int(round(float(n))))
 
 
 def _flag(x: Any) -> bool:

@@ -36,7 +36,6 @@ hoofdstukken 1-4.
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +44,7 @@ import pandas as pd
 import yaml
 
 from . import contract, figures, stats
+from .wording import round_half_up_decimal
 
 PUBLISHED_PATH = Path(__file__).parent / "data" / "published_2025.yaml"
 COMPARE_COLUMNS = ("figure", "key", "published", "computed", "computed_rounded", "decimals", "match")
@@ -86,6 +86,9 @@ def load_published(path: str | Path | None = None) -> dict:
 def round_half_up(value: float, decimals: int = 0) -> float:
     """Round half up (away from zero at .5) after removing float noise below 1e-9.
 
+    The float form of :func:`analysis.wording.round_half_up_decimal`, the one
+    rounding the displays use too, so a match here is what a table shows.
+
     >>> round_half_up(40.95, 1), round_half_up(2.25, 1), round_half_up(42.5)
     (41.0, 2.3, 43.0)
 
@@ -93,8 +96,7 @@ def round_half_up(value: float, decimals: int = 0) -> float:
     """
     if value is None or pd.isna(value):
         return float("nan")
-    d = Decimal(repr(round(float(value), 9)))
-    return float(d.quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP))
+    return float(round_half_up_decimal(value, decimals))
 
 
 def printed_decimals(value: Any) -> int:

@@ -28,7 +28,6 @@ import csv
 import io
 import json
 import math
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Mapping
 
 import numpy as np
@@ -37,6 +36,7 @@ import pandas as pd
 from . import contract
 from .figures import FigureResult, compute_figures, compute_text_statistics
 from .filters import filter_responses, normalize_filter_value
+from .wording import fmt_number, fmt_p
 
 SYNTHETIC_PREFIX = "demo-synthetisch"
 CSV_COLUMNS = ("figure_id", "kind", "item", "group", "category", "n", "n_positive",
@@ -232,23 +232,6 @@ FILTER_LABELS_NL = {"gi": "instelling", "respondent_type": "type respondent",
                     "round_id": "ronde", "measure_type": "soort maatregel"}
 
 
-def _num(x: float | None, decimals: int) -> str:
-    """Round half up for display, Dutch decimal comma."""
-    if x is None:
-        return "-"
-    q = Decimal(1).scaleb(-decimals)
-    d = Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP)
-    if d == 0:
-        d = abs(d)
-    return f"{d:f}".replace(".", ",")
-
-
-def _p(p: float | None) -> str:
-    if p is None:
-        return "-"
-    return "< 0,001" if p < 0.001 else _num(p, 3)
-
-
 def _category_label(column: str, code: str) -> str:
     try:
         from .questionnaire import load_questionnaire
@@ -271,8 +254,8 @@ def _pct_cells(row: dict, small: str) -> tuple[str, str]:
     if row.get("suppressed"):
         return small, ""
     mark = " *" if row.get("indicative") else ""
-    return (f"{_num(row.get('pct'), 0)}%{mark}",
-            f"{_num(row.get('ci_low'), 0)}-{_num(row.get('ci_high'), 0)}%")
+    return (f"{fmt_number(row.get('pct'), 0)}%{mark}",
+            f"{fmt_number(row.get('ci_low'), 0)}-{fmt_number(row.get('ci_high'), 0)}%")
 
 
 def _n(v) -> str:
@@ -318,8 +301,8 @@ def _figure_markdown(fig: FigureResult, number: int | None, min_cell: int) -> li
                 est, ci = small, ""
             else:
                 mark = " *" if r["indicative"] else ""
-                est = f"{_num(r['mean'], 1)}{mark}"
-                ci = f"{_num(r['ci_low'], 1)} - {_num(r['ci_high'], 1)}"
+                est = f"{fmt_number(r['mean'], 1)}{mark}"
+                ci = f"{fmt_number(r['ci_low'], 1)} - {fmt_number(r['ci_high'], 1)}"
             lines.append(f"| {_group_label(fig.group_column, r['group'])} | {_n(r['n'])} | {est} | {ci} |")
     elif fig.kind in ("pct_by_group", "share"):
         second = "Antwoord" if fig.kind == "share" else "Groep"
@@ -343,16 +326,16 @@ def _figure_markdown(fig: FigureResult, number: int | None, min_cell: int) -> li
         else:
             kw, sp, jt = t["kruskal_wallis"], t["spearman"], t["jonckheere_terpstra"]
             lines.append(
-                f"Toetsen / tests: Kruskal-Wallis H = {_num(kw['statistic'], 2)} (p {_peq(kw['p_value'])}); "
-                f"Spearman rho = {_num(sp['rho'], 2)} (p {_peq(sp['p_value'])}); "
-                f"Jonckheere-Terpstra z = {_num(jt['statistic'], 2)} (p {_peq(jt['p_value'])}).")
+                f"Toetsen / tests: Kruskal-Wallis H = {fmt_number(kw['statistic'], 2)} (p {_peq(kw['p_value'])}); "
+                f"Spearman rho = {fmt_number(sp['rho'], 2)} (p {_peq(sp['p_value'])}); "
+                f"Jonckheere-Terpstra z = {fmt_number(jt['statistic'], 2)} (p {_peq(jt['p_value'])}).")
         lines.append("")
     return lines
 
 
 def _peq(p) -> str:
-    s = _p(p)
-    return s if s.startswith("<") else f"= {s}"
+    """``"< 0,001"`` or ``"= 0,023"`` (after a "p")."""
+    return fmt_p(p).removeprefix("p ")
 
 
 TITLES_SHORT = {"n_workers": "Aantal jeugdzorgwerkers"}

@@ -3,8 +3,11 @@
 Everything a dashboard page or a report document shows as text comes from
 here, in Dutch (B1) and English (``lang`` is ``"nl"`` or ``"en"``):
 
-* :func:`fmt_number`, :func:`fmt_pct`, :func:`fmt_p`: rounded for display
-  only (round half up, Dutch decimal comma);
+* :func:`round_half_up_decimal`: the one display rounding of the project
+  (half up, float noise below 1e-9 removed first); :func:`fmt_number`,
+  :func:`fmt_pct`, :func:`fmt_p`, :func:`fmt_interval` build on it (Dutch
+  decimal comma).  :mod:`analysis.charts`, :mod:`analysis.report` and
+  :func:`analysis.reference.round_half_up` use these too;
 * :func:`variable_label`, :func:`category_label`, :func:`group_label`,
   :func:`figure_title`: labels of contract columns, codes and figures
   (answer labels come from the questionnaire definition);
@@ -51,16 +54,36 @@ def _missing(x: Any) -> bool:
 
 # --------------------------------------------------------------------------- numbers
 
-def fmt_number(x: Any, decimals: int = 0, lang: str = "nl") -> str:
-    """``x`` rounded half up to ``decimals`` (decimal comma in Dutch); ``"-"`` when missing."""
+def round_half_up_decimal(x: Any, decimals: int = 0) -> Decimal:
+    """``x`` rounded half up (away from zero at .5) to ``decimals``, as a ``Decimal``.
+
+    Float noise below 1e-9 is removed first (``round(x, 9)``), so 40.95 stored
+    as 40.949999999999996 still gives 41.0; then the decimal value is rounded
+    half up, as people and spreadsheets do (Python's ``round`` rounds half to
+    even on the binary value).  ``x`` must not be missing.
+
+    >>> round_half_up_decimal(40.95, 1), round_half_up_decimal(2.25, 1), round_half_up_decimal(12.5)
+    (Decimal('41.0'), Decimal('2.3'), Decimal('13'))
+    """
+    d = Decimal(repr(round(float(x), 9)))
+    return d.quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
+
+
+def fmt_number(x: Any, decimals: int = 0, lang: str = "nl", *, missing: str = "-", minus: str = "-") -> str:
+    """``x`` rounded half up to ``decimals`` (decimal comma in Dutch); ``missing`` when missing.
+
+    A value that rounds to zero has no sign ("0,0", not "-0,0"); a negative
+    value starts with ``minus`` (charts use the typographic U+2212).
+    """
     _lang(lang)
     if _missing(x):
-        return "-"
-    q = Decimal(1).scaleb(-decimals)
-    d = Decimal(repr(round(float(x), 9))).quantize(q, rounding=ROUND_HALF_UP)
+        return missing
+    d = round_half_up_decimal(x, decimals)
     if d == 0:
         d = abs(d)
     s = f"{d:f}"
+    if s.startswith("-"):
+        s = minus + s[1:]
     return s.replace(".", ",") if lang == "nl" else s
 
 
@@ -70,11 +93,11 @@ def fmt_pct(x: Any, decimals: int = 0, lang: str = "nl") -> str:
     return s if s == "-" else f"{s}%"
 
 
-def fmt_p(p: Any, lang: str = "nl") -> str:
-    """A p-value with its relation sign: ``"p < 0,001"`` or ``"p = 0,023"``."""
+def fmt_p(p: Any, lang: str = "nl", *, missing: str = "-") -> str:
+    """A p-value with its relation sign: ``"p < 0,001"`` or ``"p = 0,023"``; ``"p = -"`` when missing."""
     _lang(lang)
     if _missing(p):
-        return "p = -"
+        return f"p = {missing}"
     if float(p) < 0.001:
         return "p < 0,001" if lang == "nl" else "p < 0.001"
     return f"p = {fmt_number(p, 3, lang)}"

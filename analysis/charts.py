@@ -82,19 +82,13 @@ INDICATIVE_OPACITY = 0.45
 FORMATS = ("png", "svg", "pdf")
 CHART_WIDTH = 440
 
-#: Short labels of the worker-quality items (figure worker_qualities_by_gap).
-QUALITY_SHORT = {
-    "quality_time_attention": ("Voldoende tijd en aandacht", "Enough time and attention"),
-    "quality_understanding": ("Begripvol", "Understanding"),
-    "quality_respectful": ("Respectvol", "Respectful"),
-    "quality_expert": ("Deskundig", "Expert"),
-    "quality_clear": ("Duidelijk", "Clear"),
-    "quality_reachable": ("Bereikbaar", "Reachable"),
-}
-_RESPONDENT_GROUPS = {"jeugdige": ("Jeugdigen", "Young people"), "ouder": ("Ouders", "Parents")}
-_GAP_GROUPS = {"nee": ("Nooit zonder jeugdzorgwerker", "Never without a worker"),
-               "ja": ("Periode zonder jeugdzorgwerker", "Period without a worker"),
-               "weet_niet": ("Weet niet of er een periode zonder was", "Don't know if there was a gap")}
+#: Short labels of the worker-quality items (figure worker_qualities_by_gap),
+#: from :data:`analysis.wording.VARIABLE_LABELS`.
+QUALITY_SHORT = {item: wording.VARIABLE_LABELS[item] for item in contract.QUALITY_ITEMS}
+_RESPONDENT_GROUPS = wording.RESPONDENT_TYPE_LABELS
+_GAP_GROUPS = wording.GAP_GROUP_LABELS
+#: The last worker group on the x axis, lower case between the numbers
+#: (the questionnaire answer reads "Meer dan 5").
 _WORKER_GROUPS = {"meer_dan_5": ("meer dan 5", "more than 5")}
 #: Group labels (nl, en) by figure id, then by the figure's ``group_column``.
 GROUP_LABELS = {

@@ -36,7 +36,7 @@ import pandas as pd
 from . import contract
 from .figures import FigureResult, compute_figures, compute_text_statistics
 from .filters import filter_responses, normalize_filter_value
-from .wording import fmt_number, fmt_p
+from .wording import category_label, fmt_number, fmt_p, group_label, variable_label
 
 SYNTHETIC_PREFIX = "demo-synthetisch"
 CSV_COLUMNS = ("figure_id", "kind", "item", "group", "category", "n", "n_positive",
@@ -215,39 +215,11 @@ def report_csv(df: pd.DataFrame, *, filters: Mapping[str, Any] | None = None,
 
 # --------------------------------------------------------------------------- markdown
 
-GROUP_LABELS_NL = {
-    "respondent_type": {"jeugdige": "Jeugdigen", "ouder": "Ouders"},
-    "had_gap": {"nee": "Nooit zonder jeugdzorgwerker", "ja": "Wel een periode zonder jeugdzorgwerker",
-                "weet_niet": "Weet niet of er een periode zonder jeugdzorgwerker was"},
-}
-ITEM_LABELS_NL = {
-    "quality_time_attention": "Voldoende tijd en aandacht",
-    "quality_understanding": "Begripvol",
-    "quality_respectful": "Respectvol",
-    "quality_expert": "Deskundig",
-    "quality_clear": "Duidelijk",
-    "quality_reachable": "Bereikbaar",
-}
+# Labels of codes, groups and items come from analysis.wording (one source for
+# the dashboards, charts and this report); numbers are rounded by
+# wording.fmt_number (half up, decimal comma).
 FILTER_LABELS_NL = {"gi": "instelling", "respondent_type": "type respondent",
                     "round_id": "ronde", "measure_type": "soort maatregel"}
-
-
-def _category_label(column: str, code: str) -> str:
-    try:
-        from .questionnaire import load_questionnaire
-        item = load_questionnaire().item(column)
-    except Exception:  # noqa: BLE001 - labels are cosmetic; fall back to the code
-        return code
-    if column == "n_workers":
-        rev = {v: k for k, v in contract.WORKER_GROUPS.items()}
-        return item.label(rev.get(code, code)) if code in rev else code
-    return item.label(code)
-
-
-def _group_label(group_column: str | None, code: str) -> str:
-    if group_column == "n_workers":
-        return _category_label("n_workers", code)
-    return GROUP_LABELS_NL.get(group_column or "", {}).get(code, code)
 
 
 def _pct_cells(row: dict, small: str) -> tuple[str, str]:
@@ -277,12 +249,12 @@ def _figure_markdown(fig: FigureResult, number: int | None, min_cell: int) -> li
             if r["suppressed"]:
                 continue
             pct, ci = _pct_cells(r, small)
-            lines.append(f"| {_category_label(column, r['category'])} | {_n(r['n'])} | {pct} | {ci} |")
+            lines.append(f"| {category_label(column, r['category'])} | {_n(r['n'])} | {pct} | {ci} |")
     elif fig.kind == "distribution_by_group":
         lines += ["| Groep | Antwoord | n | % | 95%-BI |", "|---|---|---:|---:|---|"]
         done = set()
         for r in rows:
-            g = _group_label(fig.group_column, r["group"])
+            g = group_label(fig.group_column, r["group"])
             gn = (fig.group_n or {}).get(r["group"])
             if r["suppressed"]:
                 # a suppressed group: one line with its base, no category counts
@@ -292,7 +264,7 @@ def _figure_markdown(fig: FigureResult, number: int | None, min_cell: int) -> li
                 continue
             pct, ci = _pct_cells(r, small)
             g = f"{g} (n = {gn})" if gn is not None else g
-            lines.append(f"| {g} | {_category_label(column, r['category'])} | {_n(r['n'])} "
+            lines.append(f"| {g} | {category_label(column, r['category'])} | {_n(r['n'])} "
                          f"| {pct} | {ci} |")
     elif fig.kind == "mean_by_group":
         lines += ["| Aantal jeugdzorgwerkers | n | Gemiddeld cijfer | 95%-BI |", "|---|---:|---:|---|"]
@@ -303,20 +275,19 @@ def _figure_markdown(fig: FigureResult, number: int | None, min_cell: int) -> li
                 mark = " *" if r["indicative"] else ""
                 est = f"{fmt_number(r['mean'], 1)}{mark}"
                 ci = f"{fmt_number(r['ci_low'], 1)} - {fmt_number(r['ci_high'], 1)}"
-            lines.append(f"| {_group_label(fig.group_column, r['group'])} | {_n(r['n'])} | {est} | {ci} |")
+            lines.append(f"| {group_label(fig.group_column, r['group'])} | {_n(r['n'])} | {est} | {ci} |")
     elif fig.kind in ("pct_by_group", "share"):
         second = "Antwoord" if fig.kind == "share" else "Groep"
         third = "%" if fig.kind == "share" else "% ja"
         lines += [f"| Vraag | {second} | n | {third} | 95%-BI |", "|---|---|---:|---:|---|"]
         for r in rows:
             pct, ci = _pct_cells(r, small)
-            item = ITEM_LABELS_NL.get(r["item"], r["item"])
+            item = variable_label(r["item"])
             if fig.kind == "share":
-                cats = [_category_label(r["item"], c) for c in r["category"].split("|")]
+                cats = [category_label(r["item"], c) for c in r["category"].split("|")]
                 group = " of ".join(cats)
-                item = TITLES_SHORT.get(r["item"], r["item"])
             else:
-                group = _group_label(fig.group_column, r["group"])
+                group = group_label(fig.group_column, r["group"])
             lines.append(f"| {item} | {group} | {_n(r['n'])} | {pct} | {ci} |")
     lines.append("")
     if fig.id == "grade_by_workers":
@@ -336,9 +307,6 @@ def _figure_markdown(fig: FigureResult, number: int | None, min_cell: int) -> li
 def _peq(p) -> str:
     """``"< 0,001"`` or ``"= 0,023"`` (after a "p")."""
     return fmt_p(p).removeprefix("p ")
-
-
-TITLES_SHORT = {"n_workers": "Aantal jeugdzorgwerkers"}
 
 
 def report_markdown(df: pd.DataFrame, *, filters: Mapping[str, Any] | None = None,

@@ -151,11 +151,13 @@ VARIABLE_LABELS: dict[str, tuple[str, str]] = {
     "comment_improve": ("Wat kan beter", "What could be better"),
 }
 
+#: Group labels (nl, en) of the grouped figures; the one source for the
+#: dashboards, :mod:`analysis.charts` (legends) and :mod:`analysis.report`.
 RESPONDENT_TYPE_LABELS = {"ouder": ("Ouders", "Parents"), "jeugdige": ("Jeugdigen", "Young people")}
 GAP_GROUP_LABELS = {
     "nee": ("Nooit zonder jeugdzorgwerker", "Never without a worker"),
-    "ja": ("Wel een periode zonder jeugdzorgwerker", "Had a period without a worker"),
-    "weet_niet": ("Weet niet of er een periode zonder was", "Does not know"),
+    "ja": ("Periode zonder jeugdzorgwerker", "Period without a worker"),
+    "weet_niet": ("Weet niet of er een periode zonder was", "Don't know if there was a gap"),
 }
 #: Labels of the pooled groups in comparisons.
 REST_LABEL = ("Alle andere GI's samen", "All other GIs together")

@@ -59,7 +59,7 @@ def test_category_label_uses_questionnaire_wording():
 
 
 def test_group_label_gap_and_rest():
-    assert wording.group_label("had_gap", "ja") == "Wel een periode zonder jeugdzorgwerker"
+    assert wording.group_label("had_gap", "ja") == "Periode zonder jeugdzorgwerker"
     assert wording.group_label("gi", "rest") == "Alle andere GI's samen"
 
 

@@ -33,9 +33,10 @@ class Failure(click.ClickException):
     exit_code = EXIT_FAILURE
 
 
-def _fail_validation(report) -> None:
+def _fail_validation(report, *, stored_nothing: bool = True) -> None:
     """Raise BadInput with every error of a validation report (file, row, column)."""
-    lines = [f"{report.file}: rejected, nothing was stored ({len(report.errors)} error(s)):"]
+    verdict = "rejected, nothing was stored" if stored_nothing else "not valid"
+    lines = [f"{report.file}: {verdict} ({len(report.errors)} error(s)):"]
     for err in report.errors[:50]:
         where = f"row {err.row}" if err.row is not None else "header"
         col = f", column '{err.column}'" if err.column else ""
@@ -231,7 +232,7 @@ def validate(file: str) -> None:
 
     df, rep = read_responses(file)
     if not rep.ok:
-        _fail_validation(rep)
+        _fail_validation(rep, stored_nothing=False)
     for w in rep.warnings:
         click.echo(f"warning: {w.message}", err=True)
     click.echo(f"{file}: {len(df)} valid responses")

@@ -33,7 +33,7 @@ class Failure(click.ClickException):
     exit_code = EXIT_FAILURE
 
 
-def _fail_validation(report, *, stored_nothing: bool = True) -> None:
+def _fail_validation(report, *, stored_nothing: bool = False) -> None:
     """Raise BadInput with every error of a validation report (file, row, column)."""
     verdict = "rejected, nothing was stored" if stored_nothing else "not valid"
     lines = [f"{report.file}: {verdict} ({len(report.errors)} error(s)):"]
@@ -232,7 +232,7 @@ def validate(file: str) -> None:
 
     df, rep = read_responses(file)
     if not rep.ok:
-        _fail_validation(rep, stored_nothing=False)
+        _fail_validation(rep)
     for w in rep.warnings:
         click.echo(f"warning: {w.message}", err=True)
     click.echo(f"{file}: {len(df)} valid responses")
@@ -359,7 +359,7 @@ def import_cmd(file: str, round_id: str) -> None:
     try:
         n = storage.import_responses(file, round_id=round_id)
     except ImportRejected as exc:
-        _fail_validation(exc.report)
+        _fail_validation(exc.report, stored_nothing=True)
     except RoundNotFound as exc:
         raise Failure(f"round '{round_id}' does not exist") from exc
     except StorageError as exc:

@@ -8,6 +8,16 @@ plan among youths and among those who had a period without a worker).
 
 Kinds and table columns are those of ``docs/architecture.md`` and
 :mod:`analysis.stats`; ``share`` is an extra kind for a single percentage.
+
+Anonymity: every grouped figure (``grade_by_workers``,
+``worker_qualities_by_gap``, ``contact_one_on_one`` and the two
+``say_in_plan_by_*`` text statistics) gets primary and secondary suppression
+from :mod:`analysis.stats` (:func:`analysis.stats.secondary_suppression`):
+their groups split a population whose total is shown too (``say_in_plan``,
+the overall mean grade of the key numbers), so no hidden group may follow
+by subtraction.  The trend tests of ``grade_by_workers`` are computed over
+the shown groups only.  A ``share`` adds up categories of a distribution
+that is shown on the same base, so it reveals nothing more.
 """
 from __future__ import annotations
 
@@ -46,8 +56,8 @@ class FigureResult:
         grade_by_workers: ``{"kruskal_wallis": {"statistic", "p_value"},
         "spearman": {"rho", "p_value"}, "jonckheere_terpstra": {"statistic",
         "p_value", "j"}}`` (JT statistic = standardized z, ``j`` = raw J),
-        or None when fewer than 2 groups have data or the base is below
-        ``min_cell``.  None for other figures.
+        computed over the shown (not suppressed) groups only; None when
+        fewer than 2 groups are shown.  None for other figures.
     title, title_en : str
         Dutch (B1) and English titles.
     items : tuple of str
@@ -166,16 +176,19 @@ def _distribution_figure(column: str) -> Callable[[pd.DataFrame, int], FigureRes
 def grade_by_workers(df: pd.DataFrame, min_cell: int = contract.DEFAULT_MIN_CELL) -> FigureResult:
     """Mean grade per number of workers (groups "0".."5", "meer_dan_5") with trend tests.
 
-    Base: respondents with both ``n_workers`` and ``grade`` answered.  Tests
-    (Kruskal-Wallis, Spearman, Jonckheere-Terpstra; see
-    :func:`analysis.stats.trend_tests`) use all groups with data and are None
-    when fewer than 2 groups have data or the base is below ``min_cell``.
+    Base: respondents with both ``n_workers`` and ``grade`` answered.  Groups
+    get primary and secondary suppression (:func:`analysis.stats.mean_by_group`):
+    the overall mean grade is shown as a key number, so a single hidden group
+    would otherwise follow by subtraction.  The tests (Kruskal-Wallis,
+    Spearman, Jonckheere-Terpstra; see :func:`analysis.stats.trend_tests`)
+    are computed over the shown groups only, and are None when fewer than 2
+    groups are shown (also when every group is suppressed).
     """
     table = stats.mean_by_group(df, value="grade", group="n_workers", min_cell=min_cell)
-    r = stats.trend_results(df, value="grade", group="n_workers")
-    base = r["n"]
+    r = stats.trend_results(df, value="grade", group="n_workers", min_cell=min_cell)
+    base = int(table["n"].sum())
     tests = None
-    if r["n_groups"] >= 2 and base >= min_cell:
+    if r["n_groups"] >= 2 and r["n"] >= min_cell:
         tests = {k: r[k] for k in stats.TREND_TESTS}
     group_n = {g: int(n) for g, n in zip(table["group"], table["n"])}
     return _result("grade_by_workers", "mean_by_group", base, table, min_cell,
@@ -271,5 +284,10 @@ def compute_text_statistics(df: pd.DataFrame, *,
 
     "Had a gap" and "does not know a plan exists" are rows of the had_gap and
     say_in_plan figures.
+
+    The two ``say_in_plan_by_*`` tables split the ``say_in_plan`` figure, so
+    they get secondary suppression (a hidden group would otherwise be
+    ``say_in_plan`` minus the shown groups); the shares need none (they are
+    sums of rows of the ``n_workers`` figure, on the same base).
     """
     return [compute_figure(df, fid, min_cell=min_cell) for fid in TEXT_STATISTIC_IDS]

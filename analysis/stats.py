@@ -17,6 +17,9 @@ function                      columns
 :func:`trend_tests`           test, statistic, p_value, n
 ============================  ===============================================================
 
+:func:`secondary_suppression` is the complementary suppression rule shared
+by the grouped tables.
+
 Conventions (data contract v1, section 2):
 
 * Percentages are 0-100 with full precision; round only for display.
@@ -25,11 +28,24 @@ Conventions (data contract v1, section 2):
 * Proportion intervals are Wilson score intervals (:func:`wilson_interval`),
   mean intervals are t-based (:func:`t_interval`), both 95 % by default.
 * Small cells: a figure or group whose base ``n`` is below ``min_cell`` is
-  suppressed: estimate and interval are NaN and ``suppressed`` is True.  In a
-  (grouped) distribution the category counts ``n`` of a suppressed base are
-  hidden too (``<NA>``), because counts inside a tiny group identify people;
-  in :func:`mean_by_group`, :func:`pct_by_group` and :func:`share` the base
-  ``n`` stays visible and ``n_positive`` is hidden.
+  suppressed (*primary* suppression): estimate and interval are NaN and
+  ``suppressed`` is True.  In a (grouped) distribution the category counts
+  ``n`` of a suppressed base are hidden too (``<NA>``), because counts inside
+  a tiny group identify people; in :func:`mean_by_group`,
+  :func:`pct_by_group` and :func:`share` the base ``n`` stays visible and
+  ``n_positive`` is hidden.
+* Grouped tables (:func:`distribution_by_group`, :func:`mean_by_group`,
+  :func:`pct_by_group` per item) also get *secondary* (complementary)
+  suppression, :func:`secondary_suppression`: their groups split a
+  population whose total is published elsewhere (the overall distribution,
+  the overall mean grade), so one hidden group could be worked out by
+  subtraction.  When the hidden groups with data hold fewer than
+  ``min_cell`` respondents together, the smallest shown group is hidden too,
+  until they hold at least ``min_cell`` or every group is hidden.  A
+  secondarily suppressed group looks exactly like a primarily suppressed one
+  (``suppressed`` True, its base ``n`` visible where the table shows bases).
+* Trend tests (:func:`trend_results`, :func:`trend_tests`) are computed over
+  the shown groups only: groups hidden by either rule are left out.
 * ``indicative`` is True when ``min_cell <= n < contract.INDICATIVE_BELOW``
   (30): shown, but to be read with care.
 * Counts (``n``, ``n_positive``) are nullable ``Int64``; estimates ``float64``.
@@ -46,6 +62,10 @@ References
    ordered alternatives. Biometrika 41, 133-145.
 .. [5] Hollander, M., Wolfe, D. A. & Chicken, E. (2014). Nonparametric
    Statistical Methods, 3rd ed., section 6.2. Wiley.
+.. [6] Hundepool, A., Domingo-Ferrer, J., Franconi, L., Giessing, S.,
+   Schulte Nordholt, E., Spicer, K. & de Wolf, P.-P. (2012). Statistical
+   Disclosure Control. Wiley.  Chapter 4 (cell suppression: primary and
+   secondary suppression) and chapter 5 (frequency tables).
 """
 from __future__ import annotations
 
@@ -74,7 +94,7 @@ TREND_TESTS = ("kruskal_wallis", "spearman", "jonckheere_terpstra")
 __all__ = [
     "wilson_interval", "t_interval", "category_labels", "default_categories",
     "distribution", "distribution_by_group", "mean_by_group", "pct_by_group", "share",
-    "trend_tests", "trend_results", "jonckheere_terpstra",
+    "trend_tests", "trend_results", "jonckheere_terpstra", "secondary_suppression",
 ]
 
 
@@ -272,6 +292,72 @@ def _flags(n: np.ndarray, min_cell: int) -> tuple[np.ndarray, np.ndarray]:
     return suppressed, indicative
 
 
+def secondary_suppression(n, suppressed, *, min_cell: int) -> np.ndarray:
+    """Complementary (secondary) suppression over the groups of one grouped table.
+
+    The groups of a table split a population whose total is shown elsewhere
+    (the overall distribution, the overall mean grade, the key numbers).  If
+    the hidden groups together are small, their answers follow by
+    subtraction: total minus the shown groups.  So, after primary
+    suppression (``n < min_cell``):
+
+    1. count the respondents in the hidden groups that have data (``n > 0``;
+       a group with ``n == 0`` reveals nothing and does not count);
+    2. if that count is above 0 but below ``min_cell``, hide the smallest
+       shown group with ``n > 0`` as well (the first in table order when two
+       are equally small);
+    3. repeat until the hidden groups hold at least ``min_cell``
+       respondents, or every group with data is hidden.
+
+    Parameters
+    ----------
+    n : array_like of int
+        Base of each group, in table order.
+    suppressed : array_like of bool
+        Primary suppression of each group (usually ``n < min_cell``).
+    min_cell : int
+        The threshold.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        The final suppression of each group (primary or secondary).
+
+    Examples
+    --------
+    Groups of 5, 40 and 30 with ``min_cell=10``: the 5 is hidden (primary),
+    and so is the 30 (secondary), so that 40 + the total does not give the 5.
+    Groups of 5 and 6 are hidden together (11 >= 10): nothing more.
+
+    References
+    ----------
+    Hundepool et al. (2012), Statistical Disclosure Control, Wiley,
+    chapter 4 (secondary cell suppression) and chapter 5.
+    """
+    min_cell = _check_min_cell(min_cell)
+    n = np.asarray(n, dtype=float)
+    hide = np.array(suppressed, dtype=bool, copy=True)
+    if hide.shape != n.shape:
+        raise ValueError("n and suppressed must have the same length")
+    while True:
+        hidden = float(n[hide & (n > 0)].sum())
+        if hidden == 0 or hidden >= min_cell:
+            break
+        open_ = np.flatnonzero(~hide & (n > 0))
+        if not len(open_):
+            break
+        hide[open_[np.argmin(n[open_])]] = True
+    return hide
+
+
+def _group_flags(n: np.ndarray, min_cell: int) -> tuple[np.ndarray, np.ndarray]:
+    """Primary + secondary suppression and the indicative flag of the groups of one table."""
+    primary, _ = _flags(n, min_cell)
+    suppressed = secondary_suppression(n, primary, min_cell=min_cell)
+    indicative = (~suppressed) & (n < contract.INDICATIVE_BELOW)
+    return suppressed, indicative
+
+
 def _proportion_columns(k: np.ndarray, n: np.ndarray, suppressed: np.ndarray, confidence: float):
     k = np.asarray(k, dtype=float)
     n = np.asarray(n, dtype=float)
@@ -307,13 +393,16 @@ def _frame(columns: Sequence[str], data: dict) -> pd.DataFrame:
 # --------------------------------------------------------------------------- distributions
 
 def _distribution_block(labels: np.ndarray, categories: Sequence[str], min_cell: int,
-                        confidence: float) -> dict:
+                        confidence: float, hide: bool = False) -> dict:
     answered = [v for v in labels if v is not None]
     counts = Counter(answered)
     base = len(answered)
     k = np.array([counts.get(c, 0) for c in categories], dtype=float)
     nn = np.full(len(categories), base, dtype=float)
     suppressed, indicative = _flags(nn, min_cell)
+    if hide:  # secondary suppression of this group
+        suppressed = np.ones(len(categories), dtype=bool)
+        indicative = np.zeros(len(categories), dtype=bool)
     pct, low, high = _proportion_columns(k, nn, suppressed, confidence)
     return {
         "category": list(categories),
@@ -387,7 +476,11 @@ def distribution_by_group(df: pd.DataFrame, *, column: str, group: str,
         The grouping column, e.g. ``"respondent_type"``.
     min_cell : int
         A group whose base (answers to ``column`` in that group) is below this
-        is suppressed as a whole: ``n``, ``pct`` and interval hidden.
+        is suppressed as a whole: ``n``, ``pct`` and interval hidden.  Then
+        secondary suppression (:func:`secondary_suppression`): while the
+        suppressed groups with answers hold fewer than ``min_cell`` answers
+        together, the smallest shown group is suppressed as well, so that no
+        group follows from the overall distribution by subtraction.
     categories : sequence, optional
         Categories of ``column`` (default: contract codes).
     groups : sequence, optional
@@ -408,9 +501,12 @@ def distribution_by_group(df: pd.DataFrame, *, column: str, group: str,
     labels = category_labels(df, column)
     _check_known(labels, cats, column)
     glabels, gcats = _group_labels(df, group, groups)
+    answered = np.array([v is not None for v in labels], dtype=bool)
+    bases = np.array([np.sum(answered & (glabels == g)) for g in gcats], dtype=float)
+    hide, _ = _group_flags(bases, min_cell)
     parts = []
-    for g in gcats:
-        block = _distribution_block(labels[glabels == g], cats, min_cell, confidence)
+    for g, h in zip(gcats, hide):
+        block = _distribution_block(labels[glabels == g], cats, min_cell, confidence, hide=bool(h))
         block["group"] = [g] * len(cats)
         parts.append(_frame(DISTRIBUTION_BY_GROUP_COLUMNS, block))
     out = pd.concat(parts, ignore_index=True)
@@ -451,7 +547,11 @@ def mean_by_group(df: pd.DataFrame, *, value: str = "grade", group: str = "n_wor
         ``"meer_dan_5"``).
     min_cell : int
         Groups with fewer respondents are suppressed (mean, sd, interval NaN;
-        ``n`` stays visible).
+        ``n`` stays visible).  Then secondary suppression
+        (:func:`secondary_suppression`): while the suppressed groups with data
+        hold fewer than ``min_cell`` respondents together, the smallest shown
+        group is suppressed too, so that a hidden mean cannot be worked out
+        from the overall mean grade and the shown groups.
     groups : sequence, optional
         Groups in order (default: all codes of ``group``, present with n = 0).
     confidence : float
@@ -478,7 +578,7 @@ def mean_by_group(df: pd.DataFrame, *, value: str = "grade", group: str = "n_wor
     means = np.array(means, dtype=float)
     sds = np.array(sds, dtype=float)
     low, high = t_interval(means, sds, n, confidence=confidence)
-    suppressed, indicative = _flags(n, min_cell)
+    suppressed, indicative = _group_flags(n, min_cell)
     hide = lambda a: np.where(suppressed, np.nan, a)  # noqa: E731
     return _frame(MEAN_BY_GROUP_COLUMNS, {
         "group": list(gcats), "n": _int_col(n), "mean": hide(means), "sd": hide(sds),
@@ -509,7 +609,11 @@ def pct_by_group(df: pd.DataFrame, *, items: Sequence[str], group: str, positive
         empty group) are left out; default all codes of ``group``.
     min_cell : int
         Item-group cells with a base below this are suppressed
-        (``n_positive``, ``pct`` and interval hidden, ``n`` visible).
+        (``n_positive``, ``pct`` and interval hidden, ``n`` visible).  Then,
+        per item, secondary suppression (:func:`secondary_suppression`):
+        while the suppressed groups with answers hold fewer than ``min_cell``
+        answers together, the smallest shown group of that item is
+        suppressed too.
     confidence : float
         Interval coverage, default 0.95.
 
@@ -543,7 +647,12 @@ def pct_by_group(df: pd.DataFrame, *, items: Sequence[str], group: str, positive
             ks.append(sum(1 for v in answered if v in pos))
     n = np.array(ns, dtype=float)
     k = np.array(ks, dtype=float)
-    suppressed, indicative = _flags(n, min_cell)
+    suppressed = np.zeros(len(n), dtype=bool)
+    indicative = np.zeros(len(n), dtype=bool)
+    width = len(gcats)
+    for i in range(len(items)):  # secondary suppression per item
+        block = slice(i * width, (i + 1) * width)
+        suppressed[block], indicative[block] = _group_flags(n[block], min_cell)
     pct, low, high = _proportion_columns(k, n, suppressed, confidence)
     return _frame(PCT_BY_GROUP_COLUMNS, {
         "item": rows_item, "group": rows_group, "n": _int_col(n),
@@ -640,22 +749,36 @@ def jonckheere_terpstra(samples: Sequence[Sequence[float]]) -> dict:
 
 
 def trend_results(df: pd.DataFrame, *, value: str = "grade", group: str = "n_workers",
-                  groups: Sequence | None = None) -> dict:
+                  groups: Sequence | None = None,
+                  min_cell: int = contract.DEFAULT_MIN_CELL) -> dict:
     """The trend tests of :func:`trend_tests` as a dict (also the raw JT statistic).
 
-    Returns ``{"n": ..., "n_groups": ..., "kruskal_wallis": {"statistic", "p_value"},
-    "spearman": {"rho", "p_value"}, "jonckheere_terpstra": {"statistic", "p_value", "j"}}``
-    where the JT ``statistic`` is the standardized z and ``j`` the raw J.
+    The tests are computed over the shown groups only: a group that
+    :func:`mean_by_group` suppresses with the same ``min_cell`` (primary or
+    secondary suppression) is left out, so that the tests reveal nothing of
+    a hidden group.  ``min_cell=0`` uses every group with data.
+
+    Returns ``{"n": ..., "n_groups": ..., "groups": [...], "kruskal_wallis":
+    {"statistic", "p_value"}, "spearman": {"rho", "p_value"},
+    "jonckheere_terpstra": {"statistic", "p_value", "j"}}`` where ``n`` is
+    the number of respondents in the tests, ``groups`` the shown groups with
+    data (``n_groups`` of them), the JT ``statistic`` the standardized z and
+    ``j`` the raw J.  Every value is NaN when fewer than two groups are shown.
     """
+    min_cell = _check_min_cell(min_cell)
     x = _numeric(df, value)
     glabels, gcats = _group_labels(df, group, groups)
     score = {g: i for i, g in enumerate(gcats)}
-    keep = ~np.isnan(x) & np.array([g in score for g in glabels], dtype=bool)
+    answered = ~np.isnan(x)
+    n_group = np.array([np.sum(answered & (glabels == g)) for g in gcats], dtype=float)
+    hidden, _ = _group_flags(n_group, min_cell)
+    shown = [g for g, h, m in zip(gcats, hidden, n_group) if not h and m > 0]
+    shown_set = set(shown)
+    keep = answered & np.array([g in shown_set for g in glabels], dtype=bool)
     xv = x[keep]
     gv = glabels[keep]
-    samples = [xv[gv == g] for g in gcats]
-    with_data = [s for s in samples if len(s)]
-    out = {"n": int(keep.sum()), "n_groups": len(with_data)}
+    with_data = [xv[gv == g] for g in shown]
+    out = {"n": int(keep.sum()), "n_groups": len(with_data), "groups": shown}
     kw = (math.nan, math.nan)
     rho = (math.nan, math.nan)
     if len(with_data) >= 2:
@@ -676,10 +799,16 @@ def trend_results(df: pd.DataFrame, *, value: str = "grade", group: str = "n_wor
 
 
 def trend_tests(df: pd.DataFrame, *, value: str = "grade", group: str = "n_workers",
-                groups: Sequence | None = None) -> pd.DataFrame:
+                groups: Sequence | None = None,
+                min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
     """Tests of a numeric answer against an ordered grouping (grade by number of workers).
 
-    Uses respondents with both ``value`` and ``group`` answered.
+    Uses respondents with both ``value`` and ``group`` answered, in the
+    groups that :func:`mean_by_group` shows with the same ``min_cell``:
+    **the tests are computed over the shown groups only**.  Groups hidden by
+    primary or secondary suppression are left out (with them in, a test
+    statistic over a shown and a hidden group would give away the hidden
+    group's grades, e.g. its mean rank or its Mann-Whitney count).
 
     * ``kruskal_wallis``: :func:`scipy.stats.kruskal` over the groups with
       data; statistic H (tie-corrected).
@@ -691,21 +820,22 @@ def trend_tests(df: pd.DataFrame, *, value: str = "grade", group: str = "n_worke
       (negative: more workers, lower grade).  The raw J is in
       :func:`trend_results`.
 
-    Values are NaN when a test is undefined (fewer than two groups with
-    data, or no variation).  Tests never apply ``min_cell``: the caller
-    (:mod:`analysis.figures`) decides whether to show them.
+    Values are NaN when a test is undefined (fewer than two shown groups
+    with data, or no variation).  ``min_cell=0`` uses every group with data
+    (no suppression).
 
     Returns
     -------
     pandas.DataFrame
         Rows ``kruskal_wallis``, ``spearman``, ``jonckheere_terpstra``;
-        columns ``test, statistic, p_value, n``.
+        columns ``test, statistic, p_value, n`` (``n``: respondents in the
+        shown groups).
 
     References
     ----------
     Kruskal & Wallis (1952); Spearman (1904); Jonckheere (1954).
     """
-    r = trend_results(df, value=value, group=group, groups=groups)
+    r = trend_results(df, value=value, group=group, groups=groups, min_cell=min_cell)
     return _frame(TREND_TEST_COLUMNS, {
         "test": list(TREND_TESTS),
         "statistic": [r["kruskal_wallis"]["statistic"], r["spearman"]["rho"],

@@ -68,7 +68,29 @@ def test_grade_by_workers_tests_null_for_one_group_or_small_base():
     assert small["n_workers"].nunique() >= 2
     fig = compute_figure(small, "grade_by_workers", min_cell=10)
     assert fig.tests is None and fig.table["suppressed"].all()
-    assert compute_figure(small, "grade_by_workers", min_cell=5).tests is not None
+    assert compute_figure(small, "grade_by_workers", min_cell=1).tests is not None
+
+
+def test_grade_by_workers_tests_over_shown_groups_only():
+    """The tests equal scipy on the grades of the shown groups, and ignore the hidden ones."""
+    from scipy import stats as st
+    df = random_frame(21, 150)  # groups "0" and "5" are small here
+    fig = compute_figure(df, "grade_by_workers")
+    t = fig.table
+    shown = [g for g, s, n in zip(t["group"], t["suppressed"], t["n"]) if not s and n > 0]
+    assert 2 <= len(shown) < int((t["n"] > 0).sum())  # some groups with data are hidden
+    code = {v: k for k, v in contract.WORKER_GROUPS.items()}
+    both = df[df["n_workers"].notna() & df["grade"].notna()]
+    samples = [both.loc[both["n_workers"] == code[g], "grade"].astype(float).tolist() for g in shown]
+    kw = st.kruskal(*samples)
+    assert fig.tests["kruskal_wallis"]["statistic"] == pytest.approx(kw.statistic, abs=1e-12)
+    rho = st.spearmanr([code[g] for g, s in zip(shown, samples) for _ in s], sum(samples, []))
+    assert fig.tests["spearman"]["rho"] == pytest.approx(rho.statistic, abs=1e-12)
+    # changing every hidden grade changes nothing
+    hidden = both["n_workers"].map(lambda c: contract.WORKER_GROUPS[int(c)] not in shown)
+    other = df.copy()
+    other.loc[hidden[hidden].index, "grade"] = 10
+    assert compute_figure(other, "grade_by_workers").tests == fig.tests
 
 
 def test_worker_qualities_by_gap_leaves_out_weet_niet_and_empty():
@@ -134,15 +156,44 @@ def _group_base(df: pd.DataFrame, fig: FigureResult, row) -> int:
     raise AssertionError(fig.kind)
 
 
+def _assert_secondary_suppression(fig: FigureResult, bases: list[int], hidden: list[bool],
+                                  min_cell: int) -> None:
+    """One grouped table (one item of a pct_by_group): no hidden group follows by subtraction.
+
+    Hidden groups with respondents hold none or at least min_cell respondents
+    together (unless every group with respondents is hidden), and a group hidden
+    only by the secondary rule (base >= min_cell) is never bigger than a shown one.
+    """
+    with_data = [(b, h) for b, h in zip(bases, hidden) if b > 0]
+    held = sum(b for b, h in with_data if h)
+    assert held == 0 or held >= min_cell or all(h for _, h in with_data), (fig.id, bases, hidden)
+    shown = [b for b, h in with_data if not h]
+    secondary = [b for b, h in with_data if h and b >= min_cell]
+    if shown and secondary:
+        assert max(secondary) <= min(shown), (fig.id, bases, hidden)
+    if held == 0 or held >= min_cell:
+        # nothing more hidden than needed: without a secondary group the rule would fail
+        assert len(secondary) <= 1, (fig.id, bases, hidden)
+
+
 def assert_no_small_cells(df: pd.DataFrame, figs, min_cell: int) -> int:
-    """No estimate may be shown for a base below min_cell; returns the number of suppressed rows."""
+    """No estimate may be shown for a base below min_cell, and grouped tables get secondary
+    suppression; returns the number of suppressed rows."""
     n_suppressed = 0
     for fig in figs:
         est = [c for c in ("pct", "mean", "sd", "ci_low", "ci_high") if c in fig.table.columns]
+        groups: dict = {}
         for _, row in fig.table.iterrows():
             base = _group_base(df, fig, row)
             small = base < min_cell or fig.base_n < min_cell
-            assert bool(row["suppressed"]) == small, (fig.id, dict(row), base)
+            if small:
+                assert row["suppressed"], (fig.id, dict(row), base)
+            if "group" in row.index:
+                key = (row["item"] if "item" in row.index else None, row["group"])
+                groups[key] = (base, bool(row["suppressed"]))
+            else:
+                assert bool(row["suppressed"]) == small, (fig.id, dict(row), base)
+            small = bool(row["suppressed"])
             if small:
                 n_suppressed += 1
                 assert all(pd.isna(row[c]) for c in est), (fig.id, dict(row))
@@ -155,8 +206,14 @@ def assert_no_small_cells(df: pd.DataFrame, figs, min_cell: int) -> int:
                 assert row["indicative"] == (base < contract.INDICATIVE_BELOW)
                 if base > 0 and "pct" in row.index:
                     assert not math.isnan(row["pct"])
+        for item in dict.fromkeys(k[0] for k in groups):
+            cells = [v for k, v in groups.items() if k[0] == item]
+            _assert_secondary_suppression(fig, [b for b, _ in cells], [h for _, h in cells], min_cell)
         if fig.tests is not None:
             assert fig.base_n >= min_cell
+            shown = [g for g, s, n in zip(fig.table["group"], fig.table["suppressed"], fig.table["n"])
+                     if not s and n > 0]
+            assert len(shown) >= 2, (fig.id, shown)
     return n_suppressed
 
 

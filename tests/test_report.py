@@ -155,9 +155,11 @@ def _fixed_frame() -> pd.DataFrame:
         "submitted_week": ["2025-W02"] * n,
         # 5 of 40 = 12.5 % -> shown as 13 % (half up)
         "explained_at_start": ["ja"] * 5 + ["nee"] * 35,
-        # group "1": 20 grades with mean 6.25 -> 6,3; group "2": 3 respondents -> suppressed
-        "n_workers": [1] * 20 + [2] * 3 + [None] * 17,
-        "grade": [6, 6, 6, 7] * 5 + [9, 9, 9] + [None] * 17,
+        # group "1": 20 grades with mean 6.25 -> 6,3; group "2": 3 respondents -> suppressed;
+        # group "3": 7 (suppressed; with the 3 they hide 10 >= min_cell respondents, so no
+        # secondary suppression); group "4": 10 shown, so the tests have two shown groups
+        "n_workers": [1] * 20 + [2] * 3 + [3] * 7 + [4] * 10,
+        "grade": [6, 6, 6, 7] * 5 + [9, 9, 9] + [5] * 7 + [8] * 10,
         "contact_one_on_one": ["nooit"] * n,
     }))
 

@@ -6,6 +6,13 @@ scipy.stats.t.ppf, scipy.stats.kruskal / spearmanr, and a hand-written
 Jonckheere-Terpstra count with the Hollander & Wolfe tie-corrected variance),
 without pandas or analysis.stats.  Every row of every figure and text
 statistic must agree to 1e-6.
+
+Suppression is written here from the rule, not taken from analysis.stats:
+primary (a base below min_cell), then secondary in the grouped tables (while
+the hidden groups with answers hold 1..min_cell-1 respondents together, hide
+the smallest shown group with answers too; Hundepool et al. 2012, Statistical
+Disclosure Control, ch. 4), and the grade_by_workers tests over the shown
+groups only.
 """
 from __future__ import annotations
 
@@ -54,8 +61,27 @@ def keep(r, filters) -> bool:
     return True
 
 
-def prop_row(k, n, min_cell, hide_n):
-    if n < min_cell:
+def hidden_groups(bases: dict, min_cell: int) -> set:
+    """Groups to hide: primary (base < min_cell), then secondary.
+
+    Secondary: as long as the hidden groups that have respondents hold more
+    than 0 but fewer than min_cell of them together, hide the shown group
+    with the fewest respondents (ties: the first one listed), never a group
+    without respondents.
+    """
+    hidden = {g for g, n in bases.items() if n < min_cell}
+    while True:
+        held = sum(n for g, n in bases.items() if g in hidden and n > 0)
+        if held == 0 or held >= min_cell:
+            return hidden
+        candidates = [(n, i, g) for i, (g, n) in enumerate(bases.items()) if g not in hidden and n > 0]
+        if not candidates:
+            return hidden
+        hidden.add(min(candidates)[2])
+
+
+def prop_row(k, n, min_cell, hide_n, hide=False):
+    if n < min_cell or hide:
         return {"n": None if hide_n else n, "pct": None, "ci_low": None, "ci_high": None,
                 "suppressed": True, "indicative": False}
     lo, hi = wilson_pct(k, n)
@@ -63,9 +89,10 @@ def prop_row(k, n, min_cell, hide_n):
             "suppressed": False, "indicative": n < 30}
 
 
-def dist_rows(answers, cats, min_cell):
+def dist_rows(answers, cats, min_cell, hide=False):
     n = len(answers)
-    return [{"category": c, **prop_row(answers.count(c), n, min_cell, hide_n=True)} for c in cats]
+    return [{"category": c, **prop_row(answers.count(c), n, min_cell, hide_n=True, hide=hide)}
+            for c in cats]
 
 
 def exp_distribution(recs, col, min_cell):
@@ -76,11 +103,13 @@ def exp_distribution(recs, col, min_cell):
 
 
 def exp_by_group(fid, recs, col, group, groups, min_cell):
-    rows, group_n = [], {}
+    answers = {g: [r[col] for r in recs if r[group] == g and r[col] is not None] for g in groups}
+    group_n = {g: len(a) for g, a in answers.items()}
+    hidden = hidden_groups(group_n, min_cell)
+    rows = []
     for g in groups:
-        answers = [r[col] for r in recs if r[group] == g and r[col] is not None]
-        group_n[g] = len(answers)
-        rows += [{"group": g, **row} for row in dist_rows(answers, list(contract.CODES[col]), min_cell)]
+        rows += [{"group": g, **row}
+                 for row in dist_rows(answers[g], list(contract.CODES[col]), min_cell, g in hidden)]
     return {"id": fid, "kind": "distribution_by_group", "base_n": sum(group_n.values()),
             "group_n": group_n, "rows": rows}
 
@@ -109,15 +138,19 @@ def jt_independent(samples):
 
 
 def exp_grade_by_workers(recs, min_cell):
+    grades = {code: [float(r["grade"]) for r in recs if r["n_workers"] == code and r["grade"] is not None]
+              for code in WORKER_LABEL}
+    hidden = hidden_groups({code: len(v) for code, v in grades.items()}, min_cell)
     rows, samples, xs, ys = [], [], [], []
+    base = sum(len(v) for v in grades.values())
     for code, g in WORKER_LABEL.items():
-        vals = [float(r["grade"]) for r in recs if r["n_workers"] == code and r["grade"] is not None]
+        vals = grades[code]
         n = len(vals)
-        if vals:
+        if vals and code not in hidden:  # the tests use the shown groups only
             samples.append(vals)
             xs += [code] * n
             ys += vals
-        if n < min_cell:
+        if code in hidden:
             rows.append({"group": g, "n": n, "mean": None, "sd": None, "ci_low": None, "ci_high": None,
                          "suppressed": True, "indicative": False})
             continue
@@ -130,9 +163,8 @@ def exp_grade_by_workers(recs, min_cell):
             low, high = m - half, m + half
         rows.append({"group": g, "n": n, "mean": m, "sd": sd, "ci_low": low, "ci_high": high,
                      "suppressed": False, "indicative": n < 30})
-    base = len(ys)
     tests = None
-    if len(samples) >= 2 and base >= min_cell:
+    if len(samples) >= 2 and len(ys) >= min_cell:
         kw = st.kruskal(*samples)
         rho = st.spearmanr(xs, ys)
         j, z, p = jt_independent(samples)
@@ -146,10 +178,12 @@ def exp_grade_by_workers(recs, min_cell):
 def exp_qualities(recs, min_cell):
     rows = []
     for item in QUALITY:
+        answers = {g: [r[item] for r in recs if r["had_gap"] == g and r[item] is not None]
+                   for g in ("nee", "ja")}
+        hidden = hidden_groups({g: len(a) for g, a in answers.items()}, min_cell)
         for g in ("nee", "ja"):
-            answers = [r[item] for r in recs if r["had_gap"] == g and r[item] is not None]
-            n, k = len(answers), answers.count("ja")
-            row = prop_row(k, n, min_cell, hide_n=False)
+            n, k = len(answers[g]), answers[g].count("ja")
+            row = prop_row(k, n, min_cell, hide_n=False, hide=g in hidden)
             row["n_positive"] = None if row["suppressed"] else k
             rows.append({"item": item, "group": g, **row})
     group_n = {g: sum(1 for r in recs if r["had_gap"] == g) for g in ("nee", "ja")}

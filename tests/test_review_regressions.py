@@ -4,10 +4,11 @@ The reviewer wrote a separate implementation of data contract v1, sections 2
 and 3, from shared/data-contract.md alone (plain csv/openpyxl/scipy, no code
 from analysis/) and compared ``survey-app report --format json`` on ~30
 unusual valid files and ~45 bad files.  All numbers matched to 2 decimals and
-every bad file was rejected with file, row and column.  The tests marked
-``xfail(strict=True)`` are anonymity leaks that are still open: each one turns
-into an XPASS failure once fixed, so remove its marker then.  The other tests
-pin crafted cases that pass.
+every bad file was rejected with file, row and column.  The first three tests
+describe anonymity leaks the review found (first marked ``xfail(strict=True)``);
+they are closed now (trend tests over the shown groups only, and secondary
+suppression in the grouped tables of :mod:`analysis.stats`) and pass as
+normal tests.  The other tests pin crafted cases that pass.
 
 Every file is written to ``tmp_path`` and read back with
 :func:`analysis.io.read_responses`, as ``survey-app report --input`` does.
@@ -81,52 +82,55 @@ def _tests_of(df, min_cell=10):
     return compute_figure(df, "grade_by_workers", min_cell=min_cell).tests
 
 
-# --------------------------------------------------------------------------- open leaks (xfail)
+# --------------------------------------------------------------------------- leaks found by review (closed)
 
-@pytest.mark.xfail(strict=True, reason=(
-    "analysis/figures.py grade_by_workers + stats.trend_results: Kruskal-Wallis, "
-    "Spearman and Jonckheere-Terpstra use every group with data, suppressed ones "
-    "included; with two groups H fixes the suppressed group's mean rank and JT 'j' "
-    "is its Mann-Whitney U against the rest"))
 def test_grade_by_workers_tests_do_not_depend_on_suppressed_groups(tmp_path):
-    # 30 respondents with 1 worker (shown), 5 with 2 workers (suppressed, n < 10).
-    # Only the grades of the 5 suppressed respondents differ between a and b.
+    # Was open: Kruskal-Wallis, Spearman and Jonckheere-Terpstra used every group
+    # with data, suppressed ones included (with 30 shown + 5 hidden respondents:
+    # Spearman rho -0.61 vs +0.61, JT z -3.58 vs +3.58 and j 0 vs 150 between a
+    # and b).  Now the tests are computed over the shown groups only.
+    # 30 respondents with 1 worker and 25 with 3 (shown), 5 with 2 workers and 6
+    # with 4 (suppressed, n < 10; together 11 >= 10, so no secondary suppression).
+    # Only the grades of the 11 suppressed respondents differ between a and b.
     rng = random.Random(11)
-    shown = [_row(rng, n_workers=1, grade=rng.randint(3, 8)) for _ in range(30)]
-    low = [_row(rng, n_workers=2, grade=1) for _ in range(5)]
+    shown = ([_row(rng, n_workers=1, grade=rng.randint(3, 8)) for _ in range(30)]
+             + [_row(rng, n_workers=3, grade=rng.randint(2, 9)) for _ in range(25)])
+    low = ([_row(rng, n_workers=2, grade=1) for _ in range(5)]
+           + [_row(rng, n_workers=4, grade=2) for _ in range(6)])
     high = [dict(r, grade="10") for r in low]
     a = _read(_write(tmp_path / "a.csv", shown + low))
     b = _read(_write(tmp_path / "b.csv", shown + high))
     rows = compute_figure(a, "grade_by_workers").table.set_index("group")
-    assert bool(rows.loc["2", "suppressed"]) and not bool(rows.loc["1", "suppressed"])
-    # Expected: the tests are the same (suppressed groups left out, or no tests).
-    # Actual: Spearman rho -0.61 vs +0.61, JT z -3.58 vs +3.58 and j 0 vs 150 (j = 0:
-    # all 5 hidden grades are below every shown grade).  KW H is equal here only
-    # because 1 and 10 lie symmetrically in the ranks.
+    assert rows["suppressed"].to_dict() == {"0": True, "1": False, "2": True, "3": False,
+                                            "4": True, "5": True, "meer_dan_5": True}
+    assert _tests_of(a) is not None  # two shown groups: the tests are there
     assert _tests_of(a) == _tests_of(b)
+    # The reviewer's case, 30 shown + 5 hidden: the 30 are hidden too (secondary
+    # suppression), so no group is shown and there are no tests at all.
+    only = [r for r in shown if r["n_workers"] == "1"]
+    c = _read(_write(tmp_path / "c.csv", only + low[:5]))
+    assert compute_figure(c, "grade_by_workers").table["suppressed"].all()
+    assert _tests_of(c) is None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "analysis/figures.py grade_by_workers: tests are published when the figure "
-    "base >= min_cell even if every group is suppressed (e.g. --gi X "
-    "--respondent-type jeugdige)"))
 def test_grade_by_workers_no_tests_when_every_group_is_suppressed(tmp_path):
+    # Was open: tests were published when the figure base >= min_cell even if every
+    # group is suppressed (e.g. --gi X --respondent-type jeugdige).
     rng = random.Random(12)
     rows = ([_row(rng, n_workers=0, grade=rng.randint(1, 10)) for _ in range(10)]
             + [_row(rng, n_workers=1, grade=rng.randint(1, 10)) for _ in range(9)])
     df = _read(_write(tmp_path / "r.csv", rows))
     fig = compute_figure(df, "grade_by_workers", min_cell=11)
     assert fig.base_n == 19 and fig.table["suppressed"].all()
-    # Expected: None.  Actual: {'kruskal_wallis': {...}, 'spearman': {...},
-    # 'jonckheere_terpstra': {..., 'j': ...}} over two groups of 10 and 9.
+    # Was: {'kruskal_wallis': {...}, 'spearman': {...}, 'jonckheere_terpstra':
+    # {..., 'j': ...}} over two groups of 10 and 9.
     assert fig.tests is None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "analysis/figures.py _grouped_distribution / stats.distribution_by_group: no "
-    "complementary suppression; in one report the counts of the one suppressed "
-    "respondent_type group = say_in_plan counts - the other group's counts"))
 def test_report_suppressed_group_counts_not_derivable_by_subtraction(tmp_path):
+    # Was open: no complementary suppression; in one report the counts of the one
+    # suppressed respondent_type group = say_in_plan counts - the other group's
+    # counts.  Now secondary suppression hides the parents' group too.
     # One institution with 40 parents and 5 youths (a realistic --gi report):
     # the youths' say_in_plan answers must not be recoverable from one report.
     rng = random.Random(13)
@@ -144,9 +148,12 @@ def test_report_suppressed_group_counts_not_derivable_by_subtraction(tmp_path):
     derivable = (all(v is not None for v in total.values())
                  and all(v is not None for v in parents.values())
                  and figs["say_in_plan"]["base_n"] == sum(by_type["group_n"].values()))
-    # Actual: derivable; total - parents = {'ja': 1, 'nee': 4, 'geen_plan_bekend': 0},
+    # Was derivable: total - parents = {'ja': 1, 'nee': 4, 'geen_plan_bekend': 0},
     # exactly the 5 youths' hidden answers.
     assert not derivable, {c: total[c] - parents[c] for c in total}
+    assert all(r["suppressed"] for r in by_type["rows"])  # secondary: the 40 parents too
+    # the same holds for contact_one_on_one (same two groups)
+    assert all(r["suppressed"] for r in figs["contact_one_on_one"]["rows"])
 
 
 # --------------------------------------------------------------------------- pinned behaviour (passing)

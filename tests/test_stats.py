@@ -129,28 +129,129 @@ def test_distribution_unknown_code_raises():
 
 
 def test_distribution_by_group_suppresses_per_group():
+    # had_gap groups: ja 4 and weet_niet 7 answers (both < 10, hidden; together 11 >= 10,
+    # so no secondary suppression), nee 12 answers (shown); one empty group, one empty answer.
+    gap = ["ja"] * 4 + ["weet_niet"] * 7 + ["nee"] * 12 + [None, "nee"]
+    vals = ["nee"] * 4 + ["ja"] * 7 + ["ja"] * 9 + ["geen_plan_bekend"] * 3 + ["nee", None]
+    t = stats.distribution_by_group(frame(had_gap=gap, say_in_plan=vals),
+                                    column="say_in_plan", group="had_gap")
+    assert list(t.columns) == list(stats.DISTRIBUTION_BY_GROUP_COLUMNS)
+    assert list(t["group"]) == ["ja"] * 3 + ["nee"] * 3 + ["weet_niet"] * 3
+    hidden = t[t["group"] != "nee"]
+    assert hidden["suppressed"].all() and hidden["n"].isna().all() and hidden["pct"].isna().all()
+    assert not hidden["indicative"].any()
+    nee = t[t["group"] == "nee"]
+    assert not nee["suppressed"].any() and nee["indicative"].all()
+    assert list(nee["n"]) == [9, 0, 3]
+    np.testing.assert_allclose(nee["pct"], [75.0, 0.0, 25.0])
+
+
+# --------------------------------------------------------------------------- secondary suppression
+#
+# Complementary (secondary) suppression, Hundepool et al. (2012), Statistical
+# Disclosure Control, Wiley, ch. 4 ("secondary suppression") and ch. 5: the groups
+# of a table split a population whose total is published elsewhere (the overall
+# distribution, the overall mean grade).  A single hidden group, or hidden groups
+# that are small together, then follow by subtraction, so after primary suppression
+# (n < min_cell) the smallest shown group is hidden too until the hidden groups with
+# data hold >= min_cell respondents.  Groups with n = 0 reveal nothing and do not count.
+
+def test_secondary_suppression_rule_on_group_bases():
+    rule = stats.secondary_suppression
+    # 5 is hidden (primary); 5 < 10, so the smallest shown group (30) is hidden too
+    assert list(rule([5, 40, 30], [True, False, False], min_cell=10)) == [True, False, True]
+    # 5 + 6 = 11 >= 10: nothing more
+    assert list(rule([5, 40, 6, 30], [True, False, True, False], min_cell=10)) == [True, False, True, False]
+    # n = 0 reveals nothing: it does not trigger the rule
+    assert list(rule([0, 40, 30], [True, False, False], min_cell=10)) == [True, False, False]
+    # n = 0 does not count towards the hidden total either: 0 + 4 < 10
+    assert list(rule([0, 4, 40, 30], [True, True, False, False], min_cell=10)) == [True, True, False, True]
+    # equally small shown groups: the first in table order is hidden
+    assert list(rule([3, 30, 30], [True, False, False], min_cell=10)) == [True, True, False]
+    # two groups: one hidden means both hidden
+    assert list(rule([9, 500], [True, False], min_cell=10)) == [True, True]
+    # hidden groups too small and nothing left to hide: every group hidden
+    assert list(rule([2, 3], [True, True], min_cell=10)) == [True, True]
+    # min_cell 0: nothing is hidden
+    assert list(rule([0, 1], [False, False], min_cell=0)) == [False, False]
+
+
+def _nw_frame(sizes: dict[int, int], seed: int = 5) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    nw, grades = [], []
+    for code, size in sizes.items():
+        nw += [code] * size
+        grades += list(rng.integers(1, 11, size))
+    return frame(n_workers=nw, grade=grades)
+
+
+def test_mean_by_group_secondary_suppression_hides_the_smallest_shown_group():
+    # groups of 5 (hidden), 40 and 30: the 30 is hidden too, else its mean and the 5's
+    # would follow from the overall mean grade
+    t = stats.mean_by_group(_nw_frame({1: 40, 2: 30, 3: 5})).set_index("group")
+    assert t["suppressed"].to_dict() == {"0": True, "1": False, "2": True, "3": True, "4": True,
+                                         "5": True, "meer_dan_5": True}
+    assert list(t.loc[["1", "2", "3"], "n"]) == [40, 30, 5]  # the bases stay visible
+    assert math.isnan(t.loc["2", "mean"]) and math.isnan(t.loc["2", "ci_low"])
+    assert not t.loc["2", "indicative"] and not math.isnan(t.loc["1", "mean"])
+    # groups of 5 and 6 hide 11 >= 10 respondents together: nothing more is hidden
+    t = stats.mean_by_group(_nw_frame({1: 40, 2: 30, 3: 5, 4: 6})).set_index("group")
+    assert list(t.loc[["1", "2", "3", "4"], "suppressed"]) == [False, False, True, True]
+    # empty groups (n = 0: "0", "5", "meer_dan_5" here) do not trigger it
+    t = stats.mean_by_group(_nw_frame({1: 40, 2: 30})).set_index("group")
+    assert t.loc["0", "n"] == 0 and t.loc["0", "suppressed"]
+    assert list(t.loc[["1", "2"], "suppressed"]) == [False, False]
+
+
+def test_distribution_by_group_secondary_suppression_with_two_groups():
+    # 4 youths (hidden) and 12 parents: the parents are hidden too, else their counts
+    # subtracted from the overall contact_one_on_one/say_in_plan counts give the youths'
     rt = ["jeugdige"] * 4 + ["ouder"] * 12 + [None]
     vals = ["nooit"] * 4 + ["meer_dan_1"] * 9 + ["1_keer"] * 3 + ["nooit"]
     t = stats.distribution_by_group(frame(respondent_type=rt, contact_one_on_one=vals),
                                     column="contact_one_on_one", group="respondent_type",
                                     groups=["jeugdige", "ouder"])
-    assert list(t.columns) == list(stats.DISTRIBUTION_BY_GROUP_COLUMNS)
-    youth = t[t["group"] == "jeugdige"]
-    parents = t[t["group"] == "ouder"]
-    assert youth["suppressed"].all() and youth["n"].isna().all() and youth["pct"].isna().all()
-    assert list(parents["n"]) == [9, 3, 0, 0]
-    np.testing.assert_allclose(parents["pct"], [75.0, 25.0, 0.0, 0.0])
+    assert t["suppressed"].all() and t["n"].isna().all() and t["pct"].isna().all()
+    assert not t["indicative"].any()
+    # the bases stay available (group_bases)
+    assert stats.group_bases(frame(respondent_type=rt, contact_one_on_one=vals),
+                             column="contact_one_on_one", group="respondent_type",
+                             groups=["jeugdige", "ouder"]) == {"jeugdige": 4, "ouder": 12}
+    # no youths at all (n = 0): the parents are shown
+    t = stats.distribution_by_group(frame(respondent_type=rt[4:], contact_one_on_one=vals[4:]),
+                                    column="contact_one_on_one", group="respondent_type",
+                                    groups=["jeugdige", "ouder"])
+    assert list(t["suppressed"]) == [True] * 4 + [False] * 4
+    assert list(t.loc[t["group"] == "ouder", "n"]) == [9, 3, 0, 0]
+
+
+def test_pct_by_group_secondary_suppression_is_per_item():
+    # item 1: nee 40, ja 5 answers -> ja hidden, nee hidden too (secondary)
+    # item 2: nee 40, ja 30 answers -> both shown
+    gap = ["nee"] * 40 + ["ja"] * 30
+    q1 = ["ja"] * 40 + ["nee"] * 5 + [None] * 25
+    q2 = ["ja"] * 20 + ["nee"] * 50
+    t = stats.pct_by_group(frame(had_gap=gap, quality_clear=q1, quality_expert=q2),
+                           items=["quality_clear", "quality_expert"], group="had_gap",
+                           groups=["nee", "ja"])
+    assert list(zip(t["item"], t["group"], t["n"], t["suppressed"])) == [
+        ("quality_clear", "nee", 40, True), ("quality_clear", "ja", 5, True),
+        ("quality_expert", "nee", 40, False), ("quality_expert", "ja", 30, False)]
+    assert t.loc[:1, "n_positive"].isna().all() and t.loc[:1, "pct"].isna().all()
+    assert list(t.loc[2:, "n_positive"]) == [20, 0]
 
 
 # --------------------------------------------------------------------------- means
 
 def test_mean_by_group_all_groups_in_code_order_with_t_interval():
-    nw = [1] * 10 + [6] * 3 + [2] * 12 + [None] * 2
-    grades = list(range(1, 11)) + [5, 6, 7] + [8] * 11 + [None] + [3, 4]
+    # the hidden groups "4" (8) and "meer_dan_5" (3) hold 11 >= 10: no secondary suppression
+    nw = [1] * 10 + [6] * 3 + [2] * 12 + [None] * 2 + [4] * 8
+    grades = list(range(1, 11)) + [5, 6, 7] + [8] * 11 + [None] + [3, 4] + [6] * 8
     t = stats.mean_by_group(frame(n_workers=nw, grade=grades))
     assert list(t.columns) == list(stats.MEAN_BY_GROUP_COLUMNS)
     assert list(t["group"]) == ["0", "1", "2", "3", "4", "5", "meer_dan_5"]
-    assert list(t["n"]) == [0, 10, 11, 0, 0, 0, 3]  # "2": one grade missing
+    assert list(t["n"]) == [0, 10, 11, 0, 8, 0, 3]  # "2": one grade missing
+    assert list(t["suppressed"]) == [True, False, False, True, True, True, True]
     g1 = t.set_index("group").loc["1"]
     assert g1["mean"] == pytest.approx(5.5)
     assert g1["sd"] == pytest.approx(np.std(range(1, 11), ddof=1))
@@ -169,14 +270,16 @@ def test_mean_by_group_all_groups_in_code_order_with_t_interval():
 def test_pct_by_group_counts_positive_answers_per_group():
     gap = ["nee"] * 12 + ["ja"] * 8 + ["weet_niet"] * 5 + [None] * 2
     q = ["ja"] * 9 + ["nee"] * 2 + [None] + ["ja"] * 2 + ["een_beetje"] * 6 + ["ja"] * 7
+    # ja (8) and weet_niet (5) are hidden, 13 >= 10 together: nee stays shown
     t = stats.pct_by_group(frame(had_gap=gap, quality_respectful=q), items=["quality_respectful"],
-                           group="had_gap", groups=["nee", "ja"], min_cell=10)
+                           group="had_gap", groups=["nee", "ja", "weet_niet"], min_cell=10)
     assert list(t.columns) == list(stats.PCT_BY_GROUP_COLUMNS)
     nee = t.iloc[0]
     assert (nee["item"], nee["group"], nee["n"], nee["n_positive"]) == ("quality_respectful", "nee", 11, 9)
-    assert nee["pct"] == pytest.approx(900 / 11)
+    assert nee["pct"] == pytest.approx(900 / 11) and not nee["suppressed"]
     ja = t.iloc[1]
     assert ja["n"] == 8 and ja["suppressed"] and pd.isna(ja["n_positive"]) and math.isnan(ja["pct"])
+    assert t.iloc[2]["n"] == 5 and t.iloc[2]["suppressed"]
 
 
 def test_share_of_four_or_more_workers():
@@ -229,7 +332,7 @@ def test_trend_tests_match_scipy_on_a_frame():
         nw += [code] * len(g)
         grades += g
     df = frame(n_workers=nw + [None, 2], grade=grades + [7, None])
-    t = stats.trend_tests(df).set_index("test")
+    t = stats.trend_tests(df, min_cell=0).set_index("test")  # groups of 6: no suppression
     assert list(t.index) == list(stats.TREND_TESTS)
     assert (t["n"] == 18).all()
     kw = st.kruskal(*HW_GROUPS)
@@ -240,13 +343,61 @@ def test_trend_tests_match_scipy_on_a_frame():
     assert t.loc["spearman", "p_value"] == pytest.approx(rho.pvalue, abs=1e-12)
     z = 25 / math.sqrt(_tie_corrected_var(HW_GROUPS))
     assert t.loc["jonckheere_terpstra", "statistic"] == pytest.approx(z, abs=1e-9)
+    # with the default min_cell (10) the three groups of 6 are hidden: no tests
+    hidden = stats.trend_tests(df).set_index("test")
+    assert hidden["statistic"].isna().all() and (hidden["n"] == 0).all()
 
 
 def test_trend_tests_undefined_are_nan():
-    t = stats.trend_tests(frame(n_workers=[1, 1, 1], grade=[5, 6, 7]))
+    t = stats.trend_tests(frame(n_workers=[1, 1, 1], grade=[5, 6, 7]), min_cell=0)
     assert t["statistic"].isna().all() and t["p_value"].isna().all()
-    t = stats.trend_tests(frame(n_workers=[1, 1, 2, 2], grade=[5, 5, 5, 5]))
+    t = stats.trend_tests(frame(n_workers=[1, 1, 2, 2], grade=[5, 5, 5, 5]), min_cell=0)
     assert t["statistic"].isna().all()
+
+
+def test_trend_tests_use_the_shown_groups_only():
+    # 12 + 15 + 20 shown (codes 0, 3, 6), 4 + 7 hidden (codes 1 and 5; 11 >= 10, so no
+    # secondary suppression).  The tests equal scipy on the three shown groups and do
+    # not change when the hidden respondents' grades change.
+    shown = {0: [3, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 2], 3: [4, 5, 5, 6, 6, 6, 7, 7, 7, 8, 8, 9, 1, 2, 3],
+             6: [1, 2, 2, 3, 3, 4, 4, 5, 5, 5, 6, 6, 7, 7, 8, 9, 1, 3, 4, 10]}
+
+    def df_with(hidden_grade):
+        nw, grades = [], []
+        for code, g in shown.items():
+            nw += [code] * len(g)
+            grades += g
+        nw += [1] * 4 + [5] * 7
+        grades += [hidden_grade] * 11
+        return frame(n_workers=nw, grade=grades)
+
+    a = stats.trend_results(df_with(1))
+    b = stats.trend_results(df_with(10))
+    assert a == b
+    assert a["groups"] == ["0", "3", "meer_dan_5"] and a["n"] == 47 and a["n_groups"] == 3
+    kw = st.kruskal(*shown.values())
+    assert a["kruskal_wallis"]["statistic"] == pytest.approx(kw.statistic, abs=1e-12)
+    rho = st.spearmanr([c for c, g in shown.items() for _ in g], [v for g in shown.values() for v in g])
+    assert a["spearman"]["rho"] == pytest.approx(rho.statistic, abs=1e-12)
+    assert a["spearman"]["p_value"] == pytest.approx(rho.pvalue, abs=1e-12)
+    # the groups of the tests are the shown groups of mean_by_group
+    t = stats.mean_by_group(df_with(1))
+    assert list(t.loc[~t["suppressed"], "group"]) == a["groups"]
+    # with everything shown (min_cell 0) the hidden grades do count
+    assert stats.trend_results(df_with(1), min_cell=0) != stats.trend_results(df_with(10), min_cell=0)
+
+
+def test_trend_results_groups_equal_mean_by_group_shown_groups_on_random_frames():
+    for seed in range(4):
+        df = random_frame(seed, 120)  # small: groups "0" and "5" are often below 10
+        for min_cell in (5, 10, 20):
+            t = stats.mean_by_group(df, min_cell=min_cell)
+            shown = [g for g, s, n in zip(t["group"], t["suppressed"], t["n"]) if not s and n > 0]
+            r = stats.trend_results(df, min_cell=min_cell)
+            assert r["groups"] == shown
+            assert r["n"] == int(t.loc[~t["suppressed"], "n"].sum())
+            hidden = t.loc[t["suppressed"] & (t["n"] > 0), "n"].sum()
+            assert hidden == 0 or hidden >= min_cell
 
 
 # --------------------------------------------------------------------------- random frames

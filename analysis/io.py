@@ -16,7 +16,9 @@ with one ``unreadable_file`` error.  The type follows the extension:
     numbered by record, as a spreadsheet shows them (header = row 1), also
     when a comment holds a line break.  A row with more cells than the
     header is a ``wrong_field_count`` error (usually an unquoted delimiter in
-    a comment); shorter rows are padded with empty cells.
+    a comment), and so is a row with fewer cells (usually a cut-off last
+    line, whose missing answers would otherwise be read as "not answered"
+    without a warning); an empty line is skipped.
 ``.xlsx``, ``.xlsm``
     The first sheet, via openpyxl (cached values, not formulas).  The first
     non-empty row is the header.  Whole numbers stored as 7.0 become "7".
@@ -206,9 +208,16 @@ def _records_xlsx(src) -> tuple[list[list[Any]], list[int]]:
     return records, numbers
 
 
-def _frame_from_records(records: list[list[Any]], numbers: list[int]
+def _frame_from_records(records: list[list[Any]], numbers: list[int], *, short_rows: bool = False
                         ) -> tuple[pd.DataFrame, list[tuple[int, int, int]]]:
-    """Header = first non-empty record.  Returns the raw frame and (row, n_cells, n_header) of long rows."""
+    """Header = first non-empty record.
+
+    Returns the raw frame and ``(row, n_cells, n_header)`` of every row with
+    a wrong number of cells: longer than the header (with text beyond it),
+    and with ``short_rows`` (CSV) also shorter than the header.  Rows that
+    are empty in every cell are skipped.  Short rows are padded with empty
+    cells in the frame (XLSX leaves trailing empty cells out).
+    """
     texts = [[(v.strip() or None) if type(v) is str else cell_text(v) for v in rec] for rec in records]
     k = 0
     while k < len(texts) and not any(v is not None for v in texts[k]):
@@ -224,6 +233,8 @@ def _frame_from_records(records: list[list[Any]], numbers: list[int]
         if not any(v is not None for v in rec):
             continue
         if len(rec) > width and any(v is not None for v in rec[width:]):
+            long_rows.append((num, len(rec), width))
+        elif short_rows and len(rec) < width:
             long_rows.append((num, len(rec), width))
         rec = (rec + [None] * width)[:width]
         rows.append(rec)
@@ -332,7 +343,7 @@ def _read_parquet(src) -> pd.DataFrame:
 def _read_raw(path, file: str | None, questionnaire) -> tuple[str, pd.DataFrame, list[tuple[int, int, int]]]:
     name, ext, src = _source(path, file)
     if ext in CSV_EXTENSIONS:
-        df, long_rows = _frame_from_records(*_records_csv(_read_bytes(src)))
+        df, long_rows = _frame_from_records(*_records_csv(_read_bytes(src)), short_rows=True)
         return name, df, long_rows
     if ext in XLSX_EXTENSIONS:
         df, long_rows = _frame_from_records(*_records_xlsx(src))
@@ -395,16 +406,26 @@ def read_responses(path, *, questionnaire=None, existing_ids: Iterable[str] = ()
         return empty_frame(), unreadable_report(name, exc.reason, exc.reason_nl)
     frame, report = validate_frame(raw, file=name, questionnaire=questionnaire, existing_ids=existing_ids)
     if long_rows:
-        if Path(name).suffix.lower() in XLSX_EXTENSIONS:
-            hint_en = "there are cells to the right of the last column with a name"
-            hint_nl = "er staan cellen rechts van de laatste kolom met een naam"
-        else:
-            hint_en = "is there an unquoted delimiter in a comment?"
-            hint_nl = "staat er een scheidingsteken zonder aanhalingstekens in een opmerking?"
-        extra = [ErrorRecord(name, row, None, None, "wrong_field_count",
-                             f"Row has {cells} cells but the header has {width}; {hint_en}",
-                             f"De rij heeft {cells} cellen, maar de kopregel heeft er {width}; {hint_nl}")
-                 for row, cells, width in long_rows]
+        xlsx = Path(name).suffix.lower() in XLSX_EXTENSIONS
+
+        def hints(cells: int, width: int) -> tuple[str, str]:
+            if cells < width:
+                return ("is the row cut off (an incomplete last line), or is a delimiter missing?",
+                        "is de rij afgebroken (een onvolledige laatste regel), of ontbreekt er "
+                        "een scheidingsteken?")
+            if xlsx:
+                return ("there are cells to the right of the last column with a name",
+                        "er staan cellen rechts van de laatste kolom met een naam")
+            return ("is there an unquoted delimiter in a comment?",
+                    "staat er een scheidingsteken zonder aanhalingstekens in een opmerking?")
+
+        extra = []
+        for row, cells, width in long_rows:
+            hint_en, hint_nl = hints(cells, width)
+            extra.append(ErrorRecord(
+                name, row, None, None, "wrong_field_count",
+                f"Row has {cells} cells but the header has {width}; {hint_en}",
+                f"De rij heeft {cells} cellen, maar de kopregel heeft er {width}; {hint_nl}"))
         errors = [e for e in report.errors if e.rule != "too_many_errors"] + extra
         errors.sort(key=lambda e: (e.row if e.row is not None else 0))
         total = report.n_errors + len(extra)

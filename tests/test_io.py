@@ -126,6 +126,60 @@ def test_read_responses_csv_row_longer_than_header(tmp_path):
     assert len(frame) == 0 and not report.ok
 
 
+def test_read_responses_csv_row_shorter_than_header(tmp_path):
+    # A cut-off last line (a copy or upload that stopped half-way) used to be padded with
+    # empty cells: its missing answers were silently read as "not answered".
+    rec = as_records(raw_frame(4))
+    path = tmp_path / "kort.csv"
+    write_csv_text(path, rec)
+    cut = path.read_text(encoding="utf-8").rstrip("\n")
+    for _ in range(3):  # the last row loses its last three cells (grade and the comments)
+        cut = cut[: cut.rindex(",")]
+    path.write_text(cut, encoding="utf-8")
+    frame, report = read_responses(path)
+    assert _where(report) == [("kort.csv", 5, None, "wrong_field_count")]
+    assert len(frame) == 0 and not report.ok
+    [err] = report.errors
+    width = len(contract.COLUMNS)
+    assert err.message.startswith(f"Row has {width - 3} cells but the header has {width}; ")
+    assert "cut off" in err.message
+    assert err.message_nl.startswith(f"De rij heeft {width - 3} cellen, maar de kopregel heeft er {width}; ")
+    assert "afgebroken" in err.message_nl
+    # a short row in the middle (a delimiter missing), with a semicolon file
+    rec = as_records(raw_frame(4))
+    rec[2] = rec[2][:5]
+    write_csv_text(path, rec, sep=";")
+    frame, report = read_responses(path)
+    assert _where(report) == [("kort.csv", 3, None, "wrong_field_count")]
+    assert "5 cells" in report.errors[0].message
+
+
+def test_read_responses_csv_empty_lines_are_still_skipped(tmp_path):
+    rec = as_records(raw_frame(3))
+    width = len(contract.COLUMNS)
+    # a blank line (0 cells) and a line of delimiters only (every cell empty) are not short rows
+    path = tmp_path / "leeg.csv"
+    write_csv_text(path, rec[:2] + [[]] + rec[2:3] + [[""] * (width - 4)] + rec[3:] + [[]])
+    frame, report = read_responses(path)
+    assert report.ok, report.summary()
+    assert list(frame.attrs["source_rows"]) == [2, 4, 6]
+
+
+def test_read_responses_xlsx_short_rows_are_not_an_error(tmp_path):
+    # Excel leaves trailing empty cells out of a row; that is "not answered", not a cut-off row.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    rec = as_records(raw_frame(2))
+    ws.append(rec[0])
+    ws.append(rec[1])
+    ws.append(rec[2][:-2])  # comment_grade and comment_improve empty
+    path = tmp_path / "kort.xlsx"
+    wb.save(path)
+    frame, report = read_responses(path)
+    assert report.ok, report.summary()
+    assert len(frame) == 2
+
+
 def test_read_responses_csv_trailing_delimiters_are_ignored(tmp_path):
     rec = [r + [""] for r in as_records(raw_frame(2))]
     path = tmp_path / "trailing.csv"

@@ -416,7 +416,10 @@ def grade_summary_by_group(df: pd.DataFrame, *, group: str, value: str = "grade"
     :func:`numpy.percentile` with linear interpolation (Hyndman & Fan type 7,
     the default of R and Excel's QUARTILE.INC).  No minimum or maximum is
     reported: in a small group they are one person's answer.  A group with
-    fewer than ``min_cell`` answers is suppressed (everything NaN but ``n``).
+    fewer than ``min_cell`` answers is suppressed (everything NaN but ``n``),
+    and so is the next smallest group while the hidden groups together have
+    fewer than ``min_cell`` answers (secondary suppression, see
+    :func:`analysis.stats.secondary_suppression`).
 
     Returns
     -------
@@ -436,18 +439,21 @@ def grade_summary_by_group(df: pd.DataFrame, *, group: str, value: str = "grade"
     else:
         cats = [g for g in contract.GI_CODES if g in set(labels)] if group == "gi" else []
         cats += sorted({v for v in labels if v is not None} - set(cats))
+    values = [x[(labels == g) & ~np.isnan(x)] for g in cats]
+    n_arr = np.array([len(v) for v in values], dtype=int)
+    # primary suppression, then secondary suppression so that a hidden group's
+    # mean cannot be worked out from the overall mean grade (analysis.stats)
+    hidden = stats.secondary_suppression(n_arr, (n_arr < min_cell) | (n_arr < 2), min_cell=min_cell)
     rows = []
-    for g in cats:
-        v = x[(labels == g) & ~np.isnan(x)]
-        n = len(v)
-        if n < min_cell or n < 2:
-            rows.append({"group": g, "n": n, "mean": math.nan, "ci_low": math.nan, "ci_high": math.nan,
+    for g, v, n, hide in zip(cats, values, n_arr, hidden):
+        if hide:
+            rows.append({"group": g, "n": int(n), "mean": math.nan, "ci_low": math.nan, "ci_high": math.nan,
                          "q1": math.nan, "median": math.nan, "q3": math.nan, "suppressed": True})
             continue
         mean = float(v.mean())
         lo, hi = stats.t_interval(mean, float(v.std(ddof=1)), n)
         q1, med, q3 = np.percentile(v, [25, 50, 75])
-        rows.append({"group": g, "n": n, "mean": mean, "ci_low": float(lo), "ci_high": float(hi),
+        rows.append({"group": g, "n": int(n), "mean": mean, "ci_low": float(lo), "ci_high": float(hi),
                      "q1": float(q1), "median": float(med), "q3": float(q3), "suppressed": False})
     out = pd.DataFrame(rows, columns=list(GRADE_SUMMARY_COLUMNS))
     out["group"] = out["group"].astype("string")

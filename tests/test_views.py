@@ -159,3 +159,22 @@ def test_refusal_text_splits_languages(demo):
         ols_grade(demo.head(30), predictors=["measure_type"])
     assert views.refusal_text(exc.value, "nl").startswith("Te weinig")
     assert views.refusal_text(exc.value, "en").startswith("Too few")
+
+
+def test_grade_summary_by_group_hides_a_group_recoverable_from_the_overall_mean():
+    # one group of 4 next to groups of 40 and 30: the overall mean grade (a key number)
+    # minus the two shown groups would give the small group's mean, so the 30-group is
+    # hidden too (secondary suppression, Hundepool et al. 2012, Statistical Disclosure
+    # Control, ch. 4)
+    from analysis.frame import canonical_frame
+    import uuid
+
+    rows = ([("ots", 7)] * 40) + ([("voogdij", 5)] * 30) + ([("jeugdreclassering", 2)] * 4)
+    df = canonical_frame(pd.DataFrame({
+        "response_id": [str(uuid.uuid4()) for _ in rows], "round_id": "r", "gi": "JBN",
+        "respondent_type": "ouder", "submitted_week": "2025-W07",
+        "measure_type": [m for m, _ in rows], "grade": [g for _, g in rows]}))
+    s = views.grade_summary_by_group(df, group="measure_type").set_index("group")
+    assert bool(s.loc["jeugdreclassering", "suppressed"]) and bool(s.loc["voogdij", "suppressed"])
+    assert not bool(s.loc["ots", "suppressed"]) and s.loc["ots", "mean"] == 7
+    assert s.loc["voogdij", "n"] == 30 and np.isnan(s.loc["voogdij", "mean"])

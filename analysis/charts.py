@@ -18,7 +18,10 @@ positive (dark) to negative (light); "weet niet" and "geen plan bekend" are
 grey.  Every bar carries its percentage and a 95 % interval whisker, so colour
 never carries information alone.  Groups with ``min_cell <= n < 30`` are drawn
 lighter and marked ``*`` ("indicatief (n < 30)"); suppressed figures and groups
-(``n < min_cell``) show the text "te weinig respondenten" and no bar.  Every
+(``n < min_cell``) show the text "te weinig respondenten" and no bar; a group
+of at least ``min_cell`` hidden by secondary suppression
+(:func:`analysis.stats.secondary_suppression`) says "verborgen om een kleine
+groep te beschermen" instead (:func:`analysis.wording.suppressed_text`).  Every
 chart has a ``description`` for screen readers; exported SVG files carry it as
 ``<title>`` and ``aria-label``.
 
@@ -350,8 +353,35 @@ class _Ctx:
         item = self.item(item_id)
         return item.question("ouder", self.lang) if item is not None else item_id
 
-    def too_few(self) -> str:
-        return f"{self.t('too_few')} (n < {self.min_cell})"
+    def too_few(self, n: Any = None) -> str:
+        """The suppression text of :func:`analysis.wording.suppressed_text` for base ``n``.
+
+        "te weinig respondenten (n < 10)" for a base under ``min_cell`` or an
+        unknown base, "verborgen om een kleine groep te beschermen" for a
+        larger group hidden by secondary suppression.
+        """
+        return wording.suppressed_text(self.min_cell, self.lang, n=n)
+
+    def hidden(self, n: Any = None) -> str:
+        """The short text in the place of a suppressed bar: "te weinig respondenten"
+        (no threshold: the footnote and table give it) or, for a base of at
+        least ``min_cell``, "verborgen om een kleine groep te beschermen"."""
+        return self.too_few(n) if wording.protects_small_group(n, self.min_cell) else self.t("too_few")
+
+    def row_base(self, rec: Mapping) -> Any:
+        """The base n behind one table row (None when unknown): the figure's
+        base for a distribution, the group's base for a distribution by group
+        (``fig.group_n`` or a ``base_n`` column), else the row's ``n``."""
+        kind = getattr(self.fig, "kind", None)
+        if kind == "distribution":
+            n = getattr(self.fig, "base_n", None)
+        elif kind == "distribution_by_group":
+            n = self.group_n(str(rec.get("group")))
+            if n is None:
+                n = rec.get("base_n")
+        else:
+            n = rec.get("n")
+        return None if _is_missing(n) else n
 
     def pct_label(self, pct: Any, indicative: bool) -> str:
         return f"{_fmt(pct, self.decimals, self.lang)}%" + ("*" if indicative else "")
@@ -359,7 +389,7 @@ class _Ctx:
     def pct_text(self, row: Mapping) -> str:
         """Screen-reader text of one estimate: '41 procent (95%-… 38 tot 44)'."""
         if row["suppressed"]:
-            return self.t("too_few")
+            return self.hidden(row.get("_base"))
         d, lang = self.decimals, self.lang
         s = f"{_fmt(row['pct'], d, lang)} {self.t('percent')}"
         if row.get("ci_low") is not None and row.get("ci_high") is not None:
@@ -375,6 +405,7 @@ def _estimate_rows(ctx: _Ctx, table: pd.DataFrame, value: str) -> list[dict]:
     for rec in table.to_dict("records"):
         suppressed = _flag(rec.get("suppressed")) or _is_missing(rec.get(value))
         r = dict(rec)
+        r["_base"] = ctx.row_base(rec)
         r["suppressed"] = suppressed
         r["indicative"] = (not suppressed) and _flag(rec.get("indicative"))
         for col in (value, "ci_low", "ci_high", "n_positive", "sd"):
@@ -410,16 +441,73 @@ def _finish(ctx: _Ctx, main: alt.TopLevelMixin, subtitle: list[str], description
     return chart.properties(title=title, description=desc)
 
 
-def _suppressed_chart(ctx: _Ctx, subtitle: list[str]):
-    data = pd.DataFrame({"message": [ctx.too_few()], "n": [ctx.fig.base_n]})
+def _suppressed_chart(ctx: _Ctx, subtitle: list[str], lines: list[str] | None = None):
+    """A grey box with text instead of bars: "te weinig respondenten (n < 10)"
+    for a suppressed figure, or one line per group (``lines``) when every
+    group of a large enough figure is hidden (a long line breaks after its
+    colon)."""
+    if not lines:
+        data = pd.DataFrame({"message": [ctx.too_few()], "n": [ctx.fig.base_n], "y": [60]})
+        height, font, baseline = 120, 16, "middle"
+        desc_lines = [ctx.too_few()]
+    else:
+        texts, ys, y = [], [], 24
+        for line in lines:
+            head, sep, tail = line.partition(": ")
+            if sep and len(line) > 50:
+                texts.append(f"{head}:\n{tail}")
+                ys.append(y)
+                y += 2 * 20 + 12
+            else:
+                texts.append(line)
+                ys.append(y)
+                y += 20 + 12
+        data = pd.DataFrame({"message": texts, "n": [ctx.fig.base_n] * len(texts), "y": ys})
+        height, font, baseline = y - 12 + 24, 14, "top"
+        desc_lines = lines
     msg = alt.Chart(data).mark_text(
-        fontSize=16, color=COLOURS["tekst_zacht"], align="center", baseline="middle",
-    ).encode(text="message:N", x=alt.value(ctx.width / 2), y=alt.value(60)).properties(
-        width=ctx.width, height=120)
-    frame = alt.Chart(data).mark_rect(fill="#F3F3F3", stroke=COLOURS["raster"]).encode(
-        x=alt.value(0), x2=alt.value(ctx.width), y=alt.value(0), y2=alt.value(120))
-    desc = f"{ctx.title}. n = {_fmt_n(ctx.fig.base_n)}: {ctx.too_few()}."
+        fontSize=font, color=COLOURS["tekst_zacht"], align="center", baseline=baseline,
+        lineBreak="\n", lineHeight=20,
+    ).encode(text="message:N", x=alt.value(ctx.width / 2), y=alt.Y("y:Q", scale=None)).properties(
+        width=ctx.width, height=height)
+    frame = alt.Chart(data.head(1)).mark_rect(fill="#F3F3F3", stroke=COLOURS["raster"]).encode(
+        x=alt.value(0), x2=alt.value(ctx.width), y=alt.value(0), y2=alt.value(height))
+    desc = f"{ctx.title}. n = {_fmt_n(ctx.fig.base_n)}: {'; '.join(desc_lines)}."
     return _finish(ctx, alt.layer(frame, msg), subtitle, desc)
+
+
+def _figure_suppressed(ctx: _Ctx) -> bool:
+    """True when the whole figure is suppressed: its base is unknown or under ``min_cell``."""
+    n = getattr(ctx.fig, "base_n", None)
+    return _is_missing(n) or float(n) < ctx.min_cell
+
+
+def _group_base(rows: list[dict], group: str) -> Any:
+    """The smallest base of a group's rows (None when one is unknown): decides
+    whether a hidden group is small itself or hidden to protect another."""
+    bases = [r["_base"] for r in rows if str(r["group"]) == group]
+    if not bases or any(b is None for b in bases):
+        return None
+    return min(bases)
+
+
+def _hidden_group_line(ctx: _Ctx, rows: list[dict], group: str) -> str:
+    """"Ouders (n = 40): verborgen om een kleine groep te beschermen" (n only when known)."""
+    n = ctx.group_n(group)
+    if n is None:
+        n = _group_base(rows, group)
+    label = ctx.group_label(group) if n is None else f"{ctx.group_label(group)} (n = {_fmt_n(n)})"
+    return f"{label}: {ctx.too_few(_group_base(rows, group))}"
+
+
+def _all_hidden_chart(ctx: _Ctx, subtitle: list[str], rows: list[dict]):
+    """Every estimate of a grouped figure is suppressed: the figure's text, or,
+    when the figure itself is large enough (secondary suppression), one line
+    per group saying why it is hidden."""
+    if not rows or _figure_suppressed(ctx) or "group" not in rows[0]:
+        return _suppressed_chart(ctx, subtitle)
+    groups = list(dict.fromkeys(str(r["group"]) for r in rows))
+    return _suppressed_chart(ctx, subtitle, [_hidden_group_line(ctx, rows, g) for g in groups])
 
 
 #: View names of the layers (the SVG mark groups get the class ``<name>_marks``).
@@ -486,7 +574,7 @@ def _hbar_frame(ctx: _Ctx, rows: list[dict], y_label, group_label=None) -> pd.Da
             "suppressed": r["suppressed"], "indicative": r["indicative"],
             "label_x": None if pct is None else max(pct, hi if hi is not None else pct),
             "pct_label": "" if pct is None else ctx.pct_label(pct, r["indicative"]),
-            "too_few": ctx.t("too_few") if r["suppressed"] else "",
+            "too_few": ctx.hidden(r["_base"]) if r["suppressed"] else "",
             "tip": ctx.pct_text(r),
         }
         d["aria"] = f"{d['y']}: {d['tip']}"
@@ -557,8 +645,10 @@ def _grouped_chart(ctx: _Ctx, rows: list[dict], *, y_label, y_order: list[str], 
     """Grouped horizontal bars: one colour per group, slots via yOffset.
 
     A group whose every row is suppressed gets no slot: a footnote says
-    "<group>: te weinig respondenten (n < min_cell)".  A single suppressed
-    cell keeps its slot with the text "te weinig respondenten".
+    "<group> (n = 4): te weinig respondenten (n < min_cell)", or "<group>
+    (n = 40): verborgen om een kleine groep te beschermen" for a group hidden
+    by secondary suppression.  A single suppressed cell keeps its slot with
+    the text "te weinig respondenten" (or the protection text).
     """
     whole = [g for g in groups if all(r["suppressed"] for r in rows if str(r["group"]) == g)]
     shown = [g for g in groups if g not in whole]
@@ -573,7 +663,7 @@ def _grouped_chart(ctx: _Ctx, rows: list[dict], *, y_label, y_order: list[str], 
     _indicative_note(ctx, rows)
     ctx.footnotes.insert(0, ctx.t("whiskers"))
     for g in whole:
-        ctx.footnotes.append(f"{ctx.group_label(g)}: {ctx.too_few()}")
+        ctx.footnotes.append(_hidden_group_line(ctx, rows, g))
     return _hbar_layers(ctx, data, y_order=y_order, colour_domain=order, colour_range=colours,
                         colour_field="group_label", offset_order=order, legend=True, step=step)
 
@@ -584,7 +674,7 @@ def _group_description(ctx: _Ctx, rows: list[dict], groups: list[str], glabel: d
     for g in groups:
         grows = [r for r in rows if str(r["group"]) == g]
         if all(r["suppressed"] for r in grows):
-            parts.append(f"{ctx.group_label(g)}: {ctx.too_few()}")
+            parts.append(_hidden_group_line(ctx, rows, g))
         else:
             parts.append(f"{glabel[g]}: " + ", ".join(f"{cell_label(r)} {ctx.pct_text(r)}" for r in grows))
     return "; ".join(parts)
@@ -595,7 +685,7 @@ def _distribution_by_group(ctx: _Ctx):
     rows = _estimate_rows(ctx, fig.table, "pct")
     subtitle = [f"n = {_fmt_n(fig.base_n)}"]
     if not rows or all(r["suppressed"] for r in rows):
-        return _suppressed_chart(ctx, subtitle)
+        return _all_hidden_chart(ctx, subtitle, rows)
     bases = _group_bases(ctx, rows)
     groups = list(dict.fromkeys(str(r["group"]) for r in rows))
     glabel = {g: f"{ctx.group_label(g)} ({_n_text(bases.get(g), ctx)})" for g in groups}
@@ -634,8 +724,10 @@ def _mean_by_group(ctx: _Ctx):
     rows = _estimate_rows(ctx, fig.table, "mean")
     tests = _tests_line(ctx)
     subtitle = [f"n = {_fmt_n(fig.base_n)}"] + ([" · ".join(tests)] if tests else [])
-    if not rows or all(r["suppressed"] for r in rows):
+    if not rows or (all(r["suppressed"] for r in rows) and _figure_suppressed(ctx)):
         return _suppressed_chart(ctx, subtitle)
+    # every group hidden in a large enough figure (secondary suppression):
+    # the usual axis, each group with its n and why it is hidden
     rows = sorted(rows, key=lambda r: _group_sort_key(str(r["group"])))
     lang, out = ctx.lang, []
     for r in rows:
@@ -650,8 +742,8 @@ def _mean_by_group(ctx: _Ctx):
             "suppressed": r["suppressed"], "indicative": r["indicative"],
             "label_y": None if mean is None else max(mean, hi if hi is not None else mean),
             "mean_label": "" if mean is None else _fmt(mean, 1, lang) + ("*" if r["indicative"] else ""),
-            "too_few": ctx.t("too_few") if r["suppressed"] else "",
-            "tip": (ctx.t("too_few") if r["suppressed"] else
+            "too_few": ctx.hidden(r["_base"]) if r["suppressed"] else "",
+            "tip": (ctx.hidden(r["_base"]) if r["suppressed"] else
                     f"{ctx.t('mean')} {_fmt(mean, 1, lang)} ({ctx.t('ci')} "
                     f"{_fmt(r.get('ci_low'), 1, lang)} {ctx.t('to')} {_fmt(hi, 1, lang)})"
                     + (f", {ctx.t('indicative')}" if r["indicative"] else "")),
@@ -691,9 +783,9 @@ def _mean_by_group(ctx: _Ctx):
                                               text="too_few:N")
     main = alt.layer(*_named(bars, whisker, *caps, labels, too_few)).properties(width=ctx.width, height=300)
     _indicative_note(ctx, rows)
-    ctx.footnotes.insert(0, ctx.t("whiskers"))
-    parts = [f"{d['group_name']} ({_n_text(d['n'], ctx)}): "
-             + (ctx.t("too_few") if d["suppressed"] else d["tip"]) for d in out]
+    if not all(r["suppressed"] for r in rows):
+        ctx.footnotes.insert(0, ctx.t("whiskers"))
+    parts = [f"{d['group_name']} ({_n_text(d['n'], ctx)}): {d['tip']}" for d in out]
     desc = (f"{ctx.t('bar_chart')}: {ctx.title} n = {_fmt_n(fig.base_n)}. " + "; ".join(parts) + "."
             + (" " + "; ".join(tests) + "." if tests else ""))
     return _finish(ctx, main, subtitle, desc)
@@ -704,7 +796,7 @@ def _pct_by_group(ctx: _Ctx):
     rows = _estimate_rows(ctx, fig.table, "pct")
     subtitle = [f"{ctx.t('pct_yes')} · n = {_fmt_n(fig.base_n)}"]
     if not rows or all(r["suppressed"] for r in rows):
-        return _suppressed_chart(ctx, subtitle)
+        return _all_hidden_chart(ctx, subtitle, rows)
     groups = list(dict.fromkeys(str(r["group"]) for r in rows))
     # the gap figure shows "never without a worker" (nee) first, as published
     if set(groups) == {"ja", "nee"}:
@@ -760,9 +852,11 @@ def figure_chart(fig, *, lang: str = "nl", labels: Questionnaire | Mapping[str, 
         one), or a mapping ``code -> label`` that overrides category, group
         and item labels.
     min_cell : int
-        The suppression threshold, only used in the text "te weinig
-        respondenten (n < min_cell)"; which rows are suppressed is read from
-        the table's ``suppressed`` column.
+        The suppression threshold, only used in the texts: "te weinig
+        respondenten (n < min_cell)" for a suppressed row whose base is under
+        it (or unknown), "verborgen om een kleine groep te beschermen" for one
+        whose base is not (secondary suppression).  Which rows are suppressed
+        is read from the table's ``suppressed`` column.
     synthetic : bool
         Add the footnote "Synthetische voorbeelddata".
     decimals : int

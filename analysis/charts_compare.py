@@ -61,6 +61,11 @@ def _finite(x: Any) -> bool:
 
 # --------------------------------------------------------------------------- comparison
 
+def _smaller(a: Any, b: Any) -> Any:
+    """The smaller of two bases, None when one is unknown (a difference needs both sides)."""
+    return min(float(a), float(b)) if _finite(a) and _finite(b) else None
+
+
 def comparison_frame(cmp: pd.DataFrame, *, lang: str = "nl", a_label: str = "A", b_label: str = "B",
                      min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
     """The data behind :func:`comparison_chart`: one row per item with labels and texts."""
@@ -75,7 +80,9 @@ def comparison_frame(cmp: pd.DataFrame, *, lang: str = "nl", a_label: str = "A",
         p = r["p_holm"]
         sig = _finite(p) and float(p) < wording.ALPHA
         if sup:
-            tip = wording.suppressed_text(min_cell, lang)
+            # per side: too few answers, or hidden to protect the other (small) side
+            tip = (f"{a_label}: {wording.suppressed_text(min_cell, lang, n=r.get('a_n'))}; "
+                   f"{b_label}: {wording.suppressed_text(min_cell, lang, n=r.get('b_n'))}")
         else:
             unit = "" if mean else "%"
             tip = (f"{a_label} {wording.fmt_number(r['a_estimate'], dec, lang)}{unit}, "
@@ -88,7 +95,7 @@ def comparison_frame(cmp: pd.DataFrame, *, lang: str = "nl", a_label: str = "A",
             "ci_low": None if sup else float(r["ci_low"]), "ci_high": None if sup else float(r["ci_high"]),
             "significant": ("significant (Holm)" if not nl else "significant (Holm)") if sig and not sup
             else ("niet significant" if nl else "not significant") if not sup
-            else wording.suppressed_text(min_cell, lang),
+            else wording.suppressed_text(min_cell, lang, n=_smaller(r.get("a_n"), r.get("b_n"))),
             "tooltip": tip, "suppressed": sup,
         })
     return pd.DataFrame(rows)
@@ -226,14 +233,17 @@ def grade_boxplot(summary: pd.DataFrame, *, group: str, lang: str = "nl",
     """Box (first to third quartile), median tick and mean with its 95 % interval, per group.
 
     Built from :func:`analysis.views.grade_summary_by_group`; suppressed
-    groups are on the axis with the text "te weinig respondenten".
+    groups are on the axis with the text "te weinig respondenten (n < 10)",
+    or "verborgen om een kleine groep te beschermen" for a group of at least
+    ``min_cell`` hidden by secondary suppression.
     """
     nl = _nl(lang)
     data = summary.copy()
     data["label"] = [wording.category_label(group, v, lang) for v in summary["group"]]
     data["n"] = data["n"].astype("float64")
-    data["note"] = [wording.suppressed_text(min_cell, lang) if s else "" for s in data["suppressed"]]
-    data["tip"] = [wording.suppressed_text(min_cell, lang) if s else
+    data["note"] = [wording.suppressed_text(min_cell, lang, n=n) if s else ""
+                    for s, n in zip(data["suppressed"], data["n"])]
+    data["tip"] = [wording.suppressed_text(min_cell, lang, n=n) if s else
                    f"n = {int(n)}; {'gemiddeld' if nl else 'mean'} {wording.fmt_number(m, 1, lang)} "
                    f"({wording.fmt_interval(lo, hi, 1, lang)}); {'mediaan' if nl else 'median'} "
                    f"{wording.fmt_number(md, 1, lang)}"

@@ -17,7 +17,10 @@ Both documents hold the same content (:func:`build_report`):
 
 Small cells are suppressed after the filters (the figures are computed on
 the filtered frame); a suppressed figure shows its base and "te weinig
-respondenten (n < 10)" in its chart and table, no estimate.
+respondenten (n < 10)" in its chart and table, no estimate.  A group of at
+least ``min_cell`` hidden by secondary suppression (so that a small group
+cannot be worked out from the total) says "verborgen om een kleine groep te
+beschermen" instead (:func:`analysis.wording.suppressed_text`).
 
 The HTML embeds its charts as SVG data URIs and its style inline: it opens
 offline, without any request to another site.  Pure: no streamlit, no
@@ -113,11 +116,15 @@ METHOD_NOTES: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = (
      ("Om niemand herkenbaar te maken tonen we geen percentage, gemiddelde of interval als een "
       "groep minder dan {m} antwoorden heeft. Dan staat er 'te weinig respondenten (n < {m})'. "
       "Binnen zo'n groep tonen we ook geen aantallen per antwoord; alleen de grootte van de groep. "
-      "Dit geldt na elke selectie. Bij {m} tot {k} antwoorden staat er een * (indicatief).",
+      "Dit geldt na elke selectie. Soms verbergen we ook een grotere groep, zodat niemand de kleine "
+      "groep kan terugrekenen uit het totaal; dan staat er 'verborgen om een kleine groep te beschermen'. "
+      "Bij {m} tot {k} antwoorden staat er een * (indicatief).",
       "To keep everyone unrecognisable, no percentage, mean or interval is shown when a group has "
       "fewer than {m} answers; it reads 'too few respondents (n < {m})'. Within such a group no "
       "counts per answer are shown either, only the size of the group. This holds after every "
-      "selection. With {m} to {k} answers an * is shown (indicative).")),
+      "selection. Sometimes a larger group is hidden too, so that nobody can work out the small "
+      "group from the total; it reads 'hidden to protect a small group'. "
+      "With {m} to {k} answers an * is shown (indicative).")),
     (("Afronden", "Rounding"),
      ("Percentages zijn afgerond op hele getallen en gemiddelden op één decimaal (0,5 naar boven). "
       "Door afronden tellen percentages soms op tot 99 of 101.",
@@ -187,7 +194,8 @@ def figure_caption(fig: FigureResult, number: int | None, *, lang: str = "nl") -
     """"Figuur 3 (opinion_asked). Basis: n = 1523. Percentages met 95%-..." """
     head = f"{_t('figure', lang)} {number} ({fig.id})" if number is not None else f"{fig.id}"
     if fig.suppressed:
-        return f"{head}. {_t('base', lang)}: n = {fig.base_n}. {wording.suppressed_text(fig.min_cell, lang)}."
+        small = wording.suppressed_text(fig.min_cell, lang, n=fig.base_n)
+        return f"{head}. {_t('base', lang)}: n = {fig.base_n}. {small}."
     what = _t("chart_caption_mean" if fig.kind == "mean_by_group" else "chart_caption", lang)
     return f"{head}. {_t('base', lang)}: n = {fig.base_n}. {what}"
 

@@ -120,7 +120,7 @@ def key_number_texts(kn: pd.DataFrame, *, lang: str = "nl",
         key = str(r["key"])
         n = r["n"]
         if r["suppressed"]:
-            value, detail = wording.suppressed_text(min_cell, lang), f"n = {n}"
+            value, detail = wording.suppressed_text(min_cell, lang, n=n), f"n = {n}"
         elif key == "respondents":
             value, detail = str(int(r["value"])), ""
         elif key in contract.RESPONDENT_TYPES:
@@ -307,7 +307,10 @@ def comparison_view(cmp: pd.DataFrame, *, lang: str = "nl", a_label: str = "A", 
 
     Columns (Dutch): Vraag, Maat, n <a>, <a>, n <b>, <b>, Verschil, 95%-BI,
     Toets, p (Holm).  Percentages without decimals, grades with one;
-    suppressed rows show the bases and the suppression text.
+    suppressed rows show the bases and, per side, the suppression text of
+    :func:`analysis.wording.suppressed_text`: "te weinig respondenten" for a
+    side under ``min_cell``, "verborgen om een kleine groep te beschermen"
+    for the other side.
     """
     nl = wording._lang(lang) == "nl"
     h = (["Vraag", "Maat", f"n {a_label}", a_label, f"n {b_label}", b_label, "Verschil", "95%-BI",
@@ -323,9 +326,11 @@ def comparison_view(cmp: pd.DataFrame, *, lang: str = "nl", a_label: str = "A", 
         measure = ("gemiddeld cijfer" if nl else "mean grade") if mean else "% " + _positive_label(r["item"], lang)
         fmt = (lambda x: wording.fmt_number(x, dec, lang)) if mean else (lambda x: wording.fmt_pct(x, dec, lang))
         if r["suppressed"]:
-            small = wording.suppressed_text(min_cell, lang)
-            row = [wording.variable_label(r["item"], lang), measure, str(r["a_n"]), small,
-                   str(r["b_n"]), small, "", "", tests.get(r["test"], r["test"]), ""]
+            # each side says why it is hidden: too few answers, or to protect the other side
+            row = [wording.variable_label(r["item"], lang), measure,
+                   str(r["a_n"]), wording.suppressed_text(min_cell, lang, n=r["a_n"]),
+                   str(r["b_n"]), wording.suppressed_text(min_cell, lang, n=r["b_n"]),
+                   "", "", tests.get(r["test"], r["test"]), ""]
         else:
             row = [wording.variable_label(r["item"], lang), measure, str(r["a_n"]), fmt(r["a_estimate"]),
                    str(r["b_n"]), fmt(r["b_estimate"]), wording.fmt_number(r["difference"], dec, lang),
@@ -395,7 +400,7 @@ def association_view(assoc: pd.DataFrame, *, lang: str = "nl",
     for r in assoc.astype(object).to_dict("records"):
         name = _pick(ASSOCIATION_NAMES.get(r["measure"], (r["measure"], r["measure"])), lang)
         if r["suppressed"]:
-            small = wording.suppressed_text(min_cell, lang)
+            small = wording.suppressed_text(min_cell, lang, n=r["n"])
             rows.append([name, small, "", "", "", str(r["n"])])
             continue
         df_ = r["df"]
@@ -466,7 +471,12 @@ def grade_summary_by_group(df: pd.DataFrame, *, group: str, value: str = "grade"
 
 def grade_summary_view(summary: pd.DataFrame, *, group: str, lang: str = "nl",
                        min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
-    """:func:`grade_summary_by_group` as a display table (strings)."""
+    """:func:`grade_summary_by_group` as a display table (strings).
+
+    A suppressed group shows its n and "te weinig respondenten (n < 10)", or
+    "verborgen om een kleine groep te beschermen" when it has at least
+    ``min_cell`` answers (secondary suppression).
+    """
     nl = wording._lang(lang) == "nl"
     h = [wording.variable_label(group, lang), "n", "Gemiddeld cijfer" if nl else "Mean grade",
          "95%-BI" if nl else "95% CI", "Mediaan" if nl else "Median", "Kwartielen" if nl else "Quartiles"]
@@ -474,7 +484,7 @@ def grade_summary_view(summary: pd.DataFrame, *, group: str, lang: str = "nl",
     for r in summary.astype(object).to_dict("records"):
         lab = wording.category_label(group, r["group"], lang)
         if r["suppressed"]:
-            rows.append([lab, str(r["n"]), wording.suppressed_text(min_cell, lang), "", "", ""])
+            rows.append([lab, str(r["n"]), wording.suppressed_text(min_cell, lang, n=r["n"]), "", "", ""])
             continue
         rows.append([lab, str(r["n"]), wording.fmt_number(r["mean"], 1, lang),
                      wording.fmt_interval(r["ci_low"], r["ci_high"], 1, lang),

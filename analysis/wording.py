@@ -11,7 +11,9 @@ here, in Dutch (B1) and English (``lang`` is ``"nl"`` or ``"en"``):
 * :func:`variable_label`, :func:`category_label`, :func:`group_label`,
   :func:`figure_title`: labels of contract columns, codes and figures
   (answer labels come from the questionnaire definition);
-* :func:`suppressed_text`: the small-cell text "te weinig respondenten (n < 10)";
+* :func:`suppressed_text`: the small-cell text "te weinig respondenten (n < 10)",
+  or "verborgen om een kleine groep te beschermen" for a group of at least
+  ``min_cell`` hidden by secondary suppression;
 * :func:`display_table`: a figure table (:mod:`analysis.figures`) as strings,
   with suppressed rows reduced to their base and the suppression text;
 * :func:`trend_sentence`: the grade-by-workers trend test in one sentence
@@ -114,10 +116,46 @@ def fmt_interval(low: Any, high: Any, decimals: int = 0, lang: str = "nl", *, pc
     return f"{lo}% {word} {hi}%" if pct else f"{lo} {word} {hi}"
 
 
-def suppressed_text(min_cell: int = contract.DEFAULT_MIN_CELL, lang: str = "nl") -> str:
-    """What a suppressed estimate shows instead of a number."""
-    return (f"te weinig respondenten (n < {min_cell})" if _lang(lang) == "nl"
-            else f"too few respondents (n < {min_cell})")
+#: The two reasons a suppressed estimate gives (nl, en); ``{m}`` is min_cell.
+SUPPRESSED_TEXTS = {
+    "too_few": ("te weinig respondenten (n < {m})", "too few respondents (n < {m})"),
+    "protect": ("verborgen om een kleine groep te beschermen", "hidden to protect a small group"),
+}
+
+
+def protects_small_group(n: Any, min_cell: int = contract.DEFAULT_MIN_CELL) -> bool:
+    """True when a suppressed estimate with base ``n`` was hidden by secondary suppression.
+
+    That is when its base is known and at least ``min_cell``: the group is
+    not small itself, it is hidden so that a small group cannot be worked out
+    by subtraction (:func:`analysis.stats.secondary_suppression`).  A missing
+    base counts as small.
+    """
+    if _missing(n):
+        return False
+    try:
+        return float(n) >= float(min_cell)
+    except (TypeError, ValueError):
+        return False
+
+
+def suppressed_text(min_cell: int = contract.DEFAULT_MIN_CELL, lang: str = "nl", *, n: Any = None) -> str:
+    """What a suppressed estimate shows instead of a number.
+
+    ``n`` is the base of the suppressed estimate (group size, item answers)
+    when it is known.  A base below ``min_cell`` (or unknown) gives "te
+    weinig respondenten (n < 10)"; a base of at least ``min_cell`` means the
+    estimate was hidden by secondary suppression
+    (:func:`analysis.stats.secondary_suppression`) and gives "verborgen om
+    een kleine groep te beschermen".
+
+    >>> suppressed_text(10), suppressed_text(10, n=4), suppressed_text(10, n=40)
+    ('te weinig respondenten (n < 10)', 'te weinig respondenten (n < 10)', 'verborgen om een kleine groep te beschermen')
+    >>> suppressed_text(10, "en", n=40)
+    'hidden to protect a small group'
+    """
+    key = "protect" if protects_small_group(n, min_cell) else "too_few"
+    return _pick(SUPPRESSED_TEXTS[key], lang).format(m=min_cell)
 
 
 # --------------------------------------------------------------------------- labels
@@ -263,7 +301,7 @@ def _n_text(v: Any) -> str:
 
 def _pct_cells(row: Mapping, min_cell: int, lang: str) -> tuple[str, str]:
     if bool(row.get("suppressed")):
-        return suppressed_text(min_cell, lang), ""
+        return suppressed_text(min_cell, lang, n=row.get("n")), ""
     mark = " *" if bool(row.get("indicative")) else ""
     return (fmt_pct(row.get("pct"), 0, lang) + mark,
             fmt_interval(row.get("ci_low"), row.get("ci_high"), 0, lang, pct=True))
@@ -284,7 +322,10 @@ def display_table(fig, *, lang: str = "nl", min_cell: int | None = None) -> pd.D
     base (a whole figure or group under ``min_cell``) becomes one row
     "(alle antwoorden)" with its base n and the suppression text, so no
     category count inside it is shown; an indicative estimate
-    (``min_cell <= n < 30``) carries " *".
+    (``min_cell <= n < 30``) carries " *".  The suppression text follows
+    the base (:func:`suppressed_text`): "te weinig respondenten (n < 10)"
+    below ``min_cell``, "verborgen om een kleine groep te beschermen" for a
+    larger group hidden by secondary suppression.
     """
     _lang(lang)
     mc = fig.min_cell if min_cell is None else min_cell
@@ -292,7 +333,7 @@ def display_table(fig, *, lang: str = "nl", min_cell: int | None = None) -> pd.D
     rows: list[dict] = []
     records = fig.table.astype(object).to_dict("records")
     column = fig.items[0] if fig.items else fig.id
-    small = suppressed_text(mc, lang)
+    small = suppressed_text(mc, lang, n=fig.base_n)
     if fig.kind == "distribution":
         cols = [h["answer"], h["n"], h["pct"], h["ci"]]
         if records and all(bool(r["suppressed"]) for r in records):
@@ -314,7 +355,7 @@ def display_table(fig, *, lang: str = "nl", min_cell: int | None = None) -> pd.D
                 if g not in done:
                     done.add(g)
                     rows.append({h["group"]: gl, h["answer"]: h["all_answers"], h["n"]: _n_text(gn),
-                                 h["pct"]: small, h["ci"]: ""})
+                                 h["pct"]: suppressed_text(mc, lang, n=gn), h["ci"]: ""})
                 continue
             pct, ci = _pct_cells(r, mc, lang)
             rows.append({h["group"]: f"{gl} (n = {gn})" if gn is not None else gl,
@@ -325,7 +366,7 @@ def display_table(fig, *, lang: str = "nl", min_cell: int | None = None) -> pd.D
         cols = [first, h["n"], h["mean"], h["ci"]]
         for r in records:
             if bool(r["suppressed"]):
-                est, ci = small, ""
+                est, ci = suppressed_text(mc, lang, n=r["n"]), ""
             else:
                 est = fmt_number(r["mean"], 1, lang) + (" *" if bool(r["indicative"]) else "")
                 ci = fmt_interval(r["ci_low"], r["ci_high"], 1, lang)
@@ -432,7 +473,9 @@ def comparison_sentence(row: Mapping, *, a_label: str, b_label: str, lang: str =
     _lang(lang)
     item = variable_label(str(row["item"]), lang)
     if bool(row.get("suppressed")):
-        return f"{item}: {suppressed_text(min_cell, lang)}."
+        # the difference is hidden because (at least) one side is small
+        ns = [row.get(k) for k in ("a_n", "b_n") if not _missing(row.get(k))]
+        return f"{item}: {suppressed_text(min_cell, lang, n=min(ns) if len(ns) == 2 else None)}."
     mean = row.get("measure") == "mean"
     dec = 1 if mean else 0
     unit = "" if mean else "%"

@@ -36,7 +36,7 @@ import pandas as pd
 from . import contract
 from .figures import FigureResult, compute_figures, compute_text_statistics
 from .filters import filter_responses, normalize_filter_value
-from .wording import category_label, fmt_number, fmt_p, group_label, variable_label
+from .wording import category_label, fmt_number, fmt_p, group_label, suppressed_text, variable_label
 
 SYNTHETIC_PREFIX = "demo-synthetisch"
 CSV_COLUMNS = ("figure_id", "kind", "item", "group", "category", "n", "n_positive",
@@ -235,7 +235,9 @@ def _n(v) -> str:
 
 
 def _figure_markdown(fig: FigureResult, number: int | None, min_cell: int) -> list[str]:
-    small = f"te weinig respondenten (n < {min_cell})"
+    def small(n=None) -> str:
+        return suppressed_text(min_cell, "nl", n=n)
+
     head = f"## {number}. {fig.title}" if number is not None else f"### {fig.title}"
     lines = [head, "", f"*{fig.title_en}*", "", f"Basis: n = {fig.base_n}", ""]
     rows = _rows(fig.table)
@@ -244,11 +246,11 @@ def _figure_markdown(fig: FigureResult, number: int | None, min_cell: int) -> li
         lines += ["| Antwoord | n | % | 95%-BI |", "|---|---:|---:|---|"]
         if rows and all(r["suppressed"] for r in rows):
             # the whole base is too small: one line, no category counts
-            lines.append(f"| (alle antwoorden) | {fig.base_n} | {small} |  |")
+            lines.append(f"| (alle antwoorden) | {fig.base_n} | {small(fig.base_n)} |  |")
         for r in rows:
             if r["suppressed"]:
                 continue
-            pct, ci = _pct_cells(r, small)
+            pct, ci = _pct_cells(r, small(r.get("n")))
             lines.append(f"| {category_label(column, r['category'])} | {_n(r['n'])} | {pct} | {ci} |")
     elif fig.kind == "distribution_by_group":
         lines += ["| Groep | Antwoord | n | % | 95%-BI |", "|---|---|---:|---:|---|"]
@@ -260,9 +262,9 @@ def _figure_markdown(fig: FigureResult, number: int | None, min_cell: int) -> li
                 # a suppressed group: one line with its base, no category counts
                 if r["group"] not in done:
                     done.add(r["group"])
-                    lines.append(f"| {g} | (alle antwoorden) | {_n(gn)} | {small} |  |")
+                    lines.append(f"| {g} | (alle antwoorden) | {_n(gn)} | {small(gn)} |  |")
                 continue
-            pct, ci = _pct_cells(r, small)
+            pct, ci = _pct_cells(r, small(r.get("n")))
             g = f"{g} (n = {gn})" if gn is not None else g
             lines.append(f"| {g} | {category_label(column, r['category'])} | {_n(r['n'])} "
                          f"| {pct} | {ci} |")
@@ -270,7 +272,7 @@ def _figure_markdown(fig: FigureResult, number: int | None, min_cell: int) -> li
         lines += ["| Aantal jeugdzorgwerkers | n | Gemiddeld cijfer | 95%-BI |", "|---|---:|---:|---|"]
         for r in rows:
             if r["suppressed"]:
-                est, ci = small, ""
+                est, ci = small(r["n"]), ""
             else:
                 mark = " *" if r["indicative"] else ""
                 est = f"{fmt_number(r['mean'], 1)}{mark}"
@@ -281,7 +283,7 @@ def _figure_markdown(fig: FigureResult, number: int | None, min_cell: int) -> li
         third = "%" if fig.kind == "share" else "% ja"
         lines += [f"| Vraag | {second} | n | {third} | 95%-BI |", "|---|---|---:|---:|---|"]
         for r in rows:
-            pct, ci = _pct_cells(r, small)
+            pct, ci = _pct_cells(r, small(r.get("n")))
             item = variable_label(r["item"])
             if fig.kind == "share":
                 cats = [category_label(r["item"], c) for c in r["category"].split("|")]

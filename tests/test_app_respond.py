@@ -385,7 +385,7 @@ def test_navigation_respondent_link_registers_only_the_questionnaire_page(storag
     dashboard = tmp_path / "dashboard.py"
     dashboard.write_text('import streamlit as st\nst.title("Dashboard")\n', encoding="utf-8")
     monkeypatch.setattr(nav, "dashboard_pages",
-                        lambda: [st.Page(dashboard, title="Testdashboard", url_path="testdashboard")])
+                        lambda lang="nl": [st.Page(dashboard, title="Testdashboard", url_path="testdashboard")])
     staff = AppTest.from_file(APP, default_timeout=TIMEOUT)
     staff.run()
     assert "Gebruik de link uit uw uitnodiging" in texts(staff)

@@ -219,9 +219,24 @@ def test_round_report_docx_secondary_suppressed_group_says_why(df):
 def test_round_report_html_chart_and_table_say_why(df):
     page = round_report_html(df, lang="en")
     section = re.search(r'<section class="figure" id="fig-contact_one_on_one">(.*?)</section>', page, re.S)
-    assert section
     body = section.group(1)
     assert f"<td>{PROTECT_EN}</td>" in body and f"<td>{html.escape(SMALL_EN)}</td>" in body
     svg = base64.b64decode(re.search(r'data:image/svg\+xml;base64,([^"]+)"', body).group(1))
     text = _texts_of(ET.fromstring(svg))
     assert f"Parents (n = 40): {PROTECT_EN}" in text and f"Young people (n = 5): {SMALL_EN}" in text
+
+
+def test_report_markdown_says_why_a_large_group_is_hidden():
+    # 40 parents and 5 youths: the youths are too few, the parents are hidden to protect them
+    from analysis.report import report_markdown
+    import uuid as _uuid
+
+    rows = [("ouder", "meer_dan_1")] * 40 + [("jeugdige", "nooit")] * 5
+    df = canonical_frame(pd.DataFrame({
+        "response_id": [str(_uuid.uuid4()) for _ in rows], "round_id": "r", "gi": "JBN",
+        "respondent_type": [t for t, _ in rows], "submitted_week": "2025-W07",
+        "measure_type": "ots", "n_workers": 2, "grade": 6,
+        "contact_one_on_one": [c for _, c in rows]}))
+    md = report_markdown(df)
+    assert "| Ouders | (alle antwoorden) | 40 | verborgen om een kleine groep te beschermen |" in md
+    assert "| Jeugdigen | (alle antwoorden) | 5 | te weinig respondenten (n < 10) |" in md

@@ -196,14 +196,14 @@ def crosstab_heatmap(ct: pd.DataFrame, *, row: str, col: str, lang: str = "nl",
                      min_cell: int = contract.DEFAULT_MIN_CELL, width: int | None = None):
     """Heat map of the row percentages of :func:`analysis.relations.crosstab`.
 
-    Each cell shows its row percentage; a suppressed cell is grey and reads
-    "n < min_cell", never its count.
+    Each cell shows its row percentage; a suppressed cell (below ``min_cell``,
+    or hidden to protect one that is) is grey and reads "verborgen", never its count.
     """
     data = ct.copy()
     data["row_label"] = [wording.category_label(row, v, lang) for v in ct["row"]]
     data["col_label"] = [wording.category_label(col, v, lang) for v in ct["col"]]
     data["n"] = data["n"].astype("float64")
-    data["text"] = [f"n < {min_cell}" if s else wording.fmt_pct(p, 0, lang)
+    data["text"] = [("verborgen" if lang == "nl" else "hidden") if s else wording.fmt_pct(p, 0, lang)
                     for s, p in zip(data["suppressed"], data["pct_row"])]
     data["pct"] = data["pct_row"].where(~data["suppressed"])
     rorder = list(dict.fromkeys(data["row_label"]))

@@ -357,7 +357,9 @@ def crosstab_view(ct: pd.DataFrame, *, row: str, col: str, lang: str = "nl",
     each cell "41% (n = 120)" (row percentage and count), or the suppression
     text for a hidden cell.
     """
-    small = wording.suppressed_text(min_cell, lang)
+    # a hidden cell is either below min_cell or hidden to protect one that is
+    # (relations.crosstab); its count is gone, so one neutral text for both
+    small = wording.hidden_cell_text(min_cell, lang)
     rows_order = list(dict.fromkeys(ct["row"].astype(str)))
     cols_order = list(dict.fromkeys(ct["col"].astype(str)))
     first = wording.variable_label(row, lang)

@@ -158,6 +158,12 @@ def suppressed_text(min_cell: int = contract.DEFAULT_MIN_CELL, lang: str = "nl",
     return _pick(SUPPRESSED_TEXTS[key], lang).format(m=min_cell)
 
 
+def hidden_cell_text(min_cell: int = contract.DEFAULT_MIN_CELL, lang: str = "nl") -> str:
+    """A hidden cross-table cell: below ``min_cell``, or hidden so that one cannot be worked out."""
+    return (f"verborgen (n < {min_cell} of ter bescherming)" if _lang(lang) == "nl"
+            else f"hidden (n < {min_cell} or to protect another cell)")
+
+
 # --------------------------------------------------------------------------- labels
 
 #: Short labels of the contract columns (dropdowns, axes, tables).

@@ -74,7 +74,7 @@ def test_crosstab_heatmap_never_shows_a_hidden_count(demo):
     data = pd.concat(_datasets(chart), ignore_index=True)
     hidden = data[data["suppressed"]]
     assert hidden["pct"].isna().all() and hidden["n"].isna().all()
-    assert (hidden["text"] == "n < 10").all()
+    assert (hidden["text"] == "verborgen").all()  # hidden for being small or to protect another cell
     _svg(chart)
 
 

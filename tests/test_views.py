@@ -120,8 +120,8 @@ def test_crosstab_view_marks_suppressed_cells(demo):
     ct = crosstab(demo, row="measure_type", col="had_gap")
     v = views.crosstab_view(ct, row="measure_type", col="had_gap")
     assert v.columns[0] == "Soort maatregel" and len(v) == 4
-    assert any("te weinig" in str(x) for x in v.to_numpy().ravel()) == bool(ct["suppressed"].any())
-    assert all(("n = " in str(x)) or ("te weinig" in str(x)) for x in v.iloc[:, 1:].to_numpy().ravel())
+    assert any("verborgen" in str(x) for x in v.to_numpy().ravel()) == bool(ct["suppressed"].any())
+    assert all(("n = " in str(x)) or ("verborgen" in str(x)) for x in v.iloc[:, 1:].to_numpy().ravel())
 
 
 def test_association_view_rows(demo):

@@ -8,98 +8,34 @@ that a sidebar filter changes the numbers.  Screenshots go to
 """
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
+
+from _browser_helpers import ARTIFACTS, chromium, serve_app
+from _browser_helpers import settle as _settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-START_TIMEOUT_S = 120
 UI_TIMEOUT_MS = 60_000
-SECRET = "browser-test-secret-0123456789abcdef"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"the app stopped with exit code {proc.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"the app did not answer within {START_TIMEOUT_S} s:\n{log.read_text(errors='replace')}")
 
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     """Base URL of the app on a fresh database with the synthetic demo round (1523 responses)."""
-    data = tmp_path_factory.mktemp("dashboard-browser")
-    env = {**os.environ, "SURVEY_DATA_DIR": str(data), "SURVEY_DATABASE_URL": f"sqlite:///{data / 'survey.sqlite'}",
-           "SURVEY_SECRET_KEY": SECRET}
-    env.pop("SURVEY_SECRET_KEY_FILE", None)
-    port = _free_port()
-    log = data / "server.log"
-    code = (f"import sys; from survey_app.launcher import run_app; "
-            f"sys.exit(run_app(['--port', '{port}', '--address', '127.0.0.1']))")
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-c", code], cwd=data, env=env, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base, proc, log)
+    with serve_app(tmp_path_factory.mktemp("dashboard-browser")) as base:
         yield base
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (make system-deps)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 def settle(page) -> None:
     """Wait until Streamlit has finished the current run."""
-    page.wait_for_timeout(300)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=UI_TIMEOUT_MS)
+    _settle(page, pause_ms=300, timeout_ms=UI_TIMEOUT_MS)
 
 
 def open_overzicht(browser, base: str, viewport: dict, **ctx):

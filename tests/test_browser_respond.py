@@ -8,99 +8,39 @@ Screenshots go to ``test-artifacts/`` (git-ignored).
 """
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from _browser_helpers import ARTIFACTS, ROOT, SECRET, chromium, serve_app
+from _browser_helpers import settle as _settle
 from survey_app.storage import Storage
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-START_TIMEOUT_S = 120
 UI_TIMEOUT_MS = 30_000
 WIDTH, HEIGHT = 375, 740
-SECRET = "browser-test-secret-0123456789abcdef"
 LONG_WORD = "Jeugdbeschermingsbereikbaarheidsverbeteringsvoorstellenlijst"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"the app stopped with exit code {proc.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"the app did not answer within {START_TIMEOUT_S} s:\n{log.read_text(errors='replace')}")
 
 
 @pytest.fixture(scope="module")
 def app_server(tmp_path_factory):
     """(base url, Storage on the same database, round, codes); the server is stopped afterwards."""
     data = tmp_path_factory.mktemp("browser-data")
-    url = f"sqlite:///{data / 'survey.sqlite'}"
-    env = {**os.environ, "SURVEY_DATA_DIR": str(data), "SURVEY_DATABASE_URL": url, "SURVEY_SECRET_KEY": SECRET}
-    env.pop("SURVEY_SECRET_KEY_FILE", None)
-    storage = Storage(url, secret_key=SECRET)
+    storage = Storage(f"sqlite:///{data / 'survey.sqlite'}", secret_key=SECRET)
     info, codes = storage.create_round(name="Browsertest", gis=("JBW",), access="codes", n_codes=3)
-    port = _free_port()
-    log = data / "server.log"
-    code = f"import sys; from survey_app.launcher import run_app; " \
-           f"sys.exit(run_app(['--port', '{port}', '--address', '127.0.0.1', '--no-demo']))"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-c", code], cwd=data, env=env, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(base, proc, log)
-        yield base, storage, info, codes
+        with serve_app(data, "--no-demo") as base:
+            yield base, storage, info, codes
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=20)
         storage.dispose()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (make system-deps)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture(scope="module")
@@ -116,8 +56,7 @@ def phone(browser):
 
 def settle(page) -> None:
     """Wait until Streamlit has finished the run an action started."""
-    page.wait_for_timeout(200)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=UI_TIMEOUT_MS)
+    _settle(page, pause_ms=200, timeout_ms=UI_TIMEOUT_MS)
 
 
 def choose(page, question: str, option: str) -> None:

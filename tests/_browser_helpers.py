@@ -1,0 +1,97 @@
+"""Shared parts of the real-browser tests: the launcher's server in a subprocess and Debian Chromium."""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+# as root in a sandbox, and no traffic to Google's services on this closed network
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+START_TIMEOUT_S = 120
+SECRET = "browser-test-secret-0123456789abcdef"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"the app stopped with exit code {proc.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"the app did not answer within {START_TIMEOUT_S} s:\n{log.read_text(errors='replace')}")
+
+
+def app_env(data: Path) -> dict[str, str]:
+    """Environment for a server on the SQLite database in ``data``."""
+    env = {**os.environ, "SURVEY_DATA_DIR": str(data), "SURVEY_DATABASE_URL": f"sqlite:///{data / 'survey.sqlite'}",
+           "SURVEY_SECRET_KEY": SECRET}
+    env.pop("SURVEY_SECRET_KEY_FILE", None)
+    return env
+
+
+@contextlib.contextmanager
+def serve_app(data: Path, *extra_args: str):
+    """Run ``survey_app.launcher.run_app`` on a free loopback port; yields the base URL, stops it after."""
+    port = free_port()
+    log = data / "server.log"
+    args = ["--port", str(port), "--address", "127.0.0.1", *extra_args]
+    code = f"import sys; from survey_app.launcher import run_app; sys.exit(run_app({args!r}))"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-c", code], cwd=data, env=app_env(data), stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base, proc, log)
+        yield base
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=20)
+
+
+@contextlib.contextmanager
+def chromium():
+    """Debian's Chromium driven by Playwright (skips when it is not installed)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (make system-deps)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def settle(page, *, pause_ms: int = 200, timeout_ms: int = 60_000) -> None:
+    """Wait until Streamlit has finished the run an action started."""
+    page.wait_for_timeout(pause_ms)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)

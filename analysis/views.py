@@ -42,8 +42,7 @@ KEY_LABELS = {
 }
 
 
-def _pick(pair: tuple[str, str], lang: str) -> str:
-    return pair[1] if wording._lang(lang) == "en" else pair[0]
+_pick = wording.pick
 
 
 # --------------------------------------------------------------------------- key numbers

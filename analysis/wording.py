@@ -207,8 +207,12 @@ GAP_GROUP_LABELS = {
 REST_LABEL = ("Alle andere GI's samen", "All other GIs together")
 
 
-def _pick(pair: tuple[str, str], lang: str) -> str:
+def pick(pair: tuple[str, str], lang: str) -> str:
+    """The Dutch or English half of a ``(nl, en)`` pair."""
     return pair[1] if _lang(lang) == "en" else pair[0]
+
+
+_pick = pick
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,8 @@ from typing import Any, Mapping
 
 import streamlit as st
 
+from analysis import wording
+
 PAGES_DIR = Path(__file__).resolve().parent / "screens"
 RESPOND_URL_PATH = "vragenlijst"
 
@@ -49,8 +51,7 @@ LANG_KEY = "dash_lang"
 
 
 def _title(url_path: str, lang: str) -> str:
-    nl, en = DASHBOARD_TITLES[url_path]
-    return en if lang == "en" else nl
+    return wording.pick(DASHBOARD_TITLES[url_path], lang)
 
 
 #: Dashboard pages in menu order: (file in screens/, url path, icon).

@@ -32,13 +32,14 @@ hemelblauw #007BC7, lichtblauw #8FCAE7, grijstinten).
 W3C (2018). *Web Content Accessibility Guidelines 2.1*, success criteria 1.1.1
 (text alternatives) and 1.4.1 (use of colour).
 """
+
 from __future__ import annotations
 
 import html
-import math
 import textwrap
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -48,8 +49,16 @@ from . import contract, wording
 from .questionnaire import Item, Questionnaire, load_questionnaire
 
 __all__ = [
-    "THEME_NAME", "COLOURS", "FORMATS", "inspectie_theme", "enable_theme",
-    "category_colours", "figure_chart", "chart_bytes", "save_chart", "write_figures",
+    "THEME_NAME",
+    "COLOURS",
+    "FORMATS",
+    "inspectie_theme",
+    "enable_theme",
+    "category_colours",
+    "figure_chart",
+    "chart_bytes",
+    "save_chart",
+    "write_figures",
 ]
 
 # --------------------------------------------------------------------------- style
@@ -77,10 +86,19 @@ _RAMP_END = "#B9DCF0"
 #: Answer codes that are not on the positive-negative scale: drawn grey.
 NEUTRAL_CODES = frozenset({"weet_niet", "geen_plan_bekend"})
 #: Items whose answer codes run from positive to negative (questionnaire order).
-ORDINAL_ITEMS = frozenset({
-    "contact_one_on_one", "explained_at_start", "opinion_asked", "involved_in_decisions",
-    "asked_life_domains", "asked_safety", "say_in_plan", "help_improves", *contract.QUALITY_ITEMS,
-})
+ORDINAL_ITEMS = frozenset(
+    {
+        "contact_one_on_one",
+        "explained_at_start",
+        "opinion_asked",
+        "involved_in_decisions",
+        "asked_life_domains",
+        "asked_safety",
+        "say_in_plan",
+        "help_improves",
+        *contract.QUALITY_ITEMS,
+    }
+)
 INDICATIVE_OPACITY = 0.45
 FORMATS = ("png", "svg", "pdf")
 CHART_WIDTH = 440
@@ -143,10 +161,18 @@ def inspectie_theme() -> dict:
     """The shared Altair theme: sober colours, left-aligned titles, 14 px text."""
     text, soft = COLOURS["tekst"], COLOURS["tekst_zacht"]
     axis = {
-        "labelFont": FONT, "titleFont": FONT, "labelFontSize": 14, "titleFontSize": 14,
-        "labelColor": text, "titleColor": text, "titleFontWeight": "normal",
-        "domainColor": COLOURS["as"], "tickColor": COLOURS["as"], "gridColor": COLOURS["raster"],
-        "labelLimit": 240, "titlePadding": 10,
+        "labelFont": FONT,
+        "titleFont": FONT,
+        "labelFontSize": 14,
+        "titleFontSize": 14,
+        "labelColor": text,
+        "titleColor": text,
+        "titleFontWeight": "normal",
+        "domainColor": COLOURS["as"],
+        "tickColor": COLOURS["as"],
+        "gridColor": COLOURS["raster"],
+        "labelLimit": 240,
+        "titlePadding": 10,
     }
     return {
         "config": {
@@ -155,17 +181,35 @@ def inspectie_theme() -> dict:
             "padding": 16,
             "view": {"stroke": None, "continuousWidth": CHART_WIDTH, "continuousHeight": 300},
             "title": {
-                "font": FONT, "anchor": "start", "fontSize": 18, "fontWeight": "bold", "color": text,
-                "subtitleFont": FONT, "subtitleFontSize": 14, "subtitleColor": soft,
-                "subtitlePadding": 6, "lineHeight": 23, "subtitleLineHeight": 19, "offset": 14,
+                "font": FONT,
+                "anchor": "start",
+                "fontSize": 18,
+                "fontWeight": "bold",
+                "color": text,
+                "subtitleFont": FONT,
+                "subtitleFontSize": 14,
+                "subtitleColor": soft,
+                "subtitlePadding": 6,
+                "lineHeight": 23,
+                "subtitleLineHeight": 19,
+                "offset": 14,
                 "frame": "bounds",
             },
             "axis": axis,
             "axisBand": {"domain": False, "ticks": False, "labelPadding": 8},
             "legend": {
-                "labelFont": FONT, "titleFont": FONT, "labelFontSize": 14, "titleFontSize": 14,
-                "labelColor": text, "titleColor": text, "orient": "top", "direction": "vertical",
-                "symbolType": "square", "symbolSize": 180, "labelLimit": 420, "title": None,
+                "labelFont": FONT,
+                "titleFont": FONT,
+                "labelFontSize": 14,
+                "titleFontSize": 14,
+                "labelColor": text,
+                "titleColor": text,
+                "orient": "top",
+                "direction": "vertical",
+                "symbolType": "square",
+                "symbolSize": 180,
+                "labelLimit": 420,
+                "title": None,
             },
             "header": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 14, "titleFontSize": 14},
             "text": {"font": FONT, "fontSize": 14, "color": text},
@@ -207,8 +251,8 @@ def _ramp(k: int) -> list[str]:
 
 
 def _mix(a: str, b: str, t: float) -> str:
-    ca = [int(a[i:i + 2], 16) for i in (1, 3, 5)]
-    cb = [int(b[i:i + 2], 16) for i in (1, 3, 5)]
+    ca = [int(a[i : i + 2], 16) for i in (1, 3, 5)]
+    cb = [int(b[i : i + 2], 16) for i in (1, 3, 5)]
     return "#" + "".join(f"{round(x + (y - x) * t):02X}" for x, y in zip(ca, cb))
 
 
@@ -234,6 +278,7 @@ def category_colours(item_id: str, codes: Sequence[Any]) -> list[str]:
 
 
 # --------------------------------------------------------------------------- helpers
+
 
 def _is_missing(x: Any) -> bool:
     if x is None or x is pd.NA:
@@ -427,12 +472,21 @@ def _finish(ctx: _Ctx, main: alt.TopLevelMixin, subtitle: list[str], description
     desc = description + (f" {ctx.t('synthetic')}." if ctx.synthetic else "")
     title = alt.Title(text=_wrap(ctx.title), subtitle=subtitle)
     if notes or synthetic:
-        style = {"orient": "bottom", "anchor": "start", "frame": "bounds", "offset": 16,
-                 "fontSize": 13, "lineHeight": 18, "subtitleFontSize": 13, "subtitleLineHeight": 18,
-                 "subtitlePadding": 4, "subtitleFontWeight": "bold", "subtitleColor": COLOURS["tekst"]}
+        style = {
+            "orient": "bottom",
+            "anchor": "start",
+            "frame": "bounds",
+            "offset": 16,
+            "fontSize": 13,
+            "lineHeight": 18,
+            "subtitleFontSize": 13,
+            "subtitleLineHeight": 18,
+            "subtitlePadding": 4,
+            "subtitleFontWeight": "bold",
+            "subtitleColor": COLOURS["tekst"],
+        }
         if notes:
-            foot = alt.Title(text=notes, subtitle=synthetic, fontWeight="normal",
-                             color=COLOURS["tekst_zacht"], **style)
+            foot = alt.Title(text=notes, subtitle=synthetic, fontWeight="normal", color=COLOURS["tekst_zacht"], **style)
         else:
             foot = alt.Title(text=synthetic, fontWeight="bold", color=COLOURS["tekst"], **style)
         chart = alt.vconcat(main.properties(title=foot))
@@ -465,13 +519,24 @@ def _suppressed_chart(ctx: _Ctx, subtitle: list[str], lines: list[str] | None = 
         data = pd.DataFrame({"message": texts, "n": [ctx.fig.base_n] * len(texts), "y": ys})
         height, font, baseline = y - 12 + 24, 14, "top"
         desc_lines = lines
-    msg = alt.Chart(data).mark_text(
-        fontSize=font, color=COLOURS["tekst_zacht"], align="center", baseline=baseline,
-        lineBreak="\n", lineHeight=20,
-    ).encode(text="message:N", x=alt.value(ctx.width / 2), y=alt.Y("y:Q", scale=None)).properties(
-        width=ctx.width, height=height)
-    frame = alt.Chart(data.head(1)).mark_rect(fill="#F3F3F3", stroke=COLOURS["raster"]).encode(
-        x=alt.value(0), x2=alt.value(ctx.width), y=alt.value(0), y2=alt.value(height))
+    msg = (
+        alt.Chart(data)
+        .mark_text(
+            fontSize=font,
+            color=COLOURS["tekst_zacht"],
+            align="center",
+            baseline=baseline,
+            lineBreak="\n",
+            lineHeight=20,
+        )
+        .encode(text="message:N", x=alt.value(ctx.width / 2), y=alt.Y("y:Q", scale=None))
+        .properties(width=ctx.width, height=height)
+    )
+    frame = (
+        alt.Chart(data.head(1))
+        .mark_rect(fill="#F3F3F3", stroke=COLOURS["raster"])
+        .encode(x=alt.value(0), x2=alt.value(ctx.width), y=alt.value(0), y2=alt.value(height))
+    )
     desc = f"{ctx.title}. n = {_fmt_n(ctx.fig.base_n)}: {'; '.join(desc_lines)}."
     return _finish(ctx, alt.layer(frame, msg), subtitle, desc)
 
@@ -492,7 +557,7 @@ def _group_base(rows: list[dict], group: str) -> Any:
 
 
 def _hidden_group_line(ctx: _Ctx, rows: list[dict], group: str) -> str:
-    """"Ouders (n = 40): verborgen om een kleine groep te beschermen" (n only when known)."""
+    """ "Ouders (n = 40): verborgen om een kleine groep te beschermen" (n only when known)."""
     n = ctx.group_n(group)
     if n is None:
         n = _group_base(rows, group)
@@ -519,48 +584,103 @@ def _named(*layers):
 
 
 def _pct_axis(ctx: _Ctx) -> alt.X:
-    return alt.X("pct:Q", scale=alt.Scale(domain=[0, 100], nice=False),
-                 axis=alt.Axis(values=[0, 20, 40, 60, 80, 100], labelExpr="datum.value + '%'",
-                               title=None, grid=True, domain=False, ticks=False))
+    return alt.X(
+        "pct:Q",
+        scale=alt.Scale(domain=[0, 100], nice=False),
+        axis=alt.Axis(
+            values=[0, 20, 40, 60, 80, 100],
+            labelExpr="datum.value + '%'",
+            title=None,
+            grid=True,
+            domain=False,
+            ticks=False,
+        ),
+    )
 
 
-def _hbar_layers(ctx: _Ctx, data: pd.DataFrame, *, y_order: list[str], colour_domain: list[str],
-                 colour_range: list[str], colour_field: str, offset_order: list[str] | None,
-                 legend: bool, step: int) -> alt.LayerChart:
+def _hbar_layers(
+    ctx: _Ctx,
+    data: pd.DataFrame,
+    *,
+    y_order: list[str],
+    colour_domain: list[str],
+    colour_range: list[str],
+    colour_field: str,
+    offset_order: list[str] | None,
+    legend: bool,
+    step: int,
+) -> alt.LayerChart:
     """Horizontal percentage bars with 95 % whiskers and labels (grouped if offset_order)."""
     y = alt.Y("y:N", sort=y_order, title=None, scale=alt.Scale(paddingInner=0.25, paddingOuter=0.1))
     enc: dict[str, Any] = {"y": y}
     if offset_order is not None:
-        enc["yOffset"] = alt.YOffset("group_label:N", sort=offset_order,
-                                     scale=alt.Scale(domain=offset_order, paddingInner=0.08))
-    colour = alt.Color(f"{colour_field}:N", scale=alt.Scale(domain=colour_domain, range=colour_range),
-                       sort=colour_domain,
-                       legend=alt.Legend(title=None) if legend else None)
-    stroke = alt.Stroke(f"{colour_field}:N", legend=None, scale=alt.Scale(
-        domain=colour_domain, range=[_stroke(c) for c in colour_range]))
+        enc["yOffset"] = alt.YOffset(
+            "group_label:N", sort=offset_order, scale=alt.Scale(domain=offset_order, paddingInner=0.08)
+        )
+    colour = alt.Color(
+        f"{colour_field}:N",
+        scale=alt.Scale(domain=colour_domain, range=colour_range),
+        sort=colour_domain,
+        legend=alt.Legend(title=None) if legend else None,
+    )
+    stroke = alt.Stroke(
+        f"{colour_field}:N",
+        legend=None,
+        scale=alt.Scale(domain=colour_domain, range=[_stroke(c) for c in colour_range]),
+    )
     tooltip = [alt.Tooltip("y:N", title=""), alt.Tooltip("tip:N", title="")]
     if offset_order is not None:
         tooltip.insert(1, alt.Tooltip("group_label:N", title=""))
     base = alt.Chart(data)
-    bars = base.transform_filter("isValid(datum.pct)").mark_bar(strokeWidth=1).encode(
-        x=_pct_axis(ctx), color=colour, stroke=stroke,
-        fillOpacity=alt.condition("datum.indicative", alt.value(INDICATIVE_OPACITY), alt.value(1.0)),
-        tooltip=tooltip, description="aria:N", **enc)
+    bars = (
+        base.transform_filter("isValid(datum.pct)")
+        .mark_bar(strokeWidth=1)
+        .encode(
+            x=_pct_axis(ctx),
+            color=colour,
+            stroke=stroke,
+            fillOpacity=alt.condition("datum.indicative", alt.value(INDICATIVE_OPACITY), alt.value(1.0)),
+            tooltip=tooltip,
+            description="aria:N",
+            **enc,
+        )
+    )
     valid_ci = "isValid(datum.ci_low) && isValid(datum.ci_high)"
-    whisker = base.transform_filter(valid_ci).mark_rule(
-        color=COLOURS["foutbalk"], strokeWidth=1.5, aria=False).encode(x="ci_low:Q", x2="ci_high:Q", **enc)
-    caps = [base.transform_filter(valid_ci).mark_tick(
-        color=COLOURS["foutbalk"], thickness=1.5, size=max(6, step // 3), aria=False).encode(x=f"{c}:Q", **enc)
-        for c in ("ci_low", "ci_high")]
-    labels = base.transform_filter("isValid(datum.pct)").mark_text(
-        align="left", baseline="middle", dx=6, fontSize=14 if offset_order is None else 13, aria=False,
-    ).encode(x="label_x:Q", text="pct_label:N", **enc)
-    too_few = base.transform_filter("datum.too_few != ''").mark_text(
-        align="left", baseline="middle", dx=4, fontSize=13, fontStyle="italic",
-        color=COLOURS["tekst_zacht"],
-    ).encode(x=alt.datum(0), text="too_few:N", **enc)
-    return alt.layer(*_named(bars, whisker, *caps, labels, too_few)).properties(
-        width=ctx.width, height=alt.Step(step))
+    whisker = (
+        base.transform_filter(valid_ci)
+        .mark_rule(color=COLOURS["foutbalk"], strokeWidth=1.5, aria=False)
+        .encode(x="ci_low:Q", x2="ci_high:Q", **enc)
+    )
+    caps = [
+        base.transform_filter(valid_ci)
+        .mark_tick(color=COLOURS["foutbalk"], thickness=1.5, size=max(6, step // 3), aria=False)
+        .encode(x=f"{c}:Q", **enc)
+        for c in ("ci_low", "ci_high")
+    ]
+    labels = (
+        base.transform_filter("isValid(datum.pct)")
+        .mark_text(
+            align="left",
+            baseline="middle",
+            dx=6,
+            fontSize=14 if offset_order is None else 13,
+            aria=False,
+        )
+        .encode(x="label_x:Q", text="pct_label:N", **enc)
+    )
+    too_few = (
+        base.transform_filter("datum.too_few != ''")
+        .mark_text(
+            align="left",
+            baseline="middle",
+            dx=4,
+            fontSize=13,
+            fontStyle="italic",
+            color=COLOURS["tekst_zacht"],
+        )
+        .encode(x=alt.datum(0), text="too_few:N", **enc)
+    )
+    return alt.layer(*_named(bars, whisker, *caps, labels, too_few)).properties(width=ctx.width, height=alt.Step(step))
 
 
 def _hbar_frame(ctx: _Ctx, rows: list[dict], y_label, group_label=None) -> pd.DataFrame:
@@ -569,9 +689,12 @@ def _hbar_frame(ctx: _Ctx, rows: list[dict], y_label, group_label=None) -> pd.Da
         pct, hi = r.get("pct"), r.get("ci_high")
         d = {
             "y": y_label(r),
-            "pct": pct, "ci_low": r.get("ci_low"), "ci_high": hi,
+            "pct": pct,
+            "ci_low": r.get("ci_low"),
+            "ci_high": hi,
             "n": None if r["suppressed"] else _num(r.get("n")),
-            "suppressed": r["suppressed"], "indicative": r["indicative"],
+            "suppressed": r["suppressed"],
+            "indicative": r["indicative"],
             "label_x": None if pct is None else max(pct, hi if hi is not None else pct),
             "pct_label": "" if pct is None else ctx.pct_label(pct, r["indicative"]),
             "too_few": ctx.hidden(r["_base"]) if r["suppressed"] else "",
@@ -601,12 +724,12 @@ def _n_text(n: Any, ctx: _Ctx) -> str:
 
 # --------------------------------------------------------------------------- kinds
 
+
 def _distribution(ctx: _Ctx):
     fig = ctx.fig
     rows = _estimate_rows(ctx, fig.table, "pct")
     subtitle = [f"n = {_fmt_n(fig.base_n)}"]
-    if not rows or all(r["suppressed"] for r in rows) or (
-            not _is_missing(fig.base_n) and fig.base_n < ctx.min_cell):
+    if not rows or all(r["suppressed"] for r in rows) or (not _is_missing(fig.base_n) and fig.base_n < ctx.min_cell):
         return _suppressed_chart(ctx, subtitle)
     data = _hbar_frame(ctx, rows, lambda r: ctx.category_label(ctx.item_id, r["category"]))
     codes = [str(r["category"]) for r in rows]
@@ -614,10 +737,22 @@ def _distribution(ctx: _Ctx):
     colours = category_colours(ctx.item_id, codes)
     _indicative_note(ctx, rows)
     ctx.footnotes.insert(0, ctx.t("whiskers"))
-    main = _hbar_layers(ctx, data, y_order=labels, colour_domain=labels, colour_range=colours,
-                        colour_field="y", offset_order=None, legend=False, step=38)
-    desc = (f"{ctx.t('bar_chart')}: {ctx.title} n = {_fmt_n(fig.base_n)}. "
-            + "; ".join(f"{lab}: {ctx.pct_text(r)}" for lab, r in zip(labels, rows)) + ".")
+    main = _hbar_layers(
+        ctx,
+        data,
+        y_order=labels,
+        colour_domain=labels,
+        colour_range=colours,
+        colour_field="y",
+        offset_order=None,
+        legend=False,
+        step=38,
+    )
+    desc = (
+        f"{ctx.t('bar_chart')}: {ctx.title} n = {_fmt_n(fig.base_n)}. "
+        + "; ".join(f"{lab}: {ctx.pct_text(r)}" for lab, r in zip(labels, rows))
+        + "."
+    )
     return _finish(ctx, main, subtitle, desc)
 
 
@@ -640,8 +775,9 @@ def _group_bases(ctx: _Ctx, rows: list[dict]) -> dict[str, Any]:
     return bases
 
 
-def _grouped_chart(ctx: _Ctx, rows: list[dict], *, y_label, y_order: list[str], groups: list[str],
-                   glabel: dict[str, str], step: int):
+def _grouped_chart(
+    ctx: _Ctx, rows: list[dict], *, y_label, y_order: list[str], groups: list[str], glabel: dict[str, str], step: int
+):
     """Grouped horizontal bars: one colour per group, slots via yOffset.
 
     A group whose every row is suppressed gets no slot: a footnote says
@@ -664,12 +800,20 @@ def _grouped_chart(ctx: _Ctx, rows: list[dict], *, y_label, y_order: list[str], 
     ctx.footnotes.insert(0, ctx.t("whiskers"))
     for g in whole:
         ctx.footnotes.append(_hidden_group_line(ctx, rows, g))
-    return _hbar_layers(ctx, data, y_order=y_order, colour_domain=order, colour_range=colours,
-                        colour_field="group_label", offset_order=order, legend=True, step=step)
+    return _hbar_layers(
+        ctx,
+        data,
+        y_order=y_order,
+        colour_domain=order,
+        colour_range=colours,
+        colour_field="group_label",
+        offset_order=order,
+        legend=True,
+        step=step,
+    )
 
 
-def _group_description(ctx: _Ctx, rows: list[dict], groups: list[str], glabel: dict[str, str],
-                       cell_label) -> str:
+def _group_description(ctx: _Ctx, rows: list[dict], groups: list[str], glabel: dict[str, str], cell_label) -> str:
     parts = []
     for g in groups:
         grows = [r for r in rows if str(r["group"]) == g]
@@ -695,8 +839,11 @@ def _distribution_by_group(ctx: _Ctx):
 
     y_order = list(dict.fromkeys(cat(r) for r in rows))
     main = _grouped_chart(ctx, rows, y_label=cat, y_order=y_order, groups=groups, glabel=glabel, step=24)
-    desc = (f"{ctx.t('bar_chart')}: {ctx.title} n = {_fmt_n(fig.base_n)}. "
-            + _group_description(ctx, rows, groups, glabel, cat) + ".")
+    desc = (
+        f"{ctx.t('bar_chart')}: {ctx.title} n = {_fmt_n(fig.base_n)}. "
+        + _group_description(ctx, rows, groups, glabel, cat)
+        + "."
+    )
     return _finish(ctx, main, subtitle, desc)
 
 
@@ -734,60 +881,108 @@ def _mean_by_group(ctx: _Ctx):
         g = str(r["group"])
         name = ctx.group_label(g)
         mean, hi = r["mean"], r.get("ci_high")
-        out.append({
-            "group": g, "group_name": name,
-            "x": f"{name}\n{_n_text(r.get('n'), ctx)}",
-            "n": _num(r.get("n")),
-            "mean": mean, "ci_low": r.get("ci_low"), "ci_high": hi,
-            "suppressed": r["suppressed"], "indicative": r["indicative"],
-            "label_y": None if mean is None else max(mean, hi if hi is not None else mean),
-            "mean_label": "" if mean is None else _fmt(mean, 1, lang) + ("*" if r["indicative"] else ""),
-            "too_few": ctx.hidden(r["_base"]) if r["suppressed"] else "",
-            "tip": (ctx.hidden(r["_base"]) if r["suppressed"] else
-                    f"{ctx.t('mean')} {_fmt(mean, 1, lang)} ({ctx.t('ci')} "
+        out.append(
+            {
+                "group": g,
+                "group_name": name,
+                "x": f"{name}\n{_n_text(r.get('n'), ctx)}",
+                "n": _num(r.get("n")),
+                "mean": mean,
+                "ci_low": r.get("ci_low"),
+                "ci_high": hi,
+                "suppressed": r["suppressed"],
+                "indicative": r["indicative"],
+                "label_y": None if mean is None else max(mean, hi if hi is not None else mean),
+                "mean_label": "" if mean is None else _fmt(mean, 1, lang) + ("*" if r["indicative"] else ""),
+                "too_few": ctx.hidden(r["_base"]) if r["suppressed"] else "",
+                "tip": (
+                    ctx.hidden(r["_base"])
+                    if r["suppressed"]
+                    else f"{ctx.t('mean')} {_fmt(mean, 1, lang)} ({ctx.t('ci')} "
                     f"{_fmt(r.get('ci_low'), 1, lang)} {ctx.t('to')} {_fmt(hi, 1, lang)})"
-                    + (f", {ctx.t('indicative')}" if r["indicative"] else "")),
-        })
+                    + (f", {ctx.t('indicative')}" if r["indicative"] else "")
+                ),
+            }
+        )
         out[-1]["aria"] = f"{ctx.t('n_workers')} {name} ({_n_text(r.get('n'), ctx)}): {out[-1]['tip']}"
     data = pd.DataFrame(out)
     x_order = list(data["x"])
-    x = alt.X("x:N", sort=x_order, title=ctx.t("n_workers"),
-              scale=alt.Scale(paddingInner=0.3, paddingOuter=0.15),
-              axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelAngle=0, labelLineHeight=18,
-                            domain=True, ticks=False, labelPadding=6))
+    x = alt.X(
+        "x:N",
+        sort=x_order,
+        title=ctx.t("n_workers"),
+        scale=alt.Scale(paddingInner=0.3, paddingOuter=0.15),
+        axis=alt.Axis(
+            labelExpr="split(datum.label, '\\n')",
+            labelAngle=0,
+            labelLineHeight=18,
+            domain=True,
+            ticks=False,
+            labelPadding=6,
+        ),
+    )
     y_scale = alt.Scale(domain=[1, 10], nice=False, clamp=True)
-    y_axis = alt.Axis(values=list(range(1, 11)), title=ctx.t("mean_grade"), grid=True, domain=False,
-                      ticks=False, labelOverlap=False)
+    y_axis = alt.Axis(
+        values=list(range(1, 11)), title=ctx.t("mean_grade"), grid=True, domain=False, ticks=False, labelOverlap=False
+    )
 
     def y(field: str) -> alt.Y:
         return alt.Y(f"{field}:Q", scale=y_scale, axis=y_axis)
 
     base = alt.Chart(data)
-    bars = base.transform_filter("isValid(datum.mean)").mark_bar(color=DARK, strokeWidth=1, stroke=DARK).encode(
-        x=x, y=y("mean"), y2=alt.datum(1),
-        fillOpacity=alt.condition("datum.indicative", alt.value(INDICATIVE_OPACITY), alt.value(1.0)),
-        tooltip=[alt.Tooltip("group_name:N", title=ctx.t("n_workers")), alt.Tooltip("tip:N", title="")],
-        description="aria:N")
+    bars = (
+        base.transform_filter("isValid(datum.mean)")
+        .mark_bar(color=DARK, strokeWidth=1, stroke=DARK)
+        .encode(
+            x=x,
+            y=y("mean"),
+            y2=alt.datum(1),
+            fillOpacity=alt.condition("datum.indicative", alt.value(INDICATIVE_OPACITY), alt.value(1.0)),
+            tooltip=[alt.Tooltip("group_name:N", title=ctx.t("n_workers")), alt.Tooltip("tip:N", title="")],
+            description="aria:N",
+        )
+    )
     valid_ci = "isValid(datum.ci_low) && isValid(datum.ci_high)"
-    whisker = base.transform_filter(valid_ci).mark_rule(color=COLOURS["foutbalk"], strokeWidth=1.5, aria=False).encode(
-        x=x, y=y("ci_low"), y2="ci_high:Q")
-    caps = [base.transform_filter(valid_ci).mark_tick(
-        color=COLOURS["foutbalk"], thickness=1.5, size=12, orient="horizontal", aria=False).encode(x=x, y=y(c))
-        for c in ("ci_low", "ci_high")]
-    labels = base.transform_filter("isValid(datum.mean)").mark_text(
-        baseline="bottom", dy=-5, fontSize=14, fontWeight="bold", aria=False).encode(
-        x=x, y=y("label_y"), text="mean_label:N")
-    too_few = base.transform_filter("datum.suppressed").mark_text(
-        angle=270, align="left", baseline="middle", dx=8, fontSize=13, fontStyle="italic",
-        color=COLOURS["tekst_zacht"]).encode(x=x, y=alt.Y(datum=1, scale=y_scale, axis=y_axis),
-                                              text="too_few:N")
+    whisker = (
+        base.transform_filter(valid_ci)
+        .mark_rule(color=COLOURS["foutbalk"], strokeWidth=1.5, aria=False)
+        .encode(x=x, y=y("ci_low"), y2="ci_high:Q")
+    )
+    caps = [
+        base.transform_filter(valid_ci)
+        .mark_tick(color=COLOURS["foutbalk"], thickness=1.5, size=12, orient="horizontal", aria=False)
+        .encode(x=x, y=y(c))
+        for c in ("ci_low", "ci_high")
+    ]
+    labels = (
+        base.transform_filter("isValid(datum.mean)")
+        .mark_text(baseline="bottom", dy=-5, fontSize=14, fontWeight="bold", aria=False)
+        .encode(x=x, y=y("label_y"), text="mean_label:N")
+    )
+    too_few = (
+        base.transform_filter("datum.suppressed")
+        .mark_text(
+            angle=270,
+            align="left",
+            baseline="middle",
+            dx=8,
+            fontSize=13,
+            fontStyle="italic",
+            color=COLOURS["tekst_zacht"],
+        )
+        .encode(x=x, y=alt.Y(datum=1, scale=y_scale, axis=y_axis), text="too_few:N")
+    )
     main = alt.layer(*_named(bars, whisker, *caps, labels, too_few)).properties(width=ctx.width, height=300)
     _indicative_note(ctx, rows)
     if not all(r["suppressed"] for r in rows):
         ctx.footnotes.insert(0, ctx.t("whiskers"))
     parts = [f"{d['group_name']} ({_n_text(d['n'], ctx)}): {d['tip']}" for d in out]
-    desc = (f"{ctx.t('bar_chart')}: {ctx.title} n = {_fmt_n(fig.base_n)}. " + "; ".join(parts) + "."
-            + (" " + "; ".join(tests) + "." if tests else ""))
+    desc = (
+        f"{ctx.t('bar_chart')}: {ctx.title} n = {_fmt_n(fig.base_n)}. "
+        + "; ".join(parts)
+        + "."
+        + (" " + "; ".join(tests) + "." if tests else "")
+    )
     return _finish(ctx, main, subtitle, desc)
 
 
@@ -806,8 +1001,9 @@ def _pct_by_group(ctx: _Ctx):
         if ctx.group_n(g) is not None:
             glabel[g] = f"{ctx.group_label(g)} (n = {_fmt_n(ctx.group_n(g))})"
             continue
-        ns = [float(r["n"]) for r in rows
-              if str(r["group"]) == g and not r["suppressed"] and not _is_missing(r.get("n"))]
+        ns = [
+            float(r["n"]) for r in rows if str(r["group"]) == g and not r["suppressed"] and not _is_missing(r.get("n"))
+        ]
         if not ns:
             n_txt = f"n < {ctx.min_cell}"
         elif min(ns) == max(ns):
@@ -821,8 +1017,9 @@ def _pct_by_group(ctx: _Ctx):
 
     y_order = list(dict.fromkeys(item(r) for r in rows))
     main = _grouped_chart(ctx, rows, y_label=item, y_order=y_order, groups=groups, glabel=glabel, step=24)
-    desc = (f"{ctx.t('bar_chart')}: {ctx.title} {subtitle[0]}. "
-            + _group_description(ctx, rows, groups, glabel, item) + ".")
+    desc = (
+        f"{ctx.t('bar_chart')}: {ctx.title} {subtitle[0]}. " + _group_description(ctx, rows, groups, glabel, item) + "."
+    )
     return _finish(ctx, main, subtitle, desc)
 
 
@@ -834,9 +1031,16 @@ _BUILDERS = {
 }
 
 
-def figure_chart(fig, *, lang: str = "nl", labels: Questionnaire | Mapping[str, str] | None = None,
-                 min_cell: int = contract.DEFAULT_MIN_CELL, synthetic: bool = False,
-                 decimals: int = 0, width: int = CHART_WIDTH) -> alt.TopLevelMixin:
+def figure_chart(
+    fig,
+    *,
+    lang: str = "nl",
+    labels: Questionnaire | Mapping[str, str] | None = None,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    synthetic: bool = False,
+    decimals: int = 0,
+    width: int = CHART_WIDTH,
+) -> alt.TopLevelMixin:
     """Chart one figure (a ``FigureResult``) in the house style.
 
     Parameters
@@ -872,13 +1076,16 @@ def figure_chart(fig, *, lang: str = "nl", labels: Questionnaire | Mapping[str, 
     """
     builder = _BUILDERS.get(getattr(fig, "kind", None))
     if builder is None:
-        raise ValueError(f"figure {getattr(fig, 'id', '?')!r}: unknown kind {getattr(fig, 'kind', None)!r}"
-                         f" (expected one of {', '.join(_BUILDERS)})")
+        raise ValueError(
+            f"figure {getattr(fig, 'id', '?')!r}: unknown kind {getattr(fig, 'kind', None)!r}"
+            f" (expected one of {', '.join(_BUILDERS)})"
+        )
     ctx = _Ctx(fig, lang, labels, min_cell, synthetic, decimals, width)
     return builder(ctx)
 
 
 # --------------------------------------------------------------------------- export
+
 
 def _spec(chart) -> dict:
     if isinstance(chart, dict):
@@ -893,8 +1100,9 @@ def _accessible_svg(svg: str, description: str | None) -> str:
         return svg
     end = svg.index(">")
     desc = html.escape(description, quote=True)
-    return (svg[:end] + f' role="img" aria-label="{desc}"' + svg[end:end + 1]
-            + f"<title>{desc}</title>" + svg[end + 1:])
+    return (
+        svg[:end] + f' role="img" aria-label="{desc}"' + svg[end : end + 1] + f"<title>{desc}</title>" + svg[end + 1 :]
+    )
 
 
 def chart_bytes(chart, format: str = "png", *, scale: float = 2) -> bytes:
@@ -924,10 +1132,17 @@ def save_chart(chart, path: str | Path, *, format: str | None = None, scale: flo
     return path
 
 
-def write_figures(figures: Iterable, out_dir: str | Path, *, format: str = "png", lang: str = "nl",
-                  synthetic: bool = False, min_cell: int = contract.DEFAULT_MIN_CELL,
-                  labels: Questionnaire | Mapping[str, str] | None = None,
-                  scale: float = 2) -> list[Path]:
+def write_figures(
+    figures: Iterable,
+    out_dir: str | Path,
+    *,
+    format: str = "png",
+    lang: str = "nl",
+    synthetic: bool = False,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    labels: Questionnaire | Mapping[str, str] | None = None,
+    scale: float = 2,
+) -> list[Path]:
     """Chart every figure and write ``<out_dir>/<figure id>.<format>``; returns the paths."""
     fmt = format.lower().lstrip(".")
     if fmt not in FORMATS:

@@ -16,6 +16,7 @@ Each function returns an ``alt.Chart`` (or layer/concat) built from the
 already computed (and suppressed) table only; nothing is computed from raw
 answers here.  Save with :func:`analysis.charts.chart_bytes`.
 """
+
 from __future__ import annotations
 
 import math
@@ -37,6 +38,7 @@ def _theme(chart):
     """The shared house theme of :mod:`analysis.charts` (registered and enabled when it is
     imported; :func:`analysis.charts.chart_bytes` renders with it)."""
     from . import charts  # noqa: F401  (enables the theme)
+
     # "pad": the plot keeps its size and labels/legends are added around it
     # (Streamlit would otherwise squeeze the whole chart into width x height).
     return chart.properties(autosize=alt.AutoSizeParams(type="pad"))
@@ -45,6 +47,7 @@ def _theme(chart):
 def _w(width: int | None) -> int:
     """Plot width in pixels: the house width of :mod:`analysis.charts` unless given."""
     from . import charts
+
     return int(width) if width is not None else int(charts.CHART_WIDTH)
 
 
@@ -61,48 +64,77 @@ def _finite(x: Any) -> bool:
 
 # --------------------------------------------------------------------------- comparison
 
+
 def _smaller(a: Any, b: Any) -> Any:
     """The smaller of two bases, None when one is unknown (a difference needs both sides)."""
     return min(float(a), float(b)) if _finite(a) and _finite(b) else None
 
 
-def comparison_frame(cmp: pd.DataFrame, *, lang: str = "nl", a_label: str = "A", b_label: str = "B",
-                     min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
+def comparison_frame(
+    cmp: pd.DataFrame,
+    *,
+    lang: str = "nl",
+    a_label: str = "A",
+    b_label: str = "B",
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+) -> pd.DataFrame:
     """The data behind :func:`comparison_chart`: one row per item with labels and texts."""
     nl = _nl(lang)
     rows = []
     for r in cmp.astype(object).to_dict("records"):
         mean = r["measure"] == "mean"
         dec = 1 if mean else 0
-        panel = (("Verschil in rapportcijfer (punten)" if nl else "Difference in grade (points)") if mean
-                 else ("Verschil in procentpunten" if nl else "Difference in percentage points"))
+        panel = (
+            ("Verschil in rapportcijfer (punten)" if nl else "Difference in grade (points)")
+            if mean
+            else ("Verschil in procentpunten" if nl else "Difference in percentage points")
+        )
         sup = bool(r["suppressed"])
         p = r["p_holm"]
         sig = _finite(p) and float(p) < wording.ALPHA
         if sup:
             # per side: too few answers, or hidden to protect the other (small) side
-            tip = (f"{a_label}: {wording.suppressed_text(min_cell, lang, n=r.get('a_n'))}; "
-                   f"{b_label}: {wording.suppressed_text(min_cell, lang, n=r.get('b_n'))}")
+            tip = (
+                f"{a_label}: {wording.suppressed_text(min_cell, lang, n=r.get('a_n'))}; "
+                f"{b_label}: {wording.suppressed_text(min_cell, lang, n=r.get('b_n'))}"
+            )
         else:
             unit = "" if mean else "%"
-            tip = (f"{a_label} {wording.fmt_number(r['a_estimate'], dec, lang)}{unit}, "
-                   f"{b_label} {wording.fmt_number(r['b_estimate'], dec, lang)}{unit}; "
-                   f"{'verschil' if nl else 'difference'} {wording.fmt_number(r['difference'], dec, lang)} "
-                   f"({wording.fmt_interval(r['ci_low'], r['ci_high'], dec, lang)}), Holm {wording.fmt_p(p, lang)}")
-        rows.append({
-            "item": r["item"], "label": wording.variable_label(r["item"], lang), "panel": panel,
-            "difference": None if sup else float(r["difference"]),
-            "ci_low": None if sup else float(r["ci_low"]), "ci_high": None if sup else float(r["ci_high"]),
-            "significant": ("significant (Holm)" if not nl else "significant (Holm)") if sig and not sup
-            else ("niet significant" if nl else "not significant") if not sup
-            else wording.suppressed_text(min_cell, lang, n=_smaller(r.get("a_n"), r.get("b_n"))),
-            "tooltip": tip, "suppressed": sup,
-        })
+            tip = (
+                f"{a_label} {wording.fmt_number(r['a_estimate'], dec, lang)}{unit}, "
+                f"{b_label} {wording.fmt_number(r['b_estimate'], dec, lang)}{unit}; "
+                f"{'verschil' if nl else 'difference'} {wording.fmt_number(r['difference'], dec, lang)} "
+                f"({wording.fmt_interval(r['ci_low'], r['ci_high'], dec, lang)}), Holm {wording.fmt_p(p, lang)}"
+            )
+        rows.append(
+            {
+                "item": r["item"],
+                "label": wording.variable_label(r["item"], lang),
+                "panel": panel,
+                "difference": None if sup else float(r["difference"]),
+                "ci_low": None if sup else float(r["ci_low"]),
+                "ci_high": None if sup else float(r["ci_high"]),
+                "significant": ("significant (Holm)" if not nl else "significant (Holm)")
+                if sig and not sup
+                else ("niet significant" if nl else "not significant")
+                if not sup
+                else wording.suppressed_text(min_cell, lang, n=_smaller(r.get("a_n"), r.get("b_n"))),
+                "tooltip": tip,
+                "suppressed": sup,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def comparison_chart(cmp: pd.DataFrame, *, lang: str = "nl", a_label: str = "A", b_label: str = "B",
-                     min_cell: int = contract.DEFAULT_MIN_CELL, width: int | None = None):
+def comparison_chart(
+    cmp: pd.DataFrame,
+    *,
+    lang: str = "nl",
+    a_label: str = "A",
+    b_label: str = "B",
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    width: int | None = None,
+):
     """Dot-and-whisker chart of ``a - b`` per item with the 95 % interval and a line at 0.
 
     Percentage items and the grade are in separate panels (different units).
@@ -110,34 +142,51 @@ def comparison_chart(cmp: pd.DataFrame, *, lang: str = "nl", a_label: str = "A",
     suppressed items appear with the text "te weinig respondenten" and no dot.
     """
     data = comparison_frame(cmp, lang=lang, a_label=a_label, b_label=b_label, min_cell=min_cell)
-    title = (f"{a_label} min {b_label}" if _nl(lang) else f"{a_label} minus {b_label}")
+    title = f"{a_label} min {b_label}" if _nl(lang) else f"{a_label} minus {b_label}"
     panels = []
     for panel, block in data.groupby("panel", sort=False):
         order = block["label"].tolist()
-        base = alt.Chart(block).encode(
-            y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)))
+        base = alt.Chart(block).encode(y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)))
         shown = block[~block["suppressed"]]
         hidden = block[block["suppressed"]]
         lo = min([0.0, *shown["ci_low"].dropna().tolist()]) if len(shown) else -1.0
         hi = max([0.0, *shown["ci_high"].dropna().tolist()]) if len(shown) else 1.0
         pad = max((hi - lo) * 0.08, 0.5)
         xscale = alt.Scale(domain=[lo - pad, hi + pad], nice=True)
-        zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#555", strokeDash=[4, 3]).encode(
-            x=alt.X("x:Q", scale=xscale))
-        whisk = alt.Chart(shown).mark_rule(color=COLOR_A, strokeWidth=2).encode(
-            y=alt.Y("label:N", sort=order, title=None), x=alt.X("ci_low:Q", scale=xscale, title=panel),
-            x2="ci_high:Q", tooltip=[alt.Tooltip("tooltip:N", title=title)])
-        dots = alt.Chart(shown).mark_point(size=80, color=COLOR_A, strokeWidth=2).encode(
-            y=alt.Y("label:N", sort=order, title=None), x=alt.X("difference:Q", scale=xscale, title=panel),
-            fill=alt.condition(alt.datum.significant == "significant (Holm)", alt.value(COLOR_A),
-                               alt.value("white")),
-            tooltip=[alt.Tooltip("tooltip:N", title=title)])
+        zero = (
+            alt.Chart(pd.DataFrame({"x": [0.0]}))
+            .mark_rule(color="#555", strokeDash=[4, 3])
+            .encode(x=alt.X("x:Q", scale=xscale))
+        )
+        whisk = (
+            alt.Chart(shown)
+            .mark_rule(color=COLOR_A, strokeWidth=2)
+            .encode(
+                y=alt.Y("label:N", sort=order, title=None),
+                x=alt.X("ci_low:Q", scale=xscale, title=panel),
+                x2="ci_high:Q",
+                tooltip=[alt.Tooltip("tooltip:N", title=title)],
+            )
+        )
+        dots = (
+            alt.Chart(shown)
+            .mark_point(size=80, color=COLOR_A, strokeWidth=2)
+            .encode(
+                y=alt.Y("label:N", sort=order, title=None),
+                x=alt.X("difference:Q", scale=xscale, title=panel),
+                fill=alt.condition(
+                    alt.datum.significant == "significant (Holm)", alt.value(COLOR_A), alt.value("white")
+                ),
+                tooltip=[alt.Tooltip("tooltip:N", title=title)],
+            )
+        )
         layers = [zero, whisk, dots]
         if len(hidden):
-            layers.append(alt.Chart(hidden.assign(x=lo - pad)).mark_text(
-                align="left", color="#666", fontStyle="italic").encode(
-                y=alt.Y("label:N", sort=order, title=None), x=alt.X("x:Q", scale=xscale),
-                text="significant:N"))
+            layers.append(
+                alt.Chart(hidden.assign(x=lo - pad))
+                .mark_text(align="left", color="#666", fontStyle="italic")
+                .encode(y=alt.Y("label:N", sort=order, title=None), x=alt.X("x:Q", scale=xscale), text="significant:N")
+            )
         # every label on the axis, also of suppressed rows
         layers.insert(0, base.mark_point(opacity=0).encode(x=alt.value(0)))
         panels.append(alt.layer(*layers).properties(width=_w(width), height=ROW_HEIGHT * len(block) + 10))
@@ -147,8 +196,8 @@ def comparison_chart(cmp: pd.DataFrame, *, lang: str = "nl", a_label: str = "A",
 
 # --------------------------------------------------------------------------- published vs computed
 
-def reference_chart(cmp_rows: pd.DataFrame, view_rows: pd.DataFrame, *, lang: str = "nl",
-                    width: int | None = None):
+
+def reference_chart(cmp_rows: pd.DataFrame, view_rows: pd.DataFrame, *, lang: str = "nl", width: int | None = None):
     """Published (open orange) and computed (blue) values of one published figure, side by side.
 
     ``cmp_rows`` are rows of :func:`analysis.reference.compare_to_published`
@@ -166,34 +215,51 @@ def reference_chart(cmp_rows: pd.DataFrame, view_rows: pd.DataFrame, *, lang: st
     pub_name, comp_name = ("Gepubliceerd 2025", "Berekend") if nl else ("Published 2025", "Computed")
     rows = []
     for (_, cr), (_, vr) in zip(c.iterrows(), v.iterrows()):
-        rows.append({"label": vr["label"], "which": pub_name, "value": float(cr["published"]),
-                     "text": vr["published"]})
+        rows.append({"label": vr["label"], "which": pub_name, "value": float(cr["published"]), "text": vr["published"]})
         if _finite(cr["computed"]):
-            rows.append({"label": vr["label"], "which": comp_name, "value": float(cr["computed"]),
-                         "text": vr["computed"]})
+            rows.append(
+                {"label": vr["label"], "which": comp_name, "value": float(cr["computed"]), "text": vr["computed"]}
+            )
     data = pd.DataFrame(rows)
     order = list(dict.fromkeys(data["label"]))
     mean = c["key"].astype(str).str.endswith(".mean").all()
     xtitle = ("Gemiddeld cijfer" if nl else "Mean grade") if mean else ("Percentage" if nl else "Percentage")
-    color = alt.Color("which:N", title=None, scale=alt.Scale(domain=[pub_name, comp_name],
-                                                             range=[COLOR_B, COLOR_A]),
-                      legend=alt.Legend(orient="top"))
+    color = alt.Color(
+        "which:N",
+        title=None,
+        scale=alt.Scale(domain=[pub_name, comp_name], range=[COLOR_B, COLOR_A]),
+        legend=alt.Legend(orient="top"),
+    )
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
     x = alt.X("value:Q", title=xtitle, scale=alt.Scale(zero=True))
     tip = [alt.Tooltip("label:N", title=""), alt.Tooltip("which:N", title=""), alt.Tooltip("text:N", title="")]
     # published: a large open ring; computed: a small filled dot inside it when they agree
-    ring = alt.Chart(data[data["which"] == pub_name]).mark_point(size=260, strokeWidth=2.5, filled=False).encode(
-        y=y, x=x, color=color, tooltip=tip)
-    dot = alt.Chart(data[data["which"] == comp_name]).mark_point(size=60, filled=True, opacity=1).encode(
-        y=y, x=x, color=color, tooltip=tip)
+    ring = (
+        alt.Chart(data[data["which"] == pub_name])
+        .mark_point(size=260, strokeWidth=2.5, filled=False)
+        .encode(y=y, x=x, color=color, tooltip=tip)
+    )
+    dot = (
+        alt.Chart(data[data["which"] == comp_name])
+        .mark_point(size=60, filled=True, opacity=1)
+        .encode(y=y, x=x, color=color, tooltip=tip)
+    )
     chart = alt.layer(ring, dot).properties(width=_w(width), height=ROW_HEIGHT * len(order) + 10)
     return _theme(chart)
 
 
 # --------------------------------------------------------------------------- relations
 
-def crosstab_heatmap(ct: pd.DataFrame, *, row: str, col: str, lang: str = "nl",
-                     min_cell: int = contract.DEFAULT_MIN_CELL, width: int | None = None):
+
+def crosstab_heatmap(
+    ct: pd.DataFrame,
+    *,
+    row: str,
+    col: str,
+    lang: str = "nl",
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    width: int | None = None,
+):
     """Heat map of the row percentages of :func:`analysis.relations.crosstab`.
 
     Each cell shows its row percentage; a suppressed cell (below ``min_cell``,
@@ -203,33 +269,52 @@ def crosstab_heatmap(ct: pd.DataFrame, *, row: str, col: str, lang: str = "nl",
     data["row_label"] = [wording.category_label(row, v, lang) for v in ct["row"]]
     data["col_label"] = [wording.category_label(col, v, lang) for v in ct["col"]]
     data["n"] = data["n"].astype("float64")
-    data["text"] = [("verborgen" if lang == "nl" else "hidden") if s else wording.fmt_pct(p, 0, lang)
-                    for s, p in zip(data["suppressed"], data["pct_row"])]
+    data["text"] = [
+        ("verborgen" if lang == "nl" else "hidden") if s else wording.fmt_pct(p, 0, lang)
+        for s, p in zip(data["suppressed"], data["pct_row"])
+    ]
     data["pct"] = data["pct_row"].where(~data["suppressed"])
     rorder = list(dict.fromkeys(data["row_label"]))
     corder = list(dict.fromkeys(data["col_label"]))
     nl = _nl(lang)
     base = alt.Chart(data).encode(
-        x=alt.X("col_label:N", sort=corder, title=wording.variable_label(col, lang),
-                axis=alt.Axis(labelAngle=-30, labelLimit=160)),
-        y=alt.Y("row_label:N", sort=rorder, title=wording.variable_label(row, lang),
-                axis=alt.Axis(labelLimit=200)))
+        x=alt.X(
+            "col_label:N",
+            sort=corder,
+            title=wording.variable_label(col, lang),
+            axis=alt.Axis(labelAngle=-30, labelLimit=160),
+        ),
+        y=alt.Y("row_label:N", sort=rorder, title=wording.variable_label(row, lang), axis=alt.Axis(labelLimit=200)),
+    )
     rect = base.mark_rect(stroke="white").encode(
-        color=alt.condition("datum.pct === null", alt.value(COLOR_HIDDEN),
-                            alt.Color("pct:Q", title=("% van de rij" if nl else "% of row"),
-                                      scale=alt.Scale(scheme="blues", domain=[0, 100]))),
-        tooltip=[alt.Tooltip("row_label:N", title=wording.variable_label(row, lang)),
-                 alt.Tooltip("col_label:N", title=wording.variable_label(col, lang)),
-                 alt.Tooltip("text:N", title="%")])
+        color=alt.condition(
+            "datum.pct === null",
+            alt.value(COLOR_HIDDEN),
+            alt.Color(
+                "pct:Q", title=("% van de rij" if nl else "% of row"), scale=alt.Scale(scheme="blues", domain=[0, 100])
+            ),
+        ),
+        tooltip=[
+            alt.Tooltip("row_label:N", title=wording.variable_label(row, lang)),
+            alt.Tooltip("col_label:N", title=wording.variable_label(col, lang)),
+            alt.Tooltip("text:N", title="%"),
+        ],
+    )
     text = base.mark_text(fontSize=12).encode(
-        text="text:N",
-        color=alt.condition("datum.pct > 55", alt.value("white"), alt.value("#1c1c1c")))
+        text="text:N", color=alt.condition("datum.pct > 55", alt.value("white"), alt.value("#1c1c1c"))
+    )
     chart = (rect + text).properties(width=_w(width), height=max(36 * len(rorder), 80))
     return _theme(chart)
 
 
-def grade_boxplot(summary: pd.DataFrame, *, group: str, lang: str = "nl",
-                  min_cell: int = contract.DEFAULT_MIN_CELL, width: int | None = None):
+def grade_boxplot(
+    summary: pd.DataFrame,
+    *,
+    group: str,
+    lang: str = "nl",
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    width: int | None = None,
+):
     """Box (first to third quartile), median tick and mean with its 95 % interval, per group.
 
     Built from :func:`analysis.views.grade_summary_by_group`; suppressed
@@ -241,33 +326,53 @@ def grade_boxplot(summary: pd.DataFrame, *, group: str, lang: str = "nl",
     data = summary.copy()
     data["label"] = [wording.category_label(group, v, lang) for v in summary["group"]]
     data["n"] = data["n"].astype("float64")
-    data["note"] = [wording.suppressed_text(min_cell, lang, n=n) if s else ""
-                    for s, n in zip(data["suppressed"], data["n"])]
-    data["tip"] = [wording.suppressed_text(min_cell, lang, n=n) if s else
-                   f"n = {int(n)}; {'gemiddeld' if nl else 'mean'} {wording.fmt_number(m, 1, lang)} "
-                   f"({wording.fmt_interval(lo, hi, 1, lang)}); {'mediaan' if nl else 'median'} "
-                   f"{wording.fmt_number(md, 1, lang)}"
-                   for s, n, m, lo, hi, md in zip(data["suppressed"], data["n"], data["mean"],
-                                                   data["ci_low"], data["ci_high"], data["median"])]
+    data["note"] = [
+        wording.suppressed_text(min_cell, lang, n=n) if s else "" for s, n in zip(data["suppressed"], data["n"])
+    ]
+    data["tip"] = [
+        wording.suppressed_text(min_cell, lang, n=n)
+        if s
+        else f"n = {int(n)}; {'gemiddeld' if nl else 'mean'} {wording.fmt_number(m, 1, lang)} "
+        f"({wording.fmt_interval(lo, hi, 1, lang)}); {'mediaan' if nl else 'median'} "
+        f"{wording.fmt_number(md, 1, lang)}"
+        for s, n, m, lo, hi, md in zip(
+            data["suppressed"], data["n"], data["mean"], data["ci_low"], data["ci_high"], data["median"]
+        )
+    ]
     order = data["label"].tolist()
     x = alt.Scale(domain=[1, 10])
     y = alt.Y("label:N", sort=order, title=wording.variable_label(group, lang), axis=alt.Axis(labelLimit=220))
     shown = data[~data["suppressed"]]
     hidden = data[data["suppressed"]]
     axis = alt.Chart(data).mark_point(opacity=0).encode(y=y, x=alt.X("mean:Q", scale=x))
-    box = alt.Chart(shown).mark_bar(size=16, color="#c9d9ea").encode(
-        y=y, x=alt.X("q1:Q", scale=x, title=("Rapportcijfer" if nl else "Report grade")), x2="q3:Q",
-        tooltip=[alt.Tooltip("tip:N", title="")])
-    median = alt.Chart(shown).mark_tick(color=COLOR_A, thickness=2, size=18).encode(
-        y=y, x=alt.X("median:Q", scale=x))
-    ci = alt.Chart(shown).mark_rule(color=COLOR_B, strokeWidth=2).encode(
-        y=y, x=alt.X("ci_low:Q", scale=x), x2="ci_high:Q")
-    mean = alt.Chart(shown).mark_point(color=COLOR_B, filled=True, size=60).encode(
-        y=y, x=alt.X("mean:Q", scale=x), tooltip=[alt.Tooltip("tip:N", title="")])
+    box = (
+        alt.Chart(shown)
+        .mark_bar(size=16, color="#c9d9ea")
+        .encode(
+            y=y,
+            x=alt.X("q1:Q", scale=x, title=("Rapportcijfer" if nl else "Report grade")),
+            x2="q3:Q",
+            tooltip=[alt.Tooltip("tip:N", title="")],
+        )
+    )
+    median = alt.Chart(shown).mark_tick(color=COLOR_A, thickness=2, size=18).encode(y=y, x=alt.X("median:Q", scale=x))
+    ci = (
+        alt.Chart(shown)
+        .mark_rule(color=COLOR_B, strokeWidth=2)
+        .encode(y=y, x=alt.X("ci_low:Q", scale=x), x2="ci_high:Q")
+    )
+    mean = (
+        alt.Chart(shown)
+        .mark_point(color=COLOR_B, filled=True, size=60)
+        .encode(y=y, x=alt.X("mean:Q", scale=x), tooltip=[alt.Tooltip("tip:N", title="")])
+    )
     layers = [axis, box, median, ci, mean]
     if len(hidden):
-        layers.append(alt.Chart(hidden.assign(x=1.1)).mark_text(align="left", color="#666", fontStyle="italic")
-                      .encode(y=y, x=alt.X("x:Q", scale=x), text="note:N"))
+        layers.append(
+            alt.Chart(hidden.assign(x=1.1))
+            .mark_text(align="left", color="#666", fontStyle="italic")
+            .encode(y=y, x=alt.X("x:Q", scale=x), text="note:N")
+        )
     chart = alt.layer(*layers).properties(width=_w(width), height=ROW_HEIGHT * 1.4 * len(order) + 10)
     return _theme(chart)
 
@@ -275,25 +380,33 @@ def grade_boxplot(summary: pd.DataFrame, *, group: str, lang: str = "nl",
 def coefficient_chart(coefs: pd.DataFrame, *, lang: str = "nl", width: int | None = None):
     """Coefficients with their 95 % interval and a line at 0 (intercept and cut-points left out)."""
     from .views import term_label
+
     nl = _nl(lang)
     data = coefs.copy()
     if "kind" in data.columns:
         data = data[data["kind"].astype(str) == "coefficient"]
-    data = data[(data["term"].astype(str) != "Intercept") & ~data["term"].astype(str).str.contains("|",
-                                                                                                   regex=False)]
+    data = data[(data["term"].astype(str) != "Intercept") & ~data["term"].astype(str).str.contains("|", regex=False)]
     data = data.assign(label=[term_label(str(tm), lang) for tm in data["term"]])
-    data["tip"] = [f"{wording.fmt_number(e, 3, lang)} ({wording.fmt_interval(lo, hi, 3, lang)}), "
-                   f"{wording.fmt_p(p, lang)}"
-                   for e, lo, hi, p in zip(data["estimate"], data["ci_low"], data["ci_high"], data["p_value"])]
+    data["tip"] = [
+        f"{wording.fmt_number(e, 3, lang)} ({wording.fmt_interval(lo, hi, 3, lang)}), {wording.fmt_p(p, lang)}"
+        for e, lo, hi, p in zip(data["estimate"], data["ci_low"], data["ci_high"], data["p_value"])
+    ]
     data = data[["label", "estimate", "ci_low", "ci_high", "tip"]].astype(
-        {"estimate": "float64", "ci_low": "float64", "ci_high": "float64"})
+        {"estimate": "float64", "ci_low": "float64", "ci_high": "float64"}
+    )
     order = data["label"].tolist()
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
     xt = "Coëfficiënt (95%-BI)" if nl else "Coefficient (95% CI)"
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#555", strokeDash=[4, 3]).encode(x="x:Q")
-    rule = alt.Chart(data).mark_rule(color=COLOR_A, strokeWidth=2).encode(
-        y=y, x=alt.X("ci_low:Q", title=xt), x2="ci_high:Q", tooltip=[alt.Tooltip("tip:N", title="")])
-    dot = alt.Chart(data).mark_point(color=COLOR_A, filled=True, size=70).encode(
-        y=y, x="estimate:Q", tooltip=[alt.Tooltip("tip:N", title="")])
+    rule = (
+        alt.Chart(data)
+        .mark_rule(color=COLOR_A, strokeWidth=2)
+        .encode(y=y, x=alt.X("ci_low:Q", title=xt), x2="ci_high:Q", tooltip=[alt.Tooltip("tip:N", title="")])
+    )
+    dot = (
+        alt.Chart(data)
+        .mark_point(color=COLOR_A, filled=True, size=70)
+        .encode(y=y, x="estimate:Q", tooltip=[alt.Tooltip("tip:N", title="")])
+    )
     chart = alt.layer(zero, rule, dot).properties(width=_w(width), height=ROW_HEIGHT * max(len(order), 1) + 10)
     return _theme(chart)

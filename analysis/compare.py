@@ -50,10 +50,12 @@ References
 .. [5] Fleiss, J. L., Levin, B. & Paik, M. C. (2003). Statistical Methods for
    Rates and Proportions, 3rd ed., section 3.2 (two-proportion z-test).
 """
+
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -71,11 +73,11 @@ REST = "rest"
 #: share that *had* a period without a worker (``ja``).  ``weet_niet`` and
 #: ``geen_plan_bekend`` are never positive but stay in the base.
 POSITIVE_CODES: dict[str, tuple[str, ...]] = {
-    "had_gap": ("ja",),                          # share with a period without a worker
-    "contact_one_on_one": ("meer_dan_1",),       # talked alone more than once
+    "had_gap": ("ja",),  # share with a period without a worker
+    "contact_one_on_one": ("meer_dan_1",),  # talked alone more than once
     "explained_at_start": ("ja",),
-    "opinion_asked": ("altijd", "vaak"),         # always or often
-    "involved_in_decisions": ("altijd",),        # always
+    "opinion_asked": ("altijd", "vaak"),  # always or often
+    "involved_in_decisions": ("altijd",),  # always
     "asked_life_domains": ("ja",),
     "asked_safety": ("ja",),
     "say_in_plan": ("ja",),
@@ -87,15 +89,28 @@ POSITIVE_CODES: dict[str, tuple[str, ...]] = {
 MEAN_ITEMS = ("grade",)
 
 #: Items of :func:`compare_groups` by default, in questionnaire order.
-DEFAULT_ITEMS: tuple[str, ...] = tuple(
-    c for c in contract.ITEM_COLUMNS if c in POSITIVE_CODES or c in MEAN_ITEMS
-)
+DEFAULT_ITEMS: tuple[str, ...] = tuple(c for c in contract.ITEM_COLUMNS if c in POSITIVE_CODES or c in MEAN_ITEMS)
 
-COMPARE_COLUMNS = ("item", "measure", "a_n", "a_estimate", "b_n", "b_estimate", "difference",
-                   "ci_low", "ci_high", "test", "statistic", "p_value", "p_holm", "suppressed")
+COMPARE_COLUMNS = (
+    "item",
+    "measure",
+    "a_n",
+    "a_estimate",
+    "b_n",
+    "b_estimate",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "test",
+    "statistic",
+    "p_value",
+    "p_holm",
+    "suppressed",
+)
 
 
 # --------------------------------------------------------------------------- intervals and tests
+
 
 def newcombe_interval(k1, n1, k2, n2, *, confidence: float = 0.95) -> tuple[float, float]:
     """Newcombe's hybrid score interval for ``p1 - p2`` of two independent proportions.
@@ -176,13 +191,14 @@ def welch_interval(x1, x2, *, confidence: float = 0.95) -> tuple[float, float]:
     se2 = v1 + v2
     if se2 <= 0:
         return math.nan, math.nan
-    nu = se2 ** 2 / (v1 ** 2 / (n1 - 1) + v2 ** 2 / (n2 - 1))
+    nu = se2**2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
     half = _st.t.ppf(0.5 + confidence / 2, nu) * math.sqrt(se2)
     d = float(np.mean(x1) - np.mean(x2))
     return d - half, d + half
 
 
 # --------------------------------------------------------------------------- helpers
+
 
 def _values(v: Any, what: str) -> tuple[str, ...]:
     if v is None:
@@ -221,6 +237,7 @@ def _group_masks(df: pd.DataFrame, by: str, a, b) -> tuple[np.ndarray, np.ndarra
 
 
 # --------------------------------------------------------------------------- comparisons
+
 
 def compare_groups(
     df: pd.DataFrame,
@@ -300,8 +317,8 @@ def compare_groups(
     for item in items:
         if item not in positives and item not in MEAN_ITEMS:
             raise ValueError(
-                f"item {item!r} cannot be compared; choose from {', '.join(DEFAULT_ITEMS)} "
-                "(or give its positive codes)")
+                f"item {item!r} cannot be compared; choose from {', '.join(DEFAULT_ITEMS)} (or give its positive codes)"
+            )
         if item not in df.columns:
             raise ValueError(f"the frame has no column {item!r}")
         if item in positives and item in contract.CODES:
@@ -324,8 +341,15 @@ def compare_groups(
                 ma, mb = float(np.mean(xa)), float(np.mean(xb))
                 lo, hi = welch_interval(xa, xb, confidence=confidence)
                 mw = _st.mannwhitneyu(xa, xb, alternative="two-sided")
-                row.update(a_estimate=ma, b_estimate=mb, difference=ma - mb, ci_low=lo,
-                           ci_high=hi, statistic=float(mw.statistic), p_value=float(mw.pvalue))
+                row.update(
+                    a_estimate=ma,
+                    b_estimate=mb,
+                    difference=ma - mb,
+                    ci_low=lo,
+                    ci_high=hi,
+                    statistic=float(mw.statistic),
+                    p_value=float(mw.pvalue),
+                )
         else:
             labels = category_labels(df, item)
             answered = np.array([v is not None for v in labels], dtype=bool)
@@ -337,9 +361,15 @@ def compare_groups(
             if not suppressed:
                 lo, hi = newcombe_interval(ka, na, kb, nb, confidence=confidence)
                 z, p = two_proportion_z(ka, na, kb, nb)
-                row.update(a_estimate=100.0 * ka / na, b_estimate=100.0 * kb / nb,
-                           difference=100.0 * (ka / na - kb / nb), ci_low=100.0 * lo,
-                           ci_high=100.0 * hi, statistic=z, p_value=p)
+                row.update(
+                    a_estimate=100.0 * ka / na,
+                    b_estimate=100.0 * kb / nb,
+                    difference=100.0 * (ka / na - kb / nb),
+                    ci_low=100.0 * lo,
+                    ci_high=100.0 * hi,
+                    statistic=z,
+                    p_value=p,
+                )
         row["suppressed"] = bool(suppressed)
         rows.append(row)
 
@@ -354,8 +384,7 @@ def compare_groups(
         out[c] = out[c].astype("string")
     for c in ("a_n", "b_n"):
         out[c] = out[c].astype("Int64")
-    for c in ("a_estimate", "b_estimate", "difference", "ci_low", "ci_high", "statistic",
-              "p_value", "p_holm"):
+    for c in ("a_estimate", "b_estimate", "difference", "ci_low", "ci_high", "statistic", "p_value", "p_holm"):
         out[c] = out[c].astype("float64")
     out["suppressed"] = out["suppressed"].astype(bool)
     return out
@@ -396,14 +425,18 @@ def institution_vs_rest(df: pd.DataFrame, *, gi: str, rest_label: str = REST) ->
     return out
 
 
-def compare_institution(df: pd.DataFrame, *, gi: str, items: Sequence[str] | None = None,
-                        min_cell: int = contract.DEFAULT_MIN_CELL,
-                        confidence: float = 0.95) -> pd.DataFrame:
+def compare_institution(
+    df: pd.DataFrame,
+    *,
+    gi: str,
+    items: Sequence[str] | None = None,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
     """One institution against all other institutions together.
 
     Shorthand for ``compare_groups(institution_vs_rest(df, gi=gi), by="gi",
     a=gi, b="rest", ...)``; same columns as :func:`compare_groups`.
     """
     frame = institution_vs_rest(df, gi=gi)
-    return compare_groups(frame, by="gi", a=gi, b=REST, items=items, min_cell=min_cell,
-                          confidence=confidence)
+    return compare_groups(frame, by="gi", a=gi, b=REST, items=items, min_cell=min_cell, confidence=confidence)

@@ -4,6 +4,7 @@ Source of truth: ``shared/data-contract.md`` (section 1: response file, section 
 statistics, section 3: report JSON).  Do not rename or recode anything here; a
 breaking change needs a contract v2 with a converter.
 """
+
 from __future__ import annotations
 
 CONTRACT_VERSION = 1
@@ -86,7 +87,7 @@ COLUMNS: tuple[str, ...] = (
 )
 REQUIRED_COLUMNS = tuple(c for c in COLUMNS if c not in COMMENT_COLUMNS)
 #: The questionnaire items (everything a respondent answers).
-ITEM_COLUMNS = COLUMNS[COLUMNS.index("measure_type"):]
+ITEM_COLUMNS = COLUMNS[COLUMNS.index("measure_type") :]
 
 #: n_workers code -> group label used in the grade_by_workers figure.
 WORKER_GROUPS = {0: "0", 1: "1", 2: "2", 3: "3", 4: "4", 5: "5", 6: "meer_dan_5"}

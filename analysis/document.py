@@ -26,13 +26,15 @@ The HTML embeds its charts as SVG data URIs and its style inline: it opens
 offline, without any request to another site.  Pure: no streamlit, no
 database, no files written.
 """
+
 from __future__ import annotations
 
 import base64
 import html
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -42,16 +44,15 @@ from .filters import filter_responses, normalize_filter_value
 from .report import is_synthetic
 from .views import key_number_texts, key_numbers
 
-
 TEXTS: dict[str, tuple[str, str]] = {
     "title": ("Rapport cliëntervaring jeugdbescherming", "Client experience report, youth protection"),
-    "synthetic": ("Synthetische voorbeelddata — geen echte antwoorden",
-                  "Synthetic sample data — not real answers"),
+    "synthetic": ("Synthetische voorbeelddata — geen echte antwoorden", "Synthetic sample data — not real answers"),
     "synthetic_long": (
         "Dit rapport is gemaakt met verzonnen gegevens die lijken op de inspectiecijfers van 2025. "
         "Gebruik het alleen om het hulpmiddel te leren kennen.",
         "This report was made with invented data that resemble the 2025 inspection figures. "
-        "Use it only to get to know the tool."),
+        "Use it only to get to know the tool.",
+    ),
     "selection": ("Selectie", "Selection"),
     "all": ("alle", "all"),
     "key_numbers": ("Kerncijfers", "Key numbers"),
@@ -63,73 +64,116 @@ TEXTS: dict[str, tuple[str, str]] = {
     "what": ("Wat", "What"),
     "number": ("Aantal of uitkomst", "Number or result"),
     "ci": ("95%-BI", "95% CI"),
-    "min_cell_line": ("Kleine groepen: bij minder dan {m} antwoorden tonen we geen cijfers.",
-                      "Small groups: with fewer than {m} answers no numbers are shown."),
-    "indicative_line": ("* indicatief: minder dan {k} antwoorden, lees met voorzichtigheid.",
-                        "* indicative: fewer than {k} answers, read with care."),
-    "chart_caption": ("Percentages met 95%-betrouwbaarheidsinterval (streepjes).",
-                      "Percentages with 95% confidence interval (whiskers)."),
-    "chart_caption_mean": ("Gemiddeld cijfer met 95%-betrouwbaarheidsinterval (streepjes).",
-                           "Mean grade with 95% confidence interval (whiskers)."),
+    "min_cell_line": (
+        "Kleine groepen: bij minder dan {m} antwoorden tonen we geen cijfers.",
+        "Small groups: with fewer than {m} answers no numbers are shown.",
+    ),
+    "indicative_line": (
+        "* indicatief: minder dan {k} antwoorden, lees met voorzichtigheid.",
+        "* indicative: fewer than {k} answers, read with care.",
+    ),
+    "chart_caption": (
+        "Percentages met 95%-betrouwbaarheidsinterval (streepjes).",
+        "Percentages with 95% confidence interval (whiskers).",
+    ),
+    "chart_caption_mean": (
+        "Gemiddeld cijfer met 95%-betrouwbaarheidsinterval (streepjes).",
+        "Mean grade with 95% confidence interval (whiskers).",
+    ),
 }
 
-FILTER_LABELS = {"round_id": ("Ronde", "Round"), "gi": ("Instelling", "Institution"),
-                 "respondent_type": ("Type respondent", "Respondent type"),
-                 "measure_type": ("Soort maatregel", "Type of measure")}
+FILTER_LABELS = {
+    "round_id": ("Ronde", "Round"),
+    "gi": ("Instelling", "Institution"),
+    "respondent_type": ("Type respondent", "Respondent type"),
+    "measure_type": ("Soort maatregel", "Type of measure"),
+}
 
 #: Method notes: (heading, text) in Dutch and English.
 METHOD_NOTES: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = (
-    (("Percentages", "Percentages"),
-     ("Een percentage is het deel van de antwoorden op die vraag. Wie de vraag niet beantwoordde, "
-      "telt niet mee. 'Weet ik niet' en 'geen plan bekend' zijn wel antwoorden en tellen mee.",
-      "A percentage is the share of the answers to that question. People who did not answer are "
-      "left out. 'Don't know' and 'no plan known' are answers and count.")),
-    (("Betrouwbaarheidsinterval bij percentages (Wilson)", "Confidence interval of percentages (Wilson)"),
-     ("Bij elk percentage staat een 95%-betrouwbaarheidsinterval volgens Wilson (1927). "
-      "Het echte percentage ligt met 95% zekerheid tussen deze grenzen. Hoe meer antwoorden, "
-      "hoe smaller het interval.",
-      "Each percentage has a 95% Wilson score interval (Wilson 1927): with 95% confidence the true "
-      "share lies between these bounds. More answers give a narrower interval.")),
-    (("Betrouwbaarheidsinterval bij gemiddelden (t)", "Confidence interval of means (t)"),
-     ("Bij een gemiddeld cijfer staat een 95%-interval op basis van de t-verdeling: "
-      "gemiddelde ± t(0,975; n−1) × sd / √n.",
-      "A mean grade has a 95% interval based on the t distribution: mean ± t(0.975, n−1) × sd / √n.")),
-    (("Kruskal-Wallis-toets", "Kruskal-Wallis test"),
-     ("Deze toets kijkt of het rapportcijfer verschilt tussen groepen met een verschillend aantal "
-      "jeugdzorgwerkers (Kruskal & Wallis 1952). De toets gebruikt rangnummers, geen gemiddelden.",
-      "This test checks whether the grade differs between groups with a different number of workers "
-      "(Kruskal & Wallis 1952). It uses ranks, not means.")),
-    (("Spearman-correlatie", "Spearman correlation"),
-     ("Spearmans rho meet hoe sterk het aantal jeugdzorgwerkers (0 tot en met 'meer dan 5') en het "
-      "cijfer samen op- of aflopen: van −1 (cijfer daalt) tot +1 (cijfer stijgt).",
-      "Spearman's rho measures how strongly the number of workers (0 to 'more than 5') and the grade "
-      "move together: from −1 (grade falls) to +1 (grade rises).")),
-    (("Jonckheere-Terpstra-toets", "Jonckheere-Terpstra test"),
-     ("Deze toets kijkt of het cijfer stap voor stap daalt of stijgt naarmate iemand meer "
-      "jeugdzorgwerkers had (Jonckheere 1954; tweezijdig). Een negatieve z betekent: meer "
-      "jeugdzorgwerkers, lager cijfer. De zin bij de figuur komt uit deze toets (p < 0,05 is "
-      "significant).",
-      "This test checks whether the grade falls or rises step by step as people had more workers "
-      "(Jonckheere 1954; two-sided). A negative z means: more workers, lower grade. The sentence "
-      "under the figure comes from this test (p < 0.05 is significant).")),
-    (("Kleine groepen", "Small groups"),
-     ("Om niemand herkenbaar te maken tonen we geen percentage, gemiddelde of interval als een "
-      "groep minder dan {m} antwoorden heeft. Dan staat er 'te weinig respondenten (n < {m})'. "
-      "Binnen zo'n groep tonen we ook geen aantallen per antwoord; alleen de grootte van de groep. "
-      "Dit geldt na elke selectie. Soms verbergen we ook een grotere groep, zodat niemand de kleine "
-      "groep kan terugrekenen uit het totaal; dan staat er 'verborgen om een kleine groep te beschermen'. "
-      "Bij {m} tot {k} antwoorden staat er een * (indicatief).",
-      "To keep everyone unrecognisable, no percentage, mean or interval is shown when a group has "
-      "fewer than {m} answers; it reads 'too few respondents (n < {m})'. Within such a group no "
-      "counts per answer are shown either, only the size of the group. This holds after every "
-      "selection. Sometimes a larger group is hidden too, so that nobody can work out the small "
-      "group from the total; it reads 'hidden to protect a small group'. "
-      "With {m} to {k} answers an * is shown (indicative).")),
-    (("Afronden", "Rounding"),
-     ("Percentages zijn afgerond op hele getallen en gemiddelden op één decimaal (0,5 naar boven). "
-      "Door afronden tellen percentages soms op tot 99 of 101.",
-      "Percentages are rounded to whole numbers and means to one decimal (0.5 up). Because of "
-      "rounding, percentages sometimes add up to 99 or 101.")),
+    (
+        ("Percentages", "Percentages"),
+        (
+            "Een percentage is het deel van de antwoorden op die vraag. Wie de vraag niet beantwoordde, "
+            "telt niet mee. 'Weet ik niet' en 'geen plan bekend' zijn wel antwoorden en tellen mee.",
+            "A percentage is the share of the answers to that question. People who did not answer are "
+            "left out. 'Don't know' and 'no plan known' are answers and count.",
+        ),
+    ),
+    (
+        ("Betrouwbaarheidsinterval bij percentages (Wilson)", "Confidence interval of percentages (Wilson)"),
+        (
+            "Bij elk percentage staat een 95%-betrouwbaarheidsinterval volgens Wilson (1927). "
+            "Het echte percentage ligt met 95% zekerheid tussen deze grenzen. Hoe meer antwoorden, "
+            "hoe smaller het interval.",
+            "Each percentage has a 95% Wilson score interval (Wilson 1927): with 95% confidence the true "
+            "share lies between these bounds. More answers give a narrower interval.",
+        ),
+    ),
+    (
+        ("Betrouwbaarheidsinterval bij gemiddelden (t)", "Confidence interval of means (t)"),
+        (
+            "Bij een gemiddeld cijfer staat een 95%-interval op basis van de t-verdeling: "
+            "gemiddelde ± t(0,975; n−1) × sd / √n.",
+            "A mean grade has a 95% interval based on the t distribution: mean ± t(0.975, n−1) × sd / √n.",
+        ),
+    ),
+    (
+        ("Kruskal-Wallis-toets", "Kruskal-Wallis test"),
+        (
+            "Deze toets kijkt of het rapportcijfer verschilt tussen groepen met een verschillend aantal "
+            "jeugdzorgwerkers (Kruskal & Wallis 1952). De toets gebruikt rangnummers, geen gemiddelden.",
+            "This test checks whether the grade differs between groups with a different number of workers "
+            "(Kruskal & Wallis 1952). It uses ranks, not means.",
+        ),
+    ),
+    (
+        ("Spearman-correlatie", "Spearman correlation"),
+        (
+            "Spearmans rho meet hoe sterk het aantal jeugdzorgwerkers (0 tot en met 'meer dan 5') en het "
+            "cijfer samen op- of aflopen: van −1 (cijfer daalt) tot +1 (cijfer stijgt).",
+            "Spearman's rho measures how strongly the number of workers (0 to 'more than 5') and the grade "
+            "move together: from −1 (grade falls) to +1 (grade rises).",
+        ),
+    ),
+    (
+        ("Jonckheere-Terpstra-toets", "Jonckheere-Terpstra test"),
+        (
+            "Deze toets kijkt of het cijfer stap voor stap daalt of stijgt naarmate iemand meer "
+            "jeugdzorgwerkers had (Jonckheere 1954; tweezijdig). Een negatieve z betekent: meer "
+            "jeugdzorgwerkers, lager cijfer. De zin bij de figuur komt uit deze toets (p < 0,05 is "
+            "significant).",
+            "This test checks whether the grade falls or rises step by step as people had more workers "
+            "(Jonckheere 1954; two-sided). A negative z means: more workers, lower grade. The sentence "
+            "under the figure comes from this test (p < 0.05 is significant).",
+        ),
+    ),
+    (
+        ("Kleine groepen", "Small groups"),
+        (
+            "Om niemand herkenbaar te maken tonen we geen percentage, gemiddelde of interval als een "
+            "groep minder dan {m} antwoorden heeft. Dan staat er 'te weinig respondenten (n < {m})'. "
+            "Binnen zo'n groep tonen we ook geen aantallen per antwoord; alleen de grootte van de groep. "
+            "Dit geldt na elke selectie. Soms verbergen we ook een grotere groep, zodat niemand de kleine "
+            "groep kan terugrekenen uit het totaal; dan staat er 'verborgen om een kleine groep te beschermen'. "
+            "Bij {m} tot {k} antwoorden staat er een * (indicatief).",
+            "To keep everyone unrecognisable, no percentage, mean or interval is shown when a group has "
+            "fewer than {m} answers; it reads 'too few respondents (n < {m})'. Within such a group no "
+            "counts per answer are shown either, only the size of the group. This holds after every "
+            "selection. Sometimes a larger group is hidden too, so that nobody can work out the small "
+            "group from the total; it reads 'hidden to protect a small group'. "
+            "With {m} to {k} answers an * is shown (indicative).",
+        ),
+    ),
+    (
+        ("Afronden", "Rounding"),
+        (
+            "Percentages zijn afgerond op hele getallen en gemiddelden op één decimaal (0,5 naar boven). "
+            "Door afronden tellen percentages soms op tot 99 of 101.",
+            "Percentages are rounded to whole numbers and means to one decimal (0.5 up). Because of "
+            "rounding, percentages sometimes add up to 99 or 101.",
+        ),
+    ),
 )
 
 
@@ -139,6 +183,7 @@ def _t(key: str, lang: str) -> str:
 
 
 # --------------------------------------------------------------------------- content
+
 
 def selection_lines(filters: Mapping[str, Any] | None, *, lang: str = "nl") -> list[tuple[str, str]]:
     """(label, value) per filter, in the order round, institution, respondent type, measure type."""
@@ -191,7 +236,7 @@ class ReportContent:
 
 
 def figure_caption(fig: FigureResult, number: int | None, *, lang: str = "nl") -> str:
-    """"Figuur 3 (opinion_asked). Basis: n = 1523. Percentages met 95%-..." """
+    """ "Figuur 3 (opinion_asked). Basis: n = 1523. Percentages met 95%-..." """
     head = f"{_t('figure', lang)} {number} ({fig.id})" if number is not None else f"{fig.id}"
     if fig.suppressed:
         small = wording.suppressed_text(fig.min_cell, lang, n=fig.base_n)
@@ -217,9 +262,14 @@ def method_notes(*, lang: str = "nl", min_cell: int = contract.DEFAULT_MIN_CELL)
     return [(h[i], t[i].format(m=min_cell, k=contract.INDICATIVE_BELOW)) for h, t in METHOD_NOTES]
 
 
-def build_report(df: pd.DataFrame, *, filters: Mapping[str, Any] | None = None,
-                 min_cell: int = contract.DEFAULT_MIN_CELL, lang: str = "nl",
-                 title: str | None = None) -> ReportContent:
+def build_report(
+    df: pd.DataFrame,
+    *,
+    filters: Mapping[str, Any] | None = None,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    lang: str = "nl",
+    title: str | None = None,
+) -> ReportContent:
     """Filter ``df`` and compute every figure, key number and text of the report."""
     wording._lang(lang)
     min_cell = stats._check_min_cell(min_cell)
@@ -228,38 +278,64 @@ def build_report(df: pd.DataFrame, *, filters: Mapping[str, Any] | None = None,
     figs = compute_figures(sub, min_cell=min_cell)
     sections = []
     for i, fig in enumerate(figs, start=1):
-        sections.append(FigureSection(
-            number=i, figure=fig,
-            heading=f"{_t('figure', lang)} {i}. {wording.figure_title(fig, lang)}",
-            subtitle=wording.figure_subtitle(fig, lang),
-            caption=figure_caption(fig, i, lang=lang),
-            table=wording.display_table(fig, lang=lang, min_cell=min_cell),
-            notes=figure_notes(fig, lang=lang)))
-    general = [_t("min_cell_line", lang).format(m=min_cell),
-               _t("indicative_line", lang).format(k=contract.INDICATIVE_BELOW)]
+        sections.append(
+            FigureSection(
+                number=i,
+                figure=fig,
+                heading=f"{_t('figure', lang)} {i}. {wording.figure_title(fig, lang)}",
+                subtitle=wording.figure_subtitle(fig, lang),
+                caption=figure_caption(fig, i, lang=lang),
+                table=wording.display_table(fig, lang=lang, min_cell=min_cell),
+                notes=figure_notes(fig, lang=lang),
+            )
+        )
+    general = [
+        _t("min_cell_line", lang).format(m=min_cell),
+        _t("indicative_line", lang).format(k=contract.INDICATIVE_BELOW),
+    ]
     return ReportContent(
-        title=title or _t("title", lang), lang=lang, synthetic=is_synthetic(sub, filters),
-        n_respondents=len(sub), min_cell=min_cell, selection=selection_lines(filters, lang=lang),
+        title=title or _t("title", lang),
+        lang=lang,
+        synthetic=is_synthetic(sub, filters),
+        n_respondents=len(sub),
+        min_cell=min_cell,
+        selection=selection_lines(filters, lang=lang),
         key_numbers=key_number_texts(key_numbers(sub, min_cell=min_cell), lang=lang, min_cell=min_cell),
-        sections=sections, methods=method_notes(lang=lang, min_cell=min_cell), general_notes=general)
+        sections=sections,
+        methods=method_notes(lang=lang, min_cell=min_cell),
+        general_notes=general,
+    )
 
 
-def chart_image(fig: FigureResult, *, lang: str = "nl", format: str = "png", synthetic: bool = False,
-                min_cell: int = contract.DEFAULT_MIN_CELL) -> bytes:
+def chart_image(
+    fig: FigureResult,
+    *,
+    lang: str = "nl",
+    format: str = "png",
+    synthetic: bool = False,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+) -> bytes:
     """The figure's chart as PNG or SVG bytes (:func:`analysis.charts.figure_chart`).
 
     A suppressed figure gets the chart that says "te weinig respondenten".
     """
     from . import charts
+
     chart = charts.figure_chart(fig, lang=lang, min_cell=min_cell, synthetic=synthetic)
     return charts.chart_bytes(chart, format)
 
 
 # --------------------------------------------------------------------------- docx
 
-def round_report_docx(df: pd.DataFrame, *, filters: Mapping[str, Any] | None = None,
-                      min_cell: int = contract.DEFAULT_MIN_CELL, lang: str = "nl",
-                      title: str | None = None) -> bytes:
+
+def round_report_docx(
+    df: pd.DataFrame,
+    *,
+    filters: Mapping[str, Any] | None = None,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    lang: str = "nl",
+    title: str | None = None,
+) -> bytes:
     """The round report as a Word document (python-docx); returns the .docx bytes.
 
     Every figure gets a level-2 heading "Figuur i. <title>", its chart as a
@@ -297,17 +373,20 @@ def round_report_docx(df: pd.DataFrame, *, filters: Mapping[str, Any] | None = N
         doc.add_paragraph(line, style="List Bullet")
 
     doc.add_heading(_t("key_numbers", lang), level=1)
-    _docx_table(doc, pd.DataFrame(
-        [[k["label"], k["value"], k["detail"]] for k in content.key_numbers],
-        columns=[_t("what", lang), _t("number", lang), ""]))
+    _docx_table(
+        doc,
+        pd.DataFrame(
+            [[k["label"], k["value"], k["detail"]] for k in content.key_numbers],
+            columns=[_t("what", lang), _t("number", lang), ""],
+        ),
+    )
 
     doc.add_heading(_t("figures", lang), level=1)
     for sec in content.sections:
         doc.add_heading(sec.heading, level=2)
         sub = doc.add_paragraph()
         sub.add_run(sec.subtitle).italic = True
-        png = chart_image(sec.figure, lang=lang, format="png", synthetic=content.synthetic,
-                          min_cell=content.min_cell)
+        png = chart_image(sec.figure, lang=lang, format="png", synthetic=content.synthetic, min_cell=content.min_cell)
         doc.add_picture(io.BytesIO(png), width=Cm(15.5))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
         doc.add_paragraph(sec.caption, style="Caption")
@@ -384,53 +463,64 @@ def _e(x: Any) -> str:
 
 def _html_table(table: pd.DataFrame) -> str:
     numeric = {c for c in table.columns if str(c) in ("n",)}
-    head = "".join(f"<th scope=\"col\">{_e(c)}</th>" for c in table.columns)
+    head = "".join(f'<th scope="col">{_e(c)}</th>' for c in table.columns)
     body = []
     for rec in table.itertuples(index=False, name=None):
-        tds = "".join(f"<td class=\"num\">{_e(v)}</td>" if c in numeric else f"<td>{_e(v)}</td>"
-                      for c, v in zip(table.columns, rec))
+        tds = "".join(
+            f'<td class="num">{_e(v)}</td>' if c in numeric else f"<td>{_e(v)}</td>" for c, v in zip(table.columns, rec)
+        )
         body.append(f"<tr>{tds}</tr>")
-    return (f"<div class=\"table-wrap\"><table><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table></div>")
+    return f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
 
 
-def round_report_html(df: pd.DataFrame, *, filters: Mapping[str, Any] | None = None,
-                      min_cell: int = contract.DEFAULT_MIN_CELL, lang: str = "nl",
-                      title: str | None = None) -> str:
+def round_report_html(
+    df: pd.DataFrame,
+    *,
+    filters: Mapping[str, Any] | None = None,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    lang: str = "nl",
+    title: str | None = None,
+) -> str:
     """The round report as one self-contained HTML page (UTF-8 text).
 
     Charts are SVG data URIs in ``<img>`` elements, the CSS is inline; there
     are no scripts and no links to other sites.  Every text is HTML-escaped.
     """
     content = build_report(df, filters=filters, min_cell=min_cell, lang=lang, title=title)
-    parts = [f"<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">",
-             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-             f"<title>{_e(content.title)}</title><style>{HTML_CSS}</style></head><body><main>",
-             f"<h1>{_e(content.title)}</h1>"]
+    parts = [
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(content.title)}</title><style>{HTML_CSS}</style></head><body><main>",
+        f"<h1>{_e(content.title)}</h1>",
+    ]
     if content.synthetic:
-        parts.append(f"<div class=\"warning\" role=\"note\">{_e(_t('synthetic', lang))}"
-                     f"<p>{_e(_t('synthetic_long', lang))}</p></div>")
+        parts.append(
+            f'<div class="warning" role="note">{_e(_t("synthetic", lang))}<p>{_e(_t("synthetic_long", lang))}</p></div>'
+        )
     sel = "; ".join(f"{k}: {v}" for k, v in content.selection)
     parts.append(f"<p><strong>{_e(_t('selection', lang))}:</strong> {_e(sel)}</p>")
-    parts.append("<ul class=\"small\">" + "".join(f"<li>{_e(x)}</li>" for x in content.general_notes) + "</ul>")
-    parts.append(f"<h2>{_e(_t('key_numbers', lang))}</h2><div class=\"keys\">")
+    parts.append('<ul class="small">' + "".join(f"<li>{_e(x)}</li>" for x in content.general_notes) + "</ul>")
+    parts.append(f'<h2>{_e(_t("key_numbers", lang))}</h2><div class="keys">')
     for k in content.key_numbers:
-        parts.append(f"<div class=\"key\" id=\"key-{_e(k['key'])}\"><div class=\"label\">{_e(k['label'])}</div>"
-                     f"<div class=\"value\">{_e(k['value'])}</div><div class=\"detail\">{_e(k['detail'])}</div></div>")
+        parts.append(
+            f'<div class="key" id="key-{_e(k["key"])}"><div class="label">{_e(k["label"])}</div>'
+            f'<div class="value">{_e(k["value"])}</div><div class="detail">{_e(k["detail"])}</div></div>'
+        )
     parts.append("</div>")
     for sec in content.sections:
-        parts.append(f"<section class=\"figure\" id=\"fig-{_e(sec.id)}\"><h2>{_e(sec.heading)}</h2>"
-                     f"<p class=\"sub\">{_e(sec.subtitle)}</p><figure>")
-        svg = chart_image(sec.figure, lang=lang, format="svg", synthetic=content.synthetic,
-                          min_cell=content.min_cell)
+        parts.append(
+            f'<section class="figure" id="fig-{_e(sec.id)}"><h2>{_e(sec.heading)}</h2>'
+            f'<p class="sub">{_e(sec.subtitle)}</p><figure>'
+        )
+        svg = chart_image(sec.figure, lang=lang, format="svg", synthetic=content.synthetic, min_cell=content.min_cell)
         uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
         alt = f"{_t('chart_alt', lang)}: {wording.figure_title(sec.figure, lang)}"
-        parts.append(f"<img src=\"{uri}\" alt=\"{_e(alt)}\">")
+        parts.append(f'<img src="{uri}" alt="{_e(alt)}">')
         parts.append(f"<figcaption>{_e(sec.caption)}</figcaption></figure>")
         parts.append(_html_table(sec.table))
-        parts += [f"<p class=\"note\">{_e(n)}</p>" for n in sec.notes]
+        parts += [f'<p class="note">{_e(n)}</p>' for n in sec.notes]
         parts.append("</section>")
-    parts.append(f"<section id=\"methode\"><h2>{_e(_t('methods', lang))}</h2>")
+    parts.append(f'<section id="methode"><h2>{_e(_t("methods", lang))}</h2>')
     for heading, text in content.methods:
         parts.append(f"<h3>{_e(heading)}</h3><p>{_e(text)}</p>")
     parts.append("</section></main></body></html>\n")

@@ -19,10 +19,11 @@ by subtraction.  The trend tests of ``grade_by_workers`` are computed over
 the shown groups only.  A ``share`` adds up categories of a distribution
 that is shown on the same base, so it reveals nothing more.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -92,36 +93,41 @@ class FigureResult:
 #: figure id -> (Dutch title, English title)
 TITLES: dict[str, tuple[str, str]] = {
     "measure_type": ("Verdeling soort maatregel", "Type of measure"),
-    "explained_at_start": ("Is er bij de start uitgelegd wat er ging gebeuren?",
-                           "Was it explained at the start what would happen?"),
+    "explained_at_start": (
+        "Is er bij de start uitgelegd wat er ging gebeuren?",
+        "Was it explained at the start what would happen?",
+    ),
     "opinion_asked": ("Wordt er naar je mening gevraagd?", "Are you asked for your opinion?"),
-    "involved_in_decisions": ("Word je betrokken bij beslissingen?",
-                              "Are you involved in decisions?"),
-    "asked_life_domains": ("Is er gevraagd naar alle leefgebieden?",
-                           "Did the worker ask about all areas of life?"),
+    "involved_in_decisions": ("Word je betrokken bij beslissingen?", "Are you involved in decisions?"),
+    "asked_life_domains": ("Is er gevraagd naar alle leefgebieden?", "Did the worker ask about all areas of life?"),
     "asked_safety": ("Is er gevraagd naar de veiligheid?", "Did the worker ask about safety?"),
-    "grade_by_workers": ("Het rapportcijfer in relatie tot het aantal jeugdzorgwerkers",
-                         "The report grade by the number of youth protection workers"),
-    "help_improves": ("Leiden de begeleiding en hulp tot verbetering?",
-                      "Do the support and help lead to improvement?"),
+    "grade_by_workers": (
+        "Het rapportcijfer in relatie tot het aantal jeugdzorgwerkers",
+        "The report grade by the number of youth protection workers",
+    ),
+    "help_improves": ("Leiden de begeleiding en hulp tot verbetering?", "Do the support and help lead to improvement?"),
     "worker_qualities_by_gap": (
         "Oordeel over de jeugdzorgwerker, met en zonder periode zonder jeugdzorgwerker",
-        "Opinion of the worker, with and without a period without a worker"),
-    "had_gap": ("Was er een periode zonder jeugdzorgwerker?",
-                "Was there a period without a youth protection worker?"),
+        "Opinion of the worker, with and without a period without a worker",
+    ),
+    "had_gap": ("Was er een periode zonder jeugdzorgwerker?", "Was there a period without a youth protection worker?"),
     "n_workers": ("Aantal jeugdzorgwerkers gehad", "Number of youth protection workers"),
-    "contact_one_on_one": ("Heeft de jeugdzorgwerker de jeugdige alleen gesproken?",
-                           "Did the worker talk with the young person alone?"),
+    "contact_one_on_one": (
+        "Heeft de jeugdzorgwerker de jeugdige alleen gesproken?",
+        "Did the worker talk with the young person alone?",
+    ),
     "say_in_plan": ("Inspraak in het plan van aanpak", "Say in the plan of approach"),
     # text statistics
-    "n_workers_4_or_more": ("Vier of meer jeugdzorgwerkers gehad",
-                            "Had four or more youth protection workers"),
-    "n_workers_more_than_5": ("Meer dan vijf jeugdzorgwerkers gehad",
-                              "Had more than five youth protection workers"),
-    "say_in_plan_by_respondent_type": ("Inspraak in het plan van aanpak, jeugdigen en ouders",
-                                       "Say in the plan, youths and parents"),
-    "say_in_plan_by_gap": ("Inspraak in het plan van aanpak, naar periode zonder jeugdzorgwerker",
-                           "Say in the plan, by period without a worker"),
+    "n_workers_4_or_more": ("Vier of meer jeugdzorgwerkers gehad", "Had four or more youth protection workers"),
+    "n_workers_more_than_5": ("Meer dan vijf jeugdzorgwerkers gehad", "Had more than five youth protection workers"),
+    "say_in_plan_by_respondent_type": (
+        "Inspraak in het plan van aanpak, jeugdigen en ouders",
+        "Say in the plan, youths and parents",
+    ),
+    "say_in_plan_by_gap": (
+        "Inspraak in het plan van aanpak, naar periode zonder jeugdzorgwerker",
+        "Say in the plan, by period without a worker",
+    ),
 }
 
 FIGURE_KINDS: dict[str, str] = {
@@ -130,8 +136,12 @@ FIGURE_KINDS: dict[str, str] = {
     "worker_qualities_by_gap": "pct_by_group",
     "contact_one_on_one": "distribution_by_group",
 }
-TEXT_STATISTIC_IDS = ("n_workers_4_or_more", "n_workers_more_than_5",
-                      "say_in_plan_by_respondent_type", "say_in_plan_by_gap")
+TEXT_STATISTIC_IDS = (
+    "n_workers_4_or_more",
+    "n_workers_more_than_5",
+    "say_in_plan_by_respondent_type",
+    "say_in_plan_by_gap",
+)
 TEXT_STATISTIC_KINDS = {
     "n_workers_4_or_more": "share",
     "n_workers_more_than_5": "share",
@@ -144,8 +154,18 @@ def _answered(df: pd.DataFrame, column: str) -> np.ndarray:
     return np.array([v is not None for v in stats.category_labels(df, column)], dtype=bool)
 
 
-def _result(fid: str, kind: str, base_n: int, table: pd.DataFrame, min_cell: int, *,
-            items: tuple[str, ...], tests=None, group_n=None, group_column=None) -> FigureResult:
+def _result(
+    fid: str,
+    kind: str,
+    base_n: int,
+    table: pd.DataFrame,
+    min_cell: int,
+    *,
+    items: tuple[str, ...],
+    tests=None,
+    group_n=None,
+    group_column=None,
+) -> FigureResult:
     title, title_en = TITLES[fid]
     if base_n < min_cell and len(table):
         # Figure-level suppression (contract section 2).  Implied by the group
@@ -160,16 +180,26 @@ def _result(fid: str, kind: str, base_n: int, table: pd.DataFrame, min_cell: int
             table["n_positive"] = pd.array([pd.NA] * len(table), dtype="Int64")
         table["suppressed"] = True
         table["indicative"] = False
-    return FigureResult(id=fid, kind=kind, base_n=int(base_n), table=table, tests=tests,
-                        title=title, title_en=title_en, items=items, group_n=group_n,
-                        min_cell=min_cell, group_column=group_column)
+    return FigureResult(
+        id=fid,
+        kind=kind,
+        base_n=int(base_n),
+        table=table,
+        tests=tests,
+        title=title,
+        title_en=title_en,
+        items=items,
+        group_n=group_n,
+        min_cell=min_cell,
+        group_column=group_column,
+    )
 
 
 def _distribution_figure(column: str) -> Callable[[pd.DataFrame, int], FigureResult]:
     def compute(df: pd.DataFrame, min_cell: int) -> FigureResult:
         table = stats.distribution(df, column=column, min_cell=min_cell)
-        return _result(column, "distribution", int(_answered(df, column).sum()), table, min_cell,
-                       items=(column,))
+        return _result(column, "distribution", int(_answered(df, column).sum()), table, min_cell, items=(column,))
+
     return compute
 
 
@@ -191,47 +221,72 @@ def grade_by_workers(df: pd.DataFrame, min_cell: int = contract.DEFAULT_MIN_CELL
     if r["n_groups"] >= 2 and r["n"] >= min_cell:
         tests = {k: r[k] for k in stats.TREND_TESTS}
     group_n = {g: int(n) for g, n in zip(table["group"], table["n"])}
-    return _result("grade_by_workers", "mean_by_group", base, table, min_cell,
-                   items=("grade", "n_workers"), tests=tests, group_n=group_n,
-                   group_column="n_workers")
+    return _result(
+        "grade_by_workers",
+        "mean_by_group",
+        base,
+        table,
+        min_cell,
+        items=("grade", "n_workers"),
+        tests=tests,
+        group_n=group_n,
+        group_column="n_workers",
+    )
 
 
-def worker_qualities_by_gap(df: pd.DataFrame,
-                            min_cell: int = contract.DEFAULT_MIN_CELL) -> FigureResult:
+def worker_qualities_by_gap(df: pd.DataFrame, min_cell: int = contract.DEFAULT_MIN_CELL) -> FigureResult:
     """Share "ja" for every quality_* item, for had_gap = "nee" vs "ja".
 
     Respondents with had_gap ``weet_niet`` or empty are left out; the base is
     the number of respondents in the two groups.
     """
-    table = stats.pct_by_group(df, items=contract.QUALITY_ITEMS, group="had_gap",
-                               positive="ja", groups=GAP_GROUPS, min_cell=min_cell)
+    table = stats.pct_by_group(
+        df, items=contract.QUALITY_ITEMS, group="had_gap", positive="ja", groups=GAP_GROUPS, min_cell=min_cell
+    )
     gap = stats.category_labels(df, "had_gap")
     group_n = {g: int(np.sum(gap == g)) for g in GAP_GROUPS}
-    return _result("worker_qualities_by_gap", "pct_by_group", sum(group_n.values()), table,
-                   min_cell, items=(*contract.QUALITY_ITEMS, "had_gap"), group_n=group_n,
-                   group_column="had_gap")
+    return _result(
+        "worker_qualities_by_gap",
+        "pct_by_group",
+        sum(group_n.values()),
+        table,
+        min_cell,
+        items=(*contract.QUALITY_ITEMS, "had_gap"),
+        group_n=group_n,
+        group_column="had_gap",
+    )
 
 
 def _grouped_distribution(fid: str, column: str, group: str, groups) -> Callable:
     def compute(df: pd.DataFrame, min_cell: int) -> FigureResult:
-        table = stats.distribution_by_group(df, column=column, group=group, groups=groups,
-                                            min_cell=min_cell)
+        table = stats.distribution_by_group(df, column=column, group=group, groups=groups, min_cell=min_cell)
         group_n = stats.group_bases(df, column=column, group=group, groups=groups)
-        return _result(fid, "distribution_by_group", sum(group_n.values()), table, min_cell,
-                       items=(column, group), group_n=group_n, group_column=group)
+        return _result(
+            fid,
+            "distribution_by_group",
+            sum(group_n.values()),
+            table,
+            min_cell,
+            items=(column, group),
+            group_n=group_n,
+            group_column=group,
+        )
+
     return compute
 
 
 def contact_one_on_one(df: pd.DataFrame, min_cell: int = contract.DEFAULT_MIN_CELL) -> FigureResult:
     """Contact one-on-one by respondent type (groups "jeugdige", "ouder")."""
-    return _grouped_distribution("contact_one_on_one", "contact_one_on_one", "respondent_type",
-                                 CONTACT_GROUPS)(df, min_cell)
+    return _grouped_distribution("contact_one_on_one", "contact_one_on_one", "respondent_type", CONTACT_GROUPS)(
+        df, min_cell
+    )
 
 
 def _share_figure(fid: str, column: str, values) -> Callable:
     def compute(df: pd.DataFrame, min_cell: int) -> FigureResult:
         table = stats.share(df, column=column, values=values, min_cell=min_cell)
         return _result(fid, "share", int(table["n"].iloc[0]), table, min_cell, items=(column,))
+
     return compute
 
 
@@ -246,33 +301,31 @@ TEXT_REGISTRY: dict[str, Callable[[pd.DataFrame, int], FigureResult]] = {
     "n_workers_4_or_more": _share_figure("n_workers_4_or_more", "n_workers", FOUR_OR_MORE),
     "n_workers_more_than_5": _share_figure("n_workers_more_than_5", "n_workers", (6,)),
     "say_in_plan_by_respondent_type": _grouped_distribution(
-        "say_in_plan_by_respondent_type", "say_in_plan", "respondent_type", CONTACT_GROUPS),
+        "say_in_plan_by_respondent_type", "say_in_plan", "respondent_type", CONTACT_GROUPS
+    ),
     "say_in_plan_by_gap": _grouped_distribution(
-        "say_in_plan_by_gap", "say_in_plan", "had_gap", contract.CODES["had_gap"]),
+        "say_in_plan_by_gap", "say_in_plan", "had_gap", contract.CODES["had_gap"]
+    ),
 }
 assert set(REGISTRY) == set(contract.FIGURE_IDS)
 
 
-def compute_figure(df: pd.DataFrame, figure_id: str, *,
-                   min_cell: int = contract.DEFAULT_MIN_CELL) -> FigureResult:
+def compute_figure(df: pd.DataFrame, figure_id: str, *, min_cell: int = contract.DEFAULT_MIN_CELL) -> FigureResult:
     """Compute one figure (a contract figure id or a text statistic id) on a filtered frame."""
     min_cell = stats._check_min_cell(min_cell)
     if figure_id in REGISTRY:
         return REGISTRY[figure_id](df, min_cell)
     if figure_id in TEXT_REGISTRY:
         return TEXT_REGISTRY[figure_id](df, min_cell)
-    raise ValueError(f"unknown figure id {figure_id!r}; known: "
-                     f"{', '.join(contract.FIGURE_IDS + TEXT_STATISTIC_IDS)}")
+    raise ValueError(f"unknown figure id {figure_id!r}; known: {', '.join(contract.FIGURE_IDS + TEXT_STATISTIC_IDS)}")
 
 
-def compute_figures(df: pd.DataFrame, *,
-                    min_cell: int = contract.DEFAULT_MIN_CELL) -> list[FigureResult]:
+def compute_figures(df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL) -> list[FigureResult]:
     """Every contract figure (``contract.FIGURE_IDS``, in that order) on a filtered frame."""
     return [compute_figure(df, fid, min_cell=min_cell) for fid in contract.FIGURE_IDS]
 
 
-def compute_text_statistics(df: pd.DataFrame, *,
-                            min_cell: int = contract.DEFAULT_MIN_CELL) -> list[FigureResult]:
+def compute_text_statistics(df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL) -> list[FigureResult]:
     """The extra numbers quoted in the report text (``TEXT_STATISTIC_IDS``, in order).
 
     * ``n_workers_4_or_more``: share with 4, 5 or more than 5 workers.

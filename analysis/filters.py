@@ -4,9 +4,11 @@ Suppression of small cells (``min_cell``) is always computed on the *filtered*
 frame, so every statistic in :mod:`analysis.stats` and :mod:`analysis.figures`
 receives the output of :func:`filter_responses`.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -28,9 +30,7 @@ def normalize_filter_value(name: str, value: Any) -> tuple[str, ...] | None:
     accident): pass ``None`` for "no filter".
     """
     if name not in contract.FILTER_COLUMNS:
-        raise ValueError(
-            f"unknown filter {name!r}; allowed filters: {', '.join(contract.FILTER_COLUMNS)}"
-        )
+        raise ValueError(f"unknown filter {name!r}; allowed filters: {', '.join(contract.FILTER_COLUMNS)}")
     if value is None:
         return None
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
@@ -49,10 +49,7 @@ def normalize_filter_value(name: str, value: Any) -> tuple[str, ...] | None:
         if not v:
             raise ValueError(f"filter {name!r}: empty value is not allowed")
         if name in CODED_FILTERS and v not in contract.CODES[name]:
-            raise ValueError(
-                f"filter {name!r}: unknown code {v!r}; allowed codes: "
-                f"{', '.join(contract.CODES[name])}"
-            )
+            raise ValueError(f"filter {name!r}: unknown code {v!r}; allowed codes: {', '.join(contract.CODES[name])}")
         if v not in out:
             out.append(v)
     return tuple(out)
@@ -91,8 +88,7 @@ def filter_responses(
     --------
     >>> filter_responses(df, gi="JBN", respondent_type=["jeugdige"])  # doctest: +SKIP
     """
-    given = {"gi": gi, "respondent_type": respondent_type,
-             "round_id": round_id, "measure_type": measure_type}
+    given = {"gi": gi, "respondent_type": respondent_type, "round_id": round_id, "measure_type": measure_type}
     mask = pd.Series(True, index=df.index)
     for name, value in given.items():
         allowed = normalize_filter_value(name, value)

@@ -1,4 +1,5 @@
 """The canonical in-memory response frame (see docs/architecture.md)."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -57,6 +57,7 @@ or ``.parquet``:
   Dutch question (parent wording).  Text columns are strings.
 * Parquet: the canonical dtypes (``string``, ``Int64``).
 """
+
 from __future__ import annotations
 
 import codecs
@@ -65,8 +66,9 @@ import io as _io
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -103,6 +105,7 @@ class ReadError(ValueError):
 
 # --------------------------------------------------------------------------- reading
 
+
 def _source(path, file: str | None) -> tuple[str, str, Any]:
     """(display name, lower-case extension, path-or-bytes)."""
     if isinstance(path, (str, os.PathLike)):
@@ -127,8 +130,10 @@ def _read_bytes(src) -> bytes:
     except FileNotFoundError as exc:
         raise ReadError("the file does not exist", "het bestand bestaat niet") from exc
     except OSError as exc:
-        raise ReadError(f"cannot open the file ({exc.strerror or exc})",
-                        f"het bestand kan niet worden geopend ({exc.strerror or exc})") from exc
+        raise ReadError(
+            f"cannot open the file ({exc.strerror or exc})",
+            f"het bestand kan niet worden geopend ({exc.strerror or exc})",
+        ) from exc
 
 
 def _decode(data: bytes) -> str:
@@ -144,8 +149,9 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise ReadError("the text encoding is not UTF-8 or Windows-1252",
-                        "de tekstcodering is geen UTF-8 of Windows-1252") from exc
+        raise ReadError(
+            "the text encoding is not UTF-8 or Windows-1252", "de tekstcodering is geen UTF-8 of Windows-1252"
+        ) from exc
 
 
 def detect_delimiter(header_line: str) -> str:
@@ -170,8 +176,10 @@ def _records_csv(data: bytes) -> tuple[list[list[str]], list[int]]:
     if not text.strip():
         raise ReadError("the file is empty", "het bestand is leeg")
     if "\x00" in text:
-        raise ReadError("the file holds NUL bytes; it is not a text (CSV) file",
-                        "het bestand bevat NUL-tekens; het is geen tekstbestand (CSV)")
+        raise ReadError(
+            "the file holds NUL bytes; it is not a text (CSV) file",
+            "het bestand bevat NUL-tekens; het is geen tekstbestand (CSV)",
+        )
     delim = detect_delimiter(_first_line(text))
     reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delim)
     try:
@@ -182,8 +190,9 @@ def _records_csv(data: bytes) -> tuple[list[list[str]], list[int]]:
 
 
 def _records_xlsx(src) -> tuple[list[list[Any]], list[int]]:
-    import openpyxl
     from zipfile import BadZipFile
+
+    import openpyxl
 
     fh = _io.BytesIO(src) if isinstance(src, bytes) else src
     try:
@@ -191,8 +200,9 @@ def _records_xlsx(src) -> tuple[list[list[Any]], list[int]]:
     except FileNotFoundError as exc:
         raise ReadError("the file does not exist", "het bestand bestaat niet") from exc
     except (BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ReadError(f"not a valid Excel (.xlsx) file ({exc})",
-                        f"geen geldig Excel-bestand (.xlsx) ({exc})") from exc
+        raise ReadError(
+            f"not a valid Excel (.xlsx) file ({exc})", f"geen geldig Excel-bestand (.xlsx) ({exc})"
+        ) from exc
     try:
         if not wb.worksheets:
             raise ReadError("the workbook has no sheets", "de werkmap heeft geen bladen")
@@ -208,8 +218,9 @@ def _records_xlsx(src) -> tuple[list[list[Any]], list[int]]:
     return records, numbers
 
 
-def _frame_from_records(records: list[list[Any]], numbers: list[int], *, short_rows: bool = False
-                        ) -> tuple[pd.DataFrame, list[tuple[int, int, int]]]:
+def _frame_from_records(
+    records: list[list[Any]], numbers: list[int], *, short_rows: bool = False
+) -> tuple[pd.DataFrame, list[tuple[int, int, int]]]:
     """Header = first non-empty record.
 
     Returns the raw frame and ``(row, n_cells, n_header)`` of every row with
@@ -229,7 +240,7 @@ def _frame_from_records(records: list[list[Any]], numbers: list[int], *, short_r
         header.pop()  # trailing empty header cells (Excel, trailing delimiters)
     width = len(header)
     rows, src_rows, long_rows = [], [], []
-    for rec, num in zip(texts[k + 1:], numbers[k + 1:]):
+    for rec, num in zip(texts[k + 1 :], numbers[k + 1 :]):
         if not any(v is not None for v in rec):
             continue
         if len(rec) > width and any(v is not None for v in rec[width:]):
@@ -277,13 +288,15 @@ def _read_sav(src, questionnaire) -> pd.DataFrame:
                 raise ReadError("the file does not exist", "het bestand bestaat niet")
             path = str(src)
         try:
-            raw, meta = pyreadstat.read_sav(path, user_missing=False, apply_value_formats=False,
-                                            disable_datetime_conversion=True)
+            raw, meta = pyreadstat.read_sav(
+                path, user_missing=False, apply_value_formats=False, disable_datetime_conversion=True
+            )
         except ReadError:
             raise
         except Exception as exc:  # pyreadstat raises its own ReadstatError / PyreadstatError
-            raise ReadError(f"not a valid SPSS (.sav) file ({exc})",
-                            f"geen geldig SPSS-bestand (.sav) ({exc})") from exc
+            raise ReadError(
+                f"not a valid SPSS (.sav) file ({exc})", f"geen geldig SPSS-bestand (.sav) ({exc})"
+            ) from exc
     finally:
         if tmp:
             os.unlink(tmp)
@@ -294,8 +307,7 @@ def _read_sav(src, questionnaire) -> pd.DataFrame:
         vl = labels.get(col)
         lookup = _sav_lookup(col, questionnaire) if vl else {}
         if vl and pd.api.types.is_numeric_dtype(s):
-            as_number = col in contract.INT_RANGES or (
-                _is_count_or_grade(col, questionnaire))
+            as_number = col in contract.INT_RANGES or (_is_count_or_grade(col, questionnaire))
             mapping: dict[float, str] = {}
             for value, label in vl.items():
                 hit = lookup.get(str(label).strip().lower())
@@ -308,6 +320,7 @@ def _read_sav(src, questionnaire) -> pd.DataFrame:
                 if v is None or (isinstance(v, float) and v != v):
                     return None
                 return mapping.get(float(v), cell_text(v))
+
             out[col] = pd.array([conv(v) for v in s.tolist()], dtype="string")
         else:
             out[col] = pd.array([cell_text(v) for v in s.tolist()], dtype="string")
@@ -351,15 +364,19 @@ def _read_raw(path, file: str | None, questionnaire) -> tuple[str, pd.DataFrame,
     if ext in SAV_EXTENSIONS:
         if questionnaire is None:
             from .questionnaire import load_questionnaire
+
             questionnaire = load_questionnaire()
         return name, _read_sav(src, questionnaire), []
     if ext in PARQUET_EXTENSIONS:
         return name, _read_parquet(src), []
     if ext == ".xls":
-        raise ReadError("old Excel format (.xls); save the file as .xlsx",
-                        "oud Excel-formaat (.xls); sla het bestand op als .xlsx")
-    raise ReadError(f"unknown file type '{ext or '(none)'}'; use .csv, .xlsx, .sav or .parquet",
-                    f"onbekend bestandstype '{ext or '(geen)'}'; gebruik .csv, .xlsx, .sav of .parquet")
+        raise ReadError(
+            "old Excel format (.xls); save the file as .xlsx", "oud Excel-formaat (.xls); sla het bestand op als .xlsx"
+        )
+    raise ReadError(
+        f"unknown file type '{ext or '(none)'}'; use .csv, .xlsx, .sav or .parquet",
+        f"onbekend bestandstype '{ext or '(geen)'}'; gebruik .csv, .xlsx, .sav of .parquet",
+    )
 
 
 def read_frame_raw(path, *, file: str | None = None, questionnaire=None) -> pd.DataFrame:
@@ -376,8 +393,9 @@ def read_frame_raw(path, *, file: str | None = None, questionnaire=None) -> pd.D
     return df
 
 
-def read_responses(path, *, questionnaire=None, existing_ids: Iterable[str] = (),
-                   file: str | None = None) -> tuple[pd.DataFrame, ValidationReport]:
+def read_responses(
+    path, *, questionnaire=None, existing_ids: Iterable[str] = (), file: str | None = None
+) -> tuple[pd.DataFrame, ValidationReport]:
     """Read a response file and check it against data contract v1.
 
     Parameters
@@ -403,6 +421,7 @@ def read_responses(path, *, questionnaire=None, existing_ids: Iterable[str] = ()
     except ReadError as exc:
         name = _source_name(path, file)
         from .frame import empty_frame
+
         return empty_frame(), unreadable_report(name, exc.reason, exc.reason_nl)
     frame, report = validate_frame(raw, file=name, questionnaire=questionnaire, existing_ids=existing_ids)
     if long_rows:
@@ -410,33 +429,54 @@ def read_responses(path, *, questionnaire=None, existing_ids: Iterable[str] = ()
 
         def hints(cells: int, width: int) -> tuple[str, str]:
             if cells < width:
-                return ("is the row cut off (an incomplete last line), or is a delimiter missing?",
-                        "is de rij afgebroken (een onvolledige laatste regel), of ontbreekt er "
-                        "een scheidingsteken?")
+                return (
+                    "is the row cut off (an incomplete last line), or is a delimiter missing?",
+                    "is de rij afgebroken (een onvolledige laatste regel), of ontbreekt er een scheidingsteken?",
+                )
             if xlsx:
-                return ("there are cells to the right of the last column with a name",
-                        "er staan cellen rechts van de laatste kolom met een naam")
-            return ("is there an unquoted delimiter in a comment?",
-                    "staat er een scheidingsteken zonder aanhalingstekens in een opmerking?")
+                return (
+                    "there are cells to the right of the last column with a name",
+                    "er staan cellen rechts van de laatste kolom met een naam",
+                )
+            return (
+                "is there an unquoted delimiter in a comment?",
+                "staat er een scheidingsteken zonder aanhalingstekens in een opmerking?",
+            )
 
         extra = []
         for row, cells, width in long_rows:
             hint_en, hint_nl = hints(cells, width)
-            extra.append(ErrorRecord(
-                name, row, None, None, "wrong_field_count",
-                f"Row has {cells} cells but the header has {width}; {hint_en}",
-                f"De rij heeft {cells} cellen, maar de kopregel heeft er {width}; {hint_nl}"))
+            extra.append(
+                ErrorRecord(
+                    name,
+                    row,
+                    None,
+                    None,
+                    "wrong_field_count",
+                    f"Row has {cells} cells but the header has {width}; {hint_en}",
+                    f"De rij heeft {cells} cellen, maar de kopregel heeft er {width}; {hint_nl}",
+                )
+            )
         errors = [e for e in report.errors if e.rule != "too_many_errors"] + extra
-        errors.sort(key=lambda e: (e.row if e.row is not None else 0))
+        errors.sort(key=lambda e: e.row if e.row is not None else 0)
         total = report.n_errors + len(extra)
         if len(errors) > 1000:
             errors = errors[:1000]
         if total > len(errors):
-            errors.append(ErrorRecord(name, None, None, None, "too_many_errors",
-                                      f"{total} errors found; only the first {len(errors)} are listed.",
-                                      f"{total} fouten gevonden; alleen de eerste {len(errors)} staan in de lijst."))
-        report = ValidationReport(file=name, errors=errors, warnings=report.warnings,
-                                  n_rows=report.n_rows, n_errors=total)
+            errors.append(
+                ErrorRecord(
+                    name,
+                    None,
+                    None,
+                    None,
+                    "too_many_errors",
+                    f"{total} errors found; only the first {len(errors)} are listed.",
+                    f"{total} fouten gevonden; alleen de eerste {len(errors)} staan in de lijst.",
+                )
+            )
+        report = ValidationReport(
+            file=name, errors=errors, warnings=report.warnings, n_rows=report.n_rows, n_errors=total
+        )
         frame = frame.iloc[0:0].reset_index(drop=True)
         frame.attrs = {}
     return frame, report
@@ -451,6 +491,7 @@ def _source_name(path, file):
 
 
 # --------------------------------------------------------------------------- writing
+
 
 def neutralise_formula(value: Any) -> Any:
     """Prefix an apostrophe to text that a spreadsheet would run as a formula (OWASP)."""
@@ -496,8 +537,7 @@ def _python_value(v):
 
 def _write_csv(df: pd.DataFrame, path: Path, *, sep: str, bom: bool):
     out = _neutralised(df)
-    out.to_csv(path, index=False, sep=sep, na_rep="", lineterminator="\n",
-               encoding="utf-8-sig" if bom else "utf-8")
+    out.to_csv(path, index=False, sep=sep, na_rep="", lineterminator="\n", encoding="utf-8-sig" if bom else "utf-8")
 
 
 def _write_xlsx(df: pd.DataFrame, path: Path):
@@ -555,12 +595,19 @@ def _write_sav(df: pd.DataFrame, path: Path, questionnaire):
     except KeyError:  # pragma: no cover - the built-in questionnaire has it
         pass
     frame = pd.DataFrame(data)
-    pyreadstat.write_sav(frame, str(path), column_labels=col_labels, variable_value_labels=value_labels,
-                         variable_measure=measure, file_label="Clientervaring GI (datacontract v1)")
+    pyreadstat.write_sav(
+        frame,
+        str(path),
+        column_labels=col_labels,
+        variable_value_labels=value_labels,
+        variable_measure=measure,
+        file_label="Clientervaring GI (datacontract v1)",
+    )
 
 
-def write_responses(df: pd.DataFrame, path, *, format: str | None = None, sep: str = ",",
-                    bom: bool = False, questionnaire=None) -> Path:
+def write_responses(
+    df: pd.DataFrame, path, *, format: str | None = None, sep: str = ",", bom: bool = False, questionnaire=None
+) -> Path:
     """Write responses in contract v1 column order as csv, xlsx, sav or parquet.
 
     ``format`` defaults to the file extension.  ``sep`` and ``bom`` apply to
@@ -583,6 +630,7 @@ def write_responses(df: pd.DataFrame, path, *, format: str | None = None, sep: s
     elif fmt == "sav":
         if questionnaire is None:
             from .questionnaire import load_questionnaire
+
             questionnaire = load_questionnaire()
         _write_sav(out, path, questionnaire)
     else:

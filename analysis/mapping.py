@@ -20,14 +20,16 @@ A :class:`ColumnMapping` holds
 Everything here is pure (no I/O) and keeps ``df.attrs["source_rows"]`` so
 validation messages name the spreadsheet row of the original file.
 """
+
 from __future__ import annotations
 
 import difflib
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -35,23 +37,34 @@ from . import contract
 from .validation import SourceRows, suggest_code
 
 #: Contract columns whose values are mapped onto codes (coded and integer columns).
-VALUE_COLUMNS: tuple[str, ...] = tuple(c for c in contract.COLUMNS
-                                       if c in contract.CODES or c in contract.INT_RANGES)
+VALUE_COLUMNS: tuple[str, ...] = tuple(c for c in contract.COLUMNS if c in contract.CODES or c in contract.INT_RANGES)
 
 #: Other names (normalized, see :func:`normalize_name`) a column goes by.
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "response_id": ("id", "antwoord_id", "responseid", "uuid", "respons_id", "record_id"),
     "round_id": ("ronde", "meetronde", "round", "ronde_id", "peiling"),
     "gi": ("instelling", "organisatie", "gecertificeerde_instelling", "gi_code", "institution"),
-    "respondent_type": ("type_respondent", "respondent", "respondenttype", "wie", "rol",
-                        "ouder_of_jeugdige", "doelgroep"),
+    "respondent_type": (
+        "type_respondent",
+        "respondent",
+        "respondenttype",
+        "wie",
+        "rol",
+        "ouder_of_jeugdige",
+        "doelgroep",
+    ),
     "submitted_week": ("week", "week_van_invullen", "iso_week", "weeknummer", "invulweek"),
     "measure_type": ("maatregel", "soort_maatregel", "type_maatregel", "measure"),
-    "n_workers": ("aantal_jeugdzorgwerkers", "aantal_jzw", "aantal_werkers", "jeugdzorgwerkers",
-                  "number_of_workers", "workers"),
+    "n_workers": (
+        "aantal_jeugdzorgwerkers",
+        "aantal_jzw",
+        "aantal_werkers",
+        "jeugdzorgwerkers",
+        "number_of_workers",
+        "workers",
+    ),
     "had_gap": ("periode_zonder_jeugdzorgwerker", "periode_zonder_jzw", "gap", "zonder_jeugdzorgwerker"),
-    "contact_one_on_one": ("alleen_gesproken", "jeugdige_alleen_gesproken", "een_op_een",
-                           "contact_alleen"),
+    "contact_one_on_one": ("alleen_gesproken", "jeugdige_alleen_gesproken", "een_op_een", "contact_alleen"),
     "explained_at_start": ("uitleg_start", "uitleg_bij_de_start", "uitgelegd", "uitleg"),
     "opinion_asked": ("mening_gevraagd", "naar_mening_gevraagd", "mening"),
     "involved_in_decisions": ("betrokken_bij_beslissingen", "betrokken", "beslissingen"),
@@ -72,17 +85,35 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 
 #: Extra value spellings (normalized) per column, beyond the questionnaire labels.
 VALUE_ALIASES: dict[str, dict[str, str]] = {
-    "respondent_type": {"ouder": "ouder", "ouders": "ouder", "parent": "ouder", "verzorger": "ouder",
-                        "ouder_verzorger": "ouder", "jeugdige": "jeugdige", "jeugdigen": "jeugdige",
-                        "jongere": "jeugdige", "jongeren": "jeugdige", "kind": "jeugdige",
-                        "youth": "jeugdige", "young_person": "jeugdige", "jeugd": "jeugdige"},
+    "respondent_type": {
+        "ouder": "ouder",
+        "ouders": "ouder",
+        "parent": "ouder",
+        "verzorger": "ouder",
+        "ouder_verzorger": "ouder",
+        "jeugdige": "jeugdige",
+        "jeugdigen": "jeugdige",
+        "jongere": "jeugdige",
+        "jongeren": "jeugdige",
+        "kind": "jeugdige",
+        "youth": "jeugdige",
+        "young_person": "jeugdige",
+        "jeugd": "jeugdige",
+    },
     "measure_type": {"ots": "ots", "ondertoezichtstelling": "ots", "jr": "jeugdreclassering"},
-    "n_workers": {"nog_geen": "0", "geen": "0", "meer_dan_5": "6", "meer_dan_vijf": "6", ">5": "6",
-                  "more_than_5": "6", "6_of_meer": "6", "none_yet": "0"},
+    "n_workers": {
+        "nog_geen": "0",
+        "geen": "0",
+        "meer_dan_5": "6",
+        "meer_dan_vijf": "6",
+        ">5": "6",
+        "more_than_5": "6",
+        "6_of_meer": "6",
+        "none_yet": "0",
+    },
 }
 #: Values that mean "not answered" (mapped to empty).
-EMPTY_VALUES = ("", "na", "n/a", "nan", "none", "null", "-", "geen_antwoord", "niet_ingevuld",
-                "missing", ".")
+EMPTY_VALUES = ("", "na", "n/a", "nan", "none", "null", "-", "geen_antwoord", "niet_ingevuld", "missing", ".")
 
 
 def normalize_name(text: Any) -> str:
@@ -103,28 +134,35 @@ class ColumnMapping:
 
     def to_dict(self) -> dict:
         """Plain JSON-ready form (to save a mapping and use it again)."""
-        return {"columns": dict(self.columns), "constants": dict(self.constants),
-                "values": {k: dict(v) for k, v in self.values.items()},
-                "generate_ids": bool(self.generate_ids)}
+        return {
+            "columns": dict(self.columns),
+            "constants": dict(self.constants),
+            "values": {k: dict(v) for k, v in self.values.items()},
+            "generate_ids": bool(self.generate_ids),
+        }
 
     @classmethod
-    def from_dict(cls, d: Mapping) -> "ColumnMapping":
-        unknown = (set(d.get("columns", {})) | set(d.get("constants", {})) | set(d.get("values", {}))) \
-            - set(contract.COLUMNS)
+    def from_dict(cls, d: Mapping) -> ColumnMapping:
+        unknown = (set(d.get("columns", {})) | set(d.get("constants", {})) | set(d.get("values", {}))) - set(
+            contract.COLUMNS
+        )
         if unknown:
             raise ValueError(f"not contract columns: {sorted(unknown)}")
-        return cls(columns={str(k): str(v) for k, v in d.get("columns", {}).items()},
-                   constants={str(k): str(v) for k, v in d.get("constants", {}).items()},
-                   values={str(k): {str(a): str(b) for a, b in v.items()}
-                           for k, v in d.get("values", {}).items()},
-                   generate_ids=bool(d.get("generate_ids", False)))
+        return cls(
+            columns={str(k): str(v) for k, v in d.get("columns", {}).items()},
+            constants={str(k): str(v) for k, v in d.get("constants", {}).items()},
+            values={str(k): {str(a): str(b) for a, b in v.items()} for k, v in d.get("values", {}).items()},
+            generate_ids=bool(d.get("generate_ids", False)),
+        )
 
 
 # --------------------------------------------------------------------------- column suggestions
 
+
 def _column_names() -> dict[str, str]:
     """normalized name -> contract column (names, aliases and Dutch/English labels)."""
     from .wording import VARIABLE_LABELS
+
     out: dict[str, str] = {}
     for col in contract.COLUMNS:
         out.setdefault(normalize_name(col), col)
@@ -173,6 +211,7 @@ def suggest_columns(source_columns: Iterable[Any]) -> dict[str, str | None]:
 
 # --------------------------------------------------------------------------- value suggestions
 
+
 def _allowed(column: str) -> tuple[str, ...]:
     if column in contract.CODES:
         return contract.CODES[column]
@@ -207,6 +246,7 @@ def suggest_value(column: str, value: Any) -> str | None:
             return str(int(m.group(1)))
         if column == "n_workers":
             from .questionnaire import load_questionnaire
+
             item = load_questionnaire().item("n_workers")
             for o in item.options:
                 if key in (normalize_name(o.label.nl), normalize_name(o.label.en)):
@@ -257,11 +297,11 @@ def suggest_mapping(raw: pd.DataFrame, *, round_id: str | None = None) -> Column
     if round_id is not None:
         constants["round_id"] = str(round_id)
         cols.pop("round_id", None)
-    return ColumnMapping(columns=cols, constants=constants, values=values,
-                         generate_ids="response_id" not in cols)
+    return ColumnMapping(columns=cols, constants=constants, values=values, generate_ids="response_id" not in cols)
 
 
 # --------------------------------------------------------------------------- applying
+
 
 def apply_mapping(raw: pd.DataFrame, mapping: ColumnMapping, *, seed: int | None = None) -> pd.DataFrame:
     """The raw table rewritten to contract columns (text), ready for validation.
@@ -299,16 +339,20 @@ def apply_mapping(raw: pd.DataFrame, mapping: ColumnMapping, *, seed: int | None
         out[col] = s
     if mapping.generate_ids:
         import random as _random
+
         rng = _random.Random(seed) if seed is not None else None
         ids = out["response_id"]
-        fill = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) if rng else str(uuid.uuid4())
-                for _ in range(int(ids.isna().sum()))]
+        fill = [
+            str(uuid.UUID(int=rng.getrandbits(128), version=4)) if rng else str(uuid.uuid4())
+            for _ in range(int(ids.isna().sum()))
+        ]
         ids = ids.copy()
         ids[ids.isna()] = fill
         out["response_id"] = ids.astype("string")
     src = raw.attrs.get("source_rows")
-    out.attrs["source_rows"] = SourceRows(int(r) for r in src) if src is not None and len(src) == n \
-        else SourceRows(range(2, n + 2))
+    out.attrs["source_rows"] = (
+        SourceRows(int(r) for r in src) if src is not None and len(src) == n else SourceRows(range(2, n + 2))
+    )
     return out
 
 
@@ -338,15 +382,29 @@ def mapping_problems(raw: pd.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
             continue
         if col == "response_id" and mapping.generate_ids:
             continue
-        rows.append({"column": col, "value": None, "count": None, "problem": "missing_column",
-                     "message_nl": f"Kies een kolom of een vaste waarde voor '{col}'.",
-                     "message": f"Choose a column or a fixed value for '{col}'."})
+        rows.append(
+            {
+                "column": col,
+                "value": None,
+                "count": None,
+                "problem": "missing_column",
+                "message_nl": f"Kies een kolom of een vaste waarde voor '{col}'.",
+                "message": f"Choose a column or a fixed value for '{col}'.",
+            }
+        )
     seen: dict[str, str] = {}
     for col, src in mapping.columns.items():
         if src in seen:
-            rows.append({"column": col, "value": src, "count": None, "problem": "used_twice",
-                         "message_nl": f"Kolom '{src}' is ook gekozen voor '{seen[src]}'.",
-                         "message": f"Column '{src}' is also chosen for '{seen[src]}'."})
+            rows.append(
+                {
+                    "column": col,
+                    "value": src,
+                    "count": None,
+                    "problem": "used_twice",
+                    "message_nl": f"Kolom '{src}' is ook gekozen voor '{seen[src]}'.",
+                    "message": f"Column '{src}' is also chosen for '{seen[src]}'.",
+                }
+            )
         else:
             seen[src] = col
     for col in VALUE_COLUMNS:
@@ -357,17 +415,31 @@ def mapping_problems(raw: pd.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
                 after = vm.get(v, v)
                 if after == "" or after in allowed:
                     continue
-                rows.append({"column": col, "value": v, "count": int(count), "problem": "unknown_value",
-                             "message_nl": f"'{v}' in kolom '{mapping.columns[col]}' is geen geldige "
-                                           f"waarde voor '{col}'. Kies een code of laat leeg.",
-                             "message": f"'{v}' in column '{mapping.columns[col]}' is not a valid value "
-                                        f"for '{col}'. Choose a code or leave empty."})
+                rows.append(
+                    {
+                        "column": col,
+                        "value": v,
+                        "count": int(count),
+                        "problem": "unknown_value",
+                        "message_nl": f"'{v}' in kolom '{mapping.columns[col]}' is geen geldige "
+                        f"waarde voor '{col}'. Kies een code of laat leeg.",
+                        "message": f"'{v}' in column '{mapping.columns[col]}' is not a valid value "
+                        f"for '{col}'. Choose a code or leave empty.",
+                    }
+                )
         elif col in mapping.constants:
             v = mapping.constants[col]
             if v not in set(_allowed(col)):
-                rows.append({"column": col, "value": v, "count": None, "problem": "unknown_value",
-                             "message_nl": f"Vaste waarde '{v}' is geen geldige waarde voor '{col}'.",
-                             "message": f"Fixed value '{v}' is not a valid value for '{col}'."})
+                rows.append(
+                    {
+                        "column": col,
+                        "value": v,
+                        "count": None,
+                        "problem": "unknown_value",
+                        "message_nl": f"Vaste waarde '{v}' is geen geldige waarde voor '{col}'.",
+                        "message": f"Fixed value '{v}' is not a valid value for '{col}'.",
+                    }
+                )
     out = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
     out["count"] = out["count"].astype("Int64")
     return out
@@ -387,9 +459,17 @@ def mapping_table(mapping: ColumnMapping, *, lang: str = "nl") -> pd.DataFrame:
     (source column or ``""``) and ``constant`` (fixed value or ``""``).
     """
     from .wording import variable_label
-    rows = [{"column": c, "label": variable_label(c, lang), "required": c in contract.REQUIRED_COLUMNS,
-             "source": mapping.columns.get(c, ""), "constant": mapping.constants.get(c, "")}
-            for c in contract.COLUMNS]
+
+    rows = [
+        {
+            "column": c,
+            "label": variable_label(c, lang),
+            "required": c in contract.REQUIRED_COLUMNS,
+            "source": mapping.columns.get(c, ""),
+            "constant": mapping.constants.get(c, ""),
+        }
+        for c in contract.COLUMNS
+    ]
     return pd.DataFrame(rows, columns=list(MAPPING_TABLE_COLUMNS))
 
 
@@ -399,8 +479,9 @@ def _cell(v: Any) -> str:
     return str(v).strip()
 
 
-def mapping_from_table(table: pd.DataFrame, *, values: Mapping[str, Mapping[str, str]] | None = None,
-                       generate_ids: bool = False) -> ColumnMapping:
+def mapping_from_table(
+    table: pd.DataFrame, *, values: Mapping[str, Mapping[str, str]] | None = None, generate_ids: bool = False
+) -> ColumnMapping:
     """The :class:`ColumnMapping` of an edited :func:`mapping_table` (a source wins over a constant)."""
     columns, constants = {}, {}
     for rec in table.to_dict("records"):
@@ -436,9 +517,13 @@ def value_table(raw: pd.DataFrame, mapping: ColumnMapping, column: str) -> pd.Da
         else:
             code = suggest_value(column, v)
         rows.append((v, int(count), code))
-    return pd.DataFrame({"value": pd.Series([r[0] for r in rows], dtype=object),
-                         "count": pd.Series([r[1] for r in rows], dtype="int64"),
-                         "code": pd.Series([r[2] for r in rows], dtype=object)})
+    return pd.DataFrame(
+        {
+            "value": pd.Series([r[0] for r in rows], dtype=object),
+            "count": pd.Series([r[1] for r in rows], dtype="int64"),
+            "code": pd.Series([r[2] for r in rows], dtype=object),
+        }
+    )
 
 
 def values_from_table(table: pd.DataFrame, column: str) -> dict[str, str]:

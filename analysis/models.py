@@ -58,12 +58,14 @@ References
    S, 4th ed., 7.3 (``polr``: logit P(Y <= j) = zeta_j - eta).
 .. [6] Harrell, F. E. (2015). Regression Modeling Strategies, 2nd ed., 4.4.
 """
+
 from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -78,8 +80,7 @@ from .stats import category_labels, default_categories
 OBS_PER_PARAMETER = 10
 #: Columns that can be predictors.
 PREDICTORS: tuple[str, ...] = tuple(
-    c for c in contract.COLUMNS
-    if c in contract.CODES or c in ("gi", "round_id", "n_workers")
+    c for c in contract.COLUMNS if c in contract.CODES or c in ("gi", "round_id", "n_workers")
 )
 OUTCOME = "grade"
 INTERCEPT = "Intercept"
@@ -104,6 +105,7 @@ class ModelFrame:
     ``X`` has no intercept column; ``references`` maps each coded predictor to
     its reference level; ``n`` is the number of respondents (sum of weights).
     """
+
     y: np.ndarray
     X: pd.DataFrame
     w: np.ndarray
@@ -112,6 +114,7 @@ class ModelFrame:
 
 
 # --------------------------------------------------------------------------- design
+
 
 def _check_min_cell(min_cell: int) -> int:
     if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 0:
@@ -208,8 +211,10 @@ def model_frame(
         if p == "n_workers" and n_workers_as == "numeric":
             x = pd.to_numeric(df.loc[keep, p].astype(object)).astype("float64").to_numpy()
             if len(x) == 0 or np.ptp(x) == 0:
-                raise _refuse(f"'{p}' heeft maar één waarde in deze gegevens; het model kan niet.",
-                              f"'{p}' has only one value in these data; no model possible.")
+                raise _refuse(
+                    f"'{p}' heeft maar één waarde in deze gegevens; het model kan niet.",
+                    f"'{p}' has only one value in these data; no model possible.",
+                )
             columns[p] = x
             continue
         cats = _categories(p, lab)
@@ -221,10 +226,13 @@ def model_frame(
                     f"Te weinig antwoorden: bij '{p}' heeft '{c}' minder dan {min_cell} "
                     "antwoorden. Kies een andere indeling of minder filters.",
                     f"Too few answers: '{p}' = '{c}' has fewer than {min_cell} answers. "
-                    "Choose another predictor or fewer filters.")
+                    "Choose another predictor or fewer filters.",
+                )
         if len(used) < 2:
-            raise _refuse(f"'{p}' heeft maar één antwoord in deze gegevens; het model kan niet.",
-                          f"'{p}' has only one answer in these data; no model possible.")
+            raise _refuse(
+                f"'{p}' heeft maar één antwoord in deze gegevens; het model kan niet.",
+                f"'{p}' has only one answer in these data; no model possible.",
+            )
         references[p] = used[0]
         for c in used[1:]:
             columns[f"{p}[{c}]"] = (lab == c).astype(float)
@@ -238,25 +246,29 @@ def _check_size(n: int, k: int) -> None:
             f"Te weinig antwoorden voor dit model: {n} respondenten voor {k} parameters "
             f"(minimaal {OBS_PER_PARAMETER} per parameter). Kies minder voorspellers of minder filters.",
             f"Too few answers for this model: {n} respondents for {k} parameters "
-            f"(at least {OBS_PER_PARAMETER} per parameter). Choose fewer predictors or fewer filters.")
+            f"(at least {OBS_PER_PARAMETER} per parameter). Choose fewer predictors or fewer filters.",
+        )
 
 
 # --------------------------------------------------------------------------- OLS
 
+
 def _ols(df, predictors, weights, n_workers_as, min_cell):
-    mf = model_frame(df, predictors=predictors, weights=weights, n_workers_as=n_workers_as,
-                     min_cell=min_cell)
+    mf = model_frame(df, predictors=predictors, weights=weights, n_workers_as=n_workers_as, min_cell=min_cell)
     k = mf.X.shape[1] + 1
     _check_size(mf.n, k)
     if np.ptp(mf.y) == 0:
-        raise _refuse("Iedereen gaf hetzelfde cijfer; het model kan niet.",
-                      "Everyone gave the same grade; no model possible.")
+        raise _refuse(
+            "Iedereen gaf hetzelfde cijfer; het model kan niet.", "Everyone gave the same grade; no model possible."
+        )
     rows = np.repeat(np.arange(len(mf.y)), mf.w)  # frequency weights = replicated rows
     X = sm.add_constant(mf.X.to_numpy()[rows], has_constant="add")
     X = pd.DataFrame(X, columns=[INTERCEPT, *mf.X.columns])
     if np.linalg.matrix_rank(X.to_numpy()) < X.shape[1]:
-        raise _refuse("De voorspellers overlappen volledig (collineair); kies er minder.",
-                      "The predictors overlap completely (collinear); choose fewer.")
+        raise _refuse(
+            "De voorspellers overlappen volledig (collineair); kies er minder.",
+            "The predictors overlap completely (collinear); choose fewer.",
+        )
     return sm.OLS(mf.y[rows], X).fit(cov_type="HC3", use_t=True)
 
 
@@ -308,14 +320,17 @@ def ols_grade(
     """
     res = _ols(df, predictors, weights, n_workers_as, min_cell)
     ci = np.asarray(res.conf_int(alpha=1 - confidence))
-    out = pd.DataFrame({
-        "term": pd.Series(res.model.exog_names, dtype="string"),
-        "estimate": np.asarray(res.params, dtype=float),
-        "se": np.asarray(res.bse, dtype=float),
-        "ci_low": ci[:, 0], "ci_high": ci[:, 1],
-        "statistic": np.asarray(res.tvalues, dtype=float),
-        "p_value": np.asarray(res.pvalues, dtype=float),
-    })
+    out = pd.DataFrame(
+        {
+            "term": pd.Series(res.model.exog_names, dtype="string"),
+            "estimate": np.asarray(res.params, dtype=float),
+            "se": np.asarray(res.bse, dtype=float),
+            "ci_low": ci[:, 0],
+            "ci_high": ci[:, 1],
+            "statistic": np.asarray(res.tvalues, dtype=float),
+            "p_value": np.asarray(res.pvalues, dtype=float),
+        }
+    )
     return out
 
 
@@ -339,29 +354,29 @@ def ols_grade_fit(
         counts sigma as a parameter and is 2 higher).
     """
     res = _ols(df, predictors, weights, n_workers_as, min_cell)
-    return pd.DataFrame({
-        "statistic": pd.Series(["n", "k", "r2", "adj_r2", "aic"], dtype="string"),
-        "value": np.array([res.nobs, len(res.params), res.rsquared, res.rsquared_adj, res.aic],
-                          dtype=float),
-    })
+    return pd.DataFrame(
+        {
+            "statistic": pd.Series(["n", "k", "r2", "adj_r2", "aic"], dtype="string"),
+            "value": np.array([res.nobs, len(res.params), res.rsquared, res.rsquared_adj, res.aic], dtype=float),
+        }
+    )
 
 
 # --------------------------------------------------------------------------- ordinal
+
 
 class _WeightedOrderedModel(OrderedModel):
     """OrderedModel whose log-likelihood contributions are multiplied by frequency weights."""
 
     def __init__(self, endog, exog, freq_weights=None, **kwds):
         super().__init__(endog, exog, **kwds)
-        self.freq_weights = (np.ones(len(self.endog)) if freq_weights is None
-                             else np.asarray(freq_weights, dtype=float))
+        self.freq_weights = np.ones(len(self.endog)) if freq_weights is None else np.asarray(freq_weights, dtype=float)
 
     def loglikeobs(self, params):
         return super().loglikeobs(params) * self.freq_weights
 
 
-def _ordinal_core(y_codes: np.ndarray, X: pd.DataFrame, w: np.ndarray, levels: Sequence,
-                  link: str, confidence: float):
+def _ordinal_core(y_codes: np.ndarray, X: pd.DataFrame, w: np.ndarray, levels: Sequence, link: str, confidence: float):
     """Fit; return (table, llf, k)."""
     if link not in ("logit", "probit"):
         raise ValueError("link must be 'logit' or 'probit'")
@@ -375,8 +390,9 @@ def _ordinal_core(y_codes: np.ndarray, X: pd.DataFrame, w: np.ndarray, levels: S
         if not res.mle_retvals.get("converged", False):
             res = model.fit(start_params=res.params, method="newton", maxiter=200, disp=False)
     if not res.mle_retvals.get("converged", False):
-        raise _refuse("Het model vond geen oplossing (niet geconvergeerd).",
-                      "The model found no solution (did not converge).")
+        raise _refuse(
+            "Het model vond geen oplossing (niet geconvergeerd).", "The model found no solution (did not converge)."
+        )
     params = np.asarray(res.params, dtype=float)
     cov = np.asarray(res.cov_params(), dtype=float)
     # statsmodels: thresholds as first cut-point, then log increments.  Cut-points
@@ -393,17 +409,25 @@ def _ordinal_core(y_codes: np.ndarray, X: pd.DataFrame, w: np.ndarray, levels: S
     est = np.concatenate((params[:k_x], cuts))
     se = np.sqrt(np.concatenate((np.diag(cov)[:k_x], np.diag(cov_cuts))))
     if not np.all(np.isfinite(se)):
-        raise _refuse("De standaardfouten zijn niet te berekenen (te weinig variatie).",
-                      "The standard errors cannot be computed (too little variation).")
+        raise _refuse(
+            "De standaardfouten zijn niet te berekenen (te weinig variatie).",
+            "The standard errors cannot be computed (too little variation).",
+        )
     z = est / se
     q = _st.norm.ppf(0.5 + confidence / 2)
     terms = list(X.columns) + [f"{levels[j]}|{levels[j + 1]}" for j in range(m)]
-    table = pd.DataFrame({
-        "term": pd.Series(terms, dtype="string"),
-        "kind": pd.Series(["coefficient"] * k_x + ["threshold"] * m, dtype="string"),
-        "estimate": est, "se": se, "ci_low": est - q * se, "ci_high": est + q * se,
-        "statistic": z, "p_value": 2 * _st.norm.sf(np.abs(z)),
-    })
+    table = pd.DataFrame(
+        {
+            "term": pd.Series(terms, dtype="string"),
+            "kind": pd.Series(["coefficient"] * k_x + ["threshold"] * m, dtype="string"),
+            "estimate": est,
+            "se": se,
+            "ci_low": est - q * se,
+            "ci_high": est + q * se,
+            "statistic": z,
+            "p_value": 2 * _st.norm.sf(np.abs(z)),
+        }
+    )
     return table, float(res.llf), k_x + m
 
 
@@ -484,20 +508,22 @@ def _ordinal_generic(data, outcome, predictors, levels, weights, link, confidenc
     if unknown:
         raise ValueError(f"outcome values {sorted(map(str, unknown))} are not in levels")
     if len(levels) < 2:
-        raise _refuse("De uitkomst heeft maar één waarde; het model kan niet.",
-                      "The outcome has only one value; no model possible.")
+        raise _refuse(
+            "De uitkomst heeft maar één waarde; het model kan niet.",
+            "The outcome has only one value; no model possible.",
+        )
     code = {lv: i for i, lv in enumerate(levels)}
     y_codes = np.array([code[v] for v in yv], dtype=np.int64)
     return _ordinal_core(y_codes, X, w, levels, link, confidence) + (int(w.sum()), y_codes, w)
 
 
 def _ordinal_grade(df, predictors, weights, n_workers_as, min_cell, link, confidence):
-    mf = model_frame(df, predictors=predictors, weights=weights, n_workers_as=n_workers_as,
-                     min_cell=min_cell)
+    mf = model_frame(df, predictors=predictors, weights=weights, n_workers_as=n_workers_as, min_cell=min_cell)
     levels = sorted(int(v) for v in np.unique(mf.y))
     if len(levels) < 2:
-        raise _refuse("Iedereen gaf hetzelfde cijfer; het model kan niet.",
-                      "Everyone gave the same grade; no model possible.")
+        raise _refuse(
+            "Iedereen gaf hetzelfde cijfer; het model kan niet.", "Everyone gave the same grade; no model possible."
+        )
     _check_size(mf.n, mf.X.shape[1] + len(levels) - 1)
     code = {lv: i for i, lv in enumerate(levels)}
     y_codes = np.array([code[int(v)] for v in mf.y], dtype=np.int64)
@@ -541,10 +567,12 @@ def _ordinal_fit_table(llf: float, k: int, n: int, y_codes: np.ndarray, w: np.nd
     counts = np.bincount(y_codes, weights=w).astype(float)
     counts = counts[counts > 0]
     ll0 = float(np.sum(counts * np.log(counts / counts.sum())))  # thresholds-only model
-    return pd.DataFrame({
-        "statistic": pd.Series(["n", "k", "loglik", "deviance", "aic", "mcfadden_r2"], dtype="string"),
-        "value": np.array([n, k, llf, -2 * llf, -2 * llf + 2 * k, 1 - llf / ll0], dtype=float),
-    })
+    return pd.DataFrame(
+        {
+            "statistic": pd.Series(["n", "k", "loglik", "deviance", "aic", "mcfadden_r2"], dtype="string"),
+            "value": np.array([n, k, llf, -2 * llf, -2 * llf + 2 * k, 1 - llf / ll0], dtype=float),
+        }
+    )
 
 
 def ordinal_grade_fit(
@@ -572,8 +600,7 @@ def ordinal_grade_fit(
     McFadden, D. (1974). Conditional logit analysis of qualitative choice
     behavior. In Zarembka (ed.), Frontiers in Econometrics, 105-142.
     """
-    _, llf, k, n, y_codes, w = _ordinal_grade(df, predictors, weights, n_workers_as, min_cell,
-                                              link, 0.95)
+    _, llf, k, n, y_codes, w = _ordinal_grade(df, predictors, weights, n_workers_as, min_cell, link, 0.95)
     return _ordinal_fit_table(llf, k, n, y_codes, np.asarray(w, dtype=float))
 
 
@@ -587,6 +614,5 @@ def ordinal_fit_stats(
     link: Literal["logit", "probit"] = "logit",
 ) -> pd.DataFrame:
     """Fit statistics of :func:`ordinal_fit` (same rows as :func:`ordinal_grade_fit`)."""
-    _, llf, k, n, y_codes, w = _ordinal_generic(data, outcome, predictors, levels, weights,
-                                                link, 0.95)
+    _, llf, k, n, y_codes, w = _ordinal_generic(data, outcome, predictors, levels, weights, link, 0.95)
     return _ordinal_fit_table(llf, k, n, y_codes, np.asarray(w, dtype=float))

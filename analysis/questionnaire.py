@@ -8,13 +8,15 @@ parents (u / uw kind) and youths (je / jij), in Dutch and English.
 A broken file raises :class:`QuestionnaireError` naming the file and the YAML
 path of the problem (for example ``items[3].options[1].code``).
 """
+
 from __future__ import annotations
 
 import operator
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -23,8 +25,15 @@ from . import contract
 DEFAULT_PATH = Path(__file__).parent / "data" / "questionnaire.yaml"
 LANGUAGES = ("nl", "en")
 ITEM_TYPES = ("choice", "count", "grade", "text")
-_OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
-        "==": operator.eq, "!=": operator.ne, "in": lambda a, b: a in b}
+_OPS = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+    "!=": operator.ne,
+    "in": lambda a, b: a in b,
+}
 
 
 class QuestionnaireError(ValueError):
@@ -143,6 +152,7 @@ class Questionnaire:
 
 # --------------------------------------------------------------------------- loading
 
+
 def _need(d: Any, key: str, file, path: str, kind=None):
     if not isinstance(d, dict) or key not in d:
         raise QuestionnaireError(file, path, f"missing key '{key}'")
@@ -173,9 +183,18 @@ def parse_questionnaire(data: Any, file: str | Path = "<questionnaire>") -> Ques
     steps = []
     for i, s in enumerate(steps_raw):
         p = f"steps[{i}]"
-        youth = _text(s["title_youth"], file, f"{p}.title_youth") if isinstance(s, dict) and s.get("title_youth") is not None else None
-        steps.append(Step(id=_need(s, "id", file, p, str), title=_text(_need(s, "title", file, p), file, f"{p}.title"),
-                          title_youth=youth))
+        youth = (
+            _text(s["title_youth"], file, f"{p}.title_youth")
+            if isinstance(s, dict) and s.get("title_youth") is not None
+            else None
+        )
+        steps.append(
+            Step(
+                id=_need(s, "id", file, p, str),
+                title=_text(_need(s, "title", file, p), file, f"{p}.title"),
+                title_youth=youth,
+            )
+        )
     step_ids = {s.id for s in steps}
     items_raw = _need(data, "items", file, "$", list)
     items: list[Item] = []
@@ -191,7 +210,9 @@ def parse_questionnaire(data: Any, file: str | Path = "<questionnaire>") -> Ques
             raise QuestionnaireError(file, f"{p}.step", f"unknown step '{step}'")
         itype = _need(raw, "type", file, p, str)
         if itype not in ITEM_TYPES:
-            raise QuestionnaireError(file, f"{p}.type", f"unknown type '{itype}' (expected one of {', '.join(ITEM_TYPES)})")
+            raise QuestionnaireError(
+                file, f"{p}.type", f"unknown type '{itype}' (expected one of {', '.join(ITEM_TYPES)})"
+            )
         required = raw.get("required", False)
         if not isinstance(required, bool):
             raise QuestionnaireError(file, f"{p}.required", "expected true or false")
@@ -228,11 +249,22 @@ def parse_questionnaire(data: Any, file: str | Path = "<questionnaire>") -> Ques
         lo, hi = raw.get("min"), raw.get("max")
         if itype == "grade" and (not isinstance(lo, int) or not isinstance(hi, int) or lo >= hi):
             raise QuestionnaireError(file, f"{p}.min", "a grade item needs whole numbers min < max")
-        items.append(Item(id=iid, step=step, type=itype, required=required, text=text,
-                          options=tuple(options), help=help_text, show_if=show_if,
-                          min=lo, max=hi, max_length=raw.get("max_length")))
-    return Questionnaire(id=qid, version=version, title=title, steps=tuple(steps),
-                         items=tuple(items), source=str(file))
+        items.append(
+            Item(
+                id=iid,
+                step=step,
+                type=itype,
+                required=required,
+                text=text,
+                options=tuple(options),
+                help=help_text,
+                show_if=show_if,
+                min=lo,
+                max=hi,
+                max_length=raw.get("max_length"),
+            )
+        )
+    return Questionnaire(id=qid, version=version, title=title, steps=tuple(steps), items=tuple(items), source=str(file))
 
 
 def load_questionnaire(path: str | Path | None = None) -> Questionnaire:

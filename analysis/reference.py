@@ -34,6 +34,7 @@ Inspectie Gezondheidszorg en Jeugd, Inspectie Justitie en Veiligheid (2025).
 Overkoepelend rapport toezicht gecertificeerde instellingen 2024-2025,
 hoofdstukken 1-4.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -113,6 +114,7 @@ def printed_decimals(value: Any) -> int:
 
 # --------------------------------------------------------------------------- computing
 
+
 def _pct(table: pd.DataFrame, category: str, group: str | None = None) -> float:
     sel = table["category"].astype(str) == str(category)
     if group is not None:
@@ -123,8 +125,9 @@ def _pct(table: pd.DataFrame, category: str, group: str | None = None) -> float:
     return float(row["pct"].iloc[0])
 
 
-def _row(figure: str, key: str, published: Any, computed: float, decimals: int | None = None,
-         at_least: bool = False) -> dict:
+def _row(
+    figure: str, key: str, published: Any, computed: float, decimals: int | None = None, at_least: bool = False
+) -> dict:
     pub = float(published)
     dec = printed_decimals(published) if decimals is None else decimals
     comp = float("nan") if computed is None or pd.isna(computed) else float(computed)
@@ -132,12 +135,20 @@ def _row(figure: str, key: str, published: Any, computed: float, decimals: int |
     match = bool(not np.isnan(rounded) and rounded == round_half_up(pub, dec))
     if at_least:
         match = match and comp >= pub
-    return {"figure": figure, "key": key, "published": pub, "computed": comp,
-            "computed_rounded": rounded, "decimals": dec, "match": match}
+    return {
+        "figure": figure,
+        "key": key,
+        "published": pub,
+        "computed": comp,
+        "computed_rounded": rounded,
+        "decimals": dec,
+        "match": match,
+    }
 
 
-def compare_to_published(df: pd.DataFrame, *, published: dict | None = None,
-                         min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
+def compare_to_published(
+    df: pd.DataFrame, *, published: dict | None = None, min_cell: int = contract.DEFAULT_MIN_CELL
+) -> pd.DataFrame:
     """Compute every published 2025 number on ``df`` and compare it, as printed.
 
     Parameters
@@ -212,8 +223,9 @@ def compare_to_published(df: pd.DataFrame, *, published: dict | None = None,
         if key in ("youth_one_on_one_contact_pct", "parent_child_seen_alone_pct"):
             group = "jeugdige" if key.startswith("youth") else "ouder"
             for cat, v in value.items():
-                rows.append(_row("text_statistics", f"{key}.{cat}", v,
-                                 _pct(figs["contact_one_on_one"].table, cat, group)))
+                rows.append(
+                    _row("text_statistics", f"{key}.{cat}", v, _pct(figs["contact_one_on_one"].table, cat, group))
+                )
         elif key == "no_say_in_plan_pct":
             sources = {
                 "all": lambda: _pct(figs["say_in_plan"].table, "nee"),
@@ -227,8 +239,7 @@ def compare_to_published(df: pd.DataFrame, *, published: dict | None = None,
                 v, dec = TEXT_VALUES[key]
             else:
                 v, dec = value, None
-            rows.append(_row("text_statistics", key, v, computed_text[key](), dec,
-                             at_least=key in AT_LEAST))
+            rows.append(_row("text_statistics", key, v, computed_text[key](), dec, at_least=key in AT_LEAST))
         else:
             raise KeyError(f"published text statistic {key!r} has no computation")
 

@@ -44,6 +44,7 @@ References
 .. [8] Hundepool, A. et al. (2012). Statistical Disclosure Control, Wiley,
    chapter 5 (primary and secondary cell suppression in tables).
 """
+
 from __future__ import annotations
 
 import math
@@ -69,7 +70,7 @@ _JA_BEETJE_NEE = {"nee": 1, "een_beetje": 2, "ja": 3}
 #: its codes 0..6 (6 = "meer dan 5").
 ORDINAL_ORDER: dict[str, dict] = {
     "n_workers": {i: i for i in range(7)},
-    "had_gap": {"nee": 1, "ja": 2},                                   # ja = had a gap
+    "had_gap": {"nee": 1, "ja": 2},  # ja = had a gap
     "contact_one_on_one": {"nooit": 1, "1_keer": 2, "meer_dan_1": 3},
     "explained_at_start": dict(_JA_BEETJE_NEE),
     "opinion_asked": {"nee": 1, "soms": 2, "vaak": 3, "altijd": 4},
@@ -87,8 +88,7 @@ INTERVAL_COLUMNS = ("grade",)
 NOMINAL_COLUMNS = ("gi", "round_id", "respondent_type", "measure_type")
 
 CROSSTAB_COLUMNS = ("row", "col", "n", "pct_row", "suppressed")
-ASSOCIATION_COLUMNS = ("measure", "estimate", "statistic", "df", "p_value", "n", "method",
-                       "suppressed")
+ASSOCIATION_COLUMNS = ("measure", "estimate", "statistic", "df", "p_value", "n", "method", "suppressed")
 
 
 def variable_kind(column: str) -> Kind:
@@ -129,11 +129,11 @@ def ordinal_scores(df: pd.DataFrame, column: str) -> np.ndarray:
     unknown = sorted({v for v in values if not pd.isna(v)} - known)
     if unknown:
         raise ValueError(f"column {column!r}: unknown codes {unknown}")
-    return np.array([np.nan if pd.isna(v) or v not in order else float(order[v])
-                     for v in values], dtype=float)
+    return np.array([np.nan if pd.isna(v) or v not in order else float(order[v]) for v in values], dtype=float)
 
 
 # --------------------------------------------------------------------------- helpers
+
 
 def _check_min_cell(min_cell: int) -> int:
     if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 0:
@@ -186,8 +186,8 @@ def _secondary_suppression(counts: np.ndarray, hide: np.ndarray) -> np.ndarray:
 
 # --------------------------------------------------------------------------- cross table
 
-def crosstab(df: pd.DataFrame, *, row: str, col: str,
-             min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
+
+def crosstab(df: pd.DataFrame, *, row: str, col: str, min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
     """Cross table of two questions in long form, with small cells suppressed.
 
     Parameters
@@ -245,18 +245,21 @@ def crosstab(df: pd.DataFrame, *, row: str, col: str,
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.where(row_tot > 0, 100.0 * counts / row_tot, np.nan)
     pct = np.where(hide, np.nan, pct)
-    out = pd.DataFrame({
-        "row": pd.Series(np.repeat(np.array(rcats, dtype=object), len(ccats)), dtype="string"),
-        "col": pd.Series(np.tile(np.array(ccats, dtype=object), len(rcats)), dtype="string"),
-        "n": pd.array(counts.ravel(), dtype="Int64"),
-        "pct_row": pct.ravel().astype("float64"),
-        "suppressed": hide.ravel().astype(bool),
-    })
+    out = pd.DataFrame(
+        {
+            "row": pd.Series(np.repeat(np.array(rcats, dtype=object), len(ccats)), dtype="string"),
+            "col": pd.Series(np.tile(np.array(ccats, dtype=object), len(rcats)), dtype="string"),
+            "n": pd.array(counts.ravel(), dtype="Int64"),
+            "pct_row": pct.ravel().astype("float64"),
+            "suppressed": hide.ravel().astype(bool),
+        }
+    )
     out.loc[out["suppressed"], "n"] = pd.NA
     return out
 
 
 # --------------------------------------------------------------------------- association
+
 
 def cramers_v(table) -> tuple[float, float, int, float, int]:
     """Pearson chi-square test of independence and Cramér's V of a contingency table.
@@ -289,8 +292,15 @@ def cramers_v(table) -> tuple[float, float, int, float, int]:
 
 
 def _row(measure, estimate, statistic, df_, p, n, method):
-    return {"measure": measure, "estimate": estimate, "statistic": statistic, "df": df_,
-            "p_value": p, "n": n, "method": method}
+    return {
+        "measure": measure,
+        "estimate": estimate,
+        "statistic": statistic,
+        "df": df_,
+        "p_value": p,
+        "n": n,
+        "method": method,
+    }
 
 
 def _spearman_row(sx, sy) -> dict:
@@ -300,13 +310,18 @@ def _spearman_row(sx, sy) -> dict:
         r = _st.spearmanr(sx, sy)
         rho, p = float(r.statistic), float(r.pvalue)
         t = rho * math.sqrt((n - 2) / (1 - rho * rho)) if abs(rho) < 1 else math.copysign(math.inf, rho)
-    return _row("spearman_rho", rho, t, n - 2 if n >= 3 else math.nan, p, n,
-                "Spearman rank correlation (average ranks for ties); statistic "
-                "t = rho sqrt((n-2)/(1-rho^2)), p from t(n-2)")
+    return _row(
+        "spearman_rho",
+        rho,
+        t,
+        n - 2 if n >= 3 else math.nan,
+        p,
+        n,
+        "Spearman rank correlation (average ranks for ties); statistic t = rho sqrt((n-2)/(1-rho^2)), p from t(n-2)",
+    )
 
 
-def association(df: pd.DataFrame, *, x: str, y: str,
-                min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
+def association(df: pd.DataFrame, *, x: str, y: str, min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
     """Association between two questions, with measures chosen by their measurement levels.
 
     Parameters
@@ -375,10 +390,19 @@ def association(df: pd.DataFrame, *, x: str, y: str,
                 if a is not None and b is not None:
                     table[xi[a], yi[b]] += 1
             v, chi2, dof, p, n = cramers_v(table)
-            rows.append(_row("cramers_v", v, chi2, dof, p, n,
-                             "Pearson chi-square test of independence (no continuity "
-                             "correction); Cramer's V = sqrt(X2 / (n (min(r, c) - 1))), "
-                             "not bias-corrected"))
+            rows.append(
+                _row(
+                    "cramers_v",
+                    v,
+                    chi2,
+                    dof,
+                    p,
+                    n,
+                    "Pearson chi-square test of independence (no continuity "
+                    "correction); Cramer's V = sqrt(X2 / (n (min(r, c) - 1))), "
+                    "not bias-corrected",
+                )
+            )
         else:
             sx, sy = ordinal_scores(df, x), ordinal_scores(df, y)
             keep = ~np.isnan(sx) & ~np.isnan(sy)
@@ -390,9 +414,17 @@ def association(df: pd.DataFrame, *, x: str, y: str,
                 r = _st.kendalltau(sx, sy, method="asymptotic")
                 tau, p = float(r.statistic), float(r.pvalue)
                 z = math.copysign(float(_st.norm.isf(p / 2)), tau) if p > 0 else math.copysign(math.inf, tau)
-            rows.append(_row("kendall_tau_b", tau, z, math.nan, p, n,
-                             "Kendall tau-b (tie-corrected), asymptotic normal test; "
-                             "statistic z"))
+            rows.append(
+                _row(
+                    "kendall_tau_b",
+                    tau,
+                    z,
+                    math.nan,
+                    p,
+                    n,
+                    "Kendall tau-b (tie-corrected), asymptotic normal test; statistic z",
+                )
+            )
     out = pd.DataFrame(rows, columns=list(ASSOCIATION_COLUMNS[:-1]))
     out["suppressed"] = out["n"] < min_cell
     for c in ("estimate", "statistic", "p_value"):
@@ -422,18 +454,35 @@ def _grade_by_group(df: pd.DataFrame, value: str, group: str) -> list[dict]:
             eps = h / (n - 1)
         except ValueError:  # all values identical
             pass
-    rows = [_row("kruskal_wallis", eps, h, k - 1 if k >= 2 else math.nan, p, n,
-                 "Kruskal-Wallis H (tie-corrected) over the groups with answers; "
-                 "estimate epsilon squared = H / (n - 1)")]
+    rows = [
+        _row(
+            "kruskal_wallis",
+            eps,
+            h,
+            k - 1 if k >= 2 else math.nan,
+            p,
+            n,
+            "Kruskal-Wallis H (tie-corrected) over the groups with answers; estimate epsilon squared = H / (n - 1)",
+        )
+    ]
     if variable_kind(group) == "ordinal":
         gs = ordinal_scores(df, group)
         keep = ~np.isnan(x) & ~np.isnan(gs)
         xv, gv = x[keep], gs[keep]
         ordered = [xv[gv == s] for s in np.unique(gv)]
         jt = jonckheere_terpstra(ordered)
-        rows.append(_row("jonckheere_terpstra", math.nan, jt["z"], math.nan, jt["p_value"],
-                         len(xv), "Jonckheere-Terpstra test of an ordered trend over the "
-                         "ranked groups, two-sided; statistic standardized z "
-                         "(tie-corrected variance)"))
+        rows.append(
+            _row(
+                "jonckheere_terpstra",
+                math.nan,
+                jt["z"],
+                math.nan,
+                jt["p_value"],
+                len(xv),
+                "Jonckheere-Terpstra test of an ordered trend over the "
+                "ranked groups, two-sided; statistic standardized z "
+                "(tie-corrected variance)",
+            )
+        )
         rows.append(_spearman_row(gv, xv))
     return rows

@@ -22,13 +22,15 @@ section 3, and extends it (allowed by the contract) with:
 Estimates keep full precision; NaN becomes ``null``; numpy types become plain
 Python.  Only the markdown is rounded (percentages 0 decimals, means 1).
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import json
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,11 +41,26 @@ from .filters import filter_responses, normalize_filter_value
 from .wording import category_label, fmt_number, fmt_p, group_label, suppressed_text, variable_label
 
 SYNTHETIC_PREFIX = "demo-synthetisch"
-CSV_COLUMNS = ("figure_id", "kind", "item", "group", "category", "n", "n_positive",
-               "pct", "mean", "sd", "ci_low", "ci_high", "suppressed", "indicative")
+CSV_COLUMNS = (
+    "figure_id",
+    "kind",
+    "item",
+    "group",
+    "category",
+    "n",
+    "n_positive",
+    "pct",
+    "mean",
+    "sd",
+    "ci_low",
+    "ci_high",
+    "suppressed",
+    "indicative",
+)
 
 
 # --------------------------------------------------------------------------- helpers
+
 
 def _plain(value: Any) -> Any:
     """numpy / pandas scalars -> plain Python; NaN and NA -> None."""
@@ -90,8 +107,7 @@ def is_synthetic(df: pd.DataFrame, filters: Mapping[str, Any] | None = None) -> 
     return any(r.startswith(SYNTHETIC_PREFIX) for r in rounds)
 
 
-def _compute(df: pd.DataFrame, filters: Mapping[str, Any] | None, min_cell: int,
-             include_text_statistics: bool):
+def _compute(df: pd.DataFrame, filters: Mapping[str, Any] | None, min_cell: int, include_text_statistics: bool):
     norm = _normalize_filters(filters)
     sub = filter_responses(df, **norm)
     figs = compute_figures(sub, min_cell=min_cell)
@@ -101,14 +117,21 @@ def _compute(df: pd.DataFrame, filters: Mapping[str, Any] | None, min_cell: int,
 
 def _rows(table: pd.DataFrame) -> list[dict]:
     cols = list(table.columns)
-    return [{c: _plain(v) for c, v in zip(cols, rec)}
-            for rec in table.astype(object).itertuples(index=False, name=None)]
+    return [
+        {c: _plain(v) for c, v in zip(cols, rec)} for rec in table.astype(object).itertuples(index=False, name=None)
+    ]
 
 
 def figure_dict(fig: FigureResult) -> dict:
     """One figure as in contract section 3 (plus the extensions listed in the module doc)."""
-    d: dict[str, Any] = {"id": fig.id, "kind": fig.kind, "base_n": int(fig.base_n),
-                         "title": fig.title, "title_en": fig.title_en, "items": list(fig.items)}
+    d: dict[str, Any] = {
+        "id": fig.id,
+        "kind": fig.kind,
+        "base_n": int(fig.base_n),
+        "title": fig.title,
+        "title_en": fig.title_en,
+        "items": list(fig.items),
+    }
     if fig.group_n is not None:
         d["group_n"] = {str(k): int(v) for k, v in fig.group_n.items()}
     d["rows"] = _rows(fig.table)
@@ -119,9 +142,14 @@ def figure_dict(fig: FigureResult) -> dict:
 
 # --------------------------------------------------------------------------- JSON
 
-def report_dict(df: pd.DataFrame, *, filters: Mapping[str, Any] | None = None,
-                min_cell: int = contract.DEFAULT_MIN_CELL,
-                include_text_statistics: bool = True) -> dict:
+
+def report_dict(
+    df: pd.DataFrame,
+    *,
+    filters: Mapping[str, Any] | None = None,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    include_text_statistics: bool = True,
+) -> dict:
     """The report as the JSON object of data contract v1, section 3.
 
     Parameters
@@ -157,16 +185,21 @@ def report_dict(df: pd.DataFrame, *, filters: Mapping[str, Any] | None = None,
     return out
 
 
-def report_json(df: pd.DataFrame, *, filters: Mapping[str, Any] | None = None,
-                min_cell: int = contract.DEFAULT_MIN_CELL, indent: int | None = 2,
-                include_text_statistics: bool = True) -> str:
+def report_json(
+    df: pd.DataFrame,
+    *,
+    filters: Mapping[str, Any] | None = None,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    indent: int | None = 2,
+    include_text_statistics: bool = True,
+) -> str:
     """:func:`report_dict` as JSON text (UTF-8 characters kept, no NaN literals)."""
-    d = report_dict(df, filters=filters, min_cell=min_cell,
-                    include_text_statistics=include_text_statistics)
+    d = report_dict(df, filters=filters, min_cell=min_cell, include_text_statistics=include_text_statistics)
     return json.dumps(d, ensure_ascii=False, indent=indent, allow_nan=False)
 
 
 # --------------------------------------------------------------------------- CSV
+
 
 def _csv_records(fig: FigureResult) -> list[dict]:
     recs = []
@@ -192,9 +225,13 @@ def _csv_cell(v: Any) -> str:
     return str(v)
 
 
-def report_csv(df: pd.DataFrame, *, filters: Mapping[str, Any] | None = None,
-               min_cell: int = contract.DEFAULT_MIN_CELL,
-               include_text_statistics: bool = True) -> str:
+def report_csv(
+    df: pd.DataFrame,
+    *,
+    filters: Mapping[str, Any] | None = None,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    include_text_statistics: bool = True,
+) -> str:
     """Every figure row as one long tidy CSV table.
 
     Columns: ``figure_id, kind, item, group, category, n, n_positive, pct,
@@ -218,16 +255,22 @@ def report_csv(df: pd.DataFrame, *, filters: Mapping[str, Any] | None = None,
 # Labels of codes, groups and items come from analysis.wording (one source for
 # the dashboards, charts and this report); numbers are rounded by
 # wording.fmt_number (half up, decimal comma).
-FILTER_LABELS_NL = {"gi": "instelling", "respondent_type": "type respondent",
-                    "round_id": "ronde", "measure_type": "soort maatregel"}
+FILTER_LABELS_NL = {
+    "gi": "instelling",
+    "respondent_type": "type respondent",
+    "round_id": "ronde",
+    "measure_type": "soort maatregel",
+}
 
 
 def _pct_cells(row: dict, small: str) -> tuple[str, str]:
     if row.get("suppressed"):
         return small, ""
     mark = " *" if row.get("indicative") else ""
-    return (f"{fmt_number(row.get('pct'), 0)}%{mark}",
-            f"{fmt_number(row.get('ci_low'), 0)}-{fmt_number(row.get('ci_high'), 0)}%")
+    return (
+        f"{fmt_number(row.get('pct'), 0)}%{mark}",
+        f"{fmt_number(row.get('ci_low'), 0)}-{fmt_number(row.get('ci_high'), 0)}%",
+    )
 
 
 def _n(v) -> str:
@@ -266,8 +309,7 @@ def _figure_markdown(fig: FigureResult, number: int | None, min_cell: int) -> li
                 continue
             pct, ci = _pct_cells(r, small(r.get("n")))
             g = f"{g} (n = {gn})" if gn is not None else g
-            lines.append(f"| {g} | {category_label(column, r['category'])} | {_n(r['n'])} "
-                         f"| {pct} | {ci} |")
+            lines.append(f"| {g} | {category_label(column, r['category'])} | {_n(r['n'])} | {pct} | {ci} |")
     elif fig.kind == "mean_by_group":
         lines += ["| Aantal jeugdzorgwerkers | n | Gemiddeld cijfer | 95%-BI |", "|---|---:|---:|---|"]
         for r in rows:
@@ -301,7 +343,8 @@ def _figure_markdown(fig: FigureResult, number: int | None, min_cell: int) -> li
             lines.append(
                 f"Toetsen / tests: Kruskal-Wallis H = {fmt_number(kw['statistic'], 2)} (p {_peq(kw['p_value'])}); "
                 f"Spearman rho = {fmt_number(sp['rho'], 2)} (p {_peq(sp['p_value'])}); "
-                f"Jonckheere-Terpstra z = {fmt_number(jt['statistic'], 2)} (p {_peq(jt['p_value'])}).")
+                f"Jonckheere-Terpstra z = {fmt_number(jt['statistic'], 2)} (p {_peq(jt['p_value'])})."
+            )
         lines.append("")
     return lines
 
@@ -311,9 +354,13 @@ def _peq(p) -> str:
     return fmt_p(p).removeprefix("p ")
 
 
-def report_markdown(df: pd.DataFrame, *, filters: Mapping[str, Any] | None = None,
-                    min_cell: int = contract.DEFAULT_MIN_CELL,
-                    include_text_statistics: bool = True) -> str:
+def report_markdown(
+    df: pd.DataFrame,
+    *,
+    filters: Mapping[str, Any] | None = None,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    include_text_statistics: bool = True,
+) -> str:
     """The report as Dutch markdown (English subtitles), rounded for display.
 
     Percentages with 0 decimals and their 95 % Wilson interval, means with 1
@@ -323,23 +370,26 @@ def report_markdown(df: pd.DataFrame, *, filters: Mapping[str, Any] | None = Non
     "Let op: synthetische voorbeelddata, geen echte antwoorden."
     """
     norm, sub, figs, texts = _compute(df, filters, min_cell, include_text_statistics)
-    lines = ["# Rapport cliëntervaring jeugdbescherming", "",
-             "*Client experience report, youth protection*", ""]
+    lines = ["# Rapport cliëntervaring jeugdbescherming", "", "*Client experience report, youth protection*", ""]
     if is_synthetic(sub, norm):
-        lines += ["**Let op: synthetische voorbeelddata, geen echte antwoorden.** "
-                  "(Note: synthetic sample data, not real answers.)", ""]
+        lines += [
+            "**Let op: synthetische voorbeelddata, geen echte antwoorden.** "
+            "(Note: synthetic sample data, not real answers.)",
+            "",
+        ]
     parts = []
     for name in contract.FILTER_COLUMNS:
         v = norm[name]
         shown = "alle" if v is None else (v if isinstance(v, str) else ", ".join(v))
         parts.append(f"{FILTER_LABELS_NL[name]}: {shown}")
-    lines += [f"- Aantal respondenten: {len(sub)}",
-              f"- Selectie: {'; '.join(parts)}",
-              f"- Kleine groepen: bij minder dan {min_cell} antwoorden tonen we geen cijfers "
-              f"(min_cell = {min_cell}).",
-              "- Percentages zijn afgerond op hele getallen; 95%-BI = 95%-betrouwbaarheidsinterval.",
-              "- \\* indicatief: gebaseerd op minder dan "
-              f"{contract.INDICATIVE_BELOW} antwoorden, lees met voorzichtigheid.", ""]
+    lines += [
+        f"- Aantal respondenten: {len(sub)}",
+        f"- Selectie: {'; '.join(parts)}",
+        f"- Kleine groepen: bij minder dan {min_cell} antwoorden tonen we geen cijfers (min_cell = {min_cell}).",
+        "- Percentages zijn afgerond op hele getallen; 95%-BI = 95%-betrouwbaarheidsinterval.",
+        f"- \\* indicatief: gebaseerd op minder dan {contract.INDICATIVE_BELOW} antwoorden, lees met voorzichtigheid.",
+        "",
+    ]
     for i, fig in enumerate(figs, start=1):
         lines += _figure_markdown(fig, i, min_cell)
     if texts:

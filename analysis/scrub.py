@@ -44,10 +44,11 @@ other words ("mijn buurvrouw die bij de bakker werkt").
 Ordinary numbers such as a grade ("7"), a year ("2024"), a date
 ("01-02-2024") or an amount ("1.500") are kept.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -57,8 +58,9 @@ REPLACEMENT = "[verwijderd]"
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
 
-_TLDS_WITH_PATH = ("nl|com|org|net|eu|be|de|info|nu|io|app|online|frl|amsterdam|gov|edu|"
-                   "co\\.uk|uk|fr|biz|me|tv|site|shop|tk")
+_TLDS_WITH_PATH = (
+    "nl|com|org|net|eu|be|de|info|nu|io|app|online|frl|amsterdam|gov|edu|co\\.uk|uk|fr|biz|me|tv|site|shop|tk"
+)
 _TLDS_BARE = "nl|com|org|net|eu|be"
 _URL = re.compile(
     r"(?:https?://|www\.)[^\s<>\"']+"

@@ -67,12 +67,14 @@ References
    Disclosure Control. Wiley.  Chapter 4 (cell suppression: primary and
    secondary suppression) and chapter 5 (frequency tables).
 """
+
 from __future__ import annotations
 
 import math
 import warnings
 from collections import Counter
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -84,21 +86,30 @@ from . import contract
 DISTRIBUTION_COLUMNS = ("category", "n", "pct", "ci_low", "ci_high", "suppressed", "indicative")
 DISTRIBUTION_BY_GROUP_COLUMNS = ("group", *DISTRIBUTION_COLUMNS)
 MEAN_BY_GROUP_COLUMNS = ("group", "n", "mean", "sd", "ci_low", "ci_high", "suppressed", "indicative")
-PCT_BY_GROUP_COLUMNS = ("item", "group", "n", "n_positive", "pct", "ci_low", "ci_high",
-                        "suppressed", "indicative")
-SHARE_COLUMNS = ("item", "category", "n", "n_positive", "pct", "ci_low", "ci_high",
-                 "suppressed", "indicative")
+PCT_BY_GROUP_COLUMNS = ("item", "group", "n", "n_positive", "pct", "ci_low", "ci_high", "suppressed", "indicative")
+SHARE_COLUMNS = ("item", "category", "n", "n_positive", "pct", "ci_low", "ci_high", "suppressed", "indicative")
 TREND_TEST_COLUMNS = ("test", "statistic", "p_value", "n")
 TREND_TESTS = ("kruskal_wallis", "spearman", "jonckheere_terpstra")
 
 __all__ = [
-    "wilson_interval", "t_interval", "category_labels", "default_categories",
-    "distribution", "distribution_by_group", "mean_by_group", "pct_by_group", "share",
-    "trend_tests", "trend_results", "jonckheere_terpstra", "secondary_suppression",
+    "wilson_interval",
+    "t_interval",
+    "category_labels",
+    "default_categories",
+    "distribution",
+    "distribution_by_group",
+    "mean_by_group",
+    "pct_by_group",
+    "share",
+    "trend_tests",
+    "trend_results",
+    "jonckheere_terpstra",
+    "secondary_suppression",
 ]
 
 
 # --------------------------------------------------------------------------- intervals
+
 
 def _z(confidence: float) -> float:
     if not 0 < confidence < 1:
@@ -191,6 +202,7 @@ def t_interval(mean, sd, n, *, confidence: float = 0.95):
 
 # --------------------------------------------------------------------------- labels
 
+
 def default_categories(column: str) -> tuple[str, ...]:
     """The categories of a column in questionnaire (contract) order.
 
@@ -223,12 +235,14 @@ def category_labels(df: pd.DataFrame, column: str) -> np.ndarray:
         out = values.copy()
         out[missing] = None
         if not pd.api.types.is_string_dtype(s.dtype):
-            out = np.array([v if v is None or isinstance(v, str) else str(v) for v in out],
-                           dtype=object)
+            out = np.array([v if v is None or isinstance(v, str) else str(v) for v in out], dtype=object)
         return out
     try:
-        num = pd.to_numeric(pd.Series(np.where(missing, np.nan, values), dtype=object),
-                            errors="raise").astype("float64").to_numpy()
+        num = (
+            pd.to_numeric(pd.Series(np.where(missing, np.nan, values), dtype=object), errors="raise")
+            .astype("float64")
+            .to_numpy()
+        )
     except (ValueError, TypeError) as exc:
         raise ValueError(f"column {column!r}: values must be whole numbers ({exc})") from None
     present = ~np.isnan(num)
@@ -392,8 +406,10 @@ def _frame(columns: Sequence[str], data: dict) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- distributions
 
-def _distribution_block(labels: np.ndarray, categories: Sequence[str], min_cell: int,
-                        confidence: float, hide: bool = False) -> dict:
+
+def _distribution_block(
+    labels: np.ndarray, categories: Sequence[str], min_cell: int, confidence: float, hide: bool = False
+) -> dict:
     answered = [v for v in labels if v is not None]
     counts = Counter(answered)
     base = len(answered)
@@ -407,14 +423,23 @@ def _distribution_block(labels: np.ndarray, categories: Sequence[str], min_cell:
     return {
         "category": list(categories),
         "n": _int_col(k, hide=suppressed),
-        "pct": pct, "ci_low": low, "ci_high": high,
-        "suppressed": suppressed, "indicative": indicative,
+        "pct": pct,
+        "ci_low": low,
+        "ci_high": high,
+        "suppressed": suppressed,
+        "indicative": indicative,
         "_base": base,
     }
 
 
-def distribution(df: pd.DataFrame, *, column: str, min_cell: int = contract.DEFAULT_MIN_CELL,
-                 categories: Sequence | None = None, confidence: float = 0.95) -> pd.DataFrame:
+def distribution(
+    df: pd.DataFrame,
+    *,
+    column: str,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    categories: Sequence | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
     """Distribution of the answers to one question, with Wilson intervals.
 
     Parameters
@@ -460,10 +485,16 @@ def _group_labels(df: pd.DataFrame, group: str, groups) -> tuple[np.ndarray, tup
     return glabels, gcats
 
 
-def distribution_by_group(df: pd.DataFrame, *, column: str, group: str,
-                          min_cell: int = contract.DEFAULT_MIN_CELL,
-                          categories: Sequence | None = None, groups: Sequence | None = None,
-                          confidence: float = 0.95) -> pd.DataFrame:
+def distribution_by_group(
+    df: pd.DataFrame,
+    *,
+    column: str,
+    group: str,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    categories: Sequence | None = None,
+    groups: Sequence | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
     """Distribution of one question within each group of another column.
 
     Parameters
@@ -514,8 +545,7 @@ def distribution_by_group(df: pd.DataFrame, *, column: str, group: str,
     return out
 
 
-def group_bases(df: pd.DataFrame, *, column: str, group: str, groups: Sequence | None = None
-                ) -> dict[str, int]:
+def group_bases(df: pd.DataFrame, *, column: str, group: str, groups: Sequence | None = None) -> dict[str, int]:
     """Number of answers to ``column`` in each group (the bases of :func:`distribution_by_group`)."""
     labels = category_labels(df, column)
     glabels, gcats = _group_labels(df, group, groups)
@@ -525,15 +555,22 @@ def group_bases(df: pd.DataFrame, *, column: str, group: str, groups: Sequence |
 
 # --------------------------------------------------------------------------- means
 
+
 def _numeric(df: pd.DataFrame, column: str) -> np.ndarray:
     if column not in df.columns:
         raise ValueError(f"the frame has no column {column!r}")
     return pd.to_numeric(df[column].astype(object), errors="raise").astype("float64").to_numpy()
 
 
-def mean_by_group(df: pd.DataFrame, *, value: str = "grade", group: str = "n_workers",
-                  min_cell: int = contract.DEFAULT_MIN_CELL, groups: Sequence | None = None,
-                  confidence: float = 0.95) -> pd.DataFrame:
+def mean_by_group(
+    df: pd.DataFrame,
+    *,
+    value: str = "grade",
+    group: str = "n_workers",
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    groups: Sequence | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
     """Mean of a numeric answer per group, with t-based intervals.
 
     Parameters
@@ -580,18 +617,34 @@ def mean_by_group(df: pd.DataFrame, *, value: str = "grade", group: str = "n_wor
     low, high = t_interval(means, sds, n, confidence=confidence)
     suppressed, indicative = _group_flags(n, min_cell)
     hide = lambda a: np.where(suppressed, np.nan, a)  # noqa: E731
-    return _frame(MEAN_BY_GROUP_COLUMNS, {
-        "group": list(gcats), "n": _int_col(n), "mean": hide(means), "sd": hide(sds),
-        "ci_low": hide(np.asarray(low, dtype=float)), "ci_high": hide(np.asarray(high, dtype=float)),
-        "suppressed": suppressed, "indicative": indicative,
-    })
+    return _frame(
+        MEAN_BY_GROUP_COLUMNS,
+        {
+            "group": list(gcats),
+            "n": _int_col(n),
+            "mean": hide(means),
+            "sd": hide(sds),
+            "ci_low": hide(np.asarray(low, dtype=float)),
+            "ci_high": hide(np.asarray(high, dtype=float)),
+            "suppressed": suppressed,
+            "indicative": indicative,
+        },
+    )
 
 
 # --------------------------------------------------------------------------- percentages
 
-def pct_by_group(df: pd.DataFrame, *, items: Sequence[str], group: str, positive: Any = "ja",
-                 groups: Sequence | None = None, min_cell: int = contract.DEFAULT_MIN_CELL,
-                 confidence: float = 0.95) -> pd.DataFrame:
+
+def pct_by_group(
+    df: pd.DataFrame,
+    *,
+    items: Sequence[str],
+    group: str,
+    positive: Any = "ja",
+    groups: Sequence | None = None,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
     """Percentage of positive answers to several items, per group.
 
     Parameters
@@ -654,15 +707,25 @@ def pct_by_group(df: pd.DataFrame, *, items: Sequence[str], group: str, positive
         block = slice(i * width, (i + 1) * width)
         suppressed[block], indicative[block] = _group_flags(n[block], min_cell)
     pct, low, high = _proportion_columns(k, n, suppressed, confidence)
-    return _frame(PCT_BY_GROUP_COLUMNS, {
-        "item": rows_item, "group": rows_group, "n": _int_col(n),
-        "n_positive": _int_col(k, hide=suppressed), "pct": pct, "ci_low": low, "ci_high": high,
-        "suppressed": suppressed, "indicative": indicative,
-    })
+    return _frame(
+        PCT_BY_GROUP_COLUMNS,
+        {
+            "item": rows_item,
+            "group": rows_group,
+            "n": _int_col(n),
+            "n_positive": _int_col(k, hide=suppressed),
+            "pct": pct,
+            "ci_low": low,
+            "ci_high": high,
+            "suppressed": suppressed,
+            "indicative": indicative,
+        },
+    )
 
 
-def share(df: pd.DataFrame, *, column: str, values: Any, min_cell: int = contract.DEFAULT_MIN_CELL,
-          confidence: float = 0.95) -> pd.DataFrame:
+def share(
+    df: pd.DataFrame, *, column: str, values: Any, min_cell: int = contract.DEFAULT_MIN_CELL, confidence: float = 0.95
+) -> pd.DataFrame:
     """Share of the answers to one question that fall in a set of categories.
 
     For example the share with 4 or more workers:
@@ -705,15 +768,24 @@ def share(df: pd.DataFrame, *, column: str, values: Any, min_cell: int = contrac
     k = np.array([sum(1 for v in answered if v in chosen_set)], dtype=float)
     suppressed, indicative = _flags(n, min_cell)
     pct, low, high = _proportion_columns(k, n, suppressed, confidence)
-    return _frame(SHARE_COLUMNS, {
-        "item": [column], "category": ["|".join(c for c in cats if c in chosen_set)],
-        "n": _int_col(n), "n_positive": _int_col(k, hide=suppressed),
-        "pct": pct, "ci_low": low, "ci_high": high,
-        "suppressed": suppressed, "indicative": indicative,
-    })
+    return _frame(
+        SHARE_COLUMNS,
+        {
+            "item": [column],
+            "category": ["|".join(c for c in cats if c in chosen_set)],
+            "n": _int_col(n),
+            "n_positive": _int_col(k, hide=suppressed),
+            "pct": pct,
+            "ci_low": low,
+            "ci_high": high,
+            "suppressed": suppressed,
+            "indicative": indicative,
+        },
+    )
 
 
 # --------------------------------------------------------------------------- trend tests
+
 
 def jonckheere_terpstra(samples: Sequence[Sequence[float]]) -> dict:
     """Two-sided Jonckheere-Terpstra test for an ordered trend over k samples.
@@ -748,9 +820,14 @@ def jonckheere_terpstra(samples: Sequence[Sequence[float]]) -> dict:
     return {"j": float(res.statistic), "z": float(res.zstat), "p_value": float(res.pvalue)}
 
 
-def trend_results(df: pd.DataFrame, *, value: str = "grade", group: str = "n_workers",
-                  groups: Sequence | None = None,
-                  min_cell: int = contract.DEFAULT_MIN_CELL) -> dict:
+def trend_results(
+    df: pd.DataFrame,
+    *,
+    value: str = "grade",
+    group: str = "n_workers",
+    groups: Sequence | None = None,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+) -> dict:
     """The trend tests of :func:`trend_tests` as a dict (also the raw JT statistic).
 
     The tests are computed over the shown groups only: a group that
@@ -798,9 +875,14 @@ def trend_results(df: pd.DataFrame, *, value: str = "grade", group: str = "n_wor
     return out
 
 
-def trend_tests(df: pd.DataFrame, *, value: str = "grade", group: str = "n_workers",
-                groups: Sequence | None = None,
-                min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
+def trend_tests(
+    df: pd.DataFrame,
+    *,
+    value: str = "grade",
+    group: str = "n_workers",
+    groups: Sequence | None = None,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+) -> pd.DataFrame:
     """Tests of a numeric answer against an ordered grouping (grade by number of workers).
 
     Uses respondents with both ``value`` and ``group`` answered, in the
@@ -836,11 +918,16 @@ def trend_tests(df: pd.DataFrame, *, value: str = "grade", group: str = "n_worke
     Kruskal & Wallis (1952); Spearman (1904); Jonckheere (1954).
     """
     r = trend_results(df, value=value, group=group, groups=groups, min_cell=min_cell)
-    return _frame(TREND_TEST_COLUMNS, {
-        "test": list(TREND_TESTS),
-        "statistic": [r["kruskal_wallis"]["statistic"], r["spearman"]["rho"],
-                      r["jonckheere_terpstra"]["statistic"]],
-        "p_value": [r["kruskal_wallis"]["p_value"], r["spearman"]["p_value"],
-                    r["jonckheere_terpstra"]["p_value"]],
-        "n": _int_col([r["n"]] * 3),
-    })
+    return _frame(
+        TREND_TEST_COLUMNS,
+        {
+            "test": list(TREND_TESTS),
+            "statistic": [
+                r["kruskal_wallis"]["statistic"],
+                r["spearman"]["rho"],
+                r["jonckheere_terpstra"]["statistic"],
+            ],
+            "p_value": [r["kruskal_wallis"]["p_value"], r["spearman"]["p_value"], r["jonckheere_terpstra"]["p_value"]],
+            "n": _int_col([r["n"]] * 3),
+        },
+    )

@@ -52,14 +52,16 @@ Example::
     if not report.ok:
         print(report.summary("nl"))
 """
+
 from __future__ import annotations
 
 import datetime as _dt
 import difflib
 import numbers
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -92,12 +94,13 @@ RULES: dict[str, tuple[str, str]] = {
 
 _UUID4_RE = r"(?i)[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
 _WEEK_RE = re.compile(r"(\d{4})-W(\d{2})")
-_GI_RE = r"[A-Za-z0-9]{1,%d}" % MAX_GI_LENGTH
+_GI_RE = rf"[A-Za-z0-9]{{1,{MAX_GI_LENGTH}}}"
 _INT_RE = r"[+-]?\d+(?:\.0*)?"
 _NUMBER_RE = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 
 
 # --------------------------------------------------------------------------- row numbers
+
 
 class SourceRows(tuple):
     """Spreadsheet row numbers of a frame's rows, kept in ``df.attrs['source_rows']``.
@@ -117,6 +120,7 @@ class SourceRows(tuple):
 
 
 # --------------------------------------------------------------------------- records
+
 
 @dataclass(frozen=True)
 class ErrorRecord:
@@ -159,7 +163,7 @@ RECORD_COLUMNS = ("severity", "file", "row", "column", "value", "rule", "message
 class ValidationError(ValueError):
     """Raised by :meth:`ValidationReport.raise_if_errors`; carries the report."""
 
-    def __init__(self, report: "ValidationReport", *, max_listed: int = 5):
+    def __init__(self, report: ValidationReport, *, max_listed: int = 5):
         self.report = report
         shown = [e.text("en") for e in report.errors[:max_listed]]
         more = report.n_errors - len(shown)
@@ -218,15 +222,18 @@ class ValidationReport:
         """A short readable summary (``lang`` 'en' or 'nl') listing the first problems."""
         ne, nw = self.n_errors, len(self.warnings)
         if lang == "nl":
-            head = (f"{self.file}: {self.n_rows} {'rij' if self.n_rows == 1 else 'rijen'}, "
-                    f"{ne} {'fout' if ne == 1 else 'fouten'}, "
-                    f"{nw} {'waarschuwing' if nw == 1 else 'waarschuwingen'}.")
-            verdict = ("Het bestand is goedgekeurd." if self.ok
-                       else "Het bestand is afgekeurd. Er is niets opgeslagen.")
+            head = (
+                f"{self.file}: {self.n_rows} {'rij' if self.n_rows == 1 else 'rijen'}, "
+                f"{ne} {'fout' if ne == 1 else 'fouten'}, "
+                f"{nw} {'waarschuwing' if nw == 1 else 'waarschuwingen'}."
+            )
+            verdict = "Het bestand is goedgekeurd." if self.ok else "Het bestand is afgekeurd. Er is niets opgeslagen."
             warn = "waarschuwing"
         else:
-            head = (f"{self.file}: {self.n_rows} row{'' if self.n_rows == 1 else 's'}, "
-                    f"{ne} error{'' if ne == 1 else 's'}, {nw} warning{'' if nw == 1 else 's'}.")
+            head = (
+                f"{self.file}: {self.n_rows} row{'' if self.n_rows == 1 else 's'}, "
+                f"{ne} error{'' if ne == 1 else 's'}, {nw} warning{'' if nw == 1 else 's'}."
+            )
             verdict = "The file is accepted." if self.ok else "The file is rejected. Nothing was stored."
             warn = "warning"
         lines = [head, verdict]
@@ -237,8 +244,7 @@ class ValidationReport:
             lines.append(f"- {prefix}{where + ': ' if where else ''}{msg}")
         if len(items) > max_lines:
             rest = len(items) - max_lines
-            lines.append(f"- ... {'en nog' if lang == 'nl' else 'and'} {rest} "
-                         f"{'meer' if lang == 'nl' else 'more'}")
+            lines.append(f"- ... {'en nog' if lang == 'nl' else 'and'} {rest} {'meer' if lang == 'nl' else 'more'}")
         return "\n".join(lines)
 
 
@@ -248,13 +254,24 @@ def _asdict(rec: ErrorRecord) -> dict:
 
 def unreadable_report(file: str, reason_en: str, reason_nl: str) -> ValidationReport:
     """A report with the single error ``unreadable_file`` (used by :mod:`analysis.io`)."""
-    return ValidationReport(file=file, errors=[ErrorRecord(
-        file=file, row=None, column=None, value=None, rule="unreadable_file",
-        message=f"The file cannot be read: {reason_en}",
-        message_nl=f"Het bestand kan niet worden gelezen: {reason_nl}")])
+    return ValidationReport(
+        file=file,
+        errors=[
+            ErrorRecord(
+                file=file,
+                row=None,
+                column=None,
+                value=None,
+                rule="unreadable_file",
+                message=f"The file cannot be read: {reason_en}",
+                message_nl=f"Het bestand kan niet worden gelezen: {reason_nl}",
+            )
+        ],
+    )
 
 
 # --------------------------------------------------------------------------- cell text
+
 
 def cell_text(v: Any) -> str | None:
     """A cell value as stripped text; ``None`` for empty.
@@ -293,6 +310,7 @@ def _text_series(s: pd.Series) -> pd.Series:
 
 # --------------------------------------------------------------------------- messages
 
+
 def _q(v: str | None) -> str:
     if v is None:
         return "(leeg)"
@@ -303,6 +321,7 @@ def _label_lookup() -> dict[str, dict[str, str]]:
     """column -> {lower-case Dutch/English label or code: code} for hints."""
     try:
         from .questionnaire import load_questionnaire
+
         q = load_questionnaire()
     except Exception:  # pragma: no cover - the built-in definition is tested elsewhere
         return {}
@@ -351,6 +370,7 @@ def _week_ok(value: str) -> bool:
 
 # --------------------------------------------------------------------------- the checker
 
+
 class _Collector:
     """Collects flagged cells as arrays and builds the first MAX_ERRORS records lazily."""
 
@@ -369,8 +389,14 @@ class _Collector:
     def warn(self, row, column, rule, en, nl, value=None):
         self.warnings.append(ErrorRecord(self.file, row, column, value, rule, en, nl))
 
-    def flag(self, positions: np.ndarray, colpos: int, column: str, rule: str,
-             describe: Callable[[int], tuple[str | None, str, str]]):
+    def flag(
+        self,
+        positions: np.ndarray,
+        colpos: int,
+        column: str,
+        rule: str,
+        describe: Callable[[int], tuple[str | None, str, str]],
+    ):
         """``describe(pos) -> (value, message_en, message_nl)`` is only called for listed records."""
         positions = np.asarray(positions, dtype=np.int64)
         if len(positions):
@@ -392,16 +418,28 @@ class _Collector:
                 out.append(ErrorRecord(self.file, int(self.rows[p]), column, value, rule, en, nl))
         if self.total > len(out):
             listed = len(out)
-            out.append(ErrorRecord(
-                self.file, None, None, None, "too_many_errors",
-                f"{self.total} errors found; only the first {listed} are listed.",
-                f"{self.total} fouten gevonden; alleen de eerste {listed} staan in de lijst."))
+            out.append(
+                ErrorRecord(
+                    self.file,
+                    None,
+                    None,
+                    None,
+                    "too_many_errors",
+                    f"{self.total} errors found; only the first {listed} are listed.",
+                    f"{self.total} fouten gevonden; alleen de eerste {listed} staan in de lijst.",
+                )
+            )
         return out
 
 
-def validate_frame(df: pd.DataFrame, *, file: str = "<data>", questionnaire=None,
-                   existing_ids: Iterable[str] = (), row_numbers: Sequence[int] | None = None,
-                   ) -> tuple[pd.DataFrame, ValidationReport]:
+def validate_frame(
+    df: pd.DataFrame,
+    *,
+    file: str = "<data>",
+    questionnaire=None,
+    existing_ids: Iterable[str] = (),
+    row_numbers: Sequence[int] | None = None,
+) -> tuple[pd.DataFrame, ValidationReport]:
     """Check a response table against data contract v1.
 
     Parameters
@@ -449,9 +487,12 @@ def validate_frame(df: pd.DataFrame, *, file: str = "<data>", questionnaire=None
     first_pos: dict[str, int] = {}
     for j, name in enumerate(names):
         if name in first_pos:
-            col.header_error(name, "duplicate_column",
-                             f"Column '{name}' appears more than once in the header.",
-                             f"De kolom '{name}' staat meer dan één keer in de kopregel.")
+            col.header_error(
+                name,
+                "duplicate_column",
+                f"Column '{name}' appears more than once in the header.",
+                f"De kolom '{name}' staat meer dan één keer in de kopregel.",
+            )
         else:
             first_pos[name] = j
 
@@ -462,12 +503,18 @@ def validate_frame(df: pd.DataFrame, *, file: str = "<data>", questionnaire=None
     for c in contract.REQUIRED_COLUMNS:
         if c not in first_pos:
             hint_en = hint_nl = ""
-            near = lower_names.get(c) or next(iter(difflib.get_close_matches(c, list(first_pos), n=1, cutoff=0.8)), None)
+            near = lower_names.get(c) or next(
+                iter(difflib.get_close_matches(c, list(first_pos), n=1, cutoff=0.8)), None
+            )
             if near is not None:
                 hint_en = f" Found '{near}'; column names are lower-case as in the contract."
                 hint_nl = f" Er is wel een kolom '{near}'; kolomnamen zijn in kleine letters, zoals in het contract."
-            col.header_error(c, "missing_column", f"Required column '{c}' is missing.{hint_en}",
-                             f"De verplichte kolom '{c}' ontbreekt.{hint_nl}")
+            col.header_error(
+                c,
+                "missing_column",
+                f"Required column '{c}' is missing.{hint_en}",
+                f"De verplichte kolom '{c}' ontbreekt.{hint_nl}",
+            )
 
     texts: dict[str, pd.Series] = {}
     for name, j in first_pos.items():
@@ -477,12 +524,21 @@ def validate_frame(df: pd.DataFrame, *, file: str = "<data>", questionnaire=None
         elif name == "" and not s.notna().any():
             continue  # trailing delimiter: an empty column without a name
         else:
-            col.warn(1, name, "unknown_column",
-                     f"Column '{name}' is not in the contract and is ignored.",
-                     f"De kolom '{name}' staat niet in het contract en wordt genegeerd.")
+            col.warn(
+                1,
+                name,
+                "unknown_column",
+                f"Column '{name}' is not in the contract and is ignored.",
+                f"De kolom '{name}' staat niet in het contract en wordt genegeerd.",
+            )
     if n == 0:
-        col.warn(None, None, "no_rows", "The file holds no responses (only a header).",
-                 "Het bestand bevat geen antwoorden (alleen een kopregel).")
+        col.warn(
+            None,
+            None,
+            "no_rows",
+            "The file holds no responses (only a header).",
+            "Het bestand bevat geen antwoorden (alleen een kopregel).",
+        )
 
     order = {c: i for i, c in enumerate(list(contract.COLUMNS) + list(extra_items))}
 
@@ -496,8 +552,13 @@ def validate_frame(df: pd.DataFrame, *, file: str = "<data>", questionnaire=None
     for c in contract.ID_COLUMNS:
         if c in texts:
             s = texts[c]
-            col.flag(positions(s.isna()), order[c], c, "required_value",
-                     lambda p, c=c: (None, f"'{c}' may not be empty.", f"'{c}' mag niet leeg zijn."))
+            col.flag(
+                positions(s.isna()),
+                order[c],
+                c,
+                "required_value",
+                lambda p, c=c: (None, f"'{c}' may not be empty.", f"'{c}' mag niet leeg zijn."),
+            )
 
     # ---- response_id
     ids_norm = None
@@ -506,23 +567,47 @@ def validate_frame(df: pd.DataFrame, *, file: str = "<data>", questionnaire=None
         good = s.str.fullmatch(_UUID4_RE).fillna(False)
         bad = s.notna() & ~good
         vi = val(s)
-        col.flag(positions(bad), order["response_id"], "response_id", "bad_uuid",
-                 lambda p: (vi(p), f"{_q(vi(p))} is not a UUID version 4 (like 3f2b8c1e-9d4a-4e6b-8a2f-0c5d7e9b1a34).",
-                            f"{_q(vi(p))} is geen UUID versie 4 (zoals 3f2b8c1e-9d4a-4e6b-8a2f-0c5d7e9b1a34)."))
+        col.flag(
+            positions(bad),
+            order["response_id"],
+            "response_id",
+            "bad_uuid",
+            lambda p: (
+                vi(p),
+                f"{_q(vi(p))} is not a UUID version 4 (like 3f2b8c1e-9d4a-4e6b-8a2f-0c5d7e9b1a34).",
+                f"{_q(vi(p))} is geen UUID versie 4 (zoals 3f2b8c1e-9d4a-4e6b-8a2f-0c5d7e9b1a34).",
+            ),
+        )
         ids_norm = s.str.lower()
         dup = ids_norm.notna() & ids_norm.duplicated(keep="first")
         if dup.any():
             firsts = ids_norm.dropna().drop_duplicates(keep="first")
             first_row = dict(zip(firsts.tolist(), rows[firsts.index.to_numpy()].tolist()))
-            col.flag(positions(dup), order["response_id"], "response_id", "duplicate_id",
-                     lambda p: (vi(p), f"response_id {_q(vi(p))} already appears in row {first_row[ids_norm.iloc[p]]}.",
-                                f"response_id {_q(vi(p))} staat al in rij {first_row[ids_norm.iloc[p]]}."))
+            col.flag(
+                positions(dup),
+                order["response_id"],
+                "response_id",
+                "duplicate_id",
+                lambda p: (
+                    vi(p),
+                    f"response_id {_q(vi(p))} already appears in row {first_row[ids_norm.iloc[p]]}.",
+                    f"response_id {_q(vi(p))} staat al in rij {first_row[ids_norm.iloc[p]]}.",
+                ),
+            )
         existing = {str(x).strip().lower() for x in existing_ids if x is not None}
         if existing:
             known = ids_norm.isin(existing).fillna(False) & ~dup
-            col.flag(positions(known), order["response_id"], "response_id", "duplicate_id",
-                     lambda p: (vi(p), f"response_id {_q(vi(p))} is already in the database.",
-                                f"response_id {_q(vi(p))} staat al in de database."))
+            col.flag(
+                positions(known),
+                order["response_id"],
+                "response_id",
+                "duplicate_id",
+                lambda p: (
+                    vi(p),
+                    f"response_id {_q(vi(p))} is already in the database.",
+                    f"response_id {_q(vi(p))} staat al in de database.",
+                ),
+            )
 
     # ---- submitted_week
     if "submitted_week" in texts:
@@ -530,18 +615,34 @@ def validate_frame(df: pd.DataFrame, *, file: str = "<data>", questionnaire=None
         uniq = {u: _week_ok(u) for u in s.dropna().unique()}
         bad = s.map(lambda x: not uniq[x], na_action="ignore")
         vw = val(s)
-        col.flag(positions(bad.astype("boolean")), order["submitted_week"], "submitted_week", "bad_week",
-                 lambda p: (vw(p), f"{_q(vw(p))} is not a valid ISO week; use YYYY-Www, for example 2025-W07.",
-                            f"{_q(vw(p))} is geen geldige ISO-week; schrijf JJJJ-Www, bijvoorbeeld 2025-W07."))
+        col.flag(
+            positions(bad.astype("boolean")),
+            order["submitted_week"],
+            "submitted_week",
+            "bad_week",
+            lambda p: (
+                vw(p),
+                f"{_q(vw(p))} is not a valid ISO week; use YYYY-Www, for example 2025-W07.",
+                f"{_q(vw(p))} is geen geldige ISO-week; schrijf JJJJ-Www, bijvoorbeeld 2025-W07.",
+            ),
+        )
 
     # ---- gi
     if "gi" in texts:
         s = texts["gi"]
         bad = s.notna() & ~s.str.fullmatch(_GI_RE).fillna(False)
         vg = val(s)
-        col.flag(positions(bad), order["gi"], "gi", "bad_gi",
-                 lambda p: (vg(p), f"{_q(vg(p))} is not a valid institution code: use 1 to {MAX_GI_LENGTH} letters or digits (like JBRA).",
-                            f"{_q(vg(p))} is geen geldige code van de instelling: gebruik 1 tot {MAX_GI_LENGTH} letters of cijfers (zoals JBRA)."))
+        col.flag(
+            positions(bad),
+            order["gi"],
+            "gi",
+            "bad_gi",
+            lambda p: (
+                vg(p),
+                f"{_q(vg(p))} is not a valid institution code: use 1 to {MAX_GI_LENGTH} letters or digits (like JBRA).",
+                f"{_q(vg(p))} is geen geldige code van de instelling: gebruik 1 tot {MAX_GI_LENGTH} letters of cijfers (zoals JBRA).",
+            ),
+        )
 
     # ---- codes
     def check_codes(c: str, codes: Sequence[str]):
@@ -559,6 +660,7 @@ def validate_frame(df: pd.DataFrame, *, file: str = "<data>", questionnaire=None
                 en += f" Did you mean '{hint}'?"
                 nl += f" Bedoelt u '{hint}'?"
             return x, f"{en} Allowed: {allowed}.", f"{nl} Toegestaan: {allowed}."
+
         col.flag(positions(bad), order[c], c, "unknown_code", describe)
 
     for c, codes in contract.CODES.items():
@@ -572,9 +674,13 @@ def validate_frame(df: pd.DataFrame, *, file: str = "<data>", questionnaire=None
         s = texts[c]
         is_int = s.str.fullmatch(_INT_RE).fillna(False)
         v = val(s)
-        col.flag(positions(s.notna() & ~is_int), order[c], c, "not_integer",
-                 lambda p: (v(p), f"{_q(v(p))} in {c} is not a whole number.",
-                            f"{_q(v(p))} in {c} is geen heel getal."))
+        col.flag(
+            positions(s.notna() & ~is_int),
+            order[c],
+            c,
+            "not_integer",
+            lambda p: (v(p), f"{_q(v(p))} in {c} is not a whole number.", f"{_q(v(p))} in {c} is geen heel getal."),
+        )
         num = pd.to_numeric(s.where(is_int, pd.NA), errors="coerce").astype("Float64")
         num_int = num.round().astype("Int64")
         if allowed is None:
@@ -583,9 +689,17 @@ def validate_frame(df: pd.DataFrame, *, file: str = "<data>", questionnaire=None
         else:
             out = is_int & ~num_int.isin(list(allowed)).fillna(False)
             rng_en = rng_nl = ", ".join(str(a) for a in allowed)
-        col.flag(positions(out), order[c], c, "out_of_range",
-                 lambda p: (v(p), f"{c} = {v(p)} is outside the allowed values {rng_en}.",
-                            f"{c} = {v(p)} valt buiten de toegestane waarden {rng_nl}."))
+        col.flag(
+            positions(out),
+            order[c],
+            c,
+            "out_of_range",
+            lambda p: (
+                v(p),
+                f"{c} = {v(p)} is outside the allowed values {rng_en}.",
+                f"{c} = {v(p)} valt buiten de toegestane waarden {rng_nl}.",
+            ),
+        )
         ints[c] = num_int
 
     for c, (lo, hi) in contract.INT_RANGES.items():
@@ -596,9 +710,17 @@ def validate_frame(df: pd.DataFrame, *, file: str = "<data>", questionnaire=None
     def check_len(c: str, limit: int):
         s = texts[c]
         lengths = s.str.len()
-        col.flag(positions(lengths > limit), order[c], c, "text_too_long",
-                 lambda p: (None, f"The text in {c} has {int(lengths.iloc[p])} characters; at most {limit} are allowed.",
-                            f"De tekst in {c} heeft {int(lengths.iloc[p])} tekens; er mogen er hoogstens {limit} zijn."))
+        col.flag(
+            positions(lengths > limit),
+            order[c],
+            c,
+            "text_too_long",
+            lambda p: (
+                None,
+                f"The text in {c} has {int(lengths.iloc[p])} characters; at most {limit} are allowed.",
+                f"De tekst in {c} heeft {int(lengths.iloc[p])} tekens; er mogen er hoogstens {limit} zijn.",
+            ),
+        )
 
     for c in contract.COMMENT_COLUMNS:
         if c in texts:
@@ -619,8 +741,7 @@ def validate_frame(df: pd.DataFrame, *, file: str = "<data>", questionnaire=None
             check_len(c, int(item.max_length or MAX_TEXT_LENGTH))
 
     errors = col.records()
-    report = ValidationReport(file=file, errors=errors, warnings=col.warnings, n_rows=n,
-                              n_errors=col.total)
+    report = ValidationReport(file=file, errors=errors, warnings=col.warnings, n_rows=n, n_errors=col.total)
     if not report.ok:
         out = empty_frame()
         for c, item in extra_items.items():
@@ -632,7 +753,7 @@ def validate_frame(df: pd.DataFrame, *, file: str = "<data>", questionnaire=None
     if ids_norm is not None:
         clean["response_id"] = ids_norm
     out = canonical_frame(clean)
-    for c, item in extra_items.items():
+    for c in extra_items:
         if c in texts:
             out[c] = ints[c] if c in ints else texts[c]
     out.attrs["source_rows"] = SourceRows(int(r) for r in rows)

@@ -19,11 +19,12 @@ pages only render them.  Labels and number formats come from
 
 Pure: no streamlit, no I/O.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -46,6 +47,7 @@ _pick = wording.pick
 
 
 # --------------------------------------------------------------------------- key numbers
+
 
 def key_numbers(df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
     """The key numbers above a report or dashboard, on an already filtered frame.
@@ -73,30 +75,63 @@ def key_numbers(df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL) 
     error of a mean. Biometrika 6, 1-25.
     """
     min_cell = stats._check_min_cell(min_cell)
-    rows = [{"key": "respondents", "n": len(df), "value": float(len(df)), "ci_low": math.nan,
-             "ci_high": math.nan, "suppressed": False}]
+    rows = [
+        {
+            "key": "respondents",
+            "n": len(df),
+            "value": float(len(df)),
+            "ci_low": math.nan,
+            "ci_high": math.nan,
+            "suppressed": False,
+        }
+    ]
     types = stats.distribution(df, column="respondent_type", min_cell=min_cell)
     base_types = int(sum(v is not None for v in stats.category_labels(df, "respondent_type")))
     for t in contract.RESPONDENT_TYPES:
         r = types.loc[types["category"] == t].iloc[0]
         sup = bool(r["suppressed"])
-        rows.append({"key": t, "n": base_types, "value": math.nan if sup else float(r["n"]),
-                     "ci_low": math.nan, "ci_high": math.nan, "suppressed": sup})
+        rows.append(
+            {
+                "key": t,
+                "n": base_types,
+                "value": math.nan if sup else float(r["n"]),
+                "ci_low": math.nan,
+                "ci_high": math.nan,
+                "suppressed": sup,
+            }
+        )
     gap = stats.distribution(df, column="had_gap", min_cell=min_cell)
     r = gap.loc[gap["category"] == "ja"].iloc[0]
     base_gap = int(sum(v is not None for v in stats.category_labels(df, "had_gap")))
-    rows.append({"key": "had_gap", "n": base_gap, "value": float(r["pct"]), "ci_low": float(r["ci_low"]),
-                 "ci_high": float(r["ci_high"]), "suppressed": bool(r["suppressed"])})
+    rows.append(
+        {
+            "key": "had_gap",
+            "n": base_gap,
+            "value": float(r["pct"]),
+            "ci_low": float(r["ci_low"]),
+            "ci_high": float(r["ci_high"]),
+            "suppressed": bool(r["suppressed"]),
+        }
+    )
     g = pd.to_numeric(df["grade"].astype(object), errors="coerce").astype("float64").dropna().to_numpy()
     n = len(g)
     if n < min_cell or n < 2:
-        rows.append({"key": "mean_grade", "n": n, "value": math.nan, "ci_low": math.nan,
-                     "ci_high": math.nan, "suppressed": True})
+        rows.append(
+            {
+                "key": "mean_grade",
+                "n": n,
+                "value": math.nan,
+                "ci_low": math.nan,
+                "ci_high": math.nan,
+                "suppressed": True,
+            }
+        )
     else:
         mean = float(np.mean(g))
         lo, hi = stats.t_interval(mean, float(np.std(g, ddof=1)), n)
-        rows.append({"key": "mean_grade", "n": n, "value": mean, "ci_low": float(lo), "ci_high": float(hi),
-                     "suppressed": False})
+        rows.append(
+            {"key": "mean_grade", "n": n, "value": mean, "ci_low": float(lo), "ci_high": float(hi), "suppressed": False}
+        )
     out = pd.DataFrame(rows, columns=list(KEY_NUMBER_COLUMNS))
     out["key"] = out["key"].astype("string")
     out["n"] = out["n"].astype("Int64")
@@ -106,8 +141,9 @@ def key_numbers(df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL) 
     return out
 
 
-def key_number_texts(kn: pd.DataFrame, *, lang: str = "nl",
-                     min_cell: int = contract.DEFAULT_MIN_CELL) -> list[dict[str, str]]:
+def key_number_texts(
+    kn: pd.DataFrame, *, lang: str = "nl", min_cell: int = contract.DEFAULT_MIN_CELL
+) -> list[dict[str, str]]:
     """:func:`key_numbers` for display: ``[{key, label, value, detail}]`` (strings).
 
     ``value`` is the count, percentage or mean (or the suppression text);
@@ -138,6 +174,7 @@ def key_number_texts(kn: pd.DataFrame, *, lang: str = "nl",
 
 # --------------------------------------------------------------------------- comments
 
+
 @dataclass
 class CommentsView:
     """The comments of a filtered group: ``table`` is empty when ``suppressed``."""
@@ -148,9 +185,14 @@ class CommentsView:
     suppressed: bool
 
 
-def comments_view(df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL,
-                  columns: Sequence[str] = contract.COMMENT_COLUMNS, search: str | None = None,
-                  lang: str = "nl") -> CommentsView:
+def comments_view(
+    df: pd.DataFrame,
+    *,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    columns: Sequence[str] = contract.COMMENT_COLUMNS,
+    search: str | None = None,
+    lang: str = "nl",
+) -> CommentsView:
     """The free-text comments as plain text, one row per comment.
 
     Columns of ``table``: question label, grade, comment (headers in ``lang``).
@@ -162,8 +204,7 @@ def comments_view(df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL
     order), never submission order; no week, institution or id is shown.
     """
     min_cell = stats._check_min_cell(min_cell)
-    heads = (("Vraag", "Cijfer", "Opmerking") if wording._lang(lang) == "nl"
-             else ("Question", "Grade", "Comment"))
+    heads = ("Vraag", "Cijfer", "Opmerking") if wording._lang(lang) == "nl" else ("Question", "Grade", "Comment")
     empty = pd.DataFrame({h: pd.Series(dtype="string") for h in heads})
     for c in columns:
         if c not in contract.COMMENT_COLUMNS:
@@ -179,11 +220,13 @@ def comments_view(df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL
         if search:
             keep &= text.str.contains(search, case=False, regex=False).fillna(False)
         keep = keep.fillna(False).astype(bool)
-        part = pd.DataFrame({
-            heads[0]: wording.variable_label(c, lang),
-            heads[1]: grade[keep].to_numpy(),
-            heads[2]: [scrub_text(t) for t in text[keep].astype(object)],
-        })
+        part = pd.DataFrame(
+            {
+                heads[0]: wording.variable_label(c, lang),
+                heads[1]: grade[keep].to_numpy(),
+                heads[2]: [scrub_text(t) for t in text[keep].astype(object)],
+            }
+        )
         parts.append(part)
     table = pd.concat(parts, ignore_index=True) if parts else empty
     table = table.astype("string")
@@ -194,8 +237,10 @@ def comments_view(df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL
 
 #: YAML text-statistic keys -> (Dutch, English) labels.
 TEXT_STATISTIC_LABELS = {
-    "had_period_without_worker_at_least_pct": ("Had een periode zonder jeugdzorgwerker (ten minste)",
-                                               "Had a period without a worker (at least)"),
+    "had_period_without_worker_at_least_pct": (
+        "Had een periode zonder jeugdzorgwerker (ten minste)",
+        "Had a period without a worker (at least)",
+    ),
     "four_or_more_workers_pct": ("Vier of meer jeugdzorgwerkers", "Four or more workers"),
     "more_than_five_workers": ("Meer dan vijf jeugdzorgwerkers", "More than five workers"),
     "youth_one_on_one_contact_pct": ("Jeugdigen alleen gesproken", "Young people seen alone"),
@@ -204,13 +249,17 @@ TEXT_STATISTIC_LABELS = {
     "does_not_know_if_plan_exists_pct": ("Weet niet of er een plan is", "Does not know if there is a plan"),
 }
 REFERENCE_GROUPS = {"no_gap": "nee", "gap": "ja"}
-_FIG9_ITEMS = {"voldoende_tijd_en_aandacht": "quality_time_attention",
-               "begripvol": "quality_understanding", "respectvol": "quality_respectful"}
+_FIG9_ITEMS = {
+    "voldoende_tijd_en_aandacht": "quality_time_attention",
+    "begripvol": "quality_understanding",
+    "respectvol": "quality_respectful",
+}
 
 
 def reference_key_label(figure: str, key: str, lang: str = "nl") -> str:
     """Readable label of one row of :func:`analysis.reference.compare_to_published`."""
     from .reference import DISTRIBUTION_KEYS
+
     en = wording._lang(lang) == "en"
     if figure == "respondents":
         if key == "total":
@@ -225,16 +274,21 @@ def reference_key_label(figure: str, key: str, lang: str = "nl") -> str:
         return f"{g}: {w[1] if en else w[0]}"
     if figure == "fig9_worker_qualities_by_gap":
         item, grp = key.rsplit(".", 1)
-        return (f"{wording.variable_label(_FIG9_ITEMS.get(item, item), lang)} — "
-                f"{wording.group_label('had_gap', REFERENCE_GROUPS[grp], lang)}")
+        return (
+            f"{wording.variable_label(_FIG9_ITEMS.get(item, item), lang)} — "
+            f"{wording.group_label('had_gap', REFERENCE_GROUPS[grp], lang)}"
+        )
     if figure == "text_statistics":
         base, _, sub = key.partition(".")
         label = _pick(TEXT_STATISTIC_LABELS[base], lang) if base in TEXT_STATISTIC_LABELS else base
         if not sub:
             return label
         if base == "no_say_in_plan_pct":
-            subl = {"all": ("iedereen", "everyone"), "jeugdige": ("jeugdigen", "young people"),
-                    "had_gap": ("met een periode zonder jeugdzorgwerker", "with a period without a worker")}
+            subl = {
+                "all": ("iedereen", "everyone"),
+                "jeugdige": ("jeugdigen", "young people"),
+                "had_gap": ("met een periode zonder jeugdzorgwerker", "with a period without a worker"),
+            }
             return f"{label}: {_pick(subl[sub], lang)}" if sub in subl else f"{label}: {sub}"
         return f"{label}: {wording.category_label('contact_one_on_one', sub, lang)}"
     return key
@@ -249,14 +303,14 @@ def reference_figure_title(figure: str, lang: str = "nl", published: Mapping | N
         return "Numbers in the report text" if en else "Cijfers uit de tekst"
     if published is None:
         from .reference import load_published
+
         published = load_published()
     q = published.get("figures", {}).get(figure, {}).get("question", figure)
     num = figure.split("_", 1)[0].removeprefix("fig")
     return f"{'Figure' if en else 'Figuur'} {num}: {q}"
 
 
-REFERENCE_VIEW_COLUMNS = ("figure", "figure_title", "key", "label", "published", "computed",
-                          "difference", "match")
+REFERENCE_VIEW_COLUMNS = ("figure", "figure_title", "key", "label", "published", "computed", "difference", "match")
 
 
 def reference_view(cmp: pd.DataFrame, *, lang: str = "nl") -> pd.DataFrame:
@@ -270,6 +324,7 @@ def reference_view(cmp: pd.DataFrame, *, lang: str = "nl") -> pd.DataFrame:
     format; rows keep the comparison's order.
     """
     from .reference import load_published
+
     pub = load_published()
     yes, no = ("ja", "nee") if wording._lang(lang) == "nl" else ("yes", "no")
     rows = []
@@ -277,31 +332,53 @@ def reference_view(cmp: pd.DataFrame, *, lang: str = "nl") -> pd.DataFrame:
         dec = int(r["decimals"])
         comp = r["computed"]
         missing = comp is None or (isinstance(comp, float) and math.isnan(comp))
-        rows.append({
-            "figure": r["figure"], "figure_title": reference_figure_title(r["figure"], lang, pub),
-            "key": r["key"], "label": reference_key_label(r["figure"], r["key"], lang),
-            "published": wording.fmt_number(r["published"], dec, lang),
-            "computed": "-" if missing else wording.fmt_number(r["computed_rounded"], dec, lang),
-            "difference": "-" if missing else wording.fmt_number(float(comp) - float(r["published"]),
-                                                                 dec + 1, lang),
-            "match": "-" if missing else (yes if r["match"] else no),
-        })
+        rows.append(
+            {
+                "figure": r["figure"],
+                "figure_title": reference_figure_title(r["figure"], lang, pub),
+                "key": r["key"],
+                "label": reference_key_label(r["figure"], r["key"], lang),
+                "published": wording.fmt_number(r["published"], dec, lang),
+                "computed": "-" if missing else wording.fmt_number(r["computed_rounded"], dec, lang),
+                "difference": "-"
+                if missing
+                else wording.fmt_number(float(comp) - float(r["published"]), dec + 1, lang),
+                "match": "-" if missing else (yes if r["match"] else no),
+            }
+        )
     return pd.DataFrame(rows, columns=list(REFERENCE_VIEW_COLUMNS), dtype=object)
 
 
 def reference_headers(lang: str = "nl") -> dict[str, str]:
     """Column headers of the displayed part of :func:`reference_view`."""
     if wording._lang(lang) == "nl":
-        return {"label": "Onderdeel", "published": "Gepubliceerd 2025", "computed": "Berekend",
-                "difference": "Verschil", "match": "Komt overeen"}
-    return {"label": "Item", "published": "Published 2025", "computed": "Computed",
-            "difference": "Difference", "match": "Matches"}
+        return {
+            "label": "Onderdeel",
+            "published": "Gepubliceerd 2025",
+            "computed": "Berekend",
+            "difference": "Verschil",
+            "match": "Komt overeen",
+        }
+    return {
+        "label": "Item",
+        "published": "Published 2025",
+        "computed": "Computed",
+        "difference": "Difference",
+        "match": "Matches",
+    }
 
 
 # --------------------------------------------------------------------------- comparisons
 
-def comparison_view(cmp: pd.DataFrame, *, lang: str = "nl", a_label: str = "A", b_label: str = "B",
-                    min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
+
+def comparison_view(
+    cmp: pd.DataFrame,
+    *,
+    lang: str = "nl",
+    a_label: str = "A",
+    b_label: str = "B",
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+) -> pd.DataFrame:
     """:func:`analysis.compare.compare_groups` as a display table (strings).
 
     Columns (Dutch): Vraag, Maat, n <a>, <a>, n <b>, <b>, Verschil, 95%-BI,
@@ -312,12 +389,26 @@ def comparison_view(cmp: pd.DataFrame, *, lang: str = "nl", a_label: str = "A", 
     for the other side.
     """
     nl = wording._lang(lang) == "nl"
-    h = (["Vraag", "Maat", f"n {a_label}", a_label, f"n {b_label}", b_label, "Verschil", "95%-BI",
-          "Toets", "p (Holm)"] if nl else
-         ["Question", "Measure", f"n {a_label}", a_label, f"n {b_label}", b_label, "Difference",
-          "95% CI", "Test", "p (Holm)"])
-    tests = {"two_proportion_z": "z-toets twee proporties" if nl else "two-proportion z-test",
-             "mann_whitney_u": "Mann-Whitney U"}
+    h = (
+        ["Vraag", "Maat", f"n {a_label}", a_label, f"n {b_label}", b_label, "Verschil", "95%-BI", "Toets", "p (Holm)"]
+        if nl
+        else [
+            "Question",
+            "Measure",
+            f"n {a_label}",
+            a_label,
+            f"n {b_label}",
+            b_label,
+            "Difference",
+            "95% CI",
+            "Test",
+            "p (Holm)",
+        ]
+    )
+    tests = {
+        "two_proportion_z": "z-toets twee proporties" if nl else "two-proportion z-test",
+        "mann_whitney_u": "Mann-Whitney U",
+    }
     rows = []
     for r in cmp.astype(object).to_dict("records"):
         mean = r["measure"] == "mean"
@@ -326,21 +417,38 @@ def comparison_view(cmp: pd.DataFrame, *, lang: str = "nl", a_label: str = "A", 
         fmt = (lambda x: wording.fmt_number(x, dec, lang)) if mean else (lambda x: wording.fmt_pct(x, dec, lang))
         if r["suppressed"]:
             # each side says why it is hidden: too few answers, or to protect the other side
-            row = [wording.variable_label(r["item"], lang), measure,
-                   str(r["a_n"]), wording.suppressed_text(min_cell, lang, n=r["a_n"]),
-                   str(r["b_n"]), wording.suppressed_text(min_cell, lang, n=r["b_n"]),
-                   "", "", tests.get(r["test"], r["test"]), ""]
+            row = [
+                wording.variable_label(r["item"], lang),
+                measure,
+                str(r["a_n"]),
+                wording.suppressed_text(min_cell, lang, n=r["a_n"]),
+                str(r["b_n"]),
+                wording.suppressed_text(min_cell, lang, n=r["b_n"]),
+                "",
+                "",
+                tests.get(r["test"], r["test"]),
+                "",
+            ]
         else:
-            row = [wording.variable_label(r["item"], lang), measure, str(r["a_n"]), fmt(r["a_estimate"]),
-                   str(r["b_n"]), fmt(r["b_estimate"]), wording.fmt_number(r["difference"], dec, lang),
-                   wording.fmt_interval(r["ci_low"], r["ci_high"], dec, lang),
-                   tests.get(r["test"], r["test"]), wording.fmt_p(r["p_holm"], lang).removeprefix("p ")]
+            row = [
+                wording.variable_label(r["item"], lang),
+                measure,
+                str(r["a_n"]),
+                fmt(r["a_estimate"]),
+                str(r["b_n"]),
+                fmt(r["b_estimate"]),
+                wording.fmt_number(r["difference"], dec, lang),
+                wording.fmt_interval(r["ci_low"], r["ci_high"], dec, lang),
+                tests.get(r["test"], r["test"]),
+                wording.fmt_p(r["p_holm"], lang).removeprefix("p "),
+            ]
         rows.append(row)
     return pd.DataFrame(rows, columns=h, dtype=object)
 
 
 def _positive_label(item: str, lang: str) -> str:
     from .compare import POSITIVE_CODES
+
     codes = POSITIVE_CODES.get(item, ())
     sep = " of " if lang == "nl" else " or "
     return sep.join(wording.category_label(item, c, lang).lower() for c in codes)
@@ -348,8 +456,10 @@ def _positive_label(item: str, lang: str) -> str:
 
 # --------------------------------------------------------------------------- relations
 
-def crosstab_view(ct: pd.DataFrame, *, row: str, col: str, lang: str = "nl",
-                  min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
+
+def crosstab_view(
+    ct: pd.DataFrame, *, row: str, col: str, lang: str = "nl", min_cell: int = contract.DEFAULT_MIN_CELL
+) -> pd.DataFrame:
     """:func:`analysis.relations.crosstab` as a wide display table.
 
     One line per category of ``row``, one column per category of ``col``;
@@ -369,7 +479,8 @@ def crosstab_view(ct: pd.DataFrame, *, row: str, col: str, lang: str = "nl",
         for cv in cols_order:
             r = recs[(rv, cv)]
             line[wording.category_label(col, cv, lang)] = (
-                small if r["suppressed"] else f"{wording.fmt_pct(r['pct_row'], 0, lang)} (n = {r['n']})")
+                small if r["suppressed"] else f"{wording.fmt_pct(r['pct_row'], 0, lang)} (n = {r['n']})"
+            )
         out.append(line)
     return pd.DataFrame(out, dtype=object)
 
@@ -391,12 +502,16 @@ ASSOCIATION_NAMES = {
 }
 
 
-def association_view(assoc: pd.DataFrame, *, lang: str = "nl",
-                     min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
+def association_view(
+    assoc: pd.DataFrame, *, lang: str = "nl", min_cell: int = contract.DEFAULT_MIN_CELL
+) -> pd.DataFrame:
     """:func:`analysis.relations.association` as a display table (strings)."""
     nl = wording._lang(lang) == "nl"
-    h = ["Maat", "Schatting", "Toetsgrootheid", "df", "p", "n"] if nl else \
-        ["Measure", "Estimate", "Statistic", "df", "p", "n"]
+    h = (
+        ["Maat", "Schatting", "Toetsgrootheid", "df", "p", "n"]
+        if nl
+        else ["Measure", "Estimate", "Statistic", "df", "p", "n"]
+    )
     rows = []
     for r in assoc.astype(object).to_dict("records"):
         name = _pick(ASSOCIATION_NAMES.get(r["measure"], (r["measure"], r["measure"])), lang)
@@ -405,17 +520,25 @@ def association_view(assoc: pd.DataFrame, *, lang: str = "nl",
             rows.append([name, small, "", "", "", str(r["n"])])
             continue
         df_ = r["df"]
-        rows.append([name, wording.fmt_number(r["estimate"], 3, lang), wording.fmt_number(r["statistic"], 2, lang),
-                     "" if df_ is None or (isinstance(df_, float) and math.isnan(df_)) else wording.fmt_number(df_, 0, lang),
-                     wording.fmt_p(r["p_value"], lang).removeprefix("p "), str(r["n"])])
+        rows.append(
+            [
+                name,
+                wording.fmt_number(r["estimate"], 3, lang),
+                wording.fmt_number(r["statistic"], 2, lang),
+                "" if df_ is None or (isinstance(df_, float) and math.isnan(df_)) else wording.fmt_number(df_, 0, lang),
+                wording.fmt_p(r["p_value"], lang).removeprefix("p "),
+                str(r["n"]),
+            ]
+        )
     return pd.DataFrame(rows, columns=h, dtype=object)
 
 
 GRADE_SUMMARY_COLUMNS = ("group", "n", "mean", "ci_low", "ci_high", "q1", "median", "q3", "suppressed")
 
 
-def grade_summary_by_group(df: pd.DataFrame, *, group: str, value: str = "grade",
-                           min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
+def grade_summary_by_group(
+    df: pd.DataFrame, *, group: str, value: str = "grade", min_cell: int = contract.DEFAULT_MIN_CELL
+) -> pd.DataFrame:
     """Mean (t 95 % interval), quartiles and median of the grade per group, for a box plot.
 
     Groups in questionnaire order (all of them, also empty).  Quartiles use
@@ -453,14 +576,36 @@ def grade_summary_by_group(df: pd.DataFrame, *, group: str, value: str = "grade"
     rows = []
     for g, v, n, hide in zip(cats, values, n_arr, hidden):
         if hide:
-            rows.append({"group": g, "n": int(n), "mean": math.nan, "ci_low": math.nan, "ci_high": math.nan,
-                         "q1": math.nan, "median": math.nan, "q3": math.nan, "suppressed": True})
+            rows.append(
+                {
+                    "group": g,
+                    "n": int(n),
+                    "mean": math.nan,
+                    "ci_low": math.nan,
+                    "ci_high": math.nan,
+                    "q1": math.nan,
+                    "median": math.nan,
+                    "q3": math.nan,
+                    "suppressed": True,
+                }
+            )
             continue
         mean = float(v.mean())
         lo, hi = stats.t_interval(mean, float(v.std(ddof=1)), n)
         q1, med, q3 = np.percentile(v, [25, 50, 75])
-        rows.append({"group": g, "n": int(n), "mean": mean, "ci_low": float(lo), "ci_high": float(hi),
-                     "q1": float(q1), "median": float(med), "q3": float(q3), "suppressed": False})
+        rows.append(
+            {
+                "group": g,
+                "n": int(n),
+                "mean": mean,
+                "ci_low": float(lo),
+                "ci_high": float(hi),
+                "q1": float(q1),
+                "median": float(med),
+                "q3": float(q3),
+                "suppressed": False,
+            }
+        )
     out = pd.DataFrame(rows, columns=list(GRADE_SUMMARY_COLUMNS))
     out["group"] = out["group"].astype("string")
     out["n"] = out["n"].astype("Int64")
@@ -470,8 +615,9 @@ def grade_summary_by_group(df: pd.DataFrame, *, group: str, value: str = "grade"
     return out
 
 
-def grade_summary_view(summary: pd.DataFrame, *, group: str, lang: str = "nl",
-                       min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
+def grade_summary_view(
+    summary: pd.DataFrame, *, group: str, lang: str = "nl", min_cell: int = contract.DEFAULT_MIN_CELL
+) -> pd.DataFrame:
     """:func:`grade_summary_by_group` as a display table (strings).
 
     A suppressed group shows its n and "te weinig respondenten (n < 10)", or
@@ -479,25 +625,38 @@ def grade_summary_view(summary: pd.DataFrame, *, group: str, lang: str = "nl",
     ``min_cell`` answers (secondary suppression).
     """
     nl = wording._lang(lang) == "nl"
-    h = [wording.variable_label(group, lang), "n", "Gemiddeld cijfer" if nl else "Mean grade",
-         "95%-BI" if nl else "95% CI", "Mediaan" if nl else "Median", "Kwartielen" if nl else "Quartiles"]
+    h = [
+        wording.variable_label(group, lang),
+        "n",
+        "Gemiddeld cijfer" if nl else "Mean grade",
+        "95%-BI" if nl else "95% CI",
+        "Mediaan" if nl else "Median",
+        "Kwartielen" if nl else "Quartiles",
+    ]
     rows = []
     for r in summary.astype(object).to_dict("records"):
         lab = wording.category_label(group, r["group"], lang)
         if r["suppressed"]:
             rows.append([lab, str(r["n"]), wording.suppressed_text(min_cell, lang, n=r["n"]), "", "", ""])
             continue
-        rows.append([lab, str(r["n"]), wording.fmt_number(r["mean"], 1, lang),
-                     wording.fmt_interval(r["ci_low"], r["ci_high"], 1, lang),
-                     wording.fmt_number(r["median"], 1, lang),
-                     wording.fmt_interval(r["q1"], r["q3"], 1, lang)])
+        rows.append(
+            [
+                lab,
+                str(r["n"]),
+                wording.fmt_number(r["mean"], 1, lang),
+                wording.fmt_interval(r["ci_low"], r["ci_high"], 1, lang),
+                wording.fmt_number(r["median"], 1, lang),
+                wording.fmt_interval(r["q1"], r["q3"], 1, lang),
+            ]
+        )
     return pd.DataFrame(rows, columns=h, dtype=object)
 
 
 # --------------------------------------------------------------------------- models
 
+
 def term_label(term: str, lang: str = "nl") -> str:
-    """"measure_type[ots]" -> "Soort maatregel: Ondertoezichtstelling (OTS)"; cut-points "6|7" -> "Drempel 6|7"."""
+    """ "measure_type[ots]" -> "Soort maatregel: Ondertoezichtstelling (OTS)"; cut-points "6|7" -> "Drempel 6|7"."""
     if term == "Intercept":
         return "Constante" if wording._lang(lang) == "nl" else "Intercept"
     if "[" in term and term.endswith("]"):
@@ -513,29 +672,46 @@ def term_label(term: str, lang: str = "nl") -> str:
 def model_view(coefs: pd.DataFrame, *, lang: str = "nl", decimals: int = 3) -> pd.DataFrame:
     """:func:`analysis.models.ols_grade` / :func:`~analysis.models.ordinal_grade` for display."""
     nl = wording._lang(lang) == "nl"
-    h = ["Term", "Coëfficiënt" if nl else "Coefficient", "Standaardfout" if nl else "Std. error",
-         "95%-BI" if nl else "95% CI", "p"]
+    h = [
+        "Term",
+        "Coëfficiënt" if nl else "Coefficient",
+        "Standaardfout" if nl else "Std. error",
+        "95%-BI" if nl else "95% CI",
+        "p",
+    ]
     rows = []
     for r in coefs.astype(object).to_dict("records"):
-        rows.append([term_label(str(r["term"]), lang), wording.fmt_number(r["estimate"], decimals, lang),
-                     wording.fmt_number(r["se"], decimals, lang),
-                     wording.fmt_interval(r["ci_low"], r["ci_high"], decimals, lang),
-                     wording.fmt_p(r["p_value"], lang).removeprefix("p ")])
+        rows.append(
+            [
+                term_label(str(r["term"]), lang),
+                wording.fmt_number(r["estimate"], decimals, lang),
+                wording.fmt_number(r["se"], decimals, lang),
+                wording.fmt_interval(r["ci_low"], r["ci_high"], decimals, lang),
+                wording.fmt_p(r["p_value"], lang).removeprefix("p "),
+            ]
+        )
     return pd.DataFrame(rows, columns=h, dtype=object)
 
 
 def fit_view(fit: pd.DataFrame, *, lang: str = "nl") -> pd.DataFrame:
     """Fit statistics (``statistic, value``) for display."""
-    names = {"n": ("Respondenten", "Respondents"), "k": ("Parameters", "Parameters"),
-             "r2": ("R²", "R²"), "adj_r2": ("Aangepaste R²", "Adjusted R²"), "aic": ("AIC", "AIC"),
-             "loglik": ("Log-likelihood", "Log-likelihood"), "deviance": ("Deviantie", "Deviance"),
-             "mcfadden_r2": ("McFadden R²", "McFadden R²")}
+    names = {
+        "n": ("Respondenten", "Respondents"),
+        "k": ("Parameters", "Parameters"),
+        "r2": ("R²", "R²"),
+        "adj_r2": ("Aangepaste R²", "Adjusted R²"),
+        "aic": ("AIC", "AIC"),
+        "loglik": ("Log-likelihood", "Log-likelihood"),
+        "deviance": ("Deviantie", "Deviance"),
+        "mcfadden_r2": ("McFadden R²", "McFadden R²"),
+    }
     rows = []
     for s, v in zip(fit["statistic"].astype(str), fit["value"]):
         dec = 0 if s in ("n", "k") else 3
         rows.append([_pick(names.get(s, (s, s)), lang), wording.fmt_number(v, dec, lang)])
-    return pd.DataFrame(rows, columns=["Maat" if lang == "nl" else "Statistic",
-                                       "Waarde" if lang == "nl" else "Value"], dtype=object)
+    return pd.DataFrame(
+        rows, columns=["Maat" if lang == "nl" else "Statistic", "Waarde" if lang == "nl" else "Value"], dtype=object
+    )
 
 
 def refusal_text(exc: Exception, lang: str = "nl") -> str:

@@ -23,12 +23,14 @@ here, in Dutch (B1) and English (``lang`` is ``"nl"`` or ``"en"``):
 
 Pure: no streamlit, no I/O.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -55,6 +57,7 @@ def _missing(x: Any) -> bool:
 
 
 # --------------------------------------------------------------------------- numbers
+
 
 def round_half_up_decimal(x: Any, decimals: int = 0) -> Decimal:
     """``x`` rounded half up (away from zero at .5) to ``decimals``, as a ``Decimal``.
@@ -160,8 +163,11 @@ def suppressed_text(min_cell: int = contract.DEFAULT_MIN_CELL, lang: str = "nl",
 
 def hidden_cell_text(min_cell: int = contract.DEFAULT_MIN_CELL, lang: str = "nl") -> str:
     """A hidden cross-table cell: below ``min_cell``, or hidden so that one cannot be worked out."""
-    return (f"verborgen (n < {min_cell} of ter bescherming)" if _lang(lang) == "nl"
-            else f"hidden (n < {min_cell} or to protect another cell)")
+    return (
+        f"verborgen (n < {min_cell} of ter bescherming)"
+        if _lang(lang) == "nl"
+        else f"hidden (n < {min_cell} or to protect another cell)"
+    )
 
 
 # --------------------------------------------------------------------------- labels
@@ -218,6 +224,7 @@ _pick = pick
 @lru_cache(maxsize=1)
 def _questionnaire():
     from .questionnaire import load_questionnaire
+
     return load_questionnaire()
 
 
@@ -313,8 +320,10 @@ def _pct_cells(row: Mapping, min_cell: int, lang: str) -> tuple[str, str]:
     if bool(row.get("suppressed")):
         return suppressed_text(min_cell, lang, n=row.get("n")), ""
     mark = " *" if bool(row.get("indicative")) else ""
-    return (fmt_pct(row.get("pct"), 0, lang) + mark,
-            fmt_interval(row.get("ci_low"), row.get("ci_high"), 0, lang, pct=True))
+    return (
+        fmt_pct(row.get("pct"), 0, lang) + mark,
+        fmt_interval(row.get("ci_low"), row.get("ci_high"), 0, lang, pct=True),
+    )
 
 
 def display_table(fig, *, lang: str = "nl", min_cell: int | None = None) -> pd.DataFrame:
@@ -347,13 +356,18 @@ def display_table(fig, *, lang: str = "nl", min_cell: int | None = None) -> pd.D
     if fig.kind == "distribution":
         cols = [h["answer"], h["n"], h["pct"], h["ci"]]
         if records and all(bool(r["suppressed"]) for r in records):
-            rows.append({h["answer"]: h["all_answers"], h["n"]: str(fig.base_n), h["pct"]: small,
-                         h["ci"]: ""})
+            rows.append({h["answer"]: h["all_answers"], h["n"]: str(fig.base_n), h["pct"]: small, h["ci"]: ""})
         else:
             for r in records:
                 pct, ci = _pct_cells(r, mc, lang)
-                rows.append({h["answer"]: category_label(column, r["category"], lang),
-                             h["n"]: _n_text(r["n"]), h["pct"]: pct, h["ci"]: ci})
+                rows.append(
+                    {
+                        h["answer"]: category_label(column, r["category"], lang),
+                        h["n"]: _n_text(r["n"]),
+                        h["pct"]: pct,
+                        h["ci"]: ci,
+                    }
+                )
     elif fig.kind == "distribution_by_group":
         cols = [h["group"], h["answer"], h["n"], h["pct"], h["ci"]]
         done: set = set()
@@ -364,13 +378,26 @@ def display_table(fig, *, lang: str = "nl", min_cell: int | None = None) -> pd.D
             if bool(r["suppressed"]):
                 if g not in done:
                     done.add(g)
-                    rows.append({h["group"]: gl, h["answer"]: h["all_answers"], h["n"]: _n_text(gn),
-                                 h["pct"]: suppressed_text(mc, lang, n=gn), h["ci"]: ""})
+                    rows.append(
+                        {
+                            h["group"]: gl,
+                            h["answer"]: h["all_answers"],
+                            h["n"]: _n_text(gn),
+                            h["pct"]: suppressed_text(mc, lang, n=gn),
+                            h["ci"]: "",
+                        }
+                    )
                 continue
             pct, ci = _pct_cells(r, mc, lang)
-            rows.append({h["group"]: f"{gl} (n = {gn})" if gn is not None else gl,
-                         h["answer"]: category_label(column, r["category"], lang),
-                         h["n"]: _n_text(r["n"]), h["pct"]: pct, h["ci"]: ci})
+            rows.append(
+                {
+                    h["group"]: f"{gl} (n = {gn})" if gn is not None else gl,
+                    h["answer"]: category_label(column, r["category"], lang),
+                    h["n"]: _n_text(r["n"]),
+                    h["pct"]: pct,
+                    h["ci"]: ci,
+                }
+            )
     elif fig.kind == "mean_by_group":
         first = h["workers"] if fig.group_column == "n_workers" else h["group"]
         cols = [first, h["n"], h["mean"], h["ci"]]
@@ -380,8 +407,14 @@ def display_table(fig, *, lang: str = "nl", min_cell: int | None = None) -> pd.D
             else:
                 est = fmt_number(r["mean"], 1, lang) + (" *" if bool(r["indicative"]) else "")
                 ci = fmt_interval(r["ci_low"], r["ci_high"], 1, lang)
-            rows.append({first: group_label(fig.group_column, r["group"], lang),
-                         h["n"]: _n_text(r["n"]), h["mean"]: est, h["ci"]: ci})
+            rows.append(
+                {
+                    first: group_label(fig.group_column, r["group"], lang),
+                    h["n"]: _n_text(r["n"]),
+                    h["mean"]: est,
+                    h["ci"]: ci,
+                }
+            )
     elif fig.kind in ("pct_by_group", "share"):
         second = h["answer"] if fig.kind == "share" else h["group"]
         third = h["pct"] if fig.kind == "share" else h["pct_yes"]
@@ -393,8 +426,15 @@ def display_table(fig, *, lang: str = "nl", min_cell: int | None = None) -> pd.D
                 g = (" of " if lang == "nl" else " or ").join(cats)
             else:
                 g = group_label(fig.group_column, r["group"], lang)
-            rows.append({h["question"]: variable_label(r["item"], lang), second: g,
-                         h["n"]: _n_text(r["n"]), third: pct, h["ci"]: ci})
+            rows.append(
+                {
+                    h["question"]: variable_label(r["item"], lang),
+                    second: g,
+                    h["n"]: _n_text(r["n"]),
+                    third: pct,
+                    h["ci"]: ci,
+                }
+            )
     else:
         raise ValueError(f"unknown figure kind {fig.kind!r}")
     return pd.DataFrame(rows, columns=cols, dtype=object)
@@ -423,6 +463,7 @@ def labelled_table(fig, *, lang: str = "nl") -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- sentences
 
+
 def trend_sentence(tests: Mapping | None, *, lang: str = "nl", alpha: float = ALPHA) -> str:
     """The grade-by-number-of-workers trend in one sentence.
 
@@ -442,23 +483,30 @@ def trend_sentence(tests: Mapping | None, *, lang: str = "nl", alpha: float = AL
     z = None if jt is None else jt.get("statistic")
     p = None if jt is None else jt.get("p_value")
     if jt is None or _missing(z) or _missing(p):
-        return ("Te weinig gegevens om te toetsen of het cijfer samenhangt met het aantal "
-                "jeugdzorgwerkers." if lang == "nl" else
-                "Too few data to test whether the grade is related to the number of workers.")
+        return (
+            "Te weinig gegevens om te toetsen of het cijfer samenhangt met het aantal jeugdzorgwerkers."
+            if lang == "nl"
+            else "Too few data to test whether the grade is related to the number of workers."
+        )
     ptxt = fmt_p(p, lang)
     if float(p) < alpha and float(z) != 0:
         if lang == "nl":
             verb = "daalt" if float(z) < 0 else "stijgt"
-            return (f"Het cijfer {verb} significant naarmate respondenten meer jeugdzorgwerkers "
-                    f"hebben gehad (Jonckheere-Terpstra, {ptxt}).")
+            return (
+                f"Het cijfer {verb} significant naarmate respondenten meer jeugdzorgwerkers "
+                f"hebben gehad (Jonckheere-Terpstra, {ptxt})."
+            )
         verb = "falls" if float(z) < 0 else "rises"
-        return (f"The grade {verb} significantly as respondents have had more workers "
-                f"(Jonckheere-Terpstra, {ptxt}).")
+        return f"The grade {verb} significantly as respondents have had more workers (Jonckheere-Terpstra, {ptxt})."
     if lang == "nl":
-        return ("Er is geen significante stijging of daling van het cijfer naarmate respondenten "
-                f"meer jeugdzorgwerkers hebben gehad (Jonckheere-Terpstra, {ptxt}).")
-    return ("The grade shows no significant rise or fall as respondents have had more workers "
-            f"(Jonckheere-Terpstra, {ptxt}).")
+        return (
+            "Er is geen significante stijging of daling van het cijfer naarmate respondenten "
+            f"meer jeugdzorgwerkers hebben gehad (Jonckheere-Terpstra, {ptxt})."
+        )
+    return (
+        "The grade shows no significant rise or fall as respondents have had more workers "
+        f"(Jonckheere-Terpstra, {ptxt})."
+    )
 
 
 def trend_details(tests: Mapping | None, *, lang: str = "nl") -> str:
@@ -467,14 +515,23 @@ def trend_details(tests: Mapping | None, *, lang: str = "nl") -> str:
     if not tests:
         return ""
     kw, sp, jt = tests["kruskal_wallis"], tests["spearman"], tests["jonckheere_terpstra"]
-    return (f"Kruskal-Wallis H = {fmt_number(kw['statistic'], 2, lang)} ({fmt_p(kw['p_value'], lang)}); "
-            f"Spearman rho = {fmt_number(sp['rho'], 2, lang)} ({fmt_p(sp['p_value'], lang)}); "
-            f"Jonckheere-Terpstra z = {fmt_number(jt['statistic'], 2, lang)} "
-            f"({fmt_p(jt['p_value'], lang)}).")
+    return (
+        f"Kruskal-Wallis H = {fmt_number(kw['statistic'], 2, lang)} ({fmt_p(kw['p_value'], lang)}); "
+        f"Spearman rho = {fmt_number(sp['rho'], 2, lang)} ({fmt_p(sp['p_value'], lang)}); "
+        f"Jonckheere-Terpstra z = {fmt_number(jt['statistic'], 2, lang)} "
+        f"({fmt_p(jt['p_value'], lang)})."
+    )
 
 
-def comparison_sentence(row: Mapping, *, a_label: str, b_label: str, lang: str = "nl",
-                        min_cell: int = contract.DEFAULT_MIN_CELL, alpha: float = ALPHA) -> str:
+def comparison_sentence(
+    row: Mapping,
+    *,
+    a_label: str,
+    b_label: str,
+    lang: str = "nl",
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    alpha: float = ALPHA,
+) -> str:
     """One row of :func:`analysis.compare.compare_groups` in words (Holm-adjusted p).
 
     "Rapportcijfer: JBN 5,6 tegen 5,1 bij alle andere GI's samen; verschil
@@ -498,8 +555,12 @@ def comparison_sentence(row: Mapping, *, a_label: str, b_label: str, lang: str =
     sig = (not _missing(p)) and float(p) < alpha
     if lang == "nl":
         verdict = "significant" if sig else "niet significant"
-        return (f"{item}: {a_label} {a} tegen {b} bij {b_label}; verschil {diff}{pts} "
-                f"(95%-BI {lo} tot {hi}), {verdict} (Holm {fmt_p(p, lang)}).")
+        return (
+            f"{item}: {a_label} {a} tegen {b} bij {b_label}; verschil {diff}{pts} "
+            f"(95%-BI {lo} tot {hi}), {verdict} (Holm {fmt_p(p, lang)})."
+        )
     verdict = "significant" if sig else "not significant"
-    return (f"{item}: {a_label} {a} against {b} for {b_label}; difference {diff}{pts} "
-            f"(95% CI {lo} to {hi}), {verdict} (Holm {fmt_p(p, lang)}).")
+    return (
+        f"{item}: {a_label} {a} against {b} for {b_label}; difference {diff}{pts} "
+        f"(95% CI {lo} to {hi}), {verdict} (Holm {fmt_p(p, lang)})."
+    )

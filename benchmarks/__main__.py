@@ -5,6 +5,7 @@ Usage: ``python -m benchmarks [--sizes 10000,100000,1000000] [--submits 500]``
 Goals are read off this table, never asserted in tests (timings depend on the
 machine and on what else runs on it).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,13 +45,13 @@ def main(argv=None) -> int:
         for n in sizes:
             df, s, mb = measure(lambda: generate(n=n))
             rows.append(("generate sample data", n, s, mb))
-            _, s, mb = measure(lambda: compute_figures(df))
+            _, s, mb = measure(lambda df=df: compute_figures(df))
             rows.append(("compute_figures (13 figures)", n, s, mb))
-            _, s, mb = measure(lambda: report_json(df))
+            _, s, mb = measure(lambda df=df: report_json(df))
             rows.append(("report --format json", n, s, mb))
             if n <= 100_000:
                 path = Path(tmp) / f"r{n}.csv"
-                _, s, mb = measure(lambda: write_responses(df, path))
+                _, s, mb = measure(lambda df=df, path=path: write_responses(df, path))
                 rows.append(("write CSV", n, s, mb))
                 _, s, mb = measure(lambda: read_responses(path))
                 rows.append(("read + validate CSV", n, s, mb))
@@ -66,13 +67,19 @@ def main(argv=None) -> int:
 
         storage = Storage()
         info, _ = storage.create_round(name="bench", gis=("JBN",), access="open")
-        answers = {"measure_type": "ots", "n_workers": 2, "had_gap": "nee", "grade": 7,
-                   "comment_grade": "Bel me op 06-12345678"}
+        answers = {
+            "measure_type": "ots",
+            "n_workers": 2,
+            "had_gap": "nee",
+            "grade": 7,
+            "comment_grade": "Bel me op 06-12345678",
+        }
 
         def submit_all():
             for _ in range(args.submits):
-                storage.submit_response(info.id, answers, gi="JBN", respondent_type="ouder",
-                                        submission_token=uuid.uuid4().hex)
+                storage.submit_response(
+                    info.id, answers, gi="JBN", respondent_type="ouder", submission_token=uuid.uuid4().hex
+                )
 
         _, s, mb = measure(submit_all)
         rows.append(("submit_response (SQLite, sequential)", args.submits, s, mb))

@@ -37,13 +37,14 @@ items, ``contact_one_on_one``) are empty when ``n_workers == 0``.
 remainder, still nudged to the printed rounding when the base allows it).
 Everything is vectorised numpy; a million rows take a few seconds.
 """
+
 from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -68,13 +69,13 @@ MORE_THAN_5 = (Fraction(2265, 100), Fraction(2275, 100))
 GRADE_SD = 2.2  # spread of the grade list within a group (before clipping to 1..10)
 
 PRINTED: dict[str, tuple[Sequence[float], int]] = {
-    "measure_type": ((9.1, 59.3, 27.4, 4.2), 1),      # fig1
-    "explained_at_start": ((41, 29, 25, 5), 0),       # fig2
-    "opinion_asked": ((7, 30, 30, 33), 0),            # fig3
-    "involved_in_decisions": ((32, 28, 40), 0),       # fig4
-    "asked_life_domains": ((40, 21, 39), 0),          # fig5
-    "asked_safety": ((49, 20, 31), 0),                # fig6
-    "help_improves": ((37, 24, 40), 0),               # fig8 (sums to 101)
+    "measure_type": ((9.1, 59.3, 27.4, 4.2), 1),  # fig1
+    "explained_at_start": ((41, 29, 25, 5), 0),  # fig2
+    "opinion_asked": ((7, 30, 30, 33), 0),  # fig3
+    "involved_in_decisions": ((32, 28, 40), 0),  # fig4
+    "asked_life_domains": ((40, 21, 39), 0),  # fig5
+    "asked_safety": ((49, 20, 31), 0),  # fig6
+    "help_improves": ((37, 24, 40), 0),  # fig8 (sums to 101)
 }
 #: contact_one_on_one by respondent type (text statistics)
 CONTACT_PRINTED = {"jeugdige": (72, 10, 12, 6), "ouder": (58, 10, 21, 11)}
@@ -108,9 +109,16 @@ COMMENT_RATE = 0.03
 
 #: optional items that may be left empty (the comments are handled apart)
 OPTIONAL_ITEMS = (
-    "had_gap", "contact_one_on_one", "explained_at_start", "opinion_asked",
-    "involved_in_decisions", "asked_life_domains", "asked_safety", "say_in_plan",
-    "help_improves", *contract.QUALITY_ITEMS,
+    "had_gap",
+    "contact_one_on_one",
+    "explained_at_start",
+    "opinion_asked",
+    "involved_in_decisions",
+    "asked_life_domains",
+    "asked_safety",
+    "say_in_plan",
+    "help_improves",
+    *contract.QUALITY_ITEMS,
 )
 SHOWN_IF_WORKERS = ("contact_one_on_one", *contract.QUALITY_ITEMS)
 
@@ -155,10 +163,11 @@ COMMENTS_IMPROVE = (
 
 # --------------------------------------------------------------------------- quotas
 
+
 def _interval(value: float, decimals: int) -> tuple[Fraction, Fraction]:
     """Half-open interval [lo, hi) of percentages that round (half up) to *value*."""
     p = Fraction(str(value))
-    h = Fraction(1, 2 * 10 ** decimals)
+    h = Fraction(1, 2 * 10**decimals)
     return p - h, p + h
 
 
@@ -185,8 +194,9 @@ def _largest_remainder(m: int, weights: Sequence[float]) -> np.ndarray:
     return base
 
 
-def _quota(m: int, weights: Sequence[float],
-           intervals: Sequence[tuple[Fraction, Fraction] | None] | None = None) -> np.ndarray:
+def _quota(
+    m: int, weights: Sequence[float], intervals: Sequence[tuple[Fraction, Fraction] | None] | None = None
+) -> np.ndarray:
     """Integer counts summing to *m*, proportional to *weights*.
 
     Largest-remainder allocation; when *intervals* (per category a half-open
@@ -229,8 +239,15 @@ def _pick(m: int, target: float, interval: tuple[Fraction, Fraction] | None) -> 
 
 # --------------------------------------------------------------------------- assignment
 
-def _fill(out: np.ndarray, idx: np.ndarray, counts: Sequence[int], score: np.ndarray,
-          rng: np.random.Generator, unranked: Sequence[int] = ()) -> None:
+
+def _fill(
+    out: np.ndarray,
+    idx: np.ndarray,
+    counts: Sequence[int],
+    score: np.ndarray,
+    rng: np.random.Generator,
+    unranked: Sequence[int] = (),
+) -> None:
     """Hand out category codes to rows ``idx`` with exact ``counts``.
 
     Categories in ``unranked`` (weet_niet, geen_plan_bekend) go to random rows
@@ -240,7 +257,7 @@ def _fill(out: np.ndarray, idx: np.ndarray, counts: Sequence[int], score: np.nda
     idx = rng.permutation(idx)
     pos = 0
     for k in unranked:
-        out[idx[pos:pos + counts[k]]] = k
+        out[idx[pos : pos + counts[k]]] = k
         pos += counts[k]
     rest = idx[pos:]
     rest = rest[np.argsort(-score[rest])]
@@ -248,7 +265,7 @@ def _fill(out: np.ndarray, idx: np.ndarray, counts: Sequence[int], score: np.nda
     for k in range(len(counts)):
         if k in unranked:
             continue
-        out[rest[pos:pos + counts[k]]] = k
+        out[rest[pos : pos + counts[k]]] = k
         pos += counts[k]
 
 
@@ -294,6 +311,7 @@ def _grade_list(c: int, mean: float) -> np.ndarray:
 
 def _iso_weeks(start: tuple[int, int], end: tuple[int, int]) -> list[str]:
     import datetime as dt
+
     d = dt.date.fromisocalendar(*start, 1)
     last = dt.date.fromisocalendar(*end, 1)
     weeks = []
@@ -319,7 +337,7 @@ def _uuid4_strings(rng: np.random.Generator, n: int) -> pa.Array:
     del raw
     out = np.full((n, 36), ord("-"), dtype=np.uint8)
     for (a, b), start in zip(((0, 8), (8, 12), (12, 16), (16, 20), (20, 32)), (0, 9, 14, 19, 24)):
-        out[:, start:start + (b - a)] = hexchars[:, a:b]
+        out[:, start : start + (b - a)] = hexchars[:, a:b]
     del hexchars
     arr = pa.FixedSizeBinaryArray.from_buffers(pa.binary(36), n, [None, pa.py_buffer(out)])
     return arr.cast(pa.binary()).cast(pa.large_string())
@@ -343,8 +361,8 @@ def _strings(values) -> pd.api.extensions.ExtensionArray:
 
 # --------------------------------------------------------------------------- generate
 
-def generate(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED,
-             round_id: str = contract.DEMO_ROUND_ID) -> pd.DataFrame:
+
+def generate(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED, round_id: str = contract.DEMO_ROUND_ID) -> pd.DataFrame:
     """Calibrated synthetic responses as a canonical response frame.
 
     Parameters
@@ -375,8 +393,9 @@ def generate(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED,
     type_counts = _quota(n, [TYPE_COUNTS[t] for t in contract.RESPONDENT_TYPES])
     rtype = rng.permutation(np.repeat(np.arange(2), type_counts))  # 0 ouder, 1 jeugdige
     youth = rtype == 1
-    gi = rng.permutation(np.repeat(np.arange(len(contract.GI_CODES)),
-                                   _quota(n, [GI_WEIGHTS[g] for g in contract.GI_CODES])))
+    gi = rng.permutation(
+        np.repeat(np.arange(len(contract.GI_CODES)), _quota(n, [GI_WEIGHTS[g] for g in contract.GI_CODES]))
+    )
     weeks = _iso_weeks(*FIELDWORK)
     t = np.arange(len(weeks))
     w_all = np.exp(-t / 9.0) + 0.6 * np.isin(t, (3, 4, 12, 13, 20))  # invitations + reminders
@@ -401,14 +420,14 @@ def generate(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED,
     measure = np.full(n, na, dtype=np.int16)
     mc = _printed_quota(n, *PRINTED["measure_type"])
     perm = rng.permutation(n)
-    measure[perm[:mc[3]]] = 3                                 # weet_niet at random
-    rest = perm[mc[3]:]
+    measure[perm[: mc[3]]] = 3  # weet_niet at random
+    rest = perm[mc[3] :]
     youth_score = youth[rest] * 1.2 + rng.normal(size=len(rest))  # jeugdreclassering: mostly youths
     rest = rest[np.argsort(-youth_score)]
-    measure[rest[:mc[0]]] = 0
-    rest = rng.permutation(rest[mc[0]:])
-    measure[rest[:mc[1]]] = 1
-    measure[rest[mc[1]:]] = 2
+    measure[rest[: mc[0]]] = 0
+    rest = rng.permutation(rest[mc[0] :])
+    measure[rest[: mc[1]]] = 1
+    measure[rest[mc[1] :]] = 2
 
     # --- had_gap: more workers -> more often a period without one ----------------
     gap_propensity = np.array([-1.5, -1.2, -0.5, 0.0, 0.5, 0.8, 1.3])
@@ -422,8 +441,7 @@ def generate(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED,
 
     # --- latent experience ---------------------------------------------------------
     grade_means = np.asarray(GRADE_MEANS)
-    experience = (rng.normal(size=n) + (grade_means[workers] - 4.8) / 2.0
-                  - 0.8 * gap_ja + 0.3 * youth)
+    experience = rng.normal(size=n) + (grade_means[workers] - 4.8) / 2.0 - 0.8 * gap_ja + 0.3 * youth
 
     # grade: per worker group a fixed list with the printed mean, handed out by rank
     grade = np.zeros(n, dtype=np.int64)
@@ -435,8 +453,7 @@ def generate(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED,
 
     # participation items go together through a shared factor
     participation = 0.8 * experience + 0.6 * rng.normal(size=n)
-    for col in ("explained_at_start", "opinion_asked", "involved_in_decisions",
-                "asked_life_domains", "asked_safety"):
+    for col in ("explained_at_start", "opinion_asked", "involved_in_decisions", "asked_life_domains", "asked_safety"):
         idx = np.flatnonzero(answered[col])
         counts = _printed_quota(len(idx), *PRINTED[col])
         unranked = (C[col].index("weet_niet"),) if "weet_niet" in C[col] else ()
@@ -444,19 +461,31 @@ def generate(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED,
 
     # help_improves
     idx = np.flatnonzero(answered["help_improves"])
-    _fill(cols["help_improves"], idx, _printed_quota(len(idx), *PRINTED["help_improves"]),
-          experience + 0.7 * rng.normal(size=n), rng)
+    _fill(
+        cols["help_improves"],
+        idx,
+        _printed_quota(len(idx), *PRINTED["help_improves"]),
+        experience + 0.7 * rng.normal(size=n),
+        rng,
+    )
 
     # say_in_plan: cells respondent type x (had_gap == ja)
-    _say_in_plan(cols["say_in_plan"], answered["say_in_plan"], youth, gap_ja,
-                 participation + 0.5 * rng.normal(size=n), rng)
+    _say_in_plan(
+        cols["say_in_plan"], answered["say_in_plan"], youth, gap_ja, participation + 0.5 * rng.normal(size=n), rng
+    )
 
     # contact_one_on_one by respondent type
     contact_score = 0.5 * experience + rng.normal(size=n)
     for ti, t_code in enumerate(contract.RESPONDENT_TYPES):
         idx = np.flatnonzero(answered["contact_one_on_one"] & (rtype == ti))
-        _fill(cols["contact_one_on_one"], idx, _printed_quota(len(idx), CONTACT_PRINTED[t_code], 0),
-              contact_score, rng, unranked=(3,))
+        _fill(
+            cols["contact_one_on_one"],
+            idx,
+            _printed_quota(len(idx), CONTACT_PRINTED[t_code], 0),
+            contact_score,
+            rng,
+            unranked=(3,),
+        )
 
     # quality items by gap group (nee, ja, weet_niet, empty)
     quality_factor = experience + 0.5 * rng.normal(size=n)
@@ -517,8 +546,14 @@ def generate(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED,
     return pd.DataFrame({c: data.pop(c) for c in contract.COLUMNS})
 
 
-def _say_in_plan(out: np.ndarray, answered: np.ndarray, youth: np.ndarray, gap_ja: np.ndarray,
-                 score: np.ndarray, rng: np.random.Generator) -> None:
+def _say_in_plan(
+    out: np.ndarray,
+    answered: np.ndarray,
+    youth: np.ndarray,
+    gap_ja: np.ndarray,
+    score: np.ndarray,
+    rng: np.random.Generator,
+) -> None:
     """say_in_plan with exact "nee" quotas overall, among youths and among had_gap=ja.
 
     Cells: youth x gap (YJ), youth x no gap (YO), parent x gap (PJ), parent x no gap (PO).
@@ -528,8 +563,10 @@ def _say_in_plan(out: np.ndarray, answered: np.ndarray, youth: np.ndarray, gap_j
     geen_plan_bekend (16 % overall) is spread over the cells in proportion to
     their non-"nee" rows; the rest is "ja".
     """
-    cells = [np.flatnonzero(answered & y & j) for y, j in
-             ((youth, gap_ja), (youth, ~gap_ja), (~youth, gap_ja), (~youth, ~gap_ja))]
+    cells = [
+        np.flatnonzero(answered & y & j)
+        for y, j in ((youth, gap_ja), (youth, ~gap_ja), (~youth, gap_ja), (~youth, ~gap_ja))
+    ]
     A = np.array([len(c) for c in cells])
     a_all, a_y, a_j = int(A.sum()), int(A[0] + A[1]), int(A[0] + A[2])
     N = _pick(a_all, SAY_NEE_ALL / 100, _interval(SAY_NEE_ALL, 0))
@@ -552,8 +589,10 @@ def _say_in_plan(out: np.ndarray, answered: np.ndarray, youth: np.ndarray, gap_j
 
 # --------------------------------------------------------------------------- writing
 
-def write_sample(path: str | Path, *, n: int = DEFAULT_N, seed: int = DEFAULT_SEED,
-                 round_id: str = contract.DEMO_ROUND_ID) -> Path:
+
+def write_sample(
+    path: str | Path, *, n: int = DEFAULT_N, seed: int = DEFAULT_SEED, round_id: str = contract.DEMO_ROUND_ID
+) -> Path:
     """Generate and write synthetic responses; format from the extension.
 
     ``.csv``: UTF-8, comma, contract column order, empty cell = not answered.
@@ -566,6 +605,7 @@ def write_sample(path: str | Path, *, n: int = DEFAULT_N, seed: int = DEFAULT_SE
         df.to_csv(path, index=False)
     else:
         from analysis.io import write_responses
+
         write_responses(df, path)
     return path
 

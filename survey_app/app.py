@@ -3,6 +3,7 @@
 Start it with ``survey-app`` (see :mod:`survey_app.launcher`); pages are
 registered in :mod:`survey_app.navigation`.
 """
+
 import streamlit as st
 
 from survey_app.navigation import build_navigation

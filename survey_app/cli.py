@@ -10,6 +10,7 @@ into clear messages with a non-zero exit code:
 
 Without a command, `survey-app` starts the web app on the embedded database.
 """
+
 from __future__ import annotations
 
 import sys
@@ -95,14 +96,28 @@ def _apply_filters(df, filters: dict):
 def filter_options(func):
     """The filters shared by `report` and `figures`."""
     options = [
-        click.option("--input", "input_path", type=click.Path(dir_okay=False), help="Contract response file (CSV, XLSX, SAV, Parquet)."),
-        click.option("--round", "round_id", help="Read the responses of this round from the database instead of a file."),
+        click.option(
+            "--input",
+            "input_path",
+            type=click.Path(dir_okay=False),
+            help="Contract response file (CSV, XLSX, SAV, Parquet).",
+        ),
+        click.option(
+            "--round", "round_id", help="Read the responses of this round from the database instead of a file."
+        ),
         click.option("--gi", help="Only this institution (e.g. JBN)."),
-        click.option("--respondent-type", type=click.Choice(contract.RESPONDENT_TYPES), help="Only parents or only youths."),
+        click.option(
+            "--respondent-type", type=click.Choice(contract.RESPONDENT_TYPES), help="Only parents or only youths."
+        ),
         click.option("--measure-type", type=click.Choice(contract.CODES["measure_type"]), help="Only this measure."),
         click.option("--round-filter", "round_filter", help="With --input: only rows of this round_id."),
-        click.option("--min-cell", type=click.IntRange(1), default=contract.DEFAULT_MIN_CELL, show_default=True,
-                     help="Groups with fewer respondents are suppressed."),
+        click.option(
+            "--min-cell",
+            type=click.IntRange(1),
+            default=contract.DEFAULT_MIN_CELL,
+            show_default=True,
+            help="Groups with fewer respondents are suppressed.",
+        ),
     ]
     for opt in reversed(options):
         func = opt(func)
@@ -132,7 +147,9 @@ def serve(port: int, address: str) -> None:
 
 
 @cli.command("sample-data")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="CSV, XLSX, SAV or Parquet file to write.")
+@click.option(
+    "--out", "out", required=True, type=click.Path(dir_okay=False), help="CSV, XLSX, SAV or Parquet file to write."
+)
 @click.option("--n", "n", type=click.IntRange(1), default=1523, show_default=True, help="Number of respondents.")
 @click.option("--seed", type=int, default=None, help="Random seed (default: the calibrated seed).")
 def sample_data_cmd(out: str, n: int, seed: int | None) -> None:
@@ -179,7 +196,9 @@ def report(input_path, round_id, gi, respondent_type, measure_type, round_filter
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the chart files.")
 @click.option("--format", "fmt", type=click.Choice(["png", "svg"]), default="png", show_default=True)
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
-def figures(input_path, round_id, gi, respondent_type, measure_type, round_filter, min_cell, out_dir, fmt, lang) -> None:
+def figures(
+    input_path, round_id, gi, respondent_type, measure_type, round_filter, min_cell, out_dir, fmt, lang
+) -> None:
     """Render one chart per figure id (PNG or SVG, offline)."""
     from analysis.charts import write_figures
     from analysis.figures import compute_figures
@@ -195,8 +214,12 @@ def figures(input_path, round_id, gi, respondent_type, measure_type, round_filte
 
 
 @cli.command()
-@click.option("--input", "input_path", type=click.Path(dir_okay=False),
-              help="Contract file to check (default: the built-in synthetic sample data).")
+@click.option(
+    "--input",
+    "input_path",
+    type=click.Path(dir_okay=False),
+    help="Contract file to check (default: the built-in synthetic sample data).",
+)
 def reproduce(input_path: str | None) -> None:
     """Compare computed figures with the published 2025 inspection figures.
 
@@ -217,7 +240,9 @@ def reproduce(input_path: str | None) -> None:
     click.echo(f"{'figure':<34}{'key':<44}{'published':>10}{'computed':>12}  match")
     for row in table.itertuples(index=False):
         computed = "" if row.computed is None else f"{row.computed:.3f}"
-        click.echo(f"{row.figure:<34}{str(row.key):<44}{row.published!s:>10}{computed:>12}  {'ok' if row.match else 'DIFFERENT'}")
+        click.echo(
+            f"{row.figure:<34}{str(row.key):<44}{row.published!s:>10}{computed:>12}  {'ok' if row.match else 'DIFFERENT'}"
+        )
     n_bad = int((~table["match"].astype(bool)).sum())
     click.echo(f"{len(table) - n_bad} of {len(table)} published figures reproduced")
     if n_bad:
@@ -239,6 +264,7 @@ def validate(file: str) -> None:
 
 
 # ---------------------------------------------------------------- rounds and data
+
 
 @cli.group("round")
 def round_group() -> None:
@@ -274,9 +300,14 @@ def round_create(name, gis, respondent_types, opens, closes, access, n_codes, co
     storage = _storage()
     try:
         info, codes = storage.create_round(
-            name=name, gis=tuple(g.strip() for g in gis), respondent_types=types,
-            opens=opens.date() if opens else None, closes=closes.date() if closes else None,
-            access=access, n_codes=n_codes)
+            name=name,
+            gis=tuple(g.strip() for g in gis),
+            respondent_types=types,
+            opens=opens.date() if opens else None,
+            closes=closes.date() if closes else None,
+            access=access,
+            n_codes=n_codes,
+        )
     except (StorageError, ValueError) as exc:
         raise BadInput(str(exc)) from exc
     if codes:

@@ -21,6 +21,7 @@ The secret key (see :func:`load_secret_key`) comes from, in order:
    app servers would each make their own; there the key must come from 1. or 2.,
    or an existing ``$SURVEY_DATA_DIR/secret.key``.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -71,7 +72,7 @@ def generate_codes(n: int) -> list[str]:
 def format_code(code: str) -> str:
     """Group a normalised code as ``XXXXX-XXXXX``."""
     c = normalize_code(code) or code
-    return "-".join(c[i:i + GROUP] for i in range(0, len(c), GROUP))
+    return "-".join(c[i : i + GROUP] for i in range(0, len(c), GROUP))
 
 
 def normalize_code(code: object) -> str | None:

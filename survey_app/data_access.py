@@ -14,10 +14,12 @@ This module has no streamlit import, so it is tested directly; the bounded
 cache (``st.cache_data(ttl=..., max_entries=...)``) lives in
 :mod:`survey_app.ui_dashboard`.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -91,6 +93,7 @@ def load_scope(storage, scope: Scope) -> pd.DataFrame:
     """Every response inside ``scope`` as the canonical frame (no filters)."""
     if (scope.gis is not None and not scope.gis) or (scope.round_ids is not None and not scope.round_ids):
         from analysis.frame import empty_frame
+
         return empty_frame()
     return storage.load_responses(round_ids=scope.round_ids, gis=scope.gis)
 

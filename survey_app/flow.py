@@ -18,15 +18,17 @@ decides.  Everything that can be tested without a browser lives here:
 
 Nothing here records names, IP addresses, user agents or times.
 """
+
 from __future__ import annotations
 
 import threading
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from analysis import contract
 from analysis.questionnaire import Item, Questionnaire, Step
@@ -49,30 +51,30 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "welcome_intro": {
         "nl": "Wij willen graag weten hoe het contact met uw jeugdzorgwerker gaat. "
-              "Met uw antwoorden kan het werk beter worden. "
-              "Het invullen duurt ongeveer 5 minuten.",
+        "Met uw antwoorden kan het werk beter worden. "
+        "Het invullen duurt ongeveer 5 minuten.",
         "en": "We would like to know how the contact with your youth protection worker is going. "
-              "Your answers help to improve the work. "
-              "It takes about 5 minutes.",
+        "Your answers help to improve the work. "
+        "It takes about 5 minutes.",
     },
     "welcome_anon_title": {"nl": "Uw antwoorden zijn anoniem", "en": "Your answers are anonymous"},
     "welcome_anon": {
         "nl": "- U geeft **geen naam**.\n"
-              "- Wij bewaren **geen IP-adres** en niet het tijdstip. Alleen de week waarin u de lijst invult.\n"
-              "- Heeft u een code gekregen? Die code zorgt er alleen voor dat iedereen de lijst één keer invult. "
-              "De code wordt **niet gekoppeld** aan uw antwoorden.\n"
-              "- Wij laten antwoorden alleen zien **in groepen van minstens 10 mensen**. "
-              "Niemand kan zien wat u heeft ingevuld. Ook uw jeugdzorgwerker niet.\n"
-              "- Meedoen is vrijwillig. U mag vragen overslaan, behalve de vragen met een sterretje (*).\n"
-              "- Schrijf **geen namen** in de open vragen.",
+        "- Wij bewaren **geen IP-adres** en niet het tijdstip. Alleen de week waarin u de lijst invult.\n"
+        "- Heeft u een code gekregen? Die code zorgt er alleen voor dat iedereen de lijst één keer invult. "
+        "De code wordt **niet gekoppeld** aan uw antwoorden.\n"
+        "- Wij laten antwoorden alleen zien **in groepen van minstens 10 mensen**. "
+        "Niemand kan zien wat u heeft ingevuld. Ook uw jeugdzorgwerker niet.\n"
+        "- Meedoen is vrijwillig. U mag vragen overslaan, behalve de vragen met een sterretje (*).\n"
+        "- Schrijf **geen namen** in de open vragen.",
         "en": "- You do **not give your name**.\n"
-              "- We do **not keep your IP address** or the time. Only the week in which you fill in the list.\n"
-              "- Did you get a code? The code only makes sure everyone fills in the list once. "
-              "The code is **not linked** to your answers.\n"
-              "- We only show answers **in groups of at least 10 people**. "
-              "Nobody can see what you filled in. Not even your worker.\n"
-              "- Taking part is voluntary. You may skip questions, except the ones with an asterisk (*).\n"
-              "- Please do **not write names** in the open questions.",
+        "- We do **not keep your IP address** or the time. Only the week in which you fill in the list.\n"
+        "- Did you get a code? The code only makes sure everyone fills in the list once. "
+        "The code is **not linked** to your answers.\n"
+        "- We only show answers **in groups of at least 10 people**. "
+        "Nobody can see what you filled in. Not even your worker.\n"
+        "- Taking part is voluntary. You may skip questions, except the ones with an asterisk (*).\n"
+        "- Please do **not write names** in the open questions.",
     },
     "who_label": {"nl": "Wie vult de vragenlijst in?", "en": "Who is filling in the questionnaire?"},
     "who_ouder": {"nl": "Ik ben ouder of verzorger", "en": "I am a parent or carer"},
@@ -89,8 +91,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "start_button": {"nl": "Begin met de vragen", "en": "Start the questions"},
     "choose_who": {"nl": "Kies eerst wie de lijst invult.", "en": "Please choose who fills in the list first."},
     "choose_gi": {"nl": "Kies eerst de organisatie.", "en": "Please choose the organisation first."},
-    "code_missing": {"nl": "Vul eerst uw code in.", "en": "Please enter your code first.",
-                     "nl_jeugdige": "Vul eerst je code in."},
+    "code_missing": {
+        "nl": "Vul eerst uw code in.",
+        "en": "Please enter your code first.",
+        "nl_jeugdige": "Vul eerst je code in.",
+    },
     "code_invalid": {
         "nl": "Deze code klopt niet. Kijk of u de code goed heeft overgenomen.",
         "en": "This code is not correct. Please check that you copied it correctly.",
@@ -126,45 +131,52 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "gi_invalid": {
         "nl": "Deze link is niet helemaal goed: de organisatie hoort niet bij deze vragenlijst. "
-              "Vraag om een nieuwe link.",
+        "Vraag om een nieuwe link.",
         "en": "This link is not quite right: the organisation does not belong to this questionnaire. "
-              "Please ask for a new link.",
+        "Please ask for a new link.",
     },
     "nothing_stored": {"nl": "Er is niets opgeslagen.", "en": "Nothing has been stored."},
     "step_of": {"nl": "Stap {i} van {n}", "en": "Step {i} of {n}"},
-    "required_note": {"nl": "Vragen met een * moet u invullen.", "en": "Questions with a * are required.",
-                      "nl_jeugdige": "Vragen met een * moet je invullen."},
+    "required_note": {
+        "nl": "Vragen met een * moet u invullen.",
+        "en": "Questions with a * are required.",
+        "nl_jeugdige": "Vragen met een * moet je invullen.",
+    },
     "required_missing": {
         "nl": "Wilt u deze vraag nog invullen?",
         "en": "Please answer this question.",
         "nl_jeugdige": "Wil je deze vraag nog invullen?",
     },
     "invalid_answer": {"nl": "Dit antwoord kan niet.", "en": "This answer is not possible."},
-    "text_too_long": {"nl": "Deze tekst is te lang (hoogstens {n} tekens).",
-                      "en": "This text is too long (at most {n} characters)."},
+    "text_too_long": {
+        "nl": "Deze tekst is te lang (hoogstens {n} tekens).",
+        "en": "This text is too long (at most {n} characters).",
+    },
     "next": {"nl": "Volgende", "en": "Next"},
     "previous": {"nl": "Vorige", "en": "Back"},
     "to_review": {"nl": "Naar het overzicht", "en": "To the overview"},
-    "review_title": {"nl": "Kloppen uw antwoorden?", "en": "Are your answers correct?",
-                     "nl_jeugdige": "Kloppen je antwoorden?"},
+    "review_title": {
+        "nl": "Kloppen uw antwoorden?",
+        "en": "Are your answers correct?",
+        "nl_jeugdige": "Kloppen je antwoorden?",
+    },
     "review_intro": {
         "nl": "Hieronder staan uw antwoorden. Wilt u iets veranderen? Kies dan 'Wijzigen'. "
-              "Klopt alles? Kies dan 'Versturen'.",
+        "Klopt alles? Kies dan 'Versturen'.",
         "en": "Below are your answers. Want to change something? Choose 'Change'. "
-              "Is everything correct? Choose 'Send'.",
+        "Is everything correct? Choose 'Send'.",
         "nl_jeugdige": "Hieronder staan je antwoorden. Wil je iets veranderen? Kies dan 'Wijzigen'. "
-                       "Klopt alles? Kies dan 'Versturen'.",
+        "Klopt alles? Kies dan 'Versturen'.",
     },
     "not_answered": {"nl": "(niet ingevuld)", "en": "(not answered)"},
     "edit": {"nl": "Wijzigen", "en": "Change"},
     "submit": {"nl": "Versturen", "en": "Send"},
     "save_failed": {
         "nl": "Het versturen is niet gelukt. Uw antwoorden zijn nog niet opgeslagen. "
-              "Probeer het over een paar minuten opnieuw.",
-        "en": "Sending did not work. Your answers have not been stored yet. "
-              "Please try again in a few minutes.",
+        "Probeer het over een paar minuten opnieuw.",
+        "en": "Sending did not work. Your answers have not been stored yet. Please try again in a few minutes.",
         "nl_jeugdige": "Het versturen is niet gelukt. Je antwoorden zijn nog niet opgeslagen. "
-                       "Probeer het over een paar minuten opnieuw.",
+        "Probeer het over een paar minuten opnieuw.",
     },
     "thanks_title": {"nl": "Bedankt!", "en": "Thank you!"},
     "thanks_body": {
@@ -173,19 +185,45 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl_jeugdige": "Je antwoorden zijn verstuurd en opgeslagen. Je kunt dit venster nu sluiten.",
     },
     "another_person": {"nl": "Nog iemand wil de lijst invullen", "en": "Someone else wants to fill in the list"},
-    "start_title": {"nl": "Vragenlijst over de jeugdzorgwerker", "en": "Questionnaire about the youth protection worker"},
+    "start_title": {
+        "nl": "Vragenlijst over de jeugdzorgwerker",
+        "en": "Questionnaire about the youth protection worker",
+    },
     "start_body": {
-        "nl": "Wilt u de vragenlijst invullen? Gebruik de link uit uw uitnodiging. "
-              "Die ziet er zo uit: `{example}`",
+        "nl": "Wilt u de vragenlijst invullen? Gebruik de link uit uw uitnodiging. Die ziet er zo uit: `{example}`",
         "en": "Do you want to fill in the questionnaire? Use the link from your invitation. "
-              "It looks like this: `{example}`",
+        "It looks like this: `{example}`",
     },
 }
 
-_NL_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli",
-              "augustus", "september", "oktober", "november", "december")
-_EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July",
-              "August", "September", "October", "November", "December")
+_NL_MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+_EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def t(key: str, lang: str = "nl", respondent_type: str | None = None, **fmt: Any) -> str:
@@ -210,6 +248,7 @@ def format_date(d: date, lang: str = "nl") -> str:
 
 
 # --------------------------------------------------------------------------- the link
+
 
 @dataclass(frozen=True)
 class Link:
@@ -258,6 +297,7 @@ def parse_link(params: Mapping[str, Any]) -> Link:
 
 # --------------------------------------------------------------------------- the welcome page
 
+
 @dataclass(frozen=True)
 class Setup:
     """What the welcome page shows and asks for one round and link.
@@ -282,8 +322,10 @@ def plan_setup(round_info: Any, link: Link) -> Setup:
     ``respondent_types`` and ``access`` are read).  A ``gi`` in the link that
     the round does not have gives ``error="gi_invalid"``.
     """
-    types = tuple(rt for rt in contract.RESPONDENT_TYPES if rt in tuple(round_info.respondent_types)) \
+    types = (
+        tuple(rt for rt in contract.RESPONDENT_TYPES if rt in tuple(round_info.respondent_types))
         or contract.RESPONDENT_TYPES
+    )
     gis = tuple(round_info.gis)
     error = None
     if link.gi is not None:
@@ -312,6 +354,7 @@ def round_status_message(status: str) -> str | None:
 
 
 # --------------------------------------------------------------------------- flow state
+
 
 @dataclass
 class FlowState:
@@ -458,6 +501,7 @@ def progress(state: FlowState, q: Questionnaire) -> tuple[int, int]:
 
 # --------------------------------------------------------------------------- answers
 
+
 def is_answered(value: Any) -> bool:
     """False for ``None``, NaN and blank text."""
     if value is None:
@@ -572,8 +616,10 @@ class ReviewRow:
 def review_rows(q: Questionnaire, answers: Mapping[str, Any], respondent_type: str, lang: str) -> list[ReviewRow]:
     """The shown items with their answer labels, in questionnaire order."""
     kept = clean_answers(q, answers)
-    return [ReviewRow(i.step, i.id, i.question(respondent_type, lang), answer_label(i, kept.get(i.id), lang))
-            for i in visible_items(q, answers)]
+    return [
+        ReviewRow(i.step, i.id, i.question(respondent_type, lang), answer_label(i, kept.get(i.id), lang))
+        for i in visible_items(q, answers)
+    ]
 
 
 # --------------------------------------------------------------------------- wrong codes
@@ -604,8 +650,14 @@ class AttemptLimiter:
     counts are kept, in memory; nothing is stored.
     """
 
-    def __init__(self, *, window: float = 600.0, free: int = 20, cap: float = MAX_DELAY,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        *,
+        window: float = 600.0,
+        free: int = 20,
+        cap: float = MAX_DELAY,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.window, self.free, self.cap, self._clock = window, free, cap, clock
         self._failures: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
@@ -630,4 +682,3 @@ class AttemptLimiter:
         n = self.recent_failures(round_id)
         round_delay = 0.0 if n < self.free else min(self.cap, 0.25 * (n - self.free + 1))
         return max(code_delay(session_failures, cap=self.cap), round_delay)
-

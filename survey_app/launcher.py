@@ -15,12 +15,13 @@ Settings (see ``streamlit config show``):
 * ``server.fileWatcherType`` none and ``server.runOnSave`` false: a server, not a dev loop;
 * ``logger.level`` warning: no per-request lines (Streamlit never logs IPs; nor do we).
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from analysis import contract
 
@@ -64,6 +65,7 @@ def prepare_database(*, demo: bool = True):
 
     storage = Storage()
     if demo:
+
         def _frame():
             from sample_data.generator import generate
 
@@ -99,8 +101,9 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(list(argv) if argv is not None else [])
 
 
-def run_app(argv: Sequence[str] | None = None, *, port: int | None = None, address: str | None = None,
-            demo: bool | None = None) -> int:
+def run_app(
+    argv: Sequence[str] | None = None, *, port: int | None = None, address: str | None = None, demo: bool | None = None
+) -> int:
     """Prepare the database and run the Streamlit server until it stops; returns the exit code.
 
     ``argv`` may hold ``--port N``, ``--address HOST`` and ``--no-demo``;
@@ -114,8 +117,11 @@ def run_app(argv: Sequence[str] | None = None, *, port: int | None = None, addre
 
     prepare_database(demo=demo)
     if demo:
-        print(f"Vragenlijst (demo) / questionnaire (demo): "
-              f"{respondent_link(contract.DEMO_ROUND_ID, port=port, address=address)}", flush=True)
+        print(
+            f"Vragenlijst (demo) / questionnaire (demo): "
+            f"{respondent_link(contract.DEMO_ROUND_ID, port=port, address=address)}",
+            flush=True,
+        )
 
     from streamlit.web import cli as stcli
 

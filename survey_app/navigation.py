@@ -9,10 +9,12 @@
 To add a dashboard page, add it to :data:`DASHBOARDS` and its titles to
 :data:`DASHBOARD_TITLES`; the respondent flow does not change.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import streamlit as st
 
@@ -28,8 +30,14 @@ def _page(file: str, title: str, url_path: str, icon: str | None = None, **kw: A
 
 def respond_page(*, default: bool = False, visibility: str = "visible") -> st.Page:
     """The respondent flow ("Vragenlijst invullen")."""
-    return _page("respond.py", "Vragenlijst invullen", RESPOND_URL_PATH, ":material/edit_note:",
-                 default=default, visibility=visibility)
+    return _page(
+        "respond.py",
+        "Vragenlijst invullen",
+        RESPOND_URL_PATH,
+        ":material/edit_note:",
+        default=default,
+        visibility=visibility,
+    )
 
 
 def start_page() -> st.Page:
@@ -80,8 +88,10 @@ def is_respondent_link(query_params: Mapping[str, Any]) -> bool:
     return bool(query_params.get("ronde"))
 
 
-def build_navigation(query_params: Mapping[str, Any], lang: str | None = None,
-                     ) -> tuple[list[st.Page] | dict[str, list[st.Page]], str]:
+def build_navigation(
+    query_params: Mapping[str, Any],
+    lang: str | None = None,
+) -> tuple[list[st.Page] | dict[str, list[st.Page]], str]:
     """(pages, position) for ``st.navigation``.
 
     With ``ronde`` in the URL: only the questionnaire page, menu hidden.

@@ -61,6 +61,7 @@ nothing: **callers treat DuplicateSubmission as success** ("thank you" page).
 The token must be a fresh random value per questionnaire (``uuid4().hex``),
 never the access code or a session id; only its SHA-256 is stored.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -71,10 +72,11 @@ import re
 import secrets
 import uuid
 import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -108,6 +110,7 @@ _LOCK_NAMESPACE = 0x5E1F  # PostgreSQL advisory lock class for this app
 
 
 # --------------------------------------------------------------------------- errors
+
 
 class StorageError(Exception):
     """Base class: something the caller can show to the user."""
@@ -203,8 +206,7 @@ class AccessCode(Base):
     __tablename__ = "access_codes"
     __table_args__ = {"sqlite_with_rowid": False}
     code_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    round_id: Mapped[str] = mapped_column(sa.String(64), sa.ForeignKey("rounds.id", ondelete="CASCADE"),
-                                          index=True)
+    round_id: Mapped[str] = mapped_column(sa.String(64), sa.ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
 
 
 class UnusedCode(Base):
@@ -212,8 +214,9 @@ class UnusedCode(Base):
 
     __tablename__ = "unused_codes"
     __table_args__ = {"sqlite_with_rowid": False}
-    code_hash: Mapped[str] = mapped_column(sa.String(64), sa.ForeignKey("access_codes.code_hash", ondelete="CASCADE"),
-                                           primary_key=True)
+    code_hash: Mapped[str] = mapped_column(
+        sa.String(64), sa.ForeignKey("access_codes.code_hash", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class SubmissionToken(Base):
@@ -222,8 +225,7 @@ class SubmissionToken(Base):
     __tablename__ = "submission_tokens"
     __table_args__ = {"sqlite_with_rowid": False}
     token_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    round_id: Mapped[str] = mapped_column(sa.String(64), sa.ForeignKey("rounds.id", ondelete="CASCADE"),
-                                          index=True)
+    round_id: Mapped[str] = mapped_column(sa.String(64), sa.ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
 
 
 def _in_codes(col: str, codes: Iterable[str]) -> str:
@@ -258,8 +260,9 @@ def _response_checks() -> list[sa.CheckConstraint]:
     return out
 
 
-responses_table = sa.Table("responses", Base.metadata, *_response_columns(), *_response_checks(),
-                           sqlite_with_rowid=False)
+responses_table = sa.Table(
+    "responses", Base.metadata, *_response_columns(), *_response_checks(), sqlite_with_rowid=False
+)
 
 
 class Response(Base):
@@ -275,6 +278,7 @@ tokens_table: sa.Table = SubmissionToken.__table__
 
 
 # --------------------------------------------------------------------------- values
+
 
 @dataclass(frozen=True)
 class RoundInfo:
@@ -306,11 +310,15 @@ def iso_week(day: _dt.date) -> str:
 
 def _round_info(row: Mapping[str, Any]) -> RoundInfo:
     return RoundInfo(
-        id=row["id"], name=row["name"],
+        id=row["id"],
+        name=row["name"],
         gis=tuple(g for g in row["gis"].split(",") if g),
         respondent_types=tuple(t for t in row["respondent_types"].split(",") if t),
-        opens=row["opens"], closes=row["closes"], access=row["access"],
-        questionnaire_version=row["questionnaire_version"], closed=bool(row["closed"]),
+        opens=row["opens"],
+        closes=row["closes"],
+        access=row["access"],
+        questionnaire_version=row["questionnaire_version"],
+        closed=bool(row["closed"]),
     )
 
 
@@ -360,6 +368,7 @@ def _questionnaire():
 
 # --------------------------------------------------------------------------- URLs and engines
 
+
 def default_url() -> str:
     """``SURVEY_DATABASE_URL``, else the SQLite file in ``SURVEY_DATA_DIR`` (created)."""
     env = os.environ.get("SURVEY_DATABASE_URL", "").strip()
@@ -393,8 +402,9 @@ def _sqlite_engine(u: sa.URL) -> Engine:
     if path is None:
         from sqlalchemy.pool import StaticPool
 
-        engine = sa.create_engine(u, poolclass=StaticPool,
-                                  connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S})
+        engine = sa.create_engine(
+            u, poolclass=StaticPool, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
+        )
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(u, connect_args={"timeout": BUSY_TIMEOUT_S})
@@ -427,6 +437,7 @@ def _postgres_engine(u: sa.URL) -> Engine:
 
 # --------------------------------------------------------------------------- storage
 
+
 class Storage:
     """Rounds, access codes and responses in SQLite or PostgreSQL (see the module docstring).
 
@@ -441,8 +452,7 @@ class Storage:
         file (:func:`survey_app.codes.load_secret_key`), read when first needed.
     """
 
-    def __init__(self, url: str | None = None, *, migrate: bool = True,
-                 secret_key: bytes | str | None = None):
+    def __init__(self, url: str | None = None, *, migrate: bool = True, secret_key: bytes | str | None = None):
         u = _normalise_url(url or default_url())
         self.url: str = u.render_as_string(hide_password=True)
         self.dialect: str = u.get_backend_name()
@@ -460,7 +470,7 @@ class Storage:
     def __repr__(self) -> str:
         return f"Storage({self.url!r})"
 
-    def __enter__(self) -> "Storage":
+    def __enter__(self) -> Storage:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -477,8 +487,10 @@ class Storage:
         """One write transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: optional advisory lock)."""
         with self._writer.begin() as conn:
             if lock is not None and self.dialect == "postgresql":
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:ns, :k)"),
-                             {"ns": _LOCK_NAMESPACE, "k": zlib.crc32(lock.encode()) & 0x7FFFFFFF})
+                conn.execute(
+                    sa.text("SELECT pg_advisory_xact_lock(:ns, :k)"),
+                    {"ns": _LOCK_NAMESPACE, "k": zlib.crc32(lock.encode()) & 0x7FFFFFFF},
+                )
             yield conn
 
     @contextmanager
@@ -529,11 +541,18 @@ class Storage:
 
     # ------------------------------------------------------------------ rounds
 
-    def create_round(self, *, name: str, gis: Iterable[str],
-                     respondent_types: Iterable[str] = contract.RESPONDENT_TYPES,
-                     opens: _dt.date | None = None, closes: _dt.date | None = None,
-                     access: str = "open", n_codes: int = 0, round_id: str | None = None,
-                     ) -> tuple[RoundInfo, list[str]]:
+    def create_round(
+        self,
+        *,
+        name: str,
+        gis: Iterable[str],
+        respondent_types: Iterable[str] = contract.RESPONDENT_TYPES,
+        opens: _dt.date | None = None,
+        closes: _dt.date | None = None,
+        access: str = "open",
+        n_codes: int = 0,
+        round_id: str | None = None,
+    ) -> tuple[RoundInfo, list[str]]:
         """Create a round; returns it and the plain access codes (shown ONCE, only hashes are stored).
 
         ``round_id`` defaults to a random 10-character id (lower-case letters
@@ -549,8 +568,10 @@ class Storage:
         gi_list = list(dict.fromkeys(str(g).strip() for g in gis))
         bad = [g for g in gi_list if not GI_RE.fullmatch(g)]
         if not gi_list or bad:
-            raise StorageError(f"gis: give one or more institution codes of 1 to 10 letters or digits"
-                               f"{' (not: ' + ', '.join(map(repr, bad)) + ')' if bad else ''}")
+            raise StorageError(
+                f"gis: give one or more institution codes of 1 to 10 letters or digits"
+                f"{' (not: ' + ', '.join(map(repr, bad)) + ')' if bad else ''}"
+            )
         if isinstance(respondent_types, str):
             respondent_types = [respondent_types]
         types = list(dict.fromkeys(str(t).strip() for t in respondent_types))
@@ -569,7 +590,9 @@ class Storage:
         if round_id is not None:
             round_id = str(round_id).strip()
             if not ROUND_ID_RE.fullmatch(round_id):
-                raise StorageError("round_id: 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit")
+                raise StorageError(
+                    "round_id: 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit"
+                )
         key = self._secret() if n_codes else None
         with self._write() as conn:
             if round_id is None:
@@ -579,10 +602,19 @@ class Storage:
                         break
             elif conn.execute(sa.select(rounds_table.c.id).where(rounds_table.c.id == round_id)).first() is not None:
                 raise StorageError(f"round '{round_id}' already exists")
-            conn.execute(sa.insert(rounds_table).values(
-                id=round_id, name=name, gis=",".join(gi_list), respondent_types=",".join(types),
-                opens=opens, closes=closes, access=access,
-                questionnaire_version=_questionnaire().version_key, closed=False))
+            conn.execute(
+                sa.insert(rounds_table).values(
+                    id=round_id,
+                    name=name,
+                    gis=",".join(gi_list),
+                    respondent_types=",".join(types),
+                    opens=opens,
+                    closes=closes,
+                    access=access,
+                    questionnaire_version=_questionnaire().version_key,
+                    closed=False,
+                )
+            )
             plain = self._insert_codes(conn, round_id, n_codes, key) if n_codes else []
             info = self._get_round(conn, round_id)
         return info, plain
@@ -607,8 +639,9 @@ class Storage:
             cand = {h: c for h, c in cand.items() if h not in hashes}
             taken: set[str] = set()
             for chunk in _chunks(list(cand), 500):
-                taken |= set(conn.execute(sa.select(codes_table.c.code_hash)
-                                          .where(codes_table.c.code_hash.in_(chunk))).scalars())
+                taken |= set(
+                    conn.execute(sa.select(codes_table.c.code_hash).where(codes_table.c.code_hash.in_(chunk))).scalars()
+                )
             for h, c in cand.items():
                 if h not in taken:
                     hashes.add(h)
@@ -672,9 +705,11 @@ class Storage:
         if norm is None:
             return "invalid"
         h = _codes.hash_code(norm, self._secret())
-        stmt = (sa.select(codes_table.c.code_hash, unused_table.c.code_hash.label("unused"))
-                .select_from(codes_table.outerjoin(unused_table, unused_table.c.code_hash == codes_table.c.code_hash))
-                .where(codes_table.c.code_hash == h, codes_table.c.round_id == round_id))
+        stmt = (
+            sa.select(codes_table.c.code_hash, unused_table.c.code_hash.label("unused"))
+            .select_from(codes_table.outerjoin(unused_table, unused_table.c.code_hash == codes_table.c.code_hash))
+            .where(codes_table.c.code_hash == h, codes_table.c.round_id == round_id)
+        )
         with self._read() as conn:
             row = conn.execute(stmt).first()
         if row is None:
@@ -684,18 +719,29 @@ class Storage:
     def count_codes(self, round_id: str) -> dict[str, int]:
         """``{'issued': n, 'unused': n, 'used': n}`` for a round."""
         with self._read() as conn:
-            issued = conn.execute(sa.select(sa.func.count()).select_from(codes_table)
-                                  .where(codes_table.c.round_id == round_id)).scalar_one()
-            unused = conn.execute(sa.select(sa.func.count()).select_from(
-                unused_table.join(codes_table, unused_table.c.code_hash == codes_table.c.code_hash))
-                .where(codes_table.c.round_id == round_id)).scalar_one()
+            issued = conn.execute(
+                sa.select(sa.func.count()).select_from(codes_table).where(codes_table.c.round_id == round_id)
+            ).scalar_one()
+            unused = conn.execute(
+                sa.select(sa.func.count())
+                .select_from(unused_table.join(codes_table, unused_table.c.code_hash == codes_table.c.code_hash))
+                .where(codes_table.c.round_id == round_id)
+            ).scalar_one()
         return {"issued": issued, "unused": unused, "used": issued - unused}
 
     # ------------------------------------------------------------------ responses
 
-    def submit_response(self, round_id: str, answers: Mapping[str, Any], *, gi: str, respondent_type: str,
-                        code: str | None = None, submission_token: str,
-                        today: _dt.date | None = None) -> str:
+    def submit_response(
+        self,
+        round_id: str,
+        answers: Mapping[str, Any],
+        *,
+        gi: str,
+        respondent_type: str,
+        code: str | None = None,
+        submission_token: str,
+        today: _dt.date | None = None,
+    ) -> str:
         """Store one completed questionnaire; returns its new response_id (UUID4).
 
         One transaction: the round must be open (:class:`RoundNotOpen` with
@@ -728,8 +774,11 @@ class Storage:
             status = info.status(today)
             if status != "open":
                 raise RoundNotOpen(round_id, status)
-            ins = (_insert_ignore(self.dialect, tokens_table).values(token_hash=token_hash, round_id=round_id)
-                   .returning(tokens_table.c.token_hash))
+            ins = (
+                _insert_ignore(self.dialect, tokens_table)
+                .values(token_hash=token_hash, round_id=round_id)
+                .returning(tokens_table.c.token_hash)
+            )
             if conn.execute(ins).first() is None:  # the token was there already
                 raise DuplicateSubmission("this questionnaire was already submitted")
             if info.access == "codes":
@@ -742,20 +791,26 @@ class Storage:
         if norm is None:
             raise InvalidCode("a valid access code is needed for this round")
         h = _codes.hash_code(norm, self._secret())
-        used = conn.execute(sa.delete(unused_table).where(
-            unused_table.c.code_hash == h,
-            unused_table.c.code_hash.in_(sa.select(codes_table.c.code_hash).where(codes_table.c.round_id == round_id)),
-        ))
+        used = conn.execute(
+            sa.delete(unused_table).where(
+                unused_table.c.code_hash == h,
+                unused_table.c.code_hash.in_(
+                    sa.select(codes_table.c.code_hash).where(codes_table.c.round_id == round_id)
+                ),
+            )
+        )
         if used.rowcount == 1:
             return
-        exists = conn.execute(sa.select(codes_table.c.code_hash).where(
-            codes_table.c.code_hash == h, codes_table.c.round_id == round_id)).first()
+        exists = conn.execute(
+            sa.select(codes_table.c.code_hash).where(codes_table.c.code_hash == h, codes_table.c.round_id == round_id)
+        ).first()
         if exists is None:
             raise InvalidCode("unknown access code")
         raise CodeAlreadyUsed("this access code was used before")
 
-    def _validate_answers(self, info: RoundInfo, answers: Mapping[str, Any], *, gi: str,
-                          respondent_type: str, week: str) -> dict[str, Any]:
+    def _validate_answers(
+        self, info: RoundInfo, answers: Mapping[str, Any], *, gi: str, respondent_type: str, week: str
+    ) -> dict[str, Any]:
         if not isinstance(answers, Mapping):
             raise InvalidAnswers(["answers must be a mapping of item id to answer"])
         problems: list[str] = []
@@ -796,11 +851,21 @@ class Storage:
                 continue
             if item.required and item.is_shown(values) and values[item.id] is None:
                 problems.append(f"{item.id}: an answer is required")
-            if item.type == "text" and values[item.id] is not None and item.max_length \
-                    and len(values[item.id]) > item.max_length:
+            if (
+                item.type == "text"
+                and values[item.id] is not None
+                and item.max_length
+                and len(values[item.id]) > item.max_length
+            ):
                 problems.append(f"{item.id}: longer than {item.max_length} characters")
-        row = {"response_id": str(uuid.uuid4()), "round_id": info.id, "gi": gi,
-               "respondent_type": respondent_type, "submitted_week": week, **values}
+        row = {
+            "response_id": str(uuid.uuid4()),
+            "round_id": info.id,
+            "gi": gi,
+            "respondent_type": respondent_type,
+            "submitted_week": week,
+            **values,
+        }
         # the contract's codes and ranges (plain Python: analysis.validation.validate_frame
         # costs ~50 ms per call, too slow for every submission)
         for c, v in values.items():
@@ -825,8 +890,9 @@ class Storage:
         with self._read() as conn:
             return int(conn.execute(stmt).scalar_one())
 
-    def load_responses(self, *, round_ids: Iterable[str] | str | None = None,
-                       gis: Iterable[str] | str | None = None) -> pd.DataFrame:
+    def load_responses(
+        self, *, round_ids: Iterable[str] | str | None = None, gis: Iterable[str] | str | None = None
+    ) -> pd.DataFrame:
         """The responses as the canonical frame (:func:`analysis.frame.canonical_frame`).
 
         Rows are ordered by ``response_id`` (random UUIDs), never by insertion.
@@ -874,11 +940,20 @@ class Storage:
             raise ImportRejected(report)
         frame = frame.reset_index(drop=True)
         src_rows = frame.attrs.get("source_rows")
-        rows = list(src_rows) if src_rows is not None and len(src_rows) == len(frame) else list(range(2, len(frame) + 2))
+        rows = (
+            list(src_rows) if src_rows is not None and len(src_rows) == len(frame) else list(range(2, len(frame) + 2))
+        )
         errors = _round_errors(report.file, frame, info, rows)
         if errors:
-            raise ImportRejected(ValidationReport(file=report.file, errors=errors[:1000], warnings=report.warnings,
-                                                  n_rows=report.n_rows, n_errors=len(errors)))
+            raise ImportRejected(
+                ValidationReport(
+                    file=report.file,
+                    errors=errors[:1000],
+                    warnings=report.warnings,
+                    n_rows=report.n_rows,
+                    n_errors=len(errors),
+                )
+            )
         if frame.empty:
             return 0
         frame = frame[list(contract.COLUMNS)]
@@ -887,8 +962,15 @@ class Storage:
         with self._write() as conn:
             dups = self._duplicate_errors(conn, report.file, frame, rows)
             if dups:
-                raise ImportRejected(ValidationReport(file=report.file, errors=dups[:1000], warnings=report.warnings,
-                                                      n_rows=report.n_rows, n_errors=len(dups)))
+                raise ImportRejected(
+                    ValidationReport(
+                        file=report.file,
+                        errors=dups[:1000],
+                        warnings=report.warnings,
+                        n_rows=report.n_rows,
+                        n_errors=len(dups),
+                    )
+                )
             self._insert_frame(conn, frame)
         return len(frame)
 
@@ -898,12 +980,24 @@ class Storage:
         ids = frame["response_id"].tolist()
         found: set[str] = set()
         for chunk in _chunks(ids, 500):
-            found |= set(conn.execute(sa.select(responses_table.c.response_id)
-                                      .where(responses_table.c.response_id.in_(chunk))).scalars())
-        return [ErrorRecord(file, rows[i], "response_id", rid, "duplicate_id",
-                            f"response_id '{rid}' is already in the database.",
-                            f"response_id '{rid}' staat al in de database.")
-                for i, rid in enumerate(ids) if rid in found]
+            found |= set(
+                conn.execute(
+                    sa.select(responses_table.c.response_id).where(responses_table.c.response_id.in_(chunk))
+                ).scalars()
+            )
+        return [
+            ErrorRecord(
+                file,
+                rows[i],
+                "response_id",
+                rid,
+                "duplicate_id",
+                f"response_id '{rid}' is already in the database.",
+                f"response_id '{rid}' staat al in de database.",
+            )
+            for i, rid in enumerate(ids)
+            if rid in found
+        ]
 
     def _insert_frame(self, conn: Connection, frame: pd.DataFrame) -> None:
         # sorted by response_id: the physical order of a bulk insert says nothing either
@@ -948,19 +1042,31 @@ class Storage:
         with self._write(lock="demo") as conn:
             if conn.execute(sa.select(sa.func.count()).select_from(responses_table)).scalar_one() > 0:
                 return None
-            if conn.execute(sa.select(rounds_table.c.id).where(rounds_table.c.id == contract.DEMO_ROUND_ID)).first() is None:
-                conn.execute(sa.insert(rounds_table).values(
-                    id=contract.DEMO_ROUND_ID, name="Demo: synthetische gegevens 2025 / synthetic data 2025",
-                    gis=",".join(contract.GI_CODES), respondent_types=",".join(contract.RESPONDENT_TYPES),
-                    opens=None, closes=None, access="open",
-                    questionnaire_version=_questionnaire().version_key, closed=False))
+            if (
+                conn.execute(sa.select(rounds_table.c.id).where(rounds_table.c.id == contract.DEMO_ROUND_ID)).first()
+                is None
+            ):
+                conn.execute(
+                    sa.insert(rounds_table).values(
+                        id=contract.DEMO_ROUND_ID,
+                        name="Demo: synthetische gegevens 2025 / synthetic data 2025",
+                        gis=",".join(contract.GI_CODES),
+                        respondent_types=",".join(contract.RESPONDENT_TYPES),
+                        opens=None,
+                        closes=None,
+                        access="open",
+                        questionnaire_version=_questionnaire().version_key,
+                        closed=False,
+                    )
+                )
             info = self._get_round(conn, contract.DEMO_ROUND_ID)
             errors = _round_errors("demo", frame, info, list(range(2, len(frame) + 2)))
             if errors:
                 from analysis.validation import ValidationReport
 
-                raise ImportRejected(ValidationReport(file="demo", errors=errors[:1000], n_rows=len(frame),
-                                                      n_errors=len(errors)))
+                raise ImportRejected(
+                    ValidationReport(file="demo", errors=errors[:1000], n_rows=len(frame), n_errors=len(errors))
+                )
             self._insert_frame(conn, frame[list(contract.COLUMNS)])
         return info
 
@@ -988,14 +1094,17 @@ class Storage:
             cols = ", ".join(contract.COLUMNS)
             with self._write(lock="erase") as conn:
                 conn.exec_driver_sql("LOCK TABLE responses IN ACCESS EXCLUSIVE MODE")
-                conn.exec_driver_sql("CREATE TEMPORARY TABLE survey_reorder ON COMMIT DROP AS "
-                                     f"SELECT {cols} FROM responses")
+                conn.exec_driver_sql(
+                    f"CREATE TEMPORARY TABLE survey_reorder ON COMMIT DROP AS SELECT {cols} FROM responses"
+                )
                 conn.exec_driver_sql("TRUNCATE responses")
-                conn.exec_driver_sql(f"INSERT INTO responses ({cols}) "
-                                     f"SELECT {cols} FROM survey_reorder ORDER BY response_id")
+                conn.exec_driver_sql(
+                    f"INSERT INTO responses ({cols}) SELECT {cols} FROM survey_reorder ORDER BY response_id"
+                )
             with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.exec_driver_sql("VACUUM (FREEZE, ANALYZE) responses, unused_codes, access_codes, "
-                                     "submission_tokens")
+                conn.exec_driver_sql(
+                    "VACUUM (FREEZE, ANALYZE) responses, unused_codes, access_codes, submission_tokens"
+                )
         else:
             raw = self.engine.raw_connection()
             try:
@@ -1010,9 +1119,10 @@ class Storage:
 
 # --------------------------------------------------------------------------- helpers
 
+
 def _chunks(seq: list, size: int) -> Iterator[list]:
     for i in range(0, len(seq), size):
-        yield seq[i:i + size]
+        yield seq[i : i + size]
 
 
 def _insert_ignore(dialect: str, table: sa.Table):
@@ -1027,15 +1137,27 @@ def _round_errors(file: str, frame: pd.DataFrame, info: RoundInfo, rows: list[in
 
     out = []
     checks = (
-        ("round_id", "wrong_round", (info.id,),
-         "round_id {v!r} is not the round being imported into ('" + info.id + "').",
-         "round_id {v!r} is niet de ronde waarin wordt ingelezen ('" + info.id + "')."),
-        ("gi", "gi_not_in_round", info.gis,
-         "gi {v!r} is not part of round '" + info.id + "' (" + ", ".join(info.gis) + ").",
-         "gi {v!r} hoort niet bij ronde '" + info.id + "' (" + ", ".join(info.gis) + ")."),
-        ("respondent_type", "respondent_type_not_in_round", info.respondent_types,
-         "respondent_type {v!r} is not part of round '" + info.id + "'.",
-         "respondent_type {v!r} hoort niet bij ronde '" + info.id + "'."),
+        (
+            "round_id",
+            "wrong_round",
+            (info.id,),
+            "round_id {v!r} is not the round being imported into ('" + info.id + "').",
+            "round_id {v!r} is niet de ronde waarin wordt ingelezen ('" + info.id + "').",
+        ),
+        (
+            "gi",
+            "gi_not_in_round",
+            info.gis,
+            "gi {v!r} is not part of round '" + info.id + "' (" + ", ".join(info.gis) + ").",
+            "gi {v!r} hoort niet bij ronde '" + info.id + "' (" + ", ".join(info.gis) + ").",
+        ),
+        (
+            "respondent_type",
+            "respondent_type_not_in_round",
+            info.respondent_types,
+            "respondent_type {v!r} is not part of round '" + info.id + "'.",
+            "respondent_type {v!r} hoort niet bij ronde '" + info.id + "'.",
+        ),
     )
     for col, rule, allowed, en, nl in checks:
         s = frame[col]

@@ -5,6 +5,7 @@ the common bits (``get_storage``) and what the respondent flow renders.  All
 texts come from :data:`survey_app.flow.TEXTS`.  Widget keys are stable:
 ``q_<item_id>`` for questions, ``rf_<name>`` for the flow's own controls.
 """
+
 from __future__ import annotations
 
 import os
@@ -60,14 +61,19 @@ RESPONDENT_CSS = """
 #: Static scripts (no user data): after a step change show the new step from
 #: its top; after a refused code bring the message into view.  The marker in
 #: the comment only makes Streamlit run the script again when it changes.
-_SCROLL_TOP = ("<script>/* {marker} */(function(){{var m=document.querySelector('[data-testid=\"stMain\"]');"
-               "if(m){{m.scrollTo(0,0);}}window.scrollTo(0,0);}})();</script>")
-_SCROLL_ALERT = ("<script>/* {marker} */setTimeout(function(){{var a=document.querySelectorAll("
-                 "'[data-testid=\"stAlert\"]');if(a.length){{a[0].scrollIntoView({{block:'center'}});}}}},150);"
-                 "</script>")
+_SCROLL_TOP = (
+    "<script>/* {marker} */(function(){{var m=document.querySelector('[data-testid=\"stMain\"]');"
+    "if(m){{m.scrollTo(0,0);}}window.scrollTo(0,0);}})();</script>"
+)
+_SCROLL_ALERT = (
+    "<script>/* {marker} */setTimeout(function(){{var a=document.querySelectorAll("
+    "'[data-testid=\"stAlert\"]');if(a.length){{a[0].scrollIntoView({{block:'center'}});}}}},150);"
+    "</script>"
+)
 
 
 # --------------------------------------------------------------------------- resources
+
 
 def _dispose(storage) -> None:
     storage.dispose()
@@ -130,6 +136,7 @@ def scroll_to_message(marker: str) -> None:
 
 # --------------------------------------------------------------------------- flow state
 
+
 def flow_state(link: flow.Link) -> flow.FlowState:
     """This session's :class:`~survey_app.flow.FlowState`; a fresh one for another round."""
     state = st.session_state.get(STATE_KEY)
@@ -142,8 +149,12 @@ def flow_state(link: flow.Link) -> flow.FlowState:
 def language_toggle(state: flow.FlowState) -> None:
     """A button that switches between Dutch and English."""
     with st.container(horizontal=True, horizontal_alignment="right"):
-        if st.button(flow.t("lang_switch", state.lang), key="rf_lang", icon=":material/translate:",
-                     help=flow.t("lang_switch_help", state.lang)):
+        if st.button(
+            flow.t("lang_switch", state.lang),
+            key="rf_lang",
+            icon=":material/translate:",
+            help=flow.t("lang_switch_help", state.lang),
+        ):
             state.lang = "en" if state.lang == "nl" else "nl"
             st.rerun()
 
@@ -157,6 +168,7 @@ def show_block(key: str, lang: str, *, detail: str | None = None) -> None:
 
 
 # --------------------------------------------------------------------------- questions
+
 
 def question_key(item_id: str) -> str:
     return f"q_{item_id}"
@@ -178,8 +190,9 @@ def render_item(item: Item, state: flow.FlowState) -> Any:
         st.session_state[key] = state.answers[item.id]
     label, lang = _label(item, state), state.lang
     if item.type in ("choice", "count"):
-        value = st.radio(label, item.codes, index=None, key=key, width="stretch",
-                         format_func=lambda c, it=item: it.label(c, lang))
+        value = st.radio(
+            label, item.codes, index=None, key=key, width="stretch", format_func=lambda c, it=item: it.label(c, lang)
+        )
     elif item.type == "grade":
         value = st.pills(label, list(range(item.min, item.max + 1)), key=key, width="stretch")
     else:

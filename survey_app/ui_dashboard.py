@@ -20,11 +20,13 @@ the language toggle (:data:`TEXTS`, :func:`t`).  Widget keys are stable:
 Free text from respondents is only ever shown with ``st.dataframe`` (plain
 text), never as markdown or HTML.
 """
+
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -38,8 +40,7 @@ from .data_access import FilterOptions, Scope
 
 LANG_KEY = navigation.LANG_KEY
 MIN_CELL_KEY = "flt_min_cell"
-FILTER_KEYS = {"round_id": "flt_round", "gi": "flt_gi", "respondent_type": "flt_rtype",
-               "measure_type": "flt_measure"}
+FILTER_KEYS = {"round_id": "flt_round", "gi": "flt_gi", "respondent_type": "flt_rtype", "measure_type": "flt_measure"}
 ALL_FILTERS = tuple(FILTER_KEYS)
 #: Cache bounds: data are reloaded at least every CACHE_TTL seconds (new
 #: submissions show up), and at most CACHE_ENTRIES selections are kept.
@@ -47,8 +48,10 @@ CACHE_TTL = 120
 CACHE_ENTRIES = 32
 
 TEXTS: dict[str, tuple[str, str]] = {
-    "synthetic_banner": ("Synthetische voorbeelddata — geen echte antwoorden",
-                         "Synthetic sample data — not real answers"),
+    "synthetic_banner": (
+        "Synthetische voorbeelddata — geen echte antwoorden",
+        "Synthetic sample data — not real answers",
+    ),
     "language": ("Taal", "Language"),
     "filters": ("Selectie", "Selection"),
     "round_id": ("Ronde", "Round"),
@@ -60,8 +63,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "all_types": ("Ouders en jeugdigen", "Parents and young people"),
     "all_measures": ("Alle maatregelen", "All measures"),
     "min_cell": ("Kleinste groep die we tonen (n)", "Smallest group shown (n)"),
-    "min_cell_help": ("Groepen met minder antwoorden tonen geen cijfers. Nooit lager dan {m}.",
-                      "Groups with fewer answers show no numbers. Never below {m}."),
+    "min_cell_help": (
+        "Groepen met minder antwoorden tonen geen cijfers. Nooit lager dan {m}.",
+        "Groups with fewer answers show no numbers. Never below {m}.",
+    ),
     "no_data": ("Er zijn geen antwoorden voor deze selectie.", "There are no answers for this selection."),
     "n_selected": ("{n} respondenten in deze selectie.", "{n} respondents in this selection."),
     "table_downloads": ("Tabel en downloads", "Table and downloads"),
@@ -69,36 +74,44 @@ TEXTS: dict[str, tuple[str, str]] = {
     "download_svg": ("SVG", "SVG"),
     "download_csv": ("CSV", "CSV"),
     "download_xlsx": ("Excel", "Excel"),
-    "figure_hidden": ("Geen grafiek: te weinig respondenten (n = {n}, minder dan {m}).",
-                      "No chart: too few respondents (n = {n}, fewer than {m})."),
+    "figure_hidden": (
+        "Geen grafiek: te weinig respondenten (n = {n}, minder dan {m}).",
+        "No chart: too few respondents (n = {n}, fewer than {m}).",
+    ),
     # page titles
     "overview_title": ("Overzicht", "Overview"),
-    "overview_intro": ("De figuren uit het inspectierapport, berekend op de gekozen selectie. "
-                       "Elk percentage heeft een 95%-betrouwbaarheidsinterval.",
-                       "The figures of the inspection report, computed on the chosen selection. "
-                       "Each percentage has a 95% confidence interval."),
+    "overview_intro": (
+        "De figuren uit het inspectierapport, berekend op de gekozen selectie. "
+        "Elk percentage heeft een 95%-betrouwbaarheidsinterval.",
+        "The figures of the inspection report, computed on the chosen selection. "
+        "Each percentage has a 95% confidence interval.",
+    ),
     "key_numbers": ("Kerncijfers", "Key numbers"),
     "figures": ("Figuren", "Figures"),
     "reference_title": ("Inspectierapport 2025", "Inspection report 2025"),
-    "reference_intro": ("Hier staan de cijfers uit het inspectierapport van 2025 naast dezelfde cijfers, "
-                        "berekend op de gekozen gegevens. Het rapport ging over alle vijf GI's samen.",
-                        "The figures of the 2025 inspection report next to the same figures computed "
-                        "from the chosen data. The report covered all five GIs together."),
-    "reference_summary": ("{k} van de {n} gepubliceerde getallen komen overeen (na afronden zoals gedrukt).",
-                          "{k} of the {n} published numbers match (after rounding as printed)."),
+    "reference_intro": (
+        "Hier staan de cijfers uit het inspectierapport van 2025 naast dezelfde cijfers, "
+        "berekend op de gekozen gegevens. Het rapport ging over alle vijf GI's samen.",
+        "The figures of the 2025 inspection report next to the same figures computed "
+        "from the chosen data. The report covered all five GIs together.",
+    ),
+    "reference_summary": (
+        "{k} van de {n} gepubliceerde getallen komen overeen (na afronden zoals gedrukt).",
+        "{k} of the {n} published numbers match (after rounding as printed).",
+    ),
     "reference_metric": ("Getallen die overeenkomen met het rapport", "Numbers that match the report"),
     "reference_download": ("Vergelijking downloaden", "Download the comparison"),
     "comments_title": ("Opmerkingen", "Comments"),
-    "comments_intro": ("Wat respondenten zelf schreven. Namen, telefoonnummers, e-mailadressen en "
-                       "dergelijke zijn weggehaald.",
-                       "What respondents wrote themselves. Names, phone numbers, e-mail addresses "
-                       "and the like have been removed."),
+    "comments_intro": (
+        "Wat respondenten zelf schreven. Namen, telefoonnummers, e-mailadressen en dergelijke zijn weggehaald.",
+        "What respondents wrote themselves. Names, phone numbers, e-mail addresses and the like have been removed.",
+    ),
     "comments_which": ("Welke vraag", "Which question"),
     "comments_search": ("Zoek in de opmerkingen", "Search the comments"),
-    "comments_hidden": ("De opmerkingen zijn verborgen: deze selectie heeft {n} respondenten, minder dan "
-                        "{m}. Kies een grotere groep.",
-                        "The comments are hidden: this selection has {n} respondents, fewer than {m}. "
-                        "Choose a larger group."),
+    "comments_hidden": (
+        "De opmerkingen zijn verborgen: deze selectie heeft {n} respondenten, minder dan {m}. Kies een grotere groep.",
+        "The comments are hidden: this selection has {n} respondents, fewer than {m}. Choose a larger group.",
+    ),
     "comments_count": ("{k} opmerkingen van {n} respondenten.", "{k} comments from {n} respondents."),
 }
 
@@ -117,6 +130,7 @@ def t(key: str, lang_: str | None = None, **fmt: Any) -> str:
 
 
 # --------------------------------------------------------------------------- cached data
+
 
 def _url(storage) -> str:
     return getattr(storage, "url", repr(storage))
@@ -215,24 +229,37 @@ def language_toggle() -> str:
     _restore(LANG_KEY)
     if LANG_KEY not in st.session_state:
         st.session_state[LANG_KEY] = "nl"
-    st.radio(t("language"), list(wording.LANGS), key=LANG_KEY, horizontal=True,
-             format_func=lambda v: {"nl": "Nederlands", "en": "English"}[v])
+    st.radio(
+        t("language"),
+        list(wording.LANGS),
+        key=LANG_KEY,
+        horizontal=True,
+        format_func=lambda v: {"nl": "Nederlands", "en": "English"}[v],
+    )
     _remember(LANG_KEY)
     return lang()
 
 
-def filter_sidebar(options: FilterOptions, *, show: Sequence[str] = ALL_FILTERS,
-                   disabled: Sequence[str] = ()) -> tuple[dict, int]:
+def filter_sidebar(
+    options: FilterOptions, *, show: Sequence[str] = ALL_FILTERS, disabled: Sequence[str] = ()
+) -> tuple[dict, int]:
     """The filter widgets; returns (filters, min_cell).  ``disabled`` filters are shown but not applied."""
     lang_ = lang()
     st.subheader(t("filters"))
-    choices = {"round_id": (options.round_ids, str, "all_rounds"),
-               "gi": (options.gis, lambda g: f"{g} — {contract.GI_NAMES[g]}" if g in contract.GI_NAMES else g,
-                      "all_gis"),
-               "respondent_type": (options.respondent_types,
-                                   lambda v: wording.category_label("respondent_type", v, lang_), "all_types"),
-               "measure_type": (options.measure_types,
-                                lambda v: wording.category_label("measure_type", v, lang_), "all_measures")}
+    choices = {
+        "round_id": (options.round_ids, str, "all_rounds"),
+        "gi": (options.gis, lambda g: f"{g} — {contract.GI_NAMES[g]}" if g in contract.GI_NAMES else g, "all_gis"),
+        "respondent_type": (
+            options.respondent_types,
+            lambda v: wording.category_label("respondent_type", v, lang_),
+            "all_types",
+        ),
+        "measure_type": (
+            options.measure_types,
+            lambda v: wording.category_label("measure_type", v, lang_),
+            "all_measures",
+        ),
+    }
     filters: dict = {name: None for name in ALL_FILTERS}
     for name in ALL_FILTERS:
         if name not in show:
@@ -242,21 +269,34 @@ def filter_sidebar(options: FilterOptions, *, show: Sequence[str] = ALL_FILTERS,
         _restore(key, opts)
         if key in st.session_state:
             st.session_state[key] = [v for v in st.session_state[key] if v in set(opts)]
-        value = st.multiselect(t(name), list(opts), key=key, format_func=fmt, placeholder=t(placeholder),
-                               disabled=name in disabled)
+        value = st.multiselect(
+            t(name), list(opts), key=key, format_func=fmt, placeholder=t(placeholder), disabled=name in disabled
+        )
         _remember(key)
         if name not in disabled and value:
             filters[name] = list(value)
     _restore(MIN_CELL_KEY)
-    min_cell = st.number_input(t("min_cell"), min_value=contract.DEFAULT_MIN_CELL, max_value=1000,
-                               value=contract.DEFAULT_MIN_CELL, step=1, key=MIN_CELL_KEY,
-                               help=t("min_cell_help", m=contract.DEFAULT_MIN_CELL))
+    min_cell = st.number_input(
+        t("min_cell"),
+        min_value=contract.DEFAULT_MIN_CELL,
+        max_value=1000,
+        value=contract.DEFAULT_MIN_CELL,
+        step=1,
+        key=MIN_CELL_KEY,
+        help=t("min_cell_help", m=contract.DEFAULT_MIN_CELL),
+    )
     _remember(MIN_CELL_KEY)
     return filters, int(min_cell)
 
 
-def page_setup(page: str, title_key: str, *, show_filters: Sequence[str] = ALL_FILTERS,
-               disabled_filters: Sequence[str] = (), intro_key: str | None = None) -> Context:
+def page_setup(
+    page: str,
+    title_key: str,
+    *,
+    show_filters: Sequence[str] = ALL_FILTERS,
+    disabled_filters: Sequence[str] = (),
+    intro_key: str | None = None,
+) -> Context:
     """Layout, sidebar, data, title and synthetic banner of a dashboard page."""
     st.set_page_config(page_title=t(title_key), layout="wide")
     ui.inject_css()
@@ -269,14 +309,24 @@ def page_setup(page: str, title_key: str, *, show_filters: Sequence[str] = ALL_F
         filters, min_cell = filter_sidebar(options, show=show_filters, disabled=disabled_filters)
     df = load_data(storage, scope, filters)
     st.title(t(title_key))
-    synthetic = is_synthetic(df, filters) or (df.empty and any(
-        r.startswith("demo-synthetisch") for r in options.round_ids))
+    synthetic = is_synthetic(df, filters) or (
+        df.empty and any(r.startswith("demo-synthetisch") for r in options.round_ids)
+    )
     if synthetic:
         synthetic_banner(lang_)
     if intro_key:
         st.write(t(intro_key))
-    return Context(page=page, lang=lang_, storage=storage, scope=scope, filters=filters,
-                   min_cell=min_cell, df=df, options=options, synthetic=synthetic)
+    return Context(
+        page=page,
+        lang=lang_,
+        storage=storage,
+        scope=scope,
+        filters=filters,
+        min_cell=min_cell,
+        df=df,
+        options=options,
+        synthetic=synthetic,
+    )
 
 
 def synthetic_banner(lang_: str | None = None) -> None:
@@ -294,6 +344,7 @@ def selection_caption(ctx: Context) -> None:
 
 # --------------------------------------------------------------------------- downloads
 
+
 def table_csv(table: pd.DataFrame) -> bytes:
     """A table as CSV bytes (UTF-8 with BOM so Excel reads the accents)."""
     return table.to_csv(index=False).encode("utf-8-sig")
@@ -307,8 +358,9 @@ def table_xlsx(table: pd.DataFrame, sheet: str = "tabel") -> bytes:
     return buf.getvalue()
 
 
-def download_buttons(key: str, basename: str, *, chart: Any = None,
-                     table: pd.DataFrame | Callable[[], pd.DataFrame] | None = None) -> None:
+def download_buttons(
+    key: str, basename: str, *, chart: Any = None, table: pd.DataFrame | Callable[[], pd.DataFrame] | None = None
+) -> None:
     """PNG and SVG of a chart, CSV and XLSX of a table; files are made only when clicked."""
     from analysis import charts
 
@@ -317,20 +369,43 @@ def download_buttons(key: str, basename: str, *, chart: Any = None,
 
     with st.container(horizontal=True, gap="small"):
         if chart is not None:
-            st.download_button(t("download_png"), data=lambda c=chart: charts.chart_bytes(c, "png"),
-                               file_name=f"{basename}.png", mime="image/png", key=f"{key}_png",
-                               on_click="ignore", icon=":material/image:")
-            st.download_button(t("download_svg"), data=lambda c=chart: charts.chart_bytes(c, "svg"),
-                               file_name=f"{basename}.svg", mime="image/svg+xml", key=f"{key}_svg",
-                               on_click="ignore", icon=":material/image:")
+            st.download_button(
+                t("download_png"),
+                data=lambda c=chart: charts.chart_bytes(c, "png"),
+                file_name=f"{basename}.png",
+                mime="image/png",
+                key=f"{key}_png",
+                on_click="ignore",
+                icon=":material/image:",
+            )
+            st.download_button(
+                t("download_svg"),
+                data=lambda c=chart: charts.chart_bytes(c, "svg"),
+                file_name=f"{basename}.svg",
+                mime="image/svg+xml",
+                key=f"{key}_svg",
+                on_click="ignore",
+                icon=":material/image:",
+            )
         if table is not None:
-            st.download_button(t("download_csv"), data=lambda: table_csv(_table()),
-                               file_name=f"{basename}.csv", mime="text/csv", key=f"{key}_csv",
-                               on_click="ignore", icon=":material/table:")
-            st.download_button(t("download_xlsx"), data=lambda: table_xlsx(_table()),
-                               file_name=f"{basename}.xlsx",
-                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                               key=f"{key}_xlsx", on_click="ignore", icon=":material/table:")
+            st.download_button(
+                t("download_csv"),
+                data=lambda: table_csv(_table()),
+                file_name=f"{basename}.csv",
+                mime="text/csv",
+                key=f"{key}_csv",
+                on_click="ignore",
+                icon=":material/table:",
+            )
+            st.download_button(
+                t("download_xlsx"),
+                data=lambda: table_xlsx(_table()),
+                file_name=f"{basename}.xlsx",
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                key=f"{key}_xlsx",
+                on_click="ignore",
+                icon=":material/table:",
+            )
 
 
 def show_table(table: pd.DataFrame, *, key: str | None = None) -> None:
@@ -339,6 +414,7 @@ def show_table(table: pd.DataFrame, *, key: str | None = None) -> None:
 
 
 # --------------------------------------------------------------------------- overview
+
 
 def render_key_numbers(ctx: Context) -> None:
     """Respondents, parents, young people, share with a period without a worker, mean grade."""
@@ -356,6 +432,7 @@ def render_key_numbers(ctx: Context) -> None:
 def figure_chart(ctx: Context, fig: FigureResult):
     """The Altair chart of a figure (:func:`analysis.charts.figure_chart`, house theme)."""
     from analysis import charts
+
     return charts.figure_chart(fig, lang=ctx.lang, min_cell=ctx.min_cell, synthetic=ctx.synthetic)
 
 
@@ -376,8 +453,12 @@ def render_figure(ctx: Context, fig: FigureResult, number: int) -> None:
             (st.markdown(f"**{note}**") if i == 0 else st.caption(note))
         with st.expander(t("table_downloads")):
             show_table(wording.display_table(fig, lang=lang_, min_cell=ctx.min_cell))
-            download_buttons(f"{ctx.page}_{fig.id}", f"figuur-{number:02d}-{fig.id}", chart=chart,
-                             table=lambda f=fig: wording.labelled_table(f, lang=lang_))
+            download_buttons(
+                f"{ctx.page}_{fig.id}",
+                f"figuur-{number:02d}-{fig.id}",
+                chart=chart,
+                table=lambda f=fig: wording.labelled_table(f, lang=lang_),
+            )
 
 
 def render_figures(ctx: Context) -> None:
@@ -389,9 +470,11 @@ def render_figures(ctx: Context) -> None:
 
 # --------------------------------------------------------------------------- inspection report
 
+
 @st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)
 def _reference(url: str, scope: Scope, filters_key: tuple, min_cell: int, _storage) -> pd.DataFrame:
     from analysis.reference import compare_to_published
+
     return compare_to_published(_load(url, scope, filters_key, _storage), min_cell=min_cell)
 
 
@@ -416,15 +499,25 @@ def render_reference(ctx: Context) -> None:
 
 # --------------------------------------------------------------------------- comments
 
+
 def render_comments(ctx: Context) -> None:
     """The scrubbed comments as plain text; hidden when the selection is under min_cell."""
     lang_ = ctx.lang
-    which = st.multiselect(t("comments_which"), list(contract.COMMENT_COLUMNS),
-                           default=list(contract.COMMENT_COLUMNS), key=f"{ctx.page}_which",
-                           format_func=lambda c: wording.variable_label(c, lang_))
+    which = st.multiselect(
+        t("comments_which"),
+        list(contract.COMMENT_COLUMNS),
+        default=list(contract.COMMENT_COLUMNS),
+        key=f"{ctx.page}_which",
+        format_func=lambda c: wording.variable_label(c, lang_),
+    )
     search = st.text_input(t("comments_search"), key=f"{ctx.page}_search", max_chars=100)
-    view = views.comments_view(ctx.df, min_cell=ctx.min_cell, columns=which or contract.COMMENT_COLUMNS,
-                               search=search.strip() or None, lang=lang_)
+    view = views.comments_view(
+        ctx.df,
+        min_cell=ctx.min_cell,
+        columns=which or contract.COMMENT_COLUMNS,
+        search=search.strip() or None,
+        lang=lang_,
+    )
     if view.suppressed:
         st.info(t("comments_hidden", n=view.n_respondents, m=ctx.min_cell), icon=":material/visibility_off:")
         return
@@ -434,63 +527,90 @@ def render_comments(ctx: Context) -> None:
 
 # --------------------------------------------------------------------------- import and export
 
-TEXTS.update({
-    "io_title": ("Import en export", "Import and export"),
-    "io_intro": ("Lees een bestand met antwoorden in (CSV, Excel, SPSS of Parquet), koppel de kolommen en "
-                 "antwoorden aan de vragenlijst, controleer het en zet het in een ronde. Een bestand met "
-                 "een fout wordt helemaal niet opgeslagen.",
-                 "Read a file of responses (CSV, Excel, SPSS or Parquet), match its columns and answers to "
-                 "the questionnaire, check it and put it in a round. A file with an error is not stored at all."),
-    "import_header": ("Antwoorden inlezen", "Import responses"),
-    "import_round": ("In welke ronde?", "Into which round?"),
-    "import_no_rounds": ("Er is nog geen ronde. Maak eerst een ronde.", "There is no round yet. Make a round first."),
-    "new_round": ("Nieuwe ronde maken", "Make a new round"),
-    "new_round_name": ("Naam van de ronde", "Name of the round"),
-    "new_round_gis": ("Instellingen", "Institutions"),
-    "new_round_types": ("Wie vullen de vragenlijst in?", "Who fill in the questionnaire?"),
-    "new_round_button": ("Ronde maken", "Make round"),
-    "new_round_done": ("Ronde '{r}' is gemaakt.", "Round '{r}' was made."),
-    "upload": ("Bestand", "File"),
-    "upload_help": ("CSV (komma of puntkomma), Excel (.xlsx), SPSS (.sav) of Parquet.",
-                    "CSV (comma or semicolon), Excel (.xlsx), SPSS (.sav) or Parquet."),
-    "unreadable": ("Het bestand kan niet worden gelezen: {r}", "The file cannot be read: {r}"),
-    "file_shape": ("{n} rijen en {k} kolommen gelezen uit {f}.", "Read {n} rows and {k} columns from {f}."),
-    "step_columns": ("1. Kolommen koppelen", "1. Match the columns"),
-    "step_columns_help": ("Kies bij elke vraag de kolom uit uw bestand, of vul een vaste waarde in die voor "
-                          "alle rijen geldt.", "For each question choose the column of your file, or give "
-                          "a fixed value for all rows."),
-    "generate_ids": ("Maak zelf een willekeurig antwoord-id voor rijen zonder id",
-                     "Make a random response id for rows without one"),
-    "step_values": ("2. Antwoorden koppelen", "2. Match the answers"),
-    "step_values_none": ("Alle antwoorden zijn al geldige codes.", "All answers are valid codes already."),
-    "step_values_help": ("Kies de code die bij elk antwoord hoort. Leeg = niet beantwoord.",
-                         "Choose the code for each answer. Empty = not answered."),
-    "step_preview": ("3. Voorbeeld (eerste 10 rijen)", "3. Preview (first 10 rows)"),
-    "step_check": ("4. Controleren en inlezen", "4. Check and import"),
-    "problems": ("Nog op te lossen:", "Still to solve:"),
-    "check_ok": ("Het bestand is goedgekeurd: {n} rijen kunnen in ronde '{r}'.",
-                 "The file is accepted: {n} rows can go into round '{r}'."),
-    "check_bad": ("Het bestand is afgekeurd: {k} fouten. Er is niets opgeslagen.",
-                  "The file is rejected: {k} errors. Nothing was stored."),
-    "import_button": ("Inlezen in ronde '{r}'", "Import into round '{r}'"),
-    "import_done": ("{n} antwoorden zijn opgeslagen in ronde '{r}'.", "{n} responses were stored in round '{r}'."),
-    "import_rejected": ("Niet ingelezen: er zijn fouten gevonden. Er is niets opgeslagen.",
-                        "Not imported: errors were found. Nothing was stored."),
-    "export_header": ("Gegevens downloaden", "Download the data"),
-    "export_help": ("De antwoorden van de gekozen selectie (links), met alle kolommen van het datacontract.",
-                    "The responses of the chosen selection (left), with every column of the data contract."),
-    "export_format": ("Formaat", "Format"),
-    "export_button": ("Download {f}", "Download {f}"),
-    "report_header": ("Rondeverslag", "Round report"),
-    "report_help": ("Alle figuren met tabellen, toetsen en uitleg over de methode, voor de gekozen selectie.",
-                    "Every figure with tables, tests and method notes, for the chosen selection."),
-    "report_docx": ("Word (.docx)", "Word (.docx)"),
-    "report_html": ("Webpagina (.html)", "Web page (.html)"),
-})
+TEXTS.update(
+    {
+        "io_title": ("Import en export", "Import and export"),
+        "io_intro": (
+            "Lees een bestand met antwoorden in (CSV, Excel, SPSS of Parquet), koppel de kolommen en "
+            "antwoorden aan de vragenlijst, controleer het en zet het in een ronde. Een bestand met "
+            "een fout wordt helemaal niet opgeslagen.",
+            "Read a file of responses (CSV, Excel, SPSS or Parquet), match its columns and answers to "
+            "the questionnaire, check it and put it in a round. A file with an error is not stored at all.",
+        ),
+        "import_header": ("Antwoorden inlezen", "Import responses"),
+        "import_round": ("In welke ronde?", "Into which round?"),
+        "import_no_rounds": (
+            "Er is nog geen ronde. Maak eerst een ronde.",
+            "There is no round yet. Make a round first.",
+        ),
+        "new_round": ("Nieuwe ronde maken", "Make a new round"),
+        "new_round_name": ("Naam van de ronde", "Name of the round"),
+        "new_round_gis": ("Instellingen", "Institutions"),
+        "new_round_types": ("Wie vullen de vragenlijst in?", "Who fill in the questionnaire?"),
+        "new_round_button": ("Ronde maken", "Make round"),
+        "new_round_done": ("Ronde '{r}' is gemaakt.", "Round '{r}' was made."),
+        "upload": ("Bestand", "File"),
+        "upload_help": (
+            "CSV (komma of puntkomma), Excel (.xlsx), SPSS (.sav) of Parquet.",
+            "CSV (comma or semicolon), Excel (.xlsx), SPSS (.sav) or Parquet.",
+        ),
+        "unreadable": ("Het bestand kan niet worden gelezen: {r}", "The file cannot be read: {r}"),
+        "file_shape": ("{n} rijen en {k} kolommen gelezen uit {f}.", "Read {n} rows and {k} columns from {f}."),
+        "step_columns": ("1. Kolommen koppelen", "1. Match the columns"),
+        "step_columns_help": (
+            "Kies bij elke vraag de kolom uit uw bestand, of vul een vaste waarde in die voor alle rijen geldt.",
+            "For each question choose the column of your file, or give a fixed value for all rows.",
+        ),
+        "generate_ids": (
+            "Maak zelf een willekeurig antwoord-id voor rijen zonder id",
+            "Make a random response id for rows without one",
+        ),
+        "step_values": ("2. Antwoorden koppelen", "2. Match the answers"),
+        "step_values_none": ("Alle antwoorden zijn al geldige codes.", "All answers are valid codes already."),
+        "step_values_help": (
+            "Kies de code die bij elk antwoord hoort. Leeg = niet beantwoord.",
+            "Choose the code for each answer. Empty = not answered.",
+        ),
+        "step_preview": ("3. Voorbeeld (eerste 10 rijen)", "3. Preview (first 10 rows)"),
+        "step_check": ("4. Controleren en inlezen", "4. Check and import"),
+        "problems": ("Nog op te lossen:", "Still to solve:"),
+        "check_ok": (
+            "Het bestand is goedgekeurd: {n} rijen kunnen in ronde '{r}'.",
+            "The file is accepted: {n} rows can go into round '{r}'.",
+        ),
+        "check_bad": (
+            "Het bestand is afgekeurd: {k} fouten. Er is niets opgeslagen.",
+            "The file is rejected: {k} errors. Nothing was stored.",
+        ),
+        "import_button": ("Inlezen in ronde '{r}'", "Import into round '{r}'"),
+        "import_done": ("{n} antwoorden zijn opgeslagen in ronde '{r}'.", "{n} responses were stored in round '{r}'."),
+        "import_rejected": (
+            "Niet ingelezen: er zijn fouten gevonden. Er is niets opgeslagen.",
+            "Not imported: errors were found. Nothing was stored.",
+        ),
+        "export_header": ("Gegevens downloaden", "Download the data"),
+        "export_help": (
+            "De antwoorden van de gekozen selectie (links), met alle kolommen van het datacontract.",
+            "The responses of the chosen selection (left), with every column of the data contract.",
+        ),
+        "export_format": ("Formaat", "Format"),
+        "export_button": ("Download {f}", "Download {f}"),
+        "report_header": ("Rondeverslag", "Round report"),
+        "report_help": (
+            "Alle figuren met tabellen, toetsen en uitleg over de methode, voor de gekozen selectie.",
+            "Every figure with tables, tests and method notes, for the chosen selection.",
+        ),
+        "report_docx": ("Word (.docx)", "Word (.docx)"),
+        "report_html": ("Webpagina (.html)", "Web page (.html)"),
+    }
+)
 
-EXPORT_FORMATS = {"csv": ("text/csv", "CSV"), "xlsx": (
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel"),
-    "sav": ("application/x-spss-sav", "SPSS"), "parquet": ("application/vnd.apache.parquet", "Parquet")}
+EXPORT_FORMATS = {
+    "csv": ("text/csv", "CSV"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel"),
+    "sav": ("application/x-spss-sav", "SPSS"),
+    "parquet": ("application/vnd.apache.parquet", "Parquet"),
+}
 UPLOAD_TYPES = ["csv", "txt", "xlsx", "xlsm", "sav", "zsav", "parquet"]
 
 
@@ -528,11 +648,16 @@ def render_new_round(ctx: Context) -> None:
     with st.expander(t("new_round")):
         with st.form("imp_new_round_form", border=False):
             name = st.text_input(t("new_round_name"), key="imp_new_name", max_chars=200)
-            gis = st.multiselect(t("new_round_gis"), list(contract.GI_CODES), default=list(contract.GI_CODES),
-                                 key="imp_new_gis")
-            types = st.multiselect(t("new_round_types"), list(contract.RESPONDENT_TYPES),
-                                   default=list(contract.RESPONDENT_TYPES), key="imp_new_types",
-                                   format_func=lambda v: wording.category_label("respondent_type", v, ctx.lang))
+            gis = st.multiselect(
+                t("new_round_gis"), list(contract.GI_CODES), default=list(contract.GI_CODES), key="imp_new_gis"
+            )
+            types = st.multiselect(
+                t("new_round_types"),
+                list(contract.RESPONDENT_TYPES),
+                default=list(contract.RESPONDENT_TYPES),
+                key="imp_new_types",
+                format_func=lambda v: wording.category_label("respondent_type", v, ctx.lang),
+            )
             if st.form_submit_button(t("new_round_button")):
                 try:
                     info, _ = ctx.storage.create_round(name=name, gis=gis, respondent_types=types)
@@ -547,9 +672,11 @@ def render_new_round(ctx: Context) -> None:
 def _report_frame(report, lang_: str) -> pd.DataFrame:
     f = report.to_frame()
     msg = "message_nl" if lang_ == "nl" else "message"
-    heads = ({"severity": "Soort", "row": "Rij", "column": "Kolom", "value": "Waarde", msg: "Melding"}
-             if lang_ == "nl" else
-             {"severity": "Kind", "row": "Row", "column": "Column", "value": "Value", msg: "Message"})
+    heads = (
+        {"severity": "Soort", "row": "Rij", "column": "Kolom", "value": "Waarde", msg: "Melding"}
+        if lang_ == "nl"
+        else {"severity": "Kind", "row": "Row", "column": "Column", "value": "Value", msg: "Message"}
+    )
     out = f[list(heads)].rename(columns=heads)
     sev = {"error": ("fout", "error"), "warning": ("waarschuwing", "warning")}
     out[heads["severity"]] = [sev.get(s, (s, s))[1 if lang_ == "en" else 0] for s in f["severity"]]
@@ -570,8 +697,9 @@ def render_import(ctx: Context) -> None:
     if not rounds:
         st.info(t("import_no_rounds"))
         return
-    round_id = st.selectbox(t("import_round"), list(rounds), key="imp_round",
-                            format_func=lambda r: f"{rounds[r].name} ({r})")
+    round_id = st.selectbox(
+        t("import_round"), list(rounds), key="imp_round", format_func=lambda r: f"{rounds[r].name} ({r})"
+    )
     upload = st.file_uploader(t("upload"), type=UPLOAD_TYPES, key="imp_file", help=t("upload_help"))
     if upload is None:
         return
@@ -586,16 +714,23 @@ def render_import(ctx: Context) -> None:
     st.subheader(t("step_columns"))
     st.caption(t("step_columns_help"))
     sources = [""] + [str(c) for c in raw.columns]
-    labels = {"column": "Kolom in datacontract" if lang_ == "nl" else "Contract column",
-              "label": "Betekenis" if lang_ == "nl" else "Meaning",
-              "required": "Verplicht" if lang_ == "nl" else "Required",
-              "source": "Kolom in uw bestand" if lang_ == "nl" else "Column in your file",
-              "constant": "Vaste waarde" if lang_ == "nl" else "Fixed value"}
+    labels = {
+        "column": "Kolom in datacontract" if lang_ == "nl" else "Contract column",
+        "label": "Betekenis" if lang_ == "nl" else "Meaning",
+        "required": "Verplicht" if lang_ == "nl" else "Required",
+        "source": "Kolom in uw bestand" if lang_ == "nl" else "Column in your file",
+        "constant": "Vaste waarde" if lang_ == "nl" else "Fixed value",
+    }
     table = st.data_editor(
-        mp.mapping_table(suggested, lang=lang_), key=f"imp_cols_{fid}", hide_index=True, width="stretch",
-        disabled=["column", "label", "required"], num_rows="fixed",
+        mp.mapping_table(suggested, lang=lang_),
+        key=f"imp_cols_{fid}",
+        hide_index=True,
+        width="stretch",
+        disabled=["column", "label", "required"],
+        num_rows="fixed",
         column_config={k: st.column_config.Column(v) for k, v in labels.items() if k not in ("source",)}
-        | {"source": st.column_config.SelectboxColumn(labels["source"], options=sources, required=False)})
+        | {"source": st.column_config.SelectboxColumn(labels["source"], options=sources, required=False)},
+    )
     gen = st.checkbox(t("generate_ids"), value=suggested.generate_ids, key=f"imp_gen_{fid}")
     mapping = mp.mapping_from_table(table, values=suggested.values, generate_ids=gen)
 
@@ -609,12 +744,18 @@ def render_import(ctx: Context) -> None:
         codes = [""] + list(mp._allowed(col))
         with st.expander(f"{wording.variable_label(col, lang_)} ({mapping.columns[col]})"):
             vt = st.data_editor(
-                mp.value_table(raw, mapping, col), key=f"imp_vals_{fid}_{col}", hide_index=True,
-                disabled=["value", "count"], num_rows="fixed", width="stretch",
-                column_config={"value": st.column_config.TextColumn("Antwoord in bestand" if lang_ == "nl"
-                                                                    else "Answer in file"),
-                               "count": st.column_config.NumberColumn("Aantal" if lang_ == "nl" else "Count"),
-                               "code": st.column_config.SelectboxColumn("Code", options=codes)})
+                mp.value_table(raw, mapping, col),
+                key=f"imp_vals_{fid}_{col}",
+                hide_index=True,
+                disabled=["value", "count"],
+                num_rows="fixed",
+                width="stretch",
+                column_config={
+                    "value": st.column_config.TextColumn("Antwoord in bestand" if lang_ == "nl" else "Answer in file"),
+                    "count": st.column_config.NumberColumn("Aantal" if lang_ == "nl" else "Count"),
+                    "code": st.column_config.SelectboxColumn("Code", options=codes),
+                },
+            )
             try:
                 mapping.values[col] = mp.values_from_table(vt, col)
             except ValueError as exc:
@@ -627,8 +768,12 @@ def render_import(ctx: Context) -> None:
     problems = mp.mapping_problems(raw, mapping)
     if len(problems):
         st.warning(t("problems"))
-        show_table(problems[["message_nl" if lang_ == "nl" else "message"]].rename(
-            columns={"message_nl": "Melding", "message": "Message"}), key="imp_problems")
+        show_table(
+            problems[["message_nl" if lang_ == "nl" else "message"]].rename(
+                columns={"message_nl": "Melding", "message": "Message"}
+            ),
+            key="imp_problems",
+        )
     mapped = mp.apply_mapping(raw, mapping)
     _, report = validate_frame(mapped, file=upload.name)
     if report.ok:
@@ -656,12 +801,24 @@ def render_export(ctx: Context) -> None:
 
     st.header(t("export_header"))
     st.caption(t("export_help") + " " + t("n_selected", n=len(ctx.df)))
-    fmt = st.radio(t("export_format"), list(EXPORT_FORMATS), key="exp_format", horizontal=True,
-                   format_func=lambda f: EXPORT_FORMATS[f][1])
+    fmt = st.radio(
+        t("export_format"),
+        list(EXPORT_FORMATS),
+        key="exp_format",
+        horizontal=True,
+        format_func=lambda f: EXPORT_FORMATS[f][1],
+    )
     df = ctx.df
-    st.download_button(t("export_button", f=EXPORT_FORMATS[fmt][1]), data=lambda: frame_bytes(df, fmt),
-                       file_name=f"antwoorden.{fmt}", mime=EXPORT_FORMATS[fmt][0], key="exp_data",
-                       on_click="ignore", icon=":material/download:", disabled=df.empty)
+    st.download_button(
+        t("export_button", f=EXPORT_FORMATS[fmt][1]),
+        data=lambda: frame_bytes(df, fmt),
+        file_name=f"antwoorden.{fmt}",
+        mime=EXPORT_FORMATS[fmt][0],
+        key="exp_data",
+        on_click="ignore",
+        icon=":material/download:",
+        disabled=df.empty,
+    )
 
     st.header(t("report_header"))
     st.caption(t("report_help"))
@@ -669,51 +826,74 @@ def render_export(ctx: Context) -> None:
     filters, min_cell, lang_ = dict(ctx.filters), ctx.min_cell, ctx.lang
     with st.container(horizontal=True):
         st.download_button(
-            t("report_docx"), key="exp_docx", on_click="ignore", icon=":material/description:",
+            t("report_docx"),
+            key="exp_docx",
+            on_click="ignore",
+            icon=":material/description:",
             data=lambda: round_report_docx(full, filters=filters, min_cell=min_cell, lang=lang_),
             file_name="rondeverslag.docx",
-            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
         st.download_button(
-            t("report_html"), key="exp_html", on_click="ignore", icon=":material/web:",
+            t("report_html"),
+            key="exp_html",
+            on_click="ignore",
+            icon=":material/web:",
             data=lambda: round_report_html(full, filters=filters, min_cell=min_cell, lang=lang_).encode("utf-8"),
-            file_name="rondeverslag.html", mime="text/html")
+            file_name="rondeverslag.html",
+            mime="text/html",
+        )
 
 
 # --------------------------------------------------------------------------- comparisons
 
-TEXTS.update({
-    "compare_title": ("Vergelijken", "Compare"),
-    "compare_intro": ("Vergelijk één instelling met alle andere GI's samen, of een ronde met een eerdere "
-                      "ronde. Per vraag ziet u het verschil met een 95%-betrouwbaarheidsinterval. De "
-                      "p-waarden zijn gecorrigeerd voor het aantal vragen (Holm).",
-                      "Compare one institution with all other GIs together, or a round with an earlier "
-                      "round. For each question you see the difference with a 95% confidence interval. "
-                      "The p-values are corrected for the number of questions (Holm)."),
-    "cmp_mode": ("Wat wilt u vergelijken?", "What do you want to compare?"),
-    "cmp_mode_gi": ("Een instelling met alle andere GI's samen", "An institution with all other GIs together"),
-    "cmp_mode_round": ("Een ronde met een eerdere ronde", "A round with an earlier round"),
-    "cmp_gi": ("Instelling", "Institution"),
-    "cmp_round_a": ("Ronde", "Round"),
-    "cmp_round_b": ("Eerdere ronde", "Earlier round"),
-    "cmp_one_round": ("Er is maar één ronde met antwoorden; vergelijken tussen rondes kan nog niet.",
-                      "There is only one round with responses; comparing rounds is not possible yet."),
-    "cmp_no_gis": ("Er zijn minder dan twee instellingen met antwoorden.",
-                   "There are fewer than two institutions with responses."),
-    "cmp_filter_note": ("Het filter '{f}' links telt hier niet mee: de vergelijking heeft alle {w} nodig.",
-                        "The filter '{f}' on the left is not used here: the comparison needs every {w}."),
-    "cmp_significant": ("Significante verschillen (Holm, p < 0,05):", "Significant differences (Holm, p < 0.05):"),
-    "cmp_none": ("Geen enkel verschil is significant na correctie voor het aantal vragen (Holm).",
-                 "No difference is significant after correcting for the number of questions (Holm)."),
-    "cmp_method": ("Percentages: verschil in procentpunten met het Newcombe-interval en de z-toets voor twee "
-                   "proporties. Rapportcijfer: verschil van gemiddelden met het Welch-interval en de "
-                   "Mann-Whitney-toets. Een gevuld bolletje is significant na Holm-correctie; een open "
-                   "bolletje niet. Een vraag met minder dan {m} antwoorden aan een kant toont geen cijfers.",
-                   "Percentages: difference in percentage points with the Newcombe interval and the "
-                   "two-proportion z-test. Grade: difference of means with the Welch interval and the "
-                   "Mann-Whitney test. A filled dot is significant after Holm correction; an open dot is "
-                   "not. A question with fewer than {m} answers on one side shows no numbers."),
-    "cmp_all_sentences": ("Alle vragen in woorden", "All questions in words"),
-})
+TEXTS.update(
+    {
+        "compare_title": ("Vergelijken", "Compare"),
+        "compare_intro": (
+            "Vergelijk één instelling met alle andere GI's samen, of een ronde met een eerdere "
+            "ronde. Per vraag ziet u het verschil met een 95%-betrouwbaarheidsinterval. De "
+            "p-waarden zijn gecorrigeerd voor het aantal vragen (Holm).",
+            "Compare one institution with all other GIs together, or a round with an earlier "
+            "round. For each question you see the difference with a 95% confidence interval. "
+            "The p-values are corrected for the number of questions (Holm).",
+        ),
+        "cmp_mode": ("Wat wilt u vergelijken?", "What do you want to compare?"),
+        "cmp_mode_gi": ("Een instelling met alle andere GI's samen", "An institution with all other GIs together"),
+        "cmp_mode_round": ("Een ronde met een eerdere ronde", "A round with an earlier round"),
+        "cmp_gi": ("Instelling", "Institution"),
+        "cmp_round_a": ("Ronde", "Round"),
+        "cmp_round_b": ("Eerdere ronde", "Earlier round"),
+        "cmp_one_round": (
+            "Er is maar één ronde met antwoorden; vergelijken tussen rondes kan nog niet.",
+            "There is only one round with responses; comparing rounds is not possible yet.",
+        ),
+        "cmp_no_gis": (
+            "Er zijn minder dan twee instellingen met antwoorden.",
+            "There are fewer than two institutions with responses.",
+        ),
+        "cmp_filter_note": (
+            "Het filter '{f}' links telt hier niet mee: de vergelijking heeft alle {w} nodig.",
+            "The filter '{f}' on the left is not used here: the comparison needs every {w}.",
+        ),
+        "cmp_significant": ("Significante verschillen (Holm, p < 0,05):", "Significant differences (Holm, p < 0.05):"),
+        "cmp_none": (
+            "Geen enkel verschil is significant na correctie voor het aantal vragen (Holm).",
+            "No difference is significant after correcting for the number of questions (Holm).",
+        ),
+        "cmp_method": (
+            "Percentages: verschil in procentpunten met het Newcombe-interval en de z-toets voor twee "
+            "proporties. Rapportcijfer: verschil van gemiddelden met het Welch-interval en de "
+            "Mann-Whitney-toets. Een gevuld bolletje is significant na Holm-correctie; een open "
+            "bolletje niet. Een vraag met minder dan {m} antwoorden aan een kant toont geen cijfers.",
+            "Percentages: difference in percentage points with the Newcombe interval and the "
+            "two-proportion z-test. Grade: difference of means with the Welch interval and the "
+            "Mann-Whitney test. A filled dot is significant after Holm correction; an open dot is "
+            "not. A question with fewer than {m} answers on one side shows no numbers.",
+        ),
+        "cmp_all_sentences": ("Alle vragen in woorden", "All questions in words"),
+    }
+)
 
 COMPARE_MODE_KEY = "cmp_mode"
 
@@ -731,8 +911,13 @@ def render_compare(ctx: Context) -> None:
 
     lang_ = ctx.lang
     _restore(COMPARE_MODE_KEY)
-    mode = st.radio(t("cmp_mode"), ["gi", "round"], key=COMPARE_MODE_KEY, horizontal=True,
-                    format_func=lambda m: t("cmp_mode_gi" if m == "gi" else "cmp_mode_round"))
+    mode = st.radio(
+        t("cmp_mode"),
+        ["gi", "round"],
+        key=COMPARE_MODE_KEY,
+        horizontal=True,
+        format_func=lambda m: t("cmp_mode_gi" if m == "gi" else "cmp_mode_round"),
+    )
     _remember(COMPARE_MODE_KEY)
     if mode == "gi":
         gis = [g for g in ctx.options.gis]
@@ -740,8 +925,7 @@ def render_compare(ctx: Context) -> None:
             st.info(t("cmp_no_gis"))
             return
         _restore("cmp_gi", gis)
-        gi = st.selectbox(t("cmp_gi"), gis, key="cmp_gi",
-                          format_func=lambda g: f"{g} — {contract.GI_NAMES.get(g, g)}")
+        gi = st.selectbox(t("cmp_gi"), gis, key="cmp_gi", format_func=lambda g: f"{g} — {contract.GI_NAMES.get(g, g)}")
         _remember("cmp_gi")
         if st.session_state.get(FILTER_KEYS["gi"]):
             st.caption(t("cmp_filter_note", f=t("gi"), w="instellingen" if lang_ == "nl" else "institutions"))
@@ -765,8 +949,7 @@ def render_compare(ctx: Context) -> None:
         df = ctx.load(ctx.filters_except("round_id"))
         cmp = compare_groups(df, by="round_id", a=a, b=b, min_cell=ctx.min_cell)
         a_label, b_label = a, b
-    chart = charts_compare.comparison_chart(cmp, lang=lang_, a_label=a_label, b_label=b_label,
-                                            min_cell=ctx.min_cell)
+    chart = charts_compare.comparison_chart(cmp, lang=lang_, a_label=a_label, b_label=b_label, min_cell=ctx.min_cell)
     with st.container(key="compare_chart"):
         st.altair_chart(chart, width="content", key=f"{ctx.page}_chart")
     st.caption(t("cmp_method", m=ctx.min_cell))
@@ -775,80 +958,122 @@ def render_compare(ctx: Context) -> None:
     if sig:
         st.markdown(f"**{t('cmp_significant')}**")
         for r in sig:
-            st.markdown("- " + wording.comparison_sentence(r, a_label=a_label, b_label=b_label, lang=lang_,
-                                                           min_cell=ctx.min_cell))
+            st.markdown(
+                "- "
+                + wording.comparison_sentence(r, a_label=a_label, b_label=b_label, lang=lang_, min_cell=ctx.min_cell)
+            )
     else:
         st.write(t("cmp_none"))
     with st.expander(t("cmp_all_sentences")):
         for r in rows:
-            st.write(wording.comparison_sentence(r, a_label=a_label, b_label=b_label, lang=lang_,
-                                                 min_cell=ctx.min_cell))
+            st.write(
+                wording.comparison_sentence(r, a_label=a_label, b_label=b_label, lang=lang_, min_cell=ctx.min_cell)
+            )
     with st.expander(t("table_downloads"), expanded=True):
-        show_table(views.comparison_view(cmp, lang=lang_, a_label=a_label, b_label=b_label,
-                                         min_cell=ctx.min_cell), key=f"{ctx.page}_table")
-        download_buttons(f"{ctx.page}_cmp", f"vergelijking-{a_label}-{'rest' if mode == 'gi' else b_label}",
-                         chart=chart, table=cmp)
+        show_table(
+            views.comparison_view(cmp, lang=lang_, a_label=a_label, b_label=b_label, min_cell=ctx.min_cell),
+            key=f"{ctx.page}_table",
+        )
+        download_buttons(
+            f"{ctx.page}_cmp", f"vergelijking-{a_label}-{'rest' if mode == 'gi' else b_label}", chart=chart, table=cmp
+        )
 
 
 # --------------------------------------------------------------------------- relations and models
 
-TEXTS.update({
-    "relations_title": ("Verbanden", "Relations"),
-    "relations_intro": ("Kies twee vragen en zie hoe de antwoorden samenhangen. Daaronder kunt u een model "
-                        "voor het rapportcijfer maken.",
-                        "Choose two questions and see how the answers are related. Below you can build a "
-                        "model of the report grade."),
-    "rel_x": ("Eerste vraag", "First question"),
-    "rel_y": ("Tweede vraag", "Second question"),
-    "rel_same": ("Kies twee verschillende vragen.", "Choose two different questions."),
-    "rel_crosstab": ("Kruistabel (percentages per rij)", "Cross table (row percentages)"),
-    "rel_box": ("Rapportcijfer per groep", "Grade by group"),
-    "rel_box_note": ("Blauwe balk: middelste helft van de cijfers (kwartielen); streep: mediaan; oranje: "
-                     "gemiddelde met 95%-betrouwbaarheidsinterval. Geen uitersten: die zijn van één persoon.",
-                     "Blue bar: middle half of the grades (quartiles); tick: median; orange: mean with "
-                     "95% confidence interval. No extremes: they belong to one person."),
-    "rel_assoc": ("Samenhang", "Association"),
-    "rel_suppressed_note": ("Cellen met minder dan {m} antwoorden zijn verborgen (grijs); soms ook een "
-                            "extra cel, zodat niemand het verborgen aantal kan terugrekenen.",
-                            "Cells with fewer than {m} answers are hidden (grey); sometimes one more cell "
-                            "too, so nobody can work out the hidden number."),
-    "model_header": ("Model voor het rapportcijfer", "Model of the report grade"),
-    "model_predictors": ("Verklarende vragen", "Explanatory questions"),
-    "model_kind": ("Soort model", "Kind of model"),
-    "model_ols": ("Lineair (OLS, robuuste HC3-standaardfouten)", "Linear (OLS, robust HC3 standard errors)"),
-    "model_ordinal": ("Ordinaal (proportionele odds, logit)", "Ordinal (proportional odds, logit)"),
-    "model_nworkers": ("Aantal jeugdzorgwerkers als", "Number of workers as"),
-    "model_numeric": ("getal (één effect per extra werker)", "number (one effect per extra worker)"),
-    "model_categorical": ("groepen (0 is de vergelijkingsgroep)", "groups (0 is the reference)"),
-    "model_weights": ("Frequentiegewichten (kolom)", "Frequency weights (column)"),
-    "model_no_weights": ("Geen", "None"),
-    "model_weights_none": ("Deze gegevens hebben geen kolom met frequentiegewichten; het model telt elke "
-                           "respondent één keer.",
-                           "These data have no column of frequency weights; the model counts every "
-                           "respondent once."),
-    "model_choose": ("Kies een of meer verklarende vragen.", "Choose one or more explanatory questions."),
-    "model_reading_ols": ("Een coëfficiënt is het verschil in rapportcijfer met de vergelijkingsgroep (de "
-                          "eerste antwoordmogelijkheid), bij gelijke andere vragen.",
-                          "A coefficient is the difference in grade with the reference group (the first "
-                          "answer option), other questions being equal."),
-    "model_reading_ordinal": ("Een positieve coëfficiënt betekent: meer kans op een hoger cijfer dan de "
-                              "vergelijkingsgroep (log-odds). Drempels staan in de tabel.",
-                              "A positive coefficient means: more chance of a higher grade than the reference "
-                              "group (log-odds). Cut-points are in the table."),
-    "model_fit": ("Modelmaten", "Fit statistics"),
-})
+TEXTS.update(
+    {
+        "relations_title": ("Verbanden", "Relations"),
+        "relations_intro": (
+            "Kies twee vragen en zie hoe de antwoorden samenhangen. Daaronder kunt u een model "
+            "voor het rapportcijfer maken.",
+            "Choose two questions and see how the answers are related. Below you can build a "
+            "model of the report grade.",
+        ),
+        "rel_x": ("Eerste vraag", "First question"),
+        "rel_y": ("Tweede vraag", "Second question"),
+        "rel_same": ("Kies twee verschillende vragen.", "Choose two different questions."),
+        "rel_crosstab": ("Kruistabel (percentages per rij)", "Cross table (row percentages)"),
+        "rel_box": ("Rapportcijfer per groep", "Grade by group"),
+        "rel_box_note": (
+            "Blauwe balk: middelste helft van de cijfers (kwartielen); streep: mediaan; oranje: "
+            "gemiddelde met 95%-betrouwbaarheidsinterval. Geen uitersten: die zijn van één persoon.",
+            "Blue bar: middle half of the grades (quartiles); tick: median; orange: mean with "
+            "95% confidence interval. No extremes: they belong to one person.",
+        ),
+        "rel_assoc": ("Samenhang", "Association"),
+        "rel_suppressed_note": (
+            "Cellen met minder dan {m} antwoorden zijn verborgen (grijs); soms ook een "
+            "extra cel, zodat niemand het verborgen aantal kan terugrekenen.",
+            "Cells with fewer than {m} answers are hidden (grey); sometimes one more cell "
+            "too, so nobody can work out the hidden number.",
+        ),
+        "model_header": ("Model voor het rapportcijfer", "Model of the report grade"),
+        "model_predictors": ("Verklarende vragen", "Explanatory questions"),
+        "model_kind": ("Soort model", "Kind of model"),
+        "model_ols": ("Lineair (OLS, robuuste HC3-standaardfouten)", "Linear (OLS, robust HC3 standard errors)"),
+        "model_ordinal": ("Ordinaal (proportionele odds, logit)", "Ordinal (proportional odds, logit)"),
+        "model_nworkers": ("Aantal jeugdzorgwerkers als", "Number of workers as"),
+        "model_numeric": ("getal (één effect per extra werker)", "number (one effect per extra worker)"),
+        "model_categorical": ("groepen (0 is de vergelijkingsgroep)", "groups (0 is the reference)"),
+        "model_weights": ("Frequentiegewichten (kolom)", "Frequency weights (column)"),
+        "model_no_weights": ("Geen", "None"),
+        "model_weights_none": (
+            "Deze gegevens hebben geen kolom met frequentiegewichten; het model telt elke respondent één keer.",
+            "These data have no column of frequency weights; the model counts every respondent once.",
+        ),
+        "model_choose": ("Kies een of meer verklarende vragen.", "Choose one or more explanatory questions."),
+        "model_reading_ols": (
+            "Een coëfficiënt is het verschil in rapportcijfer met de vergelijkingsgroep (de "
+            "eerste antwoordmogelijkheid), bij gelijke andere vragen.",
+            "A coefficient is the difference in grade with the reference group (the first "
+            "answer option), other questions being equal.",
+        ),
+        "model_reading_ordinal": (
+            "Een positieve coëfficiënt betekent: meer kans op een hoger cijfer dan de "
+            "vergelijkingsgroep (log-odds). Drempels staan in de tabel.",
+            "A positive coefficient means: more chance of a higher grade than the reference "
+            "group (log-odds). Cut-points are in the table.",
+        ),
+        "model_fit": ("Modelmaten", "Fit statistics"),
+    }
+)
 
 #: Columns offered on the Verbanden page (analysable with analysis.relations).
-RELATION_COLUMNS = ("gi", "round_id", "respondent_type", "measure_type", "n_workers", "had_gap",
-                    "contact_one_on_one", "explained_at_start", "opinion_asked", "involved_in_decisions",
-                    "asked_life_domains", "asked_safety", "say_in_plan", "help_improves",
-                    *contract.QUALITY_ITEMS, "grade")
+RELATION_COLUMNS = (
+    "gi",
+    "round_id",
+    "respondent_type",
+    "measure_type",
+    "n_workers",
+    "had_gap",
+    "contact_one_on_one",
+    "explained_at_start",
+    "opinion_asked",
+    "involved_in_decisions",
+    "asked_life_domains",
+    "asked_safety",
+    "say_in_plan",
+    "help_improves",
+    *contract.QUALITY_ITEMS,
+    "grade",
+)
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)
-def _model(url: str, scope: Scope, filters_key: tuple, min_cell: int, predictors: tuple, kind: str,
-           n_workers_as: str, weights: str | None, _storage):
+def _model(
+    url: str,
+    scope: Scope,
+    filters_key: tuple,
+    min_cell: int,
+    predictors: tuple,
+    kind: str,
+    n_workers_as: str,
+    weights: str | None,
+    _storage,
+):
     from analysis import models
+
     df = _load(url, scope, filters_key, _storage)
     if kind == "ols":
         kw = dict(predictors=list(predictors), weights=weights, n_workers_as=n_workers_as, min_cell=min_cell)
@@ -909,24 +1134,36 @@ def render_model_builder(ctx: Context) -> None:
     st.header(t("model_header"))
     options = [p for p in models.PREDICTORS]
     _restore("model_predictors", options)
-    preds = st.multiselect(t("model_predictors"), options, default=["n_workers", "had_gap"],
-                           key="model_predictors", format_func=lambda c: wording.variable_label(c, lang_))
+    preds = st.multiselect(
+        t("model_predictors"),
+        options,
+        default=["n_workers", "had_gap"],
+        key="model_predictors",
+        format_func=lambda c: wording.variable_label(c, lang_),
+    )
     _remember("model_predictors")
     with st.container(horizontal=True):
         _restore("model_kind")
-        kind = st.radio(t("model_kind"), ["ols", "ordinal"], key="model_kind",
-                        format_func=lambda k: t("model_" + k))
+        kind = st.radio(t("model_kind"), ["ols", "ordinal"], key="model_kind", format_func=lambda k: t("model_" + k))
         _remember("model_kind")
         _restore("model_nworkers")
-        nw = st.radio(t("model_nworkers"), ["numeric", "categorical"], key="model_nworkers",
-                      format_func=lambda k: t("model_" + k), disabled="n_workers" not in preds)
+        nw = st.radio(
+            t("model_nworkers"),
+            ["numeric", "categorical"],
+            key="model_nworkers",
+            format_func=lambda k: t("model_" + k),
+            disabled="n_workers" not in preds,
+        )
         _remember("model_nworkers")
-    weight_cols = [c for c in ctx.df.columns if c not in contract.COLUMNS
-                   and pd.api.types.is_integer_dtype(ctx.df[c])]
+    weight_cols = [c for c in ctx.df.columns if c not in contract.COLUMNS and pd.api.types.is_integer_dtype(ctx.df[c])]
     weights = None
     if weight_cols:
-        w = st.selectbox(t("model_weights"), ["", *weight_cols], key="model_weights",
-                         format_func=lambda c: c or t("model_no_weights"))
+        w = st.selectbox(
+            t("model_weights"),
+            ["", *weight_cols],
+            key="model_weights",
+            format_func=lambda c: c or t("model_no_weights"),
+        )
         weights = w or None
     else:
         st.caption(t("model_weights_none"))
@@ -934,8 +1171,9 @@ def render_model_builder(ctx: Context) -> None:
         st.info(t("model_choose"))
         return
     try:
-        coefs, fit = _model(_url(ctx.storage), ctx.scope, ctx.filters_key, ctx.min_cell, tuple(preds), kind,
-                            nw, weights, ctx.storage)
+        coefs, fit = _model(
+            _url(ctx.storage), ctx.scope, ctx.filters_key, ctx.min_cell, tuple(preds), kind, nw, weights, ctx.storage
+        )
     except models.ModelRefused as exc:
         st.warning(views.refusal_text(exc, lang_), icon=":material/block:")
         return

@@ -1,4 +1,5 @@
 """Shared parts of the real-browser tests: the launcher's server in a subprocess and Debian Chromium."""
+
 from __future__ import annotations
 
 import contextlib
@@ -17,8 +18,15 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 # as root in a sandbox, and no traffic to Google's services on this closed network
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 START_TIMEOUT_S = 120
 SECRET = "browser-test-secret-0123456789abcdef"
 
@@ -46,8 +54,12 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
 
 def app_env(data: Path) -> dict[str, str]:
     """Environment for a server on the SQLite database in ``data``."""
-    env = {**os.environ, "SURVEY_DATA_DIR": str(data), "SURVEY_DATABASE_URL": f"sqlite:///{data / 'survey.sqlite'}",
-           "SURVEY_SECRET_KEY": SECRET}
+    env = {
+        **os.environ,
+        "SURVEY_DATA_DIR": str(data),
+        "SURVEY_DATABASE_URL": f"sqlite:///{data / 'survey.sqlite'}",
+        "SURVEY_SECRET_KEY": SECRET,
+    }
     env.pop("SURVEY_SECRET_KEY_FILE", None)
     return env
 
@@ -60,8 +72,14 @@ def serve_app(data: Path, *extra_args: str):
     args = ["--port", str(port), "--address", "127.0.0.1", *extra_args]
     code = f"import sys; from survey_app.launcher import run_app; sys.exit(run_app({args!r}))"
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-c", code], cwd=data, env=app_env(data), stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code],
+            cwd=data,
+            env=app_env(data),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(base, proc, log)

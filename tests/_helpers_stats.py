@@ -5,6 +5,7 @@ test_report_independent.  The frames have missing answers, skewed groups (so
 some groups fall below min_cell after a filter) and the questionnaire's
 routing (quality items and contact_one_on_one empty when n_workers == 0).
 """
+
 from __future__ import annotations
 
 import uuid
@@ -18,8 +19,9 @@ from analysis.frame import canonical_frame
 ROUTED = ("contact_one_on_one", *contract.QUALITY_ITEMS)
 
 
-def random_frame(seed: int, n: int = 300, *, p_missing: float = 0.08,
-                 round_id: str = "ronde-test-2025") -> pd.DataFrame:
+def random_frame(
+    seed: int, n: int = 300, *, p_missing: float = 0.08, round_id: str = "ronde-test-2025"
+) -> pd.DataFrame:
     """A valid canonical frame of ``n`` random responses (seeded numpy Generator)."""
     rng = np.random.default_rng(seed)
     data: dict[str, object] = {
@@ -55,6 +57,7 @@ def records(df: pd.DataFrame) -> list[dict]:
     """The frame as plain dicts, ``None`` for missing (for the independent implementation)."""
     out = []
     for rec in df.astype(object).to_dict("records"):
-        out.append({k: (None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v)
-                    for k, v in rec.items()})
+        out.append(
+            {k: (None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v) for k, v in rec.items()}
+        )
     return out

@@ -21,6 +21,7 @@ Fixtures
 
 Helpers for tests and worker processes: :func:`random_answers`, :func:`submit_many`.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,8 +35,10 @@ import sqlalchemy as sa
 POSTGRES_ENV = "SURVEY_TEST_POSTGRES_URL"
 TEST_SECRET = "test-secret-key-0123456789abcdef"
 BACKENDS = ("sqlite", pytest.param("postgresql", marks=pytest.mark.postgres))
-SKIP_REASON = (f"{POSTGRES_ENV} is not set: run the tests with `make test` or "
-               f"`bash scripts/run-tests.sh ...`, which start a throw-away PostgreSQL server")
+SKIP_REASON = (
+    f"{POSTGRES_ENV} is not set: run the tests with `make test` or "
+    f"`bash scripts/run-tests.sh ...`, which start a throw-away PostgreSQL server"
+)
 
 
 @pytest.fixture
@@ -131,6 +134,7 @@ def postgres_storage(fresh_postgres_url, survey_env):
 
 # --------------------------------------------------------------------------- helpers
 
+
 def random_answers(rng: random.Random | None = None, *, comment: str | None = None) -> dict:
     """A valid, complete set of answers (questionnaire items) drawn from ``rng``."""
     from analysis import contract
@@ -144,8 +148,9 @@ def random_answers(rng: random.Random | None = None, *, comment: str | None = No
     return ans
 
 
-def submit_many(url: str, round_id: str, n: int, seed: int, codes: list[str] | None = None,
-                token: str | None = None, barrier=None) -> list:
+def submit_many(
+    url: str, round_id: str, n: int, seed: int, codes: list[str] | None = None, token: str | None = None, barrier=None
+) -> list:
     """Worker: open its own Storage and submit ``n`` responses; returns the outcomes.
 
     Each outcome is a response_id or the exception class name.  With ``token``
@@ -162,10 +167,16 @@ def submit_many(url: str, round_id: str, n: int, seed: int, codes: list[str] | N
     try:
         for i in range(n):
             try:
-                out.append(s.submit_response(
-                    round_id, random_answers(rng), gi="JBG", respondent_type="ouder",
-                    code=codes[i] if codes else None,
-                    submission_token=token or uuid.uuid4().hex))
+                out.append(
+                    s.submit_response(
+                        round_id,
+                        random_answers(rng),
+                        gi="JBG",
+                        respondent_type="ouder",
+                        code=codes[i] if codes else None,
+                        submission_token=token or uuid.uuid4().hex,
+                    )
+                )
             except StorageError as exc:
                 out.append(type(exc).__name__)
     finally:
@@ -203,8 +214,10 @@ def run_in_processes(func, kwargs_list: list[dict], *, timeout: float = 600) -> 
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
     barrier = ctx.Barrier(len(kwargs_list))
-    procs = [ctx.Process(target=_process_main, args=(queue, i, func, {**kw, "barrier": barrier}))
-             for i, kw in enumerate(kwargs_list)]
+    procs = [
+        ctx.Process(target=_process_main, args=(queue, i, func, {**kw, "barrier": barrier}))
+        for i, kw in enumerate(kwargs_list)
+    ]
     for p in procs:
         p.start()
     results: dict[int, object] = {}

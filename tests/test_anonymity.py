@@ -6,6 +6,7 @@ row order, PostgreSQL transaction ids (xmin) and row positions (ctid), and the
 order of load and export.  Every route must come up empty: the only order left
 is the order of the random UUIDs.
 """
+
 from __future__ import annotations
 
 import random
@@ -14,15 +15,14 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from db_fixtures import random_answers
 
 from analysis import contract
 from analysis.io import read_responses
-from db_fixtures import random_answers
 
 TABLE_COLUMNS = {
     "alembic_version": ["version_num"],
-    "rounds": ["id", "name", "gis", "respondent_types", "opens", "closes", "access",
-               "questionnaire_version", "closed"],
+    "rounds": ["id", "name", "gis", "respondent_types", "opens", "closes", "access", "questionnaire_version", "closed"],
     "access_codes": ["code_hash", "round_id"],
     "unused_codes": ["code_hash"],
     "submission_tokens": ["token_hash", "round_id"],
@@ -42,9 +42,16 @@ def _use_codes_in_order(storage):
     ids = []
     rng = random.Random(42)
     for i, code in enumerate(codes[:N]):
-        ids.append(storage.submit_response(info.id, random_answers(rng, comment=f"antwoord {i}"),
-                                           gi="JBG" if i % 2 else "JBN", respondent_type="ouder",
-                                           code=code, submission_token=uuid.uuid4().hex))
+        ids.append(
+            storage.submit_response(
+                info.id,
+                random_answers(rng, comment=f"antwoord {i}"),
+                gi="JBG" if i % 2 else "JBN",
+                respondent_type="ouder",
+                code=code,
+                submission_token=uuid.uuid4().hex,
+            )
+        )
     assert ids != sorted(ids)  # chance 1/40!: the submission order is not the UUID order
     return info, codes, ids
 
@@ -87,16 +94,21 @@ def test_anonymity_no_defaults_sequences_or_integer_keys(storage):
     assert insp.get_pk_constraint("responses")["constrained_columns"] == ["response_id"]
     with storage.engine.connect() as conn:
         if storage.dialect == "postgresql":
-            assert conn.exec_driver_sql("SELECT count(*) FROM information_schema.sequences "
-                                        "WHERE sequence_schema = current_schema()").scalar() == 0
+            assert (
+                conn.exec_driver_sql(
+                    "SELECT count(*) FROM information_schema.sequences WHERE sequence_schema = current_schema()"
+                ).scalar()
+                == 0
+            )
         else:
             for table in ("responses", "access_codes", "unused_codes", "submission_tokens", "rounds"):
                 sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).scalar()
                 assert sql.rstrip().upper().endswith("WITHOUT ROWID"), table
                 with pytest.raises(sa.exc.OperationalError, match="rowid"):
                     conn.exec_driver_sql(f"SELECT rowid FROM {table}")
-            assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_sequence'"
-                                        ).scalar() == 0
+            assert (
+                conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_sequence'").scalar() == 0
+            )
 
 
 def test_anonymity_code_tables_share_nothing_with_responses(storage, used_in_order):
@@ -116,8 +128,9 @@ def test_anonymity_code_tables_share_nothing_with_responses(storage, used_in_ord
         # used codes are simply absent from unused_codes: no flag, time or counter left behind
         assert conn.exec_driver_sql("SELECT count(*) FROM unused_codes").scalar() == 5
         code_hashes = {r[0] for r in _scan(conn, "SELECT code_hash FROM access_codes")}
-        every_value = {str(v) for t in ("responses", "rounds") for row in _scan(conn, f"SELECT * FROM {t}")
-                       for v in row}
+        every_value = {
+            str(v) for t in ("responses", "rounds") for row in _scan(conn, f"SELECT * FROM {t}") for v in row
+        }
     assert not code_hashes & every_value
     assert all(storage.check_code(info.id, c) == "used" for c in codes[:N])
 

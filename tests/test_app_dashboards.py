@@ -5,10 +5,9 @@ which has only 6 respondents: under min_cell) and a second, non-synthetic
 round ``ronde-2026``.  Pages are run from their own files; the navigation
 test checks that the app registers them.
 """
+
 from __future__ import annotations
 
-import io
-import math
 import re
 from pathlib import Path
 
@@ -74,6 +73,7 @@ def fresh_db(tmp_path, monkeypatch):
 
 # --------------------------------------------------------------------------- helpers
 
+
 def open_page(name: str, **state) -> AppTest:
     at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=TIMEOUT)
     for k, v in state.items():
@@ -91,8 +91,7 @@ def rerun(at: AppTest) -> AppTest:
 
 def texts(at: AppTest) -> str:
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "warning", "info", "error",
-                 "success", "text"):
+    for kind in ("title", "header", "subheader", "markdown", "caption", "warning", "info", "error", "success", "text"):
         parts += [str(e.value) for e in getattr(at, kind)]
     return "\n".join(parts)
 
@@ -121,16 +120,23 @@ def all_cells(at: AppTest) -> list[str]:
     return [str(v) for df in at.dataframe for v in df.value.to_numpy().ravel()]
 
 
-ESTIMATE = re.compile(r"^\d+(,\d+)?%|^\d+,\d")   # "41%", "6,2", "4,8 tot 5,0"
+ESTIMATE = re.compile(r"^\d+(,\d+)?%|^\d+,\d")  # "41%", "6,2", "4,8 tot 5,0"
 
 
 # --------------------------------------------------------------------------- smoke tests
 
-@pytest.mark.parametrize("page,title", [
-    ("overzicht", "Overzicht"), ("inspectierapport", "Inspectierapport 2025"),
-    ("vergelijken", "Vergelijken"), ("verbanden", "Verbanden"), ("opmerkingen", "Opmerkingen"),
-    ("import_export", "Import en export"),
-])
+
+@pytest.mark.parametrize(
+    "page,title",
+    [
+        ("overzicht", "Overzicht"),
+        ("inspectierapport", "Inspectierapport 2025"),
+        ("vergelijken", "Vergelijken"),
+        ("verbanden", "Verbanden"),
+        ("opmerkingen", "Opmerkingen"),
+        ("import_export", "Import en export"),
+    ],
+)
 def test_dashboard_page_renders_with_synthetic_banner(db, page, title):
     at = open_page(page)
     assert at.title[0].value == title
@@ -145,16 +151,23 @@ def test_overzicht_key_numbers_and_every_figure(db):
     at = open_page("overzicht")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Respondenten"] == str(db["total"])
-    assert set(metrics) == {"Respondenten", "Ouders", "Jeugdigen", "Had een periode zonder jeugdzorgwerker",
-                            "Gemiddeld rapportcijfer"}
+    assert set(metrics) == {
+        "Respondenten",
+        "Ouders",
+        "Jeugdigen",
+        "Had een periode zonder jeugdzorgwerker",
+        "Gemiddeld rapportcijfer",
+    }
     heads = [s.value for s in at.subheader]
     for i, fid in enumerate(contract.FIGURE_IDS, start=1):
         assert any(h.startswith(f"{i}. ") for h in heads), fid
     assert len(charts(at)) == 13 and len(at.dataframe) == 13
-    assert len(at.download_button) == 13 * 4        # PNG, SVG, CSV, XLSX per figure
-    assert ("Het cijfer daalt significant naarmate respondenten meer jeugdzorgwerkers hebben gehad "
-            "(Jonckheere-Terpstra, p < 0,001).") in texts(at)
-    data = chart_data(charts(at)[1])               # explained_at_start
+    assert len(at.download_button) == 13 * 4  # PNG, SVG, CSV, XLSX per figure
+    assert (
+        "Het cijfer daalt significant naarmate respondenten meer jeugdzorgwerkers hebben gehad "
+        "(Jonckheere-Terpstra, p < 0,001)."
+    ) in texts(at)
+    data = chart_data(charts(at)[1])  # explained_at_start
     assert set(data["category"].dropna()) == set(contract.CODES["explained_at_start"])
     assert data["ci_low"].notna().all() and data["ci_high"].notna().all()
 
@@ -194,8 +207,11 @@ def test_inspectierapport_compares_published_and_computed(db):
     at = open_page("inspectierapport", flt_round=[contract.DEMO_ROUND_ID])
     heads = [s.value for s in at.subheader]
     assert "Figuur 2: Is er bij de start uitgelegd wat er ging gebeuren?" in heads
-    table = next(df.value for df in at.dataframe if "Gepubliceerd 2025" in df.value.columns
-                 and "Ja" in df.value["Onderdeel"].tolist())
+    table = next(
+        df.value
+        for df in at.dataframe
+        if "Gepubliceerd 2025" in df.value.columns and "Ja" in df.value["Onderdeel"].tolist()
+    )
     assert table.columns.tolist() == ["Onderdeel", "Gepubliceerd 2025", "Berekend", "Verschil", "Komt overeen"]
     row = table[table["Onderdeel"] == "Ja"].iloc[0]
     assert row["Gepubliceerd 2025"] == "41"
@@ -206,8 +222,12 @@ def test_inspectierapport_compares_published_and_computed(db):
 def test_inspectierapport_small_institution_computes_nothing(db):
     at = open_page("inspectierapport", flt_gi=["JBW"])
     tables = [df.value for df in at.dataframe if "Berekend" in df.value.columns]
-    computed = [v for t in tables for lab, v in zip(t["Onderdeel"], t["Berekend"])
-                if "aantal" not in lab and lab not in ("Respondenten",)]
+    computed = [
+        v
+        for t in tables
+        for lab, v in zip(t["Onderdeel"], t["Berekend"])
+        if "aantal" not in lab and lab not in ("Respondenten",)
+    ]
     assert computed and all(v == "-" for v in computed), computed
 
 
@@ -245,7 +265,7 @@ def test_verbanden_crosstab_and_box_plot(db):
     assert "Kruistabel (percentages per rij)" in texts(at)
     table = at.dataframe[0].value
     assert table.columns[0] == "Soort maatregel" and len(table) == 4
-    at = open_page("verbanden")        # default: number of workers x grade
+    at = open_page("verbanden")  # default: number of workers x grade
     assert "Rapportcijfer per groep" in texts(at)
     assert at.dataframe[0].value.columns[:3].tolist() == ["Aantal jeugdzorgwerkers", "n", "Gemiddeld cijfer"]
 
@@ -254,9 +274,8 @@ def test_verbanden_model_builder_returns_coefficients(db):
     at = open_page("verbanden")
     coef = next(df.value for df in at.dataframe if "Coëfficiënt" in df.value.columns)
     assert coef["Term"].tolist()[:2] == ["Constante", "Aantal jeugdzorgwerkers (per stap)"]
-    est = float(coef.loc[coef["Term"] == "Aantal jeugdzorgwerkers (per stap)", "Coëfficiënt"].iloc[0]
-                .replace(",", "."))
-    assert est < 0                                   # more workers, lower grade
+    est = float(coef.loc[coef["Term"] == "Aantal jeugdzorgwerkers (per stap)", "Coëfficiënt"].iloc[0].replace(",", "."))
+    assert est < 0  # more workers, lower grade
     at.radio(key="model_kind").set_value("ordinal")
     rerun(at)
     coef = next(df.value for df in at.dataframe if "Coëfficiënt" in df.value.columns)
@@ -292,17 +311,25 @@ def test_language_toggle_switches_to_english(db):
 def _foreign_csv(n: int = 30, bad: bool = False) -> bytes:
     """The demo answers as another tool writes them: Dutch headers and answer labels, no ids."""
     from analysis.wording import category_label
+
     df = generate(n=n, seed=21)
     df = df[df["gi"] != "JBW"].reset_index(drop=True)
-    out = pd.DataFrame({
-        "Instelling": df["gi"], "Type respondent": df["respondent_type"].map({"ouder": "Ouder", "jeugdige": "Jongere"}),
-        "Week": df["submitted_week"]})
+    out = pd.DataFrame(
+        {
+            "Instelling": df["gi"],
+            "Type respondent": df["respondent_type"].map({"ouder": "Ouder", "jeugdige": "Jongere"}),
+            "Week": df["submitted_week"],
+        }
+    )
     for col in contract.ITEM_COLUMNS:
         if col in contract.COMMENT_COLUMNS:
             continue
         s = df[col].astype(object)
-        out[col] = s.map(lambda v, c=col: "" if pd.isna(v) else category_label(c, v)) \
-            if col in contract.CODES else s.map(lambda v: "" if pd.isna(v) else str(v))
+        out[col] = (
+            s.map(lambda v, c=col: "" if pd.isna(v) else category_label(c, v))
+            if col in contract.CODES
+            else s.map(lambda v: "" if pd.isna(v) else str(v))
+        )
     if bad:
         out.loc[2, "grade"] = "11"
     return out.to_csv(sep=";", index=False).encode("utf-8")
@@ -357,6 +384,7 @@ def test_import_export_offers_data_and_report_downloads(db):
 def test_frame_bytes_round_trips_every_format(db, tmp_path):
     from analysis.io import read_responses
     from survey_app.ui_dashboard import frame_bytes
+
     df = generate(n=25, seed=3)
     for fmt in ("csv", "xlsx", "sav", "parquet"):
         path = tmp_path / f"x.{fmt}"
@@ -366,11 +394,17 @@ def test_frame_bytes_round_trips_every_format(db, tmp_path):
         assert back["response_id"].tolist() == df["response_id"].tolist()
 
 
-@pytest.mark.parametrize("page,title", [
-    ("overzicht", "Overzicht"), ("inspectierapport", "Inspectierapport 2025"),
-    ("vergelijken", "Vergelijken"), ("verbanden", "Verbanden"), ("opmerkingen", "Opmerkingen"),
-    ("import_export", "Import en export"),
-])
+@pytest.mark.parametrize(
+    "page,title",
+    [
+        ("overzicht", "Overzicht"),
+        ("inspectierapport", "Inspectierapport 2025"),
+        ("vergelijken", "Vergelijken"),
+        ("verbanden", "Verbanden"),
+        ("opmerkingen", "Opmerkingen"),
+        ("import_export", "Import en export"),
+    ],
+)
 def test_navigation_registers_dashboard_page(db, page, title):
     at = AppTest.from_file(str(PAGES.parent / "app.py"), default_timeout=TIMEOUT)
     at.run()
@@ -386,7 +420,13 @@ def test_navigation_menu_titles_follow_the_dashboard_language():
     en = navigation.dashboard_menu("en")
     assert [title for _, title, _, _ in nl][:2] == ["Overzicht", "Inspectierapport"]
     assert [title for _, title, _, _ in en] == [
-        "Overview", "Inspection report", "Compare", "Relations", "Comments", "Import and export"]
+        "Overview",
+        "Inspection report",
+        "Compare",
+        "Relations",
+        "Comments",
+        "Import and export",
+    ]
     # URL paths stay Dutch so shared links keep working in both languages
     assert [u for _, _, u, _ in en] == [u for _, _, u, _ in nl]
     # every listed file exists

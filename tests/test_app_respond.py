@@ -5,6 +5,7 @@ fresh PostgreSQL schema under ``make test``; fixtures in tests/db_fixtures.py)
 before the app runs; the app's cached Storage is keyed on that location and
 closed after the test.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -64,8 +65,21 @@ def shown_questions(at: AppTest) -> set[str]:
 
 
 def texts(at: AppTest) -> str:
-    parts = [e.value for kind in (at.title, at.header, at.subheader, at.markdown, at.warning, at.error, at.info,
-                                  at.success, at.caption) for e in kind]
+    parts = [
+        e.value
+        for kind in (
+            at.title,
+            at.header,
+            at.subheader,
+            at.markdown,
+            at.warning,
+            at.error,
+            at.info,
+            at.success,
+            at.caption,
+        )
+        for e in kind
+    ]
     return "\n".join(str(p) for p in parts)
 
 
@@ -82,11 +96,23 @@ def start(at: AppTest, rtype: str | None = None, gi: str | None = None, code: st
 YOUTH = {
     "start": {"measure_type": "jeugdreclassering"},
     "werker": {"n_workers": 2, "had_gap": "nee", "contact_one_on_one": "meer_dan_1"},
-    "meedoen": {"explained_at_start": "ja", "opinion_asked": "altijd", "involved_in_decisions": "soms",
-                "asked_life_domains": "een_beetje", "asked_safety": "ja", "say_in_plan": "ja"},
+    "meedoen": {
+        "explained_at_start": "ja",
+        "opinion_asked": "altijd",
+        "involved_in_decisions": "soms",
+        "asked_life_domains": "een_beetje",
+        "asked_safety": "ja",
+        "say_in_plan": "ja",
+    },
     "hulp": {"help_improves": "ja"},
-    "oordeel": {"quality_time_attention": "ja", "quality_understanding": "een_beetje", "quality_respectful": "ja",
-                "quality_expert": "ja", "quality_clear": "nee", "quality_reachable": "een_beetje"},
+    "oordeel": {
+        "quality_time_attention": "ja",
+        "quality_understanding": "een_beetje",
+        "quality_respectful": "ja",
+        "quality_expert": "ja",
+        "quality_clear": "nee",
+        "quality_reachable": "een_beetje",
+    },
     "cijfer": {"grade": 8, "comment_grade": "Ze luistert naar mij.", "comment_improve": ""},
 }
 PARENT_NO_WORKER = {
@@ -117,6 +143,7 @@ def only_response(storage: Storage, round_id: str) -> pd.Series:
 
 # --------------------------------------------------------------------------- full flows
 
+
 def test_respond_youth_full_flow_stores_exactly_the_answers(storage):
     info, _ = storage.create_round(name="Voorjaar", gis=("JBG",))
     at = open_app(ronde=info.id)
@@ -125,8 +152,14 @@ def test_respond_youth_full_flow_stores_exactly_the_answers(storage):
     assert at.radio(key="q_measure_type").label == "Welke maatregel heb jij? *"
     seen = fill_steps(at, YOUTH)
     # youths are addressed with "jij", also in the step titles
-    assert seen == ["Over de maatregel", "Jouw jeugdzorgwerker", "Meedoen en meepraten", "De hulp",
-                    "Wat vind jij van de jeugdzorgwerker?", "Rapportcijfer"]
+    assert seen == [
+        "Over de maatregel",
+        "Jouw jeugdzorgwerker",
+        "Meedoen en meepraten",
+        "De hulp",
+        "Wat vind jij van de jeugdzorgwerker?",
+        "Rapportcijfer",
+    ]
     # review: every answer listed, nothing stored yet
     assert at.header[0].value == "Kloppen je antwoorden?"
     body = texts(at)
@@ -226,6 +259,7 @@ def test_respond_institution_choice_only_when_round_has_several(storage):
 
 # --------------------------------------------------------------------------- rounds that cannot be used
 
+
 @pytest.mark.parametrize("kind", ["unknown", "closed", "closed_by_date", "not_yet_open"])
 def test_respond_unusable_round_shows_message_and_stores_nothing(storage, kind):
     today = dt.date.today()
@@ -236,8 +270,9 @@ def test_respond_unusable_round_shows_message_and_stores_nothing(storage, kind):
         storage.close_round(info.id)
         round_id, expected = info.id, "Deze vragenlijst is gesloten"
     elif kind == "closed_by_date":
-        info, _ = storage.create_round(name="R", gis=("JBG",), opens=today - dt.timedelta(days=30),
-                                       closes=today - dt.timedelta(days=1))
+        info, _ = storage.create_round(
+            name="R", gis=("JBG",), opens=today - dt.timedelta(days=30), closes=today - dt.timedelta(days=1)
+        )
         round_id, expected = info.id, "Deze vragenlijst is gesloten"
     else:
         opens = today + dt.timedelta(days=3)
@@ -273,6 +308,7 @@ def test_respond_link_without_round_explains(storage):
 
 # --------------------------------------------------------------------------- codes
 
+
 def test_respond_code_round_with_code_in_link_submits_and_uses_the_code(storage):
     info, codes = storage.create_round(name="R", gis=("JBG",), access="codes", n_codes=2)
     at = open_app(ronde=info.id, code=codes[0].lower())
@@ -290,8 +326,14 @@ def test_respond_code_round_with_code_in_link_submits_and_uses_the_code(storage)
 def test_respond_bad_code_in_link_is_refused_and_stores_nothing(storage, which):
     info, codes = storage.create_round(name="R", gis=("JBG",), access="codes", n_codes=2)
     if which == "used":
-        storage.submit_response(info.id, {"measure_type": "ots", "n_workers": 0, "grade": 5}, gi="JBG",
-                                respondent_type="ouder", code=codes[0], submission_token="t" * 32)
+        storage.submit_response(
+            info.id,
+            {"measure_type": "ots", "n_workers": 0, "grade": 5},
+            gi="JBG",
+            respondent_type="ouder",
+            code=codes[0],
+            submission_token="t" * 32,
+        )
         code, message = codes[0], "Deze code is al gebruikt"
     else:
         code, message = "AAAAA-AAAAA", "Deze code klopt niet"
@@ -340,6 +382,7 @@ def test_respond_repeated_wrong_codes_are_slowed_down(storage, monkeypatch):
 
 # --------------------------------------------------------------------------- double submission
 
+
 def test_respond_resubmit_with_the_same_token_does_not_duplicate(storage):
     info, _ = storage.create_round(name="R", gis=("JBG",))
     at = start(open_app(ronde=info.id), "jeugdige")
@@ -377,6 +420,7 @@ def test_respond_next_person_on_the_same_device_starts_empty(storage):
 
 # --------------------------------------------------------------------------- navigation
 
+
 def test_navigation_respondent_link_registers_only_the_questionnaire_page(storage, tmp_path, monkeypatch):
     import streamlit as st
 
@@ -384,8 +428,9 @@ def test_navigation_respondent_link_registers_only_the_questionnaire_page(storag
 
     dashboard = tmp_path / "dashboard.py"
     dashboard.write_text('import streamlit as st\nst.title("Dashboard")\n', encoding="utf-8")
-    monkeypatch.setattr(nav, "dashboard_pages",
-                        lambda lang="nl": [st.Page(dashboard, title="Testdashboard", url_path="testdashboard")])
+    monkeypatch.setattr(
+        nav, "dashboard_pages", lambda lang="nl": [st.Page(dashboard, title="Testdashboard", url_path="testdashboard")]
+    )
     staff = AppTest.from_file(APP, default_timeout=TIMEOUT)
     staff.run()
     assert "Gebruik de link uit uw uitnodiging" in texts(staff)

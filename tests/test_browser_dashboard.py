@@ -6,10 +6,10 @@ charts, the trend sentence), that nothing scrolls sideways on the phone, and
 that a sidebar filter changes the numbers.  Screenshots go to
 ``test-artifacts/`` (git-ignored).
 """
+
 from __future__ import annotations
 
 import pytest
-
 from _browser_helpers import ARTIFACTS, chromium, serve_app
 from _browser_helpers import settle as _settle
 
@@ -71,20 +71,22 @@ def test_overzicht_desktop_reads_like_the_report(app_url, browser):
     try:
         assert page.get_by_text("Synthetische voorbeelddata — geen echte antwoorden").first.is_visible()
         assert metric(page, "Respondenten") == "1523"
-        assert metric(page, "Had een periode zonder jeugdzorgwerker") == "31%"   # published: at least 31 %
+        assert metric(page, "Had een periode zonder jeugdzorgwerker") == "31%"  # published: at least 31 %
         nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
         assert "Overzicht" in nav and "Inspectierapport" in nav
         for i in range(1, 14):
             assert page.get_by_role("heading", name=f"{i}. ", exact=False).count() >= 1
         page.screenshot(path=str(ARTIFACTS / "dashboard-overzicht-desktop.png"))
         scroll_to(page, ".st-key-fig_grade_by_workers")
-        assert page.get_by_text("Het cijfer daalt significant naarmate respondenten meer jeugdzorgwerkers "
-                                "hebben gehad").first.is_visible()
+        assert page.get_by_text(
+            "Het cijfer daalt significant naarmate respondenten meer jeugdzorgwerkers hebben gehad"
+        ).first.is_visible()
         page.screenshot(path=str(ARTIFACTS / "dashboard-overzicht-desktop-figuur7.png"))
         # charts fit the main column
         main_w = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()["width"]
-        widths = page.evaluate("Array.from(document.querySelectorAll('.vega-embed')).map(e => "
-                               "e.getBoundingClientRect().width)")
+        widths = page.evaluate(
+            "Array.from(document.querySelectorAll('.vega-embed')).map(e => e.getBoundingClientRect().width)"
+        )
         assert len(widths) >= 13 and max(widths) <= main_w + 1
     finally:
         context.close()
@@ -98,8 +100,9 @@ def test_overzicht_filter_changes_numbers_in_browser(app_url, browser):
         page.keyboard.press("Escape")
         settle(page)
         page.wait_for_function(
-            "Array.from(document.querySelectorAll('[data-testid=stMetricValue]')).some(e => e.innerText.trim() === '372')")
-        assert metric(page, "Respondenten") == "372"     # published: 372 youths
+            "Array.from(document.querySelectorAll('[data-testid=stMetricValue]')).some(e => e.innerText.trim() === '372')"
+        )
+        assert metric(page, "Respondenten") == "372"  # published: 372 youths
         assert metric(page, "Ouders") == "0"
         page.screenshot(path=str(ARTIFACTS / "dashboard-overzicht-desktop-jeugdigen.png"))
     finally:
@@ -108,8 +111,7 @@ def test_overzicht_filter_changes_numbers_in_browser(app_url, browser):
 
 def test_overzicht_phone_has_no_sideways_scrolling(app_url, browser):
     ARTIFACTS.mkdir(exist_ok=True)
-    context, page = open_overzicht(browser, app_url, PHONE, is_mobile=True, has_touch=True,
-                                   device_scale_factor=2)
+    context, page = open_overzicht(browser, app_url, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
     try:
         assert page.get_by_text("Synthetische voorbeelddata — geen echte antwoorden").first.is_visible()
         assert metric(page, "Respondenten") == "1523"
@@ -117,8 +119,10 @@ def test_overzicht_phone_has_no_sideways_scrolling(app_url, browser):
         page.screenshot(path=str(ARTIFACTS / "dashboard-overzicht-phone.png"))
         scroll_to(page, ".st-key-fig_measure_type")
         # every chart shrinks to the screen like an image
-        widths = page.evaluate("Array.from(document.querySelectorAll('.vega-embed svg.marks, .vega-embed canvas.marks'))"
-                               ".map(e => e.getBoundingClientRect().right)")
+        widths = page.evaluate(
+            "Array.from(document.querySelectorAll('.vega-embed svg.marks, .vega-embed canvas.marks'))"
+            ".map(e => e.getBoundingClientRect().right)"
+        )
         assert len(widths) >= 13 and max(widths) <= PHONE["width"]
         page.screenshot(path=str(ARTIFACTS / "dashboard-overzicht-phone-figuur1.png"))
         scroll_to(page, ".st-key-fig_worker_qualities_by_gap")

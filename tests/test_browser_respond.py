@@ -6,15 +6,16 @@ Storage, answers the questionnaire as a youth at 375 x 740 px, then checks the
 database holds exactly that response and that the used code is refused.
 Screenshots go to ``test-artifacts/`` (git-ignored).
 """
+
 from __future__ import annotations
 
 import re
 
 import pandas as pd
 import pytest
-
 from _browser_helpers import ARTIFACTS, ROOT, SECRET, chromium, serve_app
 from _browser_helpers import settle as _settle
+
 from survey_app.storage import Storage
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -45,14 +46,20 @@ def browser():
 
 @pytest.fixture(scope="module")
 def phone(browser):
-    ctx = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, is_mobile=True, has_touch=True,
-                              device_scale_factor=2, locale="nl-NL")
+    ctx = browser.new_context(
+        viewport={"width": WIDTH, "height": HEIGHT},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+        locale="nl-NL",
+    )
     ctx.set_default_timeout(UI_TIMEOUT_MS)
     yield ctx
     ctx.close()
 
 
 # --------------------------------------------------------------------------- helpers
+
 
 def settle(page) -> None:
     """Wait until Streamlit has finished the run an action started."""
@@ -96,13 +103,15 @@ def assert_no_horizontal_scroll(page, where: str) -> None:
 
 # --------------------------------------------------------------------------- the tests
 
+
 def test_browser_respond_link_never_opens_another_page_on_a_fresh_server(app_server, phone):
     # Runs first, on a server nobody has visited: Streamlit's old multipage
     # feature would run any script in survey_app/screens/ by its URL without the
     # entry point (and its navigation) until st.navigation has run once.
     base, _, info, _ = app_server
-    names = sorted(p.stem for p in (ROOT / "survey_app" / "screens").glob("*.py")
-                   if p.stem not in ("__init__", "respond"))
+    names = sorted(
+        p.stem for p in (ROOT / "survey_app" / "screens").glob("*.py") if p.stem not in ("__init__", "respond")
+    )
     assert "start" in names
     page = phone.new_page()
     for name in names:
@@ -184,10 +193,22 @@ def test_browser_respond_youth_on_a_phone_stores_one_response_and_refuses_the_us
     df = storage.load_responses(round_ids=[info.id])
     assert len(df) == 1
     row = df.iloc[0]
-    expected = {"gi": "JBW", "respondent_type": "jeugdige", "measure_type": "jeugdreclassering", "n_workers": 3,
-                "had_gap": "ja", "contact_one_on_one": "1_keer", "opinion_asked": "soms", "say_in_plan": "nee",
-                "help_improves": "niet_helemaal", "quality_respectful": "een_beetje", "quality_reachable": "nee",
-                "grade": 6, "comment_grade": "Ze komt vaak te laat.", "comment_improve": LONG_WORD}
+    expected = {
+        "gi": "JBW",
+        "respondent_type": "jeugdige",
+        "measure_type": "jeugdreclassering",
+        "n_workers": 3,
+        "had_gap": "ja",
+        "contact_one_on_one": "1_keer",
+        "opinion_asked": "soms",
+        "say_in_plan": "nee",
+        "help_improves": "niet_helemaal",
+        "quality_respectful": "een_beetje",
+        "quality_reachable": "nee",
+        "grade": 6,
+        "comment_grade": "Ze komt vaak te laat.",
+        "comment_improve": LONG_WORD,
+    }
     assert {k: row[k] for k in expected} == expected
     for skipped in ("explained_at_start", "quality_clear", "involved_in_decisions"):
         assert pd.isna(row[skipped]), skipped

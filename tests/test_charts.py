@@ -4,18 +4,18 @@ The figures here are hand-made tables with the schemas of docs/architecture.md
 (tests/_chart_helpers.py), plus every figure of compute_figures() on generated
 sample data.  Rendering is real (vl-convert); SVG output is parsed as XML.
 """
+
 from __future__ import annotations
 
 import json
 import re
 import struct
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
+import _chart_helpers as h
 import altair as alt
 import pytest
 
-import _chart_helpers as h
 from analysis import charts, contract
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -23,6 +23,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 # --------------------------------------------------------------------------- helpers
+
 
 def _svg(chart) -> ET.Element:
     return ET.fromstring(charts.chart_bytes(chart, "svg"))
@@ -85,6 +86,7 @@ ALL_KINDS = {
 
 # --------------------------------------------------------------------------- theme
 
+
 def test_theme_registered_and_enabled_on_import():
     assert charts.THEME_NAME in alt.theme.names()
     assert alt.theme.active == charts.THEME_NAME
@@ -107,15 +109,20 @@ def test_category_colours_ordinal_dark_to_light_and_unknown_grey():
     cols = charts.category_colours("explained_at_start", ["ja", "een_beetje", "nee", "weet_niet"])
     assert cols[0] == "#01689B"
     assert cols[3] == charts.GREY
-    lum = [sum(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in cols[:3]]
+    lum = [sum(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in cols[:3]]
     assert lum == sorted(lum) and len(set(lum)) == 3  # positive dark -> negative light
     assert charts.category_colours("say_in_plan", ["ja", "nee", "geen_plan_bekend"])[2] == charts.GREY
     # a nominal item (measure type) is one colour, weet_niet grey
     assert charts.category_colours("measure_type", ["jeugdreclassering", "ots", "voogdij", "weet_niet"]) == [
-        "#01689B", "#01689B", "#01689B", charts.GREY]
+        "#01689B",
+        "#01689B",
+        "#01689B",
+        charts.GREY,
+    ]
 
 
 # --------------------------------------------------------------------------- rendering
+
 
 @pytest.mark.parametrize("kind", sorted(ALL_KINDS))
 def test_chart_bytes_png_every_kind_valid(kind):
@@ -221,8 +228,14 @@ def test_figure_chart_grade_groups_in_order_with_n_under_each():
                 labels.append((x, spans))
     x_axis = sorted((x, s) for x, s in labels if len(s) == 2)
     assert [s for _, s in x_axis] == [
-        ["0", "n = 25"], ["1", "n = 320"], ["2", "n = 345"], ["3", "n = 234"], ["4", "n = 169"],
-        ["5", "n = 85"], ["meer dan 5", "n = 345"]]
+        ["0", "n = 25"],
+        ["1", "n = 320"],
+        ["2", "n = 345"],
+        ["3", "n = 234"],
+        ["4", "n = 169"],
+        ["5", "n = 85"],
+        ["meer dan 5", "n = 345"],
+    ]
     text = _all_text(root)
     assert "Gemiddeld rapportcijfer" in text and "Aantal jeugdzorgwerkers" in text
     y_ticks = [s[0] for _, s in labels if len(s) == 1]
@@ -250,8 +263,16 @@ def test_figure_chart_pct_by_group_short_labels_and_two_group_colours():
     chart = charts.figure_chart(h.worker_qualities_by_gap())
     root = _svg(chart)
     text = _all_text(root)
-    for label in ("Voldoende tijd en aandacht", "Begripvol", "Respectvol", "Deskundig", "Duidelijk", "Bereikbaar",
-                  "Nooit zonder jeugdzorgwerker (n = 900)", "Periode zonder jeugdzorgwerker (n = 470)"):
+    for label in (
+        "Voldoende tijd en aandacht",
+        "Begripvol",
+        "Respectvol",
+        "Deskundig",
+        "Duidelijk",
+        "Bereikbaar",
+        "Nooit zonder jeugdzorgwerker (n = 900)",
+        "Periode zonder jeugdzorgwerker (n = 470)",
+    ):
         assert label in text
     fills = {p.get("fill") for p in _bars(root)}
     assert fills == {"#01689B", "#8FCAE7"}
@@ -308,6 +329,7 @@ def test_figure_chart_unknown_kind_raises():
 
 
 # --------------------------------------------------------------------------- files
+
 
 def test_save_chart_format_from_suffix(tmp_path):
     chart = charts.figure_chart(h.explained_at_start())

@@ -1,4 +1,5 @@
 """analysis.charts_compare: comparison, reference, cross-table, box and coefficient charts."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -32,7 +33,7 @@ def _svg(chart) -> str:
 
 def test_comparison_chart_renders_and_hides_suppressed_items(demo):
     jbn = demo[demo["gi"] == "JBN"].head(40).reset_index(drop=True)
-    jbn.loc[:32, "asked_safety"] = pd.NA           # 7 answers left: suppressed
+    jbn.loc[:32, "asked_safety"] = pd.NA  # 7 answers left: suppressed
     small = pd.concat([jbn, demo[demo["gi"] != "JBN"]], ignore_index=True)
     cmp = compare_institution(small, gi="JBN")
     assert cmp["suppressed"].any() and not cmp["suppressed"].all()
@@ -48,8 +49,7 @@ def test_comparison_chart_renders_and_hides_suppressed_items(demo):
 
 def test_comparison_chart_rounds_between_rounds(demo):
     b = generate(n=400, seed=5, round_id="r2")
-    cmp = compare_groups(pd.concat([demo, b], ignore_index=True), by="round_id", a="r2",
-                         b="demo-synthetisch-2025")
+    cmp = compare_groups(pd.concat([demo, b], ignore_index=True), by="round_id", a="r2", b="demo-synthetisch-2025")
     svg = _svg(charts_compare.comparison_chart(cmp, a_label="r2", b_label="2025", lang="en"))
     assert "Difference in percentage points" in svg and "r2 minus 2025" in svg
 

@@ -1,4 +1,5 @@
 """The `survey-app` command line end to end, through the installed console script."""
+
 from __future__ import annotations
 
 import json
@@ -81,8 +82,19 @@ def test_cli_report_json_follows_contract(sample_csv):
 
 
 def test_cli_report_filters_and_suppresses(sample_csv):
-    res = run("report", "--input", sample_csv, "--gi", "JBN", "--respondent-type", "jeugdige",
-              "--min-cell", 50, "--format", "json")
+    res = run(
+        "report",
+        "--input",
+        sample_csv,
+        "--gi",
+        "JBN",
+        "--respondent-type",
+        "jeugdige",
+        "--min-cell",
+        50,
+        "--format",
+        "json",
+    )
     assert res.returncode == 0, res.stderr
     rep = json.loads(res.stdout)
     assert rep["filters"]["gi"] == "JBN" and rep["filters"]["respondent_type"] == "jeugdige"
@@ -172,13 +184,39 @@ def test_cli_import_bad_file_stores_nothing(tmp_path, db_env, sample_csv):
 
 def test_cli_round_create_with_codes_writes_codes_once(tmp_path, db_env):
     codes = tmp_path / "codes.txt"
-    res = run("round", "create", "--name", "C", "--gi", "JBW", "--access", "codes", "--codes", 5,
-              "--codes-out", codes, env_extra=db_env)
+    res = run(
+        "round",
+        "create",
+        "--name",
+        "C",
+        "--gi",
+        "JBW",
+        "--access",
+        "codes",
+        "--codes",
+        5,
+        "--codes-out",
+        codes,
+        env_extra=db_env,
+    )
     assert res.returncode == 0, res.stderr
     lines = codes.read_text().split()
     assert len(lines) == 5 and len(set(lines)) == 5
-    again = run("round", "create", "--name", "C", "--gi", "JBW", "--access", "codes", "--codes", 5,
-                "--codes-out", codes, env_extra=db_env)
+    again = run(
+        "round",
+        "create",
+        "--name",
+        "C",
+        "--gi",
+        "JBW",
+        "--access",
+        "codes",
+        "--codes",
+        5,
+        "--codes-out",
+        codes,
+        env_extra=db_env,
+    )
     assert again.returncode == 2
 
 

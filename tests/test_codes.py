@@ -1,4 +1,5 @@
 """survey_app.codes: access-code generation, normalisation, keyed hashing and the secret key."""
+
 from __future__ import annotations
 
 import hashlib
@@ -24,7 +25,7 @@ def test_codes_alphabet_has_no_look_alikes():
 
 def test_codes_have_at_least_40_bits():
     assert codes.CODE_BITS == pytest.approx(codes.CODE_LENGTH * math.log2(len(codes.ALPHABET)))
-    assert len(codes.ALPHABET) ** codes.CODE_LENGTH >= 2 ** 40
+    assert len(codes.ALPHABET) ** codes.CODE_LENGTH >= 2**40
     assert codes.CODE_BITS > 46
 
 
@@ -48,9 +49,9 @@ def test_generate_codes_distinct_and_uniform():
 def test_normalize_code_ignores_case_spaces_dashes():
     assert codes.normalize_code("acdef-ghjkm") == "ACDEFGHJKM"
     assert codes.normalize_code(" ACD EF_GH.JK-M ") == "ACDEFGHJKM"
-    assert codes.normalize_code("ACDEF-GHJK") is None          # too short
-    assert codes.normalize_code("ACDEF-GHJKMN") is None        # too long
-    assert codes.normalize_code("0CDEF-GHJKM") is None         # not in the alphabet
+    assert codes.normalize_code("ACDEF-GHJK") is None  # too short
+    assert codes.normalize_code("ACDEF-GHJKMN") is None  # too long
+    assert codes.normalize_code("0CDEF-GHJKM") is None  # not in the alphabet
     assert codes.normalize_code(None) is None
     assert codes.format_code("acdefghjkm") == "ACDEF-GHJKM"
 

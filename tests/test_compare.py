@@ -1,4 +1,5 @@
 """Tests of analysis.compare: institution vs rest and round vs round comparisons."""
+
 from __future__ import annotations
 
 import math
@@ -35,10 +36,12 @@ def _two_groups(k1, n1, k2, n2, *, item="explained_at_start", a="JBN", b=("JBG",
 
 def _random_frame(seed=1, n=600):
     rng = np.random.default_rng(seed)
-    cols = {"gi": rng.choice(contract.GI_CODES, n).tolist(),
-            "round_id": rng.choice(["2024", "2025"], n).tolist(),
-            "grade": rng.integers(1, 11, n).tolist(),
-            "n_workers": rng.integers(0, 7, n).tolist()}
+    cols = {
+        "gi": rng.choice(contract.GI_CODES, n).tolist(),
+        "round_id": rng.choice(["2024", "2025"], n).tolist(),
+        "grade": rng.integers(1, 11, n).tolist(),
+        "n_workers": rng.integers(0, 7, n).tolist(),
+    }
     for item, codes in contract.CODES.items():
         if item in ("respondent_type",):
             continue
@@ -49,16 +52,20 @@ def _random_frame(seed=1, n=600):
 
 # ----------------------------------------------------------------------------- intervals
 
-@pytest.mark.parametrize("k1,n1,k2,n2,low,high", [
-    # Newcombe (1998), Statistics in Medicine 17:873-890, table II, method 10
-    # (score interval, no continuity correction), examples (a), (b), (d), (e), (g), (h).
-    (56, 70, 48, 80, 0.0524, 0.3339),
-    (9, 10, 3, 10, 0.1705, 0.8090),
-    (5, 56, 0, 29, -0.0381, 0.1926),
-    (0, 10, 0, 20, -0.1611, 0.2775),
-    (10, 10, 0, 20, 0.6791, 1.0000),
-    (10, 10, 0, 10, 0.6075, 1.0000),
-])
+
+@pytest.mark.parametrize(
+    "k1,n1,k2,n2,low,high",
+    [
+        # Newcombe (1998), Statistics in Medicine 17:873-890, table II, method 10
+        # (score interval, no continuity correction), examples (a), (b), (d), (e), (g), (h).
+        (56, 70, 48, 80, 0.0524, 0.3339),
+        (9, 10, 3, 10, 0.1705, 0.8090),
+        (5, 56, 0, 29, -0.0381, 0.1926),
+        (0, 10, 0, 20, -0.1611, 0.2775),
+        (10, 10, 0, 20, 0.6791, 1.0000),
+        (10, 10, 0, 10, 0.6075, 1.0000),
+    ],
+)
 def test_newcombe_interval_matches_newcombe_1998_table_ii(k1, n1, k2, n2, low, high):
     lo, hi = compare.newcombe_interval(k1, n1, k2, n2)
     assert lo == pytest.approx(low, abs=5e-5)
@@ -73,7 +80,7 @@ def test_two_proportion_z_squared_equals_pearson_chi_square():
     z, p = compare.two_proportion_z(56, 70, 48, 80)
     chi2, p_chi, _, _ = stats.chi2_contingency([[56, 14], [48, 32]], correction=False)
     assert z > 0
-    assert z ** 2 == pytest.approx(chi2, rel=1e-12)
+    assert z**2 == pytest.approx(chi2, rel=1e-12)
     assert p == pytest.approx(p_chi, rel=1e-10)
 
 
@@ -92,6 +99,7 @@ def test_welch_interval_matches_scipy_welch_t_test():
 
 
 # ----------------------------------------------------------------------------- compare_groups
+
 
 def test_compare_groups_proportion_row_matches_newcombe_example():
     df = _two_groups(56, 70, 48, 80)
@@ -142,13 +150,11 @@ def test_compare_groups_rows_without_group_are_in_neither_side():
 def test_compare_groups_suppresses_small_side_and_leaves_it_out_of_holm():
     df = _two_groups(56, 70, 48, 80, item="quality_clear")
     # asked_safety: only 9 of JBN's 70 answered it (6 ja); all 80 others answered
-    df["asked_safety"] = pd.Series(["ja"] * 6 + ["nee"] * 3 + [pd.NA] * 61
-                                   + ["ja"] * 48 + ["nee"] * 32, dtype="string")
+    df["asked_safety"] = pd.Series(["ja"] * 6 + ["nee"] * 3 + [pd.NA] * 61 + ["ja"] * 48 + ["nee"] * 32, dtype="string")
     out = compare.compare_groups(df, by="gi", a="JBN", items=["asked_safety", "quality_clear"])
     small = out.iloc[0]
     assert small["suppressed"] and (small["a_n"], small["b_n"]) == (9, 80)
-    for c in ("a_estimate", "b_estimate", "difference", "ci_low", "ci_high", "statistic",
-              "p_value", "p_holm"):
+    for c in ("a_estimate", "b_estimate", "difference", "ci_low", "ci_high", "statistic", "p_value", "p_holm"):
         assert math.isnan(small[c]), c
     # the other item is the only test in the family
     assert out.iloc[1]["p_holm"] == pytest.approx(out.iloc[1]["p_value"])
@@ -175,7 +181,7 @@ def test_compare_groups_grade_uses_welch_interval_and_mann_whitney():
     u1 = ranks[:n1].sum() - n1 * (n1 + 1) / 2
     _, t = np.unique(x, return_counts=True)
     n = n1 + n2
-    sigma = math.sqrt(n1 * n2 / 12 * ((n + 1) - (t ** 3 - t).sum() / (n * (n - 1))))
+    sigma = math.sqrt(n1 * n2 / 12 * ((n + 1) - (t**3 - t).sum() / (n * (n - 1))))
     z = (abs(u1 - n1 * n2 / 2) - 0.5) / sigma
     assert r["statistic"] == pytest.approx(u1)
     assert r["p_value"] == pytest.approx(2 * stats.norm.sf(z), rel=1e-9)
@@ -204,8 +210,12 @@ def test_compare_groups_round_vs_round_uses_only_those_rounds():
 
 
 def test_compare_groups_weet_niet_counts_in_base_not_as_positive():
-    df = _frame({"gi": ["JBN"] * 20 + ["JBG"] * 20,
-                 "say_in_plan": ["ja"] * 10 + ["geen_plan_bekend"] * 10 + ["ja"] * 5 + ["nee"] * 15})
+    df = _frame(
+        {
+            "gi": ["JBN"] * 20 + ["JBG"] * 20,
+            "say_in_plan": ["ja"] * 10 + ["geen_plan_bekend"] * 10 + ["ja"] * 5 + ["nee"] * 15,
+        }
+    )
     r = compare.compare_groups(df, by="gi", a="JBN", items=["say_in_plan"]).iloc[0]
     assert (r["a_n"], r["a_estimate"], r["b_estimate"]) == (20, 50.0, 25.0)
 
@@ -217,8 +227,9 @@ def test_compare_groups_rejects_overlap_and_unknown_item():
     with pytest.raises(ValueError, match="cannot be compared"):
         compare.compare_groups(df, by="gi", a="JBN", items=["comment_grade"])
     with pytest.raises(ValueError, match="not codes"):
-        compare.compare_groups(df, by="gi", a="JBN", items=["asked_safety"],
-                               positive_codes={"asked_safety": ["altijd"]})
+        compare.compare_groups(
+            df, by="gi", a="JBN", items=["asked_safety"], positive_codes={"asked_safety": ["altijd"]}
+        )
 
 
 def test_institution_vs_rest_rejects_rest_as_institution():

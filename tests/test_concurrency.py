@@ -1,5 +1,6 @@
 """No loss under concurrency: separate processes (spawn), each with its own Storage,
 submitting at the same moment, on SQLite and on PostgreSQL."""
+
 from __future__ import annotations
 
 import re
@@ -7,7 +8,6 @@ import uuid
 from collections import Counter
 
 import pytest
-
 from db_fixtures import open_storage, run_in_processes, submit_many
 
 pytestmark = pytest.mark.slow
@@ -17,12 +17,12 @@ WORKERS = 8
 
 def test_concurrency_eight_processes_store_every_response(storage, db_url):
     info, _ = storage.create_round(name="load", gis=["JBG"])
-    results = run_in_processes(submit_many, [dict(url=db_url, round_id=info.id, n=250, seed=i)
-                                             for i in range(WORKERS)])
+    results = run_in_processes(submit_many, [dict(url=db_url, round_id=info.id, n=250, seed=i) for i in range(WORKERS)])
     returned = [r for worker in results for r in worker]
     assert len(returned) == 2000
     assert all(isinstance(r, str) and UUID4.fullmatch(r) for r in returned), Counter(
-        r for r in returned if not UUID4.fullmatch(str(r)))
+        r for r in returned if not UUID4.fullmatch(str(r))
+    )
     assert len(set(returned)) == 2000
     assert storage.count_responses(info.id) == 2000
     stored = storage.load_responses(round_ids=[info.id])["response_id"]
@@ -32,9 +32,10 @@ def test_concurrency_eight_processes_store_every_response(storage, db_url):
 def test_concurrency_each_code_used_exactly_once(storage, db_url):
     info, codes = storage.create_round(name="codes", gis=["JBG"], access="codes", n_codes=40)
     # every worker tries all 40 codes, each in its own order
-    orders = [codes[i * 5:] + codes[:i * 5] for i in range(WORKERS)]
-    results = run_in_processes(submit_many, [dict(url=db_url, round_id=info.id, n=40, seed=i, codes=orders[i])
-                                             for i in range(WORKERS)])
+    orders = [codes[i * 5 :] + codes[: i * 5] for i in range(WORKERS)]
+    results = run_in_processes(
+        submit_many, [dict(url=db_url, round_id=info.id, n=40, seed=i, codes=orders[i]) for i in range(WORKERS)]
+    )
     outcomes = Counter("stored" if UUID4.fullmatch(str(r)) else r for worker in results for r in worker)
     assert outcomes == {"stored": 40, "CodeAlreadyUsed": 40 * (WORKERS - 1)}
     assert storage.count_responses(info.id) == 40
@@ -44,8 +45,9 @@ def test_concurrency_each_code_used_exactly_once(storage, db_url):
 def test_concurrency_same_token_stores_one_response(storage, db_url):
     info, _ = storage.create_round(name="double", gis=["JBG"])
     token = uuid.uuid4().hex
-    results = run_in_processes(submit_many, [dict(url=db_url, round_id=info.id, n=3, seed=i, token=token)
-                                             for i in range(WORKERS)])
+    results = run_in_processes(
+        submit_many, [dict(url=db_url, round_id=info.id, n=3, seed=i, token=token) for i in range(WORKERS)]
+    )
     outcomes = Counter("stored" if UUID4.fullmatch(str(r)) else r for worker in results for r in worker)
     assert outcomes == {"stored": 1, "DuplicateSubmission": 3 * WORKERS - 1}
     assert storage.count_responses(info.id) == 1

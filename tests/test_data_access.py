@@ -1,4 +1,5 @@
 """survey_app.data_access: scope first, then filters, on real temporary databases."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -7,7 +8,12 @@ import pytest
 from analysis import contract
 from sample_data import generate
 from survey_app.data_access import (
-    Scope, apply_filters, current_scope, filter_options, filters_key, load_data,
+    Scope,
+    apply_filters,
+    current_scope,
+    filter_options,
+    filters_key,
+    load_data,
     normalize_filters,
 )
 
@@ -63,11 +69,21 @@ def test_load_data_filter_cannot_widen_scope(seeded):
 
 def test_load_data_filters_combine(seeded):
     everything = seeded.load_responses()
-    want = everything[(everything["round_id"] == contract.DEMO_ROUND_ID)
-                      & (everything["respondent_type"] == "jeugdige")
-                      & everything["measure_type"].isin(["ots", "voogdij"])]
-    df = load_data(seeded, Scope(), {"round_id": [contract.DEMO_ROUND_ID], "respondent_type": "jeugdige",
-                                     "measure_type": ["ots", "voogdij"], "gi": []})
+    want = everything[
+        (everything["round_id"] == contract.DEMO_ROUND_ID)
+        & (everything["respondent_type"] == "jeugdige")
+        & everything["measure_type"].isin(["ots", "voogdij"])
+    ]
+    df = load_data(
+        seeded,
+        Scope(),
+        {
+            "round_id": [contract.DEMO_ROUND_ID],
+            "respondent_type": "jeugdige",
+            "measure_type": ["ots", "voogdij"],
+            "gi": [],
+        },
+    )
     assert len(df) == len(want) > 0
     assert sorted(df["response_id"]) == sorted(want["response_id"])
 

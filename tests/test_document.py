@@ -1,4 +1,5 @@
 """analysis.document: the round report as .docx (read back with python-docx) and self-contained HTML."""
+
 from __future__ import annotations
 
 import base64
@@ -40,6 +41,7 @@ def small_gi(demo):
     others = demo[demo["gi"] != "JBW"]
     tiny = demo[demo["gi"] == "JBW"].head(7)
     import pandas as pd
+
     return pd.concat([others, tiny], ignore_index=True)
 
 
@@ -78,24 +80,26 @@ def test_round_report_docx_has_every_figure_with_heading_caption_and_image(docx_
 
 def test_round_report_docx_tables_have_n_estimate_and_interval(docx_full):
     tables = docx_full.tables
-    assert len(tables) == 1 + 13          # key numbers + one per figure
-    explained = _table_text(tables[2])    # figure 2: explained_at_start
+    assert len(tables) == 1 + 13  # key numbers + one per figure
+    explained = _table_text(tables[2])  # figure 2: explained_at_start
     assert explained[0] == ["Antwoord", "n", "%", "95%-BI"]
     # published 2025 figure 2: ja 41 %
     assert explained[1][0] == "Ja" and explained[1][2] == "41%" and re.fullmatch(r"\d+-\d+%", explained[1][3])
-    grade = _table_text(tables[7])        # figure 7: grade_by_workers
+    grade = _table_text(tables[7])  # figure 7: grade_by_workers
     assert grade[0] == ["Aantal jeugdzorgwerkers", "n", "Gemiddeld cijfer", "95%-BI"]
-    assert grade[2][:3] == ["1", "320", "6,2"]            # published fig7: 1 worker, n 320, 6.2
+    assert grade[2][:3] == ["1", "320", "6,2"]  # published fig7: 1 worker, n 320, 6.2
 
 
 def test_round_report_docx_trend_sentence_and_methods(docx_full):
     text = "\n".join(p.text for p in docx_full.paragraphs)
-    assert ("Het cijfer daalt significant naarmate respondenten meer jeugdzorgwerkers hebben gehad "
-            "(Jonckheere-Terpstra, p < 0,001).") in text
+    assert (
+        "Het cijfer daalt significant naarmate respondenten meer jeugdzorgwerkers hebben gehad "
+        "(Jonckheere-Terpstra, p < 0,001)."
+    ) in text
     heads3 = _headings(docx_full, 3)
     for name in ("Wilson", "(t)", "Kruskal-Wallis", "Spearman", "Jonckheere-Terpstra", "Kleine groepen"):
         assert any(name in h for h in heads3), name
-    assert "te weinig respondenten (n < 10)" in text   # the suppression rule is explained
+    assert "te weinig respondenten (n < 10)" in text  # the suppression rule is explained
 
 
 def test_round_report_docx_synthetic_warning_and_no_author(docx_full, real_round):
@@ -117,7 +121,7 @@ def test_round_report_docx_small_institution_shows_no_estimate(docx_small):
     assert all(row[1] == SMALL for row in key[2:])
     text = "\n".join(p.text for p in docx_small.paragraphs)
     assert "Instelling: JBW" in text
-    assert len(docx_small.inline_shapes) == 13   # the charts say "te weinig respondenten"
+    assert len(docx_small.inline_shapes) == 13  # the charts say "te weinig respondenten"
 
 
 def test_round_report_html_is_self_contained(html_full):
@@ -144,11 +148,12 @@ def test_round_report_html_every_figure_section_table_and_method(html_full):
 
 
 def test_round_report_html_escapes_text_and_speaks_english(real_round):
-    html = round_report_html(real_round.head(300), lang="en", title="<b>Round & report</b>",
-                             filters={"respondent_type": "ouder"})
+    html = round_report_html(
+        real_round.head(300), lang="en", title="<b>Round & report</b>", filters={"respondent_type": "ouder"}
+    )
     assert "<b>Round" not in html and "&lt;b&gt;Round &amp; report&lt;/b&gt;" in html
     assert '<html lang="en">' in html and "Figure 1. Type of measure" in html
-    assert "Synthetic sample data" not in html          # round ronde-2026 is not synthetic
+    assert "Synthetic sample data" not in html  # round ronde-2026 is not synthetic
     assert "Respondent type: Parents" in html
 
 

@@ -1,19 +1,22 @@
 """Tests of analysis.figures: the registry, figure shapes and suppression after filters."""
+
 from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
+from _helpers_stats import random_frame
 
 from analysis import contract, stats
 from analysis.figures import (
-    FigureResult, TEXT_STATISTIC_IDS, compute_figure, compute_figures, compute_text_statistics,
+    TEXT_STATISTIC_IDS,
+    FigureResult,
+    compute_figure,
+    compute_figures,
+    compute_text_statistics,
 )
 from analysis.filters import filter_responses
-
-from _helpers_stats import random_frame
 
 KIND_COLUMNS = {
     "distribution": stats.DISTRIBUTION_COLUMNS,
@@ -22,10 +25,12 @@ KIND_COLUMNS = {
     "pct_by_group": stats.PCT_BY_GROUP_COLUMNS,
     "share": stats.SHARE_COLUMNS,
 }
-EXPECTED_KINDS = {**{f: "distribution" for f in contract.DISTRIBUTION_FIGURES},
-                  "grade_by_workers": "mean_by_group",
-                  "worker_qualities_by_gap": "pct_by_group",
-                  "contact_one_on_one": "distribution_by_group"}
+EXPECTED_KINDS = {
+    **{f: "distribution" for f in contract.DISTRIBUTION_FIGURES},
+    "grade_by_workers": "mean_by_group",
+    "worker_qualities_by_gap": "pct_by_group",
+    "contact_one_on_one": "distribution_by_group",
+}
 
 
 def test_compute_figures_every_contract_id_in_order():
@@ -74,6 +79,7 @@ def test_grade_by_workers_tests_null_for_one_group_or_small_base():
 def test_grade_by_workers_tests_over_shown_groups_only():
     """The tests equal scipy on the grades of the shown groups, and ignore the hidden ones."""
     from scipy import stats as st
+
     df = random_frame(21, 150)  # groups "0" and "5" are small here
     fig = compute_figure(df, "grade_by_workers")
     t = fig.table
@@ -97,8 +103,7 @@ def test_worker_qualities_by_gap_leaves_out_weet_niet_and_empty():
     df = random_frame(5, 400)
     fig = compute_figure(df, "worker_qualities_by_gap")
     assert fig.base_n == int(df["had_gap"].isin(["nee", "ja"]).sum())
-    assert fig.group_n == {"nee": int((df["had_gap"] == "nee").sum()),
-                           "ja": int((df["had_gap"] == "ja").sum())}
+    assert fig.group_n == {"nee": int((df["had_gap"] == "nee").sum()), "ja": int((df["had_gap"] == "ja").sum())}
     t = fig.table
     assert list(t["item"].unique()) == list(contract.QUALITY_ITEMS)
     assert list(t["group"][:2]) == ["nee", "ja"]
@@ -139,6 +144,7 @@ def test_compute_figure_unknown_id_raises():
 
 # --------------------------------------------------------------------------- suppression
 
+
 def _group_base(df: pd.DataFrame, fig: FigureResult, row) -> int:
     """The base n behind one table row, recomputed straight from the filtered frame."""
     if fig.kind == "distribution":
@@ -156,8 +162,7 @@ def _group_base(df: pd.DataFrame, fig: FigureResult, row) -> int:
     raise AssertionError(fig.kind)
 
 
-def _assert_secondary_suppression(fig: FigureResult, bases: list[int], hidden: list[bool],
-                                  min_cell: int) -> None:
+def _assert_secondary_suppression(fig: FigureResult, bases: list[int], hidden: list[bool], min_cell: int) -> None:
     """One grouped table (one item of a pct_by_group): no hidden group follows by subtraction.
 
     Hidden groups with respondents hold none or at least min_cell respondents
@@ -211,20 +216,24 @@ def assert_no_small_cells(df: pd.DataFrame, figs, min_cell: int) -> int:
             _assert_secondary_suppression(fig, [b for b, _ in cells], [h for _, h in cells], min_cell)
         if fig.tests is not None:
             assert fig.base_n >= min_cell
-            shown = [g for g, s, n in zip(fig.table["group"], fig.table["suppressed"], fig.table["n"])
-                     if not s and n > 0]
+            shown = [
+                g for g, s, n in zip(fig.table["group"], fig.table["suppressed"], fig.table["n"]) if not s and n > 0
+            ]
             assert len(shown) >= 2, (fig.id, shown)
     return n_suppressed
 
 
-@pytest.mark.parametrize("filters", [
-    {},
-    {"gi": "WSS"},
-    {"gi": "JBW", "respondent_type": "jeugdige"},
-    {"respondent_type": "jeugdige", "measure_type": "jeugdreclassering"},
-    {"gi": ["JBN", "JBG"], "measure_type": ["ots", "voogdij"]},
-    {"round_id": "bestaat-niet"},
-])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"gi": "WSS"},
+        {"gi": "JBW", "respondent_type": "jeugdige"},
+        {"respondent_type": "jeugdige", "measure_type": "jeugdreclassering"},
+        {"gi": ["JBN", "JBG"], "measure_type": ["ots", "voogdij"]},
+        {"round_id": "bestaat-niet"},
+    ],
+)
 @pytest.mark.parametrize("min_cell", [10, 25])
 def test_compute_figures_suppression_after_filters(filters, min_cell):
     total_suppressed = 0

@@ -1,12 +1,12 @@
 """Tests of analysis.filters.filter_responses."""
+
 from __future__ import annotations
 
 import pandas as pd
 import pytest
+from _helpers_stats import random_frame
 
 from analysis.filters import filter_responses
-
-from _helpers_stats import random_frame
 
 
 def test_filter_responses_single_value_and_list():

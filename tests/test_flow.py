@@ -1,4 +1,5 @@
 """survey_app.flow: the respondent flow as pure logic (no Streamlit, no database)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,16 +27,31 @@ class FakeRound:  # the fields of storage.RoundInfo that the flow reads
 
 
 FULL_YOUTH = {
-    "measure_type": "ots", "n_workers": 2, "had_gap": "ja", "contact_one_on_one": "1_keer",
-    "explained_at_start": "een_beetje", "opinion_asked": "vaak", "involved_in_decisions": "soms",
-    "asked_life_domains": "ja", "asked_safety": "nee", "say_in_plan": "geen_plan_bekend",
-    "help_improves": "niet_helemaal", "quality_time_attention": "ja", "quality_understanding": "een_beetje",
-    "quality_respectful": "ja", "quality_expert": "nee", "quality_clear": "ja", "quality_reachable": "een_beetje",
-    "grade": 7, "comment_grade": "  Ze luistert goed.  ", "comment_improve": "",
+    "measure_type": "ots",
+    "n_workers": 2,
+    "had_gap": "ja",
+    "contact_one_on_one": "1_keer",
+    "explained_at_start": "een_beetje",
+    "opinion_asked": "vaak",
+    "involved_in_decisions": "soms",
+    "asked_life_domains": "ja",
+    "asked_safety": "nee",
+    "say_in_plan": "geen_plan_bekend",
+    "help_improves": "niet_helemaal",
+    "quality_time_attention": "ja",
+    "quality_understanding": "een_beetje",
+    "quality_respectful": "ja",
+    "quality_expert": "nee",
+    "quality_clear": "ja",
+    "quality_reachable": "een_beetje",
+    "grade": 7,
+    "comment_grade": "  Ze luistert goed.  ",
+    "comment_improve": "",
 }
 
 
 # --------------------------------------------------------------------------- link and setup
+
 
 def test_parse_link_reads_round_code_gi_and_language():
     link = flow.parse_link({"ronde": "r-2026", "code": " abcde-fghjk ", "gi": "jbg", "taal": "en"})
@@ -51,8 +67,9 @@ def test_parse_link_defaults_to_dutch_and_ignores_unknown_language():
 def test_plan_setup_asks_type_and_gi_only_when_the_round_has_several():
     one = flow.plan_setup(FakeRound(), flow.Link("r"))
     assert (one.fixed_type, one.fixed_gi, one.needs_code, one.error) == (None, "JBG", False, None)
-    several = flow.plan_setup(FakeRound(gis=("JBG", "WSS"), respondent_types=("jeugdige",), access="codes"),
-                              flow.Link("r"))
+    several = flow.plan_setup(
+        FakeRound(gis=("JBG", "WSS"), respondent_types=("jeugdige",), access="codes"), flow.Link("r")
+    )
     assert several.fixed_type == "jeugdige" and several.fixed_gi is None
     assert several.gis == ("JBG", "WSS") and several.needs_code
 
@@ -71,6 +88,7 @@ def test_round_status_message_blocks_everything_but_open():
 
 
 # --------------------------------------------------------------------------- visibility
+
 
 def test_visible_items_hide_worker_items_when_no_worker(q):
     none = {i.id for i in flow.visible_items(q, {"n_workers": 0})}
@@ -101,6 +119,7 @@ def test_clean_answers_without_the_condition_item_hides_dependents(q):
 
 
 # --------------------------------------------------------------------------- required and validation
+
 
 def test_missing_required_per_step_and_overall(q):
     assert [i.id for i in flow.missing_required(q, {}, "start")] == ["measure_type"]
@@ -137,8 +156,14 @@ def test_build_answers_gives_every_item_and_nulls_hidden_ones(q):
 
 def test_build_answers_makes_a_valid_contract_row(q):
     out = flow.build_answers(q, FULL_YOUTH)
-    row = {"response_id": "3f1c8a2e-0000-4000-8000-000000000000", "round_id": "r", "gi": "JBG",
-           "respondent_type": "jeugdige", "submitted_week": "2026-W10", **out}
+    row = {
+        "response_id": "3f1c8a2e-0000-4000-8000-000000000000",
+        "round_id": "r",
+        "gi": "JBG",
+        "respondent_type": "jeugdige",
+        "submitted_week": "2026-W10",
+        **out,
+    }
     frame = canonical_frame(pd.DataFrame([row]))
     assert list(frame.columns) == list(contract.COLUMNS)
     rec = frame.iloc[0]
@@ -151,6 +176,7 @@ def test_build_answers_makes_a_valid_contract_row(q):
 
 
 # --------------------------------------------------------------------------- transitions
+
 
 def _state(q, rtype="jeugdige"):
     state = flow.new_state(flow.Link("r"))
@@ -230,6 +256,7 @@ def test_review_rows_show_labels_in_the_chosen_language_and_version(q):
 
 # --------------------------------------------------------------------------- wrong codes
 
+
 def test_code_delay_is_free_at_first_then_grows_and_is_capped():
     assert [flow.code_delay(n) for n in range(3)] == [0.0, 0.0, 0.0]
     assert [flow.code_delay(n) for n in (3, 4, 5, 6, 7, 20)] == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
@@ -251,6 +278,7 @@ def test_attempt_limiter_slows_a_round_after_many_failures_and_forgets_old_ones(
 
 
 # --------------------------------------------------------------------------- texts
+
 
 def test_every_text_has_dutch_and_english():
     for key, entry in flow.TEXTS.items():

@@ -1,4 +1,5 @@
 """analysis.io: reading CSV/XLSX/SAV/Parquet into the canonical frame, writing them back."""
+
 import codecs
 import copy
 import io as _io
@@ -8,6 +9,7 @@ import openpyxl
 import pandas as pd
 import pyreadstat
 import pytest
+from _io_helpers import IDS, as_records, raw_frame, valid_frame, write_csv_text
 
 from analysis import contract
 from analysis.frame import canonical_frame, empty_frame
@@ -20,7 +22,6 @@ from analysis.io import (
     write_responses,
 )
 from analysis.questionnaire import load_questionnaire
-from _io_helpers import IDS, as_records, raw_frame, valid_frame, write_csv_text
 
 
 def _where(report):
@@ -29,14 +30,18 @@ def _where(report):
 
 # --------------------------------------------------------------------------- CSV
 
-@pytest.mark.parametrize("sep,encoding", [
-    (",", "utf-8"),
-    (";", "utf-8"),
-    (",", "utf-8-sig"),  # with BOM
-    (";", "utf-8-sig"),
-    (";", "cp1252"),  # Windows-1252, as a Dutch Excel saves "CSV (gescheiden door lijstscheidingsteken)"
-    ("\t", "utf-8"),
-])
+
+@pytest.mark.parametrize(
+    "sep,encoding",
+    [
+        (",", "utf-8"),
+        (";", "utf-8"),
+        (",", "utf-8-sig"),  # with BOM
+        (";", "utf-8-sig"),
+        (";", "cp1252"),  # Windows-1252, as a Dutch Excel saves "CSV (gescheiden door lijstscheidingsteken)"
+        ("\t", "utf-8"),
+    ],
+)
 def test_read_responses_csv_detects_delimiter_and_encoding(tmp_path, sep, encoding):
     df = raw_frame(4)
     df.loc[2, "comment_improve"] = "één keer; ‘te laat’, café"
@@ -208,6 +213,7 @@ def test_read_responses_csv_reports_every_error_with_the_file_name(tmp_path):
 
 # --------------------------------------------------------------------------- unreadable
 
+
 def test_read_responses_unreadable_files(tmp_path):
     cases = {}
     cases["weg.csv"] = None  # does not exist
@@ -268,6 +274,7 @@ def test_read_responses_accepts_bytes_and_file_objects():
 
 # --------------------------------------------------------------------------- XLSX
 
+
 def _write_xlsx_by_hand(path, rows, *, start_blank_rows=0):
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -307,6 +314,7 @@ def test_read_responses_xlsx_errors_name_the_sheet_row(tmp_path):
 
 
 # --------------------------------------------------------------------------- SAV
+
 
 def _spss_frame(n=3):
     """An SPSS-style table: codes as numbers 1..k, value labels in Dutch or English."""
@@ -360,13 +368,16 @@ def test_read_responses_sav_unlabelled_value_is_an_unknown_code(tmp_path):
     path = tmp_path / "onbekend.sav"
     pyreadstat.write_sav(table, str(path), variable_value_labels=labels)
     frame, report = read_responses(path)
-    assert _where(report) == [("onbekend.sav", 3, "had_gap", "unknown_code"),
-                              ("onbekend.sav", 4, "explained_at_start", "unknown_code")]
+    assert _where(report) == [
+        ("onbekend.sav", 3, "had_gap", "unknown_code"),
+        ("onbekend.sav", 4, "explained_at_start", "unknown_code"),
+    ]
     assert report.errors[0].value == "9"
     assert report.errors[1].value == "Geen idee"
 
 
 # --------------------------------------------------------------------------- Parquet
+
 
 def test_read_responses_parquet(tmp_path):
     df = valid_frame(4)
@@ -379,10 +390,11 @@ def test_read_responses_parquet(tmp_path):
 
 # --------------------------------------------------------------------------- writing
 
+
 @pytest.mark.parametrize("ext", ["csv", "xlsx", "sav", "parquet"])
 def test_write_responses_round_trip(tmp_path, ext):
     df = valid_frame(4)
-    df.loc[1, "comment_grade"] = "Lange tekst met \"aanhalingstekens\", puntkomma; en\neen nieuwe regel " + "x" * 600
+    df.loc[1, "comment_grade"] = 'Lange tekst met "aanhalingstekens", puntkomma; en\neen nieuwe regel ' + "x" * 600
     path = write_responses(df, tmp_path / f"uit.{ext}")
     assert path.exists()
     frame, report = read_responses(path)
@@ -407,7 +419,7 @@ def test_write_responses_csv_contract_column_order_and_integers(tmp_path):
     assert ",7," in lines[1] and "7.0" not in lines[1]
 
 
-FORMULAS = ["=HYPERLINK(\"http://x\",\"klik\")", "+31 20", "-2+3", "@SUM(A1)", "\tverborgen", "\r=1"]
+FORMULAS = ['=HYPERLINK("http://x","klik")', "+31 20", "-2+3", "@SUM(A1)", "\tverborgen", "\r=1"]
 
 
 def test_neutralise_formula_prefixes_an_apostrophe():

@@ -2,6 +2,7 @@
 
 Starting the real server is covered by tests/test_browser_respond.py.
 """
+
 from streamlit import config
 
 from survey_app import launcher
@@ -42,7 +43,11 @@ def test_launcher_app_path_is_absolute_entry_point():
 
 
 def test_launcher_respondent_link():
-    assert launcher.respondent_link("demo-synthetisch-2025", port=8501) == \
-        "http://localhost:8501/?ronde=demo-synthetisch-2025"
-    assert launcher.respondent_link("r1", port=80, address="enquete.example.nl") == \
-        "http://enquete.example.nl:80/?ronde=r1"
+    assert (
+        launcher.respondent_link("demo-synthetisch-2025", port=8501)
+        == "http://localhost:8501/?ronde=demo-synthetisch-2025"
+    )
+    assert (
+        launcher.respondent_link("r1", port=80, address="enquete.example.nl")
+        == "http://enquete.example.nl:80/?ronde=r1"
+    )

@@ -1,4 +1,5 @@
 """analysis.mapping: map foreign columns and values onto the contract, then validate."""
+
 from __future__ import annotations
 
 import uuid
@@ -9,23 +10,43 @@ import pytest
 from analysis import contract
 from analysis.io import read_frame_raw
 from analysis.mapping import (
-    ColumnMapping, apply_mapping, distinct_values, mapping_problems, normalize_name, preview,
-    suggest_columns, suggest_mapping, suggest_value,
+    ColumnMapping,
+    apply_mapping,
+    distinct_values,
+    mapping_problems,
+    normalize_name,
+    preview,
+    suggest_columns,
+    suggest_mapping,
+    suggest_value,
 )
 from analysis.validation import validate_frame
 from sample_data import generate
 
 #: contract column -> a foreign header a spreadsheet might use
 FOREIGN_HEADERS = {
-    "gi": "Instelling", "respondent_type": "Type respondent", "submitted_week": "Week",
-    "measure_type": "Soort maatregel", "n_workers": "Aantal jeugdzorgwerkers",
-    "had_gap": "Periode zonder jeugdzorgwerker", "contact_one_on_one": "Alleen gesproken",
-    "explained_at_start": "Uitleg bij de start", "opinion_asked": "Naar mening gevraagd",
-    "involved_in_decisions": "Betrokken bij beslissingen", "asked_life_domains": "Leefgebieden",
-    "asked_safety": "Veiligheid", "say_in_plan": "Inspraak", "help_improves": "Verbetering",
-    "quality_time_attention": "Tijd en aandacht", "quality_understanding": "Begripvol",
-    "quality_respectful": "Respectvol", "quality_expert": "Deskundig", "quality_clear": "Duidelijk",
-    "quality_reachable": "Bereikbaar", "grade": "Rapportcijfer", "comment_grade": "Toelichting",
+    "gi": "Instelling",
+    "respondent_type": "Type respondent",
+    "submitted_week": "Week",
+    "measure_type": "Soort maatregel",
+    "n_workers": "Aantal jeugdzorgwerkers",
+    "had_gap": "Periode zonder jeugdzorgwerker",
+    "contact_one_on_one": "Alleen gesproken",
+    "explained_at_start": "Uitleg bij de start",
+    "opinion_asked": "Naar mening gevraagd",
+    "involved_in_decisions": "Betrokken bij beslissingen",
+    "asked_life_domains": "Leefgebieden",
+    "asked_safety": "Veiligheid",
+    "say_in_plan": "Inspraak",
+    "help_improves": "Verbetering",
+    "quality_time_attention": "Tijd en aandacht",
+    "quality_understanding": "Begripvol",
+    "quality_respectful": "Respectvol",
+    "quality_expert": "Deskundig",
+    "quality_clear": "Duidelijk",
+    "quality_reachable": "Bereikbaar",
+    "grade": "Rapportcijfer",
+    "comment_grade": "Toelichting",
     "comment_improve": "Wat kan beter",
 }
 
@@ -33,6 +54,7 @@ FOREIGN_HEADERS = {
 def foreign_frame(n=40, seed=5) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(canonical frame, the same data as another tool writes it: Dutch headers and labels, no ids)."""
     from analysis.wording import category_label
+
     df = generate(n=n, seed=seed)
     raw = pd.DataFrame()
     for col, head in FOREIGN_HEADERS.items():
@@ -53,8 +75,9 @@ def test_normalize_name_strips_accents_and_punctuation():
 
 
 def test_suggest_columns_exact_alias_and_labels():
-    sug = suggest_columns(["response_id", "Ronde", "Instelling", "cijfer", "Soort maatregel",
-                           "Aantal jeugdzorgwerkers", "iets anders"])
+    sug = suggest_columns(
+        ["response_id", "Ronde", "Instelling", "cijfer", "Soort maatregel", "Aantal jeugdzorgwerkers", "iets anders"]
+    )
     assert sug["response_id"] == "response_id"
     assert sug["round_id"] == "Ronde"
     assert sug["gi"] == "Instelling"
@@ -111,8 +134,10 @@ def test_mapping_foreign_file_round_trips_to_the_same_answers():
     for col in contract.COLUMNS:
         if col in ("response_id", "round_id"):
             continue
-        assert frame[col].astype(object).where(frame[col].notna(), None).tolist() == \
-            df[col].astype(object).where(df[col].notna(), None).tolist(), col
+        assert (
+            frame[col].astype(object).where(frame[col].notna(), None).tolist()
+            == df[col].astype(object).where(df[col].notna(), None).tolist()
+        ), col
     assert (frame["round_id"] == "ronde-x").all()
     ids = frame["response_id"].tolist()
     assert len(set(ids)) == len(ids) and all(uuid.UUID(i).version == 4 for i in ids)
@@ -179,8 +204,12 @@ def test_apply_mapping_rejects_unknown_source_column():
 
 
 def test_column_mapping_dict_round_trip():
-    m = ColumnMapping(columns={"grade": "Cijfer"}, constants={"round_id": "r"},
-                      values={"respondent_type": {"Jongere": "jeugdige"}}, generate_ids=True)
+    m = ColumnMapping(
+        columns={"grade": "Cijfer"},
+        constants={"round_id": "r"},
+        values={"respondent_type": {"Jongere": "jeugdige"}},
+        generate_ids=True,
+    )
     assert ColumnMapping.from_dict(m.to_dict()) == m
     with pytest.raises(ValueError):
         ColumnMapping.from_dict({"columns": {"naam": "x"}})
@@ -201,6 +230,7 @@ def test_mapping_table_round_trip_through_editor():
     _, raw = foreign_frame(n=10)
     m = suggest_mapping(raw, round_id="r")
     from analysis.mapping import mapping_from_table, mapping_table
+
     table = mapping_table(m)
     assert table["column"].tolist() == list(contract.COLUMNS)
     assert table.set_index("column").loc["round_id", "constant"] == "r"
@@ -216,6 +246,7 @@ def test_mapping_table_round_trip_through_editor():
 
 def test_value_table_and_values_from_table():
     from analysis.mapping import needs_value_mapping, value_table, values_from_table
+
     _, raw = foreign_frame(n=40)
     raw.loc[0, "Veiligheid"] = "misschien"
     m = suggest_mapping(raw, round_id="r")

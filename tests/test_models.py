@@ -1,4 +1,5 @@
 """Tests of analysis.models: OLS with HC3 errors and the ordinal (proportional odds) model of the grade."""
+
 from __future__ import annotations
 
 import math
@@ -35,15 +36,25 @@ def _survey(n=900, seed=12) -> pd.DataFrame:
     latent = 6.5 + np.array([effect[o] for o in opinion]) - 0.35 * nw + 0.4 * (rtype == "jeugdige")
     noise = rng.normal(0, 1.2 + 0.3 * (opinion == "nee"), n)  # heteroskedastic
     grade = np.clip(np.round(latent + noise), 1, 10).astype(int)
-    return canonical_frame(pd.DataFrame({
-        "response_id": [str(uuid.UUID(int=i + 1, version=4)) for i in range(n)],
-        "round_id": "r1", "gi": rng.choice(contract.GI_CODES, n), "respondent_type": rtype,
-        "submitted_week": "2025-W10", "opinion_asked": opinion, "n_workers": nw, "grade": grade,
-        "measure_type": rng.choice(["jeugdreclassering", "ots", "voogdij"], n),
-    }))
+    return canonical_frame(
+        pd.DataFrame(
+            {
+                "response_id": [str(uuid.UUID(int=i + 1, version=4)) for i in range(n)],
+                "round_id": "r1",
+                "gi": rng.choice(contract.GI_CODES, n),
+                "respondent_type": rtype,
+                "submitted_week": "2025-W10",
+                "opinion_asked": opinion,
+                "n_workers": nw,
+                "grade": grade,
+                "measure_type": rng.choice(["jeugdreclassering", "ots", "voogdij"], n),
+            }
+        )
+    )
 
 
 # ----------------------------------------------------------------------------- ordinal: published fits
+
 
 def test_ordinal_fit_reproduces_ucla_polr_example():
     # UCLA IDRE, "Ordinal logistic regression | R data analysis examples"
@@ -56,12 +67,17 @@ def test_ordinal_fit_reproduces_ucla_polr_example():
     # polr's BFGS stops at reltol 1e-8, a little before the maximum: our estimates (score
     # < 1e-8) differ from polr's by up to 6e-4, hence the tolerance of 1e-3.
     df = _ucla()
-    out = models.ordinal_fit(df, outcome="apply", predictors=["pared", "public", "gpa"],
-                             levels=UCLA_LEVELS).set_index("term")
+    out = models.ordinal_fit(df, outcome="apply", predictors=["pared", "public", "gpa"], levels=UCLA_LEVELS).set_index(
+        "term"
+    )
     assert list(out.columns) == list(models.ORDINAL_COLUMNS)[1:]
-    expected = {"pared": (1.04769, 0.2658), "public": (-0.05879, 0.2979), "gpa": (0.61594, 0.2606),
-                "unlikely|somewhat likely": (2.2039, 0.7795),
-                "somewhat likely|very likely": (4.2994, 0.8043)}
+    expected = {
+        "pared": (1.04769, 0.2658),
+        "public": (-0.05879, 0.2979),
+        "gpa": (0.61594, 0.2606),
+        "unlikely|somewhat likely": (2.2039, 0.7795),
+        "somewhat likely|very likely": (4.2994, 0.8043),
+    }
     assert list(out.index) == list(expected)
     for term, (est, se) in expected.items():
         assert out.loc[term, "estimate"] == pytest.approx(est, abs=1e-3), term
@@ -71,9 +87,11 @@ def test_ordinal_fit_reproduces_ucla_polr_example():
     assert out.loc["pared", "statistic"] == pytest.approx(3.9418, abs=2e-3)
     assert out.loc["pared", "p_value"] == pytest.approx(8.087e-05, rel=0.01)
     assert out.loc["gpa", "ci_low"] == pytest.approx(
-        out.loc["gpa", "estimate"] - 1.959964 * out.loc["gpa", "se"], rel=1e-6)
-    fit = models.ordinal_fit_stats(df, outcome="apply", predictors=["pared", "public", "gpa"],
-                                   levels=UCLA_LEVELS).set_index("statistic")["value"]
+        out.loc["gpa", "estimate"] - 1.959964 * out.loc["gpa", "se"], rel=1e-6
+    )
+    fit = models.ordinal_fit_stats(
+        df, outcome="apply", predictors=["pared", "public", "gpa"], levels=UCLA_LEVELS
+    ).set_index("statistic")["value"]
     assert fit["deviance"] == pytest.approx(717.0249, abs=1e-3)
     assert fit["aic"] == pytest.approx(727.0249, abs=1e-3)
     assert (fit["n"], fit["k"]) == (400, 5)
@@ -87,17 +105,23 @@ def test_ordinal_fit_reproduces_ucla_stata_ologit_to_six_decimals():
     #   /cut1 2.203323 (.7795353), /cut2 4.298767 (.8043146), Log likelihood = -358.51244.
     # Stata's /cut parametrisation is the same as polr's zeta: logit P(Y <= j) = cut_j - x'b.
     df = _ucla()
-    out = models.ordinal_fit(df, outcome="apply", predictors=["pared", "public", "gpa"],
-                             levels=UCLA_LEVELS).set_index("term")
-    stata = {"pared": (1.047664, 0.2657891), "public": (-0.0586828, 0.2978588),
-             "gpa": (0.6157458, 0.2606311), "unlikely|somewhat likely": (2.203323, 0.7795353),
-             "somewhat likely|very likely": (4.298767, 0.8043146)}
+    out = models.ordinal_fit(df, outcome="apply", predictors=["pared", "public", "gpa"], levels=UCLA_LEVELS).set_index(
+        "term"
+    )
+    stata = {
+        "pared": (1.047664, 0.2657891),
+        "public": (-0.0586828, 0.2978588),
+        "gpa": (0.6157458, 0.2606311),
+        "unlikely|somewhat likely": (2.203323, 0.7795353),
+        "somewhat likely|very likely": (4.298767, 0.8043146),
+    }
     for term, (est, se) in stata.items():
         assert round(out.loc[term, "estimate"], 3) == round(est, 3), term
         assert out.loc[term, "estimate"] == pytest.approx(est, abs=2e-6), term
         assert out.loc[term, "se"] == pytest.approx(se, abs=2e-6), term
-    fit = models.ordinal_fit_stats(df, outcome="apply", predictors=["pared", "public", "gpa"],
-                                   levels=UCLA_LEVELS).set_index("statistic")["value"]
+    fit = models.ordinal_fit_stats(
+        df, outcome="apply", predictors=["pared", "public", "gpa"], levels=UCLA_LEVELS
+    ).set_index("statistic")["value"]
     assert fit["loglik"] == pytest.approx(-358.51244, abs=1e-5)
 
 
@@ -108,8 +132,9 @@ def test_ordinal_fit_sign_convention_matches_spss_plum():
     # threshold [apply = 1] 1.214, [apply = 2] 3.310; gpa .616; [pared=.00] -1.048;
     # [public=.00] .059.  Same convention logit P(Y <= j) = theta_j - x'beta as polr.
     df = _ucla().assign(pared0=lambda d: 1 - d["pared"], public0=lambda d: 1 - d["public"])
-    out = models.ordinal_fit(df, outcome="apply", predictors=["gpa", "pared0", "public0"],
-                             levels=UCLA_LEVELS).set_index("term")["estimate"]
+    out = models.ordinal_fit(
+        df, outcome="apply", predictors=["gpa", "pared0", "public0"], levels=UCLA_LEVELS
+    ).set_index("term")["estimate"]
     assert out["unlikely|somewhat likely"] == pytest.approx(1.214, abs=1e-3)
     assert out["somewhat likely|very likely"] == pytest.approx(3.310, abs=1e-3)
     assert out["gpa"] == pytest.approx(0.616, abs=1e-3)
@@ -120,17 +145,16 @@ def test_ordinal_fit_sign_convention_matches_spss_plum():
 def test_ordinal_fit_probit_reproduces_polr_probit():
     # statsmodels miscmodels/tests/results/results_ordinal_model.py, R MASS::polr(method =
     # "probit"): pared 0.59811, public 0.01016, gpa 0.35815; cut-points 1.2968, 2.5028.
-    out = models.ordinal_fit(_ucla(), outcome="apply", predictors=["pared", "public", "gpa"],
-                             levels=UCLA_LEVELS, link="probit")
-    np.testing.assert_allclose(out["estimate"], [0.59811, 0.01016, 0.35815, 1.2968, 2.5028],
-                               atol=1e-3)
+    out = models.ordinal_fit(
+        _ucla(), outcome="apply", predictors=["pared", "public", "gpa"], levels=UCLA_LEVELS, link="probit"
+    )
+    np.testing.assert_allclose(out["estimate"], [0.59811, 0.01016, 0.35815, 1.2968, 2.5028], atol=1e-3)
 
 
 def test_ordinal_fit_frequency_table_equals_individual_rows():
     # Collapsing identical rows into a frequency table with weights must give the same fit.
     df = _ucla()
-    table = (df.groupby(["apply", "pared", "public", "gpa"]).size()
-             .rename("count").reset_index())
+    table = df.groupby(["apply", "pared", "public", "gpa"]).size().rename("count").reset_index()
     assert len(table) < len(df)
     kw = dict(outcome="apply", predictors=["pared", "public", "gpa"], levels=UCLA_LEVELS)
     a = models.ordinal_fit(df, **kw)
@@ -144,14 +168,20 @@ def test_ordinal_fit_frequency_table_equals_individual_rows():
 
 # ----------------------------------------------------------------------------- ordinal: grade
 
+
 def test_ordinal_grade_terms_reference_levels_and_direction():
     df = _survey()
     out = models.ordinal_grade(df, predictors=["opinion_asked", "n_workers", "respondent_type"])
     assert list(out.columns) == list(models.ORDINAL_COLUMNS)
     coef = out[out["kind"] == "coefficient"].set_index("term")["estimate"]
     # reference = first code in questionnaire order: altijd, ouder
-    assert list(coef.index) == ["opinion_asked[vaak]", "opinion_asked[soms]", "opinion_asked[nee]",
-                                "n_workers", "respondent_type[jeugdige]"]
+    assert list(coef.index) == [
+        "opinion_asked[vaak]",
+        "opinion_asked[soms]",
+        "opinion_asked[nee]",
+        "n_workers",
+        "respondent_type[jeugdige]",
+    ]
     assert coef["opinion_asked[nee]"] < coef["opinion_asked[soms]"] < coef["opinion_asked[vaak]"] < 0
     assert coef["n_workers"] < 0 and coef["respondent_type[jeugdige]"] > 0
     th = out[out["kind"] == "threshold"]
@@ -190,13 +220,14 @@ def test_ordinal_grade_fit_mcfadden_against_thresholds_only_model():
 
 # ----------------------------------------------------------------------------- OLS
 
+
 def _hc3(X: np.ndarray, y: np.ndarray):
     """HC3 by the sandwich formula (MacKinnon & White 1985), written out in numpy."""
     xtx_inv = np.linalg.inv(X.T @ X)
     beta = xtx_inv @ X.T @ y
     e = y - X @ beta
     h = np.einsum("ij,jk,ik->i", X, xtx_inv, X)
-    meat = (X * (e ** 2 / (1 - h) ** 2)[:, None]).T @ X
+    meat = (X * (e**2 / (1 - h) ** 2)[:, None]).T @ X
     return beta, np.sqrt(np.diag(xtx_inv @ meat @ xtx_inv)), e
 
 
@@ -219,8 +250,14 @@ def test_ols_grade_hc3_matches_sandwich_formula():
     df.loc[:19, "opinion_asked"] = pd.NA  # incomplete rows are left out
     out = models.ols_grade(df, predictors=["opinion_asked", "n_workers", "respondent_type"])
     assert list(out.columns) == list(models.MODEL_COLUMNS)
-    assert list(out["term"]) == ["Intercept", "opinion_asked[vaak]", "opinion_asked[soms]",
-                                 "opinion_asked[nee]", "n_workers", "respondent_type[jeugdige]"]
+    assert list(out["term"]) == [
+        "Intercept",
+        "opinion_asked[vaak]",
+        "opinion_asked[soms]",
+        "opinion_asked[nee]",
+        "n_workers",
+        "respondent_type[jeugdige]",
+    ]
     X, y = _design(df.iloc[20:])
     beta, se, _ = _hc3(X, y)
     np.testing.assert_allclose(out["estimate"], beta, rtol=1e-10)
@@ -236,11 +273,15 @@ def test_ols_grade_hc3_matches_sandwich_formula():
 
 def test_ols_grade_n_workers_categorical_has_reference_zero():
     df = _survey()
-    out = models.ols_grade(df, predictors=["opinion_asked", "n_workers", "respondent_type"],
-                           n_workers_as="categorical")
+    out = models.ols_grade(df, predictors=["opinion_asked", "n_workers", "respondent_type"], n_workers_as="categorical")
     assert [t for t in out["term"] if t.startswith("n_workers")] == [
-        "n_workers[1]", "n_workers[2]", "n_workers[3]", "n_workers[4]", "n_workers[5]",
-        "n_workers[meer_dan_5]"]
+        "n_workers[1]",
+        "n_workers[2]",
+        "n_workers[3]",
+        "n_workers[4]",
+        "n_workers[5]",
+        "n_workers[meer_dan_5]",
+    ]
     X, y = _design(df, n_workers_as="categorical")
     beta, se, _ = _hc3(X, y)
     np.testing.assert_allclose(out["estimate"], beta, rtol=1e-9)
@@ -269,10 +310,10 @@ def test_ols_grade_integer_weights_equal_repeated_rows():
     df["w"] = np.random.default_rng(1).integers(0, 4, len(df))  # 0 = row left out
     repeated = df.loc[df.index.repeat(df["w"])].reset_index(drop=True)
     kw = dict(predictors=["opinion_asked", "n_workers"])
-    pd.testing.assert_frame_equal(models.ols_grade(df, weights="w", **kw),
-                                  models.ols_grade(repeated, **kw), rtol=1e-9)
-    pd.testing.assert_frame_equal(models.ols_grade_fit(df, weights="w", **kw),
-                                  models.ols_grade_fit(repeated, **kw), rtol=1e-9)
+    pd.testing.assert_frame_equal(models.ols_grade(df, weights="w", **kw), models.ols_grade(repeated, **kw), rtol=1e-9)
+    pd.testing.assert_frame_equal(
+        models.ols_grade_fit(df, weights="w", **kw), models.ols_grade_fit(repeated, **kw), rtol=1e-9
+    )
 
 
 def test_ols_grade_reference_is_first_code_present():
@@ -288,6 +329,7 @@ def test_ols_grade_reference_is_first_code_present():
 
 
 # ----------------------------------------------------------------------------- refusals
+
 
 def test_models_refuse_small_category_in_dutch_and_english():
     df = _survey(n=600)
@@ -307,8 +349,9 @@ def test_models_refuse_fewer_than_ten_respondents_per_parameter():
     df["respondent_type"] = np.resize(["ouder", "jeugdige"], len(df))
     df["opinion_asked"] = np.resize(["altijd", "vaak", "soms", "nee"], len(df))
     with pytest.raises(models.ModelRefused, match="per parameter"):
-        models.ols_grade(df, predictors=["opinion_asked", "n_workers", "respondent_type"],
-                         min_cell=0)  # 6 parameters need 60 respondents
+        models.ols_grade(
+            df, predictors=["opinion_asked", "n_workers", "respondent_type"], min_cell=0
+        )  # 6 parameters need 60 respondents
     assert len(models.ols_grade(df, predictors=["respondent_type"], min_cell=0)) == 2
     with pytest.raises(models.ModelRefused, match="per parameter"):
         models.ordinal_grade(df, predictors=["respondent_type"], min_cell=0)  # 1 + cut-points

@@ -1,4 +1,5 @@
 """House rule 1: `analysis` is pure (no streamlit, no sqlalchemy) and never imports survey_app."""
+
 import ast
 import subprocess
 import sys

@@ -1,9 +1,10 @@
 """The questionnaire definition: complete against the contract, both versions, both languages."""
+
 import pytest
 import yaml
 
 from analysis import contract
-from analysis.questionnaire import QuestionnaireError, load_questionnaire, parse_questionnaire, DEFAULT_PATH
+from analysis.questionnaire import DEFAULT_PATH, QuestionnaireError, load_questionnaire, parse_questionnaire
 
 
 def _raw():

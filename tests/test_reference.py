@@ -1,4 +1,5 @@
 """Tests of analysis.reference: the published 2025 figures and the reproduce comparison."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,8 +10,7 @@ import pytest
 import yaml
 
 from analysis import reference
-from analysis.reference import (COMPARE_COLUMNS, compare_to_published, load_published,
-                                printed_decimals, round_half_up)
+from analysis.reference import COMPARE_COLUMNS, compare_to_published, load_published, printed_decimals, round_half_up
 from sample_data import generate
 
 REPO = Path(__file__).resolve().parents[1]
@@ -50,17 +50,20 @@ def test_load_published_reads_the_2025_figures():
     assert load_published(reference.PUBLISHED_PATH) == pub
 
 
-@pytest.mark.parametrize("value, decimals, expected", [
-    (40.95, 1, 41.0),                # half up, not banker's rounding
-    (2.25, 1, 2.3),                  # 2.25 is 2.24999.. in binary: still half up
-    (42.5, 0, 43.0),
-    (0.5, 0, 1.0),
-    (100 * 0.4095, 1, 41.0),         # 40.949999999999996 in floating point
-    (36.655518, 0, 37.0),
-    (22.652659, 1, 22.7),
-    (2.301775, 1, 2.3),
-    (float("nan"), 0, float("nan")),
-])
+@pytest.mark.parametrize(
+    "value, decimals, expected",
+    [
+        (40.95, 1, 41.0),  # half up, not banker's rounding
+        (2.25, 1, 2.3),  # 2.25 is 2.24999.. in binary: still half up
+        (42.5, 0, 43.0),
+        (0.5, 0, 1.0),
+        (100 * 0.4095, 1, 41.0),  # 40.949999999999996 in floating point
+        (36.655518, 0, 37.0),
+        (22.652659, 1, 22.7),
+        (2.301775, 1, 2.3),
+        (float("nan"), 0, float("nan")),
+    ],
+)
 def test_round_half_up_rounds_as_printed(value, decimals, expected):
     got = round_half_up(value, decimals)
     if np.isnan(expected):
@@ -97,10 +100,12 @@ def test_compare_to_published_pins_computed_values_to_plain_counts(df):
     assert table.loc[("fig7_grade_by_workers", "4.mean"), "computed"] == pytest.approx(g4.mean())
     resp = df.loc[df["had_gap"] == "ja", "quality_respectful"].dropna()
     assert table.loc[("fig9_worker_qualities_by_gap", "respectvol.gap"), "computed"] == pytest.approx(
-        100 * (resp == "ja").sum() / len(resp))
+        100 * (resp == "ja").sum() / len(resp)
+    )
     say = df.loc[df["respondent_type"] == "jeugdige", "say_in_plan"].dropna()
     assert table.loc[("text_statistics", "no_say_in_plan_pct.jeugdige"), "computed"] == pytest.approx(
-        100 * (say == "nee").sum() / len(say))
+        100 * (say == "nee").sum() / len(say)
+    )
     four = table.loc[("text_statistics", "four_or_more_workers_pct"), "computed"]
     assert four == pytest.approx(100 * 599 / 1523)  # (169+85+345)/1523, YAML comment
 

@@ -1,4 +1,5 @@
 """Tests of analysis.relations: measurement levels, cross tables, association measures."""
+
 from __future__ import annotations
 
 import itertools
@@ -18,7 +19,9 @@ def _frame(columns: dict) -> pd.DataFrame:
     n = len(next(iter(columns.values())))
     base = {
         "response_id": [str(uuid.UUID(int=i + 1, version=4)) for i in range(n)],
-        "round_id": ["r1"] * n, "gi": ["JBG"] * n, "respondent_type": ["ouder"] * n,
+        "round_id": ["r1"] * n,
+        "gi": ["JBG"] * n,
+        "respondent_type": ["ouder"] * n,
         "submitted_week": ["2025-W10"] * n,
     }
     base.update(columns)
@@ -39,15 +42,14 @@ def _random(seed=2, n=400):
     rng = np.random.default_rng(seed)
     nw = rng.integers(0, 7, n)
     grade = np.clip(np.round(8 - 0.4 * nw + rng.normal(0, 1.5, n)), 1, 10).astype(int)
-    cols = {"n_workers": nw.tolist(), "grade": grade.tolist(),
-            "gi": rng.choice(contract.GI_CODES, n).tolist()}
-    for item in ("opinion_asked", "explained_at_start", "quality_expert", "measure_type",
-                 "help_improves"):
+    cols = {"n_workers": nw.tolist(), "grade": grade.tolist(), "gi": rng.choice(contract.GI_CODES, n).tolist()}
+    for item in ("opinion_asked", "explained_at_start", "quality_expert", "measure_type", "help_improves"):
         cols[item] = rng.choice(list(contract.CODES[item]) + [""], n).tolist()
     return _frame(cols)
 
 
 # ----------------------------------------------------------------------------- kinds
+
 
 def test_variable_kind_levels():
     assert relations.variable_kind("grade") == "interval"
@@ -79,10 +81,12 @@ def test_ordinal_scores_leaves_out_weet_niet():
 
 # ----------------------------------------------------------------------------- crosstab
 
+
 def test_crosstab_counts_and_row_percentages_in_questionnaire_order():
     table = [[30, 20, 10], [15, 25, 40]]
-    df = _from_table("respondent_type", ["ouder", "jeugdige"], "involved_in_decisions",
-                     ["altijd", "soms", "nee"], table)
+    df = _from_table(
+        "respondent_type", ["ouder", "jeugdige"], "involved_in_decisions", ["altijd", "soms", "nee"], table
+    )
     out = relations.crosstab(df, row="respondent_type", col="involved_in_decisions")
     assert list(out.columns) == list(relations.CROSSTAB_COLUMNS)
     assert list(out["row"]) == ["ouder"] * 3 + ["jeugdige"] * 3
@@ -97,12 +101,12 @@ def test_crosstab_hides_small_cell_and_a_complement_in_its_lines():
     # smallest visible cell (ouder, soms = 12) is hidden too.  Now columns 'soms' and 'nee'
     # each have one hidden cell, so (jeugdige, soms = 25) and (jeugdige, nee = 30) follow.
     table = [[50, 12, 4], [40, 25, 30]]
-    df = _from_table("respondent_type", ["ouder", "jeugdige"], "involved_in_decisions",
-                     ["altijd", "soms", "nee"], table)
+    df = _from_table(
+        "respondent_type", ["ouder", "jeugdige"], "involved_in_decisions", ["altijd", "soms", "nee"], table
+    )
     out = relations.crosstab(df, row="respondent_type", col="involved_in_decisions")
     hidden = out.loc[out["suppressed"], ["row", "col"]].apply(tuple, axis=1).tolist()
-    assert sorted(hidden) == sorted([("ouder", "nee"), ("ouder", "soms"),
-                                     ("jeugdige", "nee"), ("jeugdige", "soms")])
+    assert sorted(hidden) == sorted([("ouder", "nee"), ("ouder", "soms"), ("jeugdige", "nee"), ("jeugdige", "soms")])
     assert out.loc[out["suppressed"], "n"].isna().all()
     assert out.loc[out["suppressed"], "pct_row"].isna().all()
     # no row or column is left with exactly one hidden cell
@@ -116,8 +120,13 @@ def test_crosstab_zero_row_does_not_trigger_complementary_suppression():
     # contact_one_on_one 'weet_niet' nobody answered: its cells are 0 (hidden) but known from
     # the zero total, so the other rows stay visible.
     table = [[40, 20], [30, 30], [25, 35], [0, 0]]
-    df = _from_table("contact_one_on_one", ["meer_dan_1", "1_keer", "nooit", "weet_niet"],
-                     "respondent_type", ["ouder", "jeugdige"], table)
+    df = _from_table(
+        "contact_one_on_one",
+        ["meer_dan_1", "1_keer", "nooit", "weet_niet"],
+        "respondent_type",
+        ["ouder", "jeugdige"],
+        table,
+    )
     out = relations.crosstab(df, row="contact_one_on_one", col="respondent_type")
     assert out.loc[out["row"] == "weet_niet", "suppressed"].all()
     assert not out.loc[out["row"] != "weet_niet", "suppressed"].any()
@@ -141,13 +150,15 @@ def test_crosstab_n_workers_labels_and_only_complete_pairs():
 
 # ----------------------------------------------------------------------------- association
 
+
 def test_association_cramers_v_reproduces_agresti_party_by_gender():
     # Agresti (2007), An Introduction to Categorical Data Analysis, 2nd ed., table 2.5:
     # party identification (Democrat, Independent, Republican) by gender (females, males),
     # Pearson X^2 = 30.07 with df = 2.  Mapped onto measure_type x respondent_type.
     table = [[762, 327, 468], [484, 239, 477]]
-    df = _from_table("respondent_type", ["ouder", "jeugdige"], "measure_type",
-                     ["jeugdreclassering", "ots", "voogdij"], table)
+    df = _from_table(
+        "respondent_type", ["ouder", "jeugdige"], "measure_type", ["jeugdreclassering", "ots", "voogdij"], table
+    )
     out = relations.association(df, x="measure_type", y="respondent_type")
     assert list(out.columns) == list(relations.ASSOCIATION_COLUMNS)
     r = out.set_index("measure").loc["cramers_v"]
@@ -163,7 +174,7 @@ def test_cramers_v_of_2x2_table_is_absolute_phi_without_continuity_correction():
     phi = (a * d - b * c) / math.sqrt((a + b) * (c + d) * (a + c) * (b + d))
     v, chi2, dof, p, n = relations.cramers_v([[a, b], [c, d]])
     assert v == pytest.approx(abs(phi), rel=1e-12)
-    assert chi2 == pytest.approx(n * phi ** 2, rel=1e-12) and dof == 1
+    assert chi2 == pytest.approx(n * phi**2, rel=1e-12) and dof == 1
 
 
 def test_association_ordinal_pair_spearman_and_kendall_tau_b():
@@ -208,7 +219,7 @@ def test_association_grade_by_nominal_group_is_kruskal_wallis():
     groups = [c for c in contract.CODES["measure_type"] if (g == c).any()]
     h = 12 / (n * (n + 1)) * sum(ranks[g == c].sum() ** 2 / (g == c).sum() for c in groups) - 3 * (n + 1)
     _, t = np.unique(x, return_counts=True)
-    h /= 1 - (t ** 3 - t).sum() / (n ** 3 - n)
+    h /= 1 - (t**3 - t).sum() / (n**3 - n)
     assert r["statistic"] == pytest.approx(h, rel=1e-10)
     assert r["df"] == len(groups) - 1 and r["n"] == n
     assert r["p_value"] == pytest.approx(stats.chi2.sf(h, len(groups) - 1), rel=1e-9)
@@ -233,8 +244,12 @@ def test_association_grade_by_n_workers_adds_trend_tests():
 
 
 def test_association_rank_measures_drop_weet_niet_but_chi_square_keeps_it():
-    df = _frame({"explained_at_start": ["ja"] * 20 + ["nee"] * 20 + ["weet_niet"] * 15,
-                 "grade": [8] * 10 + [7] * 10 + [5] * 10 + [6] * 10 + [7] * 15})
+    df = _frame(
+        {
+            "explained_at_start": ["ja"] * 20 + ["nee"] * 20 + ["weet_niet"] * 15,
+            "grade": [8] * 10 + [7] * 10 + [5] * 10 + [6] * 10 + [7] * 15,
+        }
+    )
     out = relations.association(df, x="grade", y="explained_at_start").set_index("measure")
     assert out.loc["kruskal_wallis", "n"] == 55
     assert out.loc["jonckheere_terpstra", "n"] == 40
@@ -243,8 +258,12 @@ def test_association_rank_measures_drop_weet_niet_but_chi_square_keeps_it():
 
 
 def test_association_suppressed_below_min_cell():
-    df = _frame({"opinion_asked": ["altijd", "vaak", "soms", "nee", "altijd", "nee"],
-                 "help_improves": ["ja", "ja", "nee", "nee", "niet_helemaal", "nee"]})
+    df = _frame(
+        {
+            "opinion_asked": ["altijd", "vaak", "soms", "nee", "altijd", "nee"],
+            "help_improves": ["ja", "ja", "nee", "nee", "niet_helemaal", "nee"],
+        }
+    )
     out = relations.association(df, x="opinion_asked", y="help_improves")
     assert out["suppressed"].all()
     assert out[["estimate", "statistic", "p_value"]].isna().all().all()

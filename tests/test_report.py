@@ -1,4 +1,5 @@
 """Tests of analysis.report: contract section 3 JSON shape, CSV and markdown writers."""
+
 from __future__ import annotations
 
 import csv
@@ -8,24 +9,24 @@ import math
 
 import pandas as pd
 import pytest
+from _helpers_stats import random_frame
 
 from analysis import contract
 from analysis.frame import canonical_frame
 from analysis.report import (
-    CSV_COLUMNS, report_csv, report_dict, report_json, report_markdown,
+    CSV_COLUMNS,
+    report_csv,
+    report_dict,
+    report_json,
+    report_markdown,
 )
-
-from _helpers_stats import random_frame
 
 ROW_KEYS = {
     "distribution": {"category", "n", "pct", "ci_low", "ci_high", "suppressed", "indicative"},
-    "distribution_by_group": {"group", "category", "n", "pct", "ci_low", "ci_high", "suppressed",
-                              "indicative"},
+    "distribution_by_group": {"group", "category", "n", "pct", "ci_low", "ci_high", "suppressed", "indicative"},
     "mean_by_group": {"group", "n", "mean", "sd", "ci_low", "ci_high", "suppressed", "indicative"},
-    "pct_by_group": {"item", "group", "n", "n_positive", "pct", "ci_low", "ci_high", "suppressed",
-                     "indicative"},
-    "share": {"item", "category", "n", "n_positive", "pct", "ci_low", "ci_high", "suppressed",
-              "indicative"},
+    "pct_by_group": {"item", "group", "n", "n_positive", "pct", "ci_low", "ci_high", "suppressed", "indicative"},
+    "share": {"item", "category", "n", "n_positive", "pct", "ci_low", "ci_high", "suppressed", "indicative"},
 }
 
 
@@ -72,8 +73,7 @@ def test_report_dict_has_the_contract_shape():
 def test_report_dict_applies_and_reports_filters():
     df = random_frame(2, 600)
     d = report_dict(df, filters={"gi": "JBN", "respondent_type": ["jeugdige"]}, min_cell=5)
-    assert d["filters"] == {"gi": "JBN", "respondent_type": ["jeugdige"], "round_id": None,
-                            "measure_type": None}
+    assert d["filters"] == {"gi": "JBN", "respondent_type": ["jeugdige"], "round_id": None, "measure_type": None}
     sel = df[(df["gi"] == "JBN") & (df["respondent_type"] == "jeugdige")]
     assert d["n_respondents"] == len(sel)
     assert d["min_cell"] == 5
@@ -149,19 +149,25 @@ def test_report_csv_is_one_long_table_with_full_precision():
 
 def _fixed_frame() -> pd.DataFrame:
     n = 40
-    return canonical_frame(pd.DataFrame({
-        "response_id": [f"r{i}" for i in range(n)], "round_id": ["r1"] * n, "gi": ["JBN"] * n,
-        "respondent_type": ["ouder"] * 36 + ["jeugdige"] * 4,
-        "submitted_week": ["2025-W02"] * n,
-        # 5 of 40 = 12.5 % -> shown as 13 % (half up)
-        "explained_at_start": ["ja"] * 5 + ["nee"] * 35,
-        # group "1": 20 grades with mean 6.25 -> 6,3; group "2": 3 respondents -> suppressed;
-        # group "3": 7 (suppressed; with the 3 they hide 10 >= min_cell respondents, so no
-        # secondary suppression); group "4": 10 shown, so the tests have two shown groups
-        "n_workers": [1] * 20 + [2] * 3 + [3] * 7 + [4] * 10,
-        "grade": [6, 6, 6, 7] * 5 + [9, 9, 9] + [5] * 7 + [8] * 10,
-        "contact_one_on_one": ["nooit"] * n,
-    }))
+    return canonical_frame(
+        pd.DataFrame(
+            {
+                "response_id": [f"r{i}" for i in range(n)],
+                "round_id": ["r1"] * n,
+                "gi": ["JBN"] * n,
+                "respondent_type": ["ouder"] * 36 + ["jeugdige"] * 4,
+                "submitted_week": ["2025-W02"] * n,
+                # 5 of 40 = 12.5 % -> shown as 13 % (half up)
+                "explained_at_start": ["ja"] * 5 + ["nee"] * 35,
+                # group "1": 20 grades with mean 6.25 -> 6,3; group "2": 3 respondents -> suppressed;
+                # group "3": 7 (suppressed; with the 3 they hide 10 >= min_cell respondents, so no
+                # secondary suppression); group "4": 10 shown, so the tests have two shown groups
+                "n_workers": [1] * 20 + [2] * 3 + [3] * 7 + [4] * 10,
+                "grade": [6, 6, 6, 7] * 5 + [9, 9, 9] + [5] * 7 + [8] * 10,
+                "contact_one_on_one": ["nooit"] * n,
+            }
+        )
+    )
 
 
 def test_report_markdown_rounds_for_display_and_shows_suppression():

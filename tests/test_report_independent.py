@@ -14,6 +14,7 @@ the smallest shown group with answers too; Hundepool et al. 2012, Statistical
 Disclosure Control, ch. 4), and the grade_by_workers tests over the shown
 groups only.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,28 +23,34 @@ from statistics import NormalDist
 
 import numpy as np
 import pytest
+from _helpers_stats import random_frame, records
 from scipy import stats as st
 
 from analysis import contract
 from analysis.report import report_dict
 
-from _helpers_stats import random_frame, records
-
 Z = NormalDist().inv_cdf(0.975)
 WORKER_LABEL = {0: "0", 1: "1", 2: "2", 3: "3", 4: "4", 5: "5", 6: "meer_dan_5"}
-QUALITY = ("quality_time_attention", "quality_understanding", "quality_respectful",
-           "quality_expert", "quality_clear", "quality_reachable")
+QUALITY = (
+    "quality_time_attention",
+    "quality_understanding",
+    "quality_respectful",
+    "quality_expert",
+    "quality_clear",
+    "quality_reachable",
+)
 TOL = 1e-6
 
 
 # --------------------------------------------------------------------------- the independent version
 
+
 def wilson_pct(k: int, n: int) -> tuple[float, float]:
     """Wilson (1927) score interval, in percent."""
     p = k / n
-    denom = 1 + Z ** 2 / n
-    centre = (p + Z ** 2 / (2 * n)) / denom
-    half = Z / denom * math.sqrt(p * (1 - p) / n + Z ** 2 / (4 * n ** 2))
+    denom = 1 + Z**2 / n
+    centre = (p + Z**2 / (2 * n)) / denom
+    half = Z / denom * math.sqrt(p * (1 - p) / n + Z**2 / (4 * n**2))
     return 100 * (centre - half), 100 * (centre + half)
 
 
@@ -82,24 +89,34 @@ def hidden_groups(bases: dict, min_cell: int) -> set:
 
 def prop_row(k, n, min_cell, hide_n, hide=False):
     if n < min_cell or hide:
-        return {"n": None if hide_n else n, "pct": None, "ci_low": None, "ci_high": None,
-                "suppressed": True, "indicative": False}
+        return {
+            "n": None if hide_n else n,
+            "pct": None,
+            "ci_low": None,
+            "ci_high": None,
+            "suppressed": True,
+            "indicative": False,
+        }
     lo, hi = wilson_pct(k, n)
-    return {"n": k if hide_n else n, "pct": 100 * k / n, "ci_low": lo, "ci_high": hi,
-            "suppressed": False, "indicative": n < 30}
+    return {
+        "n": k if hide_n else n,
+        "pct": 100 * k / n,
+        "ci_low": lo,
+        "ci_high": hi,
+        "suppressed": False,
+        "indicative": n < 30,
+    }
 
 
 def dist_rows(answers, cats, min_cell, hide=False):
     n = len(answers)
-    return [{"category": c, **prop_row(answers.count(c), n, min_cell, hide_n=True, hide=hide)}
-            for c in cats]
+    return [{"category": c, **prop_row(answers.count(c), n, min_cell, hide_n=True, hide=hide)} for c in cats]
 
 
 def exp_distribution(recs, col, min_cell):
     cats = list(WORKER_LABEL.values()) if col == "n_workers" else list(contract.CODES[col])
     answers = [label(col, r[col]) for r in recs if r[col] is not None]
-    return {"id": col, "kind": "distribution", "base_n": len(answers),
-            "rows": dist_rows(answers, cats, min_cell)}
+    return {"id": col, "kind": "distribution", "base_n": len(answers), "rows": dist_rows(answers, cats, min_cell)}
 
 
 def exp_by_group(fid, recs, col, group, groups, min_cell):
@@ -108,10 +125,14 @@ def exp_by_group(fid, recs, col, group, groups, min_cell):
     hidden = hidden_groups(group_n, min_cell)
     rows = []
     for g in groups:
-        rows += [{"group": g, **row}
-                 for row in dist_rows(answers[g], list(contract.CODES[col]), min_cell, g in hidden)]
-    return {"id": fid, "kind": "distribution_by_group", "base_n": sum(group_n.values()),
-            "group_n": group_n, "rows": rows}
+        rows += [{"group": g, **row} for row in dist_rows(answers[g], list(contract.CODES[col]), min_cell, g in hidden)]
+    return {
+        "id": fid,
+        "kind": "distribution_by_group",
+        "base_n": sum(group_n.values()),
+        "group_n": group_n,
+        "rows": rows,
+    }
 
 
 def jt_independent(samples):
@@ -127,19 +148,26 @@ def jt_independent(samples):
     N = sum(ns)
     pooled = [v for s in samples for v in s]
     ts = [pooled.count(v) for v in set(pooled)]
-    mean = (N ** 2 - sum(n ** 2 for n in ns)) / 4
-    var = ((N * (N - 1) * (2 * N + 5) - sum(n * (n - 1) * (2 * n + 5) for n in ns)
-            - sum(t * (t - 1) * (2 * t + 5) for t in ts)) / 72
-           + sum(n * (n - 1) * (n - 2) for n in ns) * sum(t * (t - 1) * (t - 2) for t in ts)
-           / (36 * N * (N - 1) * (N - 2))
-           + sum(n * (n - 1) for n in ns) * sum(t * (t - 1) for t in ts) / (8 * N * (N - 1)))
+    mean = (N**2 - sum(n**2 for n in ns)) / 4
+    var = (
+        (
+            N * (N - 1) * (2 * N + 5)
+            - sum(n * (n - 1) * (2 * n + 5) for n in ns)
+            - sum(t * (t - 1) * (2 * t + 5) for t in ts)
+        )
+        / 72
+        + sum(n * (n - 1) * (n - 2) for n in ns) * sum(t * (t - 1) * (t - 2) for t in ts) / (36 * N * (N - 1) * (N - 2))
+        + sum(n * (n - 1) for n in ns) * sum(t * (t - 1) for t in ts) / (8 * N * (N - 1))
+    )
     z = (J - mean) / math.sqrt(var)
     return J, z, math.erfc(abs(z) / math.sqrt(2))
 
 
 def exp_grade_by_workers(recs, min_cell):
-    grades = {code: [float(r["grade"]) for r in recs if r["n_workers"] == code and r["grade"] is not None]
-              for code in WORKER_LABEL}
+    grades = {
+        code: [float(r["grade"]) for r in recs if r["n_workers"] == code and r["grade"] is not None]
+        for code in WORKER_LABEL
+    }
     hidden = hidden_groups({code: len(v) for code, v in grades.items()}, min_cell)
     rows, samples, xs, ys = [], [], [], []
     base = sum(len(v) for v in grades.values())
@@ -151,8 +179,18 @@ def exp_grade_by_workers(recs, min_cell):
             xs += [code] * n
             ys += vals
         if code in hidden:
-            rows.append({"group": g, "n": n, "mean": None, "sd": None, "ci_low": None, "ci_high": None,
-                         "suppressed": True, "indicative": False})
+            rows.append(
+                {
+                    "group": g,
+                    "n": n,
+                    "mean": None,
+                    "sd": None,
+                    "ci_low": None,
+                    "ci_high": None,
+                    "suppressed": True,
+                    "indicative": False,
+                }
+            )
             continue
         m = statistics.fmean(vals)
         if n < 2:  # one answer (only reachable with min_cell <= 1): no sd, no interval
@@ -161,25 +199,42 @@ def exp_grade_by_workers(recs, min_cell):
             sd = statistics.stdev(vals)
             half = st.t.ppf(0.975, n - 1) * sd / math.sqrt(n)
             low, high = m - half, m + half
-        rows.append({"group": g, "n": n, "mean": m, "sd": sd, "ci_low": low, "ci_high": high,
-                     "suppressed": False, "indicative": n < 30})
+        rows.append(
+            {
+                "group": g,
+                "n": n,
+                "mean": m,
+                "sd": sd,
+                "ci_low": low,
+                "ci_high": high,
+                "suppressed": False,
+                "indicative": n < 30,
+            }
+        )
     tests = None
     if len(samples) >= 2 and len(ys) >= min_cell:
         kw = st.kruskal(*samples)
         rho = st.spearmanr(xs, ys)
         j, z, p = jt_independent(samples)
-        tests = {"kruskal_wallis": {"statistic": kw.statistic, "p_value": kw.pvalue},
-                 "spearman": {"rho": rho.statistic, "p_value": rho.pvalue},
-                 "jonckheere_terpstra": {"statistic": z, "p_value": p, "j": j}}
-    return {"id": "grade_by_workers", "kind": "mean_by_group", "base_n": base,
-            "group_n": {r["group"]: r["n"] for r in rows}, "rows": rows, "tests": tests}
+        tests = {
+            "kruskal_wallis": {"statistic": kw.statistic, "p_value": kw.pvalue},
+            "spearman": {"rho": rho.statistic, "p_value": rho.pvalue},
+            "jonckheere_terpstra": {"statistic": z, "p_value": p, "j": j},
+        }
+    return {
+        "id": "grade_by_workers",
+        "kind": "mean_by_group",
+        "base_n": base,
+        "group_n": {r["group"]: r["n"] for r in rows},
+        "rows": rows,
+        "tests": tests,
+    }
 
 
 def exp_qualities(recs, min_cell):
     rows = []
     for item in QUALITY:
-        answers = {g: [r[item] for r in recs if r["had_gap"] == g and r[item] is not None]
-                   for g in ("nee", "ja")}
+        answers = {g: [r[item] for r in recs if r["had_gap"] == g and r[item] is not None] for g in ("nee", "ja")}
         hidden = hidden_groups({g: len(a) for g, a in answers.items()}, min_cell)
         for g in ("nee", "ja"):
             n, k = len(answers[g]), answers[g].count("ja")
@@ -187,8 +242,13 @@ def exp_qualities(recs, min_cell):
             row["n_positive"] = None if row["suppressed"] else k
             rows.append({"item": item, "group": g, **row})
     group_n = {g: sum(1 for r in recs if r["had_gap"] == g) for g in ("nee", "ja")}
-    return {"id": "worker_qualities_by_gap", "kind": "pct_by_group", "base_n": sum(group_n.values()),
-            "group_n": group_n, "rows": rows}
+    return {
+        "id": "worker_qualities_by_gap",
+        "kind": "pct_by_group",
+        "base_n": sum(group_n.values()),
+        "group_n": group_n,
+        "rows": rows,
+    }
 
 
 def exp_share(fid, recs, codes, min_cell):
@@ -205,20 +265,22 @@ def expected_report(recs, filters, min_cell):
     figs = {fid: exp_distribution(sub, fid, min_cell) for fid in contract.DISTRIBUTION_FIGURES}
     figs["grade_by_workers"] = exp_grade_by_workers(sub, min_cell)
     figs["worker_qualities_by_gap"] = exp_qualities(sub, min_cell)
-    figs["contact_one_on_one"] = exp_by_group("contact_one_on_one", sub, "contact_one_on_one",
-                                              "respondent_type", ("jeugdige", "ouder"), min_cell)
+    figs["contact_one_on_one"] = exp_by_group(
+        "contact_one_on_one", sub, "contact_one_on_one", "respondent_type", ("jeugdige", "ouder"), min_cell
+    )
     texts = [
         exp_share("n_workers_4_or_more", sub, {4, 5, 6}, min_cell),
         exp_share("n_workers_more_than_5", sub, {6}, min_cell),
-        exp_by_group("say_in_plan_by_respondent_type", sub, "say_in_plan", "respondent_type",
-                     ("jeugdige", "ouder"), min_cell),
-        exp_by_group("say_in_plan_by_gap", sub, "say_in_plan", "had_gap", ("ja", "nee", "weet_niet"),
-                     min_cell),
+        exp_by_group(
+            "say_in_plan_by_respondent_type", sub, "say_in_plan", "respondent_type", ("jeugdige", "ouder"), min_cell
+        ),
+        exp_by_group("say_in_plan_by_gap", sub, "say_in_plan", "had_gap", ("ja", "nee", "weet_niet"), min_cell),
     ]
     return len(sub), [figs[f] for f in contract.FIGURE_IDS], texts
 
 
 # --------------------------------------------------------------------------- comparison
+
 
 def assert_close(got, want, where):
     if want is None or (isinstance(want, float) and math.isnan(want)):
@@ -286,8 +348,9 @@ def test_independent_jt_agrees_with_direct_kendall_relation():
     j, z, p = jt_independent(samples)
     xs = [i for i, s in enumerate(samples) for _ in s]
     ys = [v for s in samples for v in s]
-    s_kendall = sum(np.sign(xs[b] - xs[a]) * np.sign(ys[b] - ys[a])
-                    for a in range(len(xs)) for b in range(a + 1, len(xs)))
+    s_kendall = sum(
+        np.sign(xs[b] - xs[a]) * np.sign(ys[b] - ys[a]) for a in range(len(xs)) for b in range(a + 1, len(xs))
+    )
     pairs_between = sum(len(samples[a]) * len(samples[b]) for a in range(4) for b in range(a + 1, 4))
     assert 2 * j - pairs_between == pytest.approx(s_kendall)
     assert 0 <= p <= 1

@@ -6,6 +6,7 @@ is analysis.reference.compare_to_published, whose rounding is tested in
 tests/test_reference.py.  Plain-pandas recomputations here are independent of
 analysis.stats.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -70,6 +71,7 @@ def _assert_valid(frame: pd.DataFrame) -> None:
 
 # --------------------------------------------------------------------------- calibration
 
+
 def test_generate_default_reproduces_every_published_figure(df):
     table = compare_to_published(df)
     assert len(table) == 62  # every number in published_2025.yaml, see test_reference
@@ -104,6 +106,7 @@ def test_generate_default_text_statistics_plain_pandas(df):
 
 
 # --------------------------------------------------------------------------- frame
+
 
 def test_generate_returns_canonical_frame(df):
     pd.testing.assert_frame_equal(df, canonical_frame(df))
@@ -164,6 +167,7 @@ def test_generate_comments_are_few_dutch_and_free_of_numbers(df):
 
 # --------------------------------------------------------------------------- missing answers
 
+
 def test_generate_leaves_about_two_percent_of_optional_items_empty(df):
     shown = df["n_workers"] >= 1
     rates = {}
@@ -176,6 +180,7 @@ def test_generate_leaves_about_two_percent_of_optional_items_empty(df):
 
 def test_generate_respects_show_if_of_the_questionnaire(df):
     from analysis.questionnaire import load_questionnaire
+
     q = load_questionnaire()
     zero = df[df["n_workers"] == 0]
     assert len(zero) == 25
@@ -188,6 +193,7 @@ def test_generate_respects_show_if_of_the_questionnaire(df):
 
 # --------------------------------------------------------------------------- determinism
 
+
 def test_generate_same_seed_gives_identical_frame():
     pd.testing.assert_frame_equal(generate(300, seed=5), generate(300, seed=5))
 
@@ -199,6 +205,7 @@ def test_generate_other_seed_gives_other_ids_and_rows():
 
 
 # --------------------------------------------------------------------------- scaling
+
 
 def test_generate_scaled_keeps_every_published_share(big):
     table = compare_to_published(big)
@@ -238,6 +245,7 @@ def test_grade_list_hits_printed_mean():
 
 # --------------------------------------------------------------------------- relations
 
+
 def test_generate_grade_lower_with_gap(df):
     means = df.groupby("had_gap")["grade"].mean()
     assert means["ja"] < means["nee"] - 0.5
@@ -247,7 +255,9 @@ def test_generate_grade_lower_with_gap(df):
 
 
 def test_generate_more_workers_more_gap_and_lower_grade(df):
-    assert _pct(df.loc[df["n_workers"] >= 4, "had_gap"], "ja") > _pct(df.loc[df["n_workers"].between(1, 2), "had_gap"], "ja")
+    assert _pct(df.loc[df["n_workers"] >= 4, "had_gap"], "ja") > _pct(
+        df.loc[df["n_workers"].between(1, 2), "had_gap"], "ja"
+    )
     rho, p = sps.spearmanr(df["n_workers"].astype(float), df["grade"].astype(float))
     assert rho < -0.1 and p < 0.001
 
@@ -260,12 +270,15 @@ def test_generate_participation_items_go_together(df):
 
 
 def test_generate_experience_links_grade_help_and_qualities(df):
-    assert df.loc[df["help_improves"] == "ja", "grade"].mean() > df.loc[df["help_improves"] == "nee", "grade"].mean() + 1
+    assert (
+        df.loc[df["help_improves"] == "ja", "grade"].mean() > df.loc[df["help_improves"] == "nee", "grade"].mean() + 1
+    )
     for item in contract.QUALITY_ITEMS:
         assert df.loc[df[item] == "ja", "grade"].mean() > df.loc[df[item] == "nee", "grade"].mean() + 1
 
 
 # --------------------------------------------------------------------------- writing
+
 
 def test_write_sample_csv_round_trips(tmp_path):
     path = write_sample(tmp_path / "demo.csv", n=120, seed=9)

@@ -1,6 +1,8 @@
 """analysis.scrub: contact and identity details in free text become [verwijderd]."""
+
 import pandas as pd
 import pytest
+from _io_helpers import valid_frame
 
 from analysis.scrub import (
     REPLACEMENT,
@@ -10,7 +12,6 @@ from analysis.scrub import (
     scrub_frame,
     scrub_text,
 )
-from _io_helpers import valid_frame
 
 R = REPLACEMENT
 
@@ -125,10 +126,13 @@ def test_scrub_text_keeps_ordinary_text(text):
 
 
 def test_scrub_text_several_findings_in_one_text():
-    text = ("Bel 06-12345678 of mail a.b@c.nl. Mijn BSN is 123.456.782, rekening NL91ABNA0417164300, "
-            "adres 1234 AB 12. Zie www.x.nl. Ik geef een 6.")
-    assert scrub_text(text) == (f"Bel {R} of mail {R}. Mijn BSN is {R}, rekening {R}, "
-                                f"adres {R}. Zie {R}. Ik geef een 6.")
+    text = (
+        "Bel 06-12345678 of mail a.b@c.nl. Mijn BSN is 123.456.782, rekening NL91ABNA0417164300, "
+        "adres 1234 AB 12. Zie www.x.nl. Ik geef een 6."
+    )
+    assert scrub_text(text) == (
+        f"Bel {R} of mail {R}. Mijn BSN is {R}, rekening {R}, adres {R}. Zie {R}. Ik geef een 6."
+    )
     assert [k for k, _ in find_personal_data(text)] == ["phone", "email", "bsn", "iban", "postcode", "url"]
 
 
@@ -185,5 +189,6 @@ def test_scrub_frame_cleans_only_the_comment_columns():
     assert pd.isna(out.loc[1, "comment_grade"])
     assert out.dtypes.equals(df.dtypes)
     assert df.loc[0, "comment_grade"] == "Bel 06-12345678"  # the input is not changed
-    pd.testing.assert_frame_equal(out.drop(columns=["comment_grade", "comment_improve"]),
-                                  df.drop(columns=["comment_grade", "comment_improve"]))
+    pd.testing.assert_frame_equal(
+        out.drop(columns=["comment_grade", "comment_improve"]), df.drop(columns=["comment_grade", "comment_improve"])
+    )

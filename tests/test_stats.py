@@ -1,4 +1,5 @@
 """Tests of analysis.stats: pinned to published and independently computed values."""
+
 from __future__ import annotations
 
 import math
@@ -6,33 +7,41 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from _helpers_stats import random_frame
 from scipy import stats as st
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis import contract, stats
 from analysis.frame import canonical_frame
 
-from _helpers_stats import random_frame
-
 
 def frame(**cols) -> pd.DataFrame:
     n = max(len(v) for v in cols.values())
-    base = {"response_id": [f"id-{i}" for i in range(n)], "round_id": ["r"] * n, "gi": ["JBN"] * n,
-            "respondent_type": ["ouder"] * n, "submitted_week": ["2025-W01"] * n}
+    base = {
+        "response_id": [f"id-{i}" for i in range(n)],
+        "round_id": ["r"] * n,
+        "gi": ["JBN"] * n,
+        "respondent_type": ["ouder"] * n,
+        "submitted_week": ["2025-W01"] * n,
+    }
     base.update(cols)
     return canonical_frame(pd.DataFrame(base))
 
 
 # --------------------------------------------------------------------------- Wilson
 
-@pytest.mark.parametrize("k, n, low, high", [
-    # Newcombe RG (1998) Two-sided confidence intervals for the single proportion:
-    # comparison of seven methods. Stat Med 17:857-872, Table II, method 3 (Wilson score).
-    (81, 263, 0.2553, 0.3662),
-    (15, 148, 0.0624, 0.1605),
-    (0, 20, 0.0000, 0.1611),
-    (1, 29, 0.0061, 0.1718),
-])
+
+@pytest.mark.parametrize(
+    "k, n, low, high",
+    [
+        # Newcombe RG (1998) Two-sided confidence intervals for the single proportion:
+        # comparison of seven methods. Stat Med 17:857-872, Table II, method 3 (Wilson score).
+        (81, 263, 0.2553, 0.3662),
+        (15, 148, 0.0624, 0.1605),
+        (0, 20, 0.0000, 0.1611),
+        (1, 29, 0.0061, 0.1718),
+    ],
+)
 def test_wilson_interval_matches_newcombe_1998(k, n, low, high):
     lo, hi = stats.wilson_interval(k, n)
     assert round(lo, 4) == pytest.approx(low, abs=1e-9)
@@ -67,6 +76,7 @@ def test_wilson_interval_zero_base_is_nan_and_bad_input_raises():
 
 # --------------------------------------------------------------------------- t interval
 
+
 def test_t_interval_matches_hand_computation_and_scipy():
     x = [2, 4, 4, 4, 5, 5, 7, 9]
     # by hand: mean 5, sd^2 = 32/7, t(0.975, 7) = 2.364624 (standard t table: 2.365)
@@ -84,6 +94,7 @@ def test_t_interval_needs_two_observations():
 
 
 # --------------------------------------------------------------------------- distribution
+
 
 def test_distribution_counts_answers_and_leaves_out_empty_cells():
     vals = ["ja"] * 6 + ["een_beetje"] * 3 + ["weet_niet"] * 3 + [None] * 5
@@ -133,8 +144,7 @@ def test_distribution_by_group_suppresses_per_group():
     # so no secondary suppression), nee 12 answers (shown); one empty group, one empty answer.
     gap = ["ja"] * 4 + ["weet_niet"] * 7 + ["nee"] * 12 + [None, "nee"]
     vals = ["nee"] * 4 + ["ja"] * 7 + ["ja"] * 9 + ["geen_plan_bekend"] * 3 + ["nee", None]
-    t = stats.distribution_by_group(frame(had_gap=gap, say_in_plan=vals),
-                                    column="say_in_plan", group="had_gap")
+    t = stats.distribution_by_group(frame(had_gap=gap, say_in_plan=vals), column="say_in_plan", group="had_gap")
     assert list(t.columns) == list(stats.DISTRIBUTION_BY_GROUP_COLUMNS)
     assert list(t["group"]) == ["ja"] * 3 + ["nee"] * 3 + ["weet_niet"] * 3
     hidden = t[t["group"] != "nee"]
@@ -155,6 +165,7 @@ def test_distribution_by_group_suppresses_per_group():
 # that are small together, then follow by subtraction, so after primary suppression
 # (n < min_cell) the smallest shown group is hidden too until the hidden groups with
 # data hold >= min_cell respondents.  Groups with n = 0 reveal nothing and do not count.
+
 
 def test_secondary_suppression_rule_on_group_bases():
     rule = stats.secondary_suppression
@@ -189,8 +200,15 @@ def test_mean_by_group_secondary_suppression_hides_the_smallest_shown_group():
     # groups of 5 (hidden), 40 and 30: the 30 is hidden too, else its mean and the 5's
     # would follow from the overall mean grade
     t = stats.mean_by_group(_nw_frame({1: 40, 2: 30, 3: 5})).set_index("group")
-    assert t["suppressed"].to_dict() == {"0": True, "1": False, "2": True, "3": True, "4": True,
-                                         "5": True, "meer_dan_5": True}
+    assert t["suppressed"].to_dict() == {
+        "0": True,
+        "1": False,
+        "2": True,
+        "3": True,
+        "4": True,
+        "5": True,
+        "meer_dan_5": True,
+    }
     assert list(t.loc[["1", "2", "3"], "n"]) == [40, 30, 5]  # the bases stay visible
     assert math.isnan(t.loc["2", "mean"]) and math.isnan(t.loc["2", "ci_low"])
     assert not t.loc["2", "indicative"] and not math.isnan(t.loc["1", "mean"])
@@ -208,19 +226,28 @@ def test_distribution_by_group_secondary_suppression_with_two_groups():
     # subtracted from the overall contact_one_on_one/say_in_plan counts give the youths'
     rt = ["jeugdige"] * 4 + ["ouder"] * 12 + [None]
     vals = ["nooit"] * 4 + ["meer_dan_1"] * 9 + ["1_keer"] * 3 + ["nooit"]
-    t = stats.distribution_by_group(frame(respondent_type=rt, contact_one_on_one=vals),
-                                    column="contact_one_on_one", group="respondent_type",
-                                    groups=["jeugdige", "ouder"])
+    t = stats.distribution_by_group(
+        frame(respondent_type=rt, contact_one_on_one=vals),
+        column="contact_one_on_one",
+        group="respondent_type",
+        groups=["jeugdige", "ouder"],
+    )
     assert t["suppressed"].all() and t["n"].isna().all() and t["pct"].isna().all()
     assert not t["indicative"].any()
     # the bases stay available (group_bases)
-    assert stats.group_bases(frame(respondent_type=rt, contact_one_on_one=vals),
-                             column="contact_one_on_one", group="respondent_type",
-                             groups=["jeugdige", "ouder"]) == {"jeugdige": 4, "ouder": 12}
+    assert stats.group_bases(
+        frame(respondent_type=rt, contact_one_on_one=vals),
+        column="contact_one_on_one",
+        group="respondent_type",
+        groups=["jeugdige", "ouder"],
+    ) == {"jeugdige": 4, "ouder": 12}
     # no youths at all (n = 0): the parents are shown
-    t = stats.distribution_by_group(frame(respondent_type=rt[4:], contact_one_on_one=vals[4:]),
-                                    column="contact_one_on_one", group="respondent_type",
-                                    groups=["jeugdige", "ouder"])
+    t = stats.distribution_by_group(
+        frame(respondent_type=rt[4:], contact_one_on_one=vals[4:]),
+        column="contact_one_on_one",
+        group="respondent_type",
+        groups=["jeugdige", "ouder"],
+    )
     assert list(t["suppressed"]) == [True] * 4 + [False] * 4
     assert list(t.loc[t["group"] == "ouder", "n"]) == [9, 3, 0, 0]
 
@@ -231,17 +258,24 @@ def test_pct_by_group_secondary_suppression_is_per_item():
     gap = ["nee"] * 40 + ["ja"] * 30
     q1 = ["ja"] * 40 + ["nee"] * 5 + [None] * 25
     q2 = ["ja"] * 20 + ["nee"] * 50
-    t = stats.pct_by_group(frame(had_gap=gap, quality_clear=q1, quality_expert=q2),
-                           items=["quality_clear", "quality_expert"], group="had_gap",
-                           groups=["nee", "ja"])
+    t = stats.pct_by_group(
+        frame(had_gap=gap, quality_clear=q1, quality_expert=q2),
+        items=["quality_clear", "quality_expert"],
+        group="had_gap",
+        groups=["nee", "ja"],
+    )
     assert list(zip(t["item"], t["group"], t["n"], t["suppressed"])) == [
-        ("quality_clear", "nee", 40, True), ("quality_clear", "ja", 5, True),
-        ("quality_expert", "nee", 40, False), ("quality_expert", "ja", 30, False)]
+        ("quality_clear", "nee", 40, True),
+        ("quality_clear", "ja", 5, True),
+        ("quality_expert", "nee", 40, False),
+        ("quality_expert", "ja", 30, False),
+    ]
     assert t.loc[:1, "n_positive"].isna().all() and t.loc[:1, "pct"].isna().all()
     assert list(t.loc[2:, "n_positive"]) == [20, 0]
 
 
 # --------------------------------------------------------------------------- means
+
 
 def test_mean_by_group_all_groups_in_code_order_with_t_interval():
     # the hidden groups "4" (8) and "meer_dan_5" (3) hold 11 >= 10: no secondary suppression
@@ -267,12 +301,18 @@ def test_mean_by_group_all_groups_in_code_order_with_t_interval():
 
 # --------------------------------------------------------------------------- percentages
 
+
 def test_pct_by_group_counts_positive_answers_per_group():
     gap = ["nee"] * 12 + ["ja"] * 8 + ["weet_niet"] * 5 + [None] * 2
     q = ["ja"] * 9 + ["nee"] * 2 + [None] + ["ja"] * 2 + ["een_beetje"] * 6 + ["ja"] * 7
     # ja (8) and weet_niet (5) are hidden, 13 >= 10 together: nee stays shown
-    t = stats.pct_by_group(frame(had_gap=gap, quality_respectful=q), items=["quality_respectful"],
-                           group="had_gap", groups=["nee", "ja", "weet_niet"], min_cell=10)
+    t = stats.pct_by_group(
+        frame(had_gap=gap, quality_respectful=q),
+        items=["quality_respectful"],
+        group="had_gap",
+        groups=["nee", "ja", "weet_niet"],
+        min_cell=10,
+    )
     assert list(t.columns) == list(stats.PCT_BY_GROUP_COLUMNS)
     nee = t.iloc[0]
     assert (nee["item"], nee["group"], nee["n"], nee["n_positive"]) == ("quality_respectful", "nee", 11, 9)
@@ -308,10 +348,12 @@ def _tie_corrected_var(groups) -> float:
     N = sum(ns)
     pooled = [v for g in groups for v in g]
     ts = [pooled.count(v) for v in sorted(set(pooled))]
-    a = (N * (N - 1) * (2 * N + 5) - sum(n * (n - 1) * (2 * n + 5) for n in ns)
-         - sum(t * (t - 1) * (2 * t + 5) for t in ts)) / 72
-    b = (sum(n * (n - 1) * (n - 2) for n in ns) * sum(t * (t - 1) * (t - 2) for t in ts)
-         / (36 * N * (N - 1) * (N - 2)))
+    a = (
+        N * (N - 1) * (2 * N + 5)
+        - sum(n * (n - 1) * (2 * n + 5) for n in ns)
+        - sum(t * (t - 1) * (2 * t + 5) for t in ts)
+    ) / 72
+    b = sum(n * (n - 1) * (n - 2) for n in ns) * sum(t * (t - 1) * (t - 2) for t in ts) / (36 * N * (N - 1) * (N - 2))
     c = sum(n * (n - 1) for n in ns) * sum(t * (t - 1) for t in ts) / (8 * N * (N - 1))
     return a + b + c
 
@@ -359,8 +401,11 @@ def test_trend_tests_use_the_shown_groups_only():
     # 12 + 15 + 20 shown (codes 0, 3, 6), 4 + 7 hidden (codes 1 and 5; 11 >= 10, so no
     # secondary suppression).  The tests equal scipy on the three shown groups and do
     # not change when the hidden respondents' grades change.
-    shown = {0: [3, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 2], 3: [4, 5, 5, 6, 6, 6, 7, 7, 7, 8, 8, 9, 1, 2, 3],
-             6: [1, 2, 2, 3, 3, 4, 4, 5, 5, 5, 6, 6, 7, 7, 8, 9, 1, 3, 4, 10]}
+    shown = {
+        0: [3, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 2],
+        3: [4, 5, 5, 6, 6, 6, 7, 7, 7, 8, 8, 9, 1, 2, 3],
+        6: [1, 2, 2, 3, 3, 4, 4, 5, 5, 5, 6, 6, 7, 7, 8, 9, 1, 3, 4, 10],
+    }
 
     def df_with(hidden_grade):
         nw, grades = [], []
@@ -401,6 +446,7 @@ def test_trend_results_groups_equal_mean_by_group_shown_groups_on_random_frames(
 
 
 # --------------------------------------------------------------------------- random frames
+
 
 def test_distribution_percentages_sum_to_100_on_random_frames():
     for seed in range(3):

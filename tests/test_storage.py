@@ -1,4 +1,5 @@
 """survey_app.storage on a real SQLite file and a real PostgreSQL schema (see db_fixtures)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,23 +10,38 @@ import uuid
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from db_fixtures import TEST_SECRET, random_answers
 
 from analysis import contract
 from analysis.io import read_responses, write_responses
-from db_fixtures import TEST_SECRET, random_answers
 from sample_data.generator import generate
 from survey_app import storage as st
-from survey_app.storage import (CodeAlreadyUsed, DuplicateSubmission, ImportRejected, InvalidAnswers,
-                                InvalidCode, RoundNotFound, RoundNotOpen, Storage, StorageError)
+from survey_app.storage import (
+    CodeAlreadyUsed,
+    DuplicateSubmission,
+    ImportRejected,
+    InvalidAnswers,
+    InvalidCode,
+    RoundNotFound,
+    RoundNotOpen,
+    Storage,
+    StorageError,
+)
 
 UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 TODAY = dt.date(2025, 3, 12)  # a Wednesday in ISO week 2025-W11
 
 
 def _submit(s, round_id, answers=None, *, gi="JBG", respondent_type="ouder", code=None, token=None, today=TODAY):
-    return s.submit_response(round_id, answers if answers is not None else random_answers(random.Random(1)),
-                             gi=gi, respondent_type=respondent_type, code=code,
-                             submission_token=token or uuid.uuid4().hex, today=today)
+    return s.submit_response(
+        round_id,
+        answers if answers is not None else random_answers(random.Random(1)),
+        gi=gi,
+        respondent_type=respondent_type,
+        code=code,
+        submission_token=token or uuid.uuid4().hex,
+        today=today,
+    )
 
 
 def _open_round(s, **kw):
@@ -40,6 +56,7 @@ def _demo_frame(n=60, seed=3, round_id="r1"):
 
 
 # --------------------------------------------------------------------------- schema and set-up
+
 
 def test_storage_migrates_fresh_database_to_head(storage):
     from alembic.script import ScriptDirectory
@@ -134,9 +151,11 @@ def test_storage_reports_dialect(storage, db_url):
 
 # --------------------------------------------------------------------------- rounds
 
+
 def test_create_round_returns_info_and_random_id(storage):
-    a, codes = storage.create_round(name="  Voorjaar 2025 ", gis=["JBRA", "WSS"], opens=dt.date(2025, 3, 1),
-                                    closes=dt.date(2025, 4, 1))
+    a, codes = storage.create_round(
+        name="  Voorjaar 2025 ", gis=["JBRA", "WSS"], opens=dt.date(2025, 3, 1), closes=dt.date(2025, 4, 1)
+    )
     b, _ = storage.create_round(name="Najaar", gis="JBG")
     assert codes == []
     assert a.name == "Voorjaar 2025" and a.gis == ("JBRA", "WSS") and a.respondent_types == ("ouder", "jeugdige")
@@ -156,18 +175,21 @@ def test_create_round_accepts_given_id_once(storage):
         storage.create_round(name="Y", gis=["JBG"], round_id="ronde-2025.1")
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(name="", gis=["JBG"]), "name"),
-    (dict(name="x", gis=[]), "gis"),
-    (dict(name="x", gis=["JB G"]), "gis"),
-    (dict(name="x", gis=["JBG"], respondent_types=["kind"]), "respondent_types"),
-    (dict(name="x", gis=["JBG"], respondent_types=[]), "respondent_types"),
-    (dict(name="x", gis=["JBG"], opens=dt.date(2025, 5, 1), closes=dt.date(2025, 4, 1)), "before"),
-    (dict(name="x", gis=["JBG"], access="secret"), "access"),
-    (dict(name="x", gis=["JBG"], access="open", n_codes=3), "codes"),
-    (dict(name="x", gis=["JBG"], round_id="../etc"), "round_id"),
-    (dict(name="x", gis=["JBG"], opens="1 maart"), "opens"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(name="", gis=["JBG"]), "name"),
+        (dict(name="x", gis=[]), "gis"),
+        (dict(name="x", gis=["JB G"]), "gis"),
+        (dict(name="x", gis=["JBG"], respondent_types=["kind"]), "respondent_types"),
+        (dict(name="x", gis=["JBG"], respondent_types=[]), "respondent_types"),
+        (dict(name="x", gis=["JBG"], opens=dt.date(2025, 5, 1), closes=dt.date(2025, 4, 1)), "before"),
+        (dict(name="x", gis=["JBG"], access="secret"), "access"),
+        (dict(name="x", gis=["JBG"], access="open", n_codes=3), "codes"),
+        (dict(name="x", gis=["JBG"], round_id="../etc"), "round_id"),
+        (dict(name="x", gis=["JBG"], opens="1 maart"), "opens"),
+    ],
+)
 def test_create_round_rejects_bad_input(storage, kwargs, message):
     with pytest.raises(StorageError, match=message):
         storage.create_round(**kwargs)
@@ -225,6 +247,7 @@ def test_submit_unknown_round_raises(storage):
 
 # --------------------------------------------------------------------------- codes
 
+
 def test_codes_round_issues_distinct_formatted_codes(storage):
     info, codes = storage.create_round(name="c", gis=["JBG"], access="codes", n_codes=25)
     assert info.access == "codes" and len(codes) == len(set(codes)) == 25
@@ -239,8 +262,9 @@ def test_codes_are_stored_only_as_keyed_hashes(storage):
     info, codes = storage.create_round(name="c", gis=["JBG"], access="codes", n_codes=5)
     with storage.engine.connect() as conn:
         stored = set(conn.execute(sa.select(st.codes_table.c.code_hash)).scalars())
-        dump = " ".join(str(v) for t in st.Base.metadata.sorted_tables
-                        for row in conn.execute(sa.select(t)).all() for v in row)
+        dump = " ".join(
+            str(v) for t in st.Base.metadata.sorted_tables for row in conn.execute(sa.select(t)).all() for v in row
+        )
     assert stored == {hash_code(c, TEST_SECRET.encode()) for c in codes}
     for c in codes:
         assert c not in dump and c.replace("-", "") not in dump
@@ -321,6 +345,7 @@ def test_open_round_ignores_code(storage):
 
 # --------------------------------------------------------------------------- submissions
 
+
 def test_submit_response_stores_exactly_the_answers(storage):
     info = _open_round(storage)
     ans = random_answers(random.Random(7), comment="Prima, dank u")
@@ -329,18 +354,25 @@ def test_submit_response_stores_exactly_the_answers(storage):
     assert len(df) == 1
     row = df.iloc[0]
     assert row["response_id"] == rid and UUID4.fullmatch(rid)
-    assert (row["round_id"], row["gi"], row["respondent_type"], row["submitted_week"]) == \
-        (info.id, "JBN", "jeugdige", "2025-W11")
+    assert (row["round_id"], row["gi"], row["respondent_type"], row["submitted_week"]) == (
+        info.id,
+        "JBN",
+        "jeugdige",
+        "2025-W11",
+    )
     for c in contract.ITEM_COLUMNS:
         expected = ans[c]
-        assert (pd.isna(row[c]) if expected is None else row[c] == expected), c
+        assert pd.isna(row[c]) if expected is None else row[c] == expected, c
 
 
-@pytest.mark.parametrize("day, week", [
-    (dt.date(2021, 1, 3), "2020-W53"),   # Sunday of the last ISO week of 2020
-    (dt.date(2024, 12, 30), "2025-W01"),  # Monday already in ISO year 2025
-    (dt.date(2025, 3, 12), "2025-W11"),
-])
+@pytest.mark.parametrize(
+    "day, week",
+    [
+        (dt.date(2021, 1, 3), "2020-W53"),  # Sunday of the last ISO week of 2020
+        (dt.date(2024, 12, 30), "2025-W01"),  # Monday already in ISO year 2025
+        (dt.date(2025, 3, 12), "2025-W11"),
+    ],
+)
 def test_submit_response_records_iso_week_only(storage, day, week):
     info = _open_round(storage)
     _submit(storage, info.id, today=day)
@@ -375,20 +407,23 @@ def test_submit_response_drops_answers_to_hidden_items(storage):
     assert row["measure_type"] == ans["measure_type"]
 
 
-@pytest.mark.parametrize("change, fragment", [
-    ({"measure_type": "OTS"}, "measure_type"),
-    ({"had_gap": "misschien"}, "had_gap"),
-    ({"grade": 0}, "grade"),
-    ({"grade": 7.5}, "grade"),
-    ({"grade": True}, "grade"),
-    ({"n_workers": 7}, "n_workers"),
-    ({"n_workers": "twee"}, "n_workers"),
-    ({"grade": None}, "required"),
-    ({"measure_type": None}, "required"),
-    ({"favourite_colour": "blue"}, "unknown items"),
-    ({"comment_improve": "x" * 1001}, "comment_improve"),
-    ({"quality_clear": 1}, "quality_clear"),
-])
+@pytest.mark.parametrize(
+    "change, fragment",
+    [
+        ({"measure_type": "OTS"}, "measure_type"),
+        ({"had_gap": "misschien"}, "had_gap"),
+        ({"grade": 0}, "grade"),
+        ({"grade": 7.5}, "grade"),
+        ({"grade": True}, "grade"),
+        ({"n_workers": 7}, "n_workers"),
+        ({"n_workers": "twee"}, "n_workers"),
+        ({"grade": None}, "required"),
+        ({"measure_type": None}, "required"),
+        ({"favourite_colour": "blue"}, "unknown items"),
+        ({"comment_improve": "x" * 1001}, "comment_improve"),
+        ({"quality_clear": 1}, "quality_clear"),
+    ],
+)
 def test_submit_response_rejects_bad_answers(storage, change, fragment):
     info = _open_round(storage)
     ans = random_answers(random.Random(5)) | change
@@ -413,7 +448,8 @@ def test_submit_response_scrubs_free_text(storage):
     info = _open_round(storage)
     ans = random_answers(random.Random(6)) | {
         "comment_grade": "Bel mij: 06-12345678 of mail jan@example.nl",
-        "comment_improve": "Mijn IBAN is NL91ABNA0417164300, cijfer 7"}
+        "comment_improve": "Mijn IBAN is NL91ABNA0417164300, cijfer 7",
+    }
     _submit(storage, info.id, ans)
     row = storage.load_responses().iloc[0]
     assert row["comment_grade"] == "Bel mij: [verwijderd] of mail [verwijderd]"
@@ -453,11 +489,11 @@ def test_submit_response_token_of_failed_submission_can_be_retried(storage):
 def test_submit_response_needs_a_token(storage):
     info = _open_round(storage)
     with pytest.raises(StorageError, match="token"):
-        storage.submit_response(info.id, random_answers(), gi="JBG", respondent_type="ouder",
-                                submission_token="  ")
+        storage.submit_response(info.id, random_answers(), gi="JBG", respondent_type="ouder", submission_token="  ")
 
 
 # --------------------------------------------------------------------------- loading
+
 
 def test_load_responses_is_canonical_and_ordered_by_response_id(storage):
     from analysis.frame import canonical_frame
@@ -492,6 +528,7 @@ def test_load_responses_empty_database_gives_empty_frame(storage):
 
 # --------------------------------------------------------------------------- import / export
 
+
 def test_import_responses_from_csv(storage, tmp_path):
     info = _open_round(storage, gis=contract.GI_CODES, round_id="r1")
     frame = _demo_frame()
@@ -500,6 +537,7 @@ def test_import_responses_from_csv(storage, tmp_path):
     got = storage.load_responses(round_ids=[info.id])
     expected = frame.sort_values("response_id").reset_index(drop=True)
     from analysis.frame import canonical_frame
+
     pd.testing.assert_frame_equal(got, canonical_frame(expected), check_dtype=False)
 
 
@@ -529,8 +567,10 @@ def test_import_responses_rejects_rows_of_another_round(storage, tmp_path):
     with pytest.raises(ImportRejected) as exc:
         storage.import_responses(path, round_id="r1")
     errs = exc.value.report.errors
-    assert [(e.row, e.column, e.rule, e.value) for e in errs] == [(4, "round_id", "wrong_round", "r2"),
-                                                               (7, "round_id", "wrong_round", "r2")]
+    assert [(e.row, e.column, e.rule, e.value) for e in errs] == [
+        (4, "round_id", "wrong_round", "r2"),
+        (7, "round_id", "wrong_round", "r2"),
+    ]
     assert errs[0].file == "mixed.xlsx" and "r1" in errs[0].message
     assert storage.count_responses() == 0
 
@@ -619,6 +659,7 @@ def test_export_responses_unknown_round_and_format(storage, tmp_path):
 
 
 # --------------------------------------------------------------------------- demo data
+
 
 def test_ensure_demo_round_imports_once(storage):
     calls = []

@@ -2,11 +2,13 @@
 
 Rows are spreadsheet rows: the header is row 1, so frame position p is row p + 2.
 """
+
 import uuid
 
 import pandas as pd
 import pytest
 import yaml
+from _io_helpers import IDS, raw_frame
 
 from analysis import contract
 from analysis.frame import canonical_frame, empty_frame
@@ -20,7 +22,6 @@ from analysis.validation import (
     ValidationReport,
     validate_frame,
 )
-from _io_helpers import IDS, raw_frame
 
 FILE = "ronde1.csv"
 
@@ -40,6 +41,7 @@ def _with(pos, column, value, n=4):
 
 
 # --------------------------------------------------------------------------- valid input
+
 
 def test_validate_frame_valid_rows_give_the_canonical_frame():
     df = raw_frame(4)
@@ -84,6 +86,7 @@ def test_validate_frame_comment_columns_may_be_missing():
 
 # --------------------------------------------------------------------------- rules
 
+
 def test_validate_frame_missing_column():
     frame, report = _check(raw_frame(3).drop(columns=["grade"]))
     assert _where(report) == [(FILE, 1, "grade", "missing_column")]
@@ -113,12 +116,15 @@ def test_validate_frame_unknown_code_suggests_the_right_code():
     assert "Bedoelt u 'ja'?" in err.message_nl
 
 
-@pytest.mark.parametrize("column,value,hint", [
-    ("explained_at_start", "Een beetje", "een_beetje"),
-    ("explained_at_start", "Weet ik niet meer", "weet_niet"),
-    ("respondent_type", "Ouder", "ouder"),
-    ("measure_type", "OTS", "ots"),
-])
+@pytest.mark.parametrize(
+    "column,value,hint",
+    [
+        ("explained_at_start", "Een beetje", "een_beetje"),
+        ("explained_at_start", "Weet ik niet meer", "weet_niet"),
+        ("respondent_type", "Ouder", "ouder"),
+        ("measure_type", "OTS", "ots"),
+    ],
+)
 def test_validate_frame_unknown_code_hint_from_labels(column, value, hint):
     _, report = _check(_with(0, column, value))
     assert _where(report) == [(FILE, 2, column, "unknown_code")]
@@ -131,8 +137,7 @@ def test_validate_frame_unknown_code_na_text_is_not_missing():
     assert "Allowed: ja, nee, weet_niet" in report.errors[0].message
 
 
-@pytest.mark.parametrize("column,value", [("n_workers", "7"), ("n_workers", "-1"), ("grade", "0"),
-                                          ("grade", "11")])
+@pytest.mark.parametrize("column,value", [("n_workers", "7"), ("n_workers", "-1"), ("grade", "0"), ("grade", "11")])
 def test_validate_frame_out_of_range(column, value):
     _, report = _check(_with(3, column, value))
     assert _where(report) == [(FILE, 5, column, "out_of_range")]
@@ -167,13 +172,16 @@ def test_validate_frame_duplicate_id_in_database():
     assert "database" in report.errors[0].message
 
 
-@pytest.mark.parametrize("value", [
-    "abc",
-    "12",  # sequential ids are not allowed
-    str(uuid.uuid1()),  # a UUID, but version 1
-    "1f3a5c7e9b2d4f608000000000000001",  # no hyphens
-    "{1f3a5c7e-9b2d-4f60-8000-000000000001}",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "abc",
+        "12",  # sequential ids are not allowed
+        str(uuid.uuid1()),  # a UUID, but version 1
+        "1f3a5c7e9b2d4f608000000000000001",  # no hyphens
+        "{1f3a5c7e-9b2d-4f60-8000-000000000001}",
+    ],
+)
 def test_validate_frame_bad_uuid(value):
     _, report = _check(_with(1, "response_id", value))
     assert _where(report) == [(FILE, 3, "response_id", "bad_uuid")]
@@ -186,8 +194,9 @@ def test_validate_frame_uuid_is_stored_lower_case():
     assert frame.loc[0, "response_id"] == IDS[0]
 
 
-@pytest.mark.parametrize("value", ["2025-W53", "2025-W00", "2025-W54", "2025-7", "2025W07", "2025-w07",
-                                   "07-2025", "2025-02-14"])
+@pytest.mark.parametrize(
+    "value", ["2025-W53", "2025-W00", "2025-W54", "2025-7", "2025W07", "2025-w07", "07-2025", "2025-02-14"]
+)
 def test_validate_frame_bad_week(value):
     # 2025 has 52 ISO weeks (28 Dec 2025 is in week 52); 2026 has 53.
     _, report = _check(_with(0, "submitted_week", value))
@@ -240,12 +249,21 @@ def test_validate_frame_empty_unnamed_column_is_ignored_silently():
 
 def _questionnaire_with_extra_item():
     data = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
-    data["items"].append({
-        "id": "felt_heard", "step": "cijfer", "type": "choice", "required": False,
-        "text": {rt: {"nl": "Voelde u zich gehoord?", "en": "Did you feel heard?"} for rt in contract.RESPONDENT_TYPES},
-        "options": [{"code": "ja", "label": {"nl": "Ja", "en": "Yes"}},
-                    {"code": "nee", "label": {"nl": "Nee", "en": "No"}}],
-    })
+    data["items"].append(
+        {
+            "id": "felt_heard",
+            "step": "cijfer",
+            "type": "choice",
+            "required": False,
+            "text": {
+                rt: {"nl": "Voelde u zich gehoord?", "en": "Did you feel heard?"} for rt in contract.RESPONDENT_TYPES
+            },
+            "options": [
+                {"code": "ja", "label": {"nl": "Ja", "en": "Yes"}},
+                {"code": "nee", "label": {"nl": "Nee", "en": "No"}},
+            ],
+        }
+    )
     return parse_questionnaire(data, "extra.yaml")
 
 
@@ -256,7 +274,7 @@ def test_validate_frame_keeps_a_column_the_questionnaire_defines():
     frame, report = _check(df, questionnaire=q)
     assert report.ok and report.warnings == []
     assert frame["felt_heard"].tolist() == ["ja", pd.NA, "nee"]
-    assert list(frame.columns[:len(contract.COLUMNS)]) == list(contract.COLUMNS)
+    assert list(frame.columns[: len(contract.COLUMNS)]) == list(contract.COLUMNS)
 
 
 def test_validate_frame_checks_codes_of_a_questionnaire_column():
@@ -275,6 +293,7 @@ def test_validate_frame_no_rows_is_a_warning():
 
 
 # --------------------------------------------------------------------------- collecting
+
 
 def test_validate_frame_collects_all_errors_in_row_order():
     df = raw_frame(4).drop(columns=["asked_safety"])
@@ -324,6 +343,7 @@ def test_validate_frame_uses_source_row_numbers():
 
 
 # --------------------------------------------------------------------------- report
+
 
 def test_validation_report_raise_if_errors_names_file_row_column():
     _, report = _check(_with(1, "grade", "12"))

@@ -1,4 +1,5 @@
 """analysis.views: key numbers, comments, reference, comparison, relations and model tables for display."""
+
 from __future__ import annotations
 
 import math
@@ -42,7 +43,7 @@ def test_key_numbers_pinned_to_independent_computation(demo):
 
 def test_key_numbers_small_group_hides_estimates(demo):
     kn = views.key_numbers(demo.head(9)).set_index("key")
-    assert kn.loc["respondents", "value"] == 9          # the size of the group may be shown
+    assert kn.loc["respondents", "value"] == 9  # the size of the group may be shown
     for key in ("ouder", "jeugdige", "had_gap", "mean_grade"):
         assert kn.loc[key, "suppressed"]
         assert math.isnan(kn.loc[key, "value"])
@@ -52,7 +53,7 @@ def test_key_numbers_small_group_hides_estimates(demo):
 
 def test_key_number_texts_format(demo):
     t = {x["key"]: x for x in views.key_number_texts(views.key_numbers(demo), lang="nl")}
-    assert t["had_gap"]["value"] == "31%"          # published: "ten minste 31 %"
+    assert t["had_gap"]["value"] == "31%"  # published: "ten minste 31 %"
     assert t["ouder"]["detail"] == "76% van 1523"
     assert t["mean_grade"]["value"].count(",") == 1
 
@@ -168,14 +169,24 @@ def test_grade_summary_by_group_hides_a_group_recoverable_from_the_overall_mean(
     # minus the two shown groups would give the small group's mean, so the 30-group is
     # hidden too (secondary suppression, Hundepool et al. 2012, Statistical Disclosure
     # Control, ch. 4)
-    from analysis.frame import canonical_frame
     import uuid
 
+    from analysis.frame import canonical_frame
+
     rows = ([("ots", 7)] * 40) + ([("voogdij", 5)] * 30) + ([("jeugdreclassering", 2)] * 4)
-    df = canonical_frame(pd.DataFrame({
-        "response_id": [str(uuid.uuid4()) for _ in rows], "round_id": "r", "gi": "JBN",
-        "respondent_type": "ouder", "submitted_week": "2025-W07",
-        "measure_type": [m for m, _ in rows], "grade": [g for _, g in rows]}))
+    df = canonical_frame(
+        pd.DataFrame(
+            {
+                "response_id": [str(uuid.uuid4()) for _ in rows],
+                "round_id": "r",
+                "gi": "JBN",
+                "respondent_type": "ouder",
+                "submitted_week": "2025-W07",
+                "measure_type": [m for m, _ in rows],
+                "grade": [g for _, g in rows],
+            }
+        )
+    )
     s = views.grade_summary_by_group(df, group="measure_type").set_index("group")
     assert bool(s.loc["jeugdreclassering", "suppressed"]) and bool(s.loc["voogdij", "suppressed"])
     assert not bool(s.loc["ots", "suppressed"]) and s.loc["ots", "mean"] == 7

@@ -1,4 +1,5 @@
 """analysis.wording: display numbers, labels, display tables and generated sentences."""
+
 from __future__ import annotations
 
 import math
@@ -17,10 +18,10 @@ def demo():
 
 
 def test_fmt_number_rounds_half_up_with_decimal_comma():
-    assert wording.fmt_number(40.95, 1) == "41,0"     # half up, not half even
+    assert wording.fmt_number(40.95, 1) == "41,0"  # half up, not half even
     assert wording.fmt_number(2.25, 1, "en") == "2.3"
     assert wording.fmt_number(0.5, 0) == "1"
-    assert wording.fmt_number(-0.04, 1) == "0,0"      # no "-0,0"
+    assert wording.fmt_number(-0.04, 1) == "0,0"  # no "-0,0"
     assert wording.fmt_number(float("nan")) == "-"
     assert wording.fmt_number(None) == "-"
 
@@ -98,8 +99,10 @@ def test_display_table_suppressed_figure_shows_base_only(demo):
 
 
 def test_display_table_suppressed_group_in_grouped_distribution(demo):
-    sub = pd.concat([demo[demo["respondent_type"] == "ouder"].head(200),
-                     demo[demo["respondent_type"] == "jeugdige"].head(5)], ignore_index=True)
+    sub = pd.concat(
+        [demo[demo["respondent_type"] == "ouder"].head(200), demo[demo["respondent_type"] == "jeugdige"].head(5)],
+        ignore_index=True,
+    )
     fig = compute_figure(sub, "contact_one_on_one")
     t = wording.display_table(fig)
     youth = t[t["Groep"].str.startswith("Jeugdigen")]
@@ -125,8 +128,10 @@ def test_labelled_table_keeps_full_precision(demo):
 
 def test_trend_sentence_falling_significant():
     s = wording.trend_sentence({"jonckheere_terpstra": {"statistic": -13.8, "p_value": 1e-40}})
-    assert s == ("Het cijfer daalt significant naarmate respondenten meer jeugdzorgwerkers hebben "
-                 "gehad (Jonckheere-Terpstra, p < 0,001).")
+    assert s == (
+        "Het cijfer daalt significant naarmate respondenten meer jeugdzorgwerkers hebben "
+        "gehad (Jonckheere-Terpstra, p < 0,001)."
+    )
 
 
 def test_trend_sentence_rising_and_not_significant():
@@ -148,10 +153,21 @@ def test_trend_sentence_on_demo_data_falls(demo):
 
 
 def test_comparison_sentence_pct_and_suppressed():
-    row = {"item": "asked_safety", "measure": "pct_positive", "a_estimate": 55.0, "b_estimate": 47.0,
-           "difference": 8.0, "ci_low": 2.1, "ci_high": 13.9, "p_holm": 0.02, "suppressed": False}
+    row = {
+        "item": "asked_safety",
+        "measure": "pct_positive",
+        "a_estimate": 55.0,
+        "b_estimate": 47.0,
+        "difference": 8.0,
+        "ci_low": 2.1,
+        "ci_high": 13.9,
+        "p_holm": 0.02,
+        "suppressed": False,
+    }
     s = wording.comparison_sentence(row, a_label="JBN", b_label="alle andere GI's samen")
-    assert s == ("Gevraagd naar veiligheid: JBN 55% tegen 47% bij alle andere GI's samen; verschil 8 "
-                 "procentpunt (95%-BI 2 tot 14), significant (Holm p = 0,020).")
+    assert s == (
+        "Gevraagd naar veiligheid: JBN 55% tegen 47% bij alle andere GI's samen; verschil 8 "
+        "procentpunt (95%-BI 2 tot 14), significant (Holm p = 0,020)."
+    )
     sup = dict(row, suppressed=True)
     assert wording.comparison_sentence(sup, a_label="A", b_label="B").endswith("(n < 10).")

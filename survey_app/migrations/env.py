@@ -4,6 +4,7 @@ The caller passes an open connection in ``config.attributes['connection']``
 (inside its own write transaction, which serialises migrations between
 processes); there is no alembic.ini and no offline (SQL script) mode.
 """
+
 from alembic import context
 
 from survey_app.storage import Base

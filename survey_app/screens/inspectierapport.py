@@ -1,4 +1,5 @@
 """Inspectierapport: the published 2025 figures next to the same figures computed from the chosen data."""
+
 from survey_app import ui_dashboard as ud
 
 ctx = ud.page_setup("inspectierapport", "reference_title", intro_key="reference_intro")

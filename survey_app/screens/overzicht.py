@@ -1,4 +1,5 @@
 """Overzicht: key numbers and every figure of the inspection report on the chosen selection."""
+
 from survey_app import ui_dashboard as ud
 
 ctx = ud.page_setup("overzicht", "overview_title", intro_key="overview_intro")

@@ -5,6 +5,7 @@ questionnaire step at a time) -> review -> done.  The thank-you page is only
 shown after ``Storage.submit_response`` returned.  Nothing personal is
 logged: no answers, no IP address, no user agent, no time.
 """
+
 from __future__ import annotations
 
 import logging
@@ -37,20 +38,26 @@ def welcome(q, state: flow.FlowState, setup: flow.Setup, link: flow.Link, storag
     if rtype is None:
         if "rf_who" not in st.session_state and state.respondent_type in setup.respondent_types:
             st.session_state["rf_who"] = state.respondent_type
-        rtype = st.radio(t("who_label", lang), setup.respondent_types, index=None, key="rf_who", width="stretch",
-                         format_func=lambda c: t(f"who_{c}", lang))
+        rtype = st.radio(
+            t("who_label", lang),
+            setup.respondent_types,
+            index=None,
+            key="rf_who",
+            width="stretch",
+            format_func=lambda c: t(f"who_{c}", lang),
+        )
     gi = setup.fixed_gi
     if gi is None:
         if "rf_gi" not in st.session_state and state.gi in setup.gis:
             st.session_state["rf_gi"] = state.gi
-        gi = st.radio(t("gi_label", lang), setup.gis, index=None, key="rf_gi", width="stretch",
-                      format_func=ui.gi_name)
+        gi = st.radio(t("gi_label", lang), setup.gis, index=None, key="rf_gi", width="stretch", format_func=ui.gi_name)
     code = None
     if setup.needs_code:
         code = None if state.ignore_link_code else link.code
         if code is None:
-            code = flow.normalise_code(st.text_input(t("code_label", lang), key="rf_code", max_chars=40,
-                                                     autocomplete="off"))
+            code = flow.normalise_code(
+                st.text_input(t("code_label", lang), key="rf_code", max_chars=40, autocomplete="off")
+            )
             st.caption(t("code_help", lang))
 
     if state.notice:
@@ -103,8 +110,13 @@ def questions(q, state: flow.FlowState) -> None:
     with st.container(horizontal=True, horizontal_alignment="distribute"):
         go_back = st.button(t("previous", lang), key="rf_back", icon=":material/arrow_back:")
         last = flow.visible_steps(q, state.answers)[-1].id == step.id
-        go_next = st.button(t("to_review" if last else "next", lang), key="rf_next", type="primary",
-                            icon=":material/arrow_forward:", icon_position="right")
+        go_next = st.button(
+            t("to_review" if last else "next", lang),
+            key="rf_next",
+            type="primary",
+            icon=":material/arrow_forward:",
+            icon_position="right",
+        )
     if go_back:
         flow.back(state, q)
         st.rerun()
@@ -113,8 +125,7 @@ def questions(q, state: flow.FlowState) -> None:
         if not missing:
             st.rerun()
         for item in missing:
-            st.warning(f"{t('required_missing', lang, rtype)} {item.question(rtype, lang)}",
-                       icon=":material/edit:")
+            st.warning(f"{t('required_missing', lang, rtype)} {item.question(rtype, lang)}", icon=":material/edit:")
 
 
 def review(q, state: flow.FlowState, storage) -> None:
@@ -137,8 +148,9 @@ def review(q, state: flow.FlowState, storage) -> None:
 
     with st.container(horizontal=True, horizontal_alignment="distribute"):
         go_back = st.button(t("previous", lang), key="rf_back", icon=":material/arrow_back:")
-        send = st.button(t("submit", lang), key="rf_submit", type="primary", icon=":material/send:",
-                         icon_position="right")
+        send = st.button(
+            t("submit", lang), key="rf_submit", type="primary", icon=":material/send:", icon_position="right"
+        )
     if go_back:
         flow.back(state, q)
         st.rerun()
@@ -161,9 +173,14 @@ def review(q, state: flow.FlowState, storage) -> None:
 def _submit(q, state: flow.FlowState, storage) -> str | None:
     """Store the answers; ``None`` when they are stored (now or before), else a message key."""
     try:
-        storage.submit_response(state.round_id, flow.build_answers(q, state.answers), gi=state.gi,
-                                respondent_type=state.respondent_type, code=state.code,
-                                submission_token=state.submission_token)
+        storage.submit_response(
+            state.round_id,
+            flow.build_answers(q, state.answers),
+            gi=state.gi,
+            respondent_type=state.respondent_type,
+            code=state.code,
+            submission_token=state.submission_token,
+        )
     except DuplicateSubmission:  # already stored with this token (double click, second tab): success
         return None
     except CodeAlreadyUsed:

@@ -1,4 +1,5 @@
 """Start: shown when the URL holds no round; explains how to open a questionnaire."""
+
 import streamlit as st
 
 from analysis import contract

@@ -1,0 +1,528 @@
+"""Cell suppression over linked tables: the engine behind :mod:`analysis.protection`.
+
+A :class:`Cube` is one *family* of published numbers that add up, for example
+"the grade" (the mean grade of every selection a reader can make) or "the
+answers to explained_at_start".  The family's respondents are split into
+*atoms*: the finest combinations of the codes of its dimensions (round x
+institution x respondent type x measure type, and at most two group
+dimensions such as the number of workers).  A *cell* is a set of atoms a
+reader can ask for: every dimension at one value, at "all" (the margin) or at
+another published selection (e.g. "all other institutions", used by the
+comparison page).  Whatever is published about a cell (its count, the counts
+of its answers, its sum of grades) is a sum over its atoms, so every
+published number is a linear function of the atoms' totals.
+
+Suppression follows the hypercube method of tau-ARGUS (Repsilber 1994; de Wolf
+2002; Hundepool et al. 2012, *Statistical Disclosure Control*, Wiley,
+sections 4.2-4.3 and 5.x), with a line rule for unions and an exact audit:
+
+1. *primary*: every cell with ``0 < n < min_cell`` is hidden, and every cell a
+   parent family hides (e.g. a hidden selection hides its figures).
+2. *line rule*: a *line* is a total and the cells that split it along one
+   dimension (the institutions of a selection, the groups of a figure, the
+   measure types including the never-selectable "no measure type").  While
+   the cells of a known line total that the reader cannot know hold between
+   1 and ``min_cell - 1`` respondents together, the smallest shown cell with
+   respondents in the line is hidden too.
+3. *hypercubes*: every sensitive set (a cell or a never-published part with
+   ``0 < n < min_cell``, and the unknown part of a line that step 2 cannot
+   repair) gets a *hypercube* of non-empty atoms: one atom ``a`` in the set
+   and, for each dimension in which the set is specific, a partner code
+   outside it.  Adding +d to the corners with an even number of partner
+   codes and -d to the others changes the total of the sensitive set but of
+   no cell that contains 0 or 2, 4, ... corners in every dimension; every
+   published cell that would change is hidden.  So the reader cannot tell
+   ``d = 0`` from ``d != 0``: **the perturbation is a proof that the set's
+   totals cannot be worked out** from the shown cells, by any combination.
+   Of the candidate hypercubes the one that hides the fewest respondents is
+   chosen.
+4. *audit*: the row space of the shown cells is computed (singular value
+   decomposition) and every hidden cell whose total lies in it is reported;
+   a sensitive one would be a failure of step 3 and is repaired by hiding a
+   cell its derivation uses.  Steps 2-4 repeat until the audit finds nothing.
+
+Atoms with no respondents are treated as known to the reader (conservative):
+a hypercube never uses one.  Decisions depend on the counts only.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+#: Label of the margin ("all") of a dimension.
+ALL = "*"
+#: Code of a missing value in an atom (never selectable on its own).
+EMPTY = "\u2205"
+
+SHOWN, SMALL, PROTECTS, EMPTY_CELL = "shown", "small", "protects", "empty"
+
+_DEBUG = bool(os.environ.get("CUBE_DEBUG"))
+
+
+@dataclass
+class Dim:
+    """One dimension of a cube.
+
+    Attributes
+    ----------
+    name : str
+        Column name (e.g. ``"gi"``, ``"n_workers"``).
+    selections : dict
+        Published selections: label -> frozenset of codes, or None for "all".
+    virtual : dict
+        Selections that are never published but split a published total
+        (e.g. the respondents without a measure type): label -> codes.
+    partitions : list of (total label, [child labels])
+        Lines of this dimension: the children split the total exactly.
+    """
+
+    name: str
+    selections: dict[str, frozenset | None]
+    virtual: dict[str, frozenset] = field(default_factory=dict)
+    partitions: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    def codes_of(self, label) -> frozenset | None:
+        if isinstance(label, frozenset):
+            return label
+        if label in self.selections:
+            return self.selections[label]
+        return self.virtual[label]
+
+
+def simple_dim(
+    name: str, values: Sequence[str], *, missing: bool, rest: bool = False, answered: bool = False, other=None
+) -> Dim:
+    """A dimension with one selection per value, the margin "all" and its lines.
+
+    ``missing``: the data can have an empty value (a virtual child of "all").
+    ``rest``: publish "all but X" for every value X (comparison with the rest).
+    ``answered``: publish "every value" (all minus the empty ones) too.
+    ``other``: (label, codes) of a virtual child holding codes that are not
+    published as groups (e.g. had_gap ``weet_niet`` and empty in a figure
+    that shows only ``nee`` and ``ja``); ``values`` are then the shown groups.
+    """
+    values = [str(v) for v in values]
+    sel: dict[str, frozenset | None] = {v: frozenset([v]) for v in values}
+    sel[ALL] = None
+    virtual: dict[str, frozenset] = {}
+    parts: list[tuple[str, list[str]]] = []
+    children = list(values)
+    if other is not None:
+        virtual[other[0]] = frozenset(other[1])
+        children.append(other[0])
+    elif missing:
+        virtual[EMPTY] = frozenset([EMPTY])
+        children.append(EMPTY)
+    parts.append((ALL, children))
+    if answered:
+        sel["+"] = frozenset(values)
+        parts.append(("+", list(values)))
+    if rest and len(values) > 2:
+        for v in values:
+            label = f"-{v}"
+            sel[label] = None  # resolved against the data in Cube (all codes but v)
+            parts.append((ALL, [v, label]))
+    return Dim(name, sel, virtual, parts)
+
+
+def _is_rest(label) -> bool:
+    return isinstance(label, str) and label.startswith("-") and len(label) > 1
+
+
+class Cube:
+    """A family of additive published cells with its suppression decisions.
+
+    Parameters
+    ----------
+    key : str
+        Name of the family (e.g. ``"grade"``, ``"item:explained_at_start"``).
+    codes : pandas.DataFrame
+        One row per respondent of the family's population, one column per
+        dimension (codes as text, :data:`EMPTY` for missing).
+    dims : list of Dim
+        The dimensions; every combination of their selections is a published
+        cell, except that "all but X" selections are combined only with the
+        margin of the dimensions after ``n_filter_dims`` (the comparison
+        shows no groups).
+    n_filter_dims : int
+        How many of ``dims`` are filter dimensions (the rest are groups).
+    min_cell : int
+        The threshold.
+    forced : callable, optional
+        ``forced(key) -> bool``: cells that must be hidden because a parent
+        family hides them.
+    fixed : callable, optional
+        ``fixed(key) -> bool``: cells this family may not hide (another
+        family decides them and shows them).
+    """
+
+    def __init__(
+        self,
+        key: str,
+        codes: pd.DataFrame,
+        dims: list[Dim],
+        *,
+        n_filter_dims: int,
+        min_cell: int,
+        forced=None,
+        fixed=None,
+    ):
+        self.key = key
+        self.min_cell = int(min_cell)
+        self.dims = list(dims)
+        self.n_filter = int(n_filter_dims)
+        self.names = [d.name for d in self.dims]
+        if codes.empty:
+            atoms = pd.DataFrame({c: pd.Series(dtype=object) for c in self.names})
+            atoms["n"] = pd.Series(dtype="int64")
+        else:
+            atoms = codes[self.names].astype(str).groupby(self.names, sort=True).size().rename("n").reset_index()
+        self.atoms = atoms
+        self.atom_n = atoms["n"].to_numpy(dtype=np.int64)
+        self._codes = {c: atoms[c].to_numpy(dtype=object) for c in self.names}
+        self._present = {c: sorted(set(self._codes[c])) for c in self.names}
+        self._mask_cache: dict[tuple, np.ndarray] = {}
+        self._ids: dict[bytes, int] = {}
+        self._masks: list[np.ndarray] = []
+        self.key_to_id: dict[tuple, int] = {}
+        self.id_keys: dict[int, tuple] = {}
+        published: list[bool] = []
+        spec: list[int] = []
+
+        def intern(key_: tuple, is_published: bool) -> int:
+            mask = self.mask(key_)
+            b = np.packbits(mask).tobytes() + len(mask).to_bytes(4, "little")
+            cid = self._ids.get(b)
+            if cid is None:
+                cid = len(self._masks)
+                self._ids[b] = cid
+                self._masks.append(mask)
+                published.append(is_published)
+                spec.append(0)
+                self.id_keys[cid] = key_
+            if is_published:
+                published[cid] = True
+                s = sum(1 for lab in key_ if lab != ALL)
+                if s > spec[cid]:
+                    spec[cid] = s
+                self.key_to_id[key_] = cid
+            return cid
+
+        labels = [list(d.selections) for d in self.dims]
+        for key_ in itertools.product(*labels):
+            if self._allowed(key_):
+                intern(key_, True)
+        lines: list[tuple[int, list[int]]] = []
+        for di, dim in enumerate(self.dims):
+            others = [labels[j] if j != di else [None] for j in range(len(self.dims))]
+            for total, children in dim.partitions:
+                for combo in itertools.product(*others):
+                    tkey = combo[:di] + (total,) + combo[di + 1 :]
+                    if not self._allowed(tkey) or any(
+                        not self._allowed(combo[:di] + (c,) + combo[di + 1 :]) for c in children if _is_rest(c)
+                    ):
+                        continue
+                    ids = [intern(combo[:di] + (c,) + combo[di + 1 :], False) for c in children]
+                    lines.append((self.key_to_id[tkey], ids))
+        self.lines = lines
+        self.published = np.array(published, dtype=bool)
+        self.spec = np.array(spec, dtype=np.int64)
+        n_ids = len(self._masks)
+        self.n = np.array([int(self.atom_n[m].sum()) for m in self._masks], dtype=np.int64)
+        self.fixed = np.zeros(n_ids, dtype=bool)
+        self.forced = np.zeros(n_ids, dtype=bool)
+        for k, cid in self.key_to_id.items():
+            if fixed is not None and fixed(k):
+                self.fixed[cid] = True
+            if forced is not None and forced(k):
+                self.forced[cid] = True
+        self.fixed &= ~self.forced
+        self.dense = np.vstack(self._masks).astype(np.int8) if n_ids else np.zeros((0, len(self.atom_n)), np.int8)
+        self._masks = []
+        self.hidden = np.zeros(n_ids, dtype=bool)
+        self.rounds = 0
+        self.hypercubes: list[tuple[np.ndarray, np.ndarray]] = []
+        self.unprotected: list[tuple] = []
+        self.suppress()
+
+    # ------------------------------------------------------------------ cells
+
+    def _allowed(self, key_: tuple) -> bool:
+        """ "all but X" only with the group dimensions at their margin."""
+        if any(_is_rest(lab) for lab in key_[: self.n_filter]):
+            return all(lab == ALL for lab in key_[self.n_filter :])
+        return True
+
+    def _codes_of(self, di: int, label) -> frozenset | None:
+        dim = self.dims[di]
+        if _is_rest(label) and label in dim.selections:
+            v = label[1:]
+            return frozenset(c for c in self._present[dim.name] if c != v) | {EMPTY}
+        return dim.codes_of(label)
+
+    def _dim_mask(self, di: int, label) -> np.ndarray:
+        k = (di, label)
+        m = self._mask_cache.get(k)
+        if m is None:
+            codes = self._codes_of(di, label)
+            col = self._codes[self.names[di]]
+            m = np.ones(len(col), dtype=bool) if codes is None else np.isin(col, list(codes))
+            self._mask_cache[k] = m
+        return m
+
+    def mask(self, key_: tuple) -> np.ndarray:
+        """Atoms of a cell (labels per dimension; a frozenset is a set of codes)."""
+        m = np.ones(len(self.atom_n), dtype=bool)
+        for di, lab in enumerate(key_):
+            if lab == ALL and self.dims[di].selections.get(ALL, 0) is None:
+                continue
+            m = m & self._dim_mask(di, lab)
+        return m
+
+    @property
+    def shown(self) -> np.ndarray:
+        return self.published & ~self.hidden
+
+    # ------------------------------------------------------------------ suppression
+
+    def suppress(self, max_rounds: int = 40) -> None:
+        """Primary suppression, then line rule, hypercubes and audit until the audit finds nothing."""
+        n = self.n
+        mc = self.min_cell
+        self.hidden = self.published & (((n > 0) & (n < mc)) | self.forced)
+        if not len(n):
+            return
+        totals = np.array([t for t, _ in self.lines], dtype=np.int64)
+        rows = [i for i, (_, ch) in enumerate(self.lines) for _ in set(ch)]
+        cols = [c for _, ch in self.lines for c in set(ch)]
+        self._lt = totals
+        self._lc = sparse.csr_matrix((np.ones(len(rows), np.int64), (rows, cols)), shape=(len(self.lines), len(n)))
+        targets: list[tuple[tuple, np.ndarray]] = [
+            (self.id_keys[c], self.dense[c].astype(bool)) for c in np.flatnonzero((n > 0) & (n < mc))
+        ]
+        targets.sort(key=lambda t: (-sum(1 for lab in t[0] if lab != ALL), int(self.atom_n[t[1]].sum())))
+        known = self.shown | (n == 0)
+        for _ in range(max_rounds):
+            self.rounds += 1
+            stuck = self._line_rule(known)
+            targets.extend(stuck)
+            self._protect(targets)
+            known = self._derivable()
+            leaks = np.flatnonzero((n > 0) & (n < mc) & known & ~self.shown)
+            stuck = self._line_rule(known, act=False)
+            if _DEBUG:
+                print(self.key, "round", self.rounds, "hidden", int(self.hidden.sum()), "leaks", len(leaks),
+                      "stuck", len(stuck), "cubes", len(self.hypercubes), "unprot", len(self.unprotected), flush=True)
+            if not len(leaks) and not stuck:
+                return
+            targets.extend(stuck)
+            if len(leaks):
+                self._break_derivations(leaks)
+        raise RuntimeError(f"suppression of {self.key!r} did not converge")  # pragma: no cover
+
+    def _line_rule(self, known: np.ndarray, act: bool = True) -> list[tuple[tuple, np.ndarray]]:
+        """Hide the smallest shown child of every known line whose unknown part is small.
+
+        Returns the unknown parts of lines that cannot be repaired this way
+        (no shown child left) as new targets for a hypercube.
+        """
+        n = self.n
+        stuck: list[tuple[tuple, np.ndarray]] = []
+        while True:
+            unknown = ~known
+            s = self._lc @ (n * unknown)
+            bad = np.flatnonzero(known[self._lt] & (s > 0) & (s < self.min_cell))
+            acted = False
+            for i in bad:
+                children = self._lc.indices[self._lc.indptr[i] : self._lc.indptr[i + 1]]
+                unk = [c for c in children if not known[c] and n[c] > 0]
+                if not (0 < int(n[unk].sum()) < self.min_cell):
+                    continue
+                part = np.any(self.dense[unk].astype(bool), axis=0)
+                if self._covered(part):
+                    continue
+                open_ = [c for c in children if self.shown[c] and n[c] > 0 and not self.fixed[c]]
+                if act and open_:
+                    pick = min(open_, key=lambda c: (n[c], c))
+                    self.hidden[pick] = True
+                    known[pick] = False
+                    acted = True
+                else:
+                    stuck.append((self._union_key(unk), part))
+            if not acted:
+                return stuck
+
+    def _union_key(self, ids: list[int]) -> tuple:
+        """A key (labels or code sets per dimension) of the union of cells of one line."""
+        keys = [self.id_keys[c] for c in ids]
+        out = []
+        for di in range(len(self.dims)):
+            labs = {k[di] for k in keys}
+            if len(labs) == 1:
+                out.append(next(iter(labs)))
+            else:
+                codes: set = set()
+                for lab in labs:
+                    cs = self._codes_of(di, lab)
+                    codes |= set(self._present[self.names[di]]) if cs is None else set(cs)
+                out.append(frozenset(codes))
+        return tuple(out)
+
+    def _covered(self, part: np.ndarray) -> bool:
+        """True when a chosen hypercube changes the total of this set of atoms."""
+        return any(int(part[a].astype(np.int64) @ sg) != 0 for a, sg in self.hypercubes)
+
+    def _partners(self, di: int, label) -> list[str]:
+        codes = self._codes_of(di, label)
+        if codes is None:
+            return []
+        return [c for c in self._present[self.names[di]] if c not in codes]
+
+    def _protect(self, targets: list[tuple[tuple, np.ndarray]]) -> None:
+        """Give every target that no chosen hypercube covers a hypercube of its own."""
+        aidx = {tuple(v): i for i, v in enumerate(zip(*(self._codes[c] for c in self.names)))}
+        remaining = []
+        for key_, part in targets:
+            if not part.any() or self._covered(part):
+                continue
+            best = self._best_hypercube(key_, part, aidx)
+            if best is None:
+                remaining.append((key_, part))
+                continue
+            corners, signs, hit = best
+            self.hidden |= hit
+            self.hypercubes.append((corners, signs))
+        self.unprotected = [k for k, _ in remaining]
+        targets[:] = remaining
+
+    def _best_hypercube(self, key_: tuple, part: np.ndarray, aidx: dict):
+        n_atom = self.atom_n
+        specific = [i for i, lab in enumerate(key_) if lab != ALL and self._partners(i, lab)]
+        atoms = np.flatnonzero(part)
+        atoms = atoms[np.argsort(-n_atom[atoms], kind="stable")][:4]
+        shown_n = np.where(self.shown, self.n, 0)
+        for size in range(len(specific), 0, -1):
+            best = None
+            for a in atoms:
+                base = [self._codes[c][a] for c in self.names]
+                for dims_ in itertools.combinations(specific, size):
+                    options = []
+                    for i in dims_:
+                        scored = []
+                        for c in self._partners(i, key_[i]):
+                            alt = list(base)
+                            alt[i] = c
+                            j = aidx.get(tuple(alt))
+                            if j is not None:
+                                hid = not self.shown[self.key_to_id.get(self._single_key(base, i, c), 0)]
+                                scored.append((0 if c == EMPTY else 1, 0 if hid else 1, n_atom[j], c))
+                        scored.sort()
+                        options.append([s[-1] for s in scored[:3]])
+                    if any(not o for o in options):
+                        continue
+                    for choice in itertools.product(*options):
+                        corners, signs = [], []
+                        for bits in itertools.product((0, 1), repeat=size):
+                            alt = list(base)
+                            for bit, i, c in zip(bits, dims_, choice):
+                                if bit:
+                                    alt[i] = c
+                            j = aidx.get(tuple(alt))
+                            if j is None:
+                                break
+                            corners.append(j)
+                            signs.append(-1 if sum(bits) % 2 else 1)
+                        else:
+                            ca = np.array(corners)
+                            sa = np.array(signs, dtype=np.int64)
+                            if int(part[ca].astype(np.int64) @ sa) == 0:
+                                continue
+                            hit = ((self.dense[:, ca].astype(np.int64) @ sa) != 0) & self.published
+                            if (hit & self.shown & self.fixed).any():
+                                continue
+                            cost = int(shown_n[hit].sum())
+                            if best is None or cost < best[0]:
+                                best = (cost, ca, sa, hit)
+            if best is not None:
+                return best[1], best[2], best[3]
+        return None
+
+    def _single_key(self, base: list, i: int, code: str) -> tuple:
+        """The key of the finest published cell of an atom with one code changed."""
+        key_ = []
+        for di, c in enumerate(base):
+            c = code if di == i else c
+            key_.append(c if c in self.dims[di].selections else ALL)
+        return tuple(key_)
+
+    def _derivable(self) -> np.ndarray:
+        """Which cells (by id) have totals that follow from the shown cells (exact linear algebra)."""
+        known = self.shown | (self.n == 0)
+        shown = np.flatnonzero(self.shown & (self.n > 0))
+        if not len(shown):
+            return known
+        S = self.dense[shown]
+        # atoms no shown cell tells apart are one class
+        _, cls = np.unique(S.T, axis=0, return_inverse=True)
+        cls = cls.ravel()
+        k = int(cls.max()) + 1
+        P = np.zeros((S.shape[1], k))
+        P[np.arange(S.shape[1]), cls] = 1.0
+        R = (S @ P > 0).astype(float)
+        u, s, vt = np.linalg.svd(R, full_matrices=False)
+        rank = int(np.sum(s > 1e-9 * max(1.0, s[0])))
+        Q = vt[:rank].T
+        others = np.flatnonzero(~known)
+        if len(others):
+            H = self.dense[others] @ P
+            sizes = P.sum(axis=0)
+            whole = np.all((H == 0) | (H == sizes[None, :]), axis=1)
+            Hn = (H > 0).astype(float)
+            resid = Hn - (Hn @ Q) @ Q.T
+            known[others[whole & (np.abs(resid).max(axis=1) < 1e-7)]] = True
+        self._basis = (shown, P, (u[:, :rank] / s[:rank]) @ vt[:rank])
+        return known
+
+    def _break_derivations(self, leaks: np.ndarray) -> None:  # pragma: no cover - safety net
+        """Hide, for each sensitive cell whose total follows, a shown cell its derivation uses."""
+        shown, P, pinv = self._basis
+        for c in leaks:
+            target = ((self.dense[c] @ P) > 0).astype(float)
+            y = pinv @ target
+            cand = [int(shown[i]) for i in np.flatnonzero(np.abs(y) > 1e-7)]
+            cand = [s for s in cand if self.shown[s] and not self.fixed[s]]
+            if cand:
+                self.hidden[min(cand, key=lambda s: (-self.spec[s], self.n[s], s))] = True
+
+    # ------------------------------------------------------------------ reading
+
+    def cell(self, key_: tuple) -> tuple[int, str]:
+        """``(n, status)`` of a published cell; status: shown, small, protects or empty."""
+        cid = self.key_to_id[tuple(key_)]
+        n = int(self.n[cid])
+        if n == 0:
+            return 0, EMPTY_CELL
+        if not self.hidden[cid]:
+            return n, SHOWN
+        return n, SMALL if n < self.min_cell else PROTECTS
+
+    def table(self) -> pd.DataFrame:
+        """Every published cell with its decision (one row per cell key)."""
+        recs = [(*k, *self.cell(k)) for k in self.key_to_id]
+        return pd.DataFrame(recs, columns=[*self.names, "n", "status"])
+
+
+def codes_frame(df: pd.DataFrame, columns: Iterable[str], labels) -> pd.DataFrame:
+    """A frame of atom codes: ``labels(df, column)`` per column, :data:`EMPTY` for missing."""
+    out = {}
+    for c in columns:
+        v = labels(df, c)
+        out[c] = np.array([EMPTY if x is None else str(x) for x in v], dtype=object)
+    return pd.DataFrame(out, index=df.index)

@@ -432,11 +432,41 @@ def compare_institution(
     items: Sequence[str] | None = None,
     min_cell: int = contract.DEFAULT_MIN_CELL,
     confidence: float = 0.95,
+    filters: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """One institution against all other institutions together.
 
-    Shorthand for ``compare_groups(institution_vs_rest(df, gi=gi), by="gi",
-    a=gi, b="rest", ...)``; same columns as :func:`compare_groups`.
+    With ``filters`` (a dict, ``{}`` for none; its ``gi`` is ignored): ``df``
+    is the whole data set and both sides come from its protected table
+    (:meth:`analysis.protection.ProtectedView.compare_institution`): a row is
+    shown only when the institution and the rest are shown cells, sizes of
+    hidden sides are null (``a_n_below``, ``b_n_below``) and Holm runs over
+    the shown rows.  Without ``filters`` (the old call on an already
+    filtered frame): ``compare_groups(institution_vs_rest(df, gi=gi),
+    by="gi", a=gi, b="rest", ...)``, which does not protect across views.
     """
+    if filters is not None:
+        from .protection import protect
+
+        return protect(df, min_cell=min_cell).view(filters).compare_institution(gi, items=items)
     frame = institution_vs_rest(df, gi=gi)
     return compare_groups(frame, by="gi", a=gi, b=REST, items=items, min_cell=min_cell, confidence=confidence)
+
+
+def compare_rounds(
+    df: pd.DataFrame,
+    *,
+    a: str,
+    b: str,
+    filters: Mapping[str, Any] | None = None,
+    items: Sequence[str] | None = None,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+) -> pd.DataFrame:
+    """Round ``a`` against round ``b`` from the protected table of the whole data set ``df``.
+
+    ``filters`` (its ``round_id`` is ignored) select the other dimensions.
+    Same columns as :meth:`analysis.protection.ProtectedView.compare_rounds`.
+    """
+    from .protection import protect
+
+    return protect(df, min_cell=min_cell).view(filters or {}).compare_rounds(a, b, items=items)

@@ -161,6 +161,16 @@ class Cube:
     fixed : callable, optional
         ``fixed(key) -> bool``: cells this family may not hide (another
         family decides them and shows them).
+    rest_groups : bool
+        Publish "all but X" also with every group (the comparison of a
+        question whose answers are the groups, e.g. had_gap).
+    virtual_sensitive : bool
+        Whether never-published parts (e.g. the respondents without a
+        measure type) need protection.  True for families that publish
+        answers (their answers must not follow by subtraction); False for
+        families that publish counts only, where such a part is just the
+        number of respondents who did not answer a question (shown in every
+        distribution anyway).
     """
 
     def __init__(
@@ -173,8 +183,12 @@ class Cube:
         min_cell: int,
         forced=None,
         fixed=None,
+        rest_groups: bool = False,
+        virtual_sensitive: bool = True,
     ):
         self.key = key
+        self.virtual_sensitive = bool(virtual_sensitive)
+        self.rest_groups = bool(rest_groups)
         self.min_cell = int(min_cell)
         self.dims = list(dims)
         self.n_filter = int(n_filter_dims)
@@ -255,8 +269,8 @@ class Cube:
     # ------------------------------------------------------------------ cells
 
     def _allowed(self, key_: tuple) -> bool:
-        """ "all but X" only with the group dimensions at their margin."""
-        if any(_is_rest(lab) for lab in key_[: self.n_filter]):
+        """ "all but X" only with the group dimensions at their margin (unless ``rest_groups``)."""
+        if not self.rest_groups and any(_is_rest(lab) for lab in key_[: self.n_filter]):
             return all(lab == ALL for lab in key_[self.n_filter :])
         return True
 
@@ -292,8 +306,8 @@ class Cube:
 
     # ------------------------------------------------------------------ suppression
 
-    def suppress(self, max_rounds: int = 40) -> None:
-        """Primary suppression, then line rule, hypercubes and audit until the audit finds nothing."""
+    def suppress(self, max_rounds: int = 60) -> None:
+        """Primary suppression, then line rule, audit and hypercubes until the audit finds nothing."""
         n = self.n
         mc = self.min_cell
         self.hidden = self.published & (((n > 0) & (n < mc)) | self.forced)
@@ -304,28 +318,53 @@ class Cube:
         cols = [c for _, ch in self.lines for c in set(ch)]
         self._lt = totals
         self._lc = sparse.csr_matrix((np.ones(len(rows), np.int64), (rows, cols)), shape=(len(self.lines), len(n)))
-        targets: list[tuple[tuple, np.ndarray]] = [
-            (self.id_keys[c], self.dense[c].astype(bool)) for c in np.flatnonzero((n > 0) & (n < mc))
-        ]
-        targets.sort(key=lambda t: (-sum(1 for lab in t[0] if lab != ALL), int(self.atom_n[t[1]].sum())))
-        known = self.shown | (n == 0)
+        sensitive = (n > 0) & (n < mc) & (self.published | self.virtual_sensitive)
+        self._sensitive = sensitive
+        self._line_rule(self.shown | (n == 0))
         for _ in range(max_rounds):
             self.rounds += 1
-            stuck = self._line_rule(known)
-            targets.extend(stuck)
-            self._protect(targets)
             known = self._derivable()
-            leaks = np.flatnonzero((n > 0) & (n < mc) & known & ~self.shown)
-            stuck = self._line_rule(known, act=False)
+            leaks = np.flatnonzero(sensitive & known & ~self.shown)
+            stuck = self._line_rule(known)
+            if stuck:
+                known = self._derivable()
+                leaks = np.flatnonzero(sensitive & known & ~self.shown)
             if _DEBUG:
-                print(self.key, "round", self.rounds, "hidden", int(self.hidden.sum()), "leaks", len(leaks),
-                      "stuck", len(stuck), "cubes", len(self.hypercubes), "unprot", len(self.unprotected), flush=True)
+                print(
+                    self.key,
+                    "round",
+                    self.rounds,
+                    "hidden",
+                    int(self.hidden.sum()),
+                    "leaks",
+                    len(leaks),
+                    "stuck",
+                    len(stuck),
+                    "cubes",
+                    len(self.hypercubes),
+                    flush=True,
+                )
             if not len(leaks) and not stuck:
                 return
-            targets.extend(stuck)
-            if len(leaks):
-                self._break_derivations(leaks)
+            targets = [(self.id_keys[c], self.dense[c].astype(bool)) for c in leaks]
+            targets.sort(key=lambda t: (-sum(1 for lab in t[0] if lab != ALL), int(self.atom_n[t[1]].sum())))
+            failed = self._protect(targets + stuck)
+            if failed:
+                self._break_derivations(np.array([c for c in leaks if self.id_keys[c] in failed], dtype=np.int64))
+                for key_, part in stuck:
+                    if key_ in failed:
+                        self._break_union(part)
         raise RuntimeError(f"suppression of {self.key!r} did not converge")  # pragma: no cover
+
+    def _break_union(self, part: np.ndarray) -> None:  # pragma: no cover - safety net
+        """Hide a shown cell that the derivation of a small union uses."""
+        shown, P, pinv = self._basis
+        target = ((part.astype(float) @ P) > 0).astype(float)
+        y = pinv @ target
+        cand = [int(shown[i]) for i in np.flatnonzero(np.abs(y) > 1e-7)]
+        cand = [s for s in cand if self.shown[s] and not self.fixed[s]]
+        if cand:
+            self.hidden[min(cand, key=lambda s: (-self.spec[s], self.n[s], s))] = True
 
     def _line_rule(self, known: np.ndarray, act: bool = True) -> list[tuple[tuple, np.ndarray]]:
         """Hide the smallest shown child of every known line whose unknown part is small.
@@ -343,11 +382,9 @@ class Cube:
             for i in bad:
                 children = self._lc.indices[self._lc.indptr[i] : self._lc.indptr[i + 1]]
                 unk = [c for c in children if not known[c] and n[c] > 0]
-                if not (0 < int(n[unk].sum()) < self.min_cell):
+                if not (0 < int(n[unk].sum()) < self.min_cell) or not self._sensitive[unk].any():
                     continue
                 part = np.any(self.dense[unk].astype(bool), axis=0)
-                if self._covered(part):
-                    continue
                 open_ = [c for c in children if self.shown[c] and n[c] > 0 and not self.fixed[c]]
                 if act and open_:
                     pick = min(open_, key=lambda c: (n[c], c))
@@ -385,31 +422,43 @@ class Cube:
             return []
         return [c for c in self._present[self.names[di]] if c not in codes]
 
-    def _protect(self, targets: list[tuple[tuple, np.ndarray]]) -> None:
-        """Give every target that no chosen hypercube covers a hypercube of its own."""
+    def _protect(self, targets: list[tuple[tuple, np.ndarray]]) -> set:
+        """Give every target a hypercube (unless one chosen this round covers it); return the failures."""
         aidx = {tuple(v): i for i, v in enumerate(zip(*(self._codes[c] for c in self.names)))}
-        remaining = []
+        failed = set()
+        chosen: list[tuple[np.ndarray, np.ndarray]] = []
         for key_, part in targets:
-            if not part.any() or self._covered(part):
+            if not part.any() or any(int(part[a].astype(np.int64) @ sg) != 0 for a, sg in chosen):
                 continue
             best = self._best_hypercube(key_, part, aidx)
             if best is None:
-                remaining.append((key_, part))
+                failed.add(key_)
                 continue
             corners, signs, hit = best
             self.hidden |= hit
+            chosen.append((corners, signs))
             self.hypercubes.append((corners, signs))
-        self.unprotected = [k for k, _ in remaining]
-        targets[:] = remaining
+        return failed
 
-    def _best_hypercube(self, key_: tuple, part: np.ndarray, aidx: dict):
+    def _best_hypercube(self, key_: tuple, part: np.ndarray, aidx: dict, budget: int = 600):
+        """The cheapest valid hypercube for a sensitive set (None when there is none).
+
+        Candidates: up to four atoms of the set as the base corner; every
+        non-empty subset of the dimensions in which the set is specific;
+        partner codes outside the set (the never-published empty code first,
+        then codes whose finest cell is hidden already, then the smallest).
+        A candidate is valid when every corner is a non-empty atom, the
+        alternating sum over the set is not 0, and no cell it must hide is
+        fixed.  Cost: respondents in newly hidden cells.
+        """
         n_atom = self.atom_n
         specific = [i for i, lab in enumerate(key_) if lab != ALL and self._partners(i, lab)]
         atoms = np.flatnonzero(part)
         atoms = atoms[np.argsort(-n_atom[atoms], kind="stable")][:4]
         shown_n = np.where(self.shown, self.n, 0)
+        best = None
+        tried = 0
         for size in range(len(specific), 0, -1):
-            best = None
             for a in atoms:
                 base = [self._codes[c][a] for c in self.names]
                 for dims_ in itertools.combinations(specific, size):
@@ -421,13 +470,17 @@ class Cube:
                             alt[i] = c
                             j = aidx.get(tuple(alt))
                             if j is not None:
-                                hid = not self.shown[self.key_to_id.get(self._single_key(base, i, c), 0)]
+                                cid = self.key_to_id.get(self._single_key(base, i, c))
+                                hid = cid is not None and not self.shown[cid]
                                 scored.append((0 if c == EMPTY else 1, 0 if hid else 1, n_atom[j], c))
                         scored.sort()
-                        options.append([s[-1] for s in scored[:3]])
+                        options.append([s[-1] for s in scored[:4]])
                     if any(not o for o in options):
                         continue
                     for choice in itertools.product(*options):
+                        if tried >= budget and best is not None:
+                            return best[1], best[2], best[3]
+                        tried += 1
                         corners, signs = [], []
                         for bits in itertools.product((0, 1), repeat=size):
                             alt = list(base)
@@ -450,9 +503,9 @@ class Cube:
                             cost = int(shown_n[hit].sum())
                             if best is None or cost < best[0]:
                                 best = (cost, ca, sa, hit)
-            if best is not None:
-                return best[1], best[2], best[3]
-        return None
+        if best is None:
+            return None
+        return best[1], best[2], best[3]
 
     def _single_key(self, base: list, i: int, code: str) -> tuple:
         """The key of the finest published cell of an atom with one code changed."""
@@ -476,9 +529,10 @@ class Cube:
         P = np.zeros((S.shape[1], k))
         P[np.arange(S.shape[1]), cls] = 1.0
         R = (S @ P > 0).astype(float)
-        u, s, vt = np.linalg.svd(R, full_matrices=False)
-        rank = int(np.sum(s > 1e-9 * max(1.0, s[0])))
-        Q = vt[:rank].T
+        # row space of the shown cells (in class space) from the Gram matrix: R^T R = V diag(lam) V^T
+        lam, vec = np.linalg.eigh(R.T @ R)
+        keep = lam > 1e-9 * max(1.0, float(lam.max()))
+        Q = vec[:, keep]
         others = np.flatnonzero(~known)
         if len(others):
             H = self.dense[others] @ P
@@ -487,7 +541,7 @@ class Cube:
             Hn = (H > 0).astype(float)
             resid = Hn - (Hn @ Q) @ Q.T
             known[others[whole & (np.abs(resid).max(axis=1) < 1e-7)]] = True
-        self._basis = (shown, P, (u[:, :rank] / s[:rank]) @ vt[:rank])
+        self._basis = (shown, P, R @ (Q / lam[keep]) @ Q.T)  # minimum-norm combination: y = pinv x
         return known
 
     def _break_derivations(self, leaks: np.ndarray) -> None:  # pragma: no cover - safety net

@@ -70,6 +70,12 @@ class FigureResult:
     group_column : str or None
         For grouped figures: the contract column that defines the groups
         (``n_workers``, ``had_gap`` or ``respondent_type``).
+    base_n_below : int or None
+        From the protected table (:mod:`analysis.protection`): ``base_n`` is
+        None when the figure is hidden, and ``base_n_below`` is ``min_cell``
+        when it is hidden because its base is smaller (data contract 1.1).
+        Hidden groups have ``group_n`` None and rows with ``n`` null and
+        ``n_below`` (a table column) ``min_cell`` when they are small.
     """
 
     id: str
@@ -83,11 +89,12 @@ class FigureResult:
     group_n: dict[str, int] | None = None
     min_cell: int = contract.DEFAULT_MIN_CELL
     group_column: str | None = field(default=None)
+    base_n_below: int | None = None
 
     @property
     def suppressed(self) -> bool:
-        """True when the whole figure is suppressed (base below ``min_cell``)."""
-        return self.base_n < self.min_cell
+        """True when the whole figure is suppressed (base below ``min_cell``, or hidden: ``base_n`` None)."""
+        return self.base_n is None or self.base_n < self.min_cell
 
 
 #: figure id -> (Dutch title, English title)
@@ -310,8 +317,26 @@ TEXT_REGISTRY: dict[str, Callable[[pd.DataFrame, int], FigureResult]] = {
 assert set(REGISTRY) == set(contract.FIGURE_IDS)
 
 
-def compute_figure(df: pd.DataFrame, figure_id: str, *, min_cell: int = contract.DEFAULT_MIN_CELL) -> FigureResult:
-    """Compute one figure (a contract figure id or a text statistic id) on a filtered frame."""
+def _protected_view(df: pd.DataFrame, filters, min_cell: int):
+    from .protection import protect
+
+    return protect(df, min_cell=min_cell).view(filters)
+
+
+def compute_figure(
+    df: pd.DataFrame, figure_id: str, *, min_cell: int = contract.DEFAULT_MIN_CELL, filters=None
+) -> FigureResult:
+    """Compute one figure (a contract figure id or a text statistic id).
+
+    With ``filters`` (a dict, ``{}`` for no filter): ``df`` is the whole data
+    set and the figure is read from its protected table
+    (:mod:`analysis.protection`), so it hides what every other view hides.
+    Without ``filters`` (the old call, kept until every caller passes the
+    whole data set): ``df`` is an already filtered frame and suppression is
+    computed on it alone, which does not protect across views.
+    """
+    if filters is not None:
+        return _protected_view(df, filters, min_cell).figure(figure_id)
     min_cell = stats._check_min_cell(min_cell)
     if figure_id in REGISTRY:
         return REGISTRY[figure_id](df, min_cell)
@@ -320,12 +345,21 @@ def compute_figure(df: pd.DataFrame, figure_id: str, *, min_cell: int = contract
     raise ValueError(f"unknown figure id {figure_id!r}; known: {', '.join(contract.FIGURE_IDS + TEXT_STATISTIC_IDS)}")
 
 
-def compute_figures(df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL) -> list[FigureResult]:
-    """Every contract figure (``contract.FIGURE_IDS``, in that order) on a filtered frame."""
+def compute_figures(df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL, filters=None) -> list[FigureResult]:
+    """Every contract figure (``contract.FIGURE_IDS``, in that order).
+
+    With ``filters`` (``{}`` for none): ``df`` is the whole data set and the
+    figures come from its protected table (see :func:`compute_figure`).
+    Without: the old call on an already filtered frame.
+    """
+    if filters is not None:
+        return _protected_view(df, filters, min_cell).figures()
     return [compute_figure(df, fid, min_cell=min_cell) for fid in contract.FIGURE_IDS]
 
 
-def compute_text_statistics(df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL) -> list[FigureResult]:
+def compute_text_statistics(
+    df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL, filters=None
+) -> list[FigureResult]:
     """The extra numbers quoted in the report text (``TEXT_STATISTIC_IDS``, in order).
 
     * ``n_workers_4_or_more``: share with 4, 5 or more than 5 workers.
@@ -342,5 +376,10 @@ def compute_text_statistics(df: pd.DataFrame, *, min_cell: int = contract.DEFAUL
     they get secondary suppression (a hidden group would otherwise be
     ``say_in_plan`` minus the shown groups); the shares need none (they are
     sums of rows of the ``n_workers`` figure, on the same base).
+
+    With ``filters`` (``{}`` for none) they come from the protected table of
+    the whole data set ``df`` (see :func:`compute_figure`).
     """
+    if filters is not None:
+        return _protected_view(df, filters, min_cell).text_statistics()
     return [compute_figure(df, fid, min_cell=min_cell) for fid in TEXT_STATISTIC_IDS]

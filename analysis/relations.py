@@ -187,8 +187,16 @@ def _secondary_suppression(counts: np.ndarray, hide: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------- cross table
 
 
-def crosstab(df: pd.DataFrame, *, row: str, col: str, min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
+def crosstab(
+    df: pd.DataFrame, *, row: str, col: str, min_cell: int = contract.DEFAULT_MIN_CELL, filters=None
+) -> pd.DataFrame:
     """Cross table of two questions in long form, with small cells suppressed.
+
+    With ``filters`` (a dict, ``{}`` for none): ``df`` is the whole data set
+    and the table is read from its protected table
+    (:meth:`analysis.protection.ProtectedView.crosstab`, extra columns
+    ``n_below``, ``expected``, ``low_expected``).  Without (the old call on
+    an already filtered frame) suppression is decided on this table alone.
 
     Parameters
     ----------
@@ -224,6 +232,10 @@ def crosstab(df: pd.DataFrame, *, row: str, col: str, min_cell: int = contract.D
        full audit against every linear combination of published totals.
     3. When the table's total base is below ``min_cell`` every cell is hidden.
     """
+    if filters is not None:
+        from .protection import protect
+
+        return protect(df, min_cell=min_cell).view(filters).crosstab(row, col)
     min_cell = _check_min_cell(min_cell)
     if row == col:
         raise ValueError("row and col must be different columns")
@@ -321,8 +333,16 @@ def _spearman_row(sx, sy) -> dict:
     )
 
 
-def association(df: pd.DataFrame, *, x: str, y: str, min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
+def association(
+    df: pd.DataFrame, *, x: str, y: str, min_cell: int = contract.DEFAULT_MIN_CELL, filters=None
+) -> pd.DataFrame:
     """Association between two questions, with measures chosen by their measurement levels.
+
+    With ``filters`` (a dict, ``{}`` for none): ``df`` is the whole data set
+    and the measures run over the shown data of its protected table only
+    (:meth:`analysis.protection.ProtectedView.association`; extra column
+    ``low_expected``).  Without: the old call on an already filtered frame,
+    over every group.
 
     Parameters
     ----------
@@ -365,6 +385,10 @@ def association(df: pd.DataFrame, *, x: str, y: str, min_cell: int = contract.DE
     Agresti (2007); Cramér (1946); Kendall (1945); Spearman (1904);
     Kruskal & Wallis (1952); Jonckheere (1954); Tomczak & Tomczak (2014).
     """
+    if filters is not None:
+        from .protection import protect
+
+        return protect(df, min_cell=min_cell).view(filters).association(x, y)
     min_cell = _check_min_cell(min_cell)
     if x == y:
         raise ValueError("x and y must be different columns")

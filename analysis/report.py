@@ -1,9 +1,18 @@
 """Report writers: the contract section 3 JSON, a long tidy CSV and a Dutch markdown report.
 
-All three start from the same computation: filter the responses
-(:func:`analysis.filters.filter_responses`), then compute every figure on the
-filtered frame (:func:`analysis.figures.compute_figures`), so small cells are
-always suppressed *after* the filters.
+All three start from the same computation: the protected table of the data
+set (:func:`analysis.protection.protect`) and the view the filters select
+from it (:meth:`analysis.protection.ProtectedData.view`).  Suppression is
+decided once for the whole data set, jointly over every selection a reader
+can make, so no combination of reports gives a hidden group away (data
+contract 1.1).  Each filter is one value or all; a list of several values is
+refused.  ``min_cell`` is at least 10.
+
+Hidden values are null.  A hidden group's size is null too, with
+``n_below`` = ``min_cell`` when the group is smaller than the minimum (and
+null when it is hidden to protect another group); a hidden figure has
+``base_n`` null and ``base_n_below``; a hidden selection has
+``n_respondents`` null and ``n_respondents_below``.
 
 JSON (:func:`report_dict` / :func:`report_json`) follows data contract v1,
 section 3, and extends it (allowed by the contract) with:
@@ -36,8 +45,9 @@ import numpy as np
 import pandas as pd
 
 from . import contract
-from .figures import FigureResult, compute_figures, compute_text_statistics
-from .filters import filter_responses, normalize_filter_value
+from .figures import FigureResult
+from .filters import normalize_filter_value
+from .protection import normalize_view_filters, protect
 from .wording import category_label, fmt_number, fmt_p, group_label, suppressed_text, variable_label
 
 SYNTHETIC_PREFIX = "demo-synthetisch"
@@ -48,6 +58,7 @@ CSV_COLUMNS = (
     "group",
     "category",
     "n",
+    "n_below",
     "n_positive",
     "pct",
     "mean",
@@ -109,10 +120,10 @@ def is_synthetic(df: pd.DataFrame, filters: Mapping[str, Any] | None = None) -> 
 
 def _compute(df: pd.DataFrame, filters: Mapping[str, Any] | None, min_cell: int, include_text_statistics: bool):
     norm = _normalize_filters(filters)
-    sub = filter_responses(df, **norm)
-    figs = compute_figures(sub, min_cell=min_cell)
-    texts = compute_text_statistics(sub, min_cell=min_cell) if include_text_statistics else []
-    return norm, sub, figs, texts
+    view = protect(df, min_cell=min_cell).view(normalize_view_filters(filters))
+    figs = view.figures()
+    texts = view.text_statistics() if include_text_statistics else []
+    return norm, view, figs, texts
 
 
 def _rows(table: pd.DataFrame) -> list[dict]:
@@ -127,13 +138,15 @@ def figure_dict(fig: FigureResult) -> dict:
     d: dict[str, Any] = {
         "id": fig.id,
         "kind": fig.kind,
-        "base_n": int(fig.base_n),
+        "base_n": None if fig.base_n is None else int(fig.base_n),
         "title": fig.title,
         "title_en": fig.title_en,
         "items": list(fig.items),
     }
+    if fig.base_n is None:
+        d["base_n_below"] = fig.base_n_below
     if fig.group_n is not None:
-        d["group_n"] = {str(k): int(v) for k, v in fig.group_n.items()}
+        d["group_n"] = {str(k): None if v is None else int(v) for k, v in fig.group_n.items()}
     d["rows"] = _rows(fig.table)
     if fig.id == "grade_by_workers":
         d["tests"] = _plain(fig.tests) if fig.tests is not None else None
@@ -155,12 +168,14 @@ def report_dict(
     Parameters
     ----------
     df : pandas.DataFrame
-        Canonical response frame (all responses; filtering happens here).
+        Canonical response frame (all responses of the data set; the
+        protected table is decided on it, the filters select from it).
     filters : dict, optional
         Keys among ``gi``, ``respondent_type``, ``round_id``,
-        ``measure_type``; each value None, one value or a list.
+        ``measure_type``; each value None or one value (a list of one value
+        is that value; a list of several is refused).
     min_cell : int
-        Suppression threshold (default 10), applied after the filters.
+        Minimum group size (default 10, never lower: :class:`ValueError`).
     include_text_statistics : bool
         Add the ``text_statistics`` list (default True).
 
@@ -171,15 +186,22 @@ def report_dict(
         round_id, measure_type}, "min_cell", "synthetic", "figures": [...],
         "text_statistics": [...]}``, JSON-ready (plain Python, NaN -> None).
     """
-    norm, sub, figs, texts = _compute(df, filters, min_cell, include_text_statistics)
+    norm, view, figs, texts = _compute(df, filters, min_cell, include_text_statistics)
+    resp = view.respondents
     out: dict[str, Any] = {
         "contract": contract.CONTRACT_VERSION,
-        "n_respondents": int(len(sub)),
-        "filters": norm,
-        "min_cell": int(min_cell),
-        "synthetic": is_synthetic(sub, norm),
-        "figures": [figure_dict(f) for f in figs],
+        "n_respondents": resp.n,
     }
+    if resp.n is None:
+        out["n_respondents_below"] = resp.n_below
+    out.update(
+        {
+            "filters": norm,
+            "min_cell": int(min_cell),
+            "synthetic": is_synthetic(view.sub, norm),
+            "figures": [figure_dict(f) for f in figs],
+        }
+    )
     if include_text_statistics:
         out["text_statistics"] = [figure_dict(f) for f in texts]
     return out
@@ -263,6 +285,18 @@ FILTER_LABELS_NL = {
 }
 
 
+def _hidden_text(min_cell: int, n_below) -> str:
+    """Why a value is hidden: "te weinig respondenten" (n_below set) or "verborgen om ... te beschermen"."""
+    return suppressed_text(min_cell, "nl", n=None if n_below is not None else min_cell)
+
+
+def _size(n, n_below) -> str:
+    """A group size for display: the number, "< 10" for a small hidden group, "-" when hidden."""
+    if n is not None:
+        return str(n)
+    return f"< {n_below}" if n_below is not None else "-"
+
+
 def _pct_cells(row: dict, small: str) -> tuple[str, str]:
     if row.get("suppressed"):
         return small, ""
@@ -278,22 +312,29 @@ def _n(v) -> str:
 
 
 def _figure_markdown(fig: FigureResult, number: int | None, min_cell: int) -> list[str]:
-    def small(n=None) -> str:
-        return suppressed_text(min_cell, "nl", n=n)
+    def small(r=None) -> str:
+        if r is None:
+            return _hidden_text(min_cell, fig.base_n_below)
+        return _hidden_text(min_cell, r.get("n_below"))
 
     head = f"## {number}. {fig.title}" if number is not None else f"### {fig.title}"
-    lines = [head, "", f"*{fig.title_en}*", "", f"Basis: n = {fig.base_n}", ""]
+    lines = [head, "", f"*{fig.title_en}*", "", f"Basis: n = {_size(fig.base_n, fig.base_n_below)}", ""]
     rows = _rows(fig.table)
     column = fig.items[0] if fig.items else fig.id
     if fig.kind == "distribution":
         lines += ["| Antwoord | n | % | 95%-BI |", "|---|---:|---:|---|"]
         if rows and all(r["suppressed"] for r in rows):
-            # the whole base is too small: one line, no category counts
-            lines.append(f"| (alle antwoorden) | {fig.base_n} | {small(fig.base_n)} |  |")
+            # the whole base is hidden: one line, no category counts
+            lines.append(f"| (alle antwoorden) | {_size(fig.base_n, fig.base_n_below)} | {small()} |  |")
         for r in rows:
+            if r["suppressed"] and not all(x["suppressed"] for x in rows):
+                lines.append(
+                    f"| {category_label(column, r['category'])} | {_size(r['n'], r.get('n_below'))} | {small(r)} |  |"
+                )
+                continue
             if r["suppressed"]:
                 continue
-            pct, ci = _pct_cells(r, small(r.get("n")))
+            pct, ci = _pct_cells(r, small(r))
             lines.append(f"| {category_label(column, r['category'])} | {_n(r['n'])} | {pct} | {ci} |")
     elif fig.kind == "distribution_by_group":
         lines += ["| Groep | Antwoord | n | % | 95%-BI |", "|---|---|---:|---:|---|"]
@@ -302,37 +343,39 @@ def _figure_markdown(fig: FigureResult, number: int | None, min_cell: int) -> li
             g = group_label(fig.group_column, r["group"])
             gn = (fig.group_n or {}).get(r["group"])
             if r["suppressed"]:
-                # a suppressed group: one line with its base, no category counts
+                # a hidden group: one line with its size (when shown), no category counts
                 if r["group"] not in done:
                     done.add(r["group"])
-                    lines.append(f"| {g} | (alle antwoorden) | {_n(gn)} | {small(gn)} |  |")
+                    lines.append(f"| {g} | (alle antwoorden) | {_size(gn, r.get('n_below'))} | {small(r)} |  |")
                 continue
-            pct, ci = _pct_cells(r, small(r.get("n")))
+            pct, ci = _pct_cells(r, small(r))
             g = f"{g} (n = {gn})" if gn is not None else g
             lines.append(f"| {g} | {category_label(column, r['category'])} | {_n(r['n'])} | {pct} | {ci} |")
     elif fig.kind == "mean_by_group":
         lines += ["| Aantal jeugdzorgwerkers | n | Gemiddeld cijfer | 95%-BI |", "|---|---:|---:|---|"]
         for r in rows:
             if r["suppressed"]:
-                est, ci = small(r["n"]), ""
+                est, ci = small(r), ""
             else:
                 mark = " *" if r["indicative"] else ""
                 est = f"{fmt_number(r['mean'], 1)}{mark}"
                 ci = f"{fmt_number(r['ci_low'], 1)} - {fmt_number(r['ci_high'], 1)}"
-            lines.append(f"| {group_label(fig.group_column, r['group'])} | {_n(r['n'])} | {est} | {ci} |")
+            lines.append(
+                f"| {group_label(fig.group_column, r['group'])} | {_size(r['n'], r.get('n_below'))} | {est} | {ci} |"
+            )
     elif fig.kind in ("pct_by_group", "share"):
         second = "Antwoord" if fig.kind == "share" else "Groep"
         third = "%" if fig.kind == "share" else "% ja"
         lines += [f"| Vraag | {second} | n | {third} | 95%-BI |", "|---|---|---:|---:|---|"]
         for r in rows:
-            pct, ci = _pct_cells(r, small(r.get("n")))
+            pct, ci = _pct_cells(r, small(r) if fig.kind != "share" or fig.base_n is not None else small())
             item = variable_label(r["item"])
             if fig.kind == "share":
                 cats = [category_label(r["item"], c) for c in r["category"].split("|")]
                 group = " of ".join(cats)
             else:
                 group = group_label(fig.group_column, r["group"])
-            lines.append(f"| {item} | {group} | {_n(r['n'])} | {pct} | {ci} |")
+            lines.append(f"| {item} | {group} | {_size(r['n'], r.get('n_below'))} | {pct} | {ci} |")
     lines.append("")
     if fig.id == "grade_by_workers":
         t = _plain(fig.tests)
@@ -369,7 +412,8 @@ def report_markdown(
     (n < 30) carry a ``*``.  Synthetic demo data get the line
     "Let op: synthetische voorbeelddata, geen echte antwoorden."
     """
-    norm, sub, figs, texts = _compute(df, filters, min_cell, include_text_statistics)
+    norm, view, figs, texts = _compute(df, filters, min_cell, include_text_statistics)
+    sub = view.sub
     lines = ["# Rapport cliëntervaring jeugdbescherming", "", "*Client experience report, youth protection*", ""]
     if is_synthetic(sub, norm):
         lines += [
@@ -383,9 +427,10 @@ def report_markdown(
         shown = "alle" if v is None else (v if isinstance(v, str) else ", ".join(v))
         parts.append(f"{FILTER_LABELS_NL[name]}: {shown}")
     lines += [
-        f"- Aantal respondenten: {len(sub)}",
+        f"- Aantal respondenten: {_size(view.respondents.n, view.respondents.n_below)}",
         f"- Selectie: {'; '.join(parts)}",
-        f"- Kleine groepen: bij minder dan {min_cell} antwoorden tonen we geen cijfers (min_cell = {min_cell}).",
+        f"- Kleine groepen: bij minder dan {min_cell} antwoorden tonen we geen cijfers (min_cell = {min_cell}); "
+        "soms verbergen we ook een grotere groep, zodat niemand een kleine groep kan terugrekenen.",
         "- Percentages zijn afgerond op hele getallen; 95%-BI = 95%-betrouwbaarheidsinterval.",
         f"- \\* indicatief: gebaseerd op minder dan {contract.INDICATIVE_BELOW} antwoorden, lees met voorzichtigheid.",
         "",

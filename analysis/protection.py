@@ -1,0 +1,1167 @@
+"""Disclosure control that holds across views: one protected table per data set.
+
+Every number a reader can see (reports in every format, charts, documents,
+dashboards, comparisons, relations, models, comments) is read from one
+:class:`ProtectedData` object, built once per data set.  It decides, jointly
+over the whole space a reader can ask for, which cells are shown; readers'
+filters only *select* from that decision.  No view computes its own
+suppression.  The method and its cost are explained for inspectors in
+``docs/disclosure.md``.
+
+The reader's query space
+------------------------
+A selection (a *view*) sets each of ``round_id``, ``gi``, ``respondent_type``
+and ``measure_type`` to **one value or "all"**.  A list of several values is
+refused (:class:`ValueError`): a union of cells is not a cell of the
+protected table, and unions defeat margin-based protection (with {big, small}
+and {big} a reader subtracts to get {small}).  A list of one value is the
+same as that value.
+
+Families
+--------
+Published numbers that add up are protected together in one *family*
+(:class:`analysis.cube.Cube`): the respondents (counts of every selection),
+the respondents per number of workers and per "period without a worker"
+(group sizes), the answers to each question, the grade (means), the grade per
+group, the answers to the quality items per gap group, and lazily one family
+per cross table and per grade-by-group relation a reader asks for.  A family
+whose cells split the margins of another takes those margins from it (they
+are *fixed* there), and every cell of a hidden selection is hidden in every
+family (*forced*).
+
+What a hidden cell looks like
+-----------------------------
+``suppressed`` is true, estimates are null, and the size is null as well
+(data contract 1.1): ``"n": null, "n_below": min_cell`` when the group is
+smaller than the minimum, ``"n": null, "n_below": null`` when it is hidden to
+protect another group.  The base n of what is shown stays visible.
+
+``min_cell`` is at least :data:`MIN_CELL_FLOOR` (10); a lower value is refused.
+
+Tests and models read only shown groups: trend tests, comparisons, cross
+tables, association measures and the model builder run on the respondents of
+shown cells, so a statistic never mixes in a hidden group.
+
+Comments are protected by *blocks* (:meth:`ProtectedData.comment_blocks`):
+the finest selections are pooled until every block has at least ``min_cell``
+respondents, and a selection shows comments only when it is a union of whole
+blocks.  Set operations on comment lists (one selection minus another, or
+their intersection) then only ever give unions of blocks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import warnings
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import contract, stats
+from .cube import ALL, EMPTY, EMPTY_CELL, PROTECTS, SHOWN, SMALL, Cube, Dim, codes_frame, simple_dim
+from .figures import (
+    CONTACT_GROUPS,
+    FOUR_OR_MORE,
+    GAP_GROUPS,
+    TEXT_STATISTIC_IDS,
+    TITLES,
+    FigureResult,
+)
+from .filters import normalize_filter_value
+
+#: The lowest minimum cell size this tool accepts (data contract section 2).
+MIN_CELL_FLOOR = 10
+#: Filter dimensions in the order of the cube keys.
+DIMS = ("round_id", "gi", "respondent_type", "measure_type")
+#: Coded items with a distribution (and a comparison) of their own.
+ITEMS = (
+    "contact_one_on_one",
+    "explained_at_start",
+    "opinion_asked",
+    "involved_in_decisions",
+    "asked_life_domains",
+    "asked_safety",
+    "say_in_plan",
+    "help_improves",
+    *contract.QUALITY_ITEMS,
+)
+#: Group columns of the respondents family (their distributions are group sizes elsewhere).
+GROUP_COLUMNS = ("n_workers", "had_gap")
+#: Status values of the protected table.
+STATUSES = (SHOWN, SMALL, PROTECTS, EMPTY_CELL)
+#: Columns of :meth:`ProtectedData.table`.
+TABLE_COLUMNS = ("family", *DIMS, "group_column", "group", "group_column_2", "group_2", "n", "status")
+#: Roles that may see other answers next to comments.
+ANSWER_ROLES = ("inspecteur",)
+
+
+def check_min_cell(min_cell: Any) -> int:
+    """``min_cell`` as an int, refused (:class:`ValueError`) below :data:`MIN_CELL_FLOOR`."""
+    if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)):
+        raise ValueError(f"min_cell must be a whole number, got {min_cell!r}")
+    if min_cell < MIN_CELL_FLOOR:
+        raise ValueError(
+            f"min_cell {int(min_cell)} is below the floor of {MIN_CELL_FLOOR}: groups smaller than "
+            f"{MIN_CELL_FLOOR} are never shown (data contract, section 2)"
+        )
+    return int(min_cell)
+
+
+def _labels(df: pd.DataFrame, column: str):
+    return stats.category_labels(df, column)
+
+
+def _missing(df: pd.DataFrame, column: str) -> bool:
+    return bool(df[column].isna().any()) if column in df.columns else False
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def normalize_view_filters(filters: Mapping[str, Any] | None) -> dict[str, str | None]:
+    """Filters of one view: each ``None`` (all) or one value; lists of several values are refused."""
+    filters = dict(filters or {})
+    unknown = [k for k in filters if k not in contract.FILTER_COLUMNS]
+    if unknown:
+        raise ValueError(f"unknown filter(s) {unknown}; allowed: {', '.join(contract.FILTER_COLUMNS)}")
+    out: dict[str, str | None] = {}
+    for name in contract.FILTER_COLUMNS:
+        values = normalize_filter_value(name, filters.get(name))
+        if values is None:
+            out[name] = None
+        elif len(values) == 1:
+            out[name] = values[0]
+        else:
+            raise ValueError(
+                f"filter {name!r}: choose one value or all, not a list of {len(values)} "
+                "(a combination of groups could give a hidden group away by subtraction)"
+            )
+    return out
+
+
+# --------------------------------------------------------------------------- the protected data
+
+
+_CACHE: OrderedDict = OrderedDict()
+_CACHE_SIZE = 4
+
+
+def _fingerprint(df: pd.DataFrame) -> str:
+    h = hashlib.sha256()
+    h.update(repr((tuple(df.columns), df.shape)).encode())
+    h.update(pd.util.hash_pandas_object(df.astype(object).astype(str), index=False).to_numpy().tobytes())
+    return h.hexdigest()
+
+
+def protect(df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL) -> ProtectedData:
+    """The :class:`ProtectedData` of a data set (cached for the last few data sets)."""
+    min_cell = check_min_cell(min_cell)
+    key = (_fingerprint(df), min_cell)
+    pd_ = _CACHE.get(key)
+    if pd_ is None:
+        pd_ = ProtectedData(df, min_cell=min_cell)
+        _CACHE[key] = pd_
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    else:
+        _CACHE.move_to_end(key)
+    return pd_
+
+
+class ProtectedData:
+    """The protected table of one data set: every decision about what is shown.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Canonical response frame with **all** responses a reader can reach
+        (every round and institution); filters select from it later.
+    min_cell : int
+        Minimum group size, at least :data:`MIN_CELL_FLOOR`.
+
+    Notes
+    -----
+    Families are built when first needed and kept; building the figure
+    families of a data set of 1500 respondents takes some seconds.  Use
+    :func:`protect` to share one object between calls.
+    """
+
+    def __init__(self, df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL):
+        self.min_cell = check_min_cell(min_cell)
+        self.df = df.reset_index(drop=True)
+        self.rounds = sorted(str(v) for v in self.df["round_id"].dropna().unique())
+        present = {str(v) for v in self.df["gi"].dropna().unique()}
+        self.gis = [g for g in contract.GI_CODES if g in present] + sorted(present - set(contract.GI_CODES))
+        self._codes = codes_frame(self.df, DIMS, _labels)
+        self._families: dict[str, Cube] = {}
+        self._blocks = None
+
+    # ------------------------------------------------------------------ dimensions
+
+    def _filter_dims(self, *, answered_mt: bool = False, rest: bool = True) -> list[Dim]:
+        df = self.df
+        return [
+            simple_dim("round_id", self.rounds, missing=_missing(df, "round_id")),
+            simple_dim("gi", self.gis, missing=_missing(df, "gi"), rest=rest),
+            simple_dim("respondent_type", contract.RESPONDENT_TYPES, missing=_missing(df, "respondent_type")),
+            simple_dim("measure_type", contract.CODES["measure_type"], missing=True, answered=answered_mt),
+        ]
+
+    def _group_dim(self, column: str, *, groups=None, answered: bool = True, rest_of=None) -> Dim:
+        if groups is None:
+            groups = stats.default_categories(column) if column not in DIMS else None
+        if rest_of is not None:  # only some groups are published; the others form one virtual part
+            others = [c for c in stats.default_categories(column) if c not in groups] + [EMPTY]
+            return simple_dim(column, groups, missing=True, other=("~", others))
+        return simple_dim(column, groups, missing=True, answered=answered)
+
+    def _population(self, *answered: str) -> pd.DataFrame:
+        keep = np.ones(len(self.df), dtype=bool)
+        for c in answered:
+            keep &= self.df[c].notna().to_numpy()
+        return self.df.loc[keep]
+
+    def _cube(
+        self, key: str, pop: pd.DataFrame, dims: list[Dim], *, forced=None, fixed=None, rest_groups=False
+    ) -> Cube:
+        """A cube of this data set; families of counts only (respondents*) have no sensitive virtual parts."""
+        cols = [d.name for d in dims]
+        extra = [c for c in cols if c not in DIMS]
+        codes = self._codes.loc[pop.index, list(DIMS)]
+        if extra:
+            codes = pd.concat([codes, codes_frame(pop, extra, _labels)], axis=1)
+        return Cube(
+            key,
+            codes,
+            dims,
+            n_filter_dims=4,
+            min_cell=self.min_cell,
+            forced=forced,
+            fixed=fixed,
+            rest_groups=rest_groups,
+            virtual_sensitive=not key.startswith("respondents"),
+        )
+
+    # ------------------------------------------------------------------ families
+
+    def family(self, key: str) -> Cube:
+        """The cube of one family, built on first use.
+
+        Keys: ``respondents``, ``respondents:<group>`` (``n_workers``,
+        ``had_gap``), ``item:<item>``, ``item:<item>:had_gap`` (``say_in_plan``
+        and the quality items), ``grade``, ``grade:<column>``, and
+        ``crosstab:<row>:<col>``.
+        """
+        cube = self._families.get(key)
+        if cube is None:
+            cube = self._build(key)
+            self._families[key] = cube
+        return cube
+
+    def _hides(self, key: str):
+        cube = self.family(key)
+        n_view = len(DIMS)
+
+        def hides(k: tuple) -> bool:
+            cid = cube.key_to_id.get(tuple(k[:n_view]) + tuple(ALL for _ in cube.dims[n_view:]))
+            return cid is not None and bool(cube.hidden[cid])
+
+        return hides
+
+    def _margin_link(self, parent: str):
+        """(forced, fixed) for a group family whose group margin is the parent's cell."""
+        cube = self.family(parent)
+        n_view = len(DIMS)
+
+        def at_margin(k):
+            return all(lab == ALL for lab in k[n_view:])
+
+        def forced(k):
+            cid = cube.key_to_id.get(tuple(k[:n_view]))
+            return cid is not None and bool(cube.hidden[cid])
+
+        def fixed(k):
+            if not at_margin(k):
+                return False
+            cid = cube.key_to_id.get(tuple(k[:n_view]))
+            return cid is not None and not bool(cube.hidden[cid])
+
+        return forced, fixed
+
+    def _group_link(self, parent: str, column: str):
+        """forced(k): the parent (a respondents group family) hides the same view and group."""
+        cube = self.family(parent)
+
+        def forced(k):
+            cid = cube.key_to_id.get(tuple(k))
+            return cid is not None and bool(cube.hidden[cid])
+
+        return forced
+
+    def _build(self, key: str) -> Cube:
+        parts = key.split(":")
+        if key == "respondents":
+            return self._cube(key, self.df, self._filter_dims(answered_mt=True))
+        if parts[0] == "respondents" and len(parts) == 2 and parts[1] in GROUP_COLUMNS:
+            col = parts[1]
+            forced, fixed = self._margin_link("respondents")
+            dims = self._filter_dims() + [self._group_dim(col)]
+            # had_gap is compared between an institution and the rest: its groups with "all but X" too
+            return self._cube(key, self.df, dims, forced=forced, fixed=fixed, rest_groups=col == "had_gap")
+        if parts[0] == "item" and len(parts) == 2 and parts[1] in ITEMS:
+            item = parts[1]
+            return self._cube(key, self._population(item), self._filter_dims(), forced=self._hides("respondents"))
+        if parts[0] == "item" and len(parts) == 3 and parts[2] == "had_gap" and parts[1] in ITEMS:
+            item = parts[1]
+            forced1, fixed = self._margin_link(f"item:{item}")
+            forced2 = self._group_link("respondents:had_gap", "had_gap")
+            if item in contract.QUALITY_ITEMS:
+                gdim = self._group_dim("had_gap", groups=GAP_GROUPS, rest_of=True)
+            else:
+                gdim = self._group_dim("had_gap")
+            dims = self._filter_dims() + [gdim]
+            return self._cube(key, self._population(item), dims, forced=lambda k: forced1(k) or forced2(k), fixed=fixed)
+        if key == "grade":
+            return self._cube(key, self._population("grade"), self._filter_dims(), forced=self._hides("respondents"))
+        if parts[0] == "grade" and len(parts) == 2:
+            col = parts[1]
+            if col in DIMS or col not in _RELATION_COLUMNS:
+                raise ValueError(f"no grade family for {col!r}")
+            forced1, fixed = self._margin_link("grade")
+            if col in GROUP_COLUMNS:
+                forced2 = self._group_link(f"respondents:{col}", col)
+                forced = lambda k: forced1(k) or forced2(k)  # noqa: E731
+            else:
+                forced = forced1
+            dims = self._filter_dims() + [self._group_dim(col)]
+            return self._cube(key, self._population("grade"), dims, forced=forced, fixed=fixed)
+        if parts[0] == "crosstab" and len(parts) == 3:
+            row, col = parts[1], parts[2]
+            pop = self._population(*(c for c in (row, col) if c not in DIMS))
+            dims = self._filter_dims(rest=False)
+            for c in (row, col):
+                if c not in DIMS:
+                    dims.append(simple_dim(c, _categories(self.df, c), missing=False))
+            return self._cube(key, pop, dims, forced=self._hides("respondents"))
+        raise ValueError(f"unknown family {key!r}")
+
+    # ------------------------------------------------------------------ reading
+
+    def view(self, filters: Mapping[str, Any] | None = None) -> ProtectedView:
+        """The outputs of one selection (each filter one value or all)."""
+        return ProtectedView(self, normalize_view_filters(filters))
+
+    def table(self, families: Sequence[str] | None = None) -> pd.DataFrame:
+        """The protected table: every published cell of the given (default: built) families.
+
+        Columns :data:`TABLE_COLUMNS`; ``status`` is ``shown``, ``small``
+        (fewer than ``min_cell``), ``protects`` (hidden to protect a small
+        group) or ``empty`` (no respondents).  ``n`` is the true size, for
+        audits only: never show it for hidden cells.
+        """
+        keys = list(self._families) if families is None else list(families)
+        parts = []
+        for key in keys:
+            t = self.family(key).table()
+            extra = [c for c in t.columns if c not in (*DIMS, "n", "status")]
+            out = t[list(DIMS)].copy()
+            out.insert(0, "family", key)
+            out["group_column"] = extra[0] if extra else None
+            out["group"] = t[extra[0]] if extra else None
+            out["group_column_2"] = extra[1] if len(extra) > 1 else None
+            out["group_2"] = t[extra[1]] if len(extra) > 1 else None
+            out["n"] = t["n"]
+            out["status"] = t["status"]
+            parts.append(out)
+        if not parts:
+            return pd.DataFrame(columns=list(TABLE_COLUMNS))
+        return pd.concat(parts, ignore_index=True)[list(TABLE_COLUMNS)]
+
+    def figure_families(self) -> list[str]:
+        """The families behind the report figures, text statistics and key numbers."""
+        keys = ["respondents", "respondents:n_workers", "respondents:had_gap", "grade", "grade:n_workers"]
+        keys += [f"item:{i}" for i in ITEMS]
+        keys += ["item:say_in_plan:had_gap"] + [f"item:{q}:had_gap" for q in contract.QUALITY_ITEMS]
+        return keys
+
+    def cost(self, families: Sequence[str] | None = None) -> pd.DataFrame:
+        """Per family: published cells with respondents, and how many are shown, small, protecting.
+
+        Cells count once per distinct selection (with one round, "all rounds"
+        and that round are the same cell).
+        """
+        rows = []
+        for key in families or self.figure_families():
+            cube = self.family(key)
+            ids = np.flatnonzero(cube.published & (cube.n > 0))
+            hidden = cube.hidden[ids]
+            small = cube.n[ids] < self.min_cell
+            rows.append(
+                {
+                    "family": key,
+                    "cells": len(ids),
+                    "shown": int((~hidden).sum()),
+                    "small": int((hidden & small).sum()),
+                    "protects": int((hidden & ~small).sum()),
+                    "respondents_in_protecting_cells": int(cube.n[ids][hidden & ~small].sum()),
+                }
+            )
+        return pd.DataFrame(rows)
+
+    # ------------------------------------------------------------------ comments
+
+    def comment_blocks(self) -> pd.DataFrame:
+        """The blocks of the comments rule: finest selections pooled to at least ``min_cell``.
+
+        Returns one row per finest selection (round, institution, respondent
+        type, measure type, empty included) with its ``n`` and ``block``
+        number.  A small block is merged with the smallest block that shares
+        the most of round, institution, respondent type (in that order), then
+        with the smallest block of all, until every block has at least
+        ``min_cell`` respondents (or there is one block).
+        """
+        if self._blocks is not None:
+            return self._blocks
+        atoms = self._codes.groupby(list(DIMS), sort=True).size().rename("n").reset_index()
+        block = list(range(len(atoms)))
+        keys = atoms[list(DIMS)].to_numpy(dtype=object)
+        n = atoms["n"].to_numpy()
+
+        def sizes():
+            out: dict[int, int] = {}
+            for b, k in zip(block, n):
+                out[b] = out.get(b, 0) + int(k)
+            return out
+
+        while True:
+            sz = sizes()
+            small = [b for b, s in sorted(sz.items(), key=lambda t: (t[1], t[0])) if s < self.min_cell]
+            if not small or len(sz) == 1:
+                break
+            b = small[0]
+            members = [i for i, x in enumerate(block) if x == b]
+            best = None
+            for other, s in sz.items():
+                if other == b:
+                    continue
+                both = members + [i for i, x in enumerate(block) if x == other]
+                prefix = 0  # leading dimensions (round, institution, type, measure) the merged block shares
+                for d in range(len(DIMS)):
+                    if len({keys[i][d] for i in both}) == 1:
+                        prefix += 1
+                    else:
+                        break
+                cand = (-prefix, s, other)
+                if best is None or cand < best:
+                    best = cand
+            target = best[2]
+            block = [target if x == b else x for x in block]
+        atoms["block"] = pd.factorize(pd.Series(block))[0]
+        self._blocks = atoms
+        return atoms
+
+
+# --------------------------------------------------------------------------- helpers
+
+_RELATION_COLUMNS = (
+    "n_workers",
+    "had_gap",
+    "contact_one_on_one",
+    "explained_at_start",
+    "opinion_asked",
+    "involved_in_decisions",
+    "asked_life_domains",
+    "asked_safety",
+    "say_in_plan",
+    "help_improves",
+    *contract.QUALITY_ITEMS,
+    "measure_type",
+    "respondent_type",
+    "gi",
+    "round_id",
+)
+
+
+def _categories(df: pd.DataFrame, column: str) -> tuple[str, ...]:
+    if column == "gi":
+        present = {str(v) for v in df["gi"].dropna().unique()}
+        return tuple(g for g in contract.GI_CODES if g in present) + tuple(sorted(present - set(contract.GI_CODES)))
+    if column == "round_id":
+        return tuple(sorted(str(v) for v in df["round_id"].dropna().unique()))
+    return tuple(stats.default_categories(column))
+
+
+def _int_or_none(v) -> int | None:
+    return None if v is None else int(v)
+
+
+@dataclass
+class CellInfo:
+    """What a reader may know about one cell: ``n`` (None when hidden) and why."""
+
+    n: int | None
+    status: str
+    min_cell: int
+    true_n: int = field(repr=False, default=0)
+
+    @property
+    def shown(self) -> bool:
+        return self.status in (SHOWN, EMPTY_CELL)
+
+    @property
+    def has_data(self) -> bool:
+        return self.status == SHOWN
+
+    @property
+    def n_below(self) -> int | None:
+        return self.min_cell if self.status == SMALL else None
+
+
+@dataclass
+class CommentsResult:
+    """Comments a reader may see: ``table`` is empty when ``shown`` is False (``reason`` says why)."""
+
+    table: pd.DataFrame
+    shown: bool
+    reason: str
+    n_comments: int
+
+
+# --------------------------------------------------------------------------- one view
+
+
+class ProtectedView:
+    """The outputs of one selection, read from the protected table."""
+
+    def __init__(self, data: ProtectedData, filters: dict[str, str | None]):
+        self.data = data
+        self.filters = filters
+        self.min_cell = data.min_cell
+        self.key = tuple(ALL if filters[d] is None else str(filters[d]) for d in DIMS)
+        mask = np.ones(len(data.df), dtype=bool)
+        self.known = True
+        for d, v in zip(DIMS, self.key):
+            if v == ALL:
+                continue
+            mask &= (data._codes[d] == v).to_numpy()
+            if d == "gi" and v not in data.gis or d == "round_id" and v not in data.rounds:
+                self.known = False
+        self.sub = data.df.loc[mask].reset_index(drop=True)
+
+    # ------------------------------------------------------------------ cells
+
+    def _vkey(self, **fixed) -> tuple | None:  # None: the filters exclude each other (an empty cell)
+        """The view key with some filters set to a value (None when that empties the view)."""
+        key = list(self.key)
+        for d, v in fixed.items():
+            i = DIMS.index(d)
+            if key[i] == ALL:
+                key[i] = v
+            elif key[i] != v:
+                return None
+        return tuple(key)
+
+    def cell(self, family: str, *group: str, view: Any = "self") -> CellInfo:
+        """A cell of a family at this view (or at another view key; None = an empty cell)."""
+        view = self.key if isinstance(view, str) and view == "self" else view
+        if not self.known or view is None:
+            return CellInfo(0, EMPTY_CELL, self.min_cell)
+        cube = self.data.family(family)
+        k = tuple(view) + tuple(group)
+        if k not in cube.key_to_id:
+            if any(v not in cube.dims[i].selections for i, v in enumerate(k[: len(DIMS)])):
+                return CellInfo(0, EMPTY_CELL, self.min_cell)
+            return CellInfo(None, PROTECTS, self.min_cell)  # not a published cell: never shown
+        n, status = cube.cell(k)
+        return CellInfo(n if status in (SHOWN, EMPTY_CELL) else None, status, self.min_cell, n)
+
+    @property
+    def respondents(self) -> CellInfo:
+        """The number of respondents of this selection (None when hidden)."""
+        return self.cell("respondents")
+
+    # ------------------------------------------------------------------ figures
+
+    def _frame(self, family: str | None = None, column: str | None = None, shown_groups=None) -> pd.DataFrame:
+        return self.sub
+
+    def figures(self) -> list[FigureResult]:
+        """Every contract figure (``contract.FIGURE_IDS``, in order) of this selection."""
+        return [self.figure(fid) for fid in contract.FIGURE_IDS]
+
+    def text_statistics(self) -> list[FigureResult]:
+        """The numbers the report text quotes (``figures.TEXT_STATISTIC_IDS``, in order)."""
+        return [self.figure(fid) for fid in TEXT_STATISTIC_IDS]
+
+    def figure(self, fid: str) -> FigureResult:
+        """One figure (contract id or text statistic id), with the protected table's decisions."""
+        if fid == "measure_type":
+            return self._filter_distribution(fid, "measure_type")
+        if fid in GROUP_COLUMNS:
+            return self._group_distribution(fid)
+        if fid in contract.DISTRIBUTION_FIGURES:
+            return self._item_distribution(fid)
+        if fid == "grade_by_workers":
+            return self._grade_by_workers()
+        if fid == "worker_qualities_by_gap":
+            return self._qualities_by_gap()
+        if fid == "contact_one_on_one":
+            return self._by_respondent_type(fid, "contact_one_on_one")
+        if fid == "say_in_plan_by_respondent_type":
+            return self._by_respondent_type(fid, "say_in_plan")
+        if fid == "say_in_plan_by_gap":
+            return self._say_in_plan_by_gap()
+        if fid == "n_workers_4_or_more":
+            return self._share(fid, FOUR_OR_MORE)
+        if fid == "n_workers_more_than_5":
+            return self._share(fid, (6,))
+        raise ValueError(f"unknown figure id {fid!r}")
+
+    def _result(self, fid, kind, base: CellInfo, table, *, items, tests=None, group_n=None, group_column=None):
+        title, title_en = TITLES[fid]
+        fig = FigureResult(
+            id=fid,
+            kind=kind,
+            base_n=base.n,
+            table=table,
+            tests=tests,
+            title=title,
+            title_en=title_en,
+            items=items,
+            group_n=group_n,
+            min_cell=self.min_cell,
+            group_column=group_column,
+        )
+        fig.base_n_below = base.n_below
+        return fig
+
+    @staticmethod
+    def _hide_rows(table: pd.DataFrame, hide: np.ndarray, n_below, *, hide_n: bool = True) -> pd.DataFrame:
+        table = table.copy()
+        hide = np.asarray(hide, dtype=bool)
+        for c in ("pct", "mean", "sd", "ci_low", "ci_high"):
+            if c in table.columns:
+                table[c] = table[c].astype("float64").mask(hide, np.nan)
+        for c in ("n_positive", *(("n",) if hide_n else ())):
+            if c in table.columns:
+                table[c] = table[c].astype("Int64").mask(pd.Series(hide, index=table.index), pd.NA)
+        table["suppressed"] = table["suppressed"].to_numpy() | hide
+        if "indicative" in table.columns:
+            table["indicative"] = table["indicative"].to_numpy() & ~hide
+        table["n_below"] = pd.array([v for v in n_below], dtype="Int64")
+        return table
+
+    def _item_distribution(self, column: str) -> FigureResult:
+        base = self.cell(f"item:{column}")
+        table = stats.distribution(self.sub, column=column, min_cell=0)
+        hide = np.full(len(table), not base.has_data)
+        table = self._hide_rows(table, hide, [None] * len(table))
+        return self._result(column, "distribution", base, table, items=(column,))
+
+    def _filter_distribution(self, fid: str, column: str) -> FigureResult:
+        """measure_type: its categories are selections, so their counts follow the respondents family."""
+        base = self.cell("respondents", view=self._vkey_answered_mt())
+        table = stats.distribution(self.sub, column=column, min_cell=0)
+        infos = [self.cell("respondents", view=self._vkey(**{column: c})) for c in table["category"]]
+        hide = np.array([not (base.has_data and i.shown) for i in infos])
+        table = self._hide_rows(table, hide, [i.n_below for i in infos])
+        return self._result(fid, "distribution", base, table, items=(column,))
+
+    def _vkey_answered_mt(self) -> tuple:
+        key = list(self.key)
+        if key[3] == ALL:
+            key[3] = "+"
+        return tuple(key)
+
+    def _group_distribution(self, column: str) -> FigureResult:
+        """n_workers, had_gap: categories are groups of other figures; counts follow respondents:<column>."""
+        fam = f"respondents:{column}"
+        base = self.cell(fam, "+")
+        table = stats.distribution(self.sub, column=column, min_cell=0)
+        infos = [self.cell(fam, c) for c in table["category"]]
+        hide = np.array([not (base.has_data and i.shown) for i in infos])
+        table = self._hide_rows(table, hide, [i.n_below for i in infos])
+        return self._result(column, "distribution", base, table, items=(column,))
+
+    def _grade_by_workers(self) -> FigureResult:
+        fam = "grade:n_workers"
+        table = stats.mean_by_group(self.sub, value="grade", group="n_workers", min_cell=0)
+        infos = [self.cell(fam, g) for g in table["group"]]
+        base = self.cell(fam, "+")
+        hide = np.array([not i.has_data for i in infos])
+        table = self._hide_rows(table, hide, [i.n_below for i in infos])
+        table["indicative"] = (~table["suppressed"]) & (table["n"].fillna(0) < contract.INDICATIVE_BELOW)
+        shown = [g for g, i in zip(table["group"], infos) if i.has_data]
+        tests = None
+        if len(shown) >= 2:
+            sub = self.sub[np.isin(stats.category_labels(self.sub, "n_workers"), shown)]
+            r = stats.trend_results(sub, value="grade", group="n_workers", min_cell=0)
+            if r["n_groups"] >= 2:
+                tests = {k: r[k] for k in stats.TREND_TESTS}
+        group_n = {g: i.n for g, i in zip(table["group"], infos)}
+        fig = self._result(
+            "grade_by_workers",
+            "mean_by_group",
+            base,
+            table,
+            items=("grade", "n_workers"),
+            tests=tests,
+            group_n=group_n,
+            group_column="n_workers",
+        )
+        return fig
+
+    def _qualities_by_gap(self) -> FigureResult:
+        table = stats.pct_by_group(
+            self.sub, items=contract.QUALITY_ITEMS, group="had_gap", positive="ja", groups=GAP_GROUPS, min_cell=0
+        )
+        infos = [self.cell(f"item:{q}:had_gap", g) for q, g in zip(table["item"], table["group"])]
+        hide = np.array([not i.has_data for i in infos])
+        table = self._hide_rows(table, hide, [i.n_below for i in infos])
+        table["indicative"] = (~table["suppressed"]) & (table["n"].fillna(0) < contract.INDICATIVE_BELOW)
+        gin = {g: self.cell("respondents:had_gap", g) for g in GAP_GROUPS}
+        group_n = {g: i.n for g, i in gin.items()}
+        if all(i.shown for i in gin.values()):
+            base = CellInfo(sum(i.n for i in gin.values()), SHOWN, self.min_cell)
+        else:
+            small = sum(i.true_n for i in gin.values()) < self.min_cell
+            base = CellInfo(None, SMALL if small else PROTECTS, self.min_cell)
+        return self._result(
+            "worker_qualities_by_gap",
+            "pct_by_group",
+            base,
+            table,
+            items=(*contract.QUALITY_ITEMS, "had_gap"),
+            group_n=group_n,
+            group_column="had_gap",
+        )
+
+    def _grouped(self, fid, column, group, groups, infos, base) -> FigureResult:
+        table = stats.distribution_by_group(self.sub, column=column, group=group, groups=groups, min_cell=0)
+        by_group = dict(zip(groups, infos))
+        hide = np.array([not by_group[g].has_data for g in table["group"]])
+        n_below = [by_group[g].n_below for g in table["group"]]
+        table = self._hide_rows(table, hide, n_below)
+        table["indicative"] = table["indicative"].to_numpy() & ~hide
+        return self._result(
+            fid,
+            "distribution_by_group",
+            base,
+            table,
+            items=(column, group),
+            group_n={g: by_group[g].n for g in groups},
+            group_column=group,
+        )
+
+    def _by_respondent_type(self, fid: str, column: str) -> FigureResult:
+        fam = f"item:{column}"
+        infos = [self.cell(fam, view=self._vkey(respondent_type=g)) for g in CONTACT_GROUPS]
+        return self._grouped(fid, column, "respondent_type", CONTACT_GROUPS, infos, self.cell(fam))
+
+    def _say_in_plan_by_gap(self) -> FigureResult:
+        fam = "item:say_in_plan:had_gap"
+        groups = contract.CODES["had_gap"]
+        infos = [self.cell(fam, g) for g in groups]
+        return self._grouped("say_in_plan_by_gap", "say_in_plan", "had_gap", groups, infos, self.cell(fam, "+"))
+
+    def _share(self, fid: str, codes) -> FigureResult:
+        fam = "respondents:n_workers"
+        labels = [contract.WORKER_GROUPS[c] for c in codes]
+        base = self.cell(fam, "+")
+        parts = [self.cell(fam, g) for g in labels]
+        table = stats.share(self.sub, column="n_workers", values=codes, min_cell=0)
+        hide = not (base.has_data and all(p.shown for p in parts))
+        table = self._hide_rows(table, np.array([hide]), [None])
+        return self._result(fid, "share", base, table, items=("n_workers",))
+
+    # ------------------------------------------------------------------ key numbers
+
+    def key_numbers(self) -> pd.DataFrame:
+        """Respondents, parents, youths, share with a gap, mean grade; hidden ones null.
+
+        Columns ``key, n, value, ci_low, ci_high, suppressed, n_below``
+        (as :func:`analysis.views.key_numbers`, plus ``n_below``).
+        """
+        rows = []
+        resp = self.respondents
+        rows.append(
+            ("respondents", resp.n, None if resp.n is None else float(resp.n), None, None, not resp.shown, resp.n_below)
+        )
+        for t in contract.RESPONDENT_TYPES:
+            c = self.cell("respondents", view=self._vkey(respondent_type=t))
+            ok = resp.has_data and c.shown
+            rows.append((t, resp.n, float(c.n) if ok else None, None, None, not ok, c.n_below))
+        gap = self.cell("respondents:had_gap", "ja")
+        base = self.cell("respondents:had_gap", "+")
+        if base.has_data and gap.shown:
+            lo, hi = stats.wilson_interval(gap.n, base.n)
+            rows.append(("had_gap", base.n, 100.0 * gap.n / base.n, 100 * lo, 100 * hi, False, None))
+        else:
+            rows.append(("had_gap", base.n, None, None, None, True, base.n_below))
+        g = self.cell("grade")
+        x = pd.to_numeric(self.sub["grade"].astype(object), errors="coerce").dropna().to_numpy(dtype=float)
+        if g.has_data and len(x) >= 2:
+            mean = float(x.mean())
+            lo, hi = stats.t_interval(mean, float(x.std(ddof=1)), len(x))
+            rows.append(("mean_grade", g.n, mean, float(lo), float(hi), False, None))
+        else:
+            rows.append(("mean_grade", g.n, None, None, None, True, g.n_below))
+        out = pd.DataFrame(rows, columns=["key", "n", "value", "ci_low", "ci_high", "suppressed", "n_below"])
+        out["key"] = out["key"].astype("string")
+        out["n"] = out["n"].astype("Int64")
+        for c in ("value", "ci_low", "ci_high"):
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype("float64")
+        out["suppressed"] = out["suppressed"].astype(bool)
+        out["n_below"] = out["n_below"].astype("Int64")
+        return out
+
+    # ------------------------------------------------------------------ comparisons
+
+    def _compare_cells(self, item: str, view: tuple | None) -> CellInfo:
+        """The cell whose totals a comparison of ``item`` reveals on one side."""
+        if view is None:
+            return CellInfo(0, EMPTY_CELL, self.min_cell)
+        if item == "grade":
+            return self.cell("grade", view=view)
+        if item == "had_gap":
+            a, b = self.cell("respondents:had_gap", "ja", view=view), self.cell("respondents:had_gap", "+", view=view)
+            if b.has_data and a.shown:
+                return b
+            return CellInfo(None, b.status if b.status != SHOWN else PROTECTS, self.min_cell, b.true_n)
+        return self.cell(f"item:{item}", view=view)
+
+    def _protect_compare(self, cmp: pd.DataFrame, a_view, b_view) -> pd.DataFrame:
+        from statsmodels.stats.multitest import multipletests
+
+        cmp = cmp.copy()
+        a_below, b_below = [], []
+        for i, item in enumerate(cmp["item"].astype(str)):
+            ca, cb = self._compare_cells(item, a_view), self._compare_cells(item, b_view)
+            hide = not (ca.has_data and cb.has_data)
+            a_below.append(ca.n_below)
+            b_below.append(cb.n_below)
+            cmp.loc[cmp.index[i], "a_n"] = ca.n if ca.shown else pd.NA
+            cmp.loc[cmp.index[i], "b_n"] = cb.n if cb.shown else pd.NA
+            if hide:
+                for c in ("a_estimate", "b_estimate", "difference", "ci_low", "ci_high", "statistic", "p_value"):
+                    cmp.loc[cmp.index[i], c] = np.nan
+                cmp.loc[cmp.index[i], "suppressed"] = True
+        p = cmp["p_value"].to_numpy(dtype=float)
+        ok = ~np.isnan(p) & ~cmp["suppressed"].to_numpy(dtype=bool)
+        p_holm = np.full(len(p), np.nan)
+        if ok.any():
+            p_holm[ok] = multipletests(p[ok], method="holm")[1]
+        cmp["p_holm"] = p_holm
+        cmp["a_n"] = cmp["a_n"].astype("Int64")
+        cmp["b_n"] = cmp["b_n"].astype("Int64")
+        cmp["suppressed"] = cmp["suppressed"].astype(bool)
+        cmp["a_n_below"] = pd.array(a_below, dtype="Int64")
+        cmp["b_n_below"] = pd.array(b_below, dtype="Int64")
+        return cmp
+
+    def compare_institution(self, gi: str, *, items: Sequence[str] | None = None) -> pd.DataFrame:
+        """One institution against all other institutions together, within this selection's other filters.
+
+        The selection's own institution filter is ignored (as on the
+        Vergelijken page).  Columns of :func:`analysis.compare.compare_groups`
+        plus ``a_n_below`` and ``b_n_below``; a row is suppressed unless both
+        sides are shown cells of the protected table, and Holm runs over the
+        shown rows only.
+        """
+        from .compare import REST, compare_groups, institution_vs_rest
+
+        gi = str(gi)
+        base = list(self.key)
+        base[1] = ALL
+        a_view = tuple(base[:1] + [gi] + base[2:]) if gi in self.data.gis else None
+        others = [g for g in self.data.gis if g != gi]
+        if len(others) == 1:
+            rest = others[0]
+        else:
+            rest = f"-{gi}"
+        b_view = tuple(base[:1] + [rest] + base[2:]) if a_view is not None and others else None
+        view = self.data.view({**self.filters, "gi": None})
+        frame = institution_vs_rest(view.sub, gi=gi) if len(view.sub) else view.sub
+        cmp = compare_groups(frame, by="gi", a=gi, b=REST, items=items, min_cell=0)
+        return self._protect_compare(cmp, a_view, b_view)
+
+    def compare_rounds(self, a: str, b: str, *, items: Sequence[str] | None = None) -> pd.DataFrame:
+        """Round ``a`` against round ``b`` within this selection's other filters (round filter ignored)."""
+        from .compare import compare_groups
+
+        base = list(self.key)
+        base[0] = ALL
+        a_view = tuple([str(a)] + base[1:]) if str(a) in self.data.rounds else None
+        b_view = tuple([str(b)] + base[1:]) if str(b) in self.data.rounds else None
+        view = self.data.view({**self.filters, "round_id": None})
+        cmp = compare_groups(view.sub, by="round_id", a=str(a), b=str(b), items=items, min_cell=0)
+        return self._protect_compare(cmp, a_view, b_view)
+
+    # ------------------------------------------------------------------ relations
+
+    def _crosstab_family(self, row: str, col: str) -> str:
+        a, b = sorted((row, col))
+        return f"crosstab:{a}:{b}"
+
+    def crosstab(self, row: str, col: str) -> pd.DataFrame:
+        """Cross table of two questions in long form, read from the protected table.
+
+        Columns ``row, col, n, pct_row, suppressed, n_below, expected,
+        low_expected``: ``n`` is null for a hidden cell (``n_below`` =
+        ``min_cell`` when it is small), ``pct_row`` is shown only for shown
+        cells of rows whose total is shown, ``expected`` is the count
+        expected under independence (from shown margins; null otherwise) and
+        ``low_expected`` is true when it is below 5 (then a chi-square test
+        is not reliable; :meth:`association` says so too).
+        """
+        from .relations import _categories as rel_categories
+
+        if row == col:
+            raise ValueError("row and col must be different columns")
+        rcats = rel_categories(self.data.df, row)[1]
+        ccats = rel_categories(self.data.df, col)[1]
+        fam = self._crosstab_family(row, col)
+        recs = []
+        rtot = {a: self._ct_cell(fam, row, col, a, ALL) for a in rcats}
+        ctot = {b: self._ct_cell(fam, row, col, ALL, b) for b in ccats}
+        total = self._ct_cell(fam, row, col, ALL, ALL)
+        for a in rcats:
+            for b in ccats:
+                c = self._ct_cell(fam, row, col, a, b)
+                r = rtot[a]
+                pct = 100.0 * c.n / r.n if c.shown and r.shown and r.n else math.nan
+                exp = math.nan
+                if r.shown and ctot[b].shown and total.shown and total.n:
+                    exp = r.n * ctot[b].n / total.n
+                recs.append((a, b, c.n, pct, not c.shown, c.n_below, exp))
+        out = pd.DataFrame(recs, columns=["row", "col", "n", "pct_row", "suppressed", "n_below", "expected"])
+        out["row"] = out["row"].astype("string")
+        out["col"] = out["col"].astype("string")
+        out["n"] = out["n"].astype("Int64")
+        out["pct_row"] = out["pct_row"].astype("float64")
+        out["suppressed"] = out["suppressed"].astype(bool)
+        out["n_below"] = out["n_below"].astype("Int64")
+        out["expected"] = out["expected"].astype("float64")
+        out["low_expected"] = (out["expected"] < 5).fillna(False).astype(bool)
+        return out
+
+    def _ct_cell(self, fam: str, row: str, col: str, a: str, b: str) -> CellInfo:
+        fixed = {}
+        group = []
+        pairs = sorted(((row, a), (col, b)))
+        for var, val in pairs:
+            if var in DIMS:
+                if val != ALL:
+                    fixed[var] = val
+            else:
+                group.append(val)
+        view = self._vkey(**fixed)
+        return self.cell(fam, *group, view=view)
+
+    def _grade_family(self, group: str) -> str | None:
+        if group in DIMS:
+            return None
+        return f"grade:{group}"
+
+    def shown_groups(self, group: str) -> list[str]:
+        """The groups of ``group`` whose grade statistics this selection shows."""
+        cats = _categories(self.data.df, group)
+        fam = self._grade_family(group)
+        out = []
+        for c in cats:
+            info = self.cell("grade", view=self._vkey(**{group: c})) if fam is None else self.cell(fam, c)
+            if info.has_data:
+                out.append(c)
+        return out
+
+    def grade_summary(self, group: str) -> pd.DataFrame:
+        """Mean, interval and quartiles of the grade per group (box plot), shown groups only.
+
+        Columns of :func:`analysis.views.grade_summary_by_group` plus
+        ``n_below``; a hidden group has every value null.
+        """
+        from .views import grade_summary_by_group
+
+        out = grade_summary_by_group(self.sub, group=group, min_cell=0)
+        fam = self._grade_family(group)
+        infos = []
+        for g in out["group"].astype(str):
+            infos.append(self.cell("grade", view=self._vkey(**{group: g})) if fam is None else self.cell(fam, g))
+        hide = np.array([not i.has_data for i in infos])
+        for c in ("mean", "ci_low", "ci_high", "q1", "median", "q3"):
+            out[c] = out[c].mask(hide, np.nan)
+        out["n"] = pd.array([i.n for i in infos], dtype="Int64")
+        out["suppressed"] = out["suppressed"].to_numpy() | hide
+        out["n_below"] = pd.array([i.n_below for i in infos], dtype="Int64")
+        return out
+
+    def association(self, x: str, y: str) -> pd.DataFrame:
+        """Association measures over the shown data only.
+
+        Grade by a group: the tests run over the respondents of the shown
+        groups (:meth:`shown_groups`).  Two coded questions: over the part of
+        the protected cross table whose every cell is shown (rows and columns
+        with a hidden cell are left out, the one with most hidden cells
+        first).  Columns of :func:`analysis.relations.association` plus
+        ``low_expected`` (chi-square rows: an expected count below 5).
+        """
+        from .relations import association, variable_kind
+
+        kx, ky = variable_kind(x), variable_kind(y)
+        if x == y:
+            raise ValueError("x and y must be different columns")
+        if "interval" in (kx, ky):
+            group = x if ky == "interval" else y
+            shown = self.shown_groups(group)
+            sub = self.sub[np.isin(stats.category_labels(self.sub, group), shown)] if shown else self.sub.iloc[:0]
+            out = association(sub.reset_index(drop=True), x=x, y=y, min_cell=self.min_cell)
+            out["low_expected"] = False
+            if len(shown) < 2:
+                for c in ("estimate", "statistic", "p_value"):
+                    out[c] = np.nan
+                out["suppressed"] = True
+            return out
+        ct = self.crosstab(x, y)
+        rows = list(dict.fromkeys(ct["row"].astype(str)))
+        cols = list(dict.fromkeys(ct["col"].astype(str)))
+        hidden = {(r, c) for r, c, s, n in zip(ct["row"], ct["col"], ct["suppressed"], ct["n"]) if s}
+        while True:
+            bad = [(r, c) for (r, c) in hidden if r in rows and c in cols]
+            if not bad:
+                break
+            rc = {r: sum(1 for b in bad if b[0] == r) for r in rows}
+            cc = {c: sum(1 for b in bad if b[1] == c) for c in cols}
+            r_worst = max(rows, key=lambda r: (rc[r], -rows.index(r)))
+            c_worst = max(cols, key=lambda c: (cc[c], -cols.index(c)))
+            if rc[r_worst] >= cc[c_worst]:
+                rows.remove(r_worst)
+            else:
+                cols.remove(c_worst)
+        lx = stats.category_labels(self.sub, x)
+        ly = stats.category_labels(self.sub, y)
+        keep = np.isin(lx, rows) & np.isin(ly, cols)
+        sub = self.sub.loc[keep].reset_index(drop=True)
+        out = association(sub, x=x, y=y, min_cell=self.min_cell)
+        part = ct[ct["row"].isin(rows) & ct["col"].isin(cols)]
+        low = False
+        if len(part):
+            t = part.pivot(index="row", columns="col", values="n").astype(float)
+            t = t.loc[t.sum(axis=1) > 0, t.sum(axis=0) > 0]
+            if t.size and t.to_numpy().sum() > 0:
+                e = np.outer(t.sum(axis=1), t.sum(axis=0)) / t.to_numpy().sum()
+                low = bool((e < 5).any())
+        out["low_expected"] = out["measure"].astype(str).eq("cramers_v") & low
+        if len(rows) < 2 or len(cols) < 2:
+            for c in ("estimate", "statistic", "p_value"):
+                out[c] = np.nan
+            out["suppressed"] = True
+        return out
+
+    def model_data(self, predictors: Sequence[str]) -> pd.DataFrame:
+        """The respondents a grade model may use: those in shown grade groups of every predictor."""
+        keep = np.ones(len(self.sub), dtype=bool)
+        for p in predictors:
+            shown = self.shown_groups(p)
+            keep &= np.isin(stats.category_labels(self.sub, p), shown)
+        if not self.cell("grade").has_data:
+            keep[:] = False
+        return self.sub.loc[keep].reset_index(drop=True)
+
+    def ols_grade(self, *, predictors: Sequence[str], **kw) -> pd.DataFrame:
+        """:func:`analysis.models.ols_grade` over :meth:`model_data`."""
+        from . import models
+
+        return models.ols_grade(self.model_data(predictors), predictors=predictors, min_cell=self.min_cell, **kw)
+
+    def ordinal_grade(self, *, predictors: Sequence[str], **kw) -> pd.DataFrame:
+        """:func:`analysis.models.ordinal_grade` over :meth:`model_data`."""
+        from . import models
+
+        return models.ordinal_grade(self.model_data(predictors), predictors=predictors, min_cell=self.min_cell, **kw)
+
+    # ------------------------------------------------------------------ comments
+
+    def comments_allowed(self) -> bool:
+        """True when this selection is a union of whole comment blocks and is itself shown."""
+        if not self.known or not self.respondents.has_data:
+            return False
+        blocks = self.data.comment_blocks()
+        inside = np.ones(len(blocks), dtype=bool)
+        for d, v in zip(DIMS, self.key):
+            if v != ALL:
+                inside &= blocks[d].to_numpy() == v
+        b = blocks["block"].to_numpy()
+        straddling = set(b[inside]) & set(b[~inside])
+        return not straddling
+
+    def comments(
+        self,
+        *,
+        search: str | None = None,
+        role: str | None = None,
+        columns: Sequence[str] = contract.COMMENT_COLUMNS,
+        lang: str = "nl",
+    ) -> CommentsResult:
+        """The comments a reader may see in this selection, or none.
+
+        * Shown only when the selection is a union of whole comment blocks
+          (:meth:`ProtectedData.comment_blocks`; every part has at least
+          ``min_cell`` respondents) and is itself shown.
+        * ``search``: literal, case-insensitive; when fewer than
+          ``min_cell`` comments match, nothing is shown.
+        * Other answers (the grade) are next to a comment only for ``role``
+          ``"inspecteur"``; otherwise the table has the question and the
+          comment only.
+        * Text is scrubbed again on the way out; order is the random
+          ``response_id`` order.
+        """
+        from .scrub import scrub_text
+        from .wording import _lang, variable_label
+
+        nl = _lang(lang) == "nl"
+        with_answers = role in ANSWER_ROLES
+        heads = ["Vraag" if nl else "Question"] + (["Cijfer" if nl else "Grade"] if with_answers else [])
+        heads += ["Opmerking" if nl else "Comment"]
+        empty = pd.DataFrame({h: pd.Series(dtype="string") for h in heads})
+        for c in columns:
+            if c not in contract.COMMENT_COLUMNS:
+                raise ValueError(f"{c!r} is not a comment column")
+        if not self.comments_allowed():
+            return CommentsResult(empty, False, "selection", 0)
+        sub = self.sub.sort_values("response_id", kind="stable").reset_index(drop=True)
+        parts = []
+        grade = sub["grade"].astype("Int64").astype("string").fillna("")
+        for c in columns:
+            text = sub[c].astype("string")
+            keep = (text.notna() & (text.str.strip() != "")).fillna(False)
+            if search:
+                keep &= text.str.contains(search, case=False, regex=False).fillna(False)
+            keep = keep.astype(bool).to_numpy()
+            part = {heads[0]: [variable_label(c, lang)] * int(keep.sum())}
+            if with_answers:
+                part[heads[1]] = grade[keep].to_numpy()
+            part[heads[-1]] = [scrub_text(t) for t in text[keep].astype(object)]
+            parts.append(pd.DataFrame(part, columns=heads))
+        table = pd.concat(parts, ignore_index=True).astype("string") if parts else empty
+        if search and len(table) < self.min_cell:
+            return CommentsResult(empty, False, "search", 0)
+        return CommentsResult(table, True, "", len(table))
+
+
+def visible_comments(
+    df: pd.DataFrame,
+    *,
+    filters: Mapping[str, Any] | None = None,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    search: str | None = None,
+    role: str | None = None,
+    columns: Sequence[str] = contract.COMMENT_COLUMNS,
+    lang: str = "nl",
+) -> CommentsResult:
+    """The comments a reader may see: :meth:`ProtectedView.comments` on the full data set ``df``."""
+    return protect(df, min_cell=min_cell).view(filters).comments(search=search, role=role, columns=columns, lang=lang)

@@ -53,7 +53,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import warnings
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field

@@ -161,9 +161,14 @@ class Cube:
     fixed : callable, optional
         ``fixed(key) -> bool``: cells this family may not hide (another
         family decides them and shows them).
-    rest_groups : bool
-        Publish "all but X" also with every group (the comparison of a
-        question whose answers are the groups, e.g. had_gap).
+    rest_groups : iterable of str
+        Group dimensions whose groups are also published with "all but X"
+        (the comparison of a question whose answers are the groups, e.g.
+        had_gap).
+    crossed : bool
+        True: every combination of group labels is published (a cross
+        table).  False: at most one group dimension is not at its margin in
+        a published cell (figures show one grouping at a time).
     virtual_sensitive : bool
         Whether never-published parts (e.g. the respondents without a
         measure type) need protection.  True for families that publish
@@ -183,12 +188,14 @@ class Cube:
         min_cell: int,
         forced=None,
         fixed=None,
-        rest_groups: bool = False,
+        rest_groups: Iterable[str] = (),
         virtual_sensitive: bool = True,
+        crossed: bool = True,
     ):
         self.key = key
         self.virtual_sensitive = bool(virtual_sensitive)
-        self.rest_groups = bool(rest_groups)
+        self.rest_groups = frozenset(rest_groups)
+        self.crossed = bool(crossed)
         self.min_cell = int(min_cell)
         self.dims = list(dims)
         self.n_filter = int(n_filter_dims)
@@ -202,6 +209,8 @@ class Cube:
         self.atom_n = atoms["n"].to_numpy(dtype=np.int64)
         self._codes = {c: atoms[c].to_numpy(dtype=object) for c in self.names}
         self._present = {c: sorted(set(self._codes[c])) for c in self.names}
+        # a filter with one value in the data: that value is the same selection as "all"
+        self._only = {i: self._present[c][0] for i, c in enumerate(self.names) if len(self._present[c]) == 1}
         self._mask_cache: dict[tuple, np.ndarray] = {}
         self._ids: dict[bytes, int] = {}
         self._masks: list[np.ndarray] = []
@@ -240,7 +249,8 @@ class Cube:
                 for combo in itertools.product(*others):
                     tkey = combo[:di] + (total,) + combo[di + 1 :]
                     if not self._allowed(tkey) or any(
-                        not self._allowed(combo[:di] + (c,) + combo[di + 1 :]) for c in children if _is_rest(c)
+                        not self._allowed(combo[:di] + (c if c in dim.selections else total,) + combo[di + 1 :])
+                        for c in children
                     ):
                         continue
                     ids = [intern(combo[:di] + (c,) + combo[di + 1 :], False) for c in children]
@@ -257,10 +267,20 @@ class Cube:
                 self.fixed[cid] = True
             if forced is not None and forced(k):
                 self.forced[cid] = True
+        # the national level (every filter at "all") is never hidden to protect another cell
+        for k, cid in self.key_to_id.items():
+            if all(lab == ALL or lab == self._only.get(i) for i, lab in enumerate(k[: self.n_filter])):
+                self.fixed[cid] = True
         self.fixed &= ~self.forced
+        # coarser cells cost more to hide: weight 4 per filter at "all"
+        self.weight = np.array(
+            [4 ** sum(1 for lab in self.id_keys[c][: self.n_filter] if lab == ALL) for c in range(n_ids)],
+            dtype=np.int64,
+        )
         self.dense = np.vstack(self._masks).astype(np.int8) if n_ids else np.zeros((0, len(self.atom_n)), np.int8)
         self._masks = []
         self.hidden = np.zeros(n_ids, dtype=bool)
+        self.unfixed: set[tuple] = set()
         self.rounds = 0
         self.hypercubes: list[tuple[np.ndarray, np.ndarray]] = []
         self.unprotected: list[tuple] = []
@@ -269,9 +289,13 @@ class Cube:
     # ------------------------------------------------------------------ cells
 
     def _allowed(self, key_: tuple) -> bool:
-        """ "all but X" only with the group dimensions at their margin (unless ``rest_groups``)."""
-        if not self.rest_groups and any(_is_rest(lab) for lab in key_[: self.n_filter]):
-            return all(lab == ALL for lab in key_[self.n_filter :])
+        """Published combinations: groups one at a time unless crossed; "all but X" only with
+        the margins of the group dimensions, or with the groups of ``rest_groups``."""
+        groups = [(d.name, lab) for d, lab in zip(self.dims[self.n_filter :], key_[self.n_filter :]) if lab != ALL]
+        if not self.crossed and len(groups) > 1:
+            return False
+        if any(_is_rest(lab) for lab in key_[: self.n_filter]):
+            return all(name in self.rest_groups for name, _ in groups)
         return True
 
     def _codes_of(self, di: int, label) -> frozenset | None:
@@ -306,7 +330,7 @@ class Cube:
 
     # ------------------------------------------------------------------ suppression
 
-    def suppress(self, max_rounds: int = 60) -> None:
+    def suppress(self, max_rounds: int = 200) -> None:
         """Primary suppression, then line rule, audit and hypercubes until the audit finds nothing."""
         n = self.n
         mc = self.min_cell
@@ -356,15 +380,33 @@ class Cube:
                         self._break_union(part)
         raise RuntimeError(f"suppression of {self.key!r} did not converge")  # pragma: no cover
 
-    def _break_union(self, part: np.ndarray) -> None:  # pragma: no cover - safety net
+    def _break_union(self, part: np.ndarray) -> None:
         """Hide a shown cell that the derivation of a small union uses."""
         shown, P, pinv = self._basis
         target = ((part.astype(float) @ P) > 0).astype(float)
-        y = pinv @ target
+        self._hide_from(pinv @ target, shown)
+
+    def _hide_from(self, y: np.ndarray, shown: np.ndarray) -> None:
+        """Hide the most specific, smallest shown cell with a coefficient in a derivation ``y``.
+
+        Cells of this family come first; when only fixed cells (decided by a
+        parent family) are left, one of them is hidden and recorded in
+        :attr:`unfixed`, so that the parent family hides it too.
+        """
         cand = [int(shown[i]) for i in np.flatnonzero(np.abs(y) > 1e-7)]
-        cand = [s for s in cand if self.shown[s] and not self.fixed[s]]
-        if cand:
-            self.hidden[min(cand, key=lambda s: (-self.spec[s], self.n[s], s))] = True
+        cand = [s for s in cand if self.shown[s]]
+        if not cand:
+            return
+        own = [s for s in cand if not self.fixed[s]]
+        if not own:
+            # only cells of a parent family: hide every group cell of this family in those selections
+            views = {self.id_keys[s][: self.n_filter] for s in cand}
+            for k, c in self.key_to_id.items():
+                if k[: self.n_filter] in views and self.shown[c] and not self.fixed[c]:
+                    self.hidden[c] = True
+            return
+        pick = min(own, key=lambda s: (-self.spec[s], self.n[s], s))
+        self.hidden[pick] = True
 
     def _line_rule(self, known: np.ndarray, act: bool = True) -> list[tuple[tuple, np.ndarray]]:
         """Hide the smallest shown child of every known line whose unknown part is small.
@@ -392,6 +434,14 @@ class Cube:
                     known[pick] = False
                     acted = True
                 else:
+                    t = self._lt[i]
+                    if not self.shown[t] and self._sensitive[t]:
+                        continue  # the total is a small hidden cell that follows: repaired as a leak
+                    if act and self.shown[t] and not self.fixed[t]:
+                        self.hidden[t] = True  # no shown child left: hide the total instead
+                        known[t] = False
+                        acted = True
+                        continue
                     stuck.append((self._union_key(unk), part))
             if not acted:
                 return stuck
@@ -440,22 +490,24 @@ class Cube:
             self.hypercubes.append((corners, signs))
         return failed
 
-    def _best_hypercube(self, key_: tuple, part: np.ndarray, aidx: dict, budget: int = 600):
+    def _best_hypercube(self, key_: tuple, part: np.ndarray, aidx: dict, budget: int = 1500):
         """The cheapest valid hypercube for a sensitive set (None when there is none).
 
-        Candidates: up to four atoms of the set as the base corner; every
+        Candidates: up to twelve atoms of the set as the base corner; every
         non-empty subset of the dimensions in which the set is specific;
         partner codes outside the set (the never-published empty code first,
         then codes whose finest cell is hidden already, then the smallest).
         A candidate is valid when every corner is a non-empty atom, the
         alternating sum over the set is not 0, and no cell it must hide is
-        fixed.  Cost: respondents in newly hidden cells.
+        fixed.  Cost: respondents in newly hidden cells, weighted by 4 per
+        filter at "all" (hiding a national or institution figure costs more
+        than hiding a detailed one).
         """
         n_atom = self.atom_n
         specific = [i for i, lab in enumerate(key_) if lab != ALL and self._partners(i, lab)]
         atoms = np.flatnonzero(part)
-        atoms = atoms[np.argsort(-n_atom[atoms], kind="stable")][:4]
-        shown_n = np.where(self.shown, self.n, 0)
+        atoms = atoms[np.argsort(-n_atom[atoms], kind="stable")][:12]
+        shown_n = np.where(self.shown, self.n * self.weight, 0)
         best = None
         tried = 0
         for size in range(len(specific), 0, -1):
@@ -544,16 +596,12 @@ class Cube:
         self._basis = (shown, P, R @ (Q / lam[keep]) @ Q.T)  # minimum-norm combination: y = pinv x
         return known
 
-    def _break_derivations(self, leaks: np.ndarray) -> None:  # pragma: no cover - safety net
+    def _break_derivations(self, leaks: np.ndarray) -> None:
         """Hide, for each sensitive cell whose total follows, a shown cell its derivation uses."""
         shown, P, pinv = self._basis
         for c in leaks:
             target = ((self.dense[c] @ P) > 0).astype(float)
-            y = pinv @ target
-            cand = [int(shown[i]) for i in np.flatnonzero(np.abs(y) > 1e-7)]
-            cand = [s for s in cand if self.shown[s] and not self.fixed[s]]
-            if cand:
-                self.hidden[min(cand, key=lambda s: (-self.spec[s], self.n[s], s))] = True
+            self._hide_from(pinv @ target, shown)
 
     # ------------------------------------------------------------------ reading
 

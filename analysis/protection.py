@@ -226,7 +226,7 @@ class ProtectedData:
         return self.df.loc[keep]
 
     def _cube(
-        self, key: str, pop: pd.DataFrame, dims: list[Dim], *, forced=None, fixed=None, rest_groups=False
+        self, key: str, pop: pd.DataFrame, dims: list[Dim], *, forced=None, fixed=None, rest_groups=(), crossed=True
     ) -> Cube:
         """A cube of this data set; families of counts only (respondents*) have no sensitive virtual parts."""
         cols = [d.name for d in dims]
@@ -244,6 +244,7 @@ class ProtectedData:
             fixed=fixed,
             rest_groups=rest_groups,
             virtual_sensitive=not key.startswith("respondents"),
+            crossed=crossed,
         )
 
     # ------------------------------------------------------------------ families
@@ -251,10 +252,11 @@ class ProtectedData:
     def family(self, key: str) -> Cube:
         """The cube of one family, built on first use.
 
-        Keys: ``respondents``, ``respondents:<group>`` (``n_workers``,
-        ``had_gap``), ``item:<item>``, ``item:<item>:had_gap`` (``say_in_plan``
-        and the quality items), ``grade``, ``grade:<column>``, and
-        ``crosstab:<row>:<col>``.
+        Keys: ``respondents`` (counts; groups ``n_workers`` and ``had_gap``),
+        ``grade`` (groups ``n_workers``), ``item:<item>``
+        (``say_in_plan`` and the quality items with ``had_gap`` groups),
+        ``grade:<column>`` (grade by another question, for relations and
+        models) and ``crosstab:<a>:<b>`` (``a`` < ``b``).
         """
         cube = self._families.get(key)
         if cube is None:
@@ -262,83 +264,68 @@ class ProtectedData:
             self._families[key] = cube
         return cube
 
-    def _hides(self, key: str):
-        cube = self.family(key)
-        n_view = len(DIMS)
-
-        def hides(k: tuple) -> bool:
-            cid = cube.key_to_id.get(tuple(k[:n_view]) + tuple(ALL for _ in cube.dims[n_view:]))
-            return cid is not None and bool(cube.hidden[cid])
-
-        return hides
-
-    def _margin_link(self, parent: str):
-        """(forced, fixed) for a group family whose group margin is the parent's cell."""
+    def _forced_by(self, parent: str):
+        """forced(k): the parent family hides the same selection (and the same groups, if it has them)."""
         cube = self.family(parent)
-        n_view = len(DIMS)
+        pnames = cube.names[len(DIMS) :]
 
-        def at_margin(k):
-            return all(lab == ALL for lab in k[n_view:])
-
-        def forced(k):
-            cid = cube.key_to_id.get(tuple(k[:n_view]))
-            return cid is not None and bool(cube.hidden[cid])
-
-        def fixed(k):
-            if not at_margin(k):
-                return False
-            cid = cube.key_to_id.get(tuple(k[:n_view]))
-            return cid is not None and not bool(cube.hidden[cid])
-
-        return forced, fixed
-
-    def _group_link(self, parent: str, column: str):
-        """forced(k): the parent (a respondents group family) hides the same view and group."""
-        cube = self.family(parent)
-
-        def forced(k):
-            cid = cube.key_to_id.get(tuple(k))
+        def forced(k, names):
+            view = tuple(k[: len(DIMS)])
+            groups = dict(zip(names, k[len(DIMS) :]))
+            pk = view + tuple(groups.get(g, ALL) if groups.get(g, ALL) in _labels_of(cube, g) else ALL for g in pnames)
+            cid = cube.key_to_id.get(pk)
             return cid is not None and bool(cube.hidden[cid])
 
         return forced
 
+    def _margin_fixed(self, parent: str):
+        """fixed(k): the margin of a lazily built family is a cell the parent shows (it may not hide it)."""
+        cube = self.family(parent)
+        pad = tuple(ALL for _ in cube.names[len(DIMS) :])
+
+        def fixed(k):
+            if any(lab != ALL for lab in k[len(DIMS) :]):
+                return False
+            cid = cube.key_to_id.get(tuple(k[: len(DIMS)]) + pad)
+            return cid is not None and not bool(cube.hidden[cid])
+
+        return fixed
+
     def _build(self, key: str) -> Cube:
         parts = key.split(":")
+        nw = self._group_dim("n_workers")
+        gap = self._group_dim("had_gap")
         if key == "respondents":
-            return self._cube(key, self.df, self._filter_dims(answered_mt=True))
-        if parts[0] == "respondents" and len(parts) == 2 and parts[1] in GROUP_COLUMNS:
-            col = parts[1]
-            forced, fixed = self._margin_link("respondents")
-            dims = self._filter_dims() + [self._group_dim(col)]
-            # had_gap is compared between an institution and the rest: its groups with "all but X" too
-            return self._cube(key, self.df, dims, forced=forced, fixed=fixed, rest_groups=col == "had_gap")
+            dims = self._filter_dims(answered_mt=True) + [nw, gap]
+            return self._cube(key, self.df, dims, crossed=False, rest_groups=("had_gap",))
+        resp = self._forced_by("respondents")
+        if key == "grade":
+            dims = self._filter_dims() + [nw]
+            names = [d.name for d in dims[len(DIMS) :]]
+            return self._cube(key, self._population("grade"), dims, forced=lambda k: resp(k, names), crossed=False)
         if parts[0] == "item" and len(parts) == 2 and parts[1] in ITEMS:
             item = parts[1]
-            return self._cube(key, self._population(item), self._filter_dims(), forced=self._hides("respondents"))
-        if parts[0] == "item" and len(parts) == 3 and parts[2] == "had_gap" and parts[1] in ITEMS:
-            item = parts[1]
-            forced1, fixed = self._margin_link(f"item:{item}")
-            forced2 = self._group_link("respondents:had_gap", "had_gap")
-            if item in contract.QUALITY_ITEMS:
-                gdim = self._group_dim("had_gap", groups=GAP_GROUPS, rest_of=True)
-            else:
-                gdim = self._group_dim("had_gap")
-            dims = self._filter_dims() + [gdim]
-            return self._cube(key, self._population(item), dims, forced=lambda k: forced1(k) or forced2(k), fixed=fixed)
-        if key == "grade":
-            return self._cube(key, self._population("grade"), self._filter_dims(), forced=self._hides("respondents"))
+            dims = self._filter_dims()
+            if item == "say_in_plan":
+                dims.append(gap)
+            elif item in contract.QUALITY_ITEMS:
+                dims.append(self._group_dim("had_gap", groups=GAP_GROUPS, rest_of=True))
+            names = [d.name for d in dims[len(DIMS) :]]
+            return self._cube(key, self._population(item), dims, forced=lambda k: resp(k, names))
         if parts[0] == "grade" and len(parts) == 2:
             col = parts[1]
-            if col in DIMS or col not in _RELATION_COLUMNS:
-                raise ValueError(f"no grade family for {col!r}")
-            forced1, fixed = self._margin_link("grade")
-            if col in GROUP_COLUMNS:
-                forced2 = self._group_link(f"respondents:{col}", col)
-                forced = lambda k: forced1(k) or forced2(k)  # noqa: E731
-            else:
-                forced = forced1
+            if col in DIMS or col == "n_workers" or col not in _RELATION_COLUMNS:
+                raise ValueError(f"no separate grade family for {col!r}")
+            grade = self._forced_by("grade")
+            fixed = self._margin_fixed("grade")
             dims = self._filter_dims() + [self._group_dim(col)]
-            return self._cube(key, self._population("grade"), dims, forced=forced, fixed=fixed)
+            return self._cube(
+                key,
+                self._population("grade"),
+                dims,
+                forced=lambda k: resp(k, []) or grade(k, []),
+                fixed=fixed,
+            )
         if parts[0] == "crosstab" and len(parts) == 3:
             row, col = parts[1], parts[2]
             pop = self._population(*(c for c in (row, col) if c not in DIMS))
@@ -346,7 +333,7 @@ class ProtectedData:
             for c in (row, col):
                 if c not in DIMS:
                     dims.append(simple_dim(c, _categories(self.df, c), missing=False))
-            return self._cube(key, pop, dims, forced=self._hides("respondents"))
+            return self._cube(key, pop, dims, forced=lambda k: resp(k, []))
         raise ValueError(f"unknown family {key!r}")
 
     # ------------------------------------------------------------------ reading
@@ -382,11 +369,8 @@ class ProtectedData:
         return pd.concat(parts, ignore_index=True)[list(TABLE_COLUMNS)]
 
     def figure_families(self) -> list[str]:
-        """The families behind the report figures, text statistics and key numbers."""
-        keys = ["respondents", "respondents:n_workers", "respondents:had_gap", "grade", "grade:n_workers"]
-        keys += [f"item:{i}" for i in ITEMS]
-        keys += ["item:say_in_plan:had_gap"] + [f"item:{q}:had_gap" for q in contract.QUALITY_ITEMS]
-        return keys
+        """The families behind the report figures, text statistics, key numbers and comparisons."""
+        return ["respondents", "grade", *(f"item:{i}" for i in ITEMS)]
 
     def cost(self, families: Sequence[str] | None = None) -> pd.DataFrame:
         """Per family: published cells with respondents, and how many are shown, small, protecting.
@@ -495,6 +479,11 @@ def _categories(df: pd.DataFrame, column: str) -> tuple[str, ...]:
     return tuple(stats.default_categories(column))
 
 
+def _labels_of(cube: Cube, name: str) -> set:
+    """Published labels of a dimension of a cube."""
+    return set(cube.dims[cube.names.index(name)].selections)
+
+
 def _int_or_none(v) -> int | None:
     return None if v is None else int(v)
 
@@ -565,13 +554,22 @@ class ProtectedView:
                 return None
         return tuple(key)
 
-    def cell(self, family: str, *group: str, view: Any = "self") -> CellInfo:
-        """A cell of a family at this view (or at another view key; None = an empty cell)."""
+    def cell(self, family: str, *, view: Any = "self", **groups: str) -> CellInfo:
+        """A cell of a family at this view (or at another view key; None = an empty cell).
+
+        ``groups`` give the group labels by dimension name (e.g.
+        ``n_workers="0"``, ``had_gap="+"`` for the answered margin); the
+        other group dimensions are at their margin.
+        """
         view = self.key if isinstance(view, str) and view == "self" else view
         if not self.known or view is None:
             return CellInfo(0, EMPTY_CELL, self.min_cell)
         cube = self.data.family(family)
-        k = tuple(view) + tuple(group)
+        names = cube.names[len(DIMS) :]
+        unknown = set(groups) - set(names)
+        if unknown:
+            raise KeyError(f"{family} has no group dimension {sorted(unknown)}")
+        k = tuple(view) + tuple(str(groups.get(g, ALL)) for g in names)
         if k not in cube.key_to_id:
             if any(v not in cube.dims[i].selections for i, v in enumerate(k[: len(DIMS)])):
                 return CellInfo(0, EMPTY_CELL, self.min_cell)
@@ -678,20 +676,18 @@ class ProtectedView:
         return tuple(key)
 
     def _group_distribution(self, column: str) -> FigureResult:
-        """n_workers, had_gap: categories are groups of other figures; counts follow respondents:<column>."""
-        fam = f"respondents:{column}"
-        base = self.cell(fam, "+")
+        """n_workers, had_gap: categories are groups of other figures; counts follow the respondents family."""
+        base = self.cell("respondents", **{column: "+"})
         table = stats.distribution(self.sub, column=column, min_cell=0)
-        infos = [self.cell(fam, c) for c in table["category"]]
+        infos = [self.cell("respondents", **{column: c}) for c in table["category"]]
         hide = np.array([not (base.has_data and i.shown) for i in infos])
         table = self._hide_rows(table, hide, [i.n_below for i in infos])
         return self._result(column, "distribution", base, table, items=(column,))
 
     def _grade_by_workers(self) -> FigureResult:
-        fam = "grade:n_workers"
         table = stats.mean_by_group(self.sub, value="grade", group="n_workers", min_cell=0)
-        infos = [self.cell(fam, g) for g in table["group"]]
-        base = self.cell(fam, "+")
+        infos = [self.cell("grade", n_workers=g) for g in table["group"]]
+        base = self.cell("grade", n_workers="+")
         hide = np.array([not i.has_data for i in infos])
         table = self._hide_rows(table, hide, [i.n_below for i in infos])
         table["indicative"] = (~table["suppressed"]) & (table["n"].fillna(0) < contract.INDICATIVE_BELOW)
@@ -719,11 +715,11 @@ class ProtectedView:
         table = stats.pct_by_group(
             self.sub, items=contract.QUALITY_ITEMS, group="had_gap", positive="ja", groups=GAP_GROUPS, min_cell=0
         )
-        infos = [self.cell(f"item:{q}:had_gap", g) for q, g in zip(table["item"], table["group"])]
+        infos = [self.cell(f"item:{q}", had_gap=g) for q, g in zip(table["item"], table["group"])]
         hide = np.array([not i.has_data for i in infos])
         table = self._hide_rows(table, hide, [i.n_below for i in infos])
         table["indicative"] = (~table["suppressed"]) & (table["n"].fillna(0) < contract.INDICATIVE_BELOW)
-        gin = {g: self.cell("respondents:had_gap", g) for g in GAP_GROUPS}
+        gin = {g: self.cell("respondents", had_gap=g) for g in GAP_GROUPS}
         group_n = {g: i.n for g, i in gin.items()}
         if all(i.shown for i in gin.values()):
             base = CellInfo(sum(i.n for i in gin.values()), SHOWN, self.min_cell)
@@ -763,16 +759,16 @@ class ProtectedView:
         return self._grouped(fid, column, "respondent_type", CONTACT_GROUPS, infos, self.cell(fam))
 
     def _say_in_plan_by_gap(self) -> FigureResult:
-        fam = "item:say_in_plan:had_gap"
+        fam = "item:say_in_plan"
         groups = contract.CODES["had_gap"]
-        infos = [self.cell(fam, g) for g in groups]
-        return self._grouped("say_in_plan_by_gap", "say_in_plan", "had_gap", groups, infos, self.cell(fam, "+"))
+        infos = [self.cell(fam, had_gap=g) for g in groups]
+        base = self.cell(fam, had_gap="+")
+        return self._grouped("say_in_plan_by_gap", "say_in_plan", "had_gap", groups, infos, base)
 
     def _share(self, fid: str, codes) -> FigureResult:
-        fam = "respondents:n_workers"
         labels = [contract.WORKER_GROUPS[c] for c in codes]
-        base = self.cell(fam, "+")
-        parts = [self.cell(fam, g) for g in labels]
+        base = self.cell("respondents", n_workers="+")
+        parts = [self.cell("respondents", n_workers=g) for g in labels]
         table = stats.share(self.sub, column="n_workers", values=codes, min_cell=0)
         hide = not (base.has_data and all(p.shown for p in parts))
         table = self._hide_rows(table, np.array([hide]), [None])
@@ -795,8 +791,8 @@ class ProtectedView:
             c = self.cell("respondents", view=self._vkey(respondent_type=t))
             ok = resp.has_data and c.shown
             rows.append((t, resp.n, float(c.n) if ok else None, None, None, not ok, c.n_below))
-        gap = self.cell("respondents:had_gap", "ja")
-        base = self.cell("respondents:had_gap", "+")
+        gap = self.cell("respondents", had_gap="ja")
+        base = self.cell("respondents", had_gap="+")
         if base.has_data and gap.shown:
             lo, hi = stats.wilson_interval(gap.n, base.n)
             rows.append(("had_gap", base.n, 100.0 * gap.n / base.n, 100 * lo, 100 * hi, False, None))
@@ -828,7 +824,8 @@ class ProtectedView:
         if item == "grade":
             return self.cell("grade", view=view)
         if item == "had_gap":
-            a, b = self.cell("respondents:had_gap", "ja", view=view), self.cell("respondents:had_gap", "+", view=view)
+            a = self.cell("respondents", view=view, had_gap="ja")
+            b = self.cell("respondents", view=view, had_gap="+")
             if b.has_data and a.shown:
                 return b
             return CellInfo(None, b.status if b.status != SHOWN else PROTECTS, self.min_cell, b.true_n)
@@ -951,32 +948,26 @@ class ProtectedView:
 
     def _ct_cell(self, fam: str, row: str, col: str, a: str, b: str) -> CellInfo:
         fixed = {}
-        group = []
-        pairs = sorted(((row, a), (col, b)))
-        for var, val in pairs:
+        groups = {}
+        for var, val in ((row, a), (col, b)):
             if var in DIMS:
                 if val != ALL:
                     fixed[var] = val
             else:
-                group.append(val)
-        view = self._vkey(**fixed)
-        return self.cell(fam, *group, view=view)
+                groups[var] = val
+        return self.cell(fam, view=self._vkey(**fixed), **groups)
 
-    def _grade_family(self, group: str) -> str | None:
+    def _grade_cell(self, group: str, value: str) -> CellInfo:
+        """The grade cell of one group of ``group`` in this selection."""
         if group in DIMS:
-            return None
-        return f"grade:{group}"
+            return self.cell("grade", view=self._vkey(**{group: value}))
+        if group == "n_workers":
+            return self.cell("grade", **{group: value})
+        return self.cell(f"grade:{group}", **{group: value})
 
     def shown_groups(self, group: str) -> list[str]:
         """The groups of ``group`` whose grade statistics this selection shows."""
-        cats = _categories(self.data.df, group)
-        fam = self._grade_family(group)
-        out = []
-        for c in cats:
-            info = self.cell("grade", view=self._vkey(**{group: c})) if fam is None else self.cell(fam, c)
-            if info.has_data:
-                out.append(c)
-        return out
+        return [c for c in _categories(self.data.df, group) if self._grade_cell(group, c).has_data]
 
     def grade_summary(self, group: str) -> pd.DataFrame:
         """Mean, interval and quartiles of the grade per group (box plot), shown groups only.
@@ -987,10 +978,7 @@ class ProtectedView:
         from .views import grade_summary_by_group
 
         out = grade_summary_by_group(self.sub, group=group, min_cell=0)
-        fam = self._grade_family(group)
-        infos = []
-        for g in out["group"].astype(str):
-            infos.append(self.cell("grade", view=self._vkey(**{group: g})) if fam is None else self.cell(fam, g))
+        infos = [self._grade_cell(group, g) for g in out["group"].astype(str)]
         hide = np.array([not i.has_data for i in infos])
         for c in ("mean", "ci_low", "ci_high", "q1", "median", "q3"):
             out[c] = out[c].mask(hide, np.nan)

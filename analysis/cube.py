@@ -267,11 +267,13 @@ class Cube:
                 self.fixed[cid] = True
             if forced is not None and forced(k):
                 self.forced[cid] = True
-        # the national level (every filter at "all") is never hidden to protect another cell
+        self.fixed &= ~self.forced
+        # a hypercube never hides a cell of the national level (every filter at "all"); only the
+        # line rule of the national groups may (as in a single table)
+        self.national = np.zeros(n_ids, dtype=bool)
         for k, cid in self.key_to_id.items():
             if all(lab == ALL or lab == self._only.get(i) for i, lab in enumerate(k[: self.n_filter])):
-                self.fixed[cid] = True
-        self.fixed &= ~self.forced
+                self.national[cid] = True
         # coarser cells cost more to hide: weight 4 per filter at "all"
         self.weight = np.array(
             [4 ** sum(1 for lab in self.id_keys[c][: self.n_filter] if lab == ALL) for c in range(n_ids)],
@@ -550,7 +552,7 @@ class Cube:
                             if int(part[ca].astype(np.int64) @ sa) == 0:
                                 continue
                             hit = ((self.dense[:, ca].astype(np.int64) @ sa) != 0) & self.published
-                            if (hit & self.shown & self.fixed).any():
+                            if (hit & self.shown & (self.fixed | self.national)).any():
                                 continue
                             cost = int(shown_n[hit].sum())
                             if best is None or cost < best[0]:

@@ -275,8 +275,17 @@ class Cube:
             if all(lab == ALL or lab == self._only.get(i) for i, lab in enumerate(k[: self.n_filter])):
                 self.national[cid] = True
         # coarser cells cost more to hide: weight 4 per filter at "all"
+        # and a whole selection (every group at its margin) 8 times more than one of its groups
         self.weight = np.array(
-            [4 ** sum(1 for lab in self.id_keys[c][: self.n_filter] if lab == ALL) for c in range(n_ids)],
+            [
+                4 ** sum(1 for lab in self.id_keys[c][: self.n_filter] if lab == ALL)
+                * (
+                    8
+                    if len(self.dims) > self.n_filter and all(lab == ALL for lab in self.id_keys[c][self.n_filter :])
+                    else 1
+                )
+                for c in range(n_ids)
+            ],
             dtype=np.int64,
         )
         self.dense = np.vstack(self._masks).astype(np.int8) if n_ids else np.zeros((0, len(self.atom_n)), np.int8)
@@ -492,6 +501,20 @@ class Cube:
             self.hypercubes.append((corners, signs))
         return failed
 
+    def _corner_index(self, free: tuple[int, ...]) -> dict:
+        """Atoms by their codes with the ``free`` dimensions left out (the largest atom first)."""
+        cache = self.__dict__.setdefault("_corner_cache", {})
+        idx = cache.get(free)
+        if idx is None:
+            idx = {}
+            cols = [self._codes[c] for c in self.names]
+            order = np.argsort(-self.atom_n, kind="stable")
+            for a in order:
+                k = tuple(None if i in free else cols[i][a] for i in range(len(cols)))
+                idx.setdefault(k, int(a))
+            cache[free] = idx
+        return idx
+
     def _best_hypercube(self, key_: tuple, part: np.ndarray, aidx: dict, budget: int = 1500):
         """The cheapest valid hypercube for a sensitive set (None when there is none).
 
@@ -499,22 +522,40 @@ class Cube:
         non-empty subset of the dimensions in which the set is specific;
         partner codes outside the set (the never-published empty code first,
         then codes whose finest cell is hidden already, then the smallest).
-        A candidate is valid when every corner is a non-empty atom, the
-        alternating sum over the set is not 0, and no cell it must hide is
-        fixed.  Cost: respondents in newly hidden cells, weighted by 4 per
+        A corner is an atom with the base's codes except the partner codes;
+        in group dimensions the set does not fix, a corner may take any code
+        (the changed cells are computed exactly from the atoms).  A candidate
+        is valid when every corner is a non-empty atom, the alternating sum
+        over the set is not 0, and no cell it must hide is fixed or
+        national.  Cost: respondents in newly hidden cells, weighted by 4 per
         filter at "all" (hiding a national or institution figure costs more
         than hiding a detailed one).
         """
         n_atom = self.atom_n
         specific = [i for i, lab in enumerate(key_) if lab != ALL and self._partners(i, lab)]
+        free = tuple(i for i in range(self.n_filter, len(self.dims)) if key_[i] == ALL)
+        cidx = self._corner_index(free)
+
+        def atom_of(codes: list) -> int | None:
+            j = aidx.get(tuple(codes))  # the same codes as the base where possible
+            if j is None:
+                j = cidx.get(tuple(None if i in free else c for i, c in enumerate(codes)))
+            return j
+
         atoms = np.flatnonzero(part)
         atoms = atoms[np.argsort(-n_atom[atoms], kind="stable")][:12]
+        bases = []
+        seen = set()
+        for a in atoms:
+            b = tuple(None if i in free else self._codes[c][a] for i, c in enumerate(self.names))
+            if b not in seen:
+                seen.add(b)
+                bases.append([self._codes[c][a] for c in self.names])
         shown_n = np.where(self.shown, self.n * self.weight, 0)
         best = None
         tried = 0
         for size in range(len(specific), 0, -1):
-            for a in atoms:
-                base = [self._codes[c][a] for c in self.names]
+            for base in bases:
                 for dims_ in itertools.combinations(specific, size):
                     options = []
                     for i in dims_:
@@ -522,7 +563,7 @@ class Cube:
                         for c in self._partners(i, key_[i]):
                             alt = list(base)
                             alt[i] = c
-                            j = aidx.get(tuple(alt))
+                            j = atom_of(alt)
                             if j is not None:
                                 cid = self.key_to_id.get(self._single_key(base, i, c))
                                 hid = cid is not None and not self.shown[cid]
@@ -541,7 +582,7 @@ class Cube:
                             for bit, i, c in zip(bits, dims_, choice):
                                 if bit:
                                     alt[i] = c
-                            j = aidx.get(tuple(alt))
+                            j = atom_of(alt)
                             if j is None:
                                 break
                             corners.append(j)
@@ -549,7 +590,7 @@ class Cube:
                         else:
                             ca = np.array(corners)
                             sa = np.array(signs, dtype=np.int64)
-                            if int(part[ca].astype(np.int64) @ sa) == 0:
+                            if len(set(corners)) < len(corners) or int(part[ca].astype(np.int64) @ sa) == 0:
                                 continue
                             hit = ((self.dense[:, ca].astype(np.int64) @ sa) != 0) & self.published
                             if (hit & self.shown & (self.fixed | self.national)).any():

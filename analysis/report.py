@@ -285,9 +285,12 @@ FILTER_LABELS_NL = {
 }
 
 
-def _hidden_text(min_cell: int, n_below) -> str:
-    """Why a value is hidden: "te weinig respondenten" (n_below set) or "verborgen om ... te beschermen"."""
-    return suppressed_text(min_cell, "nl", n=None if n_below is not None else min_cell)
+def _hidden_text(min_cell: int, n_below, n=None) -> str:
+    """Why a value is hidden: "te weinig respondenten" (small: ``n_below`` set, or a known size
+    below the minimum) or "verborgen om een kleine groep te beschermen" (hidden, size not shown)."""
+    if n_below is not None or n is not None:
+        return suppressed_text(min_cell, "nl", n=n)
+    return suppressed_text(min_cell, "nl", n=min_cell)
 
 
 def _size(n, n_below) -> str:
@@ -312,10 +315,10 @@ def _n(v) -> str:
 
 
 def _figure_markdown(fig: FigureResult, number: int | None, min_cell: int) -> list[str]:
-    def small(r=None) -> str:
+    def small(r=None, n=None) -> str:
         if r is None:
-            return _hidden_text(min_cell, fig.base_n_below)
-        return _hidden_text(min_cell, r.get("n_below"))
+            return _hidden_text(min_cell, fig.base_n_below, fig.base_n)
+        return _hidden_text(min_cell, r.get("n_below"), n)
 
     head = f"## {number}. {fig.title}" if number is not None else f"### {fig.title}"
     lines = [head, "", f"*{fig.title_en}*", "", f"Basis: n = {_size(fig.base_n, fig.base_n_below)}", ""]
@@ -346,7 +349,7 @@ def _figure_markdown(fig: FigureResult, number: int | None, min_cell: int) -> li
                 # a hidden group: one line with its size (when shown), no category counts
                 if r["group"] not in done:
                     done.add(r["group"])
-                    lines.append(f"| {g} | (alle antwoorden) | {_size(gn, r.get('n_below'))} | {small(r)} |  |")
+                    lines.append(f"| {g} | (alle antwoorden) | {_size(gn, r.get('n_below'))} | {small(r, gn)} |  |")
                 continue
             pct, ci = _pct_cells(r, small(r))
             g = f"{g} (n = {gn})" if gn is not None else g
@@ -355,7 +358,7 @@ def _figure_markdown(fig: FigureResult, number: int | None, min_cell: int) -> li
         lines += ["| Aantal jeugdzorgwerkers | n | Gemiddeld cijfer | 95%-BI |", "|---|---:|---:|---|"]
         for r in rows:
             if r["suppressed"]:
-                est, ci = small(r), ""
+                est, ci = small(r, r["n"]), ""
             else:
                 mark = " *" if r["indicative"] else ""
                 est = f"{fmt_number(r['mean'], 1)}{mark}"
@@ -368,7 +371,7 @@ def _figure_markdown(fig: FigureResult, number: int | None, min_cell: int) -> li
         third = "%" if fig.kind == "share" else "% ja"
         lines += [f"| Vraag | {second} | n | {third} | 95%-BI |", "|---|---|---:|---:|---|"]
         for r in rows:
-            pct, ci = _pct_cells(r, small(r) if fig.kind != "share" or fig.base_n is not None else small())
+            pct, ci = _pct_cells(r, small(r, r["n"]) if fig.kind != "share" else small())
             item = variable_label(r["item"])
             if fig.kind == "share":
                 cats = [category_label(r["item"], c) for c in r["category"].split("|")]

@@ -21,12 +21,34 @@ from analysis.report import (
     report_markdown,
 )
 
+# contract 1.1: every row also carries n_below (min_cell for a hidden small group, else null)
 ROW_KEYS = {
-    "distribution": {"category", "n", "pct", "ci_low", "ci_high", "suppressed", "indicative"},
-    "distribution_by_group": {"group", "category", "n", "pct", "ci_low", "ci_high", "suppressed", "indicative"},
-    "mean_by_group": {"group", "n", "mean", "sd", "ci_low", "ci_high", "suppressed", "indicative"},
-    "pct_by_group": {"item", "group", "n", "n_positive", "pct", "ci_low", "ci_high", "suppressed", "indicative"},
-    "share": {"item", "category", "n", "n_positive", "pct", "ci_low", "ci_high", "suppressed", "indicative"},
+    "distribution": {"category", "n", "n_below", "pct", "ci_low", "ci_high", "suppressed", "indicative"},
+    "distribution_by_group": {
+        "group",
+        "category",
+        "n",
+        "n_below",
+        "pct",
+        "ci_low",
+        "ci_high",
+        "suppressed",
+        "indicative",
+    },
+    "mean_by_group": {"group", "n", "n_below", "mean", "sd", "ci_low", "ci_high", "suppressed", "indicative"},
+    "pct_by_group": {
+        "item",
+        "group",
+        "n",
+        "n_below",
+        "n_positive",
+        "pct",
+        "ci_low",
+        "ci_high",
+        "suppressed",
+        "indicative",
+    },
+    "share": {"item", "category", "n", "n_below", "n_positive", "pct", "ci_low", "ci_high", "suppressed", "indicative"},
 }
 
 
@@ -71,16 +93,23 @@ def test_report_dict_has_the_contract_shape():
 
 
 def test_report_dict_applies_and_reports_filters():
+    # min_cell 10 (was 5: the contract floor is 10 and lower values are refused)
     df = random_frame(2, 600)
-    d = report_dict(df, filters={"gi": "JBN", "respondent_type": ["jeugdige"]}, min_cell=5)
+    d = report_dict(df, filters={"gi": "JBN", "respondent_type": ["jeugdige"]}, min_cell=10)
     assert d["filters"] == {"gi": "JBN", "respondent_type": ["jeugdige"], "round_id": None, "measure_type": None}
     sel = df[(df["gi"] == "JBN") & (df["respondent_type"] == "jeugdige")]
     assert d["n_respondents"] == len(sel)
-    assert d["min_cell"] == 5
+    assert d["min_cell"] == 10
     mt = next(f for f in d["figures"] if f["id"] == "measure_type")
     assert mt["base_n"] == int(sel["measure_type"].notna().sum())
     counts = sel["measure_type"].value_counts()
-    assert [r["n"] for r in mt["rows"]] == [int(counts.get(c, 0)) for c in contract.CODES["measure_type"]]
+    # contract 1.1: a measure type is a selection of its own; a hidden one has n null (n_below when small)
+    for r, c in zip(mt["rows"], contract.CODES["measure_type"]):
+        if r["suppressed"] and counts.get(c, 0) > 0:
+            assert r["n"] is None
+            assert r["n_below"] == (10 if counts.get(c, 0) < 10 else None)
+        else:
+            assert r["n"] == int(counts.get(c, 0))
 
 
 def test_report_dict_rejects_unknown_filters_and_codes():
@@ -100,10 +129,9 @@ def test_report_dict_suppressed_values_are_null():
         for key in ("pct", "mean", "sd", "ci_low", "ci_high", "n_positive"):
             if key in r:
                 assert r[key] is None, (f["id"], r)
-        if f["kind"] in ("distribution", "distribution_by_group"):
-            assert r["n"] is None
-        else:
-            assert type(r["n"]) is int
+        # contract 1.1: a hidden group's size is null too (n_below = min_cell when it is small)
+        assert r["n"] is None or r["n"] == 0, (f["id"], r)
+        assert r["n_below"] in (None, 10)
 
 
 def test_report_json_round_trips_to_report_dict():
@@ -125,8 +153,9 @@ def test_report_synthetic_data_are_flagged():
 
 def test_report_csv_is_one_long_table_with_full_precision():
     df = random_frame(7, 300)
-    d = report_dict(df, filters={"gi": ["JBG", "JBRA"]})
-    text = report_csv(df, filters={"gi": ["JBG", "JBRA"]})
+    # one institution (was a list of two: lists of several values are refused since contract 1.1)
+    d = report_dict(df, filters={"gi": "JBG"})
+    text = report_csv(df, filters={"gi": "JBG"})
     rows = list(csv.DictReader(io.StringIO(text)))
     assert tuple(rows[0].keys()) == CSV_COLUMNS
     figs = d["figures"] + d["text_statistics"]
@@ -177,9 +206,10 @@ def test_report_markdown_rounds_for_display_and_shows_suppression():
     assert "| Ja | 5 | 13% |" in md
     assert "| Nee | 35 | 88% |" in md  # 87.5 -> 88
     assert "| 1 | 20 | 6,3 * |" in md  # indicative: 10 <= n < 30
-    assert "| 2 | 3 | te weinig respondenten (n < 10) |" in md
+    # contract 1.1: hidden groups show "< 10", not their size
+    assert "| 2 | < 10 | te weinig respondenten (n < 10) |" in md
     # the youth group of contact_one_on_one (n = 4) is one suppressed line without counts
-    assert "| Jeugdigen | (alle antwoorden) | 4 | te weinig respondenten (n < 10) |" in md
+    assert "| Jeugdigen | (alle antwoorden) | < 10 | te weinig respondenten (n < 10) |" in md
     assert "Kruskal-Wallis" in md
     md20 = report_markdown(_fixed_frame(), filters={}, min_cell=25)
     assert "te weinig respondenten (n < 25)" in md20

@@ -13,6 +13,15 @@ the hidden groups with answers hold 1..min_cell-1 respondents together, hide
 the smallest shown group with answers too; Hundepool et al. 2012, Statistical
 Disclosure Control, ch. 4), and the grade_by_workers tests over the shown
 groups only.
+
+Since data contract 1.1 the report reads one protected table decided jointly
+over every selection (analysis.protection), so a filtered report can hide more
+than this single-table rule: the comparison asserts that every value the rule
+hides is hidden, that every value the report shows equals the independent
+value, that a hidden group's size is null (``n_below`` = min_cell when it is
+small), and that the trend tests equal the independent tests over the groups
+the report shows.  Filters are one value each and min_cell is at least 10
+(lists of several values and lower minimums are refused since 1.1).
 """
 
 from __future__ import annotations
@@ -163,12 +172,13 @@ def jt_independent(samples):
     return J, z, math.erfc(abs(z) / math.sqrt(2))
 
 
-def exp_grade_by_workers(recs, min_cell):
+def exp_grade_by_workers(recs, min_cell, also_hidden=()):
     grades = {
         code: [float(r["grade"]) for r in recs if r["n_workers"] == code and r["grade"] is not None]
         for code in WORKER_LABEL
     }
     hidden = hidden_groups({code: len(v) for code, v in grades.items()}, min_cell)
+    hidden |= {code for code, g in WORKER_LABEL.items() if g in also_hidden}
     rows, samples, xs, ys = [], [], [], []
     base = sum(len(v) for v in grades.values())
     for code, g in WORKER_LABEL.items():
@@ -298,31 +308,52 @@ def assert_close(got, want, where):
         assert abs(float(got) - float(want)) <= TOL * max(1.0, abs(float(want))), (where, got, want)
 
 
-def compare_figure(got: dict, want: dict):
+def compare_figure(got: dict, want: dict, recs=None, min_cell=10):
+    """The report (protected table) against the single-table rule (see the module docstring)."""
     where = want["id"]
-    assert (got["id"], got["kind"], got["base_n"]) == (want["id"], want["kind"], want["base_n"]), where
+    assert (got["id"], got["kind"]) == (want["id"], want["kind"]), where
+    if got["base_n"] is not None:
+        assert got["base_n"] == want["base_n"], where
     if "group_n" in want:
-        assert got["group_n"] == want["group_n"], where
+        for g, n in got["group_n"].items():
+            if n is not None:
+                assert n == want["group_n"][g], (where, g)
     assert len(got["rows"]) == len(want["rows"]), where
     for i, (g, w) in enumerate(zip(got["rows"], want["rows"])):
-        assert set(g) == set(w), (where, i)
+        assert set(g) == set(w) | {"n_below"}, (where, i)
+        if w["suppressed"]:
+            assert g["suppressed"], (where, i, "the single-table rule hides this")
+        if g["suppressed"]:
+            for k in ("pct", "mean", "sd", "ci_low", "ci_high", "n_positive"):
+                if k in g:
+                    assert g[k] is None, (where, i, k)
+            assert g["n"] is None or g["n"] == 0 or where in ("measure_type",), (where, i)
+            assert g["n_below"] in (None, min_cell), (where, i)
+            continue
         for k in w:
             assert_close(g[k], w[k], f"{where}.rows[{i}].{k}")
     if "tests" in want:
-        assert_close(got["tests"], want["tests"], f"{where}.tests")
+        shown = {r["group"] for r in got["rows"] if not r["suppressed"]}
+        if shown == {r["group"] for r in want["rows"] if not r["suppressed"]}:
+            assert_close(got["tests"], want["tests"], f"{where}.tests")
+        else:  # the protected table hides more groups: the tests over the groups it shows
+            hidden = {r["group"] for r in got["rows"]} - shown
+            redo = exp_grade_by_workers(recs, min_cell, also_hidden=hidden)
+            assert_close(got["tests"], redo["tests"], f"{where}.tests")
 
 
 CASES = [
-    # (seed, n, p_missing, filters, min_cell)
+    # (seed, n, p_missing, filters, min_cell); since contract 1.1 one value per filter and min_cell >= 10
+    # (were: measure_type ["ots", "voogdij"], gi ["JBN", "JBW"] with min_cell 5, min_cell 3 and 1)
     (101, 600, 0.05, {}, 10),
     (102, 600, 0.10, {"gi": "WSS"}, 10),
-    (103, 800, 0.08, {"respondent_type": "jeugdige", "measure_type": ["ots", "voogdij"]}, 10),
-    (104, 300, 0.30, {"gi": ["JBN", "JBW"]}, 5),
+    (103, 800, 0.08, {"respondent_type": "jeugdige", "measure_type": "ots"}, 10),
+    (104, 300, 0.30, {"gi": "JBN"}, 10),
     (105, 150, 0.15, {"respondent_type": "ouder"}, 20),
     (106, 40, 0.20, {}, 10),
-    (107, 15, 0.10, {"gi": "JBG"}, 3),
+    (107, 15, 0.10, {"gi": "JBG"}, 10),
     (108, 500, 0.50, {"measure_type": "weet_niet"}, 10),
-    (109, 250, 0.05, {"round_id": "ronde-test-2025", "gi": "JBRA"}, 1),
+    (109, 250, 0.05, {"round_id": "ronde-test-2025", "gi": "JBRA"}, 10),
 ]
 
 
@@ -330,15 +361,26 @@ CASES = [
 def test_report_dict_matches_independent_implementation(seed, n, p_missing, filters, min_cell):
     df = random_frame(seed, n, p_missing=p_missing)
     got = report_dict(df, filters=filters, min_cell=min_cell)
-    n_sub, figs, texts = expected_report(records(df), filters, min_cell)
-    assert got["n_respondents"] == n_sub
+    recs = records(df)
+    n_sub, figs, texts = expected_report(recs, filters, min_cell)
+    assert got["n_respondents"] in (n_sub, None)
     assert got["min_cell"] == min_cell
     assert [f["id"] for f in got["figures"]] == list(contract.FIGURE_IDS)
+    sub = [r for r in recs if keep(r, filters)]
     for g, w in zip(got["figures"], figs):
-        compare_figure(g, w)
+        compare_figure(g, w, sub, min_cell)
     assert [f["id"] for f in got["text_statistics"]] == [t["id"] for t in texts]
     for g, w in zip(got["text_statistics"], texts):
-        compare_figure(g, w)
+        compare_figure(g, w, sub, min_cell)
+
+
+def test_report_dict_unfiltered_equals_independent_rule_on_large_groups():
+    """Without filters and with every national group at least min_cell, nothing extra is hidden."""
+    df = random_frame(110, 1500, p_missing=0.02)
+    got = report_dict(df, filters={}, min_cell=10)
+    _, figs, texts = expected_report(records(df), {}, 10)
+    for g, w in zip(got["figures"] + got["text_statistics"], figs + texts):
+        assert [r["suppressed"] for r in g["rows"]] == [r["suppressed"] for r in w["rows"]], g["id"]
 
 
 def test_independent_jt_agrees_with_direct_kendall_relation():

@@ -287,5 +287,6 @@ def test_report_markdown_says_why_a_large_group_is_hidden():
         )
     )
     md = report_markdown(df)
-    assert "| Ouders | (alle antwoorden) | 40 | verborgen om een kleine groep te beschermen |" in md
-    assert "| Jeugdigen | (alle antwoorden) | 5 | te weinig respondenten (n < 10) |" in md
+    # contract 1.1: a hidden group's size is not shown ("-" when hidden to protect, "< 10" when small)
+    assert "| Ouders | (alle antwoorden) | - | verborgen om een kleine groep te beschermen |" in md
+    assert "| Jeugdigen | (alle antwoorden) | < 10 | te weinig respondenten (n < 10) |" in md

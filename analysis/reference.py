@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import contract, figures, stats
+from . import contract
 from .wording import round_half_up_decimal
 
 PUBLISHED_PATH = Path(__file__).parent / "data" / "published_2025.yaml"
@@ -159,8 +159,9 @@ def compare_to_published(
     published : dict, optional
         The published figures (default :func:`load_published`).
     min_cell : int
-        Suppression threshold passed to the statistics; a suppressed value is
-        NaN and never matches.
+        Minimum group size (at least 10); the numbers are read from the
+        protected table of ``df`` (:mod:`analysis.protection`, the national
+        selection), so a hidden value is NaN and never matches.
 
     Returns
     -------
@@ -175,15 +176,18 @@ def compare_to_published(
         up to ``decimals`` (see the module docstring).
     """
     pub = load_published() if published is None else published
-    figs = {f.id: f for f in figures.compute_figures(df, min_cell=min_cell)}
-    text = {f.id: f for f in figures.compute_text_statistics(df, min_cell=min_cell)}
+    from .protection import protect
+
+    view = protect(df, min_cell=min_cell).view({})
+    figs = {f.id: f for f in view.figures()}
+    text = {f.id: f for f in view.text_statistics()}
     rows: list[dict] = []
 
     # respondents
     resp = pub["respondents"]
-    types = stats.distribution(df, column="respondent_type", min_cell=min_cell)
-    type_n = dict(zip(types["category"].astype(str), types["n"]))
-    rows.append(_row("respondents", "total", resp["total"], len(df), 0))
+    kn = view.key_numbers().set_index("key")
+    type_n = {t: kn.loc[t, "value"] for t in contract.RESPONDENT_TYPES}
+    rows.append(_row("respondents", "total", resp["total"], view.respondents.n, 0))
     for t in contract.RESPONDENT_TYPES:
         if t in resp:
             rows.append(_row("respondents", t, resp[t], type_n.get(t), 0))

@@ -268,11 +268,12 @@ class Cube:
             if forced is not None and forced(k):
                 self.forced[cid] = True
         self.fixed &= ~self.forced
-        # a hypercube never hides a cell of the national level (every filter at "all"); only the
-        # line rule of the national groups may (as in a single table)
+        # a hypercube never hides a national figure or a whole selection with one filter set (one
+        # institution, one measure type, ...); only the line rule may (as in a single table)
         self.national = np.zeros(n_ids, dtype=bool)
         for k, cid in self.key_to_id.items():
-            if all(lab == ALL or lab == self._only.get(i) for i, lab in enumerate(k[: self.n_filter])):
+            spec = sum(1 for i, lab in enumerate(k[: self.n_filter]) if lab != ALL and lab != self._only.get(i))
+            if spec == 0 or (spec == 1 and all(lab == ALL for lab in k[self.n_filter :])):
                 self.national[cid] = True
         # coarser cells cost more to hide: weight 4 per filter at "all"
         # and a whole selection (every group at its margin) 8 times more than one of its groups
@@ -291,7 +292,6 @@ class Cube:
         self.dense = np.vstack(self._masks).astype(np.int8) if n_ids else np.zeros((0, len(self.atom_n)), np.int8)
         self._masks = []
         self.hidden = np.zeros(n_ids, dtype=bool)
-        self.unfixed: set[tuple] = set()
         self.rounds = 0
         self.hypercubes: list[tuple[np.ndarray, np.ndarray]] = []
         self.unprotected: list[tuple] = []

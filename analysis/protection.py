@@ -183,6 +183,13 @@ class ProtectedData:
     min_cell : int
         Minimum group size, at least :data:`MIN_CELL_FLOOR`.
 
+    previous : pandas.DataFrame, optional
+        :meth:`table` of an earlier protected table of the same data (e.g.
+        the round before new responses came in).  Every cell hidden there
+        stays hidden (*sticky suppression*): a group that was hidden cannot
+        be uncovered by adding rows one knows until it reaches the minimum
+        and subtracting them again (the padding attack).
+
     Notes
     -----
     Families are built when first needed and kept; building the figure
@@ -190,8 +197,19 @@ class ProtectedData:
     :func:`protect` to share one object between calls.
     """
 
-    def __init__(self, df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL):
+    def __init__(
+        self, df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL, previous: pd.DataFrame | None = None
+    ):
         self.min_cell = check_min_cell(min_cell)
+        # cells hidden in an earlier protected table of the same round stay hidden (sticky suppression)
+        self._previous: dict[str, set] = {}
+        if previous is not None and len(previous):
+            hidden = previous[previous["status"].isin([SMALL, PROTECTS])]
+            for fam, part in hidden.groupby("family"):
+                cols = [c for c in ("group", "group_2") if part[c].notna().any()]
+                self._previous[str(fam)] = {
+                    tuple(str(v) for v in rec) for rec in part[list(DIMS) + cols].itertuples(index=False, name=None)
+                }
         self.df = df.reset_index(drop=True)
         self.rounds = sorted(str(v) for v in self.df["round_id"].dropna().unique())
         present = {str(v) for v in self.df["gi"].dropna().unique()}
@@ -229,6 +247,13 @@ class ProtectedData:
         self, key: str, pop: pd.DataFrame, dims: list[Dim], *, forced=None, fixed=None, rest_groups=(), crossed=True
     ) -> Cube:
         """A cube of this data set; families of counts only (respondents*) have no sensitive virtual parts."""
+        before = self._previous.get(key)
+        if before:
+            base_forced = forced
+
+            def forced(k, base_forced=base_forced):
+                return tuple(str(v) for v in k) in before or (base_forced is not None and base_forced(k))
+
         cols = [d.name for d in dims]
         extra = [c for c in cols if c not in DIMS]
         codes = self._codes.loc[pop.index, list(DIMS)]

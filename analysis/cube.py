@@ -380,6 +380,7 @@ class Cube:
                     flush=True,
                 )
             if not len(leaks) and not stuck:
+                self._show_again()
                 return
             targets = [(self.id_keys[c], self.dense[c].astype(bool)) for c in leaks]
             targets.sort(key=lambda t: (-sum(1 for lab in t[0] if lab != ALL), int(self.atom_n[t[1]].sum())))
@@ -391,6 +392,25 @@ class Cube:
                         self._break_union(part)
         raise RuntimeError(f"suppression of {self.key!r} did not converge")  # pragma: no cover
 
+    def _show_again(self, limit: int = 120) -> None:
+        """Greedy un-suppression: try to show hidden cells again (whole selections first, then groups;
+        the coarsest and largest first), and keep each one shown only when the audit and the line
+        check still find nothing (at most ``limit`` tries)."""
+        n = self.n
+        groups_at_margin = np.array(
+            [all(lab == ALL for lab in self.id_keys[c][self.n_filter :]) for c in range(len(n))], dtype=bool
+        )
+        cand = np.flatnonzero(self.published & self.hidden & ~self.forced & (n >= self.min_cell))
+        # whole selections first, then groups; coarser and larger first
+        order = sorted(cand, key=lambda c: (not groups_at_margin[c], -int(self.weight[c]), -int(n[c]), c))[:limit]
+        sensitive = self._sensitive
+        for c in order:
+            self.hidden[c] = False
+            known = self._derivable()
+            if (sensitive & known & ~self.shown).any() or self._line_rule(known, act=False):
+                self.hidden[c] = True
+        self._derivable()
+
     def _break_union(self, part: np.ndarray) -> None:
         """Hide a shown cell that the derivation of a small union uses."""
         shown, P, pinv = self._basis
@@ -398,7 +418,7 @@ class Cube:
         self._hide_from(pinv @ target, shown)
 
     def _hide_from(self, y: np.ndarray, shown: np.ndarray) -> None:
-        """Hide the most specific, smallest shown cell with a coefficient in a derivation ``y``.
+        """Hide the cheapest shown cell (respondents x weight) with a coefficient in a derivation ``y``.
 
         Cells of this family come first; when only fixed cells (decided by a
         parent family) are left, one of them is hidden and recorded in
@@ -416,7 +436,7 @@ class Cube:
                 if k[: self.n_filter] in views and self.shown[c] and not self.fixed[c]:
                     self.hidden[c] = True
             return
-        pick = min(own, key=lambda s: (-self.spec[s], self.n[s], s))
+        pick = min(own, key=lambda s: (int(self.n[s] * self.weight[s]), -self.spec[s], s))
         self.hidden[pick] = True
 
     def _line_rule(self, known: np.ndarray, act: bool = True) -> list[tuple[tuple, np.ndarray]]:
@@ -515,7 +535,7 @@ class Cube:
             cache[free] = idx
         return idx
 
-    def _best_hypercube(self, key_: tuple, part: np.ndarray, aidx: dict, budget: int = 1500):
+    def _best_hypercube(self, key_: tuple, part: np.ndarray, aidx: dict, budget: int = 4000):
         """The cheapest valid hypercube for a sensitive set (None when there is none).
 
         Candidates: up to twelve atoms of the set as the base corner; every
@@ -569,7 +589,7 @@ class Cube:
                                 hid = cid is not None and not self.shown[cid]
                                 scored.append((0 if c == EMPTY else 1, 0 if hid else 1, n_atom[j], c))
                         scored.sort()
-                        options.append([s[-1] for s in scored[:4]])
+                        options.append([s[-1] for s in scored[:8]])
                     if any(not o for o in options):
                         continue
                     for choice in itertools.product(*options):
@@ -653,7 +673,8 @@ class Cube:
         cid = self.key_to_id[tuple(key_)]
         n = int(self.n[cid])
         if n == 0:
-            return 0, EMPTY_CELL
+            # an empty cell shows 0, unless a parent family hides its whole selection
+            return (0, PROTECTS) if self.hidden[cid] else (0, EMPTY_CELL)
         if not self.hidden[cid]:
             return n, SHOWN
         return n, SMALL if n < self.min_cell else PROTECTS

@@ -96,10 +96,17 @@ def test_report_dict_has_the_contract_shape():
 def test_report_dict_applies_and_reports_filters():
     # min_cell 10 (was 5: the contract floor is 10 and lower values are refused)
     df = random_frame(2, 600)
-    # JBG (was JBN: in the protected table JBN's youths are hidden to protect a smaller group)
-    d = report_dict(df, filters={"gi": "JBG", "respondent_type": ["jeugdige"]}, min_cell=10)
-    assert d["filters"] == {"gi": "JBG", "respondent_type": ["jeugdige"], "round_id": None, "measure_type": None}
-    sel = df[(df["gi"] == "JBG") & (df["respondent_type"] == "jeugdige")]
+    # the first institution whose youths (or parents) the protected table shows (was JBN's youths;
+    # since contract 1.1 a selection can be hidden to protect a smaller one)
+    gi, rt = next(
+        (g, t)
+        for t in ("jeugdige", "ouder")
+        for g in contract.GI_CODES
+        if report_dict(df, filters={"gi": g, "respondent_type": t})["n_respondents"]
+    )
+    d = report_dict(df, filters={"gi": gi, "respondent_type": [rt]}, min_cell=10)
+    assert d["filters"] == {"gi": gi, "respondent_type": [rt], "round_id": None, "measure_type": None}
+    sel = df[(df["gi"] == gi) & (df["respondent_type"] == rt)]
     assert d["n_respondents"] == len(sel)
     assert d["min_cell"] == 10
     mt = next(f for f in d["figures"] if f["id"] == "measure_type")

@@ -162,12 +162,14 @@ def audit(df: pd.DataFrame, data: ProtectedData, *, attacker_rows: np.ndarray | 
             rows = fig.table.astype(object).to_dict("records")
             if fig.kind == "distribution":
                 col = fig.items[0]
-                if col in ("measure_type", "n_workers", "had_gap"):  # categories are groups: sizes
+                if col in ("measure_type", "n_workers", "had_gap"):  # categories are groups: their sizes
                     k = kb(f"size:{col}", answers=False)
                     for r in rows:
                         b = bits(vm & (labels(df, col) == r["category"]))
                         (k.hidden_groups.add(b) if r["suppressed"] else k.add(b))
-                if fig.base_n is not None:
+                    if fig.base_n is not None:
+                        k.add(bits(vm & answered(df, col)))
+                elif fig.base_n is not None:
                     kb(col).add(bits(vm & answered(df, col)))
             elif fig.kind == "mean_by_group":
                 for r in rows:

@@ -141,7 +141,7 @@ def cli(ctx: click.Context) -> None:
 @click.option("--address", default="localhost", show_default=True)
 def serve(port: int, address: str) -> None:
     """Start the web app (loads the synthetic demo round into an empty database)."""
-    from survey_app.launcher import run_app
+    from survey_app.web.launcher import run_app
 
     sys.exit(run_app(port=port, address=address))
 

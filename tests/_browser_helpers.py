@@ -66,11 +66,11 @@ def app_env(data: Path) -> dict[str, str]:
 
 @contextlib.contextmanager
 def serve_app(data: Path, *extra_args: str):
-    """Run ``survey_app.launcher.run_app`` on a free loopback port; yields the base URL, stops it after."""
+    """Run ``survey_app.web.launcher.run_app`` on a free loopback port; yields the base URL, stops it after."""
     port = free_port()
     log = data / "server.log"
     args = ["--port", str(port), "--address", "127.0.0.1", *extra_args]
-    code = f"import sys; from survey_app.launcher import run_app; sys.exit(run_app({args!r}))"
+    code = f"import sys; from survey_app.web.launcher import run_app; sys.exit(run_app({args!r}))"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-c", code],

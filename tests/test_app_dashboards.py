@@ -20,7 +20,7 @@ from analysis import contract
 from sample_data import generate
 from survey_app.storage import Storage
 
-PAGES = Path(__file__).resolve().parents[1] / "survey_app" / "screens"
+PAGES = Path(__file__).resolve().parents[1] / "survey_app" / "web" / "screens"
 TIMEOUT = 120
 SECRET = "test-secret-key-0123456789abcdef"
 ROUND_B = "ronde-2026"
@@ -383,7 +383,7 @@ def test_import_export_offers_data_and_report_downloads(db):
 
 def test_frame_bytes_round_trips_every_format(db, tmp_path):
     from analysis.io import read_responses
-    from survey_app.ui_dashboard import frame_bytes
+    from survey_app.dashboard.import_export import frame_bytes
 
     df = generate(n=25, seed=3)
     for fmt in ("csv", "xlsx", "sav", "parquet"):
@@ -414,7 +414,7 @@ def test_navigation_registers_dashboard_page(db, page, title):
 
 
 def test_navigation_menu_titles_follow_the_dashboard_language():
-    from survey_app import navigation
+    from survey_app.web import navigation
 
     nl = navigation.dashboard_menu("nl")
     en = navigation.dashboard_menu("en")
@@ -435,6 +435,7 @@ def test_navigation_menu_titles_follow_the_dashboard_language():
 
 def test_navigation_reads_the_dashboard_language_key():
     # the toggle's session key is the one navigation reads on the next run
-    from survey_app import navigation, ui_dashboard
+    from survey_app.dashboard import context as ui_dashboard
+    from survey_app.web import navigation
 
     assert ui_dashboard.LANG_KEY == navigation.LANG_KEY

@@ -17,10 +17,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analysis import contract
-from survey_app import ui
+from survey_app.respond import widgets as ui
 from survey_app.storage import Storage
 
-APP = str(Path(__file__).resolve().parents[1] / "survey_app" / "app.py")
+APP = str(Path(__file__).resolve().parents[1] / "survey_app" / "web" / "app.py")
 TIMEOUT = 60
 
 
@@ -283,7 +283,7 @@ def test_respond_unusable_round_shows_message_and_stores_nothing(storage, kind):
     assert expected in body
     assert "rf_start" not in [b.key for b in at.button] and not shown_questions(at)
     if kind == "not_yet_open":
-        from survey_app.flow import format_date
+        from survey_app.respond.flow import format_date
 
         assert format_date(opens) in body
     assert storage.count_responses() == 0
@@ -424,7 +424,7 @@ def test_respond_next_person_on_the_same_device_starts_empty(storage):
 def test_navigation_respondent_link_registers_only_the_questionnaire_page(storage, tmp_path, monkeypatch):
     import streamlit as st
 
-    import survey_app.navigation as nav
+    import survey_app.web.navigation as nav
 
     dashboard = tmp_path / "dashboard.py"
     dashboard.write_text('import streamlit as st\nst.title("Dashboard")\n', encoding="utf-8")

@@ -1,6 +1,6 @@
 """The respondent flow in a real browser: the launcher's server, Debian Chromium at phone size.
 
-Starts ``survey_app.launcher.run_app`` in a subprocess on a free loopback port
+Starts ``survey_app.web.launcher.run_app`` in a subprocess on a free loopback port
 with a temporary data folder, creates a round with access codes through
 Storage, answers the questionnaire as a youth at 375 x 740 px, then checks the
 database holds exactly that response and that the used code is refused.
@@ -106,11 +106,11 @@ def assert_no_horizontal_scroll(page, where: str) -> None:
 
 def test_browser_respond_link_never_opens_another_page_on_a_fresh_server(app_server, phone):
     # Runs first, on a server nobody has visited: Streamlit's old multipage
-    # feature would run any script in survey_app/screens/ by its URL without the
+    # feature would run any script in survey_app/web/screens/ by its URL without the
     # entry point (and its navigation) until st.navigation has run once.
     base, _, info, _ = app_server
     names = sorted(
-        p.stem for p in (ROOT / "survey_app" / "screens").glob("*.py") if p.stem not in ("__init__", "respond")
+        p.stem for p in (ROOT / "survey_app" / "web" / "screens").glob("*.py") if p.stem not in ("__init__", "respond")
     )
     assert "start" in names
     page = phone.new_page()

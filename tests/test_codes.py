@@ -1,4 +1,4 @@
-"""survey_app.codes: access-code generation, normalisation, keyed hashing and the secret key."""
+"""survey_app.storage.codes: access-code generation, normalisation, keyed hashing and the secret key."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from collections import Counter
 
 import pytest
 
-from survey_app import codes
-from survey_app.storage import Storage, StorageError
+from survey_app.storage import Storage, StorageError, codes
 
 LOOK_ALIKES = set("0O1IL5S2Z8B")
 

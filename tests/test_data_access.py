@@ -1,4 +1,4 @@
-"""survey_app.data_access: scope first, then filters, on real temporary databases."""
+"""survey_app.dashboard.data_access: scope first, then filters, on real temporary databases."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from analysis import contract
 from sample_data import generate
-from survey_app.data_access import (
+from survey_app.dashboard.data_access import (
     Scope,
     apply_filters,
     current_scope,

@@ -1,4 +1,4 @@
-"""survey_app.flow: the respondent flow as pure logic (no Streamlit, no database)."""
+"""survey_app.respond.flow: the respondent flow as pure logic (no Streamlit, no database)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from analysis import contract
 from analysis.frame import canonical_frame
 from analysis.questionnaire import load_questionnaire
-from survey_app import flow
+from survey_app.respond import flow
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,11 @@
-"""survey_app.launcher: the Streamlit settings it forces and the links it prints.
+"""survey_app.web.launcher: the Streamlit settings it forces and the links it prints.
 
 Starting the real server is covered by tests/test_browser_respond.py.
 """
 
 from streamlit import config
 
-from survey_app import launcher
+from survey_app.web import launcher
 
 
 def _options() -> dict:

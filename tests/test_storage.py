@@ -15,7 +15,8 @@ from db_fixtures import TEST_SECRET, random_answers
 from analysis import contract
 from analysis.io import read_responses, write_responses
 from sample_data.generator import generate
-from survey_app import storage as st
+from survey_app.storage import engine as st_engine
+from survey_app.storage import schema as st_schema
 from survey_app.storage import (
     CodeAlreadyUsed,
     DuplicateSubmission,
@@ -72,7 +73,7 @@ def test_storage_schema_matches_models(storage):
     from alembic.runtime.migration import MigrationContext
 
     with storage.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), st.Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), st_schema.Base.metadata)
     assert diff == []
 
 
@@ -112,7 +113,7 @@ def test_storage_sqlite_pragmas_on_every_connection(tmp_path, survey_env):
 def test_storage_enforces_foreign_keys(storage):
     with pytest.raises(sa.exc.IntegrityError):
         with storage.engine.begin() as conn:
-            conn.execute(sa.insert(st.codes_table).values(code_hash="x" * 64, round_id="no-such-round"))
+            conn.execute(sa.insert(st_schema.codes_table).values(code_hash="x" * 64, round_id="no-such-round"))
 
 
 def test_storage_default_url_is_sqlite_in_survey_data_dir(survey_env, monkeypatch):
@@ -139,10 +140,10 @@ def test_storage_database_url_from_environment(survey_env, monkeypatch):
 
 
 def test_storage_url_normalises_postgres_driver():
-    assert st._normalise_url("postgresql://u@h/db").drivername == "postgresql+psycopg"
-    assert st._normalise_url("postgres://u@h/db").drivername == "postgresql+psycopg"
+    assert st_engine._normalise_url("postgresql://u@h/db").drivername == "postgresql+psycopg"
+    assert st_engine._normalise_url("postgres://u@h/db").drivername == "postgresql+psycopg"
     with pytest.raises(StorageError, match="unsupported"):
-        st._normalise_url("mysql://u@h/db")
+        st_engine._normalise_url("mysql://u@h/db")
 
 
 def test_storage_reports_dialect(storage, db_url):
@@ -257,13 +258,13 @@ def test_codes_round_issues_distinct_formatted_codes(storage):
 
 
 def test_codes_are_stored_only_as_keyed_hashes(storage):
-    from survey_app.codes import hash_code
+    from survey_app.storage.codes import hash_code
 
     info, codes = storage.create_round(name="c", gis=["JBG"], access="codes", n_codes=5)
     with storage.engine.connect() as conn:
-        stored = set(conn.execute(sa.select(st.codes_table.c.code_hash)).scalars())
+        stored = set(conn.execute(sa.select(st_schema.codes_table.c.code_hash)).scalars())
         dump = " ".join(
-            str(v) for t in st.Base.metadata.sorted_tables for row in conn.execute(sa.select(t)).all() for v in row
+            str(v) for t in st_schema.Base.metadata.sorted_tables for row in conn.execute(sa.select(t)).all() for v in row
         )
     assert stored == {hash_code(c, TEST_SECRET.encode()) for c in codes}
     for c in codes:
@@ -455,7 +456,7 @@ def test_submit_response_scrubs_free_text(storage):
     assert row["comment_grade"] == "Bel mij: [verwijderd] of mail [verwijderd]"
     assert row["comment_improve"] == "Mijn IBAN is [verwijderd], cijfer 7"
     with storage.engine.connect() as conn:
-        raw = conn.execute(sa.select(st.responses_table.c.comment_grade, st.responses_table.c.comment_improve)).one()
+        raw = conn.execute(sa.select(st_schema.responses_table.c.comment_grade, st_schema.responses_table.c.comment_improve)).one()
     assert "06-12345678" not in " ".join(raw) and "NL91" not in " ".join(raw)
 
 
@@ -466,7 +467,7 @@ def test_submit_response_same_token_stores_once(storage):
         _submit(storage, info.id, token="form-123")
     assert storage.count_responses() == 1
     with storage.engine.connect() as conn:
-        tokens = conn.execute(sa.select(st.tokens_table.c.token_hash)).scalars().all()
+        tokens = conn.execute(sa.select(st_schema.tokens_table.c.token_hash)).scalars().all()
     assert tokens and "form-123" not in tokens
 
 

@@ -1,8 +1,8 @@
 """Shared Streamlit helpers: the storage resource, static CSS and the respondent-flow widgets.
 
-Dashboard helpers live in :mod:`survey_app.ui_dashboard`; this module holds
+Dashboard helpers live in :mod:`survey_app.dashboard`; this module holds
 the common bits (``get_storage``) and what the respondent flow renders.  All
-texts come from :data:`survey_app.flow.TEXTS`.  Widget keys are stable:
+texts come from :data:`survey_app.respond.flow.TEXTS`.  Widget keys are stable:
 ``q_<item_id>`` for questions, ``rf_<name>`` for the flow's own controls.
 """
 
@@ -81,7 +81,7 @@ def _dispose(storage) -> None:
 
 @st.cache_resource(show_spinner=False, on_release=_dispose)
 def _storage_for(url: str | None, data_dir: str | None):
-    from .storage import Storage
+    from survey_app.storage import Storage
 
     return Storage(url)
 
@@ -138,7 +138,7 @@ def scroll_to_message(marker: str) -> None:
 
 
 def flow_state(link: flow.Link) -> flow.FlowState:
-    """This session's :class:`~survey_app.flow.FlowState`; a fresh one for another round."""
+    """This session's :class:`~survey_app.respond.flow.FlowState`; a fresh one for another round."""
     state = st.session_state.get(STATE_KEY)
     if not isinstance(state, flow.FlowState) or state.round_id != link.round_id:
         state = flow.new_state(link)

@@ -12,7 +12,7 @@ nobody, it never widens what is loaded.
 
 This module has no streamlit import, so it is tested directly; the bounded
 cache (``st.cache_data(ttl=..., max_entries=...)``) lives in
-:mod:`survey_app.ui_dashboard`.
+:mod:`survey_app.dashboard`.
 """
 
 from __future__ import annotations

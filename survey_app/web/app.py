@@ -1,12 +1,12 @@
 """Streamlit entry point: builds the pages and runs the navigation, nothing else.
 
-Start it with ``survey-app`` (see :mod:`survey_app.launcher`); pages are
-registered in :mod:`survey_app.navigation`.
+Start it with ``survey-app`` (see :mod:`survey_app.web.launcher`); pages are
+registered in :mod:`survey_app.web.navigation`.
 """
 
 import streamlit as st
 
-from survey_app.navigation import build_navigation
+from survey_app.web.navigation import build_navigation
 
 st.set_page_config(page_title="Vragenlijst jeugdzorgwerker", layout="centered")
 pages, position = build_navigation(st.query_params)

@@ -54,7 +54,7 @@ DASHBOARD_TITLES = {
     "opmerkingen": ("Opmerkingen", "Comments"),
     "import-export": ("Import en export", "Import and export"),
 }
-#: session-state key of the dashboards' language toggle (survey_app.ui_dashboard.LANG_KEY)
+#: session-state key of the dashboards' language toggle (survey_app.dashboard.LANG_KEY)
 LANG_KEY = "dash_lang"
 
 

@@ -1,6 +1,6 @@
 """Vragenlijst invullen: the anonymous respondent flow at ``/?ronde=ID[&code=..][&gi=..][&taal=en]``.
 
-Stages (``survey_app.flow.FlowState.stage``): welcome -> questions (one
+Stages (``survey_app.respond.flow.FlowState.stage``): welcome -> questions (one
 questionnaire step at a time) -> review -> done.  The thank-you page is only
 shown after ``Storage.submit_response`` returned.  Nothing personal is
 logged: no answers, no IP address, no user agent, no time.
@@ -14,8 +14,9 @@ import time
 
 import streamlit as st
 
-from survey_app import flow, ui
-from survey_app.flow import t
+from survey_app.respond import flow
+from survey_app.respond import widgets as ui
+from survey_app.respond.flow import t
 from survey_app.storage import CodeAlreadyUsed, DuplicateSubmission, InvalidCode, RoundNotFound, RoundNotOpen
 
 log = logging.getLogger("survey_app.respond")

@@ -2,7 +2,7 @@
 
 ``run_app()`` prepares the database (migrations, the synthetic demo round when
 it is missing), prints the respondent link of the demo round and then runs
-``streamlit run <absolute path of survey_app/app.py>`` with the flags below, so
+``streamlit run <absolute path of survey_app/web/app.py>`` with the flags below, so
 they hold whatever ``.streamlit/config.toml`` the current folder has.
 
 Settings (see ``streamlit config show``):
@@ -84,7 +84,7 @@ def disable_pages_directory() -> None:
     has called ``st.navigation`` once in the process.  Our pages live in
     ``screens/`` for that reason; this flag is a second lock, so that a
     ``pages/`` folder added by mistake can never bypass
-    :mod:`survey_app.navigation` (which shows respondents only their page).
+    :mod:`survey_app.web.navigation` (which shows respondents only their page).
     Streamlit sets this class flag only when it is still unset, so setting it
     before the server starts switches the old feature off for good.
     """
@@ -136,7 +136,7 @@ def run_app(
     return 0
 
 
-def main() -> None:  # python -m survey_app.launcher [--port N]
+def main() -> None:  # python -m survey_app.web.launcher [--port N]
     sys.exit(run_app(sys.argv[1:]))
 
 

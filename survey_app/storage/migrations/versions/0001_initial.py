@@ -7,8 +7,9 @@ Anonymity: responses hold the contract columns only, keyed by a random UUID4
 (SQLite: WITHOUT ROWID, PostgreSQL: no serial); codes carry no used_at and no
 link to responses; using a code deletes its unused_codes row.
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0001_initial"
 down_revision = None
@@ -36,11 +37,26 @@ CODES = {
 }
 INT_RANGES = {"n_workers": (0, 6), "grade": (1, 10)}
 ITEMS = (
-    "measure_type", "n_workers", "had_gap", "contact_one_on_one", "explained_at_start",
-    "opinion_asked", "involved_in_decisions", "asked_life_domains", "asked_safety",
-    "say_in_plan", "help_improves", "quality_time_attention", "quality_understanding",
-    "quality_respectful", "quality_expert", "quality_clear", "quality_reachable",
-    "grade", "comment_grade", "comment_improve",
+    "measure_type",
+    "n_workers",
+    "had_gap",
+    "contact_one_on_one",
+    "explained_at_start",
+    "opinion_asked",
+    "involved_in_decisions",
+    "asked_life_domains",
+    "asked_safety",
+    "say_in_plan",
+    "help_improves",
+    "quality_time_attention",
+    "quality_understanding",
+    "quality_respectful",
+    "quality_expert",
+    "quality_clear",
+    "quality_reachable",
+    "grade",
+    "comment_grade",
+    "comment_improve",
 )
 COMMENTS = ("comment_grade", "comment_improve")
 
@@ -78,8 +94,9 @@ def upgrade() -> None:
         "unused_codes",
         sa.Column("code_hash", sa.String(64), nullable=False),
         sa.PrimaryKeyConstraint("code_hash", name="pk_unused_codes"),
-        sa.ForeignKeyConstraint(["code_hash"], ["access_codes.code_hash"], name="fk_unused_codes_code_hash",
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["code_hash"], ["access_codes.code_hash"], name="fk_unused_codes_code_hash", ondelete="CASCADE"
+        ),
         sqlite_with_rowid=False,
     )
     op.create_table(
@@ -93,8 +110,9 @@ def upgrade() -> None:
     op.create_index("ix_submission_tokens_round_id", "submission_tokens", ["round_id"])
 
     cols = [
-        sa.Column("response_id", sa.String(36).with_variant(sa.String(36, collation="C"), "postgresql"),
-                  nullable=False),
+        sa.Column(
+            "response_id", sa.String(36).with_variant(sa.String(36, collation="C"), "postgresql"), nullable=False
+        ),
         sa.Column("round_id", sa.String(64), nullable=False),
         sa.Column("gi", sa.String(10), nullable=False),
         sa.Column("respondent_type", sa.String(16), nullable=False),
@@ -109,10 +127,13 @@ def upgrade() -> None:
             cols.append(sa.Column(c, sa.String(32), nullable=True))
     checks = [sa.CheckConstraint("submitted_week LIKE '____-W__'", name="ck_responses_submitted_week")]
     checks += [sa.CheckConstraint(_in(c, codes), name=f"ck_responses_{c}") for c, codes in CODES.items()]
-    checks += [sa.CheckConstraint(f"{c} BETWEEN {lo} AND {hi}", name=f"ck_responses_{c}")
-               for c, (lo, hi) in INT_RANGES.items()]
+    checks += [
+        sa.CheckConstraint(f"{c} BETWEEN {lo} AND {hi}", name=f"ck_responses_{c}") for c, (lo, hi) in INT_RANGES.items()
+    ]
     op.create_table(
-        "responses", *cols, *checks,
+        "responses",
+        *cols,
+        *checks,
         sa.PrimaryKeyConstraint("response_id", name="pk_responses"),
         sa.ForeignKeyConstraint(["round_id"], ["rounds.id"], name="fk_responses_round_id"),
         sqlite_with_rowid=False,

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from analysis import contract
-from survey_app import flow, ui
+from survey_app.respond import flow
+from survey_app.respond import widgets as ui
 
 ui.inject_css()
 example = f"/?ronde={contract.DEMO_ROUND_ID}"

@@ -1,6 +1,6 @@
 """The anonymous respondent flow as pure logic (no Streamlit, no database).
 
-The page ``survey_app/screens/respond.py`` only renders what this module
+The page ``survey_app/web/screens/respond.py`` only renders what this module
 decides.  Everything that can be tested without a browser lives here:
 
 * the link (``?ronde=ID&code=XXXX&gi=JBG&taal=en``) -> :class:`Link`;

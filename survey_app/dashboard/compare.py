@@ -1,0 +1,153 @@
+"""Vergelijken: an institution against the rest, a round against another round."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis import contract, views, wording
+
+from .context import (
+    FILTER_KEYS,
+    TEXTS,
+    Context,
+    _remember,
+    _restore,
+    t,
+)
+from .downloads import (
+    download_buttons,
+    show_table,
+)
+
+# --------------------------------------------------------------------------- comparisons
+
+TEXTS.update(
+    {
+        "compare_title": ("Vergelijken", "Compare"),
+        "compare_intro": (
+            "Vergelijk één instelling met alle andere GI's samen, of een ronde met een eerdere "
+            "ronde. Per vraag ziet u het verschil met een 95%-betrouwbaarheidsinterval. De "
+            "p-waarden zijn gecorrigeerd voor het aantal vragen (Holm).",
+            "Compare one institution with all other GIs together, or a round with an earlier "
+            "round. For each question you see the difference with a 95% confidence interval. "
+            "The p-values are corrected for the number of questions (Holm).",
+        ),
+        "cmp_mode": ("Wat wilt u vergelijken?", "What do you want to compare?"),
+        "cmp_mode_gi": ("Een instelling met alle andere GI's samen", "An institution with all other GIs together"),
+        "cmp_mode_round": ("Een ronde met een eerdere ronde", "A round with an earlier round"),
+        "cmp_gi": ("Instelling", "Institution"),
+        "cmp_round_a": ("Ronde", "Round"),
+        "cmp_round_b": ("Eerdere ronde", "Earlier round"),
+        "cmp_one_round": (
+            "Er is maar één ronde met antwoorden; vergelijken tussen rondes kan nog niet.",
+            "There is only one round with responses; comparing rounds is not possible yet.",
+        ),
+        "cmp_no_gis": (
+            "Er zijn minder dan twee instellingen met antwoorden.",
+            "There are fewer than two institutions with responses.",
+        ),
+        "cmp_filter_note": (
+            "Het filter '{f}' links telt hier niet mee: de vergelijking heeft alle {w} nodig.",
+            "The filter '{f}' on the left is not used here: the comparison needs every {w}.",
+        ),
+        "cmp_significant": ("Significante verschillen (Holm, p < 0,05):", "Significant differences (Holm, p < 0.05):"),
+        "cmp_none": (
+            "Geen enkel verschil is significant na correctie voor het aantal vragen (Holm).",
+            "No difference is significant after correcting for the number of questions (Holm).",
+        ),
+        "cmp_method": (
+            "Percentages: verschil in procentpunten met het Newcombe-interval en de z-toets voor twee "
+            "proporties. Rapportcijfer: verschil van gemiddelden met het Welch-interval en de "
+            "Mann-Whitney-toets. Een gevuld bolletje is significant na Holm-correctie; een open "
+            "bolletje niet. Een vraag met minder dan {m} antwoorden aan een kant toont geen cijfers.",
+            "Percentages: difference in percentage points with the Newcombe interval and the "
+            "two-proportion z-test. Grade: difference of means with the Welch interval and the "
+            "Mann-Whitney test. A filled dot is significant after Holm correction; an open dot is "
+            "not. A question with fewer than {m} answers on one side shows no numbers.",
+        ),
+        "cmp_all_sentences": ("Alle vragen in woorden", "All questions in words"),
+    }
+)
+
+COMPARE_MODE_KEY = "cmp_mode"
+
+
+def compare_disabled_filters() -> tuple[str, ...]:
+    """The sidebar filter the chosen comparison ignores (institution, or round)."""
+    mode = st.session_state.get(COMPARE_MODE_KEY) or st.session_state.get("_" + COMPARE_MODE_KEY) or "gi"
+    return ("gi",) if mode == "gi" else ("round_id",)
+
+
+def render_compare(ctx: Context) -> None:
+    """Institution vs all other GIs together, or round vs earlier round: chart, sentences, table."""
+    from analysis import charts_compare
+    from analysis.compare import compare_groups, compare_institution
+
+    lang_ = ctx.lang
+    _restore(COMPARE_MODE_KEY)
+    mode = st.radio(
+        t("cmp_mode"),
+        ["gi", "round"],
+        key=COMPARE_MODE_KEY,
+        horizontal=True,
+        format_func=lambda m: t("cmp_mode_gi" if m == "gi" else "cmp_mode_round"),
+    )
+    _remember(COMPARE_MODE_KEY)
+    if mode == "gi":
+        gis = [g for g in ctx.options.gis]
+        if len(gis) < 2:
+            st.info(t("cmp_no_gis"))
+            return
+        _restore("cmp_gi", gis)
+        gi = st.selectbox(t("cmp_gi"), gis, key="cmp_gi", format_func=lambda g: f"{g} — {contract.GI_NAMES.get(g, g)}")
+        _remember("cmp_gi")
+        if st.session_state.get(FILTER_KEYS["gi"]):
+            st.caption(t("cmp_filter_note", f=t("gi"), w="instellingen" if lang_ == "nl" else "institutions"))
+        df = ctx.load(ctx.filters_except("gi"))
+        cmp = compare_institution(df, gi=gi, min_cell=ctx.min_cell)
+        a_label, b_label = gi, wording.group_label("gi", "rest", lang_)
+    else:
+        rounds = [r for r in ctx.options.round_ids]
+        if len(rounds) < 2:
+            st.info(t("cmp_one_round"))
+            return
+        _restore("cmp_round_a", rounds)
+        a = st.selectbox(t("cmp_round_a"), rounds, key="cmp_round_a")
+        _remember("cmp_round_a")
+        earlier = [r for r in rounds if r != a]
+        _restore("cmp_round_b", earlier)
+        b = st.selectbox(t("cmp_round_b"), earlier, key="cmp_round_b")
+        _remember("cmp_round_b")
+        if st.session_state.get(FILTER_KEYS["round_id"]):
+            st.caption(t("cmp_filter_note", f=t("round_id"), w="rondes" if lang_ == "nl" else "rounds"))
+        df = ctx.load(ctx.filters_except("round_id"))
+        cmp = compare_groups(df, by="round_id", a=a, b=b, min_cell=ctx.min_cell)
+        a_label, b_label = a, b
+    chart = charts_compare.comparison_chart(cmp, lang=lang_, a_label=a_label, b_label=b_label, min_cell=ctx.min_cell)
+    with st.container(key="compare_chart"):
+        st.altair_chart(chart, width="content", key=f"{ctx.page}_chart")
+    st.caption(t("cmp_method", m=ctx.min_cell))
+    rows = cmp.astype(object).to_dict("records")
+    sig = [r for r in rows if not r["suppressed"] and r["p_holm"] == r["p_holm"] and r["p_holm"] < wording.ALPHA]
+    if sig:
+        st.markdown(f"**{t('cmp_significant')}**")
+        for r in sig:
+            st.markdown(
+                "- "
+                + wording.comparison_sentence(r, a_label=a_label, b_label=b_label, lang=lang_, min_cell=ctx.min_cell)
+            )
+    else:
+        st.write(t("cmp_none"))
+    with st.expander(t("cmp_all_sentences")):
+        for r in rows:
+            st.write(
+                wording.comparison_sentence(r, a_label=a_label, b_label=b_label, lang=lang_, min_cell=ctx.min_cell)
+            )
+    with st.expander(t("table_downloads"), expanded=True):
+        show_table(
+            views.comparison_view(cmp, lang=lang_, a_label=a_label, b_label=b_label, min_cell=ctx.min_cell),
+            key=f"{ctx.page}_table",
+        )
+        download_buttons(
+            f"{ctx.page}_cmp", f"vergelijking-{a_label}-{'rest' if mode == 'gi' else b_label}", chart=chart, table=cmp
+        )

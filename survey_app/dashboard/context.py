@@ -1,0 +1,343 @@
+"""Shared context of the dashboards: the one place pages get data, filters and widgets from.
+
+A dashboard page is thin::
+
+    ctx = ud.page_setup("overzicht", "overview_title")
+    ud.render_key_numbers(ctx)
+    ud.render_figures(ctx)
+
+:func:`page_setup` sets the wide layout, draws the sidebar (language toggle
+and the filters round, institution, respondent type, measure type and the
+small-cell threshold), loads the data through
+:func:`survey_app.dashboard.data_access.load_data` (cached here, with bounds), writes
+the title and the synthetic-data banner, and returns a :class:`Context`.
+
+Everything shown is computed in :mod:`analysis` (figures, views, wording,
+charts); this module only renders.  Texts are Dutch (B1) with English via
+the language toggle (:data:`TEXTS`, :func:`t`).  Widget keys are stable:
+``dash_lang``, ``flt_<filter>``, ``<page>_<name>``.
+
+Free text from respondents is only ever shown with ``st.dataframe`` (plain
+text), never as markdown or HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from analysis import contract, wording
+from analysis.figures import FigureResult, compute_figures
+from analysis.report import is_synthetic
+from survey_app.respond import widgets as ui
+from survey_app.web import navigation
+
+from . import data_access
+from .data_access import FilterOptions, Scope
+
+LANG_KEY = navigation.LANG_KEY
+MIN_CELL_KEY = "flt_min_cell"
+FILTER_KEYS = {"round_id": "flt_round", "gi": "flt_gi", "respondent_type": "flt_rtype", "measure_type": "flt_measure"}
+ALL_FILTERS = tuple(FILTER_KEYS)
+#: Cache bounds: data are reloaded at least every CACHE_TTL seconds (new
+#: submissions show up), and at most CACHE_ENTRIES selections are kept.
+CACHE_TTL = 120
+CACHE_ENTRIES = 32
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "synthetic_banner": (
+        "Synthetische voorbeelddata — geen echte antwoorden",
+        "Synthetic sample data — not real answers",
+    ),
+    "language": ("Taal", "Language"),
+    "filters": ("Selectie", "Selection"),
+    "round_id": ("Ronde", "Round"),
+    "gi": ("Instelling (GI)", "Institution (GI)"),
+    "respondent_type": ("Type respondent", "Respondent type"),
+    "measure_type": ("Soort maatregel", "Type of measure"),
+    "all_rounds": ("Alle rondes", "All rounds"),
+    "all_gis": ("Alle instellingen", "All institutions"),
+    "all_types": ("Ouders en jeugdigen", "Parents and young people"),
+    "all_measures": ("Alle maatregelen", "All measures"),
+    "min_cell": ("Kleinste groep die we tonen (n)", "Smallest group shown (n)"),
+    "min_cell_help": (
+        "Groepen met minder antwoorden tonen geen cijfers. Nooit lager dan {m}.",
+        "Groups with fewer answers show no numbers. Never below {m}.",
+    ),
+    "no_data": ("Er zijn geen antwoorden voor deze selectie.", "There are no answers for this selection."),
+    "n_selected": ("{n} respondenten in deze selectie.", "{n} respondents in this selection."),
+    "table_downloads": ("Tabel en downloads", "Table and downloads"),
+    "download_png": ("PNG", "PNG"),
+    "download_svg": ("SVG", "SVG"),
+    "download_csv": ("CSV", "CSV"),
+    "download_xlsx": ("Excel", "Excel"),
+    "figure_hidden": (
+        "Geen grafiek: te weinig respondenten (n = {n}, minder dan {m}).",
+        "No chart: too few respondents (n = {n}, fewer than {m}).",
+    ),
+    # page titles
+    "overview_title": ("Overzicht", "Overview"),
+    "overview_intro": (
+        "De figuren uit het inspectierapport, berekend op de gekozen selectie. "
+        "Elk percentage heeft een 95%-betrouwbaarheidsinterval.",
+        "The figures of the inspection report, computed on the chosen selection. "
+        "Each percentage has a 95% confidence interval.",
+    ),
+    "key_numbers": ("Kerncijfers", "Key numbers"),
+    "figures": ("Figuren", "Figures"),
+    "reference_title": ("Inspectierapport 2025", "Inspection report 2025"),
+    "reference_intro": (
+        "Hier staan de cijfers uit het inspectierapport van 2025 naast dezelfde cijfers, "
+        "berekend op de gekozen gegevens. Het rapport ging over alle vijf GI's samen.",
+        "The figures of the 2025 inspection report next to the same figures computed "
+        "from the chosen data. The report covered all five GIs together.",
+    ),
+    "reference_summary": (
+        "{k} van de {n} gepubliceerde getallen komen overeen (na afronden zoals gedrukt).",
+        "{k} of the {n} published numbers match (after rounding as printed).",
+    ),
+    "reference_metric": ("Getallen die overeenkomen met het rapport", "Numbers that match the report"),
+    "reference_download": ("Vergelijking downloaden", "Download the comparison"),
+    "comments_title": ("Opmerkingen", "Comments"),
+    "comments_intro": (
+        "Wat respondenten zelf schreven. Namen, telefoonnummers, e-mailadressen en dergelijke zijn weggehaald.",
+        "What respondents wrote themselves. Names, phone numbers, e-mail addresses and the like have been removed.",
+    ),
+    "comments_which": ("Welke vraag", "Which question"),
+    "comments_search": ("Zoek in de opmerkingen", "Search the comments"),
+    "comments_hidden": (
+        "De opmerkingen zijn verborgen: deze selectie heeft {n} respondenten, minder dan {m}. Kies een grotere groep.",
+        "The comments are hidden: this selection has {n} respondents, fewer than {m}. Choose a larger group.",
+    ),
+    "comments_count": ("{k} opmerkingen van {n} respondenten.", "{k} comments from {n} respondents."),
+}
+
+
+def lang() -> str:
+    """The chosen dashboard language ("nl" or "en")."""
+    v = st.session_state.get(LANG_KEY) or st.session_state.get("_" + LANG_KEY) or "nl"
+    return v if v in wording.LANGS else "nl"
+
+
+def t(key: str, lang_: str | None = None, **fmt: Any) -> str:
+    """Text ``key`` of :data:`TEXTS` in the chosen language."""
+    nl, en = TEXTS[key]
+    text = en if (lang_ or lang()) == "en" else nl
+    return text.format(**fmt) if fmt else text
+
+
+# --------------------------------------------------------------------------- cached data
+
+
+def _url(storage) -> str:
+    return getattr(storage, "url", repr(storage))
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)
+def _load(url: str, scope: Scope, filters_key: tuple, _storage) -> pd.DataFrame:
+    return data_access.load_data(_storage, scope, dict(filters_key))
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)
+def _options(url: str, scope: Scope, _storage) -> FilterOptions:
+    return data_access.filter_options(_storage, scope)
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)
+def _figures(url: str, scope: Scope, filters_key: tuple, min_cell: int, _storage) -> list[FigureResult]:
+    return compute_figures(_load(url, scope, filters_key, _storage), min_cell=min_cell)
+
+
+def load_data(storage, scope: Scope, filters: dict) -> pd.DataFrame:
+    """:func:`survey_app.dashboard.data_access.load_data`, cached (ttl :data:`CACHE_TTL`, :data:`CACHE_ENTRIES` entries)."""
+    return _load(_url(storage), scope, data_access.filters_key(filters), storage)
+
+
+def clear_data_cache() -> None:
+    """Forget cached data (after an import), for every session."""
+    _load.clear()
+    _options.clear()
+    _figures.clear()
+
+
+# --------------------------------------------------------------------------- page set-up
+
+DASH_CSS = """
+<style>
+  [data-testid="stMetricValue"] { font-size: clamp(1.35rem, 4.5vw, 2rem); }
+  [data-testid="stMetricLabel"] p { white-space: normal; }
+  /* charts shrink with the screen like an image in a report (no sideways scrolling on a phone) */
+  [data-testid="stVegaLiteChart"] { max-width: 100%; }
+  [data-testid="stVegaLiteChart"] svg.marks, [data-testid="stVegaLiteChart"] canvas.marks {
+      max-width: 100%; height: auto; }
+</style>
+"""
+
+
+@dataclass
+class Context:
+    """What a page needs after :func:`page_setup`."""
+
+    page: str
+    lang: str
+    storage: Any
+    scope: Scope
+    filters: dict
+    min_cell: int
+    df: pd.DataFrame
+    options: FilterOptions
+    synthetic: bool
+
+    @property
+    def filters_key(self) -> tuple:
+        return data_access.filters_key(self.filters)
+
+    def figures(self) -> list[FigureResult]:
+        """Every contract figure on the filtered data (cached)."""
+        return _figures(_url(self.storage), self.scope, self.filters_key, self.min_cell, self.storage)
+
+    def filters_except(self, *names: str) -> dict:
+        """The filters without ``names`` (e.g. a comparison needs every institution)."""
+        return {k: (None if k in names else v) for k, v in self.filters.items()}
+
+    def load(self, filters: dict) -> pd.DataFrame:
+        """Data in scope with other ``filters`` (cached)."""
+        return load_data(self.storage, self.scope, filters)
+
+
+def _restore(key: str, allowed: Iterable | None = None) -> None:
+    """Give a widget back its value from an earlier page (Streamlit drops it on a page switch)."""
+    shadow = "_" + key
+    if key not in st.session_state and shadow in st.session_state:
+        value = st.session_state[shadow]
+        if allowed is not None and isinstance(value, list):
+            allowed = set(allowed)
+            value = [v for v in value if v in allowed]
+        st.session_state[key] = value
+
+
+def _remember(key: str) -> None:
+    if key in st.session_state:
+        st.session_state["_" + key] = st.session_state[key]
+
+
+def language_toggle() -> str:
+    """Nederlands / English radio in the sidebar; returns the language."""
+    _restore(LANG_KEY)
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = "nl"
+    st.radio(
+        t("language"),
+        list(wording.LANGS),
+        key=LANG_KEY,
+        horizontal=True,
+        format_func=lambda v: {"nl": "Nederlands", "en": "English"}[v],
+    )
+    _remember(LANG_KEY)
+    return lang()
+
+
+def filter_sidebar(
+    options: FilterOptions, *, show: Sequence[str] = ALL_FILTERS, disabled: Sequence[str] = ()
+) -> tuple[dict, int]:
+    """The filter widgets; returns (filters, min_cell).  ``disabled`` filters are shown but not applied."""
+    lang_ = lang()
+    st.subheader(t("filters"))
+    choices = {
+        "round_id": (options.round_ids, str, "all_rounds"),
+        "gi": (options.gis, lambda g: f"{g} — {contract.GI_NAMES[g]}" if g in contract.GI_NAMES else g, "all_gis"),
+        "respondent_type": (
+            options.respondent_types,
+            lambda v: wording.category_label("respondent_type", v, lang_),
+            "all_types",
+        ),
+        "measure_type": (
+            options.measure_types,
+            lambda v: wording.category_label("measure_type", v, lang_),
+            "all_measures",
+        ),
+    }
+    filters: dict = {name: None for name in ALL_FILTERS}
+    for name in ALL_FILTERS:
+        if name not in show:
+            continue
+        opts, fmt, placeholder = choices[name]
+        key = FILTER_KEYS[name]
+        _restore(key, opts)
+        if key in st.session_state:
+            st.session_state[key] = [v for v in st.session_state[key] if v in set(opts)]
+        value = st.multiselect(
+            t(name), list(opts), key=key, format_func=fmt, placeholder=t(placeholder), disabled=name in disabled
+        )
+        _remember(key)
+        if name not in disabled and value:
+            filters[name] = list(value)
+    _restore(MIN_CELL_KEY)
+    min_cell = st.number_input(
+        t("min_cell"),
+        min_value=contract.DEFAULT_MIN_CELL,
+        max_value=1000,
+        value=contract.DEFAULT_MIN_CELL,
+        step=1,
+        key=MIN_CELL_KEY,
+        help=t("min_cell_help", m=contract.DEFAULT_MIN_CELL),
+    )
+    _remember(MIN_CELL_KEY)
+    return filters, int(min_cell)
+
+
+def page_setup(
+    page: str,
+    title_key: str,
+    *,
+    show_filters: Sequence[str] = ALL_FILTERS,
+    disabled_filters: Sequence[str] = (),
+    intro_key: str | None = None,
+) -> Context:
+    """Layout, sidebar, data, title and synthetic banner of a dashboard page."""
+    st.set_page_config(page_title=t(title_key), layout="wide")
+    ui.inject_css()
+    st.html(DASH_CSS)
+    storage = ui.get_storage()
+    scope = data_access.current_scope()
+    options = _options(_url(storage), scope, storage)
+    with st.sidebar:
+        lang_ = language_toggle()
+        filters, min_cell = filter_sidebar(options, show=show_filters, disabled=disabled_filters)
+    df = load_data(storage, scope, filters)
+    st.title(t(title_key))
+    synthetic = is_synthetic(df, filters) or (
+        df.empty and any(r.startswith("demo-synthetisch") for r in options.round_ids)
+    )
+    if synthetic:
+        synthetic_banner(lang_)
+    if intro_key:
+        st.write(t(intro_key))
+    return Context(
+        page=page,
+        lang=lang_,
+        storage=storage,
+        scope=scope,
+        filters=filters,
+        min_cell=min_cell,
+        df=df,
+        options=options,
+        synthetic=synthetic,
+    )
+
+
+def synthetic_banner(lang_: str | None = None) -> None:
+    """The clear warning on every page that shows synthetic data."""
+    st.warning(f"**{t('synthetic_banner', lang_)}**", icon=":material/science:")
+
+
+def no_data() -> None:
+    st.info(t("no_data"), icon=":material/info:")
+
+
+def selection_caption(ctx: Context) -> None:
+    st.caption(t("n_selected", n=len(ctx.df)))

@@ -1,0 +1,235 @@
+"""Verbanden: cross tables, associations and the model builder."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis import contract, views, wording
+
+from .context import (
+    CACHE_ENTRIES,
+    CACHE_TTL,
+    TEXTS,
+    Context,
+    _load,
+    _remember,
+    _restore,
+    _url,
+    t,
+)
+from .data_access import Scope
+from .downloads import (
+    download_buttons,
+    show_table,
+)
+
+# --------------------------------------------------------------------------- relations and models
+
+TEXTS.update(
+    {
+        "relations_title": ("Verbanden", "Relations"),
+        "relations_intro": (
+            "Kies twee vragen en zie hoe de antwoorden samenhangen. Daaronder kunt u een model "
+            "voor het rapportcijfer maken.",
+            "Choose two questions and see how the answers are related. Below you can build a "
+            "model of the report grade.",
+        ),
+        "rel_x": ("Eerste vraag", "First question"),
+        "rel_y": ("Tweede vraag", "Second question"),
+        "rel_same": ("Kies twee verschillende vragen.", "Choose two different questions."),
+        "rel_crosstab": ("Kruistabel (percentages per rij)", "Cross table (row percentages)"),
+        "rel_box": ("Rapportcijfer per groep", "Grade by group"),
+        "rel_box_note": (
+            "Blauwe balk: middelste helft van de cijfers (kwartielen); streep: mediaan; oranje: "
+            "gemiddelde met 95%-betrouwbaarheidsinterval. Geen uitersten: die zijn van één persoon.",
+            "Blue bar: middle half of the grades (quartiles); tick: median; orange: mean with "
+            "95% confidence interval. No extremes: they belong to one person.",
+        ),
+        "rel_assoc": ("Samenhang", "Association"),
+        "rel_suppressed_note": (
+            "Cellen met minder dan {m} antwoorden zijn verborgen (grijs); soms ook een "
+            "extra cel, zodat niemand het verborgen aantal kan terugrekenen.",
+            "Cells with fewer than {m} answers are hidden (grey); sometimes one more cell "
+            "too, so nobody can work out the hidden number.",
+        ),
+        "model_header": ("Model voor het rapportcijfer", "Model of the report grade"),
+        "model_predictors": ("Verklarende vragen", "Explanatory questions"),
+        "model_kind": ("Soort model", "Kind of model"),
+        "model_ols": ("Lineair (OLS, robuuste HC3-standaardfouten)", "Linear (OLS, robust HC3 standard errors)"),
+        "model_ordinal": ("Ordinaal (proportionele odds, logit)", "Ordinal (proportional odds, logit)"),
+        "model_nworkers": ("Aantal jeugdzorgwerkers als", "Number of workers as"),
+        "model_numeric": ("getal (één effect per extra werker)", "number (one effect per extra worker)"),
+        "model_categorical": ("groepen (0 is de vergelijkingsgroep)", "groups (0 is the reference)"),
+        "model_weights": ("Frequentiegewichten (kolom)", "Frequency weights (column)"),
+        "model_no_weights": ("Geen", "None"),
+        "model_weights_none": (
+            "Deze gegevens hebben geen kolom met frequentiegewichten; het model telt elke respondent één keer.",
+            "These data have no column of frequency weights; the model counts every respondent once.",
+        ),
+        "model_choose": ("Kies een of meer verklarende vragen.", "Choose one or more explanatory questions."),
+        "model_reading_ols": (
+            "Een coëfficiënt is het verschil in rapportcijfer met de vergelijkingsgroep (de "
+            "eerste antwoordmogelijkheid), bij gelijke andere vragen.",
+            "A coefficient is the difference in grade with the reference group (the first "
+            "answer option), other questions being equal.",
+        ),
+        "model_reading_ordinal": (
+            "Een positieve coëfficiënt betekent: meer kans op een hoger cijfer dan de "
+            "vergelijkingsgroep (log-odds). Drempels staan in de tabel.",
+            "A positive coefficient means: more chance of a higher grade than the reference "
+            "group (log-odds). Cut-points are in the table.",
+        ),
+        "model_fit": ("Modelmaten", "Fit statistics"),
+    }
+)
+
+#: Columns offered on the Verbanden page (analysable with analysis.relations).
+RELATION_COLUMNS = (
+    "gi",
+    "round_id",
+    "respondent_type",
+    "measure_type",
+    "n_workers",
+    "had_gap",
+    "contact_one_on_one",
+    "explained_at_start",
+    "opinion_asked",
+    "involved_in_decisions",
+    "asked_life_domains",
+    "asked_safety",
+    "say_in_plan",
+    "help_improves",
+    *contract.QUALITY_ITEMS,
+    "grade",
+)
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)
+def _model(
+    url: str,
+    scope: Scope,
+    filters_key: tuple,
+    min_cell: int,
+    predictors: tuple,
+    kind: str,
+    n_workers_as: str,
+    weights: str | None,
+    _storage,
+):
+    from analysis import models
+
+    df = _load(url, scope, filters_key, _storage)
+    if kind == "ols":
+        kw = dict(predictors=list(predictors), weights=weights, n_workers_as=n_workers_as, min_cell=min_cell)
+        return models.ols_grade(df, **kw), models.ols_grade_fit(df, **kw)
+    kw = dict(predictors=list(predictors), weights=weights, n_workers_as=n_workers_as, min_cell=min_cell)
+    return models.ordinal_grade(df, **kw), models.ordinal_grade_fit(df, **kw)
+
+
+def render_relations(ctx: Context) -> None:
+    """Two variables: cross table + heat map, or grade box plot; association measures."""
+    from analysis import charts_compare
+    from analysis.relations import association, crosstab, variable_kind
+
+    lang_ = ctx.lang
+    cols = list(RELATION_COLUMNS)
+    fmt = lambda c: wording.variable_label(c, lang_)  # noqa: E731
+    with st.container(horizontal=True):
+        _restore("rel_x", cols)
+        x = st.selectbox(t("rel_x"), cols, index=cols.index("n_workers"), key="rel_x", format_func=fmt)
+        _remember("rel_x")
+        _restore("rel_y", cols)
+        y = st.selectbox(t("rel_y"), cols, index=cols.index("grade"), key="rel_y", format_func=fmt)
+        _remember("rel_y")
+    if x == y:
+        st.warning(t("rel_same"))
+        return
+    kx, ky = variable_kind(x), variable_kind(y)
+    if "interval" in (kx, ky):
+        group = x if ky == "interval" else y
+        st.subheader(t("rel_box"))
+        summary = views.grade_summary_by_group(ctx.df, group=group, min_cell=ctx.min_cell)
+        chart = charts_compare.grade_boxplot(summary, group=group, lang=lang_, min_cell=ctx.min_cell)
+        st.altair_chart(chart, width="content", key=f"{ctx.page}_box")
+        st.caption(t("rel_box_note"))
+        table = views.grade_summary_view(summary, group=group, lang=lang_, min_cell=ctx.min_cell)
+        raw = summary
+    else:
+        st.subheader(t("rel_crosstab"))
+        ct = crosstab(ctx.df, row=x, col=y, min_cell=ctx.min_cell)
+        chart = charts_compare.crosstab_heatmap(ct, row=x, col=y, lang=lang_, min_cell=ctx.min_cell)
+        st.altair_chart(chart, width="content", key=f"{ctx.page}_heat")
+        st.caption(t("rel_suppressed_note", m=ctx.min_cell))
+        table = views.crosstab_view(ct, row=x, col=y, lang=lang_, min_cell=ctx.min_cell)
+        raw = views.crosstab_labelled(ct, row=x, col=y, lang=lang_)
+    with st.expander(t("table_downloads"), expanded=True):
+        show_table(table, key=f"{ctx.page}_rel_table")
+        download_buttons(f"{ctx.page}_rel", f"verband-{x}-{y}", chart=chart, table=raw)
+    st.subheader(t("rel_assoc"))
+    assoc = association(ctx.df, x=x, y=y, min_cell=ctx.min_cell)
+    show_table(views.association_view(assoc, lang=lang_, min_cell=ctx.min_cell), key=f"{ctx.page}_assoc")
+
+
+def render_model_builder(ctx: Context) -> None:
+    """Model of the grade: predictors, OLS (HC3) or ordinal logit, optional frequency weights."""
+    from analysis import charts_compare, models
+
+    lang_ = ctx.lang
+    st.header(t("model_header"))
+    options = [p for p in models.PREDICTORS]
+    _restore("model_predictors", options)
+    preds = st.multiselect(
+        t("model_predictors"),
+        options,
+        default=["n_workers", "had_gap"],
+        key="model_predictors",
+        format_func=lambda c: wording.variable_label(c, lang_),
+    )
+    _remember("model_predictors")
+    with st.container(horizontal=True):
+        _restore("model_kind")
+        kind = st.radio(t("model_kind"), ["ols", "ordinal"], key="model_kind", format_func=lambda k: t("model_" + k))
+        _remember("model_kind")
+        _restore("model_nworkers")
+        nw = st.radio(
+            t("model_nworkers"),
+            ["numeric", "categorical"],
+            key="model_nworkers",
+            format_func=lambda k: t("model_" + k),
+            disabled="n_workers" not in preds,
+        )
+        _remember("model_nworkers")
+    weight_cols = [c for c in ctx.df.columns if c not in contract.COLUMNS and pd.api.types.is_integer_dtype(ctx.df[c])]
+    weights = None
+    if weight_cols:
+        w = st.selectbox(
+            t("model_weights"),
+            ["", *weight_cols],
+            key="model_weights",
+            format_func=lambda c: c or t("model_no_weights"),
+        )
+        weights = w or None
+    else:
+        st.caption(t("model_weights_none"))
+    if not preds:
+        st.info(t("model_choose"))
+        return
+    try:
+        coefs, fit = _model(
+            _url(ctx.storage), ctx.scope, ctx.filters_key, ctx.min_cell, tuple(preds), kind, nw, weights, ctx.storage
+        )
+    except models.ModelRefused as exc:
+        st.warning(views.refusal_text(exc, lang_), icon=":material/block:")
+        return
+    except ValueError as exc:
+        st.warning(str(exc))
+        return
+    st.caption(t("model_reading_ols" if kind == "ols" else "model_reading_ordinal"))
+    chart = charts_compare.coefficient_chart(coefs, lang=lang_)
+    with st.container(key="model_chart"):
+        st.altair_chart(chart, width="content", key=f"{ctx.page}_coef")
+    show_table(views.model_view(coefs, lang=lang_), key=f"{ctx.page}_coefs")
+    st.subheader(t("model_fit"))
+    show_table(views.fit_view(fit, lang=lang_), key=f"{ctx.page}_fit")
+    download_buttons(f"{ctx.page}_model", f"model-rapportcijfer-{kind}", chart=chart, table=coefs)

@@ -1,0 +1,57 @@
+"""Errors of the storage layer."""
+
+from __future__ import annotations
+
+# --------------------------------------------------------------------------- errors
+
+
+class StorageError(Exception):
+    """Base class: something the caller can show to the user."""
+
+
+class RoundNotFound(StorageError):
+    """No round with that id."""
+
+
+class RoundNotOpen(StorageError):
+    """The round does not accept responses; ``status`` is 'not_yet_open' or 'closed'."""
+
+    def __init__(self, round_id: str, status: str):
+        self.round_id, self.status = round_id, status
+        super().__init__(f"round '{round_id}' is not open ({status})")
+
+
+class InvalidCode(StorageError):
+    """The access code does not exist for this round (or is missing)."""
+
+
+class CodeAlreadyUsed(StorageError):
+    """The access code was used before."""
+
+
+class DuplicateSubmission(StorageError):
+    """This submission token was stored before: the response is already in.
+
+    Callers treat it as success (show the thank-you page); nothing new is stored.
+    """
+
+
+class InvalidAnswers(StorageError):
+    """The answers do not fit the questionnaire or the contract; ``problems`` lists why."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("invalid answers: " + "; ".join(self.problems))
+
+
+class ImportRejected(StorageError):
+    """A file was rejected whole; ``report`` is the :class:`analysis.validation.ValidationReport`."""
+
+    def __init__(self, report):
+        self.report = report
+        shown = [e.text("en") for e in report.errors[:5]]
+        more = report.n_errors - len(shown)
+        text = f"{report.file}: rejected, {report.n_errors} error(s): " + "; ".join(shown)
+        if more > 0:
+            text += f"; ... and {more} more"
+        super().__init__(text)

@@ -125,6 +125,7 @@ GROUP_LABELS_BY_COLUMN = {
 #: Colours of groups (first group dark, second light; "weet niet" grey).
 GROUP_COLOURS = {"jeugdige": DARK, "ouder": LIGHT, "nee": DARK, "ja": LIGHT, "weet_niet": GREY}
 
+
 def inspectie_theme() -> dict:
     """The shared Altair theme: sober colours, left-aligned titles, 14 px text."""
     text, soft = COLOURS["tekst"], COLOURS["tekst_zacht"]
@@ -368,7 +369,9 @@ class _Ctx:
         """The short text in the place of a suppressed bar: "te weinig respondenten"
         (no threshold: the footnote and table give it) or, for a base of at
         least ``min_cell``, "verborgen om een kleine groep te beschermen"."""
-        return self.too_few(n) if wording.protects_small_group(n, self.min_cell) else self.t("suppression.too_few_short")
+        return (
+            self.too_few(n) if wording.protects_small_group(n, self.min_cell) else self.t("suppression.too_few_short")
+        )
 
     def row_base(self, rec: Mapping) -> Any:
         """The base n behind one table row (None when unknown): the figure's
@@ -881,7 +884,12 @@ def _mean_by_group(ctx: _Ctx):
     )
     y_scale = alt.Scale(domain=[1, 10], nice=False, clamp=True)
     y_axis = alt.Axis(
-        values=list(range(1, 11)), title=ctx.t("charts.mean_grade"), grid=True, domain=False, ticks=False, labelOverlap=False
+        values=list(range(1, 11)),
+        title=ctx.t("charts.mean_grade"),
+        grid=True,
+        domain=False,
+        ticks=False,
+        labelOverlap=False,
     )
 
     def y(field: str) -> alt.Y:
@@ -976,7 +984,9 @@ def _pct_by_group(ctx: _Ctx):
     y_order = list(dict.fromkeys(item(r) for r in rows))
     main = _grouped_chart(ctx, rows, y_label=item, y_order=y_order, groups=groups, glabel=glabel, step=24)
     desc = (
-        f"{ctx.t('charts.bar_chart')}: {ctx.title} {subtitle[0]}. " + _group_description(ctx, rows, groups, glabel, item) + "."
+        f"{ctx.t('charts.bar_chart')}: {ctx.title} {subtitle[0]}. "
+        + _group_description(ctx, rows, groups, glabel, item)
+        + "."
     )
     return _finish(ctx, main, subtitle, desc)
 

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -133,7 +133,7 @@ def placeholders(value: str | Mapping[str, str]) -> frozenset[str]:
     return frozenset(names)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(lang: str) -> tuple[dict[str, Any], frozenset[int]]:
     path = LOCALES_DIR / f"{lang}.yaml"
     try:

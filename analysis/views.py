@@ -196,7 +196,9 @@ def comments_view(
     order), never submission order; no week, institution or id is shown.
     """
     min_cell = stats._check_min_cell(min_cell)
-    heads = tuple(i18n.text(k, lang) for k in ("views.comments.question", "views.comments.grade", "views.comments.comment"))
+    heads = tuple(
+        i18n.text(k, lang) for k in ("views.comments.question", "views.comments.grade", "views.comments.comment")
+    )
     empty = pd.DataFrame({h: pd.Series(dtype="string") for h in heads})
     for c in columns:
         if c not in contract.COMMENT_COLUMNS:

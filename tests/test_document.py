@@ -11,7 +11,7 @@ from docx import Document
 
 from analysis import contract
 from analysis.document import build_report, method_notes, round_report_docx, round_report_html
-from analysis.figures import TITLES
+from analysis.i18n import text
 from sample_data import generate
 
 SMALL = "te weinig respondenten (n < 10)"
@@ -67,7 +67,7 @@ def test_round_report_docx_has_every_figure_with_heading_caption_and_image(docx_
     heads = _headings(docx_full, 2)
     assert len(heads) == len(contract.FIGURE_IDS) == 13
     for i, fid in enumerate(contract.FIGURE_IDS, start=1):
-        assert heads[i - 1] == f"Figuur {i}. {TITLES[fid][0]}"
+        assert heads[i - 1] == f"Figuur {i}. {text(f'figures.title.{fid}', 'nl')}"
     captions = [p.text for p in docx_full.paragraphs if p.style.name == "Caption"]
     assert len(captions) == 13
     for i, fid in enumerate(contract.FIGURE_IDS, start=1):

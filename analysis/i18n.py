@@ -66,7 +66,6 @@ DYNAMIC_PREFIXES: tuple[str, ...] = (
     "labels.worker_group_short.",  # analysis.charts: the last worker group on the x axis
     "figures.title.",  # analysis.figures: the title of every figure id
     "tables.header.",  # analysis.wording.display_table
-    "suppression.",  # analysis.wording.suppressed_text(reason)
     "views.key_number.",  # analysis.views.key_number_texts(key)
     "views.text_statistic.",  # analysis.views.reference_key_label(text statistic)
     "views.no_say_group.",  # analysis.views.reference_key_label(no_say_in_plan_pct.<group>)
@@ -79,13 +78,10 @@ DYNAMIC_PREFIXES: tuple[str, ...] = (
     "document.method.",  # analysis.document.method_notes
     "document.filter.",  # analysis.document.selection_lines
     "report.filter.",  # analysis.report.report_markdown (selection line)
-    "models.refused.",  # analysis.models: why a model is not fitted
     "respond.who.",  # survey_app respondent flow: who fills in the list (respondent type)
     "dashboard.model.",  # survey_app Verbanden page: model kind and number-of-workers options
-    "dashboard.cmp_mode.",  # survey_app Vergelijken page: what to compare
     "dashboard.severity.",  # survey_app Import page: error / warning
     "navigation.page.",  # survey_app.web.navigation: menu title of every dashboard page
-    "months.",  # survey_app respondent flow: dates in words
 )
 #: Namespaces read through a helper that takes the part after the namespace
 #: (``survey_app.respond.flow.t("next")`` reads ``respond.next``,

@@ -112,13 +112,13 @@ def parse_link(params: Mapping[str, Any]) -> Link:
     institution code, upper-cased) and ``taal`` (``nl`` default, ``en``).
     Unknown parameters are ignored.
     """
-    lang = (_first(params.get("taal")) or "nl").lower()
+    lang = (_first(params.get("taal")) or i18n.DEFAULT_LANGUAGE).lower()
     gi = _first(params.get("gi"))
     return Link(
         round_id=_first(params.get("ronde")),
         code=normalise_code(params.get("code")),
         gi=gi.upper() if gi else None,
-        lang=lang if lang in LANGUAGES else "nl",
+        lang=lang if lang in LANGUAGES else i18n.DEFAULT_LANGUAGE,
     )
 
 

@@ -104,7 +104,6 @@ def render_import(ctx: Context) -> None:
     """Upload, column and value mapping with preview, validation report, all-or-nothing import."""
     from analysis import mapping as mp
     from analysis.validation import validate_frame
-
     from survey_app.storage import ImportRejected, StorageError
 
     lang_ = ctx.lang

@@ -189,14 +189,14 @@ def plural_form(count: Any, lang: str = DEFAULT_LANGUAGE) -> str:
     return "one" if n.is_integer() and int(n) in one else "other"
 
 
-def text(key: str, lang: str = DEFAULT_LANGUAGE, /, *, variant: str | None = None, **params: Any) -> str:
+def text(key: str, /, lang: str = DEFAULT_LANGUAGE, *, variant: str | None = None, **params: Any) -> str:
     """The text ``key`` in ``lang``, its placeholders filled from ``params``.
 
     Plural texts choose their form by ``count`` (which is also a
     placeholder).  ``variant`` picks ``key@variant`` when the language has
     it (the youth wording of the respondent flow).  An unknown key or a
     missing placeholder raises :class:`KeyError`; extra ``params`` are
-    ignored.
+    ignored.  ``lang`` and ``variant`` are not placeholder names.
 
     >>> text("count.respondents", "nl", count=1), text("count.respondents", "nl", count=2)
     ('1 respondent', '2 respondenten')

@@ -124,7 +124,7 @@ def test_i18n_placeholders_are_the_same_in_every_language():
 def test_i18n_placeholders_do_not_clash_with_text_arguments():
     for cat in _catalogs().values():
         for key, value in cat.items():
-            assert not i18n.placeholders(value) & {"variant"}, key
+            assert not i18n.placeholders(value) & {"lang", "variant"}, key
             if isinstance(value, dict):
                 assert "other" in value, key
 
@@ -198,6 +198,10 @@ def test_text_chooses_plural_forms_by_count():
     assert i18n.text("dashboard.n_selected", "nl", count=1) == "1 respondent in deze selectie."
     with pytest.raises(KeyError, match="count"):
         i18n.text("count.respondents", "nl")
+
+
+def test_text_takes_the_language_by_position_or_name():
+    assert i18n.text("respond.next", lang="en") == i18n.text("respond.next", "en") == "Next"
 
 
 def test_text_uses_a_variant_where_the_language_has_it():

@@ -161,7 +161,8 @@ class ColumnMapping:
 
 def _column_names() -> dict[str, str]:
     """normalized name -> contract column (names, aliases and Dutch/English labels)."""
-    from .wording import VARIABLE_LABELS
+    from .i18n import languages
+    from .wording import variable_label
 
     out: dict[str, str] = {}
     for col in contract.COLUMNS:
@@ -169,9 +170,9 @@ def _column_names() -> dict[str, str]:
     for col, aliases in COLUMN_ALIASES.items():
         for a in aliases:
             out.setdefault(normalize_name(a), col)
-    for col, (nl, en) in VARIABLE_LABELS.items():
-        out.setdefault(normalize_name(nl), col)
-        out.setdefault(normalize_name(en), col)
+    for col in contract.COLUMNS:
+        for lang in languages():
+            out.setdefault(normalize_name(variable_label(col, lang)), col)
     return out
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from analysis import contract
+from analysis import contract, i18n
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
@@ -195,7 +195,7 @@ def report(input_path, round_id, gi, respondent_type, measure_type, round_filter
 @filter_options
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the chart files.")
 @click.option("--format", "fmt", type=click.Choice(["png", "svg"]), default="png", show_default=True)
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@click.option("--lang", type=click.Choice(list(i18n.languages())), default=i18n.DEFAULT_LANGUAGE, show_default=True)
 def figures(
     input_path, round_id, gi, respondent_type, measure_type, round_filter, min_cell, out_dir, fmt, lang
 ) -> None:

@@ -439,3 +439,33 @@ def test_navigation_reads_the_dashboard_language_key():
     from survey_app.web import navigation
 
     assert ui_dashboard.LANG_KEY == navigation.LANG_KEY
+
+
+# --------------------------------------------------------------------------- one language per page (issue 7)
+
+
+def _figure_titles(lang: str) -> list[str]:
+    from analysis.i18n import text
+
+    return [text(f"figures.title.{fid}", lang) for fid in contract.FIGURE_IDS]
+
+
+def test_overzicht_figure_titles_carry_no_other_language_subtitle(db):
+    nl = texts(open_page("overzicht"))
+    assert all(t in nl for t in _figure_titles("nl"))
+    assert not [t for t in _figure_titles("en") if t in nl]
+    en = texts(open_page("overzicht", dash_lang="en"))
+    assert all(t in en for t in _figure_titles("en"))
+    assert not [t for t in _figure_titles("nl") if t in en]
+
+
+def test_inspectierapport_in_english_has_english_figure_titles(db):
+    from analysis.reference import load_published
+
+    at = open_page("inspectierapport", dash_lang="en")
+    heads = [s.value for s in at.subheader]
+    assert "Figure 2: Was it explained at the start what would happen?" in heads
+    printed = [d["question"] for d in load_published()["figures"].values()]
+    assert not [h for h in heads if any(q in h for q in printed)], heads
+    nl_heads = [s.value for s in open_page("inspectierapport").subheader]
+    assert "Figuur 2: Is er bij de start uitgelegd wat er ging gebeuren?" in nl_heads

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import contract, views, wording
+from analysis import contract, i18n, views, wording
 
 from .context import (
     Context,
@@ -36,7 +36,13 @@ def render_comments(ctx: Context) -> None:
         lang=lang_,
     )
     if view.suppressed:
-        st.info(t("comments_hidden", n=view.n_respondents, m=ctx.min_cell), icon=":material/visibility_off:")
+        st.info(t("comments_hidden", count=view.n_respondents, min_cell=ctx.min_cell), icon=":material/visibility_off:")
         return
-    st.caption(t("comments_count", k=view.n_comments, n=view.n_respondents))
+    st.caption(
+        t(
+            "comments_count",
+            comments=i18n.text("count.comments", lang_, count=view.n_comments),
+            respondents=i18n.text("count.respondents", lang_, count=view.n_respondents),
+        )
+    )
     show_table(view.table, key=f"{ctx.page}_table")

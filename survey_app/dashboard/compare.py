@@ -8,7 +8,6 @@ from analysis import contract, views, wording
 
 from .context import (
     FILTER_KEYS,
-    TEXTS,
     Context,
     _remember,
     _restore,
@@ -20,54 +19,6 @@ from .downloads import (
 )
 
 # --------------------------------------------------------------------------- comparisons
-
-TEXTS.update(
-    {
-        "compare_title": ("Vergelijken", "Compare"),
-        "compare_intro": (
-            "Vergelijk één instelling met alle andere GI's samen, of een ronde met een eerdere "
-            "ronde. Per vraag ziet u het verschil met een 95%-betrouwbaarheidsinterval. De "
-            "p-waarden zijn gecorrigeerd voor het aantal vragen (Holm).",
-            "Compare one institution with all other GIs together, or a round with an earlier "
-            "round. For each question you see the difference with a 95% confidence interval. "
-            "The p-values are corrected for the number of questions (Holm).",
-        ),
-        "cmp_mode": ("Wat wilt u vergelijken?", "What do you want to compare?"),
-        "cmp_mode_gi": ("Een instelling met alle andere GI's samen", "An institution with all other GIs together"),
-        "cmp_mode_round": ("Een ronde met een eerdere ronde", "A round with an earlier round"),
-        "cmp_gi": ("Instelling", "Institution"),
-        "cmp_round_a": ("Ronde", "Round"),
-        "cmp_round_b": ("Eerdere ronde", "Earlier round"),
-        "cmp_one_round": (
-            "Er is maar één ronde met antwoorden; vergelijken tussen rondes kan nog niet.",
-            "There is only one round with responses; comparing rounds is not possible yet.",
-        ),
-        "cmp_no_gis": (
-            "Er zijn minder dan twee instellingen met antwoorden.",
-            "There are fewer than two institutions with responses.",
-        ),
-        "cmp_filter_note": (
-            "Het filter '{f}' links telt hier niet mee: de vergelijking heeft alle {w} nodig.",
-            "The filter '{f}' on the left is not used here: the comparison needs every {w}.",
-        ),
-        "cmp_significant": ("Significante verschillen (Holm, p < 0,05):", "Significant differences (Holm, p < 0.05):"),
-        "cmp_none": (
-            "Geen enkel verschil is significant na correctie voor het aantal vragen (Holm).",
-            "No difference is significant after correcting for the number of questions (Holm).",
-        ),
-        "cmp_method": (
-            "Percentages: verschil in procentpunten met het Newcombe-interval en de z-toets voor twee "
-            "proporties. Rapportcijfer: verschil van gemiddelden met het Welch-interval en de "
-            "Mann-Whitney-toets. Een gevuld bolletje is significant na Holm-correctie; een open "
-            "bolletje niet. Een vraag met minder dan {m} antwoorden aan een kant toont geen cijfers.",
-            "Percentages: difference in percentage points with the Newcombe interval and the "
-            "two-proportion z-test. Grade: difference of means with the Welch interval and the "
-            "Mann-Whitney test. A filled dot is significant after Holm correction; an open dot is "
-            "not. A question with fewer than {m} answers on one side shows no numbers.",
-        ),
-        "cmp_all_sentences": ("Alle vragen in woorden", "All questions in words"),
-    }
-)
 
 COMPARE_MODE_KEY = "cmp_mode"
 
@@ -102,7 +53,7 @@ def render_compare(ctx: Context) -> None:
         gi = st.selectbox(t("cmp_gi"), gis, key="cmp_gi", format_func=lambda g: f"{g} — {contract.GI_NAMES.get(g, g)}")
         _remember("cmp_gi")
         if st.session_state.get(FILTER_KEYS["gi"]):
-            st.caption(t("cmp_filter_note", f=t("gi"), w="instellingen" if lang_ == "nl" else "institutions"))
+            st.caption(t("cmp_filter_note", f=wording.variable_label("gi", lang_), w=t("cmp_all_gis")))
         df = ctx.load(ctx.filters_except("gi"))
         cmp = compare_institution(df, gi=gi, min_cell=ctx.min_cell)
         a_label, b_label = gi, wording.group_label("gi", "rest", lang_)
@@ -119,14 +70,14 @@ def render_compare(ctx: Context) -> None:
         b = st.selectbox(t("cmp_round_b"), earlier, key="cmp_round_b")
         _remember("cmp_round_b")
         if st.session_state.get(FILTER_KEYS["round_id"]):
-            st.caption(t("cmp_filter_note", f=t("round_id"), w="rondes" if lang_ == "nl" else "rounds"))
+            st.caption(t("cmp_filter_note", f=wording.variable_label("round_id", lang_), w=t("cmp_all_rounds")))
         df = ctx.load(ctx.filters_except("round_id"))
         cmp = compare_groups(df, by="round_id", a=a, b=b, min_cell=ctx.min_cell)
         a_label, b_label = a, b
     chart = charts_compare.comparison_chart(cmp, lang=lang_, a_label=a_label, b_label=b_label, min_cell=ctx.min_cell)
     with st.container(key="compare_chart"):
         st.altair_chart(chart, width="content", key=f"{ctx.page}_chart")
-    st.caption(t("cmp_method", m=ctx.min_cell))
+    st.caption(t("cmp_method", min_cell=ctx.min_cell))
     rows = cmp.astype(object).to_dict("records")
     sig = [r for r in rows if not r["suppressed"] and r["p_holm"] == r["p_holm"] and r["p_holm"] < wording.ALPHA]
     if sig:

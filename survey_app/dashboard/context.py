@@ -14,7 +14,8 @@ the title and the synthetic-data banner, and returns a :class:`Context`.
 
 Everything shown is computed in :mod:`analysis` (figures, views, wording,
 charts); this module only renders.  Texts are Dutch (B1) with English via
-the language toggle (:data:`TEXTS`, :func:`t`).  Widget keys are stable:
+the language toggle: :func:`t` reads the ``dashboard.*`` texts of the one
+catalog per language (:func:`analysis.i18n.text`, ``analysis/locales/<lang>.yaml``).  Widget keys are stable:
 ``dash_lang``, ``flt_<filter>``, ``<page>_<name>``.
 
 Free text from respondents is only ever shown with ``st.dataframe`` (plain
@@ -30,7 +31,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analysis import contract, wording
+from analysis import contract, i18n, wording
 from analysis.figures import FigureResult, compute_figures
 from analysis.report import is_synthetic
 from survey_app.respond import widgets as ui
@@ -48,86 +49,19 @@ ALL_FILTERS = tuple(FILTER_KEYS)
 CACHE_TTL = 120
 CACHE_ENTRIES = 32
 
-TEXTS: dict[str, tuple[str, str]] = {
-    "synthetic_banner": (
-        "Synthetische voorbeelddata — geen echte antwoorden",
-        "Synthetic sample data — not real answers",
-    ),
-    "language": ("Taal", "Language"),
-    "filters": ("Selectie", "Selection"),
-    "round_id": ("Ronde", "Round"),
-    "gi": ("Instelling (GI)", "Institution (GI)"),
-    "respondent_type": ("Type respondent", "Respondent type"),
-    "measure_type": ("Soort maatregel", "Type of measure"),
-    "all_rounds": ("Alle rondes", "All rounds"),
-    "all_gis": ("Alle instellingen", "All institutions"),
-    "all_types": ("Ouders en jeugdigen", "Parents and young people"),
-    "all_measures": ("Alle maatregelen", "All measures"),
-    "min_cell": ("Kleinste groep die we tonen (n)", "Smallest group shown (n)"),
-    "min_cell_help": (
-        "Groepen met minder antwoorden tonen geen cijfers. Nooit lager dan {m}.",
-        "Groups with fewer answers show no numbers. Never below {m}.",
-    ),
-    "no_data": ("Er zijn geen antwoorden voor deze selectie.", "There are no answers for this selection."),
-    "n_selected": ("{n} respondenten in deze selectie.", "{n} respondents in this selection."),
-    "table_downloads": ("Tabel en downloads", "Table and downloads"),
-    "download_png": ("PNG", "PNG"),
-    "download_svg": ("SVG", "SVG"),
-    "download_csv": ("CSV", "CSV"),
-    "download_xlsx": ("Excel", "Excel"),
-    "figure_hidden": (
-        "Geen grafiek: te weinig respondenten (n = {n}, minder dan {m}).",
-        "No chart: too few respondents (n = {n}, fewer than {m}).",
-    ),
-    # page titles
-    "overview_title": ("Overzicht", "Overview"),
-    "overview_intro": (
-        "De figuren uit het inspectierapport, berekend op de gekozen selectie. "
-        "Elk percentage heeft een 95%-betrouwbaarheidsinterval.",
-        "The figures of the inspection report, computed on the chosen selection. "
-        "Each percentage has a 95% confidence interval.",
-    ),
-    "key_numbers": ("Kerncijfers", "Key numbers"),
-    "figures": ("Figuren", "Figures"),
-    "reference_title": ("Inspectierapport 2025", "Inspection report 2025"),
-    "reference_intro": (
-        "Hier staan de cijfers uit het inspectierapport van 2025 naast dezelfde cijfers, "
-        "berekend op de gekozen gegevens. Het rapport ging over alle vijf GI's samen.",
-        "The figures of the 2025 inspection report next to the same figures computed "
-        "from the chosen data. The report covered all five GIs together.",
-    ),
-    "reference_summary": (
-        "{k} van de {n} gepubliceerde getallen komen overeen (na afronden zoals gedrukt).",
-        "{k} of the {n} published numbers match (after rounding as printed).",
-    ),
-    "reference_metric": ("Getallen die overeenkomen met het rapport", "Numbers that match the report"),
-    "reference_download": ("Vergelijking downloaden", "Download the comparison"),
-    "comments_title": ("Opmerkingen", "Comments"),
-    "comments_intro": (
-        "Wat respondenten zelf schreven. Namen, telefoonnummers, e-mailadressen en dergelijke zijn weggehaald.",
-        "What respondents wrote themselves. Names, phone numbers, e-mail addresses and the like have been removed.",
-    ),
-    "comments_which": ("Welke vraag", "Which question"),
-    "comments_search": ("Zoek in de opmerkingen", "Search the comments"),
-    "comments_hidden": (
-        "De opmerkingen zijn verborgen: deze selectie heeft {n} respondenten, minder dan {m}. Kies een grotere groep.",
-        "The comments are hidden: this selection has {n} respondents, fewer than {m}. Choose a larger group.",
-    ),
-    "comments_count": ("{k} opmerkingen van {n} respondenten.", "{k} comments from {n} respondents."),
-}
+#: Catalog namespace of the dashboard texts; :func:`t` takes the part after it.
+TEXT_NAMESPACE = "dashboard."
 
 
 def lang() -> str:
-    """The chosen dashboard language ("nl" or "en")."""
-    v = st.session_state.get(LANG_KEY) or st.session_state.get("_" + LANG_KEY) or "nl"
-    return v if v in wording.LANGS else "nl"
+    """The chosen dashboard language ("nl", "en", ...: a language of the catalog)."""
+    v = st.session_state.get(LANG_KEY) or st.session_state.get("_" + LANG_KEY) or i18n.DEFAULT_LANGUAGE
+    return v if v in wording.LANGS else i18n.DEFAULT_LANGUAGE
 
 
 def t(key: str, lang_: str | None = None, **fmt: Any) -> str:
-    """Text ``key`` of :data:`TEXTS` in the chosen language."""
-    nl, en = TEXTS[key]
-    text = en if (lang_ or lang()) == "en" else nl
-    return text.format(**fmt) if fmt else text
+    """Text ``dashboard.<key>`` of the catalog in the chosen language (:func:`analysis.i18n.text`)."""
+    return i18n.text(TEXT_NAMESPACE + key, lang_ or lang(), **fmt)
 
 
 # --------------------------------------------------------------------------- cached data
@@ -229,13 +163,13 @@ def language_toggle() -> str:
     """Nederlands / English radio in the sidebar; returns the language."""
     _restore(LANG_KEY)
     if LANG_KEY not in st.session_state:
-        st.session_state[LANG_KEY] = "nl"
+        st.session_state[LANG_KEY] = i18n.DEFAULT_LANGUAGE
     st.radio(
         t("language"),
         list(wording.LANGS),
         key=LANG_KEY,
         horizontal=True,
-        format_func=lambda v: {"nl": "Nederlands", "en": "English"}[v],
+        format_func=lambda v: i18n.text("language.name", v),
     )
     _remember(LANG_KEY)
     return lang()
@@ -271,7 +205,12 @@ def filter_sidebar(
         if key in st.session_state:
             st.session_state[key] = [v for v in st.session_state[key] if v in set(opts)]
         value = st.multiselect(
-            t(name), list(opts), key=key, format_func=fmt, placeholder=t(placeholder), disabled=name in disabled
+            wording.variable_label(name, lang_),
+            list(opts),
+            key=key,
+            format_func=fmt,
+            placeholder=t(placeholder),
+            disabled=name in disabled,
         )
         _remember(key)
         if name not in disabled and value:
@@ -284,7 +223,7 @@ def filter_sidebar(
         value=contract.DEFAULT_MIN_CELL,
         step=1,
         key=MIN_CELL_KEY,
-        help=t("min_cell_help", m=contract.DEFAULT_MIN_CELL),
+        help=t("min_cell_help", min_cell=contract.DEFAULT_MIN_CELL),
     )
     _remember(MIN_CELL_KEY)
     return filters, int(min_cell)
@@ -332,7 +271,7 @@ def page_setup(
 
 def synthetic_banner(lang_: str | None = None) -> None:
     """The clear warning on every page that shows synthetic data."""
-    st.warning(f"**{t('synthetic_banner', lang_)}**", icon=":material/science:")
+    st.warning(f"**{i18n.text('common.synthetic_banner', lang_ or lang())}**", icon=":material/science:")
 
 
 def no_data() -> None:
@@ -340,4 +279,4 @@ def no_data() -> None:
 
 
 def selection_caption(ctx: Context) -> None:
-    st.caption(t("n_selected", n=len(ctx.df)))
+    st.caption(t("n_selected", count=len(ctx.df)))

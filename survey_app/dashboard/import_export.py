@@ -5,10 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis import contract, wording
+from analysis import contract, i18n, wording
 
 from .context import (
-    TEXTS,
     Context,
     clear_data_cache,
     lang,
@@ -19,84 +18,6 @@ from .downloads import (
 )
 
 # --------------------------------------------------------------------------- import and export
-
-TEXTS.update(
-    {
-        "io_title": ("Import en export", "Import and export"),
-        "io_intro": (
-            "Lees een bestand met antwoorden in (CSV, Excel, SPSS of Parquet), koppel de kolommen en "
-            "antwoorden aan de vragenlijst, controleer het en zet het in een ronde. Een bestand met "
-            "een fout wordt helemaal niet opgeslagen.",
-            "Read a file of responses (CSV, Excel, SPSS or Parquet), match its columns and answers to "
-            "the questionnaire, check it and put it in a round. A file with an error is not stored at all.",
-        ),
-        "import_header": ("Antwoorden inlezen", "Import responses"),
-        "import_round": ("In welke ronde?", "Into which round?"),
-        "import_no_rounds": (
-            "Er is nog geen ronde. Maak eerst een ronde.",
-            "There is no round yet. Make a round first.",
-        ),
-        "new_round": ("Nieuwe ronde maken", "Make a new round"),
-        "new_round_name": ("Naam van de ronde", "Name of the round"),
-        "new_round_gis": ("Instellingen", "Institutions"),
-        "new_round_types": ("Wie vullen de vragenlijst in?", "Who fill in the questionnaire?"),
-        "new_round_button": ("Ronde maken", "Make round"),
-        "new_round_done": ("Ronde '{r}' is gemaakt.", "Round '{r}' was made."),
-        "upload": ("Bestand", "File"),
-        "upload_help": (
-            "CSV (komma of puntkomma), Excel (.xlsx), SPSS (.sav) of Parquet.",
-            "CSV (comma or semicolon), Excel (.xlsx), SPSS (.sav) or Parquet.",
-        ),
-        "unreadable": ("Het bestand kan niet worden gelezen: {r}", "The file cannot be read: {r}"),
-        "file_shape": ("{n} rijen en {k} kolommen gelezen uit {f}.", "Read {n} rows and {k} columns from {f}."),
-        "step_columns": ("1. Kolommen koppelen", "1. Match the columns"),
-        "step_columns_help": (
-            "Kies bij elke vraag de kolom uit uw bestand, of vul een vaste waarde in die voor alle rijen geldt.",
-            "For each question choose the column of your file, or give a fixed value for all rows.",
-        ),
-        "generate_ids": (
-            "Maak zelf een willekeurig antwoord-id voor rijen zonder id",
-            "Make a random response id for rows without one",
-        ),
-        "step_values": ("2. Antwoorden koppelen", "2. Match the answers"),
-        "step_values_none": ("Alle antwoorden zijn al geldige codes.", "All answers are valid codes already."),
-        "step_values_help": (
-            "Kies de code die bij elk antwoord hoort. Leeg = niet beantwoord.",
-            "Choose the code for each answer. Empty = not answered.",
-        ),
-        "step_preview": ("3. Voorbeeld (eerste 10 rijen)", "3. Preview (first 10 rows)"),
-        "step_check": ("4. Controleren en inlezen", "4. Check and import"),
-        "problems": ("Nog op te lossen:", "Still to solve:"),
-        "check_ok": (
-            "Het bestand is goedgekeurd: {n} rijen kunnen in ronde '{r}'.",
-            "The file is accepted: {n} rows can go into round '{r}'.",
-        ),
-        "check_bad": (
-            "Het bestand is afgekeurd: {k} fouten. Er is niets opgeslagen.",
-            "The file is rejected: {k} errors. Nothing was stored.",
-        ),
-        "import_button": ("Inlezen in ronde '{r}'", "Import into round '{r}'"),
-        "import_done": ("{n} antwoorden zijn opgeslagen in ronde '{r}'.", "{n} responses were stored in round '{r}'."),
-        "import_rejected": (
-            "Niet ingelezen: er zijn fouten gevonden. Er is niets opgeslagen.",
-            "Not imported: errors were found. Nothing was stored.",
-        ),
-        "export_header": ("Gegevens downloaden", "Download the data"),
-        "export_help": (
-            "De antwoorden van de gekozen selectie (links), met alle kolommen van het datacontract.",
-            "The responses of the chosen selection (left), with every column of the data contract.",
-        ),
-        "export_format": ("Formaat", "Format"),
-        "export_button": ("Download {f}", "Download {f}"),
-        "report_header": ("Rondeverslag", "Round report"),
-        "report_help": (
-            "Alle figuren met tabellen, toetsen en uitleg over de methode, voor de gekozen selectie.",
-            "Every figure with tables, tests and method notes, for the chosen selection.",
-        ),
-        "report_docx": ("Word (.docx)", "Word (.docx)"),
-        "report_html": ("Webpagina (.html)", "Web page (.html)"),
-    }
-)
 
 EXPORT_FORMATS = {
     "csv": ("text/csv", "CSV"),
@@ -165,14 +86,17 @@ def render_new_round(ctx: Context) -> None:
 def _report_frame(report, lang_: str) -> pd.DataFrame:
     f = report.to_frame()
     msg = "message_nl" if lang_ == "nl" else "message"
-    heads = (
-        {"severity": "Soort", "row": "Rij", "column": "Kolom", "value": "Waarde", msg: "Melding"}
-        if lang_ == "nl"
-        else {"severity": "Kind", "row": "Row", "column": "Column", "value": "Value", msg: "Message"}
-    )
+    heads = {
+        "severity": t("report_header_severity", lang_),
+        "row": t("report_header_row", lang_),
+        "column": t("report_header_column", lang_),
+        "value": t("report_header_value", lang_),
+        msg: t("report_header_message", lang_),
+    }
     out = f[list(heads)].rename(columns=heads)
-    sev = {"error": ("fout", "error"), "warning": ("waarschuwing", "warning")}
-    out[heads["severity"]] = [sev.get(s, (s, s))[1 if lang_ == "en" else 0] for s in f["severity"]]
+    out[heads["severity"]] = [
+        t(f"severity.{s}", lang_) if i18n.has_text(f"dashboard.severity.{s}") else s for s in f["severity"]
+    ]
     return out
 
 
@@ -180,7 +104,6 @@ def render_import(ctx: Context) -> None:
     """Upload, column and value mapping with preview, validation report, all-or-nothing import."""
     from analysis import mapping as mp
     from analysis.validation import validate_frame
-
     from survey_app.storage import ImportRejected, StorageError
 
     lang_ = ctx.lang
@@ -200,7 +123,14 @@ def render_import(ctx: Context) -> None:
     if raw is None:
         st.error(t("unreadable", r=error))
         return
-    st.caption(t("file_shape", n=len(raw), k=len(raw.columns), f=upload.name))
+    st.caption(
+        t(
+            "file_shape",
+            rows=i18n.text("count.rows", lang_, count=len(raw)),
+            columns=i18n.text("count.columns", lang_, count=len(raw.columns)),
+            f=upload.name,
+        )
+    )
     fid = abs(hash((upload.name, upload.size))) % 10**8
     suggested = mp.suggest_mapping(raw, round_id=round_id)
 
@@ -208,11 +138,11 @@ def render_import(ctx: Context) -> None:
     st.caption(t("step_columns_help"))
     sources = [""] + [str(c) for c in raw.columns]
     labels = {
-        "column": "Kolom in datacontract" if lang_ == "nl" else "Contract column",
-        "label": "Betekenis" if lang_ == "nl" else "Meaning",
-        "required": "Verplicht" if lang_ == "nl" else "Required",
-        "source": "Kolom in uw bestand" if lang_ == "nl" else "Column in your file",
-        "constant": "Vaste waarde" if lang_ == "nl" else "Fixed value",
+        "column": t("map_column"),
+        "label": t("map_label"),
+        "required": t("map_required"),
+        "source": t("map_source"),
+        "constant": t("map_constant"),
     }
     table = st.data_editor(
         mp.mapping_table(suggested, lang=lang_),
@@ -244,9 +174,9 @@ def render_import(ctx: Context) -> None:
                 num_rows="fixed",
                 width="stretch",
                 column_config={
-                    "value": st.column_config.TextColumn("Antwoord in bestand" if lang_ == "nl" else "Answer in file"),
-                    "count": st.column_config.NumberColumn("Aantal" if lang_ == "nl" else "Count"),
-                    "code": st.column_config.SelectboxColumn("Code", options=codes),
+                    "value": st.column_config.TextColumn(t("map_value")),
+                    "count": st.column_config.NumberColumn(t("map_count")),
+                    "code": st.column_config.SelectboxColumn(t("map_code"), options=codes),
                 },
             )
             try:
@@ -263,16 +193,16 @@ def render_import(ctx: Context) -> None:
         st.warning(t("problems"))
         show_table(
             problems[["message_nl" if lang_ == "nl" else "message"]].rename(
-                columns={"message_nl": "Melding", "message": "Message"}
+                columns={"message_nl": t("report_header_message"), "message": t("report_header_message")}
             ),
             key="imp_problems",
         )
     mapped = mp.apply_mapping(raw, mapping)
     _, report = validate_frame(mapped, file=upload.name)
     if report.ok:
-        st.success(t("check_ok", n=report.n_rows, r=round_id))
+        st.success(t("check_ok", count=report.n_rows, r=round_id))
     else:
-        st.error(t("check_bad", k=report.n_errors))
+        st.error(t("check_bad", count=report.n_errors))
     if report.errors or report.warnings:
         show_table(_report_frame(report, lang_), key="imp_report")
     if st.button(t("import_button", r=round_id), type="primary", key="imp_go", disabled=not report.ok):
@@ -285,7 +215,7 @@ def render_import(ctx: Context) -> None:
             st.error(str(exc))
         else:
             clear_data_cache()
-            st.success(t("import_done", n=n, r=round_id))
+            st.success(t("import_done", count=n, r=round_id))
 
 
 def render_export(ctx: Context) -> None:
@@ -293,7 +223,7 @@ def render_export(ctx: Context) -> None:
     from analysis.document import round_report_docx, round_report_html
 
     st.header(t("export_header"))
-    st.caption(t("export_help") + " " + t("n_selected", n=len(ctx.df)))
+    st.caption(t("export_help") + " " + t("n_selected", count=len(ctx.df)))
     fmt = st.radio(
         t("export_format"),
         list(EXPORT_FORMATS),

@@ -46,11 +46,10 @@ def render_figure(ctx: Context, fig: FigureResult, number: int) -> None:
     lang_ = ctx.lang
     with st.container(key=f"fig_{fig.id}"):
         st.subheader(f"{number}. {wording.figure_title(fig, lang_)}")
-        st.caption(wording.figure_subtitle(fig, lang_))
         chart = figure_chart(ctx, fig)
         st.altair_chart(chart, width="content", key=f"{ctx.page}_chart_{fig.id}")
         if fig.suppressed:
-            st.info(t("figure_hidden", n=fig.base_n, m=ctx.min_cell), icon=":material/visibility_off:")
+            st.info(t("figure_hidden", n=fig.base_n, min_cell=ctx.min_cell), icon=":material/visibility_off:")
         st.caption(figure_caption(fig, number, lang=lang_))
         for i, note in enumerate(figure_notes(fig, lang=lang_)):
             (st.markdown(f"**{note}**") if i == 0 else st.caption(note))

@@ -10,7 +10,6 @@ from analysis import contract, views, wording
 from .context import (
     CACHE_ENTRIES,
     CACHE_TTL,
-    TEXTS,
     Context,
     _load,
     _remember,
@@ -25,64 +24,6 @@ from .downloads import (
 )
 
 # --------------------------------------------------------------------------- relations and models
-
-TEXTS.update(
-    {
-        "relations_title": ("Verbanden", "Relations"),
-        "relations_intro": (
-            "Kies twee vragen en zie hoe de antwoorden samenhangen. Daaronder kunt u een model "
-            "voor het rapportcijfer maken.",
-            "Choose two questions and see how the answers are related. Below you can build a "
-            "model of the report grade.",
-        ),
-        "rel_x": ("Eerste vraag", "First question"),
-        "rel_y": ("Tweede vraag", "Second question"),
-        "rel_same": ("Kies twee verschillende vragen.", "Choose two different questions."),
-        "rel_crosstab": ("Kruistabel (percentages per rij)", "Cross table (row percentages)"),
-        "rel_box": ("Rapportcijfer per groep", "Grade by group"),
-        "rel_box_note": (
-            "Blauwe balk: middelste helft van de cijfers (kwartielen); streep: mediaan; oranje: "
-            "gemiddelde met 95%-betrouwbaarheidsinterval. Geen uitersten: die zijn van één persoon.",
-            "Blue bar: middle half of the grades (quartiles); tick: median; orange: mean with "
-            "95% confidence interval. No extremes: they belong to one person.",
-        ),
-        "rel_assoc": ("Samenhang", "Association"),
-        "rel_suppressed_note": (
-            "Cellen met minder dan {m} antwoorden zijn verborgen (grijs); soms ook een "
-            "extra cel, zodat niemand het verborgen aantal kan terugrekenen.",
-            "Cells with fewer than {m} answers are hidden (grey); sometimes one more cell "
-            "too, so nobody can work out the hidden number.",
-        ),
-        "model_header": ("Model voor het rapportcijfer", "Model of the report grade"),
-        "model_predictors": ("Verklarende vragen", "Explanatory questions"),
-        "model_kind": ("Soort model", "Kind of model"),
-        "model_ols": ("Lineair (OLS, robuuste HC3-standaardfouten)", "Linear (OLS, robust HC3 standard errors)"),
-        "model_ordinal": ("Ordinaal (proportionele odds, logit)", "Ordinal (proportional odds, logit)"),
-        "model_nworkers": ("Aantal jeugdzorgwerkers als", "Number of workers as"),
-        "model_numeric": ("getal (één effect per extra werker)", "number (one effect per extra worker)"),
-        "model_categorical": ("groepen (0 is de vergelijkingsgroep)", "groups (0 is the reference)"),
-        "model_weights": ("Frequentiegewichten (kolom)", "Frequency weights (column)"),
-        "model_no_weights": ("Geen", "None"),
-        "model_weights_none": (
-            "Deze gegevens hebben geen kolom met frequentiegewichten; het model telt elke respondent één keer.",
-            "These data have no column of frequency weights; the model counts every respondent once.",
-        ),
-        "model_choose": ("Kies een of meer verklarende vragen.", "Choose one or more explanatory questions."),
-        "model_reading_ols": (
-            "Een coëfficiënt is het verschil in rapportcijfer met de vergelijkingsgroep (de "
-            "eerste antwoordmogelijkheid), bij gelijke andere vragen.",
-            "A coefficient is the difference in grade with the reference group (the first "
-            "answer option), other questions being equal.",
-        ),
-        "model_reading_ordinal": (
-            "Een positieve coëfficiënt betekent: meer kans op een hoger cijfer dan de "
-            "vergelijkingsgroep (log-odds). Drempels staan in de tabel.",
-            "A positive coefficient means: more chance of a higher grade than the reference "
-            "group (log-odds). Cut-points are in the table.",
-        ),
-        "model_fit": ("Modelmaten", "Fit statistics"),
-    }
-)
 
 #: Columns offered on the Verbanden page (analysable with analysis.relations).
 RELATION_COLUMNS = (
@@ -160,7 +101,7 @@ def render_relations(ctx: Context) -> None:
         ct = crosstab(ctx.df, row=x, col=y, min_cell=ctx.min_cell)
         chart = charts_compare.crosstab_heatmap(ct, row=x, col=y, lang=lang_, min_cell=ctx.min_cell)
         st.altair_chart(chart, width="content", key=f"{ctx.page}_heat")
-        st.caption(t("rel_suppressed_note", m=ctx.min_cell))
+        st.caption(t("rel_suppressed_note", min_cell=ctx.min_cell))
         table = views.crosstab_view(ct, row=x, col=y, lang=lang_, min_cell=ctx.min_cell)
         raw = views.crosstab_labelled(ct, row=x, col=y, lang=lang_)
     with st.expander(t("table_downloads"), expanded=True):
@@ -189,14 +130,14 @@ def render_model_builder(ctx: Context) -> None:
     _remember("model_predictors")
     with st.container(horizontal=True):
         _restore("model_kind")
-        kind = st.radio(t("model_kind"), ["ols", "ordinal"], key="model_kind", format_func=lambda k: t("model_" + k))
+        kind = st.radio(t("model_kind"), ["ols", "ordinal"], key="model_kind", format_func=lambda k: t("model." + k))
         _remember("model_kind")
         _restore("model_nworkers")
         nw = st.radio(
             t("model_nworkers"),
             ["numeric", "categorical"],
             key="model_nworkers",
-            format_func=lambda k: t("model_" + k),
+            format_func=lambda k: t("model." + k),
             disabled="n_workers" not in preds,
         )
         _remember("model_nworkers")

@@ -38,7 +38,7 @@ def render_reference(ctx: Context) -> None:
     cmp = _reference(_url(ctx.storage), ctx.scope, ctx.filters_key, ctx.min_cell, ctx.storage)
     view = views.reference_view(cmp, lang=ctx.lang)
     st.metric(t("reference_metric"), f"{int(cmp['match'].sum())} / {len(cmp)}", border=True, width=320)
-    st.caption(t("reference_summary", k=int(cmp["match"].sum()), n=len(cmp)))
+    st.caption(t("reference_summary", count=int(cmp["match"].sum()), n=len(cmp)))
     heads = views.reference_headers(ctx.lang)
     for figure, block in view.groupby("figure", sort=False):
         with st.container(key=f"ref_{figure}"):

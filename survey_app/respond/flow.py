@@ -14,7 +14,10 @@ decides.  Everything that can be tested without a browser lives here:
 * the answers dict handed to ``Storage.submit_response`` (every questionnaire
   item, ``None`` when not answered);
 * slowing down repeated wrong codes (:func:`code_delay`, :class:`AttemptLimiter`);
-* every user-facing text, Dutch (B1) and English (:data:`TEXTS`, :func:`t`).
+* every user-facing text through :func:`t`: the ``respond.*`` texts of the
+  one catalog per language (:func:`analysis.i18n.text`,
+  ``analysis/locales/<lang>.yaml``), Dutch (B1) with the youth wording
+  (``@jeugdige``) where it differs, and English.
 
 Nothing here records names, IP addresses, user agents or times.
 """
@@ -30,221 +33,45 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from analysis import contract
+from analysis import contract, i18n
 from analysis.questionnaire import Item, Questionnaire, Step
 
-LANGUAGES = ("nl", "en")
+LANGUAGES = i18n.languages()
 STAGES = ("welcome", "questions", "review", "done")
 
 # --------------------------------------------------------------------------- texts
 
-#: Every user-facing text of the respondent flow.  ``nl`` is Dutch at B1 level
-#: (addressing the reader with "u"); ``nl_jeugdige`` is the youth version ("je")
-#: where it differs; ``en`` is English.  Placeholders use ``str.format``.
-TEXTS: dict[str, dict[str, str]] = {
-    "page_title": {"nl": "Vragenlijst", "en": "Questionnaire"},
-    "lang_switch": {"nl": "English", "en": "Nederlands"},
-    "lang_switch_help": {"nl": "Switch to English", "en": "Naar Nederlands"},
-    "welcome_title": {
-        "nl": "Wat vindt u van uw jeugdzorgwerker?",
-        "en": "What do you think of your youth protection worker?",
-    },
-    "welcome_intro": {
-        "nl": "Wij willen graag weten hoe het contact met uw jeugdzorgwerker gaat. "
-        "Met uw antwoorden kan het werk beter worden. "
-        "Het invullen duurt ongeveer 5 minuten.",
-        "en": "We would like to know how the contact with your youth protection worker is going. "
-        "Your answers help to improve the work. "
-        "It takes about 5 minutes.",
-    },
-    "welcome_anon_title": {"nl": "Uw antwoorden zijn anoniem", "en": "Your answers are anonymous"},
-    "welcome_anon": {
-        "nl": "- U geeft **geen naam**.\n"
-        "- Wij bewaren **geen IP-adres** en niet het tijdstip. Alleen de week waarin u de lijst invult.\n"
-        "- Heeft u een code gekregen? Die code zorgt er alleen voor dat iedereen de lijst één keer invult. "
-        "De code wordt **niet gekoppeld** aan uw antwoorden.\n"
-        "- Wij laten antwoorden alleen zien **in groepen van minstens 10 mensen**. "
-        "Niemand kan zien wat u heeft ingevuld. Ook uw jeugdzorgwerker niet.\n"
-        "- Meedoen is vrijwillig. U mag vragen overslaan, behalve de vragen met een sterretje (*).\n"
-        "- Schrijf **geen namen** in de open vragen.",
-        "en": "- You do **not give your name**.\n"
-        "- We do **not keep your IP address** or the time. Only the week in which you fill in the list.\n"
-        "- Did you get a code? The code only makes sure everyone fills in the list once. "
-        "The code is **not linked** to your answers.\n"
-        "- We only show answers **in groups of at least 10 people**. "
-        "Nobody can see what you filled in. Not even your worker.\n"
-        "- Taking part is voluntary. You may skip questions, except the ones with an asterisk (*).\n"
-        "- Please do **not write names** in the open questions.",
-    },
-    "who_label": {"nl": "Wie vult de vragenlijst in?", "en": "Who is filling in the questionnaire?"},
-    "who_ouder": {"nl": "Ik ben ouder of verzorger", "en": "I am a parent or carer"},
-    "who_jeugdige": {"nl": "Ik ben de jongere", "en": "I am the young person"},
-    "gi_label": {
-        "nl": "Bij welke organisatie is uw jeugdzorgwerker?",
-        "en": "Which organisation does your worker belong to?",
-    },
-    "code_label": {"nl": "Uw code", "en": "Your code"},
-    "code_help": {
-        "nl": "De code staat in de brief, de e-mail of het sms-bericht met de uitnodiging.",
-        "en": "The code is in the letter, e-mail or text message with the invitation.",
-    },
-    "start_button": {"nl": "Begin met de vragen", "en": "Start the questions"},
-    "choose_who": {"nl": "Kies eerst wie de lijst invult.", "en": "Please choose who fills in the list first."},
-    "choose_gi": {"nl": "Kies eerst de organisatie.", "en": "Please choose the organisation first."},
-    "code_missing": {
-        "nl": "Vul eerst uw code in.",
-        "en": "Please enter your code first.",
-        "nl_jeugdige": "Vul eerst je code in.",
-    },
-    "code_invalid": {
-        "nl": "Deze code klopt niet. Kijk of u de code goed heeft overgenomen.",
-        "en": "This code is not correct. Please check that you copied it correctly.",
-    },
-    "code_used": {
-        "nl": "Deze code is al gebruikt. Met een code kan de vragenlijst maar één keer worden ingevuld.",
-        "en": "This code has already been used. A code can be used to fill in the questionnaire only once.",
-    },
-    "too_many_attempts": {
-        "nl": "Te veel pogingen, wacht even. Probeer het daarna opnieuw.",
-        "en": "Too many attempts, please wait a moment. Then try again.",
-    },
-    "no_round": {
-        "nl": "Er staat geen vragenlijst in deze link. Gebruik de link uit de uitnodiging.",
-        "en": "This link does not contain a questionnaire. Please use the link from the invitation.",
-    },
-    "round_unknown": {
-        "nl": "Deze vragenlijst bestaat niet. Kijk of de link goed is, of vraag om een nieuwe link.",
-        "en": "This questionnaire does not exist. Check the link, or ask for a new link.",
-    },
-    "round_not_yet_open": {
-        "nl": "Deze vragenlijst is nog niet open.",
-        "en": "This questionnaire is not open yet.",
-    },
-    "round_opens_on": {"nl": "U kunt hem invullen vanaf {date}.", "en": "You can fill it in from {date}."},
-    "round_closed": {
-        "nl": "Deze vragenlijst is gesloten. U kunt hem niet meer invullen. Bedankt voor uw interesse.",
-        "en": "This questionnaire is closed. It can no longer be filled in. Thank you for your interest.",
-    },
-    "unavailable": {
-        "nl": "De vragenlijst is nu even niet beschikbaar. Probeer het later opnieuw.",
-        "en": "The questionnaire is not available right now. Please try again later.",
-    },
-    "gi_invalid": {
-        "nl": "Deze link is niet helemaal goed: de organisatie hoort niet bij deze vragenlijst. "
-        "Vraag om een nieuwe link.",
-        "en": "This link is not quite right: the organisation does not belong to this questionnaire. "
-        "Please ask for a new link.",
-    },
-    "nothing_stored": {"nl": "Er is niets opgeslagen.", "en": "Nothing has been stored."},
-    "step_of": {"nl": "Stap {i} van {n}", "en": "Step {i} of {n}"},
-    "required_note": {
-        "nl": "Vragen met een * moet u invullen.",
-        "en": "Questions with a * are required.",
-        "nl_jeugdige": "Vragen met een * moet je invullen.",
-    },
-    "required_missing": {
-        "nl": "Wilt u deze vraag nog invullen?",
-        "en": "Please answer this question.",
-        "nl_jeugdige": "Wil je deze vraag nog invullen?",
-    },
-    "invalid_answer": {"nl": "Dit antwoord kan niet.", "en": "This answer is not possible."},
-    "text_too_long": {
-        "nl": "Deze tekst is te lang (hoogstens {n} tekens).",
-        "en": "This text is too long (at most {n} characters).",
-    },
-    "next": {"nl": "Volgende", "en": "Next"},
-    "previous": {"nl": "Vorige", "en": "Back"},
-    "to_review": {"nl": "Naar het overzicht", "en": "To the overview"},
-    "review_title": {
-        "nl": "Kloppen uw antwoorden?",
-        "en": "Are your answers correct?",
-        "nl_jeugdige": "Kloppen je antwoorden?",
-    },
-    "review_intro": {
-        "nl": "Hieronder staan uw antwoorden. Wilt u iets veranderen? Kies dan 'Wijzigen'. "
-        "Klopt alles? Kies dan 'Versturen'.",
-        "en": "Below are your answers. Want to change something? Choose 'Change'. "
-        "Is everything correct? Choose 'Send'.",
-        "nl_jeugdige": "Hieronder staan je antwoorden. Wil je iets veranderen? Kies dan 'Wijzigen'. "
-        "Klopt alles? Kies dan 'Versturen'.",
-    },
-    "not_answered": {"nl": "(niet ingevuld)", "en": "(not answered)"},
-    "edit": {"nl": "Wijzigen", "en": "Change"},
-    "submit": {"nl": "Versturen", "en": "Send"},
-    "save_failed": {
-        "nl": "Het versturen is niet gelukt. Uw antwoorden zijn nog niet opgeslagen. "
-        "Probeer het over een paar minuten opnieuw.",
-        "en": "Sending did not work. Your answers have not been stored yet. Please try again in a few minutes.",
-        "nl_jeugdige": "Het versturen is niet gelukt. Je antwoorden zijn nog niet opgeslagen. "
-        "Probeer het over een paar minuten opnieuw.",
-    },
-    "thanks_title": {"nl": "Bedankt!", "en": "Thank you!"},
-    "thanks_body": {
-        "nl": "Uw antwoorden zijn verstuurd en opgeslagen. U kunt dit venster nu sluiten.",
-        "en": "Your answers have been sent and stored. You can close this window now.",
-        "nl_jeugdige": "Je antwoorden zijn verstuurd en opgeslagen. Je kunt dit venster nu sluiten.",
-    },
-    "another_person": {"nl": "Nog iemand wil de lijst invullen", "en": "Someone else wants to fill in the list"},
-    "start_title": {
-        "nl": "Vragenlijst over de jeugdzorgwerker",
-        "en": "Questionnaire about the youth protection worker",
-    },
-    "start_body": {
-        "nl": "Wilt u de vragenlijst invullen? Gebruik de link uit uw uitnodiging. Die ziet er zo uit: `{example}`",
-        "en": "Do you want to fill in the questionnaire? Use the link from your invitation. "
-        "It looks like this: `{example}`",
-    },
-}
-
-_NL_MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-_EN_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+#: Catalog namespace of the respondent flow's texts; a "text key" below is the part after it.
+TEXT_NAMESPACE = "respond."
+#: Catalog keys of the month names (``months.<name>``), January first.
+MONTHS = (
+    "months.january",
+    "months.february",
+    "months.march",
+    "months.april",
+    "months.may",
+    "months.june",
+    "months.july",
+    "months.august",
+    "months.september",
+    "months.october",
+    "months.november",
+    "months.december",
 )
 
 
 def t(key: str, lang: str = "nl", respondent_type: str | None = None, **fmt: Any) -> str:
-    """The text ``key`` in ``lang``; the youth variant when it exists and applies.
+    """The text ``respond.<key>`` in ``lang``; the youth variant when it exists and applies.
 
     >>> t("next", "en")
     'Next'
     """
-    entry = TEXTS[key]
-    text = None
-    if lang == "nl" and respondent_type == "jeugdige":
-        text = entry.get("nl_jeugdige")
-    if text is None:
-        text = entry["en"] if lang == "en" else entry["nl"]
-    return text.format(**fmt) if fmt else text
+    return i18n.text(TEXT_NAMESPACE + key, lang, variant=respondent_type, **fmt)
 
 
 def format_date(d: date, lang: str = "nl") -> str:
     """A calendar date in words (``1 maart 2026`` / ``1 March 2026``)."""
-    months = _EN_MONTHS if lang == "en" else _NL_MONTHS
-    return f"{d.day} {months[d.month - 1]} {d.year}"
+    return i18n.text("format.date", lang, day=d.day, month=i18n.text(MONTHS[d.month - 1], lang), year=d.year)
 
 
 # --------------------------------------------------------------------------- the link
@@ -285,13 +112,13 @@ def parse_link(params: Mapping[str, Any]) -> Link:
     institution code, upper-cased) and ``taal`` (``nl`` default, ``en``).
     Unknown parameters are ignored.
     """
-    lang = (_first(params.get("taal")) or "nl").lower()
+    lang = (_first(params.get("taal")) or i18n.DEFAULT_LANGUAGE).lower()
     gi = _first(params.get("gi"))
     return Link(
         round_id=_first(params.get("ronde")),
         code=normalise_code(params.get("code")),
         gi=gi.upper() if gi else None,
-        lang=lang if lang in LANGUAGES else "nl",
+        lang=lang if lang in LANGUAGES else i18n.DEFAULT_LANGUAGE,
     )
 
 
@@ -304,7 +131,7 @@ class Setup:
 
     ``respondent_types``/``gis`` are the choices; when there is exactly one,
     ``fixed_type``/``fixed_gi`` holds it and no question is asked.
-    ``error`` is a :data:`TEXTS` key when the link cannot be used.
+    ``error`` is a text key (:func:`t`) when the link cannot be used.
     """
 
     respondent_types: tuple[str, ...]
@@ -345,7 +172,7 @@ def plan_setup(round_info: Any, link: Link) -> Setup:
 
 
 def round_status_message(status: str) -> str | None:
-    """The :data:`TEXTS` key for a round status that blocks the flow, or ``None`` when open."""
+    """The text key (:func:`t`) for a round status that blocks the flow, or ``None`` when open."""
     return {
         "open": None,
         "not_yet_open": "round_not_yet_open",
@@ -376,7 +203,7 @@ class FlowState:
     submission_token: str = field(default_factory=lambda: uuid.uuid4().hex)
     failures: int = 0
     ignore_link_code: bool = False
-    notice: str | None = None  # a TEXTS key shown once on the next run (e.g. "code_used")
+    notice: str | None = None  # a text key (t) shown once on the next run (e.g. "code_used")
 
 
 def new_state(link: Link) -> FlowState:
@@ -549,7 +376,7 @@ def missing_required(q: Questionnaire, answers: Mapping[str, Any], step_id: str 
 
 @dataclass(frozen=True)
 class AnswerError:
-    """One answer that cannot be stored; ``message`` is a :data:`TEXTS` key."""
+    """One answer that cannot be stored; ``message`` is a text key (:func:`t`)."""
 
     item: str
     value: Any

@@ -2,7 +2,7 @@
 
 Dashboard helpers live in :mod:`survey_app.dashboard`; this module holds
 the common bits (``get_storage``) and what the respondent flow renders.  All
-texts come from :data:`survey_app.respond.flow.TEXTS`.  Widget keys are stable:
+texts come from the catalog through :func:`survey_app.respond.flow.t`.  Widget keys are stable:
 ``q_<item_id>`` for questions, ``rf_<name>`` for the flow's own controls.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from analysis import contract
+from analysis import contract, i18n
 from analysis.questionnaire import Item, Questionnaire, load_questionnaire
 
 from . import flow
@@ -146,25 +146,34 @@ def flow_state(link: flow.Link) -> flow.FlowState:
     return state
 
 
+def next_language(lang: str) -> str:
+    """The language the toggle switches to: the next one of the catalog (Dutch <-> English)."""
+    langs = flow.LANGUAGES
+    return langs[(langs.index(lang) + 1) % len(langs)] if lang in langs else langs[0]
+
+
 def language_toggle(state: flow.FlowState) -> None:
-    """A button that switches between Dutch and English."""
+    """A button that switches to the next language (Dutch <-> English), named in that language."""
+    target = next_language(state.lang)
+    name = i18n.text("language.name", target)
     with st.container(horizontal=True, horizontal_alignment="right"):
         if st.button(
-            flow.t("lang_switch", state.lang),
+            name,
             key="rf_lang",
             icon=":material/translate:",
-            help=flow.t("lang_switch_help", state.lang),
+            help=flow.t("switch_to", target, language=name),
         ):
-            state.lang = "en" if state.lang == "nl" else "nl"
+            state.lang = target
             st.rerun()
 
 
 def show_block(key: str, lang: str, *, detail: str | None = None) -> None:
-    """A friendly message for a link that cannot be used, in the chosen language and the other one."""
-    other = "en" if lang == "nl" else "nl"
+    """A friendly message for a link that cannot be used, in the chosen language and the other ones."""
     body = flow.t(key, lang) + (f" {detail}" if detail else "")
     st.warning(body, icon=":material/info:")
-    st.caption(flow.t(key, other))
+    for other in flow.LANGUAGES:
+        if other != lang:
+            st.caption(flow.t(key, other))
 
 
 # --------------------------------------------------------------------------- questions

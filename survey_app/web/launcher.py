@@ -23,7 +23,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from analysis import contract
+from analysis import contract, i18n
 
 APP_PATH = Path(__file__).resolve().parent / "app.py"
 DEFAULT_PORT = 8501
@@ -118,8 +118,8 @@ def run_app(
     prepare_database(demo=demo)
     if demo:
         print(
-            f"Vragenlijst (demo) / questionnaire (demo): "
-            f"{respondent_link(contract.DEMO_ROUND_ID, port=port, address=address)}",
+            " / ".join(i18n.text("launcher.demo_link", lang) for lang in i18n.languages())
+            + f": {respondent_link(contract.DEMO_ROUND_ID, port=port, address=address)}",
             flush=True,
         )
 

@@ -6,8 +6,9 @@
   alone, without any menu: respondents never see a dashboard.
 * Otherwise the start page plus the staff pages of :func:`dashboard_pages`.
 
-To add a dashboard page, add it to :data:`DASHBOARDS` and its titles to
-:data:`DASHBOARD_TITLES`; the respondent flow does not change.
+To add a dashboard page, add it to :data:`DASHBOARDS` and its menu title to
+the catalog (``navigation.page.<url path>`` in every ``analysis/locales/<lang>.yaml``);
+the respondent flow does not change.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import streamlit as st
 
-from analysis import wording
+from analysis import i18n
 
 PAGES_DIR = Path(__file__).resolve().parent / "screens"
 RESPOND_URL_PATH = "vragenlijst"
@@ -32,7 +33,7 @@ def respond_page(*, default: bool = False, visibility: str = "visible") -> st.Pa
     """The respondent flow ("Vragenlijst invullen")."""
     return _page(
         "respond.py",
-        "Vragenlijst invullen",
+        i18n.text("navigation.respond", i18n.DEFAULT_LANGUAGE),
         RESPOND_URL_PATH,
         ":material/edit_note:",
         default=default,
@@ -42,24 +43,20 @@ def respond_page(*, default: bool = False, visibility: str = "visible") -> st.Pa
 
 def start_page() -> st.Page:
     """The small start page shown without a round in the link."""
-    return _page("start.py", "Start", "start", ":material/home:", default=True)
+    return _page(
+        "start.py", i18n.text("navigation.start", i18n.DEFAULT_LANGUAGE), "start", ":material/home:", default=True
+    )
 
 
-#: Menu titles (Dutch, English); the URL paths stay Dutch so links keep working.
-DASHBOARD_TITLES = {
-    "overzicht": ("Overzicht", "Overview"),
-    "inspectierapport": ("Inspectierapport", "Inspection report"),
-    "vergelijken": ("Vergelijken", "Compare"),
-    "verbanden": ("Verbanden", "Relations"),
-    "opmerkingen": ("Opmerkingen", "Comments"),
-    "import-export": ("Import en export", "Import and export"),
-}
+#: Catalog key prefix of the menu titles (``navigation.page.<url path>``); the URL
+#: paths stay Dutch so links keep working.
+TITLE_KEY = "navigation.page."
 #: session-state key of the dashboards' language toggle (survey_app.dashboard.LANG_KEY)
 LANG_KEY = "dash_lang"
 
 
 def _title(url_path: str, lang: str) -> str:
-    return wording.pick(DASHBOARD_TITLES[url_path], lang)
+    return i18n.text(TITLE_KEY + url_path, lang)
 
 
 #: Dashboard pages in menu order: (file in screens/, url path, icon).
@@ -101,9 +98,10 @@ def build_navigation(
     if is_respondent_link(query_params):
         return [respond_page(default=True)], "hidden"
     if lang is None:
-        lang = "en" if st.session_state.get(LANG_KEY) == "en" else "nl"
+        chosen = st.session_state.get(LANG_KEY)
+        lang = chosen if chosen in i18n.languages() else i18n.DEFAULT_LANGUAGE
     dashboards = dashboard_pages(lang)
     pages = [start_page(), respond_page(visibility="hidden")]
     if not dashboards:
         return pages, "hidden"
-    return {"": pages, "Dashboards": dashboards}, "sidebar"
+    return {"": pages, i18n.text("navigation.dashboards", lang): dashboards}, "sidebar"

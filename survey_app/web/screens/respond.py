@@ -45,7 +45,7 @@ def welcome(q, state: flow.FlowState, setup: flow.Setup, link: flow.Link, storag
             index=None,
             key="rf_who",
             width="stretch",
-            format_func=lambda c: t(f"who_{c}", lang),
+            format_func=lambda c: t(f"who.{c}", lang),
         )
     gi = setup.fixed_gi
     if gi is None:

@@ -8,7 +8,10 @@ from survey_app.respond import widgets as ui
 
 ui.inject_css()
 example = f"/?ronde={contract.DEMO_ROUND_ID}"
-st.title(flow.t("start_title", "nl"))
-st.write(flow.t("start_body", "nl", example=example))
-st.caption(flow.t("start_body", "en", example=example))
-st.markdown(f":material/edit_note: [Demo: vragenlijst invullen / fill in the demo]({example})")
+first, *others = flow.LANGUAGES
+st.title(flow.t("start_title", first))
+st.write(flow.t("start_body", first, example=example))
+for lang in others:
+    st.caption(flow.t("start_body", lang, example=example))
+demo = " / ".join(flow.t("start_demo_link", lang) for lang in flow.LANGUAGES)
+st.markdown(f":material/edit_note: [{demo}]({example})")

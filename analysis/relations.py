@@ -99,6 +99,9 @@ def variable_kind(column: str) -> Kind:
     ``respondent_type`` and ``round_id`` are nominal.  Other columns
     (``response_id``, ``submitted_week``, the comments) are not analysed
     and raise :class:`ValueError`.
+
+    >>> variable_kind("grade"), variable_kind("n_workers"), variable_kind("gi")
+    ('interval', 'ordinal', 'nominal')
     """
     if column in INTERVAL_COLUMNS:
         return "interval"
@@ -276,6 +279,14 @@ def cramers_v(table) -> tuple[float, float, int, float, int]:
     -------
     (v, chi2, df, p_value, n) : tuple
         NaN when fewer than 2 non-empty rows or columns remain.
+
+    Examples
+    --------
+    Perfect association in a 2x2 table (X^2 = n); the empty column is dropped:
+
+    >>> v, chi2, df, p, n = cramers_v([[10, 0, 0], [0, 10, 0]])
+    >>> v, chi2, df, n
+    (1.0, 20.0, 1, 20)
 
     References
     ----------

@@ -146,6 +146,15 @@ def wilson_interval(k, n, *, confidence: float = 0.95):
     Newcombe (1998), method 3, gives 81/263 -> 0.2553 to 0.3662.  Equal to
     ``statsmodels.stats.proportion.proportion_confint(k, n, method="wilson")``.
 
+    Examples
+    --------
+    Newcombe's example, and an empty base:
+
+    >>> [round(v, 4) for v in wilson_interval(81, 263)]
+    [0.2553, 0.3662]
+    >>> wilson_interval(0, 0)
+    (nan, nan)
+
     References
     ----------
     Wilson (1927); Newcombe (1998), Statistics in Medicine 17, 857-872.
@@ -342,6 +351,11 @@ def secondary_suppression(n, suppressed, *, min_cell: int) -> np.ndarray:
     Groups of 5, 40 and 30 with ``min_cell=10``: the 5 is hidden (primary),
     and so is the 30 (secondary), so that 40 + the total does not give the 5.
     Groups of 5 and 6 are hidden together (11 >= 10): nothing more.
+
+    >>> secondary_suppression([5, 40, 30], [True, False, False], min_cell=10).tolist()
+    [True, False, True]
+    >>> secondary_suppression([5, 6, 40], [True, True, False], min_cell=10).tolist()
+    [True, True, False]
 
     References
     ----------
@@ -803,6 +817,17 @@ def jonckheere_terpstra(samples: Sequence[Sequence[float]]) -> dict:
         variance (negative: later groups tend to lower values); ``p_value``:
         two-sided, from the normal approximation.  NaN when undefined
         (fewer than 2 samples, or all values tied).
+
+    Examples
+    --------
+    Three groups that rise: of the 27 ordered pairs 23 go up and 3 are
+    tied (one half each), so J = 24.5 and z is positive.
+
+    >>> r = jonckheere_terpstra([[1, 2, 3], [2, 3, 4], [4, 5, 6]])
+    >>> r["j"], round(r["z"], 2)
+    (24.5, 2.48)
+    >>> jonckheere_terpstra([[1, 2, 3]])["p_value"]
+    nan
 
     References
     ----------

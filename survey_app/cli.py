@@ -39,7 +39,7 @@ def _fail_validation(report, *, stored_nothing: bool = False) -> None:
     verdict = "rejected, nothing was stored" if stored_nothing else "not valid"
     lines = [f"{report.file}: {verdict} ({len(report.errors)} error(s)):"]
     for err in report.errors[:50]:
-        where = f"row {err.row}" if err.row is not None else "header"
+        where = f"row {err.row}" if err.row is not None else ("header" if err.column else "file")
         col = f", column '{err.column}'" if err.column else ""
         val = f", value {err.value!r}" if err.value not in (None, "") else ""
         lines.append(f"  {err.file}: {where}{col}{val}: {err.message} [{err.rule}]")

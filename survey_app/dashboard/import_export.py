@@ -47,7 +47,8 @@ TEXTS.update(
             "CSV (komma of puntkomma), Excel (.xlsx), SPSS (.sav) of Parquet.",
             "CSV (comma or semicolon), Excel (.xlsx), SPSS (.sav) or Parquet.",
         ),
-        "unreadable": ("Het bestand kan niet worden gelezen: {r}", "The file cannot be read: {r}"),
+        "unreadable": ("Het bestand {f} kan niet worden gelezen: {r}", "The file {f} cannot be read: {r}"),
+        "refused": ("Het bestand {f} is geweigerd: {r}", "The file {f} is refused: {r}"),
         "file_shape": ("{n} rijen en {k} kolommen gelezen uit {f}.", "Read {n} rows and {k} columns from {f}."),
         "step_columns": ("1. Kolommen koppelen", "1. Match the columns"),
         "step_columns_help": (
@@ -122,7 +123,7 @@ def frame_bytes(df: pd.DataFrame, fmt: str) -> bytes:
 
 def _read_upload(upload) -> tuple[pd.DataFrame | None, str | None]:
     """The raw table of an uploaded file, read once per file (session state)."""
-    from analysis.io import ReadError, read_frame_raw
+    from analysis.io import LimitExceeded, ReadError, read_frame_raw
 
     cache = st.session_state.setdefault("_imp_raw", {})
     fid = f"{upload.name}:{upload.size}:{getattr(upload, 'file_id', '')}"
@@ -131,7 +132,8 @@ def _read_upload(upload) -> tuple[pd.DataFrame | None, str | None]:
         try:
             cache[fid] = (read_frame_raw(upload.getvalue(), file=upload.name), None)
         except ReadError as exc:
-            cache[fid] = (None, exc.reason_nl if lang() == "nl" else exc.reason)
+            key = "refused" if isinstance(exc, LimitExceeded) else "unreadable"
+            cache[fid] = (None, t(key, f=upload.name, r=exc.reason_nl if lang() == "nl" else exc.reason))
     return cache[fid]
 
 
@@ -193,12 +195,20 @@ def render_import(ctx: Context) -> None:
     round_id = st.selectbox(
         t("import_round"), list(rounds), key="imp_round", format_func=lambda r: f"{rounds[r].name} ({r})"
     )
-    upload = st.file_uploader(t("upload"), type=UPLOAD_TYPES, key="imp_file", help=t("upload_help"))
+    from analysis.io import read_limits
+
+    upload = st.file_uploader(
+        t("upload"),
+        type=UPLOAD_TYPES,
+        key="imp_file",
+        help=t("upload_help"),
+        max_upload_size=read_limits().upload_mb,
+    )
     if upload is None:
         return
     raw, error = _read_upload(upload)
     if raw is None:
-        st.error(t("unreadable", r=error))
+        st.error(error)
         return
     st.caption(t("file_shape", n=len(raw), k=len(raw.columns), f=upload.name))
     fid = abs(hash((upload.name, upload.size))) % 10**8

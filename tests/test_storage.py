@@ -28,6 +28,7 @@ from survey_app.storage import (
     Storage,
     StorageError,
 )
+from survey_app.storage.errors import SecretKeyMismatch
 
 UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 TODAY = dt.date(2025, 3, 12)  # a Wednesday in ISO week 2025-W11
@@ -63,7 +64,7 @@ def test_storage_migrates_fresh_database_to_head(storage):
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(storage.alembic_config()).get_current_head()
-    assert head == "0001_initial"
+    assert head == "0003_app_meta"
     assert storage.schema_revision() == head
 
 
@@ -264,7 +265,10 @@ def test_codes_are_stored_only_as_keyed_hashes(storage):
     with storage.engine.connect() as conn:
         stored = set(conn.execute(sa.select(st_schema.codes_table.c.code_hash)).scalars())
         dump = " ".join(
-            str(v) for t in st_schema.Base.metadata.sorted_tables for row in conn.execute(sa.select(t)).all() for v in row
+            str(v)
+            for t in st_schema.Base.metadata.sorted_tables
+            for row in conn.execute(sa.select(t)).all()
+            for v in row
         )
     assert stored == {hash_code(c, TEST_SECRET.encode()) for c in codes}
     for c in codes:
@@ -323,9 +327,15 @@ def test_failed_submission_leaves_code_unused(storage):
 def test_codes_depend_on_the_secret_key(make_storage):
     s1 = make_storage()
     info, (code,) = s1.create_round(name="c", gis=["JBG"], access="codes", n_codes=1)
-    s2 = make_storage(secret_key="another-secret-key-of-32-characters")
+    # another key would turn every code "invalid": refused at start, and at first use without migrating
+    with pytest.raises(SecretKeyMismatch, match="the secret_key given to Storage"):
+        make_storage(secret_key="another-secret-key-of-32-characters")
+    s2 = make_storage(secret_key="another-secret-key-of-32-characters", migrate=False)
+    with pytest.raises(SecretKeyMismatch):
+        s2.check_code(info.id, code)
+    with pytest.raises(SecretKeyMismatch):
+        s2.add_codes(info.id, 1)
     assert s1.check_code(info.id, code) == "valid"
-    assert s2.check_code(info.id, code) == "invalid"
 
 
 def test_add_codes_extends_a_codes_round(storage):
@@ -456,7 +466,9 @@ def test_submit_response_scrubs_free_text(storage):
     assert row["comment_grade"] == "Bel mij: [verwijderd] of mail [verwijderd]"
     assert row["comment_improve"] == "Mijn IBAN is [verwijderd], cijfer 7"
     with storage.engine.connect() as conn:
-        raw = conn.execute(sa.select(st_schema.responses_table.c.comment_grade, st_schema.responses_table.c.comment_improve)).one()
+        raw = conn.execute(
+            sa.select(st_schema.responses_table.c.comment_grade, st_schema.responses_table.c.comment_improve)
+        ).one()
     assert "06-12345678" not in " ".join(raw) and "NL91" not in " ".join(raw)
 
 

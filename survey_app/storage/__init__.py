@@ -82,12 +82,14 @@ from .engine import (
 )
 from .errors import (
     CodeAlreadyUsed,
+    DatabaseFileError,
     DuplicateSubmission,
     ImportRejected,
     InvalidAnswers,
     InvalidCode,
     RoundNotFound,
     RoundNotOpen,
+    SecretKeyMismatch,
     StorageError,
 )
 from .schema import (
@@ -112,6 +114,7 @@ __all__ = [
     "CODE_RESULTS",
     "CodeAlreadyUsed",
     "DEFAULT_DATA_DIR",
+    "DatabaseFileError",
     "DuplicateSubmission",
     "GI_RE",
     "ImportRejected",
@@ -129,6 +132,7 @@ __all__ = [
     "RoundNotFound",
     "RoundNotOpen",
     "SQLITE_FILE",
+    "SecretKeyMismatch",
     "Storage",
     "StorageError",
     "SubmissionToken",

@@ -9,6 +9,24 @@ class StorageError(Exception):
     """Base class: something the caller can show to the user."""
 
 
+class DatabaseFileError(StorageError):
+    """The database file cannot be used: missing folder, damaged, read-only, another application's.
+
+    ``path`` is the file; the message names it.
+    """
+
+    def __init__(self, message: str, *, path=None):
+        self.path = path
+        super().__init__(message)
+
+
+class SecretKeyMismatch(StorageError):
+    """Access codes exist, and the key that hashes them is missing or another key.
+
+    Never solved by making a new key: that would turn every printed code "invalid".
+    """
+
+
 class RoundNotFound(StorageError):
     """No round with that id."""
 

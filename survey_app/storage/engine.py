@@ -87,6 +87,8 @@ def _sqlite_engine(u: sa.URL) -> Engine:
                 cur.execute("PRAGMA journal_mode = WAL")
             cur.execute("PRAGMA synchronous = FULL")
             cur.execute("PRAGMA secure_delete = ON")
+            # when a checkpoint resets the write-ahead log, cut the file to 0 bytes (old frames gone)
+            cur.execute("PRAGMA journal_size_limit = 0")
         finally:
             cur.close()
 

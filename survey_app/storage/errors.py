@@ -27,6 +27,19 @@ class SecretKeyMismatch(StorageError):
     """
 
 
+class EraseIncomplete(StorageError):
+    """``erase-order`` rewrote the responses but could not empty SQLite's write-ahead log.
+
+    Another connection kept reading the database, so the log (``wal_path``,
+    ``wal_bytes`` left) may still show, commit by commit, which code was used
+    as which response came in.  Run it again when nothing else reads the database.
+    """
+
+    def __init__(self, message: str, *, wal_path=None, wal_bytes: int = 0):
+        self.wal_path, self.wal_bytes = wal_path, wal_bytes
+        super().__init__(message)
+
+
 class RoundNotFound(StorageError):
     """No round with that id."""
 

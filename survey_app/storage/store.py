@@ -6,6 +6,7 @@ import datetime as _dt
 import logging
 import os
 import secrets
+import threading
 import uuid
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
@@ -114,6 +115,8 @@ class Storage(ImportExportMixin, MaintenanceMixin):
         self._key: bytes | None = secret_key
         self._key_given = secret_key is not None
         self._key_checked = False
+        self._checkpoint_lock = threading.Lock()
+        self._checkpoint_timer: threading.Timer | None = None
         if migrate:
             self.migrate()
             self.verify_secret_key()
@@ -128,7 +131,11 @@ class Storage(ImportExportMixin, MaintenanceMixin):
         self.dispose()
 
     def dispose(self) -> None:
-        """Close all pooled connections."""
+        """Close all pooled connections (and stop a pending write-ahead-log retry)."""
+        with self._checkpoint_lock:
+            if self._checkpoint_timer is not None:
+                self._checkpoint_timer.cancel()
+                self._checkpoint_timer = None
         self.engine.dispose()
 
     # ------------------------------------------------------------------ plumbing
@@ -511,6 +518,8 @@ class Storage(ImportExportMixin, MaintenanceMixin):
             if info.access == "codes":
                 self._use_code(conn, round_id, code)
             conn.execute(sa.insert(responses_table).values(**row))
+        if info.access == "codes":  # the log now holds the used code's page next to the answers
+            self._empty_wal_after_code_use()
         return row["response_id"]
 
     def _use_code(self, conn: Connection, round_id: str, code: str | None) -> None:

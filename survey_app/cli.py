@@ -39,7 +39,7 @@ def _fail_validation(report, *, stored_nothing: bool = False) -> None:
     verdict = "rejected, nothing was stored" if stored_nothing else "not valid"
     lines = [f"{report.file}: {verdict} ({len(report.errors)} error(s)):"]
     for err in report.errors[:50]:
-        where = f"row {err.row}" if err.row is not None else "header"
+        where = f"row {err.row}" if err.row is not None else ("header" if err.column else "file")
         col = f", column '{err.column}'" if err.column else ""
         val = f", value {err.value!r}" if err.value not in (None, "") else ""
         lines.append(f"  {err.file}: {where}{col}{val}: {err.message} [{err.rule}]")
@@ -370,13 +370,33 @@ def round_codes(round_id: str, n_codes: int, codes_out: str) -> None:
 
 
 @cli.command("erase-order")
-def erase_order() -> None:
+@click.option(
+    "--wait",
+    type=click.FloatRange(0),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for other connections to stop reading (SQLite).",
+)
+def erase_order(wait: float) -> None:
     """Rewrite stored responses in random-id order so arrival order cannot be read back.
 
+    On SQLite it also empties the write-ahead log and checks that it is empty:
+    exit 1 when another connection kept it from being emptied.
     Runs automatically when a round closes; schedule it (e.g. nightly) while rounds are open.
     """
-    _storage().erase_insertion_order()
-    click.echo("Insertion order erased.")
+    from survey_app.storage import StorageError
+
+    storage = _storage()
+    try:
+        storage.erase_insertion_order(wait=wait)
+    except StorageError as exc:
+        raise Failure(f"erase-order did not finish: {exc}") from exc
+    finally:
+        storage.dispose()
+    if storage.dialect == "sqlite":
+        click.echo("Insertion order erased; the write-ahead log is empty.")
+    else:
+        click.echo("Insertion order erased.")
 
 
 @cli.command("import")

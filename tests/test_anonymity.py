@@ -27,6 +27,7 @@ TABLE_COLUMNS = {
     "unused_codes": ["code_hash"],
     "submission_tokens": ["token_hash", "round_id"],
     "responses": list(contract.COLUMNS),
+    "app_meta": ["key", "value"],  # the access-code key's fingerprint; nothing about responses
 }
 N = 40
 

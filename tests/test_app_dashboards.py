@@ -374,6 +374,16 @@ def test_import_export_unreadable_file_message(fresh_db):
     assert any("kan niet worden gelezen" in e.value for e in at.error)
 
 
+def test_import_export_zip_bomb_refused_with_file_name(fresh_db, tmp_path):
+    from test_upload_limits import make_zip_bomb
+
+    bomb = make_zip_bomb(tmp_path / "bom.xlsx", 300).read_bytes()  # 300 MB unpacked, ~1.5 MB packed
+    at = open_page("import_export")
+    at.file_uploader(key="imp_file").set_value(("bom.xlsx", bomb, "application/octet-stream"))
+    rerun(at)
+    assert any("Het bestand bom.xlsx is geweigerd" in e.value and "zipbom" in e.value for e in at.error), texts(at)
+
+
 def test_import_export_offers_data_and_report_downloads(db):
     at = open_page("import_export")
     keys = {b.key for b in at.download_button}

@@ -404,18 +404,67 @@ def test_respond_resubmit_with_the_same_token_does_not_duplicate(storage):
 
 
 def test_respond_next_person_on_the_same_device_starts_empty(storage):
-    info, _ = storage.create_round(name="R", gis=("JBG",))
-    at = start(open_app(ronde=info.id), "ouder")
+    info, codes = storage.create_round(name="R", gis=("JBG",), access="codes", n_codes=2)
+    at = start(open_app(ronde=info.id, code=codes[0]), "ouder")
     fill_steps(at, PARENT_NO_WORKER)
     click(at, "rf_submit")
     token = at.session_state["rf_state"].submission_token
     click(at, "rf_again")
-    at = start(at, "jeugdige")
+    at = start(at, "jeugdige", code=codes[1])  # the link's code is used: the next person types their own
     assert at.radio(key="q_measure_type").value is None
     assert at.session_state["rf_state"].submission_token != token
     fill_steps(at, YOUTH)
     click(at, "rf_submit")
     assert storage.count_responses(info.id) == 2
+
+
+# --------------------------------------------------------------------------- open rounds
+
+
+def test_respond_open_round_takes_one_questionnaire_per_session(storage):
+    info, _ = storage.create_round(name="Open", gis=("JBG",))
+    other, _ = storage.create_round(name="Andere", gis=("JBG",))
+    at = start(open_app(ronde=info.id), "ouder")
+    fill_steps(at, PARENT_NO_WORKER)
+    click(at, "rf_submit")
+    assert at.title[0].value == "Bedankt!"
+    assert "rf_again" not in [b.key for b in at.button]  # no second questionnaire from this session
+    # the same session opens the link again: a friendly message, no questions
+    at.query_params["ronde"] = other.id
+    at.run()
+    assert at.title[0].value == "Wat vindt u van uw jeugdzorgwerker?"  # another round is fine
+    at.query_params["ronde"] = info.id
+    at.run()
+    assert "U heeft de vragenlijst al ingevuld" in texts(at)
+    assert "rf_start" not in [b.key for b in at.button] and not shown_questions(at)
+    assert storage.count_responses(info.id) == 1
+    # a new browser session may fill it in (open links suit self-evaluation; inspections use codes)
+    assert "rf_start" in [b.key for b in open_app(ronde=info.id).button]
+
+
+def test_respond_submission_rate_limit_keeps_the_answers(storage, monkeypatch):
+    monkeypatch.setenv("SURVEY_SUBMISSIONS_PER_MINUTE", "0.01")  # one per 100 minutes
+    monkeypatch.setenv("SURVEY_SUBMISSION_BURST", "1")
+    ui._submission_limiter.clear()
+    try:
+        info, _ = storage.create_round(name="Druk", gis=("JBG",))
+        first = start(open_app(ronde=info.id), "ouder")
+        fill_steps(first, PARENT_NO_WORKER)
+        second = start(open_app(ronde=info.id), "jeugdige")
+        fill_steps(second, YOUTH)
+        click(first, "rf_submit")
+        assert first.title[0].value == "Bedankt!"
+        click(second, "rf_submit")
+        assert "Het is nu erg druk, probeer het over een minuut opnieuw" in texts(second)
+        state = second.session_state["rf_state"]
+        assert state.stage == "review" and state.answers["grade"] == 8  # the answers stay
+        assert storage.count_responses(info.id) == 1
+        ui._submission_limiter.clear()  # a minute later: a free slot
+        click(second, "rf_submit")
+        assert second.title[0].value == "Bedankt!"
+        assert storage.count_responses(info.id) == 2
+    finally:
+        ui._submission_limiter.clear()
 
 
 # --------------------------------------------------------------------------- navigation

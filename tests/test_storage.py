@@ -28,6 +28,7 @@ from survey_app.storage import (
 )
 from survey_app.storage import engine as st_engine
 from survey_app.storage import schema as st_schema
+from survey_app.storage.errors import SecretKeyMismatch
 
 UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 TODAY = dt.date(2025, 3, 12)  # a Wednesday in ISO week 2025-W11
@@ -63,7 +64,7 @@ def test_storage_migrates_fresh_database_to_head(storage):
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(storage.alembic_config()).get_current_head()
-    assert head == "0001_initial"
+    assert head == "0003_app_meta"
     assert storage.schema_revision() == head
 
 
@@ -326,9 +327,15 @@ def test_failed_submission_leaves_code_unused(storage):
 def test_codes_depend_on_the_secret_key(make_storage):
     s1 = make_storage()
     info, (code,) = s1.create_round(name="c", gis=["JBG"], access="codes", n_codes=1)
-    s2 = make_storage(secret_key="another-secret-key-of-32-characters")
+    # another key would turn every code "invalid": refused at start, and at first use without migrating
+    with pytest.raises(SecretKeyMismatch, match="the secret_key given to Storage"):
+        make_storage(secret_key="another-secret-key-of-32-characters")
+    s2 = make_storage(secret_key="another-secret-key-of-32-characters", migrate=False)
+    with pytest.raises(SecretKeyMismatch):
+        s2.check_code(info.id, code)
+    with pytest.raises(SecretKeyMismatch):
+        s2.add_codes(info.id, 1)
     assert s1.check_code(info.id, code) == "valid"
-    assert s2.check_code(info.id, code) == "invalid"
 
 
 def test_add_codes_extends_a_codes_round(storage):

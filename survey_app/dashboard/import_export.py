@@ -43,7 +43,7 @@ def frame_bytes(df: pd.DataFrame, fmt: str) -> bytes:
 
 def _read_upload(upload) -> tuple[pd.DataFrame | None, str | None]:
     """The raw table of an uploaded file, read once per file (session state)."""
-    from analysis.io import ReadError, read_frame_raw
+    from analysis.io import LimitExceeded, ReadError, read_frame_raw
 
     cache = st.session_state.setdefault("_imp_raw", {})
     fid = f"{upload.name}:{upload.size}:{getattr(upload, 'file_id', '')}"
@@ -52,7 +52,8 @@ def _read_upload(upload) -> tuple[pd.DataFrame | None, str | None]:
         try:
             cache[fid] = (read_frame_raw(upload.getvalue(), file=upload.name), None)
         except ReadError as exc:
-            cache[fid] = (None, exc.reason_nl if lang() == "nl" else exc.reason)
+            key = "refused" if isinstance(exc, LimitExceeded) else "unreadable"
+            cache[fid] = (None, t(key, f=upload.name, r=exc.reason_nl if lang() == "nl" else exc.reason))
     return cache[fid]
 
 
@@ -116,12 +117,20 @@ def render_import(ctx: Context) -> None:
     round_id = st.selectbox(
         t("import_round"), list(rounds), key="imp_round", format_func=lambda r: f"{rounds[r].name} ({r})"
     )
-    upload = st.file_uploader(t("upload"), type=UPLOAD_TYPES, key="imp_file", help=t("upload_help"))
+    from analysis.io import read_limits
+
+    upload = st.file_uploader(
+        t("upload"),
+        type=UPLOAD_TYPES,
+        key="imp_file",
+        help=t("upload_help"),
+        max_upload_size=read_limits().upload_mb,
+    )
     if upload is None:
         return
     raw, error = _read_upload(upload)
     if raw is None:
-        st.error(t("unreadable", r=error))
+        st.error(error)
         return
     st.caption(
         t(

@@ -18,12 +18,15 @@ decides.  Everything that can be tested without a browser lives here:
   one catalog per language (:func:`analysis.i18n.text`,
   ``analysis/locales/<lang>.yaml``), Dutch (B1) with the youth wording
   (``@jeugdige``) where it differs, and English.
+* open rounds: one questionnaire per browser session (:func:`already_submitted`)
+  and a submission rate limit per server process (:class:`SubmissionLimiter`);
 
 Nothing here records names, IP addresses, user agents or times.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
@@ -509,3 +512,90 @@ class AttemptLimiter:
         n = self.recent_failures(round_id)
         round_delay = 0.0 if n < self.free else min(self.cap, 0.25 * (n - self.free + 1))
         return max(code_delay(session_failures, cap=self.cap), round_delay)
+
+
+# --------------------------------------------------------------------------- open rounds
+
+
+def already_submitted(submitted_rounds: set[str] | frozenset[str], round_id: str | None, access: str) -> bool:
+    """True when this browser session already sent a questionnaire for this open round.
+
+    An open round takes one questionnaire per browser session (the session
+    remembers the round ids it submitted, nothing else); a round with codes
+    lets the next person on the same device go on with their own code.  A
+    new browser session can fill in an open round again: open links suit
+    self-evaluation, inspections use access codes.
+    """
+    return access == "open" and round_id is not None and round_id in submitted_rounds
+
+
+#: Default submissions per minute for the whole server process (and the burst size).
+SUBMISSIONS_PER_MINUTE = 60
+
+
+def submission_rate_from_env() -> tuple[float, int]:
+    """``(per_minute, burst)`` from ``SURVEY_SUBMISSIONS_PER_MINUTE`` and ``SURVEY_SUBMISSION_BURST``.
+
+    The burst defaults to the per-minute number.  Raises :class:`ValueError` for a bad value.
+    """
+
+    def number(name: str, default: float) -> float:
+        raw = os.environ.get(name, "").strip()
+        if not raw:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ValueError(f"{name} must be a number, not {raw!r}") from None
+        if not value > 0:
+            raise ValueError(f"{name} must be more than 0")
+        return value
+
+    per_minute = number("SURVEY_SUBMISSIONS_PER_MINUTE", SUBMISSIONS_PER_MINUTE)
+    burst = number("SURVEY_SUBMISSION_BURST", max(1.0, per_minute))
+    return per_minute, max(1, int(burst))
+
+
+class SubmissionLimiter:
+    """A token bucket for submissions in this server process (shared by all sessions).
+
+    ``burst`` submissions may come at once; after that ``per_minute`` per
+    minute.  A refused submission keeps its answers in the session (the page
+    asks to try again in a minute).  Only a count is kept, in memory.
+    """
+
+    def __init__(
+        self,
+        *,
+        per_minute: float = SUBMISSIONS_PER_MINUTE,
+        burst: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        if per_minute <= 0:
+            raise ValueError("per_minute must be more than 0")
+        self.per_second = per_minute / 60.0
+        self.capacity = float(burst if burst is not None else max(1, int(per_minute)))
+        self._clock = clock
+        self._tokens = self.capacity
+        self._last = clock()
+        self._lock = threading.Lock()
+
+    def _refill(self) -> None:
+        now = self._clock()
+        self._tokens = min(self.capacity, self._tokens + (now - self._last) * self.per_second)
+        self._last = now
+
+    def try_acquire(self) -> bool:
+        """Take one submission slot; False when the server is too busy right now."""
+        with self._lock:
+            self._refill()
+            if self._tokens >= 1.0:
+                self._tokens -= 1.0
+                return True
+            return False
+
+    def wait_seconds(self) -> float:
+        """Seconds until the next slot is free (0 when one is free now)."""
+        with self._lock:
+            self._refill()
+            return 0.0 if self._tokens >= 1.0 else (1.0 - self._tokens) / self.per_second

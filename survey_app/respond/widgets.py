@@ -108,6 +108,29 @@ def get_attempt_limiter() -> flow.AttemptLimiter:
 
 
 @st.cache_resource(show_spinner=False)
+def _submission_limiter(per_minute: float, burst: int) -> flow.SubmissionLimiter:
+    return flow.SubmissionLimiter(per_minute=per_minute, burst=burst)
+
+
+def get_submission_limiter() -> flow.SubmissionLimiter:
+    """The server's one submission rate limit (``SURVEY_SUBMISSIONS_PER_MINUTE``, shared by all sessions)."""
+    per_minute, burst = flow.submission_rate_from_env()
+    return _submission_limiter(per_minute, burst)
+
+
+SUBMITTED_KEY = "rf_submitted_rounds"
+
+
+def submitted_rounds() -> frozenset[str]:
+    """The round ids this browser session has sent a questionnaire for (kept in the session only)."""
+    return frozenset(st.session_state.get(SUBMITTED_KEY, ()))
+
+
+def mark_submitted(round_id: str) -> None:
+    st.session_state[SUBMITTED_KEY] = submitted_rounds() | {round_id}
+
+
+@st.cache_resource(show_spinner=False)
 def get_questionnaire(version: str | None = None) -> Questionnaire:
     """The questionnaire definition (only the built-in v1 exists for now)."""
     return load_questionnaire()

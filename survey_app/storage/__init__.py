@@ -23,6 +23,8 @@ Tables (all of them; ``tests/test_anonymity.py`` pins the columns)
 ``unused_codes``      code_hash            -- the codes not used yet
 ``submission_tokens`` token_hash, round_id -- SHA-256 of the form tokens seen
 ``responses``         exactly the contract columns (response_id first)
+``app_meta``          key, value -- ``code_key_fingerprint`` (HMAC of a fixed label
+                      under the access-code key, never the key)
 
 Anonymity
 ---------
@@ -44,11 +46,27 @@ Anonymity
   one ``xmin``); on SQLite it runs ``VACUUM`` and truncates the WAL.  It runs
   automatically when a round is closed; run it regularly (e.g. nightly) while
   rounds are open.
+* SQLite's write-ahead log holds, commit by commit, the ``unused_codes``
+  page that lost a code next to the ``responses`` page that gained the
+  answers.  After each submission with a code the log is checkpointed and
+  truncated to 0 bytes (:meth:`Storage.checkpoint_wal`; retried every few
+  seconds while a reader holds it up); :meth:`Storage.erase_insertion_order`
+  verifies that the log is empty and raises :class:`EraseIncomplete` when a
+  reader kept it from being emptied.
 * Limits: someone who can read the database *while* responses come in can
-  watch a code disappear from ``unused_codes`` as a response appears; server
-  logs with statement logging, WAL archives and backups taken during a round
-  are outside what this module can clean.  Give database access only to
-  administrators while a round is open.
+  watch a code disappear from ``unused_codes`` as a response appears (or copy
+  the files between two submissions); server logs with statement logging,
+  WAL archives and backups taken during a round are outside what this module
+  can clean.  Give database access only to administrators while a round is open.
+
+Keys and files
+--------------
+The database records the fingerprint of the access-code key; a missing or
+different key while codes exist raises :class:`SecretKeyMismatch` when the
+Storage starts (a lost ``secret.key`` is never regenerated then).  SQLite:
+data folder 0700, database 0600, another application's file refused
+untouched, file errors name the file (:class:`DatabaseFileError`; see
+:mod:`survey_app.storage.files`).
 
 Submissions
 -----------
@@ -82,12 +100,15 @@ from .engine import (
 )
 from .errors import (
     CodeAlreadyUsed,
+    DatabaseFileError,
     DuplicateSubmission,
+    EraseIncomplete,
     ImportRejected,
     InvalidAnswers,
     InvalidCode,
     RoundNotFound,
     RoundNotOpen,
+    SecretKeyMismatch,
     StorageError,
 )
 from .schema import (
@@ -112,7 +133,9 @@ __all__ = [
     "CODE_RESULTS",
     "CodeAlreadyUsed",
     "DEFAULT_DATA_DIR",
+    "DatabaseFileError",
     "DuplicateSubmission",
+    "EraseIncomplete",
     "GI_RE",
     "ImportRejected",
     "InvalidAnswers",
@@ -129,6 +152,7 @@ __all__ = [
     "RoundNotFound",
     "RoundNotOpen",
     "SQLITE_FILE",
+    "SecretKeyMismatch",
     "Storage",
     "StorageError",
     "SubmissionToken",

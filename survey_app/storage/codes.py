@@ -10,6 +10,12 @@ usable codes.
 * Shown in two groups of five: ``XXXXX-XXXXX``.  Input is normalised: case,
   spaces, dashes, dots and underscores do not matter.
 * Stored as ``HMAC-SHA256(secret key, normalised code)`` (hex).
+* The database records the key's fingerprint (:func:`key_fingerprint`, an
+  HMAC of a fixed label, never the key) when the first codes are made; a
+  Storage that starts with a missing or different key while codes exist
+  stops with an error naming where the key is expected
+  (:class:`~survey_app.storage.errors.SecretKeyMismatch`), and a missing key
+  file is never made again while codes exist.
 
 The secret key (see :func:`load_secret_key`) comes from, in order:
 
@@ -17,7 +23,8 @@ The secret key (see :func:`load_secret_key`) comes from, in order:
 2. the file named by ``SURVEY_SECRET_KEY_FILE``;
 3. the key file ``secret.key`` next to the SQLite database (for the default
    database that is ``$SURVEY_DATA_DIR/secret.key``), generated once with 32
-   random bytes and permissions 0600.  PostgreSQL never generates a key: several
+   random bytes and permissions 0600, and only while the database holds no
+   codes.  PostgreSQL never generates a key: several
    app servers would each make their own; there the key must come from 1. or 2.,
    or an existing ``$SURVEY_DATA_DIR/secret.key``.
 """
@@ -98,6 +105,27 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
 
 
+#: what :func:`key_fingerprint` hashes (a fixed label: the fingerprint reveals nothing of the key)
+FINGERPRINT_LABEL = b"gi-survey: fingerprint of the access-code key, v1"
+
+
+def key_fingerprint(key: bytes) -> str:
+    """``HMAC-SHA256(key, FINGERPRINT_LABEL)`` in hex: tells keys apart without storing them."""
+    return hmac.new(key, FINGERPRINT_LABEL, hashlib.sha256).hexdigest()
+
+
+def key_source(key_file: Path | None) -> str:
+    """Where :func:`load_secret_key` takes the key from, in words (for error messages)."""
+    if os.environ.get("SURVEY_SECRET_KEY"):
+        return "the environment variable SURVEY_SECRET_KEY"
+    env_file = os.environ.get("SURVEY_SECRET_KEY_FILE")
+    if env_file:
+        return f"the key file {env_file} (SURVEY_SECRET_KEY_FILE)"
+    if key_file is not None:
+        return f"the key file {key_file} (or SURVEY_SECRET_KEY / SURVEY_SECRET_KEY_FILE)"
+    return "SURVEY_SECRET_KEY or SURVEY_SECRET_KEY_FILE"
+
+
 def _read_key_file(path: Path) -> bytes:
     data = path.read_bytes().strip()
     if len(data) < MIN_KEY_LENGTH:
@@ -106,7 +134,9 @@ def _read_key_file(path: Path) -> bytes:
 
 
 def _create_key_file(path: Path) -> bytes:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from .files import private_dir
+
+    private_dir(path.parent)
     key = secrets.token_hex(32).encode("ascii")
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine, make_url
 from .errors import (
     StorageError,
 )
+from .files import private_dir, sqlite_error
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +42,7 @@ def default_url() -> str:
     env = os.environ.get("SURVEY_DATABASE_URL", "").strip()
     if env:
         return env
-    data_dir = Path(os.environ.get("SURVEY_DATA_DIR", "").strip() or DEFAULT_DATA_DIR)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir = private_dir(Path(os.environ.get("SURVEY_DATA_DIR", "").strip() or DEFAULT_DATA_DIR))
     return f"sqlite:///{(data_dir / SQLITE_FILE).resolve()}"
 
 
@@ -73,7 +73,7 @@ def _sqlite_engine(u: sa.URL) -> Engine:
             u, poolclass=StaticPool, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
         )
     else:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         engine = sa.create_engine(u, connect_args={"timeout": BUSY_TIMEOUT_S})
 
     @event.listens_for(engine, "connect")
@@ -87,6 +87,8 @@ def _sqlite_engine(u: sa.URL) -> Engine:
                 cur.execute("PRAGMA journal_mode = WAL")
             cur.execute("PRAGMA synchronous = FULL")
             cur.execute("PRAGMA secure_delete = ON")
+            # when a checkpoint resets the write-ahead log, cut the file to 0 bytes (old frames gone)
+            cur.execute("PRAGMA journal_size_limit = 0")
         finally:
             cur.close()
 
@@ -94,6 +96,12 @@ def _sqlite_engine(u: sa.URL) -> Engine:
     def _on_begin(conn):
         # writers take the write lock up front: no SQLITE_BUSY on lock upgrade
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("survey_write") else "BEGIN")
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context):  # "unable to open", "malformed", "readonly": name the file
+        named = sqlite_error(context.original_exception, path)
+        if named is not None:
+            return named
 
     return engine
 

@@ -9,6 +9,37 @@ class StorageError(Exception):
     """Base class: something the caller can show to the user."""
 
 
+class DatabaseFileError(StorageError):
+    """The database file cannot be used: missing folder, damaged, read-only, another application's.
+
+    ``path`` is the file; the message names it.
+    """
+
+    def __init__(self, message: str, *, path=None):
+        self.path = path
+        super().__init__(message)
+
+
+class SecretKeyMismatch(StorageError):
+    """Access codes exist, and the key that hashes them is missing or another key.
+
+    Never solved by making a new key: that would turn every printed code "invalid".
+    """
+
+
+class EraseIncomplete(StorageError):
+    """``erase-order`` rewrote the responses but could not empty SQLite's write-ahead log.
+
+    Another connection kept reading the database, so the log (``wal_path``,
+    ``wal_bytes`` left) may still show, commit by commit, which code was used
+    as which response came in.  Run it again when nothing else reads the database.
+    """
+
+    def __init__(self, message: str, *, wal_path=None, wal_bytes: int = 0):
+        self.wal_path, self.wal_bytes = wal_path, wal_bytes
+        super().__init__(message)
+
+
 class RoundNotFound(StorageError):
     """No round with that id."""
 

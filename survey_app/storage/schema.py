@@ -87,6 +87,19 @@ class SubmissionToken(Base):
     round_id: Mapped[str] = mapped_column(sa.String(64), sa.ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
 
 
+class AppMeta(Base):
+    """Facts about the database itself, key -> value (``code_key_fingerprint``); nothing about responses."""
+
+    __tablename__ = "app_meta"
+    __table_args__ = {"sqlite_with_rowid": False}
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(sa.String(200))
+
+
+#: app_meta key of the access-code key's fingerprint
+KEY_FINGERPRINT = "code_key_fingerprint"
+
+
 def _in_codes(col: str, codes: Iterable[str]) -> str:
     return f"{col} IN (" + ", ".join(f"'{c}'" for c in codes) + ")"
 
@@ -134,6 +147,7 @@ rounds_table: sa.Table = Round.__table__
 codes_table: sa.Table = AccessCode.__table__
 unused_table: sa.Table = UnusedCode.__table__
 tokens_table: sa.Table = SubmissionToken.__table__
+meta_table: sa.Table = AppMeta.__table__
 
 
 # --------------------------------------------------------------------------- values

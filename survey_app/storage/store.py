@@ -6,6 +6,7 @@ import datetime as _dt
 import logging
 import os
 import secrets
+import threading
 import uuid
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
@@ -44,8 +45,10 @@ from .errors import (
     InvalidCode,
     RoundNotFound,
     RoundNotOpen,
+    SecretKeyMismatch,
     StorageError,
 )
+from .files import prepare_sqlite_file
 from .importing import (
     ImportExportMixin,
     _chunks,
@@ -55,6 +58,7 @@ from .maintenance import (
     MaintenanceMixin,
 )
 from .schema import (
+    KEY_FINGERPRINT,
     RoundInfo,
     _as_date,
     _missing,
@@ -64,6 +68,7 @@ from .schema import (
     _scrub,
     codes_table,
     iso_week,
+    meta_table,
     responses_table,
     rounds_table,
     tokens_table,
@@ -87,6 +92,11 @@ class Storage(ImportExportMixin, MaintenanceMixin):
     secret_key : bytes or str, optional
         Server secret for the code hashes; default from the environment or key
         file (:func:`survey_app.storage.codes.load_secret_key`), read when first needed.
+
+    An SQLite file is prepared first (:func:`survey_app.storage.files.prepare_sqlite_file`:
+    folder 0700, file 0600, another application's database refused untouched).
+    With ``migrate`` the key is checked at once (:meth:`verify_secret_key`):
+    while codes exist a missing or different key stops here.
     """
 
     def __init__(self, url: str | None = None, *, migrate: bool = True, secret_key: bytes | str | None = None):
@@ -94,15 +104,22 @@ class Storage(ImportExportMixin, MaintenanceMixin):
         self.url: str = u.render_as_string(hide_password=True)
         self.dialect: str = u.get_backend_name()
         self._sqlite_path = _sqlite_file(u) if self.dialect == "sqlite" else None
-        self.engine: Engine = _sqlite_engine(u) if self.dialect == "sqlite" else _postgres_engine(u)
-        self._writer = self.engine.execution_options(survey_write=True)
         if isinstance(secret_key, str):
             secret_key = secret_key.encode("utf-8")
         if secret_key is not None and len(secret_key) < _codes.MIN_KEY_LENGTH:
             raise StorageError(f"secret_key must be at least {_codes.MIN_KEY_LENGTH} bytes")
+        if self._sqlite_path is not None:
+            prepare_sqlite_file(self._sqlite_path)
+        self.engine: Engine = _sqlite_engine(u) if self.dialect == "sqlite" else _postgres_engine(u)
+        self._writer = self.engine.execution_options(survey_write=True)
         self._key: bytes | None = secret_key
+        self._key_given = secret_key is not None
+        self._key_checked = False
+        self._checkpoint_lock = threading.Lock()
+        self._checkpoint_timer: threading.Timer | None = None
         if migrate:
             self.migrate()
+            self.verify_secret_key()
 
     def __repr__(self) -> str:
         return f"Storage({self.url!r})"
@@ -114,7 +131,11 @@ class Storage(ImportExportMixin, MaintenanceMixin):
         self.dispose()
 
     def dispose(self) -> None:
-        """Close all pooled connections."""
+        """Close all pooled connections (and stop a pending write-ahead-log retry)."""
+        with self._checkpoint_lock:
+            if self._checkpoint_timer is not None:
+                self._checkpoint_timer.cancel()
+                self._checkpoint_timer = None
         self.engine.dispose()
 
     # ------------------------------------------------------------------ plumbing
@@ -160,21 +181,96 @@ class Storage(ImportExportMixin, MaintenanceMixin):
         with self.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
 
+    # ------------------------------------------------------------------ the key of the access codes
+
+    def _key_file(self) -> Path | None:
+        if self._sqlite_path is not None:
+            return self._sqlite_path.parent / _codes.KEY_FILE_NAME
+        if self.dialect == "sqlite":
+            return None  # in-memory database
+        return Path(os.environ.get("SURVEY_DATA_DIR", "").strip() or DEFAULT_DATA_DIR) / _codes.KEY_FILE_NAME
+
+    def key_location(self) -> str:
+        """Where this Storage takes the access-code key from, in words."""
+        if self._key_given:
+            return "the secret_key given to Storage()"
+        return _codes.key_source(self._key_file())
+
+    def _database_name(self) -> str:
+        return str(self._sqlite_path) if self._sqlite_path is not None else self.url
+
+    def _key_state(self) -> tuple[str | None, bool]:
+        """(stored key fingerprint, whether any access code exists)."""
+        with self._read() as conn:
+            stored = conn.execute(
+                sa.select(meta_table.c.value).where(meta_table.c.key == KEY_FINGERPRINT)
+            ).scalar_one_or_none()
+            has_codes = conn.execute(sa.select(codes_table.c.code_hash).limit(1)).first() is not None
+        return stored, has_codes
+
+    def _load_key(self, *, create: bool) -> bytes:
+        if self.dialect == "sqlite" and self._sqlite_path is None:
+            return secrets.token_bytes(32)  # in-memory database: the key lives as long as it
+        key_file = self._key_file()
+        try:
+            return _codes.load_secret_key(key_file=key_file, create=create and self._sqlite_path is not None)
+        except _codes.SecretKeyError as exc:
+            if create:
+                raise StorageError(str(exc)) from exc
+            raise SecretKeyMismatch(
+                f"De sleutel van de toegangscodes ontbreekt: verwacht in {self.key_location()}. De database "
+                f"{self._database_name()} heeft al codes die met die sleutel zijn gemaakt; zet de oorspronkelijke "
+                "sleutel terug (uit een back-up). Een nieuwe sleutel maakt elke uitgedeelde code ongeldig. / "
+                f"The key of the access codes is missing: it is expected in {self.key_location()}. The database "
+                f"{self._database_name()} holds codes made with that key; put the original key back (from a "
+                f"backup). A new key would make every printed code invalid. ({exc})"
+            ) from exc
+
+    def _mismatch(self) -> SecretKeyMismatch:
+        return SecretKeyMismatch(
+            f"De sleutel in {self.key_location()} is niet de sleutel waarmee de toegangscodes van "
+            f"{self._database_name()} zijn gemaakt; met deze sleutel is elke uitgedeelde code ongeldig. Zet de "
+            "oorspronkelijke sleutel terug. / "
+            f"The key in {self.key_location()} is not the key the access codes of {self._database_name()} were "
+            "made with (its fingerprint differs); with it every printed code would be invalid. Put the original "
+            "key back."
+        )
+
+    def verify_secret_key(self) -> None:
+        """Stop (:class:`SecretKeyMismatch`, naming where the key is expected) when access
+        codes exist and the key is missing or is not the key they were made with.
+
+        Without codes there is nothing to check.  A database with codes from before
+        the fingerprint was kept records the fingerprint of the key it has now.
+        """
+        stored, has_codes = self._key_state()
+        if stored is not None or has_codes:
+            self._secret()
+
     def _secret(self) -> bytes:
+        if self._key is not None and self._key_checked:
+            return self._key
+        stored, has_codes = self._key_state()
         if self._key is None:
-            if self.dialect == "sqlite" and self._sqlite_path is None:
-                self._key = secrets.token_bytes(32)  # in-memory database: the key lives as long as it
-            else:
-                if self._sqlite_path is not None:
-                    key_file, create = self._sqlite_path.parent / _codes.KEY_FILE_NAME, True
-                else:
-                    data_dir = os.environ.get("SURVEY_DATA_DIR", "").strip() or DEFAULT_DATA_DIR
-                    key_file, create = Path(data_dir) / _codes.KEY_FILE_NAME, False
-                try:
-                    self._key = _codes.load_secret_key(key_file=key_file, create=create)
-                except _codes.SecretKeyError as exc:
-                    raise StorageError(str(exc)) from exc
+            # a key file is made only while there are no codes: a lost key is never silently replaced
+            self._key = self._load_key(create=stored is None and not has_codes)
+        fingerprint = _codes.key_fingerprint(self._key)
+        if stored is not None and stored != fingerprint:
+            raise self._mismatch()
+        if stored is None and has_codes:  # codes made before fingerprints were kept: trust this key
+            with self._write() as conn:
+                self._record_fingerprint(conn, self._key)
+        self._key_checked = stored is not None or has_codes
         return self._key
+
+    def _record_fingerprint(self, conn: Connection, key: bytes) -> None:
+        """Store the key's fingerprint (first codes) or check it (inside the codes' write transaction)."""
+        fingerprint = _codes.key_fingerprint(key)
+        conn.execute(_insert_ignore(self.dialect, meta_table).values(key=KEY_FINGERPRINT, value=fingerprint))
+        stored = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == KEY_FINGERPRINT)).scalar_one()
+        if stored != fingerprint:
+            raise self._mismatch()
+        self._key_checked = True
 
     # ------------------------------------------------------------------ rounds
 
@@ -268,6 +364,7 @@ class Storage(ImportExportMixin, MaintenanceMixin):
             return self._insert_codes(conn, round_id, n, key)
 
     def _insert_codes(self, conn: Connection, round_id: str, n: int, key: bytes) -> list[str]:
+        self._record_fingerprint(conn, key)
         plain: list[str] = []
         hashes: set[str] = set()
         while len(plain) < n:
@@ -421,6 +518,8 @@ class Storage(ImportExportMixin, MaintenanceMixin):
             if info.access == "codes":
                 self._use_code(conn, round_id, code)
             conn.execute(sa.insert(responses_table).values(**row))
+        if info.access == "codes":  # the log now holds the used code's page next to the answers
+            self._empty_wal_after_code_use()
         return row["response_id"]
 
     def _use_code(self, conn: Connection, round_id: str, code: str | None) -> None:

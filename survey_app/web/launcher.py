@@ -13,7 +13,10 @@ Settings (see ``streamlit config show``):
 * ``server.enableXsrfProtection`` true;
 * ``browser.gatherUsageStats`` false: nothing is sent to Streamlit;
 * ``server.fileWatcherType`` none and ``server.runOnSave`` false: a server, not a dev loop;
-* ``logger.level`` warning: no per-request lines (Streamlit never logs IPs; nor do we).
+* ``logger.level`` warning: no per-request lines (Streamlit never logs IPs; nor do we);
+* ``server.maxUploadSize``: the upload limit of :func:`analysis.io.read_limits`
+  (default 50 MB, ``SURVEY_MAX_UPLOAD_MB``), so Streamlit refuses a larger
+  upload before it is held in memory.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ DEFAULT_ADDRESS = "localhost"
 
 def streamlit_flags(*, port: int = DEFAULT_PORT, address: str = DEFAULT_ADDRESS) -> list[str]:
     """The ``--section.option=value`` flags the launcher always passes."""
+    from analysis.io import read_limits
+
     return [
         "--server.headless=true",
         f"--server.port={int(port)}",
@@ -46,6 +51,7 @@ def streamlit_flags(*, port: int = DEFAULT_PORT, address: str = DEFAULT_ADDRESS)
         "--logger.level=warning",
         "--theme.primaryColor=#01689B",
         "--server.enableAgentApi=false",
+        f"--server.maxUploadSize={read_limits().upload_mb}",
     ]
 
 

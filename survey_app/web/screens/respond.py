@@ -161,11 +161,16 @@ def review(q, state: flow.FlowState, storage) -> None:
     if missing:
         flow.go_to_step(state, q, missing[0].step)
         st.rerun()
+    if not ui.get_submission_limiter().try_acquire():  # the server is flooded: the answers stay
+        st.warning(t("too_busy", lang, rtype), icon=":material/hourglass_top:")
+        ui.scroll_to_message("busy")
+        return
     error = _submit(q, state, storage)
     if error is not None:
         st.error(t(error, lang, rtype), icon=":material/error:")
         st.caption(t("nothing_stored", lang))
         return
+    ui.mark_submitted(state.round_id)
     flow.complete(state)
     ui.forget_question_widgets(q)
     st.rerun()
@@ -196,11 +201,13 @@ def _submit(q, state: flow.FlowState, storage) -> str | None:
     return None
 
 
-def done(q, state: flow.FlowState) -> None:
+def done(q, state: flow.FlowState, access: str) -> None:
     lang, rtype = state.lang, state.respondent_type
     ui.scroll_to_top("done")
     st.title(t("thanks_title", lang))
     st.success(t("thanks_body", lang, rtype), icon=":material/check_circle:")
+    if access == "open":  # one questionnaire per browser session; the next person needs a code round
+        return
     if st.button(t("another_person", lang), key="rf_again"):
         flow.restart(state)
         for key in ("rf_who", "rf_code"):
@@ -228,7 +235,10 @@ def main() -> None:
         ui.show_block("unavailable", state.lang)
         return
     if state.stage == "done":
-        done(q, state)
+        done(q, state, info.access)
+        return
+    if state.stage == "welcome" and flow.already_submitted(ui.submitted_rounds(), info.id, info.access):
+        ui.show_block("already_submitted", state.lang)
         return
     blocked = flow.round_status_message(storage.round_status(info.id))
     if blocked:

@@ -23,6 +23,12 @@ Tables (all of them; ``tests/test_anonymity.py`` pins the columns)
 ``unused_codes``      code_hash            -- the codes not used yet
 ``submission_tokens`` token_hash, round_id -- SHA-256 of the form tokens seen
 ``responses``         exactly the contract columns (response_id first)
+``round_gis``         round_id, gi, opens, closes, national -- dates per institution
+``code_batches``      batch_id, round_id, gi, respondent_type, kind, n_letters,
+                      issued_week -- letters made (counts only, no codes)
+
+``rounds`` also has ``languages`` and ``archived`` (migration 0004; see
+:mod:`survey_app.storage.rounds`).
 
 Anonymity
 ---------
@@ -90,6 +96,11 @@ from .errors import (
     RoundNotOpen,
     StorageError,
 )
+from .rounds import (
+    CodeBatch,
+    InstitutionWindow,
+    RoundGi,
+)
 from .schema import (
     AccessCode,
     Base,
@@ -108,6 +119,9 @@ __all__ = [
     "ACCESS_MODES",
     "AccessCode",
     "BUSY_TIMEOUT_S",
+    "CodeBatch",
+    "InstitutionWindow",
+    "RoundGi",
     "Base",
     "CODE_RESULTS",
     "CodeAlreadyUsed",

@@ -53,6 +53,8 @@ DASHBOARD_TITLES = {
     "verbanden": ("Verbanden", "Relations"),
     "opmerkingen": ("Opmerkingen", "Comments"),
     "import-export": ("Import en export", "Import and export"),
+    # issue 11: running a round from the app
+    "rondes": ("Rondes", "Rounds"),
 }
 #: session-state key of the dashboards' language toggle (survey_app.dashboard.LANG_KEY)
 LANG_KEY = "dash_lang"
@@ -70,6 +72,8 @@ DASHBOARDS = (
     ("verbanden.py", "verbanden", ":material/scatter_plot:"),
     ("opmerkingen.py", "opmerkingen", ":material/chat:"),
     ("import_export.py", "import-export", ":material/import_export:"),
+    # issue 11: running a round from the app
+    ("rondes.py", "rondes", ":material/event_note:"),
 )
 
 

@@ -422,8 +422,8 @@ class RoundsMixin:
 
     def record_invitations(
         self, round_id: str, gi: str, respondent_type: str, n: int, *, today: _dt.date | None = None
-    ) -> None:
-        """Record ``n`` letters with the open link (a round without codes) for the response monitor."""
+    ) -> int:
+        """Record ``n`` letters with the open link (a round without codes) for the response monitor; returns ``n``."""
         week = iso_week(today or _dt.date.today())
         with self._write() as conn:
             info = self._get_round(conn, round_id)
@@ -431,6 +431,7 @@ class RoundsMixin:
                 raise StorageError(f"round '{round_id}' uses access codes: use issue_codes")
             self._check_group(info, gi, respondent_type, n)
             self._insert_batch(conn, round_id, gi, respondent_type, "open", n, week)
+        return n
 
     def _insert_batch(self, conn, round_id, gi, respondent_type, kind, n, week) -> None:
         conn.execute(

@@ -735,6 +735,15 @@ def monitor_table(storage, info, access: RoundsAccess, today: _dt.date, min_cell
 def render_monitor(storage, info, access: RoundsAccess, lang_: str, today: _dt.date) -> None:
     min_cell = contract.DEFAULT_MIN_CELL
     table = monitor_table(storage, info, access, today, min_cell)
+    top = table[table["level"] == "round"]
+    if top.empty:
+        top = table[table["level"] == "gi"] if (table["level"] == "gi").sum() == 1 else table
+    if len(top) == 1:
+        row = monitor.monitor_view(top, lang=lang_, min_cell=min_cell).iloc[0]
+        with st.container(horizontal=True, key="rnd_monitor_metrics"):
+            for col in ("invited", "responded", "response_rate"):
+                label = monitor.t(col, lang_)
+                st.metric(label, row[label], border=True, width=200)
     st.caption(t("monitor_exact" if access.exact_counts else "monitor_masked", m=min_cell))
     st.caption(t("monitor_pace"))
     show_table(monitor.monitor_view(table, lang=lang_, min_cell=min_cell), key="rnd_monitor_table")

@@ -450,3 +450,50 @@ def test_dashboard_round_filter_shows_round_names(db):
     opts = data_access.filter_options(db)
     assert opts.round_ids == ("r2026", "r2025") and opts.round_label("r2025") == "Ronde 2025"
     assert opts.round_label("only-in-data") == "only-in-data"
+
+
+# --------------------------------------------------------------------------- the questionnaire follows the round
+
+
+def _respond(**params) -> AppTest:
+    at = AppTest.from_file(str(PAGES / "respond.py"), default_timeout=TIMEOUT)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return run(at)
+
+
+def test_questionnaire_offers_only_the_rounds_languages(db):
+    only_nl = db.setup_round(name="alleen nl", gis=["JBG"], languages="nl", access="open")
+    at = _respond(ronde=only_nl.id, taal="en")
+    assert at.title[0].value == "Wat vindt u van uw jeugdzorgwerker?"  # English asked for, not offered
+    assert not [b for b in at.button if b.key == "rf_lang"]
+    both = db.setup_round(name="beide", gis=["JBG"], access="open")
+    at = _respond(ronde=both.id, taal="en")
+    assert at.title[0].value == "What do you think of your youth protection worker?"
+    assert [b for b in at.button if b.key == "rf_lang"]
+
+
+def test_questionnaire_of_a_late_institution_says_when_it_opens(db):
+    today = dt.date.today()
+    info = db.setup_round(
+        name="laat",
+        gis=["JBG", "WSS"],
+        opens=today - dt.timedelta(days=7),
+        closes=today + dt.timedelta(days=30),
+        gi_dates={"WSS": (today + dt.timedelta(days=7), None)},
+        access="open",
+    )
+    at = _respond(ronde=info.id, gi="WSS")
+    assert "Deze vragenlijst is nog niet open." in at.warning[0].value
+    assert "U kunt hem invullen vanaf" in at.warning[0].value
+    assert not [b for b in at.button if b.key == "rf_start"]
+    at = _respond(ronde=info.id, gi="JBG")
+    assert [b for b in at.button if b.key == "rf_start"]
+    # without an institution in the link: choosing the late one is stopped before any question
+    at = _respond(ronde=info.id)
+    at.radio(key="rf_who").set_value("ouder")
+    at.radio(key="rf_gi").set_value("WSS")
+    at.button(key="rf_start").click()
+    run(at)
+    assert any("nog niet open" in w.value for w in at.warning)
+    assert not at.header  # still on the welcome page

@@ -381,6 +381,22 @@ def letters_pdf(letters: Sequence[Letter]) -> bytes:
     pdf.set_creator("gi-survey")
     width = 210 - 44
     qr_size = 42
+    lines_cache: dict[tuple, list[str]] = {}
+    qr_cache: dict[str, bytes] = {}
+
+    def para(w: float, h: float, body: str) -> None:
+        """A left-aligned paragraph from the current x; its line breaks are worked out once per text
+        (most paragraphs are the same on every letter: a print run of hundreds stays fast)."""
+        key = (pdf.font_family, pdf.font_style, pdf.font_size_pt, w, body)
+        lines = lines_cache.get(key)
+        if lines is None:
+            lines = pdf.multi_cell(w, h, body, align="L", dry_run=True, output="LINES")
+            lines_cache[key] = lines
+        x = pdf.get_x()
+        for line in lines:
+            pdf.set_x(x)
+            pdf.cell(w, h, line, align="L", new_x="LMARGIN", new_y="NEXT")
+
     for letter in letters:
         pdf.add_page()
         qr_top = None
@@ -388,21 +404,21 @@ def letters_pdf(letters: Sequence[Letter]) -> bytes:
             body = _latin1(body)
             if kind == "title":
                 pdf.set_font("Helvetica", "B", 16)
-                pdf.multi_cell(width, 8, body, align="L", new_x="LMARGIN", new_y="NEXT")
+                para(width, 8, body)
                 pdf.ln(4)
             elif kind == "how":
                 pdf.ln(1)
                 pdf.set_font("Helvetica", "B", 12)
-                pdf.multi_cell(width, 6.5, body, align="L", new_x="LMARGIN", new_y="NEXT")
+                para(width, 6.5, body)
                 qr_top = pdf.get_y() + 1
             elif kind == "step":
                 pdf.set_font("Helvetica", "", 12)
                 pdf.set_x(pdf.l_margin + 4)
-                pdf.multi_cell(width - qr_size - 10, 6.5, body, align="L", new_x="LMARGIN", new_y="NEXT")
+                para(width - qr_size - 10, 6.5, body)
             elif kind == "link":
                 pdf.set_font("Courier", "B", 11)
                 pdf.set_x(pdf.l_margin + 8)
-                pdf.multi_cell(width - qr_size - 14, 6, body, align="L", new_x="LMARGIN", new_y="NEXT")
+                para(width - qr_size - 14, 6, body)
                 pdf.ln(1)
             elif kind == "code":
                 pdf.set_font("Helvetica", "B", 15)
@@ -411,19 +427,21 @@ def letters_pdf(letters: Sequence[Letter]) -> bytes:
                 pdf.ln(2)
             elif kind == "small":
                 pdf.set_font("Helvetica", "I", 10)
-                pdf.multi_cell(width, 5.5, body, align="L", new_x="LMARGIN", new_y="NEXT")
+                para(width, 5.5, body)
                 pdf.ln(2)
             elif kind == "sign":
                 pdf.set_font("Helvetica", "", 12)
-                pdf.multi_cell(width, 6.5, body, align="L", new_x="LMARGIN", new_y="NEXT")
+                para(width, 6.5, body)
             else:
                 pdf.set_font("Helvetica", "", 12)
-                pdf.multi_cell(width, 6.5, body, align="L", new_x="LMARGIN", new_y="NEXT")
+                para(width, 6.5, body)
                 pdf.ln(3)
             if kind in ("how", "step", "link", "code") and qr_top is not None:
                 if kind == "code" or (kind == "link" and letter.code is None):
                     y = max(pdf.get_y(), qr_top + qr_size + 6)
-                    pdf.image(io.BytesIO(qr_png(letter.qr_link)), x=210 - 22 - qr_size, y=qr_top, w=qr_size)
+                    if letter.qr_link not in qr_cache:
+                        qr_cache[letter.qr_link] = qr_png(letter.qr_link)
+                    pdf.image(io.BytesIO(qr_cache[letter.qr_link]), x=210 - 22 - qr_size, y=qr_top, w=qr_size)
                     pdf.set_font("Helvetica", "", 9)
                     pdf.set_xy(210 - 22 - qr_size, qr_top + qr_size)
                     pdf.cell(qr_size, 4, _latin1(text("qr_caption", letter.lang)), align="C")
@@ -449,9 +467,10 @@ def letters_docx(letters: Sequence[Letter]) -> bytes:
     sec.page_width, sec.page_height = Mm(210), Mm(297)
     sec.left_margin = sec.right_margin = sec.top_margin = sec.bottom_margin = Mm(22)
     doc.core_properties.title = letters[0].round_name
-    for i, letter in enumerate(letters):
-        if i:
-            doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+    last = None
+    for letter in letters:
+        if last is not None:
+            last.add_run().add_break(WD_BREAK.PAGE)
         for kind, body in paragraphs(letter):
             if kind == "title":
                 doc.add_heading(body, level=1)
@@ -473,9 +492,8 @@ def letters_docx(letters: Sequence[Letter]) -> bytes:
                 doc.add_paragraph().add_run(body).italic = True
             else:
                 doc.add_paragraph(body)
-        small = doc.add_paragraph().add_run(
-            text("footer", letter.lang, round_name=letter.round_name, gi_name=letter.gi_name)
-        )
+        last = doc.add_paragraph()
+        small = last.add_run(text("footer", letter.lang, round_name=letter.round_name, gi_name=letter.gi_name))
         small.font.size = Pt(8)
     buf = io.BytesIO()
     doc.save(buf)

@@ -334,6 +334,16 @@ def test_rounds_page_gi_sees_only_its_own_institution_and_runs_only_its_own_roun
     assert "Er is nog geen ronde." in texts(at)
 
 
+def test_rounds_page_in_english(db):
+    _monitor_round(db)
+    at = open_rounds(dash_lang="en")
+    assert at.title[0].value == "Rounds"
+    assert [t.label for t in at.tabs] == ["Settings", "Letters", "Responses", "Preview", "Versions"]
+    table = next(df.value for df in at.dataframe if "Responded" in df.value.columns)
+    assert "Parents" in table["Respondent"].tolist()
+    assert "You see exact counts" in texts(at)
+
+
 def test_rounds_page_without_a_role_shows_nothing(db):
     _inspection_round(db)
     at = open_rounds(None)

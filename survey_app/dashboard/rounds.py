@@ -423,9 +423,12 @@ def render_create(storage, access: RoundsAccess, lang_: str, today: _dt.date):
             st.write(f"{t('new_gis')}: {_gi_label(access.gi)}")
         else:
             gis = st.multiselect(
-                t("new_gis"), list(contract.GI_CODES), default=list(contract.GI_CODES), key="rnd_new_gis",
+                t("new_gis"),
+                list(contract.GI_CODES),
+                default=list(contract.GI_CODES),
+                key="rnd_new_gis",
                 format_func=_gi_label,
-            )  # fmt: skip
+            )
         types = st.multiselect(
             t("new_types"),
             list(contract.RESPONDENT_TYPES),
@@ -524,9 +527,11 @@ def render_settings(storage, info, access: RoundsAccess, lang_: str, today: _dt.
     rid = info.id
     with st.expander(t("edit_dates"), icon=":material/edit_calendar:"):
         which = st.selectbox(
-            t("edit_which"), ["*", *info.gis], key=f"rnd_edit_gi_{rid}",
+            t("edit_which"),
+            ["*", *info.gis],
+            key=f"rnd_edit_gi_{rid}",
             format_func=lambda g: t("edit_all") if g == "*" else _gi_label(g),
-        )  # fmt: skip
+        )
         ref = windows[0] if which == "*" else next(w for w in windows if w.gi == which)
         c1, c2 = st.columns(2)
         o = c1.date_input(t("col_opens"), value=ref.opens, key=f"rnd_edit_opens_{rid}_{which}", format="DD-MM-YYYY")
@@ -545,9 +550,12 @@ def render_settings(storage, info, access: RoundsAccess, lang_: str, today: _dt.
             _run(storage.set_national, rid, w.gi, value)
             context.clear_data_cache()
     langs = st.multiselect(
-        t("new_langs"), list(letters_langs()), default=list(info.languages), key=f"rnd_langs_{rid}",
+        t("new_langs"),
+        list(letters_langs()),
+        default=list(info.languages),
+        key=f"rnd_langs_{rid}",
         format_func=lambda v: t(f"lang_{v}"),
-    )  # fmt: skip
+    )
     if tuple(langs) != tuple(info.languages) and st.button(t("langs_save"), key=f"rnd_langs_save_{rid}"):
         if _run(storage.set_languages, rid, langs) is not None:
             st.success(t("langs_saved"))
@@ -564,9 +572,12 @@ def render_settings(storage, info, access: RoundsAccess, lang_: str, today: _dt.
                 st.rerun()
     elif not info.archived:
         new_close = st.date_input(
-            t("reopen_closes"), value=max(today, info.closes or today) + _dt.timedelta(weeks=2),
-            key=f"rnd_reopen_closes_{rid}", format="DD-MM-YYYY", min_value=today,
-        )  # fmt: skip
+            t("reopen_closes"),
+            value=max(today, info.closes or today) + _dt.timedelta(weeks=2),
+            key=f"rnd_reopen_closes_{rid}",
+            format="DD-MM-YYYY",
+            min_value=today,
+        )
         c1, c2 = st.columns(2)
         if c1.button(t("reopen_button"), key=f"rnd_reopen_{rid}", icon=":material/lock_open:"):
             if _run(storage.reopen_round, rid, closes=new_close, today=today) is not None:
@@ -593,19 +604,34 @@ def _letters_downloads(kind: str, made: list, rid: str, reminder: bool = False) 
     base = f"{'herinnering' if reminder else 'brieven'}-{rid}"
     with st.container(horizontal=True, gap="small"):
         st.download_button(
-            t(pdf_key), data=lambda: letters.letters_pdf(made), file_name=f"{base}.pdf", mime="application/pdf",
-            key=f"rnd_{kind}_pdf", on_click="ignore", icon=":material/picture_as_pdf:", type="primary",
-        )  # fmt: skip
+            t(pdf_key),
+            data=lambda: letters.letters_pdf(made),
+            file_name=f"{base}.pdf",
+            mime="application/pdf",
+            key=f"rnd_{kind}_pdf",
+            on_click="ignore",
+            icon=":material/picture_as_pdf:",
+            type="primary",
+        )
         st.download_button(
-            t(docx_key), data=lambda: letters.letters_docx(made), file_name=f"{base}.docx",
+            t(docx_key),
+            data=lambda: letters.letters_docx(made),
+            file_name=f"{base}.docx",
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            key=f"rnd_{kind}_docx", on_click="ignore", icon=":material/description:",
-        )  # fmt: skip
+            key=f"rnd_{kind}_docx",
+            on_click="ignore",
+            icon=":material/description:",
+        )
         if not reminder:
             st.download_button(
-                t("dl_csv"), data=lambda: letters.mail_merge_csv(made), file_name=f"adressen-{rid}.csv",
-                mime="text/csv", key=f"rnd_{kind}_csv", on_click="ignore", icon=":material/table:",
-            )  # fmt: skip
+                t("dl_csv"),
+                data=lambda: letters.mail_merge_csv(made),
+                file_name=f"adressen-{rid}.csv",
+                mime="text/csv",
+                key=f"rnd_{kind}_csv",
+                on_click="ignore",
+                icon=":material/table:",
+            )
 
 
 def render_letters(storage, info, access: RoundsAccess, lang_: str, today: _dt.date) -> None:
@@ -632,9 +658,12 @@ def render_letters(storage, info, access: RoundsAccess, lang_: str, today: _dt.d
             t("letters_gis"), list(info.gis), default=list(info.gis), key=f"rnd_let_gis_{rid}", format_func=_gi_label
         )
         types = st.multiselect(
-            t("letters_types"), list(info.respondent_types), default=list(info.respondent_types),
-            key=f"rnd_let_types_{rid}", format_func=lambda v: _type_label(v, lang_),
-        )  # fmt: skip
+            t("letters_types"),
+            list(info.respondent_types),
+            default=list(info.respondent_types),
+            key=f"rnd_let_types_{rid}",
+            format_func=lambda v: _type_label(v, lang_),
+        )
         n = st.number_input(t("letters_n"), min_value=1, max_value=5000, value=10, step=1, key="rnd_let_n")
         label = t("letters_make_codes" if codes else "letters_make_open")
         if st.button(label, type="primary", key="rnd_let_make", icon=":material/mail:"):
@@ -664,16 +693,30 @@ def _make_letters(storage, info, gis, types, n, base_url, sender, today) -> list
                 if codes is None:
                     return made
                 made += letters.make_letters(
-                    base_url=base_url, round_id=info.id, round_name=info.name, gi=gi, respondent_type=rt,
-                    codes=codes, closes=windows[gi].closes, languages=info.languages, sender=sender,
-                )  # fmt: skip
+                    base_url=base_url,
+                    round_id=info.id,
+                    round_name=info.name,
+                    gi=gi,
+                    respondent_type=rt,
+                    codes=codes,
+                    closes=windows[gi].closes,
+                    languages=info.languages,
+                    sender=sender,
+                )
             else:
                 if _run(storage.record_invitations, info.id, gi, rt, n, today=today) is None:
                     return made
                 made += letters.make_letters(
-                    base_url=base_url, round_id=info.id, round_name=info.name, gi=gi, respondent_type=rt,
-                    n=n, closes=windows[gi].closes, languages=info.languages, sender=sender,
-                )  # fmt: skip
+                    base_url=base_url,
+                    round_id=info.id,
+                    round_name=info.name,
+                    gi=gi,
+                    respondent_type=rt,
+                    n=n,
+                    closes=windows[gi].closes,
+                    languages=info.languages,
+                    sender=sender,
+                )
     return made
 
 
@@ -702,9 +745,17 @@ def render_reminder(storage, info, base_url: str, sender: str) -> None:
     for r in rows:
         closes = windows[r.gi].closes if r.gi in windows else info.closes
         made += letters.make_letters(
-            base_url=base_url, round_id=info.id, round_name=info.name, gi=r.gi, respondent_type=r.respondent_type,
-            codes=[r.code], closes=closes, languages=info.languages, sender=sender, reminder=True,
-        )  # fmt: skip
+            base_url=base_url,
+            round_id=info.id,
+            round_name=info.name,
+            gi=r.gi,
+            respondent_type=r.respondent_type,
+            codes=[r.code],
+            closes=closes,
+            languages=info.languages,
+            sender=sender,
+            reminder=True,
+        )
     st.success(t("reminder_ready", n=len(made)), icon=":material/check_circle:")
     _letters_downloads("rem", made, info.id, reminder=True)
 
@@ -769,8 +820,9 @@ def render_monitor(storage, info, access: RoundsAccess, lang_: str, today: _dt.d
         return
     weekly = monitor.weekly_responses(resp)
     exact = access.exact_counts
-    chart = monitor.weekly_chart(weekly if exact else monitor.mask_weekly(weekly, min_cell=min_cell), lang=lang_,
-                                 cumulative_only=not exact)  # fmt: skip
+    chart = monitor.weekly_chart(
+        weekly if exact else monitor.mask_weekly(weekly, min_cell=min_cell), lang=lang_, cumulative_only=not exact
+    )
     st.altair_chart(chart, key="rnd_weekly_chart")
 
 
@@ -794,13 +846,19 @@ def render_preview(info, lang_: str) -> None:
     rid = info.id
     c1, c2 = st.columns(2)
     plang = c1.radio(
-        t("preview_lang"), list(info.languages), key=f"rnd_pv_lang_{rid}", horizontal=True,
+        t("preview_lang"),
+        list(info.languages),
+        key=f"rnd_pv_lang_{rid}",
+        horizontal=True,
         format_func=lambda v: t(f"lang_{v}"),
-    )  # fmt: skip
+    )
     rt = c2.radio(
-        t("preview_type"), list(info.respondent_types), key=f"rnd_pv_type_{rid}", horizontal=True,
+        t("preview_type"),
+        list(info.respondent_types),
+        key=f"rnd_pv_type_{rid}",
+        horizontal=True,
         format_func=lambda v: _type_label(v, lang_),
-    )  # fmt: skip
+    )
     state = flow.FlowState(round_id=rid, lang=plang, respondent_type=rt)
     with st.container(border=True, key=f"rnd_preview_{plang}_{rt}"):
         st.header(flow.t("welcome_title", plang))

@@ -22,8 +22,23 @@ from analysis.io import read_responses
 
 TABLE_COLUMNS = {
     "alembic_version": ["version_num"],
-    "rounds": ["id", "name", "gis", "respondent_types", "opens", "closes", "access", "questionnaire_version", "closed"],
+    "rounds": [
+        "id",
+        "name",
+        "gis",
+        "respondent_types",
+        "opens",
+        "closes",
+        "access",
+        "questionnaire_version",
+        "closed",
+        "languages",
+        "archived",
+    ],
     "access_codes": ["code_hash", "round_id"],
+    # migration 0004 (issue 11): dates per institution; letters made per group, counts only
+    "round_gis": ["round_id", "gi", "opens", "closes", "national"],
+    "code_batches": ["batch_id", "round_id", "gi", "respondent_type", "kind", "n_letters", "issued_week"],
     "unused_codes": ["code_hash"],
     "submission_tokens": ["token_hash", "round_id"],
     "responses": list(contract.COLUMNS),
@@ -77,7 +92,12 @@ def test_anonymity_no_column_holds_a_time_finer_than_a_week(storage, used_in_ord
             assert "TIME" not in str(t).upper(), (table, col["name"])
             if isinstance(t, sa.Date):
                 # only the organiser's opening and closing day of a round
-                assert (table, col["name"]) in {("rounds", "opens"), ("rounds", "closes")}
+                assert (table, col["name"]) in {
+                    ("rounds", "opens"),
+                    ("rounds", "closes"),
+                    ("round_gis", "opens"),
+                    ("round_gis", "closes"),
+                }
     weeks = storage.load_responses()["submitted_week"]
     assert weeks.str.fullmatch(r"\d{4}-W\d{2}").all()
 
@@ -87,8 +107,8 @@ def test_anonymity_no_defaults_sequences_or_integer_keys(storage):
     for table in TABLE_COLUMNS:
         pk = insp.get_pk_constraint(table)["constrained_columns"]
         for col in insp.get_columns(table):
-            if table == "rounds" and col["name"] == "closed":
-                continue  # server default false
+            if table == "rounds" and col["name"] in ("closed", "archived", "languages"):
+                continue  # server defaults false / 'nl,en'
             assert col.get("default") is None, (table, col["name"], col.get("default"))
         if table != "alembic_version":
             assert not any(isinstance(c["type"], sa.Integer) for c in insp.get_columns(table) if c["name"] in pk)
@@ -102,7 +122,15 @@ def test_anonymity_no_defaults_sequences_or_integer_keys(storage):
                 == 0
             )
         else:
-            for table in ("responses", "access_codes", "unused_codes", "submission_tokens", "rounds"):
+            for table in (
+                "responses",
+                "access_codes",
+                "unused_codes",
+                "submission_tokens",
+                "rounds",
+                "round_gis",
+                "code_batches",
+            ):
                 sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).scalar()
                 assert sql.rstrip().upper().endswith("WITHOUT ROWID"), table
                 with pytest.raises(sa.exc.OperationalError, match="rowid"):
@@ -134,6 +162,33 @@ def test_anonymity_code_tables_share_nothing_with_responses(storage, used_in_ord
         }
     assert not code_hashes & every_value
     assert all(storage.check_code(info.id, c) == "used" for c in codes[:N])
+
+
+def test_anonymity_letter_batches_hold_counts_not_codes(storage):
+    """Codes made per institution and respondent type (issue 11) stay per round in access_codes:
+    the batch row holds a count, no code, no hash, and no key into access_codes or responses."""
+    info = storage.setup_round(name="brieven", gis=["JBG", "JBN"], access="codes")
+    codes = storage.issue_codes(info.id, "JBG", "ouder", 12) + storage.issue_codes(info.id, "JBN", "jeugdige", 3)
+    insp = sa.inspect(storage.engine)
+    assert {fk["referred_table"] for fk in insp.get_foreign_keys("code_batches")} == {"rounds"}
+    assert "code_hash" not in {c["name"] for c in insp.get_columns("code_batches")}
+    with storage.engine.connect() as conn:
+        batch_values = {str(v) for row in _scan(conn, "SELECT * FROM code_batches") for v in row}
+        code_rows = _scan(conn, "SELECT code_hash, round_id FROM access_codes")
+    assert len(code_rows) == 15 and {r[1] for r in code_rows} == {info.id}
+    assert not batch_values & {r[0] for r in code_rows}
+    assert not batch_values & set(codes)
+    # using a code changes nothing in the batches (no used counter per group)
+    storage.submit_response(
+        info.id,
+        random_answers(random.Random(1)),
+        gi="JBG",
+        respondent_type="ouder",
+        code=codes[0],
+        submission_token=uuid.uuid4().hex,
+    )
+    with storage.engine.connect() as conn:
+        assert {str(v) for row in _scan(conn, "SELECT * FROM code_batches") for v in row} == batch_values
 
 
 def test_anonymity_stored_order_is_uuid_order(storage, used_in_order, tmp_path):

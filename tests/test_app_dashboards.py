@@ -255,7 +255,9 @@ def test_vergelijken_small_institution_suppressed(db):
 def test_vergelijken_round_against_earlier_round(db):
     at = open_page("vergelijken", cmp_mode="round", cmp_round_a=ROUND_B)
     table = at.dataframe[0].value
-    assert ROUND_B in table.columns and contract.DEMO_ROUND_ID in table.columns
+    # rounds are shown by name, never by id (issue 11)
+    assert "Ronde 2026" in table.columns and "Demo: synthetische gegevens 2025 / synthetic data 2025" in table.columns
+    assert not any(ROUND_B in c or contract.DEMO_ROUND_ID in c for c in table.columns)
     assert table["p (Holm)"].str.len().gt(0).all()
     assert at.sidebar.multiselect(key="flt_round").disabled
 
@@ -413,6 +415,7 @@ def test_frame_bytes_round_trips_every_format(db, tmp_path):
         ("verbanden", "Verbanden"),
         ("opmerkingen", "Opmerkingen"),
         ("import_export", "Import en export"),
+        ("rondes", "Rondes"),
     ],
 )
 def test_navigation_registers_dashboard_page(db, page, title):
@@ -436,6 +439,7 @@ def test_navigation_menu_titles_follow_the_dashboard_language():
         "Relations",
         "Comments",
         "Import and export",
+        "Rounds",
     ]
     # URL paths stay Dutch so shared links keep working in both languages
     assert [u for _, _, u, _ in en] == [u for _, _, u, _ in nl]

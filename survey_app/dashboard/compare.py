@@ -63,17 +63,17 @@ def render_compare(ctx: Context) -> None:
             st.info(t("cmp_one_round"))
             return
         _restore("cmp_round_a", rounds)
-        a = st.selectbox(t("cmp_round_a"), rounds, key="cmp_round_a")
+        a = st.selectbox(t("cmp_round_a"), rounds, key="cmp_round_a", format_func=ctx.options.round_label)
         _remember("cmp_round_a")
         earlier = [r for r in rounds if r != a]
         _restore("cmp_round_b", earlier)
-        b = st.selectbox(t("cmp_round_b"), earlier, key="cmp_round_b")
+        b = st.selectbox(t("cmp_round_b"), earlier, key="cmp_round_b", format_func=ctx.options.round_label)
         _remember("cmp_round_b")
         if st.session_state.get(FILTER_KEYS["round_id"]):
             st.caption(t("cmp_filter_note", f=wording.variable_label("round_id", lang_), w=t("cmp_all_rounds")))
         df = ctx.load(ctx.filters_except("round_id"))
         cmp = compare_groups(df, by="round_id", a=a, b=b, min_cell=ctx.min_cell)
-        a_label, b_label = a, b
+        a_label, b_label = ctx.options.round_label(a), ctx.options.round_label(b)  # names, not ids (issue 11)
     chart = charts_compare.comparison_chart(cmp, lang=lang_, a_label=a_label, b_label=b_label, min_cell=ctx.min_cell)
     with st.container(key="compare_chart"):
         st.altair_chart(chart, width="content", key=f"{ctx.page}_chart")
@@ -100,5 +100,8 @@ def render_compare(ctx: Context) -> None:
             key=f"{ctx.page}_table",
         )
         download_buttons(
-            f"{ctx.page}_cmp", f"vergelijking-{a_label}-{'rest' if mode == 'gi' else b_label}", chart=chart, table=cmp
+            f"{ctx.page}_cmp",
+            f"vergelijking-{a_label if mode == 'gi' else a}-{'rest' if mode == 'gi' else b}",
+            chart=chart,
+            table=cmp,
         )

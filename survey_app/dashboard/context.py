@@ -182,7 +182,7 @@ def filter_sidebar(
     lang_ = lang()
     st.subheader(t("filters"))
     choices = {
-        "round_id": (options.round_ids, str, "all_rounds"),
+        "round_id": (options.round_ids, options.round_label, "all_rounds"),  # by name (issue 11)
         "gi": (options.gis, lambda g: f"{g} — {contract.GI_NAMES[g]}" if g in contract.GI_NAMES else g, "all_gis"),
         "respondent_type": (
             options.respondent_types,

@@ -128,6 +128,12 @@ class FilterOptions:
     gis: tuple[str, ...]
     respondent_types: tuple[str, ...] = contract.RESPONDENT_TYPES
     measure_types: tuple[str, ...] = contract.CODES["measure_type"]
+    #: (round_id, name) pairs: rounds are shown by name (issue 11)
+    round_names: tuple[tuple[str, str], ...] = ()
+
+    def round_label(self, round_id: str) -> str:
+        """The round's name (its id when it has none, e.g. a round that only occurs in imported data)."""
+        return dict(self.round_names).get(round_id, round_id)
 
 
 def filter_options(storage, scope: Scope | None = None) -> FilterOptions:
@@ -151,4 +157,5 @@ def filter_options(storage, scope: Scope | None = None) -> FilterOptions:
     if scope.gis is not None:
         gis &= set(scope.gis)
     ordered = [g for g in contract.GI_CODES if g in gis] + sorted(gis - set(contract.GI_CODES))
-    return FilterOptions(round_ids=tuple(rounds), gis=tuple(ordered))
+    names = tuple((r.id, r.name) for r in storage.list_rounds() if r.id in set(rounds))
+    return FilterOptions(round_ids=tuple(rounds), gis=tuple(ordered), round_names=names)

@@ -81,7 +81,7 @@ def render_new_round(ctx: Context) -> None:
                 else:
                     clear_data_cache()
                     st.session_state["imp_round"] = info.id
-                    st.success(t("new_round_done", r=info.id))
+                    st.success(t("new_round_done", r=info.name))
 
 
 def _report_frame(report, lang_: str) -> pd.DataFrame:
@@ -209,12 +209,12 @@ def render_import(ctx: Context) -> None:
     mapped = mp.apply_mapping(raw, mapping)
     _, report = validate_frame(mapped, file=upload.name)
     if report.ok:
-        st.success(t("check_ok", count=report.n_rows, r=round_id))
+        st.success(t("check_ok", count=report.n_rows, r=rounds[round_id].name))
     else:
         st.error(t("check_bad", count=report.n_errors))
     if report.errors or report.warnings:
         show_table(_report_frame(report, lang_), key="imp_report")
-    if st.button(t("import_button", r=round_id), type="primary", key="imp_go", disabled=not report.ok):
+    if st.button(t("import_button", r=rounds[round_id].name), type="primary", key="imp_go", disabled=not report.ok):
         try:
             n = ctx.storage.import_responses(mapped, round_id=round_id, file=upload.name)
         except ImportRejected as exc:
@@ -224,7 +224,7 @@ def render_import(ctx: Context) -> None:
             st.error(str(exc))
         else:
             clear_data_cache()
-            st.success(t("import_done", count=n, r=round_id))
+            st.success(t("import_done", count=n, r=rounds[round_id].name))
 
 
 def render_export(ctx: Context) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+
 import pandas as pd
 import streamlit as st
 
-from analysis import views
+from analysis import contract, views
 
+from . import data_access
 from .context import (
     CACHE_ENTRIES,
     CACHE_TTL,
@@ -31,11 +34,75 @@ def _reference(url: str, scope: Scope, filters_key: tuple, min_cell: int, _stora
     return compare_to_published(_load(url, scope, filters_key, _storage), min_cell=min_cell)
 
 
+#: the page's own texts (issue 11: the report follows one round)
+TEXTS: dict[str, tuple[str, str]] = {
+    "ref_round": ("Vergelijk met ronde", "Compare with round"),
+    "ref_round_help": (
+        "De gepubliceerde cijfers worden vergeleken met één ronde, nooit met alle rondes door elkaar.",
+        "The published figures are compared with one round, never with all rounds mixed.",
+    ),
+    "ref_national": (
+        "Landelijke cijfers: alleen de instellingen die meetellen ({gis}).",
+        "National figures: only the institutions that count ({gis}).",
+    ),
+}
+
+
+def _t(key: str, lang_: str, **fmt) -> str:
+    nl, en = TEXTS[key]
+    out = en if lang_ == "en" else nl
+    return out.format(**fmt) if fmt else out
+
+
+def default_round(rounds, round_ids, *, today: _dt.date | None = None) -> str | None:
+    """The demo round when present, else the latest closed round, else the first round (newest)."""
+    if not round_ids:
+        return None
+    if contract.DEMO_ROUND_ID in round_ids:
+        return contract.DEMO_ROUND_ID
+    today = today or _dt.date.today()
+    closed = [r for r in rounds if r.id in round_ids and r.status(today) == "closed"]
+    if closed:
+        return max(closed, key=lambda r: (r.closes or _dt.date.min, r.opens or _dt.date.min)).id
+    return round_ids[0]
+
+
+def reference_filters(ctx: Context, round_id: str) -> dict:
+    """The sidebar filters with the chosen round; without an institution filter, the round's national institutions."""
+    filters = {**ctx.filters_except("round_id"), "round_id": [round_id]}
+    if not filters.get("gi"):
+        try:
+            info = ctx.storage.get_round(round_id)
+            national = ctx.storage.national_gis(round_id)
+        except Exception:  # a round that only occurs in imported data
+            return filters
+        if set(national) != set(info.gis):
+            filters["gi"] = [g for g in ctx.options.gis if g in national]
+    return filters
+
+
 def render_reference(ctx: Context) -> None:
-    """Published 2025 figures next to the computed ones, figure by figure."""
+    """Published 2025 figures next to the computed ones (one round, picked by the reader), figure by figure."""
     from analysis import charts_compare
 
-    cmp = _reference(_url(ctx.storage), ctx.scope, ctx.filters_key, ctx.min_cell, ctx.storage)
+    rounds = ctx.storage.list_rounds()
+    ids = list(ctx.options.round_ids)
+    default = default_round(rounds, ids)
+    if st.session_state.get("ref_round") not in ids:
+        st.session_state.pop("ref_round", None)
+    round_id = st.selectbox(
+        _t("ref_round", ctx.lang),
+        ids,
+        index=ids.index(default) if default in ids else 0,
+        key="ref_round",
+        format_func=ctx.options.round_label,
+        help=_t("ref_round_help", ctx.lang),
+    )
+    filters = reference_filters(ctx, round_id)
+    st.caption(t("n_selected", n=len(ctx.load(filters))))
+    if filters.get("gi") and not ctx.filters.get("gi"):
+        st.caption(_t("ref_national", ctx.lang, gis=", ".join(filters["gi"])))
+    cmp = _reference(_url(ctx.storage), ctx.scope, data_access.filters_key(filters), ctx.min_cell, ctx.storage)
     view = views.reference_view(cmp, lang=ctx.lang)
     st.metric(t("reference_metric"), f"{int(cmp['match'].sum())} / {len(cmp)}", border=True, width=320)
     st.caption(t("reference_summary", count=int(cmp["match"].sum()), n=len(cmp)))

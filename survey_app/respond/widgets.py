@@ -211,24 +211,32 @@ def _label(item: Item, state: flow.FlowState) -> str:
     return f"{text} *" if item.required else text
 
 
-def render_item(item: Item, state: flow.FlowState) -> Any:
+def render_item(item: Item, state: flow.FlowState, *, key: str | None = None, disabled: bool = False) -> Any:
     """One question widget; returns the answer (``None`` when not answered).
 
     The widget is seeded from ``state.answers`` when it has no value yet (it
-    was not shown in the previous run, e.g. on another step).
+    was not shown in the previous run, e.g. on another step).  The staff
+    preview of a round passes its own ``key`` and ``disabled=True``: the same
+    widget as the respondent gets, but nothing can be filled in.
     """
-    key = question_key(item.id)
+    key = key or question_key(item.id)
     if key not in st.session_state and flow.is_answered(state.answers.get(item.id)):
         st.session_state[key] = state.answers[item.id]
     label, lang = _label(item, state), state.lang
     if item.type in ("choice", "count"):
         value = st.radio(
-            label, item.codes, index=None, key=key, width="stretch", format_func=lambda c, it=item: it.label(c, lang)
+            label,
+            item.codes,
+            index=None,
+            key=key,
+            width="stretch",
+            format_func=lambda c, it=item: it.label(c, lang),
+            disabled=disabled,
         )
     elif item.type == "grade":
-        value = st.pills(label, list(range(item.min, item.max + 1)), key=key, width="stretch")
+        value = st.pills(label, list(range(item.min, item.max + 1)), key=key, width="stretch", disabled=disabled)
     else:
-        value = st.text_area(label, key=key, max_chars=item.max_length, height=110)
+        value = st.text_area(label, key=key, max_chars=item.max_length, height=110, disabled=disabled)
     if item.help is not None:
         st.caption(item.help.get(lang))
     return value

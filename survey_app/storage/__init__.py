@@ -25,6 +25,12 @@ Tables (all of them; ``tests/test_anonymity.py`` pins the columns)
 ``responses``         exactly the contract columns (response_id first)
 ``app_meta``          key, value -- ``code_key_fingerprint`` (HMAC of a fixed label
                       under the access-code key, never the key)
+``round_gis``         round_id, gi, opens, closes, national -- dates per institution
+``code_batches``      batch_id, round_id, gi, respondent_type, kind, n_letters,
+                      issued_week -- letters made (counts only, no codes)
+
+``rounds`` also has ``languages`` and ``archived`` (migration 0004; see
+:mod:`survey_app.storage.rounds`).
 
 Anonymity
 ---------
@@ -111,6 +117,11 @@ from .errors import (
     SecretKeyMismatch,
     StorageError,
 )
+from .rounds import (
+    CodeBatch,
+    InstitutionWindow,
+    RoundGi,
+)
 from .schema import (
     AccessCode,
     Base,
@@ -129,6 +140,9 @@ __all__ = [
     "ACCESS_MODES",
     "AccessCode",
     "BUSY_TIMEOUT_S",
+    "CodeBatch",
+    "InstitutionWindow",
+    "RoundGi",
     "Base",
     "CODE_RESULTS",
     "CodeAlreadyUsed",

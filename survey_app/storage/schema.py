@@ -57,6 +57,9 @@ class Round(Base):
     access: Mapped[str] = mapped_column(sa.String(8))
     questionnaire_version: Mapped[str] = mapped_column(sa.String(64))
     closed: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
+    # migration 0004 (rounds from the app): languages offered, archived
+    languages: Mapped[str] = mapped_column(sa.String(16), server_default="nl,en")  # comma-separated
+    archived: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
 
 
 class AccessCode(Base):
@@ -164,6 +167,8 @@ class RoundInfo:
     access: str  # 'open' | 'codes'
     questionnaire_version: str  # e.g. "gi-clientervaring@1"
     closed: bool
+    languages: tuple[str, ...] = ("nl", "en")  # offered to respondents, first = default
+    archived: bool = False
 
     def status(self, today: _dt.date | None = None) -> str:
         """'open', 'not_yet_open' or 'closed' on ``today`` (default: the local date)."""
@@ -192,6 +197,8 @@ def _round_info(row: Mapping[str, Any]) -> RoundInfo:
         access=row["access"],
         questionnaire_version=row["questionnaire_version"],
         closed=bool(row["closed"]),
+        languages=tuple(x for x in (row.get("languages") or "nl,en").split(",") if x) or ("nl", "en"),
+        archived=bool(row.get("archived") or False),
     )
 
 

@@ -57,6 +57,7 @@ from .importing import (
 from .maintenance import (
     MaintenanceMixin,
 )
+from .rounds import RoundsMixin
 from .schema import (
     KEY_FINGERPRINT,
     RoundInfo,
@@ -80,7 +81,7 @@ log = logging.getLogger(__name__)
 # --------------------------------------------------------------------------- storage
 
 
-class Storage(ImportExportMixin, MaintenanceMixin):
+class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin):
     """Rounds, access codes and responses in SQLite or PostgreSQL (see the module docstring).
 
     Parameters
@@ -508,6 +509,7 @@ class Storage(ImportExportMixin, MaintenanceMixin):
             status = info.status(today)
             if status != "open":
                 raise RoundNotOpen(round_id, status)
+            self._check_gi_open(conn, info, gi, today)  # the institution's own dates (storage/rounds.py)
             ins = (
                 _insert_ignore(self.dialect, tokens_table)
                 .values(token_hash=token_hash, round_id=round_id)

@@ -67,6 +67,8 @@ DASHBOARDS = (
     ("verbanden.py", "verbanden", ":material/scatter_plot:"),
     ("opmerkingen.py", "opmerkingen", ":material/chat:"),
     ("import_export.py", "import-export", ":material/import_export:"),
+    # issue 11: running a round from the app
+    ("rondes.py", "rondes", ":material/event_note:"),
 )
 
 

@@ -2,9 +2,11 @@
 
 from survey_app.dashboard import context, report_page
 
-ctx = context.page_setup("inspectierapport", "reference_title", intro_key="reference_intro")
+# the report compares with one round the reader picks on the page (report_page.render_reference)
+ctx = context.page_setup(
+    "inspectierapport", "reference_title", intro_key="reference_intro", disabled_filters=("round_id",)
+)
 if ctx.df.empty:
     context.no_data()
 else:
-    context.selection_caption(ctx)
     report_page.render_reference(ctx)

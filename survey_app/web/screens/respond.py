@@ -27,6 +27,21 @@ def _escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def _gi_blocked(storage, info, gi: str, lang: str) -> bool:
+    """The institution's own dates (a late start, an early end): show why it cannot be filled in yet."""
+    status = storage.institution_status(info.id, gi)
+    blocked = flow.round_status_message(status) if status != "unknown" else None
+    if not blocked:
+        return False
+    detail = None
+    if blocked == "round_not_yet_open":
+        opens = next((w.opens for w in storage.institution_windows(info.id) if w.gi == gi), None)
+        if opens is not None:
+            detail = t("round_opens_on", lang, date=flow.format_date(opens, lang))
+    ui.show_block(blocked, lang, detail=detail)
+    return True
+
+
 def welcome(q, state: flow.FlowState, setup: flow.Setup, link: flow.Link, storage) -> None:
     lang = state.lang
     st.title(t("welcome_title", lang))
@@ -75,6 +90,8 @@ def welcome(q, state: flow.FlowState, setup: flow.Setup, link: flow.Link, storag
         return
     if gi is None:
         st.warning(t("choose_gi", lang))
+        return
+    if setup.fixed_gi is None and _gi_blocked(storage, storage.get_round(state.round_id), gi, lang):
         return
     if setup.needs_code:
         if code is None:
@@ -223,17 +240,24 @@ def main() -> None:
         ui.show_block("no_round", link.lang)
         return
     state = ui.flow_state(link)
-    ui.language_toggle(state)
     try:
         storage = ui.get_storage()
         info = storage.get_round(link.round_id)
     except RoundNotFound:
+        ui.language_toggle(state)
         ui.show_block("round_unknown", state.lang)
         return
     except Exception as exc:  # the database cannot be reached
         log.error("opening a round failed: %s", type(exc).__name__)
+        ui.language_toggle(state)
         ui.show_block("unavailable", state.lang)
         return
+    # only the languages the round offers (issue 11)
+    offered = tuple(getattr(info, "languages", flow.LANGUAGES)) or flow.LANGUAGES
+    if state.lang not in offered:
+        state.lang = offered[0]
+    if len(offered) > 1:
+        ui.language_toggle(state)
     if state.stage == "done":
         done(q, state, info.access)
         return
@@ -250,6 +274,8 @@ def main() -> None:
     setup = flow.plan_setup(info, link)
     if setup.error:
         ui.show_block(setup.error, state.lang)
+        return
+    if state.stage == "welcome" and setup.fixed_gi and _gi_blocked(storage, info, setup.fixed_gi, state.lang):
         return
     if state.stage == "welcome":
         welcome(q, state, setup, link, storage)

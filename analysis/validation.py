@@ -33,7 +33,9 @@ Rules (stable ids, errors unless noted):
                     the database (``existing_ids``).  Compared lower-case.
 ``bad_week``        submitted_week is not an ISO week ``YYYY-Www`` that
                     exists in that year (W53 only in long years).
-``bad_gi``          gi is not 1 to 10 letters or digits.
+``bad_gi``          gi is not an institution code: 1 to 20 letters, digits,
+                    ``_`` or ``-``, starting with a letter or digit
+                    (contract 1.1, :data:`analysis.contract.GI_RE`).
 ``text_too_long``   a comment is longer than :data:`MAX_TEXT_LENGTH`
                     characters (the value is not copied into the record,
                     it may hold personal data).
@@ -71,7 +73,6 @@ from .frame import canonical_frame, empty_frame
 
 MAX_ERRORS = 1000
 MAX_TEXT_LENGTH = 2000
-MAX_GI_LENGTH = 10
 
 RULES: dict[str, tuple[str, str]] = {
     "missing_column": ("A required column is missing", "Een verplichte kolom ontbreekt"),
@@ -94,7 +95,6 @@ RULES: dict[str, tuple[str, str]] = {
 
 _UUID4_RE = r"(?i)[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
 _WEEK_RE = re.compile(r"(\d{4})-W(\d{2})")
-_GI_RE = rf"[A-Za-z0-9]{{1,{MAX_GI_LENGTH}}}"
 _INT_RE = r"[+-]?\d+(?:\.0*)?"
 _NUMBER_RE = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 
@@ -630,7 +630,7 @@ def validate_frame(
     # ---- gi
     if "gi" in texts:
         s = texts["gi"]
-        bad = s.notna() & ~s.str.fullmatch(_GI_RE).fillna(False)
+        bad = s.notna() & ~s.str.fullmatch(contract.GI_PATTERN).fillna(False)
         vg = val(s)
         col.flag(
             positions(bad),
@@ -639,8 +639,8 @@ def validate_frame(
             "bad_gi",
             lambda p: (
                 vg(p),
-                f"{_q(vg(p))} is not a valid institution code: use 1 to {MAX_GI_LENGTH} letters or digits (like JBRA).",
-                f"{_q(vg(p))} is geen geldige code van de instelling: gebruik 1 tot {MAX_GI_LENGTH} letters of cijfers (zoals JBRA).",
+                f"{_q(vg(p))} is not a valid institution code: use {contract.GI_RULE_TEXT[1]}.",
+                f"{_q(vg(p))} is geen geldige code van de instelling: gebruik {contract.GI_RULE_TEXT[0]}.",
             ),
         )
 

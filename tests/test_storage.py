@@ -15,8 +15,6 @@ from db_fixtures import TEST_SECRET, random_answers
 from analysis import contract
 from analysis.io import read_responses, write_responses
 from sample_data.generator import generate
-from survey_app.storage import engine as st_engine
-from survey_app.storage import schema as st_schema
 from survey_app.storage import (
     CodeAlreadyUsed,
     DuplicateSubmission,
@@ -28,6 +26,8 @@ from survey_app.storage import (
     Storage,
     StorageError,
 )
+from survey_app.storage import engine as st_engine
+from survey_app.storage import schema as st_schema
 
 UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 TODAY = dt.date(2025, 3, 12)  # a Wednesday in ISO week 2025-W11
@@ -63,7 +63,7 @@ def test_storage_migrates_fresh_database_to_head(storage):
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(storage.alembic_config()).get_current_head()
-    assert head == "0001_initial"
+    assert head == "0002_gi_codes_20"
     assert storage.schema_revision() == head
 
 
@@ -75,6 +75,51 @@ def test_storage_schema_matches_models(storage):
     with storage.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), st_schema.Base.metadata)
     assert diff == []
+
+
+def test_storage_migration_0002_widens_gi_and_keeps_rows(db_url):
+    """A database made at 0001 (gi VARCHAR(10)) with a stored response upgrades to head
+    with the row intact and then takes a contract 1.1 code of 20 characters."""
+    s = Storage(db_url, migrate=False, secret_key=TEST_SECRET)
+    try:
+        s.migrate("0001_initial")
+        with s.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO rounds (id, name, gis, respondent_types, access, questionnaire_version, closed) "
+                    "VALUES ('r0', 'oud', 'JBG', 'ouder,jeugdige', 'open', 'gi-clientervaring@1', :f)"
+                ),
+                {"f": False},
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO responses (response_id, round_id, gi, respondent_type, submitted_week, grade) "
+                    "VALUES ('3f2b8c1e-9d4a-4e6b-8a2f-0c5d7e9b1a34', 'r0', 'JBG', 'ouder', '2025-W11', 7)"
+                )
+            )
+        s.migrate()
+        assert s.schema_revision() == "0002_gi_codes_20"
+        df = s.load_responses(round_ids="r0")
+        assert list(df["gi"]) == ["JBG"] and list(df["grade"]) == [7]
+        info = _open_round(s, gis=["A" * 20, "GI_A"])
+        _submit(s, info.id, gi="A" * 20)
+        assert list(s.load_responses(round_ids=info.id)["gi"]) == ["A" * 20]
+    finally:
+        s.dispose()
+
+
+def test_storage_create_round_accepts_contract_1_1_gi_codes(storage):
+    info = _open_round(storage, gis=["GI_A", "jb-west", "A" * 20])
+    assert info.gis == ("GI_A", "jb-west", "A" * 20)
+    _submit(storage, info.id, gi="jb-west")
+    _submit(storage, info.id, gi="A" * 20)
+    assert sorted(storage.load_responses(round_ids=info.id)["gi"]) == ["A" * 20, "jb-west"]
+
+
+@pytest.mark.parametrize("gi", ["-JB", "_A", "A" * 21, "JB.RA"])
+def test_storage_create_round_refuses_codes_outside_contract_1_1(storage, gi):
+    with pytest.raises(StorageError, match="1 to 20 letters, digits, _ or -"):
+        storage.create_round(name="x", gis=[gi])
 
 
 def test_storage_migration_twice_keeps_data(make_storage):
@@ -264,7 +309,10 @@ def test_codes_are_stored_only_as_keyed_hashes(storage):
     with storage.engine.connect() as conn:
         stored = set(conn.execute(sa.select(st_schema.codes_table.c.code_hash)).scalars())
         dump = " ".join(
-            str(v) for t in st_schema.Base.metadata.sorted_tables for row in conn.execute(sa.select(t)).all() for v in row
+            str(v)
+            for t in st_schema.Base.metadata.sorted_tables
+            for row in conn.execute(sa.select(t)).all()
+            for v in row
         )
     assert stored == {hash_code(c, TEST_SECRET.encode()) for c in codes}
     for c in codes:
@@ -456,7 +504,9 @@ def test_submit_response_scrubs_free_text(storage):
     assert row["comment_grade"] == "Bel mij: [verwijderd] of mail [verwijderd]"
     assert row["comment_improve"] == "Mijn IBAN is [verwijderd], cijfer 7"
     with storage.engine.connect() as conn:
-        raw = conn.execute(sa.select(st_schema.responses_table.c.comment_grade, st_schema.responses_table.c.comment_improve)).one()
+        raw = conn.execute(
+            sa.select(st_schema.responses_table.c.comment_grade, st_schema.responses_table.c.comment_improve)
+        ).one()
     assert "06-12345678" not in " ".join(raw) and "NL91" not in " ".join(raw)
 
 

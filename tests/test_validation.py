@@ -208,7 +208,7 @@ def test_validate_frame_week_53_in_a_long_year_is_valid():
     assert report.ok
 
 
-@pytest.mark.parametrize("value", ["JB RA", "JB-RA", "ABCDEFGHIJK", "jbé"])
+@pytest.mark.parametrize("value", ["JB RA", "-JB", "_A", "JB.RA", "A" * 21, "jbé"])
 def test_validate_frame_bad_gi(value):
     _, report = _check(_with(1, "gi", value))
     assert _where(report) == [(FILE, 3, "gi", "bad_gi")]
@@ -219,6 +219,22 @@ def test_validate_frame_gi_is_a_free_short_code():
     df["gi"] = ["NIEUW1", "x", "ABCDEFGHIJ"]
     _, report = _check(df)
     assert report.ok
+
+
+def test_validate_frame_gi_contract_1_1_codes_are_valid():
+    # contract 1.1: 1 to 20 letters, digits, _ or -, starting with a letter or digit
+    df = raw_frame(4)
+    df["gi"] = ["GI_A", "jb-west", "A" * 20, "9-x_Y"]
+    frame, report = _check(df)
+    assert report.ok
+    assert list(frame["gi"]) == ["GI_A", "jb-west", "A" * 20, "9-x_Y"]
+
+
+def test_validate_frame_bad_gi_message_states_the_contract_rule():
+    _, report = _check(_with(0, "gi", "-JB"))
+    (err,) = report.errors
+    assert "1 to 20 letters, digits, _ or -" in err.message
+    assert "1 tot 20 letters, cijfers, _ of -" in err.message_nl
 
 
 def test_validate_frame_text_too_long_does_not_copy_the_text():

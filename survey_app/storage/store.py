@@ -25,7 +25,6 @@ from .engine import (
     _LOCK_NAMESPACE,
     ACCESS_MODES,
     DEFAULT_DATA_DIR,
-    GI_RE,
     MAX_NAME_LENGTH,
     MIGRATIONS_DIR,
     ROUND_ID_ALPHABET,
@@ -203,10 +202,10 @@ class Storage(ImportExportMixin, MaintenanceMixin):
         if isinstance(gis, str):
             gis = [gis]
         gi_list = list(dict.fromkeys(str(g).strip() for g in gis))
-        bad = [g for g in gi_list if not GI_RE.fullmatch(g)]
+        bad = [g for g in gi_list if not contract.is_gi_code(g)]
         if not gi_list or bad:
             raise StorageError(
-                f"gis: give one or more institution codes of 1 to 10 letters or digits"
+                f"gis: give one or more institution codes of {contract.GI_RULE_TEXT[1]}"
                 f"{' (not: ' + ', '.join(map(repr, bad)) + ')' if bad else ''}"
             )
         if isinstance(respondent_types, str):

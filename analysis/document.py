@@ -38,7 +38,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import contract, stats, wording
+from . import contract, wording
 from .figures import FigureResult, compute_figures
 from .filters import filter_responses, normalize_filter_value
 from .report import is_synthetic
@@ -272,7 +272,7 @@ def build_report(
 ) -> ReportContent:
     """Filter ``df`` and compute every figure, key number and text of the report."""
     wording._lang(lang)
-    min_cell = stats._check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     filters = {k: v for k, v in (filters or {}).items() if v is not None and v != [] and v != ()}
     sub = filter_responses(df, **filters)
     figs = compute_figures(sub, min_cell=min_cell)
@@ -285,7 +285,7 @@ def build_report(
                 heading=f"{_t('figure', lang)} {i}. {wording.figure_title(fig, lang)}",
                 subtitle=wording.figure_subtitle(fig, lang),
                 caption=figure_caption(fig, i, lang=lang),
-                table=wording.display_table(fig, lang=lang, min_cell=min_cell),
+                table=wording.display_table(fig, lang=lang),
                 notes=figure_notes(fig, lang=lang),
             )
         )
@@ -313,7 +313,6 @@ def chart_image(
     lang: str = "nl",
     format: str = "png",
     synthetic: bool = False,
-    min_cell: int = contract.DEFAULT_MIN_CELL,
 ) -> bytes:
     """The figure's chart as PNG or SVG bytes (:func:`analysis.charts.figure_chart`).
 
@@ -321,7 +320,7 @@ def chart_image(
     """
     from . import charts
 
-    chart = charts.figure_chart(fig, lang=lang, min_cell=min_cell, synthetic=synthetic)
+    chart = charts.figure_chart(fig, lang=lang, synthetic=synthetic)
     return charts.chart_bytes(chart, format)
 
 
@@ -386,7 +385,7 @@ def round_report_docx(
         doc.add_heading(sec.heading, level=2)
         sub = doc.add_paragraph()
         sub.add_run(sec.subtitle).italic = True
-        png = chart_image(sec.figure, lang=lang, format="png", synthetic=content.synthetic, min_cell=content.min_cell)
+        png = chart_image(sec.figure, lang=lang, format="png", synthetic=content.synthetic)
         doc.add_picture(io.BytesIO(png), width=Cm(15.5))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
         doc.add_paragraph(sec.caption, style="Caption")
@@ -512,7 +511,7 @@ def round_report_html(
             f'<section class="figure" id="fig-{_e(sec.id)}"><h2>{_e(sec.heading)}</h2>'
             f'<p class="sub">{_e(sec.subtitle)}</p><figure>'
         )
-        svg = chart_image(sec.figure, lang=lang, format="svg", synthetic=content.synthetic, min_cell=content.min_cell)
+        svg = chart_image(sec.figure, lang=lang, format="svg", synthetic=content.synthetic)
         uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
         alt = f"{_t('chart_alt', lang)}: {wording.figure_title(sec.figure, lang)}"
         parts.append(f'<img src="{uri}" alt="{_e(alt)}">')

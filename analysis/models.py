@@ -116,12 +116,6 @@ class ModelFrame:
 # --------------------------------------------------------------------------- design
 
 
-def _check_min_cell(min_cell: int) -> int:
-    if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 0:
-        raise ValueError(f"min_cell must be a whole number >= 0, got {min_cell!r}")
-    return int(min_cell)
-
-
 def _frequency_weights(df: pd.DataFrame, weights: str | None) -> np.ndarray:
     if weights is None:
         return np.ones(len(df), dtype=np.int64)
@@ -178,7 +172,7 @@ def model_frame(
         ``X`` columns are named ``"column[code]"`` for dummies and
         ``"n_workers"`` for the numeric term.  Rows with weight 0 are dropped.
     """
-    min_cell = _check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     predictors = [predictors] if isinstance(predictors, str) else list(predictors)
     if not predictors:
         raise ValueError("give at least one predictor")

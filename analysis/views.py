@@ -74,7 +74,7 @@ def key_numbers(df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL) 
     statistical inference. JASA 22, 209-212.  Student (1908). The probable
     error of a mean. Biometrika 6, 1-25.
     """
-    min_cell = stats._check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     rows = [
         {
             "key": "respondents",
@@ -203,7 +203,7 @@ def comments_view(
     literal text).  Rows keep the frame's order (random ``response_id``
     order), never submission order; no week, institution or id is shown.
     """
-    min_cell = stats._check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     heads = ("Vraag", "Cijfer", "Opmerking") if wording._lang(lang) == "nl" else ("Question", "Grade", "Comment")
     empty = pd.DataFrame({h: pd.Series(dtype="string") for h in heads})
     for c in columns:
@@ -560,7 +560,7 @@ def grade_summary_by_group(
     Hyndman, R. J. & Fan, Y. (1996). Sample quantiles in statistical
     packages. The American Statistician 50, 361-365.
     """
-    min_cell = stats._check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     x = pd.to_numeric(df[value].astype(object), errors="coerce").astype("float64").to_numpy()
     labels = stats.category_labels(df, group)
     if group in contract.CODES or group == "n_workers":

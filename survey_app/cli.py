@@ -93,6 +93,14 @@ def _apply_filters(df, filters: dict):
         raise BadInput(str(exc)) from exc
 
 
+def _min_cell_option(ctx, param, value):
+    """--min-cell goes through the contract's one check (floor 10); lower is bad input (exit 2)."""
+    try:
+        return contract.check_min_cell(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from exc
+
+
 def filter_options(func):
     """The filters shared by `report` and `figures`."""
     options = [
@@ -113,10 +121,11 @@ def filter_options(func):
         click.option("--round-filter", "round_filter", help="With --input: only rows of this round_id."),
         click.option(
             "--min-cell",
-            type=click.IntRange(1),
+            type=int,
             default=contract.DEFAULT_MIN_CELL,
             show_default=True,
-            help="Groups with fewer respondents are suppressed.",
+            callback=_min_cell_option,
+            help=f"Groups with fewer respondents are suppressed (never below {contract.MIN_CELL_FLOOR}).",
         ),
     ]
     for opt in reversed(options):
@@ -208,7 +217,7 @@ def figures(
     df = _apply_filters(df, _filters(gi, respondent_type, measure_type, round_filter or round_id))
     figs = compute_figures(df, min_cell=min_cell)
     synthetic = is_synthetic(df)
-    paths = write_figures(figs, out_dir, format=fmt, lang=lang, min_cell=min_cell, synthetic=synthetic)
+    paths = write_figures(figs, out_dir, format=fmt, lang=lang, synthetic=synthetic)
     for p in paths:
         click.echo(str(p))
 

@@ -147,6 +147,16 @@ def test_dashboard_page_renders_with_synthetic_banner(db, page, title):
     assert at.sidebar.radio(key="dash_lang").value == "nl"
 
 
+def test_dashboard_min_cell_input_starts_at_the_contract_floor(db):
+    at = open_page("overzicht")
+    box = at.sidebar.number_input(key="flt_min_cell")
+    assert box.min == contract.MIN_CELL_FLOOR == 10
+    assert box.value == contract.DEFAULT_MIN_CELL
+    box.set_value(25)
+    rerun(at)
+    assert any("n < 25" in c for c in all_cells(at))  # the figures carry the chosen min_cell
+
+
 def test_overzicht_key_numbers_and_every_figure(db):
     at = open_page("overzicht")
     metrics = {m.label: m.value for m in at.metric}

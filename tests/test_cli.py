@@ -81,6 +81,22 @@ def test_cli_report_json_follows_contract(sample_csv):
     assert grade["tests"]["spearman"]["rho"] < 0
 
 
+@pytest.mark.parametrize("command", ["report", "figures"])
+@pytest.mark.parametrize("value", [9, 1, 0])
+def test_cli_min_cell_below_the_contract_floor_exits_2(sample_csv, tmp_path, command, value):
+    extra = ["--out", tmp_path / "figs"] if command == "figures" else []
+    res = run(command, "--input", sample_csv, "--min-cell", value, *extra)
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert "--min-cell" in res.stderr and "min_cell must be a whole number >= 10" in res.stderr
+    assert "Traceback" not in res.stderr and res.stdout == ""
+
+
+def test_cli_min_cell_at_the_floor_is_accepted(sample_csv):
+    res = run("report", "--input", sample_csv, "--min-cell", contract.MIN_CELL_FLOOR)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["min_cell"] == 10
+
+
 def test_cli_report_filters_and_suppresses(sample_csv):
     res = run(
         "report",

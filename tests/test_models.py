@@ -331,7 +331,7 @@ def test_ols_grade_reference_is_first_code_present():
 # ----------------------------------------------------------------------------- refusals
 
 
-def test_models_refuse_small_category_in_dutch_and_english():
+def test_models_refuse_small_category_in_dutch_and_english(below_min_cell_floor):
     df = _survey(n=600)
     df.loc[df["opinion_asked"] == "nee", "opinion_asked"] = pd.NA
     df.loc[:6, "opinion_asked"] = "nee"  # 7 respondents: fewer than 10
@@ -344,7 +344,7 @@ def test_models_refuse_small_category_in_dutch_and_english():
     assert not models.ols_grade(df, predictors=["opinion_asked"], min_cell=5).empty
 
 
-def test_models_refuse_fewer_than_ten_respondents_per_parameter():
+def test_models_refuse_fewer_than_ten_respondents_per_parameter(below_min_cell_floor):
     df = _survey(n=55, seed=2)
     df["respondent_type"] = np.resize(["ouder", "jeugdige"], len(df))
     df["opinion_asked"] = np.resize(["altijd", "vaak", "soms", "nee"], len(df))

@@ -7,6 +7,8 @@
   ``MASS::polr``, Stata's ``ologit`` and SPSS PLUM print it.
 * :func:`ordinal_fit`: the same ordinal model on any frame with numeric
   predictors (used to reproduce published fits).
+* :func:`grade_model`: either grade model fitted once, with both its
+  coefficient table and its fit statistics (a :class:`GradeModel`).
 * :func:`model_frame`: the design both grade models use.
 
 Predictors
@@ -312,9 +314,12 @@ def ols_grade(
     ----------
     MacKinnon & White (1985); Long & Ervin (2000).
     """
-    res = _ols(df, predictors, weights, n_workers_as, min_cell)
+    return _ols_table(_ols(df, predictors, weights, n_workers_as, min_cell), confidence)
+
+
+def _ols_table(res, confidence: float) -> pd.DataFrame:
     ci = np.asarray(res.conf_int(alpha=1 - confidence))
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "term": pd.Series(res.model.exog_names, dtype="string"),
             "estimate": np.asarray(res.params, dtype=float),
@@ -325,7 +330,6 @@ def ols_grade(
             "p_value": np.asarray(res.pvalues, dtype=float),
         }
     )
-    return out
 
 
 def ols_grade_fit(
@@ -347,7 +351,10 @@ def ols_grade_fit(
         statsmodels and R's ``AIC(lm)`` minus the variance parameter: R
         counts sigma as a parameter and is 2 higher).
     """
-    res = _ols(df, predictors, weights, n_workers_as, min_cell)
+    return _ols_fit_table(_ols(df, predictors, weights, n_workers_as, min_cell))
+
+
+def _ols_fit_table(res) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "statistic": pd.Series(["n", "k", "r2", "adj_r2", "aic"], dtype="string"),
@@ -610,3 +617,58 @@ def ordinal_fit_stats(
     """Fit statistics of :func:`ordinal_fit` (same rows as :func:`ordinal_grade_fit`)."""
     _, llf, k, n, y_codes, w = _ordinal_generic(data, outcome, predictors, levels, weights, link, 0.95)
     return _ordinal_fit_table(llf, k, n, y_codes, np.asarray(w, dtype=float))
+
+
+# --------------------------------------------------------------------------- one fit, both tables
+
+
+@dataclass(frozen=True)
+class GradeModel:
+    """A fitted grade model: its coefficient table and its fit statistics, from one fit.
+
+    ``kind`` is ``"ols"`` or ``"ordinal"``; ``coefficients`` has the columns of
+    :func:`ols_grade` (:data:`MODEL_COLUMNS`) or :func:`ordinal_grade`
+    (:data:`ORDINAL_COLUMNS`); ``fit`` those of :func:`ols_grade_fit` or
+    :func:`ordinal_grade_fit` (:data:`FIT_COLUMNS`).
+    """
+
+    kind: str
+    coefficients: pd.DataFrame
+    fit: pd.DataFrame
+
+
+MODEL_KINDS = ("ols", "ordinal")
+
+
+def grade_model(
+    df: pd.DataFrame,
+    *,
+    kind: Literal["ols", "ordinal"] = "ols",
+    predictors: Sequence[str],
+    weights: str | None = None,
+    n_workers_as: Literal["numeric", "categorical"] = "numeric",
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    link: Literal["logit", "probit"] = "logit",
+    confidence: float = 0.95,
+) -> GradeModel:
+    """Fit a grade model once and return both its tables (what a page shows together).
+
+    The same model, options and refusals as :func:`ols_grade` /
+    :func:`ols_grade_fit` (``kind="ols"``; ``link`` is not used) or
+    :func:`ordinal_grade` / :func:`ordinal_grade_fit` (``kind="ordinal"``),
+    with identical tables, but the model is fitted one time instead of two.
+
+    Raises
+    ------
+    ModelRefused
+        Too few respondents (see the module docstring).
+    ValueError
+        An unknown ``kind``.
+    """
+    if kind == "ols":
+        res = _ols(df, predictors, weights, n_workers_as, min_cell)
+        return GradeModel("ols", _ols_table(res, confidence), _ols_fit_table(res))
+    if kind == "ordinal":
+        table, llf, k, n, y_codes, w = _ordinal_grade(df, predictors, weights, n_workers_as, min_cell, link, confidence)
+        return GradeModel("ordinal", table, _ordinal_fit_table(llf, k, n, y_codes, np.asarray(w, dtype=float)))
+    raise ValueError(f"kind must be one of {', '.join(MODEL_KINDS)}, got {kind!r}")

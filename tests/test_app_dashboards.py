@@ -292,6 +292,22 @@ def test_verbanden_model_builder_returns_coefficients(db):
     assert any(t.startswith("Drempel ") for t in coef["Term"])
 
 
+@pytest.mark.parametrize("kind, fitter", [("ols", "_ols"), ("ordinal", "_ordinal_core")])
+def test_verbanden_fits_each_model_once_per_request(db, monkeypatch, kind, fitter):
+    import streamlit as st
+
+    from analysis import models
+
+    calls = []
+    real = getattr(models, fitter)
+    monkeypatch.setattr(models, fitter, lambda *a, **k: calls.append(1) or real(*a, **k))
+    st.cache_data.clear()  # a cached model would not be fitted at all
+    at = open_page("verbanden", model_kind=kind)
+    assert any("Coëfficiënt" in df.value.columns for df in at.dataframe)  # chart, table and fit shown
+    assert any(list(df.value.columns) == ["Maat", "Waarde"] for df in at.dataframe)
+    assert len(calls) == 1
+
+
 def test_verbanden_model_refused_for_small_groups(db):
     at = open_page("verbanden", flt_gi=["JBW"])
     assert any("Te weinig" in w.value or "maar één" in w.value for w in at.warning)

@@ -34,17 +34,21 @@ class Failure(click.ClickException):
     exit_code = EXIT_FAILURE
 
 
+#: Errors of a report printed on the command line.
+MAX_LISTED = 50
+
+
 def _fail_validation(report, *, stored_nothing: bool = False) -> None:
-    """Raise BadInput with every error of a validation report (file, row, column)."""
+    """Raise BadInput with the first errors of a validation report (file, row, column),
+    counted truthfully ("2,417 rows have errors; the first 50 are listed")."""
     verdict = "rejected, nothing was stored" if stored_nothing else "not valid"
-    lines = [f"{report.file}: {verdict} ({len(report.errors)} error(s)):"]
-    for err in report.errors[:50]:
+    errors = [e for e in report.errors if e.rule != "too_many_errors"][:MAX_LISTED]
+    lines = [f"{report.file}: {verdict} ({report.error_summary('en', listed=len(errors))}):"]
+    for err in errors:
         where = f"row {err.row}" if err.row is not None else "header"
         col = f", column '{err.column}'" if err.column else ""
         val = f", value {err.value!r}" if err.value not in (None, "") else ""
         lines.append(f"  {err.file}: {where}{col}{val}: {err.message} [{err.rule}]")
-    if len(report.errors) > 50:
-        lines.append(f"  ... and {len(report.errors) - 50} more")
     raise BadInput("\n".join(lines))
 
 

@@ -334,12 +334,13 @@ def test_language_toggle_switches_to_english(db):
     assert any(s.value.startswith("1. Type of measure") for s in at.subheader)
 
 
-def _foreign_csv(n: int = 30, bad: bool = False) -> bytes:
+def _foreign_csv(n: int = 30, bad: bool = False, keep_jbw: bool = False) -> bytes:
     """The demo answers as another tool writes them: Dutch headers and answer labels, no ids."""
     from analysis.wording import category_label
 
     df = generate(n=n, seed=21)
-    df = df[df["gi"] != "JBW"].reset_index(drop=True)
+    if not keep_jbw:
+        df = df[df["gi"] != "JBW"].reset_index(drop=True)
     out = pd.DataFrame(
         {
             "Instelling": df["gi"],
@@ -380,7 +381,7 @@ def test_import_export_rejects_a_bad_file_whole(fresh_db):
     at = open_page("import_export", imp_round=ROUND_B)
     at.file_uploader(key="imp_file").set_value(("fout.csv", _foreign_csv(bad=True), "text/csv"))
     rerun(at)
-    assert any("afgekeurd" in e.value for e in at.error)
+    assert any("afgekeurd: 1 rij heeft een fout." in e.value for e in at.error)
     assert at.button(key="imp_go").disabled
     report = next(df.value for df in at.dataframe if "Melding" in df.value.columns and "Rij" in df.value.columns)
     row = report[report["Kolom"] == "grade"].iloc[0]
@@ -391,6 +392,22 @@ def test_import_export_rejects_a_bad_file_whole(fresh_db):
         assert s.count_responses(ROUND_B) == 250
     finally:
         s.dispose()
+
+
+def test_import_export_checks_the_round_before_the_button(fresh_db):
+    # the page runs the whole pipeline: a row of an institution outside the round is
+    # found before importing (the button stays off), with its spreadsheet row
+    n_jbw = int((generate(n=30, seed=21)["gi"] == "JBW").sum())
+    assert n_jbw > 0
+    at = open_page("import_export", imp_round=ROUND_B)
+    at.file_uploader(key="imp_file").set_value(("met-jbw.csv", _foreign_csv(keep_jbw=True), "text/csv"))
+    rerun(at)
+    summary = f"{n_jbw} rijen hebben fouten" if n_jbw > 1 else "1 rij heeft een fout"
+    assert any(f"afgekeurd: {summary}." in e.value for e in at.error), texts(at)
+    assert at.button(key="imp_go").disabled
+    report = next(df.value for df in at.dataframe if "Melding" in df.value.columns and "Rij" in df.value.columns)
+    assert set(report["Kolom"]) == {"gi"} and set(report["Waarde"]) == {"JBW"}
+    assert all("hoort niet bij ronde" in m for m in report["Melding"])
 
 
 def test_import_export_unreadable_file_message(fresh_db):

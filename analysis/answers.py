@@ -150,9 +150,15 @@ def answer_rules(questionnaire=None) -> dict[str, AnswerRule]:
     Contract columns keep the contract's codes and ranges; a comment takes the
     ``max_length`` of its questionnaire item (else :data:`DEFAULT_MAX_TEXT_LENGTH`).
     """
-    if questionnaire is None:
+    if questionnaire is None or questionnaire is _default_questionnaire():
         return dict(_default_rules())
     return _rules(questionnaire)
+
+
+def _default_questionnaire():
+    from .questionnaire import load_questionnaire
+
+    return load_questionnaire()
 
 
 def _rules(questionnaire) -> dict[str, AnswerRule]:
@@ -171,9 +177,7 @@ def _rules(questionnaire) -> dict[str, AnswerRule]:
 
 @lru_cache(maxsize=1)
 def _default_rules() -> dict[str, AnswerRule]:
-    from .questionnaire import load_questionnaire
-
-    return _rules(load_questionnaire())
+    return _rules(_default_questionnaire())
 
 
 # --------------------------------------------------------------------------- one answer
@@ -268,7 +272,7 @@ def shown_answers(questionnaire, answers: Mapping[str, Any], *, check: bool = Fa
     ``check`` each is checked (:func:`check_answer`) and kept in its stored
     form, and ``(kept, problems)`` is returned.
     """
-    rules = answer_rules(questionnaire)
+    rules = answer_rules(questionnaire) if check else {}
     kept: dict[str, Any] = {}
     problems: list[AnswerProblem] = []
     for item in questionnaire.items:

@@ -2,6 +2,9 @@
 
 Reading
 -------
+:func:`read_table` reads a file as text into a :class:`RawTable` (the frame,
+the spreadsheet row number of every row, and rows with a wrong number of
+cells); it is the first step of the import pipeline (:mod:`analysis.pipeline`).
 :func:`read_responses` reads a file, checks it with
 :func:`analysis.validation.validate_frame` and returns ``(frame, report)``.
 It never raises for a bad file: a file that cannot be read gives a report

@@ -1004,7 +1004,6 @@ def figure_chart(
     *,
     lang: str = "nl",
     labels: Questionnaire | Mapping[str, str] | None = None,
-    min_cell: int = contract.DEFAULT_MIN_CELL,
     synthetic: bool = False,
     decimals: int = 0,
     width: int = CHART_WIDTH,
@@ -1014,21 +1013,20 @@ def figure_chart(
     Parameters
     ----------
     fig : FigureResult
-        Uses ``id``, ``kind``, ``base_n``, ``table``, ``tests``, ``title`` and
-        ``title_en`` only; ``table`` has the columns of its ``kind``
-        (docs/architecture.md).
+        Uses ``id``, ``kind``, ``base_n``, ``table``, ``tests``, ``title``,
+        ``title_en`` and ``min_cell`` only; ``table`` has the columns of its
+        ``kind`` (docs/architecture.md).  ``min_cell`` (the threshold the
+        figure was computed with) is only used in the texts: "te weinig
+        respondenten (n < min_cell)" for a suppressed row whose base is under
+        it (or unknown), "verborgen om een kleine groep te beschermen" for one
+        whose base is not (secondary suppression).  Which rows are suppressed
+        is read from the table's ``suppressed`` column.
     lang : {'nl', 'en'}
         Dutch (default) or English titles and labels.
     labels : Questionnaire or mapping, optional
         The questionnaire whose answer labels to use (default: the built-in
         one), or a mapping ``code -> label`` that overrides category, group
         and item labels.
-    min_cell : int
-        The suppression threshold, only used in the texts: "te weinig
-        respondenten (n < min_cell)" for a suppressed row whose base is under
-        it (or unknown), "verborgen om een kleine groep te beschermen" for one
-        whose base is not (secondary suppression).  Which rows are suppressed
-        is read from the table's ``suppressed`` column.
     synthetic : bool
         Add the footnote "Synthetische voorbeelddata".
     decimals : int
@@ -1048,7 +1046,7 @@ def figure_chart(
             f"figure {getattr(fig, 'id', '?')!r}: unknown kind {getattr(fig, 'kind', None)!r}"
             f" (expected one of {', '.join(_BUILDERS)})"
         )
-    ctx = _Ctx(fig, lang, labels, min_cell, synthetic, decimals, width)
+    ctx = _Ctx(fig, lang, labels, fig.min_cell, synthetic, decimals, width)
     return builder(ctx)
 
 
@@ -1107,7 +1105,6 @@ def write_figures(
     format: str = "png",
     lang: str = "nl",
     synthetic: bool = False,
-    min_cell: int = contract.DEFAULT_MIN_CELL,
     labels: Questionnaire | Mapping[str, str] | None = None,
     scale: float = 2,
 ) -> list[Path]:
@@ -1119,6 +1116,6 @@ def write_figures(
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for fig in figures:
-        chart = figure_chart(fig, lang=lang, labels=labels, min_cell=min_cell, synthetic=synthetic)
+        chart = figure_chart(fig, lang=lang, labels=labels, synthetic=synthetic)
         paths.append(save_chart(chart, out / f"{fig.id}.{fmt}", format=fmt, scale=scale))
     return paths

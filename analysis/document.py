@@ -38,7 +38,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import contract, i18n, stats, wording
+from . import contract, i18n, wording
 from .figures import FigureResult, compute_figures
 from .filters import filter_responses, normalize_filter_value
 from .report import is_synthetic
@@ -153,7 +153,7 @@ def build_report(
 ) -> ReportContent:
     """Filter ``df`` and compute every figure, key number and text of the report."""
     wording._lang(lang)
-    min_cell = stats._check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     filters = {k: v for k, v in (filters or {}).items() if v is not None and v != [] and v != ()}
     sub = filter_responses(df, **filters)
     figs = compute_figures(sub, min_cell=min_cell)
@@ -165,7 +165,7 @@ def build_report(
                 figure=fig,
                 heading=f"{_t('document.figure', lang)} {i}. {wording.figure_title(fig, lang)}",
                 caption=figure_caption(fig, i, lang=lang),
-                table=wording.display_table(fig, lang=lang, min_cell=min_cell),
+                table=wording.display_table(fig, lang=lang),
                 notes=figure_notes(fig, lang=lang),
             )
         )
@@ -193,7 +193,6 @@ def chart_image(
     lang: str = "nl",
     format: str = "png",
     synthetic: bool = False,
-    min_cell: int = contract.DEFAULT_MIN_CELL,
 ) -> bytes:
     """The figure's chart as PNG or SVG bytes (:func:`analysis.charts.figure_chart`).
 
@@ -201,7 +200,7 @@ def chart_image(
     """
     from . import charts
 
-    chart = charts.figure_chart(fig, lang=lang, min_cell=min_cell, synthetic=synthetic)
+    chart = charts.figure_chart(fig, lang=lang, synthetic=synthetic)
     return charts.chart_bytes(chart, format)
 
 
@@ -264,7 +263,7 @@ def round_report_docx(
     doc.add_heading(_t("document.figures", lang), level=1)
     for sec in content.sections:
         doc.add_heading(sec.heading, level=2)
-        png = chart_image(sec.figure, lang=lang, format="png", synthetic=content.synthetic, min_cell=content.min_cell)
+        png = chart_image(sec.figure, lang=lang, format="png", synthetic=content.synthetic)
         doc.add_picture(io.BytesIO(png), width=Cm(15.5))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
         doc.add_paragraph(sec.caption, style="Caption")
@@ -387,7 +386,7 @@ def round_report_html(
     parts.append("</div>")
     for sec in content.sections:
         parts.append(f'<section class="figure" id="fig-{_e(sec.id)}"><h2>{_e(sec.heading)}</h2><figure>')
-        svg = chart_image(sec.figure, lang=lang, format="svg", synthetic=content.synthetic, min_cell=content.min_cell)
+        svg = chart_image(sec.figure, lang=lang, format="svg", synthetic=content.synthetic)
         uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
         alt = f"{_t('document.chart_alt', lang)}: {wording.figure_title(sec.figure, lang)}"
         parts.append(f'<img src="{uri}" alt="{_e(alt)}">')

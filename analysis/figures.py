@@ -276,7 +276,7 @@ assert set(REGISTRY) == set(contract.FIGURE_IDS)
 
 def compute_figure(df: pd.DataFrame, figure_id: str, *, min_cell: int = contract.DEFAULT_MIN_CELL) -> FigureResult:
     """Compute one figure (a contract figure id or a text statistic id) on a filtered frame."""
-    min_cell = stats._check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     if figure_id in REGISTRY:
         return REGISTRY[figure_id](df, min_cell)
     if figure_id in TEXT_REGISTRY:

@@ -2,6 +2,9 @@
 
 Reading
 -------
+:func:`read_table` reads a file as text into a :class:`RawTable` (the frame,
+the spreadsheet row number of every row, and rows with a wrong number of
+cells); it is the first step of the import pipeline (:mod:`analysis.pipeline`).
 :func:`read_responses` reads a file, checks it with
 :func:`analysis.validation.validate_frame` and returns ``(frame, report)``.
 It never raises for a bad file: a file that cannot be read gives a report
@@ -90,7 +93,7 @@ import io as _io
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,7 +103,7 @@ import pandas as pd
 
 from . import contract
 from .frame import canonical_frame
-from .validation import ErrorRecord, SourceRows, ValidationReport, cell_text, unreadable_report, validate_frame
+from .validation import ErrorRecord, ValidationReport, cell_text, unreadable_report, validate_frame
 
 CSV_EXTENSIONS = (".csv", ".txt")
 XLSX_EXTENSIONS = (".xlsx", ".xlsm")
@@ -118,6 +121,34 @@ ID_LABELS_NL = {
     "respondent_type": "Wie vulde de vragenlijst in (ouder of jeugdige)",
     "submitted_week": "Week van invullen (ISO-week)",
 }
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A file read as text, before any checking (:func:`read_table`).
+
+    ``frame`` has the columns as written (stripped; also when a name repeats),
+    every cell pandas ``string`` with ``NA`` for empty cells.  ``rows`` holds the
+    spreadsheet row number of each frame row (the header is row 1; a skipped
+    empty row keeps its number), so messages can name the row a person sees.
+    ``field_counts`` lists ``(row, cells, header width)`` of rows with a wrong
+    number of cells (see :func:`read_responses`).
+    """
+
+    frame: pd.DataFrame
+    rows: tuple[int, ...]
+    file: str = "<data>"
+    field_counts: tuple[tuple[int, int, int], ...] = ()
+
+    def __post_init__(self):
+        if len(self.rows) != len(self.frame):
+            raise ValueError(f"{len(self.rows)} row numbers for {len(self.frame)} rows")
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, *, file: str = "<data>", rows: Sequence[int] | None = None) -> RawTable:
+        """A table already in memory; rows numbered 2, 3, ... unless ``rows`` is given."""
+        numbers = range(2, len(frame) + 2) if rows is None else rows
+        return cls(frame.reset_index(drop=True), tuple(int(r) for r in numbers), file)
 
 
 class ReadError(ValueError):
@@ -488,10 +519,11 @@ def _records_xlsx(src, limits: ReadLimits) -> tuple[list[list[Any]], list[int]]:
 
 def _frame_from_records(
     records: list[list[Any]], numbers: list[int], *, short_rows: bool = False
-) -> tuple[pd.DataFrame, list[tuple[int, int, int]]]:
+) -> tuple[pd.DataFrame, list[int], list[tuple[int, int, int]]]:
     """Header = first non-empty record.
 
-    Returns the raw frame and ``(row, n_cells, n_header)`` of every row with
+    Returns the raw frame, the spreadsheet row number of each of its rows and
+    ``(row, n_cells, n_header)`` of every row with
     a wrong number of cells: longer than the header (with text beyond it),
     and with ``short_rows`` (CSV) also shorter than the header.  Rows that
     are empty in every cell are skipped.  Short rows are padded with empty
@@ -521,9 +553,7 @@ def _frame_from_records(
     cols = {j: pd.array([r[j] for r in rows], dtype="string") for j in range(width)}
     df = pd.DataFrame(cols, index=pd.RangeIndex(len(rows)))
     df.columns = header
-    df.attrs["source_rows"] = SourceRows(src_rows)
-    df.attrs["header_row"] = numbers[k]
-    return df, long_rows
+    return df, src_rows, long_rows
 
 
 def _sav_lookup(column: str, questionnaire) -> dict[str, str]:
@@ -658,28 +688,34 @@ def _read_parquet(src, limits: ReadLimits) -> pd.DataFrame:
     return df
 
 
-def _read_raw(
-    path, file: str | None, questionnaire, limits: ReadLimits | None = None
-) -> tuple[str, pd.DataFrame, list[tuple[int, int, int]]]:
+def read_table(path, *, file: str | None = None, questionnaire=None, limits: ReadLimits | None = None) -> RawTable:
+    """Read a response file as text without checking it: the first step of an import.
+
+    Every column is pandas ``string`` dtype with ``NA`` for empty cells; the
+    header names are kept as written (stripped), also when they repeat.  SPSS
+    value labels are mapped to codes (see the module docstring).  Raises
+    :class:`ReadError` when the file cannot be read (:class:`LimitExceeded`
+    when it is over a limit of ``limits``, default :func:`read_limits`).
+    """
     limits = limits or read_limits()
     name, ext, src = _source(path, file, limits)
     known = CSV_EXTENSIONS + XLSX_EXTENSIONS + SAV_EXTENSIONS + PARQUET_EXTENSIONS
     if ext in known:
         _check_size(src, limits)
     if ext in CSV_EXTENSIONS:
-        df, long_rows = _frame_from_records(*_records_csv(src, limits), short_rows=True)
-        return name, df, long_rows
+        df, rows, long_rows = _frame_from_records(*_records_csv(src, limits), short_rows=True)
+        return RawTable(df, tuple(rows), name, tuple(long_rows))
     if ext in XLSX_EXTENSIONS:
-        df, long_rows = _frame_from_records(*_records_xlsx(src, limits))
-        return name, df, long_rows
+        df, rows, long_rows = _frame_from_records(*_records_xlsx(src, limits))
+        return RawTable(df, tuple(rows), name, tuple(long_rows))
     if ext in SAV_EXTENSIONS:
         if questionnaire is None:
             from .questionnaire import load_questionnaire
 
             questionnaire = load_questionnaire()
-        return name, _read_sav(src, questionnaire, limits), []
+        return RawTable.of(_read_sav(src, questionnaire, limits), file=name)
     if ext in PARQUET_EXTENSIONS:
-        return name, _read_parquet(src, limits), []
+        return RawTable.of(_read_parquet(src, limits), file=name)
     if ext == ".xls":
         raise ReadError(
             "old Excel format (.xls); save the file as .xlsx", "oud Excel-formaat (.xls); sla het bestand op als .xlsx"
@@ -693,18 +729,8 @@ def _read_raw(
 def read_frame_raw(
     path, *, file: str | None = None, questionnaire=None, limits: ReadLimits | None = None
 ) -> pd.DataFrame:
-    """Read a response file as text without checking it (for the column-mapping screen).
-
-    Every column is pandas ``string`` dtype with ``NA`` for empty cells; the
-    header names are kept as written (stripped), also when they repeat.
-    ``df.attrs['source_rows']`` holds the spreadsheet row number of each row;
-    :func:`analysis.validation.validate_frame` uses it.  SPSS value labels are
-    mapped to codes as in :func:`read_responses`.  Raises :class:`ReadError`
-    when the file cannot be read (:class:`LimitExceeded` when it is over a
-    limit of ``limits``, default :func:`read_limits`).
-    """
-    _, df, _ = _read_raw(path, file, questionnaire, limits)
-    return df
+    """The frame of :func:`read_table` (without its row numbers)."""
+    return read_table(path, file=file, questionnaire=questionnaire, limits=limits).frame
 
 
 def read_responses(
@@ -736,14 +762,16 @@ def read_responses(
     Returns
     -------
     (frame, report)
-        The canonical frame (empty unless ``report.ok``) and the report.
+        The canonical frame (empty unless ``report.ok``) and the report.  The
+        spreadsheet row of each row is in :attr:`RawTable.rows`
+        (:func:`analysis.pipeline.prepare_import` keeps both together).
     """
     try:
-        name, raw, long_rows = _read_raw(path, file, questionnaire, limits)
+        raw = read_table(path, file=file, questionnaire=questionnaire, limits=limits)
     except ReadError as exc:
-        name = _source_name(path, file)
         from .frame import empty_frame
 
+        name = _source_name(path, file)
         if isinstance(exc, LimitExceeded):
             refused = ErrorRecord(
                 name,
@@ -756,63 +784,14 @@ def read_responses(
             )
             return empty_frame(), ValidationReport(file=name, errors=[refused])
         return empty_frame(), unreadable_report(name, exc.reason, exc.reason_nl)
-    frame, report = validate_frame(raw, file=name, questionnaire=questionnaire, existing_ids=existing_ids)
-    if long_rows:
-        xlsx = Path(name).suffix.lower() in XLSX_EXTENSIONS
-
-        def hints(cells: int, width: int) -> tuple[str, str]:
-            if cells < width:
-                return (
-                    "is the row cut off (an incomplete last line), or is a delimiter missing?",
-                    "is de rij afgebroken (een onvolledige laatste regel), of ontbreekt er een scheidingsteken?",
-                )
-            if xlsx:
-                return (
-                    "there are cells to the right of the last column with a name",
-                    "er staan cellen rechts van de laatste kolom met een naam",
-                )
-            return (
-                "is there an unquoted delimiter in a comment?",
-                "staat er een scheidingsteken zonder aanhalingstekens in een opmerking?",
-            )
-
-        extra = []
-        for row, cells, width in long_rows:
-            hint_en, hint_nl = hints(cells, width)
-            extra.append(
-                ErrorRecord(
-                    name,
-                    row,
-                    None,
-                    None,
-                    "wrong_field_count",
-                    f"Row has {cells} cells but the header has {width}; {hint_en}",
-                    f"De rij heeft {cells} cellen, maar de kopregel heeft er {width}; {hint_nl}",
-                )
-            )
-        errors = [e for e in report.errors if e.rule != "too_many_errors"] + extra
-        errors.sort(key=lambda e: e.row if e.row is not None else 0)
-        total = report.n_errors + len(extra)
-        if len(errors) > 1000:
-            errors = errors[:1000]
-        if total > len(errors):
-            errors.append(
-                ErrorRecord(
-                    name,
-                    None,
-                    None,
-                    None,
-                    "too_many_errors",
-                    f"{total} errors found; only the first {len(errors)} are listed.",
-                    f"{total} fouten gevonden; alleen de eerste {len(errors)} staan in de lijst.",
-                )
-            )
-        report = ValidationReport(
-            file=name, errors=errors, warnings=report.warnings, n_rows=report.n_rows, n_errors=total
-        )
-        frame = frame.iloc[0:0].reset_index(drop=True)
-        frame.attrs = {}
-    return frame, report
+    return validate_frame(
+        raw.frame,
+        file=raw.file,
+        questionnaire=questionnaire,
+        existing_ids=existing_ids,
+        row_numbers=raw.rows,
+        field_counts=raw.field_counts,
+    )
 
 
 def _source_name(path, file):

@@ -7,6 +7,8 @@
   ``MASS::polr``, Stata's ``ologit`` and SPSS PLUM print it.
 * :func:`ordinal_fit`: the same ordinal model on any frame with numeric
   predictors (used to reproduce published fits).
+* :func:`grade_model`: either grade model fitted once, with both its
+  coefficient table and its fit statistics (a :class:`GradeModel`).
 * :func:`model_frame`: the design both grade models use.
 
 Predictors
@@ -132,12 +134,6 @@ class ModelFrame:
 # --------------------------------------------------------------------------- design
 
 
-def _check_min_cell(min_cell: int) -> int:
-    if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 0:
-        raise ValueError(f"min_cell must be a whole number >= 0, got {min_cell!r}")
-    return int(min_cell)
-
-
 def _frequency_weights(df: pd.DataFrame, weights: str | None) -> np.ndarray:
     if weights is None:
         return np.ones(len(df), dtype=np.int64)
@@ -194,7 +190,7 @@ def model_frame(
         ``X`` columns are named ``"column[code]"`` for dummies and
         ``"n_workers"`` for the numeric term.  Rows with weight 0 are dropped.
     """
-    min_cell = _check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     predictors = [predictors] if isinstance(predictors, str) else list(predictors)
     if not predictors:
         raise ValueError("give at least one predictor")
@@ -313,9 +309,12 @@ def ols_grade(
     ----------
     MacKinnon & White (1985); Long & Ervin (2000).
     """
-    res = _ols(df, predictors, weights, n_workers_as, min_cell)
+    return _ols_table(_ols(df, predictors, weights, n_workers_as, min_cell), confidence)
+
+
+def _ols_table(res, confidence: float) -> pd.DataFrame:
     ci = np.asarray(res.conf_int(alpha=1 - confidence))
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "term": pd.Series(res.model.exog_names, dtype="string"),
             "estimate": np.asarray(res.params, dtype=float),
@@ -326,7 +325,6 @@ def ols_grade(
             "p_value": np.asarray(res.pvalues, dtype=float),
         }
     )
-    return out
 
 
 def ols_grade_fit(
@@ -348,7 +346,10 @@ def ols_grade_fit(
         statsmodels and R's ``AIC(lm)`` minus the variance parameter: R
         counts sigma as a parameter and is 2 higher).
     """
-    res = _ols(df, predictors, weights, n_workers_as, min_cell)
+    return _ols_fit_table(_ols(df, predictors, weights, n_workers_as, min_cell))
+
+
+def _ols_fit_table(res) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "statistic": pd.Series(["n", "k", "r2", "adj_r2", "aic"], dtype="string"),
@@ -601,3 +602,58 @@ def ordinal_fit_stats(
     """Fit statistics of :func:`ordinal_fit` (same rows as :func:`ordinal_grade_fit`)."""
     _, llf, k, n, y_codes, w = _ordinal_generic(data, outcome, predictors, levels, weights, link, 0.95)
     return _ordinal_fit_table(llf, k, n, y_codes, np.asarray(w, dtype=float))
+
+
+# --------------------------------------------------------------------------- one fit, both tables
+
+
+@dataclass(frozen=True)
+class GradeModel:
+    """A fitted grade model: its coefficient table and its fit statistics, from one fit.
+
+    ``kind`` is ``"ols"`` or ``"ordinal"``; ``coefficients`` has the columns of
+    :func:`ols_grade` (:data:`MODEL_COLUMNS`) or :func:`ordinal_grade`
+    (:data:`ORDINAL_COLUMNS`); ``fit`` those of :func:`ols_grade_fit` or
+    :func:`ordinal_grade_fit` (:data:`FIT_COLUMNS`).
+    """
+
+    kind: str
+    coefficients: pd.DataFrame
+    fit: pd.DataFrame
+
+
+MODEL_KINDS = ("ols", "ordinal")
+
+
+def grade_model(
+    df: pd.DataFrame,
+    *,
+    kind: Literal["ols", "ordinal"] = "ols",
+    predictors: Sequence[str],
+    weights: str | None = None,
+    n_workers_as: Literal["numeric", "categorical"] = "numeric",
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    link: Literal["logit", "probit"] = "logit",
+    confidence: float = 0.95,
+) -> GradeModel:
+    """Fit a grade model once and return both its tables (what a page shows together).
+
+    The same model, options and refusals as :func:`ols_grade` /
+    :func:`ols_grade_fit` (``kind="ols"``; ``link`` is not used) or
+    :func:`ordinal_grade` / :func:`ordinal_grade_fit` (``kind="ordinal"``),
+    with identical tables, but the model is fitted one time instead of two.
+
+    Raises
+    ------
+    ModelRefused
+        Too few respondents (see the module docstring).
+    ValueError
+        An unknown ``kind``.
+    """
+    if kind == "ols":
+        res = _ols(df, predictors, weights, n_workers_as, min_cell)
+        return GradeModel("ols", _ols_table(res, confidence), _ols_fit_table(res))
+    if kind == "ordinal":
+        table, llf, k, n, y_codes, w = _ordinal_grade(df, predictors, weights, n_workers_as, min_cell, link, confidence)
+        return GradeModel("ordinal", table, _ordinal_fit_table(llf, k, n, y_codes, np.asarray(w, dtype=float)))
+    raise ValueError(f"kind must be one of {', '.join(MODEL_KINDS)}, got {kind!r}")

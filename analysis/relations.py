@@ -138,12 +138,6 @@ def ordinal_scores(df: pd.DataFrame, column: str) -> np.ndarray:
 # --------------------------------------------------------------------------- helpers
 
 
-def _check_min_cell(min_cell: int) -> int:
-    if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 0:
-        raise ValueError(f"min_cell must be a whole number >= 0, got {min_cell!r}")
-    return int(min_cell)
-
-
 def _categories(df: pd.DataFrame, column: str) -> tuple[np.ndarray, tuple[str, ...]]:
     """Labels of a column and its categories in questionnaire order (observed extras sorted)."""
     variable_kind(column)  # refuses columns that are not variables
@@ -227,7 +221,7 @@ def crosstab(df: pd.DataFrame, *, row: str, col: str, min_cell: int = contract.D
        full audit against every linear combination of published totals.
     3. When the table's total base is below ``min_cell`` every cell is hidden.
     """
-    min_cell = _check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     if row == col:
         raise ValueError("row and col must be different columns")
     rlabels, rcats = _categories(df, row)
@@ -376,7 +370,7 @@ def association(df: pd.DataFrame, *, x: str, y: str, min_cell: int = contract.DE
     Agresti (2007); Cramér (1946); Kendall (1945); Spearman (1904);
     Kruskal & Wallis (1952); Jonckheere (1954); Tomczak & Tomczak (2014).
     """
-    min_cell = _check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     if x == y:
         raise ValueError("x and y must be different columns")
     kx, ky = variable_kind(x), variable_kind(y)

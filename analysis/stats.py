@@ -269,12 +269,6 @@ def category_labels(df: pd.DataFrame, column: str) -> np.ndarray:
     return out
 
 
-def _check_min_cell(min_cell: int) -> int:
-    if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 0:
-        raise ValueError(f"min_cell must be a whole number >= 0, got {min_cell!r}")
-    return int(min_cell)
-
-
 def _as_tuple(values) -> tuple:
     if values is None:
         return ()
@@ -362,7 +356,7 @@ def secondary_suppression(n, suppressed, *, min_cell: int) -> np.ndarray:
     Hundepool et al. (2012), Statistical Disclosure Control, Wiley,
     chapter 4 (secondary cell suppression) and chapter 5.
     """
-    min_cell = _check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     n = np.asarray(n, dtype=float)
     hide = np.array(suppressed, dtype=bool, copy=True)
     if hide.shape != n.shape:
@@ -483,7 +477,7 @@ def distribution(
     ----------
     Wilson (1927); Newcombe (1998).
     """
-    min_cell = _check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     cats, _ = _resolve(column, categories, "categories")
     labels = category_labels(df, column)
     _check_known(labels, cats, column)
@@ -541,7 +535,7 @@ def distribution_by_group(
         Columns ``group, category, n, pct, ci_low, ci_high, suppressed,
         indicative``; groups in order, categories in order, all present.
     """
-    min_cell = _check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     cats, _ = _resolve(column, categories, "categories")
     labels = category_labels(df, column)
     _check_known(labels, cats, column)
@@ -616,7 +610,7 @@ def mean_by_group(
         ``value`` answered; ``sd`` uses ``ddof=1``; the interval is
         ``mean +- t(0.975, n-1) * sd / sqrt(n)``.
     """
-    min_cell = _check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     x = _numeric(df, value)
     glabels, gcats = _group_labels(df, group, groups)
     ns, means, sds = [], [], []
@@ -691,7 +685,7 @@ def pct_by_group(
         suppressed, indicative``; ``n`` is the number of answers to the item
         in the group.
     """
-    min_cell = _check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     items = list(_as_tuple(items))
     if not items:
         raise ValueError("pct_by_group needs at least one item")
@@ -768,7 +762,7 @@ def share(
         ``category`` the chosen categories joined by ``"|"`` in
         questionnaire order.
     """
-    min_cell = _check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     cats = default_categories(column)
     chosen, _ = _resolve(column, values, "values")
     unknown = [v for v in chosen if v not in cats]
@@ -867,7 +861,7 @@ def trend_results(
     data (``n_groups`` of them), the JT ``statistic`` the standardized z and
     ``j`` the raw J.  Every value is NaN when fewer than two groups are shown.
     """
-    min_cell = _check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     x = _numeric(df, value)
     glabels, gcats = _group_labels(df, group, groups)
     score = {g: i for i, g in enumerate(gcats)}

@@ -66,7 +66,7 @@ def key_numbers(df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL) 
     statistical inference. JASA 22, 209-212.  Student (1908). The probable
     error of a mean. Biometrika 6, 1-25.
     """
-    min_cell = stats._check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     rows = [
         {
             "key": "respondents",
@@ -195,7 +195,7 @@ def comments_view(
     literal text).  Rows keep the frame's order (random ``response_id``
     order), never submission order; no week, institution or id is shown.
     """
-    min_cell = stats._check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     heads = tuple(
         i18n.text(k, lang) for k in ("views.comments.question", "views.comments.grade", "views.comments.comment")
     )
@@ -524,7 +524,7 @@ def grade_summary_by_group(
     Hyndman, R. J. & Fan, Y. (1996). Sample quantiles in statistical
     packages. The American Statistician 50, 361-365.
     """
-    min_cell = stats._check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     x = pd.to_numeric(df[value].astype(object), errors="coerce").astype("float64").to_numpy()
     labels = stats.category_labels(df, group)
     if group in contract.CODES or group == "n_workers":

@@ -280,7 +280,7 @@ def _pct_cells(row: Mapping, min_cell: int, lang: str) -> tuple[str, str]:
     )
 
 
-def display_table(fig, *, lang: str = "nl", min_cell: int | None = None) -> pd.DataFrame:
+def display_table(fig, *, lang: str = "nl") -> pd.DataFrame:
     """A figure table as text, ready to show (every cell a ``str``).
 
     Columns per kind (headers in ``lang``):
@@ -291,7 +291,8 @@ def display_table(fig, *, lang: str = "nl", min_cell: int | None = None) -> pd.D
     * ``pct_by_group``: Vraag, Groep, n, % ja, 95%-BI
     * ``share``: Vraag, Antwoord, n, %, 95%-BI
 
-    Percentages have no decimals, means one (round half up).  A suppressed
+    Percentages have no decimals, means one (round half up).  ``min_cell``
+    is the one the figure carries (``fig.min_cell``).  A suppressed
     base (a whole figure or group under ``min_cell``) becomes one row
     "(alle antwoorden)" with its base n and the suppression text, so no
     category count inside it is shown; an indicative estimate
@@ -301,7 +302,7 @@ def display_table(fig, *, lang: str = "nl", min_cell: int | None = None) -> pd.D
     larger group hidden by secondary suppression.
     """
     _lang(lang)
-    mc = fig.min_cell if min_cell is None else min_cell
+    mc = fig.min_cell
     h = {k: header(k, lang) for k in HEADERS}
     rows: list[dict] = []
     records = fig.table.astype(object).to_dict("records")

@@ -34,17 +34,21 @@ class Failure(click.ClickException):
     exit_code = EXIT_FAILURE
 
 
+#: Errors of a report printed on the command line.
+MAX_LISTED = 50
+
+
 def _fail_validation(report, *, stored_nothing: bool = False) -> None:
-    """Raise BadInput with every error of a validation report (file, row, column)."""
+    """Raise BadInput with the first errors of a validation report (file, row, column),
+    counted truthfully ("2,417 rows have errors; the first 50 are listed")."""
     verdict = "rejected, nothing was stored" if stored_nothing else "not valid"
-    lines = [f"{report.file}: {verdict} ({len(report.errors)} error(s)):"]
-    for err in report.errors[:50]:
+    errors = [e for e in report.errors if e.rule != "too_many_errors"][:MAX_LISTED]
+    lines = [f"{report.file}: {verdict} ({report.error_summary('en', listed=len(errors))}):"]
+    for err in errors:
         where = f"row {err.row}" if err.row is not None else ("header" if err.column else "file")
         col = f", column '{err.column}'" if err.column else ""
         val = f", value {err.value!r}" if err.value not in (None, "") else ""
         lines.append(f"  {err.file}: {where}{col}{val}: {err.message} [{err.rule}]")
-    if len(report.errors) > 50:
-        lines.append(f"  ... and {len(report.errors) - 50} more")
     raise BadInput("\n".join(lines))
 
 
@@ -93,6 +97,14 @@ def _apply_filters(df, filters: dict):
         raise BadInput(str(exc)) from exc
 
 
+def _min_cell_option(ctx, param, value):
+    """--min-cell goes through the contract's one check (floor 10); lower is bad input (exit 2)."""
+    try:
+        return contract.check_min_cell(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from exc
+
+
 def filter_options(func):
     """The filters shared by `report` and `figures`."""
     options = [
@@ -113,10 +125,11 @@ def filter_options(func):
         click.option("--round-filter", "round_filter", help="With --input: only rows of this round_id."),
         click.option(
             "--min-cell",
-            type=click.IntRange(1),
+            type=int,
             default=contract.DEFAULT_MIN_CELL,
             show_default=True,
-            help="Groups with fewer respondents are suppressed.",
+            callback=_min_cell_option,
+            help=f"Groups with fewer respondents are suppressed (never below {contract.MIN_CELL_FLOOR}).",
         ),
     ]
     for opt in reversed(options):
@@ -208,7 +221,7 @@ def figures(
     df = _apply_filters(df, _filters(gi, respondent_type, measure_type, round_filter or round_id))
     figs = compute_figures(df, min_cell=min_cell)
     synthetic = is_synthetic(df)
-    paths = write_figures(figs, out_dir, format=fmt, lang=lang, min_cell=min_cell, synthetic=synthetic)
+    paths = write_figures(figs, out_dir, format=fmt, lang=lang, synthetic=synthetic)
     for p in paths:
         click.echo(str(p))
 

@@ -147,6 +147,16 @@ def test_dashboard_page_renders_with_synthetic_banner(db, page, title):
     assert at.sidebar.radio(key="dash_lang").value == "nl"
 
 
+def test_dashboard_min_cell_input_starts_at_the_contract_floor(db):
+    at = open_page("overzicht")
+    box = at.sidebar.number_input(key="flt_min_cell")
+    assert box.min == contract.MIN_CELL_FLOOR == 10
+    assert box.value == contract.DEFAULT_MIN_CELL
+    box.set_value(25)
+    rerun(at)
+    assert any("n < 25" in c for c in all_cells(at))  # the figures carry the chosen min_cell
+
+
 def test_overzicht_key_numbers_and_every_figure(db):
     at = open_page("overzicht")
     metrics = {m.label: m.value for m in at.metric}
@@ -284,6 +294,22 @@ def test_verbanden_model_builder_returns_coefficients(db):
     assert any(t.startswith("Drempel ") for t in coef["Term"])
 
 
+@pytest.mark.parametrize("kind, fitter", [("ols", "_ols"), ("ordinal", "_ordinal_core")])
+def test_verbanden_fits_each_model_once_per_request(db, monkeypatch, kind, fitter):
+    import streamlit as st
+
+    from analysis import models
+
+    calls = []
+    real = getattr(models, fitter)
+    monkeypatch.setattr(models, fitter, lambda *a, **k: calls.append(1) or real(*a, **k))
+    st.cache_data.clear()  # a cached model would not be fitted at all
+    at = open_page("verbanden", model_kind=kind)
+    assert any("Coëfficiënt" in df.value.columns for df in at.dataframe)  # chart, table and fit shown
+    assert any(list(df.value.columns) == ["Maat", "Waarde"] for df in at.dataframe)
+    assert len(calls) == 1
+
+
 def test_verbanden_model_refused_for_small_groups(db):
     at = open_page("verbanden", flt_gi=["JBW"])
     assert any("Te weinig" in w.value or "maar één" in w.value for w in at.warning)
@@ -310,12 +336,13 @@ def test_language_toggle_switches_to_english(db):
     assert any(s.value.startswith("1. Type of measure") for s in at.subheader)
 
 
-def _foreign_csv(n: int = 30, bad: bool = False) -> bytes:
+def _foreign_csv(n: int = 30, bad: bool = False, keep_jbw: bool = False) -> bytes:
     """The demo answers as another tool writes them: Dutch headers and answer labels, no ids."""
     from analysis.wording import category_label
 
     df = generate(n=n, seed=21)
-    df = df[df["gi"] != "JBW"].reset_index(drop=True)
+    if not keep_jbw:
+        df = df[df["gi"] != "JBW"].reset_index(drop=True)
     out = pd.DataFrame(
         {
             "Instelling": df["gi"],
@@ -356,7 +383,7 @@ def test_import_export_rejects_a_bad_file_whole(fresh_db):
     at = open_page("import_export", imp_round=ROUND_B)
     at.file_uploader(key="imp_file").set_value(("fout.csv", _foreign_csv(bad=True), "text/csv"))
     rerun(at)
-    assert any("afgekeurd" in e.value for e in at.error)
+    assert any("afgekeurd: 1 rij heeft een fout." in e.value for e in at.error)
     assert at.button(key="imp_go").disabled
     report = next(df.value for df in at.dataframe if "Melding" in df.value.columns and "Rij" in df.value.columns)
     row = report[report["Kolom"] == "grade"].iloc[0]
@@ -367,6 +394,22 @@ def test_import_export_rejects_a_bad_file_whole(fresh_db):
         assert s.count_responses(ROUND_B) == 250
     finally:
         s.dispose()
+
+
+def test_import_export_checks_the_round_before_the_button(fresh_db):
+    # the page runs the whole pipeline: a row of an institution outside the round is
+    # found before importing (the button stays off), with its spreadsheet row
+    n_jbw = int((generate(n=30, seed=21)["gi"] == "JBW").sum())
+    assert n_jbw > 0
+    at = open_page("import_export", imp_round=ROUND_B)
+    at.file_uploader(key="imp_file").set_value(("met-jbw.csv", _foreign_csv(keep_jbw=True), "text/csv"))
+    rerun(at)
+    summary = f"{n_jbw} rijen hebben fouten" if n_jbw > 1 else "1 rij heeft een fout"
+    assert any(f"afgekeurd: {summary}." in e.value for e in at.error), texts(at)
+    assert at.button(key="imp_go").disabled
+    report = next(df.value for df in at.dataframe if "Melding" in df.value.columns and "Rij" in df.value.columns)
+    assert set(report["Kolom"]) == {"gi"} and set(report["Waarde"]) == {"JBW"}
+    assert all("hoort niet bij ronde" in m for m in report["Melding"])
 
 
 def test_import_export_unreadable_file_message(fresh_db):

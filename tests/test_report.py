@@ -70,7 +70,7 @@ def test_report_dict_has_the_contract_shape():
     json.dumps(d, allow_nan=False)
 
 
-def test_report_dict_applies_and_reports_filters():
+def test_report_dict_applies_and_reports_filters(below_min_cell_floor):
     df = random_frame(2, 600)
     d = report_dict(df, filters={"gi": "JBN", "respondent_type": ["jeugdige"]}, min_cell=5)
     assert d["filters"] == {"gi": "JBN", "respondent_type": ["jeugdige"], "round_id": None, "measure_type": None}

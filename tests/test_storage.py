@@ -78,6 +78,51 @@ def test_storage_schema_matches_models(storage):
     assert diff == []
 
 
+def test_storage_migration_0002_widens_gi_and_keeps_rows(db_url):
+    """A database made at 0001 (gi VARCHAR(10)) with a stored response upgrades to head
+    with the row intact and then takes a contract 1.1 code of 20 characters."""
+    s = Storage(db_url, migrate=False, secret_key=TEST_SECRET)
+    try:
+        s.migrate("0001_initial")
+        with s.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO rounds (id, name, gis, respondent_types, access, questionnaire_version, closed) "
+                    "VALUES ('r0', 'oud', 'JBG', 'ouder,jeugdige', 'open', 'gi-clientervaring@1', :f)"
+                ),
+                {"f": False},
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO responses (response_id, round_id, gi, respondent_type, submitted_week, grade) "
+                    "VALUES ('3f2b8c1e-9d4a-4e6b-8a2f-0c5d7e9b1a34', 'r0', 'JBG', 'ouder', '2025-W11', 7)"
+                )
+            )
+        s.migrate()
+        assert s.schema_revision() == "0004"
+        df = s.load_responses(round_ids="r0")
+        assert list(df["gi"]) == ["JBG"] and list(df["grade"]) == [7]
+        info = _open_round(s, gis=["A" * 20, "GI_A"])
+        _submit(s, info.id, gi="A" * 20)
+        assert list(s.load_responses(round_ids=info.id)["gi"]) == ["A" * 20]
+    finally:
+        s.dispose()
+
+
+def test_storage_create_round_accepts_contract_1_1_gi_codes(storage):
+    info = _open_round(storage, gis=["GI_A", "jb-west", "A" * 20])
+    assert info.gis == ("GI_A", "jb-west", "A" * 20)
+    _submit(storage, info.id, gi="jb-west")
+    _submit(storage, info.id, gi="A" * 20)
+    assert sorted(storage.load_responses(round_ids=info.id)["gi"]) == ["A" * 20, "jb-west"]
+
+
+@pytest.mark.parametrize("gi", ["-JB", "_A", "A" * 21, "JB.RA"])
+def test_storage_create_round_refuses_codes_outside_contract_1_1(storage, gi):
+    with pytest.raises(StorageError, match="1 to 20 letters, digits, _ or -"):
+        storage.create_round(name="x", gis=[gi])
+
+
 def test_storage_migration_twice_keeps_data(make_storage):
     s1 = make_storage()
     info = _open_round(s1)
@@ -700,3 +745,67 @@ def test_ensure_demo_round_skipped_when_responses_exist(storage):
 def test_ensure_demo_round_sets_round_id(storage):
     storage.ensure_demo_round(lambda: generate(20, seed=1, round_id="something-else"))
     assert set(storage.load_responses()["round_id"]) == {contract.DEMO_ROUND_ID}
+
+
+# --------------------------------------------------------------------------- the one import pipeline
+
+
+def test_import_responses_runs_the_pipeline_with_a_mapping(storage, tmp_path):
+    from analysis.mapping import suggest_mapping
+    from analysis.pipeline import read
+
+    _open_round(storage, gis=("GI_A", "jb-west"), round_id="r1")
+    frame = _demo_frame(6).astype("object")
+    frame["gi"] = ["GI_A", "jb-west"] * 3  # contract 1.1 institution codes
+    frame = frame.rename(columns={"gi": "Instelling", "grade": "Rapportcijfer"}).drop(columns=["round_id"])
+    path = tmp_path / "ander.csv"
+    frame.to_csv(path, index=False, sep=";")
+    mapping = suggest_mapping(read(path).frame, round_id="r1")
+    assert storage.import_responses(path, round_id="r1", mapping=mapping) == 6
+    assert sorted(set(storage.load_responses()["gi"])) == ["GI_A", "jb-west"]
+
+
+def test_insert_prepared_stores_only_a_clean_import_checked_against_its_round(storage):
+    from analysis.pipeline import RoundDescription, prepare_import
+
+    info = _open_round(storage, gis=contract.GI_CODES, round_id="r1")
+    frame = _demo_frame(8)
+    with pytest.raises(StorageError, match="checked against its round"):
+        storage.insert_prepared(prepare_import(frame))
+    # checked against a description that does not match the stored round: checked again on insert
+    loose = RoundDescription("r1", ("JBG", "JBN", "JBRA", "JBW", "WSS", "OTHER"))
+    other = frame.assign(gi="OTHER")
+    with pytest.raises(ImportRejected) as exc:
+        storage.insert_prepared(prepare_import(other, round=loose))
+    assert exc.value.report.rules() == {"gi_not_in_round"} and exc.value.report.n_error_rows == 8
+    bad = frame.astype("object")
+    bad.loc[3, "grade"] = 11
+    with pytest.raises(ImportRejected):
+        storage.insert_prepared(prepare_import(bad, round=info))
+    assert storage.count_responses() == 0
+    assert storage.insert_prepared(prepare_import(frame, round=info)) == 8
+
+
+def test_import_rejected_report_counts_every_row(storage):
+    _open_round(storage, gis=("JBG",), round_id="r1")
+    frame = generate(1200, seed=4, round_id="r1")
+    frame["gi"] = "JBN"
+    with pytest.raises(ImportRejected) as exc:
+        storage.import_responses(frame, round_id="r1")
+    report = exc.value.report
+    assert report.n_error_rows == 1200 and report.n_errors == 1200 and report.n_listed == 1000
+    assert report.error_summary("nl") == "1.200 rijen hebben fouten; de eerste 1.000 staan hieronder"
+
+
+def test_ensure_demo_round_goes_through_the_import_pipeline(storage, monkeypatch):
+    from analysis import pipeline
+
+    calls = []
+    real = pipeline.prepare_import
+    monkeypatch.setattr(pipeline, "prepare_import", lambda *a, **k: calls.append(k) or real(*a, **k))
+    frame = generate(30, seed=2)
+    frame["comment_improve"] = pd.array(["Mail jan@example.nl"] + [None] * 29, dtype="string")
+    storage.ensure_demo_round(lambda: frame)
+    assert [k["round"] for k in calls] == [pipeline.DEMO_ROUND]
+    got = storage.load_responses().set_index("response_id").loc[frame["response_id"].iloc[0], "comment_improve"]
+    assert got == "Mail [verwijderd]"

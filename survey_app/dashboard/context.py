@@ -218,15 +218,15 @@ def filter_sidebar(
     _restore(MIN_CELL_KEY)
     min_cell = st.number_input(
         t("min_cell"),
-        min_value=contract.DEFAULT_MIN_CELL,
+        min_value=contract.MIN_CELL_FLOOR,
         max_value=1000,
         value=contract.DEFAULT_MIN_CELL,
         step=1,
         key=MIN_CELL_KEY,
-        help=t("min_cell_help", min_cell=contract.DEFAULT_MIN_CELL),
+        help=t("min_cell_help", min_cell=contract.MIN_CELL_FLOOR),
     )
     _remember(MIN_CELL_KEY)
-    return filters, int(min_cell)
+    return filters, contract.check_min_cell(int(min_cell))
 
 
 def page_setup(

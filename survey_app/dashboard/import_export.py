@@ -41,16 +41,18 @@ def frame_bytes(df: pd.DataFrame, fmt: str) -> bytes:
         return path.read_bytes()
 
 
-def _read_upload(upload) -> tuple[pd.DataFrame | None, str | None]:
-    """The raw table of an uploaded file, read once per file (session state)."""
-    from analysis.io import LimitExceeded, ReadError, read_frame_raw
+def _read_upload(upload):
+    """The uploaded file as an :class:`analysis.io.RawTable` (text and row numbers),
+    read once per file (session state); ``(None, reason)`` when it cannot be read."""
+    from analysis.io import LimitExceeded, ReadError
+    from analysis.pipeline import read
 
     cache = st.session_state.setdefault("_imp_raw", {})
     fid = f"{upload.name}:{upload.size}:{getattr(upload, 'file_id', '')}"
     if fid not in cache:
         cache.clear()
         try:
-            cache[fid] = (read_frame_raw(upload.getvalue(), file=upload.name), None)
+            cache[fid] = (read(upload.getvalue(), file=upload.name), None)
         except ReadError as exc:
             key = "refused" if isinstance(exc, LimitExceeded) else "unreadable"
             cache[fid] = (None, t(key, f=upload.name, r=exc.reason_nl if lang() == "nl" else exc.reason))
@@ -104,7 +106,7 @@ def _report_frame(report, lang_: str) -> pd.DataFrame:
 def render_import(ctx: Context) -> None:
     """Upload, column and value mapping with preview, validation report, all-or-nothing import."""
     from analysis import mapping as mp
-    from analysis.validation import validate_frame
+    from analysis import pipeline
     from survey_app.storage import ImportRejected, StorageError
 
     lang_ = ctx.lang
@@ -128,10 +130,11 @@ def render_import(ctx: Context) -> None:
     )
     if upload is None:
         return
-    raw, error = _read_upload(upload)
-    if raw is None:
+    source, error = _read_upload(upload)
+    if source is None:
         st.error(error)
         return
+    raw = source.frame
     st.caption(
         t(
             "file_shape",
@@ -173,7 +176,7 @@ def render_import(ctx: Context) -> None:
     else:
         st.caption(t("step_values_help"))
     for col in todo:
-        codes = [""] + list(mp._allowed(col))
+        codes = [""] + list(mp.allowed_values(col))
         with st.expander(f"{wording.variable_label(col, lang_)} ({mapping.columns[col]})"):
             vt = st.data_editor(
                 mp.value_table(raw, mapping, col),
@@ -206,17 +209,18 @@ def render_import(ctx: Context) -> None:
             ),
             key="imp_problems",
         )
-    mapped = mp.apply_mapping(raw, mapping)
-    _, report = validate_frame(mapped, file=upload.name)
+    # the one import pipeline: read (above), map, validate, scrub, check the round; storage inserts
+    prepared = pipeline.prepare_import(source, mapping=mapping, round=rounds[round_id])
+    report = prepared.report
     if report.ok:
         st.success(t("check_ok", count=report.n_rows, r=rounds[round_id].name))
     else:
-        st.error(t("check_bad", count=report.n_errors))
+        st.error(t("check_bad", summary=report.error_summary(lang_)))
     if report.errors or report.warnings:
         show_table(_report_frame(report, lang_), key="imp_report")
     if st.button(t("import_button", r=rounds[round_id].name), type="primary", key="imp_go", disabled=not report.ok):
         try:
-            n = ctx.storage.import_responses(mapped, round_id=round_id, file=upload.name)
+            n = ctx.storage.insert_prepared(prepared)
         except ImportRejected as exc:
             st.error(t("import_rejected"))
             show_table(_report_frame(exc.report, lang_), key="imp_rejected")

@@ -36,7 +36,7 @@ def figure_chart(ctx: Context, fig: FigureResult):
     """The Altair chart of a figure (:func:`analysis.charts.figure_chart`, house theme)."""
     from analysis import charts
 
-    return charts.figure_chart(fig, lang=ctx.lang, min_cell=ctx.min_cell, synthetic=ctx.synthetic)
+    return charts.figure_chart(fig, lang=ctx.lang, synthetic=ctx.synthetic)
 
 
 def render_figure(ctx: Context, fig: FigureResult, number: int) -> None:
@@ -49,12 +49,12 @@ def render_figure(ctx: Context, fig: FigureResult, number: int) -> None:
         chart = figure_chart(ctx, fig)
         st.altair_chart(chart, width="content", key=f"{ctx.page}_chart_{fig.id}")
         if fig.suppressed:
-            st.info(t("figure_hidden", n=fig.base_n, min_cell=ctx.min_cell), icon=":material/visibility_off:")
+            st.info(t("figure_hidden", n=fig.base_n, min_cell=fig.min_cell), icon=":material/visibility_off:")
         st.caption(figure_caption(fig, number, lang=lang_))
         for i, note in enumerate(figure_notes(fig, lang=lang_)):
             (st.markdown(f"**{note}**") if i == 0 else st.caption(note))
         with st.expander(t("table_downloads")):
-            show_table(wording.display_table(fig, lang=lang_, min_cell=ctx.min_cell))
+            show_table(wording.display_table(fig, lang=lang_))
             download_buttons(
                 f"{ctx.page}_{fig.id}",
                 f"figuur-{number:02d}-{fig.id}",

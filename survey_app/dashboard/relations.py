@@ -61,11 +61,10 @@ def _model(
     from analysis import models
 
     df = _load(url, scope, filters_key, _storage)
-    if kind == "ols":
-        kw = dict(predictors=list(predictors), weights=weights, n_workers_as=n_workers_as, min_cell=min_cell)
-        return models.ols_grade(df, **kw), models.ols_grade_fit(df, **kw)
-    kw = dict(predictors=list(predictors), weights=weights, n_workers_as=n_workers_as, min_cell=min_cell)
-    return models.ordinal_grade(df, **kw), models.ordinal_grade_fit(df, **kw)
+    # one fit gives both the coefficient table (chart and table) and the fit statistics
+    return models.grade_model(
+        df, kind=kind, predictors=list(predictors), weights=weights, n_workers_as=n_workers_as, min_cell=min_cell
+    )
 
 
 def render_relations(ctx: Context) -> None:
@@ -157,7 +156,7 @@ def render_model_builder(ctx: Context) -> None:
         st.info(t("model_choose"))
         return
     try:
-        coefs, fit = _model(
+        model = _model(
             _url(ctx.storage), ctx.scope, ctx.filters_key, ctx.min_cell, tuple(preds), kind, nw, weights, ctx.storage
         )
     except models.ModelRefused as exc:
@@ -166,6 +165,7 @@ def render_model_builder(ctx: Context) -> None:
     except ValueError as exc:
         st.warning(str(exc))
         return
+    coefs, fit = model.coefficients, model.fit
     st.caption(t("model_reading_ols" if kind == "ols" else "model_reading_ordinal"))
     chart = charts_compare.coefficient_chart(coefs, lang=lang_)
     with st.container(key="model_chart"):

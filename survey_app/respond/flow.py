@@ -10,7 +10,9 @@ decides.  Everything that can be tested without a browser lives here:
   :func:`advance`, :func:`back`, :func:`go_to_step`, :func:`complete`,
   :func:`restart`;
 * which steps and items are shown (``show_if``), clearing answers of hidden
-  items, required checks and answer validation;
+  items, required checks and answer validation (the one definition of a
+  valid answer is :mod:`analysis.answers`; access codes are normalised by
+  :func:`survey_app.storage.codes.normalize_code`);
 * the answers dict handed to ``Storage.submit_response`` (every questionnaire
   item, ``None`` when not answered);
 * slowing down repeated wrong codes (:func:`code_delay`, :class:`AttemptLimiter`);
@@ -36,8 +38,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from analysis import answers as rules
 from analysis import contract, i18n
 from analysis.questionnaire import Item, Questionnaire, Step
+from survey_app.storage.codes import normalize_code
 
 LANGUAGES = i18n.languages()
 STAGES = ("welcome", "questions", "review", "done")
@@ -99,19 +103,11 @@ def _first(value: Any) -> str | None:
     return value or None
 
 
-def normalise_code(code: Any) -> str | None:
-    """A code as typed or linked -> its canonical form (trimmed, upper case, no spaces)."""
-    value = _first(code)
-    if value is None:
-        return None
-    value = "".join(value.split()).upper()
-    return value or None
-
-
 def parse_link(params: Mapping[str, Any]) -> Link:
     """Read the query parameters of a respondent link.
 
-    ``ronde`` (round id), ``code`` (optional access code), ``gi`` (optional
+    ``ronde`` (round id), ``code`` (optional access code, in the canonical form of
+    :func:`survey_app.storage.codes.normalize_code`), ``gi`` (optional
     institution code, upper-cased) and ``taal`` (``nl`` default, ``en``).
     Unknown parameters are ignored.
     """
@@ -119,7 +115,7 @@ def parse_link(params: Mapping[str, Any]) -> Link:
     gi = _first(params.get("gi"))
     return Link(
         round_id=_first(params.get("ronde")),
-        code=normalise_code(params.get("code")),
+        code=normalize_code(_first(params.get("code"))),
         gi=gi.upper() if gi else None,
         lang=lang if lang in LANGUAGES else i18n.DEFAULT_LANGUAGE,
     )
@@ -332,15 +328,8 @@ def progress(state: FlowState, q: Questionnaire) -> tuple[int, int]:
 # --------------------------------------------------------------------------- answers
 
 
-def is_answered(value: Any) -> bool:
-    """False for ``None``, NaN and blank text."""
-    if value is None:
-        return False
-    if isinstance(value, float) and value != value:
-        return False
-    if isinstance(value, str) and not value.strip():
-        return False
-    return True
+#: False for ``None``, NaN and blank text (:func:`analysis.answers.is_answered`).
+is_answered = rules.is_answered
 
 
 def clean_answers(q: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -348,15 +337,9 @@ def clean_answers(q: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Any
 
     Items are walked in questionnaire order and visibility is judged on the
     answers kept so far, so an item that depends on a dropped answer is
-    dropped too.  Text is trimmed.
+    dropped too.  Text is trimmed (:func:`analysis.answers.shown_answers`).
     """
-    kept: dict[str, Any] = {}
-    for item in q.items:
-        value = answers.get(item.id)
-        if not item.is_shown(kept) or not is_answered(value):
-            continue
-        kept[item.id] = value.strip() if isinstance(value, str) and item.type == "text" else value
-    return kept
+    return rules.shown_answers(q, answers)
 
 
 def visible_steps(q: Questionnaire, answers: Mapping[str, Any]) -> tuple[Step, ...]:
@@ -374,7 +357,7 @@ def visible_items(q: Questionnaire, answers: Mapping[str, Any], step_id: str | N
 def missing_required(q: Questionnaire, answers: Mapping[str, Any], step_id: str | None = None) -> list[Item]:
     """Shown required items (of one step, or all) without an answer."""
     kept = clean_answers(q, answers)
-    return [i for i in visible_items(q, answers, step_id) if i.required and i.id not in kept]
+    return rules.missing_required(q, kept, visible_items(q, answers, step_id))
 
 
 @dataclass(frozen=True)
@@ -386,30 +369,25 @@ class AnswerError:
     message: str
 
 
+#: analysis.answers rule id -> the TEXTS key the respondent reads
+_ERROR_TEXTS = {"text_too_long": "text_too_long", "required_missing": "required_missing"}
+
+
+def _answer_error(problem: rules.AnswerProblem) -> AnswerError:
+    return AnswerError(problem.item, problem.value, _ERROR_TEXTS.get(problem.rule, "invalid_answer"))
+
+
 def answer_error(item: Item, value: Any) -> AnswerError | None:
-    """Check one answered value against the item's codes, range or length."""
-    if not is_answered(value):
-        return None
-    if item.type in ("choice", "count"):
-        if value not in item.codes or isinstance(value, bool):
-            return AnswerError(item.id, value, "invalid_answer")
-    elif item.type == "grade":
-        if isinstance(value, bool) or not isinstance(value, int) or not item.min <= value <= item.max:
-            return AnswerError(item.id, value, "invalid_answer")
-    elif item.type == "text":
-        if not isinstance(value, str):
-            return AnswerError(item.id, value, "invalid_answer")
-        if item.max_length is not None and len(value.strip()) > item.max_length:
-            return AnswerError(item.id, value, "text_too_long")
-    return None
+    """Check one answered value against the item's rule (:func:`analysis.answers.check_answer`)."""
+    _, problem = rules.check_answer(rules.item_rule(item), value)
+    return None if problem is None else _answer_error(problem)
 
 
 def answer_errors(q: Questionnaire, answers: Mapping[str, Any]) -> list[AnswerError]:
-    """Every invalid answer among the shown, answered items plus every missing required one."""
-    kept = clean_answers(q, answers)
-    errors = [e for i in q.items if i.id in kept for e in [answer_error(i, kept[i.id])] if e]
-    errors += [AnswerError(i.id, None, "required_missing") for i in missing_required(q, answers)]
-    return errors
+    """Every invalid answer among the shown, answered items plus every missing required one
+    (:func:`analysis.answers.check_answers`; keys that are not items are left to the caller)."""
+    known = {k: v for k, v in answers.items() if k in set(q.item_ids)}
+    return [_answer_error(p) for p in rules.check_answers(known, q).problems]
 
 
 def build_answers(q: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -419,11 +397,11 @@ def build_answers(q: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Any
     and unanswered items are ``None``.  Raises :class:`ValueError` listing the
     problems when an answer is invalid or a required one is missing.
     """
-    errors = answer_errors(q, answers)
-    if errors:
-        raise ValueError("; ".join(f"{e.item}: {e.message}" for e in errors))
-    kept = clean_answers(q, answers)
-    return {item_id: kept.get(item_id) for item_id in q.item_ids}
+    known = {k: v for k, v in answers.items() if k in set(q.item_ids)}
+    check = rules.check_answers(known, q)
+    if not check.ok:
+        raise ValueError("; ".join(f"{e.item}: {e.message}" for e in map(_answer_error, check.problems)))
+    return check.values
 
 
 def answer_label(item: Item, value: Any, lang: str = "nl") -> str | None:

@@ -88,13 +88,14 @@ never the access code or a session id; only its SHA-256 is stored.
 
 from __future__ import annotations
 
+from analysis.contract import GI_RE  # re-exported: the one definition lives in the contract
+
 from .engine import (
     _LOCK_NAMESPACE,
     ACCESS_MODES,
     BUSY_TIMEOUT_S,
     CODE_RESULTS,
     DEFAULT_DATA_DIR,
-    GI_RE,
     MAX_NAME_LENGTH,
     MIGRATIONS_DIR,
     ROUND_ID_ALPHABET,

@@ -7,8 +7,9 @@ usable codes.
 * 10 characters from a 25-character alphabet without look-alikes (no 0/O, 1/I/L,
   2/Z, 5/S, 8/B): 25**10 ~ 2**46.4, so at least 46 bits of randomness from
   :mod:`secrets`.
-* Shown in two groups of five: ``XXXXX-XXXXX``.  Input is normalised: case,
-  spaces, dashes, dots and underscores do not matter.
+* Shown in two groups of five: ``XXXXX-XXXXX``.  Input is normalised by
+  :func:`normalize_code` (the one normaliser, also used by the respondent
+  flow): case, spaces, dashes, dots and underscores do not matter.
 * Stored as ``HMAC-SHA256(secret key, normalised code)`` (hex).
 * The database records the key's fingerprint (:func:`key_fingerprint`, an
   HMAC of a fixed label, never the key) when the first codes are made; a
@@ -83,17 +84,33 @@ def format_code(code: str) -> str:
 
 
 def normalize_code(code: object) -> str | None:
-    """Upper-case without spaces, dashes, dots or underscores; None when it cannot be a code."""
+    """The one normaliser of an access code, as typed, linked or stored.
+
+    Upper case, without spaces, dashes, dots or underscores (``" acdef-ghjkm "``
+    -> ``"ACDEFGHJKM"``).  ``None`` when nothing is left or ``code`` is not text.
+    Whether the result can be a code at all is :func:`is_code`; the respondent
+    flow keeps a wrong code so that it can say "this code is not correct".
+
+    >>> normalize_code(" acd ef_gh.jk-m ")
+    'ACDEFGHJKM'
+    >>> normalize_code("  ") is None
+    True
+    """
     if not isinstance(code, str):
         return None
-    c = _SEPARATORS.sub("", code).upper()
-    return c if _VALID.match(c) else None
+    return _SEPARATORS.sub("", code).upper() or None
+
+
+def is_code(code: object) -> bool:
+    """True when ``code`` normalises to a possible access code (10 characters of :data:`ALPHABET`)."""
+    c = normalize_code(code)
+    return c is not None and _VALID.match(c) is not None
 
 
 def hash_code(code: str, key: bytes) -> str:
     """Keyed hash (HMAC-SHA256, hex) of the normalised code; raises ValueError for a non-code."""
     c = normalize_code(code)
-    if c is None:
+    if c is None or not is_code(c):
         raise ValueError("not an access code")
     return hmac.new(key, c.encode("ascii"), hashlib.sha256).hexdigest()
 

@@ -26,7 +26,6 @@ ACCESS_MODES = ("open", "codes")
 ROUND_STATUSES = ("open", "not_yet_open", "closed", "unknown")
 CODE_RESULTS = ("valid", "used", "invalid")
 ROUND_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
-GI_RE = re.compile(r"[A-Za-z0-9]{1,10}")
 MAX_NAME_LENGTH = 200
 #: characters of a generated round id (lower-case letters and digits without look-alikes)
 ROUND_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"

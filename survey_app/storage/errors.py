@@ -80,9 +80,9 @@ class ImportRejected(StorageError):
 
     def __init__(self, report):
         self.report = report
-        shown = [e.text("en") for e in report.errors[:5]]
+        shown = [e.text("en") for e in report.errors if e.rule != "too_many_errors"][:5]
         more = report.n_errors - len(shown)
-        text = f"{report.file}: rejected, {report.n_errors} error(s): " + "; ".join(shown)
+        text = f"{report.file}: rejected, {report.error_summary('en', listed=len(shown))}: " + "; ".join(shown)
         if more > 0:
-            text += f"; ... and {more} more"
+            text += f"; ... and {more:,} more"
         super().__init__(text)

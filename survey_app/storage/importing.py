@@ -22,7 +22,6 @@ from .schema import (
     RoundInfo,
     _py,
     _questionnaire,
-    _scrub,
     responses_table,
     rounds_table,
 )
@@ -35,67 +34,68 @@ class ImportExportMixin:
 
     # ------------------------------------------------------------------ import / export
 
-    def import_responses(self, path_or_df, *, round_id: str, file: str | None = None) -> int:
-        """Import a contract response file (CSV/XLSX/SAV/Parquet path or upload) or
-        DataFrame into an existing round, all or nothing; returns the number of rows.
+    def import_responses(self, source, *, round_id: str, file: str | None = None, mapping=None) -> int:
+        """Import a contract response file (CSV/XLSX/SAV/Parquet path or upload), a
+        :class:`analysis.io.RawTable` or a DataFrame into an existing round, all or
+        nothing; returns the number of rows.
 
-        Every row's ``round_id`` must equal ``round_id`` (rows naming another
-        round are rejected, rule ``wrong_round``; nothing is rewritten), its
-        ``gi`` and ``respondent_type`` must belong to the round (rules
-        ``gi_not_in_round``, ``respondent_type_not_in_round``), and a
-        ``response_id`` already stored is a ``duplicate_id``.  Any error raises
-        :class:`ImportRejected` carrying the ValidationReport; nothing is
-        stored.  Free text is scrubbed as in :meth:`submit_response`.  Columns
-        beyond the contract are not stored.  Closed rounds accept imports
-        (e.g. paper questionnaires entered later).
+        Runs the one import pipeline (:func:`analysis.pipeline.prepare_import`:
+        read, map with ``mapping``, validate, scrub, check against the round) and
+        then :meth:`insert_prepared`.  Every row's ``round_id`` must equal
+        ``round_id`` (rows naming another round are rejected, rule
+        ``wrong_round``; nothing is rewritten), its ``gi`` and ``respondent_type``
+        must belong to the round (rules ``gi_not_in_round``,
+        ``respondent_type_not_in_round``), and a ``response_id`` already stored is
+        a ``duplicate_id``.  Any error raises :class:`ImportRejected` carrying the
+        ValidationReport; nothing is stored.  Free text is scrubbed as in
+        :meth:`submit_response`.  Columns beyond the contract are not stored.
+        Closed rounds accept imports (e.g. paper questionnaires entered later).
         """
-        from analysis.io import read_responses
-        from analysis.validation import ValidationReport, validate_frame
+        from analysis.pipeline import prepare_import
 
         info = self.get_round(round_id)
-        if isinstance(path_or_df, pd.DataFrame):
-            frame, report = validate_frame(path_or_df, file=file or "<data>")
-        else:
-            frame, report = read_responses(path_or_df, file=file)
-        if not report.ok:
-            raise ImportRejected(report)
-        frame = frame.reset_index(drop=True)
-        src_rows = frame.attrs.get("source_rows")
-        rows = (
-            list(src_rows) if src_rows is not None and len(src_rows) == len(frame) else list(range(2, len(frame) + 2))
-        )
-        errors = _round_errors(report.file, frame, info, rows)
-        if errors:
-            raise ImportRejected(
-                ValidationReport(
-                    file=report.file,
-                    errors=errors[:1000],
-                    warnings=report.warnings,
-                    n_rows=report.n_rows,
-                    n_errors=len(errors),
-                )
-            )
-        if frame.empty:
-            return 0
-        frame = frame[list(contract.COLUMNS)]
-        for c in contract.COMMENT_COLUMNS:
-            frame[c] = frame[c].map(_scrub, na_action="ignore").astype("string")
+        return self.insert_prepared(prepare_import(source, file=file, mapping=mapping, round=info))
+
+    def insert_prepared(self, prepared) -> int:
+        """The last step of the import pipeline: store a :class:`analysis.pipeline.PreparedImport`,
+        all or nothing; returns the number of rows.
+
+        Raises :class:`ImportRejected` when the prepared import has errors, was
+        not checked against a round, does not fit the stored round, or holds a
+        ``response_id`` that is already stored (checked inside the write
+        transaction); :class:`RoundNotFound` when its round does not exist.
+        """
+        if not prepared.ok:
+            raise ImportRejected(prepared.report)
+        if prepared.round_id is None:
+            raise StorageError("an import must be checked against its round before it is stored")
+        if not prepared.scrubbed:
+            from analysis.pipeline import scrub
+
+            prepared = scrub(prepared)
+        info = self.get_round(prepared.round_id)
         with self._write() as conn:
-            dups = self._duplicate_errors(conn, report.file, frame, rows)
-            if dups:
-                raise ImportRejected(
-                    ValidationReport(
-                        file=report.file,
-                        errors=dups[:1000],
-                        warnings=report.warnings,
-                        n_rows=report.n_rows,
-                        n_errors=len(dups),
-                    )
-                )
-            self._insert_frame(conn, frame)
+            return self._insert_prepared(conn, prepared, info)
+
+    def _insert_prepared(self, conn: Connection, prepared, info: RoundInfo) -> int:
+        """Check against the stored round and the stored ids, then insert (inside ``conn``'s transaction)."""
+        from analysis.pipeline import check_round
+        from analysis.validation import report_from_records
+
+        prepared = check_round(prepared, info)
+        if not prepared.ok:
+            raise ImportRejected(prepared.report)
+        if not len(prepared):
+            return 0
+        frame = prepared.frame[list(contract.COLUMNS)]
+        dups = self._duplicate_errors(conn, prepared.file, frame, prepared.rows)
+        if dups:
+            rep = prepared.report
+            raise ImportRejected(report_from_records(prepared.file, dups, warnings=rep.warnings, n_rows=rep.n_rows))
+        self._insert_frame(conn, frame)
         return len(frame)
 
-    def _duplicate_errors(self, conn: Connection, file: str, frame: pd.DataFrame, rows: list[int]) -> list:
+    def _duplicate_errors(self, conn: Connection, file: str, frame: pd.DataFrame, rows) -> list:
         from analysis.validation import ErrorRecord
 
         ids = frame["response_id"].tolist()
@@ -109,7 +109,7 @@ class ImportExportMixin:
         return [
             ErrorRecord(
                 file,
-                rows[i],
+                int(rows[i]),
                 "response_id",
                 rid,
                 "duplicate_id",
@@ -147,19 +147,19 @@ class ImportExportMixin:
 
         Returns the demo round, or None when there were responses already.
         Safe when several processes start at once (only one imports).  The
-        frame's ``round_id`` column is set to the demo round.
+        frame's ``round_id`` column is set to the demo round.  The frame goes
+        through the one import pipeline (:func:`analysis.pipeline.prepare_import`
+        against :data:`analysis.pipeline.DEMO_ROUND`) and the same insert as any import.
         """
+        from analysis.pipeline import DEMO_ROUND, prepare_import
+
         if self.count_responses() > 0:
             return None
         frame = frame_factory().copy()
         frame["round_id"] = contract.DEMO_ROUND_ID
-        from analysis.validation import validate_frame
-
-        frame, report = validate_frame(frame, file="demo")
-        if not report.ok:
-            raise ImportRejected(report)
-        for c in contract.COMMENT_COLUMNS:
-            frame[c] = frame[c].map(_scrub, na_action="ignore").astype("string")
+        prepared = prepare_import(frame, file="demo", round=DEMO_ROUND)
+        if not prepared.ok:
+            raise ImportRejected(prepared.report)
         with self._write(lock="demo") as conn:
             if conn.execute(sa.select(sa.func.count()).select_from(responses_table)).scalar_one() > 0:
                 return None
@@ -169,10 +169,10 @@ class ImportExportMixin:
             ):
                 conn.execute(
                     sa.insert(rounds_table).values(
-                        id=contract.DEMO_ROUND_ID,
+                        id=DEMO_ROUND.id,
                         name="Demo: synthetische gegevens 2025 / synthetic data 2025",
-                        gis=",".join(contract.GI_CODES),
-                        respondent_types=",".join(contract.RESPONDENT_TYPES),
+                        gis=",".join(DEMO_ROUND.gis),
+                        respondent_types=",".join(DEMO_ROUND.respondent_types),
                         opens=None,
                         closes=None,
                         access="open",
@@ -181,14 +181,7 @@ class ImportExportMixin:
                     )
                 )
             info = self._get_round(conn, contract.DEMO_ROUND_ID)
-            errors = _round_errors("demo", frame, info, list(range(2, len(frame) + 2)))
-            if errors:
-                from analysis.validation import ValidationReport
-
-                raise ImportRejected(
-                    ValidationReport(file="demo", errors=errors[:1000], n_rows=len(frame), n_errors=len(errors))
-                )
-            self._insert_frame(conn, frame[list(contract.COLUMNS)])
+            self._insert_prepared(conn, prepared, info)
         return info
 
 
@@ -204,42 +197,3 @@ def _insert_ignore(dialect: str, table: sa.Table):
     """INSERT ... ON CONFLICT DO NOTHING (with RETURNING: no row when the key exists)."""
     mod = pg_dialect if dialect == "postgresql" else sqlite_dialect
     return mod.insert(table).on_conflict_do_nothing()
-
-
-def _round_errors(file: str, frame: pd.DataFrame, info: RoundInfo, rows: list[int]) -> list:
-    """Rows that do not belong in ``info``: another round_id, a gi or respondent_type outside the round."""
-    from analysis.validation import ErrorRecord
-
-    out = []
-    checks = (
-        (
-            "round_id",
-            "wrong_round",
-            (info.id,),
-            "round_id {v!r} is not the round being imported into ('" + info.id + "').",
-            "round_id {v!r} is niet de ronde waarin wordt ingelezen ('" + info.id + "').",
-        ),
-        (
-            "gi",
-            "gi_not_in_round",
-            info.gis,
-            "gi {v!r} is not part of round '" + info.id + "' (" + ", ".join(info.gis) + ").",
-            "gi {v!r} hoort niet bij ronde '" + info.id + "' (" + ", ".join(info.gis) + ").",
-        ),
-        (
-            "respondent_type",
-            "respondent_type_not_in_round",
-            info.respondent_types,
-            "respondent_type {v!r} is not part of round '" + info.id + "'.",
-            "respondent_type {v!r} hoort niet bij ronde '" + info.id + "'.",
-        ),
-    )
-    for col, rule, allowed, en, nl in checks:
-        s = frame[col]
-        bad = (~s.isin(list(allowed))).fillna(True).to_numpy()
-        for i in bad.nonzero()[0]:
-            v = s.iloc[i]
-            v = None if v is pd.NA else str(v)
-            out.append(ErrorRecord(file, rows[i], col, v, rule, en.format(v=v), nl.format(v=v)))
-    out.sort(key=lambda e: e.row)
-    return out

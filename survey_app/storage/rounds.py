@@ -33,9 +33,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column
 
 from analysis import contract
+from analysis.contract import GI_RE
 
 from . import codes as _codes
-from .engine import GI_RE, MAX_NAME_LENGTH
+from .engine import MAX_NAME_LENGTH
 from .errors import RoundNotOpen, StorageError
 from .importing import _chunks
 from .schema import (
@@ -63,7 +64,7 @@ class RoundGi(Base):
     round_id: Mapped[str] = mapped_column(
         sa.String(64), sa.ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
     )
-    gi: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    gi: Mapped[str] = mapped_column(sa.String(contract.GI_MAX_LENGTH), primary_key=True)
     opens: Mapped[_dt.date | None] = mapped_column(sa.Date)
     closes: Mapped[_dt.date | None] = mapped_column(sa.Date)
     national: Mapped[bool] = mapped_column(sa.Boolean)
@@ -81,7 +82,7 @@ class CodeBatch(Base):
     )
     batch_id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     round_id: Mapped[str] = mapped_column(sa.String(64), sa.ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
-    gi: Mapped[str] = mapped_column(sa.String(10))
+    gi: Mapped[str] = mapped_column(sa.String(contract.GI_MAX_LENGTH))
     respondent_type: Mapped[str] = mapped_column(sa.String(16))
     kind: Mapped[str] = mapped_column(sa.String(8))
     n_letters: Mapped[int] = mapped_column(sa.Integer)

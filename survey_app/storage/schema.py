@@ -111,7 +111,7 @@ def _response_columns() -> list[sa.Column]:
     cols: list[sa.Column] = [
         sa.Column("response_id", _ResponseId, primary_key=True),
         sa.Column("round_id", sa.String(64), sa.ForeignKey("rounds.id"), nullable=False, index=True),
-        sa.Column("gi", sa.String(10), nullable=False),
+        sa.Column("gi", sa.String(contract.GI_MAX_LENGTH), nullable=False),
         sa.Column("respondent_type", sa.String(16), nullable=False),
         sa.Column("submitted_week", sa.String(8), nullable=False),
     ]

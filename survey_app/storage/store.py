@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from analysis import contract
+from analysis.answers import check_answers
 from analysis.frame import canonical_frame, empty_frame
 
 from . import codes as _codes
@@ -26,7 +27,6 @@ from .engine import (
     _LOCK_NAMESPACE,
     ACCESS_MODES,
     DEFAULT_DATA_DIR,
-    GI_RE,
     MAX_NAME_LENGTH,
     MIGRATIONS_DIR,
     ROUND_ID_ALPHABET,
@@ -62,8 +62,6 @@ from .schema import (
     KEY_FINGERPRINT,
     RoundInfo,
     _as_date,
-    _missing,
-    _py,
     _questionnaire,
     _round_info,
     _scrub,
@@ -300,10 +298,10 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin):
         if isinstance(gis, str):
             gis = [gis]
         gi_list = list(dict.fromkeys(str(g).strip() for g in gis))
-        bad = [g for g in gi_list if not GI_RE.fullmatch(g)]
+        bad = [g for g in gi_list if not contract.is_gi_code(g)]
         if not gi_list or bad:
             raise StorageError(
-                f"gis: give one or more institution codes of 1 to 10 letters or digits"
+                f"gis: give one or more institution codes of {contract.GI_RULE_TEXT[1]}"
                 f"{' (not: ' + ', '.join(map(repr, bad)) + ')' if bad else ''}"
             )
         if isinstance(respondent_types, str):
@@ -437,7 +435,7 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin):
         Checking does not use the code up; :meth:`submit_response` does.
         """
         norm = _codes.normalize_code(code)
-        if norm is None:
+        if norm is None or not _codes.is_code(norm):
             return "invalid"
         h = _codes.hash_code(norm, self._secret())
         stmt = (
@@ -525,8 +523,8 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin):
         return row["response_id"]
 
     def _use_code(self, conn: Connection, round_id: str, code: str | None) -> None:
-        norm = _codes.normalize_code(code) if code is not None else None
-        if norm is None:
+        norm = _codes.normalize_code(code)
+        if norm is None or not _codes.is_code(norm):
             raise InvalidCode("a valid access code is needed for this round")
         h = _codes.hash_code(norm, self._secret())
         used = conn.execute(
@@ -549,73 +547,28 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin):
     def _validate_answers(
         self, info: RoundInfo, answers: Mapping[str, Any], *, gi: str, respondent_type: str, week: str
     ) -> dict[str, Any]:
+        """The row to store, checked by the one definition of a valid answer
+        (:func:`analysis.answers.check_answers`), plus the round's gi and respondent type."""
         if not isinstance(answers, Mapping):
             raise InvalidAnswers(["answers must be a mapping of item id to answer"])
-        problems: list[str] = []
-        unknown = sorted(str(k) for k in answers if k not in contract.ITEM_COLUMNS)
-        if unknown:
-            problems.append(f"unknown items: {', '.join(unknown)}")
+        check = check_answers(answers, _questionnaire())
+        unknown = [p.item for p in check.problems if p.rule == "unknown_item"]
+        problems: list[str] = [f"unknown items: {', '.join(unknown)}"] if unknown else []
         if gi not in info.gis:
             problems.append(f"gi {gi!r} is not part of round '{info.id}' ({', '.join(info.gis)})")
         if respondent_type not in info.respondent_types:
             problems.append(f"respondent_type {respondent_type!r} is not part of round '{info.id}'")
-        q = _questionnaire()
-        values: dict[str, Any] = {}
-        for c in contract.ITEM_COLUMNS:
-            v = answers.get(c)
-            if _missing(v):
-                values[c] = None
-            elif c in contract.INT_RANGES:
-                if isinstance(v, bool) or not isinstance(_py(v), (int, str)):
-                    problems.append(f"{c}: not a whole number: {v!r}")
-                    values[c] = None
-                else:
-                    try:
-                        values[c] = int(str(_py(v)).strip())
-                    except ValueError:
-                        problems.append(f"{c}: not a whole number: {v!r}")
-                        values[c] = None
-            elif not isinstance(v, str):
-                problems.append(f"{c}: expected text, got {type(v).__name__}")
-                values[c] = None
-            else:
-                values[c] = v.strip()
-        # items the respondent did not see (show_if) carry no answer
-        for item in q.items:
-            if item.id in values and not item.is_shown(values):
-                values[item.id] = None
-        for item in q.items:
-            if item.id not in values:
-                continue
-            if item.required and item.is_shown(values) and values[item.id] is None:
-                problems.append(f"{item.id}: an answer is required")
-            if (
-                item.type == "text"
-                and values[item.id] is not None
-                and item.max_length
-                and len(values[item.id]) > item.max_length
-            ):
-                problems.append(f"{item.id}: longer than {item.max_length} characters")
+        problems += [f"{p.item}: {p.message} [{p.rule}]" for p in check.problems if p.rule != "unknown_item"]
+        if problems:
+            raise InvalidAnswers(problems)
         row = {
             "response_id": str(uuid.uuid4()),
             "round_id": info.id,
             "gi": gi,
             "respondent_type": respondent_type,
             "submitted_week": week,
-            **values,
+            **{c: check.values.get(c) for c in contract.ITEM_COLUMNS},
         }
-        # the contract's codes and ranges (plain Python: analysis.validation.validate_frame
-        # costs ~50 ms per call, too slow for every submission)
-        for c, v in values.items():
-            if v is None:
-                continue
-            if c in contract.CODES and v not in contract.CODES[c]:
-                problems.append(f"{c}: {v!r} is not one of {', '.join(contract.CODES[c])}")
-            elif c in contract.INT_RANGES and not contract.INT_RANGES[c][0] <= v <= contract.INT_RANGES[c][1]:
-                lo, hi = contract.INT_RANGES[c]
-                problems.append(f"{c}: {v} is outside {lo}..{hi}")
-        if problems:
-            raise InvalidAnswers(problems)
         for c in contract.COMMENT_COLUMNS:
             row[c] = _scrub(row[c])
         return row

@@ -71,7 +71,7 @@ def welcome(q, state: flow.FlowState, setup: flow.Setup, link: flow.Link, storag
     if setup.needs_code:
         code = None if state.ignore_link_code else link.code
         if code is None:
-            code = flow.normalise_code(
+            code = flow.normalize_code(
                 st.text_input(t("code_label", lang), key="rf_code", max_chars=40, autocomplete="off")
             )
             st.caption(t("code_help", lang))

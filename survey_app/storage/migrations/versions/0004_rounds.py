@@ -23,13 +23,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("rounds") as batch:
-        batch.add_column(sa.Column("languages", sa.String(16), server_default="nl,en", nullable=False))
-        batch.add_column(sa.Column("archived", sa.Boolean(), server_default=sa.false(), nullable=False))
+    # Plain ADD COLUMN (no batch rebuild): rebuilding ``rounds`` would drop a table
+    # that responses and codes point to, which SQLite refuses with foreign keys on.
+    op.add_column("rounds", sa.Column("languages", sa.String(16), server_default="nl,en", nullable=False))
+    op.add_column("rounds", sa.Column("archived", sa.Boolean(), server_default=sa.false(), nullable=False))
     op.create_table(
         "round_gis",
         sa.Column("round_id", sa.String(64), nullable=False),
-        sa.Column("gi", sa.String(10), nullable=False),
+        sa.Column("gi", sa.String(20), nullable=False),
         sa.Column("opens", sa.Date(), nullable=True),
         sa.Column("closes", sa.Date(), nullable=True),
         sa.Column("national", sa.Boolean(), nullable=False),
@@ -41,7 +42,7 @@ def upgrade() -> None:
         "code_batches",
         sa.Column("batch_id", sa.String(32), nullable=False),
         sa.Column("round_id", sa.String(64), nullable=False),
-        sa.Column("gi", sa.String(10), nullable=False),
+        sa.Column("gi", sa.String(20), nullable=False),
         sa.Column("respondent_type", sa.String(16), nullable=False),
         sa.Column("kind", sa.String(8), nullable=False),
         sa.Column("n_letters", sa.Integer(), nullable=False),

@@ -82,11 +82,19 @@ DYNAMIC_PREFIXES: tuple[str, ...] = (
     "dashboard.model.",  # survey_app Verbanden page: model kind and number-of-workers options
     "dashboard.severity.",  # survey_app Import page: error / warning
     "navigation.page.",  # survey_app.web.navigation: menu title of every dashboard page
+    "monitor.status_value.",  # analysis.monitor.monitor_view: the status of an institution's fieldwork
+    "questionnaire_diff.field.",  # analysis.questionnaire_diff.diff_view: what changed in an item
+    "rounds.status.",  # survey_app Rondes page: the status of a round or an institution
+    "rounds.access.",  # survey_app Rondes page: access codes or open link
+    "rounds.access_short.",  # survey_app Rondes page: the same, short
+    "rounds.language.",  # survey_app Rondes page: the languages a round offers
 )
 #: Namespaces read through a helper that takes the part after the namespace
 #: (``survey_app.respond.flow.t("next")`` reads ``respond.next``,
-#: ``survey_app.dashboard.context.t("filters")`` reads ``dashboard.filters``).
-SHORT_KEY_NAMESPACES: tuple[str, ...] = ("respond", "dashboard")
+#: ``survey_app.dashboard.context.t("filters")`` reads ``dashboard.filters``,
+#: ``analysis.letters.text("intro")`` reads ``letters.intro``, ``analysis.monitor.t``,
+#: ``analysis.questionnaire_diff.t`` and ``survey_app.dashboard.rounds.t`` likewise).
+SHORT_KEY_NAMESPACES: tuple[str, ...] = ("respond", "dashboard", "letters", "monitor", "questionnaire_diff", "rounds")
 
 _FORMATTER = string.Formatter()
 

@@ -18,7 +18,8 @@
 
 The letter text is plain Dutch (B1), addressing parents with "u" and young
 people with "je"; when English is offered a short English paragraph follows.
-Every text is a ``(nl, en)`` pair in :data:`TEXTS`.
+Every text is in the catalogs (``letters.*`` in ``analysis/locales/<lang>.yaml``,
+read through :func:`text`).
 
 Pure: no streamlit, no database.
 """
@@ -32,7 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode, urlsplit
 
-from . import contract
+from . import contract, i18n
 from .validation import ErrorRecord, ValidationReport
 
 #: the columns of the mail-merge CSV, in order
@@ -51,185 +52,33 @@ CSV_DELIMITER = ";"  # what Dutch Excel and Word expect
 MAX_CSV_BYTES = 5_000_000
 MAX_LETTERS = 20_000
 
-#: Every text of a letter as a (Dutch, English) pair.  Keys ending in
-#: ``_jeugdige`` are the youth wording ("je") of the key without it.
-TEXTS: dict[str, tuple[str, str]] = {
-    "title": (
-        "Uitnodiging: wat vindt u van uw jeugdzorgwerker?",
-        "Invitation: what do you think of your youth protection worker?",
-    ),
-    "title_jeugdige": (
-        "Uitnodiging: wat vind jij van je jeugdzorgwerker?",
-        "Invitation: what do you think of your youth protection worker?",
-    ),
-    "reminder_title": (
-        "Herinnering: wat vindt u van uw jeugdzorgwerker?",
-        "Reminder: what do you think of your youth protection worker?",
-    ),
-    "reminder_title_jeugdige": (
-        "Herinnering: wat vind jij van je jeugdzorgwerker?",
-        "Reminder: what do you think of your youth protection worker?",
-    ),
-    "greeting": ("Beste ouder of verzorger,", "Dear parent or carer,"),
-    "greeting_jeugdige": ("Hoi,", "Hi,"),
-    "intro": (
-        "Wij willen graag weten hoe het contact met uw jeugdzorgwerker van {gi_name} gaat. "
-        "Wilt u daarom een korte vragenlijst invullen? Dat duurt ongeveer 5 minuten. "
-        "Met uw antwoorden kan het werk beter worden.",
-        "We would like to know how the contact with your youth protection worker of {gi_name} is going. "
-        "Would you fill in a short questionnaire? It takes about 5 minutes. "
-        "Your answers help to improve the work.",
-    ),
-    "intro_jeugdige": (
-        "Wij willen graag weten hoe het gaat met je jeugdzorgwerker van {gi_name}. "
-        "Wil je daarom een korte vragenlijst invullen? Dat duurt ongeveer 5 minuten. "
-        "Met jouw antwoorden kan het werk beter worden.",
-        "We would like to know how it is going with your youth protection worker of {gi_name}. "
-        "Would you fill in a short questionnaire? It takes about 5 minutes. "
-        "Your answers help to improve the work.",
-    ),
-    "reminder_intro": (
-        "Een tijdje geleden kreeg u een brief over een vragenlijst over uw jeugdzorgwerker van {gi_name}. "
-        "Heeft u de vragenlijst al ingevuld? Dank u wel! Dan hoeft u niets meer te doen. "
-        "Nog niet ingevuld? Dat kan nog. Uw code is nog hetzelfde.",
-        "Some time ago you received a letter about a questionnaire about your youth protection worker of "
-        "{gi_name}. Have you already filled it in? Thank you! Then you do not need to do anything. "
-        "Not yet? You still can. Your code is still the same.",
-    ),
-    "reminder_intro_jeugdige": (
-        "Een tijdje geleden kreeg je een brief over een vragenlijst over je jeugdzorgwerker van {gi_name}. "
-        "Heb je de vragenlijst al ingevuld? Dank je wel! Dan hoef je niets meer te doen. "
-        "Nog niet ingevuld? Dat kan nog. Je code is nog hetzelfde.",
-        "Some time ago you received a letter about a questionnaire about your youth protection worker of "
-        "{gi_name}. Have you already filled it in? Thank you! Then you do not need to do anything. "
-        "Not yet? You still can. Your code is still the same.",
-    ),
-    "how": ("Zo vult u de vragenlijst in:", "How to fill in the questionnaire:"),
-    "how_jeugdige": ("Zo vul je de vragenlijst in:", "How to fill in the questionnaire:"),
-    "how_qr": (
-        "Scan de QR-code met de camera van uw telefoon. Uw code is dan al ingevuld.",
-        "Scan the QR code with the camera of your phone. Your code is then already filled in.",
-    ),
-    "how_qr_jeugdige": (
-        "Scan de QR-code met de camera van je telefoon. Je code is dan al ingevuld.",
-        "Scan the QR code with the camera of your phone. Your code is then already filled in.",
-    ),
-    "how_qr_open": (
-        "Scan de QR-code met de camera van uw telefoon.",
-        "Scan the QR code with the camera of your phone.",
-    ),
-    "how_qr_open_jeugdige": (
-        "Scan de QR-code met de camera van je telefoon.",
-        "Scan the QR code with the camera of your phone.",
-    ),
-    "how_link": (
-        "Of typ deze link in uw internetbrowser en vul daarna uw code in:",
-        "Or type this link into your internet browser and then enter your code:",
-    ),
-    "how_link_jeugdige": (
-        "Of typ deze link in je internetbrowser en vul daarna je code in:",
-        "Or type this link into your internet browser and then enter your code:",
-    ),
-    "how_link_open": (
-        "Of typ deze link in uw internetbrowser:",
-        "Or type this link into your internet browser:",
-    ),
-    "how_link_open_jeugdige": (
-        "Of typ deze link in je internetbrowser:",
-        "Or type this link into your internet browser:",
-    ),
-    "code": ("Uw code:", "Your code:"),
-    "code_jeugdige": ("Jouw code:", "Your code:"),
-    "until": (
-        "U kunt de vragenlijst invullen tot en met {date}.",
-        "You can fill in the questionnaire until {date}.",
-    ),
-    "until_jeugdige": (
-        "Je kunt de vragenlijst invullen tot en met {date}.",
-        "You can fill in the questionnaire until {date}.",
-    ),
-    "anonymous": (
-        "Uw antwoorden zijn anoniem. U geeft geen naam. De code zorgt er alleen voor dat iedereen de lijst "
-        "één keer invult. De code wordt niet gekoppeld aan uw antwoorden. Uw jeugdzorgwerker ziet niet "
-        "wat u invult. Meedoen is vrijwillig.",
-        "Your answers are anonymous. You do not give your name. The code only makes sure that everyone fills "
-        "in the list once. The code is not linked to your answers. Your worker does not see what you fill in. "
-        "Taking part is voluntary.",
-    ),
-    "anonymous_jeugdige": (
-        "Je antwoorden zijn anoniem. Je geeft geen naam. De code zorgt er alleen voor dat iedereen de lijst "
-        "één keer invult. De code wordt niet gekoppeld aan je antwoorden. Je jeugdzorgwerker ziet niet "
-        "wat je invult. Meedoen mag, het hoeft niet.",
-        "Your answers are anonymous. You do not give your name. The code only makes sure that everyone fills "
-        "in the list once. The code is not linked to your answers. Your worker does not see what you fill in. "
-        "Taking part is voluntary.",
-    ),
-    "anonymous_open": (
-        "Uw antwoorden zijn anoniem. U geeft geen naam. Uw jeugdzorgwerker ziet niet wat u invult. "
-        "Meedoen is vrijwillig.",
-        "Your answers are anonymous. You do not give your name. Your worker does not see what you fill in. "
-        "Taking part is voluntary.",
-    ),
-    "anonymous_open_jeugdige": (
-        "Je antwoorden zijn anoniem. Je geeft geen naam. Je jeugdzorgwerker ziet niet wat je invult. "
-        "Meedoen mag, het hoeft niet.",
-        "Your answers are anonymous. You do not give your name. Your worker does not see what you fill in. "
-        "Taking part is voluntary.",
-    ),
-    "thanks": ("Alvast bedankt!", "Thank you in advance!"),
-    "regards": ("Met vriendelijke groet,", "Kind regards,"),
-    "other_language": (
-        "In English: you can also fill in the questionnaire in English. Scan the QR code or type the link, "
-        "then choose 'English' at the top of the page.",
-        "In het Nederlands: u kunt de vragenlijst ook in het Nederlands invullen. Scan de QR-code of typ de "
-        "link en kies bovenaan 'Nederlands'.",
-    ),
-    "qr_caption": ("Scan mij", "Scan me"),
-    "footer": ("{round_name} - {gi_name}", "{round_name} - {gi_name}"),
-}
-
-_NL_MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-_EN_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+#: the catalog namespace of the letter texts (``letters.<key>``; ``letters.<key>@jeugdige`` is the youth wording)
+TEXT_NAMESPACE = "letters."
+#: the month names of :func:`format_date` (catalog keys)
+MONTHS = (
+    "months.january",
+    "months.february",
+    "months.march",
+    "months.april",
+    "months.may",
+    "months.june",
+    "months.july",
+    "months.august",
+    "months.september",
+    "months.october",
+    "months.november",
+    "months.december",
 )
 
 
 def text(key: str, lang: str = "nl", respondent_type: str | None = None, **fmt) -> str:
-    """The letter text ``key`` in ``lang``; the youth wording for ``respondent_type='jeugdige'``."""
-    pair = TEXTS.get(f"{key}_jeugdige") if respondent_type == "jeugdige" else None
-    pair = pair or TEXTS[key]
-    out = pair[1] if lang == "en" else pair[0]
-    return out.format(**fmt) if fmt else out
+    """The letter text ``letters.<key>`` in ``lang``; the youth wording for ``respondent_type='jeugdige'``."""
+    return i18n.text(TEXT_NAMESPACE + key, lang, variant=respondent_type, **fmt)
 
 
 def format_date(d: _dt.date, lang: str = "nl") -> str:
     """``15 maart 2026`` / ``15 March 2026``."""
-    months = _EN_MONTHS if lang == "en" else _NL_MONTHS
-    return f"{d.day} {months[d.month - 1]} {d.year}"
+    return i18n.text("format.date", lang, day=d.day, month=i18n.text(MONTHS[d.month - 1], lang), year=d.year)
 
 
 # --------------------------------------------------------------------------- links
@@ -330,21 +179,20 @@ def paragraphs(letter: Letter) -> list[tuple[str, str]]:
     """
     lang, rt = letter.lang, letter.respondent_type
     open_ = letter.code is None
-    sfx = "_open" if open_ else ""
     out: list[tuple[str, str]] = [
         ("title", text("reminder_title" if letter.reminder else "title", lang, rt)),
         ("p", text("greeting", lang, rt)),
         ("p", text("reminder_intro" if letter.reminder else "intro", lang, rt, gi_name=letter.gi_name)),
         ("how", text("how", lang, rt)),
-        ("step", "1. " + text(f"how_qr{sfx}", lang, rt)),
-        ("step", "2. " + text(f"how_link{sfx}", lang, rt)),
+        ("step", "1. " + text("how_qr_open" if open_ else "how_qr", lang, rt)),
+        ("step", "2. " + text("how_link_open" if open_ else "how_link", lang, rt)),
         ("link", letter.link),
     ]
     if not open_:
         out.append(("code", f"{text('code', lang, rt)} {letter.code}"))
     if letter.closes is not None:
         out.append(("p", text("until", lang, rt, date=format_date(letter.closes, lang))))
-    out.append(("p", text(f"anonymous{sfx}", lang, rt)))
+    out.append(("p", text("anonymous_open" if open_ else "anonymous", lang, rt)))
     if len(letter.languages) > 1:
         out.append(("small", text("other_language", lang)))
     out.append(("p", text("thanks", lang)))

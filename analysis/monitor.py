@@ -16,7 +16,7 @@ that choice is made by the caller.
 
 :func:`weekly_responses` gives responses per week (filled with zeros) and the
 running total.  :func:`monitor_view` turns a table into display strings in
-Dutch or English (:data:`TEXTS`).
+the reader's language (``monitor.*`` in the catalogs).
 
 Pure: no streamlit, no database.
 """
@@ -30,7 +30,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from . import contract
+from . import contract, i18n
 from .wording import category_label, fmt_number, fmt_pct
 
 #: columns of :func:`response_monitor` (one row per institution x respondent type)
@@ -56,41 +56,13 @@ MONITOR_COLUMNS = (
 TOTAL_COLUMNS = ("level", "shown", "hidden")
 WEEKLY_COLUMNS = ("week", "n", "cumulative")
 
-TEXTS: dict[str, tuple[str, str]] = {
-    "gi": ("Instelling", "Institution"),
-    "respondent_type": ("Respondent", "Respondent"),
-    "opens": ("Open vanaf", "Opens"),
-    "closes": ("Sluit na", "Closes after"),
-    "status": ("Status", "Status"),
-    "invited": ("Uitgenodigd", "Invited"),
-    "responded": ("Ingevuld", "Responded"),
-    "response_rate": ("Respons", "Response rate"),
-    "per_week": ("Per week", "Per week"),
-    "expected": ("Verwacht bij sluiten", "Expected at closing"),
-    "note": ("Let op", "Note"),
-    "status_open": ("open", "open"),
-    "status_not_yet_open": ("nog niet open", "not open yet"),
-    "status_closed": ("gesloten", "closed"),
-    "total_gi": ("totaal", "total"),
-    "total_round": ("Alle instellingen", "All institutions"),
-    "small": ("minder dan {m}", "fewer than {m}"),
-    "protect": ("verborgen", "hidden"),
-    "at_least": ("{m} of meer", "{m} or more"),
-    "late": ("later gestart", "started late"),
-    "own_report_waits": (
-        "telt mee in de landelijke cijfers; eigen rapport wacht tot na sluiten",
-        "counts in the national figures; own report waits until closing",
-    ),
-    "not_national": ("telt niet mee in de landelijke cijfers", "not in the national figures"),
-    "below_min": ("blijft onder {m} bij dit tempo", "stays under {m} at this pace"),
-    "no_date": ("-", "-"),
-}
+#: the catalog namespace of the monitor's texts (``monitor.<key>`` in ``analysis/locales/<lang>.yaml``)
+TEXT_NAMESPACE = "monitor."
 
 
 def t(key: str, lang: str = "nl", **fmt) -> str:
-    nl, en = TEXTS[key]
-    out = en if lang == "en" else nl
-    return out.format(**fmt) if fmt else out
+    """The text ``monitor.<key>`` in ``lang`` (:func:`analysis.i18n.text`)."""
+    return i18n.text(TEXT_NAMESPACE + key, lang, **fmt)
 
 
 def _week_monday(week: str) -> _dt.date:
@@ -395,7 +367,7 @@ def monitor_view(table: pd.DataFrame, *, lang: str = "nl", min_cell: int = contr
                 t("respondent_type", lang): rt,
                 t("opens", lang): _fmt_date(r["opens"]) if r["level"] != "round" else "",
                 t("closes", lang): _fmt_date(r["closes"]) if r["level"] != "round" else "",
-                t("status", lang): t(f"status_{r['status']}", lang) if r["level"] != "round" else "",
+                t("status", lang): t("status_value." + r["status"], lang) if r["level"] != "round" else "",
                 t("invited", lang): str(r["invited"]),
                 t("responded", lang): resp,
                 t("response_rate", lang): rate,
@@ -415,9 +387,7 @@ def weekly_chart(weekly: pd.DataFrame, *, lang: str = "nl", cumulative_only: boo
     """
     import altair as alt
 
-    week_t, n_t, cum_t = (
-        ("Week", "Responses", "Total so far") if lang == "en" else ("Week", "Antwoorden", "Totaal tot nu")
-    )
+    week_t, n_t, cum_t = t("chart_week", lang), t("chart_responses", lang), t("chart_cumulative", lang)
     data = weekly.rename(columns={"week": week_t, "n": n_t, "cumulative": cum_t})
     base = alt.Chart(data).encode(x=alt.X(f"{week_t}:O", title=week_t, axis=alt.Axis(labelAngle=0)))
     line = (

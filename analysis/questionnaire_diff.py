@@ -17,6 +17,7 @@ from __future__ import annotations
 import pandas as pd
 import yaml
 
+from . import i18n
 from .questionnaire import Item, Questionnaire, QuestionnaireError, load_questionnaire, parse_questionnaire
 
 #: columns of :func:`diff_questionnaires`
@@ -27,34 +28,13 @@ FIELDS = ("type", "options", "range", "step", "text", "labels", "required", "sho
 BREAKING = frozenset({"type", "options", "range"})
 MAX_YAML_BYTES = 1_000_000
 
-TEXTS: dict[str, tuple[str, str]] = {
-    "item_id": ("Vraag (id)", "Item (id)"),
-    "question": ("Vraag", "Question"),
-    "change": ("Verschil", "Difference"),
-    "fields": ("Wat is anders", "What changed"),
-    "comparable": ("Te vergelijken", "Comparable"),
-    "same": ("gelijk", "same"),
-    "changed": ("gewijzigd", "changed"),
-    "added": ("nieuw", "new"),
-    "removed": ("vervallen", "removed"),
-    "yes": ("ja", "yes"),
-    "no": ("nee", "no"),
-    "f_type": ("soort vraag", "question type"),
-    "f_options": ("antwoordcodes", "answer codes"),
-    "f_range": ("bereik", "range"),
-    "f_step": ("stap", "step"),
-    "f_text": ("vraagtekst", "question text"),
-    "f_labels": ("antwoordteksten", "answer texts"),
-    "f_required": ("verplicht", "required"),
-    "f_show_if": ("wanneer getoond", "when shown"),
-    "f_help": ("uitleg", "help text"),
-    "f_max_length": ("maximale lengte", "maximum length"),
-}
+#: the catalog namespace of the texts (``questionnaire_diff.<key>`` in ``analysis/locales/<lang>.yaml``)
+TEXT_NAMESPACE = "questionnaire_diff."
 
 
 def t(key: str, lang: str = "nl") -> str:
-    nl, en = TEXTS[key]
-    return en if lang == "en" else nl
+    """The text ``questionnaire_diff.<key>`` in ``lang`` (:func:`analysis.i18n.text`)."""
+    return i18n.text(TEXT_NAMESPACE + key, lang)
 
 
 def _changed_fields(a: Item, b: Item) -> list[str]:
@@ -128,7 +108,7 @@ def diff_view(diff: pd.DataFrame, a: Questionnaire, b: Questionnaire, *, lang: s
             t("item_id", lang): diff["item_id"],
             t("question", lang): [question(i) for i in diff["item_id"]],
             t("change", lang): [t(c, lang) for c in diff["change"]],
-            t("fields", lang): [", ".join(t(f"f_{f}", lang) for f in s.split(",") if f) for s in diff["fields"]],
+            t("fields", lang): [", ".join(t("field." + f, lang) for f in s.split(",") if f) for s in diff["fields"]],
             t("comparable", lang): [t("yes" if c else "no", lang) for c in diff["comparable"]],
         }
     )

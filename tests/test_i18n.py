@@ -19,6 +19,10 @@ SKIP_SOURCES = {ROOT / "analysis" / "i18n.py"}
 SHORT_KEY_SOURCES = {
     "respond": ("survey_app/respond/", "survey_app/web/screens/"),
     "dashboard": ("survey_app/dashboard/", "survey_app/web/screens/"),
+    "letters": ("analysis/letters.py",),
+    "monitor": ("analysis/monitor.py", "survey_app/dashboard/rounds.py"),
+    "questionnaire_diff": ("analysis/questionnaire_diff.py",),
+    "rounds": ("survey_app/dashboard/rounds.py",),
 }
 
 

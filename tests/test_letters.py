@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from analysis import i18n
 from analysis import letters as L
 from survey_app.respond import flow
 
@@ -149,11 +150,16 @@ def test_letters_read_mail_merge_reports_errors_with_row_and_column():
     assert report.errors[0].rule == "empty_file"
 
 
-def test_letters_texts_are_pairs_and_plain():
-    for key, pair in L.TEXTS.items():
-        assert isinstance(pair, tuple) and len(pair) == 2 and all(pair), key
+def test_letters_texts_are_in_the_catalogs_and_plain():
+    for lang in i18n.languages():
+        texts = {k: v for k, v in i18n.catalog(lang).items() if k.startswith(L.TEXT_NAMESPACE)}
+        assert texts and all(texts.values()), lang
         # the PDF's core font is Latin-1: every letter text fits it
-        for s in pair:
-            s.encode("latin-1")
+        for key, value in texts.items():
+            assert value.encode("latin-1", errors="replace").decode("latin-1") == value, key
+        for key in L.MONTHS:
+            i18n.text(key, lang).encode("latin-1")
     # youth wording says "je", the parent wording "u"
-    assert " je " in L.text("intro", "nl", "jeugdige") and " u " in L.text("intro", "nl", "ouder")
+    assert " je " in L.text("intro", "nl", "jeugdige", gi_name="X") and " u " in L.text(
+        "intro", "nl", "ouder", gi_name="X"
+    )

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis import i18n
 from analysis import monitor as M
 
 D = dt.date
@@ -169,5 +170,10 @@ def test_monitor_weekly_fills_empty_weeks_and_masks_small_ones():
     assert "layer" in chart
 
 
-def test_monitor_texts_are_pairs():
-    assert all(isinstance(v, tuple) and len(v) == 2 and all(v) for v in M.TEXTS.values())
+def test_monitor_texts_are_in_the_catalogs():
+    for lang in i18n.languages():
+        texts = {k: v for k, v in i18n.catalog(lang).items() if k.startswith(M.TEXT_NAMESPACE)}
+        assert texts and all(texts.values()), lang
+    assert M.t("status_value.not_yet_open", "nl") == "nog niet open"
+    assert M.t("small", "en", m=10) == "fewer than 10"
+    assert M.t("status", "en") == "Status"

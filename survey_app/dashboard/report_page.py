@@ -34,26 +34,6 @@ def _reference(url: str, scope: Scope, filters_key: tuple, min_cell: int, _stora
     return compare_to_published(_load(url, scope, filters_key, _storage), min_cell=min_cell)
 
 
-#: the page's own texts (issue 11: the report follows one round)
-TEXTS: dict[str, tuple[str, str]] = {
-    "ref_round": ("Vergelijk met ronde", "Compare with round"),
-    "ref_round_help": (
-        "De gepubliceerde cijfers worden vergeleken met één ronde, nooit met alle rondes door elkaar.",
-        "The published figures are compared with one round, never with all rounds mixed.",
-    ),
-    "ref_national": (
-        "Landelijke cijfers: alleen de instellingen die meetellen ({gis}).",
-        "National figures: only the institutions that count ({gis}).",
-    ),
-}
-
-
-def _t(key: str, lang_: str, **fmt) -> str:
-    nl, en = TEXTS[key]
-    out = en if lang_ == "en" else nl
-    return out.format(**fmt) if fmt else out
-
-
 def default_round(rounds, round_ids, *, today: _dt.date | None = None) -> str | None:
     """The demo round when present, else the latest closed round, else the first round (newest)."""
     if not round_ids:
@@ -91,17 +71,17 @@ def render_reference(ctx: Context) -> None:
     if st.session_state.get("ref_round") not in ids:
         st.session_state.pop("ref_round", None)
     round_id = st.selectbox(
-        _t("ref_round", ctx.lang),
+        t("ref_round", ctx.lang),
         ids,
         index=ids.index(default) if default in ids else 0,
         key="ref_round",
         format_func=ctx.options.round_label,
-        help=_t("ref_round_help", ctx.lang),
+        help=t("ref_round_help", ctx.lang),
     )
     filters = reference_filters(ctx, round_id)
-    st.caption(t("n_selected", n=len(ctx.load(filters))))
+    st.caption(t("n_selected", count=len(ctx.load(filters))))
     if filters.get("gi") and not ctx.filters.get("gi"):
-        st.caption(_t("ref_national", ctx.lang, gis=", ".join(filters["gi"])))
+        st.caption(t("ref_national", ctx.lang, gis=", ".join(filters["gi"])))
     cmp = _reference(_url(ctx.storage), ctx.scope, data_access.filters_key(filters), ctx.min_cell, ctx.storage)
     view = views.reference_view(cmp, lang=ctx.lang)
     st.metric(t("reference_metric"), f"{int(cmp['match'].sum())} / {len(cmp)}", border=True, width=320)

@@ -31,7 +31,7 @@ exact counts per institution and respondent type to follow the fieldwork
 (counts, never answers).  Everyone else sees counts under the minimum cell
 size as "minder dan 10" (:func:`analysis.monitor.with_totals`).
 
-Texts: (nl, en) pairs in :data:`TEXTS`.  Widget keys start with ``rnd_``.
+Texts: ``rounds.*`` in the catalogs (:func:`t`).  Widget keys start with ``rnd_``.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analysis import contract, letters, monitor, wording
+from analysis import contract, i18n, letters, monitor, wording
 from analysis import questionnaire_diff as qdiff
 from survey_app.respond import flow
 from survey_app.respond import widgets as ui
@@ -60,238 +60,13 @@ ACTIONS = ("view", "create", "edit", "close", "archive", "letters", "monitor", "
 PUBLIC_URL_ENV = "SURVEY_PUBLIC_URL"
 LETTERS_KEY = "rnd_letters"
 
-TEXTS: dict[str, tuple[str, str]] = {
-    "title": ("Rondes", "Rounds"),
-    "intro": (
-        "Hier zet u een ronde klaar, maakt u de brieven met codes, ziet u hoeveel mensen hebben gereageerd "
-        "en sluit u de ronde.",
-        "Here you set up a round, make the letters with codes, see how many people have responded and close the round.",
-    ),
-    "no_access": ("U heeft geen toegang tot deze pagina.", "You have no access to this page."),
-    "no_rounds": ("Er is nog geen ronde.", "There is no round yet."),
-    "pick": ("Ronde", "Round"),
-    "show_archived": ("Ook gearchiveerde rondes tonen", "Also show archived rounds"),
-    "round_id": ("Kenmerk van de ronde: `{id}`", "Round id: `{id}`"),
-    "status_open": ("open", "open"),
-    "status_not_yet_open": ("nog niet open", "not open yet"),
-    "status_closed": ("gesloten", "closed"),
-    "archived": ("gearchiveerd", "archived"),
-    # create
-    "new": ("Nieuwe ronde", "New round"),
-    "new_name": ("Naam van de ronde", "Name of the round"),
-    "new_name_help": ("Bijvoorbeeld: Cliëntervaring GI's 2026", "For example: Client experience GIs 2026"),
-    "new_gis": ("Instellingen", "Institutions"),
-    "new_types": ("Wie vullen de vragenlijst in?", "Who fill in the questionnaire?"),
-    "new_opens": ("Open vanaf", "Opens on"),
-    "new_closes": ("Open tot en met", "Open until"),
-    "new_own_dates": (
-        "Een instelling begint of stopt op een andere dag",
-        "An institution starts or stops on another day",
-    ),
-    "new_gi_opens": ("{gi}: open vanaf", "{gi}: opens on"),
-    "new_gi_closes": ("{gi}: open tot en met", "{gi}: open until"),
-    "new_gi_dates_help": ("Leeg laten: de datum van de ronde.", "Leave empty: the round's date."),
-    "new_access": ("Hoe komen mensen bij de vragenlijst?", "How do people reach the questionnaire?"),
-    "access_codes": (
-        "Met een persoonlijke code per brief (voor inspecties)",
-        "With a personal code per letter (for inspections)",
-    ),
-    "access_open": ("Met een open link (voor zelfevaluatie)", "With an open link (for self-evaluation)"),
-    "new_langs": ("Talen voor de respondenten", "Languages for respondents"),
-    "new_button": ("Ronde maken", "Make round"),
-    "new_done": ("Ronde '{name}' is gemaakt.", "Round '{name}' was made."),
-    "new_version": (
-        "De ronde gebruikt vragenlijstversie {v}. Die blijft bij deze ronde.",
-        "The round uses questionnaire version {v}. It stays with this round.",
-    ),
-    "error": ("Dat lukte niet: {e}", "That did not work: {e}"),
-    # tabs
-    "tab_settings": ("Instellingen", "Settings"),
-    "tab_letters": ("Brieven", "Letters"),
-    "tab_monitor": ("Respons", "Responses"),
-    "tab_preview": ("Voorbeeld", "Preview"),
-    "tab_versions": ("Versies", "Versions"),
-    # settings
-    "facts": (
-        "**Status:** {status} · **Toegang:** {access} · **Talen:** {langs} · **Vragenlijst:** {version}",
-        "**Status:** {status} · **Access:** {access} · **Languages:** {langs} · **Questionnaire:** {version}",
-    ),
-    "access_codes_short": ("codes", "codes"),
-    "access_open_short": ("open link", "open link"),
-    "windows_head": ("Datums per instelling", "Dates per institution"),
-    "col_gi": ("Instelling", "Institution"),
-    "col_opens": ("Open vanaf", "Opens"),
-    "col_closes": ("Open tot en met", "Open until"),
-    "col_status": ("Status", "Status"),
-    "col_late": ("Later gestart", "Started late"),
-    "col_national": ("Telt mee landelijk", "In national figures"),
-    "yes": ("ja", "yes"),
-    "no": ("nee", "no"),
-    "edit_dates": ("Datums aanpassen", "Change dates"),
-    "edit_which": ("Voor welke instelling?", "For which institution?"),
-    "edit_all": ("Alle instellingen", "All institutions"),
-    "edit_save": ("Datums opslaan", "Save dates"),
-    "edit_saved": ("De datums zijn opgeslagen.", "The dates were saved."),
-    "national_head": ("Landelijke cijfers", "National figures"),
-    "national_help": (
-        "Een instelling die later begon, telt gewoon mee in de landelijke cijfers. Haal het vinkje weg "
-        "als haar antwoorden daar (nog) niet in mogen. Haar eigen rapport komt na haar eigen sluitdatum.",
-        "An institution that started late counts in the national figures. Untick it when its answers "
-        "may not be in them (yet). Its own report comes after its own closing day.",
-    ),
-    "national_box": ("{gi} telt mee in de landelijke cijfers", "{gi} counts in the national figures"),
-    "langs_save": ("Talen opslaan", "Save languages"),
-    "langs_saved": ("De talen zijn opgeslagen.", "The languages were saved."),
-    "close_head": ("Sluiten, heropenen, archiveren", "Close, reopen, archive"),
-    "close_confirm": (
-        "Ja, sluit deze ronde: er kunnen dan geen antwoorden meer bij",
-        "Yes, close this round: no more answers can come in",
-    ),
-    "close_button": ("Ronde sluiten", "Close round"),
-    "closed_done": ("De ronde is gesloten.", "The round was closed."),
-    "reopen_closes": ("Nieuwe sluitdatum", "New closing day"),
-    "reopen_button": ("Ronde weer openen", "Reopen round"),
-    "reopened": ("De ronde is weer open.", "The round is open again."),
-    "archive_button": ("Archiveren", "Archive"),
-    "archive_help": (
-        "Een gearchiveerde ronde staat niet meer in de lijst van lopende rondes. De antwoorden blijven "
-        "in de dashboards.",
-        "An archived round leaves the list of running rounds. Its answers stay in the dashboards.",
-    ),
-    "archived_done": ("De ronde is gearchiveerd.", "The round was archived."),
-    "unarchive_button": ("Uit het archief halen", "Take out of the archive"),
-    "unarchived_done": ("De ronde is uit het archief gehaald.", "The round was taken out of the archive."),
-    "read_only": ("U kunt deze ronde bekijken, maar niet wijzigen.", "You can view this round, but not change it."),
-    # letters
-    "letters_intro_codes": (
-        "Maak per instelling en soort respondent een stapel brieven. Elke brief heeft een eigen code en een "
-        "QR-code die de vragenlijst opent met de code al ingevuld.",
-        "Make a pile of letters per institution and respondent type. Each letter has its own code and a "
-        "QR code that opens the questionnaire with the code filled in.",
-    ),
-    "letters_intro_open": (
-        "Deze ronde heeft een open link. De brieven hebben de link en een QR-code, zonder code.",
-        "This round has an open link. The letters have the link and a QR code, without a code.",
-    ),
-    "letters_closed": ("De ronde is gesloten: er komen geen nieuwe brieven.", "The round is closed: no new letters."),
-    "base_url": ("Adres van de vragenlijst", "Address of the questionnaire"),
-    "base_url_help": (
-        "Het adres waarop respondenten de vragenlijst openen (de publieke server).",
-        "The address where respondents open the questionnaire (the public server).",
-    ),
-    "sender": ("Afzender onder de brief", "Sender under the letter"),
-    "letters_gis": ("Instellingen", "Institutions"),
-    "letters_types": ("Voor wie?", "For whom?"),
-    "letters_n": ("Aantal brieven per instelling en soort", "Number of letters per institution and type"),
-    "letters_make_codes": ("Codes en brieven maken", "Make codes and letters"),
-    "letters_make_open": ("Brieven maken", "Make letters"),
-    "letters_choose": (
-        "Kies minstens één instelling en één soort respondent.",
-        "Choose at least one institution and type.",
-    ),
-    "letters_ready": ("{n} brieven zijn klaar.", "{n} letters are ready."),
-    "letters_keep": (
-        "Download de brieven en het CSV-bestand nu. De codes worden niet bewaard: na 'Klaar' zijn ze niet "
-        "meer te zien. Bewaar het CSV-bestand goed (niet bij de antwoorden): daarmee maakt u later de herinnering.",
-        "Download the letters and the CSV file now. The codes are not stored: after 'Done' they cannot be "
-        "shown again. Keep the CSV file safe (not with the answers): you need it for the reminder.",
-    ),
-    "dl_pdf": ("Brieven (PDF)", "Letters (PDF)"),
-    "dl_docx": ("Brieven (Word)", "Letters (Word)"),
-    "dl_csv": ("Adreslijst voor samenvoegen (CSV)", "Mail-merge list (CSV)"),
-    "letters_done": ("Klaar, codes vergeten", "Done, forget the codes"),
-    "reminder_head": ("Herinnering", "Reminder"),
-    "reminder_help": (
-        "Upload het CSV-bestand van de eerste brieven. Iedereen op de lijst krijgt een herinnering met "
-        "dezelfde code. De app zegt niet wie al heeft ingevuld: zo blijft het anoniem.",
-        "Upload the CSV file of the first letters. Everyone on the list gets a reminder with the same code. "
-        "The app does not say who has answered: that keeps it anonymous.",
-    ),
-    "reminder_file": ("CSV-bestand van de eerste brieven", "CSV file of the first letters"),
-    "reminder_bad_codes": (
-        "{n} code(s) horen niet bij deze ronde, bijvoorbeeld: {ex}",
-        "{n} code(s) do not belong to this round, for example: {ex}",
-    ),
-    "reminder_ready": ("{n} herinneringen zijn klaar.", "{n} reminders are ready."),
-    "dl_rem_pdf": ("Herinneringen (PDF)", "Reminders (PDF)"),
-    "dl_rem_docx": ("Herinneringen (Word)", "Reminders (Word)"),
-    # monitor
-    "monitor_exact": (
-        "U ziet de precieze aantallen, ook van groepen kleiner dan {m}: beheerders en inspecteurs volgen "
-        "zo het veldwerk. Het zijn alleen aantallen, geen antwoorden. Deel ze niet verder.",
-        "You see exact counts, also of groups smaller than {m}: administrators and inspectors follow the "
-        "fieldwork this way. They are counts only, no answers. Do not pass them on.",
-    ),
-    "monitor_masked": (
-        "Aantallen onder {m} staan er als 'minder dan {m}'. Zo is niet te zien wie heeft gereageerd.",
-        "Counts under {m} are shown as 'fewer than {m}'. That way nobody can tell who responded.",
-    ),
-    "monitor_pace": (
-        "'Verwacht bij sluiten' rekent met het tempo tot nu toe. Uitgenodigd = aantal gemaakte brieven.",
-        "'Expected at closing' uses the pace so far. Invited = number of letters made.",
-    ),
-    "monitor_warn": (
-        "{gi}, {rt}: bij dit tempo blijven het er minder dan {m}. Dan kan er voor deze groep geen uitkomst "
-        "getoond worden. Stuur een herinnering of verleng de ronde.",
-        "{gi}, {rt}: at this pace there will be fewer than {m}. Then no results can be shown for this group. "
-        "Send a reminder or extend the round.",
-    ),
-    "monitor_late": (
-        "{gi} begint later dan de andere instellingen (vanaf {d}). Haar antwoorden tellen mee in de landelijke "
-        "cijfers; haar eigen rapport wacht tot haar veldwerk klaar is.",
-        "{gi} starts later than the other institutions (from {d}). Its answers count in the national figures; "
-        "its own report waits until its fieldwork is done.",
-    ),
-    "monitor_late_not_national": (
-        "{gi} begint later dan de andere instellingen (vanaf {d}). Haar antwoorden tellen nu niet mee in de "
-        "landelijke cijfers (zie Instellingen).",
-        "{gi} starts later than the other institutions (from {d}). Its answers do not count in the national "
-        "figures now (see Settings).",
-    ),
-    "monitor_weekly": ("Antwoorden per week", "Responses per week"),
-    "monitor_none": ("Er zijn nog geen antwoorden.", "There are no responses yet."),
-    "monitor_codes": (
-        "Codes: {issued} gemaakt, {used} gebruikt.",
-        "Codes: {issued} made, {used} used.",
-    ),
-    # preview
-    "preview_intro": (
-        "Zo ziet een respondent de vragenlijst. Hier kunt u niets invullen. Vragen met 'alleen als' krijgt "
-        "alleen wie eerder een bepaald antwoord gaf.",
-        "This is how a respondent sees the questionnaire. You cannot fill in anything here. Questions with "
-        "'only if' are shown only after a certain earlier answer.",
-    ),
-    "preview_lang": ("Taal", "Language"),
-    "preview_type": ("Versie", "Version"),
-    "preview_only_if": ("Alleen als: {q}", "Only if: {q}"),
-    "lang_nl": ("Nederlands", "Dutch"),
-    "lang_en": ("Engels", "English"),
-    # versions
-    "versions_intro": (
-        "Een ronde houdt de vragenlijstversie waarmee ze begon. Een nieuwe versie houdt dezelfde vraagnummers "
-        "(id's), zodat rondes per vraag te vergelijken blijven. Hier ziet u welke vragen verschillen.",
-        "A round keeps the questionnaire version it started with. A new version keeps the same item ids, so "
-        "rounds stay comparable item by item. Here you see which items differ.",
-    ),
-    "versions_round": ("Versie van deze ronde: {v}", "Version of this round: {v}"),
-    "versions_other": ("Vergelijk met", "Compare with"),
-    "versions_upload": ("Of upload een andere versie (YAML)", "Or upload another version (YAML)"),
-    "versions_same": ("Geen verschillen: alle vragen zijn gelijk.", "No differences: all items are the same."),
-    "versions_summary": (
-        "{changed} gewijzigd, {added} nieuw, {removed} vervallen, {broken} niet meer te vergelijken.",
-        "{changed} changed, {added} new, {removed} removed, {broken} no longer comparable.",
-    ),
-    "versions_unknown": (
-        "Versie {v} zit niet in deze installatie; de voorbeelden gebruiken {cur}.",
-        "Version {v} is not in this installation; the previews use {cur}.",
-    ),
-}
+#: the catalog namespace of the page's texts (``rounds.<key>`` in ``analysis/locales/<lang>.yaml``)
+TEXT_NAMESPACE = "rounds."
 
 
 def t(key: str, lang_: str | None = None, **fmt: Any) -> str:
-    nl, en = TEXTS[key]
-    out = en if (lang_ or context.lang()) == "en" else nl
-    return out.format(**fmt) if fmt else out
+    """Text ``rounds.<key>`` of the catalog in ``lang_`` or the chosen dashboard language."""
+    return i18n.text(TEXT_NAMESPACE + key, lang_ or context.lang(), **fmt)
 
 
 # --------------------------------------------------------------------------- access
@@ -364,7 +139,7 @@ def _status(info, today: _dt.date) -> str:
 
 
 def _round_label(info, today: _dt.date) -> str:
-    label = f"{info.name} ({t('status_' + _status(info, today))})"
+    label = f"{info.name} ({t('status.' + _status(info, today))})"
     return label + f" · {t('archived')}" if info.archived else label
 
 
@@ -457,14 +232,14 @@ def render_create(storage, access: RoundsAccess, lang_: str, today: _dt.date):
             ["codes", "open"],
             key="rnd_new_access",
             index=1 if access.role == "gi" else 0,
-            format_func=lambda v: t(f"access_{v}"),
+            format_func=lambda v: t("access." + v),
         )
         langs = st.multiselect(
             t("new_langs"),
             list(letters_langs()),
             default=list(letters_langs()),
             key="rnd_new_langs",
-            format_func=lambda v: t(f"lang_{v}"),
+            format_func=lambda v: t("language." + v),
         )
         st.caption(t("new_version", v=ui.get_questionnaire().version_key))
         if st.button(t("new_button"), type="primary", key="rnd_new_create", icon=":material/add_circle:"):
@@ -500,7 +275,7 @@ def _windows_frame(windows, info, today: _dt.date) -> pd.DataFrame:
             t("col_gi"): [_gi_label(w.gi) for w in windows],
             t("col_opens"): [_fmt_date(w.opens) for w in windows],
             t("col_closes"): [_fmt_date(w.closes) for w in windows],
-            t("col_status"): [t("status_" + w.status(info.closed, today)) for w in windows],
+            t("col_status"): [t("status." + w.status(info.closed, today)) for w in windows],
             t("col_late"): [t("yes") if w.late else "" for w in windows],
             t("col_national"): [t("yes") if w.national else t("no") for w in windows],
         }
@@ -512,9 +287,9 @@ def render_settings(storage, info, access: RoundsAccess, lang_: str, today: _dt.
     st.markdown(
         t(
             "facts",
-            status=t("status_" + status) + (f", {t('archived')}" if info.archived else ""),
-            access=t(f"access_{info.access}_short"),
-            langs=", ".join(t(f"lang_{x}") for x in info.languages),
+            status=t("status." + status) + (f", {t('archived')}" if info.archived else ""),
+            access=t("access_short." + info.access),
+            langs=", ".join(t("language." + x) for x in info.languages),
             version=info.questionnaire_version,
         )
     )
@@ -554,7 +329,7 @@ def render_settings(storage, info, access: RoundsAccess, lang_: str, today: _dt.
         list(letters_langs()),
         default=list(info.languages),
         key=f"rnd_langs_{rid}",
-        format_func=lambda v: t(f"lang_{v}"),
+        format_func=lambda v: t("language." + v),
     )
     if tuple(langs) != tuple(info.languages) and st.button(t("langs_save"), key=f"rnd_langs_save_{rid}"):
         if _run(storage.set_languages, rid, langs) is not None:
@@ -850,7 +625,7 @@ def render_preview(info, lang_: str) -> None:
         list(info.languages),
         key=f"rnd_pv_lang_{rid}",
         horizontal=True,
-        format_func=lambda v: t(f"lang_{v}"),
+        format_func=lambda v: t("language." + v),
     )
     rt = c2.radio(
         t("preview_type"),

@@ -1,5 +1,6 @@
 # Two commands do all the set-up on a fresh machine:
-#   make run   - starts the app on an embedded SQLite database with demo data
+#   make run   - starts the public questionnaire server and the staff server on an embedded
+#                SQLite database with demo data, and prints both links and how to sign in
 #   make test  - installs what the tests need (Python packages, Chromium, PostgreSQL) and runs them
 PYTHON ?= python3
 VENV ?= .venv
@@ -17,7 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/survey-app
+	$(BIN)/survey-app demo
 
 # Debian packages the browser and PostgreSQL tests need; installed only when missing.
 system-deps:

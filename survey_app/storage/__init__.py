@@ -23,6 +23,9 @@ Tables (all of them; ``tests/test_anonymity.py`` pins the columns)
 ``unused_codes``      code_hash            -- the codes not used yet
 ``submission_tokens`` token_hash, round_id -- SHA-256 of the form tokens seen
 ``responses``         exactly the contract columns (response_id first)
+``users``             name, role, gi, password_hash, must_change, failed_attempts,
+                      locked_until, session_version -- staff accounts (argon2id)
+``audit_log``         id, at, actor, action, target, detail -- staff actions only
 
 Anonymity
 ---------
@@ -64,6 +67,12 @@ never the access code or a session id; only its SHA-256 is stored.
 
 from __future__ import annotations
 
+from .accounts import (
+    AuditRecord,
+    UserExists,
+    UserInfo,
+    UserNotFound,
+)
 from .engine import (
     _LOCK_NAMESPACE,
     ACCESS_MODES,
@@ -107,6 +116,7 @@ from .store import (
 __all__ = [
     "ACCESS_MODES",
     "AccessCode",
+    "AuditRecord",
     "BUSY_TIMEOUT_S",
     "Base",
     "CODE_RESULTS",
@@ -133,6 +143,9 @@ __all__ = [
     "StorageError",
     "SubmissionToken",
     "UnusedCode",
+    "UserExists",
+    "UserInfo",
+    "UserNotFound",
     "_LOCK_NAMESPACE",
     "default_url",
     "iso_week",

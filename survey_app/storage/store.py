@@ -21,6 +21,7 @@ from analysis import contract
 from analysis.frame import canonical_frame, empty_frame
 
 from . import codes as _codes
+from .accounts import AccountsMixin
 from .engine import (
     _LOCK_NAMESPACE,
     ACCESS_MODES,
@@ -75,7 +76,7 @@ log = logging.getLogger(__name__)
 # --------------------------------------------------------------------------- storage
 
 
-class Storage(ImportExportMixin, MaintenanceMixin):
+class Storage(ImportExportMixin, MaintenanceMixin, AccountsMixin):
     """Rounds, access codes and responses in SQLite or PostgreSQL (see the module docstring).
 
     Parameters

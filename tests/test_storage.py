@@ -15,8 +15,6 @@ from db_fixtures import TEST_SECRET, random_answers
 from analysis import contract
 from analysis.io import read_responses, write_responses
 from sample_data.generator import generate
-from survey_app.storage import engine as st_engine
-from survey_app.storage import schema as st_schema
 from survey_app.storage import (
     CodeAlreadyUsed,
     DuplicateSubmission,
@@ -28,6 +26,8 @@ from survey_app.storage import (
     Storage,
     StorageError,
 )
+from survey_app.storage import engine as st_engine
+from survey_app.storage import schema as st_schema
 
 UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 TODAY = dt.date(2025, 3, 12)  # a Wednesday in ISO week 2025-W11
@@ -63,7 +63,7 @@ def test_storage_migrates_fresh_database_to_head(storage):
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(storage.alembic_config()).get_current_head()
-    assert head == "0001_initial"
+    assert head == "0002_accounts"
     assert storage.schema_revision() == head
 
 
@@ -264,7 +264,10 @@ def test_codes_are_stored_only_as_keyed_hashes(storage):
     with storage.engine.connect() as conn:
         stored = set(conn.execute(sa.select(st_schema.codes_table.c.code_hash)).scalars())
         dump = " ".join(
-            str(v) for t in st_schema.Base.metadata.sorted_tables for row in conn.execute(sa.select(t)).all() for v in row
+            str(v)
+            for t in st_schema.Base.metadata.sorted_tables
+            for row in conn.execute(sa.select(t)).all()
+            for v in row
         )
     assert stored == {hash_code(c, TEST_SECRET.encode()) for c in codes}
     for c in codes:
@@ -456,7 +459,9 @@ def test_submit_response_scrubs_free_text(storage):
     assert row["comment_grade"] == "Bel mij: [verwijderd] of mail [verwijderd]"
     assert row["comment_improve"] == "Mijn IBAN is [verwijderd], cijfer 7"
     with storage.engine.connect() as conn:
-        raw = conn.execute(sa.select(st_schema.responses_table.c.comment_grade, st_schema.responses_table.c.comment_improve)).one()
+        raw = conn.execute(
+            sa.select(st_schema.responses_table.c.comment_grade, st_schema.responses_table.c.comment_improve)
+        ).one()
     assert "06-12345678" not in " ".join(raw) and "NL91" not in " ".join(raw)
 
 

@@ -8,6 +8,7 @@ tokens, and no row refers to them.  Times are naive UTC datetimes.
 from __future__ import annotations
 
 import datetime as _dt
+import secrets
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -101,7 +102,8 @@ class AccountsMixin:
                     must_change=bool(must_change),
                     failed_attempts=0,
                     locked_until=None,
-                    session_version=0,
+                    # random start: a removed and re-made account never revives old sessions
+                    session_version=secrets.randbelow(2**31),
                 )
             )
 
@@ -129,7 +131,7 @@ class AccountsMixin:
             must_change=bool(must_change),
             failed_attempts=0,
             locked_until=None,
-            session_version=users_table.c.session_version + 1,
+            session_version=(users_table.c.session_version + 1) % (2**31),
         )
 
     def rehash_password(self, name: str, password_hash: str) -> None:

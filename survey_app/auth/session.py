@@ -52,6 +52,7 @@ class SignedIn:
     name: str
     session_version: int
     last_seen: _dt.datetime
+    ended: bool = False
 
 
 @dataclass
@@ -76,7 +77,7 @@ def lang() -> str:
 
 def validate(storage, signed: Any, at: _dt.datetime | None = None) -> tuple[Access | None, str]:
     """(access, "") for a valid session, else (None, reason): 'none', 'expired' or 'revoked'."""
-    if not isinstance(signed, SignedIn):
+    if not isinstance(signed, SignedIn) or signed.ended:
         return None, "none"
     at = at or accounts.now()
     if at - signed.last_seen > IDLE:
@@ -88,6 +89,9 @@ def validate(storage, signed: Any, at: _dt.datetime | None = None) -> tuple[Acce
 
 
 def _clear(flash: str | None = None) -> None:
+    signed = st.session_state.get(SESSION_KEY)
+    if isinstance(signed, SignedIn):
+        signed.ended = True  # downloads drawn for this session refuse from now on
     keep = {k: st.session_state[k] for k in LANG_KEYS if k in st.session_state}
     st.session_state.clear()
     for k, v in keep.items():
@@ -203,9 +207,66 @@ def _language_toggle() -> str:
     return context.language_toggle()
 
 
+RESULT_KEY = "_auth_result"
+
+
+def _on_sign_in() -> None:
+    """The sign-in form's callback: runs before the page, so the typed password is wiped at once."""
+    name = st.session_state.get("auth_name") or ""
+    password = st.session_state.get("auth_password") or ""
+    st.session_state["auth_password"] = ""
+    result = accounts.sign_in(ui.get_storage(), name, password)
+    if result.status == "ok":
+        start_session(result.user)
+    elif result.status == "change_password":
+        st.session_state[PENDING_KEY] = PendingChange(result.user.name, result.user.session_version, accounts.now())
+    elif result.status == "locked":
+        st.session_state[RESULT_KEY] = ("sign_in_locked", result.minutes_left())
+    else:
+        st.session_state[RESULT_KEY] = ("sign_in_failed", 0)
+
+
+def _on_new_password() -> None:
+    """The new-password form's callback (after a temporary password)."""
+    new = st.session_state.get("auth_new_password") or ""
+    again = st.session_state.get("auth_new_password_again") or ""
+    st.session_state["auth_new_password"] = st.session_state["auth_new_password_again"] = ""
+    pending = st.session_state.get(PENDING_KEY)
+    if not isinstance(pending, PendingChange):
+        return
+    if new != again:
+        st.session_state[RESULT_KEY] = ("new_password_mismatch", 0)
+        return
+    if len(new) < accounts.MIN_PASSWORD_LENGTH:
+        st.session_state[RESULT_KEY] = ("password_too_short", accounts.MIN_PASSWORD_LENGTH)
+        return
+    storage = ui.get_storage()
+    try:
+        user = accounts.change_own_password(storage, pending.name, pending.session_version, new)
+    except UserNotFound:  # the account changed meanwhile: start again
+        _clear()
+        return
+    except accounts.AccountError:
+        st.session_state[RESULT_KEY] = ("new_password_same", 0)
+        return
+    start_session(user)
+
+
+def _show_result(lang_: str) -> None:
+    result = st.session_state.pop(RESULT_KEY, None)
+    if not result:
+        return
+    key, number = result
+    if key == "sign_in_locked":
+        st.error(t(key, lang_, m=number), icon=":material/lock_clock:")
+    elif key == "password_too_short":
+        st.error(t(key, lang_, n=number), icon=":material/error:")
+    else:
+        st.error(t(key, lang_), icon=":material/error:")
+
+
 def render_sign_in() -> None:
     """The sign-in form (the only page an anonymous visitor of the staff server gets)."""
-    storage = ui.get_storage()
     ui.inject_css()
     with st.sidebar:
         lang_ = _language_toggle()
@@ -217,70 +278,37 @@ def render_sign_in() -> None:
         st.success(t("sign_in_signed_out", lang_), icon=":material/logout:")
     pending = st.session_state.get(PENDING_KEY)
     if isinstance(pending, PendingChange) and accounts.now() - pending.started <= PENDING_TTL:
-        _render_new_password(storage, pending, lang_)
+        _render_new_password(lang_)
         return
     st.session_state.pop(PENDING_KEY, None)
     st.write(t("sign_in_intro", lang_))
     with st.form("auth_form", clear_on_submit=True):
-        name = st.text_input(t("name", lang_), key="auth_name", max_chars=64, autocomplete="username")
-        password = st.text_input(
+        st.text_input(t("name", lang_), key="auth_name", max_chars=64, autocomplete="username")
+        st.text_input(
             t("password", lang_),
             type="password",
             key="auth_password",
             max_chars=accounts.MAX_PASSWORD_LENGTH,
             autocomplete="current-password",
         )
-        submitted = st.form_submit_button(t("sign_in_button", lang_), type="primary", key="auth_submit")
+        st.form_submit_button(t("sign_in_button", lang_), type="primary", key="auth_submit", on_click=_on_sign_in)
+    _show_result(lang_)
     st.caption(t("sign_in_reload_note", lang_))
-    if not submitted:
-        return
-    result = accounts.sign_in(storage, name, password)
-    if result.status == "ok":
-        start_session(result.user)
-        st.rerun()
-    elif result.status == "change_password":
-        st.session_state[PENDING_KEY] = PendingChange(result.user.name, result.user.session_version, accounts.now())
-        st.rerun()
-    elif result.status == "locked":
-        st.error(t("sign_in_locked", lang_, m=result.minutes_left()), icon=":material/lock_clock:")
-    else:
-        st.error(t("sign_in_failed", lang_), icon=":material/error:")
 
 
-def _render_new_password(storage, pending: PendingChange, lang_: str) -> None:
+def _render_new_password(lang_: str) -> None:
     st.subheader(t("new_password_title", lang_))
     st.write(t("new_password_intro", lang_, n=accounts.MIN_PASSWORD_LENGTH))
     with st.form("auth_new_password_form", clear_on_submit=True):
-        new = st.text_input(
-            t("new_password", lang_),
-            type="password",
-            key="auth_new_password",
-            max_chars=accounts.MAX_PASSWORD_LENGTH,
-            autocomplete="new-password",
+        for key, label in (("auth_new_password", "new_password"), ("auth_new_password_again", "new_password_again")):
+            st.text_input(
+                t(label, lang_),
+                type="password",
+                key=key,
+                max_chars=accounts.MAX_PASSWORD_LENGTH,
+                autocomplete="new-password",
+            )
+        st.form_submit_button(
+            t("new_password_button", lang_), type="primary", key="auth_new_submit", on_click=_on_new_password
         )
-        again = st.text_input(
-            t("new_password_again", lang_),
-            type="password",
-            key="auth_new_password_again",
-            max_chars=accounts.MAX_PASSWORD_LENGTH,
-            autocomplete="new-password",
-        )
-        submitted = st.form_submit_button(t("new_password_button", lang_), type="primary", key="auth_new_submit")
-    if not submitted:
-        return
-    if new != again:
-        st.error(t("new_password_mismatch", lang_))
-        return
-    if len(new) < accounts.MIN_PASSWORD_LENGTH:
-        st.error(t("password_too_short", lang_, n=accounts.MIN_PASSWORD_LENGTH))
-        return
-    try:
-        user = accounts.change_own_password(storage, pending.name, pending.session_version, new)
-    except accounts.AccountError:
-        st.error(t("new_password_same", lang_))
-        return
-    except UserNotFound:  # the account changed meanwhile: start again
-        _clear()
-        st.rerun()
-    start_session(user)
-    st.rerun()
+    _show_result(lang_)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import secrets
-import uuid
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -203,7 +203,8 @@ class AccountsMixin:
         with self._write() as conn:
             conn.execute(
                 sa.insert(audit_table).values(
-                    id=uuid.uuid4().hex,
+                    # sorts in the order of writing (entries of one second keep their order)
+                    id=f"{time.time_ns():016x}{secrets.token_hex(8)}",
                     at=_utc(now),
                     actor=_cut(actor, _AUDIT_LIMITS["actor"]) or "?",
                     action=_cut(action, _AUDIT_LIMITS["action"]),
@@ -218,7 +219,7 @@ class AccountsMixin:
         stmt = sa.select(t.c.at, t.c.actor, t.c.action, t.c.target, t.c.detail)
         if actions is not None:
             stmt = stmt.where(t.c.action.in_(list(actions)))
-        stmt = stmt.order_by(t.c.at.desc(), t.c.id).limit(int(limit))
+        stmt = stmt.order_by(t.c.at.desc(), t.c.id.desc()).limit(int(limit))
         with self._read() as conn:
             rows = conn.execute(stmt).all()
         return [AuditRecord(*r) for r in rows]

@@ -370,6 +370,8 @@ def render_report(ctx: Context, *, header: bool = True) -> None:
         st.caption(t("report_help"))
     full = ctx.load({})
     filters, min_cell, lang_ = dict(ctx.filters), ctx.min_cell, ctx.lang
+    if ctx.scope.gis is not None and not filters.get("gi"):
+        filters["gi"] = list(ctx.scope.gis)  # the report names the institution(s) it covers
     with st.container(horizontal=True):
         st.download_button(
             t("report_docx"),

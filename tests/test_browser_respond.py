@@ -138,7 +138,7 @@ def test_browser_respond_youth_on_a_phone_stores_one_response_and_refuses_the_us
     choose(page, "Wie vult de vragenlijst in?", "Ik ben de jongere")
     press(page, "Begin met de vragen")
     expect_heading(page, "Over de maatregel")
-    assert page.get_by_text("Stap 1 van").is_visible()
+    page.get_by_text("Stap 1 van").wait_for()
     press(page, "Volgende")  # required question not answered yet: stays, friendly message
     page.get_by_text("Wil je deze vraag nog invullen?").wait_for()
     choose(page, "Welke maatregel heb jij?", "Jeugdreclassering")

@@ -103,7 +103,7 @@ class AccountsMixin:
                     failed_attempts=0,
                     locked_until=None,
                     # random start: a removed and re-made account never revives old sessions
-                    session_version=secrets.randbelow(2**31),
+                    session_version=secrets.randbelow(2**30),
                 )
             )
 
@@ -131,7 +131,7 @@ class AccountsMixin:
             must_change=bool(must_change),
             failed_attempts=0,
             locked_until=None,
-            session_version=(users_table.c.session_version + 1) % (2**31),
+            session_version=(users_table.c.session_version + 1) % (2**30),
         )
 
     def rehash_password(self, name: str, password_hash: str) -> None:

@@ -1,5 +1,6 @@
 # Two commands do all the set-up on a fresh machine that has only python3 (3.11+):
-#   make run   - starts the app on an embedded SQLite database with demo data
+#   make run   - starts the public questionnaire server and the staff server on an embedded
+#                SQLite database with demo data, and prints both links and how to sign in
 #   make test  - installs what the tests need (Python packages, Chromium, PostgreSQL),
 #                lints (ruff) and runs the tests (pytest, with the doctests of analysis)
 # Python packages come from uv.lock, installed by a pinned uv that bootstraps itself
@@ -50,7 +51,7 @@ $(TEST_STAMP): pyproject.toml uv.lock $(UV_STAMP)
 install: $(TEST_STAMP)
 
 run: $(RUN_STAMP)
-	$(BIN)/survey-app
+	$(BIN)/survey-app demo
 
 # Debian packages the browser and PostgreSQL tests need; installed only when missing.
 system-deps:

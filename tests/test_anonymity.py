@@ -43,7 +43,22 @@ TABLE_COLUMNS = {
     "submission_tokens": ["token_hash", "round_id"],
     "responses": list(contract.COLUMNS),
     "app_meta": ["key", "value"],  # the access-code key's fingerprint; nothing about responses
+    # staff tables (accounts, audit log): nothing about respondents, see
+    # test_anonymity_staff_tables_hold_nothing_of_respondents
+    "users": [
+        "name",
+        "role",
+        "gi",
+        "password_hash",
+        "must_change",
+        "failed_attempts",
+        "locked_until",
+        "session_version",
+    ],
+    "audit_log": ["id", "at", "actor", "action", "target", "detail"],
 }
+#: the only exact times in the database: staff actions, never respondents'
+STAFF_TIMES = {("users", "locked_until"), ("audit_log", "at")}
 N = 40
 
 
@@ -88,6 +103,8 @@ def test_anonymity_no_column_holds_a_time_finer_than_a_week(storage, used_in_ord
     for table in TABLE_COLUMNS:
         for col in insp.get_columns(table):
             t = col["type"]
+            if (table, col["name"]) in STAFF_TIMES:
+                continue
             assert not isinstance(t, (sa.DateTime, sa.Time, sa.Interval)), (table, col["name"])
             assert "TIME" not in str(t).upper(), (table, col["name"])
             if isinstance(t, sa.Date):
@@ -130,6 +147,8 @@ def test_anonymity_no_defaults_sequences_or_integer_keys(storage):
                 "rounds",
                 "round_gis",
                 "code_batches",
+                "users",
+                "audit_log",
             ):
                 sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).scalar()
                 assert sql.rstrip().upper().endswith("WITHOUT ROWID"), table
@@ -189,6 +208,34 @@ def test_anonymity_letter_batches_hold_counts_not_codes(storage):
     )
     with storage.engine.connect() as conn:
         assert {str(v) for row in _scan(conn, "SELECT * FROM code_batches") for v in row} == batch_values
+
+
+def test_anonymity_staff_tables_hold_nothing_of_respondents(storage, used_in_order):
+    from survey_app.auth import accounts, actions
+
+    info, codes, ids = used_in_order
+    # staff actions around the round: an account, a sign-in, an export, closing the round
+    accounts.add_user(storage, "beheer", role="beheerder", password="een-lang-wachtwoord-1", actor="test")
+    assert accounts.sign_in(storage, "beheer", "een-lang-wachtwoord-1").ok
+    accounts.audit(storage, "beheer", "export", "antwoorden.csv", "round_id=" + info.id)
+    actions.close_round(storage, info.id, actor="beheer")
+    insp = sa.inspect(storage.engine)
+    response_cols = {c["name"] for c in insp.get_columns("responses")}
+    for table in ("users", "audit_log"):
+        # only a staff account's institution code has a name in common with responses
+        assert response_cols & {c["name"] for c in insp.get_columns(table)} <= {"gi"}, table
+        assert insp.get_foreign_keys(table) == [], table
+    with storage.engine.connect() as conn:
+        staff_values = {
+            str(v) for t in ("users", "audit_log") for row in _scan(conn, f"SELECT * FROM {t}") for v in row
+        }
+        code_hashes = {r[0] for r in _scan(conn, "SELECT code_hash FROM access_codes")}
+        n_audit = conn.exec_driver_sql("SELECT count(*) FROM audit_log").scalar()
+    joined = " ".join(staff_values)
+    assert not any(rid in joined for rid in ids)  # no response id
+    assert not any(h in joined for h in code_hashes) and not any(c in joined for c in codes)  # no code
+    # the 40 submissions left no trace: only the 4 staff actions are logged
+    assert n_audit == 4
 
 
 def test_anonymity_stored_order_is_uuid_order(storage, used_in_order, tmp_path):

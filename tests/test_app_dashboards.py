@@ -2,8 +2,10 @@
 
 The database holds the synthetic demo round (all institutions except JBW,
 which has only 6 respondents: under min_cell) and a second, non-synthetic
-round ``ronde-2026``.  Pages are run from their own files; the navigation
-test checks that the app registers them.
+round ``ronde-2026``.  Pages are run from their own files on a staff server,
+signed in as a ``beheerder`` (tests/_auth_helpers.py; what each role sees is
+tests/test_access_matrix.py); the navigation test checks that the app
+registers them.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pytest
+from _auth_helpers import make_users, sign_in, staff_server
 from streamlit.testing.v1 import AppTest
 
 from analysis import contract
 from sample_data import generate
+from survey_app.respond import widgets as ui
 from survey_app.storage import Storage
 
 PAGES = Path(__file__).resolve().parents[1] / "survey_app" / "web" / "screens"
@@ -41,6 +45,7 @@ def _seed(path: Path) -> dict:
         s.create_round(name="Ronde 2026", gis=["JBG", "JBN", "JBRA", "WSS"], round_id=ROUND_B)
         b = generate(n=500, seed=12, round_id=ROUND_B)
         s.import_responses(b[b["gi"] != "JBW"].head(250), round_id=ROUND_B)
+        make_users(s, roles=("beheerder",))
         counts = {"total": s.count_responses(), "demo": s.count_responses(contract.DEMO_ROUND_ID)}
     finally:
         s.dispose()
@@ -55,6 +60,7 @@ def seeded_db(tmp_path_factory):
 
 @pytest.fixture
 def db(seeded_db, monkeypatch):
+    staff_server(monkeypatch)
     monkeypatch.setenv("SURVEY_DATA_DIR", str(seeded_db["path"]))
     monkeypatch.setenv("SURVEY_DATABASE_URL", seeded_db["url"])
     monkeypatch.setenv("SURVEY_SECRET_KEY", SECRET)
@@ -65,6 +71,7 @@ def db(seeded_db, monkeypatch):
 def fresh_db(tmp_path, monkeypatch):
     """A database of its own (for tests that write)."""
     info = _seed(tmp_path)
+    staff_server(monkeypatch)
     monkeypatch.setenv("SURVEY_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("SURVEY_DATABASE_URL", info["url"])
     monkeypatch.setenv("SURVEY_SECRET_KEY", SECRET)
@@ -75,7 +82,9 @@ def fresh_db(tmp_path, monkeypatch):
 
 
 def open_page(name: str, **state) -> AppTest:
+    """Run a page file, signed in as the beheerder (who sees every dashboard)."""
     at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=TIMEOUT)
+    sign_in(at, ui.get_storage(), "beheer")
     for k, v in state.items():
         at.session_state[k] = v
     at.run()
@@ -369,12 +378,21 @@ def test_import_export_maps_validates_and_imports(fresh_db):
     at.file_uploader(key="imp_file").set_value(("ander-systeem.csv", _foreign_csv(), "text/csv"))
     rerun(at)
     assert any("goedgekeurd" in s.value for s in at.success), texts(at)
+    # round B has answers already: the import waits for the round's name
+    assert any("Ronde 'Ronde 2026' heeft al 250 antwoorden" in w.value for w in at.warning), texts(at)
+    assert at.button(key="imp_go").disabled
+    at.text_input(key="imp_confirm").input("Ronde 2026")
+    rerun(at)
+    assert not at.button(key="imp_go").disabled
     at.button(key="imp_go").click()
     rerun(at)
     assert any("opgeslagen in ronde" in s.value for s in at.success), texts(at)
     s = Storage(fresh_db["url"], secret_key=SECRET)
     try:
         assert s.count_responses(ROUND_B) == 250 + 30 - len(generate(n=30, seed=21).query("gi == 'JBW'"))
+        entry = s.list_audit(actions=["import"])[0]
+        assert (entry.actor, entry.target) == ("beheer", ROUND_B)
+        assert entry.detail.endswith("from ander-systeem.csv (confirmed)")
     finally:
         s.dispose()
 
@@ -459,10 +477,12 @@ def test_frame_bytes_round_trips_every_format(db, tmp_path):
         ("opmerkingen", "Opmerkingen"),
         ("import_export", "Import en export"),
         ("rondes", "Rondes"),
+        ("logboek", "Logboek"),
     ],
 )
 def test_navigation_registers_dashboard_page(db, page, title):
     at = AppTest.from_file(str(PAGES.parent / "app.py"), default_timeout=TIMEOUT)
+    sign_in(at, ui.get_storage(), "beheer")
     at.run()
     at.switch_page(f"screens/{page}.py")
     rerun(at)
@@ -481,8 +501,10 @@ def test_navigation_menu_titles_follow_the_dashboard_language():
         "Compare",
         "Relations",
         "Comments",
+        "Round report",
         "Import and export",
         "Rounds",
+        "Audit log",
     ]
     # URL paths stay Dutch so shared links keep working in both languages
     assert [u for _, _, u, _ in en] == [u for _, _, u, _ in nl]

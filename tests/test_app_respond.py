@@ -470,27 +470,32 @@ def test_respond_submission_rate_limit_keeps_the_answers(storage, monkeypatch):
 # --------------------------------------------------------------------------- navigation
 
 
-def test_navigation_respondent_link_registers_only_the_questionnaire_page(storage, tmp_path, monkeypatch):
-    import streamlit as st
+def test_navigation_public_server_registers_only_the_questionnaire_page(storage, monkeypatch):
+    from _auth_helpers import make_users, sign_in
 
     import survey_app.web.navigation as nav
 
-    dashboard = tmp_path / "dashboard.py"
-    dashboard.write_text('import streamlit as st\nst.title("Dashboard")\n', encoding="utf-8")
-    monkeypatch.setattr(
-        nav, "dashboard_pages", lambda lang="nl": [st.Page(dashboard, title="Testdashboard", url_path="testdashboard")]
-    )
-    staff = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    staff.run()
-    assert "Gebruik de link uit uw uitnodiging" in texts(staff)
-    staff.switch_page(str(dashboard)).run()
-    assert [t.value for t in staff.title] == ["Dashboard"]
-
+    monkeypatch.delenv("SURVEY_SERVER_MODE", raising=False)  # the public server is the default
+    staff_files = sorted(f for f, _, _ in nav.DASHBOARDS) + ["aanmelden.py"]
+    name = make_users(storage, roles=("beheerder",))["beheerder"]
     info, _ = storage.create_round(name="R", gis=("JBG",))
-    respondent = open_app(ronde=info.id)
-    assert respondent.title[0].value == "Wat vindt u van uw jeugdzorgwerker?"
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        respondent.switch_page(str(dashboard))
+    for params, signed_in in (({}, False), ({"gi": "JBN"}, True), ({"ronde": info.id, "gi": "JBG"}, True)):
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        if signed_in:  # even a beheerder's session does not open a staff page here
+            sign_in(at, storage, name)
+        for k, v in params.items():
+            at.query_params[k] = v
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert [Path(p["script_path"]).name for p in at._registered_pages.values()] == ["respond.py"]
+        for file in staff_files:
+            with pytest.raises(ValueError, match="Could not find a navigation page"):
+                at.switch_page(f"screens/{file}")
+        if "ronde" in params:
+            assert at.title[0].value == "Wat vindt u van uw jeugdzorgwerker?"
+        else:
+            assert "Gebruik de link uit uw uitnodiging" in texts(at)
+        assert not at.sidebar.button and not at.download_button and not at.get("file_uploader")
 
 
 def test_respond_database_unreachable_shows_friendly_message(survey_env, monkeypatch):

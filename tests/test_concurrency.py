@@ -60,8 +60,8 @@ def test_concurrency_simultaneous_start_migrates_once(db_url):
 
     from survey_app.storage import MIGRATIONS_DIR
 
+    revisions = run_in_processes(open_storage, [dict(url=db_url) for _ in range(WORKERS)])
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    head = ScriptDirectory.from_config(cfg).get_current_head()  # the last revision, whatever its name
-    revisions = run_in_processes(open_storage, [dict(url=db_url) for _ in range(WORKERS)])
+    head = ScriptDirectory.from_config(cfg).get_current_head()
     assert revisions == [head] * WORKERS

@@ -64,7 +64,7 @@ def test_storage_migrates_fresh_database_to_head(storage):
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(storage.alembic_config()).get_current_head()
-    assert head == "0004"
+    assert head == "0005_accounts"
     assert storage.schema_revision() == head
 
 

@@ -46,7 +46,7 @@ def render_compare(ctx: Context) -> None:
     _remember(COMPARE_MODE_KEY)
     if mode == "gi":
         gis = [g for g in ctx.options.gis]
-        if len(gis) < 2:
+        if len(gis) < (1 if ctx.scope.pool_others else 2):
             st.info(t("cmp_no_gis"))
             return
         _restore("cmp_gi", gis)
@@ -54,7 +54,7 @@ def render_compare(ctx: Context) -> None:
         _remember("cmp_gi")
         if st.session_state.get(FILTER_KEYS["gi"]):
             st.caption(t("cmp_filter_note", f=wording.variable_label("gi", lang_), w=t("cmp_all_gis")))
-        df = ctx.load(ctx.filters_except("gi"))
+        df = ctx.load(ctx.filters_except("gi"), with_rest=True)  # a gi account: the others only pooled
         cmp = compare_institution(df, gi=gi, min_cell=ctx.min_cell)
         a_label, b_label = gi, wording.group_label("gi", "rest", lang_)
     else:

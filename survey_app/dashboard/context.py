@@ -34,6 +34,8 @@ import streamlit as st
 from analysis import contract, i18n, wording
 from analysis.figures import FigureResult, compute_figures
 from analysis.report import is_synthetic
+from survey_app.auth import session
+from survey_app.auth.roles import Access
 from survey_app.respond import widgets as ui
 from survey_app.web import navigation
 
@@ -72,8 +74,8 @@ def _url(storage) -> str:
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)
-def _load(url: str, scope: Scope, filters_key: tuple, _storage) -> pd.DataFrame:
-    return data_access.load_data(_storage, scope, dict(filters_key))
+def _load(url: str, scope: Scope, filters_key: tuple, _storage, with_rest: bool = False) -> pd.DataFrame:
+    return data_access.load_data(_storage, scope, dict(filters_key), with_rest=with_rest)
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)
@@ -86,9 +88,9 @@ def _figures(url: str, scope: Scope, filters_key: tuple, min_cell: int, _storage
     return compute_figures(_load(url, scope, filters_key, _storage), min_cell=min_cell)
 
 
-def load_data(storage, scope: Scope, filters: dict) -> pd.DataFrame:
+def load_data(storage, scope: Scope, filters: dict, *, with_rest: bool = False) -> pd.DataFrame:
     """:func:`survey_app.dashboard.data_access.load_data`, cached (ttl :data:`CACHE_TTL`, :data:`CACHE_ENTRIES` entries)."""
-    return _load(_url(storage), scope, data_access.filters_key(filters), storage)
+    return _load(_url(storage), scope, data_access.filters_key(filters), storage, with_rest)
 
 
 def clear_data_cache() -> None:
@@ -125,6 +127,7 @@ class Context:
     df: pd.DataFrame
     options: FilterOptions
     synthetic: bool
+    access: Access | None = None
 
     @property
     def filters_key(self) -> tuple:
@@ -138,9 +141,9 @@ class Context:
         """The filters without ``names`` (e.g. a comparison needs every institution)."""
         return {k: (None if k in names else v) for k, v in self.filters.items()}
 
-    def load(self, filters: dict) -> pd.DataFrame:
-        """Data in scope with other ``filters`` (cached)."""
-        return load_data(self.storage, self.scope, filters)
+    def load(self, filters: dict, *, with_rest: bool = False) -> pd.DataFrame:
+        """Data in scope with other ``filters`` (cached); ``with_rest``: see :func:`data_access.load_data`."""
+        return load_data(self.storage, self.scope, filters, with_rest=with_rest)
 
 
 def _restore(key: str, allowed: Iterable | None = None) -> None:
@@ -237,16 +240,22 @@ def page_setup(
     disabled_filters: Sequence[str] = (),
     intro_key: str | None = None,
 ) -> Context:
-    """Layout, sidebar, data, title and synthetic banner of a dashboard page."""
+    """Layout, sidebar, data, title and synthetic banner of a dashboard page.
+
+    Only for a signed-in person whose role has ``page`` (else a message and
+    ``st.stop()``); the data scope is that person's, from the database.
+    """
     st.set_page_config(page_title=t(title_key), layout="wide")
+    access = session.require_page(page.replace("_", "-"))
     ui.inject_css()
     st.html(DASH_CSS)
     storage = ui.get_storage()
-    scope = data_access.current_scope()
+    scope = access.scope
     options = _options(_url(storage), scope, storage)
     with st.sidebar:
         lang_ = language_toggle()
         filters, min_cell = filter_sidebar(options, show=show_filters, disabled=disabled_filters)
+    session.account_box(access)
     df = load_data(storage, scope, filters)
     st.title(t(title_key))
     synthetic = is_synthetic(df, filters) or (
@@ -266,6 +275,7 @@ def page_setup(
         df=df,
         options=options,
         synthetic=synthetic,
+        access=access,
     )
 
 

@@ -1,18 +1,25 @@
 """The one way dashboards get response data: scope first, then filters.
 
 ``load_data(storage, scope, filters)`` loads the responses a user may see
-(:class:`Scope`: which institutions and rounds; until accounts exist the
-scope is everything, :func:`current_scope`) and then applies the dashboard
-filters with :func:`analysis.filters.filter_responses`.  Small-cell
-suppression is computed later, by the statistics, on the frame returned
-here, so it always follows every filter.
+(:class:`Scope`: which institutions and rounds, built from the signed-in
+person's role by :func:`scope_for`) and then applies the dashboard filters
+with :func:`analysis.filters.filter_responses`.  Small-cell suppression is
+computed later, by the statistics, on the frame returned here, so it always
+follows every filter.
 
 A filter can only narrow the scope: a filter value outside the scope selects
-nobody, it never widens what is loaded.
+nobody, it never widens what is loaded.  There is no default scope: callers
+pass the one :func:`scope_for` built (``Scope()`` is "everything", so it is
+never a fallback; :func:`scope_for` of an unknown role is "nothing").
+
+A scope with ``pool_others`` (role ``gi``) sees its own institution's rows,
+and, only through ``load_data(..., with_rest=True)``, the rows of every other
+institution relabelled as one group ``"rest"`` ("alle andere GI's samen",
+:func:`analysis.compare.institution_vs_rest`) with their free text removed.
 
 This module has no streamlit import, so it is tested directly; the bounded
 cache (``st.cache_data(ttl=..., max_entries=...)``) lives in
-:mod:`survey_app.dashboard`.
+:mod:`survey_app.dashboard.context`.
 """
 
 from __future__ import annotations
@@ -43,24 +50,55 @@ class Scope:
     """What a user may see: institutions and rounds (``None`` = all).
 
     An empty tuple means "nothing" (for example a user without any
-    institution), never "all".
+    institution), never "all".  ``pool_others``: the institutions outside
+    ``gis`` may be seen only pooled together ("alle andere GI's samen", via
+    ``load_data(..., with_rest=True)``).  ``microdata``: row-level data may be
+    downloaded (the responses export).
     """
 
     gis: tuple[str, ...] | None = None
     round_ids: tuple[str, ...] | None = None
+    pool_others: bool = False
+    microdata: bool = False
 
     def __post_init__(self):
         object.__setattr__(self, "gis", _as_tuple(self.gis, "gis"))
         object.__setattr__(self, "round_ids", _as_tuple(self.round_ids, "round_ids"))
+        object.__setattr__(self, "pool_others", bool(self.pool_others) and self.gis is not None)
+        object.__setattr__(self, "microdata", bool(self.microdata))
 
     @property
     def is_everything(self) -> bool:
         return self.gis is None and self.round_ids is None
 
+    @property
+    def is_nothing(self) -> bool:
+        return (self.gis is not None and not self.gis) or (self.round_ids is not None and not self.round_ids)
 
-def current_scope() -> Scope:
-    """The scope of the current user.  There are no accounts yet: everything."""
-    return Scope()
+    @classmethod
+    def nothing(cls) -> Scope:
+        """The scope of an anonymous visitor: no rows at all."""
+        return cls(gis=(), round_ids=())
+
+
+#: Roles whose scope is every institution and round, and whether they may
+#: download row-level data (see survey_app.auth.roles for pages and actions).
+_ALL_INSTITUTIONS = {"beheerder": True, "inspecteur": True, "onderzoeker": False}
+
+
+def scope_for(role: str | None, gi: str | None = None) -> Scope:
+    """The data scope of a role: the only place roles turn into data.
+
+    ``beheerder``/``inspecteur``: everything, with microdata; ``onderzoeker``:
+    every institution, aggregates only; ``gi``: its own institution ``gi``,
+    the others only pooled, aggregates only.  Anything else (no role, a
+    ``gi`` account without an institution, an unknown role) sees nothing.
+    """
+    if role in _ALL_INSTITUTIONS:
+        return Scope(microdata=_ALL_INSTITUTIONS[role])
+    if role == "gi" and gi:
+        return Scope(gis=(gi,), pool_others=True)
+    return Scope.nothing()
 
 
 def normalize_filters(filters: Mapping[str, Any] | None) -> dict[str, tuple[str, ...] | None]:
@@ -89,13 +127,33 @@ def filters_key(filters: Mapping[str, Any] | None) -> tuple:
     return tuple(normalize_filters(filters).items())
 
 
-def load_scope(storage, scope: Scope) -> pd.DataFrame:
-    """Every response inside ``scope`` as the canonical frame (no filters)."""
-    if (scope.gis is not None and not scope.gis) or (scope.round_ids is not None and not scope.round_ids):
+def _require_scope(scope) -> Scope:
+    if not isinstance(scope, Scope):
+        raise TypeError("a Scope is required (see scope_for); there is no default scope")
+    return scope
+
+
+def load_scope(storage, scope: Scope, *, with_rest: bool = False) -> pd.DataFrame:
+    """Every response inside ``scope`` as the canonical frame (no filters).
+
+    ``with_rest`` and ``scope.pool_others``: also the rows of every other
+    institution (in the scope's rounds), with ``gi = "rest"`` and no free text.
+    """
+    scope = _require_scope(scope)
+    if scope.is_nothing:
         from analysis.frame import empty_frame
 
         return empty_frame()
-    return storage.load_responses(round_ids=scope.round_ids, gis=scope.gis)
+    if not (with_rest and scope.pool_others):
+        return storage.load_responses(round_ids=scope.round_ids, gis=scope.gis)
+    from analysis.compare import REST
+
+    df = storage.load_responses(round_ids=scope.round_ids)
+    others = ~df["gi"].isin(list(scope.gis)).fillna(False)
+    df.loc[others, "gi"] = REST
+    for c in contract.COMMENT_COLUMNS:
+        df.loc[others, c] = pd.NA
+    return df
 
 
 def apply_filters(df: pd.DataFrame, filters: Mapping[str, Any] | None) -> pd.DataFrame:
@@ -103,21 +161,26 @@ def apply_filters(df: pd.DataFrame, filters: Mapping[str, Any] | None) -> pd.Dat
     return filter_responses(df, **normalize_filters(filters))
 
 
-def load_data(storage, scope: Scope | None = None, filters: Mapping[str, Any] | None = None) -> pd.DataFrame:
+def load_data(
+    storage, scope: Scope, filters: Mapping[str, Any] | None = None, *, with_rest: bool = False
+) -> pd.DataFrame:
     """The responses in ``scope`` that match ``filters`` (canonical frame, fresh index).
 
     Parameters
     ----------
     storage : survey_app.storage.Storage
         Where the responses are.
-    scope : Scope, optional
-        Institutions and rounds the user may see (default :func:`current_scope`).
+    scope : Scope
+        Institutions and rounds the user may see (:func:`scope_for`); required.
     filters : mapping, optional
         Dashboard filters ``gi``, ``respondent_type``, ``round_id``,
         ``measure_type`` (see :func:`normalize_filters`).
+    with_rest : bool
+        For a comparison with "all other GIs together": with a ``pool_others``
+        scope, the other institutions' rows come along as one group ``rest``
+        (see :func:`load_scope`); other scopes are unchanged.
     """
-    scope = current_scope() if scope is None else scope
-    return apply_filters(load_scope(storage, scope), filters)
+    return apply_filters(load_scope(storage, scope, with_rest=with_rest), filters)
 
 
 @dataclass(frozen=True)
@@ -136,7 +199,7 @@ class FilterOptions:
         return dict(self.round_names).get(round_id, round_id)
 
 
-def filter_options(storage, scope: Scope | None = None) -> FilterOptions:
+def filter_options(storage, scope: Scope) -> FilterOptions:
     """Rounds and institutions a user can pick: the rounds known to storage and
     the institutions in the data and in those rounds, both limited to ``scope``.
 
@@ -144,8 +207,7 @@ def filter_options(storage, scope: Scope | None = None) -> FilterOptions:
     only occur in the data; institutions follow ``contract.GI_CODES``, then
     other codes sorted.
     """
-    scope = current_scope() if scope is None else scope
-    df = load_scope(storage, scope)
+    df = load_scope(storage, _require_scope(scope))
     rounds = [r.id for r in storage.list_rounds()]
     rounds += sorted(set(df["round_id"].dropna().astype(str)) - set(rounds))
     gis = set(df["gi"].dropna().astype(str))
@@ -156,6 +218,10 @@ def filter_options(storage, scope: Scope | None = None) -> FilterOptions:
         rounds = [r for r in rounds if r in scope.round_ids]
     if scope.gis is not None:
         gis &= set(scope.gis)
+        # only rounds the scope's institutions take part in (or have data in)
+        mine = {r.id for r in storage.list_rounds() if set(r.gis) & set(scope.gis)}
+        mine |= set(df["round_id"].dropna().astype(str))
+        rounds = [r for r in rounds if r in mine]
     ordered = [g for g in contract.GI_CODES if g in gis] + sorted(gis - set(contract.GI_CODES))
     names = tuple((r.id, r.name) for r in storage.list_rounds() if r.id in set(rounds))
     return FilterOptions(round_ids=tuple(rounds), gis=tuple(ordered), round_names=names)

@@ -9,6 +9,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from survey_app.auth.session import guard
+
 from .context import (
     t,
 )
@@ -32,7 +34,11 @@ def table_xlsx(table: pd.DataFrame, sheet: str = "tabel") -> bytes:
 def download_buttons(
     key: str, basename: str, *, chart: Any = None, table: pd.DataFrame | Callable[[], pd.DataFrame] | None = None
 ) -> None:
-    """PNG and SVG of a chart, CSV and XLSX of a table; files are made only when clicked."""
+    """PNG and SVG of a chart, CSV and XLSX of a table; files are made only when clicked.
+
+    Each file is made only while the session is still signed in, and each
+    download is written to the audit log (:func:`survey_app.auth.session.guard`).
+    """
     from analysis import charts
 
     def _table() -> pd.DataFrame:
@@ -42,7 +48,7 @@ def download_buttons(
         if chart is not None:
             st.download_button(
                 t("download_png"),
-                data=lambda c=chart: charts.chart_bytes(c, "png"),
+                data=guard(lambda c=chart: charts.chart_bytes(c, "png"), f"{basename}.png"),
                 file_name=f"{basename}.png",
                 mime="image/png",
                 key=f"{key}_png",
@@ -51,7 +57,7 @@ def download_buttons(
             )
             st.download_button(
                 t("download_svg"),
-                data=lambda c=chart: charts.chart_bytes(c, "svg"),
+                data=guard(lambda c=chart: charts.chart_bytes(c, "svg"), f"{basename}.svg"),
                 file_name=f"{basename}.svg",
                 mime="image/svg+xml",
                 key=f"{key}_svg",
@@ -61,7 +67,7 @@ def download_buttons(
         if table is not None:
             st.download_button(
                 t("download_csv"),
-                data=lambda: table_csv(_table()),
+                data=guard(lambda: table_csv(_table()), f"{basename}.csv"),
                 file_name=f"{basename}.csv",
                 mime="text/csv",
                 key=f"{key}_csv",
@@ -70,7 +76,7 @@ def download_buttons(
             )
             st.download_button(
                 t("download_xlsx"),
-                data=lambda: table_xlsx(_table()),
+                data=guard(lambda: table_xlsx(_table()), f"{basename}.xlsx"),
                 file_name=f"{basename}.xlsx",
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 key=f"{key}_xlsx",

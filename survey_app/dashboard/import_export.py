@@ -6,11 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from analysis import contract, i18n, wording
+from survey_app.auth import actions
+from survey_app.auth.session import guard
+from survey_app.auth.texts import t as auth_t
 
 from .context import (
     Context,
     clear_data_cache,
     lang,
+    selection_caption,
     t,
 )
 from .downloads import (
@@ -59,9 +63,16 @@ def _read_upload(upload):
     return cache[fid]
 
 
+def _can(ctx: Context, action: str) -> bool:
+    return ctx.access is not None and ctx.access.can(action)
+
+
 def render_new_round(ctx: Context) -> None:
+    """A new round (roles with the action "rounds"; audited)."""
     from survey_app.storage import StorageError
 
+    if not _can(ctx, "rounds"):
+        return
     with st.expander(t("new_round")):
         with st.form("imp_new_round_form", border=False):
             name = st.text_input(t("new_round_name"), key="imp_new_name", max_chars=200)
@@ -77,7 +88,9 @@ def render_new_round(ctx: Context) -> None:
             )
             if st.form_submit_button(t("new_round_button")):
                 try:
-                    info, _ = ctx.storage.create_round(name=name, gis=gis, respondent_types=types)
+                    info, _ = actions.create_round(
+                        ctx.storage, actor=ctx.access.name, name=name, gis=gis, respondent_types=types
+                    )
                 except StorageError as exc:
                     st.error(str(exc))
                 else:
@@ -104,11 +117,17 @@ def _report_frame(report, lang_: str) -> pd.DataFrame:
 
 
 def render_import(ctx: Context) -> None:
-    """Upload, column and value mapping with preview, validation report, all-or-nothing import."""
+    """Upload, column and value mapping with preview, validation report, all-or-nothing import.
+
+    Only for roles with the action "import"; into a round that has answers
+    only after typing the round's name (:mod:`survey_app.auth.actions`).
+    """
     from analysis import mapping as mp
     from analysis import pipeline
     from survey_app.storage import ImportRejected, StorageError
 
+    if not _can(ctx, "import"):
+        return
     lang_ = ctx.lang
     st.header(t("import_header"))
     rounds = {r.id: r for r in ctx.storage.list_rounds()}
@@ -218,9 +237,29 @@ def render_import(ctx: Context) -> None:
         st.error(t("check_bad", summary=report.error_summary(lang_)))
     if report.errors or report.warnings:
         show_table(_report_frame(report, lang_), key="imp_report")
-    if st.button(t("import_button", r=rounds[round_id].name), type="primary", key="imp_go", disabled=not report.ok):
+    n_existing = ctx.storage.count_responses(round_id)
+    confirm = None
+    if n_existing:
+        name = rounds[round_id].name
+        st.warning(
+            f"**{auth_t('confirm_round_header', lang_)}**  \n"
+            + auth_t("confirm_round_text", lang_, name=name, n=n_existing),
+            icon=":material/warning:",
+        )
+        confirm = st.text_input(auth_t("confirm_round_label", lang_), key="imp_confirm", max_chars=200)
+    confirmed = not n_existing or actions.confirms(rounds[round_id].name, confirm)
+    if st.button(
+        t("import_button", r=rounds[round_id].name),
+        type="primary",
+        key="imp_go",
+        disabled=not (report.ok and confirmed),
+    ):
         try:
-            n = ctx.storage.insert_prepared(prepared)
+            n = actions.import_prepared(
+                ctx.storage, prepared, round_id=round_id, actor=ctx.access.name, file=upload.name, confirm=confirm
+            )
+        except actions.ConfirmationNeeded:
+            st.error(auth_t("confirm_round_wrong", lang_))
         except ImportRejected as exc:
             st.error(t("import_rejected"))
             show_table(_report_frame(exc.report, lang_), key="imp_rejected")
@@ -231,10 +270,22 @@ def render_import(ctx: Context) -> None:
             st.success(t("import_done", count=n, r=rounds[round_id].name))
 
 
+def _selection(ctx: Context) -> str:
+    """The filters of a download, for the audit log."""
+    chosen = [f"{k}={','.join(v)}" for k, v in ctx.filters.items() if v]
+    return "; ".join(chosen) or "no filters"
+
+
 def render_export(ctx: Context) -> None:
     """Downloads: the selected responses (CSV, XLSX, SAV, Parquet) and the round report (.docx, .html)."""
-    from analysis.document import round_report_docx, round_report_html
+    render_data_export(ctx)
+    render_report(ctx)
 
+
+def render_data_export(ctx: Context) -> None:
+    """The selected responses as a file: row-level data, only for a scope with ``microdata``."""
+    if not ctx.scope.microdata:
+        return
     st.header(t("export_header"))
     st.caption(t("export_help") + " " + t("n_selected", count=len(ctx.df)))
     fmt = st.radio(
@@ -247,7 +298,7 @@ def render_export(ctx: Context) -> None:
     df = ctx.df
     st.download_button(
         t("export_button", f=EXPORT_FORMATS[fmt][1]),
-        data=lambda: frame_bytes(df, fmt),
+        data=guard(lambda: frame_bytes(df, fmt), f"antwoorden.{fmt}", detail=_selection(ctx), action="microdata"),
         file_name=f"antwoorden.{fmt}",
         mime=EXPORT_FORMATS[fmt][0],
         key="exp_data",
@@ -256,17 +307,32 @@ def render_export(ctx: Context) -> None:
         disabled=df.empty,
     )
 
-    st.header(t("report_header"))
-    st.caption(t("report_help"))
+
+def render_report(ctx: Context, *, header: bool = True) -> None:
+    """The round report of the selection (.docx, .html): aggregates with suppression, any role with "reports"."""
+    from analysis.document import round_report_docx, round_report_html
+
+    if not _can(ctx, "reports"):
+        return
+    if header:
+        st.header(t("report_header"))
+        st.caption(t("report_help"))
     full = ctx.load({})
     filters, min_cell, lang_ = dict(ctx.filters), ctx.min_cell, ctx.lang
+    if ctx.scope.gis is not None and not filters.get("gi"):
+        filters["gi"] = list(ctx.scope.gis)  # the report names the institution(s) it covers
     with st.container(horizontal=True):
         st.download_button(
             t("report_docx"),
             key="exp_docx",
             on_click="ignore",
             icon=":material/description:",
-            data=lambda: round_report_docx(full, filters=filters, min_cell=min_cell, lang=lang_),
+            data=guard(
+                lambda: round_report_docx(full, filters=filters, min_cell=min_cell, lang=lang_),
+                "rondeverslag.docx",
+                detail=_selection(ctx),
+                action="reports",
+            ),
             file_name="rondeverslag.docx",
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         )
@@ -275,7 +341,19 @@ def render_export(ctx: Context) -> None:
             key="exp_html",
             on_click="ignore",
             icon=":material/web:",
-            data=lambda: round_report_html(full, filters=filters, min_cell=min_cell, lang=lang_).encode("utf-8"),
+            data=guard(
+                lambda: round_report_html(full, filters=filters, min_cell=min_cell, lang=lang_).encode("utf-8"),
+                "rondeverslag.html",
+                detail=_selection(ctx),
+                action="reports",
+            ),
             file_name="rondeverslag.html",
             mime="text/html",
         )
+
+
+def render_report_page(ctx: Context) -> None:
+    """The Rondeverslag page: the selection's size, what the report holds, the two downloads."""
+    selection_caption(ctx)
+    st.write(auth_t("report_page_intro", ctx.lang))
+    render_report(ctx, header=False)

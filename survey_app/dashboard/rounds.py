@@ -124,11 +124,14 @@ class RoundsAccess:
 
 
 def current_access() -> RoundsAccess:
-    """The signed-in person's access.  There is no sign-in yet (issue 8): ``beheerder`` for everyone.
+    """The signed-in person's access (role and institution from the account, checked on every run).
 
-    The sign-in work replaces this with the person's role and institution.
+    Not signed in, or a role without the Rondes page: a message and ``st.stop()``.
     """
-    return RoundsAccess(role="beheerder")
+    from survey_app.auth import session
+
+    access = session.require_page("rondes")
+    return RoundsAccess(role=access.role, gi=access.gi)
 
 
 # --------------------------------------------------------------------------- helpers

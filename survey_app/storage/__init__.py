@@ -31,6 +31,9 @@ Tables (all of them; ``tests/test_anonymity.py`` pins the columns)
 
 ``rounds`` also has ``languages`` and ``archived`` (migration 0004; see
 :mod:`survey_app.storage.rounds`).
+``users``             name, role, gi, password_hash, must_change, failed_attempts,
+                      locked_until, session_version -- staff accounts (argon2id)
+``audit_log``         id, at, actor, action, target, detail -- staff actions only
 
 Anonymity
 ---------
@@ -90,6 +93,12 @@ from __future__ import annotations
 
 from analysis.contract import GI_RE  # re-exported: the one definition lives in the contract
 
+from .accounts import (
+    AuditRecord,
+    UserExists,
+    UserInfo,
+    UserNotFound,
+)
 from .engine import (
     _LOCK_NAMESPACE,
     ACCESS_MODES,
@@ -140,6 +149,7 @@ from .store import (
 __all__ = [
     "ACCESS_MODES",
     "AccessCode",
+    "AuditRecord",
     "BUSY_TIMEOUT_S",
     "CodeBatch",
     "InstitutionWindow",
@@ -172,6 +182,9 @@ __all__ = [
     "StorageError",
     "SubmissionToken",
     "UnusedCode",
+    "UserExists",
+    "UserInfo",
+    "UserNotFound",
     "_LOCK_NAMESPACE",
     "default_url",
     "iso_week",

@@ -103,6 +103,52 @@ class AppMeta(Base):
 KEY_FINGERPRINT = "code_key_fingerprint"
 
 
+#: Staff roles (see :mod:`survey_app.auth.roles`); frozen in migration 0002.
+ROLES = ("beheerder", "inspecteur", "gi", "onderzoeker")
+
+
+class User(Base):
+    """A staff account (sign-in to the staff server); never linked to respondents or responses.
+
+    ``password_hash`` is an argon2id hash (:mod:`survey_app.auth.accounts`);
+    ``failed_attempts``/``locked_until`` throttle sign-in across servers;
+    ``session_version`` grows on every password, role or removal change, so
+    open sessions of the account end; ``must_change`` asks for a new password
+    at the next sign-in.  Times are UTC without zone.
+    """
+
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('beheerder', 'inspecteur', 'gi', 'onderzoeker')", name="role"),
+        {"sqlite_with_rowid": False},
+    )
+    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    role: Mapped[str] = mapped_column(sa.String(16))
+    gi: Mapped[str | None] = mapped_column(sa.String(contract.GI_MAX_LENGTH))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    must_change: Mapped[bool] = mapped_column(sa.Boolean)
+    failed_attempts: Mapped[int] = mapped_column(sa.Integer)
+    locked_until: Mapped[_dt.datetime | None] = mapped_column(sa.DateTime)
+    session_version: Mapped[int] = mapped_column(sa.Integer)
+
+
+class AuditEntry(Base):
+    """One administrative action (sign-in, user and round changes, imports, exports).
+
+    Staff actions only: never answers, response ids, access codes or anything
+    that links to a response.  ``at`` is UTC, to the second.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = {"sqlite_with_rowid": False}
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    at: Mapped[_dt.datetime] = mapped_column(sa.DateTime, index=True)
+    actor: Mapped[str] = mapped_column(sa.String(80))
+    action: Mapped[str] = mapped_column(sa.String(32))
+    target: Mapped[str | None] = mapped_column(sa.String(200))
+    detail: Mapped[str | None] = mapped_column(sa.String(500))
+
+
 def _in_codes(col: str, codes: Iterable[str]) -> str:
     return f"{col} IN (" + ", ".join(f"'{c}'" for c in codes) + ")"
 
@@ -151,6 +197,8 @@ codes_table: sa.Table = AccessCode.__table__
 unused_table: sa.Table = UnusedCode.__table__
 tokens_table: sa.Table = SubmissionToken.__table__
 meta_table: sa.Table = AppMeta.__table__
+users_table: sa.Table = User.__table__
+audit_table: sa.Table = AuditEntry.__table__
 
 
 # --------------------------------------------------------------------------- values

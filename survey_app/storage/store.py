@@ -23,6 +23,7 @@ from analysis.answers import check_answers
 from analysis.frame import canonical_frame, empty_frame
 
 from . import codes as _codes
+from .accounts import AccountsMixin
 from .engine import (
     _LOCK_NAMESPACE,
     ACCESS_MODES,
@@ -79,7 +80,7 @@ log = logging.getLogger(__name__)
 # --------------------------------------------------------------------------- storage
 
 
-class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin):
+class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
     """Rounds, access codes and responses in SQLite or PostgreSQL (see the module docstring).
 
     Parameters

@@ -20,6 +20,8 @@ from survey_app.respond.flow import t
 from survey_app.storage import CodeAlreadyUsed, DuplicateSubmission, InvalidCode, RoundNotFound, RoundNotOpen
 
 log = logging.getLogger("survey_app.respond")
+#: what a respondent link looks like (a made-up round id)
+EXAMPLE_LINK = "/?ronde=k7m2p9xq4t"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 
@@ -236,8 +238,11 @@ def main() -> None:
     ui.inject_css(respondent=True)
     q = ui.get_questionnaire()
     link = flow.parse_link(st.query_params.to_dict())
-    if link.round_id is None:
-        ui.show_block("no_round", link.lang)
+    if link.round_id is None:  # explain how to use the invitation (the only page of the public server)
+        other = "en" if link.lang == "nl" else "nl"
+        st.title(t("start_title", link.lang))
+        st.write(t("start_body", link.lang, example=EXAMPLE_LINK))
+        st.caption(t("start_body", other, example=EXAMPLE_LINK))
         return
     state = ui.flow_state(link)
     try:

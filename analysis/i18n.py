@@ -60,6 +60,10 @@ META_KEYS = ("_plural",)
 #: Key prefixes whose keys are built at run time; every key under them counts as used.
 #: Add the prefix here when code builds a key from data (``prefix + code``).
 DYNAMIC_PREFIXES: tuple[str, ...] = (
+    "auth.role.",
+    "auth.action.",
+    "auth.audit_col.",
+    "auth.accounts_col.",
     "labels.variable.",  # analysis.wording.variable_label(column)
     "labels.respondent_group.",  # analysis.wording.category_label("respondent_type", code)
     "labels.gap_group.",  # analysis.wording.group_label("had_gap", code)
@@ -94,7 +98,15 @@ DYNAMIC_PREFIXES: tuple[str, ...] = (
 #: ``survey_app.dashboard.context.t("filters")`` reads ``dashboard.filters``,
 #: ``analysis.letters.text("intro")`` reads ``letters.intro``, ``analysis.monitor.t``,
 #: ``analysis.questionnaire_diff.t`` and ``survey_app.dashboard.rounds.t`` likewise).
-SHORT_KEY_NAMESPACES: tuple[str, ...] = ("respond", "dashboard", "letters", "monitor", "questionnaire_diff", "rounds")
+SHORT_KEY_NAMESPACES: tuple[str, ...] = (
+    "respond",
+    "dashboard",
+    "letters",
+    "monitor",
+    "questionnaire_diff",
+    "rounds",
+    "auth",
+)
 
 _FORMATTER = string.Formatter()
 

@@ -23,6 +23,12 @@ SHORT_KEY_SOURCES = {
     "monitor": ("analysis/monitor.py", "survey_app/dashboard/rounds.py"),
     "questionnaire_diff": ("analysis/questionnaire_diff.py",),
     "rounds": ("survey_app/dashboard/rounds.py",),
+    "auth": (
+        "survey_app/auth/",
+        "survey_app/dashboard/audit_page.py",
+        "survey_app/dashboard/import_export.py",
+        "survey_app/web/screens/",
+    ),
 }
 
 

@@ -28,8 +28,8 @@ from functools import lru_cache
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from analysis.contract import GI_RE
 from survey_app.storage import StorageError, UserExists, UserInfo, UserNotFound
-from survey_app.storage.engine import GI_RE
 from survey_app.storage.schema import ROLES
 
 MIN_PASSWORD_LENGTH = 12

@@ -152,7 +152,7 @@ def account_box(access: Access) -> None:
     """Who is signed in, and the sign-out button (in the sidebar)."""
     lang_ = lang()
     with st.sidebar:
-        st.markdown(t("signed_in_as", lang_, name=access.name, role=t(f"role_{access.role}", lang_)))
+        st.markdown(t("signed_in_as", lang_, name=access.name, role=t("role." + access.role, lang_)))
         if access.gi:
             st.caption(t("signed_in_gi", lang_, gi=access.gi))
         st.button(t("sign_out", lang_), key="auth_sign_out", on_click=sign_out, icon=":material/logout:")

@@ -11,6 +11,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from analysis import i18n
 from survey_app.auth import accounts, session
 from survey_app.auth.texts import t
 from survey_app.respond import widgets as ui
@@ -19,17 +20,16 @@ from .context import language_toggle
 from .downloads import show_table
 
 AUDIT_LIMIT = 500
-_ACTION_KEYS = {f"action_{a}" for a in accounts.AUDIT_ACTIONS}
 
 
 def audit_table(records, lang: str) -> pd.DataFrame:
     """The audit entries as a display table (text cells)."""
-    cols = [t(f"audit_col_{c}", lang) for c in ("at", "actor", "action", "target", "detail")]
+    cols = [t("audit_col." + c, lang) for c in ("at", "actor", "action", "target", "detail")]
     rows = [
         (
             r.at.strftime("%Y-%m-%d %H:%M:%S"),
             r.actor,
-            t(f"action_{r.action}", lang) if f"action_{r.action}" in _ACTION_KEYS else r.action,
+            t("action." + r.action, lang) if r.action in accounts.AUDIT_ACTIONS else r.action,
             r.target or "",
             r.detail or "",
         )
@@ -49,27 +49,27 @@ def accounts_table(users, lang: str, now) -> pd.DataFrame:
             state = t("account_temporary", lang)
         else:
             state = t("account_ok", lang)
-        rows.append((u.name, t(f"role_{u.role}", lang), u.gi or "", state))
-    cols = [t(f"accounts_col_{c}", lang) for c in ("name", "role", "gi", "state")]
+        rows.append((u.name, t("role." + u.role, lang), u.gi or "", state))
+    cols = [t("accounts_col." + c, lang) for c in ("name", "role", "gi", "state")]
     return pd.DataFrame(rows, columns=cols, dtype="string")
 
 
 def render_audit_page() -> None:
     """The whole Logboek page (guarded: beheerder only)."""
-    st.set_page_config(page_title=t("page_audit", session.lang()), layout="wide")
+    st.set_page_config(page_title=i18n.text("navigation.page.logboek", session.lang()), layout="wide")
     access = session.require_page("logboek")
     ui.inject_css()
     storage = ui.get_storage()
     with st.sidebar:
         lang = language_toggle()
     session.account_box(access)
-    st.title(t("page_audit", lang))
+    st.title(i18n.text("navigation.page.logboek", lang))
     st.write(t("audit_intro", lang))
     chosen = st.multiselect(
         t("audit_actions", lang),
         list(accounts.AUDIT_ACTIONS),
         key="audit_actions",
-        format_func=lambda a: t(f"action_{a}", lang),
+        format_func=lambda a: t("action." + a, lang),
         placeholder=t("audit_all", lang),
     )
     records = storage.list_audit(limit=AUDIT_LIMIT, actions=chosen or None)

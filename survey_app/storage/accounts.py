@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from .engine import GI_RE
+from analysis.contract import GI_RE
+
 from .errors import StorageError
 from .schema import ROLES, audit_table, users_table
 

@@ -14,6 +14,7 @@ import time
 
 import streamlit as st
 
+from analysis import i18n
 from survey_app.respond import flow
 from survey_app.respond import widgets as ui
 from survey_app.respond.flow import t
@@ -239,7 +240,7 @@ def main() -> None:
     q = ui.get_questionnaire()
     link = flow.parse_link(st.query_params.to_dict())
     if link.round_id is None:  # explain how to use the invitation (the only page of the public server)
-        other = "en" if link.lang == "nl" else "nl"
+        other = next(x for x in i18n.languages() if x != link.lang)
         st.title(t("start_title", link.lang))
         st.write(t("start_body", link.lang, example=EXAMPLE_LINK))
         st.caption(t("start_body", other, example=EXAMPLE_LINK))

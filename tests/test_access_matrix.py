@@ -56,10 +56,19 @@ EXPECTED_PAGES = {
         "verbanden",
         "opmerkingen",
         "import_export",
+        "rondes",
         "logboek",
     },
-    "inspecteur": {"overzicht", "inspectierapport", "vergelijken", "verbanden", "opmerkingen", "import_export"},
-    "gi": {"overzicht", "inspectierapport", "vergelijken", "opmerkingen", "rondeverslag"},
+    "inspecteur": {
+        "overzicht",
+        "inspectierapport",
+        "vergelijken",
+        "verbanden",
+        "opmerkingen",
+        "import_export",
+        "rondes",
+    },
+    "gi": {"overzicht", "inspectierapport", "vergelijken", "opmerkingen", "rondeverslag", "rondes"},
     "onderzoeker": {"overzicht", "inspectierapport", "vergelijken", "verbanden", "rondeverslag"},
 }
 TITLES = {
@@ -70,6 +79,7 @@ TITLES = {
     "opmerkingen": "Opmerkingen",
     "rondeverslag": "Rondeverslag",
     "import_export": "Import en export",
+    "rondes": "Rondes",
     "logboek": "Logboek",
 }
 #: URL parameters someone might try; none of them may change pages or scope
@@ -210,7 +220,8 @@ def test_matrix_page_and_its_downloads(db, downloads, actor, page):
         return
     assert at.title[0].value == TITLES[page]
     assert not [e.value for e in at.error if "geen toegang" in e.value]
-    assert bool(at.get("file_uploader")) == (page == "import_export")
+    # uploads: response files on Import en export; a questionnaire version (YAML, compared, never stored) on Rondes
+    assert bool(at.get("file_uploader")) == (page in ("import_export", "rondes"))
     names = {what for what, _ in downloads}
     assert len(downloads) == len(at.download_button)  # every download button is guarded
     fixed = {n for n in names if n.startswith(("antwoorden.", "rondeverslag."))}

@@ -5,10 +5,9 @@ are made and the PDF is downloaded; a code is read from the QR image on the
 first page (rendered with pdfium, decoded with zxing-cpp); a second browser
 context (a phone) opens that link and answers; the monitor count goes up.
 
-Until sign-in exists (issue 8) the staff page is open to anyone on this
-server and the questionnaire is served by the same process.  Once it lands:
-sign in as ``inspecteur`` on the staff server first, and open the QR link on
-the public server (the letters' address is then ``SURVEY_PUBLIC_URL``).
+The inspector signs in on the staff server (``serve --staff``); the letters
+print the public server's address (``SURVEY_PUBLIC_URL``) and the parent
+answers on the public server.
 """
 
 from __future__ import annotations
@@ -16,7 +15,8 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from _browser_helpers import ARTIFACTS, SECRET, chromium, serve_app
+from _auth_helpers import PASSWORD, ROLE_ACCOUNTS, make_users
+from _browser_helpers import ARTIFACTS, SECRET, chromium, serve_app, sign_in
 from _browser_helpers import settle as _settle
 
 from survey_app.storage import Storage
@@ -30,13 +30,26 @@ PHONE = {"width": 375, "height": 740}
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
+    """(staff url, public url, storage): both servers on one database with an inspecteur account."""
+    import os
+
     data = tmp_path_factory.mktemp("rounds-browser")
-    with serve_app(data, "--no-demo") as base:
-        storage = Storage(f"sqlite:///{data / 'survey.sqlite'}", secret_key=SECRET)
-        try:
-            yield base, storage
-        finally:
-            storage.dispose()
+    storage = Storage(f"sqlite:///{data / 'survey.sqlite'}", secret_key=SECRET)
+    make_users(storage, roles=("inspecteur",))
+    try:
+        with serve_app(data, "--no-demo") as public:
+            old = os.environ.get("SURVEY_PUBLIC_URL")
+            os.environ["SURVEY_PUBLIC_URL"] = public
+            try:
+                with serve_app(data, "--no-demo", "--staff") as staff:
+                    yield staff, public, storage
+            finally:
+                if old is None:
+                    os.environ.pop("SURVEY_PUBLIC_URL", None)
+                else:
+                    os.environ["SURVEY_PUBLIC_URL"] = old
+    finally:
+        storage.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +68,11 @@ def metric(page, label: str) -> str:
 
 
 def open_rounds_page(context, base: str):
+    """Sign in as inspecteur and open Rondes from the menu (the session lives in this tab)."""
     page = context.new_page()
-    page.goto(base + "/rondes", timeout=UI_TIMEOUT_MS)
+    sign_in(page, base, ROLE_ACCOUNTS["inspecteur"][0], PASSWORD, timeout_ms=UI_TIMEOUT_MS)
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Rondes").first.click()
+    settle(page)
     page.get_by_role("heading", name="Rondes", exact=True).wait_for()
     settle(page)
     return page
@@ -95,7 +111,7 @@ def answer_as_parent(page) -> None:
 def test_browser_rounds_create_print_letters_answer_and_watch_the_monitor(app, browser, tmp_path):
     from test_letters import read_qr_codes
 
-    base, storage = app
+    base, public, storage = app
     ARTIFACTS.mkdir(exist_ok=True)
     staff = browser.new_context(viewport=DESKTOP, locale="nl-NL", accept_downloads=True)
     staff.set_default_timeout(UI_TIMEOUT_MS)
@@ -134,7 +150,7 @@ def test_browser_rounds_create_print_letters_answer_and_watch_the_monitor(app, b
     assert len(qrs) == 6 and all(len(q) == 1 for q in qrs)
     link = qrs[0][0]
     params = parse_qs(urlsplit(link).query)
-    assert link.startswith(base + "/?") and params["ronde"] == [info.id] and params["gi"] == ["JBG"]
+    assert link.startswith(public + "/?") and params["ronde"] == [info.id] and params["gi"] == ["JBG"]
     code = params["code"][0]
     assert storage.check_code(info.id, code) == "valid"
 
@@ -158,7 +174,11 @@ def test_browser_rounds_create_print_letters_answer_and_watch_the_monitor(app, b
     assert storage.count_responses(info.id) == 1
 
     # 5. the staff page sees the count go up
-    page.reload()
+    # (a reload would end the session: go to another page and back through the menu)
+    nav = page.locator('[data-testid="stSidebarNav"] a')
+    nav.filter(has_text="Overzicht").first.click()
+    settle(page)
+    nav.filter(has_text="Rondes").first.click()
     page.get_by_role("heading", name="Rondes", exact=True).wait_for()
     settle(page)
     page.get_by_role("tab", name="Respons").click()

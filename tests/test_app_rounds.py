@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from _auth_helpers import ROLE_ACCOUNTS, make_users, sign_in, staff_server
 from db_fixtures import random_answers
 from streamlit.testing.v1 import AppTest
 
@@ -417,16 +418,26 @@ def _seed_dashboards(db, *, demo: bool):
     return old, new
 
 
-def _open_screen(name: str, **state) -> AppTest:
+@pytest.fixture
+def staff_db(db, monkeypatch):
+    """``db`` on a staff server with an inspecteur account (the dashboards need a signed-in person)."""
+    staff_server(monkeypatch)
+    make_users(db, roles=("inspecteur",))
+    return db
+
+
+def _open_screen(name: str, storage, **state) -> AppTest:
     at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=TIMEOUT)
+    sign_in(at, storage, ROLE_ACCOUNTS["inspecteur"][0])
     for k, v in state.items():
         at.session_state[k] = v
     return run(at)
 
 
-def test_inspectierapport_compares_with_the_demo_round_by_default(db):
+def test_inspectierapport_compares_with_the_demo_round_by_default(staff_db):
+    db = staff_db
     _seed_dashboards(db, demo=True)
-    at = _open_screen("inspectierapport")
+    at = _open_screen("inspectierapport", db)
     pick = at.selectbox(key="ref_round")
     assert pick.value == contract.DEMO_ROUND_ID
     assert pick.format_func("r2025") == "Ronde 2025"  # by name
@@ -434,30 +445,32 @@ def test_inspectierapport_compares_with_the_demo_round_by_default(db):
     assert "400 respondenten in deze selectie." in texts(at)
 
 
-def test_inspectierapport_without_demo_takes_the_latest_closed_round_and_its_national_institutions(db):
+def test_inspectierapport_without_demo_takes_the_latest_closed_round_and_its_national_institutions(staff_db):
+    db = staff_db
     _seed_dashboards(db, demo=False)
-    at = _open_screen("inspectierapport")
+    at = _open_screen("inspectierapport", db)
     assert at.selectbox(key="ref_round").value == "r2025"
     assert "300 respondenten in deze selectie." in texts(at)
     db.set_national("r2025", "WSS", False)
     from survey_app.dashboard import context
 
     context.clear_data_cache()
-    at = _open_screen("inspectierapport")
+    at = _open_screen("inspectierapport", db)
     body = texts(at)
     assert "alleen de instellingen die meetellen (JBG, JBN, JBRA, JBW)" in body
     n_wss = int((db.load_responses(round_ids="r2025")["gi"] == "WSS").sum())
     assert f"{300 - n_wss} respondenten in deze selectie." in body
 
 
-def test_dashboard_round_filter_shows_round_names(db):
+def test_dashboard_round_filter_shows_round_names(staff_db):
+    db = staff_db
     _seed_dashboards(db, demo=False)
-    at = _open_screen("overzicht")
+    at = _open_screen("overzicht", db)
     flt = at.sidebar.multiselect(key="flt_round")
     assert flt.options == ["Ronde 2026", "Ronde 2025"]
     from survey_app.dashboard import data_access
 
-    opts = data_access.filter_options(db)
+    opts = data_access.filter_options(db, data_access.scope_for("inspecteur"))
     assert opts.round_ids == ("r2026", "r2025") and opts.round_label("r2025") == "Ronde 2025"
     assert opts.round_label("only-in-data") == "only-in-data"
 

@@ -99,7 +99,7 @@ def test_storage_migration_0002_widens_gi_and_keeps_rows(db_url):
                 )
             )
         s.migrate()
-        assert s.schema_revision() == "0004"
+        assert s.schema_revision() == "0005_accounts"
         df = s.load_responses(round_ids="r0")
         assert list(df["gi"]) == ["JBG"] and list(df["grade"]) == [7]
         info = _open_round(s, gis=["A" * 20, "GI_A"])

@@ -460,7 +460,7 @@ class RoundsMixin:
         bad: list[str] = []
         for c in given:
             norm = _codes.normalize_code(c)
-            if norm is None:
+            if not _codes.is_code(norm):
                 bad.append(c)
             else:
                 hashes.setdefault(_codes.hash_code(norm, key), []).append(c)

@@ -54,10 +54,19 @@ MENU = {
         "Verbanden",
         "Opmerkingen",
         "Import en export",
+        "Rondes",
         "Logboek",
     ],
-    "inspecteur": ["Overzicht", "Inspectierapport", "Vergelijken", "Verbanden", "Opmerkingen", "Import en export"],
-    "gi": ["Overzicht", "Inspectierapport", "Vergelijken", "Opmerkingen", "Rondeverslag"],
+    "inspecteur": [
+        "Overzicht",
+        "Inspectierapport",
+        "Vergelijken",
+        "Verbanden",
+        "Opmerkingen",
+        "Import en export",
+        "Rondes",
+    ],
+    "gi": ["Overzicht", "Inspectierapport", "Vergelijken", "Opmerkingen", "Rondeverslag", "Rondes"],
     "onderzoeker": ["Overzicht", "Inspectierapport", "Vergelijken", "Verbanden", "Rondeverslag"],
 }
 

@@ -57,7 +57,11 @@ def test_letters_link_carries_round_code_and_institution_as_the_questionnaire_re
     link = L.respondent_link(BASE + "/", "ab3k9m2x7q", "WSS", "34679-ACDEF")
     assert link == f"{BASE}/?ronde=ab3k9m2x7q&code=34679-ACDEF&gi=WSS"
     parsed = flow.parse_link(parse_qs(urlsplit(link).query))
-    assert (parsed.round_id, parsed.code, parsed.gi) == ("ab3k9m2x7q", "34679ACDEF", "WSS")  # the one normaliser drops the dash
+    assert (parsed.round_id, parsed.code, parsed.gi) == (
+        "ab3k9m2x7q",
+        "34679ACDEF",
+        "WSS",
+    )  # the one normaliser drops the dash
     assert L.respondent_link(BASE, "r1") == f"{BASE}/?ronde=r1"
     for bad in ("vragenlijst.example.nl", "ftp://x", "https://x/?a=1", ""):
         with pytest.raises(ValueError):

@@ -131,6 +131,7 @@ def current_access() -> RoundsAccess:
     from survey_app.auth import session
 
     access = session.require_page("rondes")
+    session.account_box(access)  # who is signed in, and the sign-out button, as on every staff page
     return RoundsAccess(role=access.role, gi=access.gi)
 
 

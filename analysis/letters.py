@@ -35,6 +35,7 @@ from urllib.parse import urlencode, urlsplit
 
 from . import contract, i18n
 from .validation import ErrorRecord, ValidationReport
+from .wording import MONTHS, format_date  # noqa: F401  (letters.MONTHS: the month keys the letters use)
 
 #: the columns of the mail-merge CSV, in order
 CSV_COLUMNS = (
@@ -54,31 +55,11 @@ MAX_LETTERS = 20_000
 
 #: the catalog namespace of the letter texts (``letters.<key>``; ``letters.<key>@jeugdige`` is the youth wording)
 TEXT_NAMESPACE = "letters."
-#: the month names of :func:`format_date` (catalog keys)
-MONTHS = (
-    "months.january",
-    "months.february",
-    "months.march",
-    "months.april",
-    "months.may",
-    "months.june",
-    "months.july",
-    "months.august",
-    "months.september",
-    "months.october",
-    "months.november",
-    "months.december",
-)
 
 
 def text(key: str, lang: str = "nl", respondent_type: str | None = None, **fmt) -> str:
     """The letter text ``letters.<key>`` in ``lang``; the youth wording for ``respondent_type='jeugdige'``."""
     return i18n.text(TEXT_NAMESPACE + key, lang, variant=respondent_type, **fmt)
-
-
-def format_date(d: _dt.date, lang: str = "nl") -> str:
-    """``15 maart 2026`` / ``15 March 2026``."""
-    return i18n.text("format.date", lang, day=d.day, month=i18n.text(MONTHS[d.month - 1], lang), year=d.year)
 
 
 # --------------------------------------------------------------------------- links

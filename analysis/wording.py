@@ -39,6 +39,32 @@ import pandas as pd
 
 from . import contract, i18n
 
+#: Catalog keys of the month names (``months.<name>``), January first.
+MONTHS = (
+    "months.january",
+    "months.february",
+    "months.march",
+    "months.april",
+    "months.may",
+    "months.june",
+    "months.july",
+    "months.august",
+    "months.september",
+    "months.october",
+    "months.november",
+    "months.december",
+)
+
+
+def format_date(d, lang: str = "nl") -> str:
+    """A calendar date in words, from the catalog (``1 maart 2026`` / ``1 March 2026``).
+
+    >>> format_date(__import__("datetime").date(2026, 3, 1))
+    '1 maart 2026'
+    """
+    return i18n.text("format.date", lang, day=d.day, month=i18n.text(MONTHS[d.month - 1], lang), year=d.year)
+
+
 #: The languages of the catalog (one file each), Dutch first.
 LANGS = i18n.languages()
 #: Significance level used in generated sentences.

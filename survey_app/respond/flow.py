@@ -35,12 +35,12 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from analysis import answers as rules
 from analysis import contract, i18n
 from analysis.questionnaire import Item, Questionnaire, Step
+from analysis.wording import format_date  # noqa: F401  (flow.format_date, used by the respondent page)
 from survey_app.storage.codes import normalize_code
 
 LANGUAGES = i18n.languages()
@@ -50,21 +50,6 @@ STAGES = ("welcome", "questions", "review", "done")
 
 #: Catalog namespace of the respondent flow's texts; a "text key" below is the part after it.
 TEXT_NAMESPACE = "respond."
-#: Catalog keys of the month names (``months.<name>``), January first.
-MONTHS = (
-    "months.january",
-    "months.february",
-    "months.march",
-    "months.april",
-    "months.may",
-    "months.june",
-    "months.july",
-    "months.august",
-    "months.september",
-    "months.october",
-    "months.november",
-    "months.december",
-)
 
 
 def t(key: str, lang: str = "nl", respondent_type: str | None = None, **fmt: Any) -> str:
@@ -74,11 +59,6 @@ def t(key: str, lang: str = "nl", respondent_type: str | None = None, **fmt: Any
     'Next'
     """
     return i18n.text(TEXT_NAMESPACE + key, lang, variant=respondent_type, **fmt)
-
-
-def format_date(d: date, lang: str = "nl") -> str:
-    """A calendar date in words (``1 maart 2026`` / ``1 March 2026``)."""
-    return i18n.text("format.date", lang, day=d.day, month=i18n.text(MONTHS[d.month - 1], lang), year=d.year)
 
 
 # --------------------------------------------------------------------------- the link

@@ -471,31 +471,22 @@ def _make_letters(storage, info, gis, types, n, base_url, sender, today) -> list
                 codes = _run(storage.issue_codes, info.id, gi, rt, n, today=today)
                 if codes is None:
                     return made
-                made += letters.make_letters(
-                    base_url=base_url,
-                    round_id=info.id,
-                    round_name=info.name,
-                    gi=gi,
-                    respondent_type=rt,
-                    codes=codes,
-                    closes=windows[gi].closes,
-                    languages=info.languages,
-                    sender=sender,
-                )
+                how = {"codes": codes}
             else:
                 if _run(storage.record_invitations, info.id, gi, rt, n, today=today) is None:
                     return made
-                made += letters.make_letters(
-                    base_url=base_url,
-                    round_id=info.id,
-                    round_name=info.name,
-                    gi=gi,
-                    respondent_type=rt,
-                    n=n,
-                    closes=windows[gi].closes,
-                    languages=info.languages,
-                    sender=sender,
-                )
+                how = {"n": n}
+            made += letters.make_letters(
+                base_url=base_url,
+                round_id=info.id,
+                round_name=info.name,
+                gi=gi,
+                respondent_type=rt,
+                closes=windows[gi].closes,
+                languages=info.languages,
+                sender=sender,
+                **how,
+            )
     return made
 
 

@@ -44,44 +44,31 @@ def download_buttons(
     def _table() -> pd.DataFrame:
         return table() if callable(table) else table
 
+    def button(fmt: str, label: str, mime: str, icon: str, make: Callable[[], bytes]) -> None:
+        st.download_button(
+            label,
+            data=guard(make, f"{basename}.{fmt}"),
+            file_name=f"{basename}.{fmt}",
+            mime=mime,
+            key=f"{key}_{fmt}",
+            on_click="ignore",
+            icon=icon,
+        )
+
     with st.container(horizontal=True, gap="small"):
         if chart is not None:
-            st.download_button(
-                t("download_png"),
-                data=guard(lambda c=chart: charts.chart_bytes(c, "png"), f"{basename}.png"),
-                file_name=f"{basename}.png",
-                mime="image/png",
-                key=f"{key}_png",
-                on_click="ignore",
-                icon=":material/image:",
-            )
-            st.download_button(
-                t("download_svg"),
-                data=guard(lambda c=chart: charts.chart_bytes(c, "svg"), f"{basename}.svg"),
-                file_name=f"{basename}.svg",
-                mime="image/svg+xml",
-                key=f"{key}_svg",
-                on_click="ignore",
-                icon=":material/image:",
+            button("png", t("download_png"), "image/png", ":material/image:", lambda: charts.chart_bytes(chart, "png"))
+            button(
+                "svg", t("download_svg"), "image/svg+xml", ":material/image:", lambda: charts.chart_bytes(chart, "svg")
             )
         if table is not None:
-            st.download_button(
-                t("download_csv"),
-                data=guard(lambda: table_csv(_table()), f"{basename}.csv"),
-                file_name=f"{basename}.csv",
-                mime="text/csv",
-                key=f"{key}_csv",
-                on_click="ignore",
-                icon=":material/table:",
-            )
-            st.download_button(
+            button("csv", t("download_csv"), "text/csv", ":material/table:", lambda: table_csv(_table()))
+            button(
+                "xlsx",
                 t("download_xlsx"),
-                data=guard(lambda: table_xlsx(_table()), f"{basename}.xlsx"),
-                file_name=f"{basename}.xlsx",
-                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                key=f"{key}_xlsx",
-                on_click="ignore",
-                icon=":material/table:",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ":material/table:",
+                lambda: table_xlsx(_table()),
             )
 
 

@@ -1,33 +1,85 @@
-# Two commands do all the set-up on a fresh machine:
-#   make run   - starts the app on an embedded SQLite database with demo data
-#   make test  - installs what the tests need (Python packages, Chromium, PostgreSQL) and runs them
+# Two commands do all the set-up on a fresh machine that has only python3 (3.11+):
+#   make run   - starts the public questionnaire server and the staff server on an embedded
+#                SQLite database with demo data, and prints both links and how to sign in
+#   make test  - installs what the tests need (Python packages, Chromium, PostgreSQL),
+#                lints (ruff) and runs the tests (pytest, with the doctests of analysis)
+# Python packages come from uv.lock, installed by a pinned uv that bootstraps itself
+# into .venv-tools. After changing dependencies in pyproject.toml run `make lock`.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+UV_VERSION := 0.13.9
+TOOLS := .venv-tools
+UV := $(TOOLS)/bin/uv
+UV_STAMP := $(TOOLS)/.uv-$(UV_VERSION)
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+FLOORS_VENV := build/floors-venv
 
-.PHONY: run test install system-deps benchmark clean
+# uv: install into $(VENV) with the interpreter $(PYTHON), never download a Python,
+# no progress bars; pip (only used to fetch uv itself) quiet about root and its version.
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+export UV_NO_PROGRESS := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PIP_ROOT_USER_ACTION := ignore
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+.PHONY: run test install lint lock check-floors system-deps benchmark clean
 
-install: $(STAMP)
+$(UV_STAMP):
+	@echo "Installing uv $(UV_VERSION) into $(TOOLS)"
+	@rm -rf $(TOOLS)
+	@$(PYTHON) -m venv $(TOOLS)
+	@$(TOOLS)/bin/python -m pip install -qq uv==$(UV_VERSION)
+	@touch $@
 
-run: $(STAMP)
-	$(BIN)/survey-app
+# --locked: install exactly uv.lock, and stop when uv.lock no longer matches
+# pyproject.toml (run `make lock`). The app alone; --inexact keeps the test tools
+# of an earlier `make test`.
+$(RUN_STAMP): pyproject.toml uv.lock $(UV_STAMP)
+	@echo "Installing the app from uv.lock into $(VENV)"
+	@$(UV) sync --quiet --locked --inexact
+	@touch $@
+
+# The app with the test extra (pytest, Playwright, ruff), exactly as locked.
+$(TEST_STAMP): pyproject.toml uv.lock $(UV_STAMP)
+	@echo "Installing the app and its test tools from uv.lock into $(VENV)"
+	@$(UV) sync --quiet --locked --extra test
+	@touch $@ $(RUN_STAMP)
+
+install: $(TEST_STAMP)
+
+run: $(RUN_STAMP)
+	$(BIN)/survey-app demo
 
 # Debian packages the browser and PostgreSQL tests need; installed only when missing.
 system-deps:
 	@bash scripts/system-deps.sh
 
-test: $(STAMP) system-deps
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(TEST_STAMP) system-deps lint
 	bash scripts/run-tests.sh
 
-benchmark: $(STAMP)
+# Re-resolve uv.lock after a change of the dependencies in pyproject.toml.
+lock: $(UV_STAMP)
+	$(UV) lock
+
+# The lowest versions pyproject.toml allows (every floor at once) in a throw-away
+# venv, then the fast tests (no browser, PostgreSQL or slow ones). Raise a floor when it fails.
+check-floors: $(UV_STAMP)
+	rm -rf $(FLOORS_VENV)
+	$(UV) venv --quiet $(FLOORS_VENV)
+	VIRTUAL_ENV=$(FLOORS_VENV) $(UV) pip install --quiet --resolution lowest-direct -e '.[test]'
+	$(UV) pip list --python $(FLOORS_VENV) 2>/dev/null | grep -iE '^(pandas|numpy|scipy|pyarrow|statsmodels|altair|streamlit) '
+	$(FLOORS_VENV)/bin/python -m pytest -q -p no:cacheprovider -m 'not browser and not postgres and not slow'
+	rm -rf $(FLOORS_VENV)
+
+benchmark: $(RUN_STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) $(TOOLS) .pytest_cache build *.egg-info

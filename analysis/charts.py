@@ -45,7 +45,7 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
-from . import contract, wording
+from . import contract, i18n, wording
 from .questionnaire import Item, Questionnaire, load_questionnaire
 
 __all__ = [
@@ -103,15 +103,15 @@ INDICATIVE_OPACITY = 0.45
 FORMATS = ("png", "svg", "pdf")
 CHART_WIDTH = 440
 
-#: Short labels of the worker-quality items (figure worker_qualities_by_gap),
-#: from :data:`analysis.wording.VARIABLE_LABELS`.
-QUALITY_SHORT = {item: wording.VARIABLE_LABELS[item] for item in contract.QUALITY_ITEMS}
-_RESPONDENT_GROUPS = wording.RESPONDENT_TYPE_LABELS
-_GAP_GROUPS = wording.GAP_GROUP_LABELS
+#: The worker-quality items (figure worker_qualities_by_gap) are labelled with
+#: their short variable label (:func:`analysis.wording.variable_label`).
+QUALITY_SHORT = frozenset(contract.QUALITY_ITEMS)
+_RESPONDENT_GROUPS = wording.RESPONDENT_GROUP_KEY
+_GAP_GROUPS = wording.GAP_GROUP_KEY
 #: The last worker group on the x axis, lower case between the numbers
-#: (the questionnaire answer reads "Meer dan 5").
-_WORKER_GROUPS = {"meer_dan_5": ("meer dan 5", "more than 5")}
-#: Group labels (nl, en) by figure id, then by the figure's ``group_column``.
+#: (the questionnaire answer reads "Meer dan 5"); other worker groups are numbers.
+_WORKER_GROUPS = "labels.worker_group_short."
+#: Catalog key prefix of the group labels, by figure id, then by the figure's ``group_column``.
 GROUP_LABELS = {
     "contact_one_on_one": _RESPONDENT_GROUPS,
     "worker_qualities_by_gap": _GAP_GROUPS,
@@ -124,37 +124,6 @@ GROUP_LABELS_BY_COLUMN = {
 }
 #: Colours of groups (first group dark, second light; "weet niet" grey).
 GROUP_COLOURS = {"jeugdige": DARK, "ouder": LIGHT, "nee": DARK, "ja": LIGHT, "weet_niet": GREY}
-
-_TEXT = {
-    "nl": {
-        "too_few": "te weinig respondenten",
-        "indicative": "indicatief",
-        "synthetic": "Synthetische voorbeelddata",
-        "mean_grade": "Gemiddeld rapportcijfer",
-        "n_workers": "Aantal jeugdzorgwerkers",
-        "pct_yes": "Percentage dat 'ja' antwoordt",
-        "percent": "procent",
-        "ci": "95%-betrouwbaarheidsinterval",
-        "to": "tot",
-        "bar_chart": "Staafdiagram",
-        "mean": "gemiddeld",
-        "whiskers": "Zwarte lijntjes: 95%-betrouwbaarheidsinterval",
-    },
-    "en": {
-        "too_few": "too few respondents",
-        "indicative": "indicative",
-        "synthetic": "Synthetic example data",
-        "mean_grade": "Mean grade",
-        "n_workers": "Number of youth protection workers",
-        "pct_yes": "Percentage answering 'yes'",
-        "percent": "percent",
-        "ci": "95% confidence interval",
-        "to": "to",
-        "bar_chart": "Bar chart",
-        "mean": "mean",
-        "whiskers": "Black lines: 95% confidence interval",
-    },
-}
 
 
 def inspectie_theme() -> dict:
@@ -318,17 +287,11 @@ def _wrap(text: str, width: int = 52) -> list[str]:
     return textwrap.wrap(text, width=width, break_long_words=False) or [text]
 
 
-def _tx(lang: str, key: str) -> str:
-    return _TEXT["en" if lang == "en" else "nl"][key]
-
-
 class _Ctx:
     """What every chart builder needs: the figure, language, labels and options."""
 
     def __init__(self, fig, lang: str, labels, min_cell: int, synthetic: bool, decimals: int, width: int):
-        if lang not in ("nl", "en"):
-            raise ValueError(f"lang must be 'nl' or 'en', not {lang!r}")
-        self.fig, self.lang, self.min_cell = fig, lang, int(min_cell)
+        self.fig, self.lang, self.min_cell = fig, i18n.check_language(lang), int(min_cell)
         self.synthetic, self.decimals, self.width = synthetic, int(decimals), int(width)
         if isinstance(labels, Questionnaire):
             self.questionnaire, self.overrides = labels, {}
@@ -338,9 +301,7 @@ class _Ctx:
 
     @property
     def title(self) -> str:
-        if self.lang == "en":
-            return getattr(self.fig, "title_en", None) or self.fig.title
-        return self.fig.title
+        return wording.figure_title(self.fig, self.lang)
 
     @property
     def item_id(self) -> str:
@@ -358,11 +319,8 @@ class _Ctx:
         except KeyError:
             return None
 
-    def t(self, key: str) -> str:
-        return _tx(self.lang, key)
-
-    def pick(self, pair: tuple[str, str]) -> str:
-        return pair[1] if self.lang == "en" else pair[0]
+    def t(self, key: str, **params: Any) -> str:
+        return i18n.text(key, self.lang, **params)
 
     def category_label(self, item_id: str, code: Any) -> str:
         code_s = str(code)
@@ -377,11 +335,11 @@ class _Ctx:
         code_s = str(code)
         if code_s in self.overrides:
             return str(self.overrides[code_s])
-        pair = GROUP_LABELS.get(self.fig.id, {}).get(code_s)
-        if pair is None:
+        prefix = GROUP_LABELS.get(self.fig.id)
+        if prefix is None or not i18n.has_text(prefix + code_s):
             column = getattr(self.fig, "group_column", None)
-            pair = GROUP_LABELS_BY_COLUMN.get(column or "", {}).get(code_s)
-        return self.pick(pair) if pair else code_s
+            prefix = GROUP_LABELS_BY_COLUMN.get(column or "")
+        return self.t(prefix + code_s) if prefix and i18n.has_text(prefix + code_s) else code_s
 
     def group_n(self, group: str) -> Any:
         """The base n of a group from ``fig.group_n`` when the figure has it, else None."""
@@ -394,7 +352,7 @@ class _Ctx:
         if item_id in self.overrides:
             return str(self.overrides[item_id])
         if item_id in QUALITY_SHORT:
-            return self.pick(QUALITY_SHORT[item_id])
+            return wording.variable_label(item_id, self.lang)
         item = self.item(item_id)
         return item.question("ouder", self.lang) if item is not None else item_id
 
@@ -411,7 +369,9 @@ class _Ctx:
         """The short text in the place of a suppressed bar: "te weinig respondenten"
         (no threshold: the footnote and table give it) or, for a base of at
         least ``min_cell``, "verborgen om een kleine groep te beschermen"."""
-        return self.too_few(n) if wording.protects_small_group(n, self.min_cell) else self.t("too_few")
+        return (
+            self.too_few(n) if wording.protects_small_group(n, self.min_cell) else self.t("suppression.too_few_short")
+        )
 
     def row_base(self, rec: Mapping) -> Any:
         """The base n behind one table row (None when unknown): the figure's
@@ -436,11 +396,12 @@ class _Ctx:
         if row["suppressed"]:
             return self.hidden(row.get("_base"))
         d, lang = self.decimals, self.lang
-        s = f"{_fmt(row['pct'], d, lang)} {self.t('percent')}"
+        s = f"{_fmt(row['pct'], d, lang)} {self.t('charts.percent')}"
         if row.get("ci_low") is not None and row.get("ci_high") is not None:
-            s += f" ({self.t('ci')} {_fmt(row['ci_low'], d, lang)} {self.t('to')} {_fmt(row['ci_high'], d, lang)})"
+            interval = self.t("format.interval", low=_fmt(row["ci_low"], d, lang), high=_fmt(row["ci_high"], d, lang))
+            s += f" ({self.t('charts.ci')} {interval})"
         if row["indicative"]:
-            s += f", {self.t('indicative')}"
+            s += f", {self.t('charts.indicative')}"
         return s
 
 
@@ -468,8 +429,8 @@ def _finish(ctx: _Ctx, main: alt.TopLevelMixin, subtitle: list[str], description
     one-view ``vconcat`` so that it can carry both the top and the bottom title.
     """
     notes = list(ctx.footnotes)
-    synthetic = [ctx.t("synthetic")] if ctx.synthetic else []
-    desc = description + (f" {ctx.t('synthetic')}." if ctx.synthetic else "")
+    synthetic = [ctx.t("charts.synthetic")] if ctx.synthetic else []
+    desc = description + (f" {ctx.t('charts.synthetic')}." if ctx.synthetic else "")
     title = alt.Title(text=_wrap(ctx.title), subtitle=subtitle)
     if notes or synthetic:
         style = {
@@ -715,7 +676,7 @@ def _hbar_frame(ctx: _Ctx, rows: list[dict], y_label, group_label=None) -> pd.Da
 
 def _indicative_note(ctx: _Ctx, rows: Iterable[Mapping]) -> None:
     if any(r["indicative"] for r in rows):
-        ctx.footnotes.append(f"* {ctx.t('indicative')} (n < {contract.INDICATIVE_BELOW})")
+        ctx.footnotes.append(ctx.t("charts.indicative_note", below=contract.INDICATIVE_BELOW))
 
 
 def _n_text(n: Any, ctx: _Ctx) -> str:
@@ -736,7 +697,7 @@ def _distribution(ctx: _Ctx):
     labels = list(data["y"])
     colours = category_colours(ctx.item_id, codes)
     _indicative_note(ctx, rows)
-    ctx.footnotes.insert(0, ctx.t("whiskers"))
+    ctx.footnotes.insert(0, ctx.t("charts.whiskers"))
     main = _hbar_layers(
         ctx,
         data,
@@ -749,7 +710,7 @@ def _distribution(ctx: _Ctx):
         step=38,
     )
     desc = (
-        f"{ctx.t('bar_chart')}: {ctx.title} n = {_fmt_n(fig.base_n)}. "
+        f"{ctx.t('charts.bar_chart')}: {ctx.title} n = {_fmt_n(fig.base_n)}. "
         + "; ".join(f"{lab}: {ctx.pct_text(r)}" for lab, r in zip(labels, rows))
         + "."
     )
@@ -797,7 +758,7 @@ def _grouped_chart(
     else:
         colours = [default[groups.index(g) % len(default)] for g in shown]
     _indicative_note(ctx, rows)
-    ctx.footnotes.insert(0, ctx.t("whiskers"))
+    ctx.footnotes.insert(0, ctx.t("charts.whiskers"))
     for g in whole:
         ctx.footnotes.append(_hidden_group_line(ctx, rows, g))
     return _hbar_layers(
@@ -840,7 +801,7 @@ def _distribution_by_group(ctx: _Ctx):
     y_order = list(dict.fromkeys(cat(r) for r in rows))
     main = _grouped_chart(ctx, rows, y_label=cat, y_order=y_order, groups=groups, glabel=glabel, step=24)
     desc = (
-        f"{ctx.t('bar_chart')}: {ctx.title} n = {_fmt_n(fig.base_n)}. "
+        f"{ctx.t('charts.bar_chart')}: {ctx.title} n = {_fmt_n(fig.base_n)}. "
         + _group_description(ctx, rows, groups, glabel, cat)
         + "."
     )
@@ -898,19 +859,19 @@ def _mean_by_group(ctx: _Ctx):
                 "tip": (
                     ctx.hidden(r["_base"])
                     if r["suppressed"]
-                    else f"{ctx.t('mean')} {_fmt(mean, 1, lang)} ({ctx.t('ci')} "
-                    f"{_fmt(r.get('ci_low'), 1, lang)} {ctx.t('to')} {_fmt(hi, 1, lang)})"
-                    + (f", {ctx.t('indicative')}" if r["indicative"] else "")
+                    else f"{ctx.t('charts.mean')} {_fmt(mean, 1, lang)} ({ctx.t('charts.ci')} "
+                    f"{ctx.t('format.interval', low=_fmt(r.get('ci_low'), 1, lang), high=_fmt(hi, 1, lang))})"
+                    + (f", {ctx.t('charts.indicative')}" if r["indicative"] else "")
                 ),
             }
         )
-        out[-1]["aria"] = f"{ctx.t('n_workers')} {name} ({_n_text(r.get('n'), ctx)}): {out[-1]['tip']}"
+        out[-1]["aria"] = f"{ctx.t('charts.n_workers')} {name} ({_n_text(r.get('n'), ctx)}): {out[-1]['tip']}"
     data = pd.DataFrame(out)
     x_order = list(data["x"])
     x = alt.X(
         "x:N",
         sort=x_order,
-        title=ctx.t("n_workers"),
+        title=ctx.t("charts.n_workers"),
         scale=alt.Scale(paddingInner=0.3, paddingOuter=0.15),
         axis=alt.Axis(
             labelExpr="split(datum.label, '\\n')",
@@ -923,7 +884,12 @@ def _mean_by_group(ctx: _Ctx):
     )
     y_scale = alt.Scale(domain=[1, 10], nice=False, clamp=True)
     y_axis = alt.Axis(
-        values=list(range(1, 11)), title=ctx.t("mean_grade"), grid=True, domain=False, ticks=False, labelOverlap=False
+        values=list(range(1, 11)),
+        title=ctx.t("charts.mean_grade"),
+        grid=True,
+        domain=False,
+        ticks=False,
+        labelOverlap=False,
     )
 
     def y(field: str) -> alt.Y:
@@ -938,7 +904,7 @@ def _mean_by_group(ctx: _Ctx):
             y=y("mean"),
             y2=alt.datum(1),
             fillOpacity=alt.condition("datum.indicative", alt.value(INDICATIVE_OPACITY), alt.value(1.0)),
-            tooltip=[alt.Tooltip("group_name:N", title=ctx.t("n_workers")), alt.Tooltip("tip:N", title="")],
+            tooltip=[alt.Tooltip("group_name:N", title=ctx.t("charts.n_workers")), alt.Tooltip("tip:N", title="")],
             description="aria:N",
         )
     )
@@ -975,10 +941,10 @@ def _mean_by_group(ctx: _Ctx):
     main = alt.layer(*_named(bars, whisker, *caps, labels, too_few)).properties(width=ctx.width, height=300)
     _indicative_note(ctx, rows)
     if not all(r["suppressed"] for r in rows):
-        ctx.footnotes.insert(0, ctx.t("whiskers"))
+        ctx.footnotes.insert(0, ctx.t("charts.whiskers"))
     parts = [f"{d['group_name']} ({_n_text(d['n'], ctx)}): {d['tip']}" for d in out]
     desc = (
-        f"{ctx.t('bar_chart')}: {ctx.title} n = {_fmt_n(fig.base_n)}. "
+        f"{ctx.t('charts.bar_chart')}: {ctx.title} n = {_fmt_n(fig.base_n)}. "
         + "; ".join(parts)
         + "."
         + (" " + "; ".join(tests) + "." if tests else "")
@@ -989,7 +955,7 @@ def _mean_by_group(ctx: _Ctx):
 def _pct_by_group(ctx: _Ctx):
     fig = ctx.fig
     rows = _estimate_rows(ctx, fig.table, "pct")
-    subtitle = [f"{ctx.t('pct_yes')} · n = {_fmt_n(fig.base_n)}"]
+    subtitle = [f"{ctx.t('charts.pct_yes')} · n = {_fmt_n(fig.base_n)}"]
     if not rows or all(r["suppressed"] for r in rows):
         return _all_hidden_chart(ctx, subtitle, rows)
     groups = list(dict.fromkeys(str(r["group"]) for r in rows))
@@ -1018,7 +984,9 @@ def _pct_by_group(ctx: _Ctx):
     y_order = list(dict.fromkeys(item(r) for r in rows))
     main = _grouped_chart(ctx, rows, y_label=item, y_order=y_order, groups=groups, glabel=glabel, step=24)
     desc = (
-        f"{ctx.t('bar_chart')}: {ctx.title} {subtitle[0]}. " + _group_description(ctx, rows, groups, glabel, item) + "."
+        f"{ctx.t('charts.bar_chart')}: {ctx.title} {subtitle[0]}. "
+        + _group_description(ctx, rows, groups, glabel, item)
+        + "."
     )
     return _finish(ctx, main, subtitle, desc)
 
@@ -1036,7 +1004,6 @@ def figure_chart(
     *,
     lang: str = "nl",
     labels: Questionnaire | Mapping[str, str] | None = None,
-    min_cell: int = contract.DEFAULT_MIN_CELL,
     synthetic: bool = False,
     decimals: int = 0,
     width: int = CHART_WIDTH,
@@ -1046,21 +1013,20 @@ def figure_chart(
     Parameters
     ----------
     fig : FigureResult
-        Uses ``id``, ``kind``, ``base_n``, ``table``, ``tests``, ``title`` and
-        ``title_en`` only; ``table`` has the columns of its ``kind``
-        (docs/architecture.md).
+        Uses ``id``, ``kind``, ``base_n``, ``table``, ``tests``, ``title``,
+        ``title_en`` and ``min_cell`` only; ``table`` has the columns of its
+        ``kind`` (docs/architecture.md).  ``min_cell`` (the threshold the
+        figure was computed with) is only used in the texts: "te weinig
+        respondenten (n < min_cell)" for a suppressed row whose base is under
+        it (or unknown), "verborgen om een kleine groep te beschermen" for one
+        whose base is not (secondary suppression).  Which rows are suppressed
+        is read from the table's ``suppressed`` column.
     lang : {'nl', 'en'}
         Dutch (default) or English titles and labels.
     labels : Questionnaire or mapping, optional
         The questionnaire whose answer labels to use (default: the built-in
         one), or a mapping ``code -> label`` that overrides category, group
         and item labels.
-    min_cell : int
-        The suppression threshold, only used in the texts: "te weinig
-        respondenten (n < min_cell)" for a suppressed row whose base is under
-        it (or unknown), "verborgen om een kleine groep te beschermen" for one
-        whose base is not (secondary suppression).  Which rows are suppressed
-        is read from the table's ``suppressed`` column.
     synthetic : bool
         Add the footnote "Synthetische voorbeelddata".
     decimals : int
@@ -1080,7 +1046,7 @@ def figure_chart(
             f"figure {getattr(fig, 'id', '?')!r}: unknown kind {getattr(fig, 'kind', None)!r}"
             f" (expected one of {', '.join(_BUILDERS)})"
         )
-    ctx = _Ctx(fig, lang, labels, min_cell, synthetic, decimals, width)
+    ctx = _Ctx(fig, lang, labels, fig.min_cell, synthetic, decimals, width)
     return builder(ctx)
 
 
@@ -1139,7 +1105,6 @@ def write_figures(
     format: str = "png",
     lang: str = "nl",
     synthetic: bool = False,
-    min_cell: int = contract.DEFAULT_MIN_CELL,
     labels: Questionnaire | Mapping[str, str] | None = None,
     scale: float = 2,
 ) -> list[Path]:
@@ -1151,6 +1116,6 @@ def write_figures(
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for fig in figures:
-        chart = figure_chart(fig, lang=lang, labels=labels, min_cell=min_cell, synthetic=synthetic)
+        chart = figure_chart(fig, lang=lang, labels=labels, synthetic=synthetic)
         paths.append(save_chart(chart, out / f"{fig.id}.{fmt}", format=fmt, scale=scale))
     return paths

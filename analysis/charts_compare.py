@@ -25,7 +25,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from . import contract, wording
+from . import contract, i18n, wording
 
 #: Colours: side a / computed (dark blue), side b / published (orange), hidden cells (grey).
 COLOR_A = "#1f4e79"
@@ -49,10 +49,6 @@ def _w(width: int | None) -> int:
     from . import charts
 
     return int(width) if width is not None else int(charts.CHART_WIDTH)
-
-
-def _nl(lang: str) -> bool:
-    return wording._lang(lang) == "nl"
 
 
 def _finite(x: Any) -> bool:
@@ -79,16 +75,12 @@ def comparison_frame(
     min_cell: int = contract.DEFAULT_MIN_CELL,
 ) -> pd.DataFrame:
     """The data behind :func:`comparison_chart`: one row per item with labels and texts."""
-    nl = _nl(lang)
+    wording._lang(lang)
     rows = []
     for r in cmp.astype(object).to_dict("records"):
         mean = r["measure"] == "mean"
         dec = 1 if mean else 0
-        panel = (
-            ("Verschil in rapportcijfer (punten)" if nl else "Difference in grade (points)")
-            if mean
-            else ("Verschil in procentpunten" if nl else "Difference in percentage points")
-        )
+        panel = i18n.text("compare_charts.panel_grade" if mean else "compare_charts.panel_pct", lang)
         sup = bool(r["suppressed"])
         p = r["p_holm"]
         sig = _finite(p) and float(p) < wording.ALPHA
@@ -100,11 +92,16 @@ def comparison_frame(
             )
         else:
             unit = "" if mean else "%"
-            tip = (
-                f"{a_label} {wording.fmt_number(r['a_estimate'], dec, lang)}{unit}, "
-                f"{b_label} {wording.fmt_number(r['b_estimate'], dec, lang)}{unit}; "
-                f"{'verschil' if nl else 'difference'} {wording.fmt_number(r['difference'], dec, lang)} "
-                f"({wording.fmt_interval(r['ci_low'], r['ci_high'], dec, lang)}), Holm {wording.fmt_p(p, lang)}"
+            tip = i18n.text(
+                "compare_charts.tooltip",
+                lang,
+                a_label=a_label,
+                a=wording.fmt_number(r["a_estimate"], dec, lang) + unit,
+                b_label=b_label,
+                b=wording.fmt_number(r["b_estimate"], dec, lang) + unit,
+                difference=wording.fmt_number(r["difference"], dec, lang),
+                interval=wording.fmt_interval(r["ci_low"], r["ci_high"], dec, lang),
+                p=wording.fmt_p(p, lang),
             )
         rows.append(
             {
@@ -114,9 +111,9 @@ def comparison_frame(
                 "difference": None if sup else float(r["difference"]),
                 "ci_low": None if sup else float(r["ci_low"]),
                 "ci_high": None if sup else float(r["ci_high"]),
-                "significant": ("significant (Holm)" if not nl else "significant (Holm)")
+                "significant": i18n.text("compare_charts.significant", lang)
                 if sig and not sup
-                else ("niet significant" if nl else "not significant")
+                else i18n.text("wording.comparison.not_significant", lang)
                 if not sup
                 else wording.suppressed_text(min_cell, lang, n=_smaller(r.get("a_n"), r.get("b_n"))),
                 "tooltip": tip,
@@ -142,7 +139,8 @@ def comparison_chart(
     suppressed items appear with the text "te weinig respondenten" and no dot.
     """
     data = comparison_frame(cmp, lang=lang, a_label=a_label, b_label=b_label, min_cell=min_cell)
-    title = f"{a_label} min {b_label}" if _nl(lang) else f"{a_label} minus {b_label}"
+    title = i18n.text("compare_charts.title", lang, a=a_label, b=b_label)
+    significant = i18n.text("compare_charts.significant", lang)
     panels = []
     for panel, block in data.groupby("panel", sort=False):
         order = block["label"].tolist()
@@ -174,9 +172,7 @@ def comparison_chart(
             .encode(
                 y=alt.Y("label:N", sort=order, title=None),
                 x=alt.X("difference:Q", scale=xscale, title=panel),
-                fill=alt.condition(
-                    alt.datum.significant == "significant (Holm)", alt.value(COLOR_A), alt.value("white")
-                ),
+                fill=alt.condition(alt.datum.significant == significant, alt.value(COLOR_A), alt.value("white")),
                 tooltip=[alt.Tooltip("tooltip:N", title=title)],
             )
         )
@@ -206,13 +202,13 @@ def reference_chart(cmp_rows: pd.DataFrame, view_rows: pd.DataFrame, *, lang: st
     respondents) are left out: the chart shows percentages and means.
     Returns None when nothing is left to draw.
     """
-    nl = _nl(lang)
     keep = ~cmp_rows["key"].astype(str).str.endswith(".n") & (cmp_rows["figure"] != "respondents")
     c = cmp_rows[keep.to_numpy()]
     v = view_rows[keep.to_numpy()]
     if c.empty:
         return None
-    pub_name, comp_name = ("Gepubliceerd 2025", "Berekend") if nl else ("Published 2025", "Computed")
+    pub_name = i18n.text("views.reference_header.published", lang)
+    comp_name = i18n.text("views.reference_header.computed", lang)
     rows = []
     for (_, cr), (_, vr) in zip(c.iterrows(), v.iterrows()):
         rows.append({"label": vr["label"], "which": pub_name, "value": float(cr["published"]), "text": vr["published"]})
@@ -223,7 +219,7 @@ def reference_chart(cmp_rows: pd.DataFrame, view_rows: pd.DataFrame, *, lang: st
     data = pd.DataFrame(rows)
     order = list(dict.fromkeys(data["label"]))
     mean = c["key"].astype(str).str.endswith(".mean").all()
-    xtitle = ("Gemiddeld cijfer" if nl else "Mean grade") if mean else ("Percentage" if nl else "Percentage")
+    xtitle = wording.header("mean", lang) if mean else i18n.text("compare_charts.percentage", lang)
     color = alt.Color(
         "which:N",
         title=None,
@@ -270,13 +266,12 @@ def crosstab_heatmap(
     data["col_label"] = [wording.category_label(col, v, lang) for v in ct["col"]]
     data["n"] = data["n"].astype("float64")
     data["text"] = [
-        ("verborgen" if lang == "nl" else "hidden") if s else wording.fmt_pct(p, 0, lang)
+        i18n.text("suppression.hidden_short", lang) if s else wording.fmt_pct(p, 0, lang)
         for s, p in zip(data["suppressed"], data["pct_row"])
     ]
     data["pct"] = data["pct_row"].where(~data["suppressed"])
     rorder = list(dict.fromkeys(data["row_label"]))
     corder = list(dict.fromkeys(data["col_label"]))
-    nl = _nl(lang)
     base = alt.Chart(data).encode(
         x=alt.X(
             "col_label:N",
@@ -291,7 +286,9 @@ def crosstab_heatmap(
             "datum.pct === null",
             alt.value(COLOR_HIDDEN),
             alt.Color(
-                "pct:Q", title=("% van de rij" if nl else "% of row"), scale=alt.Scale(scheme="blues", domain=[0, 100])
+                "pct:Q",
+                title=i18n.text("compare_charts.pct_of_row", lang),
+                scale=alt.Scale(scheme="blues", domain=[0, 100]),
             ),
         ),
         tooltip=[
@@ -322,7 +319,6 @@ def grade_boxplot(
     or "verborgen om een kleine groep te beschermen" for a group of at least
     ``min_cell`` hidden by secondary suppression.
     """
-    nl = _nl(lang)
     data = summary.copy()
     data["label"] = [wording.category_label(group, v, lang) for v in summary["group"]]
     data["n"] = data["n"].astype("float64")
@@ -332,9 +328,14 @@ def grade_boxplot(
     data["tip"] = [
         wording.suppressed_text(min_cell, lang, n=n)
         if s
-        else f"n = {int(n)}; {'gemiddeld' if nl else 'mean'} {wording.fmt_number(m, 1, lang)} "
-        f"({wording.fmt_interval(lo, hi, 1, lang)}); {'mediaan' if nl else 'median'} "
-        f"{wording.fmt_number(md, 1, lang)}"
+        else i18n.text(
+            "compare_charts.box_tip",
+            lang,
+            n=int(n),
+            mean=wording.fmt_number(m, 1, lang),
+            interval=wording.fmt_interval(lo, hi, 1, lang),
+            median=wording.fmt_number(md, 1, lang),
+        )
         for s, n, m, lo, hi, md in zip(
             data["suppressed"], data["n"], data["mean"], data["ci_low"], data["ci_high"], data["median"]
         )
@@ -350,7 +351,7 @@ def grade_boxplot(
         .mark_bar(size=16, color="#c9d9ea")
         .encode(
             y=y,
-            x=alt.X("q1:Q", scale=x, title=("Rapportcijfer" if nl else "Report grade")),
+            x=alt.X("q1:Q", scale=x, title=wording.variable_label("grade", lang)),
             x2="q3:Q",
             tooltip=[alt.Tooltip("tip:N", title="")],
         )
@@ -381,7 +382,6 @@ def coefficient_chart(coefs: pd.DataFrame, *, lang: str = "nl", width: int | Non
     """Coefficients with their 95 % interval and a line at 0 (intercept and cut-points left out)."""
     from .views import term_label
 
-    nl = _nl(lang)
     data = coefs.copy()
     if "kind" in data.columns:
         data = data[data["kind"].astype(str) == "coefficient"]
@@ -396,7 +396,7 @@ def coefficient_chart(coefs: pd.DataFrame, *, lang: str = "nl", width: int | Non
     )
     order = data["label"].tolist()
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
-    xt = "Coëfficiënt (95%-BI)" if nl else "Coefficient (95% CI)"
+    xt = i18n.text("compare_charts.coefficient_axis", lang)
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#555", strokeDash=[4, 3]).encode(x="x:Q")
     rule = (
         alt.Chart(data)

@@ -212,12 +212,6 @@ def _values(v: Any, what: str) -> tuple[str, ...]:
     return tuple(str(x) for x in vals)
 
 
-def _check_min_cell(min_cell: int) -> int:
-    if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 0:
-        raise ValueError(f"min_cell must be a whole number >= 0, got {min_cell!r}")
-    return int(min_cell)
-
-
 def _group_masks(df: pd.DataFrame, by: str, a, b) -> tuple[np.ndarray, np.ndarray]:
     if by not in df.columns:
         raise ValueError(f"the frame has no column {by!r}")
@@ -306,7 +300,7 @@ def compare_groups(
     >>> compare_groups(df, by="gi", a="JBN")                                 # doctest: +SKIP
     >>> compare_groups(df, by="round_id", a="2026-voorjaar", b="2025-najaar")  # doctest: +SKIP
     """
-    min_cell = _check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1, got {confidence!r}")
     positives = dict(POSITIVE_CODES)

@@ -7,8 +7,19 @@ breaking change needs a contract v2 with a converter.
 
 from __future__ import annotations
 
+import numbers
+import re
+
 CONTRACT_VERSION = 1
+#: The minor version of the contract text this module follows (1.1: institution
+#: codes may hold ``_`` and ``-`` and be up to 20 characters; disclosure control
+#: holds across views).  The report JSON keeps ``"contract": 1``.
+CONTRACT_MINOR_VERSION = 1
 DEFAULT_MIN_CELL = 10
+#: The lowest ``min_cell`` anything may use (contract section 2: "default 10,
+#: never lower").  Every statistic checks it through :func:`check_min_cell`; the
+#: command line and the dashboard take their lowest allowed value from here.
+MIN_CELL_FLOOR = 10
 #: groups with at least ``min_cell`` but fewer than this many respondents are
 #: flagged "indicatief" (shown, but to be read with care).
 INDICATIVE_BELOW = 30
@@ -22,6 +33,17 @@ GI_NAMES = {
     "WSS": "William Schrikker Stichting Jeugdbescherming & Jeugdreclassering",
 }
 RESPONDENT_TYPES = ("ouder", "jeugdige")
+
+#: Institution codes (contract 1.1): 1 to 20 letters, digits, ``_`` or ``-``,
+#: starting with a letter or digit (``JBRA``, ``GI_A``, ``jb-west``).
+GI_MAX_LENGTH = 20
+GI_PATTERN = rf"[A-Za-z0-9][A-Za-z0-9_-]{{0,{GI_MAX_LENGTH - 1}}}"
+GI_RE = re.compile(GI_PATTERN)
+#: How :data:`GI_RE` reads to a person: (Dutch, English).
+GI_RULE_TEXT = (
+    f"1 tot {GI_MAX_LENGTH} letters, cijfers, _ of -, te beginnen met een letter of cijfer (zoals JBRA of GI_A)",
+    f"1 to {GI_MAX_LENGTH} letters, digits, _ or -, starting with a letter or digit (like JBRA or GI_A)",
+)
 
 #: Columns that identify the response; never empty.
 ID_COLUMNS = ("response_id", "round_id", "gi", "respondent_type", "submitted_week")
@@ -123,3 +145,45 @@ FIGURE_IDS = (
 #: Filters of the report, in contract order (JSON ``filters`` object) plus the
 #: optional measure_type filter this tool adds.
 FILTER_COLUMNS = ("gi", "respondent_type", "round_id", "measure_type")
+
+
+def is_gi_code(value: object) -> bool:
+    """True when ``value`` is a valid institution code (contract 1.1, :data:`GI_RE`).
+
+    >>> [is_gi_code(v) for v in ("JBRA", "GI_A", "jb-west", "-JB", "JB RA", "A" * 21)]
+    [True, True, True, False, False, False]
+    """
+    return isinstance(value, str) and GI_RE.fullmatch(value) is not None
+
+
+class _Unprotected(int):
+    """The ``min_cell`` of :data:`UNPROTECTED` (an int 0 that :func:`check_min_cell` lets through)."""
+
+
+#: ``min_cell`` for :mod:`analysis.protection` only: compute every cell, hide nothing.  The
+#: protected table of the data set then decides what is shown (issue 9); nothing else may pass it.
+UNPROTECTED = _Unprotected(0)
+
+
+def check_min_cell(min_cell: object) -> int:
+    """``min_cell`` as an int when it is a whole number of at least :data:`MIN_CELL_FLOOR`.
+
+    The one check every statistic, view and report runs on its ``min_cell``
+    (contract section 2: suppression below 10, never lower).  Raises
+    :class:`ValueError` naming the floor otherwise.
+
+    >>> check_min_cell(25)
+    25
+    >>> check_min_cell(5)
+    Traceback (most recent call last):
+    ...
+    ValueError: min_cell must be a whole number >= 10 (the contract never shows smaller groups), got 5
+    """
+    if type(min_cell) is _Unprotected:
+        return min_cell  # stays UNPROTECTED through nested statistics
+    floor = MIN_CELL_FLOOR
+    if isinstance(min_cell, bool) or not isinstance(min_cell, numbers.Integral) or min_cell < floor:
+        raise ValueError(
+            f"min_cell must be a whole number >= {floor} (the contract never shows smaller groups), got {min_cell!r}"
+        )
+    return int(min_cell)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import contract, stats
+from . import contract, i18n, stats
 
 #: had_gap groups of worker_qualities_by_gap: never without a worker, had a gap.
 GAP_GROUPS = ("nee", "ja")
@@ -60,7 +60,8 @@ class FigureResult:
         computed over the shown (not suppressed) groups only; None when
         fewer than 2 groups are shown.  None for other figures.
     title, title_en : str
-        Dutch (B1) and English titles.
+        Dutch (B1) and English titles (contract section 3), from the catalog
+        (``figures.title.<id>``, :mod:`analysis.i18n`).
     items : tuple of str
         The questionnaire item ids (contract columns) the figure is about.
     group_n : dict or None
@@ -97,45 +98,8 @@ class FigureResult:
         return self.base_n is None or self.base_n < self.min_cell
 
 
-#: figure id -> (Dutch title, English title)
-TITLES: dict[str, tuple[str, str]] = {
-    "measure_type": ("Verdeling soort maatregel", "Type of measure"),
-    "explained_at_start": (
-        "Is er bij de start uitgelegd wat er ging gebeuren?",
-        "Was it explained at the start what would happen?",
-    ),
-    "opinion_asked": ("Wordt er naar je mening gevraagd?", "Are you asked for your opinion?"),
-    "involved_in_decisions": ("Word je betrokken bij beslissingen?", "Are you involved in decisions?"),
-    "asked_life_domains": ("Is er gevraagd naar alle leefgebieden?", "Did the worker ask about all areas of life?"),
-    "asked_safety": ("Is er gevraagd naar de veiligheid?", "Did the worker ask about safety?"),
-    "grade_by_workers": (
-        "Het rapportcijfer in relatie tot het aantal jeugdzorgwerkers",
-        "The report grade by the number of youth protection workers",
-    ),
-    "help_improves": ("Leiden de begeleiding en hulp tot verbetering?", "Do the support and help lead to improvement?"),
-    "worker_qualities_by_gap": (
-        "Oordeel over de jeugdzorgwerker, met en zonder periode zonder jeugdzorgwerker",
-        "Opinion of the worker, with and without a period without a worker",
-    ),
-    "had_gap": ("Was er een periode zonder jeugdzorgwerker?", "Was there a period without a youth protection worker?"),
-    "n_workers": ("Aantal jeugdzorgwerkers gehad", "Number of youth protection workers"),
-    "contact_one_on_one": (
-        "Heeft de jeugdzorgwerker de jeugdige alleen gesproken?",
-        "Did the worker talk with the young person alone?",
-    ),
-    "say_in_plan": ("Inspraak in het plan van aanpak", "Say in the plan of approach"),
-    # text statistics
-    "n_workers_4_or_more": ("Vier of meer jeugdzorgwerkers gehad", "Had four or more youth protection workers"),
-    "n_workers_more_than_5": ("Meer dan vijf jeugdzorgwerkers gehad", "Had more than five youth protection workers"),
-    "say_in_plan_by_respondent_type": (
-        "Inspraak in het plan van aanpak, jeugdigen en ouders",
-        "Say in the plan, youths and parents",
-    ),
-    "say_in_plan_by_gap": (
-        "Inspraak in het plan van aanpak, naar periode zonder jeugdzorgwerker",
-        "Say in the plan, by period without a worker",
-    ),
-}
+#: Catalog key prefix of the figure titles (``figures.title.<figure id>``).
+TITLE_KEY = "figures.title."
 
 FIGURE_KINDS: dict[str, str] = {
     **{fid: "distribution" for fid in contract.DISTRIBUTION_FIGURES},
@@ -173,7 +137,7 @@ def _result(
     group_n=None,
     group_column=None,
 ) -> FigureResult:
-    title, title_en = TITLES[fid]
+    title, title_en = i18n.text(TITLE_KEY + fid, "nl"), i18n.text(TITLE_KEY + fid, "en")
     if base_n < min_cell and len(table):
         # Figure-level suppression (contract section 2).  Implied by the group
         # rule (every group base <= figure base), enforced here all the same.
@@ -337,7 +301,7 @@ def compute_figure(
     """
     if filters is not None:
         return _protected_view(df, filters, min_cell).figure(figure_id)
-    min_cell = stats._check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     if figure_id in REGISTRY:
         return REGISTRY[figure_id](df, min_cell)
     if figure_id in TEXT_REGISTRY:

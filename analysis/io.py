@@ -2,6 +2,9 @@
 
 Reading
 -------
+:func:`read_table` reads a file as text into a :class:`RawTable` (the frame,
+the spreadsheet row number of every row, and rows with a wrong number of
+cells); it is the first step of the import pipeline (:mod:`analysis.pipeline`).
 :func:`read_responses` reads a file, checks it with
 :func:`analysis.validation.validate_frame` and returns ``(frame, report)``.
 It never raises for a bad file: a file that cannot be read gives a report
@@ -37,6 +40,30 @@ with one ``unreadable_file`` error.  The type follows the extension:
 
 Rows that are empty in every cell are skipped (their row numbers are kept).
 
+Limits
+------
+Uploads must not be able to take the server down, so every reader checks
+the file against :class:`ReadLimits` *before* it parses (or holds) more than
+it may, and refuses it with a ``file_too_large`` error naming the file and
+the limit (:class:`LimitExceeded`, a :class:`ReadError`):
+
+* the file size (default 50 MB; ``SURVEY_MAX_UPLOAD_MB``, which the launcher
+  also passes to Streamlit as ``server.maxUploadSize``);
+* XLSX: the sizes the zip directory declares for its entries, before
+  openpyxl opens it: in total at most ``max_unpacked_bytes`` (default 250 MB;
+  ``SURVEY_MAX_UNPACKED_MB``) and no entry over 1 MB packed more than
+  ``max_ratio`` (100) times tighter (a "zip bomb"; real workbooks pack about
+  10 times).  Python's zipfile never unpacks more than an entry declares;
+* CSV: read as a stream: the encoding check and a line-length check
+  (``max_line_chars``, 1 million characters) run in 1 MB chunks, and the
+  :mod:`csv` module's field limit (131,072 characters) holds for cells with
+  line breaks;
+* CSV and XLSX: at most ``max_rows`` rows (2 million), ``max_columns``
+  columns (1,000) and ``max_text_cells`` cells (10 million);
+* SPSS and Parquet: rows, columns and cells (``max_cells``, 50 million) from
+  the file's metadata before the data are read; Parquet's uncompressed size
+  counts as unpacked bytes.
+
 Writing
 -------
 :func:`write_responses` writes the contract columns in contract order
@@ -66,7 +93,8 @@ import io as _io
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +103,7 @@ import pandas as pd
 
 from . import contract
 from .frame import canonical_frame
-from .validation import ErrorRecord, SourceRows, ValidationReport, cell_text, unreadable_report, validate_frame
+from .validation import ErrorRecord, ValidationReport, cell_text, unreadable_report, validate_frame
 
 CSV_EXTENSIONS = (".csv", ".txt")
 XLSX_EXTENSIONS = (".xlsx", ".xlsm")
@@ -95,63 +123,188 @@ ID_LABELS_NL = {
 }
 
 
+@dataclass(frozen=True)
+class RawTable:
+    """A file read as text, before any checking (:func:`read_table`).
+
+    ``frame`` has the columns as written (stripped; also when a name repeats),
+    every cell pandas ``string`` with ``NA`` for empty cells.  ``rows`` holds the
+    spreadsheet row number of each frame row (the header is row 1; a skipped
+    empty row keeps its number), so messages can name the row a person sees.
+    ``field_counts`` lists ``(row, cells, header width)`` of rows with a wrong
+    number of cells (see :func:`read_responses`).
+    """
+
+    frame: pd.DataFrame
+    rows: tuple[int, ...]
+    file: str = "<data>"
+    field_counts: tuple[tuple[int, int, int], ...] = ()
+
+    def __post_init__(self):
+        if len(self.rows) != len(self.frame):
+            raise ValueError(f"{len(self.rows)} row numbers for {len(self.frame)} rows")
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, *, file: str = "<data>", rows: Sequence[int] | None = None) -> RawTable:
+        """A table already in memory; rows numbered 2, 3, ... unless ``rows`` is given."""
+        numbers = range(2, len(frame) + 2) if rows is None else rows
+        return cls(frame.reset_index(drop=True), tuple(int(r) for r in numbers), file)
+
+
 class ReadError(ValueError):
     """A file that cannot be read at all; ``reason_nl`` holds the Dutch text."""
+
+    rule = "unreadable_file"
 
     def __init__(self, reason: str, reason_nl: str):
         self.reason, self.reason_nl = reason, reason_nl
         super().__init__(reason)
 
 
+class LimitExceeded(ReadError):
+    """A file refused before it is parsed: it is larger than a :class:`ReadLimits` limit."""
+
+    rule = "file_too_large"
+
+
+MB = 1024 * 1024
+#: entries smaller than this (unpacked) are not checked for their packing ratio
+_RATIO_FLOOR = MB
+#: how much of a file the streaming checks read at once
+_CHUNK = MB
+#: the csv module's field limit (its default; kept, the setting is process-wide)
+CSV_FIELD_LIMIT = 131_072
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """What a file may hold before it is refused unread (see the module docstring)."""
+
+    max_file_bytes: int = 50 * MB
+    max_unpacked_bytes: int = 250 * MB
+    max_ratio: int = 100
+    max_line_chars: int = 1_000_000
+    max_rows: int = 2_000_000
+    max_columns: int = 1_000
+    max_text_cells: int = 10_000_000
+    max_cells: int = 50_000_000
+    max_zip_entries: int = 10_000
+
+    @property
+    def upload_mb(self) -> int:
+        """The file size limit in whole MB (Streamlit's ``server.maxUploadSize``)."""
+        return max(1, -(-self.max_file_bytes // MB))
+
+
+def _env_mb(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number of megabytes, not {raw!r}") from None
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1 (megabytes)")
+    return value * MB
+
+
+def read_limits() -> ReadLimits:
+    """The limits in force: defaults, with ``SURVEY_MAX_UPLOAD_MB`` and ``SURVEY_MAX_UNPACKED_MB`` applied."""
+    d = ReadLimits()
+    return ReadLimits(
+        max_file_bytes=_env_mb("SURVEY_MAX_UPLOAD_MB", d.max_file_bytes),
+        max_unpacked_bytes=_env_mb("SURVEY_MAX_UNPACKED_MB", d.max_unpacked_bytes),
+    )
+
+
+def _mb(n: int) -> str:
+    if n < MB:
+        return f"{n / 1024:,.0f} kB"
+    return f"{n / MB:,.0f} MB" if n >= 10 * MB else f"{n / MB:,.1f} MB"
+
+
+def _too_large(size: int, limits: ReadLimits) -> LimitExceeded:
+    return LimitExceeded(
+        f"the file is {_mb(size)}, more than the limit of {_mb(limits.max_file_bytes)} "
+        "(an administrator can raise it with SURVEY_MAX_UPLOAD_MB)",
+        f"het bestand is {_mb(size)}, groter dan de grens van {_mb(limits.max_file_bytes)} "
+        "(een beheerder kan die verhogen met SURVEY_MAX_UPLOAD_MB)",
+    )
+
+
+def _check_shape(rows: int | None, columns: int | None, limits: ReadLimits, *, cells: bool = False) -> None:
+    if rows is not None and rows > limits.max_rows:
+        raise LimitExceeded(
+            f"more than {limits.max_rows:,} rows", f"meer dan {limits.max_rows:,} rijen".replace(",", ".")
+        )
+    if columns is not None and columns > limits.max_columns:
+        raise LimitExceeded(
+            f"more than {limits.max_columns:,} columns", f"meer dan {limits.max_columns:,} kolommen".replace(",", ".")
+        )
+    if cells and rows is not None and columns is not None and rows * columns > limits.max_text_cells:
+        raise LimitExceeded(
+            f"more than {limits.max_text_cells:,} cells",
+            f"meer dan {limits.max_text_cells:,} cellen".replace(",", "."),
+        )
+
+
 # --------------------------------------------------------------------------- reading
 
 
-def _source(path, file: str | None) -> tuple[str, str, Any]:
-    """(display name, lower-case extension, path-or-bytes)."""
+def _source(path, file: str | None, limits: ReadLimits) -> tuple[str, str, Any]:
+    """(display name, lower-case extension, path-or-bytes); a file object is read up to the size limit."""
     if isinstance(path, (str, os.PathLike)):
         p = Path(path)
         name = file or p.name
         return name, p.suffix.lower(), p
     if hasattr(path, "read"):
-        data = path.read()
         name = file or Path(getattr(path, "name", "") or "upload").name
+        size = getattr(path, "size", None)
+        if isinstance(size, int) and size > limits.max_file_bytes:
+            raise _too_large(size, limits)
+        data = path.read(limits.max_file_bytes + 1)
+        if len(data) > limits.max_file_bytes:
+            raise _too_large(size if isinstance(size, int) else len(data), limits)
         return name, Path(name).suffix.lower(), bytes(data)
     if isinstance(path, (bytes, bytearray)):
         name = file or "upload"
+        if len(path) > limits.max_file_bytes:
+            raise _too_large(len(path), limits)
         return name, Path(name).suffix.lower(), bytes(path)
     raise TypeError(f"expected a path, bytes or a binary file object, not {type(path).__name__}")
 
 
-def _read_bytes(src) -> bytes:
+def _open_error(exc: OSError) -> ReadError:
+    if isinstance(exc, FileNotFoundError):
+        return ReadError("the file does not exist", "het bestand bestaat niet")
+    return ReadError(
+        f"cannot open the file ({exc.strerror or exc})",
+        f"het bestand kan niet worden geopend ({exc.strerror or exc})",
+    )
+
+
+def _check_size(src, limits: ReadLimits) -> None:
+    """Refuse a file over the size limit before anything of it is read."""
     if isinstance(src, bytes):
-        return src
-    try:
-        return src.read_bytes()
-    except FileNotFoundError as exc:
-        raise ReadError("the file does not exist", "het bestand bestaat niet") from exc
-    except OSError as exc:
-        raise ReadError(
-            f"cannot open the file ({exc.strerror or exc})",
-            f"het bestand kan niet worden geopend ({exc.strerror or exc})",
-        ) from exc
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        size = len(src)
+    else:
         try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise ReadError("not valid UTF-16 text", "geen geldige UTF-16-tekst") from exc
+            size = Path(src).stat().st_size
+        except OSError as exc:
+            raise _open_error(exc) from exc
+    if size > limits.max_file_bytes:
+        raise _too_large(size, limits)
+
+
+def _open_binary(src):
+    """A binary file object over bytes or a path (the caller closes it)."""
+    if isinstance(src, bytes):
+        return _io.BytesIO(src)
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise ReadError(
-            "the text encoding is not UTF-8 or Windows-1252", "de tekstcodering is geen UTF-8 of Windows-1252"
-        ) from exc
+        return open(src, "rb")  # noqa: SIM115 - closed by the caller
+    except OSError as exc:
+        raise _open_error(exc) from exc
 
 
 def detect_delimiter(header_line: str) -> str:
@@ -171,59 +324,206 @@ def _first_line(text: str) -> str:
     return text[:end]
 
 
-def _records_csv(data: bytes) -> tuple[list[list[str]], list[int]]:
-    text = _decode(data)
-    if not text.strip():
-        raise ReadError("the file is empty", "het bestand is leeg")
-    if "\x00" in text:
-        raise ReadError(
-            "the file holds NUL bytes; it is not a text (CSV) file",
-            "het bestand bevat NUL-tekens; het is geen tekstbestand (CSV)",
-        )
-    delim = detect_delimiter(_first_line(text))
-    reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delim)
+_LINE_BREAK = re.compile(r"\r\n|[\r\n]")
+
+
+def _long_line(line: int, limits: ReadLimits) -> LimitExceeded:
+    return LimitExceeded(
+        f"line {line:,} is longer than {limits.max_line_chars:,} characters",
+        f"regel {line:,} is langer dan {limits.max_line_chars:,} tekens".replace(",", "."),
+    )
+
+
+def _scan_text(fh, encoding: str, limits: ReadLimits) -> None:
+    """Decode the whole file in chunks (raises UnicodeDecodeError), checking NUL characters and line lengths.
+
+    Holds one chunk at a time, so a huge file or a huge line is refused without being loaded.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    line, length = 1, 0
+    while True:
+        chunk = fh.read(_CHUNK)
+        text = decoder.decode(chunk, final=not chunk)
+        if "\x00" in text:
+            raise ReadError(
+                "the file holds NUL bytes; it is not a text (CSV) file",
+                "het bestand bevat NUL-tekens; het is geen tekstbestand (CSV)",
+            )
+        parts = _LINE_BREAK.split(text)
+        length += len(parts[0])
+        for part in parts[1:]:
+            if length > limits.max_line_chars:
+                raise _long_line(line, limits)
+            line, length = line + 1, len(part)
+        if length > limits.max_line_chars:
+            raise _long_line(line, limits)
+        if not chunk:
+            return
+
+
+def _csv_encoding(fh, limits: ReadLimits) -> str:
+    """UTF-16 with a BOM, else UTF-8 (with or without BOM, strict), else Windows-1252."""
+    head = fh.read(2)
+    utf16 = head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "cp1252"):
+        fh.seek(0)
+        try:
+            _scan_text(fh, encoding, limits)
+        except UnicodeDecodeError:
+            continue
+        fh.seek(0)
+        return encoding
+    if utf16:
+        raise ReadError("not valid UTF-16 text", "geen geldige UTF-16-tekst")
+    raise ReadError("the text encoding is not UTF-8 or Windows-1252", "de tekstcodering is geen UTF-8 of Windows-1252")
+
+
+def _bounded_lines(text, limits: ReadLimits) -> Iterator[str]:
+    """The lines of a text stream, none longer than the limit (checked again while reading)."""
+    line = 0
+    while True:
+        chunk = text.readline(limits.max_line_chars + 3)
+        if not chunk:
+            return
+        line += 1
+        if len(chunk.rstrip("\r\n")) > limits.max_line_chars:
+            raise _long_line(line, limits)
+        yield chunk
+
+
+def _records_csv(src, limits: ReadLimits) -> tuple[list[list[str]], list[int]]:
+    fh = _open_binary(src)
     try:
-        records = list(reader)
-    except csv.Error as exc:
-        raise ReadError(f"not a valid CSV file ({exc})", f"geen geldig CSV-bestand ({exc})") from exc
-    return records, list(range(1, len(records) + 1))
+        encoding = _csv_encoding(fh, limits)
+        head = _io.TextIOWrapper(fh, encoding=encoding, newline="")
+        first = head.readline(limits.max_line_chars + 3)
+        head.detach()
+        fh.seek(0)
+        delim = detect_delimiter(_first_line(first))
+        text = _io.TextIOWrapper(fh, encoding=encoding, newline="")
+        reader = csv.reader(_bounded_lines(text, limits), delimiter=delim)
+        records: list[list[str]] = []
+        numbers: list[int] = []
+        cells = 0
+        try:
+            for number, rec in enumerate(reader, start=1):
+                if not rec:  # an empty line: skipped, its number is kept
+                    continue
+                cells += len(rec)
+                _check_shape(len(records), len(rec), limits)
+                if cells > limits.max_text_cells:
+                    raise LimitExceeded(
+                        f"more than {limits.max_text_cells:,} cells",
+                        f"meer dan {limits.max_text_cells:,} cellen".replace(",", "."),
+                    )
+                records.append(rec)
+                numbers.append(number)
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise LimitExceeded(
+                    f"a cell near line {reader.line_num:,} is longer than {csv.field_size_limit():,} characters",
+                    f"een cel bij regel {reader.line_num:,} is langer dan {csv.field_size_limit():,} tekens".replace(
+                        ",", "."
+                    ),
+                ) from exc
+            raise ReadError(f"not a valid CSV file ({exc})", f"geen geldig CSV-bestand ({exc})") from exc
+        text.detach()
+    finally:
+        fh.close()
+    return records, numbers
 
 
-def _records_xlsx(src) -> tuple[list[list[Any]], list[int]]:
+def _check_zip(fh, limits: ReadLimits) -> None:
+    """Refuse a workbook whose zip directory declares too much unpacked data, before it is parsed.
+
+    Python's zipfile stops unpacking an entry at the size its directory
+    declares (and then fails the CRC check), so the declared sizes bound
+    what openpyxl can unpack.
+    """
+    from zipfile import BadZipFile, ZipFile
+
+    try:
+        infos = ZipFile(fh).infolist()
+    except (BadZipFile, OSError, ValueError) as exc:
+        raise ReadError(
+            f"not a valid Excel (.xlsx) file ({exc})", f"geen geldig Excel-bestand (.xlsx) ({exc})"
+        ) from exc
+    if len(infos) > limits.max_zip_entries:
+        raise LimitExceeded(
+            f"the workbook holds more than {limits.max_zip_entries:,} parts",
+            f"de werkmap bestaat uit meer dan {limits.max_zip_entries:,} delen".replace(",", "."),
+        )
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_unpacked_bytes:
+        raise LimitExceeded(
+            f"the workbook unpacks to {_mb(total)}, more than the limit of {_mb(limits.max_unpacked_bytes)} "
+            "(a 'zip bomb'?; an administrator can raise the limit with SURVEY_MAX_UNPACKED_MB)",
+            f"de werkmap wordt uitgepakt {_mb(total)}, meer dan de grens van {_mb(limits.max_unpacked_bytes)} "
+            "(een 'zipbom'?; een beheerder kan de grens verhogen met SURVEY_MAX_UNPACKED_MB)",
+        )
+    for i in infos:
+        if i.file_size > _RATIO_FLOOR and i.file_size > limits.max_ratio * max(i.compress_size, 1):
+            ratio = i.file_size / max(i.compress_size, 1)
+            raise LimitExceeded(
+                f"the part {i.filename} of the workbook is packed {ratio:,.0f} times "
+                f"(more than {limits.max_ratio} times: a 'zip bomb')",
+                f"het deel {i.filename} van de werkmap is {ratio:,.0f} keer ingepakt "
+                f"(meer dan {limits.max_ratio} keer: een 'zipbom')".replace(",", "."),
+            )
+
+
+def _records_xlsx(src, limits: ReadLimits) -> tuple[list[list[Any]], list[int]]:
     from zipfile import BadZipFile
 
     import openpyxl
 
-    fh = _io.BytesIO(src) if isinstance(src, bytes) else src
+    fh = _open_binary(src)
     try:
-        wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
-    except FileNotFoundError as exc:
-        raise ReadError("the file does not exist", "het bestand bestaat niet") from exc
-    except (BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ReadError(
-            f"not a valid Excel (.xlsx) file ({exc})", f"geen geldig Excel-bestand (.xlsx) ({exc})"
-        ) from exc
-    try:
-        if not wb.worksheets:
-            raise ReadError("the workbook has no sheets", "de werkmap heeft geen bladen")
-        ws = wb.worksheets[0]
-        ws.reset_dimensions()  # do not trust the stored sheet size (some tools write it wrong)
-        records, numbers = [], []
-        # from row 1, so that the numbering is the sheet's (empty rows come as empty tuples)
-        for i, row in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
-            records.append(list(row))
-            numbers.append(i)
+        _check_zip(fh, limits)
+        fh.seek(0)
+        try:
+            wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+        except (BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise ReadError(
+                f"not a valid Excel (.xlsx) file ({exc})", f"geen geldig Excel-bestand (.xlsx) ({exc})"
+            ) from exc
+        try:
+            if not wb.worksheets:
+                raise ReadError("the workbook has no sheets", "de werkmap heeft geen bladen")
+            ws = wb.worksheets[0]
+            ws.reset_dimensions()  # do not trust the stored sheet size (some tools write it wrong)
+            records, numbers = [], []
+            cells = 0
+            # from row 1, so that the numbering is the sheet's (empty rows are skipped, their numbers kept)
+            for i, row in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
+                if not any(v is not None for v in row):
+                    continue
+                if len(row) > limits.max_columns:
+                    last = max(j for j, v in enumerate(row) if v is not None)
+                    row = row[: last + 1]
+                _check_shape(len(records), len(row), limits)
+                cells += len(row)
+                if cells > limits.max_text_cells:
+                    raise LimitExceeded(
+                        f"more than {limits.max_text_cells:,} cells",
+                        f"meer dan {limits.max_text_cells:,} cellen".replace(",", "."),
+                    )
+                records.append(list(row))
+                numbers.append(i)
+        finally:
+            wb.close()
     finally:
-        wb.close()
+        fh.close()
     return records, numbers
 
 
 def _frame_from_records(
     records: list[list[Any]], numbers: list[int], *, short_rows: bool = False
-) -> tuple[pd.DataFrame, list[tuple[int, int, int]]]:
+) -> tuple[pd.DataFrame, list[int], list[tuple[int, int, int]]]:
     """Header = first non-empty record.
 
-    Returns the raw frame and ``(row, n_cells, n_header)`` of every row with
+    Returns the raw frame, the spreadsheet row number of each of its rows and
+    ``(row, n_cells, n_header)`` of every row with
     a wrong number of cells: longer than the header (with text beyond it),
     and with ``short_rows`` (CSV) also shorter than the header.  Rows that
     are empty in every cell are skipped.  Short rows are padded with empty
@@ -253,9 +553,7 @@ def _frame_from_records(
     cols = {j: pd.array([r[j] for r in rows], dtype="string") for j in range(width)}
     df = pd.DataFrame(cols, index=pd.RangeIndex(len(rows)))
     df.columns = header
-    df.attrs["source_rows"] = SourceRows(src_rows)
-    df.attrs["header_row"] = numbers[k]
-    return df, long_rows
+    return df, src_rows, long_rows
 
 
 def _sav_lookup(column: str, questionnaire) -> dict[str, str]:
@@ -273,7 +571,7 @@ def _sav_lookup(column: str, questionnaire) -> dict[str, str]:
     return m
 
 
-def _read_sav(src, questionnaire) -> pd.DataFrame:
+def _read_sav(src, questionnaire, limits: ReadLimits) -> pd.DataFrame:
     import pyreadstat
 
     tmp = None
@@ -288,9 +586,17 @@ def _read_sav(src, questionnaire) -> pd.DataFrame:
                 raise ReadError("the file does not exist", "het bestand bestaat niet")
             path = str(src)
         try:
+            # the size first, from the file's header (a compressed .zsav can unpack to far more)
+            _, head = pyreadstat.read_sav(path, metadataonly=True)
+            _check_cells(head.number_rows, head.number_columns, limits)
             raw, meta = pyreadstat.read_sav(
-                path, user_missing=False, apply_value_formats=False, disable_datetime_conversion=True
+                path,
+                user_missing=False,
+                apply_value_formats=False,
+                disable_datetime_conversion=True,
+                row_limit=limits.max_rows + 1,
             )
+            _check_shape(len(raw), None, limits)
         except ReadError:
             raise
         except Exception as exc:  # pyreadstat raises its own ReadstatError / PyreadstatError
@@ -335,9 +641,38 @@ def _is_count_or_grade(col, questionnaire) -> bool:
         return False
 
 
-def _read_parquet(src) -> pd.DataFrame:
+def _check_cells(rows: int | None, columns: int | None, limits: ReadLimits) -> None:
+    """Rows, columns and cells of a typed file (SPSS, Parquet), from its metadata."""
+    _check_shape(rows, columns, limits)
+    if rows is not None and columns is not None and rows * columns > limits.max_cells:
+        raise LimitExceeded(
+            f"more than {limits.max_cells:,} cells", f"meer dan {limits.max_cells:,} cellen".replace(",", ".")
+        )
+
+
+def _check_parquet(src, limits: ReadLimits) -> None:
+    """Rows, columns and the uncompressed size from the Parquet footer, before any data are read."""
+    import pyarrow.parquet as pq
+
+    with pq.ParquetFile(_io.BytesIO(src) if isinstance(src, bytes) else src) as pf:
+        md = pf.metadata
+        _check_cells(md.num_rows, md.num_columns, limits)
+        unpacked = sum(md.row_group(i).total_byte_size for i in range(md.num_row_groups))
+    if unpacked > limits.max_unpacked_bytes:
+        raise LimitExceeded(
+            f"the data unpack to {_mb(unpacked)}, more than the limit of {_mb(limits.max_unpacked_bytes)} "
+            "(an administrator can raise it with SURVEY_MAX_UNPACKED_MB)",
+            f"de gegevens worden uitgepakt {_mb(unpacked)}, meer dan de grens van "
+            f"{_mb(limits.max_unpacked_bytes)} (een beheerder kan die verhogen met SURVEY_MAX_UNPACKED_MB)",
+        )
+
+
+def _read_parquet(src, limits: ReadLimits) -> pd.DataFrame:
     try:
+        _check_parquet(src, limits)
         raw = pd.read_parquet(_io.BytesIO(src) if isinstance(src, bytes) else src)
+    except ReadError:
+        raise
     except FileNotFoundError as exc:
         raise ReadError("the file does not exist", "het bestand bestaat niet") from exc
     except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
@@ -353,22 +688,34 @@ def _read_parquet(src) -> pd.DataFrame:
     return df
 
 
-def _read_raw(path, file: str | None, questionnaire) -> tuple[str, pd.DataFrame, list[tuple[int, int, int]]]:
-    name, ext, src = _source(path, file)
+def read_table(path, *, file: str | None = None, questionnaire=None, limits: ReadLimits | None = None) -> RawTable:
+    """Read a response file as text without checking it: the first step of an import.
+
+    Every column is pandas ``string`` dtype with ``NA`` for empty cells; the
+    header names are kept as written (stripped), also when they repeat.  SPSS
+    value labels are mapped to codes (see the module docstring).  Raises
+    :class:`ReadError` when the file cannot be read (:class:`LimitExceeded`
+    when it is over a limit of ``limits``, default :func:`read_limits`).
+    """
+    limits = limits or read_limits()
+    name, ext, src = _source(path, file, limits)
+    known = CSV_EXTENSIONS + XLSX_EXTENSIONS + SAV_EXTENSIONS + PARQUET_EXTENSIONS
+    if ext in known:
+        _check_size(src, limits)
     if ext in CSV_EXTENSIONS:
-        df, long_rows = _frame_from_records(*_records_csv(_read_bytes(src)), short_rows=True)
-        return name, df, long_rows
+        df, rows, long_rows = _frame_from_records(*_records_csv(src, limits), short_rows=True)
+        return RawTable(df, tuple(rows), name, tuple(long_rows))
     if ext in XLSX_EXTENSIONS:
-        df, long_rows = _frame_from_records(*_records_xlsx(src))
-        return name, df, long_rows
+        df, rows, long_rows = _frame_from_records(*_records_xlsx(src, limits))
+        return RawTable(df, tuple(rows), name, tuple(long_rows))
     if ext in SAV_EXTENSIONS:
         if questionnaire is None:
             from .questionnaire import load_questionnaire
 
             questionnaire = load_questionnaire()
-        return name, _read_sav(src, questionnaire), []
+        return RawTable.of(_read_sav(src, questionnaire, limits), file=name)
     if ext in PARQUET_EXTENSIONS:
-        return name, _read_parquet(src), []
+        return RawTable.of(_read_parquet(src, limits), file=name)
     if ext == ".xls":
         raise ReadError(
             "old Excel format (.xls); save the file as .xlsx", "oud Excel-formaat (.xls); sla het bestand op als .xlsx"
@@ -379,22 +726,20 @@ def _read_raw(path, file: str | None, questionnaire) -> tuple[str, pd.DataFrame,
     )
 
 
-def read_frame_raw(path, *, file: str | None = None, questionnaire=None) -> pd.DataFrame:
-    """Read a response file as text without checking it (for the column-mapping screen).
-
-    Every column is pandas ``string`` dtype with ``NA`` for empty cells; the
-    header names are kept as written (stripped), also when they repeat.
-    ``df.attrs['source_rows']`` holds the spreadsheet row number of each row;
-    :func:`analysis.validation.validate_frame` uses it.  SPSS value labels are
-    mapped to codes as in :func:`read_responses`.  Raises :class:`ReadError`
-    when the file cannot be read.
-    """
-    _, df, _ = _read_raw(path, file, questionnaire)
-    return df
+def read_frame_raw(
+    path, *, file: str | None = None, questionnaire=None, limits: ReadLimits | None = None
+) -> pd.DataFrame:
+    """The frame of :func:`read_table` (without its row numbers)."""
+    return read_table(path, file=file, questionnaire=questionnaire, limits=limits).frame
 
 
 def read_responses(
-    path, *, questionnaire=None, existing_ids: Iterable[str] = (), file: str | None = None
+    path,
+    *,
+    questionnaire=None,
+    existing_ids: Iterable[str] = (),
+    file: str | None = None,
+    limits: ReadLimits | None = None,
 ) -> tuple[pd.DataFrame, ValidationReport]:
     """Read a response file and check it against data contract v1.
 
@@ -410,76 +755,43 @@ def read_responses(
         response_ids already stored (``duplicate_id``).
     file : str, optional
         Name used in the report (default: the file name without folders).
+    limits : ReadLimits, optional
+        Default :func:`read_limits`; a file over a limit gets one
+        ``file_too_large`` error and is not parsed.
 
     Returns
     -------
     (frame, report)
-        The canonical frame (empty unless ``report.ok``) and the report.
+        The canonical frame (empty unless ``report.ok``) and the report.  The
+        spreadsheet row of each row is in :attr:`RawTable.rows`
+        (:func:`analysis.pipeline.prepare_import` keeps both together).
     """
     try:
-        name, raw, long_rows = _read_raw(path, file, questionnaire)
+        raw = read_table(path, file=file, questionnaire=questionnaire, limits=limits)
     except ReadError as exc:
-        name = _source_name(path, file)
         from .frame import empty_frame
 
+        name = _source_name(path, file)
+        if isinstance(exc, LimitExceeded):
+            refused = ErrorRecord(
+                name,
+                None,
+                None,
+                None,
+                exc.rule,
+                f"The file is refused: {exc.reason}",
+                f"Het bestand is geweigerd: {exc.reason_nl}",
+            )
+            return empty_frame(), ValidationReport(file=name, errors=[refused])
         return empty_frame(), unreadable_report(name, exc.reason, exc.reason_nl)
-    frame, report = validate_frame(raw, file=name, questionnaire=questionnaire, existing_ids=existing_ids)
-    if long_rows:
-        xlsx = Path(name).suffix.lower() in XLSX_EXTENSIONS
-
-        def hints(cells: int, width: int) -> tuple[str, str]:
-            if cells < width:
-                return (
-                    "is the row cut off (an incomplete last line), or is a delimiter missing?",
-                    "is de rij afgebroken (een onvolledige laatste regel), of ontbreekt er een scheidingsteken?",
-                )
-            if xlsx:
-                return (
-                    "there are cells to the right of the last column with a name",
-                    "er staan cellen rechts van de laatste kolom met een naam",
-                )
-            return (
-                "is there an unquoted delimiter in a comment?",
-                "staat er een scheidingsteken zonder aanhalingstekens in een opmerking?",
-            )
-
-        extra = []
-        for row, cells, width in long_rows:
-            hint_en, hint_nl = hints(cells, width)
-            extra.append(
-                ErrorRecord(
-                    name,
-                    row,
-                    None,
-                    None,
-                    "wrong_field_count",
-                    f"Row has {cells} cells but the header has {width}; {hint_en}",
-                    f"De rij heeft {cells} cellen, maar de kopregel heeft er {width}; {hint_nl}",
-                )
-            )
-        errors = [e for e in report.errors if e.rule != "too_many_errors"] + extra
-        errors.sort(key=lambda e: e.row if e.row is not None else 0)
-        total = report.n_errors + len(extra)
-        if len(errors) > 1000:
-            errors = errors[:1000]
-        if total > len(errors):
-            errors.append(
-                ErrorRecord(
-                    name,
-                    None,
-                    None,
-                    None,
-                    "too_many_errors",
-                    f"{total} errors found; only the first {len(errors)} are listed.",
-                    f"{total} fouten gevonden; alleen de eerste {len(errors)} staan in de lijst.",
-                )
-            )
-        report = ValidationReport(
-            file=name, errors=errors, warnings=report.warnings, n_rows=report.n_rows, n_errors=total
-        )
-        frame = frame.iloc[0:0].reset_index(drop=True)
-        frame.attrs = {}
-    return frame, report
+    return validate_frame(
+        raw.frame,
+        file=raw.file,
+        questionnaire=questionnaire,
+        existing_ids=existing_ids,
+        row_numbers=raw.rows,
+        field_counts=raw.field_counts,
+    )
 
 
 def _source_name(path, file):

@@ -17,8 +17,10 @@ A :class:`ColumnMapping` holds
   entry is kept as written (validation reports it if it is no code);
 * ``generate_ids``: give rows without a ``response_id`` a fresh random UUID4.
 
-Everything here is pure (no I/O) and keeps ``df.attrs["source_rows"]`` so
-validation messages name the spreadsheet row of the original file.
+Everything here is pure (no I/O).  A mapped table has the same rows in the
+same order as the raw one, so the spreadsheet row numbers of the original
+file (:attr:`analysis.io.RawTable.rows`) still apply to it;
+:func:`analysis.pipeline.map_table` keeps them together.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from typing import Any
 import pandas as pd
 
 from . import contract
-from .validation import SourceRows, suggest_code
+from .answers import answer_rules, suggest_code
 
 #: Contract columns whose values are mapped onto codes (coded and integer columns).
 VALUE_COLUMNS: tuple[str, ...] = tuple(c for c in contract.COLUMNS if c in contract.CODES or c in contract.INT_RANGES)
@@ -161,7 +163,8 @@ class ColumnMapping:
 
 def _column_names() -> dict[str, str]:
     """normalized name -> contract column (names, aliases and Dutch/English labels)."""
-    from .wording import VARIABLE_LABELS
+    from .i18n import languages
+    from .wording import variable_label
 
     out: dict[str, str] = {}
     for col in contract.COLUMNS:
@@ -169,9 +172,9 @@ def _column_names() -> dict[str, str]:
     for col, aliases in COLUMN_ALIASES.items():
         for a in aliases:
             out.setdefault(normalize_name(a), col)
-    for col, (nl, en) in VARIABLE_LABELS.items():
-        out.setdefault(normalize_name(nl), col)
-        out.setdefault(normalize_name(en), col)
+    for col in contract.COLUMNS:
+        for lang in languages():
+            out.setdefault(normalize_name(variable_label(col, lang)), col)
     return out
 
 
@@ -212,11 +215,14 @@ def suggest_columns(source_columns: Iterable[Any]) -> dict[str, str | None]:
 # --------------------------------------------------------------------------- value suggestions
 
 
-def _allowed(column: str) -> tuple[str, ...]:
-    if column in contract.CODES:
-        return contract.CODES[column]
-    lo, hi = contract.INT_RANGES[column]
-    return tuple(str(i) for i in range(lo, hi + 1))
+def allowed_values(column: str) -> tuple[str, ...]:
+    """The values a coded or numeric contract column can be mapped to: its codes, or its
+    whole numbers as text (the rules of :func:`analysis.answers.answer_rules`)."""
+    rule = answer_rules()[column]
+    if rule.kind == "code":
+        return rule.codes
+    numbers = rule.allowed if rule.allowed is not None else range(rule.lo, rule.hi + 1)
+    return tuple(str(i) for i in numbers)
 
 
 def suggest_value(column: str, value: Any) -> str | None:
@@ -234,7 +240,7 @@ def suggest_value(column: str, value: Any) -> str | None:
     key = normalize_name(text)
     if text.lower() in EMPTY_VALUES or key in EMPTY_VALUES:
         return ""
-    allowed = _allowed(column)
+    allowed = allowed_values(column)
     if text in allowed:
         return text
     alias = VALUE_ALIASES.get(column, {}).get(key)
@@ -283,7 +289,7 @@ def suggest_mapping(raw: pd.DataFrame, *, round_id: str | None = None) -> Column
     for col, src in cols.items():
         if col not in VALUE_COLUMNS:
             continue
-        allowed = set(_allowed(col))
+        allowed = set(allowed_values(col))
         vm = {}
         for v in distinct_values(raw, src)["value"]:
             if v in allowed or v == "":
@@ -313,7 +319,8 @@ def apply_mapping(raw: pd.DataFrame, mapping: ColumnMapping, *, seed: int | None
       is replaced (``""`` = empty); other values stay as written.
     * With ``generate_ids``, empty ``response_id`` cells get a random UUID4
       (``seed`` makes them reproducible, for tests only).
-    * Source columns not mapped are dropped; ``attrs["source_rows"]`` is kept.
+    * Source columns not mapped are dropped; the rows stay as they are (same
+      number, same order), so their spreadsheet row numbers still apply.
     """
     missing = [s for s in mapping.columns.values() if s not in raw.columns]
     if missing:
@@ -349,20 +356,12 @@ def apply_mapping(raw: pd.DataFrame, mapping: ColumnMapping, *, seed: int | None
         ids = ids.copy()
         ids[ids.isna()] = fill
         out["response_id"] = ids.astype("string")
-    src = raw.attrs.get("source_rows")
-    out.attrs["source_rows"] = (
-        SourceRows(int(r) for r in src) if src is not None and len(src) == n else SourceRows(range(2, n + 2))
-    )
     return out
 
 
 def preview(raw: pd.DataFrame, mapping: ColumnMapping, *, rows: int = 10) -> pd.DataFrame:
     """The first ``rows`` rows after :func:`apply_mapping` (ids made reproducibly)."""
-    head = raw.head(rows).copy()
-    src = raw.attrs.get("source_rows")
-    if src is not None:
-        head.attrs["source_rows"] = SourceRows(int(r) for r in list(src)[:rows])
-    return apply_mapping(head, mapping, seed=0)
+    return apply_mapping(raw.head(rows), mapping, seed=0)
 
 
 PROBLEM_COLUMNS = ("column", "value", "count", "problem", "message_nl", "message")
@@ -410,7 +409,7 @@ def mapping_problems(raw: pd.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
     for col in VALUE_COLUMNS:
         if col in mapping.columns:
             vm = mapping.values.get(col, {})
-            allowed = set(_allowed(col))
+            allowed = set(allowed_values(col))
             for v, count in distinct_values(raw, mapping.columns[col]).itertuples(index=False):
                 after = vm.get(v, v)
                 if after == "" or after in allowed:
@@ -429,7 +428,7 @@ def mapping_problems(raw: pd.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
                 )
         elif col in mapping.constants:
             v = mapping.constants[col]
-            if v not in set(_allowed(col)):
+            if v not in set(allowed_values(col)):
                 rows.append(
                     {
                         "column": col,
@@ -504,7 +503,7 @@ def value_table(raw: pd.DataFrame, mapping: ColumnMapping, column: str) -> pd.Da
     the value itself when it is a code, else :func:`suggest_value`'s guess,
     else ``None`` (unknown).  Empty cells are left out (they stay empty).
     """
-    allowed = set(_allowed(column))
+    allowed = set(allowed_values(column))
     vm = mapping.values.get(column, {})
     rows = []
     for v, count in distinct_values(raw, mapping.columns[column]).itertuples(index=False):
@@ -529,7 +528,7 @@ def value_table(raw: pd.DataFrame, mapping: ColumnMapping, column: str) -> pd.Da
 def values_from_table(table: pd.DataFrame, column: str) -> dict[str, str]:
     """{value: code} of an edited :func:`value_table`; an empty code means "not answered",
     a missing code (None) leaves the value as written."""
-    allowed = set(_allowed(column)) | {""}
+    allowed = set(allowed_values(column)) | {""}
     out = {}
     for rec in table.to_dict("records"):
         code = rec.get("code")
@@ -549,7 +548,7 @@ def needs_value_mapping(raw: pd.DataFrame, mapping: ColumnMapping) -> list[str]:
     for col in VALUE_COLUMNS:
         if col not in mapping.columns:
             continue
-        allowed = set(_allowed(col)) | {""}
+        allowed = set(allowed_values(col)) | {""}
         if any(v not in allowed for v in distinct_values(raw, mapping.columns[col])["value"]):
             out.append(col)
     return out

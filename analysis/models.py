@@ -7,6 +7,8 @@
   ``MASS::polr``, Stata's ``ologit`` and SPSS PLUM print it.
 * :func:`ordinal_fit`: the same ordinal model on any frame with numeric
   predictors (used to reproduce published fits).
+* :func:`grade_model`: either grade model fitted once, with both its
+  coefficient table and its fit statistics (a :class:`GradeModel`).
 * :func:`model_frame`: the design both grade models use.
 
 Predictors
@@ -73,7 +75,7 @@ import statsmodels.api as sm
 from scipy import stats as _st
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
-from . import contract
+from . import contract, i18n
 from .stats import category_labels, default_categories
 
 #: Minimum number of respondents per estimated parameter.
@@ -91,11 +93,27 @@ FIT_COLUMNS = ("statistic", "value")
 
 
 class ModelRefused(ValueError):
-    """The model cannot be fitted safely (too few respondents, or no variation)."""
+    """The model cannot be fitted safely (too few respondents, or no variation).
+
+    ``key`` and ``params`` name the reason in the catalog
+    (:func:`analysis.i18n.text`, :func:`analysis.views.refusal_text`); the
+    message holds it in every language, separated by " / ".
+    """
+
+    def __init__(self, key: str, **params):
+        self.key, self.params = key, params
+        super().__init__(" / ".join(i18n.text(key, lang, **params) for lang in i18n.languages()))
+
+    def __reduce__(self):
+        return (_refusal, (self.key, self.params))
 
 
-def _refuse(nl: str, en: str) -> ModelRefused:
-    return ModelRefused(f"{nl} / {en}")
+def _refusal(key: str, params: dict) -> ModelRefused:
+    return ModelRefused(key, **params)
+
+
+def _refuse(key: str, **params) -> ModelRefused:
+    return ModelRefused(key, **params)
 
 
 @dataclass(frozen=True)
@@ -114,12 +132,6 @@ class ModelFrame:
 
 
 # --------------------------------------------------------------------------- design
-
-
-def _check_min_cell(min_cell: int) -> int:
-    if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 0:
-        raise ValueError(f"min_cell must be a whole number >= 0, got {min_cell!r}")
-    return int(min_cell)
 
 
 def _frequency_weights(df: pd.DataFrame, weights: str | None) -> np.ndarray:
@@ -178,7 +190,7 @@ def model_frame(
         ``X`` columns are named ``"column[code]"`` for dummies and
         ``"n_workers"`` for the numeric term.  Rows with weight 0 are dropped.
     """
-    min_cell = _check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     predictors = [predictors] if isinstance(predictors, str) else list(predictors)
     if not predictors:
         raise ValueError("give at least one predictor")
@@ -211,10 +223,7 @@ def model_frame(
         if p == "n_workers" and n_workers_as == "numeric":
             x = pd.to_numeric(df.loc[keep, p].astype(object)).astype("float64").to_numpy()
             if len(x) == 0 or np.ptp(x) == 0:
-                raise _refuse(
-                    f"'{p}' heeft maar één waarde in deze gegevens; het model kan niet.",
-                    f"'{p}' has only one value in these data; no model possible.",
-                )
+                raise _refuse("models.refused.one_value", predictor=p)
             columns[p] = x
             continue
         cats = _categories(p, lab)
@@ -222,17 +231,9 @@ def model_frame(
         used = [c for c in cats if counts[c] > 0]
         for c in used:
             if counts[c] < min_cell:
-                raise _refuse(
-                    f"Te weinig antwoorden: bij '{p}' heeft '{c}' minder dan {min_cell} "
-                    "antwoorden. Kies een andere indeling of minder filters.",
-                    f"Too few answers: '{p}' = '{c}' has fewer than {min_cell} answers. "
-                    "Choose another predictor or fewer filters.",
-                )
+                raise _refuse("models.refused.small_category", predictor=p, category=c, min_cell=min_cell)
         if len(used) < 2:
-            raise _refuse(
-                f"'{p}' heeft maar één antwoord in deze gegevens; het model kan niet.",
-                f"'{p}' has only one answer in these data; no model possible.",
-            )
+            raise _refuse("models.refused.one_answer", predictor=p)
         references[p] = used[0]
         for c in used[1:]:
             columns[f"{p}[{c}]"] = (lab == c).astype(float)
@@ -242,12 +243,7 @@ def model_frame(
 
 def _check_size(n: int, k: int) -> None:
     if n < OBS_PER_PARAMETER * k:
-        raise _refuse(
-            f"Te weinig antwoorden voor dit model: {n} respondenten voor {k} parameters "
-            f"(minimaal {OBS_PER_PARAMETER} per parameter). Kies minder voorspellers of minder filters.",
-            f"Too few answers for this model: {n} respondents for {k} parameters "
-            f"(at least {OBS_PER_PARAMETER} per parameter). Choose fewer predictors or fewer filters.",
-        )
+        raise _refuse("models.refused.too_few_for_model", n=n, k=k, per_parameter=OBS_PER_PARAMETER)
 
 
 # --------------------------------------------------------------------------- OLS
@@ -258,17 +254,12 @@ def _ols(df, predictors, weights, n_workers_as, min_cell):
     k = mf.X.shape[1] + 1
     _check_size(mf.n, k)
     if np.ptp(mf.y) == 0:
-        raise _refuse(
-            "Iedereen gaf hetzelfde cijfer; het model kan niet.", "Everyone gave the same grade; no model possible."
-        )
+        raise _refuse("models.refused.same_grade")
     rows = np.repeat(np.arange(len(mf.y)), mf.w)  # frequency weights = replicated rows
     X = sm.add_constant(mf.X.to_numpy()[rows], has_constant="add")
     X = pd.DataFrame(X, columns=[INTERCEPT, *mf.X.columns])
     if np.linalg.matrix_rank(X.to_numpy()) < X.shape[1]:
-        raise _refuse(
-            "De voorspellers overlappen volledig (collineair); kies er minder.",
-            "The predictors overlap completely (collinear); choose fewer.",
-        )
+        raise _refuse("models.refused.collinear")
     return sm.OLS(mf.y[rows], X).fit(cov_type="HC3", use_t=True)
 
 
@@ -318,9 +309,12 @@ def ols_grade(
     ----------
     MacKinnon & White (1985); Long & Ervin (2000).
     """
-    res = _ols(df, predictors, weights, n_workers_as, min_cell)
+    return _ols_table(_ols(df, predictors, weights, n_workers_as, min_cell), confidence)
+
+
+def _ols_table(res, confidence: float) -> pd.DataFrame:
     ci = np.asarray(res.conf_int(alpha=1 - confidence))
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "term": pd.Series(res.model.exog_names, dtype="string"),
             "estimate": np.asarray(res.params, dtype=float),
@@ -331,7 +325,6 @@ def ols_grade(
             "p_value": np.asarray(res.pvalues, dtype=float),
         }
     )
-    return out
 
 
 def ols_grade_fit(
@@ -353,7 +346,10 @@ def ols_grade_fit(
         statsmodels and R's ``AIC(lm)`` minus the variance parameter: R
         counts sigma as a parameter and is 2 higher).
     """
-    res = _ols(df, predictors, weights, n_workers_as, min_cell)
+    return _ols_fit_table(_ols(df, predictors, weights, n_workers_as, min_cell))
+
+
+def _ols_fit_table(res) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "statistic": pd.Series(["n", "k", "r2", "adj_r2", "aic"], dtype="string"),
@@ -390,9 +386,7 @@ def _ordinal_core(y_codes: np.ndarray, X: pd.DataFrame, w: np.ndarray, levels: S
         if not res.mle_retvals.get("converged", False):
             res = model.fit(start_params=res.params, method="newton", maxiter=200, disp=False)
     if not res.mle_retvals.get("converged", False):
-        raise _refuse(
-            "Het model vond geen oplossing (niet geconvergeerd).", "The model found no solution (did not converge)."
-        )
+        raise _refuse("models.refused.not_converged")
     params = np.asarray(res.params, dtype=float)
     cov = np.asarray(res.cov_params(), dtype=float)
     # statsmodels: thresholds as first cut-point, then log increments.  Cut-points
@@ -409,10 +403,7 @@ def _ordinal_core(y_codes: np.ndarray, X: pd.DataFrame, w: np.ndarray, levels: S
     est = np.concatenate((params[:k_x], cuts))
     se = np.sqrt(np.concatenate((np.diag(cov)[:k_x], np.diag(cov_cuts))))
     if not np.all(np.isfinite(se)):
-        raise _refuse(
-            "De standaardfouten zijn niet te berekenen (te weinig variatie).",
-            "The standard errors cannot be computed (too little variation).",
-        )
+        raise _refuse("models.refused.no_se")
     z = est / se
     q = _st.norm.ppf(0.5 + confidence / 2)
     terms = list(X.columns) + [f"{levels[j]}|{levels[j + 1]}" for j in range(m)]
@@ -508,10 +499,7 @@ def _ordinal_generic(data, outcome, predictors, levels, weights, link, confidenc
     if unknown:
         raise ValueError(f"outcome values {sorted(map(str, unknown))} are not in levels")
     if len(levels) < 2:
-        raise _refuse(
-            "De uitkomst heeft maar één waarde; het model kan niet.",
-            "The outcome has only one value; no model possible.",
-        )
+        raise _refuse("models.refused.outcome_one_value")
     code = {lv: i for i, lv in enumerate(levels)}
     y_codes = np.array([code[v] for v in yv], dtype=np.int64)
     return _ordinal_core(y_codes, X, w, levels, link, confidence) + (int(w.sum()), y_codes, w)
@@ -521,9 +509,7 @@ def _ordinal_grade(df, predictors, weights, n_workers_as, min_cell, link, confid
     mf = model_frame(df, predictors=predictors, weights=weights, n_workers_as=n_workers_as, min_cell=min_cell)
     levels = sorted(int(v) for v in np.unique(mf.y))
     if len(levels) < 2:
-        raise _refuse(
-            "Iedereen gaf hetzelfde cijfer; het model kan niet.", "Everyone gave the same grade; no model possible."
-        )
+        raise _refuse("models.refused.same_grade")
     _check_size(mf.n, mf.X.shape[1] + len(levels) - 1)
     code = {lv: i for i, lv in enumerate(levels)}
     y_codes = np.array([code[int(v)] for v in mf.y], dtype=np.int64)
@@ -616,3 +602,58 @@ def ordinal_fit_stats(
     """Fit statistics of :func:`ordinal_fit` (same rows as :func:`ordinal_grade_fit`)."""
     _, llf, k, n, y_codes, w = _ordinal_generic(data, outcome, predictors, levels, weights, link, 0.95)
     return _ordinal_fit_table(llf, k, n, y_codes, np.asarray(w, dtype=float))
+
+
+# --------------------------------------------------------------------------- one fit, both tables
+
+
+@dataclass(frozen=True)
+class GradeModel:
+    """A fitted grade model: its coefficient table and its fit statistics, from one fit.
+
+    ``kind`` is ``"ols"`` or ``"ordinal"``; ``coefficients`` has the columns of
+    :func:`ols_grade` (:data:`MODEL_COLUMNS`) or :func:`ordinal_grade`
+    (:data:`ORDINAL_COLUMNS`); ``fit`` those of :func:`ols_grade_fit` or
+    :func:`ordinal_grade_fit` (:data:`FIT_COLUMNS`).
+    """
+
+    kind: str
+    coefficients: pd.DataFrame
+    fit: pd.DataFrame
+
+
+MODEL_KINDS = ("ols", "ordinal")
+
+
+def grade_model(
+    df: pd.DataFrame,
+    *,
+    kind: Literal["ols", "ordinal"] = "ols",
+    predictors: Sequence[str],
+    weights: str | None = None,
+    n_workers_as: Literal["numeric", "categorical"] = "numeric",
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    link: Literal["logit", "probit"] = "logit",
+    confidence: float = 0.95,
+) -> GradeModel:
+    """Fit a grade model once and return both its tables (what a page shows together).
+
+    The same model, options and refusals as :func:`ols_grade` /
+    :func:`ols_grade_fit` (``kind="ols"``; ``link`` is not used) or
+    :func:`ordinal_grade` / :func:`ordinal_grade_fit` (``kind="ordinal"``),
+    with identical tables, but the model is fitted one time instead of two.
+
+    Raises
+    ------
+    ModelRefused
+        Too few respondents (see the module docstring).
+    ValueError
+        An unknown ``kind``.
+    """
+    if kind == "ols":
+        res = _ols(df, predictors, weights, n_workers_as, min_cell)
+        return GradeModel("ols", _ols_table(res, confidence), _ols_fit_table(res))
+    if kind == "ordinal":
+        table, llf, k, n, y_codes, w = _ordinal_grade(df, predictors, weights, n_workers_as, min_cell, link, confidence)
+        return GradeModel("ordinal", table, _ordinal_fit_table(llf, k, n, y_codes, np.asarray(w, dtype=float)))
+    raise ValueError(f"kind must be one of {', '.join(MODEL_KINDS)}, got {kind!r}")

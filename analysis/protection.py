@@ -61,20 +61,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import contract, stats
+from . import contract, i18n, stats
 from .cube import ALL, EMPTY, EMPTY_CELL, PROTECTS, SHOWN, SMALL, Cube, Dim, codes_frame, simple_dim
 from .figures import (
     CONTACT_GROUPS,
     FOUR_OR_MORE,
     GAP_GROUPS,
     TEXT_STATISTIC_IDS,
-    TITLES,
+    TITLE_KEY,
     FigureResult,
 )
 from .filters import normalize_filter_value
 
 #: The lowest minimum cell size this tool accepts (data contract section 2).
-MIN_CELL_FLOOR = 10
+MIN_CELL_FLOOR = contract.MIN_CELL_FLOOR
 #: Filter dimensions in the order of the cube keys.
 DIMS = ("round_id", "gi", "respondent_type", "measure_type")
 #: Coded items with a distribution (and a comparison) of their own.
@@ -100,15 +100,8 @@ ANSWER_ROLES = ("inspecteur",)
 
 
 def check_min_cell(min_cell: Any) -> int:
-    """``min_cell`` as an int, refused (:class:`ValueError`) below :data:`MIN_CELL_FLOOR`."""
-    if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)):
-        raise ValueError(f"min_cell must be a whole number, got {min_cell!r}")
-    if min_cell < MIN_CELL_FLOOR:
-        raise ValueError(
-            f"min_cell {int(min_cell)} is below the floor of {MIN_CELL_FLOOR}: groups smaller than "
-            f"{MIN_CELL_FLOOR} are never shown (data contract, section 2)"
-        )
-    return int(min_cell)
+    """``min_cell`` as an int, refused (:class:`ValueError`) below the floor (:func:`analysis.contract.check_min_cell`)."""
+    return contract.check_min_cell(min_cell)
 
 
 def _labels(df: pd.DataFrame, column: str):
@@ -645,7 +638,7 @@ class ProtectedView:
         raise ValueError(f"unknown figure id {fid!r}")
 
     def _result(self, fid, kind, base: CellInfo, table, *, items, tests=None, group_n=None, group_column=None):
-        title, title_en = TITLES[fid]
+        title, title_en = i18n.text(TITLE_KEY + fid, "nl"), i18n.text(TITLE_KEY + fid, "en")
         fig = FigureResult(
             id=fid,
             kind=kind,
@@ -680,7 +673,7 @@ class ProtectedView:
 
     def _item_distribution(self, column: str) -> FigureResult:
         base = self.cell(f"item:{column}")
-        table = stats.distribution(self.sub, column=column, min_cell=0)
+        table = stats.distribution(self.sub, column=column, min_cell=contract.UNPROTECTED)
         hide = np.full(len(table), not base.has_data)
         table = self._hide_rows(table, hide, [None] * len(table))
         return self._result(column, "distribution", base, table, items=(column,))
@@ -688,7 +681,7 @@ class ProtectedView:
     def _filter_distribution(self, fid: str, column: str) -> FigureResult:
         """measure_type: its categories are selections, so their counts follow the respondents family."""
         base = self.cell("respondents", view=self._vkey_answered_mt())
-        table = stats.distribution(self.sub, column=column, min_cell=0)
+        table = stats.distribution(self.sub, column=column, min_cell=contract.UNPROTECTED)
         infos = [self.cell("respondents", view=self._vkey(**{column: c})) for c in table["category"]]
         hide = np.array([not (base.has_data and i.shown) for i in infos])
         table = self._hide_rows(table, hide, [i.n_below for i in infos])
@@ -703,14 +696,14 @@ class ProtectedView:
     def _group_distribution(self, column: str) -> FigureResult:
         """n_workers, had_gap: categories are groups of other figures; counts follow the respondents family."""
         base = self.cell("respondents", **{column: "+"})
-        table = stats.distribution(self.sub, column=column, min_cell=0)
+        table = stats.distribution(self.sub, column=column, min_cell=contract.UNPROTECTED)
         infos = [self.cell("respondents", **{column: c}) for c in table["category"]]
         hide = np.array([not (base.has_data and i.shown) for i in infos])
         table = self._hide_rows(table, hide, [i.n_below for i in infos])
         return self._result(column, "distribution", base, table, items=(column,))
 
     def _grade_by_workers(self) -> FigureResult:
-        table = stats.mean_by_group(self.sub, value="grade", group="n_workers", min_cell=0)
+        table = stats.mean_by_group(self.sub, value="grade", group="n_workers", min_cell=contract.UNPROTECTED)
         infos = [self.cell("grade", n_workers=g) for g in table["group"]]
         base = self.cell("grade", n_workers="+")
         hide = np.array([not i.has_data for i in infos])
@@ -720,7 +713,7 @@ class ProtectedView:
         tests = None
         if len(shown) >= 2:
             sub = self.sub[np.isin(stats.category_labels(self.sub, "n_workers"), shown)]
-            r = stats.trend_results(sub, value="grade", group="n_workers", min_cell=0)
+            r = stats.trend_results(sub, value="grade", group="n_workers", min_cell=contract.UNPROTECTED)
             if r["n_groups"] >= 2:
                 tests = {k: r[k] for k in stats.TREND_TESTS}
         group_n = {g: i.n for g, i in zip(table["group"], infos)}
@@ -738,7 +731,12 @@ class ProtectedView:
 
     def _qualities_by_gap(self) -> FigureResult:
         table = stats.pct_by_group(
-            self.sub, items=contract.QUALITY_ITEMS, group="had_gap", positive="ja", groups=GAP_GROUPS, min_cell=0
+            self.sub,
+            items=contract.QUALITY_ITEMS,
+            group="had_gap",
+            positive="ja",
+            groups=GAP_GROUPS,
+            min_cell=contract.UNPROTECTED,
         )
         infos = [self.cell(f"item:{q}", had_gap=g) for q, g in zip(table["item"], table["group"])]
         hide = np.array([not i.has_data for i in infos])
@@ -762,7 +760,9 @@ class ProtectedView:
         )
 
     def _grouped(self, fid, column, group, groups, infos, base) -> FigureResult:
-        table = stats.distribution_by_group(self.sub, column=column, group=group, groups=groups, min_cell=0)
+        table = stats.distribution_by_group(
+            self.sub, column=column, group=group, groups=groups, min_cell=contract.UNPROTECTED
+        )
         by_group = dict(zip(groups, infos))
         hide = np.array([not by_group[g].has_data for g in table["group"]])
         n_below = [by_group[g].n_below for g in table["group"]]
@@ -794,7 +794,7 @@ class ProtectedView:
         labels = [contract.WORKER_GROUPS[c] for c in codes]
         base = self.cell("respondents", n_workers="+")
         parts = [self.cell("respondents", n_workers=g) for g in labels]
-        table = stats.share(self.sub, column="n_workers", values=codes, min_cell=0)
+        table = stats.share(self.sub, column="n_workers", values=codes, min_cell=contract.UNPROTECTED)
         hide = not (base.has_data and all(p.shown for p in parts))
         table = self._hide_rows(table, np.array([hide]), [None])
         return self._result(fid, "share", base, table, items=("n_workers",))
@@ -908,7 +908,7 @@ class ProtectedView:
         b_view = tuple(base[:1] + [rest] + base[2:]) if a_view is not None and others else None
         view = self.data.view({**self.filters, "gi": None})
         frame = institution_vs_rest(view.sub, gi=gi) if len(view.sub) else view.sub
-        cmp = compare_groups(frame, by="gi", a=gi, b=REST, items=items, min_cell=0)
+        cmp = compare_groups(frame, by="gi", a=gi, b=REST, items=items, min_cell=contract.UNPROTECTED)
         return self._protect_compare(cmp, a_view, b_view)
 
     def compare_rounds(self, a: str, b: str, *, items: Sequence[str] | None = None) -> pd.DataFrame:
@@ -920,7 +920,7 @@ class ProtectedView:
         a_view = tuple([str(a)] + base[1:]) if str(a) in self.data.rounds else None
         b_view = tuple([str(b)] + base[1:]) if str(b) in self.data.rounds else None
         view = self.data.view({**self.filters, "round_id": None})
-        cmp = compare_groups(view.sub, by="round_id", a=str(a), b=str(b), items=items, min_cell=0)
+        cmp = compare_groups(view.sub, by="round_id", a=str(a), b=str(b), items=items, min_cell=contract.UNPROTECTED)
         return self._protect_compare(cmp, a_view, b_view)
 
     # ------------------------------------------------------------------ relations
@@ -1002,7 +1002,7 @@ class ProtectedView:
         """
         from .views import grade_summary_by_group
 
-        out = grade_summary_by_group(self.sub, group=group, min_cell=0)
+        out = grade_summary_by_group(self.sub, group=group, min_cell=contract.UNPROTECTED)
         infos = [self._grade_cell(group, g) for g in out["group"].astype(str)]
         hide = np.array([not i.has_data for i in infos])
         for c in ("mean", "ci_low", "ci_high", "q1", "median", "q3"):

@@ -99,6 +99,9 @@ def variable_kind(column: str) -> Kind:
     ``respondent_type`` and ``round_id`` are nominal.  Other columns
     (``response_id``, ``submitted_week``, the comments) are not analysed
     and raise :class:`ValueError`.
+
+    >>> variable_kind("grade"), variable_kind("n_workers"), variable_kind("gi")
+    ('interval', 'ordinal', 'nominal')
     """
     if column in INTERVAL_COLUMNS:
         return "interval"
@@ -133,12 +136,6 @@ def ordinal_scores(df: pd.DataFrame, column: str) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _check_min_cell(min_cell: int) -> int:
-    if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 0:
-        raise ValueError(f"min_cell must be a whole number >= 0, got {min_cell!r}")
-    return int(min_cell)
 
 
 def _categories(df: pd.DataFrame, column: str) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -236,7 +233,7 @@ def crosstab(
         from .protection import protect
 
         return protect(df, min_cell=min_cell).view(filters).crosstab(row, col)
-    min_cell = _check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     if row == col:
         raise ValueError("row and col must be different columns")
     rlabels, rcats = _categories(df, row)
@@ -288,6 +285,14 @@ def cramers_v(table) -> tuple[float, float, int, float, int]:
     -------
     (v, chi2, df, p_value, n) : tuple
         NaN when fewer than 2 non-empty rows or columns remain.
+
+    Examples
+    --------
+    Perfect association in a 2x2 table (X^2 = n); the empty column is dropped:
+
+    >>> v, chi2, df, p, n = cramers_v([[10, 0, 0], [0, 10, 0]])
+    >>> v, chi2, df, n
+    (1.0, 20.0, 1, 20)
 
     References
     ----------
@@ -389,7 +394,7 @@ def association(
         from .protection import protect
 
         return protect(df, min_cell=min_cell).view(filters).association(x, y)
-    min_cell = _check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     if x == y:
         raise ValueError("x and y must be different columns")
     kx, ky = variable_kind(x), variable_kind(y)

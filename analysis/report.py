@@ -1,4 +1,4 @@
-"""Report writers: the contract section 3 JSON, a long tidy CSV and a Dutch markdown report.
+"""Report writers: the contract section 3 JSON, a long tidy CSV and a markdown report (Dutch by default).
 
 All three start from the same computation: the protected table of the data
 set (:func:`analysis.protection.protect`) and the view the filters select
@@ -12,7 +12,8 @@ Hidden values are null.  A hidden group's size is null too, with
 ``n_below`` = ``min_cell`` when the group is smaller than the minimum (and
 null when it is hidden to protect another group); a hidden figure has
 ``base_n`` null and ``base_n_below``; a hidden selection has
-``n_respondents`` null and ``n_respondents_below``.
+``n_respondents`` null and ``n_respondents_below``.  The markdown shows such
+a size as "minder dan 10" / "fewer than 10" (catalog ``disclosure.size_below``).
 
 JSON (:func:`report_dict` / :func:`report_json`) follows data contract v1,
 section 3, and extends it (allowed by the contract) with:
@@ -44,11 +45,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import contract
+from . import contract, i18n
 from .figures import FigureResult
 from .filters import normalize_filter_value
 from .protection import normalize_view_filters, protect
-from .wording import category_label, fmt_number, fmt_p, group_label, suppressed_text, variable_label
+from .wording import (
+    category_label,
+    figure_title,
+    fmt_number,
+    group_label,
+    header,
+    join_or,
+    size_text,
+    suppressed_text,
+    trend_details,
+    variable_label,
+)
 
 SYNTHETIC_PREFIX = "demo-synthetisch"
 CSV_COLUMNS = (
@@ -275,38 +287,17 @@ def report_csv(
 # --------------------------------------------------------------------------- markdown
 
 # Labels of codes, groups and items come from analysis.wording (one source for
-# the dashboards, charts and this report); numbers are rounded by
-# wording.fmt_number (half up, decimal comma).
-FILTER_LABELS_NL = {
-    "gi": "instelling",
-    "respondent_type": "type respondent",
-    "round_id": "ronde",
-    "measure_type": "soort maatregel",
-}
+# the dashboards, charts and this report), every other word from the catalog
+# (analysis.i18n); numbers are rounded by wording.fmt_number (half up, decimal comma).
 
 
-def _hidden_text(min_cell: int, n_below, n=None) -> str:
-    """Why a value is hidden: "te weinig respondenten" (small: ``n_below`` set, or a known size
-    below the minimum) or "verborgen om een kleine groep te beschermen" (hidden, size not shown)."""
-    if n_below is not None or n is not None:
-        return suppressed_text(min_cell, "nl", n=n)
-    return suppressed_text(min_cell, "nl", n=min_cell)
-
-
-def _size(n, n_below) -> str:
-    """A group size for display: the number, "< 10" for a small hidden group, "-" when hidden."""
-    if n is not None:
-        return str(n)
-    return f"< {n_below}" if n_below is not None else "-"
-
-
-def _pct_cells(row: dict, small: str) -> tuple[str, str]:
+def _pct_cells(row: dict, small: str, lang: str = "nl") -> tuple[str, str]:
     if row.get("suppressed"):
         return small, ""
     mark = " *" if row.get("indicative") else ""
     return (
-        f"{fmt_number(row.get('pct'), 0)}%{mark}",
-        f"{fmt_number(row.get('ci_low'), 0)}-{fmt_number(row.get('ci_high'), 0)}%",
+        f"{fmt_number(row.get('pct'), 0, lang)}%{mark}",
+        f"{fmt_number(row.get('ci_low'), 0, lang)}-{fmt_number(row.get('ci_high'), 0, lang)}%",
     )
 
 
@@ -314,90 +305,93 @@ def _n(v) -> str:
     return "-" if v is None else str(v)
 
 
-def _figure_markdown(fig: FigureResult, number: int | None, min_cell: int) -> list[str]:
+def _hidden_text(min_cell: int, n_below, n=None, lang: str = "nl") -> str:
+    """Why a value is hidden: too few respondents (``n_below`` set, or a known size below the
+    minimum) or hidden to protect a small group (size not shown)."""
+    if n_below is not None or n is not None:
+        return suppressed_text(min_cell, lang, n=n)
+    return suppressed_text(min_cell, lang, n=min_cell)
+
+
+def _figure_markdown(fig: FigureResult, number: int | None, min_cell: int, lang: str = "nl") -> list[str]:
     def small(r=None, n=None) -> str:
         if r is None:
-            return _hidden_text(min_cell, fig.base_n_below, fig.base_n)
-        return _hidden_text(min_cell, r.get("n_below"), n)
+            return _hidden_text(min_cell, fig.base_n_below, fig.base_n, lang)
+        return _hidden_text(min_cell, r.get("n_below"), n, lang)
 
-    head = f"## {number}. {fig.title}" if number is not None else f"### {fig.title}"
-    lines = [head, "", f"*{fig.title_en}*", "", f"Basis: n = {_size(fig.base_n, fig.base_n_below)}", ""]
+    def size(n, n_below) -> str:
+        return size_text(n, n_below, lang)
+
+    def h(*keys: str) -> str:
+        return " | ".join(header(k, lang) for k in keys)
+
+    title = figure_title(fig, lang)
+    head = f"## {number}. {title}" if number is not None else f"### {title}"
+    lines = [head, "", f"{i18n.text('document.base', lang)}: n = {size(fig.base_n, fig.base_n_below)}", ""]
     rows = _rows(fig.table)
     column = fig.items[0] if fig.items else fig.id
+    all_answers = header("all_answers", lang)
     if fig.kind == "distribution":
-        lines += ["| Antwoord | n | % | 95%-BI |", "|---|---:|---:|---|"]
+        lines += [f"| {h('answer', 'n', 'pct', 'ci')} |", "|---|---:|---:|---|"]
         if rows and all(r["suppressed"] for r in rows):
             # the whole base is hidden: one line, no category counts
-            lines.append(f"| (alle antwoorden) | {_size(fig.base_n, fig.base_n_below)} | {small()} |  |")
+            lines.append(f"| {all_answers} | {size(fig.base_n, fig.base_n_below)} | {small()} |  |")
         for r in rows:
             if r["suppressed"] and not all(x["suppressed"] for x in rows):
-                lines.append(
-                    f"| {category_label(column, r['category'])} | {_size(r['n'], r.get('n_below'))} | {small(r)} |  |"
-                )
+                label = category_label(column, r["category"], lang)
+                lines.append(f"| {label} | {size(r['n'], r.get('n_below'))} | {small(r)} |  |")
                 continue
             if r["suppressed"]:
                 continue
-            pct, ci = _pct_cells(r, small(r))
-            lines.append(f"| {category_label(column, r['category'])} | {_n(r['n'])} | {pct} | {ci} |")
+            pct, ci = _pct_cells(r, small(r), lang)
+            lines.append(f"| {category_label(column, r['category'], lang)} | {_n(r['n'])} | {pct} | {ci} |")
     elif fig.kind == "distribution_by_group":
-        lines += ["| Groep | Antwoord | n | % | 95%-BI |", "|---|---|---:|---:|---|"]
+        lines += [f"| {h('group', 'answer', 'n', 'pct', 'ci')} |", "|---|---|---:|---:|---|"]
         done = set()
         for r in rows:
-            g = group_label(fig.group_column, r["group"])
+            g = group_label(fig.group_column, r["group"], lang)
             gn = (fig.group_n or {}).get(r["group"])
             if r["suppressed"]:
-                # a hidden group: one line with its size (when shown), no category counts
+                # a hidden group: one line with its size (or "minder dan 10"), no category counts
                 if r["group"] not in done:
                     done.add(r["group"])
-                    lines.append(f"| {g} | (alle antwoorden) | {_size(gn, r.get('n_below'))} | {small(r, gn)} |  |")
+                    lines.append(f"| {g} | {all_answers} | {size(gn, r.get('n_below'))} | {small(r, gn)} |  |")
                 continue
-            pct, ci = _pct_cells(r, small(r))
+            pct, ci = _pct_cells(r, small(r), lang)
             g = f"{g} (n = {gn})" if gn is not None else g
-            lines.append(f"| {g} | {category_label(column, r['category'])} | {_n(r['n'])} | {pct} | {ci} |")
+            lines.append(f"| {g} | {category_label(column, r['category'], lang)} | {_n(r['n'])} | {pct} | {ci} |")
     elif fig.kind == "mean_by_group":
-        lines += ["| Aantal jeugdzorgwerkers | n | Gemiddeld cijfer | 95%-BI |", "|---|---:|---:|---|"]
+        lines += [f"| {h('workers', 'n', 'mean', 'ci')} |", "|---|---:|---:|---|"]
         for r in rows:
             if r["suppressed"]:
                 est, ci = small(r, r["n"]), ""
             else:
                 mark = " *" if r["indicative"] else ""
-                est = f"{fmt_number(r['mean'], 1)}{mark}"
-                ci = f"{fmt_number(r['ci_low'], 1)} - {fmt_number(r['ci_high'], 1)}"
-            lines.append(
-                f"| {group_label(fig.group_column, r['group'])} | {_size(r['n'], r.get('n_below'))} | {est} | {ci} |"
-            )
+                est = f"{fmt_number(r['mean'], 1, lang)}{mark}"
+                ci = f"{fmt_number(r['ci_low'], 1, lang)} - {fmt_number(r['ci_high'], 1, lang)}"
+            group = group_label(fig.group_column, r["group"], lang)
+            lines.append(f"| {group} | {size(r['n'], r.get('n_below'))} | {est} | {ci} |")
     elif fig.kind in ("pct_by_group", "share"):
-        second = "Antwoord" if fig.kind == "share" else "Groep"
-        third = "%" if fig.kind == "share" else "% ja"
-        lines += [f"| Vraag | {second} | n | {third} | 95%-BI |", "|---|---|---:|---:|---|"]
+        second = "answer" if fig.kind == "share" else "group"
+        third = "pct" if fig.kind == "share" else "pct_yes"
+        lines += [f"| {h('question', second, 'n', third, 'ci')} |", "|---|---|---:|---:|---|"]
         for r in rows:
-            pct, ci = _pct_cells(r, small(r, r["n"]) if fig.kind != "share" else small())
-            item = variable_label(r["item"])
+            pct, ci = _pct_cells(r, small(r, r["n"]) if fig.kind != "share" else small(), lang)
+            item = variable_label(r["item"], lang)
             if fig.kind == "share":
-                cats = [category_label(r["item"], c) for c in r["category"].split("|")]
-                group = " of ".join(cats)
+                group = join_or([category_label(r["item"], c, lang) for c in r["category"].split("|")], lang)
             else:
-                group = group_label(fig.group_column, r["group"])
-            lines.append(f"| {item} | {group} | {_size(r['n'], r.get('n_below'))} | {pct} | {ci} |")
+                group = group_label(fig.group_column, r["group"], lang)
+            lines.append(f"| {item} | {group} | {size(r['n'], r.get('n_below'))} | {pct} | {ci} |")
     lines.append("")
     if fig.id == "grade_by_workers":
         t = _plain(fig.tests)
         if t is None:
-            lines.append("Toetsen: niet berekend (te weinig gegevens).")
+            lines.append(i18n.text("report.tests_none", lang))
         else:
-            kw, sp, jt = t["kruskal_wallis"], t["spearman"], t["jonckheere_terpstra"]
-            lines.append(
-                f"Toetsen / tests: Kruskal-Wallis H = {fmt_number(kw['statistic'], 2)} (p {_peq(kw['p_value'])}); "
-                f"Spearman rho = {fmt_number(sp['rho'], 2)} (p {_peq(sp['p_value'])}); "
-                f"Jonckheere-Terpstra z = {fmt_number(jt['statistic'], 2)} (p {_peq(jt['p_value'])})."
-            )
+            lines.append(i18n.text("report.tests", lang, details=trend_details(t, lang=lang)))
         lines.append("")
     return lines
-
-
-def _peq(p) -> str:
-    """``"< 0,001"`` or ``"= 0,023"`` (after a "p")."""
-    return fmt_p(p).removeprefix("p ")
 
 
 def report_markdown(
@@ -406,8 +400,9 @@ def report_markdown(
     filters: Mapping[str, Any] | None = None,
     min_cell: int = contract.DEFAULT_MIN_CELL,
     include_text_statistics: bool = True,
+    lang: str = "nl",
 ) -> str:
-    """The report as Dutch markdown (English subtitles), rounded for display.
+    """The report as markdown in ``lang`` (Dutch by default), rounded for display.
 
     Percentages with 0 decimals and their 95 % Wilson interval, means with 1
     decimal and their t interval (round half up, decimal comma).  Suppressed
@@ -415,33 +410,30 @@ def report_markdown(
     (n < 30) carry a ``*``.  Synthetic demo data get the line
     "Let op: synthetische voorbeelddata, geen echte antwoorden."
     """
+    i18n.check_language(lang)
     norm, view, figs, texts = _compute(df, filters, min_cell, include_text_statistics)
     sub = view.sub
-    lines = ["# Rapport cliëntervaring jeugdbescherming", "", "*Client experience report, youth protection*", ""]
+    resp = view.respondents
+    lines = [f"# {i18n.text('document.title', lang)}", ""]
     if is_synthetic(sub, norm):
-        lines += [
-            "**Let op: synthetische voorbeelddata, geen echte antwoorden.** "
-            "(Note: synthetic sample data, not real answers.)",
-            "",
-        ]
+        lines += [f"**{i18n.text('report.synthetic', lang)}**", ""]
     parts = []
     for name in contract.FILTER_COLUMNS:
         v = norm[name]
-        shown = "alle" if v is None else (v if isinstance(v, str) else ", ".join(v))
-        parts.append(f"{FILTER_LABELS_NL[name]}: {shown}")
+        shown = i18n.text("document.all", lang) if v is None else (v if isinstance(v, str) else ", ".join(v))
+        parts.append(f"{i18n.text('report.filter.' + name, lang)}: {shown}")
     lines += [
-        f"- Aantal respondenten: {_size(view.respondents.n, view.respondents.n_below)}",
-        f"- Selectie: {'; '.join(parts)}",
-        f"- Kleine groepen: bij minder dan {min_cell} antwoorden tonen we geen cijfers (min_cell = {min_cell}); "
-        "soms verbergen we ook een grotere groep, zodat niemand een kleine groep kan terugrekenen.",
-        "- Percentages zijn afgerond op hele getallen; 95%-BI = 95%-betrouwbaarheidsinterval.",
-        f"- \\* indicatief: gebaseerd op minder dan {contract.INDICATIVE_BELOW} antwoorden, lees met voorzichtigheid.",
+        f"- {i18n.text('report.n_respondents', lang, n=size_text(resp.n, resp.n_below, lang))}",
+        f"- {i18n.text('report.selection', lang, selection='; '.join(parts))}",
+        f"- {i18n.text('report.small_groups', lang, min_cell=min_cell)}",
+        f"- {i18n.text('report.rounding', lang)}",
+        f"- \\* {i18n.text('report.indicative', lang, indicative_below=contract.INDICATIVE_BELOW)}",
         "",
     ]
     for i, fig in enumerate(figs, start=1):
-        lines += _figure_markdown(fig, i, min_cell)
+        lines += _figure_markdown(fig, i, min_cell, lang)
     if texts:
-        lines += ["## Cijfers uit de tekst", "", "*Numbers quoted in the report text*", ""]
+        lines += [f"## {i18n.text('labels.text_statistics', lang)}", ""]
         for fig in texts:
-            lines += _figure_markdown(fig, None, min_cell)
+            lines += _figure_markdown(fig, None, min_cell, lang)
     return "\n".join(lines).rstrip() + "\n"

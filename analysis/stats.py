@@ -146,6 +146,15 @@ def wilson_interval(k, n, *, confidence: float = 0.95):
     Newcombe (1998), method 3, gives 81/263 -> 0.2553 to 0.3662.  Equal to
     ``statsmodels.stats.proportion.proportion_confint(k, n, method="wilson")``.
 
+    Examples
+    --------
+    Newcombe's example, and an empty base:
+
+    >>> [round(v, 4) for v in wilson_interval(81, 263)]
+    [0.2553, 0.3662]
+    >>> wilson_interval(0, 0)
+    (nan, nan)
+
     References
     ----------
     Wilson (1927); Newcombe (1998), Statistics in Medicine 17, 857-872.
@@ -260,12 +269,6 @@ def category_labels(df: pd.DataFrame, column: str) -> np.ndarray:
     return out
 
 
-def _check_min_cell(min_cell: int) -> int:
-    if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 0:
-        raise ValueError(f"min_cell must be a whole number >= 0, got {min_cell!r}")
-    return int(min_cell)
-
-
 def _as_tuple(values) -> tuple:
     if values is None:
         return ()
@@ -343,12 +346,17 @@ def secondary_suppression(n, suppressed, *, min_cell: int) -> np.ndarray:
     and so is the 30 (secondary), so that 40 + the total does not give the 5.
     Groups of 5 and 6 are hidden together (11 >= 10): nothing more.
 
+    >>> secondary_suppression([5, 40, 30], [True, False, False], min_cell=10).tolist()
+    [True, False, True]
+    >>> secondary_suppression([5, 6, 40], [True, True, False], min_cell=10).tolist()
+    [True, True, False]
+
     References
     ----------
     Hundepool et al. (2012), Statistical Disclosure Control, Wiley,
     chapter 4 (secondary cell suppression) and chapter 5.
     """
-    min_cell = _check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     n = np.asarray(n, dtype=float)
     hide = np.array(suppressed, dtype=bool, copy=True)
     if hide.shape != n.shape:
@@ -469,7 +477,7 @@ def distribution(
     ----------
     Wilson (1927); Newcombe (1998).
     """
-    min_cell = _check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     cats, _ = _resolve(column, categories, "categories")
     labels = category_labels(df, column)
     _check_known(labels, cats, column)
@@ -527,7 +535,7 @@ def distribution_by_group(
         Columns ``group, category, n, pct, ci_low, ci_high, suppressed,
         indicative``; groups in order, categories in order, all present.
     """
-    min_cell = _check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     cats, _ = _resolve(column, categories, "categories")
     labels = category_labels(df, column)
     _check_known(labels, cats, column)
@@ -602,7 +610,7 @@ def mean_by_group(
         ``value`` answered; ``sd`` uses ``ddof=1``; the interval is
         ``mean +- t(0.975, n-1) * sd / sqrt(n)``.
     """
-    min_cell = _check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     x = _numeric(df, value)
     glabels, gcats = _group_labels(df, group, groups)
     ns, means, sds = [], [], []
@@ -677,7 +685,7 @@ def pct_by_group(
         suppressed, indicative``; ``n`` is the number of answers to the item
         in the group.
     """
-    min_cell = _check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     items = list(_as_tuple(items))
     if not items:
         raise ValueError("pct_by_group needs at least one item")
@@ -754,7 +762,7 @@ def share(
         ``category`` the chosen categories joined by ``"|"`` in
         questionnaire order.
     """
-    min_cell = _check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     cats = default_categories(column)
     chosen, _ = _resolve(column, values, "values")
     unknown = [v for v in chosen if v not in cats]
@@ -804,6 +812,17 @@ def jonckheere_terpstra(samples: Sequence[Sequence[float]]) -> dict:
         two-sided, from the normal approximation.  NaN when undefined
         (fewer than 2 samples, or all values tied).
 
+    Examples
+    --------
+    Three groups that rise: of the 27 ordered pairs 23 go up and 3 are
+    tied (one half each), so J = 24.5 and z is positive.
+
+    >>> r = jonckheere_terpstra([[1, 2, 3], [2, 3, 4], [4, 5, 6]])
+    >>> r["j"], round(r["z"], 2)
+    (24.5, 2.48)
+    >>> jonckheere_terpstra([[1, 2, 3]])["p_value"]
+    nan
+
     References
     ----------
     Jonckheere (1954); Terpstra (1952); Hollander, Wolfe & Chicken (2014),
@@ -842,7 +861,7 @@ def trend_results(
     data (``n_groups`` of them), the JT ``statistic`` the standardized z and
     ``j`` the raw J.  Every value is NaN when fewer than two groups are shown.
     """
-    min_cell = _check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     x = _numeric(df, value)
     glabels, gcats = _group_labels(df, group, groups)
     score = {g: i for i, g in enumerate(gcats)}

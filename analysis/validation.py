@@ -33,18 +33,36 @@ Rules (stable ids, errors unless noted):
                     the database (``existing_ids``).  Compared lower-case.
 ``bad_week``        submitted_week is not an ISO week ``YYYY-Www`` that
                     exists in that year (W53 only in long years).
-``bad_gi``          gi is not 1 to 10 letters or digits.
-``text_too_long``   a comment is longer than :data:`MAX_TEXT_LENGTH`
-                    characters (the value is not copied into the record,
-                    it may hold personal data).
+``bad_gi``          gi is not an institution code: 1 to 20 letters, digits,
+                    ``_`` or ``-``, starting with a letter or digit
+                    (contract 1.1, :data:`analysis.contract.GI_RE`).
+``text_too_long``   a comment is longer than its questionnaire item allows
+                    (``max_length``; :data:`MAX_TEXT_LENGTH` for a text item
+                    without one); the value is not copied into the record,
+                    it may hold personal data.
 ``unknown_column``  warning: a column that is not in the contract and not
                     defined by the questionnaire is reported and ignored.
 ``no_rows``         warning: the file holds a header but no data rows.
+``wrong_field_count`` a row has more (or, in a CSV file, fewer) cells than
+                    the header (``field_counts``, reported by :mod:`analysis.io`).
 ``too_many_errors`` a note added after :data:`MAX_ERRORS` records; the
-                    report's ``n_errors`` still counts all of them.
+                    report's ``n_errors`` and ``n_error_rows`` still count
+                    all of them.
 ==================  =========================================================
 
-``analysis.io`` adds ``unreadable_file`` and ``wrong_field_count``.
+``analysis.io`` adds ``unreadable_file``; :mod:`analysis.pipeline` adds the
+round checks (``wrong_round``, ``gi_not_in_round``,
+``respondent_type_not_in_round``).
+
+What a valid *answer* is (codes, whole numbers, ranges, longest texts, and
+the messages) is defined once in :mod:`analysis.answers`; the checks here
+apply those rules column by column.
+
+Each rule is one small check function (``check_*`` below, listed in
+:data:`CHECKS`, the way frictionless keeps one check per module); each gets
+the prepared :class:`CheckContext` and flags cells into its collector, and
+:func:`validate_frame` collects them into the report.  Row numbers travel
+explicitly (``row_numbers``), never in ``DataFrame.attrs``.
 
 Example::
 
@@ -61,17 +79,20 @@ import numbers
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from . import contract
+from . import answers, contract
+from .answers import suggest_code  # noqa: F401  (re-exported: analysis.mapping uses it)
 from .frame import canonical_frame, empty_frame
 
 MAX_ERRORS = 1000
-MAX_TEXT_LENGTH = 2000
-MAX_GI_LENGTH = 10
+#: Longest free text of a text item without ``max_length`` (the contract comments
+#: take theirs from the questionnaire, see :func:`analysis.answers.answer_rules`).
+MAX_TEXT_LENGTH = answers.DEFAULT_MAX_TEXT_LENGTH
 
 RULES: dict[str, tuple[str, str]] = {
     "missing_column": ("A required column is missing", "Een verplichte kolom ontbreekt"),
@@ -90,33 +111,16 @@ RULES: dict[str, tuple[str, str]] = {
     "too_many_errors": ("Too many errors, the rest is not listed", "Te veel fouten, de rest staat er niet bij"),
     "unreadable_file": ("The file cannot be read", "Het bestand kan niet worden gelezen"),
     "wrong_field_count": ("Row has more cells than the header", "Rij heeft meer cellen dan de kopregel"),
+    "wrong_round": ("Row belongs to another round", "Rij hoort bij een andere ronde"),
+    "gi_not_in_round": ("Institution is not part of the round", "Instelling hoort niet bij de ronde"),
+    "respondent_type_not_in_round": (
+        "Respondent type is not part of the round",
+        "Type respondent hoort niet bij de ronde",
+    ),
 }
 
 _UUID4_RE = r"(?i)[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
 _WEEK_RE = re.compile(r"(\d{4})-W(\d{2})")
-_GI_RE = rf"[A-Za-z0-9]{{1,{MAX_GI_LENGTH}}}"
-_INT_RE = r"[+-]?\d+(?:\.0*)?"
-_NUMBER_RE = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
-
-
-# --------------------------------------------------------------------------- row numbers
-
-
-class SourceRows(tuple):
-    """Spreadsheet row numbers of a frame's rows, kept in ``df.attrs['source_rows']``.
-
-    An immutable tuple whose (deep) copy is itself: pandas deep-copies
-    ``attrs`` on nearly every operation, which is slow for a plain list of
-    100 000 ints; a numpy array there breaks ``pd.concat`` (it compares attrs).
-    """
-
-    __slots__ = ()
-
-    def __copy__(self):
-        return self
-
-    def __deepcopy__(self, memo):
-        return self
 
 
 # --------------------------------------------------------------------------- records
@@ -165,11 +169,12 @@ class ValidationError(ValueError):
 
     def __init__(self, report: ValidationReport, *, max_listed: int = 5):
         self.report = report
-        shown = [e.text("en") for e in report.errors[:max_listed]]
+        real = [e for e in report.errors if e.rule != "too_many_errors"]
+        shown = [e.text("en") for e in real[:max_listed]]
         more = report.n_errors - len(shown)
-        text = f"{report.file}: {report.n_errors} error(s): " + "; ".join(shown)
+        text = f"{report.file}: {report.error_summary('en', listed=len(shown))}: " + "; ".join(shown)
         if more > 0:
-            text += f"; ... and {more} more"
+            text += f"; ... and {_count(more, 'en')} more"
         super().__init__(text)
 
 
@@ -179,7 +184,9 @@ class ValidationReport:
 
     ``errors`` reject the file; ``warnings`` (unknown columns, no rows) do
     not.  At most :data:`MAX_ERRORS` errors are listed, followed by one
-    ``too_many_errors`` note; ``n_errors`` counts every error found.
+    ``too_many_errors`` note; ``n_errors`` counts every error found and
+    ``n_error_rows`` every row with at least one error (the header is row 1),
+    also when only the first ones are listed (:meth:`error_summary`).
     """
 
     file: str
@@ -187,10 +194,50 @@ class ValidationReport:
     warnings: list[ErrorRecord] = field(default_factory=list)
     n_rows: int = 0
     n_errors: int = 0
+    n_error_rows: int = 0
 
     def __post_init__(self):
-        real = sum(1 for e in self.errors if e.rule != "too_many_errors")
-        self.n_errors = max(self.n_errors, real)
+        real = [e for e in self.errors if e.rule != "too_many_errors"]
+        self.n_errors = max(self.n_errors, len(real))
+        self.n_error_rows = max(self.n_error_rows, len({e.row for e in real if e.row is not None}))
+
+    @property
+    def n_listed(self) -> int:
+        """Errors listed in :attr:`errors` (without the ``too_many_errors`` note)."""
+        return sum(1 for e in self.errors if e.rule != "too_many_errors")
+
+    def error_summary(self, lang: str = "en", *, listed: int | None = None) -> str:
+        """How many rows have errors, truthfully, and how many errors are listed.
+
+        "2.417 rijen hebben fouten; de eerste 1.000 staan hieronder" /
+        "2,417 rows have errors; the first 1,000 are listed".  ``listed`` is the
+        number the caller shows (default: the records in :attr:`errors`).  A
+        problem of the whole file (no row) is counted as an error instead:
+        "1 fout" / "1 error".  Empty when there are no errors.
+        """
+        if not self.errors:
+            return ""
+        rows, errs = self.n_error_rows, self.n_errors
+        shown = min(self.n_listed if listed is None else listed, errs)
+        if lang == "nl":
+            if rows == 1:
+                text = "1 rij heeft een fout" if errs == 1 else "1 rij heeft fouten"
+            elif rows:
+                text = f"{_count(rows, lang)} rijen hebben fouten"
+            else:
+                text = f"{_count(errs, lang)} {'fout' if errs == 1 else 'fouten'}"
+            if shown < errs:
+                text += f"; de eerste {_count(shown, lang)} staan hieronder"
+        else:
+            if rows == 1:
+                text = "1 row has an error" if errs == 1 else "1 row has errors"
+            elif rows:
+                text = f"{_count(rows, lang)} rows have errors"
+            else:
+                text = f"{_count(errs, lang)} error{'' if errs == 1 else 's'}"
+            if shown < errs:
+                text += f"; the first {_count(shown, lang)} are listed"
+        return text
 
     @property
     def ok(self) -> bool:
@@ -252,6 +299,43 @@ def _asdict(rec: ErrorRecord) -> dict:
     return {k: getattr(rec, k) for k in RECORD_COLUMNS if k != "severity"}
 
 
+def _count(n: int, lang: str) -> str:
+    """A count with thousands separators: 2.417 (nl), 2,417 (en)."""
+    text = f"{int(n):,}"
+    return text.replace(",", ".") if lang == "nl" else text
+
+
+def too_many_note(file: str, total: int, listed: int) -> ErrorRecord:
+    """The ``too_many_errors`` record closing a list of ``listed`` of ``total`` errors."""
+    return ErrorRecord(
+        file,
+        None,
+        None,
+        None,
+        "too_many_errors",
+        f"{total} errors found; only the first {listed} are listed.",
+        f"{total} fouten gevonden; alleen de eerste {listed} staan in de lijst.",
+    )
+
+
+def report_from_records(
+    file: str, records: Sequence[ErrorRecord], *, warnings: Sequence[ErrorRecord] = (), n_rows: int = 0
+) -> ValidationReport:
+    """A report of ``records`` (all of them, in row order): the first :data:`MAX_ERRORS`
+    listed, the true counts kept (used for the round and database checks of an import)."""
+    records = sorted(records, key=lambda e: e.row if e.row is not None else 0)
+    listed = records[:MAX_ERRORS]
+    errors = listed + ([too_many_note(file, len(records), len(listed))] if len(records) > len(listed) else [])
+    return ValidationReport(
+        file=file,
+        errors=errors,
+        warnings=list(warnings),
+        n_rows=n_rows,
+        n_errors=len(records),
+        n_error_rows=len({e.row for e in records if e.row is not None}),
+    )
+
+
 def unreadable_report(file: str, reason_en: str, reason_nl: str) -> ValidationReport:
     """A report with the single error ``unreadable_file`` (used by :mod:`analysis.io`)."""
     return ValidationReport(
@@ -310,52 +394,7 @@ def _text_series(s: pd.Series) -> pd.Series:
 
 # --------------------------------------------------------------------------- messages
 
-
-def _q(v: str | None) -> str:
-    if v is None:
-        return "(leeg)"
-    return "'" + (v if len(v) <= 60 else v[:57] + "...") + "'"
-
-
-def _label_lookup() -> dict[str, dict[str, str]]:
-    """column -> {lower-case Dutch/English label or code: code} for hints."""
-    try:
-        from .questionnaire import load_questionnaire
-
-        q = load_questionnaire()
-    except Exception:  # pragma: no cover - the built-in definition is tested elsewhere
-        return {}
-    out: dict[str, dict[str, str]] = {}
-    for col in contract.CODES:
-        try:
-            item = q.item(col)
-        except KeyError:
-            continue
-        m: dict[str, str] = {}
-        for o in item.options:
-            for key in (o.label.nl, o.label.en):
-                m.setdefault(key.strip().lower(), str(o.code))
-        out[col] = m
-    return out
-
-
-_LABELS: dict[str, dict[str, str]] | None = None
-
-
-def suggest_code(column: str, value: str, codes: Sequence[str]) -> str | None:
-    """The code a wrong value probably meant ('Ja' -> 'ja', 'Een beetje' -> 'een_beetje')."""
-    global _LABELS
-    low = value.strip().lower()
-    norm = re.sub(r"[\s\-]+", "_", low)
-    if norm in codes:
-        return norm
-    if _LABELS is None:
-        _LABELS = _label_lookup()
-    hit = _LABELS.get(column, {}).get(low)
-    if hit in codes:
-        return hit
-    close = difflib.get_close_matches(norm, list(codes), n=1, cutoff=0.75)
-    return close[0] if close else None
+_q = answers.quote
 
 
 def _week_ok(value: str) -> bool:
@@ -368,40 +407,49 @@ def _week_ok(value: str) -> bool:
     return 1 <= week <= _dt.date(year, 12, 28).isocalendar()[1]
 
 
-# --------------------------------------------------------------------------- the checker
+# --------------------------------------------------------------------------- the collector
+
+Describe = Callable[[int], tuple[str | None, str, str]]
 
 
 class _Collector:
-    """Collects flagged cells as arrays and builds the first MAX_ERRORS records lazily."""
+    """Collects flagged cells as arrays and builds the first MAX_ERRORS records lazily.
+
+    Counts stay true however many are flagged: ``total`` errors, and the rows
+    they are in (:meth:`n_error_rows`).
+    """
 
     def __init__(self, file: str, rows: np.ndarray):
         self.file = file
         self.rows = rows  # spreadsheet row number per position
         self.header: list[ErrorRecord] = []
+        self.row_records: list[ErrorRecord] = []  # whole-row problems (wrong_field_count)
         self.warnings: list[ErrorRecord] = []
-        self.chunks: list[tuple[np.ndarray, int, str, str, Callable[[int], tuple[str | None, str, str]]]] = []
+        self.chunks: list[tuple[np.ndarray, int, str, str, Describe]] = []
         self.total = 0
 
     def header_error(self, column: str | None, rule: str, en: str, nl: str, value: str | None = None):
         self.header.append(ErrorRecord(self.file, 1, column, value, rule, en, nl))
         self.total += 1
 
+    def row_error(self, row: int, rule: str, en: str, nl: str):
+        self.row_records.append(ErrorRecord(self.file, row, None, None, rule, en, nl))
+        self.total += 1
+
     def warn(self, row, column, rule, en, nl, value=None):
         self.warnings.append(ErrorRecord(self.file, row, column, value, rule, en, nl))
 
-    def flag(
-        self,
-        positions: np.ndarray,
-        colpos: int,
-        column: str,
-        rule: str,
-        describe: Callable[[int], tuple[str | None, str, str]],
-    ):
+    def flag(self, positions: np.ndarray, colpos: int, column: str, rule: str, describe: Describe):
         """``describe(pos) -> (value, message_en, message_nl)`` is only called for listed records."""
         positions = np.asarray(positions, dtype=np.int64)
         if len(positions):
             self.chunks.append((positions, colpos, column, rule, describe))
             self.total += len(positions)
+
+    def n_error_rows(self) -> int:
+        parts = [self.rows[c[0]] for c in self.chunks]
+        parts.append(np.array([e.row for e in self.header + self.row_records], dtype=np.int64))
+        return int(len(np.unique(np.concatenate(parts))))
 
     def records(self) -> list[ErrorRecord]:
         out = list(self.header[:MAX_ERRORS])
@@ -416,20 +464,355 @@ class _Collector:
                 p = int(pos[k])
                 value, en, nl = describe(p)
                 out.append(ErrorRecord(self.file, int(self.rows[p]), column, value, rule, en, nl))
+        if self.row_records:
+            # whole-row problems join the cell problems in row order (stable: cells first)
+            out = sorted(out + self.row_records, key=lambda e: e.row if e.row is not None else 0)[:MAX_ERRORS]
         if self.total > len(out):
-            listed = len(out)
-            out.append(
-                ErrorRecord(
-                    self.file,
-                    None,
-                    None,
-                    None,
-                    "too_many_errors",
-                    f"{self.total} errors found; only the first {listed} are listed.",
-                    f"{self.total} fouten gevonden; alleen de eerste {listed} staan in de lijst.",
-                )
-            )
+            out.append(too_many_note(self.file, self.total, len(out)))
         return out
+
+
+# --------------------------------------------------------------------------- the context the checks share
+
+
+@dataclass
+class CheckContext:
+    """What every check reads: the table as stripped text, its row numbers and the rules.
+
+    ``texts`` holds the kept columns (contract columns and columns the
+    questionnaire defines), each as a pandas ``string`` series (stripped,
+    empty -> NA); ``columns`` maps each header name to its first position,
+    ``names`` is the header as written (stripped).  Checks flag problems into
+    ``collector``; :func:`check_response_ids` leaves the lower-cased ids in
+    ``ids``, :func:`check_integers` the parsed numbers in ``ints``.
+    """
+
+    file: str
+    n: int
+    rows: np.ndarray
+    names: list[str]
+    columns: dict[str, int]
+    texts: dict[str, pd.Series]
+    unknown: list[tuple[str, pd.Series]]
+    extra_items: dict[str, Any]
+    rules: dict[str, answers.AnswerRule]
+    order: dict[str, int]
+    existing_ids: set[str]
+    field_counts: Sequence[tuple[int, int, int]]
+    collector: _Collector
+    ids: pd.Series | None = None
+    ints: dict[str, pd.Series] = field(default_factory=dict)
+
+    def positions(self, mask: pd.Series) -> np.ndarray:
+        return np.flatnonzero(mask.fillna(False).to_numpy(dtype=bool))
+
+    def value(self, column: str) -> Callable[[int], str | None]:
+        s = self.texts[column]
+        return lambda p: s.iloc[p] if s.iloc[p] is not pd.NA else None
+
+    def flag(self, mask: pd.Series, column: str, rule: str, describe: Describe) -> None:
+        self.collector.flag(self.positions(mask), self.order[column], column, rule, describe)
+
+
+def _context(df, *, file, questionnaire, existing_ids, rows, field_counts) -> CheckContext:
+    names = [str(c).strip().lstrip("\ufeff") for c in df.columns]
+    columns: dict[str, int] = {}
+    for j, name in enumerate(names):
+        columns.setdefault(name, j)
+    extra_items = {}
+    if questionnaire is not None:
+        extra_items = {i.id: i for i in questionnaire.items if i.id not in contract.COLUMNS}
+    texts: dict[str, pd.Series] = {}
+    unknown: list[tuple[str, pd.Series]] = []
+    for name, j in columns.items():
+        s = _text_series(df.iloc[:, j])
+        if name in contract.COLUMNS or name in extra_items:
+            texts[name] = s
+        else:
+            unknown.append((name, s))
+    return CheckContext(
+        file=file,
+        n=len(df),
+        rows=rows,
+        names=names,
+        columns=columns,
+        texts=texts,
+        unknown=unknown,
+        extra_items=extra_items,
+        rules=answers.answer_rules(questionnaire),
+        order={c: i for i, c in enumerate(list(contract.COLUMNS) + list(extra_items))},
+        existing_ids={str(x).strip().lower() for x in existing_ids if x is not None},
+        field_counts=list(field_counts),
+        collector=_Collector(file, rows),
+    )
+
+
+# --------------------------------------------------------------------------- the checks, one per rule
+
+
+def check_duplicate_columns(ctx: CheckContext) -> None:
+    """``duplicate_column``: the same name twice in the header (the first one is used)."""
+    seen: set[str] = set()
+    for name in ctx.names:
+        if name in seen:
+            ctx.collector.header_error(
+                name,
+                "duplicate_column",
+                f"Column '{name}' appears more than once in the header.",
+                f"De kolom '{name}' staat meer dan één keer in de kopregel.",
+            )
+        seen.add(name)
+
+
+def check_missing_columns(ctx: CheckContext) -> None:
+    """``missing_column``: a required contract column is absent (with a hint for a near name)."""
+    lower_names = {nm.lower(): nm for nm in ctx.columns}
+    for c in contract.REQUIRED_COLUMNS:
+        if c in ctx.columns:
+            continue
+        hint_en = hint_nl = ""
+        near = lower_names.get(c) or next(iter(difflib.get_close_matches(c, list(ctx.columns), n=1, cutoff=0.8)), None)
+        if near is not None:
+            hint_en = f" Found '{near}'; column names are lower-case as in the contract."
+            hint_nl = f" Er is wel een kolom '{near}'; kolomnamen zijn in kleine letters, zoals in het contract."
+        ctx.collector.header_error(
+            c,
+            "missing_column",
+            f"Required column '{c}' is missing.{hint_en}",
+            f"De verplichte kolom '{c}' ontbreekt.{hint_nl}",
+        )
+
+
+def check_unknown_columns(ctx: CheckContext) -> None:
+    """Warning ``unknown_column``: not in the contract nor the questionnaire (ignored)."""
+    for name, s in ctx.unknown:
+        if name == "" and not s.notna().any():
+            continue  # trailing delimiter: an empty column without a name
+        ctx.collector.warn(
+            1,
+            name,
+            "unknown_column",
+            f"Column '{name}' is not in the contract and is ignored.",
+            f"De kolom '{name}' staat niet in het contract en wordt genegeerd.",
+        )
+
+
+def check_no_rows(ctx: CheckContext) -> None:
+    """Warning ``no_rows``: a header without data rows."""
+    if ctx.n == 0:
+        ctx.collector.warn(
+            None,
+            None,
+            "no_rows",
+            "The file holds no responses (only a header).",
+            "Het bestand bevat geen antwoorden (alleen een kopregel).",
+        )
+
+
+def check_field_counts(ctx: CheckContext) -> None:
+    """``wrong_field_count``: a row with more cells than the header (or fewer, in a CSV file),
+    as the reader reported them (``field_counts``: row, cells, header width)."""
+    xlsx = PurePath(ctx.file).suffix.lower() in (".xlsx", ".xlsm")
+    for row, cells, width in ctx.field_counts:
+        if cells < width:
+            hint_en = "is the row cut off (an incomplete last line), or is a delimiter missing?"
+            hint_nl = "is de rij afgebroken (een onvolledige laatste regel), of ontbreekt er een scheidingsteken?"
+        elif xlsx:
+            hint_en = "there are cells to the right of the last column with a name"
+            hint_nl = "er staan cellen rechts van de laatste kolom met een naam"
+        else:
+            hint_en = "is there an unquoted delimiter in a comment?"
+            hint_nl = "staat er een scheidingsteken zonder aanhalingstekens in een opmerking?"
+        ctx.collector.row_error(
+            int(row),
+            "wrong_field_count",
+            f"Row has {cells} cells but the header has {width}; {hint_en}",
+            f"De rij heeft {cells} cellen, maar de kopregel heeft er {width}; {hint_nl}",
+        )
+
+
+def check_required_values(ctx: CheckContext) -> None:
+    """``required_value``: response_id, round_id, gi, respondent_type or submitted_week is empty."""
+    for c in contract.ID_COLUMNS:
+        if c in ctx.texts:
+            ctx.flag(
+                ctx.texts[c].isna(),
+                c,
+                "required_value",
+                lambda p, c=c: (None, f"'{c}' may not be empty.", f"'{c}' mag niet leeg zijn."),
+            )
+
+
+def check_response_ids(ctx: CheckContext) -> None:
+    """``bad_uuid``: response_id is not a UUID version 4 (upper case is accepted, stored lower-case)."""
+    if "response_id" not in ctx.texts:
+        return
+    s = ctx.texts["response_id"]
+    v = ctx.value("response_id")
+    ctx.flag(
+        s.notna() & ~s.str.fullmatch(_UUID4_RE).fillna(False),
+        "response_id",
+        "bad_uuid",
+        lambda p: (
+            v(p),
+            f"{_q(v(p))} is not a UUID version 4 (like 3f2b8c1e-9d4a-4e6b-8a2f-0c5d7e9b1a34).",
+            f"{_q(v(p))} is geen UUID versie 4 (zoals 3f2b8c1e-9d4a-4e6b-8a2f-0c5d7e9b1a34).",
+        ),
+    )
+    ctx.ids = s.str.lower()
+
+
+def check_duplicate_ids(ctx: CheckContext) -> None:
+    """``duplicate_id``: a response_id seen before in the file (compared lower-case)."""
+    if ctx.ids is None:
+        return
+    ids, v = ctx.ids, ctx.value("response_id")
+    dup = ids.notna() & ids.duplicated(keep="first")
+    if not dup.any():
+        return
+    firsts = ids.dropna().drop_duplicates(keep="first")
+    first_row = dict(zip(firsts.tolist(), ctx.rows[firsts.index.to_numpy()].tolist()))
+    ctx.flag(
+        dup,
+        "response_id",
+        "duplicate_id",
+        lambda p: (
+            v(p),
+            f"response_id {_q(v(p))} already appears in row {first_row[ids.iloc[p]]}.",
+            f"response_id {_q(v(p))} staat al in rij {first_row[ids.iloc[p]]}.",
+        ),
+    )
+
+
+def check_known_ids(ctx: CheckContext) -> None:
+    """``duplicate_id``: a response_id already stored (``existing_ids``)."""
+    if ctx.ids is None or not ctx.existing_ids:
+        return
+    ids, v = ctx.ids, ctx.value("response_id")
+    dup = ids.notna() & ids.duplicated(keep="first")
+    ctx.flag(
+        ids.isin(ctx.existing_ids).fillna(False) & ~dup,
+        "response_id",
+        "duplicate_id",
+        lambda p: (
+            v(p),
+            f"response_id {_q(v(p))} is already in the database.",
+            f"response_id {_q(v(p))} staat al in de database.",
+        ),
+    )
+
+
+def check_weeks(ctx: CheckContext) -> None:
+    """``bad_week``: submitted_week is not an ISO week ``YYYY-Www`` of that year."""
+    if "submitted_week" not in ctx.texts:
+        return
+    s = ctx.texts["submitted_week"]
+    uniq = {u: _week_ok(u) for u in s.dropna().unique()}
+    v = ctx.value("submitted_week")
+    ctx.flag(
+        s.map(lambda x: not uniq[x], na_action="ignore").astype("boolean"),
+        "submitted_week",
+        "bad_week",
+        lambda p: (
+            v(p),
+            f"{_q(v(p))} is not a valid ISO week; use YYYY-Www, for example 2025-W07.",
+            f"{_q(v(p))} is geen geldige ISO-week; schrijf JJJJ-Www, bijvoorbeeld 2025-W07.",
+        ),
+    )
+
+
+def check_gi(ctx: CheckContext) -> None:
+    """``bad_gi``: gi is not an institution code (contract 1.1, :data:`analysis.contract.GI_RE`)."""
+    if "gi" not in ctx.texts:
+        return
+    s = ctx.texts["gi"]
+    v = ctx.value("gi")
+    ctx.flag(
+        s.notna() & ~s.str.fullmatch(contract.GI_PATTERN).fillna(False),
+        "gi",
+        "bad_gi",
+        lambda p: (
+            v(p),
+            f"{_q(v(p))} is not a valid institution code: use {contract.GI_RULE_TEXT[1]}.",
+            f"{_q(v(p))} is geen geldige code van de instelling: gebruik {contract.GI_RULE_TEXT[0]}.",
+        ),
+    )
+
+
+def _rules_of(ctx: CheckContext, kind: str) -> list[answers.AnswerRule]:
+    return [r for c, r in ctx.rules.items() if r.kind == kind and c in ctx.texts]
+
+
+def _describer(ctx: CheckContext, rule: answers.AnswerRule, rule_id: str, *, keep_value: bool = True) -> Describe:
+    v = ctx.value(rule.column)
+
+    def describe(p: int):
+        x = v(p)
+        return (x if keep_value else None, *answers.describe(rule_id, rule, x))
+
+    return describe
+
+
+def check_codes(ctx: CheckContext) -> None:
+    """``unknown_code``: a value that is not one of the column's codes (:mod:`analysis.answers`)."""
+    for rule in _rules_of(ctx, "code"):
+        s = ctx.texts[rule.column]
+        ctx.flag(
+            s.notna() & ~s.isin(list(rule.codes)).fillna(False),
+            rule.column,
+            "unknown_code",
+            _describer(ctx, rule, "unknown_code"),
+        )
+
+
+def check_integers(ctx: CheckContext) -> None:
+    """``not_integer`` and ``out_of_range``: whole numbers in the rule's range (:mod:`analysis.answers`)."""
+    for rule in _rules_of(ctx, "integer"):
+        c, s = rule.column, ctx.texts[rule.column]
+        is_int = s.str.fullmatch(answers.INTEGER_PATTERN).fillna(False)
+        ctx.flag(s.notna() & ~is_int, c, "not_integer", _describer(ctx, rule, "not_integer"))
+        num = pd.to_numeric(s.where(is_int, pd.NA), errors="coerce").astype("Float64")
+        num_int = num.round().astype("Int64")
+        if rule.allowed is None:
+            out = is_int & ((num < rule.lo) | (num > rule.hi)).fillna(False)
+        else:
+            out = is_int & ~num_int.isin(list(rule.allowed)).fillna(False)
+        ctx.flag(out, c, "out_of_range", _describer(ctx, rule, "out_of_range"))
+        ctx.ints[c] = num_int
+
+
+def check_text_lengths(ctx: CheckContext) -> None:
+    """``text_too_long``: longer than the item's ``max_length`` (the text is not copied)."""
+    for rule in _rules_of(ctx, "text"):
+        s = ctx.texts[rule.column]
+        ctx.flag(
+            s.str.len() > rule.max_length,
+            rule.column,
+            "text_too_long",
+            _describer(ctx, rule, "text_too_long", keep_value=False),
+        )
+
+
+#: Every check, in the order it runs; each flags its own rule(s).
+CHECKS: tuple[Callable[[CheckContext], None], ...] = (
+    check_duplicate_columns,
+    check_missing_columns,
+    check_unknown_columns,
+    check_no_rows,
+    check_field_counts,
+    check_required_values,
+    check_response_ids,
+    check_duplicate_ids,
+    check_known_ids,
+    check_weeks,
+    check_gi,
+    check_codes,
+    check_integers,
+    check_text_lengths,
+)
+
+
+# --------------------------------------------------------------------------- validate_frame
 
 
 def validate_frame(
@@ -439,8 +822,9 @@ def validate_frame(
     questionnaire=None,
     existing_ids: Iterable[str] = (),
     row_numbers: Sequence[int] | None = None,
+    field_counts: Sequence[tuple[int, int, int]] = (),
 ) -> tuple[pd.DataFrame, ValidationReport]:
-    """Check a response table against data contract v1.
+    """Check a response table against data contract v1: run every check in :data:`CHECKS`.
 
     Parameters
     ----------
@@ -451,310 +835,55 @@ def validate_frame(
     file : str
         Name used in every :class:`ErrorRecord`.
     questionnaire : analysis.questionnaire.Questionnaire, optional
-        Extra columns this questionnaire defines (item ids beyond the contract)
-        are kept and checked against the item (codes, range, text length);
+        The questionnaire whose rules apply (default: the built-in one, see
+        :func:`analysis.answers.answer_rules`).  Extra columns it defines
+        (item ids beyond the contract) are kept and checked against the item;
         other unknown columns give an ``unknown_column`` warning and are dropped.
     existing_ids : iterable of str
         response_ids already stored; a match is a ``duplicate_id`` error.
     row_numbers : sequence of int, optional
-        Spreadsheet row number of each row (default: position + 2, or
-        ``df.attrs['source_rows']`` when :mod:`analysis.io` set it).
+        Spreadsheet row number of each row (default: position + 2).
+    field_counts : sequence of (row, cells, header width)
+        Rows the reader found with a wrong number of cells (``wrong_field_count``).
 
     Returns
     -------
     (frame, report)
         ``frame`` is the canonical response frame (:func:`analysis.frame.canonical_frame`,
-        plus kept questionnaire columns) when ``report.ok``, with
-        ``frame.attrs['source_rows']`` (a :class:`SourceRows`) giving each row's
-        spreadsheet row number; otherwise an empty frame with the same columns
-        (a file is accepted or rejected whole).
+        plus kept questionnaire columns) when ``report.ok``, its rows in the
+        order (and with the row numbers) of ``df``; otherwise an empty frame
+        with the same columns (a file is accepted or rejected whole).
     """
     n = len(df)
-    if row_numbers is None:
-        src = df.attrs.get("source_rows") if hasattr(df, "attrs") else None
-        row_numbers = src if src is not None and len(src) == n else None
-    if df.attrs:
-        # pandas deep-copies attrs on every operation; a long row list there is slow
-        df = df.copy(deep=False)
-        df.attrs = {}
     rows = np.arange(2, n + 2) if row_numbers is None else np.asarray(row_numbers, dtype=np.int64)
     if len(rows) != n:
         raise ValueError(f"row_numbers has {len(rows)} entries for {n} rows")
-    col = _Collector(file, rows)
-
-    # ---- header
-    names = [str(c).strip().lstrip("\ufeff") for c in df.columns]
-    first_pos: dict[str, int] = {}
-    for j, name in enumerate(names):
-        if name in first_pos:
-            col.header_error(
-                name,
-                "duplicate_column",
-                f"Column '{name}' appears more than once in the header.",
-                f"De kolom '{name}' staat meer dan één keer in de kopregel.",
-            )
-        else:
-            first_pos[name] = j
-
-    extra_items = {}
-    if questionnaire is not None:
-        extra_items = {i.id: i for i in questionnaire.items if i.id not in contract.COLUMNS}
-    lower_names = {nm.lower(): nm for nm in first_pos}
-    for c in contract.REQUIRED_COLUMNS:
-        if c not in first_pos:
-            hint_en = hint_nl = ""
-            near = lower_names.get(c) or next(
-                iter(difflib.get_close_matches(c, list(first_pos), n=1, cutoff=0.8)), None
-            )
-            if near is not None:
-                hint_en = f" Found '{near}'; column names are lower-case as in the contract."
-                hint_nl = f" Er is wel een kolom '{near}'; kolomnamen zijn in kleine letters, zoals in het contract."
-            col.header_error(
-                c,
-                "missing_column",
-                f"Required column '{c}' is missing.{hint_en}",
-                f"De verplichte kolom '{c}' ontbreekt.{hint_nl}",
-            )
-
-    texts: dict[str, pd.Series] = {}
-    for name, j in first_pos.items():
-        s = _text_series(df.iloc[:, j])
-        if name in contract.COLUMNS or name in extra_items:
-            texts[name] = s
-        elif name == "" and not s.notna().any():
-            continue  # trailing delimiter: an empty column without a name
-        else:
-            col.warn(
-                1,
-                name,
-                "unknown_column",
-                f"Column '{name}' is not in the contract and is ignored.",
-                f"De kolom '{name}' staat niet in het contract en wordt genegeerd.",
-            )
-    if n == 0:
-        col.warn(
-            None,
-            None,
-            "no_rows",
-            "The file holds no responses (only a header).",
-            "Het bestand bevat geen antwoorden (alleen een kopregel).",
-        )
-
-    order = {c: i for i, c in enumerate(list(contract.COLUMNS) + list(extra_items))}
-
-    def positions(mask: pd.Series) -> np.ndarray:
-        return np.flatnonzero(mask.fillna(False).to_numpy(dtype=bool))
-
-    def val(s):
-        return lambda p: s.iloc[p] if s.iloc[p] is not pd.NA else None
-
-    # ---- required values
-    for c in contract.ID_COLUMNS:
-        if c in texts:
-            s = texts[c]
-            col.flag(
-                positions(s.isna()),
-                order[c],
-                c,
-                "required_value",
-                lambda p, c=c: (None, f"'{c}' may not be empty.", f"'{c}' mag niet leeg zijn."),
-            )
-
-    # ---- response_id
-    ids_norm = None
-    if "response_id" in texts:
-        s = texts["response_id"]
-        good = s.str.fullmatch(_UUID4_RE).fillna(False)
-        bad = s.notna() & ~good
-        vi = val(s)
-        col.flag(
-            positions(bad),
-            order["response_id"],
-            "response_id",
-            "bad_uuid",
-            lambda p: (
-                vi(p),
-                f"{_q(vi(p))} is not a UUID version 4 (like 3f2b8c1e-9d4a-4e6b-8a2f-0c5d7e9b1a34).",
-                f"{_q(vi(p))} is geen UUID versie 4 (zoals 3f2b8c1e-9d4a-4e6b-8a2f-0c5d7e9b1a34).",
-            ),
-        )
-        ids_norm = s.str.lower()
-        dup = ids_norm.notna() & ids_norm.duplicated(keep="first")
-        if dup.any():
-            firsts = ids_norm.dropna().drop_duplicates(keep="first")
-            first_row = dict(zip(firsts.tolist(), rows[firsts.index.to_numpy()].tolist()))
-            col.flag(
-                positions(dup),
-                order["response_id"],
-                "response_id",
-                "duplicate_id",
-                lambda p: (
-                    vi(p),
-                    f"response_id {_q(vi(p))} already appears in row {first_row[ids_norm.iloc[p]]}.",
-                    f"response_id {_q(vi(p))} staat al in rij {first_row[ids_norm.iloc[p]]}.",
-                ),
-            )
-        existing = {str(x).strip().lower() for x in existing_ids if x is not None}
-        if existing:
-            known = ids_norm.isin(existing).fillna(False) & ~dup
-            col.flag(
-                positions(known),
-                order["response_id"],
-                "response_id",
-                "duplicate_id",
-                lambda p: (
-                    vi(p),
-                    f"response_id {_q(vi(p))} is already in the database.",
-                    f"response_id {_q(vi(p))} staat al in de database.",
-                ),
-            )
-
-    # ---- submitted_week
-    if "submitted_week" in texts:
-        s = texts["submitted_week"]
-        uniq = {u: _week_ok(u) for u in s.dropna().unique()}
-        bad = s.map(lambda x: not uniq[x], na_action="ignore")
-        vw = val(s)
-        col.flag(
-            positions(bad.astype("boolean")),
-            order["submitted_week"],
-            "submitted_week",
-            "bad_week",
-            lambda p: (
-                vw(p),
-                f"{_q(vw(p))} is not a valid ISO week; use YYYY-Www, for example 2025-W07.",
-                f"{_q(vw(p))} is geen geldige ISO-week; schrijf JJJJ-Www, bijvoorbeeld 2025-W07.",
-            ),
-        )
-
-    # ---- gi
-    if "gi" in texts:
-        s = texts["gi"]
-        bad = s.notna() & ~s.str.fullmatch(_GI_RE).fillna(False)
-        vg = val(s)
-        col.flag(
-            positions(bad),
-            order["gi"],
-            "gi",
-            "bad_gi",
-            lambda p: (
-                vg(p),
-                f"{_q(vg(p))} is not a valid institution code: use 1 to {MAX_GI_LENGTH} letters or digits (like JBRA).",
-                f"{_q(vg(p))} is geen geldige code van de instelling: gebruik 1 tot {MAX_GI_LENGTH} letters of cijfers (zoals JBRA).",
-            ),
-        )
-
-    # ---- codes
-    def check_codes(c: str, codes: Sequence[str]):
-        s = texts[c]
-        bad = s.notna() & ~s.isin(list(codes)).fillna(False)
-        v = val(s)
-        allowed = ", ".join(codes)
-
-        def describe(p):
-            x = v(p)
-            hint = suggest_code(c, x, codes)
-            en = f"{_q(x)} is not a code of {c}."
-            nl = f"{_q(x)} is geen code van {c}."
-            if hint:
-                en += f" Did you mean '{hint}'?"
-                nl += f" Bedoelt u '{hint}'?"
-            return x, f"{en} Allowed: {allowed}.", f"{nl} Toegestaan: {allowed}."
-
-        col.flag(positions(bad), order[c], c, "unknown_code", describe)
-
-    for c, codes in contract.CODES.items():
-        if c in texts:
-            check_codes(c, codes)
-
-    # ---- integers
-    ints: dict[str, pd.Series] = {}
-
-    def check_int(c: str, lo: int, hi: int, allowed: Sequence[int] | None = None):
-        s = texts[c]
-        is_int = s.str.fullmatch(_INT_RE).fillna(False)
-        v = val(s)
-        col.flag(
-            positions(s.notna() & ~is_int),
-            order[c],
-            c,
-            "not_integer",
-            lambda p: (v(p), f"{_q(v(p))} in {c} is not a whole number.", f"{_q(v(p))} in {c} is geen heel getal."),
-        )
-        num = pd.to_numeric(s.where(is_int, pd.NA), errors="coerce").astype("Float64")
-        num_int = num.round().astype("Int64")
-        if allowed is None:
-            out = is_int & ((num < lo) | (num > hi)).fillna(False)
-            rng_en, rng_nl = f"{lo}..{hi}", f"{lo} tot en met {hi}"
-        else:
-            out = is_int & ~num_int.isin(list(allowed)).fillna(False)
-            rng_en = rng_nl = ", ".join(str(a) for a in allowed)
-        col.flag(
-            positions(out),
-            order[c],
-            c,
-            "out_of_range",
-            lambda p: (
-                v(p),
-                f"{c} = {v(p)} is outside the allowed values {rng_en}.",
-                f"{c} = {v(p)} valt buiten de toegestane waarden {rng_nl}.",
-            ),
-        )
-        ints[c] = num_int
-
-    for c, (lo, hi) in contract.INT_RANGES.items():
-        if c in texts:
-            check_int(c, lo, hi)
-
-    # ---- free text
-    def check_len(c: str, limit: int):
-        s = texts[c]
-        lengths = s.str.len()
-        col.flag(
-            positions(lengths > limit),
-            order[c],
-            c,
-            "text_too_long",
-            lambda p: (
-                None,
-                f"The text in {c} has {int(lengths.iloc[p])} characters; at most {limit} are allowed.",
-                f"De tekst in {c} heeft {int(lengths.iloc[p])} tekens; er mogen er hoogstens {limit} zijn.",
-            ),
-        )
-
-    for c in contract.COMMENT_COLUMNS:
-        if c in texts:
-            check_len(c, MAX_TEXT_LENGTH)
-
-    # ---- extra questionnaire items
-    for c, item in extra_items.items():
-        if c not in texts:
-            continue
-        if item.type == "choice":
-            check_codes(c, [str(code) for code in item.codes])
-        elif item.type == "count":
-            codes = [int(x) for x in item.codes]
-            check_int(c, min(codes), max(codes), allowed=codes)
-        elif item.type == "grade":
-            check_int(c, int(item.min), int(item.max))
-        else:
-            check_len(c, int(item.max_length or MAX_TEXT_LENGTH))
-
-    errors = col.records()
-    report = ValidationReport(file=file, errors=errors, warnings=col.warnings, n_rows=n, n_errors=col.total)
+    ctx = _context(
+        df, file=file, questionnaire=questionnaire, existing_ids=existing_ids, rows=rows, field_counts=field_counts
+    )
+    for check in CHECKS:
+        check(ctx)
+    col = ctx.collector
+    report = ValidationReport(
+        file=file,
+        errors=col.records(),
+        warnings=col.warnings,
+        n_rows=n,
+        n_errors=col.total,
+        n_error_rows=col.n_error_rows(),
+    )
     if not report.ok:
         out = empty_frame()
-        for c, item in extra_items.items():
-            if c in texts:
+        for c, item in ctx.extra_items.items():
+            if c in ctx.texts:
                 out[c] = pd.Series(dtype="Int64" if item.type in ("count", "grade") else "string")
         return out, report
 
-    clean = pd.DataFrame({c: s for c, s in texts.items() if c in contract.COLUMNS})
-    if ids_norm is not None:
-        clean["response_id"] = ids_norm
+    clean = pd.DataFrame({c: s for c, s in ctx.texts.items() if c in contract.COLUMNS})
+    if ctx.ids is not None:
+        clean["response_id"] = ctx.ids
     out = canonical_frame(clean)
-    for c in extra_items:
-        if c in texts:
-            out[c] = ints[c] if c in ints else texts[c]
-    out.attrs["source_rows"] = SourceRows(int(r) for r in rows)
+    for c in ctx.extra_items:
+        if c in ctx.texts:
+            out[c] = ctx.ints[c] if c in ctx.ints else ctx.texts[c]
     return out, report

@@ -3,7 +3,7 @@
 Every function takes analysis output (or a filtered response frame) and
 returns a small DataFrame (or dataclass) ready to display; the Streamlit
 pages only render them.  Labels and number formats come from
-:mod:`analysis.wording`.
+:mod:`analysis.wording`, every word from the catalog (:func:`analysis.i18n.text`).
 
 * :func:`key_numbers` / :func:`key_number_texts`: respondents, parents,
   young people, share with a period without a worker, mean grade;
@@ -29,21 +29,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import contract, stats, wording
+from . import contract, i18n, stats, wording
 from .scrub import scrub_text
 
 KEY_NUMBER_COLUMNS = ("key", "n", "value", "ci_low", "ci_high", "suppressed")
 KEY_NUMBERS = ("respondents", "ouder", "jeugdige", "had_gap", "mean_grade")
-KEY_LABELS = {
-    "respondents": ("Respondenten", "Respondents"),
-    "ouder": ("Ouders", "Parents"),
-    "jeugdige": ("Jeugdigen", "Young people"),
-    "had_gap": ("Had een periode zonder jeugdzorgwerker", "Had a period without a worker"),
-    "mean_grade": ("Gemiddeld rapportcijfer", "Mean report grade"),
-}
-
-
-_pick = wording.pick
+#: Catalog key prefix of the key-number labels (``views.key_number.<key>``).
+KEY_LABEL_KEY = "views.key_number."
 
 
 # --------------------------------------------------------------------------- key numbers
@@ -74,7 +66,7 @@ def key_numbers(df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL) 
     statistical inference. JASA 22, 209-212.  Student (1908). The probable
     error of a mean. Biometrika 6, 1-25.
     """
-    min_cell = stats._check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     rows = [
         {
             "key": "respondents",
@@ -149,26 +141,31 @@ def key_number_texts(
     ``value`` is the count, percentage or mean (or the suppression text);
     ``detail`` the base and interval, e.g. ``"n = 1496; 95%-BI 29-34%"``.
     """
-    ci = "95%-BI" if wording._lang(lang) == "nl" else "95% CI"
+    ci = wording.header("ci", lang)
     out = []
     for r in kn.astype(object).to_dict("records"):
         key = str(r["key"])
         n = r["n"]
         if r["suppressed"]:
-            value, detail = wording.suppressed_text(min_cell, lang, n=n), f"n = {n}"
+            # a hidden group's size reads "minder dan 10" (protected table, issue 9), never its exact n
+            n = None if n is None or (isinstance(n, float) and math.isnan(n)) else n
+            below = r.get("n_below")
+            below = None if below is None or (isinstance(below, float) and math.isnan(below)) else below
+            value = wording.suppressed_text(min_cell, lang, n=n if n is not None else below)
+            detail = f"n = {wording.size_text(n, below, lang)}"
         elif key == "respondents":
             value, detail = str(int(r["value"])), ""
         elif key in contract.RESPONDENT_TYPES:
             value = str(int(r["value"]))
             share = wording.fmt_pct(100 * r["value"] / n, 0, lang) if n else "-"
-            detail = f"{share} {'van' if lang == 'nl' else 'of'} {n}"
+            detail = i18n.text("format.share_of", lang, share=share, n=n)
         elif key == "had_gap":
             value = wording.fmt_pct(r["value"], 0, lang)
             detail = f"n = {n}; {ci} {wording.fmt_interval(r['ci_low'], r['ci_high'], 0, lang, pct=True)}"
         else:
             value = wording.fmt_number(r["value"], 1, lang)
             detail = f"n = {n}; {ci} {wording.fmt_interval(r['ci_low'], r['ci_high'], 1, lang)}"
-        out.append({"key": key, "label": _pick(KEY_LABELS[key], lang), "value": value, "detail": detail})
+        out.append({"key": key, "label": i18n.text(KEY_LABEL_KEY + key, lang), "value": value, "detail": detail})
     return out
 
 
@@ -203,8 +200,10 @@ def comments_view(
     literal text).  Rows keep the frame's order (random ``response_id``
     order), never submission order; no week, institution or id is shown.
     """
-    min_cell = stats._check_min_cell(min_cell)
-    heads = ("Vraag", "Cijfer", "Opmerking") if wording._lang(lang) == "nl" else ("Question", "Grade", "Comment")
+    min_cell = contract.check_min_cell(min_cell)
+    heads = tuple(
+        i18n.text(k, lang) for k in ("views.comments.question", "views.comments.grade", "views.comments.comment")
+    )
     empty = pd.DataFrame({h: pd.Series(dtype="string") for h in heads})
     for c in columns:
         if c not in contract.COMMENT_COLUMNS:
@@ -235,19 +234,9 @@ def comments_view(
 
 # --------------------------------------------------------------------------- published figures
 
-#: YAML text-statistic keys -> (Dutch, English) labels.
-TEXT_STATISTIC_LABELS = {
-    "had_period_without_worker_at_least_pct": (
-        "Had een periode zonder jeugdzorgwerker (ten minste)",
-        "Had a period without a worker (at least)",
-    ),
-    "four_or_more_workers_pct": ("Vier of meer jeugdzorgwerkers", "Four or more workers"),
-    "more_than_five_workers": ("Meer dan vijf jeugdzorgwerkers", "More than five workers"),
-    "youth_one_on_one_contact_pct": ("Jeugdigen alleen gesproken", "Young people seen alone"),
-    "parent_child_seen_alone_pct": ("Kind alleen gesproken (ouders)", "Child seen alone (parents)"),
-    "no_say_in_plan_pct": ("Geen inspraak in het plan", "No say in the plan"),
-    "does_not_know_if_plan_exists_pct": ("Weet niet of er een plan is", "Does not know if there is a plan"),
-}
+#: Catalog key prefixes: labels of the YAML text-statistic keys, titles of the published figures.
+TEXT_STATISTIC_KEY = "views.text_statistic."
+REFERENCE_FIGURE_KEY = "reference.figure."
 REFERENCE_GROUPS = {"no_gap": "nee", "gap": "ja"}
 _FIG9_ITEMS = {
     "voldoende_tijd_en_aandacht": "quality_time_attention",
@@ -260,18 +249,17 @@ def reference_key_label(figure: str, key: str, lang: str = "nl") -> str:
     """Readable label of one row of :func:`analysis.reference.compare_to_published`."""
     from .reference import DISTRIBUTION_KEYS
 
-    en = wording._lang(lang) == "en"
+    wording._lang(lang)
     if figure == "respondents":
         if key == "total":
-            return "Respondenten" if not en else "Respondents"
+            return i18n.text("views.reference.total", lang)
         return wording.category_label("respondent_type", key, lang)
     if figure in DISTRIBUTION_KEYS:
         return wording.category_label(DISTRIBUTION_KEYS[figure], key, lang)
     if figure == "fig7_grade_by_workers":
         group, what = key.rsplit(".", 1)
         g = wording.category_label("n_workers", group.replace(" ", "_"), lang)
-        w = {"mean": ("gemiddeld cijfer", "mean grade"), "n": ("aantal respondenten", "respondents")}[what]
-        return f"{g}: {w[1] if en else w[0]}"
+        return f"{g}: {i18n.text('views.fig7.' + what, lang)}"
     if figure == "fig9_worker_qualities_by_gap":
         item, grp = key.rsplit(".", 1)
         return (
@@ -280,37 +268,43 @@ def reference_key_label(figure: str, key: str, lang: str = "nl") -> str:
         )
     if figure == "text_statistics":
         base, _, sub = key.partition(".")
-        label = _pick(TEXT_STATISTIC_LABELS[base], lang) if base in TEXT_STATISTIC_LABELS else base
+        label = i18n.text(TEXT_STATISTIC_KEY + base, lang) if i18n.has_text(TEXT_STATISTIC_KEY + base) else base
         if not sub:
             return label
         if base == "no_say_in_plan_pct":
-            subl = {
-                "all": ("iedereen", "everyone"),
-                "jeugdige": ("jeugdigen", "young people"),
-                "had_gap": ("met een periode zonder jeugdzorgwerker", "with a period without a worker"),
-            }
-            return f"{label}: {_pick(subl[sub], lang)}" if sub in subl else f"{label}: {sub}"
+            no_say = "views.no_say_group." + sub
+            return f"{label}: {i18n.text(no_say, lang)}" if i18n.has_text(no_say) else f"{label}: {sub}"
         return f"{label}: {wording.category_label('contact_one_on_one', sub, lang)}"
     return key
 
 
 def reference_figure_title(figure: str, lang: str = "nl", published: Mapping | None = None) -> str:
-    """Title of a published figure block ("Figuur 2: Is er bij de start ...")."""
-    en = wording._lang(lang) == "en"
-    if figure == "respondents":
-        return "Respondents" if en else "Respondenten"
-    if figure == "text_statistics":
-        return "Numbers in the report text" if en else "Cijfers uit de tekst"
-    if published is None:
-        from .reference import load_published
+    """Title of a published figure block ("Figuur 2: Is er bij de start ...").
 
-        published = load_published()
-    q = published.get("figures", {}).get(figure, {}).get("question", figure)
+    The title is the catalog's ``reference.figure.<figure>`` in ``lang`` (in
+    Dutch: the question as printed in the report); a figure the catalog does
+    not know shows the printed question of ``published``.
+    """
+    wording._lang(lang)
+    if figure == "respondents":
+        return i18n.text("views.reference.title_respondents", lang)
+    if figure == "text_statistics":
+        return i18n.text("labels.text_statistics", lang)
+    if i18n.has_text(REFERENCE_FIGURE_KEY + figure):
+        q = i18n.text(REFERENCE_FIGURE_KEY + figure, lang)
+    else:
+        if published is None:
+            from .reference import load_published
+
+            published = load_published()
+        q = published.get("figures", {}).get(figure, {}).get("question", figure)
     num = figure.split("_", 1)[0].removeprefix("fig")
-    return f"{'Figure' if en else 'Figuur'} {num}: {q}"
+    return i18n.text("views.reference.figure_title", lang, number=num, title=q)
 
 
 REFERENCE_VIEW_COLUMNS = ("figure", "figure_title", "key", "label", "published", "computed", "difference", "match")
+#: The displayed columns of :func:`reference_view` (headers ``views.reference_header.<column>``).
+REFERENCE_HEADERS = ("label", "published", "computed", "difference", "match")
 
 
 def reference_view(cmp: pd.DataFrame, *, lang: str = "nl") -> pd.DataFrame:
@@ -326,7 +320,7 @@ def reference_view(cmp: pd.DataFrame, *, lang: str = "nl") -> pd.DataFrame:
     from .reference import load_published
 
     pub = load_published()
-    yes, no = ("ja", "nee") if wording._lang(lang) == "nl" else ("yes", "no")
+    yes, no = i18n.text("views.match_yes", lang), i18n.text("views.match_no", lang)
     rows = []
     for r in cmp.astype(object).to_dict("records"):
         dec = int(r["decimals"])
@@ -351,21 +345,7 @@ def reference_view(cmp: pd.DataFrame, *, lang: str = "nl") -> pd.DataFrame:
 
 def reference_headers(lang: str = "nl") -> dict[str, str]:
     """Column headers of the displayed part of :func:`reference_view`."""
-    if wording._lang(lang) == "nl":
-        return {
-            "label": "Onderdeel",
-            "published": "Gepubliceerd 2025",
-            "computed": "Berekend",
-            "difference": "Verschil",
-            "match": "Komt overeen",
-        }
-    return {
-        "label": "Item",
-        "published": "Published 2025",
-        "computed": "Computed",
-        "difference": "Difference",
-        "match": "Matches",
-    }
+    return {k: i18n.text("views.reference_header." + k, lang) for k in REFERENCE_HEADERS}
 
 
 # --------------------------------------------------------------------------- comparisons
@@ -388,32 +368,24 @@ def comparison_view(
     side under ``min_cell``, "verborgen om een kleine groep te beschermen"
     for the other side.
     """
-    nl = wording._lang(lang) == "nl"
-    h = (
-        ["Vraag", "Maat", f"n {a_label}", a_label, f"n {b_label}", b_label, "Verschil", "95%-BI", "Toets", "p (Holm)"]
-        if nl
-        else [
-            "Question",
-            "Measure",
-            f"n {a_label}",
-            a_label,
-            f"n {b_label}",
-            b_label,
-            "Difference",
-            "95% CI",
-            "Test",
-            "p (Holm)",
-        ]
-    )
-    tests = {
-        "two_proportion_z": "z-toets twee proporties" if nl else "two-proportion z-test",
-        "mann_whitney_u": "Mann-Whitney U",
-    }
+    h = [
+        wording.header("question", lang),
+        i18n.text("views.header.measure", lang),
+        f"n {a_label}",
+        a_label,
+        f"n {b_label}",
+        b_label,
+        i18n.text("views.header.difference", lang),
+        wording.header("ci", lang),
+        i18n.text("views.header.test", lang),
+        i18n.text("views.header.p_holm", lang),
+    ]
+    tests = {t: i18n.text("views.test." + t, lang) for t in ("two_proportion_z", "mann_whitney_u")}
     rows = []
     for r in cmp.astype(object).to_dict("records"):
         mean = r["measure"] == "mean"
         dec = 1 if mean else 0
-        measure = ("gemiddeld cijfer" if nl else "mean grade") if mean else "% " + _positive_label(r["item"], lang)
+        measure = i18n.text("labels.mean_grade_lower", lang) if mean else "% " + _positive_label(r["item"], lang)
         fmt = (lambda x: wording.fmt_number(x, dec, lang)) if mean else (lambda x: wording.fmt_pct(x, dec, lang))
         if r["suppressed"]:
             # each side says why it is hidden: too few answers, or to protect the other side
@@ -450,8 +422,7 @@ def _positive_label(item: str, lang: str) -> str:
     from .compare import POSITIVE_CODES
 
     codes = POSITIVE_CODES.get(item, ())
-    sep = " of " if lang == "nl" else " or "
-    return sep.join(wording.category_label(item, c, lang).lower() for c in codes)
+    return wording.join_or([wording.category_label(item, c, lang).lower() for c in codes], lang)
 
 
 # --------------------------------------------------------------------------- relations
@@ -493,28 +464,26 @@ def crosstab_labelled(ct: pd.DataFrame, *, row: str, col: str, lang: str = "nl")
     return out
 
 
-ASSOCIATION_NAMES = {
-    "cramers_v": ("Cramérs V (chi-kwadraattoets)", "Cramér's V (chi-square test)"),
-    "spearman_rho": ("Spearmans rho", "Spearman's rho"),
-    "kendall_tau_b": ("Kendalls tau-b", "Kendall's tau-b"),
-    "kruskal_wallis": ("Kruskal-Wallis (epsilon²)", "Kruskal-Wallis (epsilon²)"),
-    "jonckheere_terpstra": ("Jonckheere-Terpstra (trend)", "Jonckheere-Terpstra (trend)"),
-}
+#: Catalog key prefix of the association measure names (``views.association.<measure>``).
+ASSOCIATION_KEY = "views.association."
 
 
 def association_view(
     assoc: pd.DataFrame, *, lang: str = "nl", min_cell: int = contract.DEFAULT_MIN_CELL
 ) -> pd.DataFrame:
     """:func:`analysis.relations.association` as a display table (strings)."""
-    nl = wording._lang(lang) == "nl"
-    h = (
-        ["Maat", "Schatting", "Toetsgrootheid", "df", "p", "n"]
-        if nl
-        else ["Measure", "Estimate", "Statistic", "df", "p", "n"]
-    )
+    h = [
+        i18n.text("views.header.measure", lang),
+        i18n.text("views.header.estimate", lang),
+        i18n.text("views.header.statistic", lang),
+        "df",
+        "p",
+        "n",
+    ]
     rows = []
     for r in assoc.astype(object).to_dict("records"):
-        name = _pick(ASSOCIATION_NAMES.get(r["measure"], (r["measure"], r["measure"])), lang)
+        key = ASSOCIATION_KEY + str(r["measure"])
+        name = i18n.text(key, lang) if i18n.has_text(key) else r["measure"]
         if r["suppressed"]:
             small = wording.suppressed_text(min_cell, lang, n=r["n"])
             rows.append([name, small, "", "", "", str(r["n"])])
@@ -560,7 +529,7 @@ def grade_summary_by_group(
     Hyndman, R. J. & Fan, Y. (1996). Sample quantiles in statistical
     packages. The American Statistician 50, 361-365.
     """
-    min_cell = stats._check_min_cell(min_cell)
+    min_cell = contract.check_min_cell(min_cell)
     x = pd.to_numeric(df[value].astype(object), errors="coerce").astype("float64").to_numpy()
     labels = stats.category_labels(df, group)
     if group in contract.CODES or group == "n_workers":
@@ -624,14 +593,13 @@ def grade_summary_view(
     "verborgen om een kleine groep te beschermen" when it has at least
     ``min_cell`` answers (secondary suppression).
     """
-    nl = wording._lang(lang) == "nl"
     h = [
         wording.variable_label(group, lang),
         "n",
-        "Gemiddeld cijfer" if nl else "Mean grade",
-        "95%-BI" if nl else "95% CI",
-        "Mediaan" if nl else "Median",
-        "Kwartielen" if nl else "Quartiles",
+        wording.header("mean", lang),
+        wording.header("ci", lang),
+        i18n.text("views.header.median", lang),
+        i18n.text("views.header.quartiles", lang),
     ]
     rows = []
     for r in summary.astype(object).to_dict("records"):
@@ -658,25 +626,24 @@ def grade_summary_view(
 def term_label(term: str, lang: str = "nl") -> str:
     """ "measure_type[ots]" -> "Soort maatregel: Ondertoezichtstelling (OTS)"; cut-points "6|7" -> "Drempel 6|7"."""
     if term == "Intercept":
-        return "Constante" if wording._lang(lang) == "nl" else "Intercept"
+        return i18n.text("views.term.intercept", lang)
     if "[" in term and term.endswith("]"):
         col, code = term[:-1].split("[", 1)
         return f"{wording.variable_label(col, lang)}: {wording.category_label(col, code, lang)}"
     if "|" in term:
-        return f"{'Drempel' if wording._lang(lang) == 'nl' else 'Cut-point'} {term}"
+        return i18n.text("views.term.cut_point", lang, term=term)
     if term == "n_workers":
-        return wording.variable_label(term, lang) + (" (per stap)" if lang == "nl" else " (per step)")
+        return i18n.text("views.term.per_step", lang, label=wording.variable_label(term, lang))
     return wording.variable_label(term, lang)
 
 
 def model_view(coefs: pd.DataFrame, *, lang: str = "nl", decimals: int = 3) -> pd.DataFrame:
     """:func:`analysis.models.ols_grade` / :func:`~analysis.models.ordinal_grade` for display."""
-    nl = wording._lang(lang) == "nl"
     h = [
-        "Term",
-        "Coëfficiënt" if nl else "Coefficient",
-        "Standaardfout" if nl else "Std. error",
-        "95%-BI" if nl else "95% CI",
+        i18n.text("views.header.term", lang),
+        i18n.text("views.header.coefficient", lang),
+        i18n.text("views.header.std_error", lang),
+        wording.header("ci", lang),
         "p",
     ]
     rows = []
@@ -695,29 +662,25 @@ def model_view(coefs: pd.DataFrame, *, lang: str = "nl", decimals: int = 3) -> p
 
 def fit_view(fit: pd.DataFrame, *, lang: str = "nl") -> pd.DataFrame:
     """Fit statistics (``statistic, value``) for display."""
-    names = {
-        "n": ("Respondenten", "Respondents"),
-        "k": ("Parameters", "Parameters"),
-        "r2": ("R²", "R²"),
-        "adj_r2": ("Aangepaste R²", "Adjusted R²"),
-        "aic": ("AIC", "AIC"),
-        "loglik": ("Log-likelihood", "Log-likelihood"),
-        "deviance": ("Deviantie", "Deviance"),
-        "mcfadden_r2": ("McFadden R²", "McFadden R²"),
-    }
     rows = []
     for s, v in zip(fit["statistic"].astype(str), fit["value"]):
         dec = 0 if s in ("n", "k") else 3
-        rows.append([_pick(names.get(s, (s, s)), lang), wording.fmt_number(v, dec, lang)])
+        name = i18n.text("views.fit." + s, lang) if i18n.has_text("views.fit." + s) else s
+        rows.append([name, wording.fmt_number(v, dec, lang)])
     return pd.DataFrame(
-        rows, columns=["Maat" if lang == "nl" else "Statistic", "Waarde" if lang == "nl" else "Value"], dtype=object
+        rows,
+        columns=[i18n.text("views.header.fit_statistic", lang), i18n.text("views.header.value", lang)],
+        dtype=object,
     )
 
 
 def refusal_text(exc: Exception, lang: str = "nl") -> str:
-    """The Dutch or English half of a :class:`analysis.models.ModelRefused` message ("nl / en")."""
-    msg = str(exc)
-    if " / " in msg:
-        nl, en = msg.split(" / ", 1)
-        return en if lang == "en" else nl
-    return msg
+    """Why a model was refused (:class:`analysis.models.ModelRefused`), in ``lang``.
+
+    The refusal carries its catalog key and values (``key``, ``params``);
+    any other error shows its own message.
+    """
+    key = getattr(exc, "key", None)
+    if key is not None:
+        return i18n.text(key, lang, **getattr(exc, "params", {}))
+    return str(exc)

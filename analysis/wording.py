@@ -1,12 +1,15 @@
 """Words and numbers for people: labels, number formats, display tables and generated sentences.
 
-Everything a dashboard page or a report document shows as text comes from
-here, in Dutch (B1) and English (``lang`` is ``"nl"`` or ``"en"``):
+Everything a dashboard page or a report document shows as text is put
+together here, in every language of the catalog (``lang`` is ``"nl"``,
+``"en"``, ...); the words themselves come from the one catalog per language,
+:func:`analysis.i18n.text` (``analysis/locales/<lang>.yaml``):
 
 * :func:`round_half_up_decimal`: the one display rounding of the project
   (half up, float noise below 1e-9 removed first); :func:`fmt_number`,
   :func:`fmt_pct`, :func:`fmt_p`, :func:`fmt_interval` build on it (Dutch
-  decimal comma).  :mod:`analysis.charts`, :mod:`analysis.report` and
+  decimal comma; the decimal separator and the word in "5,8 tot 6,5" come
+  from the catalog).  :mod:`analysis.charts`, :mod:`analysis.report` and
   :func:`analysis.reference.round_half_up` use these too;
 * :func:`variable_label`, :func:`category_label`, :func:`group_label`,
   :func:`figure_title`: labels of contract columns, codes and figures
@@ -34,17 +37,42 @@ from typing import Any
 
 import pandas as pd
 
-from . import contract
+from . import contract, i18n
 
-LANGS = ("nl", "en")
+#: Catalog keys of the month names (``months.<name>``), January first.
+MONTHS = (
+    "months.january",
+    "months.february",
+    "months.march",
+    "months.april",
+    "months.may",
+    "months.june",
+    "months.july",
+    "months.august",
+    "months.september",
+    "months.october",
+    "months.november",
+    "months.december",
+)
+
+
+def format_date(d, lang: str = "nl") -> str:
+    """A calendar date in words, from the catalog (``1 maart 2026`` / ``1 March 2026``).
+
+    >>> format_date(__import__("datetime").date(2026, 3, 1))
+    '1 maart 2026'
+    """
+    return i18n.text("format.date", lang, day=d.day, month=i18n.text(MONTHS[d.month - 1], lang), year=d.year)
+
+
+#: The languages of the catalog (one file each), Dutch first.
+LANGS = i18n.languages()
 #: Significance level used in generated sentences.
 ALPHA = 0.05
 
 
 def _lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise ValueError(f"lang must be 'nl' or 'en', not {lang!r}")
-    return lang
+    return i18n.check_language(lang)
 
 
 def _missing(x: Any) -> bool:
@@ -89,7 +117,8 @@ def fmt_number(x: Any, decimals: int = 0, lang: str = "nl", *, missing: str = "-
     s = f"{d:f}"
     if s.startswith("-"):
         s = minus + s[1:]
-    return s.replace(".", ",") if lang == "nl" else s
+    sep = i18n.text("format.decimal_separator", lang)
+    return s if sep == "." else s.replace(".", sep)
 
 
 def fmt_pct(x: Any, decimals: int = 0, lang: str = "nl") -> str:
@@ -104,7 +133,7 @@ def fmt_p(p: Any, lang: str = "nl", *, missing: str = "-") -> str:
     if _missing(p):
         return f"p = {missing}"
     if float(p) < 0.001:
-        return "p < 0,001" if lang == "nl" else "p < 0.001"
+        return f"p < {fmt_number(0.001, 3, lang)}"
     return f"p = {fmt_number(p, 3, lang)}"
 
 
@@ -115,15 +144,9 @@ def fmt_interval(low: Any, high: Any, decimals: int = 0, lang: str = "nl", *, pc
     lo, hi = fmt_number(low, decimals, lang), fmt_number(high, decimals, lang)
     if pct and not lo.startswith("-"):
         return f"{lo}-{hi}%"
-    word = "tot" if lang == "nl" else "to"
-    return f"{lo}% {word} {hi}%" if pct else f"{lo} {word} {hi}"
-
-
-#: The two reasons a suppressed estimate gives (nl, en); ``{m}`` is min_cell.
-SUPPRESSED_TEXTS = {
-    "too_few": ("te weinig respondenten (n < {m})", "too few respondents (n < {m})"),
-    "protect": ("verborgen om een kleine groep te beschermen", "hidden to protect a small group"),
-}
+    if pct:
+        lo, hi = f"{lo}%", f"{hi}%"
+    return i18n.text("format.interval", lang, low=lo, high=hi)
 
 
 def protects_small_group(n: Any, min_cell: int = contract.DEFAULT_MIN_CELL) -> bool:
@@ -157,68 +180,48 @@ def suppressed_text(min_cell: int = contract.DEFAULT_MIN_CELL, lang: str = "nl",
     >>> suppressed_text(10, "en", n=40)
     'hidden to protect a small group'
     """
-    key = "protect" if protects_small_group(n, min_cell) else "too_few"
-    return _pick(SUPPRESSED_TEXTS[key], lang).format(m=min_cell)
+    key = "suppression.protect" if protects_small_group(n, min_cell) else "suppression.too_few"
+    return i18n.text(key, lang, min_cell=min_cell)
 
 
 def hidden_cell_text(min_cell: int = contract.DEFAULT_MIN_CELL, lang: str = "nl") -> str:
     """A hidden cross-table cell: below ``min_cell``, or hidden so that one cannot be worked out."""
-    return (
-        f"verborgen (n < {min_cell} of ter bescherming)"
-        if _lang(lang) == "nl"
-        else f"hidden (n < {min_cell} or to protect another cell)"
-    )
+    return i18n.text("suppression.hidden_cell", lang, min_cell=min_cell)
+
+
+def size_text(n: Any, n_below: Any = None, lang: str = "nl") -> str:
+    """A group size as a reader sees it (data contract 1.1, issue 9).
+
+    A shown size is the number; a hidden small group reads "minder dan 10" /
+    "fewer than 10" (``n_below`` = the minimum), a group hidden to protect
+    another one "verborgen" / "hidden".  The exact size of a hidden group is
+    never shown.
+
+    >>> size_text(25), size_text(None, 10), size_text(None, 10, "en"), size_text(None)
+    ('25', 'minder dan 10', 'fewer than 10', 'verborgen')
+    """
+    if not _missing(n):
+        return str(int(n))
+    if not _missing(n_below):
+        return i18n.text("disclosure.size_below", lang, min_cell=int(n_below))
+    return i18n.text("disclosure.size_hidden", lang)
 
 
 # --------------------------------------------------------------------------- labels
 
-#: Short labels of the contract columns (dropdowns, axes, tables).
-VARIABLE_LABELS: dict[str, tuple[str, str]] = {
-    "response_id": ("Antwoord-id", "Response id"),
-    "round_id": ("Ronde", "Round"),
-    "gi": ("Instelling (GI)", "Institution (GI)"),
-    "respondent_type": ("Type respondent", "Respondent type"),
-    "submitted_week": ("Week van invullen", "Week submitted"),
-    "measure_type": ("Soort maatregel", "Type of measure"),
-    "n_workers": ("Aantal jeugdzorgwerkers", "Number of workers"),
-    "had_gap": ("Periode zonder jeugdzorgwerker", "Period without a worker"),
-    "contact_one_on_one": ("Jeugdige alleen gesproken", "Young person seen alone"),
-    "explained_at_start": ("Uitleg bij de start", "Explained at the start"),
-    "opinion_asked": ("Naar mening gevraagd", "Asked for opinion"),
-    "involved_in_decisions": ("Betrokken bij beslissingen", "Involved in decisions"),
-    "asked_life_domains": ("Gevraagd naar alle leefgebieden", "Asked about all areas of life"),
-    "asked_safety": ("Gevraagd naar veiligheid", "Asked about safety"),
-    "say_in_plan": ("Inspraak in het plan van aanpak", "Say in the plan"),
-    "help_improves": ("Hulp leidt tot verbetering", "Help leads to improvement"),
-    "quality_time_attention": ("Voldoende tijd en aandacht", "Enough time and attention"),
-    "quality_understanding": ("Begripvol", "Understanding"),
-    "quality_respectful": ("Respectvol", "Respectful"),
-    "quality_expert": ("Deskundig", "Expert"),
-    "quality_clear": ("Duidelijk", "Clear"),
-    "quality_reachable": ("Bereikbaar", "Reachable"),
-    "grade": ("Rapportcijfer", "Report grade"),
-    "comment_grade": ("Toelichting op het cijfer", "Comment on the grade"),
-    "comment_improve": ("Wat kan beter", "What could be better"),
-}
-
-#: Group labels (nl, en) of the grouped figures; the one source for the
-#: dashboards, :mod:`analysis.charts` (legends) and :mod:`analysis.report`.
-RESPONDENT_TYPE_LABELS = {"ouder": ("Ouders", "Parents"), "jeugdige": ("Jeugdigen", "Young people")}
-GAP_GROUP_LABELS = {
-    "nee": ("Nooit zonder jeugdzorgwerker", "Never without a worker"),
-    "ja": ("Periode zonder jeugdzorgwerker", "Period without a worker"),
-    "weet_niet": ("Weet niet of er een periode zonder was", "Don't know if there was a gap"),
-}
-#: Labels of the pooled groups in comparisons.
-REST_LABEL = ("Alle andere GI's samen", "All other GIs together")
+#: Catalog key prefixes of the labels (``analysis/locales/<lang>.yaml``).
+VARIABLE_KEY = "labels.variable."
+RESPONDENT_GROUP_KEY = "labels.respondent_group."
+GAP_GROUP_KEY = "labels.gap_group."
 
 
-def pick(pair: tuple[str, str], lang: str) -> str:
-    """The Dutch or English half of a ``(nl, en)`` pair."""
-    return pair[1] if _lang(lang) == "en" else pair[0]
-
-
-_pick = pick
+def join_or(parts, lang: str = "nl") -> str:
+    """``["Ja", "Een beetje"]`` -> "Ja of Een beetje" (the catalog's word for "or")."""
+    parts = [str(p) for p in parts]
+    out = parts[0] if parts else ""
+    for p in parts[1:]:
+        out = i18n.text("format.or", lang, a=out, b=p)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -230,8 +233,8 @@ def _questionnaire():
 
 def variable_label(column: str, lang: str = "nl") -> str:
     """Short label of a contract column (the column name itself when unknown)."""
-    pair = VARIABLE_LABELS.get(column)
-    return _pick(pair, lang) if pair else column
+    key = VARIABLE_KEY + str(column)
+    return i18n.text(key, lang) if i18n.has_text(key, _lang(lang)) else column
 
 
 def category_label(column: str, code: Any, lang: str = "nl") -> str:
@@ -245,8 +248,8 @@ def category_label(column: str, code: Any, lang: str = "nl") -> str:
     if _missing(code):
         return "-"
     code_s = str(code)
-    if column == "respondent_type" and code_s in RESPONDENT_TYPE_LABELS:
-        return _pick(RESPONDENT_TYPE_LABELS[code_s], lang)
+    if column == "respondent_type" and i18n.has_text(RESPONDENT_GROUP_KEY + code_s, lang):
+        return i18n.text(RESPONDENT_GROUP_KEY + code_s, lang)
     if column == "gi":
         return code_s
     if column == "grade":
@@ -272,44 +275,39 @@ def group_label(group_column: str | None, code: Any, lang: str = "nl") -> str:
     if _missing(code):
         return "-"
     code_s = str(code)
-    if group_column == "had_gap" and code_s in GAP_GROUP_LABELS:
-        return _pick(GAP_GROUP_LABELS[code_s], lang)
+    if group_column == "had_gap" and i18n.has_text(GAP_GROUP_KEY + code_s, _lang(lang)):
+        return i18n.text(GAP_GROUP_KEY + code_s, lang)
     if code_s == "rest":
-        return _pick(REST_LABEL, lang)
+        return i18n.text("labels.rest", lang)
     if group_column is None:
         return code_s
     return category_label(group_column, code_s, lang)
 
 
+#: The figure fields that hold a title, by language (contract section 3: ``title``
+#: is Dutch, ``title_en`` English); other languages read the catalog.
+TITLE_FIELDS = {"nl": "title", "en": "title_en"}
+
+
 def figure_title(fig, lang: str = "nl") -> str:
-    """The figure's title in ``lang`` (a :class:`~analysis.figures.FigureResult`)."""
-    return fig.title_en if _lang(lang) == "en" else fig.title
+    """The figure's title in ``lang`` (a :class:`~analysis.figures.FigureResult`).
 
-
-def figure_subtitle(fig, lang: str = "nl") -> str:
-    """The title in the other language (shown small under the main title)."""
-    return fig.title if _lang(lang) == "en" else fig.title_en
+    The figure carries its Dutch and English titles (``title``, ``title_en``,
+    filled from the catalog by :mod:`analysis.figures`); another language,
+    or a figure without that title, reads ``figures.title.<id>``.
+    """
+    own = getattr(fig, TITLE_FIELDS.get(_lang(lang), ""), None)
+    return own or i18n.text("figures.title." + str(fig.id), lang)
 
 
 # --------------------------------------------------------------------------- display tables
 
-#: Column headers of :func:`display_table`.
-HEADERS = {
-    "answer": ("Antwoord", "Answer"),
-    "group": ("Groep", "Group"),
-    "question": ("Vraag", "Question"),
-    "n": ("n", "n"),
-    "pct": ("%", "%"),
-    "pct_yes": ("% ja", "% yes"),
-    "ci": ("95%-BI", "95% CI"),
-    "workers": ("Aantal jeugdzorgwerkers", "Number of workers"),
-    "mean": ("Gemiddeld cijfer", "Mean grade"),
-    "all_answers": ("(alle antwoorden)", "(all answers)"),
-}
+#: Column headers of :func:`display_table` (catalog ``tables.header.<key>``).
+HEADERS = ("answer", "group", "question", "n", "pct", "pct_yes", "ci", "workers", "mean", "all_answers")
 
 
 def header(key: str, lang: str = "nl") -> str:
-    return _pick(HEADERS[key], lang)
+    return i18n.text("tables.header." + key, lang)
 
 
 def _n_text(v: Any) -> str:
@@ -326,7 +324,7 @@ def _pct_cells(row: Mapping, min_cell: int, lang: str) -> tuple[str, str]:
     )
 
 
-def display_table(fig, *, lang: str = "nl", min_cell: int | None = None) -> pd.DataFrame:
+def display_table(fig, *, lang: str = "nl") -> pd.DataFrame:
     """A figure table as text, ready to show (every cell a ``str``).
 
     Columns per kind (headers in ``lang``):
@@ -337,7 +335,8 @@ def display_table(fig, *, lang: str = "nl", min_cell: int | None = None) -> pd.D
     * ``pct_by_group``: Vraag, Groep, n, % ja, 95%-BI
     * ``share``: Vraag, Antwoord, n, %, 95%-BI
 
-    Percentages have no decimals, means one (round half up).  A suppressed
+    Percentages have no decimals, means one (round half up).  ``min_cell``
+    is the one the figure carries (``fig.min_cell``).  A suppressed
     base (a whole figure or group under ``min_cell``) becomes one row
     "(alle antwoorden)" with its base n and the suppression text, so no
     category count inside it is shown; an indicative estimate
@@ -347,7 +346,7 @@ def display_table(fig, *, lang: str = "nl", min_cell: int | None = None) -> pd.D
     larger group hidden by secondary suppression.
     """
     _lang(lang)
-    mc = fig.min_cell if min_cell is None else min_cell
+    mc = fig.min_cell
     h = {k: header(k, lang) for k in HEADERS}
     rows: list[dict] = []
     records = fig.table.astype(object).to_dict("records")
@@ -423,7 +422,7 @@ def display_table(fig, *, lang: str = "nl", min_cell: int | None = None) -> pd.D
             pct, ci = _pct_cells(r, mc, lang)
             if fig.kind == "share":
                 cats = [category_label(r["item"], c, lang) for c in str(r["category"]).split("|")]
-                g = (" of " if lang == "nl" else " or ").join(cats)
+                g = join_or(cats, lang)
             else:
                 g = group_label(fig.group_column, r["group"], lang)
             rows.append(
@@ -483,30 +482,12 @@ def trend_sentence(tests: Mapping | None, *, lang: str = "nl", alpha: float = AL
     z = None if jt is None else jt.get("statistic")
     p = None if jt is None else jt.get("p_value")
     if jt is None or _missing(z) or _missing(p):
-        return (
-            "Te weinig gegevens om te toetsen of het cijfer samenhangt met het aantal jeugdzorgwerkers."
-            if lang == "nl"
-            else "Too few data to test whether the grade is related to the number of workers."
-        )
+        return i18n.text("wording.trend.too_few", lang)
     ptxt = fmt_p(p, lang)
     if float(p) < alpha and float(z) != 0:
-        if lang == "nl":
-            verb = "daalt" if float(z) < 0 else "stijgt"
-            return (
-                f"Het cijfer {verb} significant naarmate respondenten meer jeugdzorgwerkers "
-                f"hebben gehad (Jonckheere-Terpstra, {ptxt})."
-            )
-        verb = "falls" if float(z) < 0 else "rises"
-        return f"The grade {verb} significantly as respondents have had more workers (Jonckheere-Terpstra, {ptxt})."
-    if lang == "nl":
-        return (
-            "Er is geen significante stijging of daling van het cijfer naarmate respondenten "
-            f"meer jeugdzorgwerkers hebben gehad (Jonckheere-Terpstra, {ptxt})."
-        )
-    return (
-        "The grade shows no significant rise or fall as respondents have had more workers "
-        f"(Jonckheere-Terpstra, {ptxt})."
-    )
+        key = "wording.trend.falls" if float(z) < 0 else "wording.trend.rises"
+        return i18n.text(key, lang, p=ptxt)
+    return i18n.text("wording.trend.none", lang, p=ptxt)
 
 
 def trend_details(tests: Mapping | None, *, lang: str = "nl") -> str:
@@ -515,11 +496,15 @@ def trend_details(tests: Mapping | None, *, lang: str = "nl") -> str:
     if not tests:
         return ""
     kw, sp, jt = tests["kruskal_wallis"], tests["spearman"], tests["jonckheere_terpstra"]
-    return (
-        f"Kruskal-Wallis H = {fmt_number(kw['statistic'], 2, lang)} ({fmt_p(kw['p_value'], lang)}); "
-        f"Spearman rho = {fmt_number(sp['rho'], 2, lang)} ({fmt_p(sp['p_value'], lang)}); "
-        f"Jonckheere-Terpstra z = {fmt_number(jt['statistic'], 2, lang)} "
-        f"({fmt_p(jt['p_value'], lang)})."
+    return i18n.text(
+        "wording.trend.details",
+        lang,
+        h=fmt_number(kw["statistic"], 2, lang),
+        p_kw=fmt_p(kw["p_value"], lang),
+        rho=fmt_number(sp["rho"], 2, lang),
+        p_rho=fmt_p(sp["p_value"], lang),
+        z=fmt_number(jt["statistic"], 2, lang),
+        p_jt=fmt_p(jt["p_value"], lang),
     )
 
 
@@ -546,21 +531,24 @@ def comparison_sentence(
     mean = row.get("measure") == "mean"
     dec = 1 if mean else 0
     unit = "" if mean else "%"
-    pts = "" if mean else (" procentpunt" if lang == "nl" else " percentage points")
     a = fmt_number(row["a_estimate"], dec, lang) + unit
     b = fmt_number(row["b_estimate"], dec, lang) + unit
     diff = fmt_number(row["difference"], dec, lang)
     lo, hi = fmt_number(row["ci_low"], dec, lang), fmt_number(row["ci_high"], dec, lang)
     p = row.get("p_holm")
     sig = (not _missing(p)) and float(p) < alpha
-    if lang == "nl":
-        verdict = "significant" if sig else "niet significant"
-        return (
-            f"{item}: {a_label} {a} tegen {b} bij {b_label}; verschil {diff}{pts} "
-            f"(95%-BI {lo} tot {hi}), {verdict} (Holm {fmt_p(p, lang)})."
-        )
-    verdict = "significant" if sig else "not significant"
-    return (
-        f"{item}: {a_label} {a} against {b} for {b_label}; difference {diff}{pts} "
-        f"(95% CI {lo} to {hi}), {verdict} (Holm {fmt_p(p, lang)})."
+    verdict = i18n.text("wording.comparison.significant" if sig else "wording.comparison.not_significant", lang)
+    return i18n.text(
+        "wording.comparison.mean" if mean else "wording.comparison.pct",
+        lang,
+        item=item,
+        a_label=a_label,
+        a=a,
+        b=b,
+        b_label=b_label,
+        difference=diff,
+        low=lo,
+        high=hi,
+        verdict=verdict,
+        p=fmt_p(p, lang),
     )

@@ -1,6 +1,6 @@
 """Speed and memory of the main paths, printed as a table.
 
-Usage: ``python -m benchmarks [--sizes 10000,100000,1000000] [--submits 500]``
+Usage: ``python -m benchmarks [--sizes 10000,100000,1000000] [--submits 500] [--letters 200]``
 
 Goals are read off this table, never asserted in tests (timings depend on the
 machine and on what else runs on it).
@@ -32,6 +32,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks")
     ap.add_argument("--sizes", default="10000,100000,1000000", help="respondent counts, comma-separated")
     ap.add_argument("--submits", type=int, default=500, help="responses submitted one by one to SQLite")
+    ap.add_argument("--letters", type=int, default=200, help="invitation letters made in one print run")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
 
@@ -85,6 +86,26 @@ def main(argv=None) -> int:
         rows.append(("submit_response (SQLite, sequential)", args.submits, s, mb))
         _, s, mb = measure(lambda: storage.load_responses(round_ids=[info.id]))
         rows.append(("load_responses (SQLite)", args.submits, s, mb))
+
+        # issue 11: a print run of invitation letters
+        from analysis import letters
+
+        coded = storage.setup_round(name="bench letters", gis=("JBN",), access="codes")
+        codes, s, mb = measure(lambda: storage.issue_codes(coded.id, "JBN", "ouder", args.letters))
+        rows.append(("issue_codes (SQLite)", args.letters, s, mb))
+        made = letters.make_letters(
+            base_url="https://vragenlijst.example.nl",
+            round_id=coded.id,
+            round_name=coded.name,
+            gi="JBN",
+            respondent_type="ouder",
+            codes=codes,
+        )
+        letters.letters_pdf(made[:1]), letters.letters_docx(made[:1])  # imports out of the timing
+        _, s, mb = measure(lambda: letters.letters_pdf(made))
+        rows.append(("letters PDF (one page + QR each)", args.letters, s, mb))
+        _, s, mb = measure(lambda: letters.letters_docx(made))
+        rows.append(("letters Word (one page + QR each)", args.letters, s, mb))
         storage.dispose()
 
     print(f"{'benchmark':<40}{'rows':>10}{'seconds':>10}{'rows/s':>12}{'peak MiB':>10}")

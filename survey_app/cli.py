@@ -8,7 +8,8 @@ into clear messages with a non-zero exit code:
 * 1 - anything else (a round that cannot be found, a figure that does not
   match the published value, a database that cannot be reached)
 
-Without a command, `survey-app` starts the web app on the embedded database.
+Without a command, `survey-app` starts the public respondent server on the
+embedded database (`survey-app serve --staff` starts the staff server).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import click
 
-from analysis import contract
+from analysis import contract, i18n
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
@@ -34,17 +35,21 @@ class Failure(click.ClickException):
     exit_code = EXIT_FAILURE
 
 
+#: Errors of a report printed on the command line.
+MAX_LISTED = 50
+
+
 def _fail_validation(report, *, stored_nothing: bool = False) -> None:
-    """Raise BadInput with every error of a validation report (file, row, column)."""
+    """Raise BadInput with the first errors of a validation report (file, row, column),
+    counted truthfully ("2,417 rows have errors; the first 50 are listed")."""
     verdict = "rejected, nothing was stored" if stored_nothing else "not valid"
-    lines = [f"{report.file}: {verdict} ({len(report.errors)} error(s)):"]
-    for err in report.errors[:50]:
-        where = f"row {err.row}" if err.row is not None else "header"
+    errors = [e for e in report.errors if e.rule != "too_many_errors"][:MAX_LISTED]
+    lines = [f"{report.file}: {verdict} ({report.error_summary('en', listed=len(errors))}):"]
+    for err in errors:
+        where = f"row {err.row}" if err.row is not None else ("header" if err.column else "file")
         col = f", column '{err.column}'" if err.column else ""
         val = f", value {err.value!r}" if err.value not in (None, "") else ""
         lines.append(f"  {err.file}: {where}{col}{val}: {err.message} [{err.rule}]")
-    if len(report.errors) > 50:
-        lines.append(f"  ... and {len(report.errors) - 50} more")
     raise BadInput("\n".join(lines))
 
 
@@ -93,6 +98,14 @@ def _apply_filters(df, filters: dict):
         raise BadInput(str(exc)) from exc
 
 
+def _min_cell_option(ctx, param, value):
+    """--min-cell goes through the contract's one check (floor 10); lower is bad input (exit 2)."""
+    try:
+        return contract.check_min_cell(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from exc
+
+
 def filter_options(func):
     """The filters shared by `report` and `figures`."""
     options = [
@@ -113,10 +126,11 @@ def filter_options(func):
         click.option("--round-filter", "round_filter", help="With --input: only rows of this round_id."),
         click.option(
             "--min-cell",
-            type=click.IntRange(1),
+            type=int,
             default=contract.DEFAULT_MIN_CELL,
             show_default=True,
-            help="Groups with fewer respondents are suppressed.",
+            callback=_min_cell_option,
+            help=f"Groups with fewer respondents are suppressed (never below {contract.MIN_CELL_FLOOR}).",
         ),
     ]
     for opt in reversed(options):
@@ -130,20 +144,39 @@ def filter_options(func):
 def cli(ctx: click.Context) -> None:
     """Anonymous client-experience surveys for Dutch youth protection (GI's).
 
-    Without a command: start the web app on the embedded database.
+    Without a command: start the public respondent server on the embedded database.
     """
     if ctx.invoked_subcommand is None:
         ctx.invoke(serve)
 
 
 @cli.command()
-@click.option("--port", type=int, default=8501, show_default=True)
+@click.option("--staff", is_flag=True, help="The staff server (dashboards behind sign-in) instead of the public one.")
+@click.option("--port", type=int, default=None, help="Port (default 8501; with --staff 8502).")
 @click.option("--address", default="localhost", show_default=True)
-def serve(port: int, address: str) -> None:
-    """Start the web app (loads the synthetic demo round into an empty database)."""
-    from survey_app.launcher import run_app
+@click.option("--no-demo", is_flag=True, help="Do not load the synthetic demo round into an empty database.")
+def serve(staff: bool, port: int | None, address: str, no_demo: bool) -> None:
+    """Start the public respondent server (questionnaire only), or with --staff the staff server.
 
-    sys.exit(run_app(port=port, address=address))
+    Loads the synthetic demo round into an empty database unless --no-demo.
+    """
+    from survey_app.web.launcher import run_app
+
+    sys.exit(run_app([], port=port, address=address, demo=not no_demo, staff=staff))
+
+
+@cli.command()
+@click.option("--port", type=int, default=8501, show_default=True, help="Port of the public respondent server.")
+@click.option("--staff-port", type=int, default=8502, show_default=True, help="Port of the staff server.")
+@click.option("--address", default="localhost", show_default=True)
+def demo(port: int, staff_port: int, address: str) -> None:
+    """Start both servers on the synthetic demo data (what `make run` does).
+
+    Without any account, makes the beheerder 'demo' with a random one-time password, printed once.
+    """
+    from survey_app.web.launcher import run_demo
+
+    sys.exit(run_demo(port=port, staff_port=staff_port, address=address))
 
 
 @cli.command("sample-data")
@@ -195,20 +228,23 @@ def report(input_path, round_id, gi, respondent_type, measure_type, round_filter
 @filter_options
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the chart files.")
 @click.option("--format", "fmt", type=click.Choice(["png", "svg"]), default="png", show_default=True)
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@click.option("--lang", type=click.Choice(list(i18n.languages())), default=i18n.DEFAULT_LANGUAGE, show_default=True)
 def figures(
     input_path, round_id, gi, respondent_type, measure_type, round_filter, min_cell, out_dir, fmt, lang
 ) -> None:
     """Render one chart per figure id (PNG or SVG, offline)."""
     from analysis.charts import write_figures
-    from analysis.figures import compute_figures
+    from analysis.protection import normalize_view_filters, protect
     from analysis.report import is_synthetic
 
     df = _load_input(input_path, round_id)
-    df = _apply_filters(df, _filters(gi, respondent_type, measure_type, round_filter or round_id))
-    figs = compute_figures(df, min_cell=min_cell)
-    synthetic = is_synthetic(df)
-    paths = write_figures(figs, out_dir, format=fmt, lang=lang, min_cell=min_cell, synthetic=synthetic)
+    filters = _filters(gi, respondent_type, measure_type, round_filter or round_id)
+    _apply_filters(df, filters)  # checks the filter codes: bad input exits 2 before any work
+    # read from the one protected table of the data (issue 9); the filters only select from it
+    view = protect(df, min_cell=min_cell).view(normalize_view_filters(filters))
+    figs = view.figures()
+    synthetic = is_synthetic(view.sub)
+    paths = write_figures(figs, out_dir, format=fmt, lang=lang, synthetic=synthetic)
     for p in paths:
         click.echo(str(p))
 
@@ -295,11 +331,14 @@ def round_create(name, gis, respondent_types, opens, closes, access, n_codes, co
         raise BadInput("--closes is before --opens")
     if codes_out and Path(codes_out).exists():
         raise BadInput(f"{codes_out} already exists; codes are written only once to a new file")
+    from survey_app.auth import accounts, actions
     from survey_app.storage import StorageError
 
     storage = _storage()
     try:
-        info, codes = storage.create_round(
+        info, codes = actions.create_round(
+            storage,
+            actor=accounts.cli_actor(),
             name=name,
             gis=tuple(g.strip() for g in gis),
             respondent_types=types,
@@ -337,11 +376,12 @@ def round_list() -> None:
 @click.argument("round_id")
 def round_close(round_id: str) -> None:
     """Close a round: no more responses are accepted."""
+    from survey_app.auth import accounts, actions
     from survey_app.storage import RoundNotFound
 
     storage = _storage()
     try:
-        storage.close_round(round_id)
+        actions.close_round(storage, round_id, actor=accounts.cli_actor())
     except RoundNotFound as exc:
         raise Failure(f"round '{round_id}' does not exist") from exc
     click.echo(f"Round {round_id} closed.")
@@ -357,9 +397,11 @@ def round_codes(round_id: str, n_codes: int, codes_out: str) -> None:
 
     if Path(codes_out).exists():
         raise BadInput(f"{codes_out} already exists; codes are written only once to a new file")
+    from survey_app.auth import accounts, actions
+
     storage = _storage()
     try:
-        codes = storage.add_codes(round_id, n_codes)
+        codes = actions.add_codes(storage, round_id, n_codes, actor=accounts.cli_actor())
     except RoundNotFound as exc:
         raise Failure(f"round '{round_id}' does not exist") from exc
     except StorageError as exc:
@@ -370,25 +412,60 @@ def round_codes(round_id: str, n_codes: int, codes_out: str) -> None:
 
 
 @cli.command("erase-order")
-def erase_order() -> None:
+@click.option(
+    "--wait",
+    type=click.FloatRange(0),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for other connections to stop reading (SQLite).",
+)
+def erase_order(wait: float) -> None:
     """Rewrite stored responses in random-id order so arrival order cannot be read back.
 
+    On SQLite it also empties the write-ahead log and checks that it is empty:
+    exit 1 when another connection kept it from being emptied.
     Runs automatically when a round closes; schedule it (e.g. nightly) while rounds are open.
     """
-    _storage().erase_insertion_order()
-    click.echo("Insertion order erased.")
+    from survey_app.storage import StorageError
+
+    storage = _storage()
+    try:
+        storage.erase_insertion_order(wait=wait)
+    except StorageError as exc:
+        raise Failure(f"erase-order did not finish: {exc}") from exc
+    finally:
+        storage.dispose()
+    if storage.dialect == "sqlite":
+        click.echo("Insertion order erased; the write-ahead log is empty.")
+    else:
+        click.echo("Insertion order erased.")
 
 
 @cli.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--round", "round_id", required=True)
-def import_cmd(file: str, round_id: str) -> None:
-    """Import a contract response file into a round (all or nothing)."""
+@click.option(
+    "--confirm-round",
+    "confirm",
+    default=None,
+    help="The round's name: needed to import into a round that already has responses.",
+)
+def import_cmd(file: str, round_id: str, confirm: str | None) -> None:
+    """Import a contract response file into a round (all or nothing).
+
+    Into a round that already has responses only with --confirm-round NAME.
+    """
+    from survey_app.auth import accounts, actions
     from survey_app.storage import ImportRejected, RoundNotFound, StorageError
 
     storage = _storage()
     try:
-        n = storage.import_responses(file, round_id=round_id)
+        n = actions.import_responses(storage, file, round_id=round_id, actor=accounts.cli_actor(), confirm=confirm)
+    except actions.ConfirmationNeeded as exc:
+        raise BadInput(
+            f"round '{round_id}' ({exc.name}) already has {exc.n_responses} responses; nothing was imported. "
+            f"To add these rows anyway, repeat with --confirm-round {exc.name!r}"
+        ) from exc
     except ImportRejected as exc:
         _fail_validation(exc.report, stored_nothing=True)
     except RoundNotFound as exc:
@@ -404,14 +481,129 @@ def import_cmd(file: str, round_id: str) -> None:
 @click.option("--out", required=True, type=click.Path(dir_okay=False))
 def export_cmd(round_id: str, fmt: str, out: str) -> None:
     """Export a round's responses in contract v1."""
+    from survey_app.auth import accounts, actions
     from survey_app.storage import RoundNotFound
 
     storage = _storage()
     try:
-        path = storage.export_responses(round_id=round_id, path=out, format=fmt)
+        path = actions.export_responses(storage, round_id=round_id, path=out, format=fmt, actor=accounts.cli_actor())
     except RoundNotFound as exc:
         raise Failure(f"round '{round_id}' does not exist") from exc
     click.echo(f"Exported round {round_id} to {path}")
+
+
+# ---------------------------------------------------------------- staff accounts
+
+
+@cli.group("user")
+def user_group() -> None:
+    """Staff accounts of the staff server (roles beheerder, inspecteur, gi, onderzoeker)."""
+
+
+def _read_password(password_stdin: bool, prompt: str = "Password") -> str:
+    if password_stdin:
+        line = sys.stdin.readline()
+        password = line[:-1] if line.endswith("\n") else line
+        if password.endswith("\r"):
+            password = password[:-1]
+    else:
+        password = click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+    from survey_app.auth import accounts
+
+    try:
+        accounts.check_password(password)
+    except accounts.AccountError as exc:
+        raise BadInput(str(exc)) from exc
+    return password
+
+
+@user_group.command("add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(["beheerder", "inspecteur", "gi", "onderzoeker"]))
+@click.option("--gi", "gi", default=None, help="The institution of a 'gi' account (e.g. JBN).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.option("--temporary", is_flag=True, help="The person must choose a new password at the first sign-in.")
+def user_add(name: str, role: str, gi: str | None, password_stdin: bool, temporary: bool) -> None:
+    """Make an account (the password is asked twice, or read with --password-stdin)."""
+    from survey_app.auth import accounts
+
+    try:
+        name = accounts.check_name(name)
+        accounts.check_role(role, gi)
+    except accounts.AccountError as exc:
+        raise BadInput(str(exc)) from exc
+    storage = _storage()
+    if storage.get_user(name) is not None:
+        raise BadInput(f"account '{name}' exists already (survey-app user passwd {name} sets a new password)")
+    password = _read_password(password_stdin)
+    try:
+        user = accounts.add_user(
+            storage, name, role=role, gi=gi, password=password, temporary=temporary, actor=accounts.cli_actor()
+        )
+    except accounts.AccountError as exc:
+        raise BadInput(str(exc)) from exc
+    click.echo(f"Account '{user.name}' made: role {user.role}" + (f", institution {user.gi}" if user.gi else ""))
+
+
+@user_group.command("list")
+def user_list() -> None:
+    """List the accounts (name, role, institution, state); never a password hash."""
+    from survey_app.auth import accounts
+
+    storage = _storage()
+    users = storage.list_users()
+    if not users:
+        click.echo("No accounts yet: survey-app user add NAME --role beheerder")
+        return
+    now = accounts.now().replace(tzinfo=None)
+    click.echo(f"{'name':<24}{'role':<14}{'gi':<8}state")
+    for u in users:
+        if u.locked_until is not None and u.locked_until > now:
+            state = f"locked until {u.locked_until:%Y-%m-%d %H:%M} UTC"
+        elif u.must_change:
+            state = "temporary password"
+        elif u.failed_attempts:
+            state = f"active ({u.failed_attempts} failed sign-in(s) in a row)"
+        else:
+            state = "active"
+        click.echo(f"{u.name:<24}{u.role:<14}{(u.gi or '-'):<8}{state}")
+
+
+@user_group.command("passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.option("--temporary", is_flag=True, help="The person must choose a new password at the next sign-in.")
+def user_passwd(name: str, password_stdin: bool, temporary: bool) -> None:
+    """Set a new password (also lifts a lock-out and signs the account out everywhere)."""
+    from survey_app.auth import accounts
+    from survey_app.storage import UserNotFound
+
+    storage = _storage()
+    if storage.get_user(name.strip().lower()) is None:
+        raise Failure(f"account '{name}' does not exist")
+    password = _read_password(password_stdin, "New password")
+    try:
+        accounts.set_password(storage, name, password, temporary=temporary, actor=accounts.cli_actor())
+    except UserNotFound as exc:
+        raise Failure(f"account '{name}' does not exist") from exc
+    except accounts.AccountError as exc:
+        raise BadInput(str(exc)) from exc
+    click.echo(f"New password set for '{name.strip().lower()}'; its open sessions have ended.")
+
+
+@user_group.command("remove")
+@click.argument("name")
+def user_remove(name: str) -> None:
+    """Remove an account (its open sessions end at their next click)."""
+    from survey_app.auth import accounts
+    from survey_app.storage import UserNotFound
+
+    storage = _storage()
+    try:
+        accounts.remove_user(storage, name, actor=accounts.cli_actor())
+    except (UserNotFound, accounts.AccountError) as exc:
+        raise Failure(f"account '{name}' does not exist") from exc
+    click.echo(f"Account '{name.strip().lower()}' removed.")
 
 
 def main(argv: list[str] | None = None) -> int:

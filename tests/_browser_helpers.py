@@ -66,11 +66,11 @@ def app_env(data: Path) -> dict[str, str]:
 
 @contextlib.contextmanager
 def serve_app(data: Path, *extra_args: str):
-    """Run ``survey_app.launcher.run_app`` on a free loopback port; yields the base URL, stops it after."""
+    """Run ``survey_app.web.launcher.run_app`` on a free loopback port; yields the base URL, stops it after."""
     port = free_port()
-    log = data / "server.log"
+    log = data / f"server-{port}.log"
     args = ["--port", str(port), "--address", "127.0.0.1", *extra_args]
-    code = f"import sys; from survey_app.launcher import run_app; sys.exit(run_app({args!r}))"
+    code = f"import sys; from survey_app.web.launcher import run_app; sys.exit(run_app({args!r}))"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-c", code],
@@ -113,3 +113,21 @@ def settle(page, *, pause_ms: int = 200, timeout_ms: int = 60_000) -> None:
     """Wait until Streamlit has finished the run an action started."""
     page.wait_for_timeout(pause_ms)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)
+
+
+def sign_in(page, base: str, name: str, password: str, *, timeout_ms: int = 60_000) -> None:
+    """Open the staff server and sign in with the form (the session lives in this tab only)."""
+    page.goto(base + "/", timeout=timeout_ms)
+    page.get_by_label("Naam").wait_for(timeout=timeout_ms)
+    settle(page, timeout_ms=timeout_ms)
+    page.get_by_label("Naam").fill(name)
+    page.get_by_label("Wachtwoord", exact=True).fill(password)
+    page.get_by_role("button", name="Aanmelden").click()
+    settle(page, timeout_ms=timeout_ms)
+
+
+def sidebar_pages(page) -> list[str]:
+    """The titles of the pages in the sidebar menu (empty when there is no menu; icon names left out)."""
+    return [
+        t.strip().splitlines()[-1].strip() for t in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+    ]

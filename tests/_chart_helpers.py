@@ -2,7 +2,7 @@
 
 They stand in for ``analysis.figures.FigureResult`` in the chart tests: the
 charts may only rely on the attributes id, kind, base_n, table, tests, title
-(and title_en).  Intervals are Wilson 95 % (proportions) and t-based (means),
+(and title_en, min_cell).  Intervals are Wilson 95 % (proportions) and t-based (means),
 computed here independently of analysis.stats.
 """
 
@@ -28,6 +28,7 @@ class FakeFigure:
     tests: dict | None
     title: str
     title_en: str
+    min_cell: int = MIN_CELL
 
 
 def wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:

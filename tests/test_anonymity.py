@@ -22,12 +22,43 @@ from analysis.io import read_responses
 
 TABLE_COLUMNS = {
     "alembic_version": ["version_num"],
-    "rounds": ["id", "name", "gis", "respondent_types", "opens", "closes", "access", "questionnaire_version", "closed"],
+    "rounds": [
+        "id",
+        "name",
+        "gis",
+        "respondent_types",
+        "opens",
+        "closes",
+        "access",
+        "questionnaire_version",
+        "closed",
+        "languages",
+        "archived",
+    ],
     "access_codes": ["code_hash", "round_id"],
+    # migration 0004 (issue 11): dates per institution; letters made per group, counts only
+    "round_gis": ["round_id", "gi", "opens", "closes", "national"],
+    "code_batches": ["batch_id", "round_id", "gi", "respondent_type", "kind", "n_letters", "issued_week"],
     "unused_codes": ["code_hash"],
     "submission_tokens": ["token_hash", "round_id"],
     "responses": list(contract.COLUMNS),
+    "app_meta": ["key", "value"],  # the access-code key's fingerprint; nothing about responses
+    # staff tables (accounts, audit log): nothing about respondents, see
+    # test_anonymity_staff_tables_hold_nothing_of_respondents
+    "users": [
+        "name",
+        "role",
+        "gi",
+        "password_hash",
+        "must_change",
+        "failed_attempts",
+        "locked_until",
+        "session_version",
+    ],
+    "audit_log": ["id", "at", "actor", "action", "target", "detail"],
 }
+#: the only exact times in the database: staff actions, never respondents'
+STAFF_TIMES = {("users", "locked_until"), ("audit_log", "at")}
 N = 40
 
 
@@ -72,11 +103,18 @@ def test_anonymity_no_column_holds_a_time_finer_than_a_week(storage, used_in_ord
     for table in TABLE_COLUMNS:
         for col in insp.get_columns(table):
             t = col["type"]
+            if (table, col["name"]) in STAFF_TIMES:
+                continue
             assert not isinstance(t, (sa.DateTime, sa.Time, sa.Interval)), (table, col["name"])
             assert "TIME" not in str(t).upper(), (table, col["name"])
             if isinstance(t, sa.Date):
                 # only the organiser's opening and closing day of a round
-                assert (table, col["name"]) in {("rounds", "opens"), ("rounds", "closes")}
+                assert (table, col["name"]) in {
+                    ("rounds", "opens"),
+                    ("rounds", "closes"),
+                    ("round_gis", "opens"),
+                    ("round_gis", "closes"),
+                }
     weeks = storage.load_responses()["submitted_week"]
     assert weeks.str.fullmatch(r"\d{4}-W\d{2}").all()
 
@@ -86,8 +124,8 @@ def test_anonymity_no_defaults_sequences_or_integer_keys(storage):
     for table in TABLE_COLUMNS:
         pk = insp.get_pk_constraint(table)["constrained_columns"]
         for col in insp.get_columns(table):
-            if table == "rounds" and col["name"] == "closed":
-                continue  # server default false
+            if table == "rounds" and col["name"] in ("closed", "archived", "languages"):
+                continue  # server defaults false / 'nl,en'
             assert col.get("default") is None, (table, col["name"], col.get("default"))
         if table != "alembic_version":
             assert not any(isinstance(c["type"], sa.Integer) for c in insp.get_columns(table) if c["name"] in pk)
@@ -101,7 +139,17 @@ def test_anonymity_no_defaults_sequences_or_integer_keys(storage):
                 == 0
             )
         else:
-            for table in ("responses", "access_codes", "unused_codes", "submission_tokens", "rounds"):
+            for table in (
+                "responses",
+                "access_codes",
+                "unused_codes",
+                "submission_tokens",
+                "rounds",
+                "round_gis",
+                "code_batches",
+                "users",
+                "audit_log",
+            ):
                 sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).scalar()
                 assert sql.rstrip().upper().endswith("WITHOUT ROWID"), table
                 with pytest.raises(sa.exc.OperationalError, match="rowid"):
@@ -133,6 +181,61 @@ def test_anonymity_code_tables_share_nothing_with_responses(storage, used_in_ord
         }
     assert not code_hashes & every_value
     assert all(storage.check_code(info.id, c) == "used" for c in codes[:N])
+
+
+def test_anonymity_letter_batches_hold_counts_not_codes(storage):
+    """Codes made per institution and respondent type (issue 11) stay per round in access_codes:
+    the batch row holds a count, no code, no hash, and no key into access_codes or responses."""
+    info = storage.setup_round(name="brieven", gis=["JBG", "JBN"], access="codes")
+    codes = storage.issue_codes(info.id, "JBG", "ouder", 12) + storage.issue_codes(info.id, "JBN", "jeugdige", 3)
+    insp = sa.inspect(storage.engine)
+    assert {fk["referred_table"] for fk in insp.get_foreign_keys("code_batches")} == {"rounds"}
+    assert "code_hash" not in {c["name"] for c in insp.get_columns("code_batches")}
+    with storage.engine.connect() as conn:
+        batch_values = {str(v) for row in _scan(conn, "SELECT * FROM code_batches") for v in row}
+        code_rows = _scan(conn, "SELECT code_hash, round_id FROM access_codes")
+    assert len(code_rows) == 15 and {r[1] for r in code_rows} == {info.id}
+    assert not batch_values & {r[0] for r in code_rows}
+    assert not batch_values & set(codes)
+    # using a code changes nothing in the batches (no used counter per group)
+    storage.submit_response(
+        info.id,
+        random_answers(random.Random(1)),
+        gi="JBG",
+        respondent_type="ouder",
+        code=codes[0],
+        submission_token=uuid.uuid4().hex,
+    )
+    with storage.engine.connect() as conn:
+        assert {str(v) for row in _scan(conn, "SELECT * FROM code_batches") for v in row} == batch_values
+
+
+def test_anonymity_staff_tables_hold_nothing_of_respondents(storage, used_in_order):
+    from survey_app.auth import accounts, actions
+
+    info, codes, ids = used_in_order
+    # staff actions around the round: an account, a sign-in, an export, closing the round
+    accounts.add_user(storage, "beheer", role="beheerder", password="een-lang-wachtwoord-1", actor="test")
+    assert accounts.sign_in(storage, "beheer", "een-lang-wachtwoord-1").ok
+    accounts.audit(storage, "beheer", "export", "antwoorden.csv", "round_id=" + info.id)
+    actions.close_round(storage, info.id, actor="beheer")
+    insp = sa.inspect(storage.engine)
+    response_cols = {c["name"] for c in insp.get_columns("responses")}
+    for table in ("users", "audit_log"):
+        # only a staff account's institution code has a name in common with responses
+        assert response_cols & {c["name"] for c in insp.get_columns(table)} <= {"gi"}, table
+        assert insp.get_foreign_keys(table) == [], table
+    with storage.engine.connect() as conn:
+        staff_values = {
+            str(v) for t in ("users", "audit_log") for row in _scan(conn, f"SELECT * FROM {t}") for v in row
+        }
+        code_hashes = {r[0] for r in _scan(conn, "SELECT code_hash FROM access_codes")}
+        n_audit = conn.exec_driver_sql("SELECT count(*) FROM audit_log").scalar()
+    joined = " ".join(staff_values)
+    assert not any(rid in joined for rid in ids)  # no response id
+    assert not any(h in joined for h in code_hashes) and not any(c in joined for c in codes)  # no code
+    # the 40 submissions left no trace: only the 4 staff actions are logged
+    assert n_audit == 4
 
 
 def test_anonymity_stored_order_is_uuid_order(storage, used_in_order, tmp_path):

@@ -2,8 +2,10 @@
 
 The database holds the synthetic demo round (all institutions except JBW,
 which has only 6 respondents: under min_cell) and a second, non-synthetic
-round ``ronde-2026``.  Pages are run from their own files; the navigation
-test checks that the app registers them.
+round ``ronde-2026``.  Pages are run from their own files on a staff server,
+signed in as a ``beheerder`` (tests/_auth_helpers.py; what each role sees is
+tests/test_access_matrix.py); the navigation test checks that the app
+registers them.
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pytest
+from _auth_helpers import make_users, sign_in, staff_server
 from streamlit.testing.v1 import AppTest
 
 from analysis import contract
 from sample_data import generate
+from survey_app.respond import widgets as ui
 from survey_app.storage import Storage
 
-PAGES = Path(__file__).resolve().parents[1] / "survey_app" / "screens"
+PAGES = Path(__file__).resolve().parents[1] / "survey_app" / "web" / "screens"
 TIMEOUT = 120
 SECRET = "test-secret-key-0123456789abcdef"
 ROUND_B = "ronde-2026"
@@ -41,6 +45,7 @@ def _seed(path: Path) -> dict:
         s.create_round(name="Ronde 2026", gis=["JBG", "JBN", "JBRA", "WSS"], round_id=ROUND_B)
         b = generate(n=500, seed=12, round_id=ROUND_B)
         s.import_responses(b[b["gi"] != "JBW"].head(250), round_id=ROUND_B)
+        make_users(s, roles=("beheerder",))
         counts = {"total": s.count_responses(), "demo": s.count_responses(contract.DEMO_ROUND_ID)}
     finally:
         s.dispose()
@@ -55,6 +60,7 @@ def seeded_db(tmp_path_factory):
 
 @pytest.fixture
 def db(seeded_db, monkeypatch):
+    staff_server(monkeypatch)
     monkeypatch.setenv("SURVEY_DATA_DIR", str(seeded_db["path"]))
     monkeypatch.setenv("SURVEY_DATABASE_URL", seeded_db["url"])
     monkeypatch.setenv("SURVEY_SECRET_KEY", SECRET)
@@ -65,6 +71,7 @@ def db(seeded_db, monkeypatch):
 def fresh_db(tmp_path, monkeypatch):
     """A database of its own (for tests that write)."""
     info = _seed(tmp_path)
+    staff_server(monkeypatch)
     monkeypatch.setenv("SURVEY_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("SURVEY_DATABASE_URL", info["url"])
     monkeypatch.setenv("SURVEY_SECRET_KEY", SECRET)
@@ -75,7 +82,9 @@ def fresh_db(tmp_path, monkeypatch):
 
 
 def open_page(name: str, **state) -> AppTest:
+    """Run a page file, signed in as the beheerder (who sees every dashboard)."""
     at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=TIMEOUT)
+    sign_in(at, ui.get_storage(), "beheer")
     for k, v in state.items():
         at.session_state[k] = v
     at.run()
@@ -145,6 +154,16 @@ def test_dashboard_page_renders_with_synthetic_banner(db, page, title):
     keys = {w.key for w in at.sidebar.multiselect}
     assert keys == {"flt_round", "flt_gi", "flt_rtype", "flt_measure"}
     assert at.sidebar.radio(key="dash_lang").value == "nl"
+
+
+def test_dashboard_min_cell_input_starts_at_the_contract_floor(db):
+    at = open_page("overzicht")
+    box = at.sidebar.number_input(key="flt_min_cell")
+    assert box.min == contract.MIN_CELL_FLOOR == 10
+    assert box.value == contract.DEFAULT_MIN_CELL
+    box.set_value(25)
+    rerun(at)
+    assert any("n < 25" in c for c in all_cells(at))  # the figures carry the chosen min_cell
 
 
 def test_overzicht_key_numbers_and_every_figure(db):
@@ -255,7 +274,9 @@ def test_vergelijken_small_institution_suppressed(db):
 def test_vergelijken_round_against_earlier_round(db):
     at = open_page("vergelijken", cmp_mode="round", cmp_round_a=ROUND_B)
     table = at.dataframe[0].value
-    assert ROUND_B in table.columns and contract.DEMO_ROUND_ID in table.columns
+    # rounds are shown by name, never by id (issue 11)
+    assert "Ronde 2026" in table.columns and "Demo: synthetische gegevens 2025 / synthetic data 2025" in table.columns
+    assert not any(ROUND_B in c or contract.DEMO_ROUND_ID in c for c in table.columns)
     assert table["p (Holm)"].str.len().gt(0).all()
     assert at.sidebar.multiselect(key="flt_round").disabled
 
@@ -280,6 +301,22 @@ def test_verbanden_model_builder_returns_coefficients(db):
     rerun(at)
     coef = next(df.value for df in at.dataframe if "Coëfficiënt" in df.value.columns)
     assert any(t.startswith("Drempel ") for t in coef["Term"])
+
+
+@pytest.mark.parametrize("kind, fitter", [("ols", "_ols"), ("ordinal", "_ordinal_core")])
+def test_verbanden_fits_each_model_once_per_request(db, monkeypatch, kind, fitter):
+    import streamlit as st
+
+    from analysis import models
+
+    calls = []
+    real = getattr(models, fitter)
+    monkeypatch.setattr(models, fitter, lambda *a, **k: calls.append(1) or real(*a, **k))
+    st.cache_data.clear()  # a cached model would not be fitted at all
+    at = open_page("verbanden", model_kind=kind)
+    assert any("Coëfficiënt" in df.value.columns for df in at.dataframe)  # chart, table and fit shown
+    assert any(list(df.value.columns) == ["Maat", "Waarde"] for df in at.dataframe)
+    assert len(calls) == 1
 
 
 def test_verbanden_model_refused_for_small_groups(db):
@@ -308,12 +345,13 @@ def test_language_toggle_switches_to_english(db):
     assert any(s.value.startswith("1. Type of measure") for s in at.subheader)
 
 
-def _foreign_csv(n: int = 30, bad: bool = False) -> bytes:
+def _foreign_csv(n: int = 30, bad: bool = False, keep_jbw: bool = False) -> bytes:
     """The demo answers as another tool writes them: Dutch headers and answer labels, no ids."""
     from analysis.wording import category_label
 
     df = generate(n=n, seed=21)
-    df = df[df["gi"] != "JBW"].reset_index(drop=True)
+    if not keep_jbw:
+        df = df[df["gi"] != "JBW"].reset_index(drop=True)
     out = pd.DataFrame(
         {
             "Instelling": df["gi"],
@@ -340,12 +378,21 @@ def test_import_export_maps_validates_and_imports(fresh_db):
     at.file_uploader(key="imp_file").set_value(("ander-systeem.csv", _foreign_csv(), "text/csv"))
     rerun(at)
     assert any("goedgekeurd" in s.value for s in at.success), texts(at)
+    # round B has answers already: the import waits for the round's name
+    assert any("Ronde 'Ronde 2026' heeft al 250 antwoorden" in w.value for w in at.warning), texts(at)
+    assert at.button(key="imp_go").disabled
+    at.text_input(key="imp_confirm").input("Ronde 2026")
+    rerun(at)
+    assert not at.button(key="imp_go").disabled
     at.button(key="imp_go").click()
     rerun(at)
     assert any("opgeslagen in ronde" in s.value for s in at.success), texts(at)
     s = Storage(fresh_db["url"], secret_key=SECRET)
     try:
         assert s.count_responses(ROUND_B) == 250 + 30 - len(generate(n=30, seed=21).query("gi == 'JBW'"))
+        entry = s.list_audit(actions=["import"])[0]
+        assert (entry.actor, entry.target) == ("beheer", ROUND_B)
+        assert entry.detail.endswith("from ander-systeem.csv (confirmed)")
     finally:
         s.dispose()
 
@@ -354,7 +401,7 @@ def test_import_export_rejects_a_bad_file_whole(fresh_db):
     at = open_page("import_export", imp_round=ROUND_B)
     at.file_uploader(key="imp_file").set_value(("fout.csv", _foreign_csv(bad=True), "text/csv"))
     rerun(at)
-    assert any("afgekeurd" in e.value for e in at.error)
+    assert any("afgekeurd: 1 rij heeft een fout." in e.value for e in at.error)
     assert at.button(key="imp_go").disabled
     report = next(df.value for df in at.dataframe if "Melding" in df.value.columns and "Rij" in df.value.columns)
     row = report[report["Kolom"] == "grade"].iloc[0]
@@ -367,11 +414,37 @@ def test_import_export_rejects_a_bad_file_whole(fresh_db):
         s.dispose()
 
 
+def test_import_export_checks_the_round_before_the_button(fresh_db):
+    # the page runs the whole pipeline: a row of an institution outside the round is
+    # found before importing (the button stays off), with its spreadsheet row
+    n_jbw = int((generate(n=30, seed=21)["gi"] == "JBW").sum())
+    assert n_jbw > 0
+    at = open_page("import_export", imp_round=ROUND_B)
+    at.file_uploader(key="imp_file").set_value(("met-jbw.csv", _foreign_csv(keep_jbw=True), "text/csv"))
+    rerun(at)
+    summary = f"{n_jbw} rijen hebben fouten" if n_jbw > 1 else "1 rij heeft een fout"
+    assert any(f"afgekeurd: {summary}." in e.value for e in at.error), texts(at)
+    assert at.button(key="imp_go").disabled
+    report = next(df.value for df in at.dataframe if "Melding" in df.value.columns and "Rij" in df.value.columns)
+    assert set(report["Kolom"]) == {"gi"} and set(report["Waarde"]) == {"JBW"}
+    assert all("hoort niet bij ronde" in m for m in report["Melding"])
+
+
 def test_import_export_unreadable_file_message(fresh_db):
     at = open_page("import_export")
     at.file_uploader(key="imp_file").set_value(("kapot.xlsx", b"geen excel", "application/octet-stream"))
     rerun(at)
     assert any("kan niet worden gelezen" in e.value for e in at.error)
+
+
+def test_import_export_zip_bomb_refused_with_file_name(fresh_db, tmp_path):
+    from test_upload_limits import make_zip_bomb
+
+    bomb = make_zip_bomb(tmp_path / "bom.xlsx", 300).read_bytes()  # 300 MB unpacked, ~1.5 MB packed
+    at = open_page("import_export")
+    at.file_uploader(key="imp_file").set_value(("bom.xlsx", bomb, "application/octet-stream"))
+    rerun(at)
+    assert any("Het bestand bom.xlsx is geweigerd" in e.value and "zipbom" in e.value for e in at.error), texts(at)
 
 
 def test_import_export_offers_data_and_report_downloads(db):
@@ -383,7 +456,7 @@ def test_import_export_offers_data_and_report_downloads(db):
 
 def test_frame_bytes_round_trips_every_format(db, tmp_path):
     from analysis.io import read_responses
-    from survey_app.ui_dashboard import frame_bytes
+    from survey_app.dashboard.import_export import frame_bytes
 
     df = generate(n=25, seed=3)
     for fmt in ("csv", "xlsx", "sav", "parquet"):
@@ -403,10 +476,13 @@ def test_frame_bytes_round_trips_every_format(db, tmp_path):
         ("verbanden", "Verbanden"),
         ("opmerkingen", "Opmerkingen"),
         ("import_export", "Import en export"),
+        ("rondes", "Rondes"),
+        ("logboek", "Logboek"),
     ],
 )
 def test_navigation_registers_dashboard_page(db, page, title):
     at = AppTest.from_file(str(PAGES.parent / "app.py"), default_timeout=TIMEOUT)
+    sign_in(at, ui.get_storage(), "beheer")
     at.run()
     at.switch_page(f"screens/{page}.py")
     rerun(at)
@@ -414,7 +490,7 @@ def test_navigation_registers_dashboard_page(db, page, title):
 
 
 def test_navigation_menu_titles_follow_the_dashboard_language():
-    from survey_app import navigation
+    from survey_app.web import navigation
 
     nl = navigation.dashboard_menu("nl")
     en = navigation.dashboard_menu("en")
@@ -425,7 +501,10 @@ def test_navigation_menu_titles_follow_the_dashboard_language():
         "Compare",
         "Relations",
         "Comments",
+        "Round report",
         "Import and export",
+        "Rounds",
+        "Audit log",
     ]
     # URL paths stay Dutch so shared links keep working in both languages
     assert [u for _, _, u, _ in en] == [u for _, _, u, _ in nl]
@@ -435,6 +514,37 @@ def test_navigation_menu_titles_follow_the_dashboard_language():
 
 def test_navigation_reads_the_dashboard_language_key():
     # the toggle's session key is the one navigation reads on the next run
-    from survey_app import navigation, ui_dashboard
+    from survey_app.dashboard import context as ui_dashboard
+    from survey_app.web import navigation
 
     assert ui_dashboard.LANG_KEY == navigation.LANG_KEY
+
+
+# --------------------------------------------------------------------------- one language per page (issue 7)
+
+
+def _figure_titles(lang: str) -> list[str]:
+    from analysis.i18n import text
+
+    return [text(f"figures.title.{fid}", lang) for fid in contract.FIGURE_IDS]
+
+
+def test_overzicht_figure_titles_carry_no_other_language_subtitle(db):
+    nl = texts(open_page("overzicht"))
+    assert all(t in nl for t in _figure_titles("nl"))
+    assert not [t for t in _figure_titles("en") if t in nl]
+    en = texts(open_page("overzicht", dash_lang="en"))
+    assert all(t in en for t in _figure_titles("en"))
+    assert not [t for t in _figure_titles("nl") if t in en]
+
+
+def test_inspectierapport_in_english_has_english_figure_titles(db):
+    from analysis.reference import load_published
+
+    at = open_page("inspectierapport", dash_lang="en")
+    heads = [s.value for s in at.subheader]
+    assert "Figure 2: Was it explained at the start what would happen?" in heads
+    printed = [d["question"] for d in load_published()["figures"].values()]
+    assert not [h for h in heads if any(q in h for q in printed)], heads
+    nl_heads = [s.value for s in open_page("inspectierapport").subheader]
+    assert "Figuur 2: Is er bij de start uitgelegd wat er ging gebeuren?" in nl_heads

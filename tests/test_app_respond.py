@@ -17,10 +17,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analysis import contract
-from survey_app import ui
+from survey_app.respond import widgets as ui
 from survey_app.storage import Storage
 
-APP = str(Path(__file__).resolve().parents[1] / "survey_app" / "app.py")
+APP = str(Path(__file__).resolve().parents[1] / "survey_app" / "web" / "app.py")
 TIMEOUT = 60
 
 
@@ -283,7 +283,7 @@ def test_respond_unusable_round_shows_message_and_stores_nothing(storage, kind):
     assert expected in body
     assert "rf_start" not in [b.key for b in at.button] and not shown_questions(at)
     if kind == "not_yet_open":
-        from survey_app.flow import format_date
+        from survey_app.respond.flow import format_date
 
         assert format_date(opens) in body
     assert storage.count_responses() == 0
@@ -404,13 +404,13 @@ def test_respond_resubmit_with_the_same_token_does_not_duplicate(storage):
 
 
 def test_respond_next_person_on_the_same_device_starts_empty(storage):
-    info, _ = storage.create_round(name="R", gis=("JBG",))
-    at = start(open_app(ronde=info.id), "ouder")
+    info, codes = storage.create_round(name="R", gis=("JBG",), access="codes", n_codes=2)
+    at = start(open_app(ronde=info.id, code=codes[0]), "ouder")
     fill_steps(at, PARENT_NO_WORKER)
     click(at, "rf_submit")
     token = at.session_state["rf_state"].submission_token
     click(at, "rf_again")
-    at = start(at, "jeugdige")
+    at = start(at, "jeugdige", code=codes[1])  # the link's code is used: the next person types their own
     assert at.radio(key="q_measure_type").value is None
     assert at.session_state["rf_state"].submission_token != token
     fill_steps(at, YOUTH)
@@ -418,30 +418,84 @@ def test_respond_next_person_on_the_same_device_starts_empty(storage):
     assert storage.count_responses(info.id) == 2
 
 
+# --------------------------------------------------------------------------- open rounds
+
+
+def test_respond_open_round_takes_one_questionnaire_per_session(storage):
+    info, _ = storage.create_round(name="Open", gis=("JBG",))
+    other, _ = storage.create_round(name="Andere", gis=("JBG",))
+    at = start(open_app(ronde=info.id), "ouder")
+    fill_steps(at, PARENT_NO_WORKER)
+    click(at, "rf_submit")
+    assert at.title[0].value == "Bedankt!"
+    assert "rf_again" not in [b.key for b in at.button]  # no second questionnaire from this session
+    # the same session opens the link again: a friendly message, no questions
+    at.query_params["ronde"] = other.id
+    at.run()
+    assert at.title[0].value == "Wat vindt u van uw jeugdzorgwerker?"  # another round is fine
+    at.query_params["ronde"] = info.id
+    at.run()
+    assert "U heeft de vragenlijst al ingevuld" in texts(at)
+    assert "rf_start" not in [b.key for b in at.button] and not shown_questions(at)
+    assert storage.count_responses(info.id) == 1
+    # a new browser session may fill it in (open links suit self-evaluation; inspections use codes)
+    assert "rf_start" in [b.key for b in open_app(ronde=info.id).button]
+
+
+def test_respond_submission_rate_limit_keeps_the_answers(storage, monkeypatch):
+    monkeypatch.setenv("SURVEY_SUBMISSIONS_PER_MINUTE", "0.01")  # one per 100 minutes
+    monkeypatch.setenv("SURVEY_SUBMISSION_BURST", "1")
+    ui._submission_limiter.clear()
+    try:
+        info, _ = storage.create_round(name="Druk", gis=("JBG",))
+        first = start(open_app(ronde=info.id), "ouder")
+        fill_steps(first, PARENT_NO_WORKER)
+        second = start(open_app(ronde=info.id), "jeugdige")
+        fill_steps(second, YOUTH)
+        click(first, "rf_submit")
+        assert first.title[0].value == "Bedankt!"
+        click(second, "rf_submit")
+        assert "Het is nu erg druk, probeer het over een minuut opnieuw" in texts(second)
+        state = second.session_state["rf_state"]
+        assert state.stage == "review" and state.answers["grade"] == 8  # the answers stay
+        assert storage.count_responses(info.id) == 1
+        ui._submission_limiter.clear()  # a minute later: a free slot
+        click(second, "rf_submit")
+        assert second.title[0].value == "Bedankt!"
+        assert storage.count_responses(info.id) == 2
+    finally:
+        ui._submission_limiter.clear()
+
+
 # --------------------------------------------------------------------------- navigation
 
 
-def test_navigation_respondent_link_registers_only_the_questionnaire_page(storage, tmp_path, monkeypatch):
-    import streamlit as st
+def test_navigation_public_server_registers_only_the_questionnaire_page(storage, monkeypatch):
+    from _auth_helpers import make_users, sign_in
 
-    import survey_app.navigation as nav
+    import survey_app.web.navigation as nav
 
-    dashboard = tmp_path / "dashboard.py"
-    dashboard.write_text('import streamlit as st\nst.title("Dashboard")\n', encoding="utf-8")
-    monkeypatch.setattr(
-        nav, "dashboard_pages", lambda lang="nl": [st.Page(dashboard, title="Testdashboard", url_path="testdashboard")]
-    )
-    staff = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    staff.run()
-    assert "Gebruik de link uit uw uitnodiging" in texts(staff)
-    staff.switch_page(str(dashboard)).run()
-    assert [t.value for t in staff.title] == ["Dashboard"]
-
+    monkeypatch.delenv("SURVEY_SERVER_MODE", raising=False)  # the public server is the default
+    staff_files = sorted(f for f, _, _ in nav.DASHBOARDS) + ["aanmelden.py"]
+    name = make_users(storage, roles=("beheerder",))["beheerder"]
     info, _ = storage.create_round(name="R", gis=("JBG",))
-    respondent = open_app(ronde=info.id)
-    assert respondent.title[0].value == "Wat vindt u van uw jeugdzorgwerker?"
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        respondent.switch_page(str(dashboard))
+    for params, signed_in in (({}, False), ({"gi": "JBN"}, True), ({"ronde": info.id, "gi": "JBG"}, True)):
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        if signed_in:  # even a beheerder's session does not open a staff page here
+            sign_in(at, storage, name)
+        for k, v in params.items():
+            at.query_params[k] = v
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert [Path(p["script_path"]).name for p in at._registered_pages.values()] == ["respond.py"]
+        for file in staff_files:
+            with pytest.raises(ValueError, match="Could not find a navigation page"):
+                at.switch_page(f"screens/{file}")
+        if "ronde" in params:
+            assert at.title[0].value == "Wat vindt u van uw jeugdzorgwerker?"
+        else:
+            assert "Gebruik de link uit uw uitnodiging" in texts(at)
+        assert not at.sidebar.button and not at.download_button and not at.get("file_uploader")
 
 
 def test_respond_database_unreachable_shows_friendly_message(survey_env, monkeypatch):

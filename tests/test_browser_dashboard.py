@@ -1,6 +1,6 @@
-"""The Overzicht dashboard in a real browser: the launcher's server with the demo data, Debian Chromium.
+"""The Overzicht dashboard in a real browser: the launcher's staff server with the demo data, Debian Chromium.
 
-Opens Overzicht at desktop (1280 x 900) and phone (375 x 740) width, checks
+Signs in as a beheerder with the sign-in form, opens Overzicht at desktop (1280 x 900) and phone (375 x 740) width, checks
 that it reads like the report (banner, key numbers, numbered figures with
 charts, the trend sentence), that nothing scrolls sideways on the phone, and
 that a sidebar filter changes the numbers.  Screenshots go to
@@ -10,8 +10,11 @@ that a sidebar filter changes the numbers.  Screenshots go to
 from __future__ import annotations
 
 import pytest
-from _browser_helpers import ARTIFACTS, chromium, serve_app
+from _auth_helpers import PASSWORD, make_users
+from _browser_helpers import ARTIFACTS, SECRET, chromium, serve_app, sign_in
 from _browser_helpers import settle as _settle
+
+from survey_app.storage import Storage
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -22,8 +25,12 @@ PHONE = {"width": 375, "height": 740}
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    """Base URL of the app on a fresh database with the synthetic demo round (1523 responses)."""
-    with serve_app(tmp_path_factory.mktemp("dashboard-browser")) as base:
+    """Base URL of the staff server on a fresh database with the synthetic demo round (1523 responses)."""
+    data = tmp_path_factory.mktemp("dashboard-browser")
+    s = Storage(f"sqlite:///{data / 'survey.sqlite'}", secret_key=SECRET)
+    make_users(s, roles=("beheerder",))
+    s.dispose()
+    with serve_app(data, "--staff") as base:
         yield base
 
 
@@ -42,8 +49,8 @@ def open_overzicht(browser, base: str, viewport: dict, **ctx):
     context = browser.new_context(viewport=viewport, locale="nl-NL", **ctx)
     context.set_default_timeout(UI_TIMEOUT_MS)
     page = context.new_page()
-    # a direct link to the dashboard on a fresh server goes through the app's navigation
-    page.goto(base + "/overzicht")
+    # signed in, the first page of the menu is Overzicht
+    sign_in(page, base, "beheer", PASSWORD, timeout_ms=UI_TIMEOUT_MS)
     page.get_by_role("heading", name="Kerncijfers").wait_for()
     settle(page)
     page.wait_for_function("document.querySelectorAll('.vega-embed svg.marks, .vega-embed canvas.marks').length >= 13")

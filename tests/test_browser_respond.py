@@ -1,6 +1,6 @@
 """The respondent flow in a real browser: the launcher's server, Debian Chromium at phone size.
 
-Starts ``survey_app.launcher.run_app`` in a subprocess on a free loopback port
+Starts ``survey_app.web.launcher.run_app`` in a subprocess on a free loopback port
 with a temporary data folder, creates a round with access codes through
 Storage, answers the questionnaire as a youth at 375 x 740 px, then checks the
 database holds exactly that response and that the used code is refused.
@@ -106,13 +106,13 @@ def assert_no_horizontal_scroll(page, where: str) -> None:
 
 def test_browser_respond_link_never_opens_another_page_on_a_fresh_server(app_server, phone):
     # Runs first, on a server nobody has visited: Streamlit's old multipage
-    # feature would run any script in survey_app/screens/ by its URL without the
+    # feature would run any script in survey_app/web/screens/ by its URL without the
     # entry point (and its navigation) until st.navigation has run once.
     base, _, info, _ = app_server
     names = sorted(
-        p.stem for p in (ROOT / "survey_app" / "screens").glob("*.py") if p.stem not in ("__init__", "respond")
+        p.stem for p in (ROOT / "survey_app" / "web" / "screens").glob("*.py") if p.stem not in ("__init__", "respond")
     )
-    assert "start" in names
+    assert {"overzicht", "aanmelden", "logboek"} <= set(names)
     page = phone.new_page()
     for name in names:
         page.goto(f"{base}/{name}?ronde={info.id}", timeout=60_000)
@@ -138,7 +138,7 @@ def test_browser_respond_youth_on_a_phone_stores_one_response_and_refuses_the_us
     choose(page, "Wie vult de vragenlijst in?", "Ik ben de jongere")
     press(page, "Begin met de vragen")
     expect_heading(page, "Over de maatregel")
-    assert page.get_by_text("Stap 1 van").is_visible()
+    page.get_by_text("Stap 1 van").wait_for()
     press(page, "Volgende")  # required question not answered yet: stays, friendly message
     page.get_by_text("Wil je deze vraag nog invullen?").wait_for()
     choose(page, "Welke maatregel heb jij?", "Jeugdreclassering")

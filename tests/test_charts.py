@@ -11,6 +11,7 @@ import json
 import re
 import struct
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import _chart_helpers as h
 import altair as alt
@@ -181,8 +182,8 @@ def test_figure_chart_suppressed_figure_shows_text_and_no_bar():
     assert all(r.get("pct") is None for r in _rows(chart))
     assert "bar" not in _mark_types(chart.to_dict())
     assert "bar" in _mark_types(charts.figure_chart(h.explained_at_start()).to_dict())
-    # the threshold shown follows min_cell
-    assert "te weinig respondenten (n < 15)" in _texts(_svg(charts.figure_chart(fig, min_cell=15)))
+    # the threshold shown follows the min_cell the figure carries
+    assert "te weinig respondenten (n < 15)" in _texts(_svg(charts.figure_chart(replace(fig, min_cell=15))))
 
 
 def test_figure_chart_suppressed_group_text_and_no_bar():

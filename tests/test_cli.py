@@ -81,6 +81,22 @@ def test_cli_report_json_follows_contract(sample_csv):
     assert grade["tests"]["spearman"]["rho"] < 0
 
 
+@pytest.mark.parametrize("command", ["report", "figures"])
+@pytest.mark.parametrize("value", [9, 1, 0])
+def test_cli_min_cell_below_the_contract_floor_exits_2(sample_csv, tmp_path, command, value):
+    extra = ["--out", tmp_path / "figs"] if command == "figures" else []
+    res = run(command, "--input", sample_csv, "--min-cell", value, *extra)
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert "--min-cell" in res.stderr and "min_cell must be a whole number >= 10" in res.stderr
+    assert "Traceback" not in res.stderr and res.stdout == ""
+
+
+def test_cli_min_cell_at_the_floor_is_accepted(sample_csv):
+    res = run("report", "--input", sample_csv, "--min-cell", contract.MIN_CELL_FLOOR)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["min_cell"] == 10
+
+
 def test_cli_report_filters_and_suppresses(sample_csv):
     res = run(
         "report",
@@ -180,6 +196,37 @@ def test_cli_import_bad_file_stores_nothing(tmp_path, db_env, sample_csv):
     assert "bad.csv" in res.stderr and "row 32" in res.stderr and "say_in_plan" in res.stderr
     rep = json.loads(run("report", "--round", round_id, "--format", "json", env_extra=db_env).stdout)
     assert rep["n_respondents"] == 0
+
+
+def test_cli_import_counts_rows_with_errors_truthfully(tmp_path, db_env, sample_csv):
+    res = run("round", "create", "--name", "T", "--gi", "GI_A", "--gi", "jb-west", "--access", "open", env_extra=db_env)
+    assert res.returncode == 0, res.stderr  # contract 1.1 institution codes
+    round_id = res.stdout.split("Round created:")[1].split()[0]
+    df = pd.read_csv(sample_csv, dtype=str, keep_default_na=False)
+    df["round_id"] = round_id
+    df["gi"] = ["GI_A", "jb-west", "JBN"] * (len(df) // 3) + ["GI_A"] * (len(df) % 3)  # every third row: JBN
+    df.loc[:1199, "grade"] = "0"  # 1,200 rows out of range
+    src = tmp_path / "veel.csv"
+    df.to_csv(src, index=False)
+    res = run("import", src, "--round", round_id, env_extra=db_env)
+    assert res.returncode == 2
+    first = res.stderr.splitlines()[0]
+    assert "veel.csv: rejected, nothing was stored (1,200 rows have errors; the first 50 are listed):" in first
+    assert "error(s)" not in res.stderr
+    assert len([ln for ln in res.stderr.splitlines() if ln.startswith("  veel.csv: row ")]) == 50
+    # valid answers, but every third row's institution is not part of the round
+    df["grade"] = "7"
+    df.to_csv(src, index=False)
+    res = run("import", src, "--round", round_id, env_extra=db_env)
+    assert res.returncode == 2
+    n_jbn = int((df["gi"] == "JBN").sum())
+    assert f"({n_jbn:,} rows have errors; the first 50 are listed)" in res.stderr.splitlines()[0]
+    assert "gi_not_in_round" in res.stderr
+    # a clean file with those codes goes in
+    df["gi"] = ["GI_A", "jb-west"] * (len(df) // 2) + ["GI_A"] * (len(df) % 2)
+    df.to_csv(src, index=False)
+    res = run("import", src, "--round", round_id, env_extra=db_env)
+    assert res.returncode == 0, res.stderr
 
 
 def test_cli_round_create_with_codes_writes_codes_once(tmp_path, db_env):

@@ -1,4 +1,4 @@
-"""survey_app.codes: access-code generation, normalisation, keyed hashing and the secret key."""
+"""survey_app.storage.codes: access-code generation, normalisation, keyed hashing and the secret key."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from collections import Counter
 
 import pytest
 
-from survey_app import codes
-from survey_app.storage import Storage, StorageError
+from survey_app.storage import Storage, StorageError, codes
 
 LOOK_ALIKES = set("0O1IL5S2Z8B")
 
@@ -49,10 +48,32 @@ def test_generate_codes_distinct_and_uniform():
 def test_normalize_code_ignores_case_spaces_dashes():
     assert codes.normalize_code("acdef-ghjkm") == "ACDEFGHJKM"
     assert codes.normalize_code(" ACD EF_GH.JK-M ") == "ACDEFGHJKM"
-    assert codes.normalize_code("ACDEF-GHJK") is None  # too short
-    assert codes.normalize_code("ACDEF-GHJKMN") is None  # too long
-    assert codes.normalize_code("0CDEF-GHJKM") is None  # not in the alphabet
+    assert codes.normalize_code("acdef\tghjkm\n") == "ACDEFGHJKM"
     assert codes.normalize_code(None) is None
+    assert codes.normalize_code(12345) is None
+    assert codes.normalize_code(" - . _ ") is None  # nothing left
+
+
+def test_normalize_code_keeps_a_wrong_code_and_is_code_refuses_it():
+    # the normaliser keeps what was typed (so the flow can say "this code is not correct");
+    # is_code says whether it can be a code at all
+    assert codes.normalize_code("ACDEF-GHJK") == "ACDEFGHJK" and not codes.is_code("ACDEF-GHJK")  # too short
+    assert not codes.is_code("ACDEF-GHJKMN")  # too long
+    assert codes.normalize_code("0cdef-ghjkm") == "0CDEFGHJKM" and not codes.is_code("0CDEF-GHJKM")  # alphabet
+    assert codes.is_code(" acdef ghjkm ") and not codes.is_code(None)
+    with pytest.raises(ValueError, match="not an access code"):
+        codes.hash_code("ACDEF-GHJK", b"k" * 32)
+
+
+def test_normalize_code_is_the_one_normaliser_of_flow_and_storage():
+    from survey_app.respond import flow
+
+    assert flow.normalize_code is codes.normalize_code
+    link = flow.parse_link({"ronde": "r", "code": [" acdef.ghjkm "]})
+    assert link.code == codes.normalize_code("ACDEF-GHJKM") == "ACDEFGHJKM"
+    key = b"k" * 32
+    variants = ["ACDEF-GHJKM", "acdefghjkm", " acd-ef ghj_km ", "ACDEF.GHJKM"]
+    assert len({codes.hash_code(flow.parse_link({"code": v}).code, key) for v in variants}) == 1
     assert codes.format_code("acdefghjkm") == "ACDEF-GHJKM"
 
 

@@ -147,7 +147,7 @@ def test_compare_groups_rows_without_group_are_in_neither_side():
     assert len(pooled) == 140
 
 
-def test_compare_groups_suppresses_small_side_and_leaves_it_out_of_holm():
+def test_compare_groups_suppresses_small_side_and_leaves_it_out_of_holm(below_min_cell_floor):
     df = _two_groups(56, 70, 48, 80, item="quality_clear")
     # asked_safety: only 9 of JBN's 70 answered it (6 ja); all 80 others answered
     df["asked_safety"] = pd.Series(["ja"] * 6 + ["nee"] * 3 + [pd.NA] * 61 + ["ja"] * 48 + ["nee"] * 32, dtype="string")

@@ -1,4 +1,4 @@
-"""survey_app.data_access: scope first, then filters, on real temporary databases."""
+"""survey_app.dashboard.data_access: scope first, then filters, on real temporary databases."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import pytest
 
 from analysis import contract
 from sample_data import generate
-from survey_app.data_access import (
+from survey_app.dashboard.data_access import (
     Scope,
     apply_filters,
-    current_scope,
     filter_options,
     filters_key,
     load_data,
     normalize_filters,
+    scope_for,
 )
 
 ROUND_B = "ronde-b-2026"
@@ -31,11 +31,54 @@ def seeded(storage):
     return storage
 
 
-def test_scope_default_is_everything():
-    assert current_scope() == Scope()
+def test_scope_values_and_everything():
     assert Scope().is_everything
     assert Scope(gis="JBN").gis == ("JBN",)
     assert not Scope(round_ids=["x"]).is_everything
+    assert Scope.nothing().is_nothing and not Scope().is_nothing
+
+
+def test_scope_for_each_role():
+    assert scope_for("beheerder") == scope_for("inspecteur") == Scope(microdata=True)
+    assert scope_for("onderzoeker") == Scope()  # every institution, no row-level downloads
+    assert scope_for("gi", "JBN") == Scope(gis=("JBN",), pool_others=True)
+    # no role, an unknown role, a gi account without an institution: nothing, never everything
+    for role, gi in ((None, None), ("", None), ("admin", None), ("gi", None), ("gi", "")):
+        assert scope_for(role, gi) == Scope.nothing(), (role, gi)
+    # pooling only makes sense next to a limited set of institutions
+    assert not Scope(pool_others=True).pool_others
+
+
+def test_load_data_has_no_default_scope(seeded):
+    with pytest.raises(TypeError):
+        load_data(seeded, None, {})
+    with pytest.raises(TypeError):
+        filter_options(seeded, None)
+
+
+def test_load_data_gi_scope_sees_others_only_pooled(seeded):
+    scope = scope_for("gi", "JBN")
+    own = load_data(seeded, scope, {})
+    assert len(own) > 0 and set(own["gi"]) == {"JBN"}
+    both = load_data(seeded, scope, {}, with_rest=True)
+    everything = seeded.load_responses()
+    assert len(both) == len(everything)
+    assert set(both["gi"]) == {"JBN", "rest"}  # never another single institution
+    rest = both[both["gi"] == "rest"]
+    assert rest[list(contract.COMMENT_COLUMNS)].isna().all().all()  # no free text of others
+    # a filter on another institution selects nobody; with_rest changes nothing for other scopes
+    assert len(load_data(seeded, scope, {"gi": "JBG"}, with_rest=True)) == 0
+    assert load_data(seeded, Scope(), {}, with_rest=True).equals(load_data(seeded, Scope(), {}))
+    assert len(load_data(seeded, Scope.nothing(), {}, with_rest=True)) == 0
+
+
+def test_filter_options_gi_scope_lists_own_institution_and_its_rounds(seeded):
+    seeded.create_round(name="Alleen WSS", gis=["WSS"], round_id="alleen-wss")
+    opts = filter_options(seeded, scope_for("gi", "JBN"))
+    assert opts.gis == ("JBN",)
+    assert set(opts.round_ids) == {contract.DEMO_ROUND_ID, ROUND_B}  # not the WSS-only round
+    nothing = filter_options(seeded, Scope.nothing())
+    assert nothing.gis == () and nothing.round_ids == ()
 
 
 def test_scope_rejects_empty_values():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import io
 import re
 
@@ -11,7 +12,7 @@ from docx import Document
 
 from analysis import contract
 from analysis.document import build_report, method_notes, round_report_docx, round_report_html
-from analysis.figures import TITLES
+from analysis.i18n import text
 from sample_data import generate
 
 SMALL = "te weinig respondenten (n < 10)"
@@ -67,7 +68,7 @@ def test_round_report_docx_has_every_figure_with_heading_caption_and_image(docx_
     heads = _headings(docx_full, 2)
     assert len(heads) == len(contract.FIGURE_IDS) == 13
     for i, fid in enumerate(contract.FIGURE_IDS, start=1):
-        assert heads[i - 1] == f"Figuur {i}. {TITLES[fid][0]}"
+        assert heads[i - 1] == f"Figuur {i}. {text(f'figures.title.{fid}', 'nl')}"
     captions = [p.text for p in docx_full.paragraphs if p.style.name == "Caption"]
     assert len(captions) == 13
     for i, fid in enumerate(contract.FIGURE_IDS, start=1):
@@ -76,6 +77,13 @@ def test_round_report_docx_has_every_figure_with_heading_caption_and_image(docx_
     assert len(docx_full.inline_shapes) == 13
     blobs = [r.target_part.blob for r in docx_full.part.rels.values() if "image" in r.reltype]
     assert len(blobs) == 13 and all(b[:8] == b"\x89PNG\r\n\x1a\n" for b in blobs)
+
+
+def test_round_report_has_no_other_language_subtitle_under_figure_titles(docx_full, html_full):
+    english = [text(f"figures.title.{fid}", "en") for fid in contract.FIGURE_IDS]
+    body = "\n".join(p.text for p in docx_full.paragraphs)
+    assert not [t for t in english if t in body]
+    assert not [t for t in english if html.escape(t, quote=True) in html_full]
 
 
 def test_round_report_docx_tables_have_n_estimate_and_interval(docx_full):

@@ -65,7 +65,7 @@ def test_grade_by_workers_groups_tests_and_base():
     assert 0 <= fig.tests["spearman"]["p_value"] <= 1
 
 
-def test_grade_by_workers_tests_null_for_one_group_or_small_base():
+def test_grade_by_workers_tests_null_for_one_group_or_small_base(below_min_cell_floor):
     df = random_frame(4, 200)
     one_group = df[df["n_workers"] == 2].reset_index(drop=True)
     assert compute_figure(one_group, "grade_by_workers").tests is None

@@ -1,4 +1,4 @@
-"""survey_app.flow: the respondent flow as pure logic (no Streamlit, no database)."""
+"""survey_app.respond.flow: the respondent flow as pure logic (no Streamlit, no database)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from analysis import contract
+from analysis import contract, i18n
 from analysis.frame import canonical_frame
 from analysis.questionnaire import load_questionnaire
-from survey_app import flow
+from survey_app.respond import flow
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,8 @@ FULL_YOUTH = {
 
 def test_parse_link_reads_round_code_gi_and_language():
     link = flow.parse_link({"ronde": "r-2026", "code": " abcde-fghjk ", "gi": "jbg", "taal": "en"})
-    assert link == flow.Link(round_id="r-2026", code="ABCDE-FGHJK", gi="JBG", lang="en")
+    # the code in the canonical form of the one normaliser (survey_app.storage.codes.normalize_code)
+    assert link == flow.Link(round_id="r-2026", code="ABCDEFGHJK", gi="JBG", lang="en")
 
 
 def test_parse_link_defaults_to_dutch_and_ignores_unknown_language():
@@ -277,12 +278,73 @@ def test_attempt_limiter_slows_a_round_after_many_failures_and_forgets_old_ones(
     assert lim.delay("r") == 0.0
 
 
+# --------------------------------------------------------------------------- open rounds
+
+
+def test_already_submitted_only_for_open_rounds_of_this_session():
+    done = frozenset({"r1"})
+    assert flow.already_submitted(done, "r1", "open")
+    assert not flow.already_submitted(done, "r2", "open")
+    assert not flow.already_submitted(done, "r1", "codes")  # the next person brings their own code
+    assert not flow.already_submitted(frozenset(), "r1", "open")
+
+
+def test_submission_limiter_allows_a_burst_then_the_rate():
+    now = [0.0]
+    lim = flow.SubmissionLimiter(per_minute=6, burst=3, clock=lambda: now[0])
+    assert [lim.try_acquire() for _ in range(4)] == [True, True, True, False]
+    assert lim.wait_seconds() == pytest.approx(10.0)
+    now[0] += 9.9
+    assert not lim.try_acquire()
+    now[0] += 0.2
+    assert lim.try_acquire() and not lim.try_acquire()
+    now[0] += 3600  # a quiet hour refills the bucket to the burst, not beyond
+    assert [lim.try_acquire() for _ in range(4)] == [True, True, True, False]
+
+
+def test_submission_limiter_is_shared_safely_between_threads():
+    import threading
+
+    lim = flow.SubmissionLimiter(per_minute=0.001, burst=50)
+    granted = []
+    threads = [threading.Thread(target=lambda: granted.append(lim.try_acquire())) for _ in range(200)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert granted.count(True) == 50
+
+
+def test_submission_rate_from_env(monkeypatch):
+    monkeypatch.delenv("SURVEY_SUBMISSIONS_PER_MINUTE", raising=False)
+    monkeypatch.delenv("SURVEY_SUBMISSION_BURST", raising=False)
+    assert flow.submission_rate_from_env() == (60, 60)
+    monkeypatch.setenv("SURVEY_SUBMISSIONS_PER_MINUTE", "12")
+    assert flow.submission_rate_from_env() == (12, 12)
+    monkeypatch.setenv("SURVEY_SUBMISSION_BURST", "3")
+    assert flow.submission_rate_from_env() == (12, 3)
+    monkeypatch.setenv("SURVEY_SUBMISSIONS_PER_MINUTE", "0")
+    with pytest.raises(ValueError, match="SURVEY_SUBMISSIONS_PER_MINUTE"):
+        flow.submission_rate_from_env()
+
+
+def test_busy_and_already_submitted_texts():
+    assert flow.t("too_busy", "nl").startswith("Het is nu erg druk, probeer het over een minuut opnieuw")
+    assert flow.t("already_submitted", "nl").startswith("U heeft de vragenlijst al ingevuld")
+    assert flow.t("already_submitted", "nl", "jeugdige").startswith("Je hebt de vragenlijst al ingevuld")
+    assert "busy" in flow.t("too_busy", "en") and "already" in flow.t("already_submitted", "en")
+
+
 # --------------------------------------------------------------------------- texts
 
 
 def test_every_text_has_dutch_and_english():
-    for key, entry in flow.TEXTS.items():
-        assert entry.get("nl", "").strip() and entry.get("en", "").strip(), key
+    keys = {k for k in i18n.catalog("nl") if k.startswith(flow.TEXT_NAMESPACE) and "@" not in k}
+    assert len(keys) > 40
+    for lang in ("nl", "en"):
+        texts = i18n.catalog(lang)
+        for key in keys:
+            assert str(texts.get(key, "")).strip(), (lang, key)
 
 
 def test_t_uses_youth_wording_in_dutch_only():

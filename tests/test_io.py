@@ -19,8 +19,10 @@ from analysis.io import (
     neutralise_formula,
     read_frame_raw,
     read_responses,
+    read_table,
     write_responses,
 )
+from analysis.pipeline import prepare_import
 from analysis.questionnaire import load_questionnaire
 
 
@@ -108,7 +110,9 @@ def test_read_responses_csv_row_numbers_follow_records(tmp_path):
     write_csv_text(path, as_records(df)[:2] + [[]] + as_records(df)[2:])
     frame, report = read_responses(path)
     assert report.ok
-    assert list(frame.attrs["source_rows"]) == [2, 4, 5]  # for later checks (storage) on the frame
+    # for later checks (the round, the database) the row numbers travel with the prepared import
+    assert read_table(path).rows == (2, 4, 5)
+    assert prepare_import(path).rows == (2, 4, 5) and frame.attrs == {}
 
 
 def test_read_responses_frames_with_row_numbers_can_be_combined(tmp_path):
@@ -116,9 +120,9 @@ def test_read_responses_frames_with_row_numbers_can_be_combined(tmp_path):
     a, _ = read_responses(tmp_path / "a.csv")
     b = a.copy()
     b["response_id"] = b["response_id"].str.replace("1f3a", "2f3a")
-    both = pd.concat([a, b], ignore_index=True)  # attrs must not break concat
+    both = pd.concat([a, b], ignore_index=True)  # nothing hidden in attrs to break concat or copies
     assert len(both) == 6
-    assert copy.deepcopy(a.attrs["source_rows"]) is a.attrs["source_rows"]  # cheap to copy
+    assert a.attrs == {} and copy.deepcopy(a).attrs == {}
 
 
 def test_read_responses_csv_row_longer_than_header(tmp_path):
@@ -167,7 +171,7 @@ def test_read_responses_csv_empty_lines_are_still_skipped(tmp_path):
     write_csv_text(path, rec[:2] + [[]] + rec[2:3] + [[""] * (width - 4)] + rec[3:] + [[]])
     frame, report = read_responses(path)
     assert report.ok, report.summary()
-    assert list(frame.attrs["source_rows"]) == [2, 4, 6]
+    assert read_table(path).rows == (2, 4, 6)
 
 
 def test_read_responses_xlsx_short_rows_are_not_an_error(tmp_path):
@@ -257,7 +261,9 @@ def test_read_frame_raw_keeps_text_and_duplicate_headers(tmp_path):
     assert list(raw.columns).count("grade") == 2
     assert raw.iloc[0, -1] == "007" and pd.isna(raw.iloc[1, -1])
     assert all(isinstance(raw.iloc[:, j].dtype, pd.StringDtype) for j in range(raw.shape[1]))
-    assert list(raw.attrs["source_rows"]) == [2, 3]
+    table = read_table(path)
+    assert table.rows == (2, 3) and table.file == "raw.csv"
+    pd.testing.assert_frame_equal(table.frame, raw)
 
 
 def test_read_responses_accepts_bytes_and_file_objects():

@@ -1,11 +1,11 @@
-"""survey_app.launcher: the Streamlit settings it forces and the links it prints.
+"""survey_app.web.launcher: the Streamlit settings it forces and the links it prints.
 
 Starting the real server is covered by tests/test_browser_respond.py.
 """
 
 from streamlit import config
 
-from survey_app import launcher
+from survey_app.web import launcher
 
 
 def _options() -> dict:
@@ -51,3 +51,40 @@ def test_launcher_respondent_link():
         launcher.respondent_link("r1", port=80, address="enquete.example.nl")
         == "http://enquete.example.nl:80/?ronde=r1"
     )
+
+
+def test_launcher_staff_link_and_default_ports():
+    assert launcher.DEFAULT_PORT != launcher.DEFAULT_STAFF_PORT
+    assert launcher.staff_link(port=8502) == "http://localhost:8502/"
+    args = launcher._parse(["--staff"])
+    assert args.staff and args.port is None
+    assert not launcher._parse([]).staff
+
+
+def test_launcher_mode_is_public_unless_the_launcher_says_staff(monkeypatch):
+    from survey_app.web import mode
+
+    monkeypatch.delenv(mode.MODE_ENV, raising=False)
+    assert mode.server_mode() == "public"
+    for value in ("", "Staff ", "beheer", "1", "true", "dashboards"):
+        monkeypatch.setenv(mode.MODE_ENV, value)
+        assert mode.server_mode() == ("staff" if value.strip().lower() == "staff" else "public"), value
+
+
+def test_launcher_demo_user_has_a_random_one_time_password(survey_env):
+    from survey_app.auth import accounts
+    from survey_app.storage import Storage
+
+    s = Storage()
+    try:
+        first = launcher.ensure_demo_user(s)
+        assert first and len(first) >= accounts.MIN_PASSWORD_LENGTH
+        user = s.get_user(launcher.DEMO_USER)
+        assert user.role == "beheerder" and user.must_change  # a new password at the first sign-in
+        assert accounts.verify_password(user.password_hash, first)
+        assert launcher.ensure_demo_user(s) is None  # only when there is no account at all
+        s.remove_user(launcher.DEMO_USER)
+        second = launcher.ensure_demo_user(s)
+        assert second and second != first  # never a fixed default
+    finally:
+        s.dispose()

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis import contract
-from analysis.io import read_frame_raw
+from analysis.io import RawTable, read_frame_raw
 from analysis.mapping import (
     ColumnMapping,
     apply_mapping,
@@ -20,6 +20,7 @@ from analysis.mapping import (
     suggest_mapping,
     suggest_value,
 )
+from analysis.pipeline import map_table, prepare_import
 from analysis.validation import validate_frame
 from sample_data import generate
 
@@ -143,16 +144,19 @@ def test_mapping_foreign_file_round_trips_to_the_same_answers():
     assert len(set(ids)) == len(ids) and all(uuid.UUID(i).version == 4 for i in ids)
 
 
-def test_apply_mapping_keeps_source_rows_for_validation_messages():
+def test_map_table_keeps_source_rows_for_validation_messages():
     _, raw = foreign_frame(n=12)
-    raw.attrs["source_rows"] = list(range(5, 17))
     m = suggest_mapping(raw, round_id="r1")
     raw.loc[3, "Rapportcijfer"] = "twaalf"
-    out = apply_mapping(raw, m, seed=2)
-    assert list(out.attrs["source_rows"]) == list(range(5, 17))
-    _, report = validate_frame(out, file="f.csv")
+    table = RawTable.of(raw, file="f.csv", rows=range(5, 17))
+    mapped = map_table(table, m, seed=2)
+    assert mapped.rows == tuple(range(5, 17)) and len(mapped.frame) == 12
+    pd.testing.assert_frame_equal(mapped.frame, apply_mapping(raw, m, seed=2))
+    _, report = validate_frame(mapped.frame, file="f.csv", row_numbers=mapped.rows)
     err = [e for e in report.errors if e.column == "grade"]
     assert err and err[0].row == 8 and err[0].message_nl
+    prepared = prepare_import(table, mapping=m)
+    assert [(e.row, e.column) for e in prepared.report.errors] == [(8, "grade")]
 
 
 def test_mapping_problems_lists_missing_twice_and_unknown_values():

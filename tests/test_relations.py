@@ -132,7 +132,7 @@ def test_crosstab_zero_row_does_not_trigger_complementary_suppression():
     assert not out.loc[out["row"] != "weet_niet", "suppressed"].any()
 
 
-def test_crosstab_whole_table_suppressed_below_min_cell():
+def test_crosstab_whole_table_suppressed_below_min_cell(below_min_cell_floor):
     df = _frame({"had_gap": ["ja"] * 5 + ["nee"] * 4, "asked_safety": ["ja"] * 9})
     out = relations.crosstab(df, row="had_gap", col="asked_safety", min_cell=10)
     assert out["suppressed"].all() and out["n"].isna().all()
@@ -140,7 +140,7 @@ def test_crosstab_whole_table_suppressed_below_min_cell():
     assert shown["n"].sum() == 9
 
 
-def test_crosstab_n_workers_labels_and_only_complete_pairs():
+def test_crosstab_n_workers_labels_and_only_complete_pairs(below_min_cell_floor):
     df = _frame({"n_workers": [0, 6, 6, None, 2], "had_gap": ["ja", "nee", "", "ja", "ja"]})
     out = relations.crosstab(df, row="n_workers", col="had_gap", min_cell=0)
     assert list(out["row"].unique()) == ["0", "1", "2", "3", "4", "5", "meer_dan_5"]
@@ -257,7 +257,7 @@ def test_association_rank_measures_drop_weet_niet_but_chi_square_keeps_it():
     assert out.loc["spearman_rho", "estimate"] > 0  # ja (rank 3) has the higher grades
 
 
-def test_association_suppressed_below_min_cell():
+def test_association_suppressed_below_min_cell(below_min_cell_floor):
     df = _frame(
         {
             "opinion_asked": ["altijd", "vaak", "soms", "nee", "altijd", "nee"],

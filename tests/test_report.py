@@ -216,10 +216,10 @@ def test_report_markdown_rounds_for_display_and_shows_suppression():
     assert "| Ja | 5 | 13% |" in md
     assert "| Nee | 35 | 88% |" in md  # 87.5 -> 88
     assert "| 1 | 20 | 6,3 * |" in md  # indicative: 10 <= n < 30
-    # contract 1.1: hidden groups show "< 10", not their size
-    assert "| 2 | < 10 | te weinig respondenten (n < 10) |" in md
+    # contract 1.1: hidden groups show "minder dan 10" (catalog disclosure.size_below), not their size
+    assert "| 2 | minder dan 10 | te weinig respondenten (n < 10) |" in md
     # the youth group of contact_one_on_one (n = 4) is one suppressed line without counts
-    assert "| Jeugdigen | (alle antwoorden) | < 10 | te weinig respondenten (n < 10) |" in md
+    assert "| Jeugdigen | (alle antwoorden) | minder dan 10 | te weinig respondenten (n < 10) |" in md
     assert "Kruskal-Wallis" in md
     md20 = report_markdown(_fixed_frame(), filters={}, min_cell=25)
     assert "te weinig respondenten (n < 25)" in md20

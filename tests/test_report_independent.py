@@ -365,7 +365,7 @@ CASES = [
 
 
 @pytest.mark.parametrize("seed, n, p_missing, filters, min_cell", CASES)
-def test_report_dict_matches_independent_implementation(seed, n, p_missing, filters, min_cell):
+def test_report_dict_matches_independent_implementation(below_min_cell_floor, seed, n, p_missing, filters, min_cell):
     df = random_frame(seed, n, p_missing=p_missing)
     got = report_dict(df, filters=filters, min_cell=min_cell)
     recs = records(df)

@@ -111,7 +111,7 @@ def test_distribution_counts_answers_and_leaves_out_empty_cells():
     assert t["indicative"].all()  # 10 <= 12 < 30
 
 
-def test_distribution_suppresses_small_base_and_hides_counts():
+def test_distribution_suppresses_small_base_and_hides_counts(below_min_cell_floor):
     vals = ["ja"] * 5 + ["nee"] * 4
     t = stats.distribution(frame(had_gap=vals), column="had_gap", min_cell=10)
     assert t["suppressed"].all()
@@ -123,7 +123,7 @@ def test_distribution_suppresses_small_base_and_hides_counts():
     assert list(shown["n"]) == [5, 4, 0]
 
 
-def test_distribution_n_workers_uses_worker_group_labels():
+def test_distribution_n_workers_uses_worker_group_labels(below_min_cell_floor):
     t = stats.distribution(frame(n_workers=[0, 1, 1, 6, 6, 6, None]), column="n_workers", min_cell=1)
     assert list(t["category"]) == ["0", "1", "2", "3", "4", "5", "meer_dan_5"]
     assert list(t["n"]) == [1, 2, 0, 0, 0, 0, 3]
@@ -167,7 +167,7 @@ def test_distribution_by_group_suppresses_per_group():
 # data hold >= min_cell respondents.  Groups with n = 0 reveal nothing and do not count.
 
 
-def test_secondary_suppression_rule_on_group_bases():
+def test_secondary_suppression_rule_on_group_bases(below_min_cell_floor):
     rule = stats.secondary_suppression
     # 5 is hidden (primary); 5 < 10, so the smallest shown group (30) is hidden too
     assert list(rule([5, 40, 30], [True, False, False], min_cell=10)) == [True, False, True]
@@ -368,7 +368,7 @@ def test_jonckheere_terpstra_pinned_to_hollander_wolfe_example():
     assert r["p_value"] == pytest.approx(math.erfc(abs(z) / math.sqrt(2)), abs=1e-12)
 
 
-def test_trend_tests_match_scipy_on_a_frame():
+def test_trend_tests_match_scipy_on_a_frame(below_min_cell_floor):
     nw, grades = [], []
     for code, g in zip((0, 3, 6), HW_GROUPS):
         nw += [code] * len(g)
@@ -390,14 +390,14 @@ def test_trend_tests_match_scipy_on_a_frame():
     assert hidden["statistic"].isna().all() and (hidden["n"] == 0).all()
 
 
-def test_trend_tests_undefined_are_nan():
+def test_trend_tests_undefined_are_nan(below_min_cell_floor):
     t = stats.trend_tests(frame(n_workers=[1, 1, 1], grade=[5, 6, 7]), min_cell=0)
     assert t["statistic"].isna().all() and t["p_value"].isna().all()
     t = stats.trend_tests(frame(n_workers=[1, 1, 2, 2], grade=[5, 5, 5, 5]), min_cell=0)
     assert t["statistic"].isna().all()
 
 
-def test_trend_tests_use_the_shown_groups_only():
+def test_trend_tests_use_the_shown_groups_only(below_min_cell_floor):
     # 12 + 15 + 20 shown (codes 0, 3, 6), 4 + 7 hidden (codes 1 and 5; 11 >= 10, so no
     # secondary suppression).  The tests equal scipy on the three shown groups and do
     # not change when the hidden respondents' grades change.
@@ -432,7 +432,7 @@ def test_trend_tests_use_the_shown_groups_only():
     assert stats.trend_results(df_with(1), min_cell=0) != stats.trend_results(df_with(10), min_cell=0)
 
 
-def test_trend_results_groups_equal_mean_by_group_shown_groups_on_random_frames():
+def test_trend_results_groups_equal_mean_by_group_shown_groups_on_random_frames(below_min_cell_floor):
     for seed in range(4):
         df = random_frame(seed, 120)  # small: groups "0" and "5" are often below 10
         for min_cell in (5, 10, 20):
@@ -448,7 +448,7 @@ def test_trend_results_groups_equal_mean_by_group_shown_groups_on_random_frames(
 # --------------------------------------------------------------------------- random frames
 
 
-def test_distribution_percentages_sum_to_100_on_random_frames():
+def test_distribution_percentages_sum_to_100_on_random_frames(below_min_cell_floor):
     for seed in range(3):
         df = random_frame(seed, 250)
         for col in contract.DISTRIBUTION_FIGURES:

@@ -15,7 +15,6 @@ from db_fixtures import TEST_SECRET, random_answers
 from analysis import contract
 from analysis.io import read_responses, write_responses
 from sample_data.generator import generate
-from survey_app import storage as st
 from survey_app.storage import (
     CodeAlreadyUsed,
     DuplicateSubmission,
@@ -27,6 +26,9 @@ from survey_app.storage import (
     Storage,
     StorageError,
 )
+from survey_app.storage import engine as st_engine
+from survey_app.storage import schema as st_schema
+from survey_app.storage.errors import SecretKeyMismatch
 
 UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 TODAY = dt.date(2025, 3, 12)  # a Wednesday in ISO week 2025-W11
@@ -62,7 +64,7 @@ def test_storage_migrates_fresh_database_to_head(storage):
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(storage.alembic_config()).get_current_head()
-    assert head == "0001_initial"
+    assert head == "0005_accounts"
     assert storage.schema_revision() == head
 
 
@@ -72,8 +74,53 @@ def test_storage_schema_matches_models(storage):
     from alembic.runtime.migration import MigrationContext
 
     with storage.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), st.Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), st_schema.Base.metadata)
     assert diff == []
+
+
+def test_storage_migration_0002_widens_gi_and_keeps_rows(db_url):
+    """A database made at 0001 (gi VARCHAR(10)) with a stored response upgrades to head
+    with the row intact and then takes a contract 1.1 code of 20 characters."""
+    s = Storage(db_url, migrate=False, secret_key=TEST_SECRET)
+    try:
+        s.migrate("0001_initial")
+        with s.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO rounds (id, name, gis, respondent_types, access, questionnaire_version, closed) "
+                    "VALUES ('r0', 'oud', 'JBG', 'ouder,jeugdige', 'open', 'gi-clientervaring@1', :f)"
+                ),
+                {"f": False},
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO responses (response_id, round_id, gi, respondent_type, submitted_week, grade) "
+                    "VALUES ('3f2b8c1e-9d4a-4e6b-8a2f-0c5d7e9b1a34', 'r0', 'JBG', 'ouder', '2025-W11', 7)"
+                )
+            )
+        s.migrate()
+        assert s.schema_revision() == "0005_accounts"
+        df = s.load_responses(round_ids="r0")
+        assert list(df["gi"]) == ["JBG"] and list(df["grade"]) == [7]
+        info = _open_round(s, gis=["A" * 20, "GI_A"])
+        _submit(s, info.id, gi="A" * 20)
+        assert list(s.load_responses(round_ids=info.id)["gi"]) == ["A" * 20]
+    finally:
+        s.dispose()
+
+
+def test_storage_create_round_accepts_contract_1_1_gi_codes(storage):
+    info = _open_round(storage, gis=["GI_A", "jb-west", "A" * 20])
+    assert info.gis == ("GI_A", "jb-west", "A" * 20)
+    _submit(storage, info.id, gi="jb-west")
+    _submit(storage, info.id, gi="A" * 20)
+    assert sorted(storage.load_responses(round_ids=info.id)["gi"]) == ["A" * 20, "jb-west"]
+
+
+@pytest.mark.parametrize("gi", ["-JB", "_A", "A" * 21, "JB.RA"])
+def test_storage_create_round_refuses_codes_outside_contract_1_1(storage, gi):
+    with pytest.raises(StorageError, match="1 to 20 letters, digits, _ or -"):
+        storage.create_round(name="x", gis=[gi])
 
 
 def test_storage_migration_twice_keeps_data(make_storage):
@@ -112,7 +159,7 @@ def test_storage_sqlite_pragmas_on_every_connection(tmp_path, survey_env):
 def test_storage_enforces_foreign_keys(storage):
     with pytest.raises(sa.exc.IntegrityError):
         with storage.engine.begin() as conn:
-            conn.execute(sa.insert(st.codes_table).values(code_hash="x" * 64, round_id="no-such-round"))
+            conn.execute(sa.insert(st_schema.codes_table).values(code_hash="x" * 64, round_id="no-such-round"))
 
 
 def test_storage_default_url_is_sqlite_in_survey_data_dir(survey_env, monkeypatch):
@@ -139,10 +186,10 @@ def test_storage_database_url_from_environment(survey_env, monkeypatch):
 
 
 def test_storage_url_normalises_postgres_driver():
-    assert st._normalise_url("postgresql://u@h/db").drivername == "postgresql+psycopg"
-    assert st._normalise_url("postgres://u@h/db").drivername == "postgresql+psycopg"
+    assert st_engine._normalise_url("postgresql://u@h/db").drivername == "postgresql+psycopg"
+    assert st_engine._normalise_url("postgres://u@h/db").drivername == "postgresql+psycopg"
     with pytest.raises(StorageError, match="unsupported"):
-        st._normalise_url("mysql://u@h/db")
+        st_engine._normalise_url("mysql://u@h/db")
 
 
 def test_storage_reports_dialect(storage, db_url):
@@ -257,13 +304,16 @@ def test_codes_round_issues_distinct_formatted_codes(storage):
 
 
 def test_codes_are_stored_only_as_keyed_hashes(storage):
-    from survey_app.codes import hash_code
+    from survey_app.storage.codes import hash_code
 
     info, codes = storage.create_round(name="c", gis=["JBG"], access="codes", n_codes=5)
     with storage.engine.connect() as conn:
-        stored = set(conn.execute(sa.select(st.codes_table.c.code_hash)).scalars())
+        stored = set(conn.execute(sa.select(st_schema.codes_table.c.code_hash)).scalars())
         dump = " ".join(
-            str(v) for t in st.Base.metadata.sorted_tables for row in conn.execute(sa.select(t)).all() for v in row
+            str(v)
+            for t in st_schema.Base.metadata.sorted_tables
+            for row in conn.execute(sa.select(t)).all()
+            for v in row
         )
     assert stored == {hash_code(c, TEST_SECRET.encode()) for c in codes}
     for c in codes:
@@ -322,9 +372,15 @@ def test_failed_submission_leaves_code_unused(storage):
 def test_codes_depend_on_the_secret_key(make_storage):
     s1 = make_storage()
     info, (code,) = s1.create_round(name="c", gis=["JBG"], access="codes", n_codes=1)
-    s2 = make_storage(secret_key="another-secret-key-of-32-characters")
+    # another key would turn every code "invalid": refused at start, and at first use without migrating
+    with pytest.raises(SecretKeyMismatch, match="the secret_key given to Storage"):
+        make_storage(secret_key="another-secret-key-of-32-characters")
+    s2 = make_storage(secret_key="another-secret-key-of-32-characters", migrate=False)
+    with pytest.raises(SecretKeyMismatch):
+        s2.check_code(info.id, code)
+    with pytest.raises(SecretKeyMismatch):
+        s2.add_codes(info.id, 1)
     assert s1.check_code(info.id, code) == "valid"
-    assert s2.check_code(info.id, code) == "invalid"
 
 
 def test_add_codes_extends_a_codes_round(storage):
@@ -455,7 +511,9 @@ def test_submit_response_scrubs_free_text(storage):
     assert row["comment_grade"] == "Bel mij: [verwijderd] of mail [verwijderd]"
     assert row["comment_improve"] == "Mijn IBAN is [verwijderd], cijfer 7"
     with storage.engine.connect() as conn:
-        raw = conn.execute(sa.select(st.responses_table.c.comment_grade, st.responses_table.c.comment_improve)).one()
+        raw = conn.execute(
+            sa.select(st_schema.responses_table.c.comment_grade, st_schema.responses_table.c.comment_improve)
+        ).one()
     assert "06-12345678" not in " ".join(raw) and "NL91" not in " ".join(raw)
 
 
@@ -466,7 +524,7 @@ def test_submit_response_same_token_stores_once(storage):
         _submit(storage, info.id, token="form-123")
     assert storage.count_responses() == 1
     with storage.engine.connect() as conn:
-        tokens = conn.execute(sa.select(st.tokens_table.c.token_hash)).scalars().all()
+        tokens = conn.execute(sa.select(st_schema.tokens_table.c.token_hash)).scalars().all()
     assert tokens and "form-123" not in tokens
 
 
@@ -687,3 +745,67 @@ def test_ensure_demo_round_skipped_when_responses_exist(storage):
 def test_ensure_demo_round_sets_round_id(storage):
     storage.ensure_demo_round(lambda: generate(20, seed=1, round_id="something-else"))
     assert set(storage.load_responses()["round_id"]) == {contract.DEMO_ROUND_ID}
+
+
+# --------------------------------------------------------------------------- the one import pipeline
+
+
+def test_import_responses_runs_the_pipeline_with_a_mapping(storage, tmp_path):
+    from analysis.mapping import suggest_mapping
+    from analysis.pipeline import read
+
+    _open_round(storage, gis=("GI_A", "jb-west"), round_id="r1")
+    frame = _demo_frame(6).astype("object")
+    frame["gi"] = ["GI_A", "jb-west"] * 3  # contract 1.1 institution codes
+    frame = frame.rename(columns={"gi": "Instelling", "grade": "Rapportcijfer"}).drop(columns=["round_id"])
+    path = tmp_path / "ander.csv"
+    frame.to_csv(path, index=False, sep=";")
+    mapping = suggest_mapping(read(path).frame, round_id="r1")
+    assert storage.import_responses(path, round_id="r1", mapping=mapping) == 6
+    assert sorted(set(storage.load_responses()["gi"])) == ["GI_A", "jb-west"]
+
+
+def test_insert_prepared_stores_only_a_clean_import_checked_against_its_round(storage):
+    from analysis.pipeline import RoundDescription, prepare_import
+
+    info = _open_round(storage, gis=contract.GI_CODES, round_id="r1")
+    frame = _demo_frame(8)
+    with pytest.raises(StorageError, match="checked against its round"):
+        storage.insert_prepared(prepare_import(frame))
+    # checked against a description that does not match the stored round: checked again on insert
+    loose = RoundDescription("r1", ("JBG", "JBN", "JBRA", "JBW", "WSS", "OTHER"))
+    other = frame.assign(gi="OTHER")
+    with pytest.raises(ImportRejected) as exc:
+        storage.insert_prepared(prepare_import(other, round=loose))
+    assert exc.value.report.rules() == {"gi_not_in_round"} and exc.value.report.n_error_rows == 8
+    bad = frame.astype("object")
+    bad.loc[3, "grade"] = 11
+    with pytest.raises(ImportRejected):
+        storage.insert_prepared(prepare_import(bad, round=info))
+    assert storage.count_responses() == 0
+    assert storage.insert_prepared(prepare_import(frame, round=info)) == 8
+
+
+def test_import_rejected_report_counts_every_row(storage):
+    _open_round(storage, gis=("JBG",), round_id="r1")
+    frame = generate(1200, seed=4, round_id="r1")
+    frame["gi"] = "JBN"
+    with pytest.raises(ImportRejected) as exc:
+        storage.import_responses(frame, round_id="r1")
+    report = exc.value.report
+    assert report.n_error_rows == 1200 and report.n_errors == 1200 and report.n_listed == 1000
+    assert report.error_summary("nl") == "1.200 rijen hebben fouten; de eerste 1.000 staan hieronder"
+
+
+def test_ensure_demo_round_goes_through_the_import_pipeline(storage, monkeypatch):
+    from analysis import pipeline
+
+    calls = []
+    real = pipeline.prepare_import
+    monkeypatch.setattr(pipeline, "prepare_import", lambda *a, **k: calls.append(k) or real(*a, **k))
+    frame = generate(30, seed=2)
+    frame["comment_improve"] = pd.array(["Mail jan@example.nl"] + [None] * 29, dtype="string")
+    storage.ensure_demo_round(lambda: frame)
+    assert [k["round"] for k in calls] == [pipeline.DEMO_ROUND]
+    got = storage.load_responses().set_index("response_id").loc[frame["response_id"].iloc[0], "comment_improve"]
+    assert got == "Mail [verwijderd]"

@@ -11,6 +11,7 @@ import yaml
 from _io_helpers import IDS, raw_frame
 
 from analysis import contract
+from analysis.answers import answer_rules
 from analysis.frame import canonical_frame, empty_frame
 from analysis.questionnaire import DEFAULT_PATH, parse_questionnaire
 from analysis.validation import (
@@ -24,6 +25,7 @@ from analysis.validation import (
 )
 
 FILE = "ronde1.csv"
+COMMENT_LIMIT = answer_rules()["comment_grade"].max_length  # 1000, from the questionnaire
 
 
 def _check(df, **kw):
@@ -208,7 +210,7 @@ def test_validate_frame_week_53_in_a_long_year_is_valid():
     assert report.ok
 
 
-@pytest.mark.parametrize("value", ["JB RA", "JB-RA", "ABCDEFGHIJK", "jbé"])
+@pytest.mark.parametrize("value", ["JB RA", "-JB", "_A", "JB.RA", "A" * 21, "jbé"])
 def test_validate_frame_bad_gi(value):
     _, report = _check(_with(1, "gi", value))
     assert _where(report) == [(FILE, 3, "gi", "bad_gi")]
@@ -221,14 +223,42 @@ def test_validate_frame_gi_is_a_free_short_code():
     assert report.ok
 
 
+def test_validate_frame_gi_contract_1_1_codes_are_valid():
+    # contract 1.1: 1 to 20 letters, digits, _ or -, starting with a letter or digit
+    df = raw_frame(4)
+    df["gi"] = ["GI_A", "jb-west", "A" * 20, "9-x_Y"]
+    frame, report = _check(df)
+    assert report.ok
+    assert list(frame["gi"]) == ["GI_A", "jb-west", "A" * 20, "9-x_Y"]
+
+
+def test_validate_frame_bad_gi_message_states_the_contract_rule():
+    _, report = _check(_with(0, "gi", "-JB"))
+    (err,) = report.errors
+    assert "1 to 20 letters, digits, _ or -" in err.message
+    assert "1 tot 20 letters, cijfers, _ of -" in err.message_nl
+
+
 def test_validate_frame_text_too_long_does_not_copy_the_text():
+    # the longest comment is the questionnaire's max_length (analysis.answers), as online
+    limit = COMMENT_LIMIT
     df = raw_frame(3)
-    df.loc[0, "comment_grade"] = "a" * MAX_TEXT_LENGTH
-    df.loc[2, "comment_improve"] = "b" * (MAX_TEXT_LENGTH + 1)
+    df.loc[0, "comment_grade"] = "a" * limit
+    df.loc[2, "comment_improve"] = "b" * (limit + 1)
     _, report = _check(df)
     assert _where(report) == [(FILE, 4, "comment_improve", "text_too_long")]
     assert report.errors[0].value is None
-    assert str(MAX_TEXT_LENGTH + 1) in report.errors[0].message
+    assert str(limit + 1) in report.errors[0].message
+
+
+def test_validate_frame_text_item_without_max_length_uses_max_text_length():
+    data = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    data["items"].append({"id": "story", "step": "cijfer", "type": "text", "text": data["items"][-1]["text"]})
+    q = parse_questionnaire(data)
+    df = raw_frame(2)
+    df["story"] = ["a" * MAX_TEXT_LENGTH, "b" * (MAX_TEXT_LENGTH + 1)]
+    _, report = _check(df, questionnaire=q)
+    assert _where(report) == [(FILE, 3, "story", "text_too_long")]
 
 
 def test_validate_frame_unknown_column_is_a_warning_and_dropped():
@@ -337,9 +367,12 @@ def test_validate_frame_uses_source_row_numbers():
     df = _with(1, "grade", "x", n=3)
     _, report = _check(df, row_numbers=[2, 5, 9])
     assert _where(report) == [(FILE, 5, "grade", "not_integer")]
+    # row numbers travel explicitly: DataFrame.attrs are not read
     df.attrs["source_rows"] = [3, 4, 8]
     _, report = _check(df)
-    assert _where(report) == [(FILE, 4, "grade", "not_integer")]
+    assert _where(report) == [(FILE, 3, "grade", "not_integer")]
+    with pytest.raises(ValueError, match="row_numbers has 2 entries for 3 rows"):
+        _check(df, row_numbers=[2, 3])
 
 
 # --------------------------------------------------------------------------- report

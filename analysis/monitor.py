@@ -1,0 +1,401 @@
+"""The response monitor of a round: invited, responded, response rate and pace per group.
+
+:func:`response_monitor` takes counts only (no answers): the letters made per
+institution and respondent type, the responses per institution, respondent
+type and ISO week, and each institution's own dates.  It returns one row per
+institution x respondent type with fixed columns (:data:`MONITOR_COLUMNS`),
+including the expected number of responses at the closing day at the current
+pace and whether that stays under the minimum cell size.
+
+:func:`with_totals` adds totals per institution and for the whole round and
+decides which counts a reader may see: with ``exact=False`` a count under
+``min_cell`` is hidden ("minder dan 10"), and a total is hidden too when the
+counts hidden inside it could be worked out from it ("verborgen").  Roles that
+run rounds (beheerder, inspecteur) see exact counts to follow the fieldwork;
+that choice is made by the caller.
+
+:func:`weekly_responses` gives responses per week (filled with zeros) and the
+running total.  :func:`monitor_view` turns a table into display strings in
+the reader's language (``monitor.*`` in the catalogs).
+
+Pure: no streamlit, no database.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import contract, i18n
+from .wording import category_label, fmt_number, fmt_pct
+
+#: columns of :func:`response_monitor` (one row per institution x respondent type)
+MONITOR_COLUMNS = (
+    "gi",
+    "respondent_type",
+    "opens",  # the institution's opening day (None: no date)
+    "closes",  # its closing day (None: no date)
+    "status",  # 'not_yet_open' | 'open' | 'closed'
+    "late",  # opens later than the round's earliest opening day
+    "national",  # counts in the national figures
+    "own_report_waits",  # late and its fieldwork still runs: its own report waits
+    "invited",  # letters made (codes issued, or open-link letters recorded)
+    "responded",  # responses stored
+    "response_rate",  # responded / invited (NaN without letters)
+    "weeks_running",  # weeks since opening (at least 1) up to today or the closing day
+    "weeks_left",  # weeks until the closing day (0 when closed; NaN without a closing day)
+    "per_week",  # responded / weeks_running (NaN before opening)
+    "expected",  # responded + per_week * weeks_left (NaN when it cannot be said)
+    "below_min",  # expected < min_cell (from the second week on): the group will stay too small to report
+)
+#: extra columns of :func:`with_totals`
+TOTAL_COLUMNS = ("level", "shown", "hidden")
+WEEKLY_COLUMNS = ("week", "n", "cumulative")
+
+#: the catalog namespace of the monitor's texts (``monitor.<key>`` in ``analysis/locales/<lang>.yaml``)
+TEXT_NAMESPACE = "monitor."
+
+
+def t(key: str, lang: str = "nl", **fmt) -> str:
+    """The text ``monitor.<key>`` in ``lang`` (:func:`analysis.i18n.text`)."""
+    return i18n.text(TEXT_NAMESPACE + key, lang, **fmt)
+
+
+def _week_monday(week: str) -> _dt.date:
+    y, w = week.split("-W")
+    return _dt.date.fromisocalendar(int(y), int(w), 1)
+
+
+def _iso_week(day: _dt.date) -> str:
+    y, w, _ = day.isocalendar()
+    return f"{y:04d}-W{w:02d}"
+
+
+def _date(v) -> _dt.date | None:
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.date()
+    return v
+
+
+def response_monitor(
+    responses: pd.DataFrame,
+    *,
+    invited: pd.DataFrame,
+    windows: pd.DataFrame,
+    respondent_types: Sequence[str] = contract.RESPONDENT_TYPES,
+    today: _dt.date,
+    round_closed: bool = False,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+) -> pd.DataFrame:
+    """One row per institution x respondent type (:data:`MONITOR_COLUMNS`).
+
+    Parameters
+    ----------
+    responses : DataFrame
+        Counts with columns ``gi``, ``respondent_type``, ``submitted_week``, ``n``
+        (``Storage.response_counts``).
+    invited : DataFrame
+        ``gi``, ``respondent_type``, ``invited`` (``Storage.invitation_counts``).
+    windows : DataFrame
+        One row per institution of the round, in display order: ``gi``,
+        ``opens``, ``closes``, ``national``, ``late``.
+    today : date
+        The day the pace is measured on.
+    round_closed : bool
+        The whole round was closed by hand.
+
+    The pace is ``responded / weeks_running`` with ``weeks_running`` the days
+    from the opening day (or the Monday of the first response week when there
+    is no opening day) to today or the closing day, divided by 7, at least 1.
+    ``expected`` adds that pace over the weeks left; for a closed group it is
+    what came in.  ``below_min`` is ``expected < min_cell``, once the group
+    has been open for a full week (or is closed).
+    """
+    resp = responses.groupby(["gi", "respondent_type"])["n"].sum() if len(responses) else pd.Series(dtype="int64")
+    first_week = responses.groupby(["gi", "respondent_type"])["submitted_week"].min() if len(responses) else pd.Series()
+    inv = invited.set_index(["gi", "respondent_type"])["invited"] if len(invited) else pd.Series(dtype="int64")
+    rows = []
+    for w in windows.itertuples(index=False):
+        opens, closes = _date(w.opens), _date(w.closes)
+        if round_closed or (closes is not None and today > closes):
+            status = "closed"
+        elif opens is not None and today < opens:
+            status = "not_yet_open"
+        else:
+            status = "open"
+        for rt in respondent_types:
+            n = int(resp.get((w.gi, rt), 0))
+            n_inv = int(inv.get((w.gi, rt), 0))
+            start = opens
+            if start is None and (w.gi, rt) in first_week.index:
+                start = _week_monday(first_week[(w.gi, rt)])
+            end = today if closes is None else min(today, closes)
+            if status == "not_yet_open" or start is None:
+                weeks_running = np.nan if status == "not_yet_open" else 1.0
+            else:
+                weeks_running = max(((end - start).days + 1) / 7, 1.0)
+            if status == "closed":
+                weeks_left = 0.0
+            elif closes is None:
+                weeks_left = np.nan
+            elif status == "not_yet_open":
+                weeks_left = ((closes - (opens or today)).days + 1) / 7
+            else:
+                weeks_left = max((closes - today).days, 0) / 7
+            per_week = n / weeks_running if status != "not_yet_open" else np.nan
+            if status == "closed":
+                expected = float(n)
+            elif status == "not_yet_open" or np.isnan(weeks_left):
+                expected = np.nan
+            else:
+                expected = n + per_week * weeks_left
+            rows.append(
+                {
+                    "gi": w.gi,
+                    "respondent_type": rt,
+                    "opens": opens,
+                    "closes": closes,
+                    "status": status,
+                    "late": bool(w.late),
+                    "national": bool(w.national),
+                    "own_report_waits": bool(w.late) and status != "closed",
+                    "invited": n_inv,
+                    "responded": n,
+                    "response_rate": n / n_inv if n_inv else np.nan,
+                    "weeks_running": weeks_running,
+                    "weeks_left": weeks_left,
+                    "per_week": per_week,
+                    "expected": expected,
+                    # from the second week on: a pace measured over a few days says little
+                    "below_min": bool(
+                        not np.isnan(expected)
+                        and expected < min_cell
+                        and (status == "closed" or (start is not None and (end - start).days >= 7))
+                    ),
+                }
+            )
+    out = pd.DataFrame(rows, columns=list(MONITOR_COLUMNS))
+    for c in ("invited", "responded"):
+        out[c] = out[c].astype("int64")
+    for c in ("response_rate", "weeks_running", "weeks_left", "per_week", "expected"):
+        out[c] = out[c].astype("float64")
+    return out
+
+
+def _total_row(part: pd.DataFrame, gi: str, level: str) -> dict:
+    n, n_inv = int(part["responded"].sum()), int(part["invited"].sum())
+    expected = part["expected"]
+    return {
+        "gi": gi,
+        "respondent_type": None,
+        "opens": min((d for d in part["opens"] if d is not None), default=None),
+        "closes": max((d for d in part["closes"] if d is not None), default=None),
+        "status": part["status"].iloc[0] if part["status"].nunique() == 1 else "open",
+        "late": bool(part["late"].any()) if level == "gi" else False,
+        "national": bool(part["national"].all()),
+        "own_report_waits": bool(part["own_report_waits"].any()) if level == "gi" else False,
+        "invited": n_inv,
+        "responded": n,
+        "response_rate": n / n_inv if n_inv else np.nan,
+        "weeks_running": np.nan,
+        "weeks_left": np.nan,
+        "per_week": float(part["per_week"].sum(min_count=1)),
+        "expected": float(expected.sum()) if expected.notna().all() else np.nan,
+        "below_min": False,
+    }
+
+
+def with_totals(table: pd.DataFrame, *, exact: bool, min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
+    """The monitor table with a total per institution and for the whole round, and what may be shown.
+
+    Adds ``level`` ('group', 'gi', 'round'), ``shown`` (the response count
+    and everything derived from it may be shown) and ``hidden`` (None,
+    'small': under ``min_cell``, 'protect': a total that would give away a
+    hidden count).  With ``exact=True`` every count is shown (``hidden``
+    still says which are small).  Rule for totals: the hidden counts inside a
+    shown total (not already inside another shown total) must be none, or at
+    least two groups that together reach ``min_cell``.
+    """
+    rows = []
+    group_rows = []
+    for _gi, part in table.groupby("gi", sort=False):
+        part_rows = [{**r, "level": "group"} for r in part.to_dict("records")]
+        rows += part_rows
+        group_rows += part_rows
+        if len(part) > 1:
+            rows.append({**_total_row(part, _gi, "gi"), "level": "gi"})
+    if table["gi"].nunique() > 1:
+        rows.append({**_total_row(table, None, "round"), "level": "round"})
+    out = pd.DataFrame(rows, columns=[*MONITOR_COLUMNS, "level"])
+
+    small = out["responded"] < min_cell
+    hidden = pd.Series([None] * len(out), index=out.index, dtype="object")
+    hidden[small] = "small"
+    if not exact:
+        hidden_groups = {
+            (r["gi"], r["respondent_type"]): r["responded"]
+            for r in group_rows
+            if r["responded"] < min_cell  # hidden cells
+        }
+
+        def safe(cells: dict) -> bool:
+            return not cells or (len(cells) >= 2 and sum(cells.values()) >= min_cell)
+
+        covered: set = set()
+        for i in out.index[out["level"] == "gi"]:
+            if small[i]:
+                continue
+            cells = {k: v for k, v in hidden_groups.items() if k[0] == out.at[i, "gi"]}
+            if safe(cells):
+                covered |= set(cells)
+            else:
+                hidden[i] = "protect"
+        for i in out.index[out["level"] == "round"]:
+            if small[i]:
+                continue
+            cells = {k: v for k, v in hidden_groups.items() if k not in covered}
+            if not safe(cells):
+                hidden[i] = "protect"
+    out["hidden"] = hidden
+    out["shown"] = True if exact else hidden.isna()
+    out["shown"] = out["shown"].astype(bool)
+    return out
+
+
+def weekly_responses(
+    responses: pd.DataFrame, *, first_week: str | None = None, last_week: str | None = None
+) -> pd.DataFrame:
+    """Responses per ISO week over all rows of ``responses`` (:data:`WEEKLY_COLUMNS`).
+
+    Weeks without responses between ``first_week`` (default: the first week
+    with responses) and ``last_week`` (default: the last) are 0; ``cumulative``
+    is the running total.
+    """
+    per = responses.groupby("submitted_week")["n"].sum() if len(responses) else pd.Series(dtype="int64")
+    weeks = sorted(per.index)
+    lo = first_week or (weeks[0] if weeks else None)
+    hi = last_week or (weeks[-1] if weeks else None)
+    if lo is None or hi is None:
+        return pd.DataFrame({"week": pd.Series(dtype="object"), "n": [], "cumulative": []}).astype(
+            {"n": "int64", "cumulative": "int64"}
+        )
+    if weeks:
+        lo, hi = min(lo, weeks[0]), max(hi, weeks[-1])
+    all_weeks = []
+    d = _week_monday(lo)
+    while _iso_week(d) <= hi:
+        all_weeks.append(_iso_week(d))
+        d += _dt.timedelta(days=7)
+    n = [int(per.get(w, 0)) for w in all_weeks]
+    out = pd.DataFrame({"week": all_weeks, "n": n})
+    out["n"] = out["n"].astype("int64")
+    out["cumulative"] = out["n"].cumsum().astype("int64")
+    return out
+
+
+def mask_weekly(weekly: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
+    """Weekly counts for a reader without exact counts: weeks under ``min_cell`` become NaN (the total stays)."""
+    out = weekly.copy()
+    out["n"] = out["n"].astype("float64").where(out["n"] >= min_cell)
+    out["cumulative"] = out["cumulative"].astype("float64").where(out["cumulative"] >= min_cell)
+    return out
+
+
+# --------------------------------------------------------------------------- display
+
+
+def _fmt_date(d) -> str:
+    d = _date(d)
+    return d.strftime("%d-%m-%Y") if d is not None else "-"
+
+
+def monitor_view(table: pd.DataFrame, *, lang: str = "nl", min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
+    """A :func:`with_totals` table as display strings with headers in ``lang``.
+
+    Hidden counts read "minder dan 10" (small) or "verborgen" (protecting a
+    small group); their response rate and pace are hidden too, and their
+    expectation only says "minder dan 10" or "10 of meer" (with the dates an
+    exact expectation would give the count away).
+    """
+    rows = []
+    with_total = set(table.loc[table["level"] == "gi", "gi"])
+    for r in table.to_dict("records"):
+        if r["level"] == "round":
+            gi = t("total_round", lang)
+            rt = ""
+        else:
+            gi = f"{r['gi']} - {contract.GI_NAMES.get(r['gi'], r['gi'])}" if r["gi"] in contract.GI_NAMES else r["gi"]
+            rt = (
+                t("total_gi", lang)
+                if r["level"] == "gi"
+                else category_label("respondent_type", r["respondent_type"], lang)
+            )
+        if r["shown"]:
+            resp = str(r["responded"])
+            rate = "-" if pd.isna(r["response_rate"]) else fmt_pct(100 * r["response_rate"], lang=lang)
+            per = "-" if pd.isna(r["per_week"]) else fmt_number(r["per_week"], 1, lang=lang)
+            exp = "-" if pd.isna(r["expected"]) else fmt_number(r["expected"], 0, lang=lang)
+        else:
+            resp = t("small", lang, m=min_cell) if r["hidden"] == "small" else t("protect", lang)
+            rate = per = "-"
+            # only coarse: with the dates, an exact expectation would give the count away
+            if pd.isna(r["expected"]):
+                exp = "-"
+            else:
+                exp = t("small" if r["expected"] < min_cell else "at_least", lang, m=min_cell)
+        notes = []
+        # institution notes go on its total row, or on its only row when it has no total
+        gi_notes = r["level"] == "gi" or (r["level"] == "group" and r["gi"] not in with_total)
+        if gi_notes:
+            if r["late"]:
+                notes.append(t("late", lang))
+            if r["own_report_waits"]:
+                notes.append(t("own_report_waits", lang))
+            if not r["national"]:
+                notes.append(t("not_national", lang))
+        if r["below_min"]:
+            notes.append("⚠ " + t("below_min", lang, m=min_cell))
+        rows.append(
+            {
+                t("gi", lang): gi,
+                t("respondent_type", lang): rt,
+                t("opens", lang): _fmt_date(r["opens"]) if r["level"] != "round" else "",
+                t("closes", lang): _fmt_date(r["closes"]) if r["level"] != "round" else "",
+                t("status", lang): t("status_value." + r["status"], lang) if r["level"] != "round" else "",
+                t("invited", lang): str(r["invited"]),
+                t("responded", lang): resp,
+                t("response_rate", lang): rate,
+                t("per_week", lang): per,
+                t("expected", lang): exp,
+                t("note", lang): "; ".join(notes),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def weekly_chart(weekly: pd.DataFrame, *, lang: str = "nl", cumulative_only: bool = False):
+    """Responses per week (bars) and the running total (line), Dutch or English labels.
+
+    ``cumulative_only``: just the running total (for readers without exact
+    counts; weeks masked by :func:`mask_weekly` are left out).
+    """
+    import altair as alt
+
+    week_t, n_t, cum_t = t("chart_week", lang), t("chart_responses", lang), t("chart_cumulative", lang)
+    data = weekly.rename(columns={"week": week_t, "n": n_t, "cumulative": cum_t})
+    base = alt.Chart(data).encode(x=alt.X(f"{week_t}:O", title=week_t, axis=alt.Axis(labelAngle=0)))
+    line = (
+        base.mark_line(point=True, color="#1f4e79")
+        .encode(y=alt.Y(f"{cum_t}:Q", title=cum_t), tooltip=[week_t, cum_t])
+        .transform_filter(f"isValid(datum['{cum_t}'])")
+    )
+    if cumulative_only:
+        return line.properties(height=260)
+    bars = base.mark_bar(color="#9ecae1").encode(y=alt.Y(f"{n_t}:Q", title=n_t), tooltip=[week_t, n_t])
+    return alt.layer(bars, line).resolve_scale(y="independent").properties(height=260)

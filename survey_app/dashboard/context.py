@@ -1,0 +1,311 @@
+"""Shared context of the dashboards: the one place pages get data, filters and widgets from.
+
+A dashboard page is thin::
+
+    ctx = ud.page_setup("overzicht", "overview_title")
+    ud.render_key_numbers(ctx)
+    ud.render_figures(ctx)
+
+:func:`page_setup` sets the wide layout, draws the sidebar (language toggle
+and the filters round, institution, respondent type, measure type and the
+small-cell threshold), loads the data through
+:func:`survey_app.dashboard.data_access.load_data` (cached here, with bounds), writes
+the title and the synthetic-data banner, and returns a :class:`Context`.
+
+Everything shown is computed in :mod:`analysis` (figures, views, wording,
+charts); this module only renders.  Texts are Dutch (B1) with English via
+the language toggle: :func:`t` reads the ``dashboard.*`` texts of the one
+catalog per language (:func:`analysis.i18n.text`, ``analysis/locales/<lang>.yaml``).  Widget keys are stable:
+``dash_lang``, ``flt_<filter>``, ``<page>_<name>``.
+
+Free text from respondents is only ever shown with ``st.dataframe`` (plain
+text), never as markdown or HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from analysis import contract, i18n, wording
+from analysis.figures import FigureResult
+from analysis.report import is_synthetic
+from survey_app.auth import session
+from survey_app.auth.roles import Access
+from survey_app.respond import widgets as ui
+from survey_app.web import navigation
+
+from . import data_access
+from .data_access import FilterOptions, Scope
+
+LANG_KEY = navigation.LANG_KEY
+MIN_CELL_KEY = "flt_min_cell"
+FILTER_KEYS = {"round_id": "flt_round", "gi": "flt_gi", "respondent_type": "flt_rtype", "measure_type": "flt_measure"}
+ALL_FILTERS = tuple(FILTER_KEYS)
+#: Cache bounds: data are reloaded at least every CACHE_TTL seconds (new
+#: submissions show up), and at most CACHE_ENTRIES selections are kept.
+CACHE_TTL = 120
+CACHE_ENTRIES = 32
+
+#: Catalog namespace of the dashboard texts; :func:`t` takes the part after it.
+TEXT_NAMESPACE = "dashboard."
+
+
+def lang() -> str:
+    """The chosen dashboard language ("nl", "en", ...: a language of the catalog)."""
+    v = st.session_state.get(LANG_KEY) or st.session_state.get("_" + LANG_KEY) or i18n.DEFAULT_LANGUAGE
+    return v if v in wording.LANGS else i18n.DEFAULT_LANGUAGE
+
+
+def t(key: str, lang_: str | None = None, **fmt: Any) -> str:
+    """Text ``dashboard.<key>`` of the catalog in the chosen language (:func:`analysis.i18n.text`)."""
+    return i18n.text(TEXT_NAMESPACE + key, lang_ or lang(), **fmt)
+
+
+# --------------------------------------------------------------------------- cached data
+
+
+def _url(storage) -> str:
+    return getattr(storage, "url", repr(storage))
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)
+def _load(url: str, scope: Scope, filters_key: tuple, _storage, with_rest: bool = False) -> pd.DataFrame:
+    return data_access.load_data(_storage, scope, dict(filters_key), with_rest=with_rest)
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)
+def _options(url: str, scope: Scope, _storage) -> FilterOptions:
+    return data_access.filter_options(_storage, scope)
+
+
+@st.cache_resource(ttl=CACHE_TTL, max_entries=4, show_spinner=False)
+def _protected(url: str, min_cell: int, _storage):
+    """The one protected table of the data (shared by every session; rebuilt after CACHE_TTL or an import)."""
+    return data_access.protected_data(_storage, min_cell=min_cell)
+
+
+def protected(storage, min_cell: int):
+    """:func:`survey_app.dashboard.data_access.protected_data`, cached once per data set and ``min_cell``."""
+    return _protected(_url(storage), min_cell, storage)
+
+
+def load_data(storage, scope: Scope, filters: dict, *, with_rest: bool = False) -> pd.DataFrame:
+    """:func:`survey_app.dashboard.data_access.load_data`, cached (ttl :data:`CACHE_TTL`, :data:`CACHE_ENTRIES` entries)."""
+    return _load(_url(storage), scope, data_access.filters_key(filters), storage, with_rest)
+
+
+def clear_data_cache() -> None:
+    """Forget cached data (after an import), for every session."""
+    _load.clear()
+    _options.clear()
+    _protected.clear()
+
+
+# --------------------------------------------------------------------------- page set-up
+
+DASH_CSS = """
+<style>
+  [data-testid="stMetricValue"] { font-size: clamp(1.35rem, 4.5vw, 2rem); }
+  [data-testid="stMetricLabel"] p { white-space: normal; }
+  /* charts shrink with the screen like an image in a report (no sideways scrolling on a phone) */
+  [data-testid="stVegaLiteChart"] { max-width: 100%; }
+  [data-testid="stVegaLiteChart"] svg.marks, [data-testid="stVegaLiteChart"] canvas.marks {
+      max-width: 100%; height: auto; }
+</style>
+"""
+
+
+@dataclass
+class Context:
+    """What a page needs after :func:`page_setup`."""
+
+    page: str
+    lang: str
+    storage: Any
+    scope: Scope
+    filters: dict
+    min_cell: int
+    df: pd.DataFrame
+    options: FilterOptions
+    synthetic: bool
+    access: Access | None = None
+
+    @property
+    def filters_key(self) -> tuple:
+        return data_access.filters_key(self.filters)
+
+    def view(self, filters: dict | None = None):
+        """The reader's view of the one protected table (``filters``: the sidebar's by default).
+
+        None when the scope has nothing to show for these filters.  Views are
+        cheap: they only select from the shared protected table.
+        """
+        data = protected(self.storage, self.min_cell)
+        return data_access.protected_view(data, self.scope, self.filters if filters is None else filters)
+
+    def figures(self) -> list[FigureResult]:
+        """Every contract figure of the reader's view of the protected table."""
+        v = self.view()
+        return [] if v is None else v.figures()
+
+    def filters_except(self, *names: str) -> dict:
+        """The filters without ``names`` (e.g. a comparison needs every institution)."""
+        return {k: (None if k in names else v) for k, v in self.filters.items()}
+
+    def load(self, filters: dict, *, with_rest: bool = False) -> pd.DataFrame:
+        """Data in scope with other ``filters`` (cached); ``with_rest``: see :func:`data_access.load_data`."""
+        return load_data(self.storage, self.scope, filters, with_rest=with_rest)
+
+
+def _restore(key: str, allowed: Iterable | None = None) -> None:
+    """Give a widget back its value from an earlier page (Streamlit drops it on a page switch)."""
+    shadow = "_" + key
+    if key not in st.session_state and shadow in st.session_state:
+        value = st.session_state[shadow]
+        if allowed is not None and isinstance(value, list):
+            allowed = set(allowed)
+            value = [v for v in value if v in allowed]
+        st.session_state[key] = value
+
+
+def _remember(key: str) -> None:
+    if key in st.session_state:
+        st.session_state["_" + key] = st.session_state[key]
+
+
+def language_toggle() -> str:
+    """Nederlands / English radio in the sidebar; returns the language."""
+    _restore(LANG_KEY)
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = i18n.DEFAULT_LANGUAGE
+    st.radio(
+        t("language"),
+        list(wording.LANGS),
+        key=LANG_KEY,
+        horizontal=True,
+        format_func=lambda v: i18n.text("language.name", v),
+    )
+    _remember(LANG_KEY)
+    return lang()
+
+
+def filter_sidebar(
+    options: FilterOptions, *, show: Sequence[str] = ALL_FILTERS, disabled: Sequence[str] = ()
+) -> tuple[dict, int]:
+    """The filter widgets; returns (filters, min_cell).  ``disabled`` filters are shown but not applied."""
+    lang_ = lang()
+    st.subheader(t("filters"))
+    choices = {
+        "round_id": (options.round_ids, options.round_label, "all_rounds"),  # by name (issue 11)
+        "gi": (options.gis, lambda g: f"{g} — {contract.GI_NAMES[g]}" if g in contract.GI_NAMES else g, "all_gis"),
+        "respondent_type": (
+            options.respondent_types,
+            lambda v: wording.category_label("respondent_type", v, lang_),
+            "all_types",
+        ),
+        "measure_type": (
+            options.measure_types,
+            lambda v: wording.category_label("measure_type", v, lang_),
+            "all_measures",
+        ),
+    }
+    filters: dict = {name: None for name in ALL_FILTERS}
+    for name in ALL_FILTERS:
+        if name not in show:
+            continue
+        opts, fmt, placeholder = choices[name]
+        key = FILTER_KEYS[name]
+        _restore(key, opts)
+        if key in st.session_state:
+            st.session_state[key] = [v for v in st.session_state[key] if v in set(opts)][:1]
+        value = st.multiselect(
+            wording.variable_label(name, lang_),
+            list(opts),
+            key=key,
+            format_func=fmt,
+            placeholder=t(placeholder),
+            disabled=name in disabled,
+            # one value or all: a combination of groups could give a hidden group away (issue 9)
+            max_selections=1,
+            help=i18n.text("disclosure.one_value", lang_),
+        )
+        _remember(key)
+        if name not in disabled and value:
+            filters[name] = list(value)
+    _restore(MIN_CELL_KEY)
+    min_cell = st.number_input(
+        t("min_cell"),
+        min_value=contract.MIN_CELL_FLOOR,
+        max_value=1000,
+        value=contract.DEFAULT_MIN_CELL,
+        step=1,
+        key=MIN_CELL_KEY,
+        help=t("min_cell_help", min_cell=contract.MIN_CELL_FLOOR),
+    )
+    _remember(MIN_CELL_KEY)
+    return filters, contract.check_min_cell(int(min_cell))
+
+
+def page_setup(
+    page: str,
+    title_key: str,
+    *,
+    show_filters: Sequence[str] = ALL_FILTERS,
+    disabled_filters: Sequence[str] = (),
+    intro_key: str | None = None,
+) -> Context:
+    """Layout, sidebar, data, title and synthetic banner of a dashboard page.
+
+    Only for a signed-in person whose role has ``page`` (else a message and
+    ``st.stop()``); the data scope is that person's, from the database.
+    """
+    st.set_page_config(page_title=t(title_key), layout="wide")
+    access = session.require_page(page.replace("_", "-"))
+    ui.inject_css()
+    st.html(DASH_CSS)
+    storage = ui.get_storage()
+    scope = access.scope
+    options = _options(_url(storage), scope, storage)
+    with st.sidebar:
+        lang_ = language_toggle()
+        filters, min_cell = filter_sidebar(options, show=show_filters, disabled=disabled_filters)
+    session.account_box(access)
+    df = load_data(storage, scope, filters)
+    st.title(t(title_key))
+    synthetic = is_synthetic(df, filters) or (
+        df.empty and any(r.startswith("demo-synthetisch") for r in options.round_ids)
+    )
+    if synthetic:
+        synthetic_banner(lang_)
+    if intro_key:
+        st.write(t(intro_key))
+    return Context(
+        page=page,
+        lang=lang_,
+        storage=storage,
+        scope=scope,
+        filters=filters,
+        min_cell=min_cell,
+        df=df,
+        options=options,
+        synthetic=synthetic,
+        access=access,
+    )
+
+
+def synthetic_banner(lang_: str | None = None) -> None:
+    """The clear warning on every page that shows synthetic data."""
+    st.warning(f"**{i18n.text('common.synthetic_banner', lang_ or lang())}**", icon=":material/science:")
+
+
+def no_data() -> None:
+    st.info(t("no_data"), icon=":material/info:")
+
+
+def selection_caption(ctx: Context) -> None:
+    st.caption(t("n_selected", count=len(ctx.df)))

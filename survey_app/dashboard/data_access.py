@@ -1,0 +1,280 @@
+"""The one way dashboards get response data: scope first, then filters.
+
+``load_data(storage, scope, filters)`` loads the responses a user may see
+(:class:`Scope`: which institutions and rounds, built from the signed-in
+person's role by :func:`scope_for`) and then applies the dashboard filters
+with :func:`analysis.filters.filter_responses`.
+
+Every number a dashboard shows comes from the one protected table of the data
+(:func:`protected_data`, :mod:`analysis.protection`, issue 9): it is decided
+once on **all** responses, whatever the reader's scope, and
+:func:`protected_view` selects the reader's view from it (scope first, then
+the filters).  No page computes its own suppression.
+
+A filter can only narrow the scope: a filter value outside the scope selects
+nobody, it never widens what is loaded.  There is no default scope: callers
+pass the one :func:`scope_for` built (``Scope()`` is "everything", so it is
+never a fallback; :func:`scope_for` of an unknown role is "nothing").
+
+A scope with ``pool_others`` (role ``gi``) sees its own institution's rows,
+and, only through ``load_data(..., with_rest=True)``, the rows of every other
+institution relabelled as one group ``"rest"`` ("alle andere GI's samen",
+:func:`analysis.compare.institution_vs_rest`) with their free text removed.
+
+This module has no streamlit import, so it is tested directly; the bounded
+cache (``st.cache_data(ttl=..., max_entries=...)``) lives in
+:mod:`survey_app.dashboard.context`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from analysis import contract
+from analysis.filters import filter_responses, normalize_filter_value
+
+
+def _as_tuple(values: Iterable[str] | str | None, what: str) -> tuple[str, ...] | None:
+    if values is None:
+        return None
+    if isinstance(values, str):
+        values = (values,)
+    out = tuple(dict.fromkeys(str(v).strip() for v in values))
+    if any(not v for v in out):
+        raise ValueError(f"scope {what}: empty value")
+    return out
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may see: institutions and rounds (``None`` = all).
+
+    An empty tuple means "nothing" (for example a user without any
+    institution), never "all".  ``pool_others``: the institutions outside
+    ``gis`` may be seen only pooled together ("alle andere GI's samen", via
+    ``load_data(..., with_rest=True)``).  ``microdata``: row-level data may be
+    downloaded (the responses export).
+    """
+
+    gis: tuple[str, ...] | None = None
+    round_ids: tuple[str, ...] | None = None
+    pool_others: bool = False
+    microdata: bool = False
+
+    def __post_init__(self):
+        object.__setattr__(self, "gis", _as_tuple(self.gis, "gis"))
+        object.__setattr__(self, "round_ids", _as_tuple(self.round_ids, "round_ids"))
+        object.__setattr__(self, "pool_others", bool(self.pool_others) and self.gis is not None)
+        object.__setattr__(self, "microdata", bool(self.microdata))
+
+    @property
+    def is_everything(self) -> bool:
+        return self.gis is None and self.round_ids is None
+
+    @property
+    def is_nothing(self) -> bool:
+        return (self.gis is not None and not self.gis) or (self.round_ids is not None and not self.round_ids)
+
+    @classmethod
+    def nothing(cls) -> Scope:
+        """The scope of an anonymous visitor: no rows at all."""
+        return cls(gis=(), round_ids=())
+
+
+#: Roles whose scope is every institution and round, and whether they may
+#: download row-level data (see survey_app.auth.roles for pages and actions).
+_ALL_INSTITUTIONS = {"beheerder": True, "inspecteur": True, "onderzoeker": False}
+
+
+def scope_for(role: str | None, gi: str | None = None) -> Scope:
+    """The data scope of a role: the only place roles turn into data.
+
+    ``beheerder``/``inspecteur``: everything, with microdata; ``onderzoeker``:
+    every institution, aggregates only; ``gi``: its own institution ``gi``,
+    the others only pooled, aggregates only.  Anything else (no role, a
+    ``gi`` account without an institution, an unknown role) sees nothing.
+    """
+    if role in _ALL_INSTITUTIONS:
+        return Scope(microdata=_ALL_INSTITUTIONS[role])
+    if role == "gi" and gi:
+        return Scope(gis=(gi,), pool_others=True)
+    return Scope.nothing()
+
+
+def normalize_filters(filters: Mapping[str, Any] | None) -> dict[str, tuple[str, ...] | None]:
+    """Filters as ``{gi, respondent_type, round_id, measure_type}`` -> tuple of values or None.
+
+    Accepts each value as None, one value or a list; an empty list means no
+    filter (a multiselect with nothing chosen).  Unknown filter names and
+    unknown codes raise :class:`ValueError`.  The result is hashable
+    (usable as a cache key) and in contract order.
+    """
+    filters = dict(filters or {})
+    unknown = sorted(set(filters) - set(contract.FILTER_COLUMNS))
+    if unknown:
+        raise ValueError(f"unknown filter(s) {unknown}; allowed: {', '.join(contract.FILTER_COLUMNS)}")
+    out: dict[str, tuple[str, ...] | None] = {}
+    for name in contract.FILTER_COLUMNS:
+        v = filters.get(name)
+        if v is not None and not isinstance(v, str) and len(tuple(v)) == 0:
+            v = None
+        out[name] = normalize_filter_value(name, v)
+    return out
+
+
+def filters_key(filters: Mapping[str, Any] | None) -> tuple:
+    """A hashable, canonical form of ``filters`` (for caches)."""
+    return tuple(normalize_filters(filters).items())
+
+
+def _require_scope(scope) -> Scope:
+    if not isinstance(scope, Scope):
+        raise TypeError("a Scope is required (see scope_for); there is no default scope")
+    return scope
+
+
+def load_scope(storage, scope: Scope, *, with_rest: bool = False) -> pd.DataFrame:
+    """Every response inside ``scope`` as the canonical frame (no filters).
+
+    ``with_rest`` and ``scope.pool_others``: also the rows of every other
+    institution (in the scope's rounds), with ``gi = "rest"`` and no free text.
+    """
+    scope = _require_scope(scope)
+    if scope.is_nothing:
+        from analysis.frame import empty_frame
+
+        return empty_frame()
+    if not (with_rest and scope.pool_others):
+        return storage.load_responses(round_ids=scope.round_ids, gis=scope.gis)
+    from analysis.compare import REST
+
+    df = storage.load_responses(round_ids=scope.round_ids)
+    others = ~df["gi"].isin(list(scope.gis)).fillna(False)
+    df.loc[others, "gi"] = REST
+    for c in contract.COMMENT_COLUMNS:
+        df.loc[others, c] = pd.NA
+    return df
+
+
+def apply_filters(df: pd.DataFrame, filters: Mapping[str, Any] | None) -> pd.DataFrame:
+    """:func:`analysis.filters.filter_responses` with :func:`normalize_filters` semantics."""
+    return filter_responses(df, **normalize_filters(filters))
+
+
+def load_data(
+    storage, scope: Scope, filters: Mapping[str, Any] | None = None, *, with_rest: bool = False
+) -> pd.DataFrame:
+    """The responses in ``scope`` that match ``filters`` (canonical frame, fresh index).
+
+    Parameters
+    ----------
+    storage : survey_app.storage.Storage
+        Where the responses are.
+    scope : Scope
+        Institutions and rounds the user may see (:func:`scope_for`); required.
+    filters : mapping, optional
+        Dashboard filters ``gi``, ``respondent_type``, ``round_id``,
+        ``measure_type`` (see :func:`normalize_filters`).
+    with_rest : bool
+        For a comparison with "all other GIs together": with a ``pool_others``
+        scope, the other institutions' rows come along as one group ``rest``
+        (see :func:`load_scope`); other scopes are unchanged.
+    """
+    return apply_filters(load_scope(storage, scope, with_rest=with_rest), filters)
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The values the filter widgets offer (only values inside the scope)."""
+
+    round_ids: tuple[str, ...]
+    gis: tuple[str, ...]
+    respondent_types: tuple[str, ...] = contract.RESPONDENT_TYPES
+    measure_types: tuple[str, ...] = contract.CODES["measure_type"]
+    #: (round_id, name) pairs: rounds are shown by name (issue 11)
+    round_names: tuple[tuple[str, str], ...] = ()
+
+    def round_label(self, round_id: str) -> str:
+        """The round's name (its id when it has none, e.g. a round that only occurs in imported data)."""
+        return dict(self.round_names).get(round_id, round_id)
+
+
+def filter_options(storage, scope: Scope) -> FilterOptions:
+    """Rounds and institutions a user can pick: the rounds known to storage and
+    the institutions in the data and in those rounds, both limited to ``scope``.
+
+    Rounds follow :meth:`Storage.list_rounds` (newest first), then rounds that
+    only occur in the data; institutions follow ``contract.GI_CODES``, then
+    other codes sorted.
+    """
+    df = load_scope(storage, _require_scope(scope))
+    rounds = [r.id for r in storage.list_rounds()]
+    rounds += sorted(set(df["round_id"].dropna().astype(str)) - set(rounds))
+    gis = set(df["gi"].dropna().astype(str))
+    for r in storage.list_rounds():
+        if scope.round_ids is None or r.id in scope.round_ids:
+            gis |= set(r.gis)
+    if scope.round_ids is not None:
+        rounds = [r for r in rounds if r in scope.round_ids]
+    if scope.gis is not None:
+        gis &= set(scope.gis)
+        # only rounds the scope's institutions take part in (or have data in)
+        mine = {r.id for r in storage.list_rounds() if set(r.gis) & set(scope.gis)}
+        mine |= set(df["round_id"].dropna().astype(str))
+        rounds = [r for r in rounds if r in mine]
+    ordered = [g for g in contract.GI_CODES if g in gis] + sorted(gis - set(contract.GI_CODES))
+    names = tuple((r.id, r.name) for r in storage.list_rounds() if r.id in set(rounds))
+    return FilterOptions(round_ids=tuple(rounds), gis=tuple(ordered), round_names=names)
+
+
+# --------------------------------------------------------------------------- the protected table
+
+
+def protected_data(storage, *, min_cell: int = contract.DEFAULT_MIN_CELL):
+    """The one protected table (:class:`analysis.protection.ProtectedData`) of every response in storage.
+
+    Built on all responses (not on a scope): a reader with a smaller scope
+    selects from the same decisions as everyone else, so what one role sees
+    cannot be combined with what another role sees to work out a hidden
+    group.  Callers cache it (one per data set and ``min_cell``).
+    """
+    from analysis.protection import protect
+
+    return protect(storage.load_responses(), min_cell=contract.check_min_cell(min_cell))
+
+
+def view_filters(scope: Scope, filters: Mapping[str, Any] | None) -> dict[str, str | None] | None:
+    """The filters of a protected view inside ``scope``: each one value or None (all).
+
+    A scope limited to institutions or rounds fixes that filter to its one
+    value when the reader chose none; a value outside the scope, or a scope of
+    several institutions without a choice, gives None (nothing to show).
+    Lists of several values are refused (:class:`ValueError`), as in
+    :func:`analysis.protection.normalize_view_filters`.
+    """
+    from analysis.protection import normalize_view_filters
+
+    scope = _require_scope(scope)
+    if scope.is_nothing:
+        return None
+    out = normalize_view_filters({k: v for k, v in normalize_filters(filters).items() if v is not None})
+    for name, allowed in (("gi", scope.gis), ("round_id", scope.round_ids)):
+        if allowed is None:
+            continue
+        if out[name] is None:
+            if len(allowed) != 1:
+                return None
+            out[name] = allowed[0]
+        elif out[name] not in allowed:
+            return None
+    return out
+
+
+def protected_view(data, scope: Scope, filters: Mapping[str, Any] | None):
+    """The reader's :class:`analysis.protection.ProtectedView` of ``data`` (None: nothing to show)."""
+    f = view_filters(scope, filters)
+    return None if f is None else data.view(f)

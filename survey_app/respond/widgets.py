@@ -1,0 +1,271 @@
+"""Shared Streamlit helpers: the storage resource, static CSS and the respondent-flow widgets.
+
+Dashboard helpers live in :mod:`survey_app.dashboard`; this module holds
+the common bits (``get_storage``) and what the respondent flow renders.  All
+texts come from the catalog through :func:`survey_app.respond.flow.t`.  Widget keys are stable:
+``q_<item_id>`` for questions, ``rf_<name>`` for the flow's own controls.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import streamlit as st
+
+from analysis import contract, i18n
+from analysis.questionnaire import Item, Questionnaire, load_questionnaire
+
+from . import flow
+
+STATE_KEY = "rf_state"
+
+#: Static CSS only (no user data is ever put in here): comfortable tap targets
+#: on a phone, no horizontal scrolling, long words wrap.
+BASE_CSS = """
+<style>
+  [data-testid="stMainBlockContainer"] { padding-left: 1rem; padding-right: 1rem; }
+  [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { overflow-wrap: break-word; }
+  [data-testid="stHeading"] h1 { font-size: clamp(1.6rem, 7vw, 2.5rem); line-height: 1.2; }
+  [data-testid="stHeading"] h2 { font-size: clamp(1.35rem, 5.5vw, 2rem); line-height: 1.25; }
+  [data-testid="stHeading"] h3 { font-size: clamp(1.15rem, 4.8vw, 1.6rem); }
+</style>
+"""
+
+#: The respondent pages also drop the empty top bar (no menu, no sidebar there)
+#: and make every answer a large, full-width tap target.
+RESPONDENT_CSS = """
+<style>
+  [data-testid="stHeader"] { display: none; }
+  [data-testid="stMainBlockContainer"] { padding-top: 1.25rem; padding-bottom: 4rem; }
+  [data-testid="stWidgetLabel"] p { font-size: 1.08rem; font-weight: 600; line-height: 1.4; }
+  [data-testid="stRadio"], [data-testid="stRadioGroup"], [data-testid="stRadioGroup"] > div { width: 100%; }
+  [data-testid="stRadioGroup"] { gap: 0.45rem; }
+  [data-testid="stRadioOption"] {
+      width: 100%; min-height: 3rem; padding: 0.5rem 0.75rem; margin: 0; box-sizing: border-box;
+      align-items: center; border: 1px solid rgba(128, 128, 128, 0.4); border-radius: 0.6rem;
+  }
+  [data-testid="stRadioOption"] p { font-size: 1.05rem; }
+  [data-testid="stRadioOption"]:has(input:checked) { border-width: 2px; border-color: rgba(128, 128, 128, 0.95); }
+  /* "Press Ctrl+Enter to apply" means nothing on a phone; the text is kept on leaving the field */
+  [data-testid="InputInstructions"] { display: none; }
+  /* the 1-10 grade: big pills that wrap */
+  [data-testid="stButtonGroup"] [role="radiogroup"] { gap: 0.5rem; }
+  [data-testid="stButtonGroup"] button {
+      flex: 1 1 calc(20% - 0.5rem); min-width: 2.75rem; min-height: 3rem; font-size: 1.15rem;
+  }
+  [data-testid="stButton"] button { min-height: 3rem; font-size: 1.02rem; }
+</style>
+"""
+
+#: Static scripts (no user data): after a step change show the new step from
+#: its top; after a refused code bring the message into view.  The marker in
+#: the comment only makes Streamlit run the script again when it changes.
+_SCROLL_TOP = (
+    "<script>/* {marker} */(function(){{var m=document.querySelector('[data-testid=\"stMain\"]');"
+    "if(m){{m.scrollTo(0,0);}}window.scrollTo(0,0);}})();</script>"
+)
+_SCROLL_ALERT = (
+    "<script>/* {marker} */setTimeout(function(){{var a=document.querySelectorAll("
+    "'[data-testid=\"stAlert\"]');if(a.length){{a[0].scrollIntoView({{block:'center'}});}}}},150);"
+    "</script>"
+)
+
+
+# --------------------------------------------------------------------------- resources
+
+
+def _dispose(storage) -> None:
+    storage.dispose()
+
+
+@st.cache_resource(show_spinner=False, on_release=_dispose)
+def _storage_for(url: str | None, data_dir: str | None):
+    from survey_app.storage import Storage
+
+    return Storage(url)
+
+
+def get_storage():
+    """The app's one :class:`~survey_app.storage.Storage`, cached per database location.
+
+    The location comes from ``SURVEY_DATABASE_URL`` / ``SURVEY_DATA_DIR`` at
+    call time, so a test that points them at a temporary database gets its own
+    instance.
+    """
+    return _storage_for(os.environ.get("SURVEY_DATABASE_URL"), os.environ.get("SURVEY_DATA_DIR"))
+
+
+def release_storages() -> None:
+    """Close every cached Storage (its connection pool) and forget it; tests call this."""
+    _storage_for.clear()
+
+
+@st.cache_resource(show_spinner=False)
+def get_attempt_limiter() -> flow.AttemptLimiter:
+    """In-process counter of wrong codes per round (shared by all sessions)."""
+    return flow.AttemptLimiter()
+
+
+@st.cache_resource(show_spinner=False)
+def _submission_limiter(per_minute: float, burst: int) -> flow.SubmissionLimiter:
+    return flow.SubmissionLimiter(per_minute=per_minute, burst=burst)
+
+
+def get_submission_limiter() -> flow.SubmissionLimiter:
+    """The server's one submission rate limit (``SURVEY_SUBMISSIONS_PER_MINUTE``, shared by all sessions)."""
+    per_minute, burst = flow.submission_rate_from_env()
+    return _submission_limiter(per_minute, burst)
+
+
+SUBMITTED_KEY = "rf_submitted_rounds"
+
+
+def submitted_rounds() -> frozenset[str]:
+    """The round ids this browser session has sent a questionnaire for (kept in the session only)."""
+    return frozenset(st.session_state.get(SUBMITTED_KEY, ()))
+
+
+def mark_submitted(round_id: str) -> None:
+    st.session_state[SUBMITTED_KEY] = submitted_rounds() | {round_id}
+
+
+@st.cache_resource(show_spinner=False)
+def get_questionnaire(version: str | None = None) -> Questionnaire:
+    """The questionnaire definition (only the built-in v1 exists for now)."""
+    return load_questionnaire()
+
+
+def inject_css(*, respondent: bool = False) -> None:
+    """Add the static phone CSS to the page (``respondent``: also the flow's tap targets)."""
+    st.html(BASE_CSS + (RESPONDENT_CSS if respondent else ""))
+
+
+def _script(template: str, marker: str) -> None:
+    if not marker.replace("_", "").replace("-", "").isalnum():
+        raise ValueError("marker must be a plain identifier")
+    st.html(template.format(marker=marker), unsafe_allow_javascript=True)
+
+
+def scroll_to_top(marker: str) -> None:
+    """Scroll to the top when ``marker`` (a stage or step id, never user data) changes."""
+    _script(_SCROLL_TOP, marker)
+
+
+def scroll_to_message(marker: str) -> None:
+    """Bring the first message (st.error/st.warning/...) of the page into view."""
+    _script(_SCROLL_ALERT, marker)
+
+
+# --------------------------------------------------------------------------- flow state
+
+
+def flow_state(link: flow.Link) -> flow.FlowState:
+    """This session's :class:`~survey_app.respond.flow.FlowState`; a fresh one for another round."""
+    state = st.session_state.get(STATE_KEY)
+    if not isinstance(state, flow.FlowState) or state.round_id != link.round_id:
+        state = flow.new_state(link)
+        st.session_state[STATE_KEY] = state
+    return state
+
+
+def next_language(lang: str) -> str:
+    """The language the toggle switches to: the next one of the catalog (Dutch <-> English)."""
+    langs = flow.LANGUAGES
+    return langs[(langs.index(lang) + 1) % len(langs)] if lang in langs else langs[0]
+
+
+def language_toggle(state: flow.FlowState) -> None:
+    """A button that switches to the next language (Dutch <-> English), named in that language."""
+    target = next_language(state.lang)
+    name = i18n.text("language.name", target)
+    with st.container(horizontal=True, horizontal_alignment="right"):
+        if st.button(
+            name,
+            key="rf_lang",
+            icon=":material/translate:",
+            help=flow.t("switch_to", target, language=name),
+        ):
+            state.lang = target
+            st.rerun()
+
+
+def show_block(key: str, lang: str, *, detail: str | None = None) -> None:
+    """A friendly message for a link that cannot be used, in the chosen language and the other ones."""
+    body = flow.t(key, lang) + (f" {detail}" if detail else "")
+    st.warning(body, icon=":material/info:")
+    for other in flow.LANGUAGES:
+        if other != lang:
+            st.caption(flow.t(key, other))
+
+
+# --------------------------------------------------------------------------- questions
+
+
+def question_key(item_id: str) -> str:
+    return f"q_{item_id}"
+
+
+def _label(item: Item, state: flow.FlowState) -> str:
+    text = item.question(state.respondent_type or "ouder", state.lang)
+    return f"{text} *" if item.required else text
+
+
+def render_item(item: Item, state: flow.FlowState, *, key: str | None = None, disabled: bool = False) -> Any:
+    """One question widget; returns the answer (``None`` when not answered).
+
+    The widget is seeded from ``state.answers`` when it has no value yet (it
+    was not shown in the previous run, e.g. on another step).  The staff
+    preview of a round passes its own ``key`` and ``disabled=True``: the same
+    widget as the respondent gets, but nothing can be filled in.
+    """
+    key = key or question_key(item.id)
+    if key not in st.session_state and flow.is_answered(state.answers.get(item.id)):
+        st.session_state[key] = state.answers[item.id]
+    label, lang = _label(item, state), state.lang
+    if item.type in ("choice", "count"):
+        value = st.radio(
+            label,
+            item.codes,
+            index=None,
+            key=key,
+            width="stretch",
+            format_func=lambda c, it=item: it.label(c, lang),
+            disabled=disabled,
+        )
+    elif item.type == "grade":
+        value = st.pills(label, list(range(item.min, item.max + 1)), key=key, width="stretch", disabled=disabled)
+    else:
+        value = st.text_area(label, key=key, max_chars=item.max_length, height=110, disabled=disabled)
+    if item.help is not None:
+        st.caption(item.help.get(lang))
+    return value
+
+
+def render_step(q: Questionnaire, state: flow.FlowState, step_id: str) -> None:
+    """The shown items of one step; answers are copied into ``state.answers`` as they change.
+
+    Visibility is judged item by item on the answers so far, so an item that
+    depends on an answer in the same step appears in the run that answer is given.
+    """
+    for item in q.items_in_step(step_id):
+        if not item.is_shown(flow.clean_answers(q, state.answers)):
+            continue
+        value = render_item(item, state)
+        if flow.is_answered(value):
+            state.answers[item.id] = value
+        else:
+            state.answers.pop(item.id, None)
+        err = flow.answer_error(item, value)
+        if err is not None:
+            st.error(flow.t(err.message, state.lang, n=item.max_length or 0))
+
+
+def forget_question_widgets(q: Questionnaire) -> None:
+    """Drop every question widget's value (after submit or for the next person)."""
+    for item_id in q.item_ids:
+        st.session_state.pop(question_key(item_id), None)
+
+
+def gi_name(code: str) -> str:
+    return contract.GI_NAMES.get(code, code)

@@ -1,0 +1,199 @@
+"""Import, export and the demo round: files into and out of a round, all or nothing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.engine import Connection
+
+from analysis import contract
+
+from .errors import (
+    ImportRejected,
+    StorageError,
+)
+from .schema import (
+    RoundInfo,
+    _py,
+    _questionnaire,
+    responses_table,
+    rounds_table,
+)
+
+log = logging.getLogger(__name__)
+
+
+class ImportExportMixin:
+    """Methods of :class:`~survey_app.storage.store.Storage` that move files in and out."""
+
+    # ------------------------------------------------------------------ import / export
+
+    def import_responses(self, source, *, round_id: str, file: str | None = None, mapping=None) -> int:
+        """Import a contract response file (CSV/XLSX/SAV/Parquet path or upload), a
+        :class:`analysis.io.RawTable` or a DataFrame into an existing round, all or
+        nothing; returns the number of rows.
+
+        Runs the one import pipeline (:func:`analysis.pipeline.prepare_import`:
+        read, map with ``mapping``, validate, scrub, check against the round) and
+        then :meth:`insert_prepared`.  Every row's ``round_id`` must equal
+        ``round_id`` (rows naming another round are rejected, rule
+        ``wrong_round``; nothing is rewritten), its ``gi`` and ``respondent_type``
+        must belong to the round (rules ``gi_not_in_round``,
+        ``respondent_type_not_in_round``), and a ``response_id`` already stored is
+        a ``duplicate_id``.  Any error raises :class:`ImportRejected` carrying the
+        ValidationReport; nothing is stored.  Free text is scrubbed as in
+        :meth:`submit_response`.  Columns beyond the contract are not stored.
+        Closed rounds accept imports (e.g. paper questionnaires entered later).
+        """
+        from analysis.pipeline import prepare_import
+
+        info = self.get_round(round_id)
+        return self.insert_prepared(prepare_import(source, file=file, mapping=mapping, round=info))
+
+    def insert_prepared(self, prepared) -> int:
+        """The last step of the import pipeline: store a :class:`analysis.pipeline.PreparedImport`,
+        all or nothing; returns the number of rows.
+
+        Raises :class:`ImportRejected` when the prepared import has errors, was
+        not checked against a round, does not fit the stored round, or holds a
+        ``response_id`` that is already stored (checked inside the write
+        transaction); :class:`RoundNotFound` when its round does not exist.
+        """
+        if not prepared.ok:
+            raise ImportRejected(prepared.report)
+        if prepared.round_id is None:
+            raise StorageError("an import must be checked against its round before it is stored")
+        if not prepared.scrubbed:
+            from analysis.pipeline import scrub
+
+            prepared = scrub(prepared)
+        info = self.get_round(prepared.round_id)
+        with self._write() as conn:
+            return self._insert_prepared(conn, prepared, info)
+
+    def _insert_prepared(self, conn: Connection, prepared, info: RoundInfo) -> int:
+        """Check against the stored round and the stored ids, then insert (inside ``conn``'s transaction)."""
+        from analysis.pipeline import check_round
+        from analysis.validation import report_from_records
+
+        prepared = check_round(prepared, info)
+        if not prepared.ok:
+            raise ImportRejected(prepared.report)
+        if not len(prepared):
+            return 0
+        frame = prepared.frame[list(contract.COLUMNS)]
+        dups = self._duplicate_errors(conn, prepared.file, frame, prepared.rows)
+        if dups:
+            rep = prepared.report
+            raise ImportRejected(report_from_records(prepared.file, dups, warnings=rep.warnings, n_rows=rep.n_rows))
+        self._insert_frame(conn, frame)
+        return len(frame)
+
+    def _duplicate_errors(self, conn: Connection, file: str, frame: pd.DataFrame, rows) -> list:
+        from analysis.validation import ErrorRecord
+
+        ids = frame["response_id"].tolist()
+        found: set[str] = set()
+        for chunk in _chunks(ids, 500):
+            found |= set(
+                conn.execute(
+                    sa.select(responses_table.c.response_id).where(responses_table.c.response_id.in_(chunk))
+                ).scalars()
+            )
+        return [
+            ErrorRecord(
+                file,
+                int(rows[i]),
+                "response_id",
+                rid,
+                "duplicate_id",
+                f"response_id '{rid}' is already in the database.",
+                f"response_id '{rid}' staat al in de database.",
+            )
+            for i, rid in enumerate(ids)
+            if rid in found
+        ]
+
+    def _insert_frame(self, conn: Connection, frame: pd.DataFrame) -> None:
+        # sorted by response_id: the physical order of a bulk insert says nothing either
+        frame = frame.sort_values("response_id", kind="stable")
+        cols = list(contract.COLUMNS)
+        records = [{c: _py(v) for c, v in zip(cols, rec)} for rec in frame.itertuples(index=False, name=None)]
+        for chunk in _chunks(records, 1000):
+            conn.execute(sa.insert(responses_table), chunk)
+
+    def export_responses(self, *, round_id: str | None, path, format: str | None = None) -> Path:
+        """Write a round's responses (all rounds for None) with :func:`analysis.io.write_responses`
+        (csv, xlsx, sav or parquet; default from the extension), rows in response_id order."""
+        from analysis.io import write_responses
+
+        if round_id is not None:
+            self.get_round(round_id)
+        df = self.load_responses(round_ids=[round_id] if round_id is not None else None)
+        try:
+            return Path(write_responses(df, path, format=format))
+        except ValueError as exc:
+            raise StorageError(str(exc)) from exc
+
+    def ensure_demo_round(self, frame_factory: Callable[[], pd.DataFrame]) -> RoundInfo | None:
+        """When the database holds no responses at all, create the open round
+        ``demo-synthetisch-2025`` (all five GIs) and import ``frame_factory()`` into it.
+
+        Returns the demo round, or None when there were responses already.
+        Safe when several processes start at once (only one imports).  The
+        frame's ``round_id`` column is set to the demo round.  The frame goes
+        through the one import pipeline (:func:`analysis.pipeline.prepare_import`
+        against :data:`analysis.pipeline.DEMO_ROUND`) and the same insert as any import.
+        """
+        from analysis.pipeline import DEMO_ROUND, prepare_import
+
+        if self.count_responses() > 0:
+            return None
+        frame = frame_factory().copy()
+        frame["round_id"] = contract.DEMO_ROUND_ID
+        prepared = prepare_import(frame, file="demo", round=DEMO_ROUND)
+        if not prepared.ok:
+            raise ImportRejected(prepared.report)
+        with self._write(lock="demo") as conn:
+            if conn.execute(sa.select(sa.func.count()).select_from(responses_table)).scalar_one() > 0:
+                return None
+            if (
+                conn.execute(sa.select(rounds_table.c.id).where(rounds_table.c.id == contract.DEMO_ROUND_ID)).first()
+                is None
+            ):
+                conn.execute(
+                    sa.insert(rounds_table).values(
+                        id=DEMO_ROUND.id,
+                        name="Demo: synthetische gegevens 2025 / synthetic data 2025",
+                        gis=",".join(DEMO_ROUND.gis),
+                        respondent_types=",".join(DEMO_ROUND.respondent_types),
+                        opens=None,
+                        closes=None,
+                        access="open",
+                        questionnaire_version=_questionnaire().version_key,
+                        closed=False,
+                    )
+                )
+            info = self._get_round(conn, contract.DEMO_ROUND_ID)
+            self._insert_prepared(conn, prepared, info)
+        return info
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _chunks(seq: list, size: int) -> Iterator[list]:
+    for i in range(0, len(seq), size):
+        yield seq[i : i + size]
+
+
+def _insert_ignore(dialect: str, table: sa.Table):
+    """INSERT ... ON CONFLICT DO NOTHING (with RETURNING: no row when the key exists)."""
+    mod = pg_dialect if dialect == "postgresql" else sqlite_dialect
+    return mod.insert(table).on_conflict_do_nothing()

@@ -1,0 +1,7 @@
+"""Import en export: read a response file into a round (with mapping and validation); download data and reports."""
+
+from survey_app.dashboard import context, import_export
+
+ctx = context.page_setup("import_export", "io_title", intro_key="io_intro")
+import_export.render_import(ctx)
+import_export.render_export(ctx)

@@ -1,0 +1,522 @@
+"""The Rondes page (issue 11) in Streamlit's AppTest, on real temporary SQLite databases.
+
+The page body is called with a :class:`~survey_app.dashboard.rounds.RoundsAccess`
+(a role string and, for ``gi``, its institution) and a fixed ``today``, so
+every role can be tried without sign-in.  One test per step: create, settings
+(dates, national figures, languages, close, reopen, archive), letters with
+codes and reminders, the response monitor (exact and masked), the preview,
+the version differences; plus the dashboards that follow the round.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from pathlib import Path
+
+import pytest
+from _auth_helpers import ROLE_ACCOUNTS, make_users, sign_in, staff_server
+from db_fixtures import random_answers
+from streamlit.testing.v1 import AppTest
+
+from analysis import contract
+from analysis import letters as L
+from survey_app.storage import Storage
+
+SECRET = "test-secret-key-0123456789abcdef"
+TIMEOUT = 120
+TODAY = dt.date(2026, 3, 25)
+PAGES = Path(__file__).resolve().parents[1] / "survey_app" / "web" / "screens"
+
+
+def _page(role, gi, today):
+    import datetime as dt
+
+    from survey_app.dashboard import rounds
+
+    rounds.page(rounds.RoundsAccess(role=role, gi=gi), today=dt.date.fromisoformat(today))
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'survey.sqlite'}"
+    monkeypatch.setenv("SURVEY_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SURVEY_DATABASE_URL", url)
+    monkeypatch.setenv("SURVEY_SECRET_KEY", SECRET)
+    monkeypatch.setenv("SURVEY_PUBLIC_URL", "https://vragenlijst.example.nl")
+    s = Storage(url, secret_key=SECRET)
+    yield s
+    s.dispose()
+    from survey_app.respond import widgets
+
+    widgets.release_storages()
+
+
+def open_rounds(role="beheerder", gi=None, today=TODAY, **state) -> AppTest:
+    at = AppTest.from_function(_page, kwargs={"role": role, "gi": gi, "today": today.isoformat()})
+    at.default_timeout = TIMEOUT
+    for k, v in state.items():
+        at.session_state[k] = v
+    return run(at)
+
+
+def run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "warning", "info", "error", "success"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+def _inspection_round(db, **kw):
+    args = dict(
+        name="Cliëntervaring GI's 2026",
+        gis=["JBG", "JBN", "WSS"],
+        opens=dt.date(2026, 3, 2),
+        closes=dt.date(2026, 4, 26),
+        gi_dates={"WSS": (dt.date(2026, 3, 23), dt.date(2026, 5, 24))},
+        access="codes",
+    )
+    args.update(kw)
+    return db.setup_round(**args)
+
+
+def _answer(db, round_id, gi, rt, n, *, week_day):
+    codes = db.issue_codes(round_id, gi, rt, n, today=dt.date(2026, 3, 1)) if n else []
+    for c in codes:
+        db.submit_response(
+            round_id,
+            random_answers(random.Random()),
+            gi=gi,
+            respondent_type=rt,
+            code=c,
+            submission_token=uuid.uuid4().hex,
+            today=week_day,
+        )
+
+
+# --------------------------------------------------------------------------- create
+
+
+def test_rounds_page_creates_a_round_for_three_institutions_with_a_late_start(db):
+    at = open_rounds()
+    assert at.title[0].value == "Rondes"
+    assert "Er is nog geen ronde." in texts(at)
+    at.text_input(key="rnd_new_name").input("Cliëntervaring 2026")
+    at.multiselect(key="rnd_new_gis").set_value(["JBG", "JBN", "WSS"])
+    at.date_input(key="rnd_new_opens").set_value(dt.date(2026, 3, 2))
+    at.date_input(key="rnd_new_closes").set_value(dt.date(2026, 4, 26))
+    run(at)
+    at.checkbox(key="rnd_new_own_dates").check()
+    run(at)
+    at.date_input(key="rnd_new_opens_WSS").set_value(dt.date(2026, 3, 23))
+    at.date_input(key="rnd_new_closes_WSS").set_value(dt.date(2026, 5, 24))
+    at.multiselect(key="rnd_new_langs").set_value(["nl"])
+    at.button(key="rnd_new_create").click()
+    run(at)
+    assert "Ronde 'Cliëntervaring 2026' is gemaakt." in texts(at)
+    (info,) = db.list_rounds()
+    assert info.gis == ("JBG", "JBN", "WSS") and info.access == "codes" and info.languages == ("nl",)
+    assert at.selectbox(key="rnd_pick").value == info.id
+    assert at.selectbox(key="rnd_pick").format_func(info.id) == "Cliëntervaring 2026 (open)"  # by name
+    windows = {w.gi: w for w in db.institution_windows(info.id)}
+    assert windows["WSS"].late and windows["WSS"].opens == dt.date(2026, 3, 23)
+    table = at.dataframe[0].value
+    assert table["Later gestart"].tolist() == ["", "", "ja"]
+
+
+def test_rounds_page_create_refuses_bad_input_and_says_why(db):
+    at = open_rounds()
+    at.button(key="rnd_new_create").click()  # no name
+    run(at)
+    assert at.error and "name" in at.error[0].value
+    assert db.list_rounds() == []
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def test_rounds_page_edits_dates_and_the_national_figures(db):
+    info = _inspection_round(db)
+    at = open_rounds()
+    at.selectbox(key=f"rnd_edit_gi_{info.id}").set_value("WSS")
+    run(at)
+    at.date_input(key=f"rnd_edit_opens_{info.id}_WSS").set_value(dt.date(2026, 3, 2))
+    at.button(key=f"rnd_edit_save_{info.id}").click()
+    run(at)
+    assert not any(w.late for w in db.institution_windows(info.id))
+    at.checkbox(key=f"rnd_nat_{info.id}_JBN").uncheck()
+    run(at)
+    assert db.national_gis(info.id) == ("JBG", "WSS")
+    at.multiselect(key=f"rnd_langs_{info.id}").set_value(["nl"])
+    run(at)
+    at.button(key=f"rnd_langs_save_{info.id}").click()
+    run(at)
+    assert db.get_round(info.id).languages == ("nl",)
+
+
+def test_rounds_page_closes_reopens_and_archives(db):
+    info = _inspection_round(db)
+    at = open_rounds()
+    assert at.button(key=f"rnd_close_{info.id}").disabled  # first tick the confirmation
+    at.checkbox(key=f"rnd_close_sure_{info.id}").check()
+    run(at)
+    at.button(key=f"rnd_close_{info.id}").click()
+    run(at)
+    assert db.get_round(info.id).closed
+    assert at.selectbox(key="rnd_pick").format_func(info.id).endswith("(gesloten)")
+    at.date_input(key=f"rnd_reopen_closes_{info.id}").set_value(dt.date(2026, 6, 7))
+    at.button(key=f"rnd_reopen_{info.id}").click()
+    run(at)
+    got = db.get_round(info.id)
+    assert not got.closed and got.status(TODAY) == "open"
+    db.close_round(info.id)
+    at = open_rounds()
+    at.button(key=f"rnd_archive_{info.id}").click()
+    run(at)
+    assert db.get_round(info.id).archived
+    assert "Er is nog geen ronde." in texts(at)  # archived rounds are hidden ...
+    at.checkbox(key="rnd_show_archived").check()
+    run(at)
+    assert at.selectbox(key="rnd_pick").format_func(info.id).endswith("gearchiveerd")  # ... until asked for
+    at.button(key=f"rnd_unarchive_{info.id}").click()
+    run(at)
+    assert not db.get_round(info.id).archived
+
+
+# --------------------------------------------------------------------------- letters
+
+
+def test_rounds_page_makes_codes_and_letters_whose_qr_opens_the_round(db):
+    from test_letters import read_qr_codes
+
+    info = _inspection_round(db)
+    at = open_rounds()
+    at.multiselect(key=f"rnd_let_types_{info.id}").set_value(["ouder"])
+    at.number_input(key="rnd_let_n").set_value(2)
+    at.text_input(key="rnd_sender").input("Inspectie Gezondheidszorg en Jeugd")
+    at.button(key="rnd_let_make").click()
+    run(at)
+    assert "6 brieven zijn klaar." in texts(at)
+    assert "De codes worden niet bewaard" in texts(at)
+    assert {b.key for b in at.download_button} >= {"rnd_let_pdf", "rnd_let_docx", "rnd_let_csv"}
+    made = at.session_state["rnd_letters"]["letters"]
+    assert [(x.gi, x.respondent_type) for x in made] == [("JBG", "ouder")] * 2 + [("JBN", "ouder")] * 2 + [
+        ("WSS", "ouder")
+    ] * 2
+    qrs = read_qr_codes(L.letters_pdf(made))
+    for letter, (qr,) in zip(made, qrs):
+        assert qr == f"https://vragenlijst.example.nl/?ronde={info.id}&code={letter.code}&gi={letter.gi}"
+        assert db.check_code(info.id, letter.code) == "valid"
+    assert db.invitation_counts(info.id)["invited"].tolist() == [2, 2, 2]
+    # 'Klaar': the codes are gone from the session; the database only has their hashes
+    at.button(key="rnd_let_done").click()
+    run(at)
+    assert "rnd_letters" not in at.session_state
+    assert not [b for b in at.download_button if b.key == "rnd_let_pdf"]
+
+
+def test_rounds_page_makes_reminders_from_the_mail_merge_csv(db):
+    info = _inspection_round(db)
+    codes = db.issue_codes(info.id, "JBG", "ouder", 3)
+    first = L.make_letters(
+        base_url="https://vragenlijst.example.nl",
+        round_id=info.id,
+        round_name=info.name,
+        gi="JBG",
+        respondent_type="ouder",
+        codes=codes,
+    )
+    at = open_rounds()
+    at.file_uploader(key=f"rnd_rem_file_{info.id}").upload("adressen.csv", L.mail_merge_csv(first), "text/csv")
+    run(at)
+    assert "3 herinneringen zijn klaar." in texts(at)
+    assert {b.key for b in at.download_button} >= {"rnd_rem_pdf", "rnd_rem_docx"}
+    # a list with a code of another round is refused as a whole
+    other = db.setup_round(name="ander", gis=["JBG"])
+    foreign = L.make_letters(
+        base_url="https://x.nl",
+        round_id=info.id,
+        round_name="x",
+        gi="JBG",
+        respondent_type="ouder",
+        codes=db.issue_codes(other.id, "JBG", "ouder", 1),
+    )
+    at = open_rounds()
+    at.file_uploader(key=f"rnd_rem_file_{info.id}").upload("adressen.csv", L.mail_merge_csv(foreign), "text/csv")
+    run(at)
+    assert "1 code(s) horen niet bij deze ronde" in texts(at)
+
+
+def test_rounds_page_open_round_letters_record_the_invited(db):
+    info = db.setup_round(name="Zelfevaluatie JBN", gis=["JBN"], access="open", opens=TODAY)
+    at = open_rounds()
+    assert "Deze ronde heeft een open link." in texts(at)
+    at.number_input(key="rnd_let_n").set_value(5)
+    at.button(key="rnd_let_make").click()
+    run(at)
+    assert "10 brieven zijn klaar." in texts(at)
+    assert {x.code for x in at.session_state["rnd_letters"]["letters"]} == {None}
+    assert db.invitation_counts(info.id)["invited"].tolist() == [5, 5]
+
+
+# --------------------------------------------------------------------------- monitor
+
+
+def _monitor_round(db):
+    info = _inspection_round(db)
+    _answer(db, info.id, "JBG", "ouder", 12, week_day=dt.date(2026, 3, 4))
+    _answer(db, info.id, "JBG", "jeugdige", 4, week_day=dt.date(2026, 3, 11))
+    _answer(db, info.id, "JBN", "ouder", 15, week_day=dt.date(2026, 3, 11))
+    _answer(db, info.id, "WSS", "ouder", 3, week_day=dt.date(2026, 3, 24))
+    return info
+
+
+def _monitor_table(at):
+    return next(df.value for df in at.dataframe if "Ingevuld" in df.value.columns)
+
+
+def test_rounds_page_monitor_shows_exact_counts_to_those_who_run_rounds(db):
+    info = _monitor_round(db)
+    for role in ("beheerder", "inspecteur"):
+        at = open_rounds(role)
+        table = _monitor_table(at)
+        rows = {(r["Instelling"][:3].strip(), r["Respondent"]): r for r in table.to_dict("records")}
+        assert rows[("JBG", "Jeugdigen")]["Ingevuld"] == "4"
+        assert rows[("JBG", "Ouders")]["Uitgenodigd"] == "12" and rows[("JBG", "Ouders")]["Respons"] == "100%"
+        assert rows[("All", "")]["Ingevuld"] == "34"
+        body = texts(at)
+        assert "U ziet de precieze aantallen" in body
+        assert "JBG - Jeugdbescherming Gelderland, Jeugdigen: bij dit tempo blijven het er minder dan 10" in body
+        assert "William Schrikker" in body and "begint later dan de andere instellingen" in body
+        assert "Codes: 34 gemaakt, 34 gebruikt." in body
+    # a new response shows up
+    _answer(db, info.id, "JBG", "jeugdige", 1, week_day=dt.date(2026, 3, 25))
+    table = _monitor_table(open_rounds())
+    assert table[table["Respondent"] == "Jeugdigen"]["Ingevuld"].tolist()[0] == "5"
+
+
+def test_rounds_page_monitor_hides_small_counts_from_other_roles(db):
+    _monitor_round(db)
+    at = open_rounds("onderzoeker")
+    table = _monitor_table(at)
+    cells = table["Ingevuld"].tolist()
+    assert "4" not in cells and "3" not in cells and "minder dan 10" in cells and "verborgen" in cells
+    assert "12" in cells and "15" in cells
+    assert "Aantallen onder 10 staan er als 'minder dan 10'" in texts(at)
+    assert "Codes:" not in texts(at)
+    # an onderzoeker changes nothing
+    assert not [b for b in at.button if b.key and b.key.startswith(("rnd_new", "rnd_close", "rnd_let_make"))]
+
+
+def test_rounds_page_gi_sees_only_its_own_institution_and_runs_only_its_own_rounds(db):
+    inspection = _monitor_round(db)
+    at = open_rounds("gi", gi="JBG")
+    table = _monitor_table(at)
+    assert {r[:3] for r in table["Instelling"]} == {"JBG"}
+    assert "minder dan 10" in table["Ingevuld"].tolist() and "4" not in table["Ingevuld"].tolist()
+    assert "U kunt deze ronde bekijken, maar niet wijzigen." in texts(at)
+    assert not [b for b in at.button if b.key == "rnd_let_make"]
+    # its own self-evaluation round: the institution is fixed
+    at.text_input(key="rnd_new_name").input("Zelfevaluatie JBG")
+    at.button(key="rnd_new_create").click()
+    run(at)
+    own = next(r for r in db.list_rounds() if r.id != inspection.id)
+    assert own.gis == ("JBG",) and own.access == "open"
+    assert [b for b in at.button if b.key == "rnd_let_make"]
+    # a gi of another institution does not see the round at all
+    at = open_rounds("gi", gi="JBRA")
+    assert "Er is nog geen ronde." in texts(at)
+
+
+def test_rounds_page_in_english(db):
+    _monitor_round(db)
+    at = open_rounds(dash_lang="en")
+    assert at.title[0].value == "Rounds"
+    assert [t.label for t in at.tabs] == ["Settings", "Letters", "Responses", "Preview", "Versions"]
+    table = next(df.value for df in at.dataframe if "Responded" in df.value.columns)
+    assert "Parents" in table["Respondent"].tolist()
+    assert "You see exact counts" in texts(at)
+
+
+def test_rounds_page_without_a_role_shows_nothing(db):
+    _inspection_round(db)
+    at = open_rounds(None)
+    assert "U heeft geen toegang tot deze pagina." in texts(at)
+    assert not at.selectbox and not at.dataframe
+
+
+# --------------------------------------------------------------------------- preview and versions
+
+
+def test_rounds_page_preview_shows_each_version_read_only_in_the_languages_offered(db):
+    info = _inspection_round(db, languages=["nl", "en"])
+    at = open_rounds()
+    assert at.radio(key=f"rnd_pv_lang_{info.id}").options == ["Nederlands", "Engels"]
+    key = f"rnd_pv_{info.id}_nl_ouder_measure_type"
+    radio = at.radio(key=key)
+    assert radio.disabled and radio.label == "Welke maatregel heeft uw kind? *"
+    at.radio(key=f"rnd_pv_type_{info.id}").set_value("jeugdige")
+    at.radio(key=f"rnd_pv_lang_{info.id}").set_value("en")
+    run(at)
+    radio = at.radio(key=f"rnd_pv_{info.id}_en_jeugdige_measure_type")
+    assert radio.disabled and radio.label == "What measure do you have? *"
+    assert at.pills(key=f"rnd_pv_{info.id}_en_jeugdige_grade").disabled
+    assert "Your answers are anonymous" in texts(at)
+    only_nl = db.setup_round(name="alleen nl", gis=["JBG"], languages="nl")
+    run(at)
+    at.selectbox(key="rnd_pick").set_value(only_nl.id)
+    run(at)
+    assert at.radio(key=f"rnd_pv_lang_{only_nl.id}").options == ["Nederlands"]
+
+
+def test_rounds_page_versions_shows_no_difference_then_the_uploaded_ones(db):
+    import yaml
+    from test_questionnaire_diff import _v2
+
+    info = _inspection_round(db)
+    at = open_rounds()
+    assert "Geen verschillen: alle vragen zijn gelijk." in texts(at)
+    assert "gi-clientervaring@1" in texts(at)
+    at.file_uploader(key=f"rnd_ver_file_{info.id}").upload(
+        "concept-v2.yaml", yaml.safe_dump(_v2(), allow_unicode=True).encode(), "application/yaml"
+    )
+    run(at)
+    table = next(df.value for df in at.dataframe if "Verschil" in df.value.columns)
+    assert set(table["Vraag (id)"]) == {"had_gap", "opinion_asked", "grade", "comment_improve", "would_recommend"}
+    assert "1 gewijzigd" not in texts(at) and "3 gewijzigd, 1 nieuw, 1 vervallen" in texts(at)
+
+
+# --------------------------------------------------------------------------- the dashboards follow the round
+
+
+def _seed_dashboards(db, *, demo: bool):
+    from sample_data import generate
+
+    if demo:
+        db.ensure_demo_round(lambda: generate(n=400, seed=3))
+    old = db.setup_round(
+        name="Ronde 2025",
+        gis=list(contract.GI_CODES),
+        access="open",
+        round_id="r2025",
+        opens=dt.date(2025, 3, 1),
+        closes=dt.date(2025, 4, 30),
+    )
+    db.import_responses(generate(n=300, seed=4, round_id="r2025"), round_id="r2025")
+    db.close_round(old.id)
+    new = db.setup_round(
+        name="Ronde 2026", gis=list(contract.GI_CODES), access="open", round_id="r2026", opens=dt.date(2026, 3, 1)
+    )
+    db.import_responses(generate(n=200, seed=5, round_id="r2026"), round_id="r2026")
+    return old, new
+
+
+@pytest.fixture
+def staff_db(db, monkeypatch):
+    """``db`` on a staff server with an inspecteur account (the dashboards need a signed-in person)."""
+    staff_server(monkeypatch)
+    make_users(db, roles=("inspecteur",))
+    return db
+
+
+def _open_screen(name: str, storage, **state) -> AppTest:
+    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=TIMEOUT)
+    sign_in(at, storage, ROLE_ACCOUNTS["inspecteur"][0])
+    for k, v in state.items():
+        at.session_state[k] = v
+    return run(at)
+
+
+def test_inspectierapport_compares_with_the_demo_round_by_default(staff_db):
+    db = staff_db
+    _seed_dashboards(db, demo=True)
+    at = _open_screen("inspectierapport", db)
+    pick = at.selectbox(key="ref_round")
+    assert pick.value == contract.DEMO_ROUND_ID
+    assert pick.format_func("r2025") == "Ronde 2025"  # by name
+    assert at.sidebar.multiselect(key="flt_round").disabled  # the page picks one round itself
+    assert "400 respondenten in deze selectie." in texts(at)
+
+
+def test_inspectierapport_without_demo_takes_the_latest_closed_round_and_its_national_institutions(staff_db):
+    db = staff_db
+    _seed_dashboards(db, demo=False)
+    at = _open_screen("inspectierapport", db)
+    assert at.selectbox(key="ref_round").value == "r2025"
+    assert "300 respondenten in deze selectie." in texts(at)
+    db.set_national("r2025", "WSS", False)
+    from survey_app.dashboard import context
+
+    context.clear_data_cache()
+    at = _open_screen("inspectierapport", db)
+    body = texts(at)
+    assert "alleen de instellingen die meetellen (JBG, JBN, JBRA, JBW)" in body
+    n_wss = int((db.load_responses(round_ids="r2025")["gi"] == "WSS").sum())
+    assert f"{300 - n_wss} respondenten in deze selectie." in body
+
+
+def test_dashboard_round_filter_shows_round_names(staff_db):
+    db = staff_db
+    _seed_dashboards(db, demo=False)
+    at = _open_screen("overzicht", db)
+    flt = at.sidebar.multiselect(key="flt_round")
+    assert flt.options == ["Ronde 2026", "Ronde 2025"]
+    from survey_app.dashboard import data_access
+
+    opts = data_access.filter_options(db, data_access.scope_for("inspecteur"))
+    assert opts.round_ids == ("r2026", "r2025") and opts.round_label("r2025") == "Ronde 2025"
+    assert opts.round_label("only-in-data") == "only-in-data"
+
+
+# --------------------------------------------------------------------------- the questionnaire follows the round
+
+
+def _respond(**params) -> AppTest:
+    at = AppTest.from_file(str(PAGES / "respond.py"), default_timeout=TIMEOUT)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return run(at)
+
+
+def test_questionnaire_offers_only_the_rounds_languages(db):
+    only_nl = db.setup_round(name="alleen nl", gis=["JBG"], languages="nl", access="open")
+    at = _respond(ronde=only_nl.id, taal="en")
+    assert at.title[0].value == "Wat vindt u van uw jeugdzorgwerker?"  # English asked for, not offered
+    assert not [b for b in at.button if b.key == "rf_lang"]
+    both = db.setup_round(name="beide", gis=["JBG"], access="open")
+    at = _respond(ronde=both.id, taal="en")
+    assert at.title[0].value == "What do you think of your youth protection worker?"
+    assert [b for b in at.button if b.key == "rf_lang"]
+
+
+def test_questionnaire_of_a_late_institution_says_when_it_opens(db):
+    today = dt.date.today()
+    info = db.setup_round(
+        name="laat",
+        gis=["JBG", "WSS"],
+        opens=today - dt.timedelta(days=7),
+        closes=today + dt.timedelta(days=30),
+        gi_dates={"WSS": (today + dt.timedelta(days=7), None)},
+        access="open",
+    )
+    at = _respond(ronde=info.id, gi="WSS")
+    assert "Deze vragenlijst is nog niet open." in at.warning[0].value
+    assert "U kunt hem invullen vanaf" in at.warning[0].value
+    assert not [b for b in at.button if b.key == "rf_start"]
+    at = _respond(ronde=info.id, gi="JBG")
+    assert [b for b in at.button if b.key == "rf_start"]
+    # without an institution in the link: choosing the late one is stopped before any question
+    at = _respond(ronde=info.id)
+    at.radio(key="rf_who").set_value("ouder")
+    at.radio(key="rf_gi").set_value("WSS")
+    at.button(key="rf_start").click()
+    run(at)
+    assert any("nog niet open" in w.value for w in at.warning)
+    assert not at.header  # still on the welcome page

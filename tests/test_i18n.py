@@ -1,0 +1,263 @@
+"""analysis.i18n: one catalog per language, complete, consistent and fully used."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from analysis import i18n
+
+ROOT = Path(__file__).resolve().parents[1]
+#: The source that reads the catalog (the catalog module itself only declares prefixes).
+SOURCE_DIRS = ("analysis", "survey_app")
+SKIP_SOURCES = {ROOT / "analysis" / "i18n.py"}
+#: Where the helpers that take a short key (analysis.i18n.SHORT_KEY_NAMESPACES) are called.
+SHORT_KEY_SOURCES = {
+    "respond": ("survey_app/respond/", "survey_app/web/screens/"),
+    "dashboard": ("survey_app/dashboard/", "survey_app/web/screens/"),
+    "letters": ("analysis/letters.py",),
+    "monitor": ("analysis/monitor.py", "survey_app/dashboard/rounds.py"),
+    "questionnaire_diff": ("analysis/questionnaire_diff.py",),
+    "rounds": ("survey_app/dashboard/rounds.py",),
+    "auth": (
+        "survey_app/auth/",
+        "survey_app/dashboard/audit_page.py",
+        "survey_app/dashboard/import_export.py",
+        "survey_app/web/screens/",
+    ),
+}
+
+
+def _base(key: str) -> str:
+    return key.split("@", 1)[0]
+
+
+def _catalogs() -> dict[str, dict]:
+    return {lang: i18n.catalog(lang) for lang in i18n.languages()}
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                out.add(id(body[0].value))
+    return out
+
+
+def _source_literals() -> dict[str, set[str]]:
+    """Every string literal of the application source (f-string parts too, docstrings left out).
+
+    Keyed ``""`` for all literals and by namespace for those in the files that
+    call that namespace's short-key helper.
+    """
+    out: dict[str, set[str]] = {"": set(), **{ns: set() for ns in SHORT_KEY_SOURCES}}
+    for folder in SOURCE_DIRS:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if path in SKIP_SOURCES:
+                continue
+            rel = path.relative_to(ROOT).as_posix()
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            docs = _docstrings(tree)
+            found = {
+                node.value
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs
+            }
+            out[""] |= found
+            for ns, places in SHORT_KEY_SOURCES.items():
+                if rel.startswith(places):
+                    out[ns] |= found
+    return out
+
+
+def _used(key: str, literals: dict[str, set[str]]) -> bool:
+    key = _base(key)
+    if key in literals[""] or key.startswith(i18n.DYNAMIC_PREFIXES):
+        return True
+    ns, _, short = key.partition(".")
+    return ns in i18n.SHORT_KEY_NAMESPACES and short in literals[ns]
+
+
+def test_i18n_short_key_namespaces_are_known_to_this_test():
+    assert set(SHORT_KEY_SOURCES) == set(i18n.SHORT_KEY_NAMESPACES)
+
+
+# --------------------------------------------------------------------------- the catalogs
+
+
+def test_i18n_languages_are_the_catalog_files_dutch_first():
+    files = sorted(p.stem for p in i18n.LOCALES_DIR.glob("*.yaml"))
+    assert set(i18n.languages()) == set(files) >= {"nl", "en"}
+    assert i18n.languages()[0] == "nl"
+
+
+def test_i18n_every_key_is_in_every_language():
+    cats = _catalogs()
+    keys = {lang: {k for k in cat if "@" not in k} for lang, cat in cats.items()}
+    every = set().union(*keys.values())
+    for lang, ks in keys.items():
+        assert sorted(every - ks) == [], f"missing in {lang}.yaml"
+    for lang, cat in cats.items():  # a variant (key@variant) refines a key that exists
+        assert [k for k in cat if "@" in k and _base(k) not in cat] == [], lang
+
+
+def test_i18n_every_text_is_filled_in():
+    for lang, cat in _catalogs().items():
+        for key, value in cat.items():
+            forms = value.values() if isinstance(value, dict) else [value]
+            assert all(str(f).strip() for f in forms), (lang, key)
+
+
+def test_i18n_placeholders_are_the_same_in_every_language():
+    cats = _catalogs()
+    first = cats[i18n.DEFAULT_LANGUAGE]
+    for key in first:
+        if "@" in key:
+            continue
+        expected = i18n.placeholders(first[key])
+        for lang, cat in cats.items():
+            assert i18n.placeholders(cat[key]) == expected, (lang, key)
+            plural = isinstance(cat[key], dict)
+            assert plural == isinstance(first[key], dict), f"{key}: plural in one language only ({lang})"
+    for lang, cat in cats.items():
+        for key, value in cat.items():
+            if "@" in key:
+                assert i18n.placeholders(value) == i18n.placeholders(cat[_base(key)]), (lang, key)
+
+
+def test_i18n_placeholders_do_not_clash_with_text_arguments():
+    for cat in _catalogs().values():
+        for key, value in cat.items():
+            assert not i18n.placeholders(value) & {"lang", "variant"}, key
+            if isinstance(value, dict):
+                assert "other" in value, key
+
+
+def test_i18n_every_key_is_used():
+    literals = _source_literals()
+    unused = sorted(k for k in i18n.catalog(i18n.DEFAULT_LANGUAGE) if not _used(k, literals))
+    assert unused == [], "keys nobody uses (remove them, or declare a dynamic prefix in analysis.i18n)"
+
+
+def test_i18n_dynamic_prefixes_are_built_in_the_source_and_hold_keys():
+    literals = _source_literals()
+    keys = i18n.catalog(i18n.DEFAULT_LANGUAGE)
+    for prefix in i18n.DYNAMIC_PREFIXES:
+        assert prefix.endswith("."), prefix
+        assert any(k.startswith(prefix) for k in keys), f"{prefix}: no key under it"
+        ns, _, short = prefix.partition(".")
+        built = prefix in literals[""] or (ns in i18n.SHORT_KEY_NAMESPACES and short in literals[ns])
+        assert built, f"{prefix}: no code builds keys from it; drop it from DYNAMIC_PREFIXES"
+
+
+def test_i18n_no_inline_language_choice_in_the_source():
+    # A text picked by comparing the language ("..." if lang == "nl" else "...") bypasses the
+    # catalog.  Left: the validation/import records, which carry message and message_nl fields.
+    pattern = re.compile(r"""(lang\w*\(?\)?\s*[!=]=\s*["'](nl|en)["'])|(["'](nl|en)["']\s+else)""")
+    allowed = {
+        "analysis/validation.py",
+        "analysis/io.py",
+        "analysis/mapping.py",
+        "analysis/questionnaire.py",  # the questionnaire's own nl/en wording (its definition)
+    }
+    offenders = []
+    for folder in SOURCE_DIRS:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            rel = path.relative_to(ROOT).as_posix()
+            if rel in allowed:
+                continue
+            for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if pattern.search(line) and "message_nl" not in line and "reason_nl" not in line:
+                    offenders.append(f"{rel}:{i}: {line.strip()}")
+    assert offenders == []
+
+
+def test_i18n_dutch_reference_titles_are_the_printed_questions():
+    from analysis.reference import load_published
+
+    printed = {f: d["question"] for f, d in load_published()["figures"].items()}
+    for figure, question in printed.items():
+        assert i18n.text("reference.figure." + figure, "nl") == question
+
+
+def test_i18n_catalogs_are_package_data():
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"locales/*.yaml"' in text
+
+
+# --------------------------------------------------------------------------- text()
+
+
+def test_text_fills_named_placeholders():
+    assert i18n.text("respond.step_of", "nl", i=2, n=5) == "Stap 2 van 5"
+    assert i18n.text("respond.step_of", "en", i=2, n=5) == "Step 2 of 5"
+
+
+def test_text_chooses_plural_forms_by_count():
+    assert i18n.text("count.respondents", "nl", count=1) == "1 respondent"
+    assert i18n.text("count.respondents", "nl", count=2) == "2 respondenten"
+    assert i18n.text("count.respondents", "nl", count=0) == "0 respondenten"
+    assert i18n.text("count.respondents", "en", count=1) == "1 respondent"
+    assert i18n.text("count.respondents", "en", count=1523) == "1523 respondents"
+    assert i18n.text("dashboard.n_selected", "nl", count=1) == "1 respondent in deze selectie."
+    with pytest.raises(KeyError, match="count"):
+        i18n.text("count.respondents", "nl")
+
+
+def test_text_takes_the_language_by_position_or_name():
+    assert i18n.text("respond.next", lang="en") == i18n.text("respond.next", "en") == "Next"
+
+
+def test_text_uses_a_variant_where_the_language_has_it():
+    assert i18n.text("respond.thanks_body", "nl", variant="jeugdige").startswith("Je antwoorden")
+    assert i18n.text("respond.thanks_body", "nl", variant="ouder").startswith("Uw antwoorden")
+    assert i18n.text("respond.thanks_body", "en", variant="jeugdige").startswith("Your answers")
+
+
+def test_text_refuses_unknown_keys_languages_and_missing_placeholders():
+    with pytest.raises(KeyError, match="no text"):
+        i18n.text("no.such.key", "nl")
+    with pytest.raises(ValueError, match="lang"):
+        i18n.text("respond.next", "de")
+    with pytest.raises(KeyError, match="placeholder"):
+        i18n.text("respond.step_of", "nl", i=1)
+
+
+def test_i18n_adding_a_language_is_adding_a_file(tmp_path, monkeypatch):
+    for lang in ("nl", "en"):
+        (tmp_path / f"{lang}.yaml").write_text((i18n.LOCALES_DIR / f"{lang}.yaml").read_text("utf-8"), "utf-8")
+    fy = yaml.safe_load((i18n.LOCALES_DIR / "en.yaml").read_text("utf-8"))
+    fy["language"]["name"] = "Frysk"
+    fy["_plural"] = {"one": [1]}
+    fy["count"]["respondents"] = {"one": "{count} respondint", "other": "{count} respondinten"}
+    (tmp_path / "fy.yaml").write_text(yaml.safe_dump(fy, allow_unicode=True), "utf-8")
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    i18n.languages.cache_clear()
+    i18n._load.cache_clear()
+    try:
+        assert i18n.languages() == ("nl", "en", "fy")
+        assert i18n.text("language.name", "fy") == "Frysk"
+        assert i18n.text("count.respondents", "fy", count=1) == "1 respondint"
+    finally:
+        monkeypatch.undo()
+        i18n.languages.cache_clear()
+        i18n._load.cache_clear()
+    assert i18n.languages() == ("nl", "en")
+
+
+def test_i18n_broken_catalog_names_file_and_key(tmp_path, monkeypatch):
+    (tmp_path / "nl.yaml").write_text('a:\n  b: "Stap {i.x}"\n', "utf-8")
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    i18n._load.cache_clear()
+    try:
+        with pytest.raises(i18n.CatalogError, match=r"nl\.yaml: a\.b"):
+            i18n.text("a.b", "nl")
+    finally:
+        monkeypatch.undo()
+        i18n._load.cache_clear()

@@ -1133,12 +1133,12 @@ class ProtectedView:
           ``response_id`` order.
         """
         from .scrub import scrub_text
-        from .wording import _lang, variable_label
+        from .wording import variable_label
 
-        nl = _lang(lang) == "nl"
         with_answers = role in ANSWER_ROLES
-        heads = ["Vraag" if nl else "Question"] + (["Cijfer" if nl else "Grade"] if with_answers else [])
-        heads += ["Opmerking" if nl else "Comment"]
+        heads = [i18n.text("disclosure.comments.question", lang)]
+        heads += [i18n.text("disclosure.comments.grade", lang)] if with_answers else []
+        heads += [i18n.text("disclosure.comments.comment", lang)]
         empty = pd.DataFrame({h: pd.Series(dtype="string") for h in heads})
         for c in columns:
             if c not in contract.COMMENT_COLUMNS:

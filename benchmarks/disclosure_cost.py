@@ -1,0 +1,43 @@
+"""Cost and build time of the protected table (issue 9, docs/disclosure.md).
+
+Run: ``OPENBLAS_NUM_THREADS=1 .venv/bin/python -m benchmarks.disclosure_cost [--audit]``.
+Prints per family the build time, published cells with respondents, and how
+many are shown, hidden as small (primary) and hidden to protect them
+(secondary), on the demo data (``sample_data.generate()``) or, with
+``--audit``, on the auditor's data set (tests/_disclosure_data.py).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from analysis.protection import ProtectedData
+
+
+def main(argv: list[str]) -> None:
+    if "--audit" in argv:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+        from _disclosure_data import audit_frame
+
+        df, name = audit_frame(), "auditor data set"
+    else:
+        from sample_data.generator import generate
+
+        df, name = generate(), "demo data"
+    data = ProtectedData(df, min_cell=10)
+    print(f"{name}: {len(df)} respondents")
+    total = time.perf_counter()
+    for key in data.figure_families():
+        t = time.perf_counter()
+        data.family(key)
+        row = data.cost([key]).iloc[0].to_dict()
+        print(f"{time.perf_counter() - t:7.1f} s  {row}", flush=True)
+    cost = data.cost()
+    print(f"total {time.perf_counter() - total:.1f} s")
+    print(cost.sum(numeric_only=True).to_dict())
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -498,7 +498,8 @@ def _suppressed_chart(ctx: _Ctx, subtitle: list[str], lines: list[str] | None = 
         .mark_rect(fill="#F3F3F3", stroke=COLOURS["raster"])
         .encode(x=alt.value(0), x2=alt.value(ctx.width), y=alt.value(0), y2=alt.value(height))
     )
-    desc = f"{ctx.title}. n = {_fmt_n(ctx.fig.base_n)}: {'; '.join(desc_lines)}."
+    base = wording.size_text(ctx.fig.base_n, getattr(ctx.fig, "base_n_below", None), ctx.lang)
+    desc = f"{ctx.title}. n = {base}: {'; '.join(desc_lines)}."
     return _finish(ctx, alt.layer(frame, msg), subtitle, desc)
 
 
@@ -522,7 +523,18 @@ def _hidden_group_line(ctx: _Ctx, rows: list[dict], group: str) -> str:
     n = ctx.group_n(group)
     if n is None:
         n = _group_base(rows, group)
-    label = ctx.group_label(group) if n is None else f"{ctx.group_label(group)} (n = {_fmt_n(n)})"
+    if n is None:
+        # protected table (issue 9): a small hidden group reads "minder dan 10", never its exact size
+        below = next(
+            (r.get("n_below") for r in rows if str(r["group"]) == group and not _is_missing(r.get("n_below"))), None
+        )
+        label = (
+            ctx.group_label(group)
+            if below is None
+            else f"{ctx.group_label(group)} (n = {wording.size_text(None, below, ctx.lang)})"
+        )
+    else:
+        label = f"{ctx.group_label(group)} (n = {_fmt_n(n)})"
     return f"{label}: {ctx.too_few(_group_base(rows, group))}"
 
 

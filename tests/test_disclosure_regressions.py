@@ -9,6 +9,8 @@ values; now each must fail.
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 import uuid
@@ -258,3 +260,17 @@ def test_padding_attack_needs_the_previous_protected_table():
     assert sticky.view({"gi": "JBN"}).respondents.n is None
     assert sticky.view({"gi": "JBN"}).key_numbers().set_index("key").loc["mean_grade", "suppressed"]
     assert sticky.view({"gi": "JBG"}).respondents.n is None  # and the other one protects it
+
+
+def test_exact_size_of_hidden_groups_is_not_in_charts(demo7):
+    from analysis import charts
+    from analysis.protection import protect
+
+    view = protect(demo7, min_cell=10).view({"gi": "WSS", "respondent_type": "jeugdige"})
+    for fig in view.figures():
+        hidden = [r for r in fig.table.astype(object).to_dict("records") if r["suppressed"] and r.get("n_below")]
+        if not hidden:
+            continue
+        spec = json.dumps(charts.figure_chart(fig, lang="nl").to_dict(), ensure_ascii=False)
+        # a small hidden group never shows its size ("n = 7"); "minder dan 10" where a size is given
+        assert not re.search(r"n = [1-9]\b", spec), fig.id

@@ -39,10 +39,10 @@ from typing import Any
 import pandas as pd
 
 from . import contract, i18n, wording
-from .figures import FigureResult, compute_figures
-from .filters import filter_responses, normalize_filter_value
+from .figures import FigureResult
+from .filters import normalize_filter_value
 from .report import is_synthetic
-from .views import key_number_texts, key_numbers
+from .views import key_number_texts
 
 #: The method notes, in order: ``document.method.<name>.heading`` and ``.text`` in the catalog.
 METHOD_NOTES: tuple[str, ...] = (
@@ -104,7 +104,7 @@ class ReportContent:
     title: str
     lang: str
     synthetic: bool
-    n_respondents: int
+    n_respondents: int | None
     min_cell: int
     selection: list[tuple[str, str]]
     key_numbers: list[dict[str, str]]
@@ -151,12 +151,20 @@ def build_report(
     lang: str = "nl",
     title: str | None = None,
 ) -> ReportContent:
-    """Filter ``df`` and compute every figure, key number and text of the report."""
+    """Every figure, key number and text of the report, read from the protected table of ``df``.
+
+    ``df`` is the whole data set; the filters (each one value or all) select
+    from its one protected table (:mod:`analysis.protection`, issue 9).
+    ``n_respondents`` is None when the selection itself is hidden.
+    """
+    from .protection import normalize_view_filters, protect
+
     wording._lang(lang)
     min_cell = contract.check_min_cell(min_cell)
     filters = {k: v for k, v in (filters or {}).items() if v is not None and v != [] and v != ()}
-    sub = filter_responses(df, **filters)
-    figs = compute_figures(sub, min_cell=min_cell)
+    view = protect(df, min_cell=min_cell).view(normalize_view_filters(filters))
+    sub = view.sub
+    figs = view.figures()
     sections = []
     for i, fig in enumerate(figs, start=1):
         sections.append(
@@ -177,10 +185,10 @@ def build_report(
         title=title or _t("document.title", lang),
         lang=lang,
         synthetic=is_synthetic(sub, filters),
-        n_respondents=len(sub),
+        n_respondents=view.respondents.n,
         min_cell=min_cell,
         selection=selection_lines(filters, lang=lang),
-        key_numbers=key_number_texts(key_numbers(sub, min_cell=min_cell), lang=lang, min_cell=min_cell),
+        key_numbers=key_number_texts(view.key_numbers(), lang=lang, min_cell=min_cell),
         sections=sections,
         methods=method_notes(lang=lang, min_cell=min_cell),
         general_notes=general,

@@ -14,6 +14,7 @@ from .context import (
     Context,
     clear_data_cache,
     lang,
+    protected,
     selection_caption,
     t,
 )
@@ -317,7 +318,8 @@ def render_report(ctx: Context, *, header: bool = True) -> None:
     if header:
         st.header(t("report_header"))
         st.caption(t("report_help"))
-    full = ctx.load({})
+    # the data of the one protected table (all responses, issue 9): the filters select from it
+    full = protected(ctx.storage, ctx.min_cell).df
     filters, min_cell, lang_ = dict(ctx.filters), ctx.min_cell, ctx.lang
     if ctx.scope.gis is not None and not filters.get("gi"):
         filters["gi"] = list(ctx.scope.gis)  # the report names the institution(s) it covers

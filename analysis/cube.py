@@ -405,12 +405,17 @@ class Cube:
         order = sorted(cand, key=lambda c: (not groups_at_margin[c], -int(self.weight[c]), -int(n[c]), c))[:limit]
         sensitive = self._sensitive
         reshown = []
+        # residuals of every cell against the row space of the shown cells: showing one more cell
+        # adds (at most) one direction, so each try is a rank-one update, not a new decomposition
+        resid = self._residuals()
         for c in order:
             self.hidden[c] = False
-            known = self._derivable()
+            trial = self._add_direction(resid, c)
+            known = self.shown | (n == 0) | self._in_span(trial)
             if (sensitive & known & ~self.shown).any() or self._line_rule(known, act=False):
                 self.hidden[c] = True
             else:
+                resid = trial
                 reshown.append(c)
         # final certification by repeated subtraction: undo re-shown cells (last first), then cut
         while True:
@@ -437,50 +442,105 @@ class Cube:
         too (parent minus children, over every split, repeated ``rounds``
         times: the auditor's attack, tests/test_disclosure_auditor.py).
         Returns ``(set of atoms, ids of the shown cells used)`` for a set of 1
-        to ``min_cell - 1`` respondents (any set in a family of answers; only a
-        small published cell in a family of counts), or None.
+        to ``min_cell - 1`` respondents (any set in a family of answers), or None.
+
+        The result is that of a plain double loop over the known sets sorted
+        by size (smallest first; ``big - small`` for every ``small`` inside a
+        later ``big``; each round adds the new differences), computed faster:
+        sets are rows of a boolean atom matrix, "inside" is a matrix product
+        per block of rows, ``size(big - small) = size(big) - size(small)``,
+        and only pairs whose sizes differ by less than ``min_cell`` can give
+        a small set (the first one in loop order whose difference is new is
+        the one the loop returns; a difference made earlier in the loop from
+        another pair is the same set, of the same size, and would have been
+        returned there).
         """
         if not self.virtual_sensitive:
             # a family of counts: only small published cells are sensitive, and whether their
             # totals follow from the shown cells (by any combination) is the exact audit already
             return None
-        w = self.atom_n
-        ids = np.flatnonzero(known & (self.n > 0))
-        small_cells = {
-            int.from_bytes(np.packbits(r).tobytes(), "big")
-            for r in self.dense[np.flatnonzero(self._sensitive & self.published)].astype(bool)
-        }
-        sets: dict[int, tuple] = {}
-        for c in ids:
-            b = int.from_bytes(np.packbits(self.dense[c].astype(bool)).tobytes(), "big")
-            sets.setdefault(b, (int(c),))
+        w = self.atom_n.astype(np.int64)
         n_atoms = len(w)
-        weight_of = {}
+        mc = self.min_cell
+        ids = np.flatnonzero(known & (self.n > 0))
+        rows = self.dense[ids].astype(bool).reshape(len(ids), n_atoms)
+        packed = np.packbits(rows, axis=1)
+        nbytes = packed.shape[1]
+        _, first = np.unique(packed.view(np.dtype((np.void, nbytes))).ravel(), return_index=True)
+        first = np.sort(first)
+        M = rows[first]
+        packed = packed[first]
+        index = {p.tobytes() for p in packed}
+        # where each set comes from: a shown or derivable cell, or (big, small) of a difference
+        parent: list = [(int(c),) for c in ids[first]]
+        sizes = M.astype(np.int64) @ w  # respondents per set
+        counts = M.sum(axis=1)  # atoms per set
 
-        def size(b: int) -> int:
-            v = weight_of.get(b)
-            if v is None:
-                bits = np.unpackbits(np.frombuffer(b.to_bytes((n_atoms + 7) // 8, "big"), dtype=np.uint8))[:n_atoms]
-                v = int(w[bits.astype(bool)].sum())
-                weight_of[b] = v
-            return v
+        def cells_of(i: int) -> tuple:
+            p = parent[i]
+            return p if len(p) == 1 else cells_of(p[0]) + cells_of(p[1])
 
-        for _ in range(rounds):
-            order = sorted(sets, key=size)
-            new: dict[int, tuple] = {}
-            for i, small in enumerate(order):
-                for big in order[i + 1 :]:
-                    if big & small == small and big != small:
-                        d = big & ~small
-                        if d in sets or d in new:
-                            continue
-                        new[d] = sets[big] + sets[small]
-                        k = size(d)
-                        if 0 < k < self.min_cell and (self.virtual_sensitive or d in small_cells):
-                            return d, [c for c in dict.fromkeys(new[d]) if self.shown[c]]
-            if not new:
+        def nested(order, so, lo_hi, small_only):
+            """Pairs (i, j) of positions in ``order``, i < j, set i inside set j, j in ``lo_hi(i0, i1)``,
+            in row-major order (arrays per block of rows)."""
+            s = len(order)
+            cnt = counts[order]
+            step = 512
+            for i0 in range(0, s, step):
+                i1 = min(s, i0 + step)
+                j0, j1 = lo_hi(i0, i1)
+                if j1 <= j0:
+                    continue
+                A = M[order[i0:i1]].astype(np.float32)
+                B = M[order[j0:j1]].astype(np.float32)
+                sub = (A @ B.T) == cnt[i0:i1, None]  # atoms in common == atoms of the row set (exact)
+                sub &= np.arange(j0, j1)[None, :] > np.arange(i0, i1)[:, None]
+                if small_only:
+                    sub &= (so[j0:j1][None, :] - so[i0:i1][:, None]) < mc
+                a, b = np.nonzero(sub)
+                if len(a):
+                    yield i0 + a, j0 + b
+
+        for r in range(rounds):
+            order = np.argsort(sizes, kind="stable")
+            so = sizes[order]
+            s = len(order)
+
+            def window(i0, i1, so=so):
+                return i0 + 1, int(np.searchsorted(so, so[i1 - 1] + mc, side="left"))
+
+            for ii, jj in nested(order, so, window, True):
+                for i, j in zip(ii, jj):
+                    small, big = int(order[i]), int(order[j])
+                    d = M[big] & ~M[small]
+                    if np.packbits(d).tobytes() not in index:
+                        used = cells_of(big) + cells_of(small)
+                        key = int.from_bytes(np.packbits(d).tobytes(), "big")
+                        return key, [c for c in dict.fromkeys(used) if self.shown[c]]
+            if r == rounds - 1:
                 break
-            sets.update(new)
+            # no small set this round: every new difference is a known set of the next round
+            bigs, smalls = [], []
+            for ii, jj in nested(order, so, lambda i0, i1, s=s: (i0 + 1, s), False):
+                bigs.append(order[jj])
+                smalls.append(order[ii])
+            if not bigs:
+                break
+            bigs = np.concatenate(bigs)
+            smalls = np.concatenate(smalls)
+            D = M[bigs] & ~M[smalls]
+            pk = np.packbits(D, axis=1)
+            allv = np.concatenate([packed, pk]).view(np.dtype((np.void, nbytes))).ravel()
+            _, first = np.unique(allv, return_index=True)
+            first = np.sort(first[first >= len(packed)]) - len(packed)  # new sets, first pair making each
+            if not len(first):
+                break
+            M = np.vstack([M, D[first]])
+            packed = np.vstack([packed, pk[first]])
+            index.update(p.tobytes() for p in pk[first])
+            parent.extend(zip(bigs[first].tolist(), smalls[first].tolist()))
+            sizes = np.concatenate([sizes, sizes[bigs[first]] - sizes[smalls[first]]])
+            counts = np.concatenate([counts, counts[bigs[first]] - counts[smalls[first]]])
         return None
 
     def _break_union(self, part: np.ndarray) -> None:
@@ -730,6 +790,39 @@ class Cube:
             known[others[whole & (np.abs(resid).max(axis=1) < 1e-7)]] = True
         self._basis = (shown, P, R @ (Q / lam[keep]) @ Q.T)  # minimum-norm combination: y = pinv x
         return known
+
+    def _residuals(self) -> np.ndarray:
+        """Every cell's atom vector minus its projection on the row space of the shown cells.
+
+        A cell's total follows from the shown cells exactly when its residual
+        is 0 (:meth:`_in_span`).  The basis of the row space comes from a
+        singular value decomposition of the shown cells' rows.
+        """
+        D = self.dense.astype(np.float64)
+        shown = np.flatnonzero(self.shown & (self.n > 0))
+        if not len(shown):
+            return D
+        _, s, vt = np.linalg.svd(D[shown], full_matrices=False)
+        keep = s > s.max() * max(D.shape) * np.finfo(np.float64).eps * 16
+        Q = vt[keep].T
+        return D - (D @ Q) @ Q.T
+
+    @staticmethod
+    def _add_direction(resid: np.ndarray, c: int) -> np.ndarray:
+        """Residuals after cell ``c`` is shown too (rank-one update; unchanged when ``c`` follows already)."""
+        r = resid[c]
+        norm = float(np.sqrt(r @ r))
+        if norm < 1e-7:
+            return resid
+        q = r / norm
+        return resid - np.outer(resid @ q, q)
+
+    @staticmethod
+    def _in_span(resid: np.ndarray) -> np.ndarray:
+        """Cells whose totals follow from the shown cells (residual 0)."""
+        if not resid.shape[1]:
+            return np.ones(resid.shape[0], dtype=bool)
+        return np.abs(resid).max(axis=1) < 1e-7
 
     def _break_derivations(self, leaks: np.ndarray) -> None:
         """Hide, for each sensitive cell whose total follows, a shown cell its derivation uses."""

@@ -470,15 +470,19 @@ class Cube:
         first = np.sort(first)
         M = rows[first]
         packed = packed[first]
-        index = {p.tobytes() for p in packed}
-        # where each set comes from: a shown or derivable cell, or (big, small) of a difference
-        parent: list = [(int(c),) for c in ids[first]]
         sizes = M.astype(np.int64) @ w  # respondents per set
         counts = M.sum(axis=1)  # atoms per set
+        # a difference of fewer than min_cell respondents can only equal a known set that small
+        index = {p.tobytes() for p in packed[sizes < mc]}
+        # where each set comes from: a shown or derivable cell, or (big, small) of a difference
+        cell = ids[first].astype(np.int64)
+        p_big = np.full(len(cell), -1, dtype=np.int64)
+        p_small = np.full(len(cell), -1, dtype=np.int64)
 
         def cells_of(i: int) -> tuple:
-            p = parent[i]
-            return p if len(p) == 1 else cells_of(p[0]) + cells_of(p[1])
+            if p_big[i] < 0:
+                return (int(cell[i]),)
+            return cells_of(int(p_big[i])) + cells_of(int(p_small[i]))
 
         def nested(order, so, lo_hi, small_only):
             """Pairs (i, j) of positions in ``order``, i < j, set i inside set j, j in ``lo_hi(i0, i1)``,
@@ -537,9 +541,12 @@ class Cube:
                 break
             M = np.vstack([M, D[first]])
             packed = np.vstack([packed, pk[first]])
-            index.update(p.tobytes() for p in pk[first])
-            parent.extend(zip(bigs[first].tolist(), smalls[first].tolist()))
-            sizes = np.concatenate([sizes, sizes[bigs[first]] - sizes[smalls[first]]])
+            new_sizes = sizes[bigs[first]] - sizes[smalls[first]]
+            index.update(p.tobytes() for p in pk[first][new_sizes < mc])
+            cell = np.concatenate([cell, np.full(len(first), -1, dtype=np.int64)])
+            p_big = np.concatenate([p_big, bigs[first]])
+            p_small = np.concatenate([p_small, smalls[first]])
+            sizes = np.concatenate([sizes, new_sizes])
             counts = np.concatenate([counts, counts[bigs[first]] - counts[smalls[first]]])
         return None
 

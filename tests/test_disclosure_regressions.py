@@ -200,11 +200,11 @@ def test_cross_table_hides_the_small_institution_and_warns_on_small_expected_cou
 
 def test_min_cell_below_ten_is_refused_by_analysis(demo7):
     for bad in (1, 5, 9):
-        with pytest.raises(ValueError, match="below the floor of 10"):
+        with pytest.raises(ValueError, match="min_cell must be a whole number >= 10"):
             report_dict(demo7, min_cell=bad)
-        with pytest.raises(ValueError, match="below the floor of 10"):
+        with pytest.raises(ValueError, match="min_cell must be a whole number >= 10"):
             compute_figures(demo7, filters={}, min_cell=bad)
-        with pytest.raises(ValueError, match="below the floor of 10"):
+        with pytest.raises(ValueError, match="min_cell must be a whole number >= 10"):
             ProtectedData(demo7, min_cell=bad)
 
 

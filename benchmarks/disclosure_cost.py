@@ -1,6 +1,7 @@
 """Cost and build time of the protected table (issue 9, docs/disclosure.md).
 
-Run: ``OPENBLAS_NUM_THREADS=1 .venv/bin/python -m benchmarks.disclosure_cost [--audit]``.
+Run: ``.venv/bin/python -m benchmarks.disclosure_cost [--audit]`` (the cube pins BLAS to one
+thread itself).
 Prints per family the build time, published cells with respondents, and how
 many are shown, hidden as small (primary) and hidden to protect them
 (secondary), on the demo data (``sample_data.generate()``) or, with

@@ -218,7 +218,7 @@ def test_min_cell_one_on_the_command_line_is_refused(tmp_path):
         [str(SCRIPT), "report", "--input", str(out), "--min-cell", "1"], capture_output=True, text=True, timeout=600
     )
     assert res.returncode != 0
-    assert "below the floor of 10" in res.stderr
+    assert "min_cell must be a whole number >= 10" in res.stderr
 
 
 def test_lists_of_filter_values_are_refused(demo7):

@@ -60,10 +60,30 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import stats as _st
-from statsmodels.stats.multitest import multipletests
 
 from . import contract
 from .stats import category_labels, wilson_interval
+
+
+def holm(p) -> np.ndarray:
+    """Holm's step-down adjusted p-values (Holm 1979), in the order given.
+
+    The same values as ``statsmodels.stats.multitest.multipletests(p,
+    method="holm")[1]`` (and R's ``p.adjust(p, "holm")``), without the
+    ``gc.collect()`` that statsmodels runs on every call (slow when the
+    protected table of a round is in memory).
+
+    >>> holm([0.01, 0.04, 0.03, 0.005]).round(3).tolist()
+    [0.03, 0.06, 0.06, 0.02]
+    """
+    p = np.asarray(p, dtype=float)
+    m = len(p)
+    order = np.argsort(p, kind="stable")
+    adjusted = np.minimum(1.0, np.maximum.accumulate(p[order] * np.arange(m, 0, -1)))
+    out = np.empty(m)
+    out[order] = adjusted
+    return out
+
 
 #: Label of "all other groups together" (the default ``b`` of :func:`compare_groups`).
 REST = "rest"
@@ -287,8 +307,8 @@ def compare_groups(
       (:func:`welch_interval`); two-sided Mann-Whitney U test
       (:func:`scipy.stats.mannwhitneyu`, asymptotic with tie correction when
       there are ties), statistic U of side ``a``.
-    * ``p_holm``: Holm step-down adjustment
-      (:func:`statsmodels.stats.multitest.multipletests`, ``method="holm"``)
+    * ``p_holm``: Holm step-down adjustment (:func:`holm`, the values of
+      :func:`statsmodels.stats.multitest.multipletests` with ``method="holm"``)
       over the items of this call that have a p-value.
 
     References
@@ -372,7 +392,7 @@ def compare_groups(
     ok = ~np.isnan(p)
     p_holm = np.full(len(p), np.nan)
     if ok.any():
-        p_holm[ok] = multipletests(p[ok], method="holm")[1]
+        p_holm[ok] = holm(p[ok])
     out["p_holm"] = p_holm
     for c in ("item", "measure", "test"):
         out[c] = out[c].astype("string")

@@ -857,7 +857,7 @@ class ProtectedView:
         return self.cell(f"item:{item}", view=view)
 
     def _protect_compare(self, cmp: pd.DataFrame, a_view, b_view) -> pd.DataFrame:
-        from statsmodels.stats.multitest import multipletests
+        from .compare import holm
 
         cmp = cmp.copy()
         a_below, b_below = [], []
@@ -876,7 +876,7 @@ class ProtectedView:
         ok = ~np.isnan(p) & ~cmp["suppressed"].to_numpy(dtype=bool)
         p_holm = np.full(len(p), np.nan)
         if ok.any():
-            p_holm[ok] = multipletests(p[ok], method="holm")[1]
+            p_holm[ok] = holm(p[ok])
         cmp["p_holm"] = p_holm
         cmp["a_n"] = cmp["a_n"].astype("Int64")
         cmp["b_n"] = cmp["b_n"].astype("Int64")

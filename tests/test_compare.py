@@ -241,3 +241,16 @@ def test_positive_codes_are_contract_codes():
     for item, codes in compare.POSITIVE_CODES.items():
         assert set(codes) <= set(contract.CODES[item]), item
         assert not set(codes) & {"weet_niet", "geen_plan_bekend"}
+
+
+def test_holm_matches_statsmodels_multipletests():
+    # reference: statsmodels.stats.multitest.multipletests(method="holm"), an independent implementation
+    from statsmodels.stats.multitest import multipletests
+
+    from analysis.compare import holm
+
+    rng = np.random.default_rng(9)
+    for m in (1, 2, 5, 17):
+        p = rng.uniform(0, 0.2, m)
+        p[: m // 3] = p[0]  # ties
+        assert np.allclose(holm(p), multipletests(p, method="holm")[1], rtol=0, atol=1e-15)

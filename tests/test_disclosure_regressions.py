@@ -274,3 +274,13 @@ def test_exact_size_of_hidden_groups_is_not_in_charts(demo7):
         spec = json.dumps(charts.figure_chart(fig, lang="nl").to_dict(), ensure_ascii=False)
         # a small hidden group never shows its size ("n = 7"); "minder dan 10" where a size is given
         assert not re.search(r"n = [1-9]\b", spec), fig.id
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open point in docs/disclosure.md: the closure check stops when a small set follows only from "
+    "hidden cells whose totals follow (no shown cell in its provenance)",
+)
+def test_closure_check_finds_no_small_set_after_the_build():
+    cube = ProtectedData(generate(), min_cell=10).family("grade")
+    assert cube._closure_leak(cube._derivable()) is None

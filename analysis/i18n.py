@@ -65,6 +65,8 @@ DYNAMIC_PREFIXES: tuple[str, ...] = (
     "auth.audit_col.",
     "auth.accounts_col.",
     "labels.variable.",  # analysis.wording.variable_label(column)
+    "privacy.comments.column.",  # analysis.comments.comments_for: table headers
+    "privacy.microdata.period.",  # analysis.microdata.MicrodataRecord.note: the period level
     "labels.respondent_group.",  # analysis.wording.category_label("respondent_type", code)
     "labels.gap_group.",  # analysis.wording.group_label("had_gap", code)
     "labels.worker_group_short.",  # analysis.charts: the last worker group on the x axis

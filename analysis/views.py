@@ -7,7 +7,6 @@ pages only render them.  Labels and number formats come from
 
 * :func:`key_numbers` / :func:`key_number_texts`: respondents, parents,
   young people, share with a period without a worker, mean grade;
-* :func:`comments_view`: the free-text comments, hidden for small groups;
 * :func:`reference_view`: published 2025 figures next to the computed ones;
 * :func:`comparison_view`: :func:`analysis.compare.compare_groups` for display;
 * :func:`crosstab_view`, :func:`association_view`: :mod:`analysis.relations`
@@ -23,14 +22,12 @@ Pure: no streamlit, no I/O.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 from . import contract, i18n, stats, wording
-from .scrub import scrub_text
 
 KEY_NUMBER_COLUMNS = ("key", "n", "value", "ci_low", "ci_high", "suppressed")
 KEY_NUMBERS = ("respondents", "ouder", "jeugdige", "had_gap", "mean_grade")
@@ -162,69 +159,6 @@ def key_number_texts(
             detail = f"n = {n}; {ci} {wording.fmt_interval(r['ci_low'], r['ci_high'], 1, lang)}"
         out.append({"key": key, "label": i18n.text(KEY_LABEL_KEY + key, lang), "value": value, "detail": detail})
     return out
-
-
-# --------------------------------------------------------------------------- comments
-
-
-@dataclass
-class CommentsView:
-    """The comments of a filtered group: ``table`` is empty when ``suppressed``."""
-
-    table: pd.DataFrame
-    n_respondents: int
-    n_comments: int
-    suppressed: bool
-
-
-def comments_view(
-    df: pd.DataFrame,
-    *,
-    min_cell: int = contract.DEFAULT_MIN_CELL,
-    columns: Sequence[str] = contract.COMMENT_COLUMNS,
-    search: str | None = None,
-    lang: str = "nl",
-) -> CommentsView:
-    """The free-text comments as plain text, one row per comment.
-
-    Columns of ``table``: question label, grade, comment (headers in ``lang``).
-    The text is scrubbed again (:func:`analysis.scrub.scrub_text`) on the way
-    out.  When the filtered group has fewer than ``min_cell`` respondents
-    nothing is returned (``suppressed``): a handful of comments could point to
-    a person.  ``search`` keeps comments that contain it (case-insensitive,
-    literal text).  Rows keep the frame's order (random ``response_id``
-    order), never submission order; no week, institution or id is shown.
-    """
-    min_cell = contract.check_min_cell(min_cell)
-    heads = tuple(
-        i18n.text(k, lang) for k in ("views.comments.question", "views.comments.grade", "views.comments.comment")
-    )
-    empty = pd.DataFrame({h: pd.Series(dtype="string") for h in heads})
-    for c in columns:
-        if c not in contract.COMMENT_COLUMNS:
-            raise ValueError(f"{c!r} is not a comment column")
-    n = len(df)
-    if n < min_cell:
-        return CommentsView(empty, n, 0, True)
-    parts = []
-    grade = df["grade"].astype("Int64").astype("string").fillna("")
-    for c in columns:
-        text = df[c].astype("string")
-        keep = text.notna() & (text.str.strip() != "")
-        if search:
-            keep &= text.str.contains(search, case=False, regex=False).fillna(False)
-        keep = keep.fillna(False).astype(bool)
-        part = pd.DataFrame(
-            {
-                heads[0]: wording.variable_label(c, lang),
-                heads[1]: grade[keep].to_numpy(),
-                heads[2]: [scrub_text(t) for t in text[keep].astype(object)],
-            }
-        )
-        parts.append(part)
-    table = pd.concat(parts, ignore_index=True) if parts else empty
-    table = table.astype("string")
-    return CommentsView(table, n, len(table), False)
 
 
 # --------------------------------------------------------------------------- published figures

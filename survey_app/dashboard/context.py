@@ -242,10 +242,14 @@ def page_setup(
 ) -> Context:
     """Layout, sidebar, data, title and synthetic banner of a dashboard page.
 
+    ``title_key``: a ``dashboard.*`` text (``"overview_title"``), or a full
+    catalog key (one with a dot: ``"privacy.microdata.title"``).
+
     Only for a signed-in person whose role has ``page`` (else a message and
     ``st.stop()``); the data scope is that person's, from the database.
     """
-    st.set_page_config(page_title=t(title_key), layout="wide")
+    title = i18n.text(title_key, lang()) if "." in title_key else t(title_key)  # a full catalog key, or dashboard.*
+    st.set_page_config(page_title=title, layout="wide")
     access = session.require_page(page.replace("_", "-"))
     ui.inject_css()
     st.html(DASH_CSS)
@@ -257,7 +261,7 @@ def page_setup(
         filters, min_cell = filter_sidebar(options, show=show_filters, disabled=disabled_filters)
     session.account_box(access)
     df = load_data(storage, scope, filters)
-    st.title(t(title_key))
+    st.title(i18n.text(title_key, lang_) if "." in title_key else t(title_key))
     synthetic = is_synthetic(df, filters) or (
         df.empty and any(r.startswith("demo-synthetisch") for r in options.round_ids)
     )

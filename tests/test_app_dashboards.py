@@ -328,11 +328,12 @@ def test_verbanden_model_refused_for_small_groups(db):
 def test_opmerkingen_plain_text_and_hidden_for_small_groups(db):
     at = open_page("opmerkingen")
     table = at.dataframe[0].value
-    assert table.columns.tolist() == ["Vraag", "Cijfer", "Opmerking"]
+    assert table.columns.tolist() == ["Vraag", "Opmerking"]  # no other answers next to a comment (issue 9)
     assert len(table) > 0
     at = open_page("opmerkingen", flt_gi=["JBW"])
     assert not at.dataframe
-    assert any("verborgen" in i.value and "6 respondenten" in i.value for i in at.info)
+    hidden = [i.value for i in at.info if "verborgen" in i.value]
+    assert hidden and "minder dan 10 respondenten" in hidden[0] and "6" not in hidden[0]  # the size stays hidden
 
 
 def test_language_toggle_switches_to_english(db):
@@ -476,6 +477,7 @@ def test_frame_bytes_round_trips_every_format(db, tmp_path):
         ("verbanden", "Verbanden"),
         ("opmerkingen", "Opmerkingen"),
         ("import_export", "Import en export"),
+        ("microdata", "Microdata voor onderzoek"),
         ("rondes", "Rondes"),
         ("logboek", "Logboek"),
     ],
@@ -503,6 +505,7 @@ def test_navigation_menu_titles_follow_the_dashboard_language():
         "Comments",
         "Round report",
         "Import and export",
+        "Microdata",
         "Rounds",
         "Audit log",
     ]

@@ -40,6 +40,7 @@ STAFF_PATHS = (
     "opmerkingen",
     "rondeverslag",
     "import-export",
+    "microdata",
     "logboek",
     "aanmelden",
     "start",
@@ -54,6 +55,7 @@ MENU = {
         "Verbanden",
         "Opmerkingen",
         "Import en export",
+        "Microdata",
         "Rondes",
         "Logboek",
     ],
@@ -64,10 +66,11 @@ MENU = {
         "Verbanden",
         "Opmerkingen",
         "Import en export",
+        "Microdata",
         "Rondes",
     ],
     "gi": ["Overzicht", "Inspectierapport", "Vergelijken", "Opmerkingen", "Rondeverslag", "Rondes"],
-    "onderzoeker": ["Overzicht", "Inspectierapport", "Vergelijken", "Verbanden", "Rondeverslag"],
+    "onderzoeker": ["Overzicht", "Inspectierapport", "Vergelijken", "Verbanden", "Rondeverslag", "Microdata"],
 }
 
 

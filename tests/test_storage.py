@@ -517,6 +517,13 @@ def test_submit_response_scrubs_free_text(storage):
     assert "06-12345678" not in " ".join(raw) and "NL91" not in " ".join(raw)
 
 
+def test_submit_response_replaces_names_and_places_before_storing(storage):
+    info = _open_round(storage)
+    ans = random_answers(random.Random(7)) | {"comment_grade": "Mijn werker heet Jan de Vries, ik woon in Utrecht"}
+    _submit(storage, info.id, ans)
+    assert storage.load_responses().iloc[0]["comment_grade"] == "Mijn werker heet [PERSOON-1], ik woon in [LOCATIE-1]"
+
+
 def test_submit_response_same_token_stores_once(storage):
     info = _open_round(storage)
     _submit(storage, info.id, token="form-123")

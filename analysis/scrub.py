@@ -238,11 +238,8 @@ def deidentifier():
     if _DEDUCE is None:
         with _DEDUCE_LOCK:
             if _DEDUCE is None:
-                import logging
-
                 from deduce import Deduce
 
-                logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
                 _DEDUCE = Deduce()
     return _DEDUCE
 

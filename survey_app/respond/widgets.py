@@ -83,7 +83,18 @@ def _dispose(storage) -> None:
 def _storage_for(url: str | None, data_dir: str | None):
     from survey_app.storage import Storage
 
+    _warm_up_deidentifier()
     return Storage(url)
+
+
+def _warm_up_deidentifier() -> None:
+    """Load the de-identifier (deduce, ~15-30 s, once per process) in the background when the server
+    first opens its database, so that the first comment submitted or shown does not wait for it."""
+    import threading
+
+    from analysis import scrub
+
+    threading.Thread(target=scrub.deidentifier, name="deduce-warm-up", daemon=True).start()
 
 
 def get_storage():

@@ -1,6 +1,6 @@
 """Speed and memory of the main paths, printed as a table.
 
-Usage: ``python -m benchmarks [--sizes 10000,100000,1000000] [--submits 500] [--letters 200]``
+Usage: ``python -m benchmarks [--sizes 10000,100000,1000000] [--submits 500] [--letters 200] [--comments 1000]``
 
 Goals are read off this table, never asserted in tests (timings depend on the
 machine and on what else runs on it).
@@ -33,6 +33,7 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", default="10000,100000,1000000", help="respondent counts, comma-separated")
     ap.add_argument("--submits", type=int, default=500, help="responses submitted one by one to SQLite")
     ap.add_argument("--letters", type=int, default=200, help="invitation letters made in one print run")
+    ap.add_argument("--comments", type=int, default=1000, help="free-text comments scrubbed (rules + deduce)")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
 
@@ -61,6 +62,18 @@ def main(argv=None) -> int:
             _, s, mb = measure(lambda: read_responses(pq))
             rows.append(("read + validate Parquet", n, s, mb))
             del df
+
+        # issue 9: the de-identifier (deduce): loading its tables once per process, then per comment
+        from analysis import scrub
+
+        _, s, mb = measure(scrub.deidentifier)
+        rows.append(("load deduce (once per process)", 1, s, mb))
+        texts = [
+            f"Mijn werker heet Jan de Vries en ik woon in Utrecht, ik ben {12 + i % 6} jaar ({i})"
+            for i in range(args.comments)
+        ]
+        _, s, mb = measure(lambda: [scrub.scrub_text(t) for t in texts])
+        rows.append(("scrub_text (rules + deduce)", args.comments, s, mb))
 
         os.environ["SURVEY_DATA_DIR"] = str(Path(tmp) / "data")
         os.environ.pop("SURVEY_DATABASE_URL", None)

@@ -101,13 +101,18 @@ class MicrodataRecord:
                         "privacy.microdata.note_recoded",
                         lang,
                         n=self._count(n, lang),
-                        column=wording.variable_label(column, lang),
+                        column=_in_sentence(wording.variable_label(column, lang)),
                         other=OTHER,
                     )
                 )
         lines.append(i18n.text("privacy.microdata.note_suppressed", lang, n=self._count(self.suppressed, lang)))
         lines.append(i18n.text("privacy.microdata.note_rows", lang, n=self._count(self.n_out, lang)))
         return lines
+
+
+def _in_sentence(label: str) -> str:
+    """A column label inside a sentence: "Soort maatregel" -> "soort maatregel" (an abbreviation such as "GI" stays)."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
 def week_period(weeks: pd.Series, level: str, rounds: pd.Series | None = None) -> pd.Series:

@@ -98,6 +98,22 @@ def _apply_filters(df, filters: dict):
         raise BadInput(str(exc)) from exc
 
 
+def _check_hold(round_id: str | None, filters: dict) -> None:
+    """A report of one institution whose fieldwork started late and still runs waits (exit 1).
+
+    The same decision as the dashboards (:func:`survey_app.dashboard.data_access.report_hold`),
+    for responses read from the database (--round); national reports are not held.
+    """
+    if not round_id:
+        return
+    from analysis.monitor import hold_messages
+    from survey_app.dashboard.data_access import Scope, report_hold
+
+    held = report_hold(_storage(), Scope(), filters)
+    if not held.empty:
+        raise Failure("\n".join(hold_messages(held, lang="en")))
+
+
 def _min_cell_option(ctx, param, value):
     """--min-cell goes through the contract's one check (floor 10); lower is bad input (exit 2)."""
     try:
@@ -215,6 +231,7 @@ def report(input_path, round_id, gi, respondent_type, measure_type, round_filter
     df = _load_input(input_path, round_id)
     filters = _filters(gi, respondent_type, measure_type, round_filter or round_id)
     _apply_filters(df, filters)  # checks the filter codes: bad input exits 2 before any work
+    _check_hold(round_id, filters)
     writer = {"json": rep.report_json, "csv": rep.report_csv, "markdown": rep.report_markdown}[fmt]
     text = writer(df, filters=filters, min_cell=min_cell)
     if out:
@@ -238,7 +255,9 @@ def figures(
     from analysis.report import is_synthetic
 
     df = _load_input(input_path, round_id)
-    df = _apply_filters(df, _filters(gi, respondent_type, measure_type, round_filter or round_id))
+    filters = _filters(gi, respondent_type, measure_type, round_filter or round_id)
+    df = _apply_filters(df, filters)
+    _check_hold(round_id, filters)
     figs = compute_figures(df, min_cell=min_cell)
     synthetic = is_synthetic(df)
     paths = write_figures(figs, out_dir, format=fmt, lang=lang, synthetic=synthetic)

@@ -520,3 +520,101 @@ def test_questionnaire_of_a_late_institution_says_when_it_opens(db):
     run(at)
     assert any("nog niet open" in w.value for w in at.warning)
     assert not at.header  # still on the welcome page
+
+
+# --------------------------------------------------------------------------- a late institution's own report waits
+
+HOLD_NL = "Het eigen rapport van WSS wacht tot het veldwerk sluit op"
+
+
+def _late_wss_round(db):
+    """A running round of all five institutions in which WSS started late (dates around the real today)."""
+    from sample_data import generate
+
+    today = dt.date.today()
+    info = db.setup_round(
+        name="Lopende ronde",
+        gis=list(contract.GI_CODES),
+        access="open",
+        round_id="rlopend",
+        opens=today - dt.timedelta(days=28),
+        closes=today + dt.timedelta(days=14),
+        gi_dates={"WSS": (today - dt.timedelta(days=7), today + dt.timedelta(days=35))},
+    )
+    db.import_responses(generate(n=300, seed=6, round_id="rlopend"), round_id="rlopend")
+    n_wss = int((db.load_responses(round_ids="rlopend")["gi"] == "WSS").sum())
+    assert n_wss >= 20
+    return info, today + dt.timedelta(days=35), n_wss
+
+
+def _open_as(name: str, storage, screen: str, **state) -> AppTest:
+    at = AppTest.from_file(str(PAGES / f"{screen}.py"), default_timeout=TIMEOUT)
+    sign_in(at, storage, name)
+    for k, v in state.items():
+        at.session_state[k] = v
+    return run(at)
+
+
+def test_late_institution_own_pages_wait_for_its_gi_account(staff_db):
+    from analysis.wording import format_date
+    from survey_app.auth import accounts
+    from survey_app.dashboard import context
+
+    db = staff_db
+    info, wss_closes, n_wss = _late_wss_round(db)
+    accounts.add_user(db, "gi-wss", role="gi", gi="WSS", password="een-lang-test-wachtwoord-42", actor="test")
+    context.clear_data_cache()
+    message = f"{HOLD_NL} {format_date(wss_closes, 'nl')}."
+    for screen in ("overzicht", "opmerkingen", "rondeverslag", "vergelijken"):
+        at = _open_as("gi-wss", db, screen)
+        body = texts(at)
+        assert message in body, screen
+        assert "'Lopende ronde'" in body and "De landelijke cijfers tellen de antwoorden van WSS wel mee." in body
+        assert not at.get("vega_lite_chart") and not at.download_button, screen  # no figure, no file
+        assert "respondenten in deze selectie" not in body
+    at = _open_as("gi-wss", db, "inspectierapport", ref_round="rlopend")
+    assert message in texts(at) and not at.get("vega_lite_chart")
+    # the gi account of an institution that started on time sees its own figures
+    make_users(db, roles=("gi",))  # gi-jbn
+    at = _open_as(ROLE_ACCOUNTS["gi"][0], db, "overzicht")
+    assert HOLD_NL.split(" WSS")[0] not in texts(at) and at.get("vega_lite_chart")
+
+
+def test_late_institution_counts_nationally_while_its_own_views_wait(staff_db):
+    from survey_app.dashboard import context
+
+    db = staff_db
+    _late_wss_round(db)
+    context.clear_data_cache()
+    # national: WSS's answers are in
+    at = _open_screen("overzicht", db)
+    assert "300 respondenten in deze selectie." in texts(at) and HOLD_NL not in texts(at)
+    at = _open_screen("inspectierapport", db, ref_round="rlopend")
+    assert "300 respondenten in deze selectie." in texts(at) and HOLD_NL not in texts(at)
+    # WSS alone in the institution filter: the message instead of figures
+    at = _open_screen("overzicht", db, flt_gi=["WSS"])
+    assert HOLD_NL in texts(at) and not at.get("vega_lite_chart")
+    at = _open_screen("inspectierapport", db, flt_gi=["WSS"], ref_round="rlopend")
+    assert HOLD_NL in texts(at) and not at.get("vega_lite_chart")
+    at = _open_screen("import_export", db, flt_gi=["WSS"])
+    assert HOLD_NL in texts(at)
+    assert not [b for b in at.download_button if b.key in ("exp_docx", "exp_html")]  # no round report
+    # another institution alone is shown; WSS against the rest waits, JBG against the rest does not
+    at = _open_screen("overzicht", db, flt_gi=["JBG"])
+    assert HOLD_NL not in texts(at) and at.get("vega_lite_chart")
+    at = _open_screen("vergelijken", db, cmp_gi="WSS")
+    assert HOLD_NL in texts(at) and not at.get("vega_lite_chart")
+    at = _open_screen("vergelijken", db, cmp_gi="JBG")
+    assert HOLD_NL not in texts(at) and at.get("vega_lite_chart")
+
+
+def test_late_institution_own_report_is_shown_once_its_fieldwork_closed(staff_db):
+    from survey_app.dashboard import context
+
+    db = staff_db
+    info, _, n_wss = _late_wss_round(db)
+    db.close_round(info.id)
+    context.clear_data_cache()
+    at = _open_screen("overzicht", db, flt_gi=["WSS"])
+    assert HOLD_NL not in texts(at)
+    assert f"{n_wss} respondenten in deze selectie." in texts(at)

@@ -235,3 +235,22 @@ def test_rounds_migration_0004_downgrades_and_upgrades_cleanly(storage, wss_late
     info = storage.get_round(wss_late.id)  # the round survived; its new columns have their defaults
     assert info.languages == ("nl", "en") and not info.archived
     assert [w.late for w in storage.institution_windows(info.id)] == [False, False, False]
+
+
+def test_rounds_fieldwork_windows_give_every_institution_of_every_round(storage, wss_late):
+    from analysis.monitor import WINDOW_COLUMNS
+
+    other = storage.setup_round(name="Zelfevaluatie JBG", gis=["JBG"], access="open", opens=D(2025, 1, 6))
+    w = storage.fieldwork_windows()
+    assert list(w.columns) == list(WINDOW_COLUMNS)
+    assert w["round_id"].tolist() == [wss_late.id] * 3 + [other.id]  # list_rounds order: newest first
+    wss = w[w["gi"] == "WSS"].iloc[0]
+    assert (wss["opens"], wss["closes"], bool(wss["late"]), bool(wss["national"])) == (
+        D(2026, 3, 23),
+        D(2026, 5, 24),
+        True,
+        True,
+    )
+    assert wss["round_name"] == "Cliëntervaring 2026" and not wss["round_closed"]
+    storage.close_round(wss_late.id)
+    assert storage.fieldwork_windows()["round_closed"].tolist() == [True] * 3 + [False]

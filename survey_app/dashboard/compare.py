@@ -11,6 +11,7 @@ from .context import (
     Context,
     _remember,
     _restore,
+    report_waits,
     t,
 )
 from .downloads import (
@@ -54,6 +55,8 @@ def render_compare(ctx: Context) -> None:
         _remember("cmp_gi")
         if st.session_state.get(FILTER_KEYS["gi"]):
             st.caption(t("cmp_filter_note", f=wording.variable_label("gi", lang_), w=t("cmp_all_gis")))
+        if report_waits(ctx, {**ctx.filters_except("gi"), "gi": [gi]}):  # its own figures wait (late start)
+            return
         df = ctx.load(ctx.filters_except("gi"), with_rest=True)  # a gi account: the others only pooled
         cmp = compare_institution(df, gi=gi, min_cell=ctx.min_cell)
         a_label, b_label = gi, wording.group_label("gi", "rest", lang_)
@@ -71,6 +74,8 @@ def render_compare(ctx: Context) -> None:
         _remember("cmp_round_b")
         if st.session_state.get(FILTER_KEYS["round_id"]):
             st.caption(t("cmp_filter_note", f=wording.variable_label("round_id", lang_), w=t("cmp_all_rounds")))
+        if report_waits(ctx, {**ctx.filters_except("round_id"), "round_id": [a, b]}):
+            return
         df = ctx.load(ctx.filters_except("round_id"))
         cmp = compare_groups(df, by="round_id", a=a, b=b, min_cell=ctx.min_cell)
         a_label, b_label = ctx.options.round_label(a), ctx.options.round_label(b)  # names, not ids (issue 11)

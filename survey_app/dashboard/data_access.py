@@ -24,6 +24,7 @@ cache (``st.cache_data(ttl=..., max_entries=...)``) lives in
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -181,6 +182,40 @@ def load_data(
         (see :func:`load_scope`); other scopes are unchanged.
     """
     return apply_filters(load_scope(storage, scope, with_rest=with_rest), filters)
+
+
+def selection(scope: Scope, filters: Mapping[str, Any] | None = None) -> tuple[tuple | None, tuple | None]:
+    """(institutions, rounds) a view shows: the scope narrowed by the filters (``None`` = every one)."""
+    scope = _require_scope(scope)
+    f = normalize_filters(filters)
+
+    def narrow(allowed, chosen):
+        if allowed is None:
+            return chosen
+        if chosen is None:
+            return allowed
+        return tuple(v for v in chosen if v in set(allowed))
+
+    return narrow(scope.gis, f["gi"]), narrow(scope.round_ids, f["round_id"])
+
+
+def report_hold(
+    storage, scope: Scope, filters: Mapping[str, Any] | None = None, *, today: _dt.date | None = None
+) -> pd.DataFrame:
+    """Whose own figures this view must hold back (:func:`analysis.monitor.report_hold`).
+
+    The view is ``scope`` narrowed by ``filters`` (:func:`selection`): a
+    ``gi`` account's pages, a filter on one institution, or one institution
+    against the rest hold back an institution that started late until its
+    fieldwork closes; national views (no institution chosen, or every
+    institution that counts nationally) show it.  Empty: show the figures.
+    Used by every dashboard page (:mod:`survey_app.dashboard.context`) and
+    the command line.
+    """
+    from analysis.monitor import report_hold as decide
+
+    gis, round_ids = selection(scope, filters)
+    return decide(storage.fieldwork_windows(), gis=gis, round_ids=round_ids, today=today or _dt.date.today())
 
 
 @dataclass(frozen=True)

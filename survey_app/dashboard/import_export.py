@@ -14,6 +14,7 @@ from .context import (
     Context,
     clear_data_cache,
     lang,
+    report_waits,
     selection_caption,
     t,
 )
@@ -317,6 +318,8 @@ def render_report(ctx: Context, *, header: bool = True) -> None:
     if header:
         st.header(t("report_header"))
         st.caption(t("report_help"))
+    if report_waits(ctx):  # an institution on its own whose fieldwork started late and still runs
+        return
     full = ctx.load({})
     filters, min_cell, lang_ = dict(ctx.filters), ctx.min_cell, ctx.lang
     if ctx.scope.gis is not None and not filters.get("gi"):

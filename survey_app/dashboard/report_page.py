@@ -16,6 +16,7 @@ from .context import (
     Context,
     _load,
     _url,
+    report_waits,
     t,
 )
 from .data_access import Scope
@@ -79,6 +80,8 @@ def render_reference(ctx: Context) -> None:
         help=t("ref_round_help", ctx.lang),
     )
     filters = reference_filters(ctx, round_id)
+    if report_waits(ctx, filters):  # one institution on its own whose fieldwork started late and still runs
+        return
     st.caption(t("n_selected", count=len(ctx.load(filters))))
     if filters.get("gi") and not ctx.filters.get("gi"):
         st.caption(t("ref_national", ctx.lang, gis=", ".join(filters["gi"])))

@@ -62,6 +62,7 @@ META_KEYS = ("_plural",)
 DYNAMIC_PREFIXES: tuple[str, ...] = (
     "auth.role.",
     "auth.action.",
+    "rounds.audit_action.",  # survey_app.auth.texts.action_label: round actions in the audit log
     "auth.audit_col.",
     "auth.accounts_col.",
     "labels.variable.",  # analysis.wording.variable_label(column)

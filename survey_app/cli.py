@@ -320,7 +320,7 @@ def validate(file: str) -> None:
 
 @cli.group("round")
 def round_group() -> None:
-    """Create, list and close survey rounds."""
+    """Create, list, change, close and archive survey rounds (every change is audited)."""
 
 
 @round_group.command("create")
@@ -401,6 +401,56 @@ def round_close(round_id: str) -> None:
     except RoundNotFound as exc:
         raise Failure(f"round '{round_id}' does not exist") from exc
     click.echo(f"Round {round_id} closed.")
+
+
+def _round_call(fn, round_id: str, **kwargs):
+    """An audited round change (survey_app.auth.actions) from the command line, errors as exit codes."""
+    from survey_app.auth import accounts
+    from survey_app.storage import RoundNotFound, StorageError
+
+    storage = _storage()
+    try:
+        return fn(storage, round_id, actor=accounts.cli_actor(), **kwargs)
+    except RoundNotFound as exc:
+        raise Failure(f"round '{round_id}' does not exist") from exc
+    except (StorageError, ValueError) as exc:
+        raise BadInput(str(exc)) from exc
+
+
+@round_group.command("dates")
+@click.argument("round_id")
+@click.option("--gi", "gis", multiple=True, required=True, help="Institution code; repeat for several.")
+@click.option("--opens", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
+@click.option("--closes", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
+def round_dates(round_id: str, gis, opens, closes) -> None:
+    """Set the opening and closing day of institutions of a round (a late start, an extension)."""
+    from survey_app.auth import actions
+
+    dates = {g.strip(): (opens.date() if opens else None, closes.date() if closes else None) for g in gis}
+    _round_call(actions.set_institution_dates, round_id, dates=dates)
+    click.echo(f"Round {round_id}: dates of {', '.join(dates)} set.")
+
+
+@round_group.command("reopen")
+@click.argument("round_id")
+@click.option("--closes", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="The new closing day.")
+def round_reopen(round_id: str, closes) -> None:
+    """Accept responses again (a new closing day when the old one has passed)."""
+    from survey_app.auth import actions
+
+    info = _round_call(actions.reopen_round, round_id, closes=closes.date() if closes else None)
+    click.echo(f"Round {round_id} reopened" + (f" until {info.closes.isoformat()}." if info.closes else "."))
+
+
+@round_group.command("archive")
+@click.argument("round_id")
+@click.option("--undo", is_flag=True, help="Take the round out of the archive.")
+def round_archive(round_id: str, undo: bool) -> None:
+    """Put a closed round in the archive (its answers keep counting), or take it out with --undo."""
+    from survey_app.auth import actions
+
+    _round_call(actions.archive_round, round_id, archived=not undo)
+    click.echo(f"Round {round_id} {'taken out of the archive' if undo else 'archived'}.")
 
 
 @round_group.command("codes")

@@ -30,12 +30,12 @@ TODAY = dt.date(2026, 3, 25)
 PAGES = Path(__file__).resolve().parents[1] / "survey_app" / "web" / "screens"
 
 
-def _page(role, gi, today):
+def _page(role, gi, today, name=None):
     import datetime as dt
 
     from survey_app.dashboard import rounds
 
-    rounds.page(rounds.RoundsAccess(role=role, gi=gi), today=dt.date.fromisoformat(today))
+    rounds.page(rounds.RoundsAccess(role=role, gi=gi, name=name), today=dt.date.fromisoformat(today))
 
 
 @pytest.fixture
@@ -53,8 +53,8 @@ def db(tmp_path, monkeypatch):
     widgets.release_storages()
 
 
-def open_rounds(role="beheerder", gi=None, today=TODAY, **state) -> AppTest:
-    at = AppTest.from_function(_page, kwargs={"role": role, "gi": gi, "today": today.isoformat()})
+def open_rounds(role="beheerder", gi=None, today=TODAY, name=None, **state) -> AppTest:
+    at = AppTest.from_function(_page, kwargs={"role": role, "gi": gi, "today": today.isoformat(), "name": name})
     at.default_timeout = TIMEOUT
     for k, v in state.items():
         at.session_state[k] = v
@@ -618,3 +618,104 @@ def test_late_institution_own_report_is_shown_once_its_fieldwork_closed(staff_db
     at = _open_screen("overzicht", db, flt_gi=["WSS"])
     assert HOLD_NL not in texts(at)
     assert f"{n_wss} respondenten in deze selectie." in texts(at)
+
+
+# --------------------------------------------------------------------------- the audit log
+
+
+def test_rounds_page_changes_and_letters_are_in_the_logboek(db, monkeypatch):
+    """Every change on the Rondes page goes through survey_app.auth.actions: the Logboek shows it, never a code."""
+    info = _inspection_round(db)
+    rid = info.id
+    at = open_rounds(name="beheer")
+    at.selectbox(key=f"rnd_edit_gi_{rid}").set_value("WSS")
+    run(at)
+    at.date_input(key=f"rnd_edit_closes_{rid}_WSS").set_value(dt.date(2026, 5, 31))
+    at.button(key=f"rnd_edit_save_{rid}").click()
+    run(at)
+    at.checkbox(key=f"rnd_nat_{rid}_JBN").uncheck()
+    run(at)
+    at.multiselect(key=f"rnd_let_types_{rid}").set_value(["ouder"])
+    at.number_input(key="rnd_let_n").set_value(2)
+    at.button(key="rnd_let_make").click()
+    run(at)
+    codes = [x.code for x in at.session_state["rnd_letters"]["letters"]]
+    assert len(codes) == 6
+    # a reminder from the mail-merge file: audited once, not on every rerun
+    from survey_app.dashboard import rounds
+
+    csv = L.mail_merge_csv(at.session_state["rnd_letters"]["letters"][:2])
+    at.button(key="rnd_let_done").click()
+    run(at)
+    at.file_uploader(key=f"rnd_rem_file_{rid}").upload("adressen.csv", csv, "text/csv")
+    run(at)
+    run(at)
+    assert at.session_state[rounds.REMINDERS_AUDITED_KEY]
+    at.checkbox(key=f"rnd_close_sure_{rid}").check()
+    run(at)
+    at.button(key=f"rnd_close_{rid}").click()
+    run(at)
+    at.date_input(key=f"rnd_reopen_closes_{rid}").set_value(dt.date(2026, 6, 7))
+    at.button(key=f"rnd_reopen_{rid}").click()
+    run(at)
+    log = db.list_audit()
+    actions = sorted(r.action for r in log)
+    assert actions == sorted(
+        ["round_dates", "round_national", "round_codes", "round_codes", "round_codes", "letters_made"]
+        + ["reminders_made", "round_close", "round_reopen"]
+    )
+    assert {r.actor for r in log} == {"beheer"} and {r.target for r in log} == {rid}
+    everything = " ".join(f"{r.detail}" for r in log)
+    assert not any(c in everything or c.replace("-", "") in everything for c in codes)
+
+    # the Logboek (beheerder) names them
+    staff_server(monkeypatch)
+    make_users(db, roles=("beheerder",))
+    at = AppTest.from_file(str(PAGES / "logboek.py"), default_timeout=TIMEOUT)
+    sign_in(at, db, ROLE_ACCOUNTS["beheerder"][0])
+    run(at)
+    table = at.dataframe[0].value
+    shown = set(table["Wat"])
+    assert {
+        "data van de ronde gewijzigd",
+        "landelijke cijfers aangepast",
+        "codes gemaakt",
+        "brieven gemaakt",
+        "herinneringen gemaakt",
+        "ronde gesloten",
+        "ronde heropend",
+    } <= shown
+    assert "WSS 2026-03-23..2026-05-24 -> 2026-03-23..2026-05-31" in set(table["Details"])
+    at.multiselect(key="audit_actions").set_value(["letters_made", "letters_download"])
+    run(at)
+    assert set(at.dataframe[0].value["Wat"]) == {"brieven gemaakt"}
+    assert at.multiselect(key="audit_actions").format_func("letters_download") == "brieven gedownload"
+
+
+def test_rounds_letters_download_is_audited_when_the_file_is_made(db):
+    """The download buttons make their file only for a signed-in session, and write who downloaded what."""
+    from survey_app.auth import actions, session
+
+    info = _inspection_round(db)
+    make_users(db, roles=("inspecteur",))
+    from _auth_helpers import session_for
+
+    codes = db.issue_codes(info.id, "JBG", "ouder", 2)
+    made = L.make_letters(
+        base_url="https://x.nl", round_id=info.id, round_name=info.name, gi="JBG", respondent_type="ouder", codes=codes
+    )
+    name = ROLE_ACCOUNTS["inspecteur"][0]
+
+    def audit(actor):
+        actions.letters_downloaded(db, info.id, made, "pdf", actor=actor)
+
+    make = session.guarded(
+        lambda: L.letters_pdf(made), storage=db, signed=session_for(db, name), what=info.id, audit_with=audit
+    )
+    assert not db.list_audit(actions=["letters_download"])  # nothing until the file is made
+    assert make()[:4] == b"%PDF"
+    (entry,) = db.list_audit(actions=["letters_download"])
+    assert (entry.actor, entry.target, entry.detail) == (name, info.id, "pdf: 2 letters: JBG/ouder 2")
+    with pytest.raises(PermissionError):  # signed out: no file, no entry
+        session.guarded(lambda: b"", storage=db, signed=None, what=info.id, audit_with=audit)()
+    assert len(db.list_audit(actions=["letters_download"])) == 1

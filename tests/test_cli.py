@@ -302,3 +302,33 @@ def test_cli_report_of_a_late_institution_waits_until_its_fieldwork_closes(tmp_p
     rep = json.loads(run("report", "--round", "rlopend", env_extra=env).stdout)
     assert rep["n_respondents"] == 300
     assert run("report", "--round", "rlopend", "--gi", "JBG", env_extra=env).returncode == 0
+
+
+def test_cli_round_dates_close_reopen_archive_are_audited(tmp_path):
+    import datetime as dt
+
+    from survey_app.storage import Storage
+
+    url = f"sqlite:///{tmp_path / 'survey.sqlite'}"
+    env = {"SURVEY_DATA_DIR": str(tmp_path), "SURVEY_DATABASE_URL": url, "SURVEY_SECRET_KEY": "k" * 32}
+    res = run("round", "create", "--name", "CLI-ronde", "--gi", "JBG", "--gi", "WSS", "--access", "open", env_extra=env)
+    assert res.returncode == 0, res.stderr
+    rid = res.stdout.split("Round created: ")[1].split()[0]
+    later = (dt.date.today() + dt.timedelta(days=60)).isoformat()
+    assert run("round", "dates", rid, "--gi", "WSS", "--closes", later, env_extra=env).returncode == 0
+    assert run("round", "archive", rid, env_extra=env).returncode == 2  # not closed yet: bad input
+    assert run("round", "close", rid, env_extra=env).returncode == 0
+    assert run("round", "reopen", rid, "--closes", later, env_extra=env).returncode == 0
+    assert run("round", "close", rid, env_extra=env).returncode == 0
+    assert run("round", "archive", rid, env_extra=env).returncode == 0
+    assert run("round", "archive", rid, "--undo", env_extra=env).returncode == 0
+    assert run("round", "reopen", "nope", env_extra=env).returncode == 1
+    s = Storage(url, secret_key="k" * 32)
+    log = s.list_audit()
+    s.dispose()
+    assert sorted(r.action for r in log) == sorted(
+        ["round_create", "round_dates", "round_close", "round_reopen", "round_close", "round_archive"]
+        + ["round_unarchive"]
+    )
+    assert all(r.actor.startswith("cli") and r.target == rid for r in log)
+    assert f"WSS -..- -> -..{later}" in [r.detail for r in log if r.action == "round_dates"][0]

@@ -13,7 +13,7 @@ import streamlit as st
 
 from analysis import i18n
 from survey_app.auth import accounts, session
-from survey_app.auth.texts import t
+from survey_app.auth.texts import action_label, t
 from survey_app.respond import widgets as ui
 
 from .context import language_toggle
@@ -29,7 +29,7 @@ def audit_table(records, lang: str) -> pd.DataFrame:
         (
             r.at.strftime("%Y-%m-%d %H:%M:%S"),
             r.actor,
-            t("action." + r.action, lang) if r.action in accounts.AUDIT_ACTIONS else r.action,
+            action_label(r.action, lang),
             r.target or "",
             r.detail or "",
         )
@@ -69,7 +69,7 @@ def render_audit_page() -> None:
         t("audit_actions", lang),
         list(accounts.AUDIT_ACTIONS),
         key="audit_actions",
-        format_func=lambda a: t("action." + a, lang),
+        format_func=lambda a: action_label(a, lang),
         placeholder=t("audit_all", lang),
     )
     records = storage.list_audit(limit=AUDIT_LIMIT, actions=chosen or None)

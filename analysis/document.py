@@ -64,9 +64,15 @@ def _t(key: str, lang: str, **params: Any) -> str:
 # --------------------------------------------------------------------------- content
 
 
-def selection_lines(filters: Mapping[str, Any] | None, *, lang: str = "nl") -> list[tuple[str, str]]:
-    """(label, value) per filter, in the order round, institution, respondent type, measure type."""
+def selection_lines(
+    filters: Mapping[str, Any] | None, *, lang: str = "nl", round_names: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """(label, value) per filter, in the order round, institution, respondent type, measure type.
+
+    Rounds are shown by name when ``round_names`` (``{round_id: name}``) knows them.
+    """
     filters = filters or {}
+    names = round_names or {}
     out = []
     for name in ("round_id", "gi", "respondent_type", "measure_type"):
         vals = normalize_filter_value(name, filters.get(name) or None)
@@ -75,6 +81,8 @@ def selection_lines(filters: Mapping[str, Any] | None, *, lang: str = "nl") -> l
             shown = _t("document.all", lang)
         elif name in ("respondent_type", "measure_type"):
             shown = ", ".join(wording.category_label(name, v, lang) for v in vals)
+        elif name == "round_id":
+            shown = ", ".join(names.get(v, v) for v in vals)
         else:
             shown = ", ".join(vals)
         out.append((label, shown))
@@ -150,6 +158,7 @@ def build_report(
     min_cell: int = contract.DEFAULT_MIN_CELL,
     lang: str = "nl",
     title: str | None = None,
+    round_names: Mapping[str, str] | None = None,
 ) -> ReportContent:
     """Filter ``df`` and compute every figure, key number and text of the report."""
     wording._lang(lang)
@@ -179,7 +188,7 @@ def build_report(
         synthetic=is_synthetic(sub, filters),
         n_respondents=len(sub),
         min_cell=min_cell,
-        selection=selection_lines(filters, lang=lang),
+        selection=selection_lines(filters, lang=lang, round_names=round_names),
         key_numbers=key_number_texts(key_numbers(sub, min_cell=min_cell), lang=lang, min_cell=min_cell),
         sections=sections,
         methods=method_notes(lang=lang, min_cell=min_cell),
@@ -214,6 +223,7 @@ def round_report_docx(
     min_cell: int = contract.DEFAULT_MIN_CELL,
     lang: str = "nl",
     title: str | None = None,
+    round_names: Mapping[str, str] | None = None,
 ) -> bytes:
     """The round report as a Word document (python-docx); returns the .docx bytes.
 
@@ -226,7 +236,7 @@ def round_report_docx(
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt, RGBColor
 
-    content = build_report(df, filters=filters, min_cell=min_cell, lang=lang, title=title)
+    content = build_report(df, filters=filters, min_cell=min_cell, lang=lang, title=title, round_names=round_names)
     doc = Document()
     props = doc.core_properties
     props.title = content.title
@@ -356,13 +366,14 @@ def round_report_html(
     min_cell: int = contract.DEFAULT_MIN_CELL,
     lang: str = "nl",
     title: str | None = None,
+    round_names: Mapping[str, str] | None = None,
 ) -> str:
     """The round report as one self-contained HTML page (UTF-8 text).
 
     Charts are SVG data URIs in ``<img>`` elements, the CSS is inline; there
     are no scripts and no links to other sites.  Every text is HTML-escaped.
     """
-    content = build_report(df, filters=filters, min_cell=min_cell, lang=lang, title=title)
+    content = build_report(df, filters=filters, min_cell=min_cell, lang=lang, title=title, round_names=round_names)
     parts = [
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',

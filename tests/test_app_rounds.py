@@ -369,6 +369,13 @@ def test_rounds_page_preview_shows_each_version_read_only_in_the_languages_offer
     assert radio.disabled and radio.label == "What measure do you have? *"
     assert at.pills(key=f"rnd_pv_{info.id}_en_jeugdige_grade").disabled
     assert "Your answers are anonymous" in texts(at)
+    # before a round opens, the preview is there already
+    later = db.setup_round(name="later", gis=["JBG"], opens=TODAY + dt.timedelta(days=14), languages="nl")
+    run(at)
+    at.selectbox(key="rnd_pick").set_value(later.id)
+    run(at)
+    assert at.selectbox(key="rnd_pick").format_func(later.id) == "later (nog niet open)"
+    assert at.radio(key=f"rnd_pv_{later.id}_nl_ouder_measure_type").disabled
     only_nl = db.setup_round(name="alleen nl", gis=["JBG"], languages="nl")
     run(at)
     at.selectbox(key="rnd_pick").set_value(only_nl.id)
@@ -686,6 +693,7 @@ def test_rounds_page_changes_and_letters_are_in_the_logboek(db, monkeypatch):
         "ronde heropend",
     } <= shown
     assert "WSS 2026-03-23..2026-05-24 -> 2026-03-23..2026-05-31" in set(table["Details"])
+    assert set(table.loc[table["Wat"] == "ronde gesloten", "Waarop"]) == {f"{info.name} ({rid})"}  # by name
     at.multiselect(key="audit_actions").set_value(["letters_made", "letters_download"])
     run(at)
     assert set(at.dataframe[0].value["Wat"]) == {"brieven gemaakt"}

@@ -322,6 +322,7 @@ def render_report(ctx: Context, *, header: bool = True) -> None:
         return
     full = ctx.load({})
     filters, min_cell, lang_ = dict(ctx.filters), ctx.min_cell, ctx.lang
+    names = dict(ctx.options.round_names)  # rounds by name in the report's selection line
     if ctx.scope.gis is not None and not filters.get("gi"):
         filters["gi"] = list(ctx.scope.gis)  # the report names the institution(s) it covers
     with st.container(horizontal=True):
@@ -331,7 +332,7 @@ def render_report(ctx: Context, *, header: bool = True) -> None:
             on_click="ignore",
             icon=":material/description:",
             data=guard(
-                lambda: round_report_docx(full, filters=filters, min_cell=min_cell, lang=lang_),
+                lambda: round_report_docx(full, filters=filters, min_cell=min_cell, lang=lang_, round_names=names),
                 "rondeverslag.docx",
                 detail=_selection(ctx),
                 action="reports",
@@ -345,7 +346,9 @@ def render_report(ctx: Context, *, header: bool = True) -> None:
             on_click="ignore",
             icon=":material/web:",
             data=guard(
-                lambda: round_report_html(full, filters=filters, min_cell=min_cell, lang=lang_).encode("utf-8"),
+                lambda: round_report_html(
+                    full, filters=filters, min_cell=min_cell, lang=lang_, round_names=names
+                ).encode("utf-8"),
                 "rondeverslag.html",
                 detail=_selection(ctx),
                 action="reports",

@@ -21,10 +21,11 @@ person's :class:`RoundsAccess`.  Sections, for the chosen round:
 * **Versies** (:func:`render_versions`): which items differ between the
   round's questionnaire version and another one.
 
-Who may do what is decided by :meth:`RoundsAccess.can` only.  Until sign-in
-exists (issue 8) :func:`current_access` gives everyone the ``beheerder``
-role, like :func:`survey_app.dashboard.data_access.current_scope` gives
-everyone everything; the sign-in work replaces :func:`current_access`.
+Who may do what is decided by :meth:`RoundsAccess.can` only;
+:func:`current_access` builds it from the signed-in account.  Every change
+and every set of letters made or downloaded goes through
+:mod:`survey_app.auth.actions`, which writes it to the audit log (the account
+name; counts, never a code).
 
 Exact response counts: ``beheerder`` and ``inspecteur`` run rounds and see
 exact counts per institution and respondent type to follow the fieldwork

@@ -296,6 +296,8 @@ def test_rounds_page_monitor_shows_exact_counts_to_those_who_run_rounds(db):
         assert "JBG - Jeugdbescherming Gelderland, Jeugdigen: bij dit tempo blijven het er minder dan 10" in body
         assert "William Schrikker" in body and "begint later dan de andere instellingen" in body
         assert "Codes: 34 gemaakt, 34 gebruikt." in body
+        (chart,) = at.get("vega_lite_chart")  # responses per week (bars) and the running total (line)
+        assert '"field": "Week"' in chart.proto.spec and '"field": "Antwoorden"' in chart.proto.spec
     # a new response shows up
     _answer(db, info.id, "JBG", "jeugdige", 1, week_day=dt.date(2026, 3, 25))
     table = _monitor_table(open_rounds())

@@ -37,6 +37,7 @@ import pandas as pd
 
 from . import contract
 from .answers import answer_rules, suggest_code
+from .messages import message
 
 #: Contract columns whose values are mapped onto codes (coded and integer columns).
 VALUE_COLUMNS: tuple[str, ...] = tuple(c for c in contract.COLUMNS if c in contract.CODES or c in contract.INT_RANGES)
@@ -364,16 +365,17 @@ def preview(raw: pd.DataFrame, mapping: ColumnMapping, *, rows: int = 10) -> pd.
     return apply_mapping(raw.head(rows), mapping, seed=0)
 
 
-PROBLEM_COLUMNS = ("column", "value", "count", "problem", "message_nl", "message")
+PROBLEM_COLUMNS = ("column", "value", "count", "problem", "message")
 
 
-def mapping_problems(raw: pd.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
+def mapping_problems(raw: pd.DataFrame, mapping: ColumnMapping, lang: str = "en") -> pd.DataFrame:
     """What would still go wrong, before validating: one row per problem.
 
     Columns :data:`PROBLEM_COLUMNS`; ``problem`` is ``missing_column`` (a
     required column without source or constant), ``used_twice`` (one source
     column for two contract columns) or ``unknown_value`` (a value of a coded
-    column that is no code after mapping; ``count`` = rows).
+    column that is no code after mapping; ``count`` = rows).  ``message`` is
+    in ``lang``, from the catalog (``validation.mapping_<...>``).
     """
     rows: list[dict] = []
     for col in contract.REQUIRED_COLUMNS:
@@ -387,8 +389,7 @@ def mapping_problems(raw: pd.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
                 "value": None,
                 "count": None,
                 "problem": "missing_column",
-                "message_nl": f"Kies een kolom of een vaste waarde voor '{col}'.",
-                "message": f"Choose a column or a fixed value for '{col}'.",
+                "message": message("mapping_missing_column", column=col).text(lang),
             }
         )
     seen: dict[str, str] = {}
@@ -400,8 +401,7 @@ def mapping_problems(raw: pd.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
                     "value": src,
                     "count": None,
                     "problem": "used_twice",
-                    "message_nl": f"Kolom '{src}' is ook gekozen voor '{seen[src]}'.",
-                    "message": f"Column '{src}' is also chosen for '{seen[src]}'.",
+                    "message": message("mapping_used_twice", source=src, other=seen[src]).text(lang),
                 }
             )
         else:
@@ -420,10 +420,9 @@ def mapping_problems(raw: pd.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
                         "value": v,
                         "count": int(count),
                         "problem": "unknown_value",
-                        "message_nl": f"'{v}' in kolom '{mapping.columns[col]}' is geen geldige "
-                        f"waarde voor '{col}'. Kies een code of laat leeg.",
-                        "message": f"'{v}' in column '{mapping.columns[col]}' is not a valid value "
-                        f"for '{col}'. Choose a code or leave empty.",
+                        "message": message(
+                            "mapping_unknown_value", value=v, source=mapping.columns[col], column=col
+                        ).text(lang),
                     }
                 )
         elif col in mapping.constants:
@@ -435,8 +434,7 @@ def mapping_problems(raw: pd.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
                         "value": v,
                         "count": None,
                         "problem": "unknown_value",
-                        "message_nl": f"Vaste waarde '{v}' is geen geldige waarde voor '{col}'.",
-                        "message": f"Fixed value '{v}' is not a valid value for '{col}'.",
+                        "message": message("mapping_unknown_constant", value=v, column=col).text(lang),
                     }
                 )
     out = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))

@@ -59,7 +59,7 @@ def _read_upload(upload):
             cache[fid] = (read(upload.getvalue(), file=upload.name), None)
         except ReadError as exc:
             key = "refused" if isinstance(exc, LimitExceeded) else "unreadable"
-            cache[fid] = (None, t(key, f=upload.name, r=exc.reason_nl if lang() == "nl" else exc.reason))
+            cache[fid] = (None, t(key, f=upload.name, r=exc.reason.text(lang())))
     return cache[fid]
 
 
@@ -100,14 +100,13 @@ def render_new_round(ctx: Context) -> None:
 
 
 def _report_frame(report, lang_: str) -> pd.DataFrame:
-    f = report.to_frame()
-    msg = "message_nl" if lang_ == "nl" else "message"
+    f = report.to_frame(lang_)
     heads = {
         "severity": t("report_header_severity", lang_),
         "row": t("report_header_row", lang_),
         "column": t("report_header_column", lang_),
         "value": t("report_header_value", lang_),
-        msg: t("report_header_message", lang_),
+        "message": t("report_header_message", lang_),
     }
     out = f[list(heads)].rename(columns=heads)
     out[heads["severity"]] = [
@@ -219,15 +218,10 @@ def render_import(ctx: Context) -> None:
     show_table(mp.preview(raw, mapping, rows=10).astype("string"), key="imp_preview")
 
     st.subheader(t("step_check"))
-    problems = mp.mapping_problems(raw, mapping)
+    problems = mp.mapping_problems(raw, mapping, lang_)
     if len(problems):
         st.warning(t("problems"))
-        show_table(
-            problems[["message_nl" if lang_ == "nl" else "message"]].rename(
-                columns={"message_nl": t("report_header_message"), "message": t("report_header_message")}
-            ),
-            key="imp_problems",
-        )
+        show_table(problems[["message"]].rename(columns={"message": t("report_header_message")}), key="imp_problems")
     # the one import pipeline: read (above), map, validate, scrub, check the round; storage inserts
     prepared = pipeline.prepare_import(source, mapping=mapping, round=rounds[round_id])
     report = prepared.report

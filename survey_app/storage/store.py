@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from analysis import contract
 from analysis.answers import check_answers
 from analysis.frame import canonical_frame, empty_frame
+from analysis.validation import gi_rule
 
 from . import codes as _codes
 from .accounts import AccountsMixin
@@ -302,7 +303,7 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
         bad = [g for g in gi_list if not contract.is_gi_code(g)]
         if not gi_list or bad:
             raise StorageError(
-                f"gis: give one or more institution codes of {contract.GI_RULE_TEXT[1]}"
+                f"gis: give one or more institution codes of {gi_rule().text('en')}"
                 f"{' (not: ' + ', '.join(map(repr, bad)) + ')' if bad else ''}"
             )
         if isinstance(respondent_types, str):

@@ -59,6 +59,7 @@ import pandas as pd
 
 from . import contract
 from .messages import Message, message
+from .questionnaire import load_questionnaire
 
 #: Longest free text when the questionnaire gives no ``max_length``.
 DEFAULT_MAX_TEXT_LENGTH = 2000
@@ -171,8 +172,6 @@ def answer_rules(questionnaire=None) -> dict[str, AnswerRule]:
 
 
 def _default_questionnaire():
-    from .questionnaire import load_questionnaire
-
     return load_questionnaire()
 
 
@@ -314,8 +313,6 @@ def check_answers(answers: Mapping[str, Any], questionnaire=None) -> AnswerCheck
     * a shown required item without a (valid) answer: ``required_missing``.
     """
     if questionnaire is None:
-        from .questionnaire import load_questionnaire
-
         questionnaire = load_questionnaire()
     ids = set(questionnaire.item_ids)
     problems = [
@@ -367,8 +364,6 @@ def describe(rule_id: str, rule: AnswerRule, value: str | None) -> Message:
 def _label_lookup() -> dict[str, dict[str, str]]:
     """column -> {lower-case Dutch/English label: code} for hints."""
     try:
-        from .questionnaire import load_questionnaire
-
         q = load_questionnaire()
     except Exception:  # pragma: no cover - the built-in definition is tested elsewhere
         return {}

@@ -143,6 +143,10 @@ FIGURE_IDS = (
 #: optional measure_type filter this tool adds.
 FILTER_COLUMNS = ("gi", "respondent_type", "round_id", "measure_type")
 
+#: The label of "all other institutions together" (``analysis.compare``, and the
+#: relabelled other institutions a ``gi`` user sees on the Vergelijken page).
+REST = "rest"
+
 
 def is_gi_code(value: object) -> bool:
     """True when ``value`` is a valid institution code (contract 1.1, :data:`GI_RE`).

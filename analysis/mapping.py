@@ -26,6 +26,7 @@ file (:attr:`analysis.io.RawTable.rows`) still apply to it;
 from __future__ import annotations
 
 import difflib
+import random
 import re
 import unicodedata
 import uuid
@@ -37,7 +38,10 @@ import pandas as pd
 
 from . import contract
 from .answers import answer_rules, suggest_code
+from .i18n import languages
 from .messages import message
+from .questionnaire import load_questionnaire
+from .wording import variable_label
 
 #: Contract columns whose values are mapped onto codes (coded and integer columns).
 VALUE_COLUMNS: tuple[str, ...] = tuple(c for c in contract.COLUMNS if c in contract.CODES or c in contract.INT_RANGES)
@@ -164,9 +168,6 @@ class ColumnMapping:
 
 def _column_names() -> dict[str, str]:
     """normalized name -> contract column (names, aliases and Dutch/English labels)."""
-    from .i18n import languages
-    from .wording import variable_label
-
     out: dict[str, str] = {}
     for col in contract.COLUMNS:
         out.setdefault(normalize_name(col), col)
@@ -252,8 +253,6 @@ def suggest_value(column: str, value: Any) -> str | None:
         if m and str(int(m.group(1))) in allowed:
             return str(int(m.group(1)))
         if column == "n_workers":
-            from .questionnaire import load_questionnaire
-
             item = load_questionnaire().item("n_workers")
             for o in item.options:
                 if key in (normalize_name(o.label.nl), normalize_name(o.label.en)):
@@ -346,9 +345,7 @@ def apply_mapping(raw: pd.DataFrame, mapping: ColumnMapping, *, seed: int | None
         s = s.mask(s == "", pd.NA)
         out[col] = s
     if mapping.generate_ids:
-        import random as _random
-
-        rng = _random.Random(seed) if seed is not None else None
+        rng = random.Random(seed) if seed is not None else None
         ids = out["response_id"]
         fill = [
             str(uuid.UUID(int=rng.getrandbits(128), version=4)) if rng else str(uuid.uuid4())
@@ -455,8 +452,6 @@ def mapping_table(mapping: ColumnMapping, *, lang: str = "nl") -> pd.DataFrame:
     ``label`` (short label in ``lang``), ``required`` (bool), ``source``
     (source column or ``""``) and ``constant`` (fixed value or ``""``).
     """
-    from .wording import variable_label
-
     rows = [
         {
             "column": c,

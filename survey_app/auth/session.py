@@ -202,6 +202,7 @@ def guard(fn: Callable[[], Any], what: str, *, detail: str | None = None, action
 
 
 def _language_toggle() -> str:
+    # here, not at the top: dashboard.context imports this module (circular)
     from survey_app.dashboard import context
 
     return context.language_toggle()

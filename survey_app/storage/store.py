@@ -16,6 +16,9 @@ from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection, Engine
 
 from analysis import contract
@@ -159,8 +162,6 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
 
     def alembic_config(self, connection: Connection | None = None):
         """An Alembic Config for ``survey_app/migrations`` (no alembic.ini needed)."""
-        from alembic.config import Config
-
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
         cfg.set_main_option("path_separator", "os")
@@ -170,15 +171,11 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
 
     def migrate(self, revision: str = "head") -> None:
         """Apply the Alembic migrations up to ``revision`` (serialised between processes)."""
-        from alembic import command
-
         with self._write(lock="migrate") as conn:
             command.upgrade(self.alembic_config(conn), revision)
 
     def schema_revision(self) -> str | None:
         """The Alembic revision the database is at (None when never migrated)."""
-        from alembic.runtime.migration import MigrationContext
-
         with self.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
 

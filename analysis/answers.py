@@ -58,7 +58,7 @@ from typing import Any
 import pandas as pd
 
 from . import contract
-from .messages import Message, message
+from .messages import Message, Recorded, message
 from .questionnaire import load_questionnaire
 
 #: Longest free text when the questionnaire gives no ``max_length``.
@@ -88,7 +88,7 @@ class AnswerRule:
 
 
 @dataclass(frozen=True)
-class AnswerProblem:
+class AnswerProblem(Recorded):
     """One answer that is not valid: item, the value as given, rule id and the message's parameters.
 
     The message is the catalog text ``validation.<key>`` (``key`` defaults to
@@ -101,15 +101,6 @@ class AnswerProblem:
     rule: str
     params: Mapping[str, Any] = field(default_factory=dict, hash=False)
     key: str | None = None
-
-    def message_in(self, lang: str = "en") -> str:
-        """The message in ``lang``, from the catalog."""
-        return Message(self.key or self.rule, self.params).text(lang)
-
-    @property
-    def message(self) -> str:
-        """The message in English (exceptions, logs)."""
-        return self.message_in("en")
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,24 @@ class Message:
         return i18n.text(NAMESPACE + self.key, lang, **{k: _word(v, lang) for k, v in self.params.items()})
 
 
+class Recorded:
+    """Mixin of a record that keeps ``rule``, ``params`` and ``key`` (default: the rule):
+    its message is ``validation.<key>`` from the catalog."""
+
+    rule: str
+    params: Mapping[str, Any]
+    key: str | None
+
+    def message_in(self, lang: str = "en") -> str:
+        """The message in ``lang``, from the catalog."""
+        return Message(self.key or self.rule, self.params).text(lang)
+
+    @property
+    def message(self) -> str:
+        """The message in English (command line, exceptions)."""
+        return self.message_in("en")
+
+
 def message(key: str, /, **params: Any) -> Message:
     """``Message(key, params)``: the message ``validation.<key>`` with named parameters."""
     return Message(key, params)

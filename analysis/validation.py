@@ -92,7 +92,7 @@ import pandas as pd
 from . import answers, contract, i18n
 from .answers import suggest_code  # noqa: F401  (re-exported: analysis.mapping uses it)
 from .frame import canonical_frame, empty_frame
-from .messages import Message, count_text, message
+from .messages import Message, Recorded, count_text, message
 
 MAX_ERRORS = 1000
 #: Longest free text of a text item without ``max_length`` (the contract comments
@@ -131,7 +131,7 @@ _WEEK_RE = re.compile(r"(\d{4})-W(\d{2})")
 
 
 @dataclass(frozen=True)
-class ErrorRecord:
+class ErrorRecord(Recorded):
     """One problem in one place: file, row, column, value, rule and the message's parameters.
 
     ``row`` is 1-based as a spreadsheet shows it (header = 1, first data row
@@ -154,15 +154,6 @@ class ErrorRecord:
     rule: str
     params: Mapping[str, Any] = field(default_factory=dict, hash=False)
     key: str | None = None
-
-    def message_in(self, lang: str = "en") -> str:
-        """The message in ``lang``, from the catalog."""
-        return Message(self.key or self.rule, self.params).text(lang)
-
-    @property
-    def message(self) -> str:
-        """The message in English (command line, exceptions)."""
-        return self.message_in("en")
 
     def where(self, lang: str = "en") -> str:
         """'row 3, column grade' (or 'rij 3, kolom grade')."""

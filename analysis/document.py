@@ -37,8 +37,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt, RGBColor
 
-from . import contract, i18n, wording
+from . import charts, contract, i18n, wording
 from .figures import FigureResult, compute_figures
 from .filters import filter_responses, normalize_filter_value
 from .report import is_synthetic
@@ -207,8 +210,6 @@ def chart_image(
 
     A suppressed figure gets the chart that says "te weinig respondenten".
     """
-    from . import charts
-
     chart = charts.figure_chart(fig, lang=lang, synthetic=synthetic)
     return charts.chart_bytes(chart, format)
 
@@ -232,10 +233,6 @@ def round_report_docx(
     a caption and a table.
     Document properties carry the title only (no author, no user name).
     """
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt, RGBColor
-
     content = build_report(df, filters=filters, min_cell=min_cell, lang=lang, title=title, round_names=round_names)
     doc = Document()
     props = doc.core_properties
@@ -291,8 +288,6 @@ def round_report_docx(
 
 
 def _docx_table(doc, table: pd.DataFrame) -> None:
-    from docx.shared import Pt
-
     t = doc.add_table(rows=1, cols=len(table.columns))
     t.style = "Table Grid"
     for cell, name in zip(t.rows[0].cells, table.columns):

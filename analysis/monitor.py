@@ -33,6 +33,7 @@ import datetime as _dt
 import math
 from collections.abc import Sequence
 
+import altair as alt
 import numpy as np
 import pandas as pd
 
@@ -493,8 +494,6 @@ def weekly_chart(weekly: pd.DataFrame, *, lang: str = "nl", cumulative_only: boo
     ``cumulative_only``: just the running total (for readers without exact
     counts; weeks masked by :func:`mask_weekly` are left out).
     """
-    import altair as alt
-
     week_t, n_t, cum_t = t("chart_week", lang), t("chart_responses", lang), t("chart_cumulative", lang)
     data = weekly.rename(columns={"week": week_t, "n": n_t, "cumulative": cum_t})
     base = alt.Chart(data).encode(x=alt.X(f"{week_t}:O", title=week_t, axis=alt.Axis(labelAngle=0)))

@@ -216,6 +216,7 @@ def guard(
 
 
 def _language_toggle() -> str:
+    # here, not at the top: dashboard.context imports this module (circular)
     from survey_app.dashboard import context
 
     return context.language_toggle()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import contract, views, wording
+from analysis import charts_compare, contract, views, wording
+from analysis.compare import compare_groups, compare_institution
 
 from .context import (
     FILTER_KEYS,
@@ -32,9 +33,6 @@ def compare_disabled_filters() -> tuple[str, ...]:
 
 def render_compare(ctx: Context) -> None:
     """Institution vs all other GIs together, or round vs earlier round: chart, sentences, table."""
-    from analysis import charts_compare
-    from analysis.compare import compare_groups, compare_institution
-
     lang_ = ctx.lang
     _restore(COMPARE_MODE_KEY)
     mode = st.radio(

@@ -33,6 +33,7 @@ import pandas as pd
 
 from analysis import contract
 from analysis.filters import filter_responses, normalize_filter_value
+from analysis.frame import empty_frame
 
 
 def _as_tuple(values: Iterable[str] | str | None, what: str) -> tuple[str, ...] | None:
@@ -142,16 +143,13 @@ def load_scope(storage, scope: Scope, *, with_rest: bool = False) -> pd.DataFram
     """
     scope = _require_scope(scope)
     if scope.is_nothing:
-        from analysis.frame import empty_frame
-
         return empty_frame()
     if not (with_rest and scope.pool_others):
         return storage.load_responses(round_ids=scope.round_ids, gis=scope.gis)
-    from analysis.compare import REST
 
     df = storage.load_responses(round_ids=scope.round_ids)
     others = ~df["gi"].isin(list(scope.gis)).fillna(False)
-    df.loc[others, "gi"] = REST
+    df.loc[others, "gi"] = contract.REST
     for c in contract.COMMENT_COLUMNS:
         df.loc[others, c] = pd.NA
     return df

@@ -15,6 +15,7 @@ import streamlit as st
 
 from analysis import contract, i18n
 from analysis.questionnaire import Item, Questionnaire, load_questionnaire
+from survey_app.storage import Storage
 
 from . import flow
 
@@ -81,8 +82,6 @@ def _dispose(storage) -> None:
 
 @st.cache_resource(show_spinner=False, on_release=_dispose)
 def _storage_for(url: str | None, data_dir: str | None):
-    from survey_app.storage import Storage
-
     return Storage(url)
 
 

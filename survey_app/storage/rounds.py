@@ -37,7 +37,7 @@ from analysis.contract import GI_RE
 
 from . import codes as _codes
 from .engine import MAX_NAME_LENGTH
-from .errors import RoundNotOpen, StorageError
+from .errors import RoundNotFound, RoundNotOpen, StorageError
 from .importing import _chunks
 from .schema import (
     Base,
@@ -254,8 +254,6 @@ class RoundsMixin:
 
     def institution_status(self, round_id: str, gi: str, *, today: _dt.date | None = None) -> str:
         """'open' | 'not_yet_open' | 'closed' for one institution; 'unknown' without such a round or institution."""
-        from .errors import RoundNotFound
-
         try:
             with self._read() as conn:
                 info = self._get_round(conn, round_id)

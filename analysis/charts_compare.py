@@ -25,7 +25,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from . import contract, i18n, wording
+from . import charts, contract, i18n, wording
+from .views import term_label
 
 #: Colours: side a / computed (dark blue), side b / published (orange), hidden cells (grey).
 COLOR_A = "#1f4e79"
@@ -37,8 +38,6 @@ ROW_HEIGHT = 26
 def _theme(chart):
     """The shared house theme of :mod:`analysis.charts` (registered and enabled when it is
     imported; :func:`analysis.charts.chart_bytes` renders with it)."""
-    from . import charts  # noqa: F401  (enables the theme)
-
     # "pad": the plot keeps its size and labels/legends are added around it
     # (Streamlit would otherwise squeeze the whole chart into width x height).
     return chart.properties(autosize=alt.AutoSizeParams(type="pad"))
@@ -46,8 +45,6 @@ def _theme(chart):
 
 def _w(width: int | None) -> int:
     """Plot width in pixels: the house width of :mod:`analysis.charts` unless given."""
-    from . import charts
-
     return int(width) if width is not None else int(charts.CHART_WIDTH)
 
 
@@ -380,8 +377,6 @@ def grade_boxplot(
 
 def coefficient_chart(coefs: pd.DataFrame, *, lang: str = "nl", width: int | None = None):
     """Coefficients with their 95 % interval and a line at 0 (intercept and cut-points left out)."""
-    from .views import term_label
-
     data = coefs.copy()
     if "kind" in data.columns:
         data = data[data["kind"].astype(str) == "coefficient"]

@@ -66,7 +66,7 @@ from . import contract
 from .stats import category_labels, wilson_interval
 
 #: Label of "all other groups together" (the default ``b`` of :func:`compare_groups`).
-REST = "rest"
+REST = contract.REST
 
 #: Answer codes counted as "positive" per coded item.  "Positive" is the share
 #: that is reported, not always a good experience: for ``had_gap`` it is the

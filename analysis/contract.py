@@ -39,11 +39,8 @@ RESPONDENT_TYPES = ("ouder", "jeugdige")
 GI_MAX_LENGTH = 20
 GI_PATTERN = rf"[A-Za-z0-9][A-Za-z0-9_-]{{0,{GI_MAX_LENGTH - 1}}}"
 GI_RE = re.compile(GI_PATTERN)
-#: How :data:`GI_RE` reads to a person: (Dutch, English).
-GI_RULE_TEXT = (
-    f"1 tot {GI_MAX_LENGTH} letters, cijfers, _ of -, te beginnen met een letter of cijfer (zoals JBRA of GI_A)",
-    f"1 to {GI_MAX_LENGTH} letters, digits, _ or -, starting with a letter or digit (like JBRA or GI_A)",
-)
+#: How :data:`GI_RE` reads to a person: the catalog text ``validation.gi_rule``
+#: (:func:`analysis.validation.gi_rule`).
 
 #: Columns that identify the response; never empty.
 ID_COLUMNS = ("response_id", "round_id", "gi", "respondent_type", "submitted_week")
@@ -145,6 +142,10 @@ FIGURE_IDS = (
 #: Filters of the report, in contract order (JSON ``filters`` object) plus the
 #: optional measure_type filter this tool adds.
 FILTER_COLUMNS = ("gi", "respondent_type", "round_id", "measure_type")
+
+#: The label of "all other institutions together" (``analysis.compare``, and the
+#: relabelled other institutions a ``gi`` user sees on the Vergelijken page).
+REST = "rest"
 
 
 def is_gi_code(value: object) -> bool:

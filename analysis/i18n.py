@@ -62,6 +62,7 @@ META_KEYS = ("_plural",)
 DYNAMIC_PREFIXES: tuple[str, ...] = (
     "auth.role.",
     "auth.action.",
+    "rounds.audit_action.",  # survey_app.auth.texts.action_label: round actions in the audit log
     "auth.audit_col.",
     "auth.accounts_col.",
     "labels.variable.",  # analysis.wording.variable_label(column)
@@ -94,12 +95,15 @@ DYNAMIC_PREFIXES: tuple[str, ...] = (
     "rounds.access.",  # survey_app Rondes page: access codes or open link
     "rounds.access_short.",  # survey_app Rondes page: the same, short
     "rounds.language.",  # survey_app Rondes page: the languages a round offers
+    "validation.read.",  # analysis.io.ReadError(key): why a file cannot be read
+    "validation.mail_merge.",  # analysis.letters.read_mail_merge: problems of a mail-merge file
 )
 #: Namespaces read through a helper that takes the part after the namespace
 #: (``survey_app.respond.flow.t("next")`` reads ``respond.next``,
 #: ``survey_app.dashboard.context.t("filters")`` reads ``dashboard.filters``,
 #: ``analysis.letters.text("intro")`` reads ``letters.intro``, ``analysis.monitor.t``,
-#: ``analysis.questionnaire_diff.t`` and ``survey_app.dashboard.rounds.t`` likewise).
+#: ``analysis.questionnaire_diff.t`` and ``survey_app.dashboard.rounds.t`` likewise;
+#: ``validation``: the rule or message key of a validation/import record, :mod:`analysis.messages`).
 SHORT_KEY_NAMESPACES: tuple[str, ...] = (
     "respond",
     "dashboard",
@@ -108,6 +112,7 @@ SHORT_KEY_NAMESPACES: tuple[str, ...] = (
     "questionnaire_diff",
     "rounds",
     "auth",
+    "validation",
 )
 
 _FORMATTER = string.Formatter()

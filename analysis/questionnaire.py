@@ -50,7 +50,8 @@ class Text:
     en: str
 
     def get(self, lang: str = "nl") -> str:
-        return self.en if lang == "en" else self.nl
+        """The wording in ``lang``; Dutch for a language the questionnaire has no wording in."""
+        return {"nl": self.nl, "en": self.en}.get(lang, self.nl)
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,12 @@ INTERVAL_COLUMNS = ("grade",)
 #: Columns that can only be used as nominal groupings.
 NOMINAL_COLUMNS = ("gi", "round_id", "respondent_type", "measure_type")
 
+#: Every contract column that can be analysed (:func:`variable_kind` knows it), in contract order:
+#: the columns offered on the Verbanden page.
+VARIABLES: tuple[str, ...] = tuple(
+    c for c in contract.COLUMNS if c in INTERVAL_COLUMNS or c in ORDINAL_ORDER or c in NOMINAL_COLUMNS
+)
+
 CROSSTAB_COLUMNS = ("row", "col", "n", "pct_row", "suppressed")
 ASSOCIATION_COLUMNS = ("measure", "estimate", "statistic", "df", "p_value", "n", "method", "suppressed")
 

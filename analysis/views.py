@@ -28,6 +28,8 @@ import numpy as np
 import pandas as pd
 
 from . import contract, i18n, stats, wording
+from .compare import POSITIVE_CODES
+from .reference import DISTRIBUTION_KEYS, load_published
 
 KEY_NUMBER_COLUMNS = ("key", "n", "value", "ci_low", "ci_high", "suppressed")
 KEY_NUMBERS = ("respondents", "ouder", "jeugdige", "had_gap", "mean_grade")
@@ -176,8 +178,6 @@ _FIG9_ITEMS = {
 
 def reference_key_label(figure: str, key: str, lang: str = "nl") -> str:
     """Readable label of one row of :func:`analysis.reference.compare_to_published`."""
-    from .reference import DISTRIBUTION_KEYS
-
     wording._lang(lang)
     if figure == "respondents":
         if key == "total":
@@ -223,8 +223,6 @@ def reference_figure_title(figure: str, lang: str = "nl", published: Mapping | N
         q = i18n.text(REFERENCE_FIGURE_KEY + figure, lang)
     else:
         if published is None:
-            from .reference import load_published
-
             published = load_published()
         q = published.get("figures", {}).get(figure, {}).get("question", figure)
     num = figure.split("_", 1)[0].removeprefix("fig")
@@ -246,8 +244,6 @@ def reference_view(cmp: pd.DataFrame, *, lang: str = "nl") -> pd.DataFrame:
     computed (suppressed) reads "-".  Numbers are strings in ``lang``'s
     format; rows keep the comparison's order.
     """
-    from .reference import load_published
-
     pub = load_published()
     yes, no = i18n.text("views.match_yes", lang), i18n.text("views.match_no", lang)
     rows = []
@@ -348,8 +344,6 @@ def comparison_view(
 
 
 def _positive_label(item: str, lang: str) -> str:
-    from .compare import POSITIVE_CODES
-
     codes = POSITIVE_CODES.get(item, ())
     return wording.join_or([wording.category_label(item, c, lang).lower() for c in codes], lang)
 

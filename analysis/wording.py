@@ -38,6 +38,7 @@ from typing import Any
 import pandas as pd
 
 from . import contract, i18n
+from .questionnaire import load_questionnaire
 
 #: Catalog keys of the month names (``months.<name>``), January first.
 MONTHS = (
@@ -208,8 +209,6 @@ def join_or(parts, lang: str = "nl") -> str:
 
 @lru_cache(maxsize=1)
 def _questionnaire():
-    from .questionnaire import load_questionnaire
-
     return load_questionnaire()
 
 

@@ -177,3 +177,11 @@ def test_method_notes_name_min_cell():
     notes = dict(method_notes(min_cell=15))
     assert "minder dan 15 antwoorden" in notes["Kleine groepen"]
     assert "(n < 15)" in notes["Kleine groepen"]
+
+
+def test_build_report_selection_shows_rounds_by_name(demo):
+    filters = {"round_id": [contract.DEMO_ROUND_ID]}
+    c = build_report(demo, filters=filters, round_names={contract.DEMO_ROUND_ID: "Demo 2025 (synthetisch)"})
+    label = dict(c.selection)
+    assert "Demo 2025 (synthetisch)" in label.values()
+    assert contract.DEMO_ROUND_ID in dict(build_report(demo, filters=filters).selection).values()  # unknown: its id

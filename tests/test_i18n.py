@@ -29,6 +29,8 @@ SHORT_KEY_SOURCES = {
         "survey_app/dashboard/import_export.py",
         "survey_app/web/screens/",
     ),
+    # the rule / message key of a validation or import record (analysis.messages)
+    "validation": ("analysis/", "survey_app/storage/"),
 }
 
 
@@ -156,26 +158,107 @@ def test_i18n_dynamic_prefixes_are_built_in_the_source_and_hold_keys():
         assert built, f"{prefix}: no code builds keys from it; drop it from DYNAMIC_PREFIXES"
 
 
-def test_i18n_no_inline_language_choice_in_the_source():
-    # A text picked by comparing the language ("..." if lang == "nl" else "...") bypasses the
-    # catalog.  Left: the validation/import records, which carry message and message_nl fields.
-    pattern = re.compile(r"""(lang\w*\(?\)?\s*[!=]=\s*["'](nl|en)["'])|(["'](nl|en)["']\s+else)""")
-    allowed = {
-        "analysis/validation.py",
-        "analysis/io.py",
-        "analysis/mapping.py",
-        "analysis/questionnaire.py",  # the questionnaire's own nl/en wording (its definition)
-    }
-    offenders = []
+def _sources():
     for folder in SOURCE_DIRS:
         for path in sorted((ROOT / folder).rglob("*.py")):
-            rel = path.relative_to(ROOT).as_posix()
-            if rel in allowed:
-                continue
-            for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-                if pattern.search(line) and "message_nl" not in line and "reason_nl" not in line:
-                    offenders.append(f"{rel}:{i}: {line.strip()}")
+            if path not in SKIP_SOURCES:
+                yield path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8")
+
+
+def test_i18n_no_inline_language_choice_in_the_source():
+    # A text picked by comparing the language ("..." if lang == "nl" else "...") bypasses the
+    # catalog.  No exceptions: validation and import records carry rule + parameters too.
+    pattern = re.compile(r"""(lang\w*\(?\)?\s*[!=]=\s*["'](nl|en)["'])|(["'](nl|en)["']\s+else)""")
+    offenders = []
+    for rel, source in _sources():
+        for i, line in enumerate(source.splitlines(), start=1):
+            if pattern.search(line):
+                offenders.append(f"{rel}:{i}: {line.strip()}")
     assert offenders == []
+
+
+#: Words that mark a sentence as Dutch or as English (whole words, lower case).
+_DUTCH = frozenset(
+    "de het een is niet geen van bij en of met te tot voor op dit deze wordt kan heeft hebben zijn die dat er "
+    "nog zoals kolom bestand rij rijen waarde mag moet staat hoort".split()
+)
+_ENGLISH = frozenset(
+    "the a an is not of in and or to with for on this can has have are that there like "
+    "column file row rows value may must".split()
+)
+
+
+def _words(node: ast.AST) -> set[str] | None:
+    """The lower-case words of a string literal or f-string (None for anything else)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value
+    elif isinstance(node, ast.JoinedStr):
+        text = " ".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+    else:
+        return None
+    return set(re.findall(r"[a-z]+", text.lower()))
+
+
+def _language(words: set[str]) -> str | None:
+    nl, en = len(words & (_DUTCH - _ENGLISH)), len(words & (_ENGLISH - _DUTCH))
+    if nl >= 2 and nl > en:
+        return "nl"
+    if en >= 2 and en > nl:
+        return "en"
+    return None
+
+
+def _bilingual_pairs(tree: ast.AST) -> list[int]:
+    """Lines where two neighbouring literals (tuple, list, call arguments, conditional) are the
+    same text in Dutch and in English, and where a name ending in ``_nl``/``_en`` is bound."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Tuple, ast.List)):
+            seqs = [node.elts]
+        elif isinstance(node, ast.Call):
+            seqs = [node.args]
+        elif isinstance(node, ast.IfExp):
+            seqs = [[node.body, node.orelse]]
+        elif isinstance(node, ast.Dict):
+            seqs = [node.values]
+        else:
+            seqs = []
+        for seq in seqs:
+            langs = [_language(w) if (w := _words(x)) is not None else None for x in seq]
+            for a, b, x in zip(langs, langs[1:], seq):
+                if {a, b} == {"nl", "en"}:
+                    lines.append(x.lineno)
+        if isinstance(node, (ast.Name, ast.Attribute, ast.arg, ast.keyword)):
+            name = getattr(node, "id", None) or getattr(node, "attr", None) or getattr(node, "arg", None) or ""
+            if re.search(r"(message|reason|hint)_(nl|en)$", name):
+                lines.append(getattr(node, "lineno", 0))
+        if isinstance(node, ast.Constant) and node.value in ("message_nl", "reason_nl"):
+            lines.append(node.lineno)
+    return sorted(set(lines))
+
+
+def test_i18n_no_bilingual_text_pairs_in_the_source():
+    # Every text a person reads comes from the catalog: no ("Dutch", "English") pair of
+    # literals, no ``message_nl``-style second field, anywhere but analysis/i18n.py.
+    offenders = []
+    for rel, source in _sources():
+        lines = source.splitlines()
+        for n in _bilingual_pairs(ast.parse(source)):
+            offenders.append(f"{rel}:{n}: {lines[n - 1].strip() if n else ''}")
+    assert offenders == []
+
+
+def test_i18n_bilingual_pair_scan_finds_a_pair():
+    # the scan itself: a pair as the validation code used to write it, and a message_nl field
+    found = _bilingual_pairs(
+        ast.parse(
+            'rec("x", f"Column \'{c}\' is not in the file.", f"De kolom \'{c}\' staat niet in het bestand.")\n'
+            "y = 1\n"
+            "r.message_nl = m\n"
+        )
+    )
+    assert found == [1, 3]
+    assert _bilingual_pairs(ast.parse('text("validation.bad_week", lang, value=v)')) == []
 
 
 def test_i18n_dutch_reference_titles_are_the_printed_questions():

@@ -169,24 +169,37 @@ def guarded(
     what: str,
     detail: str | None = None,
     action: str | None = None,
+    audit_with: Callable[[str], None] | None = None,
 ) -> Callable[[], Any]:
     """``fn`` that runs only while ``signed`` is a valid session (and may do ``action``); audited.
 
     Streamlit makes a download's file when the button is clicked, possibly
-    long after the page was drawn: the check happens then.
+    long after the page was drawn: the check happens then.  The audit entry
+    is an ``export`` of ``what``, or ``audit_with(actor name)`` when given
+    (e.g. :func:`survey_app.auth.actions.letters_downloaded`).
     """
 
     def run():
         access, reason = validate(storage, signed)
         if access is None or (action is not None and not access.can(action)):
             raise PermissionError(f"download refused: {reason or 'not allowed'}")
-        accounts.audit(storage, access.name, "export", what, detail)
+        if audit_with is not None:
+            audit_with(access.name)
+        else:
+            accounts.audit(storage, access.name, "export", what, detail)
         return fn()
 
     return run
 
 
-def guard(fn: Callable[[], Any], what: str, *, detail: str | None = None, action: str | None = None):
+def guard(
+    fn: Callable[[], Any],
+    what: str,
+    *,
+    detail: str | None = None,
+    action: str | None = None,
+    audit_with: Callable[[str], None] | None = None,
+):
     """:func:`guarded` for the current session (call while the page runs)."""
     return guarded(
         fn,
@@ -195,6 +208,7 @@ def guard(fn: Callable[[], Any], what: str, *, detail: str | None = None, action
         what=what,
         detail=detail,
         action=action,
+        audit_with=audit_with,
     )
 
 
@@ -202,6 +216,7 @@ def guard(fn: Callable[[], Any], what: str, *, detail: str | None = None, action
 
 
 def _language_toggle() -> str:
+    # here, not at the top: dashboard.context imports this module (circular)
     from survey_app.dashboard import context
 
     return context.language_toggle()

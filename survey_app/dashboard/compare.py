@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import contract, views, wording
+from analysis import charts_compare, contract, views, wording
+from analysis.compare import compare_groups, compare_institution
 
 from .context import (
     FILTER_KEYS,
     Context,
     _remember,
     _restore,
+    report_waits,
     t,
 )
 from .downloads import (
@@ -31,9 +33,6 @@ def compare_disabled_filters() -> tuple[str, ...]:
 
 def render_compare(ctx: Context) -> None:
     """Institution vs all other GIs together, or round vs earlier round: chart, sentences, table."""
-    from analysis import charts_compare
-    from analysis.compare import compare_groups, compare_institution
-
     lang_ = ctx.lang
     _restore(COMPARE_MODE_KEY)
     mode = st.radio(
@@ -54,6 +53,8 @@ def render_compare(ctx: Context) -> None:
         _remember("cmp_gi")
         if st.session_state.get(FILTER_KEYS["gi"]):
             st.caption(t("cmp_filter_note", f=wording.variable_label("gi", lang_), w=t("cmp_all_gis")))
+        if report_waits(ctx, {**ctx.filters_except("gi"), "gi": [gi]}):  # its own figures wait (late start)
+            return
         df = ctx.load(ctx.filters_except("gi"), with_rest=True)  # a gi account: the others only pooled
         cmp = compare_institution(df, gi=gi, min_cell=ctx.min_cell)
         a_label, b_label = gi, wording.group_label("gi", "rest", lang_)
@@ -71,6 +72,8 @@ def render_compare(ctx: Context) -> None:
         _remember("cmp_round_b")
         if st.session_state.get(FILTER_KEYS["round_id"]):
             st.caption(t("cmp_filter_note", f=wording.variable_label("round_id", lang_), w=t("cmp_all_rounds")))
+        if report_waits(ctx, {**ctx.filters_except("round_id"), "round_id": [a, b]}):
+            return
         df = ctx.load(ctx.filters_except("round_id"))
         cmp = compare_groups(df, by="round_id", a=a, b=b, min_cell=ctx.min_cell)
         a_label, b_label = ctx.options.round_label(a), ctx.options.round_label(b)  # names, not ids (issue 11)

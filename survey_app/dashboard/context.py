@@ -145,6 +145,13 @@ class Context:
         """Data in scope with other ``filters`` (cached); ``with_rest``: see :func:`data_access.load_data`."""
         return load_data(self.storage, self.scope, filters, with_rest=with_rest)
 
+    def held(self, filters: dict | None = None) -> pd.DataFrame:
+        """Institutions whose own figures a view with ``filters`` (default: the sidebar's) must hold back.
+
+        :func:`survey_app.dashboard.data_access.report_hold`; empty: show the figures.
+        """
+        return data_access.report_hold(self.storage, self.scope, self.filters if filters is None else filters)
+
 
 def _restore(key: str, allowed: Iterable | None = None) -> None:
     """Give a widget back its value from an earlier page (Streamlit drops it on a page switch)."""
@@ -239,6 +246,7 @@ def page_setup(
     show_filters: Sequence[str] = ALL_FILTERS,
     disabled_filters: Sequence[str] = (),
     intro_key: str | None = None,
+    hold: bool = True,
 ) -> Context:
     """Layout, sidebar, data, title and synthetic banner of a dashboard page.
 
@@ -247,6 +255,13 @@ def page_setup(
 
     Only for a signed-in person whose role has ``page`` (else a message and
     ``st.stop()``); the data scope is that person's, from the database.
+
+    ``hold`` (default): when the selection shows an institution on its own
+    whose own report waits (a late start, fieldwork still open:
+    :func:`data_access.report_hold`), the page shows why instead of figures
+    and stops.  A page that picks its selection itself (a round, an
+    institution to compare) passes ``hold=False`` and calls
+    :func:`report_waits` with that selection.
     """
     title = i18n.text(title_key, lang()) if "." in title_key else t(title_key)  # a full catalog key, or dashboard.*
     st.set_page_config(page_title=title, layout="wide")
@@ -269,7 +284,7 @@ def page_setup(
         synthetic_banner(lang_)
     if intro_key:
         st.write(t(intro_key))
-    return Context(
+    ctx = Context(
         page=page,
         lang=lang_,
         storage=storage,
@@ -281,6 +296,23 @@ def page_setup(
         synthetic=synthetic,
         access=access,
     )
+    if hold and report_waits(ctx):
+        st.stop()
+    return ctx
+
+
+def report_waits(ctx: Context, filters: dict | None = None) -> bool:
+    """Show why the view's figures wait, when they do; True when the caller must show no figures.
+
+    One message per institution held back (:func:`analysis.monitor.hold_messages`,
+    decided by :func:`data_access.report_hold` for ``filters``, default the sidebar's).
+    """
+    from analysis.monitor import hold_messages
+
+    held = ctx.held(filters)
+    for message in hold_messages(held, lang=ctx.lang):
+        st.info(message, icon=":material/schedule:")
+    return not held.empty
 
 
 def synthetic_banner(lang_: str | None = None) -> None:

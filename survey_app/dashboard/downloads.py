@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from analysis import charts
 from survey_app.auth.session import guard
 
 from .context import (
@@ -39,7 +40,6 @@ def download_buttons(
     Each file is made only while the session is still signed in, and each
     download is written to the audit log (:func:`survey_app.auth.session.guard`).
     """
-    from analysis import charts
 
     def _table() -> pd.DataFrame:
         return table() if callable(table) else table

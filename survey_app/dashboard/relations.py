@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis import contract, views, wording
+from analysis import charts_compare, contract, models, views, wording
+from analysis.relations import VARIABLES, association, crosstab, variable_kind
 
 from .context import (
     CACHE_ENTRIES,
@@ -25,26 +26,6 @@ from .downloads import (
 
 # --------------------------------------------------------------------------- relations and models
 
-#: Columns offered on the Verbanden page (analysable with analysis.relations).
-RELATION_COLUMNS = (
-    "gi",
-    "round_id",
-    "respondent_type",
-    "measure_type",
-    "n_workers",
-    "had_gap",
-    "contact_one_on_one",
-    "explained_at_start",
-    "opinion_asked",
-    "involved_in_decisions",
-    "asked_life_domains",
-    "asked_safety",
-    "say_in_plan",
-    "help_improves",
-    *contract.QUALITY_ITEMS,
-    "grade",
-)
-
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)
 def _model(
@@ -58,8 +39,6 @@ def _model(
     weights: str | None,
     _storage,
 ):
-    from analysis import models
-
     df = _load(url, scope, filters_key, _storage)
     # one fit gives both the coefficient table (chart and table) and the fit statistics
     return models.grade_model(
@@ -69,11 +48,8 @@ def _model(
 
 def render_relations(ctx: Context) -> None:
     """Two variables: cross table + heat map, or grade box plot; association measures."""
-    from analysis import charts_compare
-    from analysis.relations import association, crosstab, variable_kind
-
     lang_ = ctx.lang
-    cols = list(RELATION_COLUMNS)
+    cols = list(VARIABLES)
     fmt = lambda c: wording.variable_label(c, lang_)  # noqa: E731
     with st.container(horizontal=True):
         _restore("rel_x", cols)
@@ -113,8 +89,6 @@ def render_relations(ctx: Context) -> None:
 
 def render_model_builder(ctx: Context) -> None:
     """Model of the grade: predictors, OLS (HC3) or ordinal logit, optional frequency weights."""
-    from analysis import charts_compare, models
-
     lang_ = ctx.lang
     st.header(t("model_header"))
     options = [p for p in models.PREDICTORS]

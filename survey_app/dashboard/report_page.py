@@ -7,7 +7,8 @@ import datetime as _dt
 import pandas as pd
 import streamlit as st
 
-from analysis import contract, views
+from analysis import charts_compare, contract, views
+from analysis.reference import compare_to_published
 
 from . import data_access
 from .context import (
@@ -16,6 +17,7 @@ from .context import (
     Context,
     _load,
     _url,
+    report_waits,
     t,
 )
 from .data_access import Scope
@@ -29,8 +31,6 @@ from .downloads import (
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)
 def _reference(url: str, scope: Scope, filters_key: tuple, min_cell: int, _storage) -> pd.DataFrame:
-    from analysis.reference import compare_to_published
-
     return compare_to_published(_load(url, scope, filters_key, _storage), min_cell=min_cell)
 
 
@@ -63,8 +63,6 @@ def reference_filters(ctx: Context, round_id: str) -> dict:
 
 def render_reference(ctx: Context) -> None:
     """Published 2025 figures next to the computed ones (one round, picked by the reader), figure by figure."""
-    from analysis import charts_compare
-
     rounds = ctx.storage.list_rounds()
     ids = list(ctx.options.round_ids)
     default = default_round(rounds, ids)
@@ -79,6 +77,8 @@ def render_reference(ctx: Context) -> None:
         help=t("ref_round_help", ctx.lang),
     )
     filters = reference_filters(ctx, round_id)
+    if report_waits(ctx, filters):  # one institution on its own whose fieldwork started late and still runs
+        return
     st.caption(t("n_selected", count=len(ctx.load(filters))))
     if filters.get("gi") and not ctx.filters.get("gi"):
         st.caption(t("ref_national", ctx.lang, gis=", ".join(filters["gi"])))

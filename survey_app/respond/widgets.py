@@ -9,12 +9,14 @@ texts come from the catalog through :func:`survey_app.respond.flow.t`.  Widget k
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any
 
 import streamlit as st
 
-from analysis import contract, i18n
+from analysis import contract, i18n, scrub
 from analysis.questionnaire import Item, Questionnaire, load_questionnaire
+from survey_app.storage import Storage
 
 from . import flow
 
@@ -81,8 +83,6 @@ def _dispose(storage) -> None:
 
 @st.cache_resource(show_spinner=False, on_release=_dispose)
 def _storage_for(url: str | None, data_dir: str | None):
-    from survey_app.storage import Storage
-
     _warm_up_deidentifier()
     return Storage(url)
 
@@ -90,10 +90,6 @@ def _storage_for(url: str | None, data_dir: str | None):
 def _warm_up_deidentifier() -> None:
     """Load the de-identifier (deduce, ~15-30 s, once per process) in the background when the server
     first opens its database, so that the first comment submitted or shown does not wait for it."""
-    import threading
-
-    from analysis import scrub
-
     threading.Thread(target=scrub.deidentifier, name="deduce-warm-up", daemon=True).start()
 
 

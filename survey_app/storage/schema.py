@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from analysis import contract
+from analysis.questionnaire import load_questionnaire
+from analysis.scrub import scrub_text
 
 from .engine import (
     MAX_NAME_LENGTH,
@@ -283,12 +285,8 @@ def _py(v: Any) -> Any:
 
 
 def _scrub(text: str | None) -> str | None:
-    from analysis.scrub import scrub_text
-
     return scrub_text(text)
 
 
 def _questionnaire():
-    from analysis.questionnaire import load_questionnaire
-
     return load_questionnaire()

@@ -16,11 +16,15 @@ from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection, Engine
 
 from analysis import contract
 from analysis.answers import check_answers
 from analysis.frame import canonical_frame, empty_frame
+from analysis.validation import gi_rule
 
 from . import codes as _codes
 from .accounts import AccountsMixin
@@ -158,8 +162,6 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
 
     def alembic_config(self, connection: Connection | None = None):
         """An Alembic Config for ``survey_app/migrations`` (no alembic.ini needed)."""
-        from alembic.config import Config
-
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
         cfg.set_main_option("path_separator", "os")
@@ -169,15 +171,11 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
 
     def migrate(self, revision: str = "head") -> None:
         """Apply the Alembic migrations up to ``revision`` (serialised between processes)."""
-        from alembic import command
-
         with self._write(lock="migrate") as conn:
             command.upgrade(self.alembic_config(conn), revision)
 
     def schema_revision(self) -> str | None:
         """The Alembic revision the database is at (None when never migrated)."""
-        from alembic.runtime.migration import MigrationContext
-
         with self.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
 
@@ -302,7 +300,7 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
         bad = [g for g in gi_list if not contract.is_gi_code(g)]
         if not gi_list or bad:
             raise StorageError(
-                f"gis: give one or more institution codes of {contract.GI_RULE_TEXT[1]}"
+                f"gis: give one or more institution codes of {gi_rule().text('en')}"
                 f"{' (not: ' + ', '.join(map(repr, bad)) + ')' if bad else ''}"
             )
         if isinstance(respondent_types, str):

@@ -11,6 +11,7 @@ import uuid
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ from .importing import (
 from .maintenance import (
     MaintenanceMixin,
 )
-from .rounds import RoundsMixin
+from .rounds import InstitutionWindow, RoundsMixin, round_gis_table
 from .schema import (
     KEY_FINGERPRINT,
     RoundInfo,
@@ -76,6 +77,47 @@ from .schema import (
 )
 
 log = logging.getLogger(__name__)
+
+# --------------------------------------------------------------------------- statements of a submission
+
+
+@dataclass(frozen=True)
+class _SubmitStatements:
+    """Built once, executed with parameters: SQLAlchemy compiles each once and caches it."""
+
+    round: sa.Select  # the round with the institution's own dates (outer join: none -> round's dates)
+    token: Any  # INSERT .. ON CONFLICT DO NOTHING RETURNING: no row when the token was seen
+    use_code: sa.Delete
+    code_exists: sa.Select
+    response: sa.Insert
+
+
+def _submit_statements(dialect: str) -> _SubmitStatements:
+    r, g = rounds_table, round_gis_table
+    joined = r.outerjoin(g, sa.and_(g.c.round_id == r.c.id, g.c.gi == sa.bindparam("gi")))
+    round_stmt = (
+        sa.select(
+            r,
+            g.c.opens.label("gi_opens"),
+            g.c.closes.label("gi_closes"),
+            g.c.gi.is_not(None).label("has_window"),
+        )
+        .select_from(joined)
+        .where(r.c.id == sa.bindparam("rid"))
+    )
+    in_round = sa.select(codes_table.c.code_hash).where(codes_table.c.round_id == sa.bindparam("rid"))
+    return _SubmitStatements(
+        round=round_stmt,
+        token=_insert_ignore(dialect, tokens_table).returning(tokens_table.c.token_hash),
+        use_code=sa.delete(unused_table).where(
+            unused_table.c.code_hash == sa.bindparam("h"), unused_table.c.code_hash.in_(in_round)
+        ),
+        code_exists=sa.select(codes_table.c.code_hash).where(
+            codes_table.c.code_hash == sa.bindparam("h"), codes_table.c.round_id == sa.bindparam("rid")
+        ),
+        response=sa.insert(responses_table),
+    )
+
 
 # --------------------------------------------------------------------------- storage
 
@@ -498,61 +540,67 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
             token_hash = _codes.hash_token(submission_token)
         except ValueError as exc:
             raise StorageError(str(exc)) from None
-        info = self.get_round(round_id)
-        if info.status(today) != "open":
-            raise RoundNotOpen(round_id, info.status(today))
-        # validate and scrub before taking the write lock (keeps the locked part short)
-        row = self._validate_answers(info, answers, gi=gi, respondent_type=respondent_type, week=iso_week(today))
-        with self._write() as conn:
-            info = self._get_round(conn, round_id)  # again, inside the transaction: closed meanwhile?
+        # the answers are checked and scrubbed before the write lock is taken (keeps the locked part short);
+        # the key of the codes is read (once per process) outside it too
+        checked = self._check_answer_values(answers)
+        norm = _codes.normalize_code(code)
+        code_hash = _codes.hash_code(norm, self._secret()) if norm is not None and _codes.is_code(norm) else None
+        week = iso_week(today)
+        stmts = self._submit_statements()
+        with self._write() as conn:  # the one transaction of a submission
+            found = conn.execute(stmts.round, {"rid": round_id, "gi": gi}).mappings().first()
+            if found is None:
+                raise RoundNotFound(f"round '{round_id}' does not exist")
+            info = _round_info(found)
             status = info.status(today)
             if status != "open":
                 raise RoundNotOpen(round_id, status)
-            self._check_gi_open(conn, info, gi, today)  # the institution's own dates (storage/rounds.py)
-            ins = (
-                _insert_ignore(self.dialect, tokens_table)
-                .values(token_hash=token_hash, round_id=round_id)
-                .returning(tokens_table.c.token_hash)
-            )
-            if conn.execute(ins).first() is None:  # the token was there already
-                raise DuplicateSubmission("this questionnaire was already submitted")
+            if found["has_window"]:  # the institution's own dates (storage/rounds.py)
+                status = InstitutionWindow(gi, found["gi_opens"], found["gi_closes"]).status(info.closed, today)
+                if status != "open":
+                    raise RoundNotOpen(round_id, status)
+            row = self._answers_row(info, checked, gi=gi, respondent_type=respondent_type, week=week)
+            if conn.execute(stmts.token, {"token_hash": token_hash, "round_id": round_id}).first() is None:
+                raise DuplicateSubmission("this questionnaire was already submitted")  # the token was there already
             if info.access == "codes":
-                self._use_code(conn, round_id, code)
-            conn.execute(sa.insert(responses_table).values(**row))
+                self._use_code(conn, stmts, round_id, code_hash)
+            conn.execute(stmts.response, row)
         if info.access == "codes":  # the log now holds the used code's page next to the answers
             self._empty_wal_after_code_use()
         return row["response_id"]
 
-    def _use_code(self, conn: Connection, round_id: str, code: str | None) -> None:
-        norm = _codes.normalize_code(code)
-        if norm is None or not _codes.is_code(norm):
+    def _submit_statements(self) -> _SubmitStatements:
+        """The statements of :meth:`submit_response`, built once per Storage (compiled once by SQLAlchemy)."""
+        stmts = getattr(self, "_submit_stmts", None)
+        if stmts is None:
+            stmts = self._submit_stmts = _submit_statements(self.dialect)
+        return stmts
+
+    def _use_code(self, conn: Connection, stmts: _SubmitStatements, round_id: str, code_hash: str | None) -> None:
+        if code_hash is None:
             raise InvalidCode("a valid access code is needed for this round")
-        h = _codes.hash_code(norm, self._secret())
-        used = conn.execute(
-            sa.delete(unused_table).where(
-                unused_table.c.code_hash == h,
-                unused_table.c.code_hash.in_(
-                    sa.select(codes_table.c.code_hash).where(codes_table.c.round_id == round_id)
-                ),
-            )
-        )
-        if used.rowcount == 1:
+        if conn.execute(stmts.use_code, {"h": code_hash, "rid": round_id}).rowcount == 1:
             return
-        exists = conn.execute(
-            sa.select(codes_table.c.code_hash).where(codes_table.c.code_hash == h, codes_table.c.round_id == round_id)
-        ).first()
-        if exists is None:
+        if conn.execute(stmts.code_exists, {"h": code_hash, "rid": round_id}).first() is None:
             raise InvalidCode("unknown access code")
         raise CodeAlreadyUsed("this access code was used before")
 
-    def _validate_answers(
-        self, info: RoundInfo, answers: Mapping[str, Any], *, gi: str, respondent_type: str, week: str
-    ) -> dict[str, Any]:
-        """The row to store, checked by the one definition of a valid answer
-        (:func:`analysis.answers.check_answers`), plus the round's gi and respondent type."""
+    def _check_answer_values(self, answers: Mapping[str, Any]):
+        """The answers checked by the one definition of a valid answer
+        (:func:`analysis.answers.check_answers`), free text scrubbed; round-independent."""
         if not isinstance(answers, Mapping):
             raise InvalidAnswers(["answers must be a mapping of item id to answer"])
         check = check_answers(answers, _questionnaire())
+        values = {c: check.values.get(c) for c in contract.ITEM_COLUMNS}
+        if not check.problems:
+            for c in contract.COMMENT_COLUMNS:
+                values[c] = _scrub(values[c])
+        return check, values
+
+    def _answers_row(self, info: RoundInfo, checked, *, gi: str, respondent_type: str, week: str) -> dict[str, Any]:
+        """The row to store: the checked answers plus the round's gi and respondent type
+        (:class:`InvalidAnswers` lists every problem)."""
+        check, values = checked
         unknown = [p.item for p in check.problems if p.rule == "unknown_item"]
         problems: list[str] = [f"unknown items: {', '.join(unknown)}"] if unknown else []
         if gi not in info.gis:
@@ -562,17 +610,14 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
         problems += [f"{p.item}: {p.message} [{p.rule}]" for p in check.problems if p.rule != "unknown_item"]
         if problems:
             raise InvalidAnswers(problems)
-        row = {
+        return {
             "response_id": str(uuid.uuid4()),
             "round_id": info.id,
             "gi": gi,
             "respondent_type": respondent_type,
             "submitted_week": week,
-            **{c: check.values.get(c) for c in contract.ITEM_COLUMNS},
+            **values,
         }
-        for c in contract.COMMENT_COLUMNS:
-            row[c] = _scrub(row[c])
-        return row
 
     def count_responses(self, round_id: str | None = None) -> int:
         """Number of stored responses (of one round, or all)."""

@@ -78,6 +78,50 @@ from .schema import (
 
 log = logging.getLogger(__name__)
 
+# --------------------------------------------------------------------------- one writer per SQLite file and process
+
+_FILE_LOCKS: dict[str, threading.RLock] = {}
+_FILE_LOCKS_GUARD = threading.Lock()
+
+
+def _file_write_lock(path: Path) -> threading.RLock:
+    """The lock the writers of this process take before writing to the SQLite file ``path``."""
+    key = os.path.realpath(path)
+    with _FILE_LOCKS_GUARD:
+        lock = _FILE_LOCKS.get(key)
+        if lock is None:
+            lock = _FILE_LOCKS[key] = threading.RLock()
+        return lock
+
+
+class _Job:
+    """One submission waiting for a group commit."""
+
+    __slots__ = ("fn", "result", "error", "done")
+
+    def __init__(self, fn):
+        self.fn, self.result, self.error, self.done = fn, None, None, False
+
+
+class _Queue:
+    def __init__(self):
+        self.guard = threading.Lock()
+        self.pending: list[_Job] = []
+
+
+_QUEUES: dict[str, _Queue] = {}
+
+
+def _group_queue(path: Path) -> _Queue:
+    """The submissions of this process waiting to be written to the SQLite file ``path``."""
+    key = os.path.realpath(path)
+    with _FILE_LOCKS_GUARD:
+        queue = _QUEUES.get(key)
+        if queue is None:
+            queue = _QUEUES[key] = _Queue()
+        return queue
+
+
 # --------------------------------------------------------------------------- statements of a submission
 
 
@@ -184,7 +228,16 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
 
     @contextmanager
     def _write(self, lock: str | None = None) -> Iterator[Connection]:
-        """One write transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: optional advisory lock)."""
+        """One write transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: optional advisory lock).
+
+        On an SQLite file the threads of this process queue on one lock per file
+        first: a hand-over between threads is then immediate, where SQLite's own
+        busy handler would let the waiting writers sleep and poll (1 to 100 ms).
+        """
+        if self._sqlite_path is not None:
+            with _file_write_lock(self._sqlite_path), self._writer.begin() as conn:
+                yield conn
+            return
         with self._writer.begin() as conn:
             if lock is not None and self.dialect == "postgresql":
                 conn.execute(
@@ -192,6 +245,52 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
                     {"ns": _LOCK_NAMESPACE, "k": zlib.crc32(lock.encode()) & 0x7FFFFFFF},
                 )
             yield conn
+
+    def _group_commit(self, fn):
+        """Run ``fn(conn)`` in a write transaction shared with the submissions waiting at that moment (SQLite).
+
+        SQLite commits one transaction at a time, each with its own flush to
+        disk.  The writers of this process queue; whoever gets the file's lock
+        runs everything queued so far, each in its own SAVEPOINT (an error undoes
+        that one only, and is raised to its own caller), and commits once.
+        Every caller returns only after the commit that holds its work: an
+        acknowledged submission is on disk.  A failed commit fails them all.
+        """
+        job = _Job(fn)
+        queue = _group_queue(self._sqlite_path)
+        with queue.guard:
+            queue.pending.append(job)
+        with _file_write_lock(self._sqlite_path):
+            if not job.done:
+                with queue.guard:
+                    batch, queue.pending = queue.pending, []
+                self._run_batch(batch)
+        if job.error is not None:
+            raise job.error
+        return job.result
+
+    def _run_batch(self, batch: list[_Job]) -> None:
+        try:
+            with self._writer.begin() as conn:
+                if len(batch) == 1:
+                    batch[0].result = batch[0].fn(conn)
+                else:
+                    for job in batch:
+                        savepoint = conn.begin_nested()
+                        try:
+                            job.result = job.fn(conn)
+                        except Exception as exc:
+                            savepoint.rollback()
+                            job.error = exc
+                        else:
+                            savepoint.commit()
+        except Exception as exc:
+            for job in batch:
+                if job.error is None:
+                    job.error, job.result = exc, None
+        finally:
+            for job in batch:
+                job.done = True
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -547,7 +646,8 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
         code_hash = _codes.hash_code(norm, self._secret()) if norm is not None and _codes.is_code(norm) else None
         week = iso_week(today)
         stmts = self._submit_statements()
-        with self._write() as conn:  # the one transaction of a submission
+
+        def store(conn: Connection) -> tuple[RoundInfo, str]:  # the one transaction of a submission
             found = conn.execute(stmts.round, {"rid": round_id, "gi": gi}).mappings().first()
             if found is None:
                 raise RoundNotFound(f"round '{round_id}' does not exist")
@@ -565,9 +665,16 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
             if info.access == "codes":
                 self._use_code(conn, stmts, round_id, code_hash)
             conn.execute(stmts.response, row)
+            return info, row["response_id"]
+
+        if self._sqlite_path is not None:
+            info, response_id = self._group_commit(store)
+        else:
+            with self._write() as conn:
+                info, response_id = store(conn)
         if info.access == "codes":  # the log now holds the used code's page next to the answers
             self._empty_wal_after_code_use()
-        return row["response_id"]
+        return response_id
 
     def _submit_statements(self) -> _SubmitStatements:
         """The statements of :meth:`submit_response`, built once per Storage (compiled once by SQLAlchemy)."""

@@ -25,6 +25,7 @@ from analysis.frame import canonical_frame, empty_frame
 
 from . import codes as _codes
 from .accounts import AccountsMixin
+from .drafts import DraftsMixin, draft_token_hash, drafts_table
 from .engine import (
     _LOCK_NAMESPACE,
     ACCESS_MODES,
@@ -134,6 +135,7 @@ class _SubmitStatements:
     use_code: sa.Delete
     code_exists: sa.Select
     response: sa.Insert
+    drop_draft: sa.Delete
 
 
 def _submit_statements(dialect: str) -> _SubmitStatements:
@@ -160,13 +162,14 @@ def _submit_statements(dialect: str) -> _SubmitStatements:
             codes_table.c.code_hash == sa.bindparam("h"), codes_table.c.round_id == sa.bindparam("rid")
         ),
         response=sa.insert(responses_table),
+        drop_draft=sa.delete(drafts_table).where(drafts_table.c.token_hash == sa.bindparam("h")),
     )
 
 
 # --------------------------------------------------------------------------- storage
 
 
-class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
+class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin, DraftsMixin):
     """Rounds, access codes and responses in SQLite or PostgreSQL (see the module docstring).
 
     Parameters
@@ -206,6 +209,7 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
         if migrate:
             self.migrate()
             self.verify_secret_key()
+            self._purge_now_and_then(None)  # expired drafts go on start
 
     def __repr__(self) -> str:
         return f"Storage({self.url!r})"
@@ -616,6 +620,7 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
         code: str | None = None,
         submission_token: str,
         today: _dt.date | None = None,
+        draft_token: str | None = None,
     ) -> str:
         """Store one completed questionnaire; returns its new response_id (UUID4).
 
@@ -632,7 +637,9 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
         means not answered.  Answers to items the questionnaire hides (its
         ``show_if``) are dropped.  Free text is scrubbed of contact details.
         ``submitted_week`` is the ISO week of ``today`` (default: the local
-        date); no finer time is kept anywhere.
+        date); no finer time is kept anywhere.  ``draft_token``: the draft kept
+        for this questionnaire (:meth:`save_draft`) is deleted in the same
+        transaction.
         """
         today = today or _dt.date.today()
         try:
@@ -645,6 +652,7 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
         norm = _codes.normalize_code(code)
         code_hash = _codes.hash_code(norm, self._secret()) if norm is not None and _codes.is_code(norm) else None
         week = iso_week(today)
+        draft_hash = draft_token_hash(draft_token) if draft_token else None
         stmts = self._submit_statements()
 
         def store(conn: Connection) -> tuple[RoundInfo, str]:  # the one transaction of a submission
@@ -665,6 +673,8 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
             if info.access == "codes":
                 self._use_code(conn, stmts, round_id, code_hash)
             conn.execute(stmts.response, row)
+            if draft_hash is not None:
+                conn.execute(stmts.drop_draft, {"h": draft_hash})
             return info, row["response_id"]
 
         if self._sqlite_path is not None:

@@ -313,9 +313,22 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin, D
         return cfg
 
     def migrate(self, revision: str = "head") -> None:
-        """Apply the Alembic migrations up to ``revision`` (serialised between processes)."""
-        from alembic import command
+        """Apply the Alembic migrations up to ``revision`` (serialised between processes).
 
+        A database already at the head is only read: a server can start (and
+        say "try again later" instead of failing) on a read-only database.
+        """
+        from alembic import command
+        from alembic.script import ScriptDirectory
+
+        if revision == "head":
+            head = ScriptDirectory.from_config(self.alembic_config()).get_current_head()
+            try:
+                at_head = self.schema_revision() == head
+            except Exception:  # e.g. no alembic_version table yet on PostgreSQL: migrate
+                at_head = False
+            if at_head:
+                return
         with self._write(lock="migrate") as conn:
             command.upgrade(self.alembic_config(conn), revision)
 

@@ -60,6 +60,8 @@ def server(data: Path, *extra: str):
     port = _port()
     env = {**os.environ, "SURVEY_DATA_DIR": str(data), "SURVEY_DATABASE_URL": f"sqlite:///{data / 'survey.sqlite'}"}
     env["SURVEY_SECRET_KEY"] = SECRET
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(Path(__file__).resolve().parents[1] / "build" / "pycache")
     args = ["--port", str(port), "--address", "127.0.0.1", "--no-demo", *extra]
     code = f"import sys; from survey_app.web.launcher import run_app; sys.exit(run_app({args!r}))"
     log = open(data / f"server-{port}.log", "wb")

@@ -46,7 +46,8 @@ def _fmt_s(x: float) -> str:
 
 
 def not_measured(work: str, reason: str, target: str = "") -> Row:
-    return Row(work, "not measured", "", "", target, reason)
+    reason = " ".join(str(reason).split())
+    return Row(work, "not measured", "", "", target, reason if len(reason) <= 160 else reason[:157] + "...")
 
 
 # --------------------------------------------------------------------------- data

@@ -272,8 +272,11 @@ def main(argv=None) -> int:
     skip = set(filter(None, args.skip.split(",")))
     n_submit = 200 if args.quick else 2000
 
+    import signal
+
     from . import submits
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped: still stop the throw-away cluster
     pg = Postgres()
     rows: list[Row] = []
     try:

@@ -98,8 +98,12 @@ check-floors: $(UV_STAMP)
 	$(FLOORS_VENV)/bin/python -m pytest -q -p no:cacheprovider -m 'not browser and not postgres and not slow'
 	rm -rf $(FLOORS_VENV)
 
-benchmark: $(RUN_STAMP) $(DEID_STAMP)
-	$(BIN)/python -m benchmarks
+# Speed and memory of issue 10 as one table (project vs a plain pandas/scipy reference); not part of
+# `make test`. Takes long (1,000,000-row files, three runs each): `make benchmark BENCH_ARGS=--quick`
+# checks every row with small sizes. Needs the test tools (Playwright) and system-deps for all rows.
+BENCH_ARGS ?=
+benchmark: $(TEST_STAMP) $(DEID_STAMP) system-deps
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache build *.egg-info

@@ -29,6 +29,7 @@ Nothing here records names, IP addresses, user agents or times.
 from __future__ import annotations
 
 import os
+import secrets
 import threading
 import time
 import uuid
@@ -183,6 +184,11 @@ class FlowState:
     failures: int = 0
     ignore_link_code: bool = False
     notice: str | None = None  # a text key (t) shown once on the next run (e.g. "code_used")
+    # issue 10: the draft kept on the server under this random token (in the link as ?d=...)
+    draft_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    draft_checked: bool = False  # this session looked for a draft of the link's token already
+    resumed: bool = False  # show "we kept your answers" once
+    resume_to: tuple[str, str | None] | None = None  # (stage, step) to go to once the code is given again
 
 
 def new_state(link: Link) -> FlowState:
@@ -200,6 +206,9 @@ def begin(state: FlowState, q: Questionnaire, *, respondent_type: str, gi: str, 
     state.step_id = steps[0].id if steps else None
     if not steps:
         state.stage = "review"
+    if state.resume_to is not None:  # a kept draft of a code round: back where they were
+        state.stage, state.step_id = state.resume_to
+        state.resume_to = None
 
 
 def current_step(state: FlowState, q: Questionnaire) -> Step | None:
@@ -280,6 +289,44 @@ def complete(state: FlowState) -> None:
     state.answers = {}
 
 
+def draft_of(state: FlowState) -> dict[str, Any] | None:
+    """What to keep on the server for this flow (None: nothing to keep yet, or any more).
+
+    Never the access code: a draft must not tie a code to answers.
+    """
+    if state.stage not in ("questions", "review") or not state.respondent_type:
+        return None
+    return {
+        "stage": state.stage,
+        "step_id": state.step_id,
+        "respondent_type": state.respondent_type,
+        "gi": state.gi,
+        "lang": state.lang,
+        "answers": dict(state.answers),
+    }
+
+
+def resume(state: FlowState, draft: Mapping[str, Any], *, token: str, needs_code: bool) -> None:
+    """Continue a kept draft in a new session (after a restart or reconnect).
+
+    Without the access code (a draft never holds it) a code round first asks
+    for the code again; :func:`begin` then returns to the step the draft was at.
+    """
+    stage = draft.get("stage") if draft.get("stage") in ("questions", "review") else "questions"
+    state.draft_token = token
+    state.respondent_type = draft.get("respondent_type") or state.respondent_type
+    state.gi = draft.get("gi") or state.gi
+    if draft.get("lang") in LANGUAGES:
+        state.lang = draft["lang"]
+    state.answers = dict(draft.get("answers") or {})
+    state.resumed = True
+    if needs_code and state.code is None:
+        state.stage, state.step_id = "welcome", None
+        state.resume_to = (stage, draft.get("step_id"))
+    else:
+        state.stage, state.step_id = stage, draft.get("step_id")
+
+
 def restart(state: FlowState) -> None:
     """Someone else fills in the list on the same device: a new, empty flow.
 
@@ -291,6 +338,7 @@ def restart(state: FlowState) -> None:
     state.code = None
     state.ignore_link_code = True
     state.submission_token = uuid.uuid4().hex
+    state.draft_token = secrets.token_urlsafe(24)
 
 
 def progress(state: FlowState, q: Questionnaire) -> tuple[int, int]:

@@ -8,6 +8,7 @@ texts come from the catalog through :func:`survey_app.respond.flow.t`.  Widget k
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from typing import Any
@@ -21,6 +22,10 @@ from survey_app.storage import Storage
 from . import flow
 
 STATE_KEY = "rf_state"
+#: the query parameter that carries the draft token (issue 10: answers survive a restart)
+DRAFT_PARAM = "d"
+DRAFT_SAVED_KEY = "rf_draft_saved"
+log = logging.getLogger("survey_app.respond")
 
 #: Static CSS only (no user data is ever put in here): comfortable tap targets
 #: on a phone, no horizontal scrolling, long words wrap.
@@ -276,3 +281,55 @@ def forget_question_widgets(q: Questionnaire) -> None:
 
 def gi_name(code: str) -> str:
     return contract.GI_NAMES.get(code, code)
+
+
+# --------------------------------------------------------------------------- drafts (issue 10)
+
+
+def resume_draft(storage, state: flow.FlowState, round_id: str, *, needs_code: bool) -> None:
+    """Once per session: continue the draft the link names (``?d=<token>``), e.g. after a restart."""
+    if state.draft_checked:
+        return
+    state.draft_checked = True
+    token = st.query_params.get(DRAFT_PARAM)
+    if not token or state.stage != "welcome":
+        return
+    try:
+        draft = storage.load_draft(token, round_id)
+    except Exception as exc:  # no draft is no reason to stop the respondent
+        log.warning("reading a draft failed: %s", type(exc).__name__)
+        return
+    if draft:
+        flow.resume(state, draft, token=token, needs_code=needs_code)
+        st.session_state[DRAFT_SAVED_KEY] = flow.draft_of(state)
+
+
+def keep_draft(storage, state: flow.FlowState) -> None:
+    """Save the answers so far when they changed; the token goes into the link (``?d=``)."""
+    draft = flow.draft_of(state)
+    if draft is None or st.session_state.get(DRAFT_SAVED_KEY) == draft:
+        return
+    try:
+        storage.save_draft(state.draft_token, state.round_id, draft)
+    except Exception as exc:  # a full disk: the answers stay in the session, the respondent goes on
+        log.warning("keeping a draft failed: %s", type(exc).__name__)
+        return
+    st.session_state[DRAFT_SAVED_KEY] = {**draft, "answers": dict(draft["answers"])}
+    if st.query_params.get(DRAFT_PARAM) != state.draft_token:
+        st.query_params[DRAFT_PARAM] = state.draft_token
+
+
+def forget_draft() -> None:
+    """After the submission (the draft was deleted with it): the token leaves the link."""
+    st.session_state.pop(DRAFT_SAVED_KEY, None)
+    if DRAFT_PARAM in st.query_params:
+        del st.query_params[DRAFT_PARAM]
+
+
+def resumed_message(state: flow.FlowState) -> None:
+    """Once, after a draft was continued: "we kept your answers" (or: give your code again)."""
+    if not state.resumed:
+        return
+    key = "drafts.code_again" if state.resume_to is not None else "drafts.resumed"
+    st.info(i18n.text(key, state.lang, variant=state.respondent_type), icon=":material/restore:")
+    state.resumed = False

@@ -110,12 +110,32 @@ class ImportExportMixin:
         ]
 
     def _insert_frame(self, conn: Connection, frame: pd.DataFrame) -> None:
-        # sorted by response_id: the physical order of a bulk insert says nothing either
+        """Bulk insert inside ``conn``'s transaction: COPY on PostgreSQL, ``executemany`` on SQLite.
+
+        Rows go in sorted by response_id: the physical order of a bulk insert says
+        nothing either.  Cells become plain Python values column by column, one
+        slice of rows at a time (bounded memory for a million rows).
+        """
         frame = frame.sort_values("response_id", kind="stable")
         cols = list(contract.COLUMNS)
-        records = [{c: _py(v) for c, v in zip(cols, rec)} for rec in frame.itertuples(index=False, name=None)]
-        for chunk in _chunks(records, 1000):
-            conn.execute(sa.insert(responses_table), chunk)
+        names = ", ".join(cols)
+        if self.dialect == "postgresql":
+            cursor = conn.connection.dbapi_connection.cursor()
+            try:
+                with cursor.copy(f"COPY {responses_table.name} ({names}) FROM STDIN") as copy:
+                    for rows in _row_slices(frame, cols):
+                        for row in rows:
+                            copy.write_row(row)
+            finally:
+                cursor.close()
+            return
+        sql = f"INSERT INTO {responses_table.name} ({names}) VALUES ({', '.join('?' * len(cols))})"
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            for rows in _row_slices(frame, cols):
+                cursor.executemany(sql, rows)
+        finally:
+            cursor.close()
 
     def export_responses(self, *, round_id: str | None, path, format: str | None = None) -> Path:
         """Write a round's responses (all rounds for None) with :func:`analysis.io.write_responses`
@@ -171,6 +191,33 @@ class ImportExportMixin:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+#: rows turned into Python values at a time by :func:`_row_slices`
+ROW_SLICE = 50_000
+
+
+def _column_values(col: pd.Series) -> list:
+    """One column as plain Python values for the driver; missing and blank text -> None (as :func:`_py`)."""
+    if isinstance(col.dtype, pd.StringDtype) or col.dtype == object:
+        values = col.to_numpy(dtype=object, na_value=None)
+        text = col.astype("string")
+        blank = (text.str.strip() == "").fillna(False).to_numpy(dtype=bool)
+        if blank.any():
+            values[blank] = None
+        if col.dtype == object:  # anything else: the one cell rule
+            return [_py(v) for v in values]
+        return values.tolist()
+    if isinstance(col.dtype, pd.Int64Dtype):
+        return col.to_numpy(dtype=object, na_value=None).tolist()
+    return [_py(v) for v in col]
+
+
+def _row_slices(frame: pd.DataFrame, cols: list[str]) -> Iterator[list[tuple]]:
+    """The frame's rows as tuples of plain Python values, ROW_SLICE rows at a time."""
+    for start in range(0, len(frame), ROW_SLICE):
+        part = frame.iloc[start : start + ROW_SLICE]
+        yield list(zip(*(_column_values(part[c]) for c in cols)))
 
 
 def _chunks(seq: list, size: int) -> Iterator[list]:

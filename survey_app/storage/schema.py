@@ -152,7 +152,8 @@ class AuditEntry(Base):
 
 
 def _in_codes(col: str, codes: Iterable[str]) -> str:
-    return f"{col} IN (" + ", ".join(f"'{c}'" for c in codes) + ")"
+    """``col = 'a' OR col = 'b'``: SQLite builds a temporary table per row for ``IN (...)`` (migration 0007)."""
+    return " OR ".join(f"{col} = '{c}'" for c in codes)
 
 
 def _response_columns() -> list[sa.Column]:

@@ -1,7 +1,9 @@
 """Vragenlijst invullen: the anonymous respondent flow at ``/?ronde=ID[&code=..][&gi=..][&taal=en]``.
 
 Stages (``survey_app.respond.flow.FlowState.stage``): welcome -> questions (one
-questionnaire step at a time) -> review -> done.  The thank-you page is only
+questionnaire step at a time) -> review -> done.  The answers so far are kept
+on the server as a draft under a random token in the link (``&d=...``), so a
+restart or reconnect continues where the respondent was (issue 10).  The thank-you page is only
 shown after ``Storage.submit_response`` returned.  Nothing personal is
 logged: no answers, no IP address, no user agent, no time.
 """
@@ -191,6 +193,7 @@ def review(q, state: flow.FlowState, storage) -> None:
         st.caption(t("nothing_stored", lang))
         return
     ui.mark_submitted(state.round_id)
+    ui.forget_draft()
     flow.complete(state)
     ui.forget_question_widgets(q)
     st.rerun()
@@ -206,6 +209,7 @@ def _submit(q, state: flow.FlowState, storage) -> str | None:
             respondent_type=state.respondent_type,
             code=state.code,
             submission_token=state.submission_token,
+            draft_token=state.draft_token,
         )
     except DuplicateSubmission:  # already stored with this token (double click, second tab): success
         return None
@@ -223,6 +227,7 @@ def _submit(q, state: flow.FlowState, storage) -> str | None:
 
 def done(q, state: flow.FlowState, access: str) -> None:
     lang, rtype = state.lang, state.respondent_type
+    ui.forget_draft()
     ui.scroll_to_top("done")
     st.title(t("thanks_title", lang))
     st.success(t("thanks_body", lang, rtype), icon=":material/check_circle:")
@@ -283,12 +288,16 @@ def main() -> None:
         return
     if state.stage == "welcome" and setup.fixed_gi and _gi_blocked(storage, info, setup.fixed_gi, state.lang):
         return
+    ui.resume_draft(storage, state, info.id, needs_code=setup.needs_code)  # after a restart: where they were
+    ui.keep_draft(storage, state)  # what the last click changed
+    ui.resumed_message(state)
     if state.stage == "welcome":
         welcome(q, state, setup, link, storage)
     elif state.stage == "questions":
         questions(q, state)
     else:
         review(q, state, storage)
+    ui.keep_draft(storage, state)  # what was typed in this run
 
 
 main()

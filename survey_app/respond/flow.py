@@ -293,16 +293,29 @@ def restart(state: FlowState) -> None:
     state.submission_token = uuid.uuid4().hex
 
 
+def planned_steps(q: Questionnaire) -> tuple[Step, ...]:
+    """Every step that has questions, known before the first answer (the step counter's base)."""
+    with_items = {i.step for i in q.items}
+    return tuple(s for s in q.steps if s.id in with_items)
+
+
 def progress(state: FlowState, q: Questionnaire) -> tuple[int, int]:
-    """(position, total) for the progress bar: visible steps plus the review."""
-    steps = visible_steps(q, state.answers)
+    """(position, total) for the step counter: "Stap 2 van 7".
+
+    The total is fixed from the first step: every step of the questionnaire
+    plus the review, whatever the answers (an answer that hides a step never
+    changes it, it only lets the position skip that step).  The position is
+    the step's place in the questionnaire; the review is the last.
+    """
+    steps = planned_steps(q)
     total = len(steps) + 1
     if state.stage == "review":
         return total, total
     step = current_step(state, q)
-    if step is None:
+    ids = [s.id for s in steps]
+    if step is None or step.id not in ids:
         return 0, total
-    return [s.id for s in steps].index(step.id) + 1, total
+    return ids.index(step.id) + 1, total
 
 
 # --------------------------------------------------------------------------- answers
@@ -408,6 +421,30 @@ def review_rows(q: Questionnaire, answers: Mapping[str, Any], respondent_type: s
         ReviewRow(i.step, i.id, i.question(respondent_type, lang), answer_label(i, kept.get(i.id), lang))
         for i in visible_items(q, answers)
     ]
+
+
+# --------------------------------------------------------------------------- read aloud
+
+
+def read_aloud_text(item: Item, respondent_type: str, lang: str) -> str:
+    """What the read-aloud button says for one question: the question, its explanation
+    and its answers ("Welke maatregel heb jij? ... De antwoorden zijn: Jeugdreclassering,
+    Ondertoezichtstelling (OTS), Voogdij, Weet ik niet.").  The browser speaks it with its
+    own speech synthesis; nothing is sent anywhere."""
+    parts = [item.question(respondent_type, lang)]
+    if item.help is not None:
+        parts.append(item.help.get(lang))
+    if item.type in ("choice", "count"):
+        labels = ", ".join(item.label(c, lang) for c in item.codes)
+        parts.append(i18n.text("a11y.read_aloud.answers", lang, answers=labels))
+    elif item.type == "grade":
+        parts.append(i18n.text("a11y.read_aloud.grade", lang, low=item.min, high=item.max))
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+def speech_language(lang: str) -> str:
+    """The BCP 47 tag the browser's voice uses: ``nl-NL``, ``en-GB`` (``language.tag``)."""
+    return i18n.text("language.tag", lang)
 
 
 # --------------------------------------------------------------------------- wrong codes

@@ -8,6 +8,7 @@ texts come from the catalog through :func:`survey_app.respond.flow.t`.  Widget k
 
 from __future__ import annotations
 
+import html
 import os
 from typing import Any
 
@@ -69,6 +70,23 @@ _SCROLL_ALERT = (
     "<script>/* {marker} */setTimeout(function(){{var a=document.querySelectorAll("
     "'[data-testid=\"stAlert\"]');if(a.length){{a[0].scrollIntoView({{block:'center'}});}}}},150);"
     "</script>"
+)
+
+
+#: Read aloud (issue 12): one delegated click handler for every button with ``data-say``; the
+#: browser's own speech synthesis speaks the text, nothing is sent anywhere.  Installed once
+#: per page; the texts are questionnaire wording (escaped), never user data.
+_READ_ALOUD_SCRIPT = (
+    "<script>(function(){if(window.__surveyReadAloud){return;}window.__surveyReadAloud=true;"
+    "document.addEventListener('click',function(e){var b=e.target.closest&&e.target.closest('button[data-say]');"
+    "if(!b){return;}e.preventDefault();var s=window.speechSynthesis;if(!s||!window.SpeechSynthesisUtterance){return;}"
+    "s.cancel();var u=new SpeechSynthesisUtterance(b.getAttribute('data-say'));u.lang=b.getAttribute('data-lang');"
+    "u.rate=0.9;s.speak(u);});})();</script>"
+)
+_READ_ALOUD_CSS = (
+    "<style>.rf-say{display:inline-flex;align-items:center;gap:.4rem;min-height:2.75rem;padding:.35rem .9rem;"
+    "font-size:1rem;border-radius:.5rem;border:1px solid #6b6b6b;background:#fff;color:#1a1a1a;cursor:pointer}"
+    ".rf-say:focus-visible{outline:3px solid #01689B;outline-offset:2px}</style>"
 )
 
 
@@ -242,6 +260,20 @@ def render_item(item: Item, state: flow.FlowState, *, key: str | None = None, di
     return value
 
 
+def read_aloud_button(item: Item, state: flow.FlowState) -> None:
+    """A "Lees voor" button that reads the question and its answers aloud in the page's language."""
+    rtype, lang = state.respondent_type or "ouder", state.lang
+    say = flow.read_aloud_text(item, rtype, lang)
+    label = i18n.text("a11y.read_aloud.button", lang)
+    name = i18n.text("a11y.read_aloud.button_name", lang, question=item.question(rtype, lang))
+    button = (
+        f'<button type="button" class="rf-say" data-item="{html.escape(item.id)}" '
+        f'data-lang="{html.escape(flow.speech_language(lang))}" data-say="{html.escape(say)}" '
+        f'aria-label="{html.escape(name)}"><span aria-hidden="true">🔊</span> {html.escape(label)}</button>'
+    )
+    st.html(_READ_ALOUD_CSS + button + _READ_ALOUD_SCRIPT, unsafe_allow_javascript=True)
+
+
 def render_step(q: Questionnaire, state: flow.FlowState, step_id: str) -> None:
     """The shown items of one step; answers are copied into ``state.answers`` as they change.
 
@@ -251,6 +283,7 @@ def render_step(q: Questionnaire, state: flow.FlowState, step_id: str) -> None:
     for item in q.items_in_step(step_id):
         if not item.is_shown(flow.clean_answers(q, state.answers)):
             continue
+        read_aloud_button(item, state)
         value = render_item(item, state)
         if flow.is_answered(value):
             state.answers[item.id] = value

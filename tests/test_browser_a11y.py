@@ -1,0 +1,351 @@
+"""Accessibility in a real browser (issue 12): WCAG 2.1 AA checked by axe-core, keyboard only,
+200 % zoom, read aloud.
+
+* axe-core (tests/_axe.py: pinned, from the npm registry) runs on every respondent page
+  (welcome, every step, review, thank-you) in every language and for both respondent types,
+  and on every staff page signed in as beheerder; a serious or critical violation fails;
+* the whole questionnaire is completed with the keyboard alone (Tab, arrows, space, Enter)
+  and the response is stored;
+* at 200 % zoom (a 1280 px screen is 640 CSS px wide) no page scrolls sideways;
+* the read-aloud button of a question is a real button, reachable with Tab, and speaks the
+  question and its answers with the browser's speech synthesis (stubbed here: nothing is sent).
+"""
+
+from __future__ import annotations
+
+import pytest
+from _auth_helpers import PASSWORD, ROLE_ACCOUNTS, make_users
+from _axe import serious_violations
+from _browser_helpers import ARTIFACTS, SECRET, chromium, serve_app, sidebar_pages, sign_in
+from _browser_helpers import settle as _settle
+
+from analysis import contract, i18n
+from survey_app.respond import flow
+from survey_app.storage import Storage
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+UI_TIMEOUT_MS = 60_000
+LANGS = i18n.languages()
+TYPES = contract.RESPONDENT_TYPES
+#: records every utterance instead of speaking (the page's own speech synthesis is replaced)
+SPEECH_STUB = """
+window.__spoken = [];
+const fake = {speak(u) { window.__spoken.push({text: u.text, lang: u.lang}); }, cancel() {}, speaking: false,
+              getVoices() { return []; }};
+Object.defineProperty(window, 'speechSynthesis', {value: fake, configurable: true});
+window.SpeechSynthesisUtterance = function (text) { this.text = text; this.lang = ''; };
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """(base url of the public server, Storage, open round with both respondent types, one institution)."""
+    data = tmp_path_factory.mktemp("a11y-data")
+    storage = Storage(f"sqlite:///{data / 'survey.sqlite'}", secret_key=SECRET)
+    info, _ = storage.create_round(name="Toegankelijkheid", gis=("JBW",), access="open")
+    try:
+        with serve_app(data, "--no-demo") as base:
+            yield base, storage, info
+    finally:
+        storage.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+def _context(browser, *, width=375, height=740, scale=2, mobile=True):
+    ctx = browser.new_context(
+        viewport={"width": width, "height": height},
+        is_mobile=mobile,
+        has_touch=mobile,
+        device_scale_factor=scale,
+        locale="nl-NL",
+    )
+    ctx.set_default_timeout(UI_TIMEOUT_MS)
+    return ctx
+
+
+def settle(page) -> None:
+    _settle(page, pause_ms=250, timeout_ms=UI_TIMEOUT_MS)
+
+
+def t(key: str, lang: str, rtype: str | None = None, **kw) -> str:
+    return flow.t(key, lang, rtype, **kw)
+
+
+def open_round(page, base: str, info, lang: str) -> None:
+    page.goto(f"{base}/?ronde={info.id}&taal={lang}", timeout=UI_TIMEOUT_MS)
+    page.get_by_text(t("who_label", lang)).wait_for()
+    settle(page)
+
+
+def start(page, lang: str, rtype: str) -> None:
+    page.locator('[data-testid="stRadio"]').filter(has_text=t("who_label", lang)).get_by_text(
+        t(f"who.{rtype}", lang), exact=True
+    ).click()
+    settle(page)
+    page.get_by_role("button", name=t("start_button", lang)).click()
+    settle(page)
+
+
+def answer_visible_questions(page) -> None:
+    """Answer every shown question that has no answer yet: the second option of a choice
+    (so n_workers >= 1 and every step is shown), 7 for the grade; repeat while new ones appear."""
+    for _ in range(20):
+        group = page.locator('[data-testid="stRadio"]:not(:has(input:checked))').first
+        if group.count() == 0:
+            break
+        group.locator("label").nth(1).click()
+        settle(page)
+    pills = page.locator('[data-testid="stButtonGroup"]')
+    if pills.count() and pills.get_by_role("radio", name="7", exact=True).count():
+        pills.get_by_role("radio", name="7", exact=True).click()
+        settle(page)
+
+
+def on_review(page, lang: str, rtype: str) -> bool:
+    return page.get_by_role("heading", name=t("review_title", lang, rtype)).count() > 0
+
+
+def walk(page, lang: str, rtype: str, check) -> None:
+    """From the welcome page to the thank-you page; ``check(page, where)`` on every page."""
+    check(page, f"{lang}/{rtype}/welcome")
+    start(page, lang, rtype)
+    for i in range(1, 15):
+        if on_review(page, lang, rtype):
+            break
+        answer_visible_questions(page)
+        check(page, f"{lang}/{rtype}/step {i}")
+        nxt = page.get_by_role("button", name=t("next", lang))
+        if nxt.count() == 0:
+            nxt = page.get_by_role("button", name=t("to_review", lang))
+        nxt.click()
+        settle(page)
+    assert on_review(page, lang, rtype)
+    check(page, f"{lang}/{rtype}/review")
+    page.get_by_role("button", name=t("submit", lang)).click()
+    page.get_by_role("heading", name=t("thanks_title", lang)).wait_for()
+    settle(page)
+    check(page, f"{lang}/{rtype}/thanks")
+
+
+# --------------------------------------------------------------------------- axe-core
+
+
+@pytest.mark.parametrize("rtype", TYPES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_browser_a11y_axe_finds_nothing_serious_on_any_respondent_page(server, browser, lang, rtype):
+    base, storage, info = server
+    ctx = _context(browser)
+    page = ctx.new_page()
+    found: list[str] = []
+    pages: list[str] = []
+
+    def check(p, where):
+        pages.append(where)
+        found.extend(serious_violations(p, where))
+
+    before = storage.count_responses(info.id)
+    open_round(page, base, info, lang)
+    walk(page, lang, rtype, check)
+    ctx.close()
+    assert storage.count_responses(info.id) == before + 1
+    assert len(pages) >= 9, pages  # welcome, six steps, review, thank-you
+    assert found == [], "\n".join(found)
+
+
+@pytest.fixture(scope="module")
+def staff(tmp_path_factory):
+    data = tmp_path_factory.mktemp("a11y-staff")
+    s = Storage(f"sqlite:///{data / 'survey.sqlite'}", secret_key=SECRET)
+    make_users(s, roles=("beheerder",))
+    s.dispose()
+    with serve_app(data, "--staff") as base:
+        yield base
+
+
+def test_browser_a11y_axe_finds_nothing_serious_on_any_staff_page(staff, browser):
+    ctx = _context(browser, width=1280, height=900, scale=1, mobile=False)
+    page = ctx.new_page()
+    found: list[str] = []
+    page.goto(staff + "/", timeout=UI_TIMEOUT_MS)
+    page.get_by_label("Naam").wait_for()
+    settle(page)
+    found += serious_violations(page, "sign-in")
+    name, _ = ROLE_ACCOUNTS["beheerder"]
+    sign_in(page, staff, name, PASSWORD)
+    page.get_by_role("heading", name="Kerncijfers").wait_for()
+    settle(page)
+    titles = sidebar_pages(page)
+    assert len(titles) >= 8, titles
+    found += serious_violations(page, titles[0])
+    for title in titles[1:]:
+        page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).click()
+        settle(page)
+        page.get_by_role("heading", level=1).first.wait_for()
+        page.wait_for_timeout(800)  # charts render after the run
+        found += serious_violations(page, title)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "a11y-staff-last-page.png"))
+    ctx.close()
+    assert found == [], "\n".join(found)
+
+
+# --------------------------------------------------------------------------- keyboard only
+
+
+def _active(page) -> dict:
+    return page.evaluate(
+        """() => { const a = document.activeElement; if (!a) return {};
+            const group = a.closest('[data-testid="stRadio"], [data-testid="stButtonGroup"], '
+                                    + '[data-testid="stTextArea"]');
+            return {tag: a.tagName, type: a.type || '', text: (a.innerText || '').trim(),
+                    label: a.getAttribute('aria-label') || '', checked: !!a.checked,
+                    group: group ? group.innerText.split('\\n')[0] : ''}; }"""
+    )
+
+
+def tab_to(page, matches, *, limit: int = 80) -> dict:
+    """Press Tab until the focused element matches; fails after ``limit`` presses."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        a = _active(page)
+        if matches(a):
+            return a
+    raise AssertionError("Tab never reached the element")
+
+
+def key_button(page, name: str) -> None:
+    tab_to(page, lambda a: a.get("tag") == "BUTTON" and a.get("text") == name)
+    page.keyboard.press("Enter")
+    settle(page)
+
+
+def key_choose(page, question: str, steps_down: int) -> None:
+    """Tab into the radio group of ``question`` and move ``steps_down`` options down with the arrow key."""
+    tab_to(page, lambda a: a.get("type") == "radio" and a.get("group", "").startswith(question))
+    page.keyboard.press("Space")  # the first option
+    for _ in range(steps_down):
+        page.keyboard.press("ArrowDown")
+    settle(page)
+
+
+def test_browser_a11y_keyboard_alone_completes_the_questionnaire(server, browser):
+    base, storage, info = server
+    lang, rtype = "nl", "jeugdige"
+    ctx = _context(browser, width=1280, height=900, scale=1, mobile=False)
+    page = ctx.new_page()
+    before = storage.count_responses(info.id)
+    open_round(page, base, info, lang)
+    page.evaluate("() => { if (document.activeElement) document.activeElement.blur(); }")
+    key_choose(page, t("who_label", lang), 1)  # ouder, jeugdige
+    key_button(page, t("start_button", lang))
+    page.get_by_role("heading", name="Over de maatregel").wait_for()
+    key_choose(page, "Welke maatregel heb jij?", 1)  # ots
+    key_button(page, t("next", lang))
+    page.get_by_role("heading", name="Jouw jeugdzorgwerker").wait_for()
+    key_choose(page, "Hoeveel jeugdzorgwerkers", 2)  # 2
+    key_choose(page, "Was er een tijd", 1)  # nee
+    key_button(page, t("next", lang))
+    page.get_by_role("heading", name="Meedoen en meepraten").wait_for()
+    key_choose(page, "Vraagt de jeugdzorgwerker wat jij ervan vindt?", 0)  # altijd
+    key_button(page, t("next", lang))
+    page.get_by_role("heading", name="De hulp").wait_for()
+    key_choose(page, "Gaat het beter door de hulp", 0)  # ja
+    key_button(page, t("next", lang))
+    page.get_by_role("heading", name="Wat vind jij van de jeugdzorgwerker?").wait_for()
+    key_choose(page, "De jeugdzorgwerker begrijpt mij", 2)  # nee
+    key_button(page, t("next", lang))
+    page.get_by_role("heading", name="Rapportcijfer").wait_for()
+    tab_to(page, lambda a: a.get("tag") == "BUTTON" and a.get("text") == "8")
+    page.keyboard.press("Enter")
+    settle(page)
+    tab_to(page, lambda a: a.get("tag") == "TEXTAREA")
+    page.keyboard.type("Met het toetsenbord ingevuld.")
+    key_button(page, t("to_review", lang))
+    page.get_by_role("heading", name=t("review_title", lang, rtype)).wait_for()
+    key_button(page, t("submit", lang))
+    page.get_by_role("heading", name=t("thanks_title", lang)).wait_for()
+    ctx.close()
+    assert storage.count_responses(info.id) == before + 1
+    df = storage.load_responses(round_ids=[info.id])
+    row = df[df["comment_grade"] == "Met het toetsenbord ingevuld."].iloc[0]
+    got = {k: row[k] for k in ("respondent_type", "measure_type", "n_workers", "had_gap", "opinion_asked")}
+    assert got == {
+        "respondent_type": "jeugdige",
+        "measure_type": "ots",
+        "n_workers": 2,
+        "had_gap": "nee",
+        "opinion_asked": "altijd",
+    }
+    assert (row["help_improves"], row["quality_understanding"], row["grade"]) == ("ja", "nee", 8)
+
+
+# --------------------------------------------------------------------------- zoom
+
+
+def test_browser_a11y_200_percent_zoom_never_scrolls_sideways(server, browser):
+    # 200 % zoom on a 1280 px wide screen: 640 CSS pixels at device scale 2
+    base, _, info = server
+    ctx = _context(browser, width=640, height=800, scale=2, mobile=False)
+    page = ctx.new_page()
+    wide: list[str] = []
+
+    def check(p, where):
+        width = p.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
+        if width > 640:
+            wide.append(f"{where}: {width} px")
+
+    open_round(page, base, info, "nl")
+    walk(page, "nl", "ouder", check)
+    ctx.close()
+    assert wide == []
+
+
+# --------------------------------------------------------------------------- read aloud
+
+
+def test_browser_a11y_read_aloud_button_speaks_the_question_and_its_answers(server, browser):
+    base, _, info = server
+    ctx = _context(browser, width=1280, height=900, scale=1, mobile=False)
+    ctx.add_init_script(SPEECH_STUB)
+    page = ctx.new_page()
+    open_round(page, base, info, "nl")
+    start(page, "nl", "ouder")
+    page.get_by_role("heading", name="Over de maatregel").wait_for()
+    button = page.get_by_role("button", name="Lees voor: Welke maatregel heeft uw kind?")
+    assert button.count() == 1
+    assert button.evaluate("b => b.tabIndex") >= 0
+    # reachable with the keyboard, and Enter reads aloud
+    page.evaluate("() => { if (document.activeElement) document.activeElement.blur(); }")
+    tab_to(page, lambda a: a.get("label") == "Lees voor: Welke maatregel heeft uw kind?")
+    page.keyboard.press("Enter")
+    page.wait_for_function("window.__spoken.length > 0")
+    spoken = page.evaluate("window.__spoken")
+    assert spoken[-1]["lang"] == "nl-NL"
+    text = spoken[-1]["text"]
+    assert text.startswith("Welke maatregel heeft uw kind?")
+    assert "De antwoorden zijn: Jeugdreclassering, Ondertoezichtstelling (OTS), Voogdij, Weet ik niet." in text
+    # English: an English voice
+    page.goto(f"{base}/?ronde={info.id}&taal=en", timeout=UI_TIMEOUT_MS)
+    page.get_by_text(t("who_label", "en")).wait_for()
+    settle(page)
+    start(page, "en", "jeugdige")
+    page.get_by_role("button", name="Read aloud: What measure do you have?").click()
+    page.wait_for_function("window.__spoken.length > 0")
+    spoken = page.evaluate("window.__spoken")
+    assert spoken[-1] == {
+        "text": flow.read_aloud_text(flow_item("measure_type"), "jeugdige", "en"),
+        "lang": "en-GB",
+    }
+    ctx.close()
+
+
+def flow_item(item_id: str):
+    from analysis.questionnaire import load_questionnaire
+
+    return load_questionnaire().item(item_id)

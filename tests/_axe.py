@@ -73,7 +73,12 @@ def axe_source() -> str:
 
 
 def run_axe(page) -> list[dict]:
-    """Inject axe-core (once per document) and return every WCAG A/AA violation."""
+    """Inject axe-core (once per document) and return every WCAG A/AA violation.
+
+    Waits until Streamlit shows no stale (faded) element: a page checked while it
+    redraws would report the fading as low contrast."""
+    page.wait_for_function("document.querySelectorAll('[data-stale=\"true\"]').length === 0", timeout=30_000)
+    page.wait_for_timeout(400)
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=axe_source())
     return page.evaluate(

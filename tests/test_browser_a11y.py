@@ -83,28 +83,45 @@ def open_round(page, base: str, info, lang: str) -> None:
     settle(page)
 
 
+def retry(page, action, done, *, tries: int = 4) -> None:
+    """Do ``action`` until ``done(page)`` holds (a click that lands while Streamlit redraws is repeated)."""
+    for _ in range(tries):
+        action()
+        settle(page)
+        for _ in range(10):
+            if done(page):
+                return
+            page.wait_for_timeout(200)
+    raise AssertionError("the page did not react")
+
+
 def start(page, lang: str, rtype: str) -> None:
-    page.locator('[data-testid="stRadio"]').filter(has_text=t("who_label", lang)).get_by_text(
-        t(f"who.{rtype}", lang), exact=True
-    ).click()
-    settle(page)
-    page.get_by_role("button", name=t("start_button", lang)).click()
-    settle(page)
+    group = page.locator('[data-testid="stRadio"]').filter(has_text=t("who_label", lang))
+    option = group.locator("label:has(input[type=radio])").filter(has_text=t(f"who.{rtype}", lang))
+    retry(page, option.click, lambda p: option.locator("input").is_checked())
+    welcome = page.get_by_role("button", name=t("start_button", lang))
+    retry(page, welcome.click, lambda p: welcome.count() == 0)
 
 
 def answer_visible_questions(page) -> None:
     """Answer every shown question that has no answer yet: the second option of a choice
     (so n_workers >= 1 and every step is shown), 7 for the grade; repeat while new ones appear."""
+    groups = page.locator('[data-testid="stRadio"]')
     for _ in range(20):
-        group = page.locator('[data-testid="stRadio"]:not(:has(input:checked))').first
-        if group.count() == 0:
+        todo = [i for i in range(groups.count()) if groups.nth(i).locator("input:checked").count() == 0]
+        if not todo:
             break
-        group.locator("label").nth(1).click()
-        settle(page)
+        option = groups.nth(todo[0]).locator("label:has(input[type=radio])").nth(1)
+        retry(page, option.click, lambda p, o=option: o.locator("input").is_checked())
     pills = page.locator('[data-testid="stButtonGroup"]')
     if pills.count() and pills.get_by_role("radio", name="7", exact=True).count():
-        pills.get_by_role("radio", name="7", exact=True).click()
-        settle(page)
+        seven = pills.get_by_role("radio", name="7", exact=True)
+        retry(page, seven.click, lambda p: seven.get_attribute("aria-checked") == "true")
+
+
+def heading(page) -> str:
+    h = page.get_by_role("heading", level=2)
+    return h.first.inner_text() if h.count() else ""
 
 
 def on_review(page, lang: str, rtype: str) -> bool:
@@ -123,12 +140,12 @@ def walk(page, lang: str, rtype: str, check) -> None:
         nxt = page.get_by_role("button", name=t("next", lang))
         if nxt.count() == 0:
             nxt = page.get_by_role("button", name=t("to_review", lang))
-        nxt.click()
-        settle(page)
+        here = heading(page)
+        retry(page, nxt.click, lambda p, here=here: heading(p) != here)
     assert on_review(page, lang, rtype)
     check(page, f"{lang}/{rtype}/review")
-    page.get_by_role("button", name=t("submit", lang)).click()
-    page.get_by_role("heading", name=t("thanks_title", lang)).wait_for()
+    send = page.get_by_role("button", name=t("submit", lang))
+    retry(page, send.click, lambda p: p.get_by_role("heading", name=t("thanks_title", lang)).count() > 0)
     settle(page)
     check(page, f"{lang}/{rtype}/thanks")
 
@@ -148,6 +165,9 @@ def test_browser_a11y_axe_finds_nothing_serious_on_any_respondent_page(server, b
     def check(p, where):
         pages.append(where)
         found.extend(serious_violations(p, where))
+        html_lang = p.evaluate("[document.documentElement.lang, document.documentElement.dir]")
+        if html_lang != [i18n.text("language.tag", lang), i18n.text("a11y.direction", lang)]:
+            found.append(f"{where}: <html lang/dir> is {html_lang}")
 
     before = storage.count_responses(info.id)
     open_round(page, base, info, lang)
@@ -220,7 +240,8 @@ def tab_to(page, matches, *, limit: int = 80) -> dict:
 
 
 def key_button(page, name: str) -> None:
-    tab_to(page, lambda a: a.get("tag") == "BUTTON" and a.get("text") == name)
+    # a Streamlit button's text holds its icon's name on another line ("Volgende\n\narrow_forward")
+    tab_to(page, lambda a: a.get("tag") == "BUTTON" and name in a.get("text", "").split("\n"))
     page.keyboard.press("Enter")
     settle(page)
 
@@ -261,7 +282,11 @@ def test_browser_a11y_keyboard_alone_completes_the_questionnaire(server, browser
     key_choose(page, "De jeugdzorgwerker begrijpt mij", 2)  # nee
     key_button(page, t("next", lang))
     page.get_by_role("heading", name="Rapportcijfer").wait_for()
-    tab_to(page, lambda a: a.get("tag") == "BUTTON" and a.get("text") == "8")
+    # the grade is one radio group (one Tab stop): the arrow keys move, Enter chooses
+    tab_to(page, lambda a: a.get("tag") == "BUTTON" and a.get("text") == "1")
+    for _ in range(7):
+        page.keyboard.press("ArrowRight")
+    assert _active(page)["text"] == "8"
     page.keyboard.press("Enter")
     settle(page)
     tab_to(page, lambda a: a.get("tag") == "TEXTAREA")

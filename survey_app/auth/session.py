@@ -270,6 +270,7 @@ def render_sign_in() -> None:
     ui.inject_css()
     with st.sidebar:
         lang_ = _language_toggle()
+    ui.page_language(lang_)
     st.title(t("sign_in_title", lang_))
     flash = st.session_state.pop(FLASH_KEY, None)
     if flash == "expired":

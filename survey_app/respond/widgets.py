@@ -30,6 +30,9 @@ BASE_CSS = """
   [data-testid="stHeading"] h1 { font-size: clamp(1.6rem, 7vw, 2.5rem); line-height: 1.2; }
   [data-testid="stHeading"] h2 { font-size: clamp(1.35rem, 5.5vw, 2rem); line-height: 1.25; }
   [data-testid="stHeading"] h3 { font-size: clamp(1.15rem, 4.8vw, 1.6rem); }
+  /* WCAG 1.4.3: Streamlit's grey captions (text at 60 % opacity, 3.9:1 on white) darkened to 7:1 */
+  [data-testid="stCaptionContainer"] { opacity: 1 !important; }
+  [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #595959 !important; }
 </style>
 """
 
@@ -82,6 +85,12 @@ _READ_ALOUD_SCRIPT = (
     "if(!b){return;}e.preventDefault();var s=window.speechSynthesis;if(!s||!window.SpeechSynthesisUtterance){return;}"
     "s.cancel();var u=new SpeechSynthesisUtterance(b.getAttribute('data-say'));u.lang=b.getAttribute('data-lang');"
     "u.rate=0.9;s.speak(u);});})();</script>"
+)
+#: A speaker (inline SVG, no font needed), hidden from screen readers: the button has its name.
+_SPEAKER_SVG = (
+    '<svg aria-hidden="true" focusable="false" width="20" height="20" viewBox="0 0 24 24">'
+    '<path fill="currentColor" d="M3 9v6h4l5 5V4L7 9H3zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4zM14 '
+    '3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z"/></svg>'
 )
 _READ_ALOUD_CSS = (
     "<style>.rf-say{display:inline-flex;align-items:center;gap:.4rem;min-height:2.75rem;padding:.35rem .9rem;"
@@ -157,6 +166,24 @@ def get_questionnaire(version: str | None = None) -> Questionnaire:
 def inject_css(*, respondent: bool = False) -> None:
     """Add the static phone CSS to the page (``respondent``: also the flow's tap targets)."""
     st.html(BASE_CSS + (RESPONDENT_CSS if respondent else ""))
+
+
+#: WCAG 3.1.1: the page says its language (Streamlit's page is ``lang="en"``), and its
+#: direction for a right-to-left language.  Only catalog values are put in (checked below).
+_PAGE_LANGUAGE = (
+    "<script>/* {marker} */(function(){{var h=document.documentElement;h.lang='{tag}';h.dir='{direction}';}})();"
+    "</script>"
+)
+
+
+def page_language(lang: str) -> None:
+    """Set ``<html lang>`` (``nl-NL``, ``en-GB``, ...) and ``dir`` (``ltr``/``rtl``) to the page's language."""
+    tag = i18n.text("language.tag", lang)
+    direction = i18n.text("a11y.direction", lang)
+    if not tag.replace("-", "").isalnum() or direction not in ("ltr", "rtl"):
+        raise ValueError(f"bad language tag or direction in the {lang!r} catalog")
+    marker = f"lang-{tag}-{direction}"
+    st.html(_PAGE_LANGUAGE.format(marker=marker, tag=tag, direction=direction), unsafe_allow_javascript=True)
 
 
 def _script(template: str, marker: str) -> None:
@@ -269,7 +296,7 @@ def read_aloud_button(item: Item, state: flow.FlowState) -> None:
     button = (
         f'<button type="button" class="rf-say" data-item="{html.escape(item.id)}" '
         f'data-lang="{html.escape(flow.speech_language(lang))}" data-say="{html.escape(say)}" '
-        f'aria-label="{html.escape(name)}"><span aria-hidden="true">🔊</span> {html.escape(label)}</button>'
+        f'aria-label="{html.escape(name)}">{_SPEAKER_SVG} {html.escape(label)}</button>'
     )
     st.html(_READ_ALOUD_CSS + button + _READ_ALOUD_SCRIPT, unsafe_allow_javascript=True)
 

@@ -264,6 +264,7 @@ def main() -> None:
         state.lang = offered[0]
     if len(offered) > 1:
         ui.language_toggle(state)
+    ui.page_language(state.lang)
     if state.stage == "done":
         done(q, state, info.access)
         return

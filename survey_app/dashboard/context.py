@@ -255,7 +255,6 @@ def page_setup(
     with st.sidebar:
         lang_ = language_toggle()
         filters, min_cell = filter_sidebar(options, show=show_filters, disabled=disabled_filters)
-    ui.page_language(lang_)
     session.account_box(access)
     df = load_data(storage, scope, filters)
     st.title(t(title_key))

@@ -33,6 +33,8 @@ BASE_CSS = """
   /* WCAG 1.4.3: Streamlit's grey captions (text at 60 % opacity, 3.9:1 on white) darkened to 7:1 */
   [data-testid="stCaptionContainer"] { opacity: 1 !important; }
   [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #595959 !important; }
+  /* labels of disabled filters: readable too (6:1 on the sidebar) */
+  [data-testid="stWidgetLabel"][disabled] p { color: #5f5f5f !important; }
 </style>
 """
 
@@ -170,14 +172,23 @@ def inject_css(*, respondent: bool = False) -> None:
 
 #: WCAG 3.1.1: the page says its language (Streamlit's page is ``lang="en"``), and its
 #: direction for a right-to-left language.  Only catalog values are put in (checked below).
+#: WCAG 1.3.1: Streamlit's page menu is a ``<ul>`` whose items sit inside ``<div>`` sections
+#: (an invalid list); an observer gives the list and its items ``role="none"``, so assistive
+#: technology reads plain links instead of a broken list (attributes only, React keeps its DOM).
 _PAGE_LANGUAGE = (
-    "<script>/* {marker} */(function(){{var h=document.documentElement;h.lang='{tag}';h.dir='{direction}';}})();"
+    "<script>/* {marker} */(function(){{var h=document.documentElement;h.lang='{tag}';h.dir='{direction}';"
+    "if(window.__surveyNavFix){{return;}}window.__surveyNavFix=true;"
+    "var fix=function(){{document.querySelectorAll('[data-testid=\"stSidebarNavItems\"]').forEach(function(u){{"
+    "if(u.getAttribute('role')!=='none'){{u.setAttribute('role','none');}}"
+    "u.querySelectorAll('li').forEach(function(li){{if(li.getAttribute('role')!=='none'){{li.setAttribute('role','none');}}}});"
+    "}});}};fix();new MutationObserver(fix).observe(document.body,{{childList:true,subtree:true}});}})();"
     "</script>"
 )
 
 
 def page_language(lang: str) -> None:
-    """Set ``<html lang>`` (``nl-NL``, ``en-GB``, ...) and ``dir`` (``ltr``/``rtl``) to the page's language."""
+    """Set ``<html lang>`` (``nl-NL``, ``en-GB``, ...) and ``dir`` (``ltr``/``rtl``) to the page's
+    language, and make Streamlit's page menu valid for assistive technology (staff pages)."""
     tag = i18n.text("language.tag", lang)
     direction = i18n.text("a11y.direction", lang)
     if not tag.replace("-", "").isalnum() or direction not in ("ltr", "rtl"):

@@ -39,12 +39,14 @@ from typing import Any
 
 from analysis import answers as rules
 from analysis import contract, i18n
-from analysis.questionnaire import Item, Questionnaire, Step
+from analysis.questionnaire import Item, Questionnaire, Step, load_variant
 from analysis.wording import format_date  # noqa: F401  (flow.format_date, used by the respondent page)
 from survey_app.storage.codes import normalize_code
 
 LANGUAGES = i18n.languages()
-STAGES = ("welcome", "questions", "review", "done")
+STAGES = ("welcome", "practice", "questions", "review", "done")
+#: The versions of the questionnaire (issue 12): ``standaard`` and ``makkelijk`` (easy-read).
+VARIANTS = contract.QUESTIONNAIRE_VARIANTS
 
 # --------------------------------------------------------------------------- texts
 
@@ -183,6 +185,8 @@ class FlowState:
     failures: int = 0
     ignore_link_code: bool = False
     notice: str | None = None  # a text key (t) shown once on the next run (e.g. "code_used")
+    variant: str = contract.DEFAULT_VARIANT  # the version being answered (issue 12), stored with the response
+    practice_done: bool = False  # the easy-read version's practice question was shown
 
 
 def new_state(link: Link) -> FlowState:
@@ -200,6 +204,45 @@ def begin(state: FlowState, q: Questionnaire, *, respondent_type: str, gi: str, 
     state.step_id = steps[0].id if steps else None
     if not steps:
         state.stage = "review"
+    elif q.practice is not None and not state.practice_done:
+        state.stage = "practice"  # the easy-read version starts with its practice question
+
+
+def questionnaire_for(variant: str) -> Questionnaire:
+    """The built-in questionnaire of one version (:func:`analysis.questionnaire.load_variant`)."""
+    return load_variant(variant)
+
+
+def finish_practice(state: FlowState, q: Questionnaire) -> None:
+    """After the practice question: the real questions (where the respondent was, or the first)."""
+    state.practice_done = True
+    state.stage = "questions"
+    steps = visible_steps(q, state.answers)
+    if state.step_id not in [s.id for s in steps]:
+        state.step_id = steps[0].id if steps else None
+
+
+def switch_variant(state: FlowState, old: Questionnaire, new: Questionnaire) -> None:
+    """Switch between the standard and the easy-read version, keeping every answer.
+
+    Both versions have the same items, so the answers stay as they are; on a
+    question page the new version opens at the first unanswered question of
+    the page that was shown (or its first question).  Switching to the
+    easy-read version shows its practice question first, once.
+    """
+    if new.variant not in VARIANTS:
+        raise ValueError(f"unknown questionnaire variant {new.variant!r}")
+    state.variant = new.variant
+    if state.stage not in ("questions", "practice"):
+        return
+    step = current_step(state, old) if state.stage == "questions" else None
+    items = visible_items(old, state.answers, step.id) if step is not None else ()
+    target = next((i for i in items if not is_answered(state.answers.get(i.id))), items[0] if items else None)
+    state.step_id = new.item(target.id).step if target is not None else None
+    if new.practice is not None and not state.practice_done:
+        state.stage = "practice"
+    else:
+        finish_practice(state, new)
 
 
 def current_step(state: FlowState, q: Questionnaire) -> Step | None:
@@ -289,6 +332,7 @@ def restart(state: FlowState) -> None:
     state.answers = {}
     state.respondent_type = None
     state.code = None
+    state.practice_done = False
     state.ignore_link_code = True
     state.submission_token = uuid.uuid4().hex
 

@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 
 from analysis import contract, i18n
-from analysis.questionnaire import Item, Questionnaire, load_questionnaire
+from analysis.questionnaire import Item, Questionnaire
 
 from . import flow
 
@@ -160,9 +160,9 @@ def mark_submitted(round_id: str) -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def get_questionnaire(version: str | None = None) -> Questionnaire:
-    """The questionnaire definition (only the built-in v1 exists for now)."""
-    return load_questionnaire()
+def get_questionnaire(variant: str = contract.DEFAULT_VARIANT) -> Questionnaire:
+    """The built-in questionnaire of one version: ``standaard`` or ``makkelijk`` (easy-read)."""
+    return flow.questionnaire_for(variant)
 
 
 def inject_css(*, respondent: bool = False) -> None:
@@ -262,6 +262,38 @@ def question_key(item_id: str) -> str:
     return f"q_{item_id}"
 
 
+def answer_text(item: Item, code: Any, lang: str) -> str:
+    """An answer as shown: its word, after its picture in the easy-read version ("🙂  Ja")."""
+    word = item.label(code, lang)
+    picture = next((o.picture for o in item.options if o.code == code and o.picture), None)
+    return f"{picture}\u2002{word}" if picture else word
+
+
+#: The easy-read version: one question per screen, answers as large buttons with a picture.
+EASY_CSS = """
+<style>
+  [data-testid="stWidgetLabel"] p { font-size: 1.3rem; line-height: 1.45; }
+  [data-testid="stRadioOption"] { min-height: 4rem; padding: 0.75rem 1rem; border-width: 2px; }
+  [data-testid="stRadioOption"] p { font-size: 1.35rem; }
+  [data-testid="stMarkdownContainer"] p { font-size: 1.15rem; }
+</style>
+"""
+
+
+def inject_easy_css() -> None:
+    st.html(EASY_CSS)
+
+
+def variant_toggle(state: flow.FlowState, on_switch) -> None:
+    """A button that switches between the standard and the easy-read version (named by what it opens)."""
+    target = "standaard" if state.variant == "makkelijk" else "makkelijk"
+    label = i18n.text("a11y.easy.to_standard" if target == "standaard" else "a11y.easy.to_easy", state.lang)
+    with st.container(horizontal=True, horizontal_alignment="right"):
+        if st.button(label, key="rf_variant", icon=":material/menu_book:"):
+            on_switch(target)
+            st.rerun()
+
+
 def _label(item: Item, state: flow.FlowState) -> str:
     text = item.question(state.respondent_type or "ouder", state.lang)
     return f"{text} *" if item.required else text
@@ -286,7 +318,7 @@ def render_item(item: Item, state: flow.FlowState, *, key: str | None = None, di
             index=None,
             key=key,
             width="stretch",
-            format_func=lambda c, it=item: it.label(c, lang),
+            format_func=lambda c, it=item: answer_text(it, c, lang),
             disabled=disabled,
         )
     elif item.type == "grade":

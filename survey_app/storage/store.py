@@ -475,6 +475,7 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
         code: str | None = None,
         submission_token: str,
         today: _dt.date | None = None,
+        questionnaire_variant: str = contract.DEFAULT_VARIANT,
     ) -> str:
         """Store one completed questionnaire; returns its new response_id (UUID4).
 
@@ -491,9 +492,13 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
         means not answered.  Answers to items the questionnaire hides (its
         ``show_if``) are dropped.  Free text is scrubbed of contact details.
         ``submitted_week`` is the ISO week of ``today`` (default: the local
-        date); no finer time is kept anywhere.
+        date); no finer time is kept anywhere.  ``questionnaire_variant`` is the
+        version answered (``standaard`` or ``makkelijk``, the easy-read version;
+        issue 12): both versions have the same items, stored in the same columns.
         """
         today = today or _dt.date.today()
+        if questionnaire_variant not in contract.QUESTIONNAIRE_VARIANTS:
+            raise StorageError(f"questionnaire_variant: use one of {', '.join(contract.QUESTIONNAIRE_VARIANTS)}")
         try:
             token_hash = _codes.hash_token(submission_token)
         except ValueError as exc:
@@ -503,6 +508,7 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
             raise RoundNotOpen(round_id, info.status(today))
         # validate and scrub before taking the write lock (keeps the locked part short)
         row = self._validate_answers(info, answers, gi=gi, respondent_type=respondent_type, week=iso_week(today))
+        row[contract.VARIANT_COLUMN] = questionnaire_variant
         with self._write() as conn:
             info = self._get_round(conn, round_id)  # again, inside the transaction: closed meanwhile?
             status = info.status(today)

@@ -128,34 +128,64 @@ def on_review(page, lang: str, rtype: str) -> bool:
     return page.get_by_role("heading", name=t("review_title", lang, rtype)).count() > 0
 
 
-def walk(page, lang: str, rtype: str, check) -> None:
+def choose_variant(page, lang: str, variant: str) -> None:
+    """Switch to the easy-read version with its button (the standard version is the default)."""
+    if variant == "standaard":
+        return
+    easy = page.get_by_role("button", name=i18n.text("a11y.easy.to_easy", lang))
+    back = page.get_by_role("button", name=i18n.text("a11y.easy.to_standard", lang))
+    retry(page, easy.click, lambda p: back.count() == 1)
+
+
+def practice_button(page, lang: str):
+    return page.get_by_role("button", name=i18n.text("a11y.easy.practice_done", lang))
+
+
+def walk(page, lang: str, rtype: str, check, variant: str = "standaard") -> None:
     """From the welcome page to the thank-you page; ``check(page, where)`` on every page."""
-    check(page, f"{lang}/{rtype}/welcome")
+    where = f"{lang}/{rtype}/{variant}"
+    choose_variant(page, lang, variant)
+    check(page, f"{where}/welcome")
     start(page, lang, rtype)
-    for i in range(1, 15):
+    if variant == "makkelijk":
+        assert practice_button(page, lang).count() == 1, "the easy-read version starts with a practice question"
+        assert page.get_by_text(i18n.text("a11y.easy.no_right_answers", lang)).count() >= 1
+        answer_visible_questions(page)
+        check(page, f"{where}/practice")
+        done = practice_button(page, lang)
+        retry(page, done.click, lambda p: done.count() == 0)
+    for i in range(1, 30):
         if on_review(page, lang, rtype):
             break
         answer_visible_questions(page)
-        check(page, f"{lang}/{rtype}/step {i}")
+        check(page, f"{where}/step {i}")
         nxt = page.get_by_role("button", name=t("next", lang))
         if nxt.count() == 0:
             nxt = page.get_by_role("button", name=t("to_review", lang))
         here = heading(page)
         retry(page, nxt.click, lambda p, here=here: heading(p) != here)
     assert on_review(page, lang, rtype)
-    check(page, f"{lang}/{rtype}/review")
+    check(page, f"{where}/review")
     send = page.get_by_role("button", name=t("submit", lang))
     retry(page, send.click, lambda p: p.get_by_role("heading", name=t("thanks_title", lang)).count() > 0)
     settle(page)
-    check(page, f"{lang}/{rtype}/thanks")
+    check(page, f"{where}/thanks")
 
 
 # --------------------------------------------------------------------------- axe-core
 
 
-@pytest.mark.parametrize("rtype", TYPES)
-@pytest.mark.parametrize("lang", LANGS)
-def test_browser_a11y_axe_finds_nothing_serious_on_any_respondent_page(server, browser, lang, rtype):
+#: every language and respondent type in the standard version; the easy-read version in every
+#: language for youths and in Dutch for parents
+RESPONDENT_RUNS = [
+    *[(lang, rtype, "standaard") for lang in LANGS for rtype in TYPES],
+    *[(lang, "jeugdige", "makkelijk") for lang in LANGS],
+    ("nl", "ouder", "makkelijk"),
+]
+
+
+@pytest.mark.parametrize(("lang", "rtype", "variant"), RESPONDENT_RUNS)
+def test_browser_a11y_axe_finds_nothing_serious_on_any_respondent_page(server, browser, lang, rtype, variant):
     base, storage, info = server
     ctx = _context(browser)
     page = ctx.new_page()
@@ -171,10 +201,11 @@ def test_browser_a11y_axe_finds_nothing_serious_on_any_respondent_page(server, b
 
     before = storage.count_responses(info.id)
     open_round(page, base, info, lang)
-    walk(page, lang, rtype, check)
+    walk(page, lang, rtype, check, variant)
     ctx.close()
     assert storage.count_responses(info.id) == before + 1
-    assert len(pages) >= 9, pages  # welcome, six steps, review, thank-you
+    # welcome, six steps (easy-read: a practice question and one question per page), review, thank-you
+    assert len(pages) >= (9 if variant == "standaard" else 23), pages
     assert found == [], "\n".join(found)
 
 
@@ -229,10 +260,13 @@ def _active(page) -> dict:
     )
 
 
-def tab_to(page, matches, *, limit: int = 80) -> dict:
-    """Press Tab until the focused element matches; fails after ``limit`` presses."""
+def tab_to(page, matches, *, limit: int = 120) -> dict:
+    """Press Tab until the focused element matches; fails after ``limit`` presses.
+    (Leaving a text box makes Streamlit run the page again; the next Tab waits for it.)"""
     for _ in range(limit):
         page.keyboard.press("Tab")
+        page.wait_for_timeout(40)
+        settle(page)
         a = _active(page)
         if matches(a):
             return a
@@ -310,6 +344,56 @@ def test_browser_a11y_keyboard_alone_completes_the_questionnaire(server, browser
     assert (row["help_improves"], row["quality_understanding"], row["grade"]) == ("ja", "nee", 8)
 
 
+def _radio_groups(page) -> list[tuple[str, bool]]:
+    """(first line of the label, answered) of every radio group on the page, in order."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stRadio"]')].map(
+            g => [g.innerText.split('\\n')[0], !!g.querySelector('input:checked')])"""
+    )
+
+
+def test_browser_a11y_keyboard_alone_completes_the_easy_read_version(server, browser):
+    # issue 12, "done when": a youth can finish the easy-read version with the keyboard alone
+    base, storage, info = server
+    lang, rtype = "nl", "jeugdige"
+    ctx = _context(browser, width=1280, height=900, scale=1, mobile=False)
+    page = ctx.new_page()
+    before = storage.count_responses(info.id)
+    open_round(page, base, info, lang)
+    page.evaluate("() => { if (document.activeElement) document.activeElement.blur(); }")
+    key_button(page, i18n.text("a11y.easy.to_easy", lang))
+    page.get_by_role("button", name=i18n.text("a11y.easy.to_standard", lang)).wait_for()
+    key_choose(page, t("who_label", lang), 1)
+    key_button(page, t("start_button", lang))
+    practice_button(page, lang).wait_for()
+    key_choose(page, "Eet jij graag ijs?", 0)
+    key_button(page, i18n.text("a11y.easy.practice_done", lang))
+    for _ in range(30):
+        if on_review(page, lang, rtype):
+            break
+        for label, answered in _radio_groups(page):
+            if not answered:
+                key_choose(page, label.rstrip(" *"), 1)
+        if page.locator('[data-testid="stButtonGroup"]').count():
+            tab_to(page, lambda a: a.get("tag") == "BUTTON" and a.get("text") == "1")
+            for _ in range(6):
+                page.keyboard.press("ArrowRight")
+            page.keyboard.press("Enter")
+            settle(page)
+        last = page.get_by_role("button", name=t("to_review", lang)).count() > 0
+        key_button(page, t("to_review" if last else "next", lang))
+    assert on_review(page, lang, rtype)
+    key_button(page, t("submit", lang))
+    page.get_by_role("heading", name=t("thanks_title", lang)).wait_for()
+    ctx.close()
+    assert storage.count_responses(info.id) == before + 1
+    with storage.engine.connect() as conn:
+        n_easy = conn.exec_driver_sql(
+            "SELECT count(*) FROM responses WHERE round_id = ? AND questionnaire_variant = 'makkelijk'", (info.id,)
+        ).scalar()
+    assert n_easy >= 1
+
+
 # --------------------------------------------------------------------------- zoom
 
 
@@ -327,6 +411,9 @@ def test_browser_a11y_200_percent_zoom_never_scrolls_sideways(server, browser):
 
     open_round(page, base, info, "nl")
     walk(page, "nl", "ouder", check)
+    page = ctx.new_page()
+    open_round(page, base, info, "nl")
+    walk(page, "nl", "jeugdige", check, "makkelijk")
     ctx.close()
     assert wide == []
 

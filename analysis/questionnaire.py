@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -55,9 +55,19 @@ class QuestionnaireError(ValueError):
 class Text:
     nl: str
     en: str
+    #: the wording in further languages (issue 12: from ``_questionnaire`` of their catalog file)
+    more: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def get(self, lang: str = "nl") -> str:
-        return self.en if lang == "en" else self.nl
+        """The wording in ``lang``; Dutch for a language that has none for this text."""
+        if lang == "en":
+            return self.en
+        return self.more.get(lang, self.nl) if lang != "nl" else self.nl
+
+    def with_language(self, lang: str, text: Any) -> Text:
+        if not isinstance(text, str) or not text.strip():
+            return self
+        return replace(self, more={**self.more, lang: text})
 
 
 @dataclass(frozen=True)
@@ -322,6 +332,45 @@ def _load(path: Path) -> Questionnaire:
     return parse_questionnaire(data, path)
 
 
+def _translated(q: Questionnaire) -> Questionnaire:
+    """Add the wording of every further language (``i18n.questionnaire_wording``) to ``q``."""
+    from . import i18n
+
+    for lang in i18n.languages():
+        if lang in LANGUAGES:
+            continue
+        w = i18n.questionnaire_wording(lang, q.variant)
+        if not w:
+            continue
+        steps_w, youth_w, items_w = w.get("steps") or {}, w.get("steps_youth") or {}, w.get("items") or {}
+        steps = tuple(
+            replace(
+                s,
+                title=s.title.with_language(lang, steps_w.get(s.id)),
+                title_youth=s.title_youth.with_language(lang, youth_w.get(s.id, steps_w.get(s.id)))
+                if s.title_youth is not None
+                else None,
+            )
+            for s in q.steps
+        )
+        items = []
+        for it in q.items:
+            iw = items_w.get(it.id) or {}
+            opts_w = {str(k): v for k, v in (iw.get("options") or {}).items()}
+            items.append(
+                replace(
+                    it,
+                    text={rt: t.with_language(lang, iw.get(rt)) for rt, t in it.text.items()},
+                    help=it.help.with_language(lang, iw.get("help")) if it.help is not None else None,
+                    options=tuple(
+                        replace(o, label=o.label.with_language(lang, opts_w.get(str(o.code)))) for o in it.options
+                    ),
+                )
+            )
+        q = replace(q, title=q.title.with_language(lang, w.get("title")), steps=steps, items=tuple(items))
+    return q
+
+
 @cache
 def load_variant(variant: str = contract.DEFAULT_VARIANT) -> Questionnaire:
     """The built-in definition of one version: ``standaard`` (the default questionnaire) or
@@ -330,14 +379,14 @@ def load_variant(variant: str = contract.DEFAULT_VARIANT) -> Questionnaire:
         raise ValueError(f"variant must be one of {', '.join(VARIANT_PATHS)}, not {variant!r}")
     if variant == contract.DEFAULT_VARIANT:
         return _default()
-    q = _load(VARIANT_PATHS[variant])
+    q = _translated(_load(VARIANT_PATHS[variant]))
     assert q.item_ids == contract.ITEM_COLUMNS and q.variant == variant, (q.item_ids, q.variant)
     return q
 
 
 @lru_cache(maxsize=1)
 def _default() -> Questionnaire:
-    q = _load(DEFAULT_PATH)
+    q = _translated(_load(DEFAULT_PATH))
     # the built-in definition must cover the contract exactly
     assert q.item_ids == contract.ITEM_COLUMNS, (q.item_ids, contract.ITEM_COLUMNS)
     return q

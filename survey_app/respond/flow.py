@@ -213,6 +213,12 @@ def questionnaire_for(variant: str) -> Questionnaire:
     return load_variant(variant)
 
 
+def has_wording(lang: str, variant: str) -> bool:
+    """True when the questionnaire version has its own wording in ``lang`` (Dutch and English
+    always; a further language when its catalog file has ``_questionnaire.<variant>``)."""
+    return lang in ("nl", "en") or bool(i18n.questionnaire_wording(lang, variant))
+
+
 def finish_practice(state: FlowState, q: Questionnaire) -> None:
     """After the practice question: the real questions (where the respondent was, or the first)."""
     state.practice_done = True

@@ -231,19 +231,24 @@ def next_language(lang: str) -> str:
     return langs[(langs.index(lang) + 1) % len(langs)] if lang in langs else langs[0]
 
 
-def language_toggle(state: flow.FlowState) -> None:
-    """A button that switches to the next language (Dutch <-> English), named in that language."""
-    target = next_language(state.lang)
-    name = i18n.text("language.name", target)
+def language_toggle(state: flow.FlowState, offered: tuple[str, ...] | None = None) -> None:
+    """One button per other language (each named in its own language): the next one has the
+    key ``rf_lang``, any further ones ``rf_lang_<code>`` (issue 12: more than two languages)."""
+    langs = tuple(offered or flow.LANGUAGES)
+    start = langs.index(state.lang) if state.lang in langs else -1
+    others = [langs[(start + k) % len(langs)] for k in range(1, len(langs))]
+    others = [x for x in others if x != state.lang]
     with st.container(horizontal=True, horizontal_alignment="right"):
-        if st.button(
-            name,
-            key="rf_lang",
-            icon=":material/translate:",
-            help=flow.t("switch_to", target, language=name),
-        ):
-            state.lang = target
-            st.rerun()
+        for i, target in enumerate(others):
+            name = i18n.text("language.name", target)
+            if st.button(
+                name,
+                key="rf_lang" if i == 0 else f"rf_lang_{target}",
+                icon=":material/translate:" if i == 0 else None,
+                help=flow.t("switch_to", target, language=name),
+            ):
+                state.lang = target
+                st.rerun()
 
 
 def show_block(key: str, lang: str, *, detail: str | None = None) -> None:

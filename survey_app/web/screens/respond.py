@@ -300,12 +300,14 @@ def main() -> None:
     if state.lang not in offered:
         state.lang = offered[0]
     if len(offered) > 1:
-        ui.language_toggle(state)
+        ui.language_toggle(state, offered)
     ui.page_language(state.lang)
-    if not getattr(info, "easy_read", True) and state.variant != "standaard":  # the round stopped offering it
+    # the easy-read version: when the round offers it and it has wording in this language
+    easy_offered = getattr(info, "easy_read", True) and flow.has_wording(state.lang, "makkelijk")
+    if not easy_offered and state.variant != "standaard":
         flow.switch_variant(state, q, ui.get_questionnaire("standaard"))
         q = ui.get_questionnaire(state.variant)
-    if getattr(info, "easy_read", True) and state.stage in ("welcome", "practice", "questions"):
+    if easy_offered and state.stage in ("welcome", "practice", "questions"):
 
         def switch(target: str) -> None:
             flow.switch_variant(state, q, ui.get_questionnaire(target))

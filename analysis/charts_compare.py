@@ -44,6 +44,15 @@ def _theme(chart, lang: str):
     return localised(chart.properties(autosize=alt.AutoSizeParams(type="pad")), lang)
 
 
+def _plain(label: str) -> str:
+    return str(label).replace("\n", " ")
+
+
+def _describe(chart, title: str, parts) -> Any:
+    """The chart's text alternative (WCAG 1.1.1): its title and every number, in words."""
+    return chart.properties(description=f"{title}. " + "; ".join(p for p in parts if p) + ".")
+
+
 def _label_axis(**kw) -> alt.Axis:
     """A nominal axis whose labels wrap (:func:`analysis.charts.wrap_label`) and are never cut off."""
     return alt.Axis(labelExpr=LINES_EXPR, labelLimit=LABEL_LIMIT, **kw)
@@ -196,6 +205,7 @@ def comparison_chart(
         layers.insert(0, base.mark_point(opacity=0).encode(x=alt.value(0)))
         panels.append(alt.layer(*layers).properties(width=_w(width), height=_row_height(order) * len(block) + 10))
     chart = alt.vconcat(*panels).properties(title=title) if len(panels) > 1 else panels[0].properties(title=title)
+    chart = _describe(chart, title, [f"{_plain(r['label'])}: {r['tooltip']}" for r in data.to_dict("records")])
     return _theme(chart, lang)
 
 
@@ -259,6 +269,7 @@ def reference_chart(cmp_rows: pd.DataFrame, view_rows: pd.DataFrame, *, lang: st
         .encode(y=y, x=x, color=color, tooltip=tip)
     )
     chart = alt.layer(ring, dot).properties(width=_w(width), height=_row_height(order) * len(order) + 10)
+    chart = _describe(chart, xtitle, [f"{r['name']}, {r['which']}: {r['text']}" for r in rows])
     return _theme(chart, lang)
 
 
@@ -321,7 +332,9 @@ def crosstab_heatmap(
         text="text:N", color=alt.condition("datum.pct > 55", alt.value("white"), alt.value("#1c1c1c"))
     )
     chart = (rect + text).properties(width=_w(width), height=max(36 * len(rorder), 80))
-    return _theme(chart, lang)
+    title = f"{wording.variable_label(row, lang)} × {wording.variable_label(col, lang)}"
+    parts = [f"{r}, {c}: {x}" for r, c, x in zip(data["row_name"], data["col_name"], data["text"])]
+    return _theme(_describe(chart, title, parts), lang)
 
 
 def grade_boxplot(
@@ -397,7 +410,9 @@ def grade_boxplot(
     chart = alt.layer(*layers).properties(
         width=_w(width), height=max(ROW_HEIGHT * 1.4, _row_height(order)) * len(order) + 10
     )
-    return _theme(chart, lang)
+    title = f"{wording.variable_label('grade', lang)}, {wording.variable_label(group, lang)}"
+    parts = [f"{_plain(lab)}: {tip}" for lab, tip in zip(data["label"], data["tip"])]
+    return _theme(_describe(chart, title, parts), lang)
 
 
 def coefficient_chart(coefs: pd.DataFrame, *, lang: str = "nl", width: int | None = None):
@@ -431,4 +446,5 @@ def coefficient_chart(coefs: pd.DataFrame, *, lang: str = "nl", width: int | Non
         .encode(y=y, x="estimate:Q", tooltip=[alt.Tooltip("tip:N", title="")])
     )
     chart = alt.layer(zero, rule, dot).properties(width=_w(width), height=_row_height(order) * max(len(order), 1) + 10)
+    chart = _describe(chart, xt, [f"{_plain(lab)}: {tip}" for lab, tip in zip(data["label"], data["tip"])])
     return _theme(chart, lang)

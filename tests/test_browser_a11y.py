@@ -240,6 +240,10 @@ def test_browser_a11y_axe_finds_nothing_serious_on_any_staff_page(staff, browser
         page.get_by_role("heading", level=1).first.wait_for()
         page.wait_for_timeout(800)  # charts render after the run
         found += serious_violations(page, title)
+        charts_shown = page.locator('[data-testid="stVegaLiteChart"]').count()
+        alternatives = page.locator('p[style*="clip"]').count()  # downloads.show_chart: the text alternative
+        if alternatives < charts_shown:
+            found.append(f"{title}: {charts_shown} charts, {alternatives} text alternatives")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "a11y-staff-last-page.png"))
     ctx.close()

@@ -109,3 +109,22 @@ def test_charts_comparison_and_figure_labels_wrap():
     )
     texts = " ".join(_texts(charts_compare.comparison_chart(cmp, lang="nl", a_label="JBW", b_label="Rest")))
     assert "leefgebieden" in texts and "…" not in texts
+
+
+def test_charts_every_research_chart_has_a_text_alternative_with_its_numbers():
+    coefs = _coefficients(["asked_safety[nee]", "had_gap[ja]"])
+    desc = charts_compare.coefficient_chart(coefs, lang="nl").to_dict()["description"]
+    assert "Gevraagd naar veiligheid: Nee" in desc and "-0,350" in desc
+    ct = pd.DataFrame(
+        {
+            "row": ["ja", "ja", "nee", "nee"],
+            "col": ["ouder", "jeugdige", "ouder", "jeugdige"],
+            "n": [20, 30, 25, 25],
+            "pct_row": [40.0, 60.0, 50.0, 50.0],
+            "suppressed": [False, False, False, False],
+        }
+    )
+    desc = charts_compare.crosstab_heatmap(ct, row="had_gap", col="respondent_type", lang="nl").to_dict()
+    assert "Ja, Ouders: 40%" in desc["description"]
+    for make in (h.explained_at_start, h.grade_by_workers):
+        assert charts.figure_chart(make()).to_dict()["description"]

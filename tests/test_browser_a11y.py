@@ -88,10 +88,11 @@ def retry(page, action, done, *, tries: int = 4) -> None:
     for _ in range(tries):
         action()
         settle(page)
-        for _ in range(10):
+        for _ in range(60):  # a busy machine may take a while; never click twice too soon
             if done(page):
                 return
-            page.wait_for_timeout(200)
+            page.wait_for_timeout(250)
+        settle(page)
     raise AssertionError("the page did not react")
 
 
@@ -385,7 +386,12 @@ def test_browser_a11y_keyboard_alone_completes_the_easy_read_version(server, bro
             page.keyboard.press("Enter")
             settle(page)
         last = page.get_by_role("button", name=t("to_review", lang)).count() > 0
+        here = heading(page)
         key_button(page, t("to_review" if last else "next", lang))
+        for _ in range(120):  # the next page is there before the next key press
+            if heading(page) != here:
+                break
+            page.wait_for_timeout(250)
     assert on_review(page, lang, rtype)
     key_button(page, t("submit", lang))
     page.get_by_role("heading", name=t("thanks_title", lang)).wait_for()

@@ -44,6 +44,7 @@ def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("a11y-data")
     storage = Storage(f"sqlite:///{data / 'survey.sqlite'}", secret_key=SECRET)
     info, _ = storage.create_round(name="Toegankelijkheid", gis=("JBW",), access="open")
+    info = storage.set_languages(info.id, LANGS)  # every language with a catalog, Turkish too
     try:
         with serve_app(data, "--no-demo") as base:
             yield base, storage, info
@@ -160,11 +161,23 @@ def walk(page, lang: str, rtype: str, check, variant: str = "standaard") -> None
             break
         answer_visible_questions(page)
         check(page, f"{where}/step {i}")
-        nxt = page.get_by_role("button", name=t("next", lang))
-        if nxt.count() == 0:
-            nxt = page.get_by_role("button", name=t("to_review", lang))
         here = heading(page)
-        retry(page, nxt.click, lambda p, here=here: heading(p) != here)
+        for _ in range(4):  # a click that landed during a redraw is lost: answer again, then go on
+            answer_visible_questions(page)
+            page.wait_for_timeout(500)
+            settle(page)
+            nxt = page.get_by_role("button", name=t("next", lang))
+            if nxt.count() == 0:
+                nxt = page.get_by_role("button", name=t("to_review", lang))
+            nxt.click()
+            settle(page)
+            for _ in range(60):
+                if heading(page) != here:
+                    break
+                page.wait_for_timeout(250)
+            if heading(page) != here:
+                break
+        assert heading(page) != here, f"{where}/step {i}: the next page did not come"
     assert on_review(page, lang, rtype)
     check(page, f"{where}/review")
     send = page.get_by_role("button", name=t("submit", lang))

@@ -108,6 +108,17 @@ REQUIRED_COLUMNS = tuple(c for c in COLUMNS if c not in COMMENT_COLUMNS)
 #: The questionnaire items (everything a respondent answers).
 ITEM_COLUMNS = COLUMNS[COLUMNS.index("measure_type") :]
 
+#: Optional column of contract 1.1 (issue 12): the version of the questionnaire a respondent
+#: answered.  ``standaard`` is the standard version, ``makkelijk`` the easy-read version (one
+#: question per screen, very short sentences, pictures).  Both versions have the same items
+#: and answer codes, so their answers are analysed together; the column is not one of
+#: :data:`COLUMNS` (a file without it is complete; an empty cell means ``standaard``).
+VARIANT_COLUMN = "questionnaire_variant"
+QUESTIONNAIRE_VARIANTS = ("standaard", "makkelijk")
+DEFAULT_VARIANT = "standaard"
+#: Optional columns of contract 1.1 and their codes.
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {VARIANT_COLUMN: QUESTIONNAIRE_VARIANTS}
+
 #: n_workers code -> group label used in the grade_by_workers figure.
 WORKER_GROUPS = {0: "0", 1: "1", 2: "2", 3: "3", 4: "4", 5: "5", 6: "meer_dan_5"}
 

@@ -28,6 +28,7 @@ from typing import Any
 
 import streamlit as st
 
+from analysis import i18n
 from survey_app.respond import widgets as ui
 from survey_app.storage import UserNotFound
 from survey_app.web.mode import is_staff_server
@@ -67,9 +68,9 @@ class PendingChange:
 def lang() -> str:
     for key in LANG_KEYS:
         v = st.session_state.get(key)
-        if v in ("nl", "en"):
+        if v in i18n.languages():
             return v
-    return "nl"
+    return i18n.DEFAULT_LANGUAGE
 
 
 # --------------------------------------------------------------------------- the session
@@ -151,6 +152,7 @@ def require_page(page: str) -> Access:
 def account_box(access: Access) -> None:
     """Who is signed in, and the sign-out button (in the sidebar)."""
     lang_ = lang()
+    ui.page_language(lang_)  # every staff page shows this box: its language and menu fix go with it
     with st.sidebar:
         st.markdown(t("signed_in_as", lang_, name=access.name, role=t("role." + access.role, lang_)))
         if access.gi:
@@ -285,6 +287,7 @@ def render_sign_in() -> None:
     ui.inject_css()
     with st.sidebar:
         lang_ = _language_toggle()
+    ui.page_language(lang_)
     st.title(t("sign_in_title", lang_))
     flash = st.session_state.pop(FLASH_KEY, None)
     if flash == "expired":

@@ -17,6 +17,7 @@ from .context import (
 )
 from .downloads import (
     download_buttons,
+    show_chart,
     show_table,
 )
 
@@ -79,7 +80,7 @@ def render_compare(ctx: Context) -> None:
         a_label, b_label = ctx.options.round_label(a), ctx.options.round_label(b)  # names, not ids (issue 11)
     chart = charts_compare.comparison_chart(cmp, lang=lang_, a_label=a_label, b_label=b_label, min_cell=ctx.min_cell)
     with st.container(key="compare_chart"):
-        st.altair_chart(chart, width="content", key=f"{ctx.page}_chart")
+        show_chart(chart, key=f"{ctx.page}_chart")
     st.caption(t("cmp_method", min_cell=ctx.min_cell))
     rows = cmp.astype(object).to_dict("records")
     sig = [r for r in rows if not r["suppressed"] and r["p_holm"] == r["p_holm"] and r["p_holm"] < wording.ALPHA]

@@ -14,6 +14,7 @@ from .context import (
 )
 from .downloads import (
     download_buttons,
+    show_chart,
     show_table,
 )
 
@@ -44,7 +45,7 @@ def render_figure(ctx: Context, fig: FigureResult, number: int) -> None:
     with st.container(key=f"fig_{fig.id}"):
         st.subheader(f"{number}. {wording.figure_title(fig, lang_)}")
         chart = figure_chart(ctx, fig)
-        st.altair_chart(chart, width="content", key=f"{ctx.page}_chart_{fig.id}")
+        show_chart(chart, key=f"{ctx.page}_chart_{fig.id}")
         if fig.suppressed:
             st.info(t("figure_hidden", n=fig.base_n, min_cell=fig.min_cell), icon=":material/visibility_off:")
         st.caption(figure_caption(fig, number, lang=lang_))

@@ -21,6 +21,7 @@ from .context import (
 from .data_access import Scope
 from .downloads import (
     download_buttons,
+    show_chart,
     show_table,
 )
 
@@ -67,7 +68,7 @@ def render_relations(ctx: Context) -> None:
         st.subheader(t("rel_box"))
         summary = views.grade_summary_by_group(ctx.df, group=group, min_cell=ctx.min_cell)
         chart = charts_compare.grade_boxplot(summary, group=group, lang=lang_, min_cell=ctx.min_cell)
-        st.altair_chart(chart, width="content", key=f"{ctx.page}_box")
+        show_chart(chart, key=f"{ctx.page}_box")
         st.caption(t("rel_box_note"))
         table = views.grade_summary_view(summary, group=group, lang=lang_, min_cell=ctx.min_cell)
         raw = summary
@@ -75,7 +76,7 @@ def render_relations(ctx: Context) -> None:
         st.subheader(t("rel_crosstab"))
         ct = crosstab(ctx.df, row=x, col=y, min_cell=ctx.min_cell)
         chart = charts_compare.crosstab_heatmap(ct, row=x, col=y, lang=lang_, min_cell=ctx.min_cell)
-        st.altair_chart(chart, width="content", key=f"{ctx.page}_heat")
+        show_chart(chart, key=f"{ctx.page}_heat")
         st.caption(t("rel_suppressed_note", min_cell=ctx.min_cell))
         table = views.crosstab_view(ct, row=x, col=y, lang=lang_, min_cell=ctx.min_cell)
         raw = views.crosstab_labelled(ct, row=x, col=y, lang=lang_)
@@ -143,7 +144,7 @@ def render_model_builder(ctx: Context) -> None:
     st.caption(t("model_reading_ols" if kind == "ols" else "model_reading_ordinal"))
     chart = charts_compare.coefficient_chart(coefs, lang=lang_)
     with st.container(key="model_chart"):
-        st.altair_chart(chart, width="content", key=f"{ctx.page}_coef")
+        show_chart(chart, key=f"{ctx.page}_coef")
     show_table(views.model_view(coefs, lang=lang_), key=f"{ctx.page}_coefs")
     st.subheader(t("model_fit"))
     show_table(views.fit_view(fit, lang=lang_), key=f"{ctx.page}_fit")

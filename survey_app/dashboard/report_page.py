@@ -23,6 +23,7 @@ from .context import (
 from .data_access import Scope
 from .downloads import (
     download_buttons,
+    show_chart,
     show_table,
 )
 
@@ -92,6 +93,6 @@ def render_reference(ctx: Context) -> None:
             st.subheader(block["figure_title"].iloc[0])
             chart = charts_compare.reference_chart(cmp[cmp["figure"] == figure], block, lang=ctx.lang)
             if chart is not None:
-                st.altair_chart(chart, width="content", key=f"{ctx.page}_chart_{figure}")
+                show_chart(chart, key=f"{ctx.page}_chart_{figure}")
             show_table(block[list(heads)].rename(columns=heads))
     download_buttons(f"{ctx.page}_all", "vergelijking-inspectierapport-2025", table=cmp)

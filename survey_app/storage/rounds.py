@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column
 
-from analysis import contract
+from analysis import contract, i18n
 from analysis.contract import GI_RE
 
 from . import codes as _codes
@@ -50,7 +50,8 @@ from .schema import (
     tokens_table,
 )
 
-LANGUAGES = ("nl", "en")
+#: The languages a round can offer: every language with a catalog (issue 12: adding a language is adding a file).
+LANGUAGES = i18n.languages()
 BATCH_KINDS = ("codes", "open")
 #: most letters in one batch (a print run; more batches can be made)
 MAX_BATCH = 5000
@@ -340,6 +341,13 @@ class RoundsMixin:
         with self._write() as conn:
             self._get_round(conn, round_id)
             conn.execute(sa.update(rounds_table).where(rounds_table.c.id == round_id).values(languages=",".join(langs)))
+            return self._get_round(conn, round_id)
+
+    def set_easy_read(self, round_id: str, offered: bool) -> RoundInfo:
+        """Whether respondents of the round may switch to the easy-read version (issue 12)."""
+        with self._write() as conn:
+            self._get_round(conn, round_id)
+            conn.execute(sa.update(rounds_table).where(rounds_table.c.id == round_id).values(easy_read=bool(offered)))
             return self._get_round(conn, round_id)
 
     def rename_round(self, round_id: str, name: str) -> RoundInfo:

@@ -632,6 +632,7 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin, D
         submission_token: str,
         today: _dt.date | None = None,
         draft_token: str | None = None,
+        questionnaire_variant: str = contract.DEFAULT_VARIANT,
     ) -> str:
         """Store one completed questionnaire; returns its new response_id (UUID4).
 
@@ -651,8 +652,13 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin, D
         date); no finer time is kept anywhere.  ``draft_token``: the draft kept
         for this questionnaire (:meth:`save_draft`) is deleted in the same
         transaction.
+        ``questionnaire_variant`` is the version answered (``standaard`` or
+        ``makkelijk``, the easy-read version; issue 12): both versions have the
+        same items, stored in the same columns.
         """
         today = today or _dt.date.today()
+        if questionnaire_variant not in contract.QUESTIONNAIRE_VARIANTS:
+            raise StorageError(f"questionnaire_variant: use one of {', '.join(contract.QUESTIONNAIRE_VARIANTS)}")
         try:
             token_hash = _codes.hash_token(submission_token)
         except ValueError as exc:
@@ -679,6 +685,7 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin, D
                 if status != "open":
                     raise RoundNotOpen(round_id, status)
             row = self._answers_row(info, checked, gi=gi, respondent_type=respondent_type, week=week)
+            row[contract.VARIANT_COLUMN] = questionnaire_variant
             if conn.execute(stmts.token, {"token_hash": token_hash, "round_id": round_id}).first() is None:
                 raise DuplicateSubmission("this questionnaire was already submitted")  # the token was there already
             if info.access == "codes":

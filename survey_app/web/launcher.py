@@ -71,6 +71,8 @@ def streamlit_flags(*, port: int = DEFAULT_PORT, address: str = DEFAULT_ADDRESS)
         "--global.developmentMode=false",
         "--logger.level=warning",
         "--theme.primaryColor=#01689B",
+        # one light theme: the contrast fixes of issue 12 (captions, read-aloud buttons) are made for it
+        "--theme.base=light",
         "--server.enableAgentApi=false",
         f"--server.maxUploadSize={read_limits().upload_mb}",
     ]

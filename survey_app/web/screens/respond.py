@@ -51,6 +51,8 @@ def welcome(q, state: flow.FlowState, setup: flow.Setup, link: flow.Link, storag
     lang = state.lang
     st.title(t("welcome_title", lang))
     st.write(t("welcome_intro", lang))
+    if state.variant == "makkelijk":
+        st.markdown(f"**{i18n.text('a11y.easy.no_right_answers', lang)}**")
     st.subheader(t("welcome_anon_title", lang))
     st.markdown(t("welcome_anon", lang))
     st.divider()
@@ -210,6 +212,7 @@ def _submit(q, state: flow.FlowState, storage) -> str | None:
             code=state.code,
             submission_token=state.submission_token,
             draft_token=state.draft_token,
+            questionnaire_variant=state.variant,
         )
     except DuplicateSubmission:  # already stored with this token (double click, second tab): success
         return None
@@ -240,9 +243,42 @@ def done(q, state: flow.FlowState, access: str) -> None:
         st.rerun()
 
 
+def practice(q, state: flow.FlowState) -> None:
+    """The easy-read version's practice question: nothing is stored, there are no wrong answers."""
+    lang, rtype = state.lang, state.respondent_type
+    ui.scroll_to_top("practice")
+    st.header(i18n.text("a11y.easy.practice_title", lang))
+    st.markdown(f"**{i18n.text('a11y.easy.no_right_answers', lang)}**")
+    st.write(i18n.text("a11y.easy.practice_intro", lang, variant=rtype))
+    ui.read_aloud_button(q.practice, state)
+    st.radio(
+        q.practice.question(rtype, lang),
+        q.practice.codes,
+        index=None,
+        key="rf_practice",
+        width="stretch",
+        format_func=lambda c: ui.answer_text(q.practice, c, lang),
+    )
+    with st.container(horizontal=True, horizontal_alignment="distribute"):
+        go_back = st.button(t("previous", lang), key="rf_back", icon=":material/arrow_back:")
+        go_on = st.button(
+            i18n.text("a11y.easy.practice_done", lang),
+            key="rf_practice_done",
+            type="primary",
+            icon=":material/arrow_forward:",
+            icon_position="right",
+        )
+    if go_back:
+        state.stage = "welcome"
+        st.rerun()
+    if go_on:
+        st.session_state.pop("rf_practice", None)  # a practice answer is never kept
+        flow.finish_practice(state, q)
+        st.rerun()
+
+
 def main() -> None:
     ui.inject_css(respondent=True)
-    q = ui.get_questionnaire()
     link = flow.parse_link(st.query_params.to_dict())
     if link.round_id is None:  # explain how to use the invitation (the only page of the public server)
         other = next(x for x in i18n.languages() if x != link.lang)
@@ -251,6 +287,7 @@ def main() -> None:
         st.caption(t("start_body", other, example=EXAMPLE_LINK))
         return
     state = ui.flow_state(link)
+    q = ui.get_questionnaire(state.variant)
     try:
         storage = ui.get_storage()
         info = storage.get_round(link.round_id)
@@ -268,7 +305,21 @@ def main() -> None:
     if state.lang not in offered:
         state.lang = offered[0]
     if len(offered) > 1:
-        ui.language_toggle(state)
+        ui.language_toggle(state, offered)
+    ui.page_language(state.lang)
+    # the easy-read version: when the round offers it and it has wording in this language
+    easy_offered = getattr(info, "easy_read", True) and flow.has_wording(state.lang, "makkelijk")
+    if not easy_offered and state.variant != "standaard":
+        flow.switch_variant(state, q, ui.get_questionnaire("standaard"))
+        q = ui.get_questionnaire(state.variant)
+    if easy_offered and state.stage in ("welcome", "practice", "questions"):
+
+        def switch(target: str) -> None:
+            flow.switch_variant(state, q, ui.get_questionnaire(target))
+
+        ui.variant_toggle(state, switch)
+    if state.variant == "makkelijk":
+        ui.inject_easy_css()
     if state.stage == "done":
         done(q, state, info.access)
         return
@@ -293,6 +344,8 @@ def main() -> None:
     ui.resumed_message(state)
     if state.stage == "welcome":
         welcome(q, state, setup, link, storage)
+    elif state.stage == "practice":
+        practice(q, state)
     elif state.stage == "questions":
         questions(q, state)
     else:

@@ -23,7 +23,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
-from analysis import contract
+from analysis import contract, i18n
 from analysis.answers import check_answers
 from analysis.frame import canonical_frame, empty_frame
 from analysis.validation import gi_rule
@@ -172,6 +172,11 @@ def _submit_statements(dialect: str) -> _SubmitStatements:
 
 
 # --------------------------------------------------------------------------- storage
+
+
+def _both_languages(key: str, **params) -> str:
+    """An operator's error at start, before any language is chosen: Dutch / English from the catalog."""
+    return " / ".join(i18n.text(key, lang, **params) for lang in ("nl", "en"))
 
 
 class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin, DraftsMixin):
@@ -374,22 +379,13 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin, D
             if create:
                 raise StorageError(str(exc)) from exc
             raise SecretKeyMismatch(
-                f"De sleutel van de toegangscodes ontbreekt: verwacht in {self.key_location()}. De database "
-                f"{self._database_name()} heeft al codes die met die sleutel zijn gemaakt; zet de oorspronkelijke "
-                "sleutel terug (uit een back-up). Een nieuwe sleutel maakt elke uitgedeelde code ongeldig. / "
-                f"The key of the access codes is missing: it is expected in {self.key_location()}. The database "
-                f"{self._database_name()} holds codes made with that key; put the original key back (from a "
-                f"backup). A new key would make every printed code invalid. ({exc})"
+                _both_languages("storage.key_missing", where=self.key_location(), database=self._database_name())
+                + f" ({exc})"
             ) from exc
 
     def _mismatch(self) -> SecretKeyMismatch:
         return SecretKeyMismatch(
-            f"De sleutel in {self.key_location()} is niet de sleutel waarmee de toegangscodes van "
-            f"{self._database_name()} zijn gemaakt; met deze sleutel is elke uitgedeelde code ongeldig. Zet de "
-            "oorspronkelijke sleutel terug. / "
-            f"The key in {self.key_location()} is not the key the access codes of {self._database_name()} were "
-            "made with (its fingerprint differs); with it every printed code would be invalid. Put the original "
-            "key back."
+            _both_languages("storage.key_mismatch", where=self.key_location(), database=self._database_name())
         )
 
     def verify_secret_key(self) -> None:

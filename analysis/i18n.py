@@ -287,3 +287,8 @@ def text(key: str, /, lang: str = DEFAULT_LANGUAGE, *, variant: str | None = Non
         return value.format_map(params)
     except KeyError as exc:
         raise KeyError(f"text {key!r} needs the placeholder {exc.args[0]!r}") from None
+
+
+def both(key: str, /, **params: Any) -> str:
+    """``key`` in Dutch / English: console lines and start-up errors, read before any language is chosen."""
+    return " / ".join(text(key, lang, **params) for lang in ("nl", "en"))

@@ -174,11 +174,6 @@ def _submit_statements(dialect: str) -> _SubmitStatements:
 # --------------------------------------------------------------------------- storage
 
 
-def _both_languages(key: str, **params) -> str:
-    """An operator's error at start, before any language is chosen: Dutch / English from the catalog."""
-    return " / ".join(i18n.text(key, lang, **params) for lang in ("nl", "en"))
-
-
 class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin, DraftsMixin):
     """Rounds, access codes and responses in SQLite or PostgreSQL (see the module docstring).
 
@@ -379,13 +374,13 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin, D
             if create:
                 raise StorageError(str(exc)) from exc
             raise SecretKeyMismatch(
-                _both_languages("storage.key_missing", where=self.key_location(), database=self._database_name())
+                i18n.both("storage.key_missing", where=self.key_location(), database=self._database_name())
                 + f" ({exc})"
             ) from exc
 
     def _mismatch(self) -> SecretKeyMismatch:
         return SecretKeyMismatch(
-            _both_languages("storage.key_mismatch", where=self.key_location(), database=self._database_name())
+            i18n.both("storage.key_mismatch", where=self.key_location(), database=self._database_name())
         )
 
     def verify_secret_key(self) -> None:

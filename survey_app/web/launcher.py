@@ -167,12 +167,9 @@ def run_app(
     os.environ[MODE_ENV] = STAFF if staff else PUBLIC  # fixed for this process, read by navigation
     storage = prepare_database(demo=demo)
     if staff:
-        print(f"Dashboards (medewerkers / staff): {staff_link(port=port, address=address)}", flush=True)
+        print(f"{i18n.both('launcher.staff_link')}: {staff_link(port=port, address=address)}", flush=True)
         if storage.count_users() == 0:
-            print(
-                "Er is nog geen account / there is no account yet: survey-app user add NAAM --role beheerder",
-                flush=True,
-            )
+            print(i18n.both("launcher.no_account"), flush=True)
     elif demo:
         print(
             " / ".join(i18n.text("launcher.demo_link", lang) for lang in i18n.languages())
@@ -225,17 +222,15 @@ def run_demo(*, port: int = DEFAULT_PORT, staff_port: int = DEFAULT_STAFF_PORT, 
         cmd = [sys.executable, "-m", "survey_app.web.launcher", *extra, "--port", str(p), "--address", address]
         children.append(subprocess.Popen(cmd, start_new_session=True))
     print("", flush=True)
-    print(f"Vragenlijst / questionnaire:   {respondent_link(contract.DEMO_ROUND_ID, port=port, address=address)}")
-    print(f"Dashboards (medewerkers/staff): {staff_link(port=staff_port, address=address)}")
+    print(
+        f"{i18n.both('launcher.questionnaire_link')}: {respondent_link(contract.DEMO_ROUND_ID, port=port, address=address)}"
+    )
+    print(f"{i18n.both('launcher.staff_link')}: {staff_link(port=staff_port, address=address)}")
     if password is not None:
-        print(
-            f"Aanmelden / sign in: naam '{DEMO_USER}', eenmalig wachtwoord / one-time password: {password}\n"
-            "  (alleen nu getoond; bij de eerste keer aanmelden kiest u een nieuw wachtwoord /\n"
-            "   shown only now; you choose a new password at the first sign-in)"
-        )
+        print(i18n.both("launcher.sign_in_demo", user=DEMO_USER, password=password))
     else:
-        print("Aanmelden / sign in: met een bestaand account (survey-app user list)")
-    print("Stoppen / stop: Ctrl+C", flush=True)
+        print(i18n.both("launcher.sign_in_existing"))
+    print(i18n.both("launcher.stop"), flush=True)
 
     def _stop(*_):
         for c in children:

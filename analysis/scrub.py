@@ -77,8 +77,11 @@ bij de bakker werkt").  Ordinary numbers such as a grade ("7"), a year
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import os
 import re
+import sys
 import threading
 import unicodedata
 from collections.abc import Iterable
@@ -241,7 +244,14 @@ def deidentifier():
                 # lazy, measured: importing deduce takes ~1 s and Deduce() 15-30 s and ~1.2 GB (load once, on use)
                 from deduce import Deduce
 
-                _DEDUCE = Deduce()
+                # one process at a time: the first builds the lookup tables when they are missing
+                # (about two minutes, e.g. right after `make run`), the others wait and then load them
+                with open(os.path.join(sys.prefix, ".deduce-build.lock"), "a") as lock:
+                    fcntl.flock(lock, fcntl.LOCK_EX)
+                    try:
+                        _DEDUCE = Deduce()
+                    finally:
+                        fcntl.flock(lock, fcntl.LOCK_UN)
     return _DEDUCE
 
 

@@ -70,10 +70,7 @@ $(PYCANON_STAMP): $(UV_STAMP)
 
 install: $(TEST_STAMP) $(DEID_STAMP) $(PYCANON_STAMP)
 
-# The de-identifier's lookup tables are not waited for here: the servers start at once and
-# build them in the background on first start (one process builds, the others wait for it);
-# free text submitted meanwhile waits until they are ready, it is never stored unscrubbed.
-run: $(RUN_STAMP)
+run: $(RUN_STAMP) $(DEID_STAMP)
 	$(BIN)/survey-app demo
 
 # Debian packages the browser and PostgreSQL tests need; installed only when missing.

@@ -172,7 +172,7 @@ def run_app(
             print(i18n.both("launcher.no_account"), flush=True)
     elif demo:
         print(
-            " / ".join(i18n.text("launcher.demo_link", lang) for lang in i18n.languages())
+            i18n.both("launcher.demo_link")
             + f": {respondent_link(contract.DEMO_ROUND_ID, port=port, address=address)}",
             flush=True,
         )

@@ -14,6 +14,14 @@ UV := $(TOOLS)/bin/uv
 UV_STAMP := $(TOOLS)/.uv-$(UV_VERSION)
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
+# deduce's lookup tables (names, places, streets): built once (about 2 minutes) into its package
+# folder in $(VENV), then loaded in seconds by every process (analysis.scrub.deidentifier)
+DEID_STAMP := $(VENV)/.deduce-built
+# pycanon (the independent k-anonymity check of the microdata tests) pins pandas 2.3.3, while
+# the app needs pandas >= 3.1: it lives in its own small venv, called by the tests as a program
+PYCANON_VENV := build/pycanon-venv
+PYCANON_STAMP := $(PYCANON_VENV)/.installed
+PYCANON_VERSION := 1.3.6
 FLOORS_VENV := build/floors-venv
 
 # uv: install into $(VENV) with the interpreter $(PYTHON), never download a Python,
@@ -48,9 +56,21 @@ $(TEST_STAMP): pyproject.toml uv.lock $(UV_STAMP)
 	@$(UV) sync --quiet --locked --extra test
 	@touch $@ $(RUN_STAMP)
 
-install: $(TEST_STAMP)
+$(DEID_STAMP): $(RUN_STAMP)
+	@echo "Building the lookup tables of the de-identifier (deduce; once, about 2 minutes)"
+	@$(BIN)/python -c "from analysis import scrub; scrub.build_deidentifier()"
+	@touch $@
 
-run: $(RUN_STAMP)
+$(PYCANON_STAMP): $(UV_STAMP)
+	@echo "Installing pycanon $(PYCANON_VERSION) into $(PYCANON_VENV) (test oracle for k-anonymity)"
+	@rm -rf $(PYCANON_VENV)
+	@$(UV) venv --quiet $(PYCANON_VENV)
+	@VIRTUAL_ENV=$(PYCANON_VENV) $(UV) pip install --quiet pycanon==$(PYCANON_VERSION)
+	@touch $@
+
+install: $(TEST_STAMP) $(DEID_STAMP) $(PYCANON_STAMP)
+
+run: $(RUN_STAMP) $(DEID_STAMP)
 	$(BIN)/survey-app demo
 
 # Debian packages the browser and PostgreSQL tests need; installed only when missing.
@@ -61,7 +81,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(TEST_STAMP) system-deps lint
+test: $(TEST_STAMP) $(DEID_STAMP) $(PYCANON_STAMP) system-deps lint
 	bash scripts/run-tests.sh
 
 # Re-resolve uv.lock after a change of the dependencies in pyproject.toml.
@@ -78,8 +98,12 @@ check-floors: $(UV_STAMP)
 	$(FLOORS_VENV)/bin/python -m pytest -q -p no:cacheprovider -m 'not browser and not postgres and not slow'
 	rm -rf $(FLOORS_VENV)
 
-benchmark: $(RUN_STAMP)
-	$(BIN)/python -m benchmarks
+# Speed and memory of issue 10 as one table (project vs a plain pandas/scipy reference); not part of
+# `make test`. Takes long (1,000,000-row files, three runs each): `make benchmark BENCH_ARGS=--quick`
+# checks every row with small sizes. Needs the test tools (Playwright) and system-deps for all rows.
+BENCH_ARGS ?=
+benchmark: $(TEST_STAMP) $(DEID_STAMP) system-deps
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache build *.egg-info

@@ -58,6 +58,8 @@ from typing import Any
 import pandas as pd
 
 from . import contract
+from .messages import Message, Recorded, message
+from .questionnaire import load_questionnaire
 
 #: Longest free text when the questionnaire gives no ``max_length``.
 DEFAULT_MAX_TEXT_LENGTH = 2000
@@ -86,14 +88,19 @@ class AnswerRule:
 
 
 @dataclass(frozen=True)
-class AnswerProblem:
-    """One answer that is not valid: item, the value as given, rule id, message (en, nl)."""
+class AnswerProblem(Recorded):
+    """One answer that is not valid: item, the value as given, rule id and the message's parameters.
+
+    The message is the catalog text ``validation.<key>`` (``key`` defaults to
+    ``rule``) filled from ``params``: :meth:`message_in` in a language,
+    :attr:`message` in English.
+    """
 
     item: str
     value: Any
     rule: str
-    message: str
-    message_nl: str
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -156,8 +163,6 @@ def answer_rules(questionnaire=None) -> dict[str, AnswerRule]:
 
 
 def _default_questionnaire():
-    from .questionnaire import load_questionnaire
-
     return load_questionnaire()
 
 
@@ -220,28 +225,22 @@ def check_answer(rule: AnswerRule, value: Any) -> tuple[Any, AnswerProblem | Non
     c = rule.column
     if rule.kind == "text":
         if not isinstance(value, str):
-            return None, _problem(
-                rule,
-                value,
-                "not_text",
-                f"Text is expected in {c}, not {type(value).__name__}.",
-                f"In {c} hoort tekst, geen {type(value).__name__}.",
-            )
+            return None, _problem(rule, value, "not_text", message("not_text", column=c, type=type(value).__name__))
         text = value.strip()
         if rule.max_length is not None and len(text) > rule.max_length:
-            return None, _problem(rule, value, "text_too_long", *describe("text_too_long", rule, text))
+            return None, _problem(rule, value, "text_too_long", describe("text_too_long", rule, text))
         return text, None
     text = value_text(value)
     if rule.kind == "code":
         if text is None or text not in rule.codes:
-            return None, _problem(rule, value, "unknown_code", *describe("unknown_code", rule, _shown(value, text)))
+            return None, _problem(rule, value, "unknown_code", describe("unknown_code", rule, _shown(value, text)))
         return text, None
     m = _INTEGER_RE.fullmatch(text) if text is not None else None
     if m is None:
-        return None, _problem(rule, value, "not_integer", *describe("not_integer", rule, _shown(value, text)))
+        return None, _problem(rule, value, "not_integer", describe("not_integer", rule, _shown(value, text)))
     number = int(m.group(1))
     if not in_range(rule, number):
-        return None, _problem(rule, value, "out_of_range", *describe("out_of_range", rule, text))
+        return None, _problem(rule, value, "out_of_range", describe("out_of_range", rule, text))
     return number, None
 
 
@@ -256,8 +255,8 @@ def _shown(value: Any, text: str | None) -> str:
     return text if text is not None else str(value)
 
 
-def _problem(rule: AnswerRule, value: Any, rule_id: str, en: str, nl: str) -> AnswerProblem:
-    return AnswerProblem(rule.column, value, rule_id, en, nl)
+def _problem(rule: AnswerRule, value: Any, rule_id: str, msg: Message) -> AnswerProblem:
+    return AnswerProblem(rule.column, value, rule_id, msg.params, None if msg.key == rule_id else msg.key)
 
 
 # --------------------------------------------------------------------------- a whole set
@@ -305,35 +304,17 @@ def check_answers(answers: Mapping[str, Any], questionnaire=None) -> AnswerCheck
     * a shown required item without a (valid) answer: ``required_missing``.
     """
     if questionnaire is None:
-        from .questionnaire import load_questionnaire
-
         questionnaire = load_questionnaire()
     ids = set(questionnaire.item_ids)
     problems = [
-        AnswerProblem(
-            str(k),
-            answers[k],
-            "unknown_item",
-            f"'{k}' is not an item of the questionnaire.",
-            f"'{k}' is geen vraag van de vragenlijst.",
-        )
-        for k in sorted(answers, key=str)
-        if k not in ids
+        AnswerProblem(str(k), answers[k], "unknown_item", {"item": k}) for k in sorted(answers, key=str) if k not in ids
     ]
     kept, value_problems = shown_answers(questionnaire, answers, check=True)
     problems += value_problems
     invalid = {p.item for p in value_problems}
     for item in missing_required(questionnaire, kept):
         if item.id not in invalid:
-            problems.append(
-                AnswerProblem(
-                    item.id,
-                    None,
-                    "required_missing",
-                    f"'{item.id}' needs an answer.",
-                    f"'{item.id}' moet een antwoord hebben.",
-                )
-            )
+            problems.append(AnswerProblem(item.id, None, "required_missing", {"item": item.id}))
     return AnswerCheck({i: kept.get(i) for i in questionnaire.item_ids}, problems)
 
 
@@ -347,8 +328,8 @@ def quote(v: str | None) -> str:
     return "'" + (v if len(v) <= 60 else v[:57] + "...") + "'"
 
 
-def describe(rule_id: str, rule: AnswerRule, value: str | None) -> tuple[str, str]:
-    """The (English, Dutch) message of a problem with ``value`` (its text form) in ``rule.column``.
+def describe(rule_id: str, rule: AnswerRule, value: str | None) -> Message:
+    """The message (catalog key and parameters) of a problem with ``value`` (its text form) in ``rule.column``.
 
     The same sentences in the respondent flow, storage and a file's validation report.
     A too long text is never quoted (it may hold personal data).
@@ -357,37 +338,23 @@ def describe(rule_id: str, rule: AnswerRule, value: str | None) -> tuple[str, st
     if rule_id == "unknown_code":
         allowed = ", ".join(rule.codes)
         hint = suggest_code(c, value, rule.codes) if value is not None else None
-        en = f"{quote(value)} is not a code of {c}."
-        nl = f"{quote(value)} is geen code van {c}."
         if hint:
-            en += f" Did you mean '{hint}'?"
-            nl += f" Bedoelt u '{hint}'?"
-        return f"{en} Allowed: {allowed}.", f"{nl} Toegestaan: {allowed}."
+            return message("unknown_code_hint", value=quote(value), column=c, hint=hint, allowed=allowed)
+        return message("unknown_code", value=quote(value), column=c, allowed=allowed)
     if rule_id == "not_integer":
-        return f"{quote(value)} in {c} is not a whole number.", f"{quote(value)} in {c} is geen heel getal."
+        return message("not_integer", value=quote(value), column=c)
     if rule_id == "out_of_range":
         if rule.allowed is None:
-            rng_en, rng_nl = f"{rule.lo}..{rule.hi}", f"{rule.lo} tot en met {rule.hi}"
-        else:
-            rng_en = rng_nl = ", ".join(str(a) for a in rule.allowed)
-        return (
-            f"{c} = {value} is outside the allowed values {rng_en}.",
-            f"{c} = {value} valt buiten de toegestane waarden {rng_nl}.",
-        )
+            return message("out_of_range", column=c, value=value, lo=rule.lo, hi=rule.hi)
+        return message("out_of_range_list", column=c, value=value, allowed=", ".join(str(a) for a in rule.allowed))
     if rule_id == "text_too_long":
-        n, limit = len(value or ""), rule.max_length
-        return (
-            f"The text in {c} has {n} characters; at most {limit} are allowed.",
-            f"De tekst in {c} heeft {n} tekens; er mogen er hoogstens {limit} zijn.",
-        )
+        return message("text_too_long", column=c, length=len(value or ""), limit=rule.max_length)
     raise ValueError(f"no message for rule {rule_id!r}")
 
 
 def _label_lookup() -> dict[str, dict[str, str]]:
     """column -> {lower-case Dutch/English label: code} for hints."""
     try:
-        from .questionnaire import load_questionnaire
-
         q = load_questionnaire()
     except Exception:  # pragma: no cover - the built-in definition is tested elsewhere
         return {}

@@ -100,6 +100,13 @@ ORDINAL_ITEMS = frozenset(
     }
 )
 INDICATIVE_OPACITY = 0.45
+#: Axis labels longer than this (characters) wrap onto more lines; a label is never cut off
+#: (two long labels that start alike, "Gevraagd naar alle leefgebie...", would read the same).
+LABEL_WRAP = 28
+#: ``labelExpr`` that draws a label holding "\n" as separate lines.
+LINES_EXPR = "split(datum.label, '\\n')"
+#: Room for one wrapped line (pixels): far more than :data:`LABEL_WRAP` characters need.
+LABEL_LIMIT = 360
 FORMATS = ("png", "svg", "pdf")
 CHART_WIDTH = 440
 
@@ -140,7 +147,7 @@ def inspectie_theme() -> dict:
         "domainColor": COLOURS["as"],
         "tickColor": COLOURS["as"],
         "gridColor": COLOURS["raster"],
-        "labelLimit": 240,
+        "labelLimit": LABEL_LIMIT,
         "titlePadding": 10,
     }
     return {
@@ -285,6 +292,36 @@ def _flag(x: Any) -> bool:
 
 def _wrap(text: str, width: int = 52) -> list[str]:
     return textwrap.wrap(text, width=width, break_long_words=False) or [text]
+
+
+def wrap_label(text: Any, width: int = LABEL_WRAP) -> str:
+    """An axis label broken into lines of at most ``width`` characters (joined by "\\n").
+
+    Draw it with ``alt.Axis(labelExpr=LINES_EXPR)``.  Words are never broken and
+    wrapping a wrapped label changes nothing.
+
+    >>> wrap_label("Gevraagd naar alle leefgebieden: Een beetje")
+    'Gevraagd naar alle\\nleefgebieden: Een beetje'
+    """
+    text = str(text)
+    return "\n".join(textwrap.wrap(text, width=width, break_long_words=False) or [text])
+
+
+def number_locale(lang: str) -> dict[str, Any]:
+    """Vega's number format locale for ``lang`` (d3-format): the decimal separator of the
+    catalog (Dutch: comma) and its thousands separator, so axis numbers read like the text."""
+    return {
+        "decimal": i18n.text("format.decimal_separator", lang),
+        "thousands": i18n.text("a11y.chart.thousands_separator", lang),
+        "grouping": [3],
+        "currency": ["", ""],
+    }
+
+
+def localised(chart, lang: str):
+    """The chart with Vega-Lite's format locale (``config.locale.number``) of ``lang``:
+    axis ticks and formatted numbers use the decimal comma in Dutch."""
+    return chart.configure(locale=alt.Locale(number=alt.NumberLocale(**number_locale(lang))))
 
 
 class _Ctx:
@@ -453,7 +490,7 @@ def _finish(ctx: _Ctx, main: alt.TopLevelMixin, subtitle: list[str], description
         chart = alt.vconcat(main.properties(title=foot))
     else:
         chart = main
-    return chart.properties(title=title, description=desc)
+    return localised(chart.properties(title=title, description=desc), ctx.lang)
 
 
 def _suppressed_chart(ctx: _Ctx, subtitle: list[str], lines: list[str] | None = None):
@@ -528,13 +565,12 @@ def _hidden_group_line(ctx: _Ctx, rows: list[dict], group: str) -> str:
         below = next(
             (r.get("n_below") for r in rows if str(r["group"]) == group and not _is_missing(r.get("n_below"))), None
         )
-        label = (
-            ctx.group_label(group)
-            if below is None
-            else f"{ctx.group_label(group)} (n = {wording.size_text(None, below, ctx.lang)})"
-        )
-    else:
-        label = f"{ctx.group_label(group)} (n = {_fmt_n(n)})"
+        if not any("n_below" in r for r in rows):  # not from the protected table: an unknown size is small
+            return f"{ctx.group_label(group)}: {ctx.too_few(None)}"
+        label = f"{ctx.group_label(group)} (n = {wording.size_text(None, below, ctx.lang)})"
+        # no n_below: hidden to protect a small group ("verborgen"), not small itself
+        return f"{label}: {ctx.too_few(None if below is not None else ctx.min_cell)}"
+    label = f"{ctx.group_label(group)} (n = {_fmt_n(n)})"
     return f"{label}: {ctx.too_few(_group_base(rows, group))}"
 
 
@@ -584,7 +620,13 @@ def _hbar_layers(
     step: int,
 ) -> alt.LayerChart:
     """Horizontal percentage bars with 95 % whiskers and labels (grouped if offset_order)."""
-    y = alt.Y("y:N", sort=y_order, title=None, scale=alt.Scale(paddingInner=0.25, paddingOuter=0.1))
+    y = alt.Y(
+        "y:N",
+        sort=[wrap_label(v) for v in y_order],
+        title=None,
+        scale=alt.Scale(paddingInner=0.25, paddingOuter=0.1),
+        axis=alt.Axis(labelExpr=LINES_EXPR, labelLimit=LABEL_LIMIT),
+    )
     enc: dict[str, Any] = {"y": y}
     if offset_order is not None:
         enc["yOffset"] = alt.YOffset(
@@ -601,7 +643,7 @@ def _hbar_layers(
         legend=None,
         scale=alt.Scale(domain=colour_domain, range=[_stroke(c) for c in colour_range]),
     )
-    tooltip = [alt.Tooltip("y:N", title=""), alt.Tooltip("tip:N", title="")]
+    tooltip = [alt.Tooltip("y_text:N", title=""), alt.Tooltip("tip:N", title="")]
     if offset_order is not None:
         tooltip.insert(1, alt.Tooltip("group_label:N", title=""))
     base = alt.Chart(data)
@@ -661,7 +703,8 @@ def _hbar_frame(ctx: _Ctx, rows: list[dict], y_label, group_label=None) -> pd.Da
     for r in rows:
         pct, hi = r.get("pct"), r.get("ci_high")
         d = {
-            "y": y_label(r),
+            "y": wrap_label(y_label(r)),
+            "y_text": y_label(r),
             "pct": pct,
             "ci_low": r.get("ci_low"),
             "ci_high": hi,
@@ -673,11 +716,11 @@ def _hbar_frame(ctx: _Ctx, rows: list[dict], y_label, group_label=None) -> pd.Da
             "too_few": ctx.hidden(r["_base"]) if r["suppressed"] else "",
             "tip": ctx.pct_text(r),
         }
-        d["aria"] = f"{d['y']}: {d['tip']}"
+        d["aria"] = f"{d['y_text']}: {d['tip']}"
         if group_label is not None:
             d["group"] = str(r["group"])
             d["group_label"] = group_label(r)
-            d["aria"] = f"{d['y']}, {d['group_label']}: {d['tip']}"
+            d["aria"] = f"{d['y_text']}, {d['group_label']}: {d['tip']}"
         if "item" in r:
             d["item"] = str(r["item"])
         if "category" in r:
@@ -723,7 +766,7 @@ def _distribution(ctx: _Ctx):
     )
     desc = (
         f"{ctx.t('charts.bar_chart')}: {ctx.title} n = {_fmt_n(fig.base_n)}. "
-        + "; ".join(f"{lab}: {ctx.pct_text(r)}" for lab, r in zip(labels, rows))
+        + "; ".join(f"{lab}: {ctx.pct_text(r)}" for lab, r in zip(data["y_text"], rows))
         + "."
     )
     return _finish(ctx, main, subtitle, desc)

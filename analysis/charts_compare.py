@@ -26,6 +26,8 @@ import altair as alt
 import pandas as pd
 
 from . import contract, i18n, wording
+from .charts import CHART_WIDTH, LABEL_LIMIT, LINES_EXPR, localised, wrap_label
+from .views import term_label
 
 #: Colours: side a / computed (dark blue), side b / published (orange), hidden cells (grey).
 COLOR_A = "#1f4e79"
@@ -34,21 +36,38 @@ COLOR_HIDDEN = "#d0d0d0"
 ROW_HEIGHT = 26
 
 
-def _theme(chart):
+def _theme(chart, lang: str):
     """The shared house theme of :mod:`analysis.charts` (registered and enabled when it is
-    imported; :func:`analysis.charts.chart_bytes` renders with it)."""
-    from . import charts  # noqa: F401  (enables the theme)
-
+    imported; :func:`analysis.charts.chart_bytes` renders with it) and the number format
+    of ``lang`` (decimal comma in Dutch, :func:`analysis.charts.localised`)."""
     # "pad": the plot keeps its size and labels/legends are added around it
     # (Streamlit would otherwise squeeze the whole chart into width x height).
-    return chart.properties(autosize=alt.AutoSizeParams(type="pad"))
+    return localised(chart.properties(autosize=alt.AutoSizeParams(type="pad")), lang)
+
+
+def _plain(label: str) -> str:
+    return str(label).replace("\n", " ")
+
+
+def _describe(chart, title: str, parts) -> Any:
+    """The chart's text alternative (WCAG 1.1.1): its title and every number, in words."""
+    return chart.properties(description=f"{title}. " + "; ".join(p for p in parts if p) + ".")
+
+
+def _label_axis(**kw) -> alt.Axis:
+    """A nominal axis whose labels wrap (:func:`analysis.charts.wrap_label`) and are never cut off."""
+    return alt.Axis(labelExpr=LINES_EXPR, labelLimit=LABEL_LIMIT, **kw)
 
 
 def _w(width: int | None) -> int:
     """Plot width in pixels: the house width of :mod:`analysis.charts` unless given."""
-    from . import charts
+    return int(width) if width is not None else int(CHART_WIDTH)
 
-    return int(width) if width is not None else int(charts.CHART_WIDTH)
+
+def _row_height(labels) -> int:
+    """Height of one row of a chart with these (wrapped) labels: room for the most lines."""
+    lines = max((str(v).count("\n") + 1 for v in labels), default=1)
+    return max(ROW_HEIGHT, 18 * lines + 8)
 
 
 def _finite(x: Any) -> bool:
@@ -106,7 +125,7 @@ def comparison_frame(
         rows.append(
             {
                 "item": r["item"],
-                "label": wording.variable_label(r["item"], lang),
+                "label": wrap_label(wording.variable_label(r["item"], lang)),
                 "panel": panel,
                 "difference": None if sup else float(r["difference"]),
                 "ci_low": None if sup else float(r["ci_low"]),
@@ -144,7 +163,7 @@ def comparison_chart(
     panels = []
     for panel, block in data.groupby("panel", sort=False):
         order = block["label"].tolist()
-        base = alt.Chart(block).encode(y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)))
+        base = alt.Chart(block).encode(y=alt.Y("label:N", sort=order, title=None, axis=_label_axis()))
         shown = block[~block["suppressed"]]
         hidden = block[block["suppressed"]]
         lo = min([0.0, *shown["ci_low"].dropna().tolist()]) if len(shown) else -1.0
@@ -185,9 +204,10 @@ def comparison_chart(
             )
         # every label on the axis, also of suppressed rows
         layers.insert(0, base.mark_point(opacity=0).encode(x=alt.value(0)))
-        panels.append(alt.layer(*layers).properties(width=_w(width), height=ROW_HEIGHT * len(block) + 10))
+        panels.append(alt.layer(*layers).properties(width=_w(width), height=_row_height(order) * len(block) + 10))
     chart = alt.vconcat(*panels).properties(title=title) if len(panels) > 1 else panels[0].properties(title=title)
-    return _theme(chart)
+    chart = _describe(chart, title, [f"{_plain(r['label'])}: {r['tooltip']}" for r in data.to_dict("records")])
+    return _theme(chart, lang)
 
 
 # --------------------------------------------------------------------------- published vs computed
@@ -211,10 +231,19 @@ def reference_chart(cmp_rows: pd.DataFrame, view_rows: pd.DataFrame, *, lang: st
     comp_name = i18n.text("views.reference_header.computed", lang)
     rows = []
     for (_, cr), (_, vr) in zip(c.iterrows(), v.iterrows()):
-        rows.append({"label": vr["label"], "which": pub_name, "value": float(cr["published"]), "text": vr["published"]})
+        label, name = wrap_label(vr["label"]), vr["label"]
+        rows.append(
+            {"label": label, "name": name, "which": pub_name, "value": float(cr["published"]), "text": vr["published"]}
+        )
         if _finite(cr["computed"]):
             rows.append(
-                {"label": vr["label"], "which": comp_name, "value": float(cr["computed"]), "text": vr["computed"]}
+                {
+                    "label": label,
+                    "name": name,
+                    "which": comp_name,
+                    "value": float(cr["computed"]),
+                    "text": vr["computed"],
+                }
             )
     data = pd.DataFrame(rows)
     order = list(dict.fromkeys(data["label"]))
@@ -226,9 +255,9 @@ def reference_chart(cmp_rows: pd.DataFrame, view_rows: pd.DataFrame, *, lang: st
         scale=alt.Scale(domain=[pub_name, comp_name], range=[COLOR_B, COLOR_A]),
         legend=alt.Legend(orient="top"),
     )
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    y = alt.Y("label:N", sort=order, title=None, axis=_label_axis())
     x = alt.X("value:Q", title=xtitle, scale=alt.Scale(zero=True))
-    tip = [alt.Tooltip("label:N", title=""), alt.Tooltip("which:N", title=""), alt.Tooltip("text:N", title="")]
+    tip = [alt.Tooltip("name:N", title=""), alt.Tooltip("which:N", title=""), alt.Tooltip("text:N", title="")]
     # published: a large open ring; computed: a small filled dot inside it when they agree
     ring = (
         alt.Chart(data[data["which"] == pub_name])
@@ -240,8 +269,9 @@ def reference_chart(cmp_rows: pd.DataFrame, view_rows: pd.DataFrame, *, lang: st
         .mark_point(size=60, filled=True, opacity=1)
         .encode(y=y, x=x, color=color, tooltip=tip)
     )
-    chart = alt.layer(ring, dot).properties(width=_w(width), height=ROW_HEIGHT * len(order) + 10)
-    return _theme(chart)
+    chart = alt.layer(ring, dot).properties(width=_w(width), height=_row_height(order) * len(order) + 10)
+    chart = _describe(chart, xtitle, [f"{r['name']}, {r['which']}: {r['text']}" for r in rows])
+    return _theme(chart, lang)
 
 
 # --------------------------------------------------------------------------- relations
@@ -262,8 +292,10 @@ def crosstab_heatmap(
     or hidden to protect one that is) is grey and reads "verborgen", never its count.
     """
     data = ct.copy()
-    data["row_label"] = [wording.category_label(row, v, lang) for v in ct["row"]]
-    data["col_label"] = [wording.category_label(col, v, lang) for v in ct["col"]]
+    data["row_name"] = [wording.category_label(row, v, lang) for v in ct["row"]]
+    data["col_name"] = [wording.category_label(col, v, lang) for v in ct["col"]]
+    data["row_label"] = [wrap_label(v) for v in data["row_name"]]
+    data["col_label"] = [wrap_label(v, 14) for v in data["col_name"]]
     data["n"] = data["n"].astype("float64")
     data["text"] = [
         i18n.text("suppression.hidden_short", lang) if s else wording.fmt_pct(p, 0, lang)
@@ -277,9 +309,9 @@ def crosstab_heatmap(
             "col_label:N",
             sort=corder,
             title=wording.variable_label(col, lang),
-            axis=alt.Axis(labelAngle=-30, labelLimit=160),
+            axis=_label_axis(labelAngle=0),
         ),
-        y=alt.Y("row_label:N", sort=rorder, title=wording.variable_label(row, lang), axis=alt.Axis(labelLimit=200)),
+        y=alt.Y("row_label:N", sort=rorder, title=wording.variable_label(row, lang), axis=_label_axis()),
     )
     rect = base.mark_rect(stroke="white").encode(
         color=alt.condition(
@@ -292,8 +324,8 @@ def crosstab_heatmap(
             ),
         ),
         tooltip=[
-            alt.Tooltip("row_label:N", title=wording.variable_label(row, lang)),
-            alt.Tooltip("col_label:N", title=wording.variable_label(col, lang)),
+            alt.Tooltip("row_name:N", title=wording.variable_label(row, lang)),
+            alt.Tooltip("col_name:N", title=wording.variable_label(col, lang)),
             alt.Tooltip("text:N", title="%"),
         ],
     )
@@ -301,7 +333,9 @@ def crosstab_heatmap(
         text="text:N", color=alt.condition("datum.pct > 55", alt.value("white"), alt.value("#1c1c1c"))
     )
     chart = (rect + text).properties(width=_w(width), height=max(36 * len(rorder), 80))
-    return _theme(chart)
+    title = f"{wording.variable_label(row, lang)} × {wording.variable_label(col, lang)}"
+    parts = [f"{r}, {c}: {x}" for r, c, x in zip(data["row_name"], data["col_name"], data["text"])]
+    return _theme(_describe(chart, title, parts), lang)
 
 
 def grade_boxplot(
@@ -320,7 +354,7 @@ def grade_boxplot(
     ``min_cell`` hidden by secondary suppression.
     """
     data = summary.copy()
-    data["label"] = [wording.category_label(group, v, lang) for v in summary["group"]]
+    data["label"] = [wrap_label(wording.category_label(group, v, lang)) for v in summary["group"]]
     data["n"] = data["n"].astype("float64")
     data["note"] = [
         wording.suppressed_text(min_cell, lang, n=n) if s else "" for s, n in zip(data["suppressed"], data["n"])
@@ -342,7 +376,7 @@ def grade_boxplot(
     ]
     order = data["label"].tolist()
     x = alt.Scale(domain=[1, 10])
-    y = alt.Y("label:N", sort=order, title=wording.variable_label(group, lang), axis=alt.Axis(labelLimit=220))
+    y = alt.Y("label:N", sort=order, title=wording.variable_label(group, lang), axis=_label_axis())
     shown = data[~data["suppressed"]]
     hidden = data[data["suppressed"]]
     axis = alt.Chart(data).mark_point(opacity=0).encode(y=y, x=alt.X("mean:Q", scale=x))
@@ -374,19 +408,21 @@ def grade_boxplot(
             .mark_text(align="left", color="#666", fontStyle="italic")
             .encode(y=y, x=alt.X("x:Q", scale=x), text="note:N")
         )
-    chart = alt.layer(*layers).properties(width=_w(width), height=ROW_HEIGHT * 1.4 * len(order) + 10)
-    return _theme(chart)
+    chart = alt.layer(*layers).properties(
+        width=_w(width), height=max(ROW_HEIGHT * 1.4, _row_height(order)) * len(order) + 10
+    )
+    title = f"{wording.variable_label('grade', lang)}, {wording.variable_label(group, lang)}"
+    parts = [f"{_plain(lab)}: {tip}" for lab, tip in zip(data["label"], data["tip"])]
+    return _theme(_describe(chart, title, parts), lang)
 
 
 def coefficient_chart(coefs: pd.DataFrame, *, lang: str = "nl", width: int | None = None):
     """Coefficients with their 95 % interval and a line at 0 (intercept and cut-points left out)."""
-    from .views import term_label
-
     data = coefs.copy()
     if "kind" in data.columns:
         data = data[data["kind"].astype(str) == "coefficient"]
     data = data[(data["term"].astype(str) != "Intercept") & ~data["term"].astype(str).str.contains("|", regex=False)]
-    data = data.assign(label=[term_label(str(tm), lang) for tm in data["term"]])
+    data = data.assign(label=[wrap_label(term_label(str(tm), lang)) for tm in data["term"]])
     data["tip"] = [
         f"{wording.fmt_number(e, 3, lang)} ({wording.fmt_interval(lo, hi, 3, lang)}), {wording.fmt_p(p, lang)}"
         for e, lo, hi, p in zip(data["estimate"], data["ci_low"], data["ci_high"], data["p_value"])
@@ -395,7 +431,7 @@ def coefficient_chart(coefs: pd.DataFrame, *, lang: str = "nl", width: int | Non
         {"estimate": "float64", "ci_low": "float64", "ci_high": "float64"}
     )
     order = data["label"].tolist()
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    y = alt.Y("label:N", sort=order, title=None, axis=_label_axis())
     xt = i18n.text("compare_charts.coefficient_axis", lang)
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#555", strokeDash=[4, 3]).encode(x="x:Q")
     rule = (
@@ -408,5 +444,6 @@ def coefficient_chart(coefs: pd.DataFrame, *, lang: str = "nl", width: int | Non
         .mark_point(color=COLOR_A, filled=True, size=70)
         .encode(y=y, x="estimate:Q", tooltip=[alt.Tooltip("tip:N", title="")])
     )
-    chart = alt.layer(zero, rule, dot).properties(width=_w(width), height=ROW_HEIGHT * max(len(order), 1) + 10)
-    return _theme(chart)
+    chart = alt.layer(zero, rule, dot).properties(width=_w(width), height=_row_height(order) * max(len(order), 1) + 10)
+    chart = _describe(chart, xt, [f"{_plain(lab)}: {tip}" for lab, tip in zip(data["label"], data["tip"])])
+    return _theme(chart, lang)

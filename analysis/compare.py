@@ -86,7 +86,7 @@ def holm(p) -> np.ndarray:
 
 
 #: Label of "all other groups together" (the default ``b`` of :func:`compare_groups`).
-REST = "rest"
+REST = contract.REST
 
 #: Answer codes counted as "positive" per coded item.  "Positive" is the share
 #: that is reported, not always a good experience: for ``had_gap`` it is the
@@ -460,7 +460,7 @@ def compare_institution(
     by="gi", a=gi, b="rest", ...)``, which does not protect across views.
     """
     if filters is not None:
-        from .protection import protect
+        from .protection import protect  # circular: protection imports compare
 
         return protect(df, min_cell=min_cell).view(filters).compare_institution(gi, items=items)
     frame = institution_vs_rest(df, gi=gi)
@@ -481,6 +481,6 @@ def compare_rounds(
     ``filters`` (its ``round_id`` is ignored) select the other dimensions.
     Same columns as :meth:`analysis.protection.ProtectedView.compare_rounds`.
     """
-    from .protection import protect
+    from .protection import protect  # circular: protection imports compare
 
     return protect(df, min_cell=min_cell).view(filters or {}).compare_rounds(a, b, items=items)

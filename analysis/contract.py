@@ -39,11 +39,8 @@ RESPONDENT_TYPES = ("ouder", "jeugdige")
 GI_MAX_LENGTH = 20
 GI_PATTERN = rf"[A-Za-z0-9][A-Za-z0-9_-]{{0,{GI_MAX_LENGTH - 1}}}"
 GI_RE = re.compile(GI_PATTERN)
-#: How :data:`GI_RE` reads to a person: (Dutch, English).
-GI_RULE_TEXT = (
-    f"1 tot {GI_MAX_LENGTH} letters, cijfers, _ of -, te beginnen met een letter of cijfer (zoals JBRA of GI_A)",
-    f"1 to {GI_MAX_LENGTH} letters, digits, _ or -, starting with a letter or digit (like JBRA or GI_A)",
-)
+#: How :data:`GI_RE` reads to a person: the catalog text ``validation.gi_rule``
+#: (:func:`analysis.validation.gi_rule`).
 
 #: Columns that identify the response; never empty.
 ID_COLUMNS = ("response_id", "round_id", "gi", "respondent_type", "submitted_week")
@@ -111,6 +108,17 @@ REQUIRED_COLUMNS = tuple(c for c in COLUMNS if c not in COMMENT_COLUMNS)
 #: The questionnaire items (everything a respondent answers).
 ITEM_COLUMNS = COLUMNS[COLUMNS.index("measure_type") :]
 
+#: Optional column of contract 1.1 (issue 12): the version of the questionnaire a respondent
+#: answered.  ``standaard`` is the standard version, ``makkelijk`` the easy-read version (one
+#: question per screen, very short sentences, pictures).  Both versions have the same items
+#: and answer codes, so their answers are analysed together; the column is not one of
+#: :data:`COLUMNS` (a file without it is complete; an empty cell means ``standaard``).
+VARIANT_COLUMN = "questionnaire_variant"
+QUESTIONNAIRE_VARIANTS = ("standaard", "makkelijk")
+DEFAULT_VARIANT = "standaard"
+#: Optional columns of contract 1.1 and their codes.
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {VARIANT_COLUMN: QUESTIONNAIRE_VARIANTS}
+
 #: n_workers code -> group label used in the grade_by_workers figure.
 WORKER_GROUPS = {0: "0", 1: "1", 2: "2", 3: "3", 4: "4", 5: "5", 6: "meer_dan_5"}
 
@@ -145,6 +153,10 @@ FIGURE_IDS = (
 #: Filters of the report, in contract order (JSON ``filters`` object) plus the
 #: optional measure_type filter this tool adds.
 FILTER_COLUMNS = ("gi", "respondent_type", "round_id", "measure_type")
+
+#: The label of "all other institutions together" (``analysis.compare``, and the
+#: relabelled other institutions a ``gi`` user sees on the Vergelijken page).
+REST = "rest"
 
 
 def is_gi_code(value: object) -> bool:

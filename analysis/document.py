@@ -37,10 +37,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt, RGBColor
 
-from . import contract, i18n, wording
+from . import charts, contract, i18n, wording
 from .figures import FigureResult
 from .filters import normalize_filter_value
+from .protection import normalize_view_filters, protect
 from .report import is_synthetic
 from .views import key_number_texts
 
@@ -64,9 +68,15 @@ def _t(key: str, lang: str, **params: Any) -> str:
 # --------------------------------------------------------------------------- content
 
 
-def selection_lines(filters: Mapping[str, Any] | None, *, lang: str = "nl") -> list[tuple[str, str]]:
-    """(label, value) per filter, in the order round, institution, respondent type, measure type."""
+def selection_lines(
+    filters: Mapping[str, Any] | None, *, lang: str = "nl", round_names: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """(label, value) per filter, in the order round, institution, respondent type, measure type.
+
+    Rounds are shown by name when ``round_names`` (``{round_id: name}``) knows them.
+    """
     filters = filters or {}
+    names = round_names or {}
     out = []
     for name in ("round_id", "gi", "respondent_type", "measure_type"):
         vals = normalize_filter_value(name, filters.get(name) or None)
@@ -75,6 +85,8 @@ def selection_lines(filters: Mapping[str, Any] | None, *, lang: str = "nl") -> l
             shown = _t("document.all", lang)
         elif name in ("respondent_type", "measure_type"):
             shown = ", ".join(wording.category_label(name, v, lang) for v in vals)
+        elif name == "round_id":
+            shown = ", ".join(names.get(v, v) for v in vals)
         else:
             shown = ", ".join(vals)
         out.append((label, shown))
@@ -150,6 +162,7 @@ def build_report(
     min_cell: int = contract.DEFAULT_MIN_CELL,
     lang: str = "nl",
     title: str | None = None,
+    round_names: Mapping[str, str] | None = None,
 ) -> ReportContent:
     """Every figure, key number and text of the report, read from the protected table of ``df``.
 
@@ -157,8 +170,6 @@ def build_report(
     from its one protected table (:mod:`analysis.protection`, issue 9).
     ``n_respondents`` is None when the selection itself is hidden.
     """
-    from .protection import normalize_view_filters, protect
-
     wording._lang(lang)
     min_cell = contract.check_min_cell(min_cell)
     filters = {k: v for k, v in (filters or {}).items() if v is not None and v != [] and v != ()}
@@ -187,7 +198,7 @@ def build_report(
         synthetic=is_synthetic(sub, filters),
         n_respondents=view.respondents.n,
         min_cell=min_cell,
-        selection=selection_lines(filters, lang=lang),
+        selection=selection_lines(filters, lang=lang, round_names=round_names),
         key_numbers=key_number_texts(view.key_numbers(), lang=lang, min_cell=min_cell),
         sections=sections,
         methods=method_notes(lang=lang, min_cell=min_cell),
@@ -206,8 +217,6 @@ def chart_image(
 
     A suppressed figure gets the chart that says "te weinig respondenten".
     """
-    from . import charts
-
     chart = charts.figure_chart(fig, lang=lang, synthetic=synthetic)
     return charts.chart_bytes(chart, format)
 
@@ -222,6 +231,7 @@ def round_report_docx(
     min_cell: int = contract.DEFAULT_MIN_CELL,
     lang: str = "nl",
     title: str | None = None,
+    round_names: Mapping[str, str] | None = None,
 ) -> bytes:
     """The round report as a Word document (python-docx); returns the .docx bytes.
 
@@ -230,11 +240,7 @@ def round_report_docx(
     a caption and a table.
     Document properties carry the title only (no author, no user name).
     """
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt, RGBColor
-
-    content = build_report(df, filters=filters, min_cell=min_cell, lang=lang, title=title)
+    content = build_report(df, filters=filters, min_cell=min_cell, lang=lang, title=title, round_names=round_names)
     doc = Document()
     props = doc.core_properties
     props.title = content.title
@@ -289,8 +295,6 @@ def round_report_docx(
 
 
 def _docx_table(doc, table: pd.DataFrame) -> None:
-    from docx.shared import Pt
-
     t = doc.add_table(rows=1, cols=len(table.columns))
     t.style = "Table Grid"
     for cell, name in zip(t.rows[0].cells, table.columns):
@@ -364,13 +368,14 @@ def round_report_html(
     min_cell: int = contract.DEFAULT_MIN_CELL,
     lang: str = "nl",
     title: str | None = None,
+    round_names: Mapping[str, str] | None = None,
 ) -> str:
     """The round report as one self-contained HTML page (UTF-8 text).
 
     Charts are SVG data URIs in ``<img>`` elements, the CSS is inline; there
     are no scripts and no links to other sites.  Every text is HTML-escaped.
     """
-    content = build_report(df, filters=filters, min_cell=min_cell, lang=lang, title=title)
+    content = build_report(df, filters=filters, min_cell=min_cell, lang=lang, title=title, round_names=round_names)
     parts = [
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',

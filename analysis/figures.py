@@ -282,7 +282,7 @@ assert set(REGISTRY) == set(contract.FIGURE_IDS)
 
 
 def _protected_view(df: pd.DataFrame, filters, min_cell: int):
-    from .protection import protect
+    from .protection import protect  # circular: protection imports figures
 
     return protect(df, min_cell=min_cell).view(filters)
 

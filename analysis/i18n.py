@@ -54,17 +54,22 @@ LOCALES_DIR = Path(__file__).parent / "locales"
 DEFAULT_LANGUAGE = "nl"
 #: Plural categories a plural text may use (CLDR names); ``other`` is required.
 PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
-#: Reserved top-level entries of a catalog file that are not texts.
-META_KEYS = ("_plural",)
+#: Reserved top-level entries of a catalog file that are not texts: the plural rule, the
+#: file's status (``_meta``: ``reviewed`` by a native speaker, ``fallback`` language for the
+#: keys it leaves out) and the questionnaire's wording in the language (``_questionnaire``).
+META_KEYS = ("_plural", "_meta", "_questionnaire")
 
 #: Key prefixes whose keys are built at run time; every key under them counts as used.
 #: Add the prefix here when code builds a key from data (``prefix + code``).
 DYNAMIC_PREFIXES: tuple[str, ...] = (
     "auth.role.",
     "auth.action.",
+    "rounds.audit_action.",  # survey_app.auth.texts.action_label: round actions in the audit log
     "auth.audit_col.",
     "auth.accounts_col.",
     "labels.variable.",  # analysis.wording.variable_label(column)
+    "privacy.comments.column.",  # analysis.comments.comments_for: table headers
+    "privacy.microdata.period.",  # analysis.microdata.MicrodataRecord.note: the period level
     "labels.respondent_group.",  # analysis.wording.category_label("respondent_type", code)
     "labels.gap_group.",  # analysis.wording.group_label("had_gap", code)
     "labels.worker_group_short.",  # analysis.charts: the last worker group on the x axis
@@ -92,12 +97,15 @@ DYNAMIC_PREFIXES: tuple[str, ...] = (
     "rounds.access.",  # survey_app Rondes page: access codes or open link
     "rounds.access_short.",  # survey_app Rondes page: the same, short
     "rounds.language.",  # survey_app Rondes page: the languages a round offers
+    "validation.read.",  # analysis.io.ReadError(key): why a file cannot be read
+    "validation.mail_merge.",  # analysis.letters.read_mail_merge: problems of a mail-merge file
 )
 #: Namespaces read through a helper that takes the part after the namespace
 #: (``survey_app.respond.flow.t("next")`` reads ``respond.next``,
 #: ``survey_app.dashboard.context.t("filters")`` reads ``dashboard.filters``,
 #: ``analysis.letters.text("intro")`` reads ``letters.intro``, ``analysis.monitor.t``,
-#: ``analysis.questionnaire_diff.t`` and ``survey_app.dashboard.rounds.t`` likewise).
+#: ``analysis.questionnaire_diff.t`` and ``survey_app.dashboard.rounds.t`` likewise;
+#: ``validation``: the rule or message key of a validation/import record, :mod:`analysis.messages`).
 SHORT_KEY_NAMESPACES: tuple[str, ...] = (
     "respond",
     "dashboard",
@@ -106,6 +114,7 @@ SHORT_KEY_NAMESPACES: tuple[str, ...] = (
     "questionnaire_diff",
     "rounds",
     "auth",
+    "validation",
 )
 
 _FORMATTER = string.Formatter()
@@ -150,7 +159,7 @@ def placeholders(value: str | Mapping[str, str]) -> frozenset[str]:
 
 
 @cache
-def _load(lang: str) -> tuple[dict[str, Any], frozenset[int]]:
+def _raw(lang: str) -> Mapping:
     path = LOCALES_DIR / f"{lang}.yaml"
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -158,6 +167,34 @@ def _load(lang: str) -> tuple[dict[str, Any], frozenset[int]]:
         raise ValueError(f"lang must be one of {', '.join(languages())}, not {lang!r}") from None
     if not isinstance(raw, Mapping):
         raise CatalogError(f"{path}: a catalog is a mapping of keys to texts")
+    return raw
+
+
+def meta(lang: str) -> dict[str, Any]:
+    """The file's status: ``reviewed`` (by a native speaker; default true) and ``fallback``
+    (the language of the keys the file leaves out; default none: every key is required)."""
+    m = _raw(check_language(lang)).get("_meta") or {}
+    if not isinstance(m, Mapping):
+        raise CatalogError(f"{lang}.yaml: _meta is a mapping")
+    return {"reviewed": bool(m.get("reviewed", True)), "fallback": m.get("fallback")}
+
+
+def reviewed(lang: str) -> bool:
+    """False for a language translated but not yet reviewed by a native speaker."""
+    return meta(lang)["reviewed"]
+
+
+def questionnaire_wording(lang: str, variant: str) -> Mapping:
+    """The questionnaire's wording in ``lang`` for one version (``_questionnaire.<variant>`` of the
+    file: ``title``, ``steps``, ``items.<id>.<respondent type>|help|options``); empty when absent."""
+    q = _raw(check_language(lang)).get("_questionnaire") or {}
+    return q.get(variant) or {} if isinstance(q, Mapping) else {}
+
+
+@cache
+def _load(lang: str) -> tuple[dict[str, Any], frozenset[int]]:
+    path = LOCALES_DIR / f"{lang}.yaml"
+    raw = _raw(lang)
     plural = raw.get("_plural") or {}
     one = plural.get("one", [1]) if isinstance(plural, Mapping) else None
     if not isinstance(one, list) or not all(isinstance(x, int) for x in one):
@@ -169,6 +206,16 @@ def _load(lang: str) -> tuple[dict[str, Any], frozenset[int]]:
             placeholders(value)
         except CatalogError as exc:
             raise CatalogError(f"{path}: {key}: {exc}") from None
+    fallback = (raw.get("_meta") or {}).get("fallback") if isinstance(raw.get("_meta"), Mapping) else None
+    if fallback:
+        if fallback == lang or fallback not in languages():
+            raise CatalogError(f"{path}: _meta.fallback {fallback!r} is not another catalog")
+        # the keys this file leaves out come from the fallback language; a youth variant
+        # (key@variant) only with its base key, never over a text this file has
+        for key, value in _load(fallback)[0].items():
+            base = key.split("@", 1)[0]
+            if key not in out and (base == key or base not in out):
+                out[key] = value
     return out, frozenset(one)
 
 
@@ -240,3 +287,8 @@ def text(key: str, /, lang: str = DEFAULT_LANGUAGE, *, variant: str | None = Non
         return value.format_map(params)
     except KeyError as exc:
         raise KeyError(f"text {key!r} needs the placeholder {exc.args[0]!r}") from None
+
+
+def both(key: str, /, **params: Any) -> str:
+    """``key`` in Dutch / English: console lines and start-up errors, read before any language is chosen."""
+    return " / ".join(text(key, lang, **params) for lang in ("nl", "en"))

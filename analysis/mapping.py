@@ -26,6 +26,7 @@ file (:attr:`analysis.io.RawTable.rows`) still apply to it;
 from __future__ import annotations
 
 import difflib
+import random
 import re
 import unicodedata
 import uuid
@@ -37,6 +38,10 @@ import pandas as pd
 
 from . import contract
 from .answers import answer_rules, suggest_code
+from .i18n import languages
+from .messages import message
+from .questionnaire import load_questionnaire
+from .wording import variable_label
 
 #: Contract columns whose values are mapped onto codes (coded and integer columns).
 VALUE_COLUMNS: tuple[str, ...] = tuple(c for c in contract.COLUMNS if c in contract.CODES or c in contract.INT_RANGES)
@@ -163,9 +168,6 @@ class ColumnMapping:
 
 def _column_names() -> dict[str, str]:
     """normalized name -> contract column (names, aliases and Dutch/English labels)."""
-    from .i18n import languages
-    from .wording import variable_label
-
     out: dict[str, str] = {}
     for col in contract.COLUMNS:
         out.setdefault(normalize_name(col), col)
@@ -251,8 +253,6 @@ def suggest_value(column: str, value: Any) -> str | None:
         if m and str(int(m.group(1))) in allowed:
             return str(int(m.group(1)))
         if column == "n_workers":
-            from .questionnaire import load_questionnaire
-
             item = load_questionnaire().item("n_workers")
             for o in item.options:
                 if key in (normalize_name(o.label.nl), normalize_name(o.label.en)):
@@ -345,9 +345,7 @@ def apply_mapping(raw: pd.DataFrame, mapping: ColumnMapping, *, seed: int | None
         s = s.mask(s == "", pd.NA)
         out[col] = s
     if mapping.generate_ids:
-        import random as _random
-
-        rng = _random.Random(seed) if seed is not None else None
+        rng = random.Random(seed) if seed is not None else None
         ids = out["response_id"]
         fill = [
             str(uuid.UUID(int=rng.getrandbits(128), version=4)) if rng else str(uuid.uuid4())
@@ -364,16 +362,17 @@ def preview(raw: pd.DataFrame, mapping: ColumnMapping, *, rows: int = 10) -> pd.
     return apply_mapping(raw.head(rows), mapping, seed=0)
 
 
-PROBLEM_COLUMNS = ("column", "value", "count", "problem", "message_nl", "message")
+PROBLEM_COLUMNS = ("column", "value", "count", "problem", "message")
 
 
-def mapping_problems(raw: pd.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
+def mapping_problems(raw: pd.DataFrame, mapping: ColumnMapping, lang: str = "en") -> pd.DataFrame:
     """What would still go wrong, before validating: one row per problem.
 
     Columns :data:`PROBLEM_COLUMNS`; ``problem`` is ``missing_column`` (a
     required column without source or constant), ``used_twice`` (one source
     column for two contract columns) or ``unknown_value`` (a value of a coded
-    column that is no code after mapping; ``count`` = rows).
+    column that is no code after mapping; ``count`` = rows).  ``message`` is
+    in ``lang``, from the catalog (``validation.mapping_<...>``).
     """
     rows: list[dict] = []
     for col in contract.REQUIRED_COLUMNS:
@@ -387,8 +386,7 @@ def mapping_problems(raw: pd.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
                 "value": None,
                 "count": None,
                 "problem": "missing_column",
-                "message_nl": f"Kies een kolom of een vaste waarde voor '{col}'.",
-                "message": f"Choose a column or a fixed value for '{col}'.",
+                "message": message("mapping_missing_column", column=col).text(lang),
             }
         )
     seen: dict[str, str] = {}
@@ -400,8 +398,7 @@ def mapping_problems(raw: pd.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
                     "value": src,
                     "count": None,
                     "problem": "used_twice",
-                    "message_nl": f"Kolom '{src}' is ook gekozen voor '{seen[src]}'.",
-                    "message": f"Column '{src}' is also chosen for '{seen[src]}'.",
+                    "message": message("mapping_used_twice", source=src, other=seen[src]).text(lang),
                 }
             )
         else:
@@ -420,10 +417,9 @@ def mapping_problems(raw: pd.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
                         "value": v,
                         "count": int(count),
                         "problem": "unknown_value",
-                        "message_nl": f"'{v}' in kolom '{mapping.columns[col]}' is geen geldige "
-                        f"waarde voor '{col}'. Kies een code of laat leeg.",
-                        "message": f"'{v}' in column '{mapping.columns[col]}' is not a valid value "
-                        f"for '{col}'. Choose a code or leave empty.",
+                        "message": message(
+                            "mapping_unknown_value", value=v, source=mapping.columns[col], column=col
+                        ).text(lang),
                     }
                 )
         elif col in mapping.constants:
@@ -435,8 +431,7 @@ def mapping_problems(raw: pd.DataFrame, mapping: ColumnMapping) -> pd.DataFrame:
                         "value": v,
                         "count": None,
                         "problem": "unknown_value",
-                        "message_nl": f"Vaste waarde '{v}' is geen geldige waarde voor '{col}'.",
-                        "message": f"Fixed value '{v}' is not a valid value for '{col}'.",
+                        "message": message("mapping_unknown_constant", value=v, column=col).text(lang),
                     }
                 )
     out = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
@@ -457,8 +452,6 @@ def mapping_table(mapping: ColumnMapping, *, lang: str = "nl") -> pd.DataFrame:
     ``label`` (short label in ``lang``), ``required`` (bool), ``source``
     (source column or ``""``) and ``constant`` (fixed value or ``""``).
     """
-    from .wording import variable_label
-
     rows = [
         {
             "column": c,

@@ -18,6 +18,12 @@ that choice is made by the caller.
 running total.  :func:`monitor_view` turns a table into display strings in
 the reader's language (``monitor.*`` in the catalogs).
 
+:func:`report_hold` is the one decision whether a view must hold back the own
+figures of an institution that started late (its answers count nationally,
+its own report waits until its fieldwork closes); :func:`hold_messages` says
+so in the reader's language.  The dashboards (through
+``survey_app.dashboard.data_access.report_hold``) and the command line use it.
+
 Pure: no streamlit, no database.
 """
 
@@ -27,11 +33,12 @@ import datetime as _dt
 import math
 from collections.abc import Sequence
 
+import altair as alt
 import numpy as np
 import pandas as pd
 
 from . import contract, i18n
-from .wording import category_label, fmt_number, fmt_pct
+from .wording import category_label, fmt_number, fmt_pct, format_date
 
 #: columns of :func:`response_monitor` (one row per institution x respondent type)
 MONITOR_COLUMNS = (
@@ -83,6 +90,113 @@ def _date(v) -> _dt.date | None:
     return v
 
 
+def fieldwork_status(opens, closes, *, round_closed: bool, today: _dt.date) -> str:
+    """'open', 'not_yet_open' or 'closed': one institution's fieldwork on ``today``.
+
+    Closed when the whole round was closed by hand or ``today`` is after the
+    closing day; not yet open before the opening day; open otherwise (also
+    without dates).
+    """
+    opens, closes = _date(opens), _date(closes)
+    if round_closed or (closes is not None and today > closes):
+        return "closed"
+    if opens is not None and today < opens:
+        return "not_yet_open"
+    return "open"
+
+
+def own_report_waits(*, late: bool, status: str) -> bool:
+    """An institution that started late keeps its own report back until its fieldwork has closed.
+
+    Its answers count in the national figures meanwhile (when it is
+    ``national``); only the views of that institution on its own wait
+    (:func:`report_hold`).
+    """
+    return bool(late) and status != "closed"
+
+
+#: columns of :func:`report_hold` (one row per institution and round whose own report waits)
+HOLD_COLUMNS = ("round_id", "round_name", "gi", "closes")
+#: columns :func:`report_hold` needs in ``windows`` (``Storage.fieldwork_windows``)
+WINDOW_COLUMNS = ("round_id", "round_name", "round_closed", "gi", "opens", "closes", "late", "national")
+
+
+def _as_set(values) -> set[str] | None:
+    if values is None:
+        return None
+    if isinstance(values, str):
+        return {values}
+    return {str(v) for v in values}
+
+
+def report_hold(
+    windows: pd.DataFrame,
+    *,
+    gis: Sequence[str] | str | None,
+    round_ids: Sequence[str] | str | None,
+    today: _dt.date,
+) -> pd.DataFrame:
+    """The one decision whether a view must hold back an institution's own figures (issue 11).
+
+    An institution that started its fieldwork later than the rest of its
+    round (``late``) has its answers in the national figures, but a view that
+    shows it on its own waits until its fieldwork closes
+    (:func:`own_report_waits`).  A view is its selection: ``gis`` and
+    ``round_ids`` (``None`` = every one; the signed-in person's scope and the
+    filters already combined).  For each round in the selection:
+
+    * a *national* view -- ``gis`` is ``None`` or holds every institution
+      that counts in the round's national figures (every institution of the
+      round when none counts) -- shows everything, the late one included;
+    * any other view (an institution on its own, a ``gi`` account's pages, an
+      institution against the rest) holds back when one of its institutions
+      waits in that round.
+
+    Returns one row per institution and round held back (:data:`HOLD_COLUMNS`;
+    ``closes`` is the institution's closing day, ``None`` without one), in
+    the order of ``windows``; empty: the view may show its figures.
+    """
+    missing = [c for c in WINDOW_COLUMNS if c not in windows.columns]
+    if missing:
+        raise ValueError(f"windows: missing column(s) {', '.join(missing)}")
+    chosen_gis, chosen_rounds = _as_set(gis), _as_set(round_ids)
+    rows = []
+    for round_id, part in windows.groupby("round_id", sort=False):
+        if chosen_rounds is not None and round_id not in chosen_rounds:
+            continue
+        if chosen_gis is None:
+            continue
+        national = set(part.loc[part["national"].astype(bool), "gi"]) or set(part["gi"])
+        if national <= chosen_gis:
+            continue
+        for w in part.itertuples(index=False):
+            if w.gi not in chosen_gis:
+                continue
+            status = fieldwork_status(w.opens, w.closes, round_closed=bool(w.round_closed), today=today)
+            if own_report_waits(late=bool(w.late), status=status):
+                rows.append({"round_id": round_id, "round_name": w.round_name, "gi": w.gi, "closes": _date(w.closes)})
+    return pd.DataFrame(rows, columns=list(HOLD_COLUMNS))
+
+
+def hold_messages(held: pd.DataFrame, *, lang: str = "nl") -> list[str]:
+    """The catalog message of every row of :func:`report_hold`, in ``lang``.
+
+    "Het eigen rapport van WSS wacht tot het veldwerk sluit op 24 mei 2026."
+    followed by which round it is and that the national figures count it.
+    """
+    out = []
+    for r in held.itertuples(index=False):
+        gi = r.gi
+        closes = _date(r.closes)
+        first = (
+            t("hold", lang, gi=gi, date=format_date(closes, lang))
+            if closes is not None
+            else t("hold_no_date", lang, gi=gi)
+        )
+        out.append(first + " " + t("hold_detail", lang, round=r.round_name, gi=r.gi))
+    return out
+
+
 def response_monitor(
     responses: pd.DataFrame,
     *,
@@ -123,12 +237,7 @@ def response_monitor(
     rows = []
     for w in windows.itertuples(index=False):
         opens, closes = _date(w.opens), _date(w.closes)
-        if round_closed or (closes is not None and today > closes):
-            status = "closed"
-        elif opens is not None and today < opens:
-            status = "not_yet_open"
-        else:
-            status = "open"
+        status = fieldwork_status(opens, closes, round_closed=round_closed, today=today)
         for rt in respondent_types:
             n = int(resp.get((w.gi, rt), 0))
             n_inv = int(inv.get((w.gi, rt), 0))
@@ -164,7 +273,7 @@ def response_monitor(
                     "status": status,
                     "late": bool(w.late),
                     "national": bool(w.national),
-                    "own_report_waits": bool(w.late) and status != "closed",
+                    "own_report_waits": own_report_waits(late=bool(w.late), status=status),
                     "invited": n_inv,
                     "responded": n,
                     "response_rate": n / n_inv if n_inv else np.nan,
@@ -385,8 +494,6 @@ def weekly_chart(weekly: pd.DataFrame, *, lang: str = "nl", cumulative_only: boo
     ``cumulative_only``: just the running total (for readers without exact
     counts; weeks masked by :func:`mask_weekly` are left out).
     """
-    import altair as alt
-
     week_t, n_t, cum_t = t("chart_week", lang), t("chart_responses", lang), t("chart_cumulative", lang)
     data = weekly.rename(columns={"week": week_t, "n": n_t, "cumulative": cum_t})
     base = alt.Chart(data).encode(x=alt.X(f"{week_t}:O", title=week_t, axis=alt.Axis(labelAngle=0)))

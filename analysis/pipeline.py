@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from . import contract
+from .answers import quote
 from .frame import empty_frame
 from .io import RawTable, ReadError, _source_name, read_table
 from .mapping import ColumnMapping, apply_mapping
@@ -179,36 +180,19 @@ def round_errors(file: str, frame: pd.DataFrame, round: RoundLike, rows: Sequenc
     """
     gis, types = tuple(round.gis), tuple(round.respondent_types)
     checks = (
-        (
-            "round_id",
-            "wrong_round",
-            (round.id,),
-            "round_id {v!r} is not the round being imported into ('" + round.id + "').",
-            "round_id {v!r} is niet de ronde waarin wordt ingelezen ('" + round.id + "').",
-        ),
-        (
-            "gi",
-            "gi_not_in_round",
-            gis,
-            "gi {v!r} is not part of round '" + round.id + "' (" + ", ".join(gis) + ").",
-            "gi {v!r} hoort niet bij ronde '" + round.id + "' (" + ", ".join(gis) + ").",
-        ),
-        (
-            "respondent_type",
-            "respondent_type_not_in_round",
-            types,
-            "respondent_type {v!r} is not part of round '" + round.id + "'.",
-            "respondent_type {v!r} hoort niet bij ronde '" + round.id + "'.",
-        ),
+        ("round_id", "wrong_round", (round.id,)),
+        ("gi", "gi_not_in_round", gis),
+        ("respondent_type", "respondent_type_not_in_round", types),
     )
     out = []
-    for col, rule, allowed, en, nl in checks:
+    for col, rule, allowed in checks:
         s = frame[col]
         bad = (~s.isin(list(allowed))).fillna(True).to_numpy()
         for i in np.flatnonzero(bad):
             v = s.iloc[i]
             v = None if v is pd.NA else str(v)
-            out.append(ErrorRecord(file, int(rows[i]), col, v, rule, en.format(v=v), nl.format(v=v)))
+            params = {"value": quote(v), "round": round.id, "allowed": ", ".join(allowed)}
+            out.append(ErrorRecord(file, int(rows[i]), col, v, rule, params))
     out.sort(key=lambda e: e.row)
     return out
 
@@ -249,6 +233,6 @@ def prepare_import(
         raw = read(source, file=file, questionnaire=questionnaire)
     except ReadError as exc:
         name = _source_name(source, file)
-        return PreparedImport(empty_frame(), (), unreadable_report(name, exc.reason, exc.reason_nl))
+        return PreparedImport(empty_frame(), (), unreadable_report(name, exc.reason, rule=exc.rule))
     prepared = scrub(validate(map_table(raw, mapping), questionnaire=questionnaire, existing_ids=existing_ids))
     return check_round(prepared, round) if round is not None else prepared

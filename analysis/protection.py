@@ -55,13 +55,15 @@ import hashlib
 import math
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from . import comments as comment_rule
 from . import contract, i18n, stats
+from .compare import REST, compare_groups, holm, institution_vs_rest
 from .cube import ALL, EMPTY, EMPTY_CELL, PROTECTS, SHOWN, SMALL, Cube, Dim, codes_frame, simple_dim
 from .figures import (
     CONTACT_GROUPS,
@@ -72,6 +74,11 @@ from .figures import (
     FigureResult,
 )
 from .filters import normalize_filter_value
+from .relations import _categories as rel_categories
+from .relations import association, variable_kind
+from .scrub import scrub_text
+from .views import grade_summary_by_group
+from .wording import variable_label
 
 #: The lowest minimum cell size this tool accepts (data contract section 2).
 MIN_CELL_FLOOR = contract.MIN_CELL_FLOOR
@@ -857,7 +864,6 @@ class ProtectedView:
         return self.cell(f"item:{item}", view=view)
 
     def _protect_compare(self, cmp: pd.DataFrame, a_view, b_view) -> pd.DataFrame:
-        from .compare import holm
 
         cmp = cmp.copy()
         a_below, b_below = [], []
@@ -894,7 +900,6 @@ class ProtectedView:
         sides are shown cells of the protected table, and Holm runs over the
         shown rows only.
         """
-        from .compare import REST, compare_groups, institution_vs_rest
 
         gi = str(gi)
         base = list(self.key)
@@ -913,7 +918,6 @@ class ProtectedView:
 
     def compare_rounds(self, a: str, b: str, *, items: Sequence[str] | None = None) -> pd.DataFrame:
         """Round ``a`` against round ``b`` within this selection's other filters (round filter ignored)."""
-        from .compare import compare_groups
 
         base = list(self.key)
         base[0] = ALL
@@ -940,7 +944,6 @@ class ProtectedView:
         ``low_expected`` is true when it is below 5 (then a chi-square test
         is not reliable; :meth:`association` says so too).
         """
-        from .relations import _categories as rel_categories
 
         if row == col:
             raise ValueError("row and col must be different columns")
@@ -1000,7 +1003,6 @@ class ProtectedView:
         Columns of :func:`analysis.views.grade_summary_by_group` plus
         ``n_below``; a hidden group has every value null.
         """
-        from .views import grade_summary_by_group
 
         out = grade_summary_by_group(self.sub, group=group, min_cell=contract.UNPROTECTED)
         infos = [self._grade_cell(group, g) for g in out["group"].astype(str)]
@@ -1022,7 +1024,6 @@ class ProtectedView:
         first).  Columns of :func:`analysis.relations.association` plus
         ``low_expected`` (chi-square rows: an expected count below 5).
         """
-        from .relations import association, variable_kind
 
         kx, ky = variable_kind(x), variable_kind(y)
         if x == y:
@@ -1086,13 +1087,13 @@ class ProtectedView:
 
     def ols_grade(self, *, predictors: Sequence[str], **kw) -> pd.DataFrame:
         """:func:`analysis.models.ols_grade` over :meth:`model_data`."""
-        from . import models
+        from . import models  # statsmodels (+1-2 s): only the model builder needs it
 
         return models.ols_grade(self.model_data(predictors), predictors=predictors, min_cell=self.min_cell, **kw)
 
     def ordinal_grade(self, *, predictors: Sequence[str], **kw) -> pd.DataFrame:
         """:func:`analysis.models.ordinal_grade` over :meth:`model_data`."""
-        from . import models
+        from . import models  # statsmodels (+1-2 s): only the model builder needs it
 
         return models.ordinal_grade(self.model_data(predictors), predictors=predictors, min_cell=self.min_cell, **kw)
 
@@ -1132,8 +1133,6 @@ class ProtectedView:
         * Text is scrubbed again on the way out; order is the random
           ``response_id`` order.
         """
-        from .scrub import scrub_text
-        from .wording import variable_label
 
         with_answers = role in ANSWER_ROLES
         heads = [i18n.text("disclosure.comments.question", lang)]
@@ -1163,6 +1162,36 @@ class ProtectedView:
         if search and len(table) < self.min_cell:
             return CommentsResult(empty, False, "search", 0)
         return CommentsResult(table, True, "", len(table))
+
+    def page_comments(
+        self,
+        *,
+        search: str | None = None,
+        role: str | None = None,
+        columns: Sequence[str] = contract.COMMENT_COLUMNS,
+        lang: str = "nl",
+    ) -> comment_rule.CommentsResult:
+        """The Opmerkingen page: :func:`analysis.comments.comments_for` on this selection, read from the table.
+
+        Nothing is shown when the selection's number of respondents is hidden
+        in the protected table (also when it has ``min_cell`` or more
+        respondents but protects a hidden cell); otherwise the rule of
+        :mod:`analysis.comments` decides, and the number of respondents the
+        page shows is the protected table's.
+        """
+        resp = self.respondents
+        selection = {d: [v] for d, v in self.filters.items() if v is not None}
+        shown = resp.has_data
+        res = comment_rule.comments_for(
+            self.sub if shown else self.sub.iloc[:0],  # a hidden selection: "te weinig respondenten"
+            selection=selection,
+            min_cell=self.min_cell,
+            columns=columns,
+            search=search,
+            role=role,
+            lang=lang,
+        )
+        return replace(res, n_respondents=int(resp.n) if shown else 0)
 
 
 def visible_comments(

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,13 @@ import yaml
 from . import contract
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "questionnaire.yaml"
+#: The built-in definition of each version (issue 12): the standard questionnaire and the
+#: easy-read one (one question per screen, pictures, a practice question first), with the
+#: same items and codes (:data:`analysis.contract.QUESTIONNAIRE_VARIANTS`).
+VARIANT_PATHS = {
+    "standaard": DEFAULT_PATH,
+    "makkelijk": Path(__file__).parent / "data" / "questionnaire_makkelijk.yaml",
+}
 LANGUAGES = ("nl", "en")
 ITEM_TYPES = ("choice", "count", "grade", "text")
 _OPS = {
@@ -48,15 +55,25 @@ class QuestionnaireError(ValueError):
 class Text:
     nl: str
     en: str
+    #: the wording in further languages (issue 12: from ``_questionnaire`` of their catalog file)
+    more: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def get(self, lang: str = "nl") -> str:
-        return self.en if lang == "en" else self.nl
+        """The wording in ``lang``; Dutch for a language that has none for this text."""
+        return {"nl": self.nl, "en": self.en}.get(lang) or self.more.get(lang, self.nl)
+
+    def with_language(self, lang: str, text: Any) -> Text:
+        if not isinstance(text, str) or not text.strip():
+            return self
+        return replace(self, more={**self.more, lang: text})
 
 
 @dataclass(frozen=True)
 class Option:
     code: str | int
     label: Text
+    #: a simple picture shown with the answer in the easy-read version (an emoji)
+    picture: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +145,10 @@ class Questionnaire:
     steps: tuple[Step, ...]
     items: tuple[Item, ...]
     source: str = field(default="", compare=False)
+    #: ``standaard`` or ``makkelijk`` (the easy-read version, issue 12)
+    variant: str = contract.DEFAULT_VARIANT
+    #: the practice question the easy-read version asks first (never stored, not an item)
+    practice: Item | None = None
 
     def item(self, item_id: str) -> Item:
         for it in self.items:
@@ -200,71 +221,94 @@ def parse_questionnaire(data: Any, file: str | Path = "<questionnaire>") -> Ques
     items: list[Item] = []
     seen: set[str] = set()
     for i, raw in enumerate(items_raw):
-        p = f"items[{i}]"
-        iid = _need(raw, "id", file, p, str)
-        if iid in seen:
-            raise QuestionnaireError(file, f"{p}.id", f"duplicate item id '{iid}'")
-        seen.add(iid)
-        step = _need(raw, "step", file, p, str)
-        if step not in step_ids:
-            raise QuestionnaireError(file, f"{p}.step", f"unknown step '{step}'")
-        itype = _need(raw, "type", file, p, str)
-        if itype not in ITEM_TYPES:
-            raise QuestionnaireError(
-                file, f"{p}.type", f"unknown type '{itype}' (expected one of {', '.join(ITEM_TYPES)})"
+        items.append(_parse_item(raw, f"items[{i}]", file, step_ids, seen))
+    variant = data.get("variant", contract.DEFAULT_VARIANT)
+    if variant not in contract.QUESTIONNAIRE_VARIANTS:
+        raise QuestionnaireError(file, "variant", f"use one of {', '.join(contract.QUESTIONNAIRE_VARIANTS)}")
+    practice = None
+    if data.get("practice") is not None:
+        raw = data["practice"]
+        practice = _parse_item(raw, "practice", file, {raw.get("step")} if isinstance(raw, dict) else set(), set())
+        if practice.id in seen:
+            raise QuestionnaireError(file, "practice.id", "the practice question is not one of the items")
+    return Questionnaire(
+        id=qid,
+        version=version,
+        title=title,
+        steps=tuple(steps),
+        items=tuple(items),
+        source=str(file),
+        variant=variant,
+        practice=practice,
+    )
+
+
+def _parse_item(raw: Any, p: str, file, step_ids: set[str], seen: set[str]) -> Item:
+    """One item at YAML path ``p``; ``seen`` holds the earlier item ids (and gets this one)."""
+    iid = _need(raw, "id", file, p, str)
+    if iid in seen:
+        raise QuestionnaireError(file, f"{p}.id", f"duplicate item id '{iid}'")
+    seen.add(iid)
+    step = _need(raw, "step", file, p, str)
+    if step not in step_ids:
+        raise QuestionnaireError(file, f"{p}.step", f"unknown step '{step}'")
+    itype = _need(raw, "type", file, p, str)
+    if itype not in ITEM_TYPES:
+        raise QuestionnaireError(file, f"{p}.type", f"unknown type '{itype}' (expected one of {', '.join(ITEM_TYPES)})")
+    required = raw.get("required", False)
+    if not isinstance(required, bool):
+        raise QuestionnaireError(file, f"{p}.required", "expected true or false")
+    text_raw = _need(raw, "text", file, p, dict)
+    text = {}
+    for rt in contract.RESPONDENT_TYPES:
+        text[rt] = _text(text_raw.get(rt), file, f"{p}.text.{rt}")
+    options = []
+    if itype in ("choice", "count"):
+        opts = _need(raw, "options", file, p, list)
+        if not opts:
+            raise QuestionnaireError(file, f"{p}.options", "an item of this type needs options")
+        for j, o in enumerate(opts):
+            op = f"{p}.options[{j}]"
+            code = _need(o, "code", file, op)
+            if not isinstance(code, (str, int)) or isinstance(code, bool):
+                raise QuestionnaireError(file, f"{op}.code", "a code is text or a whole number")
+            picture = o.get("picture") if isinstance(o, dict) else None
+            if picture is not None and (not isinstance(picture, str) or not picture.strip()):
+                raise QuestionnaireError(file, f"{op}.picture", "a picture is a short text (an emoji)")
+            options.append(
+                Option(code=code, label=_text(_need(o, "label", file, op), file, f"{op}.label"), picture=picture)
             )
-        required = raw.get("required", False)
-        if not isinstance(required, bool):
-            raise QuestionnaireError(file, f"{p}.required", "expected true or false")
-        text_raw = _need(raw, "text", file, p, dict)
-        text = {}
-        for rt in contract.RESPONDENT_TYPES:
-            text[rt] = _text(text_raw.get(rt), file, f"{p}.text.{rt}")
-        options = []
-        if itype in ("choice", "count"):
-            opts = _need(raw, "options", file, p, list)
-            if not opts:
-                raise QuestionnaireError(file, f"{p}.options", "an item of this type needs options")
-            for j, o in enumerate(opts):
-                op = f"{p}.options[{j}]"
-                code = _need(o, "code", file, op)
-                if not isinstance(code, (str, int)) or isinstance(code, bool):
-                    raise QuestionnaireError(file, f"{op}.code", "a code is text or a whole number")
-                options.append(Option(code=code, label=_text(_need(o, "label", file, op), file, f"{op}.label")))
-            codes = [o.code for o in options]
-            if len(set(codes)) != len(codes):
-                raise QuestionnaireError(file, f"{p}.options", "duplicate answer codes")
-        show_if = None
-        if raw.get("show_if") is not None:
-            c = raw["show_if"]
-            cp = f"{p}.show_if"
-            op = _need(c, "op", file, cp, str)
-            if op not in _OPS:
-                raise QuestionnaireError(file, f"{cp}.op", f"unknown operator '{op}'")
-            target = _need(c, "item", file, cp, str)
-            if target not in seen or target == iid:
-                raise QuestionnaireError(file, f"{cp}.item", f"'{target}' is not an earlier item")
-            show_if = Condition(item=target, op=op, value=_need(c, "value", file, cp))
-        help_text = _text(raw["help"], file, f"{p}.help") if raw.get("help") is not None else None
-        lo, hi = raw.get("min"), raw.get("max")
-        if itype == "grade" and (not isinstance(lo, int) or not isinstance(hi, int) or lo >= hi):
-            raise QuestionnaireError(file, f"{p}.min", "a grade item needs whole numbers min < max")
-        items.append(
-            Item(
-                id=iid,
-                step=step,
-                type=itype,
-                required=required,
-                text=text,
-                options=tuple(options),
-                help=help_text,
-                show_if=show_if,
-                min=lo,
-                max=hi,
-                max_length=raw.get("max_length"),
-            )
-        )
-    return Questionnaire(id=qid, version=version, title=title, steps=tuple(steps), items=tuple(items), source=str(file))
+        codes = [o.code for o in options]
+        if len(set(codes)) != len(codes):
+            raise QuestionnaireError(file, f"{p}.options", "duplicate answer codes")
+    show_if = None
+    if raw.get("show_if") is not None:
+        c = raw["show_if"]
+        cp = f"{p}.show_if"
+        op = _need(c, "op", file, cp, str)
+        if op not in _OPS:
+            raise QuestionnaireError(file, f"{cp}.op", f"unknown operator '{op}'")
+        target = _need(c, "item", file, cp, str)
+        if target not in seen or target == iid:
+            raise QuestionnaireError(file, f"{cp}.item", f"'{target}' is not an earlier item")
+        show_if = Condition(item=target, op=op, value=_need(c, "value", file, cp))
+    help_text = _text(raw["help"], file, f"{p}.help") if raw.get("help") is not None else None
+    lo, hi = raw.get("min"), raw.get("max")
+    if itype == "grade" and (not isinstance(lo, int) or not isinstance(hi, int) or lo >= hi):
+        raise QuestionnaireError(file, f"{p}.min", "a grade item needs whole numbers min < max")
+    return Item(
+        id=iid,
+        step=step,
+        type=itype,
+        required=required,
+        text=text,
+        options=tuple(options),
+        help=help_text,
+        show_if=show_if,
+        min=lo,
+        max=hi,
+        max_length=raw.get("max_length"),
+    )
 
 
 def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
@@ -286,9 +330,61 @@ def _load(path: Path) -> Questionnaire:
     return parse_questionnaire(data, path)
 
 
+def _translated(q: Questionnaire) -> Questionnaire:
+    """Add the wording of every further language (``i18n.questionnaire_wording``) to ``q``."""
+    from . import i18n
+
+    for lang in i18n.languages():
+        if lang in LANGUAGES:
+            continue
+        w = i18n.questionnaire_wording(lang, q.variant)
+        if not w:
+            continue
+        steps_w, youth_w, items_w = w.get("steps") or {}, w.get("steps_youth") or {}, w.get("items") or {}
+        steps = tuple(
+            replace(
+                s,
+                title=s.title.with_language(lang, steps_w.get(s.id)),
+                title_youth=s.title_youth.with_language(lang, youth_w.get(s.id, steps_w.get(s.id)))
+                if s.title_youth is not None
+                else None,
+            )
+            for s in q.steps
+        )
+        items = []
+        for it in q.items:
+            iw = items_w.get(it.id) or {}
+            opts_w = {str(k): v for k, v in (iw.get("options") or {}).items()}
+            items.append(
+                replace(
+                    it,
+                    text={rt: t.with_language(lang, iw.get(rt)) for rt, t in it.text.items()},
+                    help=it.help.with_language(lang, iw.get("help")) if it.help is not None else None,
+                    options=tuple(
+                        replace(o, label=o.label.with_language(lang, opts_w.get(str(o.code)))) for o in it.options
+                    ),
+                )
+            )
+        q = replace(q, title=q.title.with_language(lang, w.get("title")), steps=steps, items=tuple(items))
+    return q
+
+
+@cache
+def load_variant(variant: str = contract.DEFAULT_VARIANT) -> Questionnaire:
+    """The built-in definition of one version: ``standaard`` (the default questionnaire) or
+    ``makkelijk`` (easy-read).  Both have the contract's items in the same order."""
+    if variant not in VARIANT_PATHS:
+        raise ValueError(f"variant must be one of {', '.join(VARIANT_PATHS)}, not {variant!r}")
+    if variant == contract.DEFAULT_VARIANT:
+        return _default()
+    q = _translated(_load(VARIANT_PATHS[variant]))
+    assert q.item_ids == contract.ITEM_COLUMNS and q.variant == variant, (q.item_ids, q.variant)
+    return q
+
+
 @lru_cache(maxsize=1)
 def _default() -> Questionnaire:
-    q = _load(DEFAULT_PATH)
+    q = _translated(_load(DEFAULT_PATH))
     # the built-in definition must cover the contract exactly
     assert q.item_ids == contract.ITEM_COLUMNS, (q.item_ids, contract.ITEM_COLUMNS)
     return q

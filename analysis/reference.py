@@ -176,7 +176,7 @@ def compare_to_published(
         up to ``decimals`` (see the module docstring).
     """
     pub = load_published() if published is None else published
-    from .protection import protect
+    from .protection import protect  # circular: protection -> views -> reference
 
     view = protect(df, min_cell=min_cell).view({})
     figs = {f.id: f for f in view.figures()}

@@ -87,6 +87,12 @@ INTERVAL_COLUMNS = ("grade",)
 #: Columns that can only be used as nominal groupings.
 NOMINAL_COLUMNS = ("gi", "round_id", "respondent_type", "measure_type")
 
+#: Every contract column that can be analysed (:func:`variable_kind` knows it), in contract order:
+#: the columns offered on the Verbanden page.
+VARIABLES: tuple[str, ...] = tuple(
+    c for c in contract.COLUMNS if c in INTERVAL_COLUMNS or c in ORDINAL_ORDER or c in NOMINAL_COLUMNS
+)
+
 CROSSTAB_COLUMNS = ("row", "col", "n", "pct_row", "suppressed")
 ASSOCIATION_COLUMNS = ("measure", "estimate", "statistic", "df", "p_value", "n", "method", "suppressed")
 
@@ -230,7 +236,7 @@ def crosstab(
     3. When the table's total base is below ``min_cell`` every cell is hidden.
     """
     if filters is not None:
-        from .protection import protect
+        from .protection import protect  # circular: protection imports relations
 
         return protect(df, min_cell=min_cell).view(filters).crosstab(row, col)
     min_cell = contract.check_min_cell(min_cell)
@@ -391,7 +397,7 @@ def association(
     Kruskal & Wallis (1952); Jonckheere (1954); Tomczak & Tomczak (2014).
     """
     if filters is not None:
-        from .protection import protect
+        from .protection import protect  # circular: protection imports relations
 
         return protect(df, min_cell=min_cell).view(filters).association(x, y)
     min_cell = contract.check_min_cell(min_cell)

@@ -2,8 +2,12 @@
 
 The design follows frictionless-py: validation never stops at the first
 problem.  Every problem becomes an :class:`ErrorRecord` (file, row, column,
-value, rule, message in English and Dutch) in a :class:`ValidationReport`;
-the caller decides whether to raise (:meth:`ValidationReport.raise_if_errors`).
+value, rule, message) in a :class:`ValidationReport`; the caller decides
+whether to raise (:meth:`ValidationReport.raise_if_errors`).  A record keeps
+its rule and the named parameters of its message; the words come from the
+catalog (``validation.<rule>`` in ``analysis/locales/<lang>.yaml``, see
+:mod:`analysis.messages`) when it is shown: Dutch in the app, English on the
+command line.
 A file with any error is rejected whole (contract section 1): the frame that
 :func:`validate_frame` returns is then empty.
 
@@ -77,7 +81,7 @@ import datetime as _dt
 import difflib
 import numbers
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -85,39 +89,39 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import answers, contract
+from . import answers, contract, i18n
 from .answers import suggest_code  # noqa: F401  (re-exported: analysis.mapping uses it)
 from .frame import canonical_frame, empty_frame
+from .messages import Message, Recorded, count_text, message
 
 MAX_ERRORS = 1000
 #: Longest free text of a text item without ``max_length`` (the contract comments
 #: take theirs from the questionnaire, see :func:`analysis.answers.answer_rules`).
 MAX_TEXT_LENGTH = answers.DEFAULT_MAX_TEXT_LENGTH
 
-RULES: dict[str, tuple[str, str]] = {
-    "missing_column": ("A required column is missing", "Een verplichte kolom ontbreekt"),
-    "duplicate_column": ("A column appears twice", "Een kolom staat er twee keer in"),
-    "required_value": ("A required cell is empty", "Een verplichte cel is leeg"),
-    "unknown_code": ("Unknown answer code", "Onbekende antwoordcode"),
-    "not_integer": ("Not a whole number", "Geen heel getal"),
-    "out_of_range": ("Number outside the allowed range", "Getal buiten het toegestane bereik"),
-    "bad_uuid": ("response_id is not a UUID4", "response_id is geen UUID4"),
-    "duplicate_id": ("response_id is not unique", "response_id komt vaker voor"),
-    "bad_week": ("Not a valid ISO week", "Geen geldige ISO-week"),
-    "bad_gi": ("Institution code is not valid", "Code van de instelling is niet geldig"),
-    "text_too_long": ("Text is too long", "Tekst is te lang"),
-    "unknown_column": ("Unknown column (ignored)", "Onbekende kolom (genegeerd)"),
-    "no_rows": ("The file holds no responses", "Het bestand bevat geen antwoorden"),
-    "too_many_errors": ("Too many errors, the rest is not listed", "Te veel fouten, de rest staat er niet bij"),
-    "unreadable_file": ("The file cannot be read", "Het bestand kan niet worden gelezen"),
-    "wrong_field_count": ("Row has more cells than the header", "Rij heeft meer cellen dan de kopregel"),
-    "wrong_round": ("Row belongs to another round", "Rij hoort bij een andere ronde"),
-    "gi_not_in_round": ("Institution is not part of the round", "Instelling hoort niet bij de ronde"),
-    "respondent_type_not_in_round": (
-        "Respondent type is not part of the round",
-        "Type respondent hoort niet bij de ronde",
-    ),
-}
+#: Every rule id of a report (the message of each is ``validation.<rule>`` in the catalog).
+RULES: tuple[str, ...] = (
+    "missing_column",
+    "duplicate_column",
+    "required_value",
+    "unknown_code",
+    "not_integer",
+    "out_of_range",
+    "bad_uuid",
+    "duplicate_id",
+    "bad_week",
+    "bad_gi",
+    "text_too_long",
+    "unknown_column",
+    "no_rows",
+    "too_many_errors",
+    "unreadable_file",
+    "file_too_large",
+    "wrong_field_count",
+    "wrong_round",
+    "gi_not_in_round",
+    "respondent_type_not_in_round",
+)
 
 _UUID4_RE = r"(?i)[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
 _WEEK_RE = re.compile(r"(\d{4})-W(\d{2})")
@@ -127,14 +131,20 @@ _WEEK_RE = re.compile(r"(\d{4})-W(\d{2})")
 
 
 @dataclass(frozen=True)
-class ErrorRecord:
-    """One problem in one place.
+class ErrorRecord(Recorded):
+    """One problem in one place: file, row, column, value, rule and the message's parameters.
 
     ``row`` is 1-based as a spreadsheet shows it (header = 1, first data row
     = 2); ``None`` when the problem concerns the whole file.  ``column`` is
     ``None`` when the problem concerns a whole row or file.  ``value`` is the
     offending cell text (``None`` for empty cells, header problems and long
     free text).
+
+    The message is not stored as words: it is the catalog text
+    ``validation.<key>`` (``key`` defaults to ``rule``; a rule with more than
+    one wording names the other key) filled from ``params``, in the reader's
+    language: :meth:`message_in` (Dutch in the app), :attr:`message` (English,
+    the command line).
     """
 
     file: str
@@ -142,30 +152,30 @@ class ErrorRecord:
     column: str | None
     value: str | None
     rule: str
-    message: str
-    message_nl: str
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    key: str | None = None
 
     def where(self, lang: str = "en") -> str:
         """'row 3, column grade' (or 'rij 3, kolom grade')."""
-        r, c = ("rij", "kolom") if lang == "nl" else ("row", "column")
         parts = []
         if self.row is not None:
-            parts.append(f"{r} {self.row}")
+            parts.append(i18n.text("validation.where_row", lang, row=self.row))
         if self.column is not None:
-            parts.append(f"{c} {self.column}")
+            parts.append(i18n.text("validation.where_column", lang, column=self.column))
         return ", ".join(parts)
 
     def text(self, lang: str = "en") -> str:
-        msg = self.message_nl if lang == "nl" else self.message
+        """'file: row 3, column grade: message' in ``lang``."""
+        msg = self.message_in(lang)
         where = self.where(lang)
         return f"{self.file}: {where}: {msg}" if where else f"{self.file}: {msg}"
 
 
-RECORD_COLUMNS = ("severity", "file", "row", "column", "value", "rule", "message", "message_nl")
+RECORD_COLUMNS = ("severity", "file", "row", "column", "value", "rule", "message")
 
 
 class ValidationError(ValueError):
-    """Raised by :meth:`ValidationReport.raise_if_errors`; carries the report."""
+    """Raised by :meth:`ValidationReport.raise_if_errors`; carries the report (English text)."""
 
     def __init__(self, report: ValidationReport, *, max_listed: int = 5):
         self.report = report
@@ -174,7 +184,7 @@ class ValidationError(ValueError):
         more = report.n_errors - len(shown)
         text = f"{report.file}: {report.error_summary('en', listed=len(shown))}: " + "; ".join(shown)
         if more > 0:
-            text += f"; ... and {_count(more, 'en')} more"
+            text += "; " + i18n.text("validation.and_more", "en", n=count_text(more, "en"))
         super().__init__(text)
 
 
@@ -219,24 +229,14 @@ class ValidationReport:
             return ""
         rows, errs = self.n_error_rows, self.n_errors
         shown = min(self.n_listed if listed is None else listed, errs)
-        if lang == "nl":
-            if rows == 1:
-                text = "1 rij heeft een fout" if errs == 1 else "1 rij heeft fouten"
-            elif rows:
-                text = f"{_count(rows, lang)} rijen hebben fouten"
-            else:
-                text = f"{_count(errs, lang)} {'fout' if errs == 1 else 'fouten'}"
-            if shown < errs:
-                text += f"; de eerste {_count(shown, lang)} staan hieronder"
+        if rows == 1 and errs == 1:
+            text = i18n.text("validation.summary_one_error", lang)
+        elif rows:
+            text = i18n.text("validation.summary_rows", lang, count=rows, n=count_text(rows, lang))
         else:
-            if rows == 1:
-                text = "1 row has an error" if errs == 1 else "1 row has errors"
-            elif rows:
-                text = f"{_count(rows, lang)} rows have errors"
-            else:
-                text = f"{_count(errs, lang)} error{'' if errs == 1 else 's'}"
-            if shown < errs:
-                text += f"; the first {_count(shown, lang)} are listed"
+            text = i18n.text("validation.summary_errors", lang, count=errs, n=count_text(errs, lang))
+        if shown < errs:
+            text = i18n.text("validation.summary_listed", lang, summary=text, n=count_text(shown, lang))
         return text
 
     @property
@@ -254,10 +254,10 @@ class ValidationReport:
     def rules(self) -> set[str]:
         return {e.rule for e in self.errors} | {w.rule for w in self.warnings}
 
-    def to_frame(self) -> pd.DataFrame:
-        """Errors then warnings as a table with columns :data:`RECORD_COLUMNS`."""
-        rows = [{"severity": "error", **_asdict(e)} for e in self.errors]
-        rows += [{"severity": "warning", **_asdict(w)} for w in self.warnings]
+    def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """Errors then warnings as a table with columns :data:`RECORD_COLUMNS` (messages in ``lang``)."""
+        rows = [{"severity": "error", **_asdict(e, lang)} for e in self.errors]
+        rows += [{"severity": "warning", **_asdict(w, lang)} for w in self.warnings]
         out = pd.DataFrame(rows, columns=list(RECORD_COLUMNS))
         out["row"] = out["row"].astype("Int64")
         for col in RECORD_COLUMNS:
@@ -266,56 +266,35 @@ class ValidationReport:
         return out
 
     def summary(self, lang: str = "en", *, max_lines: int = 20) -> str:
-        """A short readable summary (``lang`` 'en' or 'nl') listing the first problems."""
+        """A short readable summary in ``lang`` listing the first problems."""
         ne, nw = self.n_errors, len(self.warnings)
-        if lang == "nl":
-            head = (
-                f"{self.file}: {self.n_rows} {'rij' if self.n_rows == 1 else 'rijen'}, "
-                f"{ne} {'fout' if ne == 1 else 'fouten'}, "
-                f"{nw} {'waarschuwing' if nw == 1 else 'waarschuwingen'}."
-            )
-            verdict = "Het bestand is goedgekeurd." if self.ok else "Het bestand is afgekeurd. Er is niets opgeslagen."
-            warn = "waarschuwing"
-        else:
-            head = (
-                f"{self.file}: {self.n_rows} row{'' if self.n_rows == 1 else 's'}, "
-                f"{ne} error{'' if ne == 1 else 's'}, {nw} warning{'' if nw == 1 else 's'}."
-            )
-            verdict = "The file is accepted." if self.ok else "The file is rejected. Nothing was stored."
-            warn = "warning"
+        head = i18n.text(
+            "validation.summary_head",
+            lang,
+            file=self.file,
+            rows=i18n.text("count.rows", lang, count=self.n_rows),
+            errors=i18n.text("validation.summary_errors", lang, count=ne, n=count_text(ne, lang)),
+            warnings=i18n.text("validation.count_warnings", lang, count=nw, n=count_text(nw, lang)),
+        )
+        verdict = i18n.text("validation.file_accepted" if self.ok else "validation.file_rejected", lang)
+        warn = i18n.text("validation.warning", lang)
         lines = [head, verdict]
         items = [(e, "") for e in self.errors] + [(w, f"{warn}: ") for w in self.warnings]
         for rec, prefix in items[:max_lines]:
             where = rec.where(lang)
-            msg = rec.message_nl if lang == "nl" else rec.message
-            lines.append(f"- {prefix}{where + ': ' if where else ''}{msg}")
+            lines.append(f"- {prefix}{where + ': ' if where else ''}{rec.message_in(lang)}")
         if len(items) > max_lines:
-            rest = len(items) - max_lines
-            lines.append(f"- ... {'en nog' if lang == 'nl' else 'and'} {rest} {'meer' if lang == 'nl' else 'more'}")
+            lines.append("- " + i18n.text("validation.and_more", lang, n=len(items) - max_lines))
         return "\n".join(lines)
 
 
-def _asdict(rec: ErrorRecord) -> dict:
-    return {k: getattr(rec, k) for k in RECORD_COLUMNS if k != "severity"}
-
-
-def _count(n: int, lang: str) -> str:
-    """A count with thousands separators: 2.417 (nl), 2,417 (en)."""
-    text = f"{int(n):,}"
-    return text.replace(",", ".") if lang == "nl" else text
+def _asdict(rec: ErrorRecord, lang: str) -> dict:
+    return {k: rec.message_in(lang) if k == "message" else getattr(rec, k) for k in RECORD_COLUMNS[1:]}
 
 
 def too_many_note(file: str, total: int, listed: int) -> ErrorRecord:
     """The ``too_many_errors`` record closing a list of ``listed`` of ``total`` errors."""
-    return ErrorRecord(
-        file,
-        None,
-        None,
-        None,
-        "too_many_errors",
-        f"{total} errors found; only the first {listed} are listed.",
-        f"{total} fouten gevonden; alleen de eerste {listed} staan in de lijst.",
-    )
+    return ErrorRecord(file, None, None, None, "too_many_errors", {"total": total, "listed": listed})
 
 
 def report_from_records(
@@ -336,22 +315,10 @@ def report_from_records(
     )
 
 
-def unreadable_report(file: str, reason_en: str, reason_nl: str) -> ValidationReport:
-    """A report with the single error ``unreadable_file`` (used by :mod:`analysis.io`)."""
-    return ValidationReport(
-        file=file,
-        errors=[
-            ErrorRecord(
-                file=file,
-                row=None,
-                column=None,
-                value=None,
-                rule="unreadable_file",
-                message=f"The file cannot be read: {reason_en}",
-                message_nl=f"Het bestand kan niet worden gelezen: {reason_nl}",
-            )
-        ],
-    )
+def unreadable_report(file: str, reason: Message, *, rule: str = "unreadable_file") -> ValidationReport:
+    """A report with the single error ``unreadable_file`` (or ``file_too_large``): the file
+    cannot be read, for ``reason`` (a :class:`~analysis.messages.Message`, from :mod:`analysis.io`)."""
+    return ValidationReport(file=file, errors=[ErrorRecord(file, None, None, None, rule, {"reason": reason})])
 
 
 # --------------------------------------------------------------------------- cell text
@@ -397,6 +364,11 @@ def _text_series(s: pd.Series) -> pd.Series:
 _q = answers.quote
 
 
+def gi_rule() -> Message:
+    """What an institution code may be (contract 1.1, :data:`analysis.contract.GI_RE`), in words."""
+    return message("gi_rule", max=contract.GI_MAX_LENGTH)
+
+
 def _week_ok(value: str) -> bool:
     m = _WEEK_RE.fullmatch(value)
     if not m:
@@ -409,7 +381,12 @@ def _week_ok(value: str) -> bool:
 
 # --------------------------------------------------------------------------- the collector
 
-Describe = Callable[[int], tuple[str | None, str, str]]
+#: ``describe(position) -> (value, message)`` of a flagged cell.
+Describe = Callable[[int], tuple[str | None, Message]]
+
+
+def _record(file: str, row: int | None, column: str | None, value: str | None, rule: str, msg: Message):
+    return ErrorRecord(file, row, column, value, rule, msg.params, None if msg.key == rule else msg.key)
 
 
 class _Collector:
@@ -428,19 +405,19 @@ class _Collector:
         self.chunks: list[tuple[np.ndarray, int, str, str, Describe]] = []
         self.total = 0
 
-    def header_error(self, column: str | None, rule: str, en: str, nl: str, value: str | None = None):
-        self.header.append(ErrorRecord(self.file, 1, column, value, rule, en, nl))
+    def header_error(self, column: str | None, rule: str, msg: Message, value: str | None = None):
+        self.header.append(_record(self.file, 1, column, value, rule, msg))
         self.total += 1
 
-    def row_error(self, row: int, rule: str, en: str, nl: str):
-        self.row_records.append(ErrorRecord(self.file, row, None, None, rule, en, nl))
+    def row_error(self, row: int, rule: str, msg: Message):
+        self.row_records.append(_record(self.file, row, None, None, rule, msg))
         self.total += 1
 
-    def warn(self, row, column, rule, en, nl, value=None):
-        self.warnings.append(ErrorRecord(self.file, row, column, value, rule, en, nl))
+    def warn(self, row, column, rule, msg: Message, value=None):
+        self.warnings.append(_record(self.file, row, column, value, rule, msg))
 
     def flag(self, positions: np.ndarray, colpos: int, column: str, rule: str, describe: Describe):
-        """``describe(pos) -> (value, message_en, message_nl)`` is only called for listed records."""
+        """``describe(pos) -> (value, message)`` is only called for listed records."""
         positions = np.asarray(positions, dtype=np.int64)
         if len(positions):
             self.chunks.append((positions, colpos, column, rule, describe))
@@ -462,8 +439,8 @@ class _Collector:
             for k in order:
                 _, _, column, rule, describe = self.chunks[chunk[k]]
                 p = int(pos[k])
-                value, en, nl = describe(p)
-                out.append(ErrorRecord(self.file, int(self.rows[p]), column, value, rule, en, nl))
+                value, msg = describe(p)
+                out.append(_record(self.file, int(self.rows[p]), column, value, rule, msg))
         if self.row_records:
             # whole-row problems join the cell problems in row order (stable: cells first)
             out = sorted(out + self.row_records, key=lambda e: e.row if e.row is not None else 0)[:MAX_ERRORS]
@@ -555,12 +532,7 @@ def check_duplicate_columns(ctx: CheckContext) -> None:
     seen: set[str] = set()
     for name in ctx.names:
         if name in seen:
-            ctx.collector.header_error(
-                name,
-                "duplicate_column",
-                f"Column '{name}' appears more than once in the header.",
-                f"De kolom '{name}' staat meer dan één keer in de kopregel.",
-            )
+            ctx.collector.header_error(name, "duplicate_column", message("duplicate_column", column=name))
         seen.add(name)
 
 
@@ -570,17 +542,12 @@ def check_missing_columns(ctx: CheckContext) -> None:
     for c in contract.REQUIRED_COLUMNS:
         if c in ctx.columns:
             continue
-        hint_en = hint_nl = ""
         near = lower_names.get(c) or next(iter(difflib.get_close_matches(c, list(ctx.columns), n=1, cutoff=0.8)), None)
-        if near is not None:
-            hint_en = f" Found '{near}'; column names are lower-case as in the contract."
-            hint_nl = f" Er is wel een kolom '{near}'; kolomnamen zijn in kleine letters, zoals in het contract."
-        ctx.collector.header_error(
-            c,
-            "missing_column",
-            f"Required column '{c}' is missing.{hint_en}",
-            f"De verplichte kolom '{c}' ontbreekt.{hint_nl}",
-        )
+        if near is None:
+            msg = message("missing_column", column=c)
+        else:
+            msg = message("missing_column_near", column=c, near=near)
+        ctx.collector.header_error(c, "missing_column", msg)
 
 
 def check_unknown_columns(ctx: CheckContext) -> None:
@@ -588,25 +555,13 @@ def check_unknown_columns(ctx: CheckContext) -> None:
     for name, s in ctx.unknown:
         if name == "" and not s.notna().any():
             continue  # trailing delimiter: an empty column without a name
-        ctx.collector.warn(
-            1,
-            name,
-            "unknown_column",
-            f"Column '{name}' is not in the contract and is ignored.",
-            f"De kolom '{name}' staat niet in het contract en wordt genegeerd.",
-        )
+        ctx.collector.warn(1, name, "unknown_column", message("unknown_column", column=name))
 
 
 def check_no_rows(ctx: CheckContext) -> None:
     """Warning ``no_rows``: a header without data rows."""
     if ctx.n == 0:
-        ctx.collector.warn(
-            None,
-            None,
-            "no_rows",
-            "The file holds no responses (only a header).",
-            "Het bestand bevat geen antwoorden (alleen een kopregel).",
-        )
+        ctx.collector.warn(None, None, "no_rows", message("no_rows"))
 
 
 def check_field_counts(ctx: CheckContext) -> None:
@@ -615,20 +570,12 @@ def check_field_counts(ctx: CheckContext) -> None:
     xlsx = PurePath(ctx.file).suffix.lower() in (".xlsx", ".xlsm")
     for row, cells, width in ctx.field_counts:
         if cells < width:
-            hint_en = "is the row cut off (an incomplete last line), or is a delimiter missing?"
-            hint_nl = "is de rij afgebroken (een onvolledige laatste regel), of ontbreekt er een scheidingsteken?"
+            key = "wrong_field_count_fewer"
         elif xlsx:
-            hint_en = "there are cells to the right of the last column with a name"
-            hint_nl = "er staan cellen rechts van de laatste kolom met een naam"
+            key = "wrong_field_count_xlsx"
         else:
-            hint_en = "is there an unquoted delimiter in a comment?"
-            hint_nl = "staat er een scheidingsteken zonder aanhalingstekens in een opmerking?"
-        ctx.collector.row_error(
-            int(row),
-            "wrong_field_count",
-            f"Row has {cells} cells but the header has {width}; {hint_en}",
-            f"De rij heeft {cells} cellen, maar de kopregel heeft er {width}; {hint_nl}",
-        )
+            key = "wrong_field_count"
+        ctx.collector.row_error(int(row), "wrong_field_count", message(key, cells=cells, width=width))
 
 
 def check_required_values(ctx: CheckContext) -> None:
@@ -639,7 +586,7 @@ def check_required_values(ctx: CheckContext) -> None:
                 ctx.texts[c].isna(),
                 c,
                 "required_value",
-                lambda p, c=c: (None, f"'{c}' may not be empty.", f"'{c}' mag niet leeg zijn."),
+                lambda p, c=c: (None, message("required_value", column=c)),
             )
 
 
@@ -653,11 +600,7 @@ def check_response_ids(ctx: CheckContext) -> None:
         s.notna() & ~s.str.fullmatch(_UUID4_RE).fillna(False),
         "response_id",
         "bad_uuid",
-        lambda p: (
-            v(p),
-            f"{_q(v(p))} is not a UUID version 4 (like 3f2b8c1e-9d4a-4e6b-8a2f-0c5d7e9b1a34).",
-            f"{_q(v(p))} is geen UUID versie 4 (zoals 3f2b8c1e-9d4a-4e6b-8a2f-0c5d7e9b1a34).",
-        ),
+        lambda p: (v(p), message("bad_uuid", value=_q(v(p)))),
     )
     ctx.ids = s.str.lower()
 
@@ -676,11 +619,7 @@ def check_duplicate_ids(ctx: CheckContext) -> None:
         dup,
         "response_id",
         "duplicate_id",
-        lambda p: (
-            v(p),
-            f"response_id {_q(v(p))} already appears in row {first_row[ids.iloc[p]]}.",
-            f"response_id {_q(v(p))} staat al in rij {first_row[ids.iloc[p]]}.",
-        ),
+        lambda p: (v(p), message("duplicate_id", value=_q(v(p)), first_row=first_row[ids.iloc[p]])),
     )
 
 
@@ -694,11 +633,7 @@ def check_known_ids(ctx: CheckContext) -> None:
         ids.isin(ctx.existing_ids).fillna(False) & ~dup,
         "response_id",
         "duplicate_id",
-        lambda p: (
-            v(p),
-            f"response_id {_q(v(p))} is already in the database.",
-            f"response_id {_q(v(p))} staat al in de database.",
-        ),
+        lambda p: (v(p), message("duplicate_id_stored", value=_q(v(p)))),
     )
 
 
@@ -713,11 +648,7 @@ def check_weeks(ctx: CheckContext) -> None:
         s.map(lambda x: not uniq[x], na_action="ignore").astype("boolean"),
         "submitted_week",
         "bad_week",
-        lambda p: (
-            v(p),
-            f"{_q(v(p))} is not a valid ISO week; use YYYY-Www, for example 2025-W07.",
-            f"{_q(v(p))} is geen geldige ISO-week; schrijf JJJJ-Www, bijvoorbeeld 2025-W07.",
-        ),
+        lambda p: (v(p), message("bad_week", value=_q(v(p)))),
     )
 
 
@@ -731,11 +662,7 @@ def check_gi(ctx: CheckContext) -> None:
         s.notna() & ~s.str.fullmatch(contract.GI_PATTERN).fillna(False),
         "gi",
         "bad_gi",
-        lambda p: (
-            v(p),
-            f"{_q(v(p))} is not a valid institution code: use {contract.GI_RULE_TEXT[1]}.",
-            f"{_q(v(p))} is geen geldige code van de instelling: gebruik {contract.GI_RULE_TEXT[0]}.",
-        ),
+        lambda p: (v(p), message("bad_gi", value=_q(v(p)), gi_rule=gi_rule())),
     )
 
 
@@ -748,7 +675,7 @@ def _describer(ctx: CheckContext, rule: answers.AnswerRule, rule_id: str, *, kee
 
     def describe(p: int):
         x = v(p)
-        return (x if keep_value else None, *answers.describe(rule_id, rule, x))
+        return (x if keep_value else None, answers.describe(rule_id, rule, x))
 
     return describe
 

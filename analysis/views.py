@@ -7,7 +7,6 @@ pages only render them.  Labels and number formats come from
 
 * :func:`key_numbers` / :func:`key_number_texts`: respondents, parents,
   young people, share with a period without a worker, mean grade;
-* :func:`comments_view`: the free-text comments, hidden for small groups;
 * :func:`reference_view`: published 2025 figures next to the computed ones;
 * :func:`comparison_view`: :func:`analysis.compare.compare_groups` for display;
 * :func:`crosstab_view`, :func:`association_view`: :mod:`analysis.relations`
@@ -23,14 +22,14 @@ Pure: no streamlit, no I/O.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
 from . import contract, i18n, stats, wording
-from .scrub import scrub_text
+from .compare import POSITIVE_CODES
+from .reference import DISTRIBUTION_KEYS, load_published
 
 KEY_NUMBER_COLUMNS = ("key", "n", "value", "ci_low", "ci_high", "suppressed")
 KEY_NUMBERS = ("respondents", "ouder", "jeugdige", "had_gap", "mean_grade")
@@ -148,10 +147,10 @@ def key_number_texts(
         n = r["n"]
         if r["suppressed"]:
             # a hidden group's size reads "minder dan 10" (protected table, issue 9), never its exact n
-            n = None if n is None or (isinstance(n, float) and math.isnan(n)) else n
+            n = None if _missing(n) else n
             below = r.get("n_below")
-            below = None if below is None or (isinstance(below, float) and math.isnan(below)) else below
-            value = wording.suppressed_text(min_cell, lang, n=n if n is not None else below)
+            below = None if _missing(below) else below
+            value = _hidden_text(n, below, min_cell, lang)
             detail = f"n = {wording.size_text(n, below, lang)}"
         elif key == "respondents":
             value, detail = str(int(r["value"])), ""
@@ -169,67 +168,22 @@ def key_number_texts(
     return out
 
 
-# --------------------------------------------------------------------------- comments
+def _missing(x) -> bool:
+    """None, NaN or pd.NA (a hidden size in the protected table)."""
+    return x is None or bool(pd.isna(x))
 
 
-@dataclass
-class CommentsView:
-    """The comments of a filtered group: ``table`` is empty when ``suppressed``."""
+def _hidden_text(n, n_below, min_cell: int, lang: str) -> str:
+    """Why an estimate is hidden, from its base as the protected table gives it (issue 9).
 
-    table: pd.DataFrame
-    n_respondents: int
-    n_comments: int
-    suppressed: bool
-
-
-def comments_view(
-    df: pd.DataFrame,
-    *,
-    min_cell: int = contract.DEFAULT_MIN_CELL,
-    columns: Sequence[str] = contract.COMMENT_COLUMNS,
-    search: str | None = None,
-    lang: str = "nl",
-) -> CommentsView:
-    """The free-text comments as plain text, one row per comment.
-
-    Columns of ``table``: question label, grade, comment (headers in ``lang``).
-    The text is scrubbed again (:func:`analysis.scrub.scrub_text`) on the way
-    out.  When the filtered group has fewer than ``min_cell`` respondents
-    nothing is returned (``suppressed``): a handful of comments could point to
-    a person.  ``search`` keeps comments that contain it (case-insensitive,
-    literal text).  Rows keep the frame's order (random ``response_id``
-    order), never submission order; no week, institution or id is shown.
+    A shown base: :func:`analysis.wording.suppressed_text` of it.  A hidden
+    base: "te weinig respondenten" for a small group (``n_below`` given),
+    "verborgen om een kleine groep te beschermen" for a group hidden to
+    protect one (no ``n_below``).
     """
-    min_cell = contract.check_min_cell(min_cell)
-    heads = tuple(
-        i18n.text(k, lang) for k in ("views.comments.question", "views.comments.grade", "views.comments.comment")
-    )
-    empty = pd.DataFrame({h: pd.Series(dtype="string") for h in heads})
-    for c in columns:
-        if c not in contract.COMMENT_COLUMNS:
-            raise ValueError(f"{c!r} is not a comment column")
-    n = len(df)
-    if n < min_cell:
-        return CommentsView(empty, n, 0, True)
-    parts = []
-    grade = df["grade"].astype("Int64").astype("string").fillna("")
-    for c in columns:
-        text = df[c].astype("string")
-        keep = text.notna() & (text.str.strip() != "")
-        if search:
-            keep &= text.str.contains(search, case=False, regex=False).fillna(False)
-        keep = keep.fillna(False).astype(bool)
-        part = pd.DataFrame(
-            {
-                heads[0]: wording.variable_label(c, lang),
-                heads[1]: grade[keep].to_numpy(),
-                heads[2]: [scrub_text(t) for t in text[keep].astype(object)],
-            }
-        )
-        parts.append(part)
-    table = pd.concat(parts, ignore_index=True) if parts else empty
-    table = table.astype("string")
-    return CommentsView(table, n, len(table), False)
+    if not _missing(n):
+        return wording.suppressed_text(min_cell, lang, n=n)
+    return wording.suppressed_text(min_cell, lang, n=None if not _missing(n_below) else min_cell)
 
 
 # --------------------------------------------------------------------------- published figures
@@ -247,8 +201,6 @@ _FIG9_ITEMS = {
 
 def reference_key_label(figure: str, key: str, lang: str = "nl") -> str:
     """Readable label of one row of :func:`analysis.reference.compare_to_published`."""
-    from .reference import DISTRIBUTION_KEYS
-
     wording._lang(lang)
     if figure == "respondents":
         if key == "total":
@@ -294,8 +246,6 @@ def reference_figure_title(figure: str, lang: str = "nl", published: Mapping | N
         q = i18n.text(REFERENCE_FIGURE_KEY + figure, lang)
     else:
         if published is None:
-            from .reference import load_published
-
             published = load_published()
         q = published.get("figures", {}).get(figure, {}).get("question", figure)
     num = figure.split("_", 1)[0].removeprefix("fig")
@@ -317,8 +267,6 @@ def reference_view(cmp: pd.DataFrame, *, lang: str = "nl") -> pd.DataFrame:
     computed (suppressed) reads "-".  Numbers are strings in ``lang``'s
     format; rows keep the comparison's order.
     """
-    from .reference import load_published
-
     pub = load_published()
     yes, no = i18n.text("views.match_yes", lang), i18n.text("views.match_no", lang)
     rows = []
@@ -392,10 +340,10 @@ def comparison_view(
             row = [
                 wording.variable_label(r["item"], lang),
                 measure,
-                str(r["a_n"]),
-                wording.suppressed_text(min_cell, lang, n=r["a_n"]),
-                str(r["b_n"]),
-                wording.suppressed_text(min_cell, lang, n=r["b_n"]),
+                wording.size_text(r["a_n"], r.get("a_n_below"), lang),
+                _hidden_text(r["a_n"], r.get("a_n_below"), min_cell, lang),
+                wording.size_text(r["b_n"], r.get("b_n_below"), lang),
+                _hidden_text(r["b_n"], r.get("b_n_below"), min_cell, lang),
                 "",
                 "",
                 tests.get(r["test"], r["test"]),
@@ -419,8 +367,6 @@ def comparison_view(
 
 
 def _positive_label(item: str, lang: str) -> str:
-    from .compare import POSITIVE_CODES
-
     codes = POSITIVE_CODES.get(item, ())
     return wording.join_or([wording.category_label(item, c, lang).lower() for c in codes], lang)
 

@@ -38,6 +38,7 @@ from typing import Any
 import pandas as pd
 
 from . import contract, i18n
+from .questionnaire import load_questionnaire
 
 #: Catalog keys of the month names (``months.<name>``), January first.
 MONTHS = (
@@ -226,8 +227,6 @@ def join_or(parts, lang: str = "nl") -> str:
 
 @lru_cache(maxsize=1)
 def _questionnaire():
-    from .questionnaire import load_questionnaire
-
     return load_questionnaire()
 
 
@@ -310,13 +309,30 @@ def header(key: str, lang: str = "nl") -> str:
     return i18n.text("tables.header." + key, lang)
 
 
-def _n_text(v: Any) -> str:
-    return "-" if _missing(v) else str(int(v))
+_NO_BELOW = object()
+
+
+def _n_text(v: Any, n_below: Any = _NO_BELOW, lang: str = "nl") -> str:
+    """A size in a table: the number; a hidden one (``n_below`` given, even None) "minder dan 10" /
+    "verborgen" (issue 9), never its exact value; otherwise "-" when missing."""
+    if not _missing(v):
+        return str(int(v))
+    return "-" if n_below is _NO_BELOW else size_text(None, n_below, lang)
+
+
+def _why_hidden(min_cell: int, lang: str, n: Any, n_below: Any = _NO_BELOW) -> str:
+    """Why a value is hidden: too few (a known size under the minimum, or ``n_below`` set), or hidden
+    to protect a small group (a size of at least the minimum, or a hidden size without ``n_below``)."""
+    if n_below is _NO_BELOW:  # not from the protected table: an unknown size counts as small
+        return suppressed_text(min_cell, lang, n=n)
+    if _missing(n) and _missing(n_below):
+        return suppressed_text(min_cell, lang, n=min_cell)
+    return suppressed_text(min_cell, lang, n=None if _missing(n) else n)
 
 
 def _pct_cells(row: Mapping, min_cell: int, lang: str) -> tuple[str, str]:
     if bool(row.get("suppressed")):
-        return suppressed_text(min_cell, lang, n=row.get("n")), ""
+        return _why_hidden(min_cell, lang, row.get("n"), row.get("n_below", _NO_BELOW)), ""
     mark = " *" if bool(row.get("indicative")) else ""
     return (
         fmt_pct(row.get("pct"), 0, lang) + mark,
@@ -351,11 +367,18 @@ def display_table(fig, *, lang: str = "nl") -> pd.DataFrame:
     rows: list[dict] = []
     records = fig.table.astype(object).to_dict("records")
     column = fig.items[0] if fig.items else fig.id
-    small = suppressed_text(mc, lang, n=fig.base_n)
+    protected = "n_below" in fig.table.columns  # read from the protected table (issue 9)
+
+    def below(r: Mapping) -> Any:
+        return r.get("n_below") if protected else _NO_BELOW
+
+    base_below = getattr(fig, "base_n_below", None) if protected else _NO_BELOW
+    small = _why_hidden(mc, lang, fig.base_n, base_below)
     if fig.kind == "distribution":
         cols = [h["answer"], h["n"], h["pct"], h["ci"]]
         if records and all(bool(r["suppressed"]) for r in records):
-            rows.append({h["answer"]: h["all_answers"], h["n"]: str(fig.base_n), h["pct"]: small, h["ci"]: ""})
+            base = _n_text(fig.base_n, base_below, lang)
+            rows.append({h["answer"]: h["all_answers"], h["n"]: base, h["pct"]: small, h["ci"]: ""})
         else:
             for r in records:
                 pct, ci = _pct_cells(r, mc, lang)
@@ -381,8 +404,8 @@ def display_table(fig, *, lang: str = "nl") -> pd.DataFrame:
                         {
                             h["group"]: gl,
                             h["answer"]: h["all_answers"],
-                            h["n"]: _n_text(gn),
-                            h["pct"]: suppressed_text(mc, lang, n=gn),
+                            h["n"]: _n_text(gn, below(r), lang),
+                            h["pct"]: _why_hidden(mc, lang, gn, below(r)),
                             h["ci"]: "",
                         }
                     )
@@ -402,14 +425,14 @@ def display_table(fig, *, lang: str = "nl") -> pd.DataFrame:
         cols = [first, h["n"], h["mean"], h["ci"]]
         for r in records:
             if bool(r["suppressed"]):
-                est, ci = suppressed_text(mc, lang, n=r["n"]), ""
+                est, ci = _why_hidden(mc, lang, r["n"], below(r)), ""
             else:
                 est = fmt_number(r["mean"], 1, lang) + (" *" if bool(r["indicative"]) else "")
                 ci = fmt_interval(r["ci_low"], r["ci_high"], 1, lang)
             rows.append(
                 {
                     first: group_label(fig.group_column, r["group"], lang),
-                    h["n"]: _n_text(r["n"]),
+                    h["n"]: _n_text(r["n"], below(r) if bool(r["suppressed"]) else _NO_BELOW, lang),
                     h["mean"]: est,
                     h["ci"]: ci,
                 }
@@ -429,7 +452,7 @@ def display_table(fig, *, lang: str = "nl") -> pd.DataFrame:
                 {
                     h["question"]: variable_label(r["item"], lang),
                     second: g,
-                    h["n"]: _n_text(r["n"]),
+                    h["n"]: _n_text(r["n"], below(r) if bool(r["suppressed"]) else _NO_BELOW, lang),
                     third: pct,
                     h["ci"]: ci,
                 }

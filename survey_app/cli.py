@@ -20,6 +20,7 @@ from pathlib import Path
 import click
 
 from analysis import contract, i18n
+from survey_app.web.launcher import run_app, run_demo
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
@@ -54,6 +55,7 @@ def _fail_validation(report, *, stored_nothing: bool = False) -> None:
 
 
 def _storage():
+    # lazy, measured: SQLAlchemy + pandas add ~9 s to `survey-app --help` (0.5 s) under load (docs/architecture.md)
     from survey_app.storage import Storage, StorageError
 
     try:
@@ -69,12 +71,14 @@ def _load_input(input_path: str | None, round_id: str | None):
     if bool(input_path) == bool(round_id):
         raise click.UsageError("give exactly one of --input FILE or --round ID")
     if input_path:
+        # lazy, measured: pandas/SciPy add 5-20 s to `survey-app --help` (0.5 s) under load (docs/architecture.md)
         from analysis.io import read_responses
 
         df, report = read_responses(input_path)
         if not report.ok:
             _fail_validation(report)
         return df
+    # lazy, measured: SQLAlchemy + pandas add ~9 s to `survey-app --help` (0.5 s) under load (docs/architecture.md)
     from survey_app.storage import RoundNotFound
 
     storage = _storage()
@@ -90,12 +94,29 @@ def _filters(gi, respondent_type, measure_type, round_filter) -> dict:
 
 
 def _apply_filters(df, filters: dict):
+    # lazy, measured: pandas/SciPy add 5-20 s to `survey-app --help` (0.5 s) under load (docs/architecture.md)
     from analysis.filters import filter_responses
 
     try:
         return filter_responses(df, **filters)
     except ValueError as exc:
         raise BadInput(str(exc)) from exc
+
+
+def _check_hold(round_id: str | None, filters: dict) -> None:
+    """A report of one institution whose fieldwork started late and still runs waits (exit 1).
+
+    The same decision as the dashboards (:func:`survey_app.dashboard.data_access.report_hold`),
+    for responses read from the database (--round); national reports are not held.
+    """
+    if not round_id:
+        return
+    from analysis.monitor import hold_messages
+    from survey_app.dashboard.data_access import Scope, report_hold
+
+    held = report_hold(_storage(), Scope(), filters)
+    if not held.empty:
+        raise Failure("\n".join(hold_messages(held, lang="en")))
 
 
 def _min_cell_option(ctx, param, value):
@@ -160,8 +181,6 @@ def serve(staff: bool, port: int | None, address: str, no_demo: bool) -> None:
 
     Loads the synthetic demo round into an empty database unless --no-demo.
     """
-    from survey_app.web.launcher import run_app
-
     sys.exit(run_app([], port=port, address=address, demo=not no_demo, staff=staff))
 
 
@@ -174,8 +193,6 @@ def demo(port: int, staff_port: int, address: str) -> None:
 
     Without any account, makes the beheerder 'demo' with a random one-time password, printed once.
     """
-    from survey_app.web.launcher import run_demo
-
     sys.exit(run_demo(port=port, staff_port=staff_port, address=address))
 
 
@@ -187,6 +204,7 @@ def demo(port: int, staff_port: int, address: str) -> None:
 @click.option("--seed", type=int, default=None, help="Random seed (default: the calibrated seed).")
 def sample_data_cmd(out: str, n: int, seed: int | None) -> None:
     """Write synthetic (not real!) responses calibrated to the 2025 inspection figures."""
+    # lazy, measured: pandas/SciPy add 5-20 s to `survey-app --help` (0.5 s) under load (docs/architecture.md)
     from sample_data.generator import generate
 
     kwargs = {} if seed is None else {"seed": seed}
@@ -196,6 +214,7 @@ def sample_data_cmd(out: str, n: int, seed: int | None) -> None:
 
 
 def _write_frame(df, out: str) -> None:
+    # lazy, measured: pandas/SciPy add 5-20 s to `survey-app --help` (0.5 s) under load (docs/architecture.md)
     from analysis.io import write_responses
 
     try:
@@ -210,11 +229,13 @@ def _write_frame(df, out: str) -> None:
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
 def report(input_path, round_id, gi, respondent_type, measure_type, round_filter, min_cell, fmt, out) -> None:
     """Compute every figure of the contract (JSON as in data contract section 3)."""
+    # lazy, measured: pandas/SciPy add 5-20 s to `survey-app --help` (0.5 s) under load (docs/architecture.md)
     from analysis import report as rep
 
     df = _load_input(input_path, round_id)
     filters = _filters(gi, respondent_type, measure_type, round_filter or round_id)
     _apply_filters(df, filters)  # checks the filter codes: bad input exits 2 before any work
+    _check_hold(round_id, filters)
     writer = {"json": rep.report_json, "csv": rep.report_csv, "markdown": rep.report_markdown}[fmt]
     text = writer(df, filters=filters, min_cell=min_cell)
     if out:
@@ -233,6 +254,7 @@ def figures(
     input_path, round_id, gi, respondent_type, measure_type, round_filter, min_cell, out_dir, fmt, lang
 ) -> None:
     """Render one chart per figure id (PNG or SVG, offline)."""
+    # lazy, measured: pandas/SciPy add 5-20 s to `survey-app --help` (0.5 s) under load (docs/architecture.md)
     from analysis.charts import write_figures
     from analysis.protection import normalize_view_filters, protect
     from analysis.report import is_synthetic
@@ -240,6 +262,7 @@ def figures(
     df = _load_input(input_path, round_id)
     filters = _filters(gi, respondent_type, measure_type, round_filter or round_id)
     _apply_filters(df, filters)  # checks the filter codes: bad input exits 2 before any work
+    _check_hold(round_id, filters)
     # read from the one protected table of the data (issue 9); the filters only select from it
     view = protect(df, min_cell=min_cell).view(normalize_view_filters(filters))
     figs = view.figures()
@@ -261,12 +284,14 @@ def reproduce(input_path: str | None) -> None:
 
     Exit 0 only if every published number is matched after rounding as printed.
     """
+    # lazy, measured: pandas/SciPy add 5-20 s to `survey-app --help` (0.5 s) under load (docs/architecture.md)
     from analysis.reference import compare_to_published
 
     if input_path:
         df = _load_input(input_path, None)
         source = input_path
     else:
+        # lazy, measured: pandas/SciPy add 5-20 s to `survey-app --help` (0.5 s) under load (docs/architecture.md)
         from sample_data.generator import generate
 
         df = generate()
@@ -289,6 +314,7 @@ def reproduce(input_path: str | None) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 def validate(file: str) -> None:
     """Check a response file against the data contract without storing it."""
+    # lazy, measured: pandas/SciPy add 5-20 s to `survey-app --help` (0.5 s) under load (docs/architecture.md)
     from analysis.io import read_responses
 
     df, rep = read_responses(file)
@@ -304,7 +330,7 @@ def validate(file: str) -> None:
 
 @cli.group("round")
 def round_group() -> None:
-    """Create, list and close survey rounds."""
+    """Create, list, change, close and archive survey rounds (every change is audited)."""
 
 
 @round_group.command("create")
@@ -331,6 +357,7 @@ def round_create(name, gis, respondent_types, opens, closes, access, n_codes, co
         raise BadInput("--closes is before --opens")
     if codes_out and Path(codes_out).exists():
         raise BadInput(f"{codes_out} already exists; codes are written only once to a new file")
+    # lazy, measured: SQLAlchemy + pandas add ~9 s to `survey-app --help` (0.5 s) under load (docs/architecture.md)
     from survey_app.auth import accounts, actions
     from survey_app.storage import StorageError
 
@@ -376,6 +403,7 @@ def round_list() -> None:
 @click.argument("round_id")
 def round_close(round_id: str) -> None:
     """Close a round: no more responses are accepted."""
+    # lazy, measured: SQLAlchemy + pandas add ~9 s to `survey-app --help` (0.5 s) under load (docs/architecture.md)
     from survey_app.auth import accounts, actions
     from survey_app.storage import RoundNotFound
 
@@ -387,16 +415,68 @@ def round_close(round_id: str) -> None:
     click.echo(f"Round {round_id} closed.")
 
 
+def _round_call(fn, round_id: str, **kwargs):
+    """An audited round change (survey_app.auth.actions) from the command line, errors as exit codes."""
+    from survey_app.auth import accounts
+    from survey_app.storage import RoundNotFound, StorageError
+
+    storage = _storage()
+    try:
+        return fn(storage, round_id, actor=accounts.cli_actor(), **kwargs)
+    except RoundNotFound as exc:
+        raise Failure(f"round '{round_id}' does not exist") from exc
+    except (StorageError, ValueError) as exc:
+        raise BadInput(str(exc)) from exc
+
+
+@round_group.command("dates")
+@click.argument("round_id")
+@click.option("--gi", "gis", multiple=True, required=True, help="Institution code; repeat for several.")
+@click.option("--opens", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
+@click.option("--closes", type=click.DateTime(formats=["%Y-%m-%d"]), default=None)
+def round_dates(round_id: str, gis, opens, closes) -> None:
+    """Set the opening and closing day of institutions of a round (a late start, an extension)."""
+    from survey_app.auth import actions
+
+    dates = {g.strip(): (opens.date() if opens else None, closes.date() if closes else None) for g in gis}
+    _round_call(actions.set_institution_dates, round_id, dates=dates)
+    click.echo(f"Round {round_id}: dates of {', '.join(dates)} set.")
+
+
+@round_group.command("reopen")
+@click.argument("round_id")
+@click.option("--closes", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="The new closing day.")
+def round_reopen(round_id: str, closes) -> None:
+    """Accept responses again (a new closing day when the old one has passed)."""
+    from survey_app.auth import actions
+
+    info = _round_call(actions.reopen_round, round_id, closes=closes.date() if closes else None)
+    click.echo(f"Round {round_id} reopened" + (f" until {info.closes.isoformat()}." if info.closes else "."))
+
+
+@round_group.command("archive")
+@click.argument("round_id")
+@click.option("--undo", is_flag=True, help="Take the round out of the archive.")
+def round_archive(round_id: str, undo: bool) -> None:
+    """Put a closed round in the archive (its answers keep counting), or take it out with --undo."""
+    from survey_app.auth import actions
+
+    _round_call(actions.archive_round, round_id, archived=not undo)
+    click.echo(f"Round {round_id} {'taken out of the archive' if undo else 'archived'}.")
+
+
 @round_group.command("codes")
 @click.argument("round_id")
 @click.option("--codes", "n_codes", type=click.IntRange(1), required=True, help="Number of extra access codes.")
 @click.option("--codes-out", required=True, type=click.Path(dir_okay=False), help="New file for the codes.")
 def round_codes(round_id: str, n_codes: int, codes_out: str) -> None:
     """Make extra access codes for a round (written once to a new file)."""
+    # lazy, measured: SQLAlchemy + pandas add ~9 s to `survey-app --help` (0.5 s) under load (docs/architecture.md)
     from survey_app.storage import RoundNotFound, StorageError
 
     if Path(codes_out).exists():
         raise BadInput(f"{codes_out} already exists; codes are written only once to a new file")
+    # lazy, measured: SQLAlchemy + pandas add ~9 s to `survey-app --help` (0.5 s) under load (docs/architecture.md)
     from survey_app.auth import accounts, actions
 
     storage = _storage()
@@ -426,6 +506,7 @@ def erase_order(wait: float) -> None:
     exit 1 when another connection kept it from being emptied.
     Runs automatically when a round closes; schedule it (e.g. nightly) while rounds are open.
     """
+    # lazy, measured: SQLAlchemy + pandas add ~9 s to `survey-app --help` (0.5 s) under load (docs/architecture.md)
     from survey_app.storage import StorageError
 
     storage = _storage()
@@ -455,6 +536,7 @@ def import_cmd(file: str, round_id: str, confirm: str | None) -> None:
 
     Into a round that already has responses only with --confirm-round NAME.
     """
+    # lazy, measured: SQLAlchemy + pandas add ~9 s to `survey-app --help` (0.5 s) under load (docs/architecture.md)
     from survey_app.auth import accounts, actions
     from survey_app.storage import ImportRejected, RoundNotFound, StorageError
 
@@ -481,6 +563,7 @@ def import_cmd(file: str, round_id: str, confirm: str | None) -> None:
 @click.option("--out", required=True, type=click.Path(dir_okay=False))
 def export_cmd(round_id: str, fmt: str, out: str) -> None:
     """Export a round's responses in contract v1."""
+    # lazy, measured: SQLAlchemy + pandas add ~9 s to `survey-app --help` (0.5 s) under load (docs/architecture.md)
     from survey_app.auth import accounts, actions
     from survey_app.storage import RoundNotFound
 
@@ -508,6 +591,7 @@ def _read_password(password_stdin: bool, prompt: str = "Password") -> str:
             password = password[:-1]
     else:
         password = click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+    # lazy, measured: SQLAlchemy + pandas add ~9 s to `survey-app --help` (0.5 s) under load (docs/architecture.md)
     from survey_app.auth import accounts
 
     try:
@@ -525,6 +609,7 @@ def _read_password(password_stdin: bool, prompt: str = "Password") -> str:
 @click.option("--temporary", is_flag=True, help="The person must choose a new password at the first sign-in.")
 def user_add(name: str, role: str, gi: str | None, password_stdin: bool, temporary: bool) -> None:
     """Make an account (the password is asked twice, or read with --password-stdin)."""
+    # lazy, measured: SQLAlchemy + pandas add ~9 s to `survey-app --help` (0.5 s) under load (docs/architecture.md)
     from survey_app.auth import accounts
 
     try:
@@ -548,6 +633,7 @@ def user_add(name: str, role: str, gi: str | None, password_stdin: bool, tempora
 @user_group.command("list")
 def user_list() -> None:
     """List the accounts (name, role, institution, state); never a password hash."""
+    # lazy, measured: SQLAlchemy + pandas add ~9 s to `survey-app --help` (0.5 s) under load (docs/architecture.md)
     from survey_app.auth import accounts
 
     storage = _storage()
@@ -575,6 +661,7 @@ def user_list() -> None:
 @click.option("--temporary", is_flag=True, help="The person must choose a new password at the next sign-in.")
 def user_passwd(name: str, password_stdin: bool, temporary: bool) -> None:
     """Set a new password (also lifts a lock-out and signs the account out everywhere)."""
+    # lazy, measured: SQLAlchemy + pandas add ~9 s to `survey-app --help` (0.5 s) under load (docs/architecture.md)
     from survey_app.auth import accounts
     from survey_app.storage import UserNotFound
 
@@ -595,6 +682,7 @@ def user_passwd(name: str, password_stdin: bool, temporary: bool) -> None:
 @click.argument("name")
 def user_remove(name: str) -> None:
     """Remove an account (its open sessions end at their next click)."""
+    # lazy, measured: SQLAlchemy + pandas add ~9 s to `survey-app --help` (0.5 s) under load (docs/architecture.md)
     from survey_app.auth import accounts
     from survey_app.storage import UserNotFound
 

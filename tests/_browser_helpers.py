@@ -131,3 +131,86 @@ def sidebar_pages(page) -> list[str]:
     return [
         t.strip().splitlines()[-1].strip() for t in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
     ]
+
+
+class Server:
+    """The launcher's app server on one fixed port (restartable: the browser reconnects to the same address)."""
+
+    def __init__(self, data: Path, port: int, *, database_url: str | None = None):
+        self.data, self.port, self.proc, self.database_url = data, port, None, database_url
+        self.base = f"http://127.0.0.1:{port}"
+
+    def env(self) -> dict[str, str]:
+        env = app_env(self.data)
+        if self.database_url:
+            env["SURVEY_DATABASE_URL"] = self.database_url
+        return env
+
+    def start(self, *, wait: bool = True) -> None:
+        log = self.data / f"server-{self.port}.log"
+        args = ["--port", str(self.port), "--address", "127.0.0.1", "--no-demo"]
+        code = f"import sys; from survey_app.web.launcher import run_app; sys.exit(run_app({args!r}))"
+        with open(log, "ab") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", code],
+                cwd=self.data,
+                env=self.env(),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        if wait:
+            self.wait()
+
+    def wait(self) -> None:
+        _wait_healthy(self.base, self.proc, self.data / f"server-{self.port}.log")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=20)
+
+
+def fill_youth_to_review(page, *, timeout_ms: int = 60_000) -> None:
+    """On a respondent page of an open round with one institution: answer as a youth up to the review."""
+
+    def choose(question: str, option: str) -> None:
+        page.locator('[data-testid="stRadio"]').filter(has_text=question).get_by_text(option, exact=True).click()
+        settle(page, timeout_ms=timeout_ms)
+
+    def press(name: str) -> None:
+        page.get_by_role("button", name=name).click()
+        settle(page, timeout_ms=timeout_ms)
+
+    def heading(name: str) -> None:
+        page.get_by_role("heading", name=name).wait_for(timeout=timeout_ms)
+
+    page.get_by_text("Wie vult de vragenlijst in?").wait_for(timeout=timeout_ms)
+    settle(page, timeout_ms=timeout_ms)
+    choose("Wie vult de vragenlijst in?", "Ik ben de jongere")
+    press("Begin met de vragen")
+    heading("Over de maatregel")
+    choose("Welke maatregel heb jij?", "Jeugdreclassering")
+    press("Volgende")
+    heading("Jouw jeugdzorgwerker")
+    choose("Hoeveel jeugdzorgwerkers", "3")
+    page.get_by_text("Heeft de jeugdzorgwerker jou alleen gesproken").wait_for(timeout=timeout_ms)
+    choose("Was er een tijd dat je geen jeugdzorgwerker had?", "Ja")
+    choose("alleen gesproken", "Ja, 1 keer")
+    press("Volgende")
+    heading("Meedoen en meepraten")
+    choose("Vraagt de jeugdzorgwerker wat jij ervan vindt?", "Soms")
+    press("Volgende")
+    heading("De hulp")
+    press("Volgende")
+    heading("Wat vind jij van de jeugdzorgwerker?")
+    press("Volgende")
+    heading("Rapportcijfer")
+    page.get_by_role("radio", name="6", exact=True).click()
+    settle(page, timeout_ms=timeout_ms)
+    press("Naar het overzicht")
+    heading("Kloppen je antwoorden?")

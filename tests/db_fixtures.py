@@ -25,8 +25,10 @@ Helpers for tests and worker processes: :func:`random_answers`, :func:`submit_ma
 from __future__ import annotations
 
 import os
+import queue as queue_module
 import random
 import secrets
+import time
 import uuid
 
 import pytest
@@ -222,9 +224,26 @@ def run_in_processes(func, kwargs_list: list[dict], *, timeout: float = 600) -> 
         p.start()
     results: dict[int, object] = {}
     errors = []
+    deadline = time.monotonic() + timeout
     try:
-        for _ in procs:
-            i, status, value = queue.get(timeout=timeout)
+        # poll: a worker that dies without reporting (killed, out of memory) fails the test at once
+        while len(results) + len(errors) < len(procs):
+            try:
+                i, status, value = queue.get(timeout=1)
+            except queue_module.Empty:
+                reported = set(results) | {int(e.split()[1].rstrip(":")) for e in errors}
+                dead = [j for j, p in enumerate(procs) if j not in reported and p.exitcode is not None]
+                if dead:
+                    time.sleep(1)  # a result may still be in the pipe
+                    if queue.empty():
+                        errors.extend(
+                            f"worker {j}: exited with code {procs[j].exitcode} without a result" for j in dead
+                        )
+                        break
+                if time.monotonic() > deadline:
+                    errors.append(f"workers {sorted(set(range(len(procs))) - reported)}: no result after {timeout} s")
+                    break
+                continue
             if status == "ok":
                 results[i] = value
             else:
@@ -237,3 +256,10 @@ def run_in_processes(func, kwargs_list: list[dict], *, timeout: float = 600) -> 
     if errors:
         raise AssertionError("; ".join(errors))
     return [results[i] for i in range(len(kwargs_list))]
+
+
+def exit_without_result(code: int, barrier=None) -> None:
+    """Worker that dies without reporting (as a process killed for memory would)."""
+    if barrier is not None:
+        barrier.wait(timeout=60)
+    os._exit(code)

@@ -10,7 +10,8 @@ belongs to JBN).  Three ways in are tried for each person:
 * every page file run directly (as if navigation were bypassed): a page not
   in the role refuses before drawing any data, download or upload;
 * every download a page offers is made (its guarded callable is recorded and
-  called): row-level data only for ``beheerder``/``inspecteur``, and every
+  called): row-level data only for ``beheerder``/``inspecteur``, the
+  k-anonymous microdata (no free text) also for ``onderzoeker``, and every
   file only holds the person's scope.
 
 The public server (no staff page at all) is covered in tests/test_app_respond.py
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +31,7 @@ from _auth_helpers import ROLE_ACCOUNTS, make_users, sign_in, staff_server
 from streamlit.testing.v1 import AppTest
 
 from analysis import contract
+from analysis.microdata import k_of
 from sample_data import generate
 from survey_app.auth import session
 from survey_app.respond import widgets as ui
@@ -56,6 +59,7 @@ EXPECTED_PAGES = {
         "verbanden",
         "opmerkingen",
         "import_export",
+        "microdata",
         "rondes",
         "logboek",
     },
@@ -66,10 +70,11 @@ EXPECTED_PAGES = {
         "verbanden",
         "opmerkingen",
         "import_export",
+        "microdata",
         "rondes",
     },
     "gi": {"overzicht", "inspectierapport", "vergelijken", "opmerkingen", "rondeverslag", "rondes"},
-    "onderzoeker": {"overzicht", "inspectierapport", "vergelijken", "verbanden", "rondeverslag"},
+    "onderzoeker": {"overzicht", "inspectierapport", "vergelijken", "verbanden", "rondeverslag", "microdata"},
 }
 TITLES = {
     "overzicht": "Overzicht",
@@ -79,6 +84,7 @@ TITLES = {
     "opmerkingen": "Opmerkingen",
     "rondeverslag": "Rondeverslag",
     "import_export": "Import en export",
+    "microdata": "Microdata voor onderzoek",
     "rondes": "Rondes",
     "logboek": "Logboek",
 }
@@ -199,7 +205,8 @@ def _expected_downloads(actor: str, page: str) -> set[str]:
     """The data files a page offers each role (besides chart images and aggregate tables)."""
     rows = {"antwoorden.csv"} if actor in ("beheerder", "inspecteur") else set()
     reports = {"rondeverslag.docx", "rondeverslag.html"}
-    return {"import_export": rows | reports, "rondeverslag": reports}.get(page, set())
+    research = {"microdata.zip", "microdata.xlsx"} if actor in ("beheerder", "inspecteur", "onderzoeker") else set()
+    return {"import_export": rows | reports, "rondeverslag": reports, "microdata": research}.get(page, set())
 
 
 @pytest.mark.parametrize("page", STAFF_PAGES)
@@ -224,7 +231,7 @@ def test_matrix_page_and_its_downloads(db, downloads, actor, page):
     assert bool(at.get("file_uploader")) == (page in ("import_export", "rondes"))
     names = {what for what, _ in downloads}
     assert len(downloads) == len(at.download_button)  # every download button is guarded
-    fixed = {n for n in names if n.startswith(("antwoorden.", "rondeverslag."))}
+    fixed = {n for n in names if n.startswith(("antwoorden.", "rondeverslag.", "microdata."))}
     assert fixed == _expected_downloads(actor, page)
     # every other download is a chart or a table of suppressed aggregates
     assert all(n.rsplit(".", 1)[1] in ("png", "svg", "csv", "xlsx") for n in names - fixed), names
@@ -235,6 +242,13 @@ def test_matrix_page_and_its_downloads(db, downloads, actor, page):
         if what == "antwoorden.csv":  # row-level data: exactly the rows in scope
             got = pd.read_csv(io.BytesIO(fn()), sep=";", dtype=str, encoding="utf-8-sig")
             assert sorted(got["response_id"]) == sorted(mine["response_id"])
+        elif what == "microdata.zip":  # k-anonymous, no free text, only the rows in scope (some left out)
+            with zipfile.ZipFile(io.BytesIO(fn())) as z:
+                got = pd.read_csv(z.open("microdata.csv"), sep=";", dtype=str, encoding="utf-8-sig")
+            assert not set(got.columns) & {"response_id", "comment_grade", "comment_improve", "submitted_week"}
+            assert 0.9 * len(mine) <= len(got) <= len(mine)
+            assert k_of(got.astype("string")) >= contract.DEFAULT_MIN_CELL
+            assert set(got["gi"]) <= set(mine["gi"]) | {"overig"}
         elif what == "rondeverslag.html":
             html = fn().decode("utf-8")
             n = re.search(r'id="key-respondents"><div class="label">Respondenten</div><div class="value">(\d+)<', html)
@@ -299,6 +313,33 @@ def test_matrix_microdata_export_is_audited_with_the_selection(db, downloads):
     finally:
         s.dispose()
     assert (entry.actor, entry.target, entry.detail) == ("inspectie", "antwoorden.csv", "respondent_type=jeugdige")
+
+
+def test_matrix_microdata_export_is_audited_and_refused_after_sign_out(db, downloads):
+    at = open_as("onderzoeker", str(SCREENS / "microdata.py"))
+    data = dict(downloads)["microdata.zip"]
+    assert data()
+    s = Storage(db["url"], secret_key=SECRET)
+    try:
+        entry = s.list_audit(actions=["export"])[0]
+    finally:
+        s.dispose()
+    assert (entry.target, entry.detail.split(";")[0]) == ("microdata.zip", "k=10")
+    at.sidebar.button(key="auth_sign_out").click()
+    _run(at)
+    with pytest.raises(PermissionError):
+        data()
+
+
+def test_matrix_opmerkingen_without_other_answers_except_for_the_inspecteur(db):
+    for actor, columns in (
+        ("beheerder", ["Vraag", "Opmerking"]),
+        ("gi", ["Vraag", "Opmerking"]),
+        ("inspecteur", ["Vraag", "Instelling", "Cijfer", "Opmerking"]),
+    ):
+        at = open_as(actor, str(SCREENS / "opmerkingen.py"), flt_round=[contract.DEMO_ROUND_ID])
+        assert at.dataframe, actor
+        assert list(at.dataframe[0].value.columns) == columns, actor
 
 
 def test_matrix_logboek_shows_the_log_and_accounts_to_the_beheerder(db):

@@ -208,7 +208,7 @@ def test_session_sign_in_form_signs_in_and_out(app_db, clock):
     at.text_input(key="auth_password").input(PASSWORD)
     at.button(key="auth_submit").click()
     run(at)
-    assert registered(at) == {"overzicht", "inspectierapport", "vergelijken", "verbanden", "rondeverslag"}
+    assert registered(at) == {"overzicht", "inspectierapport", "vergelijken", "verbanden", "rondeverslag", "microdata"}
     assert at.title[0].value == "Overzicht"
     assert "Aangemeld als **onderzoek** (Onderzoeker)" in [m.value for m in at.sidebar.markdown]
     at.sidebar.button(key="auth_sign_out").click()

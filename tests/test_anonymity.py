@@ -34,6 +34,7 @@ TABLE_COLUMNS = {
         "closed",
         "languages",
         "archived",
+        "easy_read",  # migration 0008_variant (issue 12): the round offers the easy-read version
     ],
     "access_codes": ["code_hash", "round_id"],
     # migration 0004 (issue 11): dates per institution; letters made per group, counts only
@@ -41,7 +42,8 @@ TABLE_COLUMNS = {
     "code_batches": ["batch_id", "round_id", "gi", "respondent_type", "kind", "n_letters", "issued_week"],
     "unused_codes": ["code_hash"],
     "submission_tokens": ["token_hash", "round_id"],
-    "responses": list(contract.COLUMNS),
+    # + the optional contract 1.1 column: which version was answered (a code, never a time)
+    "responses": [*contract.COLUMNS, contract.VARIANT_COLUMN],
     "app_meta": ["key", "value"],  # the access-code key's fingerprint; nothing about responses
     # staff tables (accounts, audit log): nothing about respondents, see
     # test_anonymity_staff_tables_hold_nothing_of_respondents
@@ -56,9 +58,14 @@ TABLE_COLUMNS = {
         "session_version",
     ],
     "audit_log": ["id", "at", "actor", "action", "target", "detail"],
+    # migration 0006_drafts (issue 10): answers in progress under a hashed browser token, no code;
+    # expires_at is a whole hour at most a day ahead (test_drafts_store_no_code_and_only_a_whole_hour)
+    "drafts": ["token_hash", "round_id", "expires_at", "data"],
 }
 #: the only exact times in the database: staff actions, never respondents'
 STAFF_TIMES = {("users", "locked_until"), ("audit_log", "at")}
+#: a draft's expiry: a whole hour, deleted with the draft (tests/test_drafts.py pins this)
+DRAFT_TIMES = {("drafts", "expires_at")}
 N = 40
 
 
@@ -103,7 +110,7 @@ def test_anonymity_no_column_holds_a_time_finer_than_a_week(storage, used_in_ord
     for table in TABLE_COLUMNS:
         for col in insp.get_columns(table):
             t = col["type"]
-            if (table, col["name"]) in STAFF_TIMES:
+            if (table, col["name"]) in STAFF_TIMES | DRAFT_TIMES:
                 continue
             assert not isinstance(t, (sa.DateTime, sa.Time, sa.Interval)), (table, col["name"])
             assert "TIME" not in str(t).upper(), (table, col["name"])
@@ -124,8 +131,8 @@ def test_anonymity_no_defaults_sequences_or_integer_keys(storage):
     for table in TABLE_COLUMNS:
         pk = insp.get_pk_constraint(table)["constrained_columns"]
         for col in insp.get_columns(table):
-            if table == "rounds" and col["name"] in ("closed", "archived", "languages"):
-                continue  # server defaults false / 'nl,en'
+            if table == "rounds" and col["name"] in ("closed", "archived", "languages", "easy_read"):
+                continue  # server defaults false / 'nl,en' / true
             assert col.get("default") is None, (table, col["name"], col.get("default"))
         if table != "alembic_version":
             assert not any(isinstance(c["type"], sa.Integer) for c in insp.get_columns(table) if c["name"] in pk)
@@ -149,6 +156,7 @@ def test_anonymity_no_defaults_sequences_or_integer_keys(storage):
                 "code_batches",
                 "users",
                 "audit_log",
+                "drafts",
             ):
                 sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).scalar()
                 assert sql.rstrip().upper().endswith("WITHOUT ROWID"), table

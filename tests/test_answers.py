@@ -77,7 +77,7 @@ def test_check_answer_codes_strip_spaces_and_suggest_the_right_code():
     value, problem = answers.check_answer(RULES["had_gap"], "Ja")
     assert value is None and problem.rule == "unknown_code" and problem.item == "had_gap"
     assert problem.message == "'Ja' is not a code of had_gap. Did you mean 'ja'? Allowed: ja, nee, weet_niet."
-    assert problem.message_nl == "'Ja' is geen code van had_gap. Bedoelt u 'ja'? Toegestaan: ja, nee, weet_niet."
+    assert problem.message_in("nl") == "'Ja' is geen code van had_gap. Bedoelt u 'ja'? Toegestaan: ja, nee, weet_niet."
     for wrong in (1, True, 0.5):
         assert answers.check_answer(RULES["quality_clear"], wrong)[1].rule == "unknown_code"
 
@@ -111,7 +111,7 @@ def test_check_answer_text_is_stripped_limited_and_never_quoted():
     assert answers.check_answer(RULES["comment_grade"], "  Goed.  ") == ("Goed.", None)
     assert answers.check_answer(RULES["comment_grade"], "x" * 1000 + "   ") == ("x" * 1000, None)
     _, problem = answers.check_answer(RULES["comment_grade"], "geheim " * 200)
-    assert problem.rule == "text_too_long" and "geheim" not in problem.message + problem.message_nl
+    assert problem.rule == "text_too_long" and "geheim" not in problem.message + problem.message_in("nl")
     assert problem.message == "The text in comment_grade has 1399 characters; at most 1000 are allowed."
     assert answers.check_answer(RULES["comment_grade"], 5)[1].rule == "not_text"
 
@@ -186,8 +186,8 @@ def test_answer_rules_are_the_same_in_flow_storage_and_file_validation(sqlite_st
     df = raw_frame(3)
     df.loc[0, column] = value
     _, report = validate_frame(df, file="f.csv")
-    assert [(e.row, e.column, e.rule, e.message, e.message_nl) for e in report.errors] == (
-        [] if problem is None else [(2, column, problem.rule, problem.message, problem.message_nl)]
+    assert [(e.row, e.column, e.rule, e.message, e.message_in("nl")) for e in report.errors] == (
+        [] if problem is None else [(2, column, problem.rule, problem.message, problem.message_in("nl"))]
     )
     # storage
     info, _ = sqlite_storage.create_round(name="r", gis=["JBG"])

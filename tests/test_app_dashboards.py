@@ -208,8 +208,9 @@ def test_overzicht_filter_changes_chart_data(db):
 def test_overzicht_small_institution_shows_no_estimate_anywhere(db):
     at = open_page("overzicht", flt_gi=["JBW"])
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Respondenten"] == "6"
-    assert all(v == SMALL for k, v in metrics.items() if k != "Respondenten")
+    # the protected table (issue 9): a small group's size is never shown, it reads "minder dan 10"
+    assert all(v == SMALL for v in metrics.values()), metrics
+    assert "n = minder dan 10" in [c.value for c in at.caption]
     cells = all_cells(at)
     assert SMALL in cells
     assert not [c for c in cells if ESTIMATE.search(c)], [c for c in cells if ESTIMATE.search(c)]
@@ -277,7 +278,11 @@ def test_vergelijken_round_against_earlier_round(db):
     # rounds are shown by name, never by id (issue 11)
     assert "Ronde 2026" in table.columns and "Demo: synthetische gegevens 2025 / synthetic data 2025" in table.columns
     assert not any(ROUND_B in c or contract.DEMO_ROUND_ID in c for c in table.columns)
-    assert table["p (Holm)"].str.len().gt(0).all()
+    # every row the protected table shows has its test; a hidden row (a base hidden to protect the small
+    # institution, issue 9) says why and gives no number
+    hidden = table["Ronde 2026"] == "verborgen om een kleine groep te beschermen"
+    assert table.loc[~hidden, "p (Holm)"].str.len().gt(0).all() and (~hidden).sum() >= 10
+    assert (table.loc[hidden, "p (Holm)"] == "").all() and (table.loc[hidden, "n Ronde 2026"] == "verborgen").all()
     assert at.sidebar.multiselect(key="flt_round").disabled
 
 
@@ -328,11 +333,12 @@ def test_verbanden_model_refused_for_small_groups(db):
 def test_opmerkingen_plain_text_and_hidden_for_small_groups(db):
     at = open_page("opmerkingen")
     table = at.dataframe[0].value
-    assert table.columns.tolist() == ["Vraag", "Cijfer", "Opmerking"]
+    assert table.columns.tolist() == ["Vraag", "Opmerking"]  # no other answers next to a comment (issue 9)
     assert len(table) > 0
     at = open_page("opmerkingen", flt_gi=["JBW"])
     assert not at.dataframe
-    assert any("verborgen" in i.value and "6 respondenten" in i.value for i in at.info)
+    hidden = [i.value for i in at.info if "verborgen" in i.value]
+    assert hidden and "minder dan 10 respondenten" in hidden[0] and "6" not in hidden[0]  # the size stays hidden
 
 
 def test_language_toggle_switches_to_english(db):
@@ -476,6 +482,7 @@ def test_frame_bytes_round_trips_every_format(db, tmp_path):
         ("verbanden", "Verbanden"),
         ("opmerkingen", "Opmerkingen"),
         ("import_export", "Import en export"),
+        ("microdata", "Microdata voor onderzoek"),
         ("rondes", "Rondes"),
         ("logboek", "Logboek"),
     ],
@@ -503,6 +510,7 @@ def test_navigation_menu_titles_follow_the_dashboard_language():
         "Comments",
         "Round report",
         "Import and export",
+        "Microdata",
         "Rounds",
         "Audit log",
     ]

@@ -30,12 +30,12 @@ TODAY = dt.date(2026, 3, 25)
 PAGES = Path(__file__).resolve().parents[1] / "survey_app" / "web" / "screens"
 
 
-def _page(role, gi, today):
+def _page(role, gi, today, name=None):
     import datetime as dt
 
     from survey_app.dashboard import rounds
 
-    rounds.page(rounds.RoundsAccess(role=role, gi=gi), today=dt.date.fromisoformat(today))
+    rounds.page(rounds.RoundsAccess(role=role, gi=gi, name=name), today=dt.date.fromisoformat(today))
 
 
 @pytest.fixture
@@ -53,8 +53,8 @@ def db(tmp_path, monkeypatch):
     widgets.release_storages()
 
 
-def open_rounds(role="beheerder", gi=None, today=TODAY, **state) -> AppTest:
-    at = AppTest.from_function(_page, kwargs={"role": role, "gi": gi, "today": today.isoformat()})
+def open_rounds(role="beheerder", gi=None, today=TODAY, name=None, **state) -> AppTest:
+    at = AppTest.from_function(_page, kwargs={"role": role, "gi": gi, "today": today.isoformat(), "name": name})
     at.default_timeout = TIMEOUT
     for k, v in state.items():
         at.session_state[k] = v
@@ -296,6 +296,8 @@ def test_rounds_page_monitor_shows_exact_counts_to_those_who_run_rounds(db):
         assert "JBG - Jeugdbescherming Gelderland, Jeugdigen: bij dit tempo blijven het er minder dan 10" in body
         assert "William Schrikker" in body and "begint later dan de andere instellingen" in body
         assert "Codes: 34 gemaakt, 34 gebruikt." in body
+        (chart,) = at.get("vega_lite_chart")  # responses per week (bars) and the running total (line)
+        assert '"field": "Week"' in chart.proto.spec and '"field": "Antwoorden"' in chart.proto.spec
     # a new response shows up
     _answer(db, info.id, "JBG", "jeugdige", 1, week_day=dt.date(2026, 3, 25))
     table = _monitor_table(open_rounds())
@@ -369,6 +371,13 @@ def test_rounds_page_preview_shows_each_version_read_only_in_the_languages_offer
     assert radio.disabled and radio.label == "What measure do you have? *"
     assert at.pills(key=f"rnd_pv_{info.id}_en_jeugdige_grade").disabled
     assert "Your answers are anonymous" in texts(at)
+    # before a round opens, the preview is there already
+    later = db.setup_round(name="later", gis=["JBG"], opens=TODAY + dt.timedelta(days=14), languages="nl")
+    run(at)
+    at.selectbox(key="rnd_pick").set_value(later.id)
+    run(at)
+    assert at.selectbox(key="rnd_pick").format_func(later.id) == "later (nog niet open)"
+    assert at.radio(key=f"rnd_pv_{later.id}_nl_ouder_measure_type").disabled
     only_nl = db.setup_round(name="alleen nl", gis=["JBG"], languages="nl")
     run(at)
     at.selectbox(key="rnd_pick").set_value(only_nl.id)
@@ -520,3 +529,203 @@ def test_questionnaire_of_a_late_institution_says_when_it_opens(db):
     run(at)
     assert any("nog niet open" in w.value for w in at.warning)
     assert not at.header  # still on the welcome page
+
+
+# --------------------------------------------------------------------------- a late institution's own report waits
+
+HOLD_NL = "Het eigen rapport van WSS wacht tot het veldwerk sluit op"
+
+
+def _late_wss_round(db):
+    """A running round of all five institutions in which WSS started late (dates around the real today)."""
+    from sample_data import generate
+
+    today = dt.date.today()
+    info = db.setup_round(
+        name="Lopende ronde",
+        gis=list(contract.GI_CODES),
+        access="open",
+        round_id="rlopend",
+        opens=today - dt.timedelta(days=28),
+        closes=today + dt.timedelta(days=14),
+        gi_dates={"WSS": (today - dt.timedelta(days=7), today + dt.timedelta(days=35))},
+    )
+    db.import_responses(generate(n=300, seed=6, round_id="rlopend"), round_id="rlopend")
+    n_wss = int((db.load_responses(round_ids="rlopend")["gi"] == "WSS").sum())
+    assert n_wss >= 20
+    return info, today + dt.timedelta(days=35), n_wss
+
+
+def _open_as(name: str, storage, screen: str, **state) -> AppTest:
+    at = AppTest.from_file(str(PAGES / f"{screen}.py"), default_timeout=TIMEOUT)
+    sign_in(at, storage, name)
+    for k, v in state.items():
+        at.session_state[k] = v
+    return run(at)
+
+
+def test_late_institution_own_pages_wait_for_its_gi_account(staff_db):
+    from analysis.wording import format_date
+    from survey_app.auth import accounts
+    from survey_app.dashboard import context
+
+    db = staff_db
+    info, wss_closes, n_wss = _late_wss_round(db)
+    accounts.add_user(db, "gi-wss", role="gi", gi="WSS", password="een-lang-test-wachtwoord-42", actor="test")
+    context.clear_data_cache()
+    message = f"{HOLD_NL} {format_date(wss_closes, 'nl')}."
+    for screen in ("overzicht", "opmerkingen", "rondeverslag", "vergelijken"):
+        at = _open_as("gi-wss", db, screen)
+        body = texts(at)
+        assert message in body, screen
+        assert "'Lopende ronde'" in body and "De landelijke cijfers tellen de antwoorden van WSS wel mee." in body
+        assert not at.get("vega_lite_chart") and not at.download_button, screen  # no figure, no file
+        assert "respondenten in deze selectie" not in body
+    at = _open_as("gi-wss", db, "inspectierapport", ref_round="rlopend")
+    assert message in texts(at) and not at.get("vega_lite_chart")
+    # the gi account of an institution that started on time sees its own figures
+    make_users(db, roles=("gi",))  # gi-jbn
+    at = _open_as(ROLE_ACCOUNTS["gi"][0], db, "overzicht")
+    assert HOLD_NL.split(" WSS")[0] not in texts(at) and at.get("vega_lite_chart")
+
+
+def test_late_institution_counts_nationally_while_its_own_views_wait(staff_db):
+    from survey_app.dashboard import context
+
+    db = staff_db
+    _late_wss_round(db)
+    context.clear_data_cache()
+    # national: WSS's answers are in
+    at = _open_screen("overzicht", db)
+    assert "300 respondenten in deze selectie." in texts(at) and HOLD_NL not in texts(at)
+    at = _open_screen("inspectierapport", db, ref_round="rlopend")
+    assert "300 respondenten in deze selectie." in texts(at) and HOLD_NL not in texts(at)
+    # WSS alone in the institution filter: the message instead of figures
+    at = _open_screen("overzicht", db, flt_gi=["WSS"])
+    assert HOLD_NL in texts(at) and not at.get("vega_lite_chart")
+    at = _open_screen("inspectierapport", db, flt_gi=["WSS"], ref_round="rlopend")
+    assert HOLD_NL in texts(at) and not at.get("vega_lite_chart")
+    at = _open_screen("import_export", db, flt_gi=["WSS"])
+    assert HOLD_NL in texts(at)
+    assert not [b for b in at.download_button if b.key in ("exp_docx", "exp_html")]  # no round report
+    # another institution alone is shown; WSS against the rest waits, JBG against the rest does not
+    at = _open_screen("overzicht", db, flt_gi=["JBG"])
+    assert HOLD_NL not in texts(at) and at.get("vega_lite_chart")
+    at = _open_screen("vergelijken", db, cmp_gi="WSS")
+    assert HOLD_NL in texts(at) and not at.get("vega_lite_chart")
+    at = _open_screen("vergelijken", db, cmp_gi="JBG")
+    assert HOLD_NL not in texts(at) and at.get("vega_lite_chart")
+
+
+def test_late_institution_own_report_is_shown_once_its_fieldwork_closed(staff_db):
+    from survey_app.dashboard import context
+
+    db = staff_db
+    info, _, n_wss = _late_wss_round(db)
+    db.close_round(info.id)
+    context.clear_data_cache()
+    at = _open_screen("overzicht", db, flt_gi=["WSS"])
+    assert HOLD_NL not in texts(at)
+    assert f"{n_wss} respondenten in deze selectie." in texts(at)
+
+
+# --------------------------------------------------------------------------- the audit log
+
+
+def test_rounds_page_changes_and_letters_are_in_the_logboek(db, monkeypatch):
+    """Every change on the Rondes page goes through survey_app.auth.actions: the Logboek shows it, never a code."""
+    info = _inspection_round(db)
+    rid = info.id
+    at = open_rounds(name="beheer")
+    at.selectbox(key=f"rnd_edit_gi_{rid}").set_value("WSS")
+    run(at)
+    at.date_input(key=f"rnd_edit_closes_{rid}_WSS").set_value(dt.date(2026, 5, 31))
+    at.button(key=f"rnd_edit_save_{rid}").click()
+    run(at)
+    at.checkbox(key=f"rnd_nat_{rid}_JBN").uncheck()
+    run(at)
+    at.multiselect(key=f"rnd_let_types_{rid}").set_value(["ouder"])
+    at.number_input(key="rnd_let_n").set_value(2)
+    at.button(key="rnd_let_make").click()
+    run(at)
+    codes = [x.code for x in at.session_state["rnd_letters"]["letters"]]
+    assert len(codes) == 6
+    # a reminder from the mail-merge file: audited once, not on every rerun
+    from survey_app.dashboard import rounds
+
+    csv = L.mail_merge_csv(at.session_state["rnd_letters"]["letters"][:2])
+    at.button(key="rnd_let_done").click()
+    run(at)
+    at.file_uploader(key=f"rnd_rem_file_{rid}").upload("adressen.csv", csv, "text/csv")
+    run(at)
+    run(at)
+    assert at.session_state[rounds.REMINDERS_AUDITED_KEY]
+    at.checkbox(key=f"rnd_close_sure_{rid}").check()
+    run(at)
+    at.button(key=f"rnd_close_{rid}").click()
+    run(at)
+    at.date_input(key=f"rnd_reopen_closes_{rid}").set_value(dt.date(2026, 6, 7))
+    at.button(key=f"rnd_reopen_{rid}").click()
+    run(at)
+    log = db.list_audit()
+    actions = sorted(r.action for r in log)
+    assert actions == sorted(
+        ["round_dates", "round_national", "round_codes", "round_codes", "round_codes", "letters_made"]
+        + ["reminders_made", "round_close", "round_reopen"]
+    )
+    assert {r.actor for r in log} == {"beheer"} and {r.target for r in log} == {rid}
+    everything = " ".join(f"{r.detail}" for r in log)
+    assert not any(c in everything or c.replace("-", "") in everything for c in codes)
+
+    # the Logboek (beheerder) names them
+    staff_server(monkeypatch)
+    make_users(db, roles=("beheerder",))
+    at = AppTest.from_file(str(PAGES / "logboek.py"), default_timeout=TIMEOUT)
+    sign_in(at, db, ROLE_ACCOUNTS["beheerder"][0])
+    run(at)
+    table = at.dataframe[0].value
+    shown = set(table["Wat"])
+    assert {
+        "data van de ronde gewijzigd",
+        "landelijke cijfers aangepast",
+        "codes gemaakt",
+        "brieven gemaakt",
+        "herinneringen gemaakt",
+        "ronde gesloten",
+        "ronde heropend",
+    } <= shown
+    assert "WSS 2026-03-23..2026-05-24 -> 2026-03-23..2026-05-31" in set(table["Details"])
+    assert set(table.loc[table["Wat"] == "ronde gesloten", "Waarop"]) == {f"{info.name} ({rid})"}  # by name
+    at.multiselect(key="audit_actions").set_value(["letters_made", "letters_download"])
+    run(at)
+    assert set(at.dataframe[0].value["Wat"]) == {"brieven gemaakt"}
+    assert at.multiselect(key="audit_actions").format_func("letters_download") == "brieven gedownload"
+
+
+def test_rounds_letters_download_is_audited_when_the_file_is_made(db):
+    """The download buttons make their file only for a signed-in session, and write who downloaded what."""
+    from survey_app.auth import actions, session
+
+    info = _inspection_round(db)
+    make_users(db, roles=("inspecteur",))
+    from _auth_helpers import session_for
+
+    codes = db.issue_codes(info.id, "JBG", "ouder", 2)
+    made = L.make_letters(
+        base_url="https://x.nl", round_id=info.id, round_name=info.name, gi="JBG", respondent_type="ouder", codes=codes
+    )
+    name = ROLE_ACCOUNTS["inspecteur"][0]
+
+    def audit(actor):
+        actions.letters_downloaded(db, info.id, made, "pdf", actor=actor)
+
+    make = session.guarded(
+        lambda: L.letters_pdf(made), storage=db, signed=session_for(db, name), what=info.id, audit_with=audit
+    )
+    assert not db.list_audit(actions=["letters_download"])  # nothing until the file is made
+    assert make()[:4] == b"%PDF"
+    (entry,) = db.list_audit(actions=["letters_download"])
+    assert (entry.actor, entry.target, entry.detail) == (name, info.id, "pdf: 2 letters: JBG/ouder 2")
+    with pytest.raises(PermissionError):  # signed out: no file, no entry
+        session.guarded(lambda: b"", storage=db, signed=None, what=info.id, audit_with=audit)()
+    assert len(db.list_audit(actions=["letters_download"])) == 1

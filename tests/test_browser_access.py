@@ -40,6 +40,7 @@ STAFF_PATHS = (
     "opmerkingen",
     "rondeverslag",
     "import-export",
+    "microdata",
     "logboek",
     "aanmelden",
     "start",
@@ -54,6 +55,7 @@ MENU = {
         "Verbanden",
         "Opmerkingen",
         "Import en export",
+        "Microdata",
         "Rondes",
         "Logboek",
     ],
@@ -64,10 +66,11 @@ MENU = {
         "Verbanden",
         "Opmerkingen",
         "Import en export",
+        "Microdata",
         "Rondes",
     ],
     "gi": ["Overzicht", "Inspectierapport", "Vergelijken", "Opmerkingen", "Rondeverslag", "Rondes"],
-    "onderzoeker": ["Overzicht", "Inspectierapport", "Vergelijken", "Verbanden", "Rondeverslag"],
+    "onderzoeker": ["Overzicht", "Inspectierapport", "Vergelijken", "Verbanden", "Rondeverslag", "Microdata"],
 }
 
 
@@ -236,7 +239,7 @@ def test_browser_make_run_starts_both_servers_with_a_one_time_password(tmp_path,
         out = "".join(lines)
         assert f"http://localhost:{port}/?ronde={contract.DEMO_ROUND_ID}" in out
         assert f"http://localhost:{staff_port}/" in out
-        password = re.search(r"eenmalig wachtwoord / one-time password: (\S+)", out).group(1)
+        password = re.search(r"one-time password: (\S+)", out).group(1)
         assert len(password) >= 12
         for p in (port, staff_port):
             _wait_health(f"http://127.0.0.1:{p}", proc)

@@ -149,18 +149,18 @@ def test_browser_respond_youth_on_a_phone_stores_one_response_and_refuses_the_us
     assert page.get_by_text("alleen gesproken").count() == 0  # shown only after n_workers >= 1
     choose(page, "Hoeveel jeugdzorgwerkers", "3")
     page.get_by_text("Heeft de jeugdzorgwerker jou alleen gesproken").wait_for()
-    choose(page, "Was er een periode", "Ja")
+    choose(page, "Was er een tijd", "Ja")
     choose(page, "alleen gesproken", "Ja, 1 keer")
     assert_no_horizontal_scroll(page, "step 2")
     shot(page, "3-step-workers", tall=True)
     press(page, "Volgende")
 
     expect_heading(page, "Meedoen en meepraten")
-    choose(page, "Vraagt de jeugdzorgwerker naar jouw mening?", "Soms")
+    choose(page, "Vraagt de jeugdzorgwerker wat jij ervan vindt?", "Soms")
     choose(page, "Mocht jij meepraten", "Nee")
     press(page, "Volgende")
     expect_heading(page, "De hulp")
-    choose(page, "Wordt het beter", "Niet helemaal")
+    choose(page, "Gaat het beter door de hulp", "Niet helemaal")
     press(page, "Volgende")
     expect_heading(page, "Wat vind jij van de jeugdzorgwerker?")
     choose(page, "met respect met mij om", "Een beetje")
@@ -173,7 +173,7 @@ def test_browser_respond_youth_on_a_phone_stores_one_response_and_refuses_the_us
     assert box["width"] >= 44 and box["height"] >= 44, box  # a comfortable tap target
     grade.click()
     settle(page)
-    page.get_by_role("textbox", name=re.compile("Wil je uitleggen")).fill("Ze komt vaak te laat.")
+    page.get_by_role("textbox", name=re.compile("Waarom geef je dit cijfer")).fill("Ze komt vaak te laat.")
     page.get_by_role("textbox", name=re.compile("beter doen")).fill(LONG_WORD)  # must wrap, not scroll
     assert_no_horizontal_scroll(page, "grade")
     shot(page, "4-step-grade")

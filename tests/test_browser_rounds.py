@@ -3,7 +3,8 @@
 On the staff page Rondes: a round for three institutions is made, the letters
 are made and the PDF is downloaded; a code is read from the QR image on the
 first page (rendered with pdfium, decoded with zxing-cpp); a second browser
-context (a phone) opens that link and answers; the monitor count goes up.
+context (a phone) opens that link and answers; the monitor count goes up; the
+round is closed; every step is in the audit log under the inspector's name.
 
 The inspector signs in on the staff server (``serve --staff``); the letters
 print the public server's address (``SURVEY_PUBLIC_URL``) and the parent
@@ -186,4 +187,28 @@ def test_browser_rounds_create_print_letters_answer_and_watch_the_monitor(app, b
     assert metric(page, "Ingevuld") == "1"
     assert metric(page, "Respons") == "17%"  # 1 of 6
     page.screenshot(path=str(ARTIFACTS / "rounds-4-monitor.png"), full_page=True)
+
+    # 6. the inspector closes the round, still without the command line
+    page.get_by_role("tab", name="Instellingen").click()
+    settle(page)
+    page.get_by_text("Ja, sluit deze ronde").click()
+    settle(page)
+    page.get_by_role("button", name="Ronde sluiten").click()
+    settle(page)
+    for _ in range(50):
+        if storage.get_round(info.id).closed:
+            break
+        page.wait_for_timeout(200)
+    assert storage.get_round(info.id).closed
+    page.screenshot(path=str(ARTIFACTS / "rounds-5-closed.png"), full_page=True)
     staff.close()
+
+    # every step is in the audit log under the inspector's name, never a code
+    log = [r for r in storage.list_audit() if r.target == info.id]
+    assert {r.actor for r in log} == {ROLE_ACCOUNTS["inspecteur"][0]}
+    done = {r.action for r in log}
+    assert {"round_create", "round_codes", "letters_made", "letters_download", "round_close"} <= done
+    assert [r.detail for r in log if r.action == "letters_download"] == [
+        "pdf: 6 letters: JBG/ouder 1, JBG/jeugdige 1, JBN/ouder 1, JBN/jeugdige 1, WSS/ouder 1, WSS/jeugdige 1"
+    ]
+    assert not any(code in (r.detail or "") or code.replace("-", "") in (r.detail or "") for r in log)

@@ -271,3 +271,64 @@ def test_cli_unknown_round_exits_one(db_env):
     res = run("round", "close", "bestaat-niet", env_extra=db_env)
     assert res.returncode == 1
     assert "does not exist" in res.stderr
+
+
+def test_cli_report_of_a_late_institution_waits_until_its_fieldwork_closes(tmp_path, sample_csv):
+    import datetime as dt
+
+    from survey_app.storage import Storage
+
+    url = f"sqlite:///{tmp_path / 'survey.sqlite'}"
+    env = {"SURVEY_DATA_DIR": str(tmp_path), "SURVEY_DATABASE_URL": url, "SURVEY_SECRET_KEY": "k" * 32}
+    today = dt.date.today()
+    s = Storage(url, secret_key="k" * 32)
+    s.setup_round(
+        name="Lopende ronde",
+        gis=list(contract.GI_CODES),
+        round_id="rlopend",
+        access="open",
+        opens=today - dt.timedelta(days=28),
+        closes=today + dt.timedelta(days=14),
+        gi_dates={"WSS": (today - dt.timedelta(days=7), today + dt.timedelta(days=35))},
+    )
+    df = pd.read_csv(sample_csv, dtype=str, keep_default_na=False).head(300).assign(round_id="rlopend")
+    s.import_responses(df, round_id="rlopend")
+    s.dispose()
+    res = run("report", "--round", "rlopend", "--gi", "WSS", env_extra=env)
+    assert res.returncode == 1 and not res.stdout
+    assert "The own report of WSS waits until its fieldwork closes on" in res.stderr
+    assert run("figures", "--round", "rlopend", "--gi", "WSS", "--out", tmp_path / "f", env_extra=env).returncode == 1
+    # the national report includes WSS; another institution on its own is not held
+    rep = json.loads(run("report", "--round", "rlopend", env_extra=env).stdout)
+    assert rep["n_respondents"] == 300
+    assert run("report", "--round", "rlopend", "--gi", "JBG", env_extra=env).returncode == 0
+
+
+def test_cli_round_dates_close_reopen_archive_are_audited(tmp_path):
+    import datetime as dt
+
+    from survey_app.storage import Storage
+
+    url = f"sqlite:///{tmp_path / 'survey.sqlite'}"
+    env = {"SURVEY_DATA_DIR": str(tmp_path), "SURVEY_DATABASE_URL": url, "SURVEY_SECRET_KEY": "k" * 32}
+    res = run("round", "create", "--name", "CLI-ronde", "--gi", "JBG", "--gi", "WSS", "--access", "open", env_extra=env)
+    assert res.returncode == 0, res.stderr
+    rid = res.stdout.split("Round created: ")[1].split()[0]
+    later = (dt.date.today() + dt.timedelta(days=60)).isoformat()
+    assert run("round", "dates", rid, "--gi", "WSS", "--closes", later, env_extra=env).returncode == 0
+    assert run("round", "archive", rid, env_extra=env).returncode == 2  # not closed yet: bad input
+    assert run("round", "close", rid, env_extra=env).returncode == 0
+    assert run("round", "reopen", rid, "--closes", later, env_extra=env).returncode == 0
+    assert run("round", "close", rid, env_extra=env).returncode == 0
+    assert run("round", "archive", rid, env_extra=env).returncode == 0
+    assert run("round", "archive", rid, "--undo", env_extra=env).returncode == 0
+    assert run("round", "reopen", "nope", env_extra=env).returncode == 1
+    s = Storage(url, secret_key="k" * 32)
+    log = s.list_audit()
+    s.dispose()
+    assert sorted(r.action for r in log) == sorted(
+        ["round_create", "round_dates", "round_close", "round_reopen", "round_close", "round_archive"]
+        + ["round_unarchive"]
+    )
+    assert all(r.actor.startswith("cli") and r.target == rid for r in log)
+    assert f"WSS -..- -> -..{later}" in [r.detail for r in log if r.action == "round_dates"][0]

@@ -65,3 +65,15 @@ def test_concurrency_simultaneous_start_migrates_once(db_url):
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     head = ScriptDirectory.from_config(cfg).get_current_head()
     assert revisions == [head] * WORKERS
+
+
+def test_run_in_processes_reports_a_worker_that_dies_at_once():
+    """A dead worker fails the test within seconds; it never waits out the timeout (a CI run was lost that way)."""
+    import time
+
+    from db_fixtures import exit_without_result
+
+    start = time.monotonic()
+    with pytest.raises(AssertionError, match="exited with code 3 without a result"):
+        run_in_processes(exit_without_result, [dict(code=3), dict(code=3)], timeout=300)
+    assert time.monotonic() - start < 120

@@ -165,3 +165,36 @@ def test_filter_options_lists_rounds_and_gis_in_scope(seeded):
     opts = filter_options(seeded, Scope(gis=("JBN", "WSS"), round_ids=(ROUND_B,)))
     assert opts.round_ids == (ROUND_B,)
     assert opts.gis == ("JBN",)  # WSS is not in round B
+
+
+def test_report_hold_late_institution_waits_on_its_own_views_not_on_national_ones(storage):
+    import datetime as dt
+
+    from survey_app.dashboard.data_access import report_hold, selection
+
+    today = dt.date(2026, 3, 25)
+    info = storage.setup_round(
+        name="Ronde 2026",
+        gis=["JBG", "JBN", "WSS"],
+        opens=dt.date(2026, 3, 2),
+        closes=dt.date(2026, 4, 26),
+        gi_dates={"WSS": (dt.date(2026, 3, 23), dt.date(2026, 5, 24))},
+        access="open",
+    )
+    everything = scope_for("inspecteur")
+    # national views: no institution filter, or every institution of the round
+    assert report_hold(storage, everything, {}, today=today).empty
+    assert report_hold(storage, everything, {"gi": ["JBG", "JBN", "WSS"]}, today=today).empty
+    # WSS on its own: a filter, or the gi account of WSS (its scope), in this round or all rounds
+    held = report_hold(storage, everything, {"gi": ["WSS"]}, today=today)
+    assert held[["round_id", "gi", "closes"]].values.tolist() == [[info.id, "WSS", dt.date(2026, 5, 24)]]
+    assert not report_hold(storage, scope_for("gi", "WSS"), {}, today=today).empty
+    assert not report_hold(storage, scope_for("gi", "WSS"), {"round_id": [info.id]}, today=today).empty
+    # other institutions on their own are not held; a filter outside the scope selects nothing to hold
+    assert report_hold(storage, scope_for("gi", "JBN"), {}, today=today).empty
+    assert report_hold(storage, scope_for("gi", "JBN"), {"gi": ["WSS"]}, today=today).empty
+    assert selection(scope_for("gi", "JBN"), {"gi": ["WSS"]}) == ((), None)
+    # after its closing day (or when the round is closed) its own report is shown
+    assert report_hold(storage, everything, {"gi": ["WSS"]}, today=dt.date(2026, 5, 25)).empty
+    storage.close_round(info.id)
+    assert report_hold(storage, everything, {"gi": ["WSS"]}, today=today).empty

@@ -125,7 +125,8 @@ def test_round_report_docx_small_institution_shows_no_estimate(docx_small):
         # no percentage, mean or interval anywhere
         assert not any(re.search(r"\d%|\d,\d", cell) for cell in body), rows
     key = _table_text(docx_small.tables[0])
-    assert key[1][:2] == ["Respondenten", "7"]
+    # the protected table (issue 9): a small selection's size is never shown, it reads "minder dan 10"
+    assert key[1][:2] == ["Respondenten", SMALL] and not any("7" in c for row in key for c in row)
     assert all(row[1] == SMALL for row in key[2:])
     text = "\n".join(p.text for p in docx_small.paragraphs)
     assert "Instelling: JBW" in text
@@ -177,3 +178,11 @@ def test_method_notes_name_min_cell():
     notes = dict(method_notes(min_cell=15))
     assert "minder dan 15 antwoorden" in notes["Kleine groepen"]
     assert "(n < 15)" in notes["Kleine groepen"]
+
+
+def test_build_report_selection_shows_rounds_by_name(demo):
+    filters = {"round_id": [contract.DEMO_ROUND_ID]}
+    c = build_report(demo, filters=filters, round_names={contract.DEMO_ROUND_ID: "Demo 2025 (synthetisch)"})
+    label = dict(c.selection)
+    assert "Demo 2025 (synthetisch)" in label.values()
+    assert contract.DEMO_ROUND_ID in dict(build_report(demo, filters=filters).selection).values()  # unknown: its id

@@ -201,7 +201,7 @@ def test_flow_skips_the_quality_step_for_zero_workers_and_reaches_review(q):
         seen.append(state.step_id)
         assert flow.advance(state, q) == []
     assert seen == ["start", "werker", "meedoen", "hulp", "cijfer"]
-    assert state.stage == "review" and flow.progress(state, q) == (6, 6)
+    assert state.stage == "review" and flow.progress(state, q) == (7, 7)
     flow.back(state, q)
     assert (state.stage, state.step_id) == ("questions", "cijfer")
 
@@ -211,6 +211,27 @@ def test_progress_counts_visible_steps_plus_review(q):
     state.answers.update(measure_type="ots", n_workers=3)
     flow.advance(state, q)
     assert flow.progress(state, q) == (2, 7)
+
+
+@pytest.mark.parametrize("n_workers", [0, 3])
+def test_progress_total_is_stable_from_the_first_step(q, n_workers):
+    # issue 12: "Stap 2 van 6", then "Stap 3 van 7" must not happen
+    state = _state(q)
+    seen = [flow.progress(state, q)]
+    state.answers["measure_type"] = "ots"
+    flow.advance(state, q)
+    seen.append(flow.progress(state, q))
+    state.answers["n_workers"] = n_workers  # shows or hides the step "oordeel"
+    seen.append(flow.progress(state, q))
+    while state.stage == "questions":
+        shown = flow.visible_items(q, state.answers, state.step_id)
+        state.answers.update({i.id: FULL_YOUTH[i.id] for i in shown if i.id != "n_workers"})
+        flow.advance(state, q)
+        seen.append(flow.progress(state, q))
+    assert {total for _, total in seen} == {len(q.steps) + 1}
+    positions = [pos for pos, _ in seen]
+    assert positions[0] == 1 and positions[-1] == len(q.steps) + 1
+    assert positions == sorted(positions)
 
 
 def test_back_from_first_step_returns_to_welcome_and_go_to_step_from_review(q):

@@ -152,8 +152,8 @@ def test_read_responses_csv_row_shorter_than_header(tmp_path):
     width = len(contract.COLUMNS)
     assert err.message.startswith(f"Row has {width - 3} cells but the header has {width}; ")
     assert "cut off" in err.message
-    assert err.message_nl.startswith(f"De rij heeft {width - 3} cellen, maar de kopregel heeft er {width}; ")
-    assert "afgebroken" in err.message_nl
+    assert err.message_in("nl").startswith(f"De rij heeft {width - 3} cellen, maar de kopregel heeft er {width}; ")
+    assert "afgebroken" in err.message_in("nl")
     # a short row in the middle (a delimiter missing), with a semicolon file
     rec = as_records(raw_frame(4))
     rec[2] = rec[2][:5]
@@ -241,7 +241,7 @@ def test_read_responses_unreadable_files(tmp_path):
         assert report.ok is False and len(frame) == 0
         if fragment:
             assert fragment in report.errors[0].message, (name, report.errors[0].message)
-        assert report.errors[0].message_nl.startswith("Het bestand kan niet worden gelezen")
+        assert report.errors[0].message_in("nl").startswith("Het bestand kan niet worden gelezen")
 
 
 def test_read_frame_raw_raises_read_error(tmp_path):

@@ -149,7 +149,7 @@ def test_letters_read_mail_merge_reports_errors_with_row_and_column():
     ]
     assert report.errors[0].text("nl").startswith("terug.csv: rij 3, kolom ronde_id")
     _, report = L.read_mail_merge(b"naam,adres\nJan,Straat\n", file="x.csv", round_id="r")
-    assert report.errors[0].rule == "missing_column" and "ronde_id" in report.errors[0].message_nl
+    assert report.errors[0].rule == "missing_column" and "ronde_id" in report.errors[0].message_in("nl")
     _, report = L.read_mail_merge(lines[0].encode(), file="x.csv", round_id="ab3k9m2x7q")
     assert report.errors[0].rule == "empty_file"
 

@@ -154,7 +154,7 @@ def test_map_table_keeps_source_rows_for_validation_messages():
     pd.testing.assert_frame_equal(mapped.frame, apply_mapping(raw, m, seed=2))
     _, report = validate_frame(mapped.frame, file="f.csv", row_numbers=mapped.rows)
     err = [e for e in report.errors if e.column == "grade"]
-    assert err and err[0].row == 8 and err[0].message_nl
+    assert err and err[0].row == 8 and err[0].message_in("nl")
     prepared = prepare_import(table, mapping=m)
     assert [(e.row, e.column) for e in prepared.report.errors] == [(8, "grade")]
 
@@ -172,7 +172,9 @@ def test_mapping_problems_lists_missing_twice_and_unknown_values():
     assert ("quality_clear", "used_twice") in kinds or ("quality_expert", "used_twice") in kinds
     unk = p[p["problem"] == "unknown_value"]
     assert unk[["column", "value", "count"]].values.tolist() == [["asked_safety", "misschien", 1]]
-    assert unk.iloc[0]["message_nl"].startswith("'misschien'")
+    assert unk.iloc[0]["message"].startswith("'misschien' in column")
+    nl = mapping_problems(raw, m, "nl")
+    assert nl[nl["problem"] == "unknown_value"].iloc[0]["message"].startswith("'misschien' in kolom")
 
 
 def test_mapping_problems_fixed_value_must_be_a_code():

@@ -177,3 +177,64 @@ def test_monitor_texts_are_in_the_catalogs():
     assert M.t("status_value.not_yet_open", "nl") == "nog niet open"
     assert M.t("small", "en", m=10) == "fewer than 10"
     assert M.t("status", "en") == "Status"
+
+
+# --------------------------------------------------------------------------- the own report of a late institution waits
+
+
+def _fieldwork(**kw):
+    """One round 'r26' as Storage.fieldwork_windows gives it: WSS started three weeks late."""
+    w = _windows().assign(round_id="r26", round_name="Ronde 2026", round_closed=False)
+    for k, v in kw.items():
+        w[k] = v
+    return w[list(M.WINDOW_COLUMNS)]
+
+
+def test_monitor_report_hold_institution_views_wait_national_views_do_not():
+    w = _fieldwork()
+    # national: no institution chosen, or every institution that counts nationally (JBN does not count)
+    assert M.report_hold(w, gis=None, round_ids=None, today=TODAY).empty
+    assert M.report_hold(w, gis=["JBG", "WSS"], round_ids=None, today=TODAY).empty
+    assert M.report_hold(w, gis=["JBG", "JBN", "WSS"], round_ids=["r26"], today=TODAY).empty
+    # WSS on its own (a filter, a gi account, WSS against the rest): held, with its closing day
+    held = M.report_hold(w, gis=["WSS"], round_ids=None, today=TODAY)
+    assert list(held.columns) == list(M.HOLD_COLUMNS)
+    assert held.to_dict("records") == [
+        {"round_id": "r26", "round_name": "Ronde 2026", "gi": "WSS", "closes": D(2026, 5, 24)}
+    ]
+    assert M.report_hold(w, gis="WSS", round_ids="r26", today=TODAY)["gi"].tolist() == ["WSS"]
+    # a selection of some institutions with WSS among them is not national either
+    assert M.report_hold(w, gis=["JBN", "WSS"], round_ids=None, today=TODAY)["gi"].tolist() == ["WSS"]
+    # institutions that did not start late are never held; another round is not held
+    assert M.report_hold(w, gis=["JBG"], round_ids=None, today=TODAY).empty
+    assert M.report_hold(w, gis=["WSS"], round_ids=["r25"], today=TODAY).empty
+
+
+def test_monitor_report_hold_lifts_when_the_fieldwork_closes():
+    w = _fieldwork()
+    assert not M.report_hold(w, gis=["WSS"], round_ids=None, today=D(2026, 5, 24)).empty  # its closing day: still open
+    assert M.report_hold(w, gis=["WSS"], round_ids=None, today=D(2026, 5, 25)).empty  # the day after
+    assert M.report_hold(
+        _fieldwork(round_closed=True), gis=["WSS"], round_ids=None, today=TODAY
+    ).empty  # closed by hand
+    # before it opens it waits too (nothing of its own to show yet)
+    assert not M.report_hold(w, gis=["WSS"], round_ids=None, today=D(2026, 3, 10)).empty
+    # the monitor's mark and the decision agree
+    table = _table()
+    assert table.loc[table["own_report_waits"], "gi"].unique().tolist() == ["WSS"]
+    assert M.own_report_waits(late=True, status="open") and not M.own_report_waits(late=True, status="closed")
+    assert not M.own_report_waits(late=False, status="open")
+    assert M.fieldwork_status(D(2026, 3, 23), None, round_closed=False, today=TODAY) == "open"
+
+
+def test_monitor_report_hold_messages_name_institution_date_and_round():
+    held = M.report_hold(_fieldwork(), gis=["WSS"], round_ids=None, today=TODAY)
+    (nl,) = M.hold_messages(held, lang="nl")
+    assert nl.startswith("Het eigen rapport van WSS wacht tot het veldwerk sluit op 24 mei 2026.")
+    assert "'Ronde 2026'" in nl and "landelijke cijfers" in nl
+    (en,) = M.hold_messages(held, lang="en")
+    assert "waits until its fieldwork closes on 24 May 2026" in en
+    no_date = M.report_hold(_fieldwork(closes=None), gis=["WSS"], round_ids=None, today=TODAY)
+    assert M.hold_messages(no_date)[0].startswith("Het eigen rapport van WSS wacht tot het veldwerk sluit.")
+    with pytest.raises(ValueError, match="missing column"):
+        M.report_hold(_windows(), gis=["WSS"], round_ids=None, today=TODAY)

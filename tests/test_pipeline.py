@@ -10,7 +10,7 @@ import pytest
 from _io_helpers import as_records, raw_frame, write_csv_text
 
 from analysis import pipeline, validation
-from analysis.io import RawTable
+from analysis.io import RawTable, ReadError
 from analysis.validation import MAX_ERRORS, ValidationReport, unreadable_report, validate_frame
 
 ROUND = pipeline.RoundDescription("ronde-2025-1", ("JBRA", "WSS", "JBN", "JBG"))
@@ -126,7 +126,7 @@ def test_error_summary_small_numbers_and_whole_file_problems():
     _, three = validate_frame(df)
     assert three.error_summary("nl") == "2 rijen hebben fouten"
     assert three.error_summary("en") == "2 rows have errors"
-    whole = unreadable_report("x.csv", "broken", "kapot")
+    whole = unreadable_report("x.csv", ReadError("empty").reason)
     assert whole.error_summary("nl") == "1 fout" and whole.error_summary("en") == "1 error"
     assert ValidationReport(file="ok.csv").error_summary("nl") == ""
 

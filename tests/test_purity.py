@@ -39,3 +39,15 @@ def test_analysis_import_loads_no_forbidden_module_at_runtime():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_analysis_deidentifier_loads_no_forbidden_module():
+    # deduce is imported on first use (analysis.scrub.deidentifier): it must not bring them in either.
+    code = (
+        "import sys\n"
+        "from analysis import scrub\n"
+        "assert scrub.scrub_text('Mijn werker heet Jan') == 'Mijn werker heet [PERSOON-1]'\n"
+        f"print(sorted(n for n in sys.modules if n.split('.')[0] in {FORBIDDEN!r}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -231,7 +231,116 @@ def test_rounds_migration_0004_downgrades_and_upgrades_cleanly(storage, wss_late
     assert "round_gis" not in insp.get_table_names() and "code_batches" not in insp.get_table_names()
     assert "languages" not in {c["name"] for c in insp.get_columns("rounds")}
     storage.migrate()
-    assert storage.schema_revision() == "0005_accounts"
+    assert storage.schema_revision() == "0008_variant"
     info = storage.get_round(wss_late.id)  # the round survived; its new columns have their defaults
     assert info.languages == ("nl", "en") and not info.archived
     assert [w.late for w in storage.institution_windows(info.id)] == [False, False, False]
+
+
+def test_rounds_fieldwork_windows_give_every_institution_of_every_round(storage, wss_late):
+    from analysis.monitor import WINDOW_COLUMNS
+
+    other = storage.setup_round(name="Zelfevaluatie JBG", gis=["JBG"], access="open", opens=D(2025, 1, 6))
+    w = storage.fieldwork_windows()
+    assert list(w.columns) == list(WINDOW_COLUMNS)
+    assert w["round_id"].tolist() == [wss_late.id] * 3 + [other.id]  # list_rounds order: newest first
+    wss = w[w["gi"] == "WSS"].iloc[0]
+    assert (wss["opens"], wss["closes"], bool(wss["late"]), bool(wss["national"])) == (
+        D(2026, 3, 23),
+        D(2026, 5, 24),
+        True,
+        True,
+    )
+    assert wss["round_name"] == "Cliëntervaring 2026" and not wss["round_closed"]
+    storage.close_round(wss_late.id)
+    assert storage.fieldwork_windows()["round_closed"].tolist() == [True] * 3 + [False]
+
+
+# --------------------------------------------------------------------------- audited round changes (survey_app.auth.actions)
+
+
+def _log(storage):
+    return [(r.actor, r.action, r.target, r.detail or "") for r in storage.list_audit()]
+
+
+def test_rounds_actions_write_every_change_to_the_audit_log_never_a_code(storage):
+    from analysis import letters as L
+    from survey_app.auth import actions
+
+    info = actions.setup_round(
+        storage,
+        actor="inspectie",
+        name="Cliëntervaring 2026",
+        gis=["JBG", "JBN", "WSS"],
+        opens=D(2026, 3, 2),
+        closes=D(2026, 4, 26),
+        gi_dates={"WSS": (D(2026, 3, 23), D(2026, 5, 24))},
+        access="codes",
+    )
+    rid = info.id
+    actions.set_institution_dates(storage, rid, {"WSS": (D(2026, 3, 30), D(2026, 5, 31))}, actor="inspectie")
+    actions.set_national(storage, rid, "JBN", False, actor="inspectie")
+    actions.set_languages(storage, rid, ["nl"], actor="inspectie")
+    codes = actions.issue_codes(storage, rid, "JBG", "ouder", 3, actor="inspectie", today=D(2026, 3, 1))
+    made = L.make_letters(
+        base_url="https://x.nl", round_id=rid, round_name=info.name, gi="JBG", respondent_type="ouder", codes=codes
+    )
+    actions.letters_made(storage, rid, made, actor="inspectie")
+    actions.letters_downloaded(storage, rid, made, "pdf", actor="inspectie")
+    actions.letters_made(storage, rid, made[:1], actor="inspectie", reminder=True)
+    actions.letters_downloaded(storage, rid, made[:1], "docx", actor="inspectie", reminder=True)
+    actions.close_round(storage, rid, actor="inspectie")
+    actions.reopen_round(storage, rid, closes=D(2026, 6, 30), today=D(2026, 6, 1), actor="inspectie")
+    actions.close_round(storage, rid, actor="beheer")
+    actions.archive_round(storage, rid, True, actor="beheer")
+    actions.archive_round(storage, rid, False, actor="beheer")
+    log = _log(storage)
+    by_action = {}
+    for actor, action, target, detail in log:
+        assert target == rid
+        by_action.setdefault(action, []).append((actor, detail))
+    assert sorted(by_action) == sorted(
+        [
+            "round_create",
+            "round_dates",
+            "round_national",
+            "round_languages",
+            "round_codes",
+            "letters_made",
+            "letters_download",
+            "reminders_made",
+            "reminders_download",
+            "round_close",
+            "round_reopen",
+            "round_archive",
+            "round_unarchive",
+        ]
+    )
+    assert "WSS 2026-03-23..2026-05-24" in by_action["round_create"][0][1]
+    assert by_action["round_dates"] == [("inspectie", "WSS 2026-03-23..2026-05-24 -> 2026-03-30..2026-05-31")]
+    assert by_action["round_national"] == [("inspectie", "JBN national=no")]
+    assert by_action["round_codes"] == [("inspectie", "3 codes for JBG/ouder")]
+    assert by_action["letters_made"] == [("inspectie", "3 letters: JBG/ouder 3")]
+    assert by_action["letters_download"] == [("inspectie", "pdf: 3 letters: JBG/ouder 3")]
+    assert by_action["reminders_download"] == [("inspectie", "docx: 1 letter: JBG/ouder 1")]
+    assert by_action["round_reopen"] == [("inspectie", "closes=2026-06-30")]
+    assert len(by_action["round_close"]) == 2 and by_action["round_archive"][0][0] == "beheer"
+    everything = " ".join(" ".join(map(str, row)) for row in log)
+    for c in codes:  # never the codes, in any form
+        assert c not in everything and c.replace("-", "") not in everything
+
+
+def test_rounds_actions_open_round_letters_and_failures(storage):
+    from survey_app.auth import actions
+    from survey_app.storage import StorageError
+
+    info = actions.setup_round(storage, actor="gi-jbn", name="Zelfevaluatie JBN", gis=["JBN"], access="open")
+    assert actions.record_invitations(storage, info.id, "JBN", "ouder", 5, actor="gi-jbn") == 5
+    assert ("gi-jbn", "round_invitations", info.id, "5 open-link letters for JBN/ouder") in _log(storage)
+    # a refused change writes nothing
+    n = len(_log(storage))
+    with pytest.raises(StorageError):
+        actions.archive_round(storage, info.id, True, actor="gi-jbn")  # not closed
+    with pytest.raises(StorageError):
+        actions.set_institution_dates(storage, info.id, {"WSS": (None, None)}, actor="gi-jbn")
+    assert len(_log(storage)) == n

@@ -1,4 +1,5 @@
-"""analysis.scrub: contact and identity details in free text become [verwijderd]."""
+"""analysis.scrub: contact details in free text become [verwijderd] (rules); names, places, addresses,
+dates and ages become deduce's placeholders."""
 
 import pandas as pd
 import pytest
@@ -91,29 +92,17 @@ NEGATIVES = [
     "In 2024 ging het beter dan in 2023.",
     "2024 en 2025",
     "2025-W07",
-    "Op 01-02-2024 om 12:30 was het gesprek.",
-    "12-03-2024",
-    "01.02.2024",
     "Het kostte 1.500 euro",
-    "123456789",  # nine digits that fail the eleven test
-    "123.456.789",
     "123 456 789",
-    "987654321",
-    "12345678",  # eight digits
-    "1234567890",  # ten digits, not starting with 0
     "06 keer gebeld en 5 keer gemaild",
     "0 jeugdzorgwerkers gehad, toen 3",
-    "Ik ben 16 jaar en woon in Utrecht.",
     "tussen 2 en 3 keer per week",
     "1234 keer gebeld",
-    "1234 AB",  # postcode without a house number
     "Het was goed.Nu gaat het beter",
     "o.a. d.w.z. t.a.v. m.b.t. enz.",
     "ja/nee",
     "NL is een mooi land",
     "NL91ABNA",
-    "@jeugdzorg op twitter",
-    "Sinds 3 mei 2024 (week 18)",
     "meer dan 5 jeugdzorgwerkers: 6 of 7",
     "",
 ]
@@ -123,6 +112,95 @@ NEGATIVES = [
 def test_scrub_text_keeps_ordinary_text(text):
     assert scrub_text(text) == text
     assert find_personal_data(text) == []
+
+
+# not contact details (the rules keep them), but deduce replaces them: (text, scrubbed, deduce's tags)
+DEDUCE_ONLY = [
+    ("Op 01-02-2024 om 12:30 was het gesprek.", "Op [DATUM-1] om 12:30 was het gesprek.", ["datum"]),
+    ("12-03-2024", "[DATUM-1]", ["datum"]),
+    ("Ik ben 16 jaar en woon in Utrecht.", "Ik ben [LEEFTIJD-1] jaar en woon in [LOCATIE-1].", ["leeftijd", "locatie"]),
+]
+
+
+#: the rules keep these; deduce takes long digit strings for identifiers (case numbers) and dates
+RULES_ONLY = [
+    "123456789",  # nine digits that fail the eleven test
+    "987654321",
+    "12345678",  # eight digits
+    "1234567890",  # ten digits, not starting with 0
+    "Sinds 3 mei 2024 (week 18)",
+]
+
+
+@pytest.mark.parametrize("text", RULES_ONLY)
+def test_scrub_text_rules_keep_but_deduce_replaces(text):
+    assert scrub_text(text, deidentify=False) == text
+    assert find_personal_data(text, deidentify=False) == []
+    assert scrub_text(text) != text
+
+
+@pytest.mark.parametrize("text,scrubbed,tags", DEDUCE_ONLY)
+def test_scrub_text_deduce_replaces_dates_ages_and_places(text, scrubbed, tags):
+    assert scrub_text(text, deidentify=False) == text
+    assert scrub_text(text) == scrubbed
+    assert [k for k, _ in find_personal_data(text)] == tags
+
+
+# the examples of issue 9 (item 5): each is scrubbed completely
+ISSUE_EXAMPLES = [
+    ("Mijn werker heet Jan", "Mijn werker heet [PERSOON-1]"),
+    ("Mijn voogd is Jan de Vries.", "Mijn voogd is [PERSOON-1]."),
+    ("Ik woon in de Kerkstraat 12 in Utrecht", "Ik woon in de [LOCATIE-1] in [LOCATIE-2]"),
+    ("Ik ben 15 jaar", "Ik ben [LEEFTIJD-1] jaar"),
+    ("Bel 06\u20131234 5678 aub", f"Bel {R} aub"),  # en dash
+    ("Bel 06 - 12 34 56 78 aub", f"Bel {R} aub"),  # spaces inside the number
+    ("Bel 0 6 1 2 3 4 5 6 7 8 aub", f"Bel {R} aub"),
+    ("Bel \uff10\uff16\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18 aub", f"Bel {R} aub"),  # full-width
+    ("Mail jan (at) gmail aub", f"Mail {R} aub"),
+    ("Mail jan [at] gmail [dot] com aub", f"Mail {R} aub"),
+    ("Mail jan at hotmail dot com aub", f"Mail {R} aub"),
+    ("Mail jan @ gmail.com aub", f"Mail {R} aub"),
+    ("Mijn adres is 3511 AB, nr 12 hoor", f"Mijn adres is {R} hoor"),
+    ("postcode 3511 AB", f"postcode {R}"),
+    ("Volg mij: @jansen_2009 op insta", f"Volg mij: {R} op insta"),
+]
+
+
+@pytest.mark.parametrize("text,scrubbed", ISSUE_EXAMPLES)
+def test_scrub_text_issue_examples_are_scrubbed(text, scrubbed):
+    assert scrub_text(text) == scrubbed
+
+
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("Bel 06\u20131234 5678", "phone"),
+        ("\uff10\uff16\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18", "phone"),
+        ("jan (at) gmail", "email"),
+        ("3511 AB, nr 12", "postcode"),
+        ("@jansen_2009", "handle"),
+    ],
+)
+def test_scrub_text_rules_catch_obfuscated_contact_details_without_deduce(text, kind):
+    assert [k for k, _ in find_personal_data(text, deidentify=False)] == [kind]
+
+
+@pytest.mark.parametrize("text", ["Kijk eens at me", "Ik ben at home", "ja @ nee", "prijs @ 5 euro"])
+def test_scrub_text_a_bare_at_is_not_an_email(text):
+    assert scrub_text(text, deidentify=False) == text
+
+
+def test_scrub_text_unchanged_text_is_not_normalised():
+    text = "Goed \uff17 gedaan \u2013 echt"  # a full-width 7 and an en dash, nothing to remove
+    assert scrub_text(text) == text
+
+
+def test_scrub_deidentifier_is_loaded_once_per_process():
+    from analysis import scrub
+
+    first = scrub.deidentifier()
+    scrub_text("Mijn werker heet Piet")
+    assert scrub.deidentifier() is first
 
 
 def test_scrub_text_several_findings_in_one_text():

@@ -64,7 +64,7 @@ def test_storage_migrates_fresh_database_to_head(storage):
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(storage.alembic_config()).get_current_head()
-    assert head == "0005_accounts"
+    assert head == "0008_variant"
     assert storage.schema_revision() == head
 
 
@@ -99,7 +99,7 @@ def test_storage_migration_0002_widens_gi_and_keeps_rows(db_url):
                 )
             )
         s.migrate()
-        assert s.schema_revision() == "0005_accounts"
+        assert s.schema_revision() == "0008_variant"
         df = s.load_responses(round_ids="r0")
         assert list(df["gi"]) == ["JBG"] and list(df["grade"]) == [7]
         info = _open_round(s, gis=["A" * 20, "GI_A"])
@@ -515,6 +515,13 @@ def test_submit_response_scrubs_free_text(storage):
             sa.select(st_schema.responses_table.c.comment_grade, st_schema.responses_table.c.comment_improve)
         ).one()
     assert "06-12345678" not in " ".join(raw) and "NL91" not in " ".join(raw)
+
+
+def test_submit_response_replaces_names_and_places_before_storing(storage):
+    info = _open_round(storage)
+    ans = random_answers(random.Random(7)) | {"comment_grade": "Mijn werker heet Jan de Vries, ik woon in Utrecht"}
+    _submit(storage, info.id, ans)
+    assert storage.load_responses().iloc[0]["comment_grade"] == "Mijn werker heet [PERSOON-1], ik woon in [LOCATIE-1]"
 
 
 def test_submit_response_same_token_stores_once(storage):

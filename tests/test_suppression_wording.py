@@ -245,10 +245,12 @@ def test_round_report_docx_secondary_suppressed_group_says_why(df):
     doc = Document(io.BytesIO(round_report_docx(df)))
     tables = [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
     contact = tables[12]  # figure 12: contact_one_on_one
-    assert contact[1] == ["Jeugdigen", "(alle antwoorden)", "5", SMALL, ""]
-    assert contact[2] == ["Ouders", "(alle antwoorden)", "40", PROTECT, ""]
+    # contract 1.1 (issue 9): a hidden group's size is never shown: "minder dan 10" when small,
+    # "verborgen" when hidden to protect the small one
+    assert contact[1] == ["Jeugdigen", "(alle antwoorden)", "minder dan 10", SMALL, ""]
+    assert contact[2] == ["Ouders", "(alle antwoorden)", "verborgen", PROTECT, ""]
     grade = {r[0]: r[1:3] for r in tables[7][1:]}  # figure 7: grade_by_workers
-    assert grade["2"] == ["30", PROTECT] and grade["3"] == ["4", SMALL]
+    assert grade["2"] == ["verborgen", PROTECT] and grade["3"] == ["minder dan 10", SMALL]
     captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
     assert captions[11].startswith("Figuur 12 (contact_one_on_one). Basis: n = 45.")
     assert SMALL not in captions[11]  # the figure itself is not small
@@ -261,7 +263,8 @@ def test_round_report_html_chart_and_table_say_why(df):
     assert f"<td>{PROTECT_EN}</td>" in body and f"<td>{html.escape(SMALL_EN)}</td>" in body
     svg = base64.b64decode(re.search(r'data:image/svg\+xml;base64,([^"]+)"', body).group(1))
     text = _texts_of(ET.fromstring(svg))
-    assert f"Parents (n = 40): {PROTECT_EN}" in text and f"Young people (n = 5): {SMALL_EN}" in text
+    # the report reads the protected table (issue 9): hidden sizes are never shown
+    assert f"Parents (n = hidden): {PROTECT_EN}" in text and f"Young people (n = fewer than 10): {SMALL_EN}" in text
 
 
 def test_report_markdown_says_why_a_large_group_is_hidden():
@@ -287,6 +290,6 @@ def test_report_markdown_says_why_a_large_group_is_hidden():
         )
     )
     md = report_markdown(df)
-    # contract 1.1: a hidden group's size is not shown ("-" when hidden to protect, "< 10" when small)
-    assert "| Ouders | (alle antwoorden) | - | verborgen om een kleine groep te beschermen |" in md
-    assert "| Jeugdigen | (alle antwoorden) | < 10 | te weinig respondenten (n < 10) |" in md
+    # contract 1.1: a hidden group's size is not shown ("verborgen" when hidden to protect, "minder dan 10" when small)
+    assert "| Ouders | (alle antwoorden) | verborgen | verborgen om een kleine groep te beschermen |" in md
+    assert "| Jeugdigen | (alle antwoorden) | minder dan 10 | te weinig respondenten (n < 10) |" in md

@@ -179,7 +179,7 @@ def test_read_limits_cell_with_line_breaks_hits_the_field_limit(tmp_path):
     frame, report = read_responses(path)
     assert frame.empty and report.rules() == {"file_too_large"}
     assert "a cell near line" in report.errors[0].message and "131,072 characters" in report.errors[0].message
-    assert "cel bij regel" in report.errors[0].message_nl
+    assert "cel bij regel" in report.errors[0].message_in("nl")
 
 
 # --------------------------------------------------------------------------- the other limits
@@ -190,7 +190,7 @@ def test_read_limits_packing_ratio_refused_below_the_size_limit(tmp_path):
     frame, report = read_responses(path)
     assert report.rules() == {"file_too_large"} and report.file == "klein.xlsx"
     assert "xl/worksheets/sheet1.xml" in report.errors[0].message and "zip bomb" in report.errors[0].message
-    assert report.errors[0].message_nl.startswith("Het bestand is geweigerd: het deel xl/worksheets/sheet1.xml")
+    assert report.errors[0].message_in("nl").startswith("Het bestand is geweigerd: het deel xl/worksheets/sheet1.xml")
     # a real workbook packs about ten times and passes
     ok = write_responses(generate(300, seed=4), tmp_path / "echt.xlsx")
     assert read_responses(ok)[1].ok

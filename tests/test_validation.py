@@ -115,7 +115,7 @@ def test_validate_frame_unknown_code_suggests_the_right_code():
     err = report.errors[0]
     assert err.value == "Ja"
     assert "did you mean 'ja'?" in err.message.lower()
-    assert "Bedoelt u 'ja'?" in err.message_nl
+    assert "Bedoelt u 'ja'?" in err.message_in("nl")
 
 
 @pytest.mark.parametrize(
@@ -165,7 +165,7 @@ def test_validate_frame_duplicate_id_within_file():
     df.loc[3, "response_id"] = df.loc[1, "response_id"].upper()  # same id, other case
     _, report = _check(df)
     assert _where(report) == [(FILE, 5, "response_id", "duplicate_id")]
-    assert "row 3" in report.errors[0].message and "rij 3" in report.errors[0].message_nl
+    assert "row 3" in report.errors[0].message and "rij 3" in report.errors[0].message_in("nl")
 
 
 def test_validate_frame_duplicate_id_in_database():
@@ -236,7 +236,7 @@ def test_validate_frame_bad_gi_message_states_the_contract_rule():
     _, report = _check(_with(0, "gi", "-JB"))
     (err,) = report.errors
     assert "1 to 20 letters, digits, _ or -" in err.message
-    assert "1 tot 20 letters, cijfers, _ of -" in err.message_nl
+    assert "1 tot 20 letters, cijfers, _ of -" in err.message_in("nl")
 
 
 def test_validate_frame_text_too_long_does_not_copy_the_text():
@@ -412,6 +412,8 @@ def test_validation_report_summary_in_dutch_and_english():
 
 
 def test_error_record_is_frozen():
-    rec = ErrorRecord("f", 2, "grade", "x", "not_integer", "m", "b")
+    rec = ErrorRecord("f", 2, "grade", "x", "not_integer", {"value": "'x'", "column": "grade"})
+    assert rec.message == "'x' in grade is not a whole number."
+    assert rec.message_in("nl") == "'x' in grade is geen heel getal."
     with pytest.raises(AttributeError):
         rec.row = 3

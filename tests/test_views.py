@@ -58,29 +58,6 @@ def test_key_number_texts_format(demo):
     assert t["mean_grade"]["value"].count(",") == 1
 
 
-def test_comments_view_hidden_under_min_cell():
-    df = generate(n=300, seed=4)
-    df.loc[:, "comment_grade"] = "Goed geholpen"
-    v = views.comments_view(df.head(9))
-    assert v.suppressed and v.table.empty and v.n_respondents == 9
-    v = views.comments_view(df.head(10))
-    assert not v.suppressed and v.n_comments >= 10
-
-
-def test_comments_view_scrubs_and_searches():
-    df = generate(n=30, seed=4)
-    df["comment_grade"] = pd.Series([pd.NA] * 30, dtype="string")
-    df["comment_improve"] = pd.Series([pd.NA] * 30, dtype="string")
-    df.loc[0, "comment_grade"] = "Bel me op 06-12345678 aub"
-    df.loc[1, "comment_improve"] = "Meer TIJD nemen"
-    v = views.comments_view(df)
-    assert v.n_comments == 2
-    assert "06-12345678" not in " ".join(v.table["Opmerking"]) and "[verwijderd]" in v.table["Opmerking"].iloc[0]
-    s = views.comments_view(df, search="tijd", lang="en")
-    assert s.table["Comment"].tolist() == ["Meer TIJD nemen"]
-    assert s.table["Question"].tolist() == ["What could be better"]
-
-
 def test_reference_view_all_match_on_demo(demo):
     v = views.reference_view(compare_to_published(demo))
     assert (v["match"] == "ja").all()

@@ -3,20 +3,24 @@
 =============  ===========================================================  ==========================
 role           pages                                                        actions
 =============  ===========================================================  ==========================
-beheerder      every dashboard, Import en export, Logboek                   import, rounds, microdata,
-                                                                            reports, audit
-inspecteur     every dashboard, Import en export                            import, rounds, microdata,
-                                                                            reports
+beheerder      every dashboard, Import en export, Microdata, Logboek        import, rounds, microdata,
+                                                                            research_export, reports,
+                                                                            audit
+inspecteur     every dashboard, Import en export, Microdata                 import, rounds, microdata,
+                                                                            research_export, reports
 gi             Overzicht, Inspectierapport, Vergelijken, Opmerkingen,       reports
                Rondeverslag -- own institution; others only as
                "alle andere GI's samen"
-onderzoeker    Overzicht, Inspectierapport, Vergelijken, Verbanden,         reports
-               Rondeverslag -- every institution, aggregates only
+onderzoeker    Overzicht, Inspectierapport, Vergelijken, Verbanden,         research_export, reports
+               Rondeverslag, Microdata -- every institution, aggregates
+               and the k-anonymous microdata only
 =============  ===========================================================  ==========================
 
 Every role may download the charts and the (suppressed) tables of its pages.
-Row-level data (the responses export) and free-text comments are for the
-roles whose scope allows it; the anonymous visitor has no page and no scope.
+Row-level data (the responses export, action ``microdata``) and free-text
+comments are for the roles whose scope allows it; ``research_export`` is the
+k-anonymous microdata without free text (:mod:`analysis.microdata`, page
+Microdata). The anonymous visitor has no page and no scope.
 This module has no streamlit import.
 """
 
@@ -38,6 +42,7 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "opmerkingen": ("beheerder", "inspecteur", "gi"),
     "rondeverslag": ("gi", "onderzoeker"),
     "import-export": ("beheerder", "inspecteur"),
+    "microdata": ("beheerder", "inspecteur", "onderzoeker"),
     "rondes": ("beheerder", "inspecteur", "gi"),
     "logboek": ("beheerder",),
 }
@@ -47,6 +52,7 @@ ACTION_ROLES: dict[str, tuple[str, ...]] = {
     "import": ("beheerder", "inspecteur"),
     "rounds": ("beheerder", "inspecteur"),
     "microdata": ("beheerder", "inspecteur"),
+    "research_export": ("beheerder", "inspecteur", "onderzoeker"),
     "reports": ALL,
     "audit": ("beheerder",),
 }

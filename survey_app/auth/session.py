@@ -28,6 +28,7 @@ from typing import Any
 
 import streamlit as st
 
+from analysis import i18n
 from survey_app.respond import widgets as ui
 from survey_app.storage import UserNotFound
 from survey_app.web.mode import is_staff_server
@@ -67,9 +68,9 @@ class PendingChange:
 def lang() -> str:
     for key in LANG_KEYS:
         v = st.session_state.get(key)
-        if v in ("nl", "en"):
+        if v in i18n.languages():
             return v
-    return "nl"
+    return i18n.DEFAULT_LANGUAGE
 
 
 # --------------------------------------------------------------------------- the session
@@ -151,6 +152,7 @@ def require_page(page: str) -> Access:
 def account_box(access: Access) -> None:
     """Who is signed in, and the sign-out button (in the sidebar)."""
     lang_ = lang()
+    ui.page_language(lang_)  # every staff page shows this box: its language and menu fix go with it
     with st.sidebar:
         st.markdown(t("signed_in_as", lang_, name=access.name, role=t("role." + access.role, lang_)))
         if access.gi:
@@ -169,24 +171,37 @@ def guarded(
     what: str,
     detail: str | None = None,
     action: str | None = None,
+    audit_with: Callable[[str], None] | None = None,
 ) -> Callable[[], Any]:
     """``fn`` that runs only while ``signed`` is a valid session (and may do ``action``); audited.
 
     Streamlit makes a download's file when the button is clicked, possibly
-    long after the page was drawn: the check happens then.
+    long after the page was drawn: the check happens then.  The audit entry
+    is an ``export`` of ``what``, or ``audit_with(actor name)`` when given
+    (e.g. :func:`survey_app.auth.actions.letters_downloaded`).
     """
 
     def run():
         access, reason = validate(storage, signed)
         if access is None or (action is not None and not access.can(action)):
             raise PermissionError(f"download refused: {reason or 'not allowed'}")
-        accounts.audit(storage, access.name, "export", what, detail)
+        if audit_with is not None:
+            audit_with(access.name)
+        else:
+            accounts.audit(storage, access.name, "export", what, detail)
         return fn()
 
     return run
 
 
-def guard(fn: Callable[[], Any], what: str, *, detail: str | None = None, action: str | None = None):
+def guard(
+    fn: Callable[[], Any],
+    what: str,
+    *,
+    detail: str | None = None,
+    action: str | None = None,
+    audit_with: Callable[[str], None] | None = None,
+):
     """:func:`guarded` for the current session (call while the page runs)."""
     return guarded(
         fn,
@@ -195,6 +210,7 @@ def guard(fn: Callable[[], Any], what: str, *, detail: str | None = None, action
         what=what,
         detail=detail,
         action=action,
+        audit_with=audit_with,
     )
 
 
@@ -202,6 +218,7 @@ def guard(fn: Callable[[], Any], what: str, *, detail: str | None = None, action
 
 
 def _language_toggle() -> str:
+    # here, not at the top: dashboard.context imports this module (circular)
     from survey_app.dashboard import context
 
     return context.language_toggle()
@@ -270,6 +287,7 @@ def render_sign_in() -> None:
     ui.inject_css()
     with st.sidebar:
         lang_ = _language_toggle()
+    ui.page_language(lang_)
     st.title(t("sign_in_title", lang_))
     flash = st.session_state.pop(FLASH_KEY, None)
     if flash == "expired":

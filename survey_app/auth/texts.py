@@ -2,6 +2,8 @@
 
 They live in the one catalog per language (``auth.*`` in
 ``analysis/locales/<lang>.yaml``); :func:`t` takes the key after ``auth.``.
+The names of the round actions in the audit log are ``rounds.audit_action.*``
+(:func:`action_label` reads both).
 """
 
 from __future__ import annotations
@@ -17,3 +19,12 @@ TEXT_NAMESPACE = "auth."
 def t(key: str, lang: str = "nl", **fmt: Any) -> str:
     """Text ``auth.<key>`` in ``lang``."""
     return i18n.text(TEXT_NAMESPACE + key, lang, **fmt)
+
+
+def action_label(action: str, lang: str = "nl") -> str:
+    """The name of an audit action in ``lang`` (``auth.action.<a>``, or ``rounds.audit_action.<a>``
+    for the actions of running a round); an unknown action as it is stored."""
+    for key in (TEXT_NAMESPACE + "action." + action, "rounds.audit_action." + action):
+        if i18n.has_text(key, lang):
+            return i18n.text(key, lang)
+    return action

@@ -13,7 +13,7 @@ import streamlit as st
 
 from analysis import i18n
 from survey_app.auth import accounts, session
-from survey_app.auth.texts import t
+from survey_app.auth.texts import action_label, t
 from survey_app.respond import widgets as ui
 
 from .context import language_toggle
@@ -22,15 +22,16 @@ from .downloads import show_table
 AUDIT_LIMIT = 500
 
 
-def audit_table(records, lang: str) -> pd.DataFrame:
-    """The audit entries as a display table (text cells)."""
+def audit_table(records, lang: str, round_names: dict[str, str] | None = None) -> pd.DataFrame:
+    """The audit entries as a display table (text cells); a round is shown by name ("name (id)")."""
     cols = [t("audit_col." + c, lang) for c in ("at", "actor", "action", "target", "detail")]
+    names = round_names or {}
     rows = [
         (
             r.at.strftime("%Y-%m-%d %H:%M:%S"),
             r.actor,
-            t("action." + r.action, lang) if r.action in accounts.AUDIT_ACTIONS else r.action,
-            r.target or "",
+            action_label(r.action, lang),
+            f"{names[r.target]} ({r.target})" if r.target in names else (r.target or ""),
             r.detail or "",
         )
         for r in records
@@ -69,7 +70,7 @@ def render_audit_page() -> None:
         t("audit_actions", lang),
         list(accounts.AUDIT_ACTIONS),
         key="audit_actions",
-        format_func=lambda a: t("action." + a, lang),
+        format_func=lambda a: action_label(a, lang),
         placeholder=t("audit_all", lang),
     )
     records = storage.list_audit(limit=AUDIT_LIMIT, actions=chosen or None)
@@ -77,7 +78,7 @@ def render_audit_page() -> None:
         st.info(t("audit_empty", lang))
     else:
         st.caption(t("audit_count", lang, n=len(records)))
-        show_table(audit_table(records, lang), key="audit_table")
+        show_table(audit_table(records, lang, storage.round_names()), key="audit_table")
     st.header(t("accounts_header", lang))
     st.caption(t("accounts_help", lang))
     show_table(accounts_table(storage.list_users(), lang, accounts.now()), key="accounts_table")

@@ -1,13 +1,18 @@
-"""Opmerkingen: the scrubbed free-text comments."""
+"""Opmerkingen: the scrubbed free-text comments, by the one rule of :func:`analysis.comments.comments_for`.
+
+Read through the protected table (:meth:`analysis.protection.ProtectedView.page_comments`, issue 9):
+a selection whose size is hidden shows no comments, and the size shown is the table's.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from analysis import contract, i18n, views, wording
+from analysis import contract, i18n, wording
 
 from .context import (
     Context,
+    no_data,
     t,
 )
 from .downloads import (
@@ -18,8 +23,10 @@ from .downloads import (
 
 
 def render_comments(ctx: Context) -> None:
-    """The scrubbed comments as plain text; hidden when the selection is under min_cell."""
+    """The comments the reader may see (:func:`analysis.comments.comments_for`), or why none are shown."""
     lang_ = ctx.lang
+    st.write(i18n.text("privacy.comments.intro", lang_))
+    st.caption(i18n.text("privacy.comments.scrubbed", lang_))
     which = st.multiselect(
         t("comments_which"),
         list(contract.COMMENT_COLUMNS),
@@ -28,21 +35,20 @@ def render_comments(ctx: Context) -> None:
         format_func=lambda c: wording.variable_label(c, lang_),
     )
     search = st.text_input(t("comments_search"), key=f"{ctx.page}_search", max_chars=100)
-    view = views.comments_view(
-        ctx.df,
-        min_cell=ctx.min_cell,
+    view = ctx.view()  # the selection's size is read from the one protected table (issue 9)
+    if view is None:
+        no_data()
+        return
+    result = view.page_comments(
         columns=which or contract.COMMENT_COLUMNS,
         search=search.strip() or None,
+        role=ctx.access.role if ctx.access is not None else None,
         lang=lang_,
     )
-    if view.suppressed:
-        st.info(t("comments_hidden", count=view.n_respondents, min_cell=ctx.min_cell), icon=":material/visibility_off:")
+    if not result.shown:
+        st.info(result.message(lang_), icon=":material/visibility_off:")
         return
-    st.caption(
-        t(
-            "comments_count",
-            comments=i18n.text("count.comments", lang_, count=view.n_comments),
-            respondents=i18n.text("count.respondents", lang_, count=view.n_respondents),
-        )
-    )
-    show_table(view.table, key=f"{ctx.page}_table")
+    st.caption(result.message(lang_))
+    for note in result.notes(lang_):
+        st.caption(note)
+    show_table(result.table, key=f"{ctx.page}_table")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import contract, views, wording
+from analysis import charts_compare, contract, views, wording
 
 from .context import (
     FILTER_KEYS,
@@ -12,10 +12,12 @@ from .context import (
     _remember,
     _restore,
     no_data,
+    report_waits,
     t,
 )
 from .downloads import (
     download_buttons,
+    show_chart,
     show_table,
 )
 
@@ -32,8 +34,6 @@ def compare_disabled_filters() -> tuple[str, ...]:
 
 def render_compare(ctx: Context) -> None:
     """Institution vs all other GIs together, or round vs earlier round: chart, sentences, table."""
-    from analysis import charts_compare
-
     lang_ = ctx.lang
     _restore(COMPARE_MODE_KEY)
     mode = st.radio(
@@ -54,6 +54,8 @@ def render_compare(ctx: Context) -> None:
         _remember("cmp_gi")
         if st.session_state.get(FILTER_KEYS["gi"]):
             st.caption(t("cmp_filter_note", f=wording.variable_label("gi", lang_), w=t("cmp_all_gis")))
+        if report_waits(ctx, {**ctx.filters_except("gi"), "gi": [gi]}):  # its own figures wait (late start)
+            return
         # from the one protected table (issue 9): the institution and "all other GIs together" are
         # cells of it; a gi account selects its own institution, the others are only pooled
         view = ctx.view({**ctx.filters_except("gi"), "gi": [gi]})
@@ -76,6 +78,8 @@ def render_compare(ctx: Context) -> None:
         _remember("cmp_round_b")
         if st.session_state.get(FILTER_KEYS["round_id"]):
             st.caption(t("cmp_filter_note", f=wording.variable_label("round_id", lang_), w=t("cmp_all_rounds")))
+        if report_waits(ctx, {**ctx.filters_except("round_id"), "round_id": [a, b]}):
+            return
         view = ctx.view(ctx.filters_except("round_id"))  # the one protected table (issue 9)
         if view is None:
             no_data()
@@ -84,7 +88,7 @@ def render_compare(ctx: Context) -> None:
         a_label, b_label = ctx.options.round_label(a), ctx.options.round_label(b)  # names, not ids (issue 11)
     chart = charts_compare.comparison_chart(cmp, lang=lang_, a_label=a_label, b_label=b_label, min_cell=ctx.min_cell)
     with st.container(key="compare_chart"):
-        st.altair_chart(chart, width="content", key=f"{ctx.page}_chart")
+        show_chart(chart, key=f"{ctx.page}_chart")
     st.caption(t("cmp_method", min_cell=ctx.min_cell))
     rows = cmp.astype(object).to_dict("records")
     sig = [r for r in rows if not r["suppressed"] and r["p_holm"] == r["p_holm"] and r["p_holm"] < wording.ALPHA]

@@ -161,6 +161,13 @@ class Context:
         """Data in scope with other ``filters`` (cached); ``with_rest``: see :func:`data_access.load_data`."""
         return load_data(self.storage, self.scope, filters, with_rest=with_rest)
 
+    def held(self, filters: dict | None = None) -> pd.DataFrame:
+        """Institutions whose own figures a view with ``filters`` (default: the sidebar's) must hold back.
+
+        :func:`survey_app.dashboard.data_access.report_hold`; empty: show the figures.
+        """
+        return data_access.report_hold(self.storage, self.scope, self.filters if filters is None else filters)
+
 
 def _restore(key: str, allowed: Iterable | None = None) -> None:
     """Give a widget back its value from an earlier page (Streamlit drops it on a page switch)."""
@@ -258,13 +265,25 @@ def page_setup(
     show_filters: Sequence[str] = ALL_FILTERS,
     disabled_filters: Sequence[str] = (),
     intro_key: str | None = None,
+    hold: bool = True,
 ) -> Context:
     """Layout, sidebar, data, title and synthetic banner of a dashboard page.
 
+    ``title_key``: a ``dashboard.*`` text (``"overview_title"``), or a full
+    catalog key (one with a dot: ``"privacy.microdata.title"``).
+
     Only for a signed-in person whose role has ``page`` (else a message and
     ``st.stop()``); the data scope is that person's, from the database.
+
+    ``hold`` (default): when the selection shows an institution on its own
+    whose own report waits (a late start, fieldwork still open:
+    :func:`data_access.report_hold`), the page shows why instead of figures
+    and stops.  A page that picks its selection itself (a round, an
+    institution to compare) passes ``hold=False`` and calls
+    :func:`report_waits` with that selection.
     """
-    st.set_page_config(page_title=t(title_key), layout="wide")
+    title = i18n.text(title_key, lang()) if "." in title_key else t(title_key)  # a full catalog key, or dashboard.*
+    st.set_page_config(page_title=title, layout="wide")
     access = session.require_page(page.replace("_", "-"))
     ui.inject_css()
     st.html(DASH_CSS)
@@ -276,7 +295,7 @@ def page_setup(
         filters, min_cell = filter_sidebar(options, show=show_filters, disabled=disabled_filters)
     session.account_box(access)
     df = load_data(storage, scope, filters)
-    st.title(t(title_key))
+    st.title(i18n.text(title_key, lang_) if "." in title_key else t(title_key))
     synthetic = is_synthetic(df, filters) or (
         df.empty and any(r.startswith("demo-synthetisch") for r in options.round_ids)
     )
@@ -284,7 +303,7 @@ def page_setup(
         synthetic_banner(lang_)
     if intro_key:
         st.write(t(intro_key))
-    return Context(
+    ctx = Context(
         page=page,
         lang=lang_,
         storage=storage,
@@ -296,6 +315,23 @@ def page_setup(
         synthetic=synthetic,
         access=access,
     )
+    if hold and report_waits(ctx):
+        st.stop()
+    return ctx
+
+
+def report_waits(ctx: Context, filters: dict | None = None) -> bool:
+    """Show why the view's figures wait, when they do; True when the caller must show no figures.
+
+    One message per institution held back (:func:`analysis.monitor.hold_messages`,
+    decided by :func:`data_access.report_hold` for ``filters``, default the sidebar's).
+    """
+    from analysis.monitor import hold_messages
+
+    held = ctx.held(filters)
+    for message in hold_messages(held, lang=ctx.lang):
+        st.info(message, icon=":material/schedule:")
+    return not held.empty
 
 
 def synthetic_banner(lang_: str | None = None) -> None:

@@ -28,6 +28,7 @@ cache (``st.cache_data(ttl=..., max_entries=...)``) lives in
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,7 @@ import pandas as pd
 
 from analysis import contract
 from analysis.filters import filter_responses, normalize_filter_value
+from analysis.frame import empty_frame
 
 
 def _as_tuple(values: Iterable[str] | str | None, what: str) -> tuple[str, ...] | None:
@@ -145,16 +147,13 @@ def load_scope(storage, scope: Scope, *, with_rest: bool = False) -> pd.DataFram
     """
     scope = _require_scope(scope)
     if scope.is_nothing:
-        from analysis.frame import empty_frame
-
         return empty_frame()
     if not (with_rest and scope.pool_others):
         return storage.load_responses(round_ids=scope.round_ids, gis=scope.gis)
-    from analysis.compare import REST
 
     df = storage.load_responses(round_ids=scope.round_ids)
     others = ~df["gi"].isin(list(scope.gis)).fillna(False)
-    df.loc[others, "gi"] = REST
+    df.loc[others, "gi"] = contract.REST
     for c in contract.COMMENT_COLUMNS:
         df.loc[others, c] = pd.NA
     return df
@@ -185,6 +184,40 @@ def load_data(
         (see :func:`load_scope`); other scopes are unchanged.
     """
     return apply_filters(load_scope(storage, scope, with_rest=with_rest), filters)
+
+
+def selection(scope: Scope, filters: Mapping[str, Any] | None = None) -> tuple[tuple | None, tuple | None]:
+    """(institutions, rounds) a view shows: the scope narrowed by the filters (``None`` = every one)."""
+    scope = _require_scope(scope)
+    f = normalize_filters(filters)
+
+    def narrow(allowed, chosen):
+        if allowed is None:
+            return chosen
+        if chosen is None:
+            return allowed
+        return tuple(v for v in chosen if v in set(allowed))
+
+    return narrow(scope.gis, f["gi"]), narrow(scope.round_ids, f["round_id"])
+
+
+def report_hold(
+    storage, scope: Scope, filters: Mapping[str, Any] | None = None, *, today: _dt.date | None = None
+) -> pd.DataFrame:
+    """Whose own figures this view must hold back (:func:`analysis.monitor.report_hold`).
+
+    The view is ``scope`` narrowed by ``filters`` (:func:`selection`): a
+    ``gi`` account's pages, a filter on one institution, or one institution
+    against the rest hold back an institution that started late until its
+    fieldwork closes; national views (no institution chosen, or every
+    institution that counts nationally) show it.  Empty: show the figures.
+    Used by every dashboard page (:mod:`survey_app.dashboard.context`) and
+    the command line.
+    """
+    from analysis.monitor import report_hold as decide
+
+    gis, round_ids = selection(scope, filters)
+    return decide(storage.fieldwork_windows(), gis=gis, round_ids=round_ids, today=today or _dt.date.today())
 
 
 @dataclass(frozen=True)
@@ -242,7 +275,7 @@ def protected_data(storage, *, min_cell: int = contract.DEFAULT_MIN_CELL):
     cannot be combined with what another role sees to work out a hidden
     group.  Callers cache it (one per data set and ``min_cell``).
     """
-    from analysis.protection import protect
+    from analysis.protection import protect  # lazy: SciPy stays out of the app's start (docs/architecture.md)
 
     return protect(storage.load_responses(), min_cell=contract.check_min_cell(min_cell))
 
@@ -256,7 +289,7 @@ def view_filters(scope: Scope, filters: Mapping[str, Any] | None) -> dict[str, s
     Lists of several values are refused (:class:`ValueError`), as in
     :func:`analysis.protection.normalize_view_filters`.
     """
-    from analysis.protection import normalize_view_filters
+    from analysis.protection import normalize_view_filters  # lazy: as in protected_data
 
     scope = _require_scope(scope)
     if scope.is_nothing:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 from collections.abc import Callable
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from analysis import charts
 from survey_app.auth.session import guard
 
 from .context import (
@@ -39,7 +41,6 @@ def download_buttons(
     Each file is made only while the session is still signed in, and each
     download is written to the audit log (:func:`survey_app.auth.session.guard`).
     """
-    from analysis import charts
 
     def _table() -> pd.DataFrame:
         return table() if callable(table) else table
@@ -70,6 +71,23 @@ def download_buttons(
                 ":material/table:",
                 lambda: table_xlsx(_table()),
             )
+
+
+#: Read by screen readers, not shown (WCAG 1.1.1: the chart's text alternative beside its table).
+_SR_ONLY = (
+    '<p style="position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;'
+    'clip:rect(0,0,0,0);white-space:nowrap;border:0">{text}</p>'
+)
+
+
+def show_chart(chart, *, key: str) -> None:
+    """A chart and its text alternative: the chart's ``description`` (its title and every number in
+    words, from :mod:`analysis.charts` / :mod:`analysis.charts_compare`) for screen readers.  The
+    numbers as a table are shown by the page next to it (:func:`show_table`)."""
+    st.altair_chart(chart, width="content", key=key)
+    description = chart.to_dict().get("description") if hasattr(chart, "to_dict") else None
+    if description:
+        st.html(_SR_ONLY.format(text=html.escape(description)))
 
 
 def show_table(table: pd.DataFrame, *, key: str | None = None) -> None:

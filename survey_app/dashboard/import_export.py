@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
-from analysis import contract, i18n, wording
+from analysis import contract, i18n, pipeline, wording
+from analysis import mapping as mp
+from analysis.document import round_report_docx, round_report_html
+from analysis.io import LimitExceeded, ReadError, read_limits, write_responses
+from analysis.pipeline import read
 from survey_app.auth import actions
 from survey_app.auth.session import guard
 from survey_app.auth.texts import t as auth_t
+from survey_app.storage import ImportRejected, StorageError
 
 from .context import (
     Context,
     clear_data_cache,
     lang,
     protected,
+    report_waits,
     selection_caption,
     t,
 )
@@ -35,11 +44,6 @@ UPLOAD_TYPES = ["csv", "txt", "xlsx", "xlsm", "sav", "zsav", "parquet"]
 
 def frame_bytes(df: pd.DataFrame, fmt: str) -> bytes:
     """Responses as file bytes (:func:`analysis.io.write_responses`, formula injection neutralised)."""
-    import tempfile
-    from pathlib import Path
-
-    from analysis.io import write_responses
-
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"antwoorden.{fmt}"
         write_responses(df, path, format=fmt, sep=";" if fmt == "csv" else ",", bom=fmt == "csv")
@@ -49,9 +53,6 @@ def frame_bytes(df: pd.DataFrame, fmt: str) -> bytes:
 def _read_upload(upload):
     """The uploaded file as an :class:`analysis.io.RawTable` (text and row numbers),
     read once per file (session state); ``(None, reason)`` when it cannot be read."""
-    from analysis.io import LimitExceeded, ReadError
-    from analysis.pipeline import read
-
     cache = st.session_state.setdefault("_imp_raw", {})
     fid = f"{upload.name}:{upload.size}:{getattr(upload, 'file_id', '')}"
     if fid not in cache:
@@ -60,7 +61,7 @@ def _read_upload(upload):
             cache[fid] = (read(upload.getvalue(), file=upload.name), None)
         except ReadError as exc:
             key = "refused" if isinstance(exc, LimitExceeded) else "unreadable"
-            cache[fid] = (None, t(key, f=upload.name, r=exc.reason_nl if lang() == "nl" else exc.reason))
+            cache[fid] = (None, t(key, f=upload.name, r=exc.reason.text(lang())))
     return cache[fid]
 
 
@@ -70,8 +71,6 @@ def _can(ctx: Context, action: str) -> bool:
 
 def render_new_round(ctx: Context) -> None:
     """A new round (roles with the action "rounds"; audited)."""
-    from survey_app.storage import StorageError
-
     if not _can(ctx, "rounds"):
         return
     with st.expander(t("new_round")):
@@ -101,14 +100,13 @@ def render_new_round(ctx: Context) -> None:
 
 
 def _report_frame(report, lang_: str) -> pd.DataFrame:
-    f = report.to_frame()
-    msg = "message_nl" if lang_ == "nl" else "message"
+    f = report.to_frame(lang_)
     heads = {
         "severity": t("report_header_severity", lang_),
         "row": t("report_header_row", lang_),
         "column": t("report_header_column", lang_),
         "value": t("report_header_value", lang_),
-        msg: t("report_header_message", lang_),
+        "message": t("report_header_message", lang_),
     }
     out = f[list(heads)].rename(columns=heads)
     out[heads["severity"]] = [
@@ -123,10 +121,6 @@ def render_import(ctx: Context) -> None:
     Only for roles with the action "import"; into a round that has answers
     only after typing the round's name (:mod:`survey_app.auth.actions`).
     """
-    from analysis import mapping as mp
-    from analysis import pipeline
-    from survey_app.storage import ImportRejected, StorageError
-
     if not _can(ctx, "import"):
         return
     lang_ = ctx.lang
@@ -139,7 +133,6 @@ def render_import(ctx: Context) -> None:
     round_id = st.selectbox(
         t("import_round"), list(rounds), key="imp_round", format_func=lambda r: f"{rounds[r].name} ({r})"
     )
-    from analysis.io import read_limits
 
     upload = st.file_uploader(
         t("upload"),
@@ -220,15 +213,10 @@ def render_import(ctx: Context) -> None:
     show_table(mp.preview(raw, mapping, rows=10).astype("string"), key="imp_preview")
 
     st.subheader(t("step_check"))
-    problems = mp.mapping_problems(raw, mapping)
+    problems = mp.mapping_problems(raw, mapping, lang_)
     if len(problems):
         st.warning(t("problems"))
-        show_table(
-            problems[["message_nl" if lang_ == "nl" else "message"]].rename(
-                columns={"message_nl": t("report_header_message"), "message": t("report_header_message")}
-            ),
-            key="imp_problems",
-        )
+        show_table(problems[["message"]].rename(columns={"message": t("report_header_message")}), key="imp_problems")
     # the one import pipeline: read (above), map, validate, scrub, check the round; storage inserts
     prepared = pipeline.prepare_import(source, mapping=mapping, round=rounds[round_id])
     report = prepared.report
@@ -311,16 +299,17 @@ def render_data_export(ctx: Context) -> None:
 
 def render_report(ctx: Context, *, header: bool = True) -> None:
     """The round report of the selection (.docx, .html): aggregates with suppression, any role with "reports"."""
-    from analysis.document import round_report_docx, round_report_html
-
     if not _can(ctx, "reports"):
         return
     if header:
         st.header(t("report_header"))
         st.caption(t("report_help"))
+    if report_waits(ctx):  # an institution on its own whose fieldwork started late and still runs
+        return
     # the data of the one protected table (all responses, issue 9): the filters select from it
     full = protected(ctx.storage, ctx.min_cell).df
     filters, min_cell, lang_ = dict(ctx.filters), ctx.min_cell, ctx.lang
+    names = dict(ctx.options.round_names)  # rounds by name in the report's selection line
     if ctx.scope.gis is not None and not filters.get("gi"):
         filters["gi"] = list(ctx.scope.gis)  # the report names the institution(s) it covers
     with st.container(horizontal=True):
@@ -330,7 +319,7 @@ def render_report(ctx: Context, *, header: bool = True) -> None:
             on_click="ignore",
             icon=":material/description:",
             data=guard(
-                lambda: round_report_docx(full, filters=filters, min_cell=min_cell, lang=lang_),
+                lambda: round_report_docx(full, filters=filters, min_cell=min_cell, lang=lang_, round_names=names),
                 "rondeverslag.docx",
                 detail=_selection(ctx),
                 action="reports",
@@ -344,7 +333,9 @@ def render_report(ctx: Context, *, header: bool = True) -> None:
             on_click="ignore",
             icon=":material/web:",
             data=guard(
-                lambda: round_report_html(full, filters=filters, min_cell=min_cell, lang=lang_).encode("utf-8"),
+                lambda: round_report_html(
+                    full, filters=filters, min_cell=min_cell, lang=lang_, round_names=names
+                ).encode("utf-8"),
                 "rondeverslag.html",
                 detail=_selection(ctx),
                 action="reports",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import views, wording
+from analysis import charts, views, wording
+from analysis.document import figure_caption, figure_notes
 from analysis.figures import FigureResult
 
 from .context import (
@@ -13,6 +14,7 @@ from .context import (
 )
 from .downloads import (
     download_buttons,
+    show_chart,
     show_table,
 )
 
@@ -37,20 +39,16 @@ def render_key_numbers(ctx: Context) -> None:
 
 def figure_chart(ctx: Context, fig: FigureResult):
     """The Altair chart of a figure (:func:`analysis.charts.figure_chart`, house theme)."""
-    from analysis import charts
-
     return charts.figure_chart(fig, lang=ctx.lang, synthetic=ctx.synthetic)
 
 
 def render_figure(ctx: Context, fig: FigureResult, number: int) -> None:
     """One figure as in the report: title, chart, caption, test sentence, table and downloads."""
-    from analysis.document import figure_caption, figure_notes
-
     lang_ = ctx.lang
     with st.container(key=f"fig_{fig.id}"):
         st.subheader(f"{number}. {wording.figure_title(fig, lang_)}")
         chart = figure_chart(ctx, fig)
-        st.altair_chart(chart, width="content", key=f"{ctx.page}_chart_{fig.id}")
+        show_chart(chart, key=f"{ctx.page}_chart_{fig.id}")
         if fig.suppressed:
             n = wording.size_text(fig.base_n, fig.base_n_below, ctx.lang)
             st.info(t("figure_hidden", n=n, min_cell=fig.min_cell), icon=":material/visibility_off:")

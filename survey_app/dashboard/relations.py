@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis import contract, i18n, views, wording
+from analysis import charts_compare, contract, i18n, models, views, wording
+from analysis.relations import VARIABLES, variable_kind
 
 from . import data_access
 from .context import (
@@ -17,35 +18,17 @@ from .context import (
     _restore,
     _url,
     no_data,
+    protected,
     t,
 )
 from .data_access import Scope
 from .downloads import (
     download_buttons,
+    show_chart,
     show_table,
 )
 
 # --------------------------------------------------------------------------- relations and models
-
-#: Columns offered on the Verbanden page (analysable with analysis.relations).
-RELATION_COLUMNS = (
-    "gi",
-    "round_id",
-    "respondent_type",
-    "measure_type",
-    "n_workers",
-    "had_gap",
-    "contact_one_on_one",
-    "explained_at_start",
-    "opinion_asked",
-    "involved_in_decisions",
-    "asked_life_domains",
-    "asked_safety",
-    "say_in_plan",
-    "help_improves",
-    *contract.QUALITY_ITEMS,
-    "grade",
-)
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)
@@ -60,10 +43,6 @@ def _model(
     weights: str | None,
     _storage,
 ):
-    from analysis import models
-
-    from .context import protected  # noqa: PLC0415
-
     # the model builder uses the respondents the reader may see: shown groups of every predictor (issue 9)
     view = data_access.protected_view(protected(_storage, min_cell), scope, dict(filters_key))
     df = _load(url, scope, filters_key, _storage).iloc[:0] if view is None else view.model_data(list(predictors))
@@ -75,11 +54,8 @@ def _model(
 
 def render_relations(ctx: Context) -> None:
     """Two variables: cross table + heat map, or grade box plot; association measures."""
-    from analysis import charts_compare
-    from analysis.relations import variable_kind
-
     lang_ = ctx.lang
-    cols = list(RELATION_COLUMNS)
+    cols = list(VARIABLES)
     fmt = lambda c: wording.variable_label(c, lang_)  # noqa: E731
     with st.container(horizontal=True):
         _restore("rel_x", cols)
@@ -101,7 +77,7 @@ def render_relations(ctx: Context) -> None:
         st.subheader(t("rel_box"))
         summary = view.grade_summary(group)
         chart = charts_compare.grade_boxplot(summary, group=group, lang=lang_, min_cell=ctx.min_cell)
-        st.altair_chart(chart, width="content", key=f"{ctx.page}_box")
+        show_chart(chart, key=f"{ctx.page}_box")
         st.caption(t("rel_box_note"))
         table = views.grade_summary_view(summary, group=group, lang=lang_, min_cell=ctx.min_cell)
         raw = summary
@@ -111,7 +87,7 @@ def render_relations(ctx: Context) -> None:
         if ct["low_expected"].any():
             st.warning(i18n.text("disclosure.low_expected", lang_), icon=":material/warning:")
         chart = charts_compare.crosstab_heatmap(ct, row=x, col=y, lang=lang_, min_cell=ctx.min_cell)
-        st.altair_chart(chart, width="content", key=f"{ctx.page}_heat")
+        show_chart(chart, key=f"{ctx.page}_heat")
         st.caption(t("rel_suppressed_note", min_cell=ctx.min_cell))
         table = views.crosstab_view(ct, row=x, col=y, lang=lang_, min_cell=ctx.min_cell)
         raw = views.crosstab_labelled(ct, row=x, col=y, lang=lang_)
@@ -125,8 +101,6 @@ def render_relations(ctx: Context) -> None:
 
 def render_model_builder(ctx: Context) -> None:
     """Model of the grade: predictors, OLS (HC3) or ordinal logit, optional frequency weights."""
-    from analysis import charts_compare, models
-
     lang_ = ctx.lang
     st.header(t("model_header"))
     options = [p for p in models.PREDICTORS]
@@ -181,7 +155,7 @@ def render_model_builder(ctx: Context) -> None:
     st.caption(t("model_reading_ols" if kind == "ols" else "model_reading_ordinal"))
     chart = charts_compare.coefficient_chart(coefs, lang=lang_)
     with st.container(key="model_chart"):
-        st.altair_chart(chart, width="content", key=f"{ctx.page}_coef")
+        show_chart(chart, key=f"{ctx.page}_coef")
     show_table(views.model_view(coefs, lang=lang_), key=f"{ctx.page}_coefs")
     st.subheader(t("model_fit"))
     show_table(views.fit_view(fit, lang=lang_), key=f"{ctx.page}_fit")

@@ -7,7 +7,8 @@ import datetime as _dt
 import pandas as pd
 import streamlit as st
 
-from analysis import contract, views
+from analysis import charts_compare, contract, views
+from analysis.reference import compare_to_published
 
 from . import data_access
 from .context import (
@@ -16,11 +17,13 @@ from .context import (
     Context,
     _load,
     _url,
+    report_waits,
     t,
 )
 from .data_access import Scope
 from .downloads import (
     download_buttons,
+    show_chart,
     show_table,
 )
 
@@ -29,8 +32,6 @@ from .downloads import (
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)
 def _reference(url: str, scope: Scope, filters_key: tuple, min_cell: int, _storage) -> pd.DataFrame:
-    from analysis.reference import compare_to_published
-
     return compare_to_published(_load(url, scope, filters_key, _storage), min_cell=min_cell)
 
 
@@ -63,8 +64,6 @@ def reference_filters(ctx: Context, round_id: str) -> dict:
 
 def render_reference(ctx: Context) -> None:
     """Published 2025 figures next to the computed ones (one round, picked by the reader), figure by figure."""
-    from analysis import charts_compare
-
     rounds = ctx.storage.list_rounds()
     ids = list(ctx.options.round_ids)
     default = default_round(rounds, ids)
@@ -79,6 +78,8 @@ def render_reference(ctx: Context) -> None:
         help=t("ref_round_help", ctx.lang),
     )
     filters = reference_filters(ctx, round_id)
+    if report_waits(ctx, filters):  # one institution on its own whose fieldwork started late and still runs
+        return
     st.caption(t("n_selected", count=len(ctx.load(filters))))
     if filters.get("gi") and not ctx.filters.get("gi"):
         st.caption(t("ref_national", ctx.lang, gis=", ".join(filters["gi"])))
@@ -92,6 +93,6 @@ def render_reference(ctx: Context) -> None:
             st.subheader(block["figure_title"].iloc[0])
             chart = charts_compare.reference_chart(cmp[cmp["figure"] == figure], block, lang=ctx.lang)
             if chart is not None:
-                st.altair_chart(chart, width="content", key=f"{ctx.page}_chart_{figure}")
+                show_chart(chart, key=f"{ctx.page}_chart_{figure}")
             show_table(block[list(heads)].rename(columns=heads))
     download_buttons(f"{ctx.page}_all", "vergelijking-inspectierapport-2025", table=cmp)

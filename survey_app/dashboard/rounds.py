@@ -21,10 +21,11 @@ person's :class:`RoundsAccess`.  Sections, for the chosen round:
 * **Versies** (:func:`render_versions`): which items differ between the
   round's questionnaire version and another one.
 
-Who may do what is decided by :meth:`RoundsAccess.can` only.  Until sign-in
-exists (issue 8) :func:`current_access` gives everyone the ``beheerder``
-role, like :func:`survey_app.dashboard.data_access.current_scope` gives
-everyone everything; the sign-in work replaces :func:`current_access`.
+Who may do what is decided by :meth:`RoundsAccess.can` only;
+:func:`current_access` builds it from the signed-in account.  Every change
+and every set of letters made or downloaded goes through
+:mod:`survey_app.auth.actions`, which writes it to the audit log (the account
+name; counts, never a code).
 
 Exact response counts: ``beheerder`` and ``inspecteur`` run rounds and see
 exact counts per institution and respondent type to follow the fieldwork
@@ -46,6 +47,7 @@ import streamlit as st
 
 from analysis import contract, i18n, letters, monitor, wording
 from analysis import questionnaire_diff as qdiff
+from survey_app.auth import actions
 from survey_app.respond import flow
 from survey_app.respond import widgets as ui
 
@@ -59,6 +61,8 @@ ACTIONS = ("view", "create", "edit", "close", "archive", "letters", "monitor", "
 #: where respondents reach the questionnaire (printed in the letters); else this server's address
 PUBLIC_URL_ENV = "SURVEY_PUBLIC_URL"
 LETTERS_KEY = "rnd_letters"
+#: the uploaded mail-merge file whose reminders were written to the audit log
+REMINDERS_AUDITED_KEY = "rnd_rem_audited"
 
 #: the catalog namespace of the page's texts (``rounds.<key>`` in ``analysis/locales/<lang>.yaml``)
 TEXT_NAMESPACE = "rounds."
@@ -87,6 +91,13 @@ class RoundsAccess:
 
     role: str | None
     gi: str | None = None
+    #: the account name, written to the audit log with every change (survey_app.auth.actions)
+    name: str | None = None
+
+    @property
+    def actor(self) -> str:
+        """Who acts, for the audit log: the account name (the role when there is none)."""
+        return self.name or f"role:{self.role}"
 
     @property
     def exact_counts(self) -> bool:
@@ -132,7 +143,7 @@ def current_access() -> RoundsAccess:
 
     access = session.require_page("rondes")
     session.account_box(access)  # who is signed in, and the sign-out button, as on every staff page
-    return RoundsAccess(role=access.role, gi=access.gi)
+    return RoundsAccess(role=access.role, gi=access.gi, name=access.name)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -248,7 +259,9 @@ def render_create(storage, access: RoundsAccess, lang_: str, today: _dt.date):
         st.caption(t("new_version", v=ui.get_questionnaire().version_key))
         if st.button(t("new_button"), type="primary", key="rnd_new_create", icon=":material/add_circle:"):
             made = _run(
-                storage.setup_round,
+                actions.setup_round,
+                storage,
+                actor=access.actor,
                 name=name,
                 gis=gis,
                 respondent_types=types,
@@ -317,7 +330,8 @@ def render_settings(storage, info, access: RoundsAccess, lang_: str, today: _dt.
         c = c2.date_input(t("col_closes"), value=ref.closes, key=f"rnd_edit_closes_{rid}_{which}", format="DD-MM-YYYY")
         if st.button(t("edit_save"), key=f"rnd_edit_save_{rid}", icon=":material/save:"):
             targets = info.gis if which == "*" else (which,)
-            if _run(storage.set_institution_dates, rid, {g: (o, c) for g in targets}) is not None:
+            dates = {g: (o, c) for g in targets}
+            if _run(actions.set_institution_dates, storage, rid, dates, actor=access.actor) is not None:
                 st.success(t("edit_saved"))
                 st.rerun()
     st.subheader(t("national_head"))
@@ -326,7 +340,7 @@ def render_settings(storage, info, access: RoundsAccess, lang_: str, today: _dt.
         key = f"rnd_nat_{rid}_{w.gi}"
         value = st.checkbox(t("national_box", gi=_gi_label(w.gi)), value=w.national, key=key)
         if value != w.national:
-            _run(storage.set_national, rid, w.gi, value)
+            _run(actions.set_national, storage, rid, w.gi, value, actor=access.actor)
             context.clear_data_cache()
     langs = st.multiselect(
         t("new_langs"),
@@ -336,7 +350,7 @@ def render_settings(storage, info, access: RoundsAccess, lang_: str, today: _dt.
         format_func=lambda v: t("language." + v),
     )
     if tuple(langs) != tuple(info.languages) and st.button(t("langs_save"), key=f"rnd_langs_save_{rid}"):
-        if _run(storage.set_languages, rid, langs) is not None:
+        if _run(actions.set_languages, storage, rid, langs, actor=access.actor) is not None:
             st.success(t("langs_saved"))
             st.rerun()
     st.subheader(t("close_head"))
@@ -345,7 +359,7 @@ def render_settings(storage, info, access: RoundsAccess, lang_: str, today: _dt.
     if not info.closed:
         sure = st.checkbox(t("close_confirm"), key=f"rnd_close_sure_{rid}")
         if st.button(t("close_button"), key=f"rnd_close_{rid}", disabled=not sure, icon=":material/lock:"):
-            if _run(storage.close_round, rid) is not None:
+            if _run(actions.close_round, storage, rid, actor=access.actor) is not None:
                 context.clear_data_cache()
                 st.success(t("closed_done"))
                 st.rerun()
@@ -359,18 +373,18 @@ def render_settings(storage, info, access: RoundsAccess, lang_: str, today: _dt.
         )
         c1, c2 = st.columns(2)
         if c1.button(t("reopen_button"), key=f"rnd_reopen_{rid}", icon=":material/lock_open:"):
-            if _run(storage.reopen_round, rid, closes=new_close, today=today) is not None:
+            if _run(actions.reopen_round, storage, rid, closes=new_close, today=today, actor=access.actor) is not None:
                 st.success(t("reopened"))
                 st.rerun()
         if access.can("archive", info) and c2.button(
             t("archive_button"), key=f"rnd_archive_{rid}", help=t("archive_help"), icon=":material/archive:"
         ):
-            if _run(storage.archive_round, rid, True) is not None:
+            if _run(actions.archive_round, storage, rid, True, actor=access.actor) is not None:
                 st.success(t("archived_done"))
                 st.rerun()
     elif access.can("archive", info):
         if st.button(t("unarchive_button"), key=f"rnd_unarchive_{rid}", icon=":material/unarchive:"):
-            if _run(storage.archive_round, rid, False) is not None:
+            if _run(actions.archive_round, storage, rid, False, actor=access.actor) is not None:
                 st.success(t("unarchived_done"))
                 st.rerun()
 
@@ -378,13 +392,24 @@ def render_settings(storage, info, access: RoundsAccess, lang_: str, today: _dt.
 # --------------------------------------------------------------------------- letters
 
 
+def _audited(make, storage, rid: str, made: list, fmt: str, reminder: bool):
+    """The file of a download button: made only while the session is signed in; the download is audited."""
+    from survey_app.auth.session import guard
+
+    def audit(actor: str) -> None:
+        actions.letters_downloaded(storage, rid, made, fmt, actor=actor, reminder=reminder)
+
+    return guard(make, rid, audit_with=audit)
+
+
 def _letters_downloads(kind: str, made: list, rid: str, reminder: bool = False) -> None:
     pdf_key, docx_key = ("dl_rem_pdf", "dl_rem_docx") if reminder else ("dl_pdf", "dl_docx")
     base = f"{'herinnering' if reminder else 'brieven'}-{rid}"
+    storage = ui.get_storage()
     with st.container(horizontal=True, gap="small"):
         st.download_button(
             t(pdf_key),
-            data=lambda: letters.letters_pdf(made),
+            data=_audited(lambda: letters.letters_pdf(made), storage, rid, made, "pdf", reminder),
             file_name=f"{base}.pdf",
             mime="application/pdf",
             key=f"rnd_{kind}_pdf",
@@ -394,7 +419,7 @@ def _letters_downloads(kind: str, made: list, rid: str, reminder: bool = False) 
         )
         st.download_button(
             t(docx_key),
-            data=lambda: letters.letters_docx(made),
+            data=_audited(lambda: letters.letters_docx(made), storage, rid, made, "docx", reminder),
             file_name=f"{base}.docx",
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             key=f"rnd_{kind}_docx",
@@ -404,7 +429,7 @@ def _letters_downloads(kind: str, made: list, rid: str, reminder: bool = False) 
         if not reminder:
             st.download_button(
                 t("dl_csv"),
-                data=lambda: letters.mail_merge_csv(made),
+                data=_audited(lambda: letters.mail_merge_csv(made), storage, rid, made, "csv", reminder),
                 file_name=f"adressen-{rid}.csv",
                 mime="text/csv",
                 key=f"rnd_{kind}_csv",
@@ -449,15 +474,16 @@ def render_letters(storage, info, access: RoundsAccess, lang_: str, today: _dt.d
             if not gis or not types:
                 st.warning(t("letters_choose"))
             else:
-                made = _make_letters(storage, info, gis, types, int(n), base_url, sender, today)
+                made = _make_letters(storage, info, gis, types, int(n), base_url, sender, today, access.actor)
                 if made:
+                    actions.letters_made(storage, rid, made, actor=access.actor)
                     st.session_state[LETTERS_KEY] = {"round_id": rid, "letters": made}
                     st.rerun()
     if codes:
-        render_reminder(storage, info, base_url, sender)
+        render_reminder(storage, info, base_url, sender, access.actor)
 
 
-def _make_letters(storage, info, gis, types, n, base_url, sender, today) -> list:
+def _make_letters(storage, info, gis, types, n, base_url, sender, today, actor: str) -> list:
     try:
         letters.check_base_url(base_url)
     except ValueError as exc:
@@ -468,12 +494,12 @@ def _make_letters(storage, info, gis, types, n, base_url, sender, today) -> list
     for gi in gis:
         for rt in types:
             if info.access == "codes":
-                codes = _run(storage.issue_codes, info.id, gi, rt, n, today=today)
+                codes = _run(actions.issue_codes, storage, info.id, gi, rt, n, today=today, actor=actor)
                 if codes is None:
                     return made
                 how = {"codes": codes}
             else:
-                if _run(storage.record_invitations, info.id, gi, rt, n, today=today) is None:
+                if _run(actions.record_invitations, storage, info.id, gi, rt, n, today=today, actor=actor) is None:
                     return made
                 how = {"n": n}
             made += letters.make_letters(
@@ -490,7 +516,7 @@ def _make_letters(storage, info, gis, types, n, base_url, sender, today) -> list
     return made
 
 
-def render_reminder(storage, info, base_url: str, sender: str) -> None:
+def render_reminder(storage, info, base_url: str, sender: str, actor: str) -> None:
     st.subheader(t("reminder_head"))
     st.caption(t("reminder_help"))
     upload = st.file_uploader(t("reminder_file"), type=["csv"], key=f"rnd_rem_file_{info.id}")
@@ -526,6 +552,9 @@ def render_reminder(storage, info, base_url: str, sender: str) -> None:
             sender=sender,
             reminder=True,
         )
+    if st.session_state.get(REMINDERS_AUDITED_KEY) != upload.file_id:  # once per uploaded file, not per rerun
+        actions.letters_made(storage, info.id, made, actor=actor, reminder=True)
+        st.session_state[REMINDERS_AUDITED_KEY] = upload.file_id
     st.success(t("reminder_ready", n=len(made)), icon=":material/check_circle:")
     _letters_downloads("rem", made, info.id, reminder=True)
 

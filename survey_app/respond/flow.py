@@ -29,6 +29,7 @@ Nothing here records names, IP addresses, user agents or times.
 from __future__ import annotations
 
 import os
+import secrets
 import threading
 import time
 import uuid
@@ -39,12 +40,14 @@ from typing import Any
 
 from analysis import answers as rules
 from analysis import contract, i18n
-from analysis.questionnaire import Item, Questionnaire, Step
+from analysis.questionnaire import Item, Questionnaire, Step, load_variant
 from analysis.wording import format_date  # noqa: F401  (flow.format_date, used by the respondent page)
 from survey_app.storage.codes import normalize_code
 
 LANGUAGES = i18n.languages()
-STAGES = ("welcome", "questions", "review", "done")
+STAGES = ("welcome", "practice", "questions", "review", "done")
+#: The versions of the questionnaire (issue 12): ``standaard`` and ``makkelijk`` (easy-read).
+VARIANTS = contract.QUESTIONNAIRE_VARIANTS
 
 # --------------------------------------------------------------------------- texts
 
@@ -183,6 +186,13 @@ class FlowState:
     failures: int = 0
     ignore_link_code: bool = False
     notice: str | None = None  # a text key (t) shown once on the next run (e.g. "code_used")
+    # issue 10: the draft kept on the server under this random token (in the link as ?d=...)
+    draft_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    draft_checked: bool = False  # this session looked for a draft of the link's token already
+    resumed: bool = False  # show "we kept your answers" once
+    resume_to: tuple[str, str | None] | None = None  # (stage, step) to go to once the code is given again
+    variant: str = contract.DEFAULT_VARIANT  # the version being answered (issue 12), stored with the response
+    practice_done: bool = False  # the easy-read version's practice question was shown
 
 
 def new_state(link: Link) -> FlowState:
@@ -200,6 +210,54 @@ def begin(state: FlowState, q: Questionnaire, *, respondent_type: str, gi: str, 
     state.step_id = steps[0].id if steps else None
     if not steps:
         state.stage = "review"
+    if state.resume_to is not None:  # a kept draft of a code round: back where they were
+        state.stage, state.step_id = state.resume_to
+        state.resume_to = None
+    elif q.practice is not None and not state.practice_done:
+        state.stage = "practice"  # the easy-read version starts with its practice question
+
+
+def questionnaire_for(variant: str) -> Questionnaire:
+    """The built-in questionnaire of one version (:func:`analysis.questionnaire.load_variant`)."""
+    return load_variant(variant)
+
+
+def has_wording(lang: str, variant: str) -> bool:
+    """True when the questionnaire version has its own wording in ``lang`` (Dutch and English
+    always; a further language when its catalog file has ``_questionnaire.<variant>``)."""
+    return lang in ("nl", "en") or bool(i18n.questionnaire_wording(lang, variant))
+
+
+def finish_practice(state: FlowState, q: Questionnaire) -> None:
+    """After the practice question: the real questions (where the respondent was, or the first)."""
+    state.practice_done = True
+    state.stage = "questions"
+    steps = visible_steps(q, state.answers)
+    if state.step_id not in [s.id for s in steps]:
+        state.step_id = steps[0].id if steps else None
+
+
+def switch_variant(state: FlowState, old: Questionnaire, new: Questionnaire) -> None:
+    """Switch between the standard and the easy-read version, keeping every answer.
+
+    Both versions have the same items, so the answers stay as they are; on a
+    question page the new version opens at the first unanswered question of
+    the page that was shown (or its first question).  Switching to the
+    easy-read version shows its practice question first, once.
+    """
+    if new.variant not in VARIANTS:
+        raise ValueError(f"unknown questionnaire variant {new.variant!r}")
+    state.variant = new.variant
+    if state.stage not in ("questions", "practice"):
+        return
+    step = current_step(state, old) if state.stage == "questions" else None
+    items = visible_items(old, state.answers, step.id) if step is not None else ()
+    target = next((i for i in items if not is_answered(state.answers.get(i.id))), items[0] if items else None)
+    state.step_id = new.item(target.id).step if target is not None else None
+    if new.practice is not None and not state.practice_done:
+        state.stage = "practice"
+    else:
+        finish_practice(state, new)
 
 
 def current_step(state: FlowState, q: Questionnaire) -> Step | None:
@@ -280,6 +338,44 @@ def complete(state: FlowState) -> None:
     state.answers = {}
 
 
+def draft_of(state: FlowState) -> dict[str, Any] | None:
+    """What to keep on the server for this flow (None: nothing to keep yet, or any more).
+
+    Never the access code: a draft must not tie a code to answers.
+    """
+    if state.stage not in ("questions", "review") or not state.respondent_type:
+        return None
+    return {
+        "stage": state.stage,
+        "step_id": state.step_id,
+        "respondent_type": state.respondent_type,
+        "gi": state.gi,
+        "lang": state.lang,
+        "answers": dict(state.answers),
+    }
+
+
+def resume(state: FlowState, draft: Mapping[str, Any], *, token: str, needs_code: bool) -> None:
+    """Continue a kept draft in a new session (after a restart or reconnect).
+
+    Without the access code (a draft never holds it) a code round first asks
+    for the code again; :func:`begin` then returns to the step the draft was at.
+    """
+    stage = draft.get("stage") if draft.get("stage") in ("questions", "review") else "questions"
+    state.draft_token = token
+    state.respondent_type = draft.get("respondent_type") or state.respondent_type
+    state.gi = draft.get("gi") or state.gi
+    if draft.get("lang") in LANGUAGES:
+        state.lang = draft["lang"]
+    state.answers = dict(draft.get("answers") or {})
+    state.resumed = True
+    if needs_code and state.code is None:
+        state.stage, state.step_id = "welcome", None
+        state.resume_to = (stage, draft.get("step_id"))
+    else:
+        state.stage, state.step_id = stage, draft.get("step_id")
+
+
 def restart(state: FlowState) -> None:
     """Someone else fills in the list on the same device: a new, empty flow.
 
@@ -289,20 +385,35 @@ def restart(state: FlowState) -> None:
     state.answers = {}
     state.respondent_type = None
     state.code = None
+    state.practice_done = False
     state.ignore_link_code = True
     state.submission_token = uuid.uuid4().hex
+    state.draft_token = secrets.token_urlsafe(24)
+
+
+def planned_steps(q: Questionnaire) -> tuple[Step, ...]:
+    """Every step that has questions, known before the first answer (the step counter's base)."""
+    with_items = {i.step for i in q.items}
+    return tuple(s for s in q.steps if s.id in with_items)
 
 
 def progress(state: FlowState, q: Questionnaire) -> tuple[int, int]:
-    """(position, total) for the progress bar: visible steps plus the review."""
-    steps = visible_steps(q, state.answers)
+    """(position, total) for the step counter: "Stap 2 van 7".
+
+    The total is fixed from the first step: every step of the questionnaire
+    plus the review, whatever the answers (an answer that hides a step never
+    changes it, it only lets the position skip that step).  The position is
+    the step's place in the questionnaire; the review is the last.
+    """
+    steps = planned_steps(q)
     total = len(steps) + 1
     if state.stage == "review":
         return total, total
     step = current_step(state, q)
-    if step is None:
+    ids = [s.id for s in steps]
+    if step is None or step.id not in ids:
         return 0, total
-    return [s.id for s in steps].index(step.id) + 1, total
+    return ids.index(step.id) + 1, total
 
 
 # --------------------------------------------------------------------------- answers
@@ -408,6 +519,30 @@ def review_rows(q: Questionnaire, answers: Mapping[str, Any], respondent_type: s
         ReviewRow(i.step, i.id, i.question(respondent_type, lang), answer_label(i, kept.get(i.id), lang))
         for i in visible_items(q, answers)
     ]
+
+
+# --------------------------------------------------------------------------- read aloud
+
+
+def read_aloud_text(item: Item, respondent_type: str, lang: str) -> str:
+    """What the read-aloud button says for one question: the question, its explanation
+    and its answers ("Welke maatregel heb jij? ... De antwoorden zijn: Jeugdreclassering,
+    Ondertoezichtstelling (OTS), Voogdij, Weet ik niet.").  The browser speaks it with its
+    own speech synthesis; nothing is sent anywhere."""
+    parts = [item.question(respondent_type, lang)]
+    if item.help is not None:
+        parts.append(item.help.get(lang))
+    if item.type in ("choice", "count"):
+        labels = ", ".join(item.label(c, lang) for c in item.codes)
+        parts.append(i18n.text("a11y.read_aloud.answers", lang, answers=labels))
+    elif item.type == "grade":
+        parts.append(i18n.text("a11y.read_aloud.grade", lang, low=item.min, high=item.max))
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+def speech_language(lang: str) -> str:
+    """The BCP 47 tag the browser's voice uses: ``nl-NL``, ``en-GB`` (``language.tag``)."""
+    return i18n.text("language.tag", lang)
 
 
 # --------------------------------------------------------------------------- wrong codes

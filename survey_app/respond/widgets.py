@@ -8,17 +8,25 @@ texts come from the catalog through :func:`survey_app.respond.flow.t`.  Widget k
 
 from __future__ import annotations
 
+import html
+import logging
 import os
+import threading
 from typing import Any
 
 import streamlit as st
 
-from analysis import contract, i18n
-from analysis.questionnaire import Item, Questionnaire, load_questionnaire
+from analysis import contract, i18n, scrub
+from analysis.questionnaire import Item, Questionnaire
+from survey_app.storage import Storage
 
 from . import flow
 
 STATE_KEY = "rf_state"
+#: the query parameter that carries the draft token (issue 10: answers survive a restart)
+DRAFT_PARAM = "d"
+DRAFT_SAVED_KEY = "rf_draft_saved"
+log = logging.getLogger("survey_app.respond")
 
 #: Static CSS only (no user data is ever put in here): comfortable tap targets
 #: on a phone, no horizontal scrolling, long words wrap.
@@ -29,6 +37,11 @@ BASE_CSS = """
   [data-testid="stHeading"] h1 { font-size: clamp(1.6rem, 7vw, 2.5rem); line-height: 1.2; }
   [data-testid="stHeading"] h2 { font-size: clamp(1.35rem, 5.5vw, 2rem); line-height: 1.25; }
   [data-testid="stHeading"] h3 { font-size: clamp(1.15rem, 4.8vw, 1.6rem); }
+  /* WCAG 1.4.3: Streamlit's grey captions (text at 60 % opacity, 3.9:1 on white) darkened to 7:1 */
+  [data-testid="stCaptionContainer"] { opacity: 1 !important; }
+  [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #595959 !important; }
+  /* labels of disabled filters: readable too (6:1 on the sidebar) */
+  [data-testid="stWidgetLabel"][disabled] p { color: #5f5f5f !important; }
 </style>
 """
 
@@ -72,6 +85,29 @@ _SCROLL_ALERT = (
 )
 
 
+#: Read aloud (issue 12): one delegated click handler for every button with ``data-say``; the
+#: browser's own speech synthesis speaks the text, nothing is sent anywhere.  Installed once
+#: per page; the texts are questionnaire wording (escaped), never user data.
+_READ_ALOUD_SCRIPT = (
+    "<script>(function(){if(window.__surveyReadAloud){return;}window.__surveyReadAloud=true;"
+    "document.addEventListener('click',function(e){var b=e.target.closest&&e.target.closest('button[data-say]');"
+    "if(!b){return;}e.preventDefault();var s=window.speechSynthesis;if(!s||!window.SpeechSynthesisUtterance){return;}"
+    "s.cancel();var u=new SpeechSynthesisUtterance(b.getAttribute('data-say'));u.lang=b.getAttribute('data-lang');"
+    "u.rate=0.9;s.speak(u);});})();</script>"
+)
+#: A speaker (inline SVG, no font needed), hidden from screen readers: the button has its name.
+_SPEAKER_SVG = (
+    '<svg aria-hidden="true" focusable="false" width="20" height="20" viewBox="0 0 24 24">'
+    '<path fill="currentColor" d="M3 9v6h4l5 5V4L7 9H3zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4zM14 '
+    '3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z"/></svg>'
+)
+_READ_ALOUD_CSS = (
+    "<style>.rf-say{display:inline-flex;align-items:center;gap:.4rem;min-height:2.75rem;padding:.35rem .9rem;"
+    "font-size:1rem;border-radius:.5rem;border:1px solid #6b6b6b;background:#fff;color:#1a1a1a;cursor:pointer}"
+    ".rf-say:focus-visible{outline:3px solid #01689B;outline-offset:2px}</style>"
+)
+
+
 # --------------------------------------------------------------------------- resources
 
 
@@ -81,9 +117,14 @@ def _dispose(storage) -> None:
 
 @st.cache_resource(show_spinner=False, on_release=_dispose)
 def _storage_for(url: str | None, data_dir: str | None):
-    from survey_app.storage import Storage
-
+    _warm_up_deidentifier()
     return Storage(url)
+
+
+def _warm_up_deidentifier() -> None:
+    """Load the de-identifier (deduce, ~15-30 s, once per process) in the background when the server
+    first opens its database, so that the first comment submitted or shown does not wait for it."""
+    threading.Thread(target=scrub.deidentifier, name="deduce-warm-up", daemon=True).start()
 
 
 def get_storage():
@@ -131,14 +172,41 @@ def mark_submitted(round_id: str) -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def get_questionnaire(version: str | None = None) -> Questionnaire:
-    """The questionnaire definition (only the built-in v1 exists for now)."""
-    return load_questionnaire()
+def get_questionnaire(variant: str = contract.DEFAULT_VARIANT) -> Questionnaire:
+    """The built-in questionnaire of one version: ``standaard`` or ``makkelijk`` (easy-read)."""
+    return flow.questionnaire_for(variant)
 
 
 def inject_css(*, respondent: bool = False) -> None:
     """Add the static phone CSS to the page (``respondent``: also the flow's tap targets)."""
     st.html(BASE_CSS + (RESPONDENT_CSS if respondent else ""))
+
+
+#: WCAG 3.1.1: the page says its language (Streamlit's page is ``lang="en"``), and its
+#: direction for a right-to-left language.  Only catalog values are put in (checked below).
+#: WCAG 1.3.1: Streamlit's page menu is a ``<ul>`` whose items sit inside ``<div>`` sections
+#: (an invalid list); an observer gives the list and its items ``role="none"``, so assistive
+#: technology reads plain links instead of a broken list (attributes only, React keeps its DOM).
+_PAGE_LANGUAGE = (
+    "<script>/* {marker} */(function(){{var h=document.documentElement;h.lang='{tag}';h.dir='{direction}';"
+    "if(window.__surveyNavFix){{return;}}window.__surveyNavFix=true;"
+    "var fix=function(){{document.querySelectorAll('[data-testid=\"stSidebarNavItems\"]').forEach(function(u){{"
+    "if(u.getAttribute('role')!=='none'){{u.setAttribute('role','none');}}"
+    "u.querySelectorAll('li').forEach(function(li){{if(li.getAttribute('role')!=='none'){{li.setAttribute('role','none');}}}});"
+    "}});}};fix();new MutationObserver(fix).observe(document.body,{{childList:true,subtree:true}});}})();"
+    "</script>"
+)
+
+
+def page_language(lang: str) -> None:
+    """Set ``<html lang>`` (``nl-NL``, ``en-GB``, ...) and ``dir`` (``ltr``/``rtl``) to the page's
+    language, and make Streamlit's page menu valid for assistive technology (staff pages)."""
+    tag = i18n.text("language.tag", lang)
+    direction = i18n.text("a11y.direction", lang)
+    if not tag.replace("-", "").isalnum() or direction not in ("ltr", "rtl"):
+        raise ValueError(f"bad language tag or direction in the {lang!r} catalog")
+    marker = f"lang-{tag}-{direction}"
+    st.html(_PAGE_LANGUAGE.format(marker=marker, tag=tag, direction=direction), unsafe_allow_javascript=True)
 
 
 def _script(template: str, marker: str) -> None:
@@ -175,19 +243,24 @@ def next_language(lang: str) -> str:
     return langs[(langs.index(lang) + 1) % len(langs)] if lang in langs else langs[0]
 
 
-def language_toggle(state: flow.FlowState) -> None:
-    """A button that switches to the next language (Dutch <-> English), named in that language."""
-    target = next_language(state.lang)
-    name = i18n.text("language.name", target)
+def language_toggle(state: flow.FlowState, offered: tuple[str, ...] | None = None) -> None:
+    """One button per other language (each named in its own language): the next one has the
+    key ``rf_lang``, any further ones ``rf_lang_<code>`` (issue 12: more than two languages)."""
+    langs = tuple(offered or flow.LANGUAGES)
+    start = langs.index(state.lang) if state.lang in langs else -1
+    others = [langs[(start + k) % len(langs)] for k in range(1, len(langs))]
+    others = [x for x in others if x != state.lang]
     with st.container(horizontal=True, horizontal_alignment="right"):
-        if st.button(
-            name,
-            key="rf_lang",
-            icon=":material/translate:",
-            help=flow.t("switch_to", target, language=name),
-        ):
-            state.lang = target
-            st.rerun()
+        for i, target in enumerate(others):
+            name = i18n.text("language.name", target)
+            if st.button(
+                name,
+                key="rf_lang" if i == 0 else f"rf_lang_{target}",
+                icon=":material/translate:" if i == 0 else None,
+                help=flow.t("switch_to", target, language=name),
+            ):
+                state.lang = target
+                st.rerun()
 
 
 def show_block(key: str, lang: str, *, detail: str | None = None) -> None:
@@ -204,6 +277,38 @@ def show_block(key: str, lang: str, *, detail: str | None = None) -> None:
 
 def question_key(item_id: str) -> str:
     return f"q_{item_id}"
+
+
+def answer_text(item: Item, code: Any, lang: str) -> str:
+    """An answer as shown: its word, after its picture in the easy-read version ("🙂  Ja")."""
+    word = item.label(code, lang)
+    picture = next((o.picture for o in item.options if o.code == code and o.picture), None)
+    return f"{picture}\u2002{word}" if picture else word
+
+
+#: The easy-read version: one question per screen, answers as large buttons with a picture.
+EASY_CSS = """
+<style>
+  [data-testid="stWidgetLabel"] p { font-size: 1.3rem; line-height: 1.45; }
+  [data-testid="stRadioOption"] { min-height: 4rem; padding: 0.75rem 1rem; border-width: 2px; }
+  [data-testid="stRadioOption"] p { font-size: 1.35rem; }
+  [data-testid="stMarkdownContainer"] p { font-size: 1.15rem; }
+</style>
+"""
+
+
+def inject_easy_css() -> None:
+    st.html(EASY_CSS)
+
+
+def variant_toggle(state: flow.FlowState, on_switch) -> None:
+    """A button that switches between the standard and the easy-read version (named by what it opens)."""
+    target = "standaard" if state.variant == "makkelijk" else "makkelijk"
+    label = i18n.text("a11y.easy.to_standard" if target == "standaard" else "a11y.easy.to_easy", state.lang)
+    with st.container(horizontal=True, horizontal_alignment="right"):
+        if st.button(label, key="rf_variant", icon=":material/menu_book:"):
+            on_switch(target)
+            st.rerun()
 
 
 def _label(item: Item, state: flow.FlowState) -> str:
@@ -230,7 +335,7 @@ def render_item(item: Item, state: flow.FlowState, *, key: str | None = None, di
             index=None,
             key=key,
             width="stretch",
-            format_func=lambda c, it=item: it.label(c, lang),
+            format_func=lambda c, it=item: answer_text(it, c, lang),
             disabled=disabled,
         )
     elif item.type == "grade":
@@ -242,6 +347,20 @@ def render_item(item: Item, state: flow.FlowState, *, key: str | None = None, di
     return value
 
 
+def read_aloud_button(item: Item, state: flow.FlowState) -> None:
+    """A "Lees voor" button that reads the question and its answers aloud in the page's language."""
+    rtype, lang = state.respondent_type or "ouder", state.lang
+    say = flow.read_aloud_text(item, rtype, lang)
+    label = i18n.text("a11y.read_aloud.button", lang)
+    name = i18n.text("a11y.read_aloud.button_name", lang, question=item.question(rtype, lang))
+    button = (
+        f'<button type="button" class="rf-say" data-item="{html.escape(item.id)}" '
+        f'data-lang="{html.escape(flow.speech_language(lang))}" data-say="{html.escape(say)}" '
+        f'aria-label="{html.escape(name)}">{_SPEAKER_SVG} {html.escape(label)}</button>'
+    )
+    st.html(_READ_ALOUD_CSS + button + _READ_ALOUD_SCRIPT, unsafe_allow_javascript=True)
+
+
 def render_step(q: Questionnaire, state: flow.FlowState, step_id: str) -> None:
     """The shown items of one step; answers are copied into ``state.answers`` as they change.
 
@@ -251,6 +370,7 @@ def render_step(q: Questionnaire, state: flow.FlowState, step_id: str) -> None:
     for item in q.items_in_step(step_id):
         if not item.is_shown(flow.clean_answers(q, state.answers)):
             continue
+        read_aloud_button(item, state)
         value = render_item(item, state)
         if flow.is_answered(value):
             state.answers[item.id] = value
@@ -269,3 +389,55 @@ def forget_question_widgets(q: Questionnaire) -> None:
 
 def gi_name(code: str) -> str:
     return contract.GI_NAMES.get(code, code)
+
+
+# --------------------------------------------------------------------------- drafts (issue 10)
+
+
+def resume_draft(storage, state: flow.FlowState, round_id: str, *, needs_code: bool) -> None:
+    """Once per session: continue the draft the link names (``?d=<token>``), e.g. after a restart."""
+    if state.draft_checked:
+        return
+    state.draft_checked = True
+    token = st.query_params.get(DRAFT_PARAM)
+    if not token or state.stage != "welcome":
+        return
+    try:
+        draft = storage.load_draft(token, round_id)
+    except Exception as exc:  # no draft is no reason to stop the respondent
+        log.warning("reading a draft failed: %s", type(exc).__name__)
+        return
+    if draft:
+        flow.resume(state, draft, token=token, needs_code=needs_code)
+        st.session_state[DRAFT_SAVED_KEY] = flow.draft_of(state)
+
+
+def keep_draft(storage, state: flow.FlowState) -> None:
+    """Save the answers so far when they changed; the token goes into the link (``?d=``)."""
+    draft = flow.draft_of(state)
+    if draft is None or st.session_state.get(DRAFT_SAVED_KEY) == draft:
+        return
+    try:
+        storage.save_draft(state.draft_token, state.round_id, draft)
+    except Exception as exc:  # a full disk: the answers stay in the session, the respondent goes on
+        log.warning("keeping a draft failed: %s", type(exc).__name__)
+        return
+    st.session_state[DRAFT_SAVED_KEY] = {**draft, "answers": dict(draft["answers"])}
+    if st.query_params.get(DRAFT_PARAM) != state.draft_token:
+        st.query_params[DRAFT_PARAM] = state.draft_token
+
+
+def forget_draft() -> None:
+    """After the submission (the draft was deleted with it): the token leaves the link."""
+    st.session_state.pop(DRAFT_SAVED_KEY, None)
+    if DRAFT_PARAM in st.query_params:
+        del st.query_params[DRAFT_PARAM]
+
+
+def resumed_message(state: flow.FlowState) -> None:
+    """Once, after a draft was continued: "we kept your answers" (or: give your code again)."""
+    if not state.resumed:
+        return
+    key = "drafts.code_again" if state.resume_to is not None else "drafts.resumed"
+    st.info(i18n.text(key, state.lang, variant=state.respondent_type), icon=":material/restore:")
+    state.resumed = False

@@ -34,6 +34,9 @@ Tables (all of them; ``tests/test_anonymity.py`` pins the columns)
 ``users``             name, role, gi, password_hash, must_change, failed_attempts,
                       locked_until, session_version -- staff accounts (argon2id)
 ``audit_log``         id, at, actor, action, target, detail -- staff actions only
+``drafts``            token_hash, round_id, expires_at, data -- answers in progress under the
+                      hash of a browser-held token; no code, expiry a whole hour within a
+                      day (migration 0006_drafts, :mod:`survey_app.storage.drafts`)
 
 Anonymity
 ---------
@@ -87,6 +90,16 @@ click, resent form, two tabs) raises :class:`DuplicateSubmission` and stores
 nothing: **callers treat DuplicateSubmission as success** ("thank you" page).
 The token must be a fresh random value per questionnaire (``uuid4().hex``),
 never the access code or a session id; only its SHA-256 is stored.
+The statements are built once per Storage and compiled once; the round and
+the institution's own dates come in one SELECT.  With ``draft_token`` the
+respondent's draft is deleted in the same transaction.
+
+Writers (issue 10): on an SQLite file the threads of a process queue on one
+lock per file; the one holding it writes every submission queued meanwhile in
+one transaction (a SAVEPOINT each: an error fails that submission only) and
+commits once, so eight writers share a flush to disk.  Each caller returns
+after the commit that holds its response.  Imports insert with
+``executemany`` (SQLite) or ``COPY`` (PostgreSQL), rows in response_id order.
 """
 
 from __future__ import annotations

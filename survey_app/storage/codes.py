@@ -40,6 +40,8 @@ import re
 import secrets
 from pathlib import Path
 
+from .files import private_dir
+
 #: No look-alikes: 0 O, 1 I L, 2 Z, 5 S, 8 B are left out (25 characters).
 ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
 CODE_LENGTH = 10
@@ -151,8 +153,6 @@ def _read_key_file(path: Path) -> bytes:
 
 
 def _create_key_file(path: Path) -> bytes:
-    from .files import private_dir
-
     private_dir(path.parent)
     key = secrets.token_hex(32).encode("ascii")
     try:

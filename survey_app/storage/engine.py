@@ -10,6 +10,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import StaticPool
 
 from .errors import (
     StorageError,
@@ -66,8 +67,6 @@ def _sqlite_file(u: sa.URL) -> Path | None:
 def _sqlite_engine(u: sa.URL) -> Engine:
     path = _sqlite_file(u)
     if path is None:
-        from sqlalchemy.pool import StaticPool
-
         engine = sa.create_engine(
             u, poolclass=StaticPool, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
         )

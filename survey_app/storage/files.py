@@ -24,6 +24,9 @@ import stat
 from pathlib import Path
 from urllib.parse import quote
 
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
 from .errors import DatabaseFileError, StorageError
 
 log = logging.getLogger(__name__)
@@ -64,9 +67,7 @@ def _tighten(path: Path) -> None:
 @functools.lru_cache(maxsize=1)
 def known_revisions() -> frozenset[str]:
     """Every Alembic revision id of this app's migrations."""
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
+    # here, not at the top: .engine imports this module (circular)
     from .engine import MIGRATIONS_DIR
 
     cfg = Config()

@@ -12,7 +12,10 @@ from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection
 
-from analysis import contract
+from analysis import contract, pipeline
+from analysis.answers import quote
+from analysis.io import write_responses
+from analysis.validation import ErrorRecord, report_from_records
 
 from .errors import (
     ImportRejected,
@@ -51,10 +54,8 @@ class ImportExportMixin:
         :meth:`submit_response`.  Columns beyond the contract are not stored.
         Closed rounds accept imports (e.g. paper questionnaires entered later).
         """
-        from analysis.pipeline import prepare_import
-
         info = self.get_round(round_id)
-        return self.insert_prepared(prepare_import(source, file=file, mapping=mapping, round=info))
+        return self.insert_prepared(pipeline.prepare_import(source, file=file, mapping=mapping, round=info))
 
     def insert_prepared(self, prepared) -> int:
         """The last step of the import pipeline: store a :class:`analysis.pipeline.PreparedImport`,
@@ -70,19 +71,15 @@ class ImportExportMixin:
         if prepared.round_id is None:
             raise StorageError("an import must be checked against its round before it is stored")
         if not prepared.scrubbed:
-            from analysis.pipeline import scrub
-
-            prepared = scrub(prepared)
+            prepared = pipeline.scrub(prepared)
         info = self.get_round(prepared.round_id)
         with self._write() as conn:
             return self._insert_prepared(conn, prepared, info)
 
     def _insert_prepared(self, conn: Connection, prepared, info: RoundInfo) -> int:
         """Check against the stored round and the stored ids, then insert (inside ``conn``'s transaction)."""
-        from analysis.pipeline import check_round
-        from analysis.validation import report_from_records
 
-        prepared = check_round(prepared, info)
+        prepared = pipeline.check_round(prepared, info)
         if not prepared.ok:
             raise ImportRejected(prepared.report)
         if not len(prepared):
@@ -96,8 +93,6 @@ class ImportExportMixin:
         return len(frame)
 
     def _duplicate_errors(self, conn: Connection, file: str, frame: pd.DataFrame, rows) -> list:
-        from analysis.validation import ErrorRecord
-
         ids = frame["response_id"].tolist()
         found: set[str] = set()
         for chunk in _chunks(ids, 500):
@@ -108,31 +103,43 @@ class ImportExportMixin:
             )
         return [
             ErrorRecord(
-                file,
-                int(rows[i]),
-                "response_id",
-                rid,
-                "duplicate_id",
-                f"response_id '{rid}' is already in the database.",
-                f"response_id '{rid}' staat al in de database.",
+                file, int(rows[i]), "response_id", rid, "duplicate_id", {"value": quote(rid)}, "duplicate_id_stored"
             )
             for i, rid in enumerate(ids)
             if rid in found
         ]
 
     def _insert_frame(self, conn: Connection, frame: pd.DataFrame) -> None:
-        # sorted by response_id: the physical order of a bulk insert says nothing either
+        """Bulk insert inside ``conn``'s transaction: COPY on PostgreSQL, ``executemany`` on SQLite.
+
+        Rows go in sorted by response_id: the physical order of a bulk insert says
+        nothing either.  Cells become plain Python values column by column, one
+        slice of rows at a time (bounded memory for a million rows).
+        """
         frame = frame.sort_values("response_id", kind="stable")
         cols = list(contract.COLUMNS)
-        records = [{c: _py(v) for c, v in zip(cols, rec)} for rec in frame.itertuples(index=False, name=None)]
-        for chunk in _chunks(records, 1000):
-            conn.execute(sa.insert(responses_table), chunk)
+        names = ", ".join(cols)
+        if self.dialect == "postgresql":
+            cursor = conn.connection.dbapi_connection.cursor()
+            try:
+                with cursor.copy(f"COPY {responses_table.name} ({names}) FROM STDIN") as copy:
+                    for rows in _row_slices(frame, cols):
+                        for row in rows:
+                            copy.write_row(row)
+            finally:
+                cursor.close()
+            return
+        sql = f"INSERT INTO {responses_table.name} ({names}) VALUES ({', '.join('?' * len(cols))})"
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            for rows in _row_slices(frame, cols):
+                cursor.executemany(sql, rows)
+        finally:
+            cursor.close()
 
     def export_responses(self, *, round_id: str | None, path, format: str | None = None) -> Path:
         """Write a round's responses (all rounds for None) with :func:`analysis.io.write_responses`
         (csv, xlsx, sav or parquet; default from the extension), rows in response_id order."""
-        from analysis.io import write_responses
-
         if round_id is not None:
             self.get_round(round_id)
         df = self.load_responses(round_ids=[round_id] if round_id is not None else None)
@@ -151,13 +158,11 @@ class ImportExportMixin:
         through the one import pipeline (:func:`analysis.pipeline.prepare_import`
         against :data:`analysis.pipeline.DEMO_ROUND`) and the same insert as any import.
         """
-        from analysis.pipeline import DEMO_ROUND, prepare_import
-
         if self.count_responses() > 0:
             return None
         frame = frame_factory().copy()
         frame["round_id"] = contract.DEMO_ROUND_ID
-        prepared = prepare_import(frame, file="demo", round=DEMO_ROUND)
+        prepared = pipeline.prepare_import(frame, file="demo", round=pipeline.DEMO_ROUND)
         if not prepared.ok:
             raise ImportRejected(prepared.report)
         with self._write(lock="demo") as conn:
@@ -169,10 +174,10 @@ class ImportExportMixin:
             ):
                 conn.execute(
                     sa.insert(rounds_table).values(
-                        id=DEMO_ROUND.id,
+                        id=pipeline.DEMO_ROUND.id,
                         name="Demo: synthetische gegevens 2025 / synthetic data 2025",
-                        gis=",".join(DEMO_ROUND.gis),
-                        respondent_types=",".join(DEMO_ROUND.respondent_types),
+                        gis=",".join(pipeline.DEMO_ROUND.gis),
+                        respondent_types=",".join(pipeline.DEMO_ROUND.respondent_types),
                         opens=None,
                         closes=None,
                         access="open",
@@ -186,6 +191,33 @@ class ImportExportMixin:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+#: rows turned into Python values at a time by :func:`_row_slices`
+ROW_SLICE = 50_000
+
+
+def _column_values(col: pd.Series) -> list:
+    """One column as plain Python values for the driver; missing and blank text -> None (as :func:`_py`)."""
+    if isinstance(col.dtype, pd.StringDtype) or col.dtype == object:
+        values = col.to_numpy(dtype=object, na_value=None)
+        text = col.astype("string")
+        blank = (text.str.strip() == "").fillna(False).to_numpy(dtype=bool)
+        if blank.any():
+            values[blank] = None
+        if col.dtype == object:  # anything else: the one cell rule
+            return [_py(v) for v in values]
+        return values.tolist()
+    if isinstance(col.dtype, pd.Int64Dtype):
+        return col.to_numpy(dtype=object, na_value=None).tolist()
+    return [_py(v) for v in col]
+
+
+def _row_slices(frame: pd.DataFrame, cols: list[str]) -> Iterator[list[tuple]]:
+    """The frame's rows as tuples of plain Python values, ROW_SLICE rows at a time."""
+    for start in range(0, len(frame), ROW_SLICE):
+        part = frame.iloc[start : start + ROW_SLICE]
+        yield list(zip(*(_column_values(part[c]) for c in cols)))
 
 
 def _chunks(seq: list, size: int) -> Iterator[list]:

@@ -32,12 +32,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column
 
-from analysis import contract
+from analysis import contract, i18n
 from analysis.contract import GI_RE
 
 from . import codes as _codes
 from .engine import MAX_NAME_LENGTH
-from .errors import RoundNotOpen, StorageError
+from .errors import RoundNotFound, RoundNotOpen, StorageError
 from .importing import _chunks
 from .schema import (
     Base,
@@ -50,7 +50,8 @@ from .schema import (
     tokens_table,
 )
 
-LANGUAGES = ("nl", "en")
+#: The languages a round can offer: every language with a catalog (issue 12: adding a language is adding a file).
+LANGUAGES = i18n.languages()
 BATCH_KINDS = ("codes", "open")
 #: most letters in one batch (a print run; more batches can be made)
 MAX_BATCH = 5000
@@ -108,12 +109,9 @@ class InstitutionWindow:
 
     def status(self, round_closed: bool, today: _dt.date | None = None) -> str:
         """'open', 'not_yet_open' or 'closed' for this institution on ``today``."""
-        today = today or _dt.date.today()
-        if round_closed or (self.closes is not None and today > self.closes):
-            return "closed"
-        if self.opens is not None and today < self.opens:
-            return "not_yet_open"
-        return "open"
+        from analysis.monitor import fieldwork_status
+
+        return fieldwork_status(self.opens, self.closes, round_closed=round_closed, today=today or _dt.date.today())
 
 
 def _lo(d: _dt.date | None) -> int:
@@ -237,10 +235,26 @@ class RoundsMixin:
         with self._read() as conn:
             return self._windows(conn, self._get_round(conn, round_id))
 
+    def fieldwork_windows(self) -> pd.DataFrame:
+        """Every institution of every round with its own dates, in one frame.
+
+        Columns :data:`analysis.monitor.WINDOW_COLUMNS` (round_id, round_name,
+        round_closed, gi, opens, closes, late, national), rounds in :meth:`list_rounds` order:
+        what :func:`analysis.monitor.report_hold` decides on.  Dates only, no
+        answers.
+        """
+        from analysis.monitor import WINDOW_COLUMNS
+
+        rows = []
+        infos = self.list_rounds()
+        with self._read() as conn:
+            for info in infos:
+                for w in self._windows(conn, info):
+                    rows.append((info.id, info.name, info.closed, w.gi, w.opens, w.closes, w.late, w.national))
+        return pd.DataFrame.from_records(rows, columns=list(WINDOW_COLUMNS))
+
     def institution_status(self, round_id: str, gi: str, *, today: _dt.date | None = None) -> str:
         """'open' | 'not_yet_open' | 'closed' for one institution; 'unknown' without such a round or institution."""
-        from .errors import RoundNotFound
-
         try:
             with self._read() as conn:
                 info = self._get_round(conn, round_id)
@@ -327,6 +341,13 @@ class RoundsMixin:
         with self._write() as conn:
             self._get_round(conn, round_id)
             conn.execute(sa.update(rounds_table).where(rounds_table.c.id == round_id).values(languages=",".join(langs)))
+            return self._get_round(conn, round_id)
+
+    def set_easy_read(self, round_id: str, offered: bool) -> RoundInfo:
+        """Whether respondents of the round may switch to the easy-read version (issue 12)."""
+        with self._write() as conn:
+            self._get_round(conn, round_id)
+            conn.execute(sa.update(rounds_table).where(rounds_table.c.id == round_id).values(easy_read=bool(offered)))
             return self._get_round(conn, round_id)
 
     def rename_round(self, round_id: str, name: str) -> RoundInfo:

@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from analysis import contract
+from analysis.questionnaire import load_questionnaire
+from analysis.scrub import scrub_text
 
 from .engine import (
     MAX_NAME_LENGTH,
@@ -60,6 +62,8 @@ class Round(Base):
     # migration 0004 (rounds from the app): languages offered, archived
     languages: Mapped[str] = mapped_column(sa.String(16), server_default="nl,en")  # comma-separated
     archived: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.false())
+    # migration 0008_variant (issue 12): the round offers the easy-read version
+    easy_read: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.true())
 
 
 class AccessCode(Base):
@@ -150,7 +154,8 @@ class AuditEntry(Base):
 
 
 def _in_codes(col: str, codes: Iterable[str]) -> str:
-    return f"{col} IN (" + ", ".join(f"'{c}'" for c in codes) + ")"
+    """``col = 'a' OR col = 'b'``: SQLite builds a temporary table per row for ``IN (...)`` (migration 0007)."""
+    return " OR ".join(f"{col} = '{c}'" for c in codes)
 
 
 def _response_columns() -> list[sa.Column]:
@@ -169,6 +174,8 @@ def _response_columns() -> list[sa.Column]:
         else:
             cols.append(sa.Column(c, sa.String(32), nullable=True))
     assert tuple(c.name for c in cols) == contract.COLUMNS
+    # optional column of contract 1.1 (migration 0008_variant): which version was answered
+    cols.append(sa.Column(contract.VARIANT_COLUMN, sa.String(16), nullable=True))
     return cols
 
 
@@ -178,6 +185,7 @@ def _response_checks() -> list[sa.CheckConstraint]:
         out.append(sa.CheckConstraint(_in_codes(c, codes), name=c))
     for c, (lo, hi) in contract.INT_RANGES.items():
         out.append(sa.CheckConstraint(f"{c} BETWEEN {lo} AND {hi}", name=c))
+    out.append(sa.CheckConstraint(_in_codes(contract.VARIANT_COLUMN, contract.QUESTIONNAIRE_VARIANTS), name="variant"))
     return out
 
 
@@ -187,7 +195,7 @@ responses_table = sa.Table(
 
 
 class Response(Base):
-    """One completed questionnaire: the contract columns, nothing else."""
+    """One completed questionnaire: the contract columns and the optional ``questionnaire_variant``."""
 
     __table__ = responses_table
 
@@ -217,6 +225,7 @@ class RoundInfo:
     closed: bool
     languages: tuple[str, ...] = ("nl", "en")  # offered to respondents, first = default
     archived: bool = False
+    easy_read: bool = True  # the easy-read version is offered (issue 12)
 
     def status(self, today: _dt.date | None = None) -> str:
         """'open', 'not_yet_open' or 'closed' on ``today`` (default: the local date)."""
@@ -247,6 +256,7 @@ def _round_info(row: Mapping[str, Any]) -> RoundInfo:
         closed=bool(row["closed"]),
         languages=tuple(x for x in (row.get("languages") or "nl,en").split(",") if x) or ("nl", "en"),
         archived=bool(row.get("archived") or False),
+        easy_read=bool(row.get("easy_read", True)),
     )
 
 
@@ -283,12 +293,8 @@ def _py(v: Any) -> Any:
 
 
 def _scrub(text: str | None) -> str | None:
-    from analysis.scrub import scrub_text
-
     return scrub_text(text)
 
 
 def _questionnaire():
-    from analysis.questionnaire import load_questionnaire
-
     return load_questionnaire()

@@ -11,19 +11,26 @@ import uuid
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
-from analysis import contract
+from analysis import contract, i18n
 from analysis.answers import check_answers
 from analysis.frame import canonical_frame, empty_frame
+from analysis.validation import gi_rule
 
 from . import codes as _codes
 from .accounts import AccountsMixin
+from .drafts import DraftsMixin, draft_token_hash, drafts_table
 from .engine import (
     _LOCK_NAMESPACE,
     ACCESS_MODES,
@@ -58,7 +65,7 @@ from .importing import (
 from .maintenance import (
     MaintenanceMixin,
 )
-from .rounds import RoundsMixin
+from .rounds import InstitutionWindow, RoundsMixin, round_gis_table
 from .schema import (
     KEY_FINGERPRINT,
     RoundInfo,
@@ -77,10 +84,97 @@ from .schema import (
 
 log = logging.getLogger(__name__)
 
+# --------------------------------------------------------------------------- one writer per SQLite file and process
+
+_FILE_LOCKS: dict[str, threading.RLock] = {}
+_FILE_LOCKS_GUARD = threading.Lock()
+
+
+def _file_write_lock(path: Path) -> threading.RLock:
+    """The lock the writers of this process take before writing to the SQLite file ``path``."""
+    key = os.path.realpath(path)
+    with _FILE_LOCKS_GUARD:
+        lock = _FILE_LOCKS.get(key)
+        if lock is None:
+            lock = _FILE_LOCKS[key] = threading.RLock()
+        return lock
+
+
+class _Job:
+    """One submission waiting for a group commit."""
+
+    __slots__ = ("fn", "result", "error", "done")
+
+    def __init__(self, fn):
+        self.fn, self.result, self.error, self.done = fn, None, None, False
+
+
+class _Queue:
+    def __init__(self):
+        self.guard = threading.Lock()
+        self.pending: list[_Job] = []
+
+
+_QUEUES: dict[str, _Queue] = {}
+
+
+def _group_queue(path: Path) -> _Queue:
+    """The submissions of this process waiting to be written to the SQLite file ``path``."""
+    key = os.path.realpath(path)
+    with _FILE_LOCKS_GUARD:
+        queue = _QUEUES.get(key)
+        if queue is None:
+            queue = _QUEUES[key] = _Queue()
+        return queue
+
+
+# --------------------------------------------------------------------------- statements of a submission
+
+
+@dataclass(frozen=True)
+class _SubmitStatements:
+    """Built once, executed with parameters: SQLAlchemy compiles each once and caches it."""
+
+    round: sa.Select  # the round with the institution's own dates (outer join: none -> round's dates)
+    token: Any  # INSERT .. ON CONFLICT DO NOTHING RETURNING: no row when the token was seen
+    use_code: sa.Delete
+    code_exists: sa.Select
+    response: sa.Insert
+    drop_draft: sa.Delete
+
+
+def _submit_statements(dialect: str) -> _SubmitStatements:
+    r, g = rounds_table, round_gis_table
+    joined = r.outerjoin(g, sa.and_(g.c.round_id == r.c.id, g.c.gi == sa.bindparam("gi")))
+    round_stmt = (
+        sa.select(
+            r,
+            g.c.opens.label("gi_opens"),
+            g.c.closes.label("gi_closes"),
+            g.c.gi.is_not(None).label("has_window"),
+        )
+        .select_from(joined)
+        .where(r.c.id == sa.bindparam("rid"))
+    )
+    in_round = sa.select(codes_table.c.code_hash).where(codes_table.c.round_id == sa.bindparam("rid"))
+    return _SubmitStatements(
+        round=round_stmt,
+        token=_insert_ignore(dialect, tokens_table).returning(tokens_table.c.token_hash),
+        use_code=sa.delete(unused_table).where(
+            unused_table.c.code_hash == sa.bindparam("h"), unused_table.c.code_hash.in_(in_round)
+        ),
+        code_exists=sa.select(codes_table.c.code_hash).where(
+            codes_table.c.code_hash == sa.bindparam("h"), codes_table.c.round_id == sa.bindparam("rid")
+        ),
+        response=sa.insert(responses_table),
+        drop_draft=sa.delete(drafts_table).where(drafts_table.c.token_hash == sa.bindparam("h")),
+    )
+
+
 # --------------------------------------------------------------------------- storage
 
 
-class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
+class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin, DraftsMixin):
     """Rounds, access codes and responses in SQLite or PostgreSQL (see the module docstring).
 
     Parameters
@@ -120,6 +214,7 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
         if migrate:
             self.migrate()
             self.verify_secret_key()
+            self._purge_now_and_then(None)  # expired drafts go on start
 
     def __repr__(self) -> str:
         return f"Storage({self.url!r})"
@@ -142,7 +237,16 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
 
     @contextmanager
     def _write(self, lock: str | None = None) -> Iterator[Connection]:
-        """One write transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: optional advisory lock)."""
+        """One write transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: optional advisory lock).
+
+        On an SQLite file the threads of this process queue on one lock per file
+        first: a hand-over between threads is then immediate, where SQLite's own
+        busy handler would let the waiting writers sleep and poll (1 to 100 ms).
+        """
+        if self._sqlite_path is not None:
+            with _file_write_lock(self._sqlite_path), self._writer.begin() as conn:
+                yield conn
+            return
         with self._writer.begin() as conn:
             if lock is not None and self.dialect == "postgresql":
                 conn.execute(
@@ -151,6 +255,52 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
                 )
             yield conn
 
+    def _group_commit(self, fn):
+        """Run ``fn(conn)`` in a write transaction shared with the submissions waiting at that moment (SQLite).
+
+        SQLite commits one transaction at a time, each with its own flush to
+        disk.  The writers of this process queue; whoever gets the file's lock
+        runs everything queued so far, each in its own SAVEPOINT (an error undoes
+        that one only, and is raised to its own caller), and commits once.
+        Every caller returns only after the commit that holds its work: an
+        acknowledged submission is on disk.  A failed commit fails them all.
+        """
+        job = _Job(fn)
+        queue = _group_queue(self._sqlite_path)
+        with queue.guard:
+            queue.pending.append(job)
+        with _file_write_lock(self._sqlite_path):
+            if not job.done:
+                with queue.guard:
+                    batch, queue.pending = queue.pending, []
+                self._run_batch(batch)
+        if job.error is not None:
+            raise job.error
+        return job.result
+
+    def _run_batch(self, batch: list[_Job]) -> None:
+        try:
+            with self._writer.begin() as conn:
+                if len(batch) == 1:
+                    batch[0].result = batch[0].fn(conn)
+                else:
+                    for job in batch:
+                        savepoint = conn.begin_nested()
+                        try:
+                            job.result = job.fn(conn)
+                        except Exception as exc:
+                            savepoint.rollback()
+                            job.error = exc
+                        else:
+                            savepoint.commit()
+        except Exception as exc:
+            for job in batch:
+                if job.error is None:
+                    job.error, job.result = exc, None
+        finally:
+            for job in batch:
+                job.done = True
+
     @contextmanager
     def _read(self) -> Iterator[Connection]:
         with self.engine.begin() as conn:
@@ -158,8 +308,6 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
 
     def alembic_config(self, connection: Connection | None = None):
         """An Alembic Config for ``survey_app/migrations`` (no alembic.ini needed)."""
-        from alembic.config import Config
-
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
         cfg.set_main_option("path_separator", "os")
@@ -168,16 +316,24 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
         return cfg
 
     def migrate(self, revision: str = "head") -> None:
-        """Apply the Alembic migrations up to ``revision`` (serialised between processes)."""
-        from alembic import command
+        """Apply the Alembic migrations up to ``revision`` (serialised between processes).
 
+        A database already at the head is only read: a server can start (and
+        say "try again later" instead of failing) on a read-only database.
+        """
+        if revision == "head":
+            head = ScriptDirectory.from_config(self.alembic_config()).get_current_head()
+            try:
+                at_head = self.schema_revision() == head
+            except Exception:  # e.g. no alembic_version table yet on PostgreSQL: migrate
+                at_head = False
+            if at_head:
+                return
         with self._write(lock="migrate") as conn:
             command.upgrade(self.alembic_config(conn), revision)
 
     def schema_revision(self) -> str | None:
         """The Alembic revision the database is at (None when never migrated)."""
-        from alembic.runtime.migration import MigrationContext
-
         with self.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
 
@@ -218,22 +374,13 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
             if create:
                 raise StorageError(str(exc)) from exc
             raise SecretKeyMismatch(
-                f"De sleutel van de toegangscodes ontbreekt: verwacht in {self.key_location()}. De database "
-                f"{self._database_name()} heeft al codes die met die sleutel zijn gemaakt; zet de oorspronkelijke "
-                "sleutel terug (uit een back-up). Een nieuwe sleutel maakt elke uitgedeelde code ongeldig. / "
-                f"The key of the access codes is missing: it is expected in {self.key_location()}. The database "
-                f"{self._database_name()} holds codes made with that key; put the original key back (from a "
-                f"backup). A new key would make every printed code invalid. ({exc})"
+                i18n.both("storage.key_missing", where=self.key_location(), database=self._database_name())
+                + f" ({exc})"
             ) from exc
 
     def _mismatch(self) -> SecretKeyMismatch:
         return SecretKeyMismatch(
-            f"De sleutel in {self.key_location()} is niet de sleutel waarmee de toegangscodes van "
-            f"{self._database_name()} zijn gemaakt; met deze sleutel is elke uitgedeelde code ongeldig. Zet de "
-            "oorspronkelijke sleutel terug. / "
-            f"The key in {self.key_location()} is not the key the access codes of {self._database_name()} were "
-            "made with (its fingerprint differs); with it every printed code would be invalid. Put the original "
-            "key back."
+            i18n.both("storage.key_mismatch", where=self.key_location(), database=self._database_name())
         )
 
     def verify_secret_key(self) -> None:
@@ -302,7 +449,7 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
         bad = [g for g in gi_list if not contract.is_gi_code(g)]
         if not gi_list or bad:
             raise StorageError(
-                f"gis: give one or more institution codes of {contract.GI_RULE_TEXT[1]}"
+                f"gis: give one or more institution codes of {gi_rule().text('en')}"
                 f"{' (not: ' + ', '.join(map(repr, bad)) + ')' if bad else ''}"
             )
         if isinstance(respondent_types, str):
@@ -475,6 +622,8 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
         code: str | None = None,
         submission_token: str,
         today: _dt.date | None = None,
+        draft_token: str | None = None,
+        questionnaire_variant: str = contract.DEFAULT_VARIANT,
     ) -> str:
         """Store one completed questionnaire; returns its new response_id (UUID4).
 
@@ -491,68 +640,93 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
         means not answered.  Answers to items the questionnaire hides (its
         ``show_if``) are dropped.  Free text is scrubbed of contact details.
         ``submitted_week`` is the ISO week of ``today`` (default: the local
-        date); no finer time is kept anywhere.
+        date); no finer time is kept anywhere.  ``draft_token``: the draft kept
+        for this questionnaire (:meth:`save_draft`) is deleted in the same
+        transaction.
+        ``questionnaire_variant`` is the version answered (``standaard`` or
+        ``makkelijk``, the easy-read version; issue 12): both versions have the
+        same items, stored in the same columns.
         """
         today = today or _dt.date.today()
+        if questionnaire_variant not in contract.QUESTIONNAIRE_VARIANTS:
+            raise StorageError(f"questionnaire_variant: use one of {', '.join(contract.QUESTIONNAIRE_VARIANTS)}")
         try:
             token_hash = _codes.hash_token(submission_token)
         except ValueError as exc:
             raise StorageError(str(exc)) from None
-        info = self.get_round(round_id)
-        if info.status(today) != "open":
-            raise RoundNotOpen(round_id, info.status(today))
-        # validate and scrub before taking the write lock (keeps the locked part short)
-        row = self._validate_answers(info, answers, gi=gi, respondent_type=respondent_type, week=iso_week(today))
-        with self._write() as conn:
-            info = self._get_round(conn, round_id)  # again, inside the transaction: closed meanwhile?
+        # the answers are checked and scrubbed before the write lock is taken (keeps the locked part short);
+        # the key of the codes is read (once per process) outside it too
+        checked = self._check_answer_values(answers)
+        norm = _codes.normalize_code(code)
+        code_hash = _codes.hash_code(norm, self._secret()) if norm is not None and _codes.is_code(norm) else None
+        week = iso_week(today)
+        draft_hash = draft_token_hash(draft_token) if draft_token else None
+        stmts = self._submit_statements()
+
+        def store(conn: Connection) -> tuple[RoundInfo, str]:  # the one transaction of a submission
+            found = conn.execute(stmts.round, {"rid": round_id, "gi": gi}).mappings().first()
+            if found is None:
+                raise RoundNotFound(f"round '{round_id}' does not exist")
+            info = _round_info(found)
             status = info.status(today)
             if status != "open":
                 raise RoundNotOpen(round_id, status)
-            self._check_gi_open(conn, info, gi, today)  # the institution's own dates (storage/rounds.py)
-            ins = (
-                _insert_ignore(self.dialect, tokens_table)
-                .values(token_hash=token_hash, round_id=round_id)
-                .returning(tokens_table.c.token_hash)
-            )
-            if conn.execute(ins).first() is None:  # the token was there already
-                raise DuplicateSubmission("this questionnaire was already submitted")
+            if found["has_window"]:  # the institution's own dates (storage/rounds.py)
+                status = InstitutionWindow(gi, found["gi_opens"], found["gi_closes"]).status(info.closed, today)
+                if status != "open":
+                    raise RoundNotOpen(round_id, status)
+            row = self._answers_row(info, checked, gi=gi, respondent_type=respondent_type, week=week)
+            row[contract.VARIANT_COLUMN] = questionnaire_variant
+            if conn.execute(stmts.token, {"token_hash": token_hash, "round_id": round_id}).first() is None:
+                raise DuplicateSubmission("this questionnaire was already submitted")  # the token was there already
             if info.access == "codes":
-                self._use_code(conn, round_id, code)
-            conn.execute(sa.insert(responses_table).values(**row))
+                self._use_code(conn, stmts, round_id, code_hash)
+            conn.execute(stmts.response, row)
+            if draft_hash is not None:
+                conn.execute(stmts.drop_draft, {"h": draft_hash})
+            return info, row["response_id"]
+
+        if self._sqlite_path is not None:
+            info, response_id = self._group_commit(store)
+        else:
+            with self._write() as conn:
+                info, response_id = store(conn)
         if info.access == "codes":  # the log now holds the used code's page next to the answers
             self._empty_wal_after_code_use()
-        return row["response_id"]
+        return response_id
 
-    def _use_code(self, conn: Connection, round_id: str, code: str | None) -> None:
-        norm = _codes.normalize_code(code)
-        if norm is None or not _codes.is_code(norm):
+    def _submit_statements(self) -> _SubmitStatements:
+        """The statements of :meth:`submit_response`, built once per Storage (compiled once by SQLAlchemy)."""
+        stmts = getattr(self, "_submit_stmts", None)
+        if stmts is None:
+            stmts = self._submit_stmts = _submit_statements(self.dialect)
+        return stmts
+
+    def _use_code(self, conn: Connection, stmts: _SubmitStatements, round_id: str, code_hash: str | None) -> None:
+        if code_hash is None:
             raise InvalidCode("a valid access code is needed for this round")
-        h = _codes.hash_code(norm, self._secret())
-        used = conn.execute(
-            sa.delete(unused_table).where(
-                unused_table.c.code_hash == h,
-                unused_table.c.code_hash.in_(
-                    sa.select(codes_table.c.code_hash).where(codes_table.c.round_id == round_id)
-                ),
-            )
-        )
-        if used.rowcount == 1:
+        if conn.execute(stmts.use_code, {"h": code_hash, "rid": round_id}).rowcount == 1:
             return
-        exists = conn.execute(
-            sa.select(codes_table.c.code_hash).where(codes_table.c.code_hash == h, codes_table.c.round_id == round_id)
-        ).first()
-        if exists is None:
+        if conn.execute(stmts.code_exists, {"h": code_hash, "rid": round_id}).first() is None:
             raise InvalidCode("unknown access code")
         raise CodeAlreadyUsed("this access code was used before")
 
-    def _validate_answers(
-        self, info: RoundInfo, answers: Mapping[str, Any], *, gi: str, respondent_type: str, week: str
-    ) -> dict[str, Any]:
-        """The row to store, checked by the one definition of a valid answer
-        (:func:`analysis.answers.check_answers`), plus the round's gi and respondent type."""
+    def _check_answer_values(self, answers: Mapping[str, Any]):
+        """The answers checked by the one definition of a valid answer
+        (:func:`analysis.answers.check_answers`), free text scrubbed; round-independent."""
         if not isinstance(answers, Mapping):
             raise InvalidAnswers(["answers must be a mapping of item id to answer"])
         check = check_answers(answers, _questionnaire())
+        values = {c: check.values.get(c) for c in contract.ITEM_COLUMNS}
+        if not check.problems:
+            for c in contract.COMMENT_COLUMNS:
+                values[c] = _scrub(values[c])
+        return check, values
+
+    def _answers_row(self, info: RoundInfo, checked, *, gi: str, respondent_type: str, week: str) -> dict[str, Any]:
+        """The row to store: the checked answers plus the round's gi and respondent type
+        (:class:`InvalidAnswers` lists every problem)."""
+        check, values = checked
         unknown = [p.item for p in check.problems if p.rule == "unknown_item"]
         problems: list[str] = [f"unknown items: {', '.join(unknown)}"] if unknown else []
         if gi not in info.gis:
@@ -562,17 +736,14 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin):
         problems += [f"{p.item}: {p.message} [{p.rule}]" for p in check.problems if p.rule != "unknown_item"]
         if problems:
             raise InvalidAnswers(problems)
-        row = {
+        return {
             "response_id": str(uuid.uuid4()),
             "round_id": info.id,
             "gi": gi,
             "respondent_type": respondent_type,
             "submitted_week": week,
-            **{c: check.values.get(c) for c in contract.ITEM_COLUMNS},
+            **values,
         }
-        for c in contract.COMMENT_COLUMNS:
-            row[c] = _scrub(row[c])
-        return row
 
     def count_responses(self, round_id: str | None = None) -> int:
         """Number of stored responses (of one round, or all)."""

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -54,6 +55,7 @@ DEFAULT_ADDRESS = "localhost"
 
 def streamlit_flags(*, port: int = DEFAULT_PORT, address: str = DEFAULT_ADDRESS) -> list[str]:
     """The ``--section.option=value`` flags the launcher always passes."""
+    # lazy, measured: pandas adds ~5 s to `survey-app --help` (0.5 s) under load (the CLI imports this module)
     from analysis.io import read_limits
 
     return [
@@ -69,6 +71,8 @@ def streamlit_flags(*, port: int = DEFAULT_PORT, address: str = DEFAULT_ADDRESS)
         "--global.developmentMode=false",
         "--logger.level=warning",
         "--theme.primaryColor=#01689B",
+        # one light theme: the contrast fixes of issue 12 (captions, read-aloud buttons) are made for it
+        "--theme.base=light",
         "--server.enableAgentApi=false",
         f"--server.maxUploadSize={read_limits().upload_mb}",
     ]
@@ -92,12 +96,14 @@ def prepare_database(*, demo: bool = True):
     The synthetic demo data (``sample_data.generator.generate``) is imported
     only when the demo round has to be created.
     """
+    # lazy, measured: SQLAlchemy + pandas add ~9 s to `survey-app --help` (0.5 s) under load
     from survey_app.storage import Storage
 
     storage = Storage()
     if demo:
 
         def _frame():
+            # lazy, measured: pandas adds ~5 s to `survey-app --help`; only a first demo start needs it
             from sample_data.generator import generate
 
             return generate()
@@ -119,6 +125,7 @@ def disable_pages_directory() -> None:
     Streamlit sets this class flag only when it is still unset, so setting it
     before the server starts switches the old feature off for good.
     """
+    # lazy, measured: Streamlit adds ~0.7 s to `survey-app --help` (0.5 s)
     from streamlit.runtime.pages_manager import PagesManager
 
     PagesManager.uses_pages_directory = False
@@ -160,19 +167,17 @@ def run_app(
     os.environ[MODE_ENV] = STAFF if staff else PUBLIC  # fixed for this process, read by navigation
     storage = prepare_database(demo=demo)
     if staff:
-        print(f"Dashboards (medewerkers / staff): {staff_link(port=port, address=address)}", flush=True)
+        print(f"{i18n.both('launcher.staff_link')}: {staff_link(port=port, address=address)}", flush=True)
         if storage.count_users() == 0:
-            print(
-                "Er is nog geen account / there is no account yet: survey-app user add NAAM --role beheerder",
-                flush=True,
-            )
+            print(i18n.both("launcher.no_account"), flush=True)
     elif demo:
         print(
-            " / ".join(i18n.text("launcher.demo_link", lang) for lang in i18n.languages())
+            i18n.both("launcher.demo_link")
             + f": {respondent_link(contract.DEMO_ROUND_ID, port=port, address=address)}",
             flush=True,
         )
     storage.dispose()
+    # lazy, measured: Streamlit adds ~0.7 s to `survey-app --help` (0.5 s)
     from streamlit.web import cli as stcli
 
     disable_pages_directory()
@@ -188,8 +193,7 @@ def run_app(
 def ensure_demo_user(storage) -> str | None:
     """When there is no account at all: a ``beheerder`` named ``demo`` with a random one-time
     password, returned (to print once; only its hash is stored).  Else None."""
-    import secrets
-
+    # lazy, measured: SQLAlchemy + argon2 add ~9 s to `survey-app --help` (0.5 s) under load
     from survey_app.auth import accounts
 
     if storage.count_users() > 0:
@@ -218,17 +222,15 @@ def run_demo(*, port: int = DEFAULT_PORT, staff_port: int = DEFAULT_STAFF_PORT, 
         cmd = [sys.executable, "-m", "survey_app.web.launcher", *extra, "--port", str(p), "--address", address]
         children.append(subprocess.Popen(cmd, start_new_session=True))
     print("", flush=True)
-    print(f"Vragenlijst / questionnaire:   {respondent_link(contract.DEMO_ROUND_ID, port=port, address=address)}")
-    print(f"Dashboards (medewerkers/staff): {staff_link(port=staff_port, address=address)}")
+    print(
+        f"{i18n.both('launcher.questionnaire_link')}: {respondent_link(contract.DEMO_ROUND_ID, port=port, address=address)}"
+    )
+    print(f"{i18n.both('launcher.staff_link')}: {staff_link(port=staff_port, address=address)}")
     if password is not None:
-        print(
-            f"Aanmelden / sign in: naam '{DEMO_USER}', eenmalig wachtwoord / one-time password: {password}\n"
-            "  (alleen nu getoond; bij de eerste keer aanmelden kiest u een nieuw wachtwoord /\n"
-            "   shown only now; you choose a new password at the first sign-in)"
-        )
+        print(i18n.both("launcher.sign_in_demo", user=DEMO_USER, password=password))
     else:
-        print("Aanmelden / sign in: met een bestaand account (survey-app user list)")
-    print("Stoppen / stop: Ctrl+C", flush=True)
+        print(i18n.both("launcher.sign_in_existing"))
+    print(i18n.both("launcher.stop"), flush=True)
 
     def _stop(*_):
         for c in children:

@@ -81,6 +81,7 @@ DASHBOARDS = (
     ("opmerkingen.py", "opmerkingen", ":material/chat:"),
     ("rondeverslag.py", "rondeverslag", ":material/description:"),
     ("import_export.py", "import-export", ":material/import_export:"),
+    ("microdata.py", "microdata", ":material/dataset:"),
     ("rondes.py", "rondes", ":material/event_note:"),
     ("logboek.py", "logboek", ":material/history:"),
 )

@@ -4,7 +4,7 @@ from survey_app.dashboard import context, report_page
 
 # the report compares with one round the reader picks on the page (report_page.render_reference)
 ctx = context.page_setup(
-    "inspectierapport", "reference_title", intro_key="reference_intro", disabled_filters=("round_id",)
+    "inspectierapport", "reference_title", intro_key="reference_intro", disabled_filters=("round_id",), hold=False
 )
 if ctx.df.empty:
     context.no_data()

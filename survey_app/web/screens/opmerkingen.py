@@ -2,5 +2,5 @@
 
 from survey_app.dashboard import comments, context
 
-ctx = context.page_setup("opmerkingen", "comments_title", intro_key="comments_intro")
+ctx = context.page_setup("opmerkingen", "comments_title")
 comments.render_comments(ctx)

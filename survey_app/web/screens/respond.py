@@ -1,7 +1,9 @@
 """Vragenlijst invullen: the anonymous respondent flow at ``/?ronde=ID[&code=..][&gi=..][&taal=en]``.
 
 Stages (``survey_app.respond.flow.FlowState.stage``): welcome -> questions (one
-questionnaire step at a time) -> review -> done.  The thank-you page is only
+questionnaire step at a time) -> review -> done.  The answers so far are kept
+on the server as a draft under a random token in the link (``&d=...``), so a
+restart or reconnect continues where the respondent was (issue 10).  The thank-you page is only
 shown after ``Storage.submit_response`` returned.  Nothing personal is
 logged: no answers, no IP address, no user agent, no time.
 """
@@ -49,6 +51,8 @@ def welcome(q, state: flow.FlowState, setup: flow.Setup, link: flow.Link, storag
     lang = state.lang
     st.title(t("welcome_title", lang))
     st.write(t("welcome_intro", lang))
+    if state.variant == "makkelijk":
+        st.markdown(f"**{i18n.text('a11y.easy.no_right_answers', lang)}**")
     st.subheader(t("welcome_anon_title", lang))
     st.markdown(t("welcome_anon", lang))
     st.divider()
@@ -191,6 +195,7 @@ def review(q, state: flow.FlowState, storage) -> None:
         st.caption(t("nothing_stored", lang))
         return
     ui.mark_submitted(state.round_id)
+    ui.forget_draft()
     flow.complete(state)
     ui.forget_question_widgets(q)
     st.rerun()
@@ -206,6 +211,8 @@ def _submit(q, state: flow.FlowState, storage) -> str | None:
             respondent_type=state.respondent_type,
             code=state.code,
             submission_token=state.submission_token,
+            draft_token=state.draft_token,
+            questionnaire_variant=state.variant,
         )
     except DuplicateSubmission:  # already stored with this token (double click, second tab): success
         return None
@@ -223,6 +230,7 @@ def _submit(q, state: flow.FlowState, storage) -> str | None:
 
 def done(q, state: flow.FlowState, access: str) -> None:
     lang, rtype = state.lang, state.respondent_type
+    ui.forget_draft()
     ui.scroll_to_top("done")
     st.title(t("thanks_title", lang))
     st.success(t("thanks_body", lang, rtype), icon=":material/check_circle:")
@@ -235,9 +243,42 @@ def done(q, state: flow.FlowState, access: str) -> None:
         st.rerun()
 
 
+def practice(q, state: flow.FlowState) -> None:
+    """The easy-read version's practice question: nothing is stored, there are no wrong answers."""
+    lang, rtype = state.lang, state.respondent_type
+    ui.scroll_to_top("practice")
+    st.header(i18n.text("a11y.easy.practice_title", lang))
+    st.markdown(f"**{i18n.text('a11y.easy.no_right_answers', lang)}**")
+    st.write(i18n.text("a11y.easy.practice_intro", lang, variant=rtype))
+    ui.read_aloud_button(q.practice, state)
+    st.radio(
+        q.practice.question(rtype, lang),
+        q.practice.codes,
+        index=None,
+        key="rf_practice",
+        width="stretch",
+        format_func=lambda c: ui.answer_text(q.practice, c, lang),
+    )
+    with st.container(horizontal=True, horizontal_alignment="distribute"):
+        go_back = st.button(t("previous", lang), key="rf_back", icon=":material/arrow_back:")
+        go_on = st.button(
+            i18n.text("a11y.easy.practice_done", lang),
+            key="rf_practice_done",
+            type="primary",
+            icon=":material/arrow_forward:",
+            icon_position="right",
+        )
+    if go_back:
+        state.stage = "welcome"
+        st.rerun()
+    if go_on:
+        st.session_state.pop("rf_practice", None)  # a practice answer is never kept
+        flow.finish_practice(state, q)
+        st.rerun()
+
+
 def main() -> None:
     ui.inject_css(respondent=True)
-    q = ui.get_questionnaire()
     link = flow.parse_link(st.query_params.to_dict())
     if link.round_id is None:  # explain how to use the invitation (the only page of the public server)
         other = next(x for x in i18n.languages() if x != link.lang)
@@ -246,6 +287,7 @@ def main() -> None:
         st.caption(t("start_body", other, example=EXAMPLE_LINK))
         return
     state = ui.flow_state(link)
+    q = ui.get_questionnaire(state.variant)
     try:
         storage = ui.get_storage()
         info = storage.get_round(link.round_id)
@@ -263,7 +305,21 @@ def main() -> None:
     if state.lang not in offered:
         state.lang = offered[0]
     if len(offered) > 1:
-        ui.language_toggle(state)
+        ui.language_toggle(state, offered)
+    ui.page_language(state.lang)
+    # the easy-read version: when the round offers it and it has wording in this language
+    easy_offered = getattr(info, "easy_read", True) and flow.has_wording(state.lang, "makkelijk")
+    if not easy_offered and state.variant != "standaard":
+        flow.switch_variant(state, q, ui.get_questionnaire("standaard"))
+        q = ui.get_questionnaire(state.variant)
+    if easy_offered and state.stage in ("welcome", "practice", "questions"):
+
+        def switch(target: str) -> None:
+            flow.switch_variant(state, q, ui.get_questionnaire(target))
+
+        ui.variant_toggle(state, switch)
+    if state.variant == "makkelijk":
+        ui.inject_easy_css()
     if state.stage == "done":
         done(q, state, info.access)
         return
@@ -283,12 +339,18 @@ def main() -> None:
         return
     if state.stage == "welcome" and setup.fixed_gi and _gi_blocked(storage, info, setup.fixed_gi, state.lang):
         return
+    ui.resume_draft(storage, state, info.id, needs_code=setup.needs_code)  # after a restart: where they were
+    ui.keep_draft(storage, state)  # what the last click changed
+    ui.resumed_message(state)
     if state.stage == "welcome":
         welcome(q, state, setup, link, storage)
+    elif state.stage == "practice":
+        practice(q, state)
     elif state.stage == "questions":
         questions(q, state)
     else:
         review(q, state, storage)
+    ui.keep_draft(storage, state)  # what was typed in this run
 
 
 main()

@@ -1,0 +1,218 @@
+"""Microdata for researchers: one row per respondent, k-anonymous on the identifying columns.
+
+:func:`k_anonymous_microdata` turns the responses into a file a researcher
+may take away, and records what was done (:class:`MicrodataRecord`).
+
+* **Left out**: the free text (``comment_grade``, ``comment_improve``) and
+  ``response_id`` (it ties a row to the database); ``submitted_week``
+  becomes ``period``.
+* **Quasi-identifiers** (:data:`QUASI_IDENTIFIERS`): round x institution x
+  respondent type x measure type x period.  Every combination of them that
+  occurs holds at least ``k`` rows (k-anonymity, Sweeney 2002, "k-anonymity:
+  a model for protecting privacy", IJUFKS 10(5)); ``k`` is the minimum cell
+  size (never below :data:`analysis.contract.MIN_CELL_FLOOR`).  A missing
+  value is a value of its own.
+* **Generalisation before suppression** (the order of Samarati 2001 and of
+  the Datafly and ARX tools; Hundepool et al. 2012, *Statistical Disclosure
+  Control*, Wiley, ch. 3):
+
+  1. the ISO week becomes its month (``2024-09``), its quarter
+     (``2024-Q3``) or the whole round (``period`` = the round id): the
+     finest of these at which steps 2 and 3 change few rows (at most
+     ``max_recoded``, 20 %, get ``overig`` and at most ``max_suppressed``,
+     2 %, are left out);
+  2. rows in a combination under ``k``: their measure type becomes
+     ``overig`` (local recoding); then, for rows still under ``k``, their
+     institution becomes ``overig`` (the small groups of several
+     institutions pooled);
+  3. rows still under ``k`` are left out (suppression).
+
+On the demo data (1,523 rows, k = 10): quarters; 233 rows get measure type
+``overig``, 75 institution ``overig`` and 12 rows are left out.
+
+Only these columns are protected: the answers themselves are not treated as
+identifying (a researcher who knows someone's answers already knows them).
+The export takes the whole scope of the reader, never a filtered part of it:
+two exports of overlapping selections could be subtracted.
+
+Pure: no streamlit, no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import contract, i18n, wording
+
+QUASI_IDENTIFIERS = ("round_id", "gi", "respondent_type", "measure_type", "period")
+PERIOD_LEVELS = ("month", "quarter", "round")
+#: the value of a recoded institution or measure type
+OTHER = "overig"
+#: recoded, in this order, for rows still in a combination under k
+RECODE_ORDER = ("measure_type", "gi")
+DROPPED_COLUMNS = ("response_id", "submitted_week", *contract.COMMENT_COLUMNS)
+#: Catalog key prefix of the names of the period levels (``privacy.microdata.period.<level>``)
+PERIOD_KEY = "privacy.microdata.period."
+#: value of a missing quasi-identifier when classes are counted
+_MISSING = "\x00missing"
+
+
+@dataclass(frozen=True)
+class MicrodataRecord:
+    """What :func:`k_anonymous_microdata` did.
+
+    ``period_level``: ``month``, ``quarter`` or ``round``; ``recoded``:
+    column -> rows whose value became ``overig``; ``suppressed``: rows left
+    out; ``smallest_class``: the size of the smallest combination in the
+    result (>= ``k``, or 0 when no row is left).
+    """
+
+    k: int
+    n_in: int
+    n_out: int
+    period_level: str
+    recoded: dict[str, int] = field(default_factory=dict)
+    suppressed: int = 0
+    smallest_class: int = 0
+    quasi_identifiers: tuple[str, ...] = QUASI_IDENTIFIERS
+    dropped_columns: tuple[str, ...] = DROPPED_COLUMNS
+
+    def _count(self, n: int, lang: str) -> str:
+        """An exact count when it is 0 or at least k; else "fewer than k" (a hidden group's size stays hidden)."""
+        if n == 0 or n >= self.k:
+            return wording.fmt_number(n, 0, lang)
+        return i18n.text("privacy.microdata.fewer_than", lang, k=self.k)
+
+    def note(self, lang: str = "nl") -> list[str]:
+        """What was done, one sentence a line, in ``lang`` (for the page and the file)."""
+        lines = [
+            i18n.text("privacy.microdata.note_k", lang, k=self.k),
+            i18n.text("privacy.microdata.note_dropped", lang),
+            i18n.text("privacy.microdata.note_period", lang, level=i18n.text(PERIOD_KEY + self.period_level, lang)),
+        ]
+        for column in RECODE_ORDER:
+            n = self.recoded.get(column, 0)
+            if n:
+                lines.append(
+                    i18n.text(
+                        "privacy.microdata.note_recoded",
+                        lang,
+                        n=self._count(n, lang),
+                        column=_in_sentence(wording.variable_label(column, lang)),
+                        other=OTHER,
+                    )
+                )
+        lines.append(i18n.text("privacy.microdata.note_suppressed", lang, n=self._count(self.suppressed, lang)))
+        lines.append(i18n.text("privacy.microdata.note_rows", lang, n=self._count(self.n_out, lang)))
+        return lines
+
+
+def _in_sentence(label: str) -> str:
+    """A column label inside a sentence: "Soort maatregel" -> "soort maatregel" (an abbreviation such as "GI" stays)."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+def week_period(weeks: pd.Series, level: str, rounds: pd.Series | None = None) -> pd.Series:
+    """ISO weeks (``2024-W38``) as month (``2024-09``), quarter (``2024-Q3``) or the round id.
+
+    A week belongs to the month and quarter of its Thursday (ISO 8601: the
+    week belongs to the year that holds its Thursday).
+
+    >>> import pandas as pd
+    >>> week_period(pd.Series(["2024-W38", "2024-W40", None]), "month").tolist()
+    ['2024-09', '2024-10', <NA>]
+    >>> week_period(pd.Series(["2024-W38", "2024-W40"]), "quarter").tolist()
+    ['2024-Q3', '2024-Q4']
+    """
+    if level == "round":
+        if rounds is None:
+            raise ValueError("level 'round' needs the round ids")
+        return rounds.astype("string")
+    if level not in ("month", "quarter"):
+        raise ValueError(f"unknown period level {level!r}")
+
+    def one(w):
+        if not isinstance(w, str) or "-W" not in w:
+            return pd.NA
+        y, n = w.split("-W")
+        thursday = _dt.date.fromisocalendar(int(y), int(n), 4)
+        if level == "month":
+            return f"{thursday.year}-{thursday.month:02d}"
+        return f"{thursday.year}-Q{(thursday.month - 1) // 3 + 1}"
+
+    return weeks.astype(object).map(one).astype("string")
+
+
+def class_sizes(frame: pd.DataFrame, columns=QUASI_IDENTIFIERS) -> pd.Series:
+    """For each row, how many rows share its values of ``columns`` (missing counts as a value)."""
+    if frame.empty:
+        return pd.Series(dtype="int64", index=frame.index)
+    keys = frame[list(columns)].astype("string").fillna(_MISSING)
+    return keys.groupby(list(columns), dropna=False)[columns[0]].transform("size").astype("int64")
+
+
+def k_of(frame: pd.DataFrame, columns=QUASI_IDENTIFIERS) -> int:
+    """The k of ``frame``: the size of its smallest combination of ``columns`` (0 for no rows)."""
+    return int(class_sizes(frame, columns).min()) if len(frame) else 0
+
+
+def _protect(base: pd.DataFrame, k: int) -> tuple[pd.DataFrame, dict[str, int], pd.Series, pd.Series]:
+    """Local recoding (:data:`RECODE_ORDER`) of the rows in combinations under ``k``, then the rows still under ``k``.
+
+    Returns the recoded frame, rows recoded per column, rows changed by any recode, rows still under ``k``.
+    """
+    base = base.copy()
+    recoded: dict[str, int] = {}
+    changed = pd.Series(False, index=base.index)
+    for column in RECODE_ORDER:
+        small = class_sizes(base) < k
+        if not small.any():
+            break
+        recoded[column] = int(small.sum())
+        changed |= small
+        base.loc[small, column] = OTHER
+    return base, recoded, changed, class_sizes(base) < k
+
+
+def k_anonymous_microdata(
+    df: pd.DataFrame,
+    *,
+    k: int = contract.DEFAULT_MIN_CELL,
+    max_suppressed: float = 0.02,
+    max_recoded: float = 0.2,
+) -> tuple[pd.DataFrame, MicrodataRecord]:
+    """The responses without free text, k-anonymous on :data:`QUASI_IDENTIFIERS`, and what was done.
+
+    The period is the finest of month, quarter, round at which at most
+    ``max_suppressed`` of the rows are left out and at most ``max_recoded``
+    get ``overig`` (the round is taken when neither month nor quarter
+    qualifies).  Columns: the contract columns without
+    :data:`DROPPED_COLUMNS`, with ``period`` after ``measure_type``.
+    """
+    k = contract.check_min_cell(k)
+    n_in = len(df)
+    base = df.drop(columns=[c for c in DROPPED_COLUMNS if c in df.columns]).copy()
+    for c in ("round_id", "gi", "respondent_type", "measure_type"):
+        base[c] = base[c].astype("string")
+    for level in PERIOD_LEVELS:
+        base["period"] = week_period(df["submitted_week"], level, df["round_id"])
+        protected, recoded, changed, small = _protect(base, k)
+        if n_in == 0 or (small.mean() <= max_suppressed and changed.mean() <= max_recoded):
+            break
+    out = protected.loc[~small].reset_index(drop=True)
+    order = [c for c in contract.COLUMNS if c in out.columns]
+    order.insert(order.index("measure_type") + 1, "period")
+    out = out[order]
+    record = MicrodataRecord(
+        k=k,
+        n_in=n_in,
+        n_out=len(out),
+        period_level=level,
+        recoded=recoded,
+        suppressed=int(small.sum()),
+        smallest_class=k_of(out),
+    )
+    return out, record

@@ -1,0 +1,168 @@
+"""analysis.microdata: the k-anonymous export for researchers (issue 9, item 6).
+
+k-anonymity is checked with the project's own count and, independently, with
+pycanon (Sainz-Pardo Díaz & López García 2022, "A Python library to check the
+level of anonymity of a dataset", Scientific Data 9, 785).  pycanon pins
+pandas 2.3.3 while the app needs pandas >= 3.1, so it lives in its own venv
+(``make install``/``make test`` build ``build/pycanon-venv``; another one can be
+named with ``PYCANON_PYTHON``) and is run as a program on the exported CSV.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import contract
+from analysis.microdata import (
+    OTHER,
+    QUASI_IDENTIFIERS,
+    class_sizes,
+    k_anonymous_microdata,
+    k_of,
+    week_period,
+)
+from sample_data import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+PYCANON_PYTHON = Path(os.environ.get("PYCANON_PYTHON", ROOT / "build" / "pycanon-venv" / "bin" / "python"))
+PYCANON_SCRIPT = """
+import json, sys
+import pandas as pd
+from pycanon import anonymity
+df = pd.read_csv(sys.argv[1], sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+qi = json.loads(sys.argv[2])
+print(json.dumps({"k": int(anonymity.k_anonymity(df, qi)), "pandas": pd.__version__}))
+"""
+
+
+def pycanon_k(frame: pd.DataFrame, tmp_path: Path, qi=QUASI_IDENTIFIERS) -> int:
+    """k of ``frame`` on ``qi`` according to pycanon (a missing value is the text "(leeg)")."""
+    if not PYCANON_PYTHON.exists():
+        msg = f"pycanon is not installed at {PYCANON_PYTHON}: run `make install` (or set PYCANON_PYTHON)"
+        if os.environ.get("CI"):
+            pytest.fail(msg)
+        pytest.skip(msg)
+    path = tmp_path / "microdata.csv"
+    frame.astype("string").fillna("(leeg)").to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+    out = subprocess.run(
+        [str(PYCANON_PYTHON), "-c", PYCANON_SCRIPT, str(path), json.dumps(list(qi))],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])["k"]
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return generate()
+
+
+def _small_institution(n_small=7, seed=5) -> pd.DataFrame:
+    """Five institutions from the generator and one of ``n_small`` respondents."""
+    df = generate(n=800, seed=seed)
+    small = df.head(n_small).copy()
+    small["gi"] = "KLEIN"
+    small["response_id"] = [f"00000000-0000-4000-8000-{i:012d}" for i in range(n_small)]
+    return pd.concat([df.iloc[n_small:], small], ignore_index=True)
+
+
+@pytest.mark.parametrize("k", [10, 15])
+def test_microdata_is_k_anonymous_by_pycanon_and_own_count(demo, tmp_path, k):
+    frame, record = k_anonymous_microdata(demo, k=k)
+    assert len(frame) > 0.9 * len(demo)
+    assert k_of(frame) >= k and record.smallest_class == k_of(frame)
+    assert pycanon_k(frame, tmp_path) >= k
+
+
+def test_microdata_pycanon_agrees_on_a_frame_that_is_not_k_anonymous(demo, tmp_path):
+    """The oracle is not blind: the raw quasi-identifiers (with the week) are far from 10-anonymous."""
+    raw = demo.rename(columns={"submitted_week": "period"})
+    assert pycanon_k(raw, tmp_path) == k_of(raw) < 10
+
+
+def test_microdata_small_institution_is_pooled_or_left_out(tmp_path):
+    df = _small_institution()
+    frame, record = k_anonymous_microdata(df, k=10)
+    assert "KLEIN" not in set(frame["gi"])
+    assert record.recoded.get("gi", 0) > 0 and OTHER in set(frame["gi"])
+    assert pycanon_k(frame, tmp_path) >= 10
+
+
+def test_microdata_never_holds_free_text_or_ids(demo):
+    demo = demo.copy()
+    demo.loc[demo.index[:50], "comment_grade"] = "Mijn werker heet Jan"
+    frame, record = k_anonymous_microdata(demo)
+    assert not set(frame.columns) & {"comment_grade", "comment_improve", "response_id", "submitted_week"}
+    assert not frame.astype("string").isin(["Mijn werker heet Jan"]).any().any()
+    assert set(record.dropped_columns) == {"comment_grade", "comment_improve", "response_id", "submitted_week"}
+
+
+def test_microdata_generalises_the_week_before_suppressing(demo):
+    frame, record = k_anonymous_microdata(demo)
+    assert record.period_level == "quarter"
+    assert set(frame["period"]) <= {"2024-Q3", "2024-Q4", "2025-Q1"}
+    assert record.suppressed <= 0.02 * len(demo)
+    # without a period split the round alone needs no suppression at all
+    frame, record = k_anonymous_microdata(demo, max_suppressed=0.0)
+    assert record.period_level == "round" and record.suppressed == 0 and len(frame) == len(demo)
+
+
+def test_microdata_answers_are_kept_as_they_were(demo):
+    frame, _ = k_anonymous_microdata(demo, max_suppressed=0.0)
+    by_grade = demo["grade"].value_counts().sort_index()
+    pd.testing.assert_series_equal(frame["grade"].value_counts().sort_index(), by_grade)
+
+
+def test_microdata_week_period_uses_the_thursday_of_the_iso_week():
+    # 2024-W01 runs Mon 1 Jan - Sun 7 Jan 2024; 2025-W01 starts Mon 30 Dec 2024, its Thursday is 2 Jan 2025
+    weeks = pd.Series(["2024-W01", "2025-W01", "2024-W39", "2024-W40"], dtype="string")
+    assert week_period(weeks, "month").tolist() == ["2024-01", "2025-01", "2024-09", "2024-10"]
+    assert week_period(weeks, "quarter").tolist() == ["2024-Q1", "2025-Q1", "2024-Q3", "2024-Q4"]
+
+
+def test_microdata_note_says_what_was_done_without_exact_small_counts():
+    df = _small_institution(seed=6)
+    _, record = k_anonymous_microdata(df, k=10)
+    nl, en = record.note("nl"), record.note("en")
+    assert len(nl) == len(en)
+    assert any("k = 10" in line for line in nl)
+    assert any("vrije tekst" in line for line in nl) and any("free text" in line for line in en)
+    assert any("'overig'" in line for line in nl)
+    if 0 < record.suppressed < 10:
+        assert any("minder dan 10" in line for line in nl)
+        assert not any(f": {record.suppressed}." in line for line in nl)
+
+
+def test_microdata_class_sizes_count_missing_as_a_value():
+    df = pd.DataFrame({c: ["a"] * 3 for c in QUASI_IDENTIFIERS})
+    df.loc[2, "measure_type"] = None
+    assert class_sizes(df).tolist() == [2, 2, 1]
+
+
+def test_microdata_refuses_k_below_the_floor(demo):
+    with pytest.raises(ValueError, match="min_cell"):
+        k_anonymous_microdata(demo, k=contract.MIN_CELL_FLOOR - 1)
+
+
+def test_microdata_files_hold_the_data_and_the_note(demo, tmp_path):
+    from survey_app.dashboard.microdata import xlsx_bytes, zip_bytes
+
+    frame, record = k_anonymous_microdata(demo)
+    with zipfile.ZipFile(io.BytesIO(zip_bytes(frame, record))) as z:
+        assert sorted(z.namelist()) == ["microdata.csv", "toelichting.txt"]
+        got = pd.read_csv(z.open("microdata.csv"), sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+        note = z.read("toelichting.txt").decode("utf-8")
+    assert len(got) == len(frame) and "Wat is er gedaan" in note and "What was done" in note
+    assert pycanon_k(got.replace("", pd.NA), tmp_path) >= 10
+    sheets = pd.read_excel(io.BytesIO(xlsx_bytes(frame, record, "nl")), sheet_name=None)
+    assert list(sheets) == ["data", "toelichting"] and len(sheets["data"]) == len(frame)

@@ -502,7 +502,16 @@ def weekly_chart(weekly: pd.DataFrame, *, lang: str = "nl", cumulative_only: boo
         .encode(y=alt.Y(f"{cum_t}:Q", title=cum_t), tooltip=[week_t, cum_t])
         .transform_filter(f"isValid(datum['{cum_t}'])")
     )
+    # the text alternative (WCAG 1.1.1, shown by the dashboard's show_chart): every number in words
+    parts = []
+    for r in weekly.to_dict("records"):
+        n, cum = r.get("n"), r.get("cumulative")
+        if cumulative_only:
+            parts += [] if pd.isna(cum) else [f"{r['week']}: {cum_t.lower()} {int(cum)}"]
+        elif not pd.isna(n):
+            parts.append(f"{r['week']}: {int(n)}" + ("" if pd.isna(cum) else f" ({cum_t.lower()} {int(cum)})"))
+    description = f"{cum_t if cumulative_only else n_t} ({week_t.lower()}): " + "; ".join(parts) + "."
     if cumulative_only:
-        return line.properties(height=260)
+        return line.properties(height=260, description=description)
     bars = base.mark_bar(color="#9ecae1").encode(y=alt.Y(f"{n_t}:Q", title=n_t), tooltip=[week_t, n_t])
-    return alt.layer(bars, line).resolve_scale(y="independent").properties(height=260)
+    return alt.layer(bars, line).resolve_scale(y="independent").properties(height=260, description=description)

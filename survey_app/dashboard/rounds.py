@@ -52,7 +52,7 @@ from survey_app.respond import flow
 from survey_app.respond import widgets as ui
 
 from . import context
-from .downloads import show_table
+from .downloads import show_chart, show_table
 
 #: roles that run rounds for every institution and see exact response counts
 RUNNING_ROLES = ("beheerder", "inspecteur")
@@ -622,7 +622,7 @@ def render_monitor(storage, info, access: RoundsAccess, lang_: str, today: _dt.d
     chart = monitor.weekly_chart(
         weekly if exact else monitor.mask_weekly(weekly, min_cell=min_cell), lang=lang_, cumulative_only=not exact
     )
-    st.altair_chart(chart, key="rnd_weekly_chart")
+    show_chart(chart, key="rnd_weekly_chart")  # with its text alternative
 
 
 # --------------------------------------------------------------------------- preview

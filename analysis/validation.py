@@ -26,7 +26,11 @@ Rules (stable ids, errors unless noted):
 ``unknown_code``    a code column holds a value that is not one of its codes
                     (codes are lower-case; surrounding spaces are stripped).
                     The message suggests the right code where it can
-                    ("did you mean 'ja'?").
+                    ("did you mean 'ja'?").  Also the optional columns of
+                    contract 1.1 (:data:`analysis.contract.OPTIONAL_COLUMNS`:
+                    ``questionnaire_variant`` is ``standaard`` or
+                    ``makkelijk``; an empty cell, or no such column, means
+                    ``standaard``).
 ``not_integer``     n_workers or grade is not a whole number ("7.5", "zeven").
                     "7.0" counts as 7.
 ``out_of_range``    n_workers outside 0..6 or grade outside 1..10.
@@ -503,7 +507,7 @@ def _context(df, *, file, questionnaire, existing_ids, rows, field_counts) -> Ch
     unknown: list[tuple[str, pd.Series]] = []
     for name, j in columns.items():
         s = _text_series(df.iloc[:, j])
-        if name in contract.COLUMNS or name in extra_items:
+        if name in contract.COLUMNS or name in extra_items or name in contract.OPTIONAL_COLUMNS:
             texts[name] = s
         else:
             unknown.append((name, s))
@@ -517,7 +521,7 @@ def _context(df, *, file, questionnaire, existing_ids, rows, field_counts) -> Ch
         unknown=unknown,
         extra_items=extra_items,
         rules=answers.answer_rules(questionnaire),
-        order={c: i for i, c in enumerate(list(contract.COLUMNS) + list(extra_items))},
+        order={c: i for i, c in enumerate([*contract.COLUMNS, *extra_items, *contract.OPTIONAL_COLUMNS])},
         existing_ids={str(x).strip().lower() for x in existing_ids if x is not None},
         field_counts=list(field_counts),
         collector=_Collector(file, rows),
@@ -720,6 +724,22 @@ def check_text_lengths(ctx: CheckContext) -> None:
         )
 
 
+def check_optional_codes(ctx: CheckContext) -> None:
+    """``unknown_code``: an optional column of contract 1.1 (``questionnaire_variant``) holds a value
+    that is not one of its codes (:data:`analysis.contract.OPTIONAL_COLUMNS`); empty cells are allowed."""
+    for column, codes in contract.OPTIONAL_COLUMNS.items():
+        if column not in ctx.texts:
+            continue
+        s = ctx.texts[column]
+        rule = answers.AnswerRule(column, "code", codes=tuple(codes))
+        ctx.flag(
+            s.notna() & ~s.isin(list(codes)).fillna(False),
+            column,
+            "unknown_code",
+            _describer(ctx, rule, "unknown_code"),
+        )
+
+
 #: Every check, in the order it runs; each flags its own rule(s).
 CHECKS: tuple[Callable[[CheckContext], None], ...] = (
     check_duplicate_columns,
@@ -736,6 +756,7 @@ CHECKS: tuple[Callable[[CheckContext], None], ...] = (
     check_codes,
     check_integers,
     check_text_lengths,
+    check_optional_codes,
 )
 
 
@@ -777,7 +798,8 @@ def validate_frame(
     -------
     (frame, report)
         ``frame`` is the canonical response frame (:func:`analysis.frame.canonical_frame`,
-        plus kept questionnaire columns) when ``report.ok``, its rows in the
+        plus kept questionnaire columns, plus ``questionnaire_variant`` when the
+        file has it, empty cells as ``standaard``) when ``report.ok``, its rows in the
         order (and with the row numbers) of ``df``; otherwise an empty frame
         with the same columns (a file is accepted or rejected whole).
     """
@@ -804,6 +826,9 @@ def validate_frame(
         for c, item in ctx.extra_items.items():
             if c in ctx.texts:
                 out[c] = pd.Series(dtype="Int64" if item.type in ("count", "grade") else "string")
+        for c in contract.OPTIONAL_COLUMNS:
+            if c in ctx.texts:
+                out[c] = pd.Series(dtype="string")
         return out, report
 
     clean = pd.DataFrame({c: s for c, s in ctx.texts.items() if c in contract.COLUMNS})
@@ -813,4 +838,6 @@ def validate_frame(
     for c in ctx.extra_items:
         if c in ctx.texts:
             out[c] = ctx.ints[c] if c in ctx.ints else ctx.texts[c]
+    if contract.VARIANT_COLUMN in ctx.texts:  # an empty cell is the standard version
+        out[contract.VARIANT_COLUMN] = ctx.texts[contract.VARIANT_COLUMN].fillna(contract.DEFAULT_VARIANT)
     return out, report

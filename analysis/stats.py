@@ -237,7 +237,15 @@ def category_labels(df: pd.DataFrame, column: str) -> np.ndarray:
     if column not in df.columns:
         raise ValueError(f"the frame has no column {column!r}")
     s = df[column]
+    if isinstance(s.dtype, pd.StringDtype) and column not in contract.INT_RANGES:
+        # text codes: the few distinct labels, taken per row (no Python string per cell)
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        lookup = np.array([*uniques.astype(object), None], dtype=object)
+        return lookup[codes]
     missing = s.isna().to_numpy()
+    if isinstance(s.dtype, pd.Int64Dtype):
+        num = s.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+        return _integer_labels(column, num)
     values = s.astype(object).to_numpy()
     is_labels = column in contract.INT_RANGES and set(values[~missing]) <= set(default_categories(column))
     if column not in contract.INT_RANGES or is_labels:
@@ -254,10 +262,15 @@ def category_labels(df: pd.DataFrame, column: str) -> np.ndarray:
         )
     except (ValueError, TypeError) as exc:
         raise ValueError(f"column {column!r}: values must be whole numbers ({exc})") from None
+    return _integer_labels(column, num)
+
+
+def _integer_labels(column: str, num: np.ndarray) -> np.ndarray:
+    """Whole numbers (NaN = not answered) as labels, see :func:`category_labels`."""
     present = ~np.isnan(num)
     if np.any(present & (num != np.round(num))):
         raise ValueError(f"column {column!r}: values must be whole numbers")
-    out = np.full(len(values), None, dtype=object)
+    out = np.full(len(num), None, dtype=object)
     for code in np.unique(num[present]).astype(int):
         if column == "n_workers":
             if code not in contract.WORKER_GROUPS:
@@ -295,7 +308,7 @@ def _resolve(column: str, given, what: str) -> tuple[tuple[str, ...], bool]:
 
 def _check_known(labels: np.ndarray, allowed: Sequence[str], column: str) -> None:
     allowed_set = set(allowed)
-    unknown = sorted({v for v in labels if v is not None and v not in allowed_set})
+    unknown = sorted({v for v in pd.unique(labels) if v is not None and v not in allowed_set})
     if unknown:
         raise ValueError(
             f"column {column!r}: values {unknown} are not among the categories "

@@ -531,8 +531,10 @@ def _csv_fast(src, limits: ReadLimits) -> tuple[pd.DataFrame, list[int]] | None:
     width = len(header)
     while header[width - 1] == "":
         width -= 1  # trailing empty header cells (Excel, trailing delimiters)
-    columns = [clean_text(c.slice(1)) for c in table.columns]  # the text of each cell, as cell_text() makes it
-    del table  # columns that needed no stripping are still shared with it
+    columns = table.columns
+    del table  # from here each column is held once: its stripped copy replaces it
+    for j in range(width_raw):
+        columns[j] = clean_text(columns[j].slice(1))  # the text of each cell, as cell_text() makes it
     empty = [pc.is_null(c) for c in columns]
     if any(pc.any(pc.invert(e)).as_py() for e in empty[width:]):
         return None  # text right of the header: the exact reader names the rows

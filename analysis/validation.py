@@ -647,10 +647,10 @@ def check_weeks(ctx: CheckContext) -> None:
     if "submitted_week" not in ctx.texts:
         return
     s = ctx.texts["submitted_week"]
-    uniq = {u: _week_ok(u) for u in s.dropna().unique()}
+    bad = [u for u in s.dropna().unique() if not _week_ok(u)]  # each distinct week checked once
     v = ctx.value("submitted_week")
     ctx.flag(
-        s.map(lambda x: not uniq[x], na_action="ignore").astype("boolean"),
+        s.isin(bad),
         "submitted_week",
         "bad_week",
         lambda p: (v(p), message("bad_week", value=_q(v(p)))),
@@ -822,7 +822,8 @@ def validate_frame(
                 out[c] = pd.Series(dtype="Int64" if item.type in ("count", "grade") else "string")
         return out, report
 
-    clean = pd.DataFrame({c: s for c, s in ctx.texts.items() if c in contract.COLUMNS})
+    # whole numbers as check_integers parsed them (every cell of an accepted file is one)
+    clean = pd.DataFrame({c: ctx.ints.get(c, s) for c, s in ctx.texts.items() if c in contract.COLUMNS})
     if ctx.ids is not None:
         clean["response_id"] = ctx.ids
     out = canonical_frame(clean)

@@ -72,7 +72,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -431,8 +430,8 @@ def _frame(columns: Sequence[str], data: dict) -> pd.DataFrame:
 def _distribution_block(
     labels: np.ndarray, categories: Sequence[str], min_cell: int, confidence: float, hide: bool = False
 ) -> dict:
-    answered = [v for v in labels if v is not None]
-    counts = Counter(answered)
+    answered = labels[pd.notna(labels)]  # labels are text or None
+    counts = pd.Series(answered, dtype=object).value_counts().to_dict()
     base = len(answered)
     k = np.array([counts.get(c, 0) for c in categories], dtype=float)
     nn = np.full(len(categories), base, dtype=float)
@@ -712,13 +711,14 @@ def pct_by_group(
             if unknown:
                 raise ValueError(f"positive {sorted(unknown)} is not a code of {item!r}")
             _check_known(labels, contract.CODES[item], item)
+        is_answered = pd.notna(labels)  # labels are text or None
+        is_positive = pd.Series(labels, dtype=object).isin(list(pos)).to_numpy()
         for g in gcats:
-            sel = labels[glabels == g]
-            answered = [v for v in sel if v is not None]
+            in_group = glabels == g
             rows_item.append(item)
             rows_group.append(g)
-            ns.append(len(answered))
-            ks.append(sum(1 for v in answered if v in pos))
+            ns.append(int(np.count_nonzero(is_answered & in_group)))
+            ks.append(int(np.count_nonzero(is_positive & in_group)))
     n = np.array(ns, dtype=float)
     k = np.array(ks, dtype=float)
     suppressed = np.zeros(len(n), dtype=bool)

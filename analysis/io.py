@@ -423,26 +423,25 @@ def _csv_head(fh, limits: ReadLimits) -> tuple[str, str, int, str]:
     return encoding, detect_delimiter(first), lines, first
 
 
-def _records_csv(src, limits: ReadLimits) -> tuple[list[list[str]], list[int]]:
-    """Every record of a CSV file as Python text, numbered (the exact reader, see :func:`_csv_table`)."""
+def _iter_records_csv(src, limits: ReadLimits) -> Iterator[tuple[int, list[str]]]:
+    """Every non-empty record of a CSV file as Python text with its number, one at a time
+    (the exact reader: the csv module; the limits are checked as records come)."""
     fh = _open_binary(src)
     try:
         encoding, delim, _, _ = _csv_head(fh, limits)
         text = _io.TextIOWrapper(fh, encoding=encoding, newline="")
         reader = csv.reader(_bounded_lines(text, limits), delimiter=delim)
-        records: list[list[str]] = []
-        numbers: list[int] = []
-        cells = 0
+        records = cells = 0
         try:
             for number, rec in enumerate(reader, start=1):
                 if not rec:  # an empty line: skipped, its number is kept
                     continue
                 cells += len(rec)
-                _check_shape(len(records), len(rec), limits)
+                _check_shape(records, len(rec), limits)
                 if cells > limits.max_text_cells:
                     raise LimitExceeded("too_many_cells", limit=Count(limits.max_text_cells))
-                records.append(rec)
-                numbers.append(number)
+                records += 1
+                yield number, rec
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
                 raise LimitExceeded(
@@ -452,7 +451,75 @@ def _records_csv(src, limits: ReadLimits) -> tuple[list[list[str]], list[int]]:
         text.detach()
     finally:
         fh.close()
+
+
+def _records_csv(src, limits: ReadLimits) -> tuple[list[list[str]], list[int]]:
+    """Every record of a CSV file as Python text, and its number (all in memory; see :func:`_csv_exact`)."""
+    numbers, records = [], []
+    for number, rec in _iter_records_csv(src, limits):
+        numbers.append(number)
+        records.append(rec)
     return records, numbers
+
+
+#: records the exact CSV reader holds as Python text before they become Arrow columns
+_EXACT_BATCH = 32_768
+
+
+def _csv_exact(src, limits: ReadLimits) -> tuple[pd.DataFrame, list[int], list[tuple[int, int, int]]]:
+    """Any CSV file, record by record (csv module), as :func:`_frame_from_records` with ``short_rows``.
+
+    Records are turned into Arrow columns (stripped as columns) a batch at a
+    time, so a file of a million irregular rows needs no Python object per cell
+    at once.  Returns the frame, the row numbers and the rows with a wrong
+    number of cells (``(row, cells, header width)``).
+    """
+    records = _iter_records_csv(src, limits)
+    header = None
+    for _, rec in records:  # the header: the first record with text
+        texts = [v.strip() for v in rec]
+        if any(texts):
+            header = texts
+            break
+    if header is None:
+        raise ReadError("empty")
+    while header and header[-1] == "":
+        header.pop()  # trailing empty header cells (Excel, trailing delimiters)
+    width = len(header)
+    parts: list[list[pa.Array]] = [[] for _ in range(width)]
+    rows: list[int] = []
+    wrong: list[tuple[int, int, int]] = []
+
+    def flush(batch: list[list[str]], numbers: list[int]) -> None:
+        columns = [
+            clean_text(pa.array([r[j] if j < len(r) else None for r in batch], pa.large_string())) for j in range(width)
+        ]
+        # text right of the header (only rows longer than the header have any)
+        extra = np.array([len(r) > width and any(v.strip() for v in r[width:]) for r in batch], dtype=bool)
+        empty = functools.reduce(np.logical_and, [c.is_null().to_numpy(zero_copy_only=False) for c in columns])
+        keep = ~empty | extra
+        for i in np.flatnonzero(keep):
+            cells = len(batch[i])
+            if extra[i] or cells < width:
+                wrong.append((numbers[i], cells, width))
+        rows.extend(np.asarray(numbers)[keep].tolist())
+        mask = pa.array(keep)
+        for j in range(width):
+            parts[j].append(pc.filter(columns[j], mask))
+
+    batch, numbers = [], []
+    for number, rec in records:
+        batch.append(rec)
+        numbers.append(number)
+        if len(batch) == _EXACT_BATCH:
+            flush(batch, numbers)
+            batch, numbers = [], []
+    if batch:
+        flush(batch, numbers)
+    data = {j: pd.array(pa.chunked_array(parts[j], pa.large_string()), dtype="string") for j in range(width)}
+    frame = pd.DataFrame(data, index=pd.RangeIndex(len(rows)), copy=False)
+    frame.columns = header
+    return frame, rows, wrong
 
 
 def _value_breaks(column: pa.ChunkedArray) -> int:
@@ -790,7 +857,7 @@ def read_table(path, *, file: str | None = None, questionnaire=None, limits: Rea
         fast = _csv_fast(src, limits)
         if fast is not None:
             return RawTable(fast[0], tuple(fast[1]), name)
-        df, rows, long_rows = _frame_from_records(*_records_csv(src, limits), short_rows=True)
+        df, rows, long_rows = _csv_exact(src, limits)
         return RawTable(df, tuple(rows), name, tuple(long_rows))
     if ext in XLSX_EXTENSIONS:
         df, rows, long_rows = _frame_from_records(*_records_xlsx(src, limits))

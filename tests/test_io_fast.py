@@ -3,7 +3,9 @@
 Every CSV file is read by pyarrow when it is regular (:func:`analysis.io._csv_fast`) and by the
 csv module otherwise; both must give the same frame, row numbers and field-count problems, so
 that the error records (file, row, column, value, rule, message) do not depend on the reader.
-The exact reader (``_records_csv`` + ``_frame_from_records``) is the reference here.
+The reference here is the record-by-record reader as it was (``_records_csv`` + ``_frame_from_records``,
+a Python object per cell); the exact reader in use (``_csv_exact``) turns batches of records into Arrow
+columns and must give the same as well, field-count problems included.
 """
 
 import csv
@@ -68,6 +70,27 @@ def _same(fast, exact):
     assert long_rows == []
     assert rows == erows
     pd.testing.assert_frame_equal(frame, eframe)
+
+
+def test_read_table_csv_batched_exact_reader_matches_the_reference_on_random_files(monkeypatch):
+    monkeypatch.setattr(io, "_EXACT_BATCH", 3)  # several batches per file
+    rnd = random.Random(20261204)
+    irregular = 0
+    for _ in range(800):
+        data = _random_file(rnd)
+        try:
+            expected = _exact(data)
+        except io.ReadError as exc:
+            with pytest.raises(type(exc)) as got:
+                io._csv_exact(data, ReadLimits())
+            assert str(got.value) == str(exc)
+            continue
+        frame, rows, wrong = io._csv_exact(data, ReadLimits())
+        eframe, erows, ewrong = expected
+        assert (rows, wrong) == (erows, ewrong), data
+        pd.testing.assert_frame_equal(frame, eframe)
+        irregular += bool(wrong)
+    assert irregular > 50
 
 
 def test_read_table_csv_fast_reader_matches_the_exact_reader_on_random_files():

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from _io_helpers import as_records, raw_frame
 
-from analysis import io
+from analysis import contract, io
 from analysis.frame import WHITESPACE
 from analysis.io import ReadLimits, read_table
 
@@ -154,3 +154,10 @@ def test_read_table_csv_fast_reader_keeps_the_shape_limits(tmp_path):
         assert io._csv_fast(path, limits) is None
         with pytest.raises(io.LimitExceeded):
             read_table(path, limits=limits)
+
+
+def test_read_limits_let_a_million_contract_rows_in():
+    # issue 10: a report of 1,000,000 responses must be possible (the limit was 10 million cells)
+    limits = ReadLimits()
+    assert limits.max_text_cells >= 1_000_000 * len(contract.COLUMNS)
+    assert limits.max_rows >= 1_000_000

@@ -330,9 +330,6 @@ def _first_line(text: str) -> str:
     return text[:end]
 
 
-_LINE_BREAK = re.compile(r"\r\n|[\r\n]")
-
-
 def _long_line(line: int, limits: ReadLimits) -> LimitExceeded:
     return LimitExceeded("long_line", line=Count(line), limit=Count(limits.max_line_chars))
 
@@ -454,7 +451,8 @@ def _iter_records_csv(src, limits: ReadLimits) -> Iterator[tuple[int, list[str]]
 
 
 def _records_csv(src, limits: ReadLimits) -> tuple[list[list[str]], list[int]]:
-    """Every record of a CSV file as Python text, and its number (all in memory; see :func:`_csv_exact`)."""
+    """Every record of a CSV file as Python text, and its number, all in memory: with
+    :func:`_frame_from_records` the per-cell reader the tests compare both CSV readers with."""
     numbers, records = [], []
     for number, rec in _iter_records_csv(src, limits):
         numbers.append(number)
@@ -532,8 +530,7 @@ def _csv_fast(src, limits: ReadLimits) -> tuple[pd.DataFrame, list[int]] | None:
     """A regular CSV file read by pyarrow's CSV reader, whole columns at a time.
 
     The same frame and row numbers as the record-by-record reader
-    (:func:`_records_csv` + :func:`_frame_from_records`), without a Python
-    object per cell.  ``None`` when the file is not regular and the exact
+    (:func:`_csv_exact`), without a Python object per cell.  ``None`` when the file is not regular and the exact
     reader must say what is wrong or number the rows: a row with another
     number of cells than the first line, an empty line, an empty first row,
     text right of the header, a cell near the csv module's field limit, a file
@@ -587,9 +584,7 @@ def _csv_fast(src, limits: ReadLimits) -> tuple[pd.DataFrame, list[int]] | None:
         return None  # records and lines do not add up: let the exact reader decide
     if n - 1 > limits.max_rows or width_raw > limits.max_columns or n * width_raw > limits.max_text_cells:
         return None
-    longest = max(
-        (pc.max(pc.utf8_length(c)).as_py() or 0) for c in table.columns
-    )  # characters, as the csv module counts
+    longest = max((pc.max(pc.utf8_length(c)).as_py() or 0) for c in table.columns)  # as the csv module counts
     if longest >= CSV_FIELD_LIMIT - 1:
         return None
     header = [(str(v).strip() or "") for v in table.slice(0, 1).to_pylist()[0].values()]

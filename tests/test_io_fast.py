@@ -161,3 +161,33 @@ def test_read_limits_let_a_million_contract_rows_in():
     limits = ReadLimits()
     assert limits.max_text_cells >= 1_000_000 * len(contract.COLUMNS)
     assert limits.max_rows >= 1_000_000
+
+
+def test_validate_frame_arrow_text_gives_the_records_of_object_text():
+    # the Arrow way (strip, whole numbers parsed by Arrow) and the object way give the same records
+    from analysis.validation import validate_frame
+
+    df = raw_frame(6)
+    df.loc[0, "grade"] = "1" * 400  # far out of range
+    df.loc[1, "n_workers"] = "-" + "9" * 30
+    df.loc[2, "grade"] = "+7."
+    df.loc[3, "grade"] = " 007.00 "
+    df.loc[4, "had_gap"] = "\u00a0ja\u2028"
+    df.loc[5, "grade"] = "7.5"
+    arrow = pd.DataFrame({c: pd.array(df[c].replace("", None), dtype="string") for c in df.columns})
+    a_frame, a_report = validate_frame(arrow)
+    o_frame, o_report = validate_frame(df)
+    assert a_report.errors == o_report.errors
+    assert [(e.row, e.column, e.rule) for e in a_report.errors] == [
+        (2, "grade", "out_of_range"),
+        (3, "n_workers", "out_of_range"),
+        (7, "grade", "not_integer"),
+    ]
+    df.loc[[0, 5], "grade"] = "7"
+    df.loc[1, "n_workers"] = "3"
+    arrow = pd.DataFrame({c: pd.array(df[c].replace("", None), dtype="string") for c in df.columns})
+    a_frame, a_report = validate_frame(arrow)
+    o_frame, o_report = validate_frame(df)
+    assert a_report.ok and o_report.ok
+    pd.testing.assert_frame_equal(a_frame, o_frame)
+    assert a_frame.loc[3, "grade"] == 7 and a_frame.loc[4, "had_gap"] == "ja"

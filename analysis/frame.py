@@ -32,7 +32,8 @@ def clean_text(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray
 
 
 def arrow_text(s: pd.Series) -> pa.ChunkedArray | None:
-    """The Arrow array under a pandas ``string`` series (pyarrow storage), else ``None``."""
+    """The Arrow array under a pandas text series with pyarrow storage (``string``, or the
+    default ``str`` of pandas 3, whose missing cells are Arrow nulls too), else ``None``."""
     if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
         return s.array.__arrow_array__()
     return None
@@ -44,8 +45,8 @@ def clean_text_series(s: pd.Series) -> pd.Series | None:
     if arr is None:
         return None
     out = clean_text(arr)
-    if out is arr:
-        return s.reset_index(drop=True)
+    if out is arr:  # the same text; also pandas' default "str" dtype (NaN for missing) becomes "string"
+        return s.reset_index(drop=True).astype("string")
     return pd.Series(pd.array(out, dtype="string"), name=s.name)
 
 

@@ -191,3 +191,14 @@ def test_validate_frame_arrow_text_gives_the_records_of_object_text():
     assert a_report.ok and o_report.ok
     pd.testing.assert_frame_equal(a_frame, o_frame)
     assert a_frame.loc[3, "grade"] == 7 and a_frame.loc[4, "had_gap"] == "ja"
+
+
+def test_canonical_frame_turns_pandas_default_str_into_string():
+    # text from the database arrives as pandas 3's default "str" (NaN for missing): the frame is "string"
+    from analysis.frame import canonical_frame
+
+    df = raw_frame(2).astype("str")
+    df.loc[0, "comment_improve"] = None
+    out = canonical_frame(df)
+    assert all(isinstance(out[c].dtype, pd.StringDtype) and out[c].dtype.na_value is pd.NA for c in df.columns[:5])
+    assert out["comment_improve"].isna().tolist() == [True, False]

@@ -92,10 +92,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import answers, contract, i18n
 from .answers import suggest_code  # noqa: F401  (re-exported: analysis.mapping uses it)
-from .frame import canonical_frame, empty_frame
+from .frame import arrow_text, canonical_frame, clean_text_series, empty_frame
 from .messages import Message, Recorded, count_text, message
 
 MAX_ERRORS = 1000
@@ -355,6 +357,9 @@ def cell_text(v: Any) -> str | None:
 
 def _text_series(s: pd.Series) -> pd.Series:
     """Column -> pandas ``string`` series, stripped, empty -> NA."""
+    fast = clean_text_series(s)  # whole columns in Arrow; no copy when the reader stripped already
+    if fast is not None:
+        return fast
     if isinstance(s.dtype, pd.StringDtype):
         t = s.astype("string").str.strip()
     else:
@@ -646,10 +651,10 @@ def check_weeks(ctx: CheckContext) -> None:
     if "submitted_week" not in ctx.texts:
         return
     s = ctx.texts["submitted_week"]
-    uniq = {u: _week_ok(u) for u in s.dropna().unique()}
+    bad = [u for u in s.dropna().unique() if not _week_ok(u)]  # each distinct week checked once
     v = ctx.value("submitted_week")
     ctx.flag(
-        s.map(lambda x: not uniq[x], na_action="ignore").astype("boolean"),
+        s.isin(bad),
         "submitted_week",
         "bad_week",
         lambda p: (v(p), message("bad_week", value=_q(v(p)))),
@@ -696,13 +701,24 @@ def check_codes(ctx: CheckContext) -> None:
         )
 
 
+def _whole_numbers(s: pd.Series, is_int: pd.Series) -> pd.Series:
+    """The cells matching :data:`analysis.answers.INTEGER_PATTERN` as ``Float64`` (others NA)."""
+    arr = arrow_text(s)
+    if arr is None:
+        return pd.to_numeric(s.where(is_int, pd.NA), errors="coerce").astype("Float64")
+    mask = pa.array(is_int.to_numpy(dtype=bool))
+    num = pc.cast(pc.if_else(mask, arr, pa.scalar(None, arr.type)), pa.float64())  # Arrow parses "+7", "7.0"
+    values = num.fill_null(0.0).to_numpy()
+    return pd.Series(pd.arrays.FloatingArray(values, num.is_null().to_numpy(zero_copy_only=False)))
+
+
 def check_integers(ctx: CheckContext) -> None:
     """``not_integer`` and ``out_of_range``: whole numbers in the rule's range (:mod:`analysis.answers`)."""
     for rule in _rules_of(ctx, "integer"):
         c, s = rule.column, ctx.texts[rule.column]
         is_int = s.str.fullmatch(answers.INTEGER_PATTERN).fillna(False)
         ctx.flag(s.notna() & ~is_int, c, "not_integer", _describer(ctx, rule, "not_integer"))
-        num = pd.to_numeric(s.where(is_int, pd.NA), errors="coerce").astype("Float64")
+        num = _whole_numbers(s, is_int)
         num_int = num.round().astype("Int64")
         if rule.allowed is None:
             out = is_int & ((num < rule.lo) | (num > rule.hi)).fillna(False)
@@ -831,7 +847,8 @@ def validate_frame(
                 out[c] = pd.Series(dtype="string")
         return out, report
 
-    clean = pd.DataFrame({c: s for c, s in ctx.texts.items() if c in contract.COLUMNS})
+    # whole numbers as check_integers parsed them (every cell of an accepted file is one)
+    clean = pd.DataFrame({c: ctx.ints.get(c, s) for c, s in ctx.texts.items() if c in contract.COLUMNS})
     if ctx.ids is not None:
         clean["response_id"] = ctx.ids
     out = canonical_frame(clean)

@@ -122,7 +122,7 @@ TEXT_STATISTIC_KINDS = {
 
 
 def _answered(df: pd.DataFrame, column: str) -> np.ndarray:
-    return np.array([v is not None for v in stats.category_labels(df, column)], dtype=bool)
+    return pd.notna(stats.category_labels(df, column))  # labels are text or None
 
 
 def _result(

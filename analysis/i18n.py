@@ -65,6 +65,7 @@ DYNAMIC_PREFIXES: tuple[str, ...] = (
     "auth.role.",
     "auth.action.",
     "rounds.audit_action.",  # survey_app.auth.texts.action_label: round actions in the audit log
+    "a11y2.audit_action.",  # survey_app.auth.texts.action_label: the easy-read switch (issue 12)
     "auth.audit_col.",
     "auth.accounts_col.",
     "labels.variable.",  # analysis.wording.variable_label(column)

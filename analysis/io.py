@@ -14,8 +14,14 @@ with one ``unreadable_file`` error.  The type follows the extension:
     Delimiter: the header line decides between comma, semicolon and tab
     (the one that occurs most often outside quotes).  Encoding: UTF-8 with
     or without BOM (decoded strictly), else Windows-1252; UTF-16 with a
-    BOM (Excel "Unicode text") is read too.  Every cell is read as text with
-    the :mod:`csv` module, so "0", "NA" and "007" stay as written.  Rows are
+    BOM (Excel "Unicode text") is read too.  Every cell is read as text, so
+    "0", "NA" and "007" stay as written.  A regular file (every record as
+    wide as the first line, nothing right of the header) is read by pyarrow's
+    CSV reader a whole column at a time, stripped and checked as columns
+    (:func:`_csv_fast`: a million rows in a few seconds and a few hundred MB);
+    any other file by the :mod:`csv` module record by record (the exact
+    reader, which names the rows with a wrong number of cells).  Both give
+    the same frame and row numbers (``tests/test_io_fast.py`` compares them).  Rows are
     numbered by record, as a spreadsheet shows them (header = row 1), also
     when a comment holds a line break.  A row with more cells than the
     header is a ``wrong_field_count`` error (usually an unquoted delimiter in
@@ -59,7 +65,9 @@ the limit (:class:`LimitExceeded`, a :class:`ReadError`):
   :mod:`csv` module's field limit (131,072 characters) holds for cells with
   line breaks;
 * CSV and XLSX: at most ``max_rows`` rows (2 million), ``max_columns``
-  columns (1,000) and ``max_text_cells`` cells (10 million);
+  columns (1,000) and ``max_text_cells`` cells (50 million: two million
+  rows of the contract's 25 columns; it was 10 million while every cell was
+  a Python object, see below);
 * SPSS and Parquet: rows, columns and cells (``max_cells``, 50 million) from
   the file's metadata before the data are read; Parquet's uncompressed size
   counts as unpacked bytes.
@@ -89,6 +97,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io as _io
 import os
 import re
@@ -101,10 +110,13 @@ from zipfile import BadZipFile, ZipFile
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from . import contract
-from .frame import canonical_frame, empty_frame
+from .frame import canonical_frame, clean_text, empty_frame
 from .messages import Count, Message
 from .questionnaire import load_questionnaire
 from .validation import ValidationReport, cell_text, unreadable_report, validate_frame
@@ -195,7 +207,7 @@ class ReadLimits:
     max_line_chars: int = 1_000_000
     max_rows: int = 2_000_000
     max_columns: int = 1_000
-    max_text_cells: int = 10_000_000
+    max_text_cells: int = 50_000_000
     max_cells: int = 50_000_000
     max_zip_entries: int = 10_000
 
@@ -318,49 +330,67 @@ def _first_line(text: str) -> str:
     return text[:end]
 
 
-_LINE_BREAK = re.compile(r"\r\n|[\r\n]")
-
-
 def _long_line(line: int, limits: ReadLimits) -> LimitExceeded:
     return LimitExceeded("long_line", line=Count(line), limit=Count(limits.max_line_chars))
 
 
-def _scan_text(fh, encoding: str, limits: ReadLimits) -> None:
+def _breaks(text: str) -> int:
+    """Line breaks in ``text`` (``\r\n``, ``\r`` or ``\n``, as the csv module reads them)."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def _scan_text(fh, encoding: str, limits: ReadLimits) -> int:
     """Decode the whole file in chunks (raises UnicodeDecodeError), checking NUL characters and line lengths.
 
     Holds one chunk at a time, so a huge file or a huge line is refused without being loaded.
+    Returns the number of lines (a line break at the very end does not start another one).
+    Counted with str methods over pieces no longer than the line limit (a line inside
+    such a piece cannot be too long), not line by line; a ``\r`` at the end of a chunk
+    waits for the next one, so a ``\r\n`` split over two chunks is one break.
     """
     decoder = codecs.getincrementaldecoder(encoding)("strict")
-    line, length = 1, 0
+    step = max(1, limits.max_line_chars)
+    line, length, pending = 1, 0, ""
     while True:
         chunk = fh.read(_CHUNK)
         text = decoder.decode(chunk, final=not chunk)
         if "\x00" in text:
             raise ReadError("nul_bytes")
-        parts = _LINE_BREAK.split(text)
-        length += len(parts[0])
-        for part in parts[1:]:
+        text, pending = pending + text, ""
+        if chunk and text.endswith("\r"):
+            text, pending = text[:-1], "\r"
+        pos = 0
+        while pos < len(text):
+            end = min(pos + step, len(text))
+            if end < len(text) and text[end - 1] == "\r" and text[end] == "\n":
+                end += 1  # "\r\n" stays in one piece
+            piece, pos = text[pos:end], end
+            first = min((i for i in (piece.find("\r"), piece.find("\n")) if i != -1), default=-1)
+            if first == -1:
+                length += len(piece)
+            else:
+                if length + first > limits.max_line_chars:
+                    raise _long_line(line, limits)
+                line += _breaks(piece)
+                length = len(piece) - (max(piece.rfind("\r"), piece.rfind("\n")) + 1)
             if length > limits.max_line_chars:
                 raise _long_line(line, limits)
-            line, length = line + 1, len(part)
-        if length > limits.max_line_chars:
-            raise _long_line(line, limits)
         if not chunk:
-            return
+            return line if length else line - 1
 
 
-def _csv_encoding(fh, limits: ReadLimits) -> str:
-    """UTF-16 with a BOM, else UTF-8 (with or without BOM, strict), else Windows-1252."""
+def _csv_encoding(fh, limits: ReadLimits) -> tuple[str, int]:
+    """UTF-16 with a BOM, else UTF-8 (with or without BOM, strict), else Windows-1252; and the number of lines."""
     head = fh.read(2)
     utf16 = head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
     for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "cp1252"):
         fh.seek(0)
         try:
-            _scan_text(fh, encoding, limits)
+            lines = _scan_text(fh, encoding, limits)
         except UnicodeDecodeError:
             continue
         fh.seek(0)
-        return encoding
+        return encoding, lines
     if utf16:
         raise ReadError("not_utf16")
     raise ReadError("bad_encoding")
@@ -379,30 +409,36 @@ def _bounded_lines(text, limits: ReadLimits) -> Iterator[str]:
         yield chunk
 
 
-def _records_csv(src, limits: ReadLimits) -> tuple[list[list[str]], list[int]]:
+def _csv_head(fh, limits: ReadLimits) -> tuple[str, str, int, str]:
+    """Encoding, delimiter, number of lines and the first line of a CSV file
+    (the whole file is checked first, see :func:`_scan_text`)."""
+    encoding, lines = _csv_encoding(fh, limits)
+    head = _io.TextIOWrapper(fh, encoding=encoding, newline="")
+    first = _first_line(head.readline(limits.max_line_chars + 3))
+    head.detach()
+    fh.seek(0)
+    return encoding, detect_delimiter(first), lines, first
+
+
+def _iter_records_csv(src, limits: ReadLimits) -> Iterator[tuple[int, list[str]]]:
+    """Every non-empty record of a CSV file as Python text with its number, one at a time
+    (the exact reader: the csv module; the limits are checked as records come)."""
     fh = _open_binary(src)
     try:
-        encoding = _csv_encoding(fh, limits)
-        head = _io.TextIOWrapper(fh, encoding=encoding, newline="")
-        first = head.readline(limits.max_line_chars + 3)
-        head.detach()
-        fh.seek(0)
-        delim = detect_delimiter(_first_line(first))
+        encoding, delim, _, _ = _csv_head(fh, limits)
         text = _io.TextIOWrapper(fh, encoding=encoding, newline="")
         reader = csv.reader(_bounded_lines(text, limits), delimiter=delim)
-        records: list[list[str]] = []
-        numbers: list[int] = []
-        cells = 0
+        records = cells = 0
         try:
             for number, rec in enumerate(reader, start=1):
                 if not rec:  # an empty line: skipped, its number is kept
                     continue
                 cells += len(rec)
-                _check_shape(len(records), len(rec), limits)
+                _check_shape(records, len(rec), limits)
                 if cells > limits.max_text_cells:
                     raise LimitExceeded("too_many_cells", limit=Count(limits.max_text_cells))
-                records.append(rec)
-                numbers.append(number)
+                records += 1
+                yield number, rec
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
                 raise LimitExceeded(
@@ -412,7 +448,168 @@ def _records_csv(src, limits: ReadLimits) -> tuple[list[list[str]], list[int]]:
         text.detach()
     finally:
         fh.close()
+
+
+def _records_csv(src, limits: ReadLimits) -> tuple[list[list[str]], list[int]]:
+    """Every record of a CSV file as Python text, and its number, all in memory: with
+    :func:`_frame_from_records` the per-cell reader the tests compare both CSV readers with."""
+    numbers, records = [], []
+    for number, rec in _iter_records_csv(src, limits):
+        numbers.append(number)
+        records.append(rec)
     return records, numbers
+
+
+#: records the exact CSV reader holds as Python text before they become Arrow columns
+_EXACT_BATCH = 32_768
+
+
+def _csv_exact(src, limits: ReadLimits) -> tuple[pd.DataFrame, list[int], list[tuple[int, int, int]]]:
+    """Any CSV file, record by record (csv module), as :func:`_frame_from_records` with ``short_rows``.
+
+    Records are turned into Arrow columns (stripped as columns) a batch at a
+    time, so a file of a million irregular rows needs no Python object per cell
+    at once.  Returns the frame, the row numbers and the rows with a wrong
+    number of cells (``(row, cells, header width)``).
+    """
+    records = _iter_records_csv(src, limits)
+    header = None
+    for _, rec in records:  # the header: the first record with text
+        texts = [v.strip() for v in rec]
+        if any(texts):
+            header = texts
+            break
+    if header is None:
+        raise ReadError("empty")
+    while header and header[-1] == "":
+        header.pop()  # trailing empty header cells (Excel, trailing delimiters)
+    width = len(header)
+    parts: list[list[pa.Array]] = [[] for _ in range(width)]
+    rows: list[int] = []
+    wrong: list[tuple[int, int, int]] = []
+
+    def flush(batch: list[list[str]], numbers: list[int]) -> None:
+        columns = [
+            clean_text(pa.array([r[j] if j < len(r) else None for r in batch], pa.large_string())) for j in range(width)
+        ]
+        # text right of the header (only rows longer than the header have any)
+        extra = np.array([len(r) > width and any(v.strip() for v in r[width:]) for r in batch], dtype=bool)
+        empty = functools.reduce(np.logical_and, [c.is_null().to_numpy(zero_copy_only=False) for c in columns])
+        keep = ~empty | extra
+        for i in np.flatnonzero(keep):
+            cells = len(batch[i])
+            if extra[i] or cells < width:
+                wrong.append((numbers[i], cells, width))
+        rows.extend(np.asarray(numbers)[keep].tolist())
+        mask = pa.array(keep)
+        for j in range(width):
+            parts[j].append(pc.filter(columns[j], mask))
+
+    batch, numbers = [], []
+    for number, rec in records:
+        batch.append(rec)
+        numbers.append(number)
+        if len(batch) == _EXACT_BATCH:
+            flush(batch, numbers)
+            batch, numbers = [], []
+    if batch:
+        flush(batch, numbers)
+    data = {j: pd.array(pa.chunked_array(parts[j], pa.large_string()), dtype="string") for j in range(width)}
+    frame = pd.DataFrame(data, index=pd.RangeIndex(len(rows)), copy=False)
+    frame.columns = header
+    return frame, rows, wrong
+
+
+def _value_breaks(column: pa.ChunkedArray) -> int:
+    """Line breaks inside the values of a column (see :func:`_breaks`)."""
+    count = [pc.sum(pc.count_substring(column, s)).as_py() or 0 for s in ("\n", "\r", "\r\n")]
+    return count[0] + count[1] - count[2]
+
+
+def _csv_fast(src, limits: ReadLimits) -> tuple[pd.DataFrame, list[int]] | None:
+    """A regular CSV file read by pyarrow's CSV reader, whole columns at a time.
+
+    The same frame and row numbers as the record-by-record reader
+    (:func:`_csv_exact`), without a Python object per cell.  ``None`` when the file is not regular and the exact
+    reader must say what is wrong or number the rows: a row with another
+    number of cells than the first line, an empty line, an empty first row,
+    text right of the header, a cell near the csv module's field limit, a file
+    over a shape limit, or anything pyarrow refuses.  Records are numbered as
+    the csv module numbers them (a cell may hold line breaks); as a check the
+    file's lines must equal the records plus the line breaks inside cells.
+    """
+    fh = _open_binary(src)
+    try:
+        encoding, delim, lines, first = _csv_head(fh, limits)
+        width_raw = len(next(csv.reader([first], delimiter=delim), []))
+        if width_raw == 0 or width_raw > limits.max_columns:
+            return None
+        if encoding == "utf-8-sig":  # pyarrow skips the BOM itself
+            data = fh if isinstance(src, bytes) else None
+        else:
+            data = _io.BytesIO(fh.read().decode(encoding).encode("utf-8"))
+        odd: list[int] = []
+
+        def invalid(row) -> str:
+            odd.append(row.actual_columns)
+            return "skip"
+
+        try:
+            table = pa_csv.read_csv(
+                data if data is not None else src,
+                read_options=pa_csv.ReadOptions(autogenerate_column_names=True, block_size=4 * MB),
+                parse_options=pa_csv.ParseOptions(
+                    delimiter=delim,
+                    quote_char='"',
+                    double_quote=True,
+                    escape_char=False,
+                    newlines_in_values=True,
+                    ignore_empty_lines=False,  # an empty line is a record (numbered): the exact reader
+                    invalid_row_handler=invalid,
+                ),
+                convert_options=pa_csv.ConvertOptions(
+                    column_types={f"f{j}": pa.large_string() for j in range(width_raw)},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+        except (pa.ArrowException, OSError, UnicodeError, ValueError):
+            return None
+    finally:
+        fh.close()
+    n = table.num_rows
+    if odd or n == 0 or table.num_columns != width_raw:
+        return None
+    if lines != n and lines != n + sum(_value_breaks(c) for c in table.columns):
+        return None  # records and lines do not add up: let the exact reader decide
+    if n - 1 > limits.max_rows or width_raw > limits.max_columns or n * width_raw > limits.max_text_cells:
+        return None
+    longest = max((pc.max(pc.utf8_length(c)).as_py() or 0) for c in table.columns)  # as the csv module counts
+    if longest >= CSV_FIELD_LIMIT - 1:
+        return None
+    header = [(str(v).strip() or "") for v in table.slice(0, 1).to_pylist()[0].values()]
+    if not any(header):
+        return None
+    width = len(header)
+    while header[width - 1] == "":
+        width -= 1  # trailing empty header cells (Excel, trailing delimiters)
+    columns = table.columns
+    del table  # from here each column is held once: its stripped copy replaces it
+    for j in range(width_raw):
+        columns[j] = clean_text(columns[j].slice(1))  # the text of each cell, as cell_text() makes it
+    empty = [pc.is_null(c) for c in columns]
+    if any(pc.any(pc.invert(e)).as_py() for e in empty[width:]):
+        return None  # text right of the header: the exact reader names the rows
+    keep = pc.invert(functools.reduce(pc.and_, empty))
+    rows = (np.flatnonzero(keep.to_numpy(zero_copy_only=False)) + 2).tolist()
+    everything = len(rows) == n - 1
+    data = {}
+    for j in range(width):
+        column, columns[j] = columns[j], None  # one column at a time: the original goes as its copy comes
+        data[j] = pd.array(column if everything else pc.filter(column, keep), dtype="string")
+    frame = pd.DataFrame(data, index=pd.RangeIndex(len(rows)), copy=False)
+    frame.columns = header[:width]
+    return frame, rows
 
 
 def _check_zip(fh, limits: ReadLimits) -> None:
@@ -652,7 +849,10 @@ def read_table(path, *, file: str | None = None, questionnaire=None, limits: Rea
     if ext in known:
         _check_size(src, limits)
     if ext in CSV_EXTENSIONS:
-        df, rows, long_rows = _frame_from_records(*_records_csv(src, limits), short_rows=True)
+        fast = _csv_fast(src, limits)
+        if fast is not None:
+            return RawTable(fast[0], tuple(fast[1]), name)
+        df, rows, long_rows = _csv_exact(src, limits)
         return RawTable(df, tuple(rows), name, tuple(long_rows))
     if ext in XLSX_EXTENSIONS:
         df, rows, long_rows = _frame_from_records(*_records_xlsx(src, limits))

@@ -16,7 +16,10 @@ that choice is made by the caller.
 
 :func:`weekly_responses` gives responses per week (filled with zeros) and the
 running total.  :func:`monitor_view` turns a table into display strings in
-the reader's language (``monitor.*`` in the catalogs).
+the reader's language (``monitor.*`` in the catalogs).  :func:`weekly_chart`
+draws the weeks with a title and a ``description`` for screen readers
+(:func:`weekly_description`: every number in words); :func:`weekly_view` is
+the same numbers as a display table beside it (WCAG 1.1.1, issue 12).
 
 :func:`report_hold` is the one decision whether a view must hold back the own
 figures of an institution that started late (its answers count nationally,
@@ -38,6 +41,8 @@ import numpy as np
 import pandas as pd
 
 from . import contract, i18n
+from .charts import localised
+from .messages import count_text
 from .wording import category_label, fmt_number, fmt_pct, format_date
 
 #: columns of :func:`response_monitor` (one row per institution x respondent type)
@@ -488,12 +493,72 @@ def monitor_view(table: pd.DataFrame, *, lang: str = "nl", min_cell: int = contr
     return pd.DataFrame(rows)
 
 
-def weekly_chart(weekly: pd.DataFrame, *, lang: str = "nl", cumulative_only: bool = False):
+def _weekly_cell(value, lang: str, min_cell: int) -> str:
+    """A weekly count for display: the number, or "minder dan 10" when :func:`mask_weekly` hid it."""
+    return t("small", lang, m=min_cell) if pd.isna(value) else count_text(int(value), lang)
+
+
+def weekly_view(
+    weekly: pd.DataFrame,
+    *,
+    lang: str = "nl",
+    cumulative_only: bool = False,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+) -> pd.DataFrame:
+    """The numbers of :func:`weekly_chart` as a display table (strings, headers in ``lang``).
+
+    Columns: week, responses, total so far (``cumulative_only``: week and total so far,
+    the same numbers the chart shows).  A count hidden by :func:`mask_weekly` reads
+    "minder dan 10".
+    """
+    week_t, n_t, cum_t = t("chart_week", lang), t("chart_responses", lang), t("chart_cumulative", lang)
+    out = pd.DataFrame({week_t: [str(w) for w in weekly["week"]]})
+    if not cumulative_only:
+        out[n_t] = [_weekly_cell(v, lang, min_cell) for v in weekly["n"]]
+    out[cum_t] = [_weekly_cell(v, lang, min_cell) for v in weekly["cumulative"]]
+    return out
+
+
+def weekly_description(
+    weekly: pd.DataFrame,
+    *,
+    lang: str = "nl",
+    cumulative_only: bool = False,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+) -> str:
+    """The chart's text alternative: what it shows and every number of it, in ``lang``."""
+    if weekly.empty:
+        return i18n.text("a11y2.weekly.empty", lang)
+    cells = []
+    for r in weekly.itertuples():
+        cum = _weekly_cell(r.cumulative, lang, min_cell)
+        if cumulative_only:
+            cells.append(i18n.text("a11y2.weekly.week_cumulative", lang, week=str(r.week), cumulative=cum))
+        else:
+            n = _weekly_cell(r.n, lang, min_cell)
+            cells.append(i18n.text("a11y2.weekly.week", lang, week=str(r.week), n=n, cumulative=cum))
+    key = "a11y2.weekly.description_cumulative" if cumulative_only else "a11y2.weekly.description"
+    return i18n.text(
+        key, lang, first=str(weekly["week"].iloc[0]), last=str(weekly["week"].iloc[-1]), weeks="; ".join(cells)
+    )
+
+
+def weekly_chart(
+    weekly: pd.DataFrame,
+    *,
+    lang: str = "nl",
+    cumulative_only: bool = False,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+):
     """Responses per week (bars) and the running total (line), Dutch or English labels.
 
     ``cumulative_only``: just the running total (for readers without exact
-    counts; weeks masked by :func:`mask_weekly` are left out).
+    counts; weeks masked by :func:`mask_weekly` are left out).  The chart has a
+    title and a ``description`` (:func:`weekly_description`) for screen
+    readers, and the number locale of ``lang`` (:func:`analysis.charts.localised`).
     """
+    title = i18n.text("a11y2.weekly.title", lang)
+    desc = weekly_description(weekly, lang=lang, cumulative_only=cumulative_only, min_cell=min_cell)
     week_t, n_t, cum_t = t("chart_week", lang), t("chart_responses", lang), t("chart_cumulative", lang)
     data = weekly.rename(columns={"week": week_t, "n": n_t, "cumulative": cum_t})
     base = alt.Chart(data).encode(x=alt.X(f"{week_t}:O", title=week_t, axis=alt.Axis(labelAngle=0)))
@@ -502,16 +567,8 @@ def weekly_chart(weekly: pd.DataFrame, *, lang: str = "nl", cumulative_only: boo
         .encode(y=alt.Y(f"{cum_t}:Q", title=cum_t), tooltip=[week_t, cum_t])
         .transform_filter(f"isValid(datum['{cum_t}'])")
     )
-    # the text alternative (WCAG 1.1.1, shown by the dashboard's show_chart): every number in words
-    parts = []
-    for r in weekly.to_dict("records"):
-        n, cum = r.get("n"), r.get("cumulative")
-        if cumulative_only:
-            parts += [] if pd.isna(cum) else [f"{r['week']}: {cum_t.lower()} {int(cum)}"]
-        elif not pd.isna(n):
-            parts.append(f"{r['week']}: {int(n)}" + ("" if pd.isna(cum) else f" ({cum_t.lower()} {int(cum)})"))
-    description = f"{cum_t if cumulative_only else n_t} ({week_t.lower()}): " + "; ".join(parts) + "."
     if cumulative_only:
-        return line.properties(height=260, description=description)
+        return localised(line.properties(height=260, title=title, description=desc), lang)
     bars = base.mark_bar(color="#9ecae1").encode(y=alt.Y(f"{n_t}:Q", title=n_t), tooltip=[week_t, n_t])
-    return alt.layer(bars, line).resolve_scale(y="independent").properties(height=260, description=description)
+    chart = alt.layer(bars, line).resolve_scale(y="independent")
+    return localised(chart.properties(height=260, title=title, description=desc), lang)

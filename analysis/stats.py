@@ -72,7 +72,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -237,7 +236,15 @@ def category_labels(df: pd.DataFrame, column: str) -> np.ndarray:
     if column not in df.columns:
         raise ValueError(f"the frame has no column {column!r}")
     s = df[column]
+    if isinstance(s.dtype, pd.StringDtype) and column not in contract.INT_RANGES:
+        # text codes: the few distinct labels, taken per row (no Python string per cell)
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        lookup = np.array([*uniques.astype(object), None], dtype=object)
+        return lookup[codes]
     missing = s.isna().to_numpy()
+    if isinstance(s.dtype, pd.Int64Dtype):
+        num = s.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+        return _integer_labels(column, num)
     values = s.astype(object).to_numpy()
     is_labels = column in contract.INT_RANGES and set(values[~missing]) <= set(default_categories(column))
     if column not in contract.INT_RANGES or is_labels:
@@ -254,10 +261,15 @@ def category_labels(df: pd.DataFrame, column: str) -> np.ndarray:
         )
     except (ValueError, TypeError) as exc:
         raise ValueError(f"column {column!r}: values must be whole numbers ({exc})") from None
+    return _integer_labels(column, num)
+
+
+def _integer_labels(column: str, num: np.ndarray) -> np.ndarray:
+    """Whole numbers (NaN = not answered) as labels, see :func:`category_labels`."""
     present = ~np.isnan(num)
     if np.any(present & (num != np.round(num))):
         raise ValueError(f"column {column!r}: values must be whole numbers")
-    out = np.full(len(values), None, dtype=object)
+    out = np.full(len(num), None, dtype=object)
     for code in np.unique(num[present]).astype(int):
         if column == "n_workers":
             if code not in contract.WORKER_GROUPS:
@@ -295,7 +307,7 @@ def _resolve(column: str, given, what: str) -> tuple[tuple[str, ...], bool]:
 
 def _check_known(labels: np.ndarray, allowed: Sequence[str], column: str) -> None:
     allowed_set = set(allowed)
-    unknown = sorted({v for v in labels if v is not None and v not in allowed_set})
+    unknown = sorted({v for v in pd.unique(labels) if v is not None and v not in allowed_set})
     if unknown:
         raise ValueError(
             f"column {column!r}: values {unknown} are not among the categories "
@@ -418,8 +430,8 @@ def _frame(columns: Sequence[str], data: dict) -> pd.DataFrame:
 def _distribution_block(
     labels: np.ndarray, categories: Sequence[str], min_cell: int, confidence: float, hide: bool = False
 ) -> dict:
-    answered = [v for v in labels if v is not None]
-    counts = Counter(answered)
+    answered = labels[pd.notna(labels)]  # labels are text or None
+    counts = pd.Series(answered, dtype=object).value_counts().to_dict()
     base = len(answered)
     k = np.array([counts.get(c, 0) for c in categories], dtype=float)
     nn = np.full(len(categories), base, dtype=float)
@@ -699,13 +711,14 @@ def pct_by_group(
             if unknown:
                 raise ValueError(f"positive {sorted(unknown)} is not a code of {item!r}")
             _check_known(labels, contract.CODES[item], item)
+        is_answered = pd.notna(labels)  # labels are text or None
+        is_positive = pd.Series(labels, dtype=object).isin(list(pos)).to_numpy()
         for g in gcats:
-            sel = labels[glabels == g]
-            answered = [v for v in sel if v is not None]
+            in_group = glabels == g
             rows_item.append(item)
             rows_group.append(g)
-            ns.append(len(answered))
-            ks.append(sum(1 for v in answered if v in pos))
+            ns.append(int(np.count_nonzero(is_answered & in_group)))
+            ks.append(int(np.count_nonzero(is_positive & in_group)))
     n = np.array(ns, dtype=float)
     k = np.array(ks, dtype=float)
     suppressed = np.zeros(len(n), dtype=bool)

@@ -26,7 +26,11 @@ Rules (stable ids, errors unless noted):
 ``unknown_code``    a code column holds a value that is not one of its codes
                     (codes are lower-case; surrounding spaces are stripped).
                     The message suggests the right code where it can
-                    ("did you mean 'ja'?").
+                    ("did you mean 'ja'?").  Also the optional columns of
+                    contract 1.1 (:data:`analysis.contract.OPTIONAL_COLUMNS`:
+                    ``questionnaire_variant`` is ``standaard`` or
+                    ``makkelijk``; an empty cell, or no such column, means
+                    ``standaard``).
 ``not_integer``     n_workers or grade is not a whole number ("7.5", "zeven").
                     "7.0" counts as 7.
 ``out_of_range``    n_workers outside 0..6 or grade outside 1..10.
@@ -88,10 +92,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import answers, contract, i18n
 from .answers import suggest_code  # noqa: F401  (re-exported: analysis.mapping uses it)
-from .frame import canonical_frame, empty_frame
+from .frame import arrow_text, canonical_frame, clean_text_series, empty_frame
 from .messages import Message, Recorded, count_text, message
 
 MAX_ERRORS = 1000
@@ -351,6 +357,9 @@ def cell_text(v: Any) -> str | None:
 
 def _text_series(s: pd.Series) -> pd.Series:
     """Column -> pandas ``string`` series, stripped, empty -> NA."""
+    fast = clean_text_series(s)  # whole columns in Arrow; no copy when the reader stripped already
+    if fast is not None:
+        return fast
     if isinstance(s.dtype, pd.StringDtype):
         t = s.astype("string").str.strip()
     else:
@@ -503,7 +512,7 @@ def _context(df, *, file, questionnaire, existing_ids, rows, field_counts) -> Ch
     unknown: list[tuple[str, pd.Series]] = []
     for name, j in columns.items():
         s = _text_series(df.iloc[:, j])
-        if name in contract.COLUMNS or name in extra_items:
+        if name in contract.COLUMNS or name in extra_items or name in contract.OPTIONAL_COLUMNS:
             texts[name] = s
         else:
             unknown.append((name, s))
@@ -517,7 +526,7 @@ def _context(df, *, file, questionnaire, existing_ids, rows, field_counts) -> Ch
         unknown=unknown,
         extra_items=extra_items,
         rules=answers.answer_rules(questionnaire),
-        order={c: i for i, c in enumerate(list(contract.COLUMNS) + list(extra_items))},
+        order={c: i for i, c in enumerate([*contract.COLUMNS, *extra_items, *contract.OPTIONAL_COLUMNS])},
         existing_ids={str(x).strip().lower() for x in existing_ids if x is not None},
         field_counts=list(field_counts),
         collector=_Collector(file, rows),
@@ -642,10 +651,10 @@ def check_weeks(ctx: CheckContext) -> None:
     if "submitted_week" not in ctx.texts:
         return
     s = ctx.texts["submitted_week"]
-    uniq = {u: _week_ok(u) for u in s.dropna().unique()}
+    bad = [u for u in s.dropna().unique() if not _week_ok(u)]  # each distinct week checked once
     v = ctx.value("submitted_week")
     ctx.flag(
-        s.map(lambda x: not uniq[x], na_action="ignore").astype("boolean"),
+        s.isin(bad),
         "submitted_week",
         "bad_week",
         lambda p: (v(p), message("bad_week", value=_q(v(p)))),
@@ -692,13 +701,24 @@ def check_codes(ctx: CheckContext) -> None:
         )
 
 
+def _whole_numbers(s: pd.Series, is_int: pd.Series) -> pd.Series:
+    """The cells matching :data:`analysis.answers.INTEGER_PATTERN` as ``Float64`` (others NA)."""
+    arr = arrow_text(s)
+    if arr is None:
+        return pd.to_numeric(s.where(is_int, pd.NA), errors="coerce").astype("Float64")
+    mask = pa.array(is_int.to_numpy(dtype=bool))
+    num = pc.cast(pc.if_else(mask, arr, pa.scalar(None, arr.type)), pa.float64())  # Arrow parses "+7", "7.0"
+    values = num.fill_null(0.0).to_numpy()
+    return pd.Series(pd.arrays.FloatingArray(values, num.is_null().to_numpy(zero_copy_only=False)))
+
+
 def check_integers(ctx: CheckContext) -> None:
     """``not_integer`` and ``out_of_range``: whole numbers in the rule's range (:mod:`analysis.answers`)."""
     for rule in _rules_of(ctx, "integer"):
         c, s = rule.column, ctx.texts[rule.column]
         is_int = s.str.fullmatch(answers.INTEGER_PATTERN).fillna(False)
         ctx.flag(s.notna() & ~is_int, c, "not_integer", _describer(ctx, rule, "not_integer"))
-        num = pd.to_numeric(s.where(is_int, pd.NA), errors="coerce").astype("Float64")
+        num = _whole_numbers(s, is_int)
         num_int = num.round().astype("Int64")
         if rule.allowed is None:
             out = is_int & ((num < rule.lo) | (num > rule.hi)).fillna(False)
@@ -720,6 +740,22 @@ def check_text_lengths(ctx: CheckContext) -> None:
         )
 
 
+def check_optional_codes(ctx: CheckContext) -> None:
+    """``unknown_code``: an optional column of contract 1.1 (``questionnaire_variant``) holds a value
+    that is not one of its codes (:data:`analysis.contract.OPTIONAL_COLUMNS`); empty cells are allowed."""
+    for column, codes in contract.OPTIONAL_COLUMNS.items():
+        if column not in ctx.texts:
+            continue
+        s = ctx.texts[column]
+        rule = answers.AnswerRule(column, "code", codes=tuple(codes))
+        ctx.flag(
+            s.notna() & ~s.isin(list(codes)).fillna(False),
+            column,
+            "unknown_code",
+            _describer(ctx, rule, "unknown_code"),
+        )
+
+
 #: Every check, in the order it runs; each flags its own rule(s).
 CHECKS: tuple[Callable[[CheckContext], None], ...] = (
     check_duplicate_columns,
@@ -736,6 +772,7 @@ CHECKS: tuple[Callable[[CheckContext], None], ...] = (
     check_codes,
     check_integers,
     check_text_lengths,
+    check_optional_codes,
 )
 
 
@@ -777,7 +814,8 @@ def validate_frame(
     -------
     (frame, report)
         ``frame`` is the canonical response frame (:func:`analysis.frame.canonical_frame`,
-        plus kept questionnaire columns) when ``report.ok``, its rows in the
+        plus kept questionnaire columns, plus ``questionnaire_variant`` when the
+        file has it, empty cells as ``standaard``) when ``report.ok``, its rows in the
         order (and with the row numbers) of ``df``; otherwise an empty frame
         with the same columns (a file is accepted or rejected whole).
     """
@@ -804,13 +842,19 @@ def validate_frame(
         for c, item in ctx.extra_items.items():
             if c in ctx.texts:
                 out[c] = pd.Series(dtype="Int64" if item.type in ("count", "grade") else "string")
+        for c in contract.OPTIONAL_COLUMNS:
+            if c in ctx.texts:
+                out[c] = pd.Series(dtype="string")
         return out, report
 
-    clean = pd.DataFrame({c: s for c, s in ctx.texts.items() if c in contract.COLUMNS})
+    # whole numbers as check_integers parsed them (every cell of an accepted file is one)
+    clean = pd.DataFrame({c: ctx.ints.get(c, s) for c, s in ctx.texts.items() if c in contract.COLUMNS})
     if ctx.ids is not None:
         clean["response_id"] = ctx.ids
     out = canonical_frame(clean)
     for c in ctx.extra_items:
         if c in ctx.texts:
             out[c] = ctx.ints[c] if c in ctx.ints else ctx.texts[c]
+    if contract.VARIANT_COLUMN in ctx.texts:  # an empty cell is the standard version
+        out[contract.VARIANT_COLUMN] = ctx.texts[contract.VARIANT_COLUMN].fillna(contract.DEFAULT_VARIANT)
     return out, report

@@ -21,23 +21,7 @@ def _cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def _lift_cell_limit() -> None:
-    """The readers refuse files over 10 million cells (a million rows have 25 million) and the
-    limit cannot be raised from outside: the benchmark raises it to measure the reading itself."""
-    import dataclasses
-
-    from analysis import io
-
-    default = io.read_limits
-
-    def lifted():
-        return dataclasses.replace(default(), max_text_cells=200_000_000)
-
-    io.read_limits = lifted
-
-
 def report_project(path: str) -> None:
-    _lift_cell_limit()
     from analysis.io import read_responses
     from analysis.report import report_json
 
@@ -53,7 +37,6 @@ def report_reference(path: str) -> None:
 
 
 def read_project(path: str) -> None:
-    _lift_cell_limit()
     from analysis.io import read_responses
 
     _, rep = read_responses(path)
@@ -70,7 +53,6 @@ def import_project(url: str, path: str) -> None:
     from analysis import contract
     from survey_app.storage import Storage
 
-    _lift_cell_limit()
     s = Storage(url, secret_key=SECRET)
     s.create_round(name="bench", gis=contract.GI_CODES, round_id=BENCH_ROUND)
     n = s.import_responses(path, round_id=BENCH_ROUND)

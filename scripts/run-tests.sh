@@ -33,7 +33,7 @@ if [ -n "$PGBIN" ] && [ -z "${SURVEY_TEST_POSTGRES_URL:-}" ]; then
     exit 1
   fi
 fi
-"$BIN/python" -m pytest "$@"
+"$BIN/python" -m pytest --durations=25 "$@"
 rc=$?
 # pytest's exit 5 means no tests ran: that is a failure here.
 if [ $rc -eq 5 ]; then echo "No tests ran"; rc=1; fi

@@ -465,6 +465,17 @@ def round_archive(round_id: str, undo: bool) -> None:
     click.echo(f"Round {round_id} {'taken out of the archive' if undo else 'archived'}.")
 
 
+@round_group.command("easy-read")
+@click.argument("round_id")
+@click.option("--on/--off", "offered", required=True, help="Offer the easy-read version to respondents, or not.")
+def round_easy_read(round_id: str, offered: bool) -> None:
+    """Offer the easy-read version of the questionnaire in a round (--on), or not (--off)."""
+    from survey_app.auth import actions
+
+    _round_call(actions.set_easy_read, round_id, offered=offered)
+    click.echo(f"Round {round_id}: the easy-read version is {'offered' if offered else 'not offered'}.")
+
+
 @round_group.command("codes")
 @click.argument("round_id")
 @click.option("--codes", "n_codes", type=click.IntRange(1), required=True, help="Number of extra access codes.")

@@ -165,7 +165,7 @@ def submit_many(
     s = Storage(url, secret_key=TEST_SECRET)
     out = []
     if barrier is not None:
-        barrier.wait(timeout=300)  # all workers start submitting at the same moment
+        barrier.wait(timeout=150)  # all workers start submitting at the same moment
     try:
         for i in range(n):
             try:
@@ -191,7 +191,7 @@ def open_storage(url: str, barrier=None) -> str | None:
     from survey_app.storage import Storage
 
     if barrier is not None:
-        barrier.wait(timeout=300)
+        barrier.wait(timeout=150)
     s = Storage(url, secret_key=TEST_SECRET)
     try:
         return s.schema_revision()
@@ -199,14 +199,19 @@ def open_storage(url: str, barrier=None) -> str | None:
         s.dispose()
 
 
-def _process_main(queue, index, func, kwargs):
+def _process_main(queue, index, func, kwargs, dump_after=None):
+    if dump_after:
+        import faulthandler
+
+        # a worker that hangs prints where it is (to the test's captured stderr) before the parent gives up
+        faulthandler.dump_traceback_later(dump_after, exit=False)
     try:
         queue.put((index, "ok", func(**kwargs)))
     except BaseException as exc:  # report, never hang the parent
         queue.put((index, "error", f"{type(exc).__name__}: {exc}"))
 
 
-def run_in_processes(func, kwargs_list: list[dict], *, timeout: float = 600) -> list:
+def run_in_processes(func, kwargs_list: list[dict], *, timeout: float = 240) -> list:
     """Run ``func(**kwargs)`` in one spawned process per entry, all released by one barrier.
 
     ``kwargs`` get ``barrier=``; returns the results in order; raises when a worker failed.
@@ -217,7 +222,7 @@ def run_in_processes(func, kwargs_list: list[dict], *, timeout: float = 600) -> 
     queue = ctx.Queue()
     barrier = ctx.Barrier(len(kwargs_list))
     procs = [
-        ctx.Process(target=_process_main, args=(queue, i, func, {**kw, "barrier": barrier}))
+        ctx.Process(target=_process_main, args=(queue, i, func, {**kw, "barrier": barrier}, max(timeout - 30, 5)))
         for i, kw in enumerate(kwargs_list)
     ]
     for p in procs:

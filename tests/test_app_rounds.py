@@ -729,3 +729,53 @@ def test_rounds_letters_download_is_audited_when_the_file_is_made(db):
     with pytest.raises(PermissionError):  # signed out: no file, no entry
         session.guarded(lambda: b"", storage=db, signed=None, what=info.id, audit_with=audit)()
     assert len(db.list_audit(actions=["letters_download"])) == 1
+
+
+# --------------------------------------------------------------------------- issue 12: easy-read, weekly chart
+
+
+def test_rounds_page_switches_the_easy_read_version_and_the_questionnaire_follows(db):
+    info = db.setup_round(name="Makkelijk of niet", gis=["JBG"], languages="nl", access="open")
+    assert db.get_round(info.id).easy_read  # offered by default
+    assert [b for b in _respond(ronde=info.id).button if b.key == "rf_variant"]
+    at = open_rounds(name="beheer")
+    toggle = at.toggle(key=f"rnd_easy_read_{info.id}")
+    assert toggle.value is True and "Makkelijke versie" in texts(at)
+    toggle.set_value(False)
+    run(at)
+    assert db.get_round(info.id).easy_read is False
+    assert "biedt de makkelijke versie niet meer aan" in texts(at)
+    assert not [b for b in _respond(ronde=info.id).button if b.key == "rf_variant"]  # no switch for respondents
+    at = open_rounds(name="beheer")
+    assert at.toggle(key=f"rnd_easy_read_{info.id}").value is False
+    at.toggle(key=f"rnd_easy_read_{info.id}").set_value(True)
+    run(at)
+    assert db.get_round(info.id).easy_read is True
+    assert [b for b in _respond(ronde=info.id).button if b.key == "rf_variant"]
+    log = [(r.actor, r.action, r.detail) for r in db.list_audit()]
+    assert log.count(("beheer", "round_easy_read", "easy_read=off")) == 1
+    assert log.count(("beheer", "round_easy_read", "easy_read=on")) == 1
+    # an onderzoeker sees the round but cannot change it
+    assert not [w for w in open_rounds("onderzoeker").toggle if w.key == f"rnd_easy_read_{info.id}"]
+
+
+def test_rounds_page_weekly_chart_has_a_title_a_description_and_its_numbers_as_a_table(db):
+    _monitor_round(db)
+    at = open_rounds()
+    (chart,) = at.get("vega_lite_chart")
+    assert "Ingevulde vragenlijsten per week" in chart.proto.spec
+    table = next(df.value for df in at.dataframe if "Week" in df.value.columns)
+    # 12 parents in week 10, 4 youths and 15 parents in week 11, none in week 12, 3 in week 13
+    assert table.to_dict("list") == {
+        "Week": ["2026-W10", "2026-W11", "2026-W12", "2026-W13"],
+        "Antwoorden": ["12", "19", "0", "3"],
+        "Totaal tot nu": ["12", "31", "31", "34"],
+    }
+    alternative = " ".join(str(h.proto.body) for h in at.get("html"))
+    assert "2026-W11: 19, tot nu toe 31" in alternative and "van 2026-W10 tot en met 2026-W13" in alternative
+    # a reader without exact counts: the running total only, small numbers hidden
+    at = open_rounds("onderzoeker")
+    table = next(df.value for df in at.dataframe if "Week" in df.value.columns)
+    assert list(table.columns) == ["Week", "Totaal tot nu"]
+    assert table["Totaal tot nu"].tolist() == ["12", "31", "31", "34"]
+    assert "Antwoorden" not in table.columns

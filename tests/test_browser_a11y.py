@@ -9,15 +9,22 @@
 * at 200 % zoom (a 1280 px screen is 640 CSS px wide) no page scrolls sideways;
 * the read-aloud button of a question is a real button, reachable with Tab, and speaks the
   question and its answers with the browser's speech synthesis (stubbed here: nothing is sent).
+
+Waiting (these tests share two cores with the rest of the suite): no fixed sleeps before a
+check.  :func:`settle` waits until Streamlit has been idle for a while (no run, no stale
+element), every step waits for the element or state it needs (the next page's heading,
+every chart drawn and its text alternative present), with generous timeouts.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import pytest
 from _auth_helpers import PASSWORD, ROLE_ACCOUNTS, make_users
 from _axe import serious_violations
 from _browser_helpers import ARTIFACTS, SECRET, chromium, serve_app, sidebar_pages, sign_in
-from _browser_helpers import settle as _settle
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from analysis import contract, i18n
 from survey_app.respond import flow
@@ -25,7 +32,10 @@ from survey_app.storage import Storage
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-UI_TIMEOUT_MS = 60_000
+#: generous: under the load of a full test run one Streamlit run can take tens of seconds
+UI_TIMEOUT_MS = 120_000
+#: Streamlit counts as done when it has been idle (no run, no stale element) this long
+QUIET_MS = 400
 LANGS = i18n.languages()
 TYPES = contract.RESPONDENT_TYPES
 #: records every utterance instead of speaking (the page's own speech synthesis is replaced)
@@ -70,8 +80,39 @@ def _context(browser, *, width=375, height=740, scale=2, mobile=True):
     return ctx
 
 
+#: true once the app has been idle for QUIET_MS without a break: not running a script and no
+#: element left stale by the previous run (a run that has not started yet breaks the quiet)
+_QUIET_JS = """(quiet) => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const idle = !!app && app.dataset.testScriptState === 'notRunning'
+        && !document.querySelector('[data-testid="stElementContainer"][data-stale="true"]');
+    const now = performance.now();
+    if (!idle) { window.__a11yQuietSince = null; return false; }
+    if (window.__a11yQuietSince == null) window.__a11yQuietSince = now;
+    return now - window.__a11yQuietSince >= quiet;
+}"""
+
+
 def settle(page) -> None:
-    _settle(page, pause_ms=250, timeout_ms=UI_TIMEOUT_MS)
+    """Wait until Streamlit has finished the run an action started (idle for QUIET_MS on end)."""
+    page.evaluate("() => { window.__a11yQuietSince = null; }")
+    page.wait_for_function(_QUIET_JS, arg=QUIET_MS, polling=100, timeout=UI_TIMEOUT_MS)
+
+
+def wait_for_new_heading(page, before: str) -> bool:
+    """Wait until the first level-2 heading is no longer ``before`` (the next page is there)."""
+    try:
+        page.wait_for_function(
+            """(before) => { const h = document.querySelector('h2');
+                             return !!h && h.innerText !== before; }""",
+            arg=before,
+            polling=100,
+            timeout=UI_TIMEOUT_MS,
+        )
+    except PlaywrightTimeout:
+        return False
+    settle(page)
+    return True
 
 
 def t(key: str, lang: str, rtype: str | None = None, **kw) -> str:
@@ -84,12 +125,16 @@ def open_round(page, base: str, info, lang: str) -> None:
     settle(page)
 
 
-def retry(page, action, done, *, tries: int = 4) -> None:
-    """Do ``action`` until ``done(page)`` holds (a click that lands while Streamlit redraws is repeated)."""
+def retry(page, action, done, *, tries: int = 4, wait_s: float = 30) -> None:
+    """Do ``action`` until ``done(page)`` holds (a click that lands while Streamlit redraws is repeated).
+
+    After each try the page is given ``wait_s`` seconds to show the result, so a slow run
+    on a busy machine is never mistaken for a lost click (a second click could skip a page).
+    """
     for _ in range(tries):
         action()
         settle(page)
-        for _ in range(60):  # a busy machine may take a while; never click twice too soon
+        for _ in range(int(wait_s * 4)):
             if done(page):
                 return
             page.wait_for_timeout(250)
@@ -122,8 +167,7 @@ def answer_visible_questions(page) -> None:
 
 
 def heading(page) -> str:
-    h = page.get_by_role("heading", level=2)
-    return h.first.inner_text() if h.count() else ""
+    return page.evaluate("() => { const h = document.querySelector('h2'); return h ? h.innerText : ''; }")
 
 
 def on_review(page, lang: str, rtype: str) -> bool:
@@ -164,18 +208,12 @@ def walk(page, lang: str, rtype: str, check, variant: str = "standaard") -> None
         here = heading(page)
         for _ in range(4):  # a click that landed during a redraw is lost: answer again, then go on
             answer_visible_questions(page)
-            page.wait_for_timeout(500)
             settle(page)
             nxt = page.get_by_role("button", name=t("next", lang))
             if nxt.count() == 0:
                 nxt = page.get_by_role("button", name=t("to_review", lang))
             nxt.click()
-            settle(page)
-            for _ in range(60):
-                if heading(page) != here:
-                    break
-                page.wait_for_timeout(250)
-            if heading(page) != here:
+            if wait_for_new_heading(page, here):
                 break
         assert heading(page) != here, f"{where}/step {i}: the next page did not come"
     assert on_review(page, lang, rtype)
@@ -233,6 +271,42 @@ def staff(tmp_path_factory):
         yield base
 
 
+def open_staff_page(page, title: str) -> None:
+    """Open a staff page from the menu and wait until it is that page, fully run."""
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).click()
+    # the menu marks the page shown (aria-current): never check the previous page by mistake
+    page.locator('[data-testid="stSidebarNav"] a[aria-current="page"]').filter(has_text=title).wait_for()
+    settle(page)
+    page.get_by_role("heading", level=1).first.wait_for()
+
+
+#: [charts, charts shown on screen, of those drawn (vega-embed made its canvas or svg), text
+#: alternatives (downloads.show_chart)]; a chart in a tab not opened need not be drawn yet
+_CHARTS_JS = """() => {
+    const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+    const shown = charts.filter(c => c.getClientRects().length > 0);
+    const drawn = shown.filter(c => c.querySelector('canvas, svg')).length;
+    const alternatives = document.querySelectorAll('p[style*="clip"]').length;
+    return [charts.length, shown.length, drawn, alternatives];
+}"""
+
+
+def charts_drawn(page) -> tuple[int, int]:
+    """Wait until every chart of the page is drawn and has its text alternative; (charts, alternatives).
+
+    When the alternatives stay fewer than the charts, the counts are returned for the test to report."""
+    try:
+        page.wait_for_function(
+            f"() => {{ const [n, shown, drawn, alt] = ({_CHARTS_JS})(); return drawn === shown && alt >= n; }}",
+            polling=200,
+            timeout=UI_TIMEOUT_MS,
+        )
+    except PlaywrightTimeout:
+        pass
+    n, _, _, alternatives = page.evaluate(_CHARTS_JS)
+    return n, alternatives
+
+
 def test_browser_a11y_axe_finds_nothing_serious_on_any_staff_page(staff, browser):
     ctx = _context(browser, width=1280, height=900, scale=1, mobile=False)
     page = ctx.new_page()
@@ -247,15 +321,11 @@ def test_browser_a11y_axe_finds_nothing_serious_on_any_staff_page(staff, browser
     settle(page)
     titles = sidebar_pages(page)
     assert len(titles) >= 8, titles
-    found += serious_violations(page, titles[0])
-    for title in titles[1:]:
-        page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).click()
-        settle(page)
-        page.get_by_role("heading", level=1).first.wait_for()
-        page.wait_for_timeout(800)  # charts render after the run
+    for i, title in enumerate(titles):
+        if i:
+            open_staff_page(page, title)
+        charts_shown, alternatives = charts_drawn(page)  # axe checks the page as drawn, charts and all
         found += serious_violations(page, title)
-        charts_shown = page.locator('[data-testid="stVegaLiteChart"]').count()
-        alternatives = page.locator('p[style*="clip"]').count()  # downloads.show_chart: the text alternative
         if alternatives < charts_shown:
             found.append(f"{title}: {charts_shown} charts, {alternatives} text alternatives")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -307,6 +377,48 @@ def key_choose(page, question: str, steps_down: int) -> None:
     settle(page)
 
 
+def key_grade(page, grade: int) -> None:
+    """The grade is one radio group (one Tab stop): the arrow keys move, Enter chooses."""
+    tab_to(page, lambda a: a.get("tag") == "BUTTON" and a.get("text") == "1")
+    for _ in range(grade - 1):
+        page.keyboard.press("ArrowRight")
+    assert _active(page)["text"] == str(grade)
+    page.keyboard.press("Enter")
+    settle(page)
+
+
+def key_page(
+    page,
+    lang: str,
+    *,
+    title: str | None = None,
+    answers: Sequence[tuple[str, int]] = (),
+    grade: int | None = None,
+    comment: str | None = None,
+    last: bool = False,
+) -> None:
+    """Fill in one questionnaire page with the keyboard alone and go on with Enter.
+
+    ``title``: the page's heading to wait for first; ``answers``: (start of the question,
+    options down) per radio group; ``grade``: the mark to choose; ``comment``: text for the
+    first text box; ``last``: the button is "Naar het overzicht", not "Volgende".
+    Returns when the next page is there.
+    """
+    if title is not None:
+        page.get_by_role("heading", name=title).wait_for()
+        settle(page)
+    for question, steps_down in answers:
+        key_choose(page, question, steps_down)
+    if grade is not None:
+        key_grade(page, grade)
+    if comment is not None:
+        tab_to(page, lambda a: a.get("tag") == "TEXTAREA")
+        page.keyboard.type(comment)
+    here = heading(page)
+    key_button(page, t("to_review" if last else "next", lang))
+    assert wait_for_new_heading(page, here), f"after {here!r}: the next page did not come"
+
+
 def test_browser_a11y_keyboard_alone_completes_the_questionnaire(server, browser):
     base, storage, info = server
     lang, rtype = "nl", "jeugdige"
@@ -317,33 +429,19 @@ def test_browser_a11y_keyboard_alone_completes_the_questionnaire(server, browser
     page.evaluate("() => { if (document.activeElement) document.activeElement.blur(); }")
     key_choose(page, t("who_label", lang), 1)  # ouder, jeugdige
     key_button(page, t("start_button", lang))
-    page.get_by_role("heading", name="Over de maatregel").wait_for()
-    key_choose(page, "Welke maatregel heb jij?", 1)  # ots
-    key_button(page, t("next", lang))
-    page.get_by_role("heading", name="Jouw jeugdzorgwerker").wait_for()
-    key_choose(page, "Hoeveel jeugdzorgwerkers", 2)  # 2
-    key_choose(page, "Was er een tijd", 1)  # nee
-    key_button(page, t("next", lang))
-    page.get_by_role("heading", name="Meedoen en meepraten").wait_for()
-    key_choose(page, "Vraagt de jeugdzorgwerker wat jij ervan vindt?", 0)  # altijd
-    key_button(page, t("next", lang))
-    page.get_by_role("heading", name="De hulp").wait_for()
-    key_choose(page, "Gaat het beter door de hulp", 0)  # ja
-    key_button(page, t("next", lang))
-    page.get_by_role("heading", name="Wat vind jij van de jeugdzorgwerker?").wait_for()
-    key_choose(page, "De jeugdzorgwerker begrijpt mij", 2)  # nee
-    key_button(page, t("next", lang))
-    page.get_by_role("heading", name="Rapportcijfer").wait_for()
-    # the grade is one radio group (one Tab stop): the arrow keys move, Enter chooses
-    tab_to(page, lambda a: a.get("tag") == "BUTTON" and a.get("text") == "1")
-    for _ in range(7):
-        page.keyboard.press("ArrowRight")
-    assert _active(page)["text"] == "8"
-    page.keyboard.press("Enter")
-    settle(page)
-    tab_to(page, lambda a: a.get("tag") == "TEXTAREA")
-    page.keyboard.type("Met het toetsenbord ingevuld.")
-    key_button(page, t("to_review", lang))
+    key_page(page, lang, title="Over de maatregel", answers=[("Welke maatregel heb jij?", 1)])  # ots
+    key_page(
+        page,
+        lang,
+        title="Jouw jeugdzorgwerker",
+        answers=[("Hoeveel jeugdzorgwerkers", 2), ("Was er een tijd", 1)],  # 2, nee
+    )
+    key_page(page, lang, title="Meedoen en meepraten", answers=[("Vraagt de jeugdzorgwerker wat jij ervan vindt?", 0)])
+    key_page(page, lang, title="De hulp", answers=[("Gaat het beter door de hulp", 0)])  # ja
+    key_page(
+        page, lang, title="Wat vind jij van de jeugdzorgwerker?", answers=[("De jeugdzorgwerker begrijpt mij", 2)]
+    )  # nee
+    key_page(page, lang, title="Rapportcijfer", grade=8, comment="Met het toetsenbord ingevuld.", last=True)
     page.get_by_role("heading", name=t("review_title", lang, rtype)).wait_for()
     key_button(page, t("submit", lang))
     page.get_by_role("heading", name=t("thanks_title", lang)).wait_for()
@@ -389,22 +487,13 @@ def test_browser_a11y_keyboard_alone_completes_the_easy_read_version(server, bro
     for _ in range(30):
         if on_review(page, lang, rtype):
             break
-        for label, answered in _radio_groups(page):
-            if not answered:
-                key_choose(page, label.rstrip(" *"), 1)
-        if page.locator('[data-testid="stButtonGroup"]').count():
-            tab_to(page, lambda a: a.get("tag") == "BUTTON" and a.get("text") == "1")
-            for _ in range(6):
-                page.keyboard.press("ArrowRight")
-            page.keyboard.press("Enter")
-            settle(page)
-        last = page.get_by_role("button", name=t("to_review", lang)).count() > 0
-        here = heading(page)
-        key_button(page, t("to_review" if last else "next", lang))
-        for _ in range(120):  # the next page is there before the next key press
-            if heading(page) != here:
-                break
-            page.wait_for_timeout(250)
+        key_page(
+            page,
+            lang,
+            answers=[(label.rstrip(" *"), 1) for label, answered in _radio_groups(page) if not answered],
+            grade=7 if page.locator('[data-testid="stButtonGroup"]').count() else None,
+            last=page.get_by_role("button", name=t("to_review", lang)).count() > 0,
+        )
     assert on_review(page, lang, rtype)
     key_button(page, t("submit", lang))
     page.get_by_role("heading", name=t("thanks_title", lang)).wait_for()

@@ -332,3 +332,30 @@ def test_cli_round_dates_close_reopen_archive_are_audited(tmp_path):
     )
     assert all(r.actor.startswith("cli") and r.target == rid for r in log)
     assert f"WSS -..- -> -..{later}" in [r.detail for r in log if r.action == "round_dates"][0]
+
+
+def test_cli_round_easy_read_switches_the_offer_and_is_audited(tmp_path):
+    # issue 12: a round offers the easy-read version unless it is switched off
+    from survey_app.storage import Storage
+
+    url = f"sqlite:///{tmp_path / 'survey.sqlite'}"
+    env = {"SURVEY_DATA_DIR": str(tmp_path), "SURVEY_DATABASE_URL": url, "SURVEY_SECRET_KEY": "k" * 32}
+    res = run("round", "create", "--name", "Makkelijk", "--gi", "JBG", "--access", "open", env_extra=env)
+    assert res.returncode == 0, res.stderr
+    rid = res.stdout.split("Round created: ")[1].split()[0]
+    off = run("round", "easy-read", rid, "--off", env_extra=env)
+    assert off.returncode == 0, off.stderr
+    assert "not offered" in off.stdout
+    s = Storage(url, secret_key="k" * 32)
+    assert s.get_round(rid).easy_read is False
+    s.dispose()
+    on = run("round", "easy-read", rid, "--on", env_extra=env)
+    assert on.returncode == 0 and "is offered" in on.stdout
+    assert run("round", "easy-read", rid, env_extra=env).returncode == 2  # --on or --off is required
+    missing = run("round", "easy-read", "nope", "--on", env_extra=env)
+    assert missing.returncode == 1 and "does not exist" in missing.stderr
+    s = Storage(url, secret_key="k" * 32)
+    assert s.get_round(rid).easy_read is True
+    log = [(r.action, r.detail) for r in s.list_audit() if r.action == "round_easy_read"]
+    s.dispose()
+    assert sorted(log) == [("round_easy_read", "easy_read=off"), ("round_easy_read", "easy_read=on")]

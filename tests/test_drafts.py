@@ -24,7 +24,7 @@ from analysis.questionnaire import load_questionnaire
 from survey_app.respond import flow
 from survey_app.respond import widgets as ui
 from survey_app.storage import InvalidAnswers, StorageError
-from survey_app.storage.drafts import DRAFT_HOURS, drafts_table
+from survey_app.storage.drafts import DRAFT_HOURS, DRAFT_KEYS, drafts_table
 
 APP = str(Path(__file__).resolve().parents[1] / "survey_app" / "web" / "app.py")
 TIMEOUT = 60
@@ -134,6 +134,22 @@ def test_drafts_purged_when_a_storage_starts(storage, make_storage):
     assert storage.count_drafts() == 0
 
 
+def test_drafts_keep_the_questionnaire_variant_and_nothing_else_new(storage):
+    # issue 12: after a restart the respondent continues in the version they were using
+    info, _ = storage.create_round(name="R", gis=("JBG",))
+    token = _token()
+    storage.save_draft(token, info.id, {**_draft(), "variant": "makkelijk", "code": "ABCD-EFGH"})
+    got = storage.load_draft(token, info.id)
+    assert got["variant"] == "makkelijk" and set(got) <= {*DRAFT_KEYS} and "code" not in got
+    with storage.engine.connect() as conn:
+        (data,) = conn.execute(sa.select(drafts_table.c.data)).scalars().all()
+    assert set(json.loads(data)) == {"stage", "step_id", "respondent_type", "gi", "lang", "variant", "answers"}
+    with pytest.raises(StorageError, match="variant"):
+        storage.save_draft(_token(), info.id, {**_draft(), "variant": "anders"})
+    storage.save_draft(token, info.id, _draft())  # a draft without a variant: the standard version
+    assert "variant" not in storage.load_draft(token, info.id)
+
+
 # --------------------------------------------------------------------------- flow
 
 
@@ -148,6 +164,16 @@ def test_drafts_flow_resume_returns_to_the_step():
     assert coded.stage == "welcome" and flow.draft_of(coded) is None
     flow.begin(coded, q, respondent_type="ouder", gi="JBG", code="ABCD")
     assert (coded.stage, coded.step_id, coded.answers) == ("questions", "werker", {"measure_type": "ots"})
+
+
+def test_drafts_flow_resume_takes_up_the_variant():
+    easy = flow.FlowState(round_id="r")
+    flow.resume(easy, {**_draft(), "step_id": "n_workers", "variant": "makkelijk"}, token="t" * 32, needs_code=False)
+    assert (easy.variant, easy.stage, easy.step_id, easy.practice_done) == ("makkelijk", "questions", "n_workers", True)
+    assert flow.draft_of(easy)["variant"] == "makkelijk"
+    old = flow.FlowState(round_id="r", variant="makkelijk")
+    flow.resume(old, _draft(), token="t" * 32, needs_code=False)  # a draft from before issue 12
+    assert old.variant == "standaard" and flow.draft_of(old)["variant"] == "standaard"
 
 
 # --------------------------------------------------------------------------- the app
@@ -283,3 +309,39 @@ def test_drafts_app_full_disk_or_read_only_keeps_answers_and_says_try_later(tmp_
         assert storage.load_responses(round_ids=[info.id])["comment_grade"].iloc[0] == long_text[:1000].strip()
     finally:
         storage.dispose()
+
+
+def _easy_read_draft(app_storage, info) -> str:
+    """Switch to the easy-read version, pass its practice question, answer the first two questions."""
+    at = _open(ronde=info.id)
+    _click(at, "rf_variant")  # "Makkelijke vragen"
+    at.radio(key="rf_who").set_value("jeugdige")
+    _click(at, "rf_start")
+    _click(at, "rf_practice_done")
+    at.radio(key="q_measure_type").set_value("ots")
+    _run(at)
+    _click(at, "rf_next")
+    at.radio(key="q_n_workers").set_value(2)
+    _run(at)
+    token = at.query_params["d"]
+    return token[0] if isinstance(token, list) else token
+
+
+def test_drafts_app_continue_in_the_easy_read_version_after_a_restart(app_storage):
+    # issue 12: after a restart the respondent continues in the version they were using
+    info, _ = app_storage.create_round(name="E", gis=("JBG",))
+    token = _easy_read_draft(app_storage, info)
+    ui.release_storages()  # the server restarts: a new session, a new Storage
+    again = _open(ronde=info.id, d=token)
+    assert again.button(key="rf_variant").label == "Gewone vragen"  # still in the easy-read version
+    assert [r.key for r in again.radio] == ["q_n_workers"]  # one question per screen, where they were
+    assert again.radio(key="q_n_workers").value == 2
+    assert "rf_practice_done" not in [b.key for b in again.button]  # no practice question again
+    assert "We hebben je antwoorden bewaard" in _texts(again)
+    # the round stops offering it: the draft continues in the standard version, answers kept
+    app_storage.set_easy_read(info.id, False)
+    ui.release_storages()
+    std = _open(ronde=info.id, d=token)
+    assert "rf_variant" not in [b.key for b in std.button]
+    assert {"q_n_workers", "q_had_gap"} <= {r.key for r in std.radio}  # the standard page of that question
+    assert std.radio(key="q_n_workers").value == 2

@@ -170,6 +170,38 @@ def test_monitor_weekly_fills_empty_weeks_and_masks_small_ones():
     assert "layer" in chart
 
 
+def test_monitor_weekly_chart_has_a_text_alternative_and_a_table_of_its_numbers():
+    # issue 12: title, description with every number, the same numbers as a table
+    w = M.weekly_responses(_responses(), last_week="2026-W14")
+    spec = M.weekly_chart(w, lang="nl").to_dict()
+    assert spec["title"] == "Ingevulde vragenlijsten per week"
+    assert spec["description"] == (
+        "Staafdiagram met lijn: ingevulde vragenlijsten per week, van 2026-W10 tot en met 2026-W14. "
+        "2026-W10: 12, tot nu toe 12; 2026-W11: 27, tot nu toe 39; 2026-W12: 7, tot nu toe 46; "
+        "2026-W13: 3, tot nu toe 49; 2026-W14: 0, tot nu toe 49."
+    )
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+    view = M.weekly_view(w, lang="en")
+    assert view.to_dict("list") == {
+        "Week": ["2026-W10", "2026-W11", "2026-W12", "2026-W13", "2026-W14"],
+        "Responses": ["12", "27", "7", "3", "0"],
+        "Total so far": ["12", "39", "46", "49", "49"],
+    }
+    # masked: only what the chart shows (the running total), small counts as "fewer than 10"
+    masked = M.mask_weekly(M.weekly_responses(_responses().iloc[[0, 3]]))
+    view = M.weekly_view(masked, lang="en", cumulative_only=True)
+    assert view.to_dict("list") == {
+        "Week": ["2026-W10", "2026-W11", "2026-W12", "2026-W13"],
+        "Total so far": ["12", "12", "12", "15"],
+    }
+    desc = M.weekly_chart(masked, lang="en", cumulative_only=True).to_dict()["description"]
+    assert desc.startswith("Line: the number of completed questionnaires so far, from 2026-W10 to 2026-W13.")
+    assert "2026-W13: 15 so far" in desc and "3" not in desc.replace("2026-W13", "")
+    first = M.mask_weekly(M.weekly_responses(_responses().iloc[[3]]))
+    assert M.weekly_view(first, lang="nl", cumulative_only=True).iloc[0, 1] == "minder dan 10"
+    assert M.weekly_description(w.iloc[0:0], lang="nl") == "Nog geen ingevulde vragenlijsten."
+
+
 def test_monitor_texts_are_in_the_catalogs():
     for lang in i18n.languages():
         texts = {k: v for k, v in i18n.catalog(lang).items() if k.startswith(M.TEXT_NAMESPACE)}

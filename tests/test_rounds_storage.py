@@ -344,3 +344,23 @@ def test_rounds_actions_open_round_letters_and_failures(storage):
     with pytest.raises(StorageError):
         actions.set_institution_dates(storage, info.id, {"WSS": (None, None)}, actor="gi-jbn")
     assert len(_log(storage)) == n
+
+
+def test_rounds_easy_read_offer_is_kept_and_audited(storage, make_storage):
+    # issue 12: a round offers the easy-read version unless it is switched off
+    from survey_app.auth import actions
+    from survey_app.storage import RoundNotFound
+
+    info = storage.setup_round(name="Makkelijk", gis=["JBG"], access="open")
+    assert info.easy_read is True
+    assert actions.set_easy_read(storage, info.id, False, actor="beheer").easy_read is False
+    again = make_storage()  # another process reads the same database
+    assert again.get_round(info.id).easy_read is False
+    assert [r.easy_read for r in again.list_rounds()] == [False]
+    assert actions.set_easy_read(again, info.id, True, actor="beheer").easy_read is True
+    assert storage.get_round(info.id).easy_read is True
+    with pytest.raises(RoundNotFound):
+        storage.set_easy_read("no-such-round", True)
+    log = [(r.actor, r.action, r.target, r.detail) for r in storage.list_audit()]
+    assert log.count(("beheer", "round_easy_read", info.id, "easy_read=off")) == 1
+    assert log.count(("beheer", "round_easy_read", info.id, "easy_read=on")) == 1

@@ -606,6 +606,45 @@ def test_import_responses_from_csv(storage, tmp_path):
     pd.testing.assert_frame_equal(got, canonical_frame(expected), check_dtype=False)
 
 
+def _variants(storage, round_id: str) -> dict[str, str | None]:
+    with storage.engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(f"SELECT response_id, {contract.VARIANT_COLUMN} FROM responses WHERE round_id = :r"),
+            {"r": round_id},
+        ).all()
+    return dict(rows)
+
+
+def test_import_responses_stores_the_questionnaire_variant(storage, tmp_path):
+    # issue 12, contract 1.1: the optional column questionnaire_variant is stored; no column = standaard
+    _open_round(storage, gis=contract.GI_CODES, round_id="r1")
+    frame = _demo_frame(6)
+    frame[contract.VARIANT_COLUMN] = ["makkelijk", "standaard", "", "makkelijk", "standaard", "standaard"]
+    path = write_responses(frame, tmp_path / "with.csv")
+    assert storage.import_responses(path, round_id="r1") == 6
+    want = dict(
+        zip(frame["response_id"], ["makkelijk", "standaard", "standaard", "makkelijk", "standaard", "standaard"])
+    )
+    assert _variants(storage, "r1") == want
+    assert list(storage.load_responses(round_ids=["r1"]).columns) == list(contract.COLUMNS)  # read together
+    _open_round(storage, gis=contract.GI_CODES, round_id="r2")
+    plain = _demo_frame(4, seed=4, round_id="r2")
+    assert storage.import_responses(write_responses(plain, tmp_path / "without.csv"), round_id="r2") == 4
+    assert set(_variants(storage, "r2").values()) == {"standaard"}
+
+
+def test_import_responses_rejects_a_wrong_questionnaire_variant_whole(storage, tmp_path):
+    _open_round(storage, gis=contract.GI_CODES, round_id="r1")
+    frame = _demo_frame(5)
+    frame[contract.VARIANT_COLUMN] = ["standaard", "standaard", "standaard", "eenvoudig", "makkelijk"]
+    with pytest.raises(ImportRejected) as exc:
+        storage.import_responses(write_responses(frame, tmp_path / "bad.csv"), round_id="r1")
+    assert [(e.file, e.row, e.column, e.value, e.rule) for e in exc.value.report.errors] == [
+        ("bad.csv", 5, contract.VARIANT_COLUMN, "eenvoudig", "unknown_code")
+    ]
+    assert storage.count_responses() == 0
+
+
 def test_import_responses_from_dataframe(storage):
     _open_round(storage, gis=contract.GI_CODES, round_id="r1")
     assert storage.import_responses(_demo_frame(20), round_id="r1") == 20

@@ -417,3 +417,36 @@ def test_error_record_is_frozen():
     assert rec.message_in("nl") == "'x' in grade is geen heel getal."
     with pytest.raises(AttributeError):
         rec.row = 3
+
+
+# --------------------------------------------------------------------------- optional column (contract 1.1)
+
+
+def test_validate_frame_questionnaire_variant_wrong_value_names_file_row_column_value_and_rule():
+    # issue 12: questionnaire_variant is 'standaard' or 'makkelijk' (analysis.contract.OPTIONAL_COLUMNS)
+    df = raw_frame(4)
+    df[contract.VARIANT_COLUMN] = ["standaard", "Makkelijk", "anders", "makkelijk"]
+    frame, report = _check(df)
+    assert not report.ok and frame.empty and contract.VARIANT_COLUMN in frame.columns
+    got = [(e.file, e.row, e.column, e.value, e.rule) for e in report.errors]
+    assert got == [
+        (FILE, 3, contract.VARIANT_COLUMN, "Makkelijk", "unknown_code"),
+        (FILE, 4, contract.VARIANT_COLUMN, "anders", "unknown_code"),
+    ]
+    hint, plain = report.errors
+    assert hint.message_in("nl") == (
+        "'Makkelijk' is geen code van questionnaire_variant. Bedoelt u 'makkelijk'? Toegestaan: standaard, makkelijk."
+    )
+    assert plain.message == "'anders' is not a code of questionnaire_variant. Allowed: standaard, makkelijk."
+    assert "unknown_column" not in report.rules()
+
+
+def test_validate_frame_questionnaire_variant_is_kept_and_empty_or_missing_means_standard():
+    df = raw_frame(3)
+    df[contract.VARIANT_COLUMN] = ["makkelijk", "", " standaard "]
+    frame, report = _check(df)
+    assert report.ok and report.warnings == []
+    assert frame[contract.VARIANT_COLUMN].tolist() == ["makkelijk", "standaard", "standaard"]
+    assert list(frame.columns) == [*contract.COLUMNS, contract.VARIANT_COLUMN]
+    without, report = _check(raw_frame(3))  # no column: the standard version (storage fills it in)
+    assert report.ok and list(without.columns) == list(contract.COLUMNS)

@@ -56,6 +56,7 @@ AUDIT_ACTIONS = (
     "round_dates",
     "round_national",
     "round_languages",
+    "round_easy_read",  # issue 12: the round offers the easy-read version or not; label: a11y2.audit_action.*
     "round_reopen",
     "round_archive",
     "round_unarchive",

@@ -133,6 +133,13 @@ def set_languages(storage, round_id: str, languages, *, actor: str):
     return info
 
 
+def set_easy_read(storage, round_id: str, offered: bool, *, actor: str):
+    """:meth:`Storage.set_easy_read` (the round offers the easy-read version or not), audited."""
+    info = storage.set_easy_read(round_id, offered)
+    audit(storage, actor, "round_easy_read", round_id, f"easy_read={'on' if info.easy_read else 'off'}")
+    return info
+
+
 def close_round(storage, round_id: str, *, actor: str):
     info = storage.close_round(round_id)
     audit(storage, actor, "round_close", round_id)

@@ -7,14 +7,16 @@ person's :class:`RoundsAccess`.  Sections, for the chosen round:
   types, dates (per institution when one starts later), open link or access
   codes, languages offered.
 * **Instellingen** (:func:`render_settings`): dates per institution, whether an
-  institution counts in the national figures, languages, close, reopen,
+  institution counts in the national figures, languages, whether the round
+  offers the easy-read version (:func:`render_easy_read`), close, reopen,
   archive.
 * **Brieven** (:func:`render_letters`): access codes per institution and
   respondent type and ready-to-print letters (PDF, Word) with a QR code, plus
   the mail-merge CSV; reminder letters from that CSV.  Codes exist in this
   session only until "Klaar" (the database keeps keyed hashes).
 * **Respons** (:func:`render_monitor`): invited, responded, response rate and
-  pace per institution and respondent type (:mod:`analysis.monitor`).
+  pace per institution and respondent type (:mod:`analysis.monitor`); the
+  responses per week as a chart with its text alternative and as a table.
 * **Voorbeeld** (:func:`render_preview`): the questionnaire as a parent or a
   young person sees it, per language offered, with the respondent widgets
   (read-only).
@@ -353,6 +355,7 @@ def render_settings(storage, info, access: RoundsAccess, lang_: str, today: _dt.
         if _run(actions.set_languages, storage, rid, langs, actor=access.actor) is not None:
             st.success(t("langs_saved"))
             st.rerun()
+    render_easy_read(storage, info, access)
     st.subheader(t("close_head"))
     if not access.can("close", info):
         return
@@ -387,6 +390,18 @@ def render_settings(storage, info, access: RoundsAccess, lang_: str, today: _dt.
             if _run(actions.archive_round, storage, rid, False, actor=access.actor) is not None:
                 st.success(t("unarchived_done"))
                 st.rerun()
+
+
+def render_easy_read(storage, info, access: RoundsAccess) -> None:
+    """Whether the round offers the easy-read version (issue 12); the change is audited."""
+    st.subheader(i18n.text("a11y2.easy_read.head", context.lang()))
+    st.caption(i18n.text("a11y2.easy_read.help", context.lang()))
+    offered = st.toggle(
+        i18n.text("a11y2.easy_read.toggle", context.lang()), value=info.easy_read, key=f"rnd_easy_read_{info.id}"
+    )
+    if offered != info.easy_read:
+        if _run(actions.set_easy_read, storage, info.id, offered, actor=access.actor) is not None:
+            st.success(i18n.text("a11y2.easy_read.on" if offered else "a11y2.easy_read.off", context.lang()))
 
 
 # --------------------------------------------------------------------------- letters
@@ -619,10 +634,11 @@ def render_monitor(storage, info, access: RoundsAccess, lang_: str, today: _dt.d
         return
     weekly = monitor.weekly_responses(resp)
     exact = access.exact_counts
-    chart = monitor.weekly_chart(
-        weekly if exact else monitor.mask_weekly(weekly, min_cell=min_cell), lang=lang_, cumulative_only=not exact
-    )
-    show_chart(chart, key="rnd_weekly_chart")  # with its text alternative
+    shown = weekly if exact else monitor.mask_weekly(weekly, min_cell=min_cell)
+    opts = {"lang": lang_, "cumulative_only": not exact, "min_cell": min_cell}
+    # the chart with its text alternative, and its numbers as a table (WCAG 1.1.1, issue 12)
+    show_chart(monitor.weekly_chart(shown, **opts), key="rnd_weekly_chart")
+    show_table(monitor.weekly_view(shown, **opts), key="rnd_weekly_table")
 
 
 # --------------------------------------------------------------------------- preview

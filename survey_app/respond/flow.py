@@ -351,6 +351,7 @@ def draft_of(state: FlowState) -> dict[str, Any] | None:
         "respondent_type": state.respondent_type,
         "gi": state.gi,
         "lang": state.lang,
+        "variant": state.variant,
         "answers": dict(state.answers),
     }
 
@@ -360,6 +361,7 @@ def resume(state: FlowState, draft: Mapping[str, Any], *, token: str, needs_code
 
     Without the access code (a draft never holds it) a code round first asks
     for the code again; :func:`begin` then returns to the step the draft was at.
+    The draft's questionnaire version (``variant``) is taken up again.
     """
     stage = draft.get("stage") if draft.get("stage") in ("questions", "review") else "questions"
     state.draft_token = token
@@ -367,6 +369,10 @@ def resume(state: FlowState, draft: Mapping[str, Any], *, token: str, needs_code
     state.gi = draft.get("gi") or state.gi
     if draft.get("lang") in LANGUAGES:
         state.lang = draft["lang"]
+    # the version they were answering (issue 12; a draft from before knows none: the standard one)
+    state.variant = draft.get("variant") if draft.get("variant") in VARIANTS else contract.DEFAULT_VARIANT
+    if state.variant != contract.DEFAULT_VARIANT:
+        state.practice_done = True  # they were past the practice question
     state.answers = dict(draft.get("answers") or {})
     state.resumed = True
     if needs_code and state.code is None:

@@ -408,8 +408,11 @@ def resume_draft(storage, state: flow.FlowState, round_id: str, *, needs_code: b
         log.warning("reading a draft failed: %s", type(exc).__name__)
         return
     if draft:
+        variant = state.variant
         flow.resume(state, draft, token=token, needs_code=needs_code)
         st.session_state[DRAFT_SAVED_KEY] = flow.draft_of(state)
+        if state.variant != variant:  # the draft was in the other version: draw the page in it
+            st.rerun()
 
 
 def keep_draft(storage, state: flow.FlowState) -> None:

@@ -7,7 +7,9 @@ Table (migration ``0006_drafts``)
 * The key is the SHA-256 of a random token that only the respondent's browser
   holds (in the link, ``?d=...``); the token itself is not stored, so someone
   reading the database cannot open a draft in a browser.
-* ``data`` is JSON with the step reached and the answers so far; free text is
+* ``data`` is JSON with the step reached, the questionnaire version being
+  answered (``variant``: ``standaard`` or ``makkelijk``, issue 12) and the
+  answers so far; free text is
   scrubbed (:func:`analysis.scrub.scrub_text`) before it is kept, as in a
   response.  Only the keys of :data:`DRAFT_KEYS` are kept: never an access
   code or its hash (a draft must not tie a code to answers: after a restart a
@@ -44,7 +46,7 @@ DRAFT_HOURS = 24
 #: expired drafts are purged at most this often per process (and on start)
 PURGE_EVERY_S = 600
 #: what a draft may hold; anything else given is dropped
-DRAFT_KEYS = ("stage", "step_id", "respondent_type", "gi", "lang", "answers")
+DRAFT_KEYS = ("stage", "step_id", "respondent_type", "gi", "lang", "variant", "answers")
 DRAFT_STAGES = ("questions", "review")
 MAX_DRAFT_BYTES = 64_000
 
@@ -81,6 +83,8 @@ def clean_draft(draft: Mapping[str, Any]) -> dict[str, Any]:
     for k, v in list(out.items()):
         if not isinstance(v, str) or len(v) > 64:
             raise StorageError(f"draft: {k} must be a short text")
+    if out.get("variant", contract.DEFAULT_VARIANT) not in contract.QUESTIONNAIRE_VARIANTS:
+        raise StorageError(f"draft: variant must be one of {', '.join(contract.QUESTIONNAIRE_VARIANTS)}")
     answers = {}
     for item, value in dict(draft.get("answers") or {}).items():
         if item not in contract.ITEM_COLUMNS or value is None:

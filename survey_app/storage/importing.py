@@ -51,7 +51,9 @@ class ImportExportMixin:
         ``respondent_type_not_in_round``), and a ``response_id`` already stored is
         a ``duplicate_id``.  Any error raises :class:`ImportRejected` carrying the
         ValidationReport; nothing is stored.  Free text is scrubbed as in
-        :meth:`submit_response`.  Columns beyond the contract are not stored.
+        :meth:`submit_response`.  The optional column ``questionnaire_variant``
+        (contract 1.1) is stored (``standaard`` when the file has no such column
+        or an empty cell); other columns beyond the contract are not stored.
         Closed rounds accept imports (e.g. paper questionnaires entered later).
         """
         info = self.get_round(round_id)
@@ -84,7 +86,13 @@ class ImportExportMixin:
             raise ImportRejected(prepared.report)
         if not len(prepared):
             return 0
-        frame = prepared.frame[list(contract.COLUMNS)]
+        frame = prepared.frame[list(contract.COLUMNS)].copy()
+        # contract 1.1: the questionnaire version of each response; no column means the standard one
+        if contract.VARIANT_COLUMN in prepared.frame.columns:
+            variant = prepared.frame[contract.VARIANT_COLUMN].astype("string").fillna(contract.DEFAULT_VARIANT)
+        else:
+            variant = pd.Series([contract.DEFAULT_VARIANT] * len(frame), index=frame.index, dtype="string")
+        frame[contract.VARIANT_COLUMN] = variant.to_numpy()
         dups = self._duplicate_errors(conn, prepared.file, frame, prepared.rows)
         if dups:
             rep = prepared.report
@@ -117,7 +125,7 @@ class ImportExportMixin:
         slice of rows at a time (bounded memory for a million rows).
         """
         frame = frame.sort_values("response_id", kind="stable")
-        cols = list(contract.COLUMNS)
+        cols = [*contract.COLUMNS, *(c for c in contract.OPTIONAL_COLUMNS if c in frame.columns)]
         names = ", ".join(cols)
         if self.dialect == "postgresql":
             cursor = conn.connection.dbapi_connection.cursor()

@@ -33,8 +33,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("rounds") as batch:
-        batch.drop_column("easy_read")
-    # in place (SQLite >= 3.35, PostgreSQL): the column's own CHECK goes with it, and the
-    # responses table is not rebuilt (a batch copy would rename its named constraints)
+    # in place (SQLite >= 3.35, PostgreSQL): a batch copy of rounds would drop the table its
+    # responses and drafts refer to (refused with foreign keys on); the column's own CHECK goes
+    # with it, and the responses table is not rebuilt (a batch copy would rename its named constraints)
+    op.execute("ALTER TABLE rounds DROP COLUMN easy_read")
     op.execute("ALTER TABLE responses DROP COLUMN questionnaire_variant")

@@ -33,7 +33,7 @@ export UV_NO_PROGRESS := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_ROOT_USER_ACTION := ignore
 
-.PHONY: run test install lint lock check-floors system-deps benchmark clean
+.PHONY: run test install lint lock check-floors system-deps benchmark clean test-a11y
 
 $(UV_STAMP):
 	@echo "Installing uv $(UV_VERSION) into $(TOOLS)"
@@ -82,7 +82,12 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff format --check .
 
 test: $(TEST_STAMP) $(DEID_STAMP) $(PYCANON_STAMP) system-deps lint
-	bash scripts/run-tests.sh
+	bash scripts/run-tests.sh -m "not a11y_languages"
+
+# The axe-core walks of the other languages and versions (about 30 minutes on 2 cores; make test
+# walks both Dutch versions with axe and checks every staff page).
+test-a11y: $(TEST_STAMP) system-deps
+	bash scripts/run-tests.sh -m a11y_languages
 
 # Re-resolve uv.lock after a change of the dependencies in pyproject.toml.
 lock: $(UV_STAMP)

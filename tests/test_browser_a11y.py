@@ -272,6 +272,7 @@ def axe_walk(server, browser, lang: str, rtype: str, variant: str, *, zoom: bool
     return found
 
 
+@pytest.mark.a11y_languages  # make test-a11y: about 4 minutes per walk on 2 cores, too long for make test
 @pytest.mark.parametrize(("lang", "rtype", "variant"), [r for r in RESPONDENT_RUNS if r not in ZOOM_RUNS])
 def test_browser_a11y_axe_finds_nothing_serious_on_any_respondent_page(server, browser, lang, rtype, variant):
     found = axe_walk(server, browser, lang, rtype, variant)

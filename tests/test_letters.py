@@ -161,8 +161,9 @@ def test_letters_texts_are_in_the_catalogs_and_plain():
         # the PDF's core font is Latin-1: every letter text fits it
         for key, value in texts.items():
             assert value.encode("latin-1", errors="replace").decode("latin-1") == value, key
-        for key in L.MONTHS:
-            i18n.text(key, lang).encode("latin-1")
+        if lang in ("nl", "en"):  # letters have their own wording in Dutch and English only (not yet Turkish)
+            for key in L.MONTHS:
+                i18n.text(key, lang).encode("latin-1")
     # youth wording says "je", the parent wording "u"
     assert " je " in L.text("intro", "nl", "jeugdige", gi_name="X") and " u " in L.text(
         "intro", "nl", "ouder", gi_name="X"

@@ -477,17 +477,8 @@ class ProtectedData:
 # --------------------------------------------------------------------------- helpers
 
 _RELATION_COLUMNS = (
-    "n_workers",
-    "had_gap",
-    "contact_one_on_one",
-    "explained_at_start",
-    "opinion_asked",
-    "involved_in_decisions",
-    "asked_life_domains",
-    "asked_safety",
-    "say_in_plan",
-    "help_improves",
-    *contract.QUALITY_ITEMS,
+    *GROUP_COLUMNS,
+    *ITEMS,
     "measure_type",
     "respondent_type",
     "gi",

@@ -24,10 +24,12 @@ Helpers for tests and worker processes: :func:`random_answers`, :func:`submit_ma
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue as queue_module
 import random
 import secrets
+import sys
 import time
 import uuid
 
@@ -211,6 +213,25 @@ def _process_main(queue, index, func, kwargs, dump_after=None):
         queue.put((index, "error", f"{type(exc).__name__}: {exc}"))
 
 
+@contextlib.contextmanager
+def _plain_main_module():
+    """Start spawned workers without re-running the parent's ``__main__``.
+
+    A spawned child re-imports the parent's ``__main__`` by path. After an AppTest has run in this
+    pytest process, ``__main__`` is Streamlit's temporary page script (``_page(*__args)``), which
+    fails outside AppTest, so every worker died with NameError. The workers need nothing from it.
+    """
+    import types
+
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
+
+
 def run_in_processes(func, kwargs_list: list[dict], *, timeout: float = 240) -> list:
     """Run ``func(**kwargs)`` in one spawned process per entry, all released by one barrier.
 
@@ -225,10 +246,12 @@ def run_in_processes(func, kwargs_list: list[dict], *, timeout: float = 240) -> 
         ctx.Process(target=_process_main, args=(queue, i, func, {**kw, "barrier": barrier}, max(timeout - 30, 5)))
         for i, kw in enumerate(kwargs_list)
     ]
-    for p in procs:
-        p.start()
+    with _plain_main_module():
+        for p in procs:
+            p.start()
     results: dict[int, object] = {}
     errors = []
+    failed: set[int] = set()
     deadline = time.monotonic() + timeout
     try:
         # poll: a worker that dies without reporting (killed, out of memory) fails the test at once
@@ -236,7 +259,7 @@ def run_in_processes(func, kwargs_list: list[dict], *, timeout: float = 240) -> 
             try:
                 i, status, value = queue.get(timeout=1)
             except queue_module.Empty:
-                reported = set(results) | {int(e.split()[1].rstrip(":")) for e in errors}
+                reported = set(results) | failed
                 dead = [j for j, p in enumerate(procs) if j not in reported and p.exitcode is not None]
                 if dead:
                     time.sleep(1)  # a result may still be in the pipe
@@ -252,6 +275,7 @@ def run_in_processes(func, kwargs_list: list[dict], *, timeout: float = 240) -> 
             if status == "ok":
                 results[i] = value
             else:
+                failed.add(i)
                 errors.append(f"worker {i}: {value}")
     finally:
         for p in procs:

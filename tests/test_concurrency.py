@@ -77,3 +77,23 @@ def test_run_in_processes_reports_a_worker_that_dies_at_once():
     with pytest.raises(AssertionError, match="exited with code 3 without a result"):
         run_in_processes(exit_without_result, [dict(code=3), dict(code=3)], timeout=300)
     assert time.monotonic() - start < 120
+
+
+def test_run_in_processes_ignores_a_main_script_that_cannot_run_again(tmp_path, monkeypatch):
+    """After an AppTest, ``__main__`` is Streamlit's page script; spawned workers must not re-run it.
+
+    The CI run of stop 8 lost every concurrency test this way (NameError: name '__args' is not defined).
+    """
+    import sys
+    import types
+
+    from db_fixtures import exit_without_result
+
+    script = tmp_path / "page_script.py"
+    script.write_text("raise SystemExit(7)\n")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    with pytest.raises(AssertionError, match="exited with code 4 without a result"):
+        run_in_processes(exit_without_result, [dict(code=4)], timeout=120)
+    assert sys.modules["__main__"] is fake_main

@@ -7,17 +7,23 @@ institution x respondent type with fixed columns (:data:`MONITOR_COLUMNS`),
 including the expected number of responses at the closing day at the current
 pace and whether that stays under the minimum cell size.
 
-:func:`with_totals` adds totals per institution and for the whole round and
-decides which counts a reader may see: with ``exact=False`` a count under
-``min_cell`` is hidden ("minder dan 10"), and a total is hidden too when the
-counts hidden inside it could be worked out from it ("verborgen").  Roles that
-run rounds (beheerder, inspecteur) see exact counts to follow the fieldwork;
-that choice is made by the caller.
+:func:`with_totals` adds totals per institution and for the whole round, all
+exact: for the roles that run rounds (beheerder, inspecteur), who follow the
+fieldwork.  Every other reader gets :func:`protected_totals`: the same rows
+with each count read from the one protected table of the data (the cell
+(round, institution, type), (round, institution) or (round) of its
+respondents family), computed on :func:`table_counts` (the table's own data):
+a cell hidden there reads "minder dan 10" or "verborgen" here, a cell shown
+there shows the same number (issue 9, H4).  The caller decides which reader
+is which.
 
 :func:`weekly_responses` gives responses per week (filled with zeros) and the
-running total.  :func:`monitor_view` turns a table into display strings in
-the reader's language (``monitor.*`` in the catalogs).  :func:`weekly_chart`
-draws the weeks with a title and a ``description`` for screen readers
+running total; :func:`weekly_for` is the one rule for what of it a reader
+sees (:func:`mask_weekly` for readers without exact counts: running totals
+only, in steps of at least ``min_cell``, never a number the table hides).
+:func:`monitor_view` turns a table into display strings in the reader's
+language (``monitor.*`` in the catalogs).  :func:`weekly_chart` draws the
+weeks with a title and a ``description`` for screen readers
 (:func:`weekly_description`: every number in words); :func:`weekly_view` is
 the same numbers as a display table beside it (WCAG 1.1.1, issue 12).
 
@@ -325,60 +331,91 @@ def _total_row(part: pd.DataFrame, gi: str, level: str) -> dict:
     }
 
 
-def with_totals(table: pd.DataFrame, *, exact: bool, min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
-    """The monitor table with a total per institution and for the whole round, and what may be shown.
+def with_totals(table: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
+    """The monitor table with a total per institution and for the whole round, every count exact.
 
-    Adds ``level`` ('group', 'gi', 'round'), ``shown`` (the response count
-    and everything derived from it may be shown) and ``hidden`` (None,
-    'small': under ``min_cell``, 'protect': a total that would give away a
-    hidden count).  With ``exact=True`` every count is shown (``hidden``
-    still says which are small).  Rule for totals: the hidden counts inside a
-    shown total (not already inside another shown total) must be none, or at
-    least two groups that together reach ``min_cell``.
+    For the roles that run rounds (beheerder, inspecteur): adds ``level``
+    ('group', 'gi', 'round'), ``shown`` (always True) and ``hidden`` (None, or
+    'small' for a count under ``min_cell``, as a mark only).  Readers without
+    exact counts get :func:`protected_totals` instead: the same rows with
+    their counts read from the one protected table.
     """
     rows = []
-    group_rows = []
     for _gi, part in table.groupby("gi", sort=False):
-        part_rows = [{**r, "level": "group"} for r in part.to_dict("records")]
-        rows += part_rows
-        group_rows += part_rows
+        rows += [{**r, "level": "group"} for r in part.to_dict("records")]
         if len(part) > 1:
             rows.append({**_total_row(part, _gi, "gi"), "level": "gi"})
     if table["gi"].nunique() > 1:
         rows.append({**_total_row(table, None, "round"), "level": "round"})
     out = pd.DataFrame(rows, columns=[*MONITOR_COLUMNS, "level"])
-
-    small = out["responded"] < min_cell
     hidden = pd.Series([None] * len(out), index=out.index, dtype="object")
-    hidden[small] = "small"
-    if not exact:
-        hidden_groups = {
-            (r["gi"], r["respondent_type"]): r["responded"]
-            for r in group_rows
-            if r["responded"] < min_cell  # hidden cells
-        }
-
-        def safe(cells: dict) -> bool:
-            return not cells or (len(cells) >= 2 and sum(cells.values()) >= min_cell)
-
-        covered: set = set()
-        for i in out.index[out["level"] == "gi"]:
-            if small[i]:
-                continue
-            cells = {k: v for k, v in hidden_groups.items() if k[0] == out.at[i, "gi"]}
-            if safe(cells):
-                covered |= set(cells)
-            else:
-                hidden[i] = "protect"
-        for i in out.index[out["level"] == "round"]:
-            if small[i]:
-                continue
-            cells = {k: v for k, v in hidden_groups.items() if k not in covered}
-            if not safe(cells):
-                hidden[i] = "protect"
+    hidden[out["responded"] < min_cell] = "small"
     out["hidden"] = hidden
-    out["shown"] = True if exact else hidden.isna()
-    out["shown"] = out["shown"].astype(bool)
+    out["shown"] = pd.Series(True, index=out.index, dtype=bool)
+    return out
+
+
+def table_counts(data, *, round_id: str, gis: Sequence[str] | None = None) -> pd.DataFrame:
+    """Responses per institution, respondent type and ISO week of one round, from the protected table's data.
+
+    ``data`` is the one protected table (:class:`analysis.protection.ProtectedData`);
+    the columns are those of ``Storage.response_counts`` (``gi``,
+    ``respondent_type``, ``submitted_week``, ``n``), for the institutions
+    ``gis`` (None: every one).  A reader without exact counts gets the monitor
+    of these rows, so its counts are the cells :func:`protected_totals` reads
+    (the same data, even while the table waits to be rebuilt).
+    """
+    df = data.df
+    keep = (df["round_id"].astype(object) == round_id).fillna(False).to_numpy(dtype=bool).copy()
+    if gis is not None:
+        keep &= df["gi"].astype(object).isin(list(gis)).to_numpy(dtype=bool)
+    part = df.loc[keep, ["gi", "respondent_type", "submitted_week"]].astype(object)
+    if part.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in ("gi", "respondent_type", "submitted_week")}).assign(
+            n=pd.Series(dtype="int64")
+        )
+    out = part.groupby(["gi", "respondent_type", "submitted_week"], dropna=False).size().reset_index(name="n")
+    out["n"] = out["n"].astype("int64")
+    return out.sort_values(["gi", "respondent_type", "submitted_week"], ignore_index=True)
+
+
+def _filters(round_id: str, r: dict) -> dict:
+    if r["level"] == "round":
+        return {"round_id": round_id}
+    if r["level"] == "gi":
+        return {"round_id": round_id, "gi": r["gi"]}
+    return {"round_id": round_id, "gi": r["gi"], "respondent_type": r["respondent_type"]}
+
+
+def protected_totals(
+    table: pd.DataFrame, data, *, round_id: str, min_cell: int = contract.DEFAULT_MIN_CELL
+) -> pd.DataFrame:
+    """The monitor for a reader without exact counts: every count read from the one protected table.
+
+    ``table`` is :func:`response_monitor` of :func:`table_counts` (the rows
+    of the institutions the reader sees); ``data`` the protected table
+    (:class:`analysis.protection.ProtectedData`, the respondents family).
+    The rows are those of :func:`with_totals`; each count is the cell of the
+    table: (round, institution, type) for a group, (round, institution) for
+    an institution's total, (round) for the round's total.  A cell hidden
+    there is hidden here (``hidden`` 'small' or 'protect', ``shown`` False);
+    a cell shown there shows the same number here (issue 9, H4).  A row whose
+    count differs from its cell (counts not taken from the table's data) is
+    hidden as 'protect'.
+    """
+    out = with_totals(table, min_cell=min_cell)
+    if out.empty:
+        out["shown"] = out["shown"].astype(bool)
+        return out
+    shown, hidden = [], []
+    for r in out.to_dict("records"):
+        cell = data.view(_filters(round_id, r)).respondents
+        # a row whose count is not the cell's (rows outside the table's data) is never shown
+        same = cell.shown and int(cell.n or 0) == int(r["responded"])
+        shown.append(bool(same))
+        hidden.append(None if same else ("small" if cell.status == "small" else "protect"))
+    out["hidden"] = pd.Series(hidden, index=out.index, dtype="object")
+    out["shown"] = pd.Series(shown, index=out.index, dtype=bool)
     return out
 
 
@@ -413,12 +450,68 @@ def weekly_responses(
     return out
 
 
-def mask_weekly(weekly: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
-    """Weekly counts for a reader without exact counts: weeks under ``min_cell`` become NaN (the total stays)."""
+def mask_weekly(
+    weekly: pd.DataFrame,
+    *,
+    total_shown: bool,
+    hidden: Sequence[int] = (),
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+) -> pd.DataFrame:
+    """The running totals a reader without exact counts may see (issue 9, H4 and (c)); NaN = not shown.
+
+    Per-week counts (``n``) are never shown.  The running total of a week is
+    shown only when
+
+    * it is at least ``min_cell`` above the previous shown point (0 at the
+      start) and at least ``min_cell`` under the final total (a step: the
+      weeks in between carry no value), and it equals no number in
+      ``hidden`` (the counts the protected table hides); or
+    * it is the last week and ``total_shown``: the final total is a cell the
+      protected table shows (and with the same number).
+
+    So any two shown points differ by 0 or at least ``min_cell``, the last
+    shown intermediate point is at least ``min_cell`` under the total, and no
+    point equals a hidden cell.  The chart, its text alternative and its table
+    all show this frame (:func:`weekly_chart`, :func:`weekly_description`,
+    :func:`weekly_view`).
+    """
     out = weekly.copy()
-    out["n"] = out["n"].astype("float64").where(out["n"] >= min_cell)
-    out["cumulative"] = out["cumulative"].astype("float64").where(out["cumulative"] >= min_cell)
+    out["n"] = np.nan
+    cum = [int(v) for v in weekly["cumulative"]]
+    keep = [False] * len(cum)
+    if cum:
+        total, prev, hidden_set = cum[-1], 0, {int(v) for v in hidden}
+        for i, c in enumerate(cum[:-1]):
+            if c - prev >= min_cell and total - c >= min_cell and c not in hidden_set:
+                keep[i], prev = True, c
+        keep[-1] = bool(total_shown) and total not in hidden_set
+    out["cumulative"] = pd.Series(cum, index=out.index, dtype="float64").where(pd.Series(keep, index=out.index))
+    out["n"] = out["n"].astype("float64")
     return out
+
+
+def weekly_for(
+    weekly: pd.DataFrame, table: pd.DataFrame, *, exact: bool, min_cell: int = contract.DEFAULT_MIN_CELL
+) -> pd.DataFrame:
+    """The weekly series a reader sees next to its monitor ``table``: the one rule for chart, text and table.
+
+    ``exact`` (roles that run rounds): ``weekly`` as it is.  Otherwise
+    :func:`mask_weekly` with the counts ``table`` hides (a
+    :func:`protected_totals` table) and whether the final total is a shown
+    cell of it with the same number: the round's total when the table has
+    one, else the institution's total, else its one group.
+    """
+    if exact:
+        return weekly
+    hidden = [int(v) for v in table.loc[~table["shown"].astype(bool), "responded"]]
+    top = table[table["level"] == "round"]
+    if top.empty:
+        top = table[table["level"] == "gi"]
+    if top.empty:
+        top = table[table["level"] == "group"]
+    total = int(weekly["cumulative"].iloc[-1]) if len(weekly) else 0
+    total_shown = len(top) == 1 and bool(top["shown"].iloc[0]) and int(top["responded"].iloc[0]) == total
+    return mask_weekly(weekly, total_shown=total_shown, hidden=hidden, min_cell=min_cell)
 
 
 # --------------------------------------------------------------------------- display
@@ -493,9 +586,9 @@ def monitor_view(table: pd.DataFrame, *, lang: str = "nl", min_cell: int = contr
     return pd.DataFrame(rows)
 
 
-def _weekly_cell(value, lang: str, min_cell: int) -> str:
-    """A weekly count for display: the number, or "minder dan 10" when :func:`mask_weekly` hid it."""
-    return t("small", lang, m=min_cell) if pd.isna(value) else count_text(int(value), lang)
+def _weekly_cell(value, lang: str) -> str:
+    """A weekly count for display: the number, or "niet getoond" when :func:`mask_weekly` held it back."""
+    return i18n.text("monitor_protect.not_shown", lang) if pd.isna(value) else count_text(int(value), lang)
 
 
 def weekly_view(
@@ -508,14 +601,14 @@ def weekly_view(
     """The numbers of :func:`weekly_chart` as a display table (strings, headers in ``lang``).
 
     Columns: week, responses, total so far (``cumulative_only``: week and total so far,
-    the same numbers the chart shows).  A count hidden by :func:`mask_weekly` reads
-    "minder dan 10".
+    the same numbers the chart shows).  A number :func:`mask_weekly` held back reads
+    "niet getoond".
     """
     week_t, n_t, cum_t = t("chart_week", lang), t("chart_responses", lang), t("chart_cumulative", lang)
     out = pd.DataFrame({week_t: [str(w) for w in weekly["week"]]})
     if not cumulative_only:
-        out[n_t] = [_weekly_cell(v, lang, min_cell) for v in weekly["n"]]
-    out[cum_t] = [_weekly_cell(v, lang, min_cell) for v in weekly["cumulative"]]
+        out[n_t] = [_weekly_cell(v, lang) for v in weekly["n"]]
+    out[cum_t] = [_weekly_cell(v, lang) for v in weekly["cumulative"]]
     return out
 
 
@@ -531,11 +624,13 @@ def weekly_description(
         return i18n.text("a11y2.weekly.empty", lang)
     cells = []
     for r in weekly.itertuples():
-        cum = _weekly_cell(r.cumulative, lang, min_cell)
-        if cumulative_only:
+        cum = _weekly_cell(r.cumulative, lang)
+        if cumulative_only and pd.isna(r.cumulative):
+            cells.append(i18n.text("monitor_protect.week_not_shown", lang, week=str(r.week)))
+        elif cumulative_only:
             cells.append(i18n.text("a11y2.weekly.week_cumulative", lang, week=str(r.week), cumulative=cum))
         else:
-            n = _weekly_cell(r.n, lang, min_cell)
+            n = _weekly_cell(r.n, lang)
             cells.append(i18n.text("a11y2.weekly.week", lang, week=str(r.week), n=n, cumulative=cum))
     key = "a11y2.weekly.description_cumulative" if cumulative_only else "a11y2.weekly.description"
     return i18n.text(
@@ -553,7 +648,8 @@ def weekly_chart(
     """Responses per week (bars) and the running total (line), Dutch or English labels.
 
     ``cumulative_only``: just the running total (for readers without exact
-    counts; weeks masked by :func:`mask_weekly` are left out).  The chart has a
+    counts; weeks :func:`mask_weekly` held back are left out and the line
+    goes up in steps between the shown points).  The chart has a
     title and a ``description`` (:func:`weekly_description`) for screen
     readers, and the number locale of ``lang`` (:func:`analysis.charts.localised`).
     """
@@ -563,7 +659,7 @@ def weekly_chart(
     data = weekly.rename(columns={"week": week_t, "n": n_t, "cumulative": cum_t})
     base = alt.Chart(data).encode(x=alt.X(f"{week_t}:O", title=week_t, axis=alt.Axis(labelAngle=0)))
     line = (
-        base.mark_line(point=True, color="#1f4e79")
+        base.mark_line(point=True, color="#1f4e79", interpolate="step-after" if cumulative_only else "linear")
         .encode(y=alt.Y(f"{cum_t}:Q", title=cum_t), tooltip=[week_t, cum_t])
         .transform_filter(f"isValid(datum['{cum_t}'])")
     )

@@ -311,10 +311,40 @@ def test_rounds_page_monitor_hides_small_counts_from_other_roles(db):
     cells = table["Ingevuld"].tolist()
     assert "4" not in cells and "3" not in cells and "minder dan 10" in cells and "verborgen" in cells
     assert "12" in cells and "15" in cells
-    assert "Aantallen onder 10 staan er als 'minder dan 10'" in texts(at)
+    assert "U ziet dezelfde aantallen als op de pagina Overzicht." in texts(at)
     assert "Codes:" not in texts(at)
     # an onderzoeker changes nothing
     assert not [b for b in at.button if b.key and b.key.startswith(("rnd_new", "rnd_close", "rnd_let_make"))]
+
+
+def test_rounds_page_monitor_gi_reads_its_counts_from_the_protected_table(db):
+    # issue 9, H4: 30 parents and 6 youths of JBG; the protected table (Overzicht) shows the total 36,
+    # so the monitor must not show the 30 (36 - 30 = 6), nor a weekly point that gives it away
+    from survey_app.dashboard import data_access
+
+    info = _inspection_round(db)
+    _answer(db, info.id, "JBG", "ouder", 18, week_day=dt.date(2026, 3, 4))
+    _answer(db, info.id, "JBG", "ouder", 12, week_day=dt.date(2026, 3, 11))
+    _answer(db, info.id, "JBG", "jeugdige", 6, week_day=dt.date(2026, 3, 18))
+    _answer(db, info.id, "JBN", "ouder", 20, week_day=dt.date(2026, 3, 4))
+    _answer(db, info.id, "JBN", "jeugdige", 15, week_day=dt.date(2026, 3, 11))
+    data = data_access.protected_data(db)
+    assert data.view({"round_id": info.id, "gi": "JBG"}).respondents.n == 36
+    at = open_rounds("gi", gi="JBG")
+    table = _monitor_table(at)
+    assert table["Ingevuld"].tolist() == ["verborgen", "minder dan 10", "36"]
+    weekly = next(df.value for df in at.dataframe if "Week" in df.value.columns)
+    # 18 by week 10; 30 by week 11 is hidden in the table (and only 6 under the total); 36 is the shown total
+    assert weekly.to_dict("list") == {
+        "Week": ["2026-W10", "2026-W11", "2026-W12"],
+        "Totaal tot nu": ["18", "niet getoond", "36"],
+    }
+    alternative = " ".join(str(h.proto.body) for h in at.get("html"))
+    assert "30" not in alternative.replace("2026", "")
+    assert [m.value for m in at.metric if m.label == "Ingevuld"] == ["36"]
+    # those who run rounds still see the exact counts, live
+    table = _monitor_table(open_rounds("beheerder"))
+    assert "30" in table["Ingevuld"].tolist() and "6" in table["Ingevuld"].tolist()
 
 
 def test_rounds_page_gi_sees_only_its_own_institution_and_runs_only_its_own_rounds(db):
@@ -777,5 +807,7 @@ def test_rounds_page_weekly_chart_has_a_title_a_description_and_its_numbers_as_a
     at = open_rounds("onderzoeker")
     table = next(df.value for df in at.dataframe if "Week" in df.value.columns)
     assert list(table.columns) == ["Week", "Totaal tot nu"]
-    assert table["Totaal tot nu"].tolist() == ["12", "31", "31", "34"]
+    # steps of at least 10 and at least 10 under the total: 31 is 3 under 34; the total is a shown cell
+    assert table["Totaal tot nu"].tolist() == ["12", "niet getoond", "niet getoond", "34"]
     assert "Antwoorden" not in table.columns
+    assert "Een week krijgt alleen een getal als er sinds het vorige getal minstens 10 bij zijn gekomen" in texts(at)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
+import uuid
 
 import numpy as np
 import pandas as pd
@@ -10,6 +13,9 @@ import pytest
 
 from analysis import i18n
 from analysis import monitor as M
+from analysis.frame import canonical_frame
+from analysis.protection import ProtectedData
+from sample_data.generator import generate
 
 D = dt.date
 TODAY = D(2026, 3, 25)  # a Wednesday in ISO week 2026-W13
@@ -50,6 +56,43 @@ def _table(**kw):
     args = dict(invited=_invited(), windows=_windows(), today=TODAY)
     args.update(kw)
     return M.response_monitor(_responses(), **args)
+
+
+ROUND = "r26"
+
+
+def _frame(counts: pd.DataFrame, *, round_id: str = ROUND, seed: int = 1) -> pd.DataFrame:
+    """Synthetic responses (sample_data.generate, seeded) with exactly ``counts`` per gi, type and week."""
+    pool = generate(n=800, seed=seed, round_id=round_id)
+    rng = np.random.default_rng(seed)
+    used = {"ouder": 0, "jeugdige": 0}
+    parts = []
+    for gi, rt, week, n in counts[["gi", "respondent_type", "submitted_week", "n"]].itertuples(index=False):
+        rows = pool[pool["respondent_type"] == rt].iloc[used[rt] : used[rt] + n].copy()
+        assert len(rows) == n
+        used[rt] += n
+        rows["gi"], rows["submitted_week"] = gi, week
+        rows["response_id"] = [str(uuid.UUID(bytes=rng.bytes(16), version=4)) for _ in range(n)]
+        parts.append(rows)
+    return canonical_frame(pd.concat(parts, ignore_index=True))
+
+
+def _counts(rows) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["gi", "respondent_type", "submitted_week", "n"])
+
+
+@pytest.fixture(scope="module")
+def protected():
+    """The protected table of the responses of :func:`_responses` (round r26)."""
+    return ProtectedData(_frame(_responses()), min_cell=10)
+
+
+def _protected_table(data, gis=None, **kw):
+    counts = M.table_counts(data, round_id=ROUND, gis=gis)
+    windows = _windows() if gis is None else _windows()[lambda d: d["gi"].isin(gis)]
+    args = dict(invited=_invited(), windows=windows, today=TODAY)
+    args.update(kw)
+    return M.protected_totals(M.response_monitor(counts, **args), data, round_id=ROUND)
 
 
 def test_monitor_columns_and_one_row_per_institution_and_type():
@@ -106,39 +149,92 @@ def test_monitor_status_late_and_own_report():
 
 
 def test_monitor_totals_exact_for_roles_that_run_rounds():
-    t = M.with_totals(_table(), exact=True)
+    t = M.with_totals(_table())
     assert tuple(t.columns[: len(M.MONITOR_COLUMNS)]) == M.MONITOR_COLUMNS
     assert t["level"].tolist() == ["group", "group", "gi"] * 3 + ["round"]
     assert t["shown"].all()
     assert t.loc[t["level"] == "round", "responded"].item() == 49
     assert t.loc[t["level"] == "round", "invited"].item() == 280
     assert t.loc[(t["level"] == "gi") & (t["gi"] == "JBG"), "responded"].item() == 24
+    assert t.loc[(t["gi"] == "JBG") & (t["respondent_type"] == "jeugdige"), "hidden"].item() == "small"  # a mark only
 
 
-def test_monitor_totals_masked_hide_small_groups_and_totals_that_give_them_away():
-    t = M.with_totals(_table(), exact=False)
+def test_monitor_table_counts_are_the_protected_tables_data(protected):
+    counts = M.table_counts(protected, round_id=ROUND)
+    assert counts.to_dict("list") == _responses().sort_values(["gi", "respondent_type", "submitted_week"]).reset_index(
+        drop=True
+    ).to_dict("list")
+    assert M.table_counts(protected, round_id=ROUND, gis=["WSS"])["n"].tolist() == [3]
+    assert M.table_counts(protected, round_id="r25").empty
+
+
+def test_monitor_protected_totals_are_the_cells_of_the_protected_table(protected):
+    t = _protected_table(protected)
+    assert t["level"].tolist() == ["group", "group", "gi"] * 3 + ["round"]
+    for r in t.to_dict("records"):
+        f = {"round_id": ROUND}
+        if r["level"] != "round":
+            f["gi"] = r["gi"]
+        if r["level"] == "group":
+            f["respondent_type"] = r["respondent_type"]
+        cell = protected.view(f).respondents
+        assert r["shown"] == cell.shown, (f, cell)  # hidden there, hidden here; shown there, shown here
+        if cell.shown:
+            assert r["responded"] == cell.n and r["hidden"] is None
+        else:
+            assert r["hidden"] == ("small" if cell.status == "small" else "protect")
     by = {
         ("*" if r.level == "round" else r.gi, r.respondent_type if r.level == "group" else r.level): r
         for r in t.itertuples()
     }
-    assert by[("JBG", "ouder")].shown and by[("JBN", "ouder")].shown
-    assert by[("JBG", "jeugdige")].hidden == "small" and not by[("JBG", "jeugdige")].shown
-    # JBG total 24 = 20 (shown) + 4: it would give the 4 away
-    assert by[("JBG", "gi")].hidden == "protect"
+    assert by[("JBG", "jeugdige")].hidden == "small"
+    # JBG: 20 parents + 4 youths; the table hides the total (it would give the 4 away) and shows the 20
+    assert by[("JBG", "gi")].hidden == "protect" and by[("JBG", "ouder")].shown
     assert by[("WSS", "gi")].hidden == "small"
-    # the round total hides 4 + 3 + 0 + 7 = 14 in four groups: safe to show
-    assert by[("*", "round")].shown
-    # one hidden group only: the round total is hidden too
-    small = _responses()[lambda d: ~((d.gi == "WSS") | (d.gi == "JBN"))]
-    t2 = M.with_totals(
-        M.response_monitor(small, invited=_invited(), windows=_windows()[lambda d: d.gi != "WSS"], today=TODAY),
-        exact=False,
+    assert by[("WSS", "jeugdige")].shown and by[("WSS", "jeugdige")].responded == 0  # an empty cell: 0
+    assert by[("*", "round")].shown and by[("*", "round")].responded == 49
+
+
+def test_monitor_protected_totals_hide_what_the_table_hides_even_when_the_monitor_rule_would_show_it():
+    # issue 9, H4.1: JBG 30 parents + 6 youths; the table shows the total 36 and so hides the 30
+    data = ProtectedData(
+        _frame(
+            _counts(
+                [
+                    ("JBG", "ouder", "2026-W10", 18),
+                    ("JBG", "ouder", "2026-W11", 12),
+                    ("JBG", "jeugdige", "2026-W12", 6),
+                    ("JBN", "ouder", "2026-W10", 40),
+                    ("JBN", "jeugdige", "2026-W11", 25),
+                    ("WSS", "ouder", "2026-W11", 30),
+                    ("WSS", "jeugdige", "2026-W12", 20),
+                ]
+            )
+        ),
+        min_cell=10,
     )
-    assert t2.loc[t2["level"] == "round", "hidden"].item() == "protect"
+    assert data.view({"round_id": ROUND, "gi": "JBG"}).respondents.n == 36
+    t = _protected_table(data, gis=["JBG"])
+    by = {r.respondent_type if r.level == "group" else r.level: r for r in t.itertuples()}
+    assert by["gi"].shown and by["gi"].responded == 36
+    assert not by["ouder"].shown and by["ouder"].hidden == "protect"
+    assert not by["jeugdige"].shown and by["jeugdige"].hidden == "small"
+    view = M.monitor_view(t, lang="nl")
+    assert view["Ingevuld"].tolist() == ["verborgen", "minder dan 10", "36"]
+    assert "30" not in " ".join(view.astype(str).to_numpy().ravel())
+    # a count that is not the cell's (live counts next to an older table) is never shown
+    live = M.response_monitor(
+        _counts([("JBG", "ouder", "2026-W10", 31), ("JBG", "jeugdige", "2026-W12", 6)]),
+        invited=_invited(),
+        windows=_windows()[lambda d: d["gi"] == "JBG"],
+        today=TODAY,
+    )
+    total = M.protected_totals(live, data, round_id=ROUND).query("level == 'gi'")
+    assert not total["shown"].item() and total["hidden"].item() == "protect"
 
 
-def test_monitor_view_masks_counts_and_their_rate_pace_and_expectation():
-    view = M.monitor_view(M.with_totals(_table(), exact=False), lang="nl")
+def test_monitor_view_masks_counts_and_their_rate_pace_and_expectation(protected):
+    view = M.monitor_view(_protected_table(protected), lang="nl")
     row = view.iloc[1]  # JBG youths
     assert row["Ingevuld"] == "minder dan 10"
     assert row["Respons"] == "-" and row["Per week"] == "-" and row["Verwacht bij sluiten"] == "minder dan 10"
@@ -148,12 +244,12 @@ def test_monitor_view_masks_counts_and_their_rate_pace_and_expectation():
     assert view.iloc[0]["Ingevuld"] == "20" and view.iloc[0]["Respons"] == "20%"
     assert "later gestart" in view.iloc[5]["Let op"] and "eigen rapport wacht" in view.iloc[5]["Let op"]
     assert "niet mee in de landelijke" in view.iloc[8]["Let op"]
-    exact = M.monitor_view(M.with_totals(_table(), exact=True), lang="en")
+    exact = M.monitor_view(M.with_totals(_table()), lang="en")
     assert exact.iloc[1]["Responded"] == "4" and exact.iloc[1]["Response rate"] == "7%"
     assert exact.iloc[9]["Institution"] == "All institutions" and exact.iloc[9]["Responded"] == "49"
 
 
-def test_monitor_weekly_fills_empty_weeks_and_masks_small_ones():
+def test_monitor_weekly_fills_empty_weeks_and_shows_steps_only():
     w = M.weekly_responses(_responses(), last_week="2026-W14")
     assert tuple(w.columns) == M.WEEKLY_COLUMNS
     assert w["week"].tolist() == ["2026-W10", "2026-W11", "2026-W12", "2026-W13", "2026-W14"]
@@ -162,9 +258,14 @@ def test_monitor_weekly_fills_empty_weeks_and_masks_small_ones():
         pd.DataFrame([("A", "ouder", "2025-W52", 1), ("A", "ouder", "2026-W02", 2)], columns=_responses().columns)
     )
     assert across_year["week"].tolist() == ["2025-W52", "2026-W01", "2026-W02"]
-    masked = M.mask_weekly(w)
-    assert masked["n"].isna().tolist() == [False, False, True, True, True]
-    assert masked["cumulative"].tolist() == [12, 39, 46, 49, 49]
+    # steps of at least 10 from the previous shown point and at least 10 under the total; the total last
+    masked = M.mask_weekly(w, total_shown=True)
+    assert masked["n"].isna().all()  # never a count per week
+    assert masked["cumulative"].fillna(-1).tolist() == [12, 39, -1, -1, 49]
+    assert M.mask_weekly(w, total_shown=False)["cumulative"].fillna(-1).tolist() == [12, 39, -1, -1, -1]
+    # never a number the table hides: 39 -> held back, 46 is then too close to the total
+    assert M.mask_weekly(w, total_shown=True, hidden=[39])["cumulative"].fillna(-1).tolist() == [12, -1, -1, -1, 49]
+    assert M.weekly_for(w, M.with_totals(_table()), exact=True) is w
     assert M.weekly_responses(_responses().iloc[0:0]).empty
     chart = M.weekly_chart(w, lang="nl").to_dict()
     assert "layer" in chart
@@ -187,18 +288,22 @@ def test_monitor_weekly_chart_has_a_text_alternative_and_a_table_of_its_numbers(
         "Responses": ["12", "27", "7", "3", "0"],
         "Total so far": ["12", "39", "46", "49", "49"],
     }
-    # masked: only what the chart shows (the running total), small counts as "fewer than 10"
-    masked = M.mask_weekly(M.weekly_responses(_responses().iloc[[0, 3]]))
+    # masked: only what the chart shows (the running total in steps), held-back weeks as "not shown"
+    masked = M.mask_weekly(M.weekly_responses(_responses().iloc[[0, 3]]), total_shown=True)  # 12, 12, 12, 15
     view = M.weekly_view(masked, lang="en", cumulative_only=True)
     assert view.to_dict("list") == {
         "Week": ["2026-W10", "2026-W11", "2026-W12", "2026-W13"],
-        "Total so far": ["12", "12", "12", "15"],
+        "Total so far": ["not shown", "not shown", "not shown", "15"],
     }
-    desc = M.weekly_chart(masked, lang="en", cumulative_only=True).to_dict()["description"]
+    spec = M.weekly_chart(masked, lang="en", cumulative_only=True).to_dict()
+    desc = spec["description"]
     assert desc.startswith("Line: the number of completed questionnaires so far, from 2026-W10 to 2026-W13.")
-    assert "2026-W13: 15 so far" in desc and "3" not in desc.replace("2026-W13", "")
-    first = M.mask_weekly(M.weekly_responses(_responses().iloc[[3]]))
-    assert M.weekly_view(first, lang="nl", cumulative_only=True).iloc[0, 1] == "minder dan 10"
+    assert "2026-W10: not shown;" in desc and "2026-W13: 15 so far" in desc
+    numbers = re.sub(r"2026-W\d\d", "", desc)  # the numbers without the weeks' names
+    assert "12" not in numbers and "3" not in numbers
+    assert spec["mark"]["interpolate"] == "step-after"
+    first = M.mask_weekly(M.weekly_responses(_responses().iloc[[3]]), total_shown=False)
+    assert M.weekly_view(first, lang="nl", cumulative_only=True).iloc[0, 1] == "niet getoond"
     assert M.weekly_description(w.iloc[0:0], lang="nl") == "Nog geen ingevulde vragenlijsten."
 
 
@@ -270,3 +375,74 @@ def test_monitor_report_hold_messages_name_institution_date_and_round():
     assert M.hold_messages(no_date)[0].startswith("Het eigen rapport van WSS wacht tot het veldwerk sluit.")
     with pytest.raises(ValueError, match="missing column"):
         M.report_hold(_windows(), gis=["WSS"], round_ids=None, today=TODAY)
+
+
+# --------------------------------------------------------------------------- weekly running totals for readers without exact counts (issue 9, (c))
+
+
+def _shown_points(masked: pd.DataFrame) -> list[int]:
+    return [int(v) for v in masked["cumulative"].dropna()]
+
+
+def test_monitor_weekly_any_two_shown_points_differ_by_0_or_at_least_10():
+    rng = np.random.default_rng(26)
+    for case in range(300):
+        weeks = int(rng.integers(1, 16))
+        per_week = rng.choice([0, 1, 2, 3, 5, 8, 9, 10, 11, 14, 25], size=weeks)
+        counts = _counts([("JBG", "ouder", f"2026-W{10 + i:02d}", int(n)) for i, n in enumerate(per_week) if n])
+        if counts.empty:
+            continue
+        w = M.weekly_responses(counts)
+        total = int(w["cumulative"].iloc[-1])
+        hidden = [int(v) for v in rng.choice(np.arange(1, total + 1), size=min(3, total), replace=False)]
+        total_shown = bool(rng.integers(0, 2)) and total >= 10 and total not in hidden
+        masked = M.mask_weekly(w, total_shown=total_shown, hidden=hidden)
+        points = _shown_points(masked)
+        assert masked["n"].isna().all(), case  # never a count per week
+        for a, b in itertools.combinations(points, 2):
+            assert abs(a - b) == 0 or abs(a - b) >= 10, (case, points)
+        assert not set(points) & set(hidden), (case, points, hidden)  # never a number the table hides
+        if points and points[-1] != total:
+            assert total - points[-1] >= 10, (case, points, total)  # nor one close under the total
+        assert (total in points) == total_shown, (case, points, total)
+        # the chart, its text alternative and its table show exactly these points
+        view = M.weekly_view(masked, lang="nl", cumulative_only=True)
+        assert [int(v) for v in view["Totaal tot nu"] if v != "niet getoond"] == points
+
+
+def test_monitor_weekly_last_point_absent_when_the_institution_total_is_hidden():
+    # JBG 7 (small) and JBN 40 in the round: the table shows the round's 47, so it hides JBN's 40 too
+    data = ProtectedData(
+        _frame(
+            _counts(
+                [
+                    ("JBG", "ouder", "2026-W10", 4),
+                    ("JBG", "jeugdige", "2026-W11", 3),
+                    ("JBN", "ouder", "2026-W10", 14),
+                    ("JBN", "ouder", "2026-W11", 3),
+                    ("JBN", "ouder", "2026-W12", 9),
+                    ("JBN", "jeugdige", "2026-W13", 14),
+                ]
+            )
+        ),
+        min_cell=10,
+    )
+    assert data.view({"round_id": ROUND, "gi": "JBN"}).respondents.n is None
+    table = _protected_table(data, gis=["JBN"])
+    assert not table.loc[table["level"] == "gi", "shown"].item()
+    w = M.weekly_responses(M.table_counts(data, round_id=ROUND, gis=["JBN"]))
+    assert w["cumulative"].tolist() == [14, 17, 26, 40]
+    shown = M.weekly_for(w, table, exact=False)
+    points = _shown_points(shown)
+    assert 40 not in points and np.isnan(shown["cumulative"].iloc[-1])  # the hidden total
+    # 14 and 26 are the hidden youths and parents of JBN: never shown; 17 is a step from 0 and 23 under 40
+    assert points == [17]
+    assert M.weekly_view(shown, lang="en", cumulative_only=True)["Total so far"].tolist() == [
+        "not shown",
+        "17",
+        "not shown",
+        "not shown",
+    ]
+    # the same weeks when the total is a shown cell: the last point is that cell's number
+    shown_total = table.assign(shown=True, hidden=None)
+    assert _shown_points(M.weekly_for(w, shown_total, exact=False)) == [14, 26, 40]

@@ -31,8 +31,10 @@ name; counts, never a code).
 
 Exact response counts: ``beheerder`` and ``inspecteur`` run rounds and see
 exact counts per institution and respondent type to follow the fieldwork
-(counts, never answers).  Everyone else sees counts under the minimum cell
-size as "minder dan 10" (:func:`analysis.monitor.with_totals`).
+(counts, never answers).  Everyone else sees the counts of the one protected
+table (:func:`analysis.monitor.protected_totals`: a cell hidden there is
+hidden here, a shown cell has the same number) and the weekly running total
+in steps of at least the minimum cell size (:func:`analysis.monitor.weekly_for`).
 
 Texts: ``rounds.*`` in the catalogs (:func:`t`).  Widget keys start with ``rnd_``.
 """
@@ -577,16 +579,31 @@ def render_reminder(storage, info, base_url: str, sender: str, actor: str) -> No
 # --------------------------------------------------------------------------- monitor
 
 
-def monitor_table(storage, info, access: RoundsAccess, today: _dt.date, min_cell: int) -> pd.DataFrame:
-    """The monitor of one round as this person may see it (:func:`analysis.monitor.with_totals`)."""
+def _monitor_counts(storage, info, access: RoundsAccess, min_cell: int) -> pd.DataFrame:
+    """Responses per institution, type and week the monitor counts: live for those who run rounds,
+    else the protected table's own data (so every count is one of its cells, issue 9 H4)."""
+    visible = list(access.visible_gis(info))
+    if access.exact_counts:
+        resp = storage.response_counts(info.id)
+        return resp[resp["gi"].isin(visible)]
+    return monitor.table_counts(context.protected(storage, min_cell), round_id=info.id, gis=visible)
+
+
+def monitor_table(storage, info, access: RoundsAccess, today: _dt.date, min_cell: int, resp=None) -> pd.DataFrame:
+    """The monitor of one round as this person may see it.
+
+    Exact (:func:`analysis.monitor.with_totals`) for those who run rounds;
+    for everyone else every count is read from the one protected table
+    (:func:`analysis.monitor.protected_totals`).
+    """
     visible = set(access.visible_gis(info))
     windows = pd.DataFrame([asdict(w) for w in storage.institution_windows(info.id) if w.gi in visible])
     if windows.empty:
         windows = pd.DataFrame(columns=["gi", "opens", "closes", "national", "late"])
-    resp = storage.response_counts(info.id)
+    resp = _monitor_counts(storage, info, access, min_cell) if resp is None else resp
     inv = storage.invitation_counts(info.id)
     table = monitor.response_monitor(
-        resp[resp["gi"].isin(visible)],
+        resp,
         invited=inv[inv["gi"].isin(visible)],
         windows=windows,
         respondent_types=info.respondent_types,
@@ -594,12 +611,16 @@ def monitor_table(storage, info, access: RoundsAccess, today: _dt.date, min_cell
         round_closed=info.closed,
         min_cell=min_cell,
     )
-    return monitor.with_totals(table, exact=access.exact_counts, min_cell=min_cell)
+    if access.exact_counts:
+        return monitor.with_totals(table, min_cell=min_cell)
+    data = context.protected(storage, min_cell)
+    return monitor.protected_totals(table, data, round_id=info.id, min_cell=min_cell)
 
 
 def render_monitor(storage, info, access: RoundsAccess, lang_: str, today: _dt.date) -> None:
     min_cell = contract.DEFAULT_MIN_CELL
-    table = monitor_table(storage, info, access, today, min_cell)
+    resp = _monitor_counts(storage, info, access, min_cell)
+    table = monitor_table(storage, info, access, today, min_cell, resp)
     top = table[table["level"] == "round"]
     if top.empty:
         top = table[table["level"] == "gi"] if (table["level"] == "gi").sum() == 1 else table
@@ -609,7 +630,8 @@ def render_monitor(storage, info, access: RoundsAccess, lang_: str, today: _dt.d
             for col in ("invited", "responded", "response_rate"):
                 label = monitor.t(col, lang_)
                 st.metric(label, row[label], border=True, width=200)
-    st.caption(t("monitor_exact" if access.exact_counts else "monitor_masked", m=min_cell))
+    exact = access.exact_counts
+    st.caption(t("monitor_exact", m=min_cell) if exact else i18n.text("monitor_protect.masked", lang_, m=min_cell))
     st.caption(t("monitor_pace"))
     show_table(monitor.monitor_view(table, lang=lang_, min_cell=min_cell), key="rnd_monitor_table")
     groups = table[table["level"] == "group"]
@@ -622,19 +644,17 @@ def render_monitor(storage, info, access: RoundsAccess, lang_: str, today: _dt.d
     for r in late.itertuples():
         key = "monitor_late" if r.national else "monitor_late_not_national"
         st.info(t(key, gi=_gi_label(r.gi), d=_fmt_date(r.opens)), icon=":material/schedule:")
-    if access.exact_counts and info.access == "codes":
+    if exact and info.access == "codes":
         c = storage.count_codes(info.id)
         st.caption(t("monitor_codes", issued=c["issued"], used=c["used"]))
-    visible = set(access.visible_gis(info))
-    resp = storage.response_counts(info.id)
-    resp = resp[resp["gi"].isin(visible)]
     st.subheader(t("monitor_weekly"))
     if resp.empty:
         st.info(t("monitor_none"), icon=":material/hourglass_empty:")
         return
-    weekly = monitor.weekly_responses(resp)
-    exact = access.exact_counts
-    shown = weekly if exact else monitor.mask_weekly(weekly, min_cell=min_cell)
+    # one rule for the chart, its text alternative and its table (issue 9, H4 and (c))
+    shown = monitor.weekly_for(monitor.weekly_responses(resp), table, exact=exact, min_cell=min_cell)
+    if not exact:
+        st.caption(i18n.text("monitor_protect.weekly_rule", lang_, m=min_cell))
     opts = {"lang": lang_, "cumulative_only": not exact, "min_cell": min_cell}
     # the chart with its text alternative, and its numbers as a table (WCAG 1.1.1, issue 12)
     show_chart(monitor.weekly_chart(shown, **opts), key="rnd_weekly_chart")

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import altair as alt
 import numpy as np
@@ -455,6 +455,8 @@ def mask_weekly(
     *,
     total_shown: bool,
     hidden: Sequence[int] = (),
+    parts: pd.DataFrame | None = None,
+    part_points: Mapping[str, Collection[int]] | None = None,
     min_cell: int = contract.DEFAULT_MIN_CELL,
 ) -> pd.DataFrame:
     """The running totals a reader without exact counts may see (issue 9, H4 and (c)); NaN = not shown.
@@ -465,7 +467,12 @@ def mask_weekly(
     * it is at least ``min_cell`` above the previous shown point (0 at the
       start) and at least ``min_cell`` under the final total (a step: the
       weeks in between carry no value), and it equals no number in
-      ``hidden`` (the counts the protected table hides); or
+      ``hidden`` (the counts the protected table hides), and, with
+      ``parts`` (the running total of each institution in the series, one
+      column each, rows as ``weekly``), each institution's running total is
+      0 or one of its ``part_points`` (the points its own series shows): a
+      total of several institutions then tells nothing their own series do
+      not; or
     * it is the last week and ``total_shown``: the final total is a cell the
       protected table shows (and with the same number).
 
@@ -476,31 +483,42 @@ def mask_weekly(
     :func:`weekly_view`).
     """
     out = weekly.copy()
-    out["n"] = np.nan
     cum = [int(v) for v in weekly["cumulative"]]
+    allowed = {}
+    if parts is not None:
+        allowed = {str(g): {0, *(int(v) for v in (part_points or {}).get(g, ()))} for g in parts.columns}
+
+    def parts_ok(i: int) -> bool:
+        return all(int(parts[g].iloc[i]) in ok for g, ok in allowed.items())
+
     keep = [False] * len(cum)
     if cum:
         total, prev, hidden_set = cum[-1], 0, {int(v) for v in hidden}
         for i, c in enumerate(cum[:-1]):
-            if c - prev >= min_cell and total - c >= min_cell and c not in hidden_set:
+            if c - prev >= min_cell and total - c >= min_cell and c not in hidden_set and parts_ok(i):
                 keep[i], prev = True, c
         keep[-1] = bool(total_shown) and total not in hidden_set
+    out["n"] = pd.Series(np.nan, index=out.index, dtype="float64")
     out["cumulative"] = pd.Series(cum, index=out.index, dtype="float64").where(pd.Series(keep, index=out.index))
-    out["n"] = out["n"].astype("float64")
     return out
 
 
 def weekly_for(
-    weekly: pd.DataFrame, table: pd.DataFrame, *, exact: bool, min_cell: int = contract.DEFAULT_MIN_CELL
+    responses: pd.DataFrame, table: pd.DataFrame, *, exact: bool, min_cell: int = contract.DEFAULT_MIN_CELL
 ) -> pd.DataFrame:
     """The weekly series a reader sees next to its monitor ``table``: the one rule for chart, text and table.
 
-    ``exact`` (roles that run rounds): ``weekly`` as it is.  Otherwise
-    :func:`mask_weekly` with the counts ``table`` hides (a
+    ``responses`` are the counts the monitor was made of (``gi``,
+    ``respondent_type``, ``submitted_week``, ``n``); the series is
+    :func:`weekly_responses` of them.  ``exact`` (roles that run rounds): as
+    it is.  Otherwise :func:`mask_weekly` with the counts ``table`` hides (a
     :func:`protected_totals` table) and whether the final total is a shown
-    cell of it with the same number: the round's total when the table has
-    one, else the institution's total, else its one group.
+    cell of ``table`` with the same number: the round's total when the table
+    has one, else the institution's total, else its one group.  A series of
+    several institutions shows a point only where each institution's own
+    series (this rule on its own rows) shows one, or has 0, or its shown total.
     """
+    weekly = weekly_responses(responses)
     if exact:
         return weekly
     hidden = [int(v) for v in table.loc[~table["shown"].astype(bool), "responded"]]
@@ -511,7 +529,17 @@ def weekly_for(
         top = table[table["level"] == "group"]
     total = int(weekly["cumulative"].iloc[-1]) if len(weekly) else 0
     total_shown = len(top) == 1 and bool(top["shown"].iloc[0]) and int(top["responded"].iloc[0]) == total
-    return mask_weekly(weekly, total_shown=total_shown, hidden=hidden, min_cell=min_cell)
+    parts = points = None
+    if len(responses) and responses["gi"].nunique() > 1:
+        per = responses.pivot_table(index="submitted_week", columns="gi", values="n", aggfunc="sum", fill_value=0)
+        parts = per.reindex(weekly["week"], fill_value=0).cumsum()
+        points = {}
+        for g in parts.columns:
+            own = weekly_for(responses[responses["gi"] == g], table[table["gi"] == g], exact=False, min_cell=min_cell)
+            points[g] = [int(v) for v in own["cumulative"].dropna()]
+    return mask_weekly(
+        weekly, total_shown=total_shown, hidden=hidden, parts=parts, part_points=points, min_cell=min_cell
+    )
 
 
 # --------------------------------------------------------------------------- display

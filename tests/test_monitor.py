@@ -265,7 +265,7 @@ def test_monitor_weekly_fills_empty_weeks_and_shows_steps_only():
     assert M.mask_weekly(w, total_shown=False)["cumulative"].fillna(-1).tolist() == [12, 39, -1, -1, -1]
     # never a number the table hides: 39 -> held back, 46 is then too close to the total
     assert M.mask_weekly(w, total_shown=True, hidden=[39])["cumulative"].fillna(-1).tolist() == [12, -1, -1, -1, 49]
-    assert M.weekly_for(w, M.with_totals(_table()), exact=True) is w
+    assert M.weekly_for(_responses(), M.with_totals(_table()), exact=True).equals(M.weekly_responses(_responses()))
     assert M.weekly_responses(_responses().iloc[0:0]).empty
     chart = M.weekly_chart(w, lang="nl").to_dict()
     assert "layer" in chart
@@ -430,9 +430,9 @@ def test_monitor_weekly_last_point_absent_when_the_institution_total_is_hidden()
     assert data.view({"round_id": ROUND, "gi": "JBN"}).respondents.n is None
     table = _protected_table(data, gis=["JBN"])
     assert not table.loc[table["level"] == "gi", "shown"].item()
-    w = M.weekly_responses(M.table_counts(data, round_id=ROUND, gis=["JBN"]))
-    assert w["cumulative"].tolist() == [14, 17, 26, 40]
-    shown = M.weekly_for(w, table, exact=False)
+    counts = M.table_counts(data, round_id=ROUND, gis=["JBN"])
+    assert M.weekly_responses(counts)["cumulative"].tolist() == [14, 17, 26, 40]
+    shown = M.weekly_for(counts, table, exact=False)
     points = _shown_points(shown)
     assert 40 not in points and np.isnan(shown["cumulative"].iloc[-1])  # the hidden total
     # 14 and 26 are the hidden youths and parents of JBN: never shown; 17 is a step from 0 and 23 under 40
@@ -445,4 +445,88 @@ def test_monitor_weekly_last_point_absent_when_the_institution_total_is_hidden()
     ]
     # the same weeks when the total is a shown cell: the last point is that cell's number
     shown_total = table.assign(shown=True, hidden=None)
-    assert _shown_points(M.weekly_for(w, shown_total, exact=False)) == [14, 26, 40]
+    assert _shown_points(M.weekly_for(counts, shown_total, exact=False)) == [14, 26, 40]
+
+
+# --------------------------------------------------------------------------- auditor: monitor + weekly series + the table
+
+
+def _h4_counts() -> pd.DataFrame:
+    """JBG has one small respondent type (30 parents, 6 youths); the other institutions are large."""
+    return _counts(
+        [
+            ("JBG", "ouder", "2026-W10", 18),
+            ("JBG", "ouder", "2026-W11", 12),
+            ("JBG", "jeugdige", "2026-W12", 6),
+            ("JBN", "ouder", "2026-W10", 40),
+            ("JBN", "jeugdige", "2026-W11", 25),
+            ("WSS", "ouder", "2026-W11", 30),
+            ("WSS", "jeugdige", "2026-W12", 20),
+        ]
+    )
+
+
+def test_monitor_auditor_gi_with_one_small_type_learns_no_small_count():
+    # the auditor of tests/test_disclosure_auditor.py: every shown count is a known set of respondents;
+    # nested known sets subtract; no hidden small group may follow, nor lie in the span of the known sets
+    from test_disclosure_auditor import MIN_CELL, Knowledge, bits, size, view_mask, views
+
+    df = _frame(_h4_counts())
+    data = ProtectedData(df, min_cell=MIN_CELL)
+    k = Knowledge("respondents", answers=False)
+    for f in views(df):  # the protected table: every selection of the respondents family
+        cell = data.view(f).respondents
+        if cell.n is not None:
+            k.add(bits(view_mask(df, f)))
+        elif cell.true_n:
+            k.hidden_groups.add(bits(view_mask(df, f)))
+    jbg_youth = bits(view_mask(df, {"gi": "JBG", "respondent_type": "jeugdige"}))
+    assert jbg_youth in k.hidden_groups and size(jbg_youth) == 6
+
+    in_round = (df["round_id"] == ROUND).to_numpy()
+    week = df["submitted_week"].astype(str).to_numpy()
+    shown_monitor = 0
+    for gis in (["JBG"], None):  # the gi account of JBG, and a reader of every institution (onderzoeker)
+        table = _protected_table(data, gis=gis)
+        for r in table[table["shown"]].to_dict("records"):
+            f = {"round_id": ROUND}
+            if r["level"] != "round":
+                f["gi"] = r["gi"]
+            if r["level"] == "group":
+                f["respondent_type"] = r["respondent_type"]
+            mask = view_mask(df, f)
+            assert int(mask.sum()) == r["responded"]  # the shown number is the size of that set
+            k.add(bits(mask))
+            shown_monitor += 1
+        rows = in_round & (np.ones(len(df), dtype=bool) if gis is None else df["gi"].isin(gis).to_numpy())
+        weekly = M.weekly_for(M.table_counts(data, round_id=ROUND, gis=gis), table, exact=False)
+        for w in weekly.dropna(subset=["cumulative"]).itertuples():
+            mask = rows & (week <= w.week)
+            assert int(mask.sum()) == w.cumulative
+            k.add(bits(mask))
+            shown_monitor += 1
+    assert shown_monitor >= 4  # the monitor does show something (JBG's total, a weekly step, ...)
+
+    leaks = k.leaks()
+    assert not leaks, [size(b) for b in leaks]
+    # linear algebra: no hidden small group is a combination of the known sets
+    n = len(df)
+    A = np.array([[(b >> i) & 1 for i in range(n)] for b in k.known], dtype=float)
+    for h in (h for h in k.hidden_groups if 0 < size(h) < MIN_CELL):
+        t = np.array([(h >> i) & 1 for i in range(n)], dtype=float)
+        coef, *_ = np.linalg.lstsq(A.T, t, rcond=None)
+        assert np.abs(A.T @ coef - t).max() > 1e-6, size(h)
+
+
+def test_monitor_weekly_of_several_institutions_shows_only_what_each_own_series_shows():
+    # without the rule, 58 in week 10 (JBG 18 + JBN 40) minus JBG's own 18 gives JBN's hidden 40 parents
+    data = ProtectedData(_frame(_h4_counts()), min_cell=10)
+    own = M.weekly_for(
+        M.table_counts(data, round_id=ROUND, gis=["JBG"]), _protected_table(data, gis=["JBG"]), exact=False
+    )
+    assert _shown_points(own) == [18, 36]
+    counts = M.table_counts(data, round_id=ROUND)
+    assert M.weekly_responses(counts)["cumulative"].tolist() == [58, 125, 151]
+    every = M.weekly_for(counts, _protected_table(data), exact=False)
+    assert _shown_points(every) == [151]
+    assert every["n"].isna().all()

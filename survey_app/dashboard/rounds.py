@@ -652,7 +652,7 @@ def render_monitor(storage, info, access: RoundsAccess, lang_: str, today: _dt.d
         st.info(t("monitor_none"), icon=":material/hourglass_empty:")
         return
     # one rule for the chart, its text alternative and its table (issue 9, H4 and (c))
-    shown = monitor.weekly_for(monitor.weekly_responses(resp), table, exact=exact, min_cell=min_cell)
+    shown = monitor.weekly_for(resp, table, exact=exact, min_cell=min_cell)
     if not exact:
         st.caption(i18n.text("monitor_protect.weekly_rule", lang_, m=min_cell))
     opts = {"lang": lang_, "cumulative_only": not exact, "min_cell": min_cell}

@@ -267,7 +267,9 @@ def test_vergelijken_small_institution_suppressed(db):
     table = at.dataframe[0].value
     assert (table["JBW"] == HIDDEN).all()
     # the other side is large: hidden to protect the small institution, and it says so
-    assert (table["Alle andere GI's samen"] == "verborgen (minder dan 10, of ter bescherming van een kleine groep)").all()
+    assert (
+        table["Alle andere GI's samen"] == "verborgen (minder dan 10, of ter bescherming van een kleine groep)"
+    ).all()
     data = chart_data(charts(at)[0])
     assert data["difference"].isna().all() if "difference" in data.columns else True
     assert "Geen enkel verschil is significant" in texts(at)

@@ -397,7 +397,7 @@ class _Ctx:
         """The suppression text of :func:`analysis.wording.suppressed_text` for base ``n``.
 
         "te weinig respondenten (n < 10)" for a base under ``min_cell`` or an
-        unknown base, "verborgen om een kleine groep te beschermen" for a
+        unknown base, "verborgen (minder dan 10, of ter bescherming van een kleine groep)" for a
         larger group hidden by secondary suppression.
         """
         return wording.suppressed_text(self.min_cell, self.lang, n=n)
@@ -405,7 +405,7 @@ class _Ctx:
     def hidden(self, n: Any = None) -> str:
         """The short text in the place of a suppressed bar: "te weinig respondenten"
         (no threshold: the footnote and table give it) or, for a base of at
-        least ``min_cell``, "verborgen om een kleine groep te beschermen"."""
+        least ``min_cell``, "verborgen (minder dan 10, of ter bescherming van een kleine groep)"."""
         return (
             self.too_few(n) if wording.protects_small_group(n, self.min_cell) else self.t("suppression.too_few_short")
         )
@@ -1073,7 +1073,7 @@ def figure_chart(
         ``kind`` (docs/architecture.md).  ``min_cell`` (the threshold the
         figure was computed with) is only used in the texts: "te weinig
         respondenten (n < min_cell)" for a suppressed row whose base is under
-        it (or unknown), "verborgen om een kleine groep te beschermen" for one
+        it (or unknown), "verborgen (minder dan 10, of ter bescherming van een kleine groep)" for one
         whose base is not (secondary suppression).  Which rows are suppressed
         is read from the table's ``suppressed`` column.
     lang : {'nl', 'en'}

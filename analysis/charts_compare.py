@@ -350,7 +350,7 @@ def grade_boxplot(
 
     Built from :func:`analysis.views.grade_summary_by_group`; suppressed
     groups are on the axis with the text "te weinig respondenten (n < 10)",
-    or "verborgen om een kleine groep te beschermen" for a group of at least
+    or "verborgen (minder dan 10, of ter bescherming van een kleine groep)" for a group of at least
     ``min_cell`` hidden by secondary suppression.
     """
     data = summary.copy()

@@ -73,10 +73,10 @@ class FigureResult:
         (``n_workers``, ``had_gap`` or ``respondent_type``).
     base_n_below : int or None
         From the protected table (:mod:`analysis.protection`): ``base_n`` is
-        None when the figure is hidden, and ``base_n_below`` is ``min_cell``
-        when it is hidden because its base is smaller (data contract 1.1).
-        Hidden groups have ``group_n`` None and rows with ``n`` null and
-        ``n_below`` (a table column) ``min_cell`` when they are small.
+        None when the figure is hidden; ``base_n_below`` is None too (a small
+        base and one hidden to protect another look the same).  Hidden groups
+        have ``group_n`` None and rows with ``n`` and ``n_below`` (a table
+        column) null.
     """
 
     id: str

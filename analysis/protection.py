@@ -32,9 +32,12 @@ family (*forced*).
 What a hidden cell looks like
 -----------------------------
 ``suppressed`` is true, estimates are null, and the size is null as well
-(data contract 1.1): ``"n": null, "n_below": min_cell`` when the group is
-smaller than the minimum, ``"n": null, "n_below": null`` when it is hidden to
-protect another group.  The base n of what is shown stays visible.
+(data contract 1.1): ``"n": null, "n_below": null``, the same for a group
+smaller than the minimum and for one hidden to protect another, and one text
+for both ("verborgen: minder dan 10 of ter bescherming"); two labels would
+tell the reader which hidden cells hold at least ``min_cell`` and so give
+bounds (a shown total of 11 over one small and one protecting hidden cell
+makes them 1 and 10).  The base n of what is shown stays visible.
 
 ``min_cell`` is at least :data:`MIN_CELL_FLOOR` (10); a lower value is refused.
 
@@ -523,7 +526,14 @@ class CellInfo:
 
     @property
     def n_below(self) -> int | None:
-        return self.min_cell if self.status == SMALL else None
+        """Always None: a reader never learns whether a hidden cell is small or protects one.
+
+        Two labels ("minder dan 10" for small cells, "verborgen" for protecting ones) give bounds:
+        a shown total of 11 over one hidden small and one hidden protecting cell makes them 1 and
+        10 exactly. Statistical offices use one symbol for both (tau-ARGUS, CBS "x", ABS "np").
+        The field stays in the outputs (data contract 1.1 allows ``"n": null`` for any hidden row).
+        """
+        return None
 
 
 @dataclass

@@ -8,12 +8,12 @@ can make, so no combination of reports gives a hidden group away (data
 contract 1.1).  Each filter is one value or all; a list of several values is
 refused.  ``min_cell`` is at least 10.
 
-Hidden values are null.  A hidden group's size is null too, with
-``n_below`` = ``min_cell`` when the group is smaller than the minimum (and
-null when it is hidden to protect another group); a hidden figure has
-``base_n`` null and ``base_n_below``; a hidden selection has
-``n_respondents`` null and ``n_respondents_below``.  The markdown shows such
-a size as "minder dan 10" / "fewer than 10" (catalog ``disclosure.size_below``).
+Hidden values are null.  A hidden group's size is null too, and so is
+``n_below``: a small group and one hidden to protect it look the same
+(:attr:`analysis.protection.CellInfo.n_below`); a hidden figure has
+``base_n`` and ``base_n_below`` null; a hidden selection has
+``n_respondents`` and ``n_respondents_below`` null.  The markdown shows such
+a size as "verborgen" / "hidden".
 
 JSON (:func:`report_dict` / :func:`report_json`) follows data contract v1,
 section 3, and extends it (allowed by the contract) with:

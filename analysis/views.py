@@ -178,7 +178,7 @@ def _hidden_text(n, n_below, min_cell: int, lang: str) -> str:
 
     A shown base: :func:`analysis.wording.suppressed_text` of it.  A hidden
     base: "te weinig respondenten" for a small group (``n_below`` given),
-    "verborgen om een kleine groep te beschermen" for a group hidden to
+    "verborgen (minder dan 10, of ter bescherming van een kleine groep)" for a group hidden to
     protect one (no ``n_below``).
     """
     if not _missing(n):
@@ -313,7 +313,7 @@ def comparison_view(
     Toets, p (Holm).  Percentages without decimals, grades with one;
     suppressed rows show the bases and, per side, the suppression text of
     :func:`analysis.wording.suppressed_text`: "te weinig respondenten" for a
-    side under ``min_cell``, "verborgen om een kleine groep te beschermen"
+    side under ``min_cell``, "verborgen (minder dan 10, of ter bescherming van een kleine groep)"
     for the other side.
     """
     h = [
@@ -536,7 +536,7 @@ def grade_summary_view(
     """:func:`grade_summary_by_group` as a display table (strings).
 
     A suppressed group shows its n and "te weinig respondenten (n < 10)", or
-    "verborgen om een kleine groep te beschermen" when it has at least
+    "verborgen (minder dan 10, of ter bescherming van een kleine groep)" when it has at least
     ``min_cell`` answers (secondary suppression).
     """
     h = [

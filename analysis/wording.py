@@ -15,7 +15,7 @@ together here, in every language of the catalog (``lang`` is ``"nl"``,
   :func:`figure_title`: labels of contract columns, codes and figures
   (answer labels come from the questionnaire definition);
 * :func:`suppressed_text`: the small-cell text "te weinig respondenten (n < 10)",
-  or "verborgen om een kleine groep te beschermen" for a group of at least
+  or "verborgen (minder dan 10, of ter bescherming van een kleine groep)" for a group of at least
   ``min_cell`` hidden by secondary suppression;
 * :func:`display_table`: a figure table (:mod:`analysis.figures`) as strings,
   with suppressed rows reduced to their base and the suppression text;
@@ -177,9 +177,9 @@ def suppressed_text(min_cell: int = contract.DEFAULT_MIN_CELL, lang: str = "nl",
     een kleine groep te beschermen".
 
     >>> suppressed_text(10), suppressed_text(10, n=4), suppressed_text(10, n=40)
-    ('te weinig respondenten (n < 10)', 'te weinig respondenten (n < 10)', 'verborgen om een kleine groep te beschermen')
+    ('te weinig respondenten (n < 10)', 'te weinig respondenten (n < 10)', 'verborgen (minder dan 10, of ter bescherming van een kleine groep)')
     >>> suppressed_text(10, "en", n=40)
-    'hidden to protect a small group'
+    'hidden (fewer than 10, or to protect a small group)'
     """
     key = "suppression.protect" if protects_small_group(n, min_cell) else "suppression.too_few"
     return i18n.text(key, lang, min_cell=min_cell)
@@ -358,7 +358,7 @@ def display_table(fig, *, lang: str = "nl") -> pd.DataFrame:
     category count inside it is shown; an indicative estimate
     (``min_cell <= n < 30``) carries " *".  The suppression text follows
     the base (:func:`suppressed_text`): "te weinig respondenten (n < 10)"
-    below ``min_cell``, "verborgen om een kleine groep te beschermen" for a
+    below ``min_cell``, "verborgen (minder dan 10, of ter bescherming van een kleine groep)" for a
     larger group hidden by secondary suppression.
     """
     _lang(lang)

@@ -28,7 +28,8 @@ PAGES = Path(__file__).resolve().parents[1] / "survey_app" / "web" / "screens"
 TIMEOUT = 120
 SECRET = "test-secret-key-0123456789abcdef"
 ROUND_B = "ronde-2026"
-SMALL = "te weinig respondenten (n < 10)"
+# a hidden group from the protected table: small or protecting, one text (issue 9)
+HIDDEN = "verborgen (minder dan 10, of ter bescherming van een kleine groep)"
 N_DEMO_WITHOUT_JBW = None  # filled by the fixture
 
 
@@ -163,7 +164,7 @@ def test_dashboard_min_cell_input_starts_at_the_contract_floor(db):
     assert box.value == contract.DEFAULT_MIN_CELL
     box.set_value(25)
     rerun(at)
-    assert any("n < 25" in c for c in all_cells(at))  # the figures carry the chosen min_cell
+    assert any("minder dan 25" in c for c in all_cells(at))  # the figures carry the chosen min_cell
 
 
 def test_overzicht_key_numbers_and_every_figure(db):
@@ -208,11 +209,11 @@ def test_overzicht_filter_changes_chart_data(db):
 def test_overzicht_small_institution_shows_no_estimate_anywhere(db):
     at = open_page("overzicht", flt_gi=["JBW"])
     metrics = {m.label: m.value for m in at.metric}
-    # the protected table (issue 9): a small group's size is never shown, it reads "minder dan 10"
-    assert all(v == SMALL for v in metrics.values()), metrics
-    assert "n = minder dan 10" in [c.value for c in at.caption]
+    # the protected table (issue 9): a small group's size is never shown, nor that it is small
+    assert all(v == HIDDEN for v in metrics.values()), metrics
+    assert "n = verborgen" in [c.value for c in at.caption]
     cells = all_cells(at)
-    assert SMALL in cells
+    assert HIDDEN in cells
     assert not [c for c in cells if ESTIMATE.search(c)], [c for c in cells if ESTIMATE.search(c)]
     for chart in charts(at):
         data = chart_data(chart)
@@ -264,9 +265,11 @@ def test_vergelijken_institution_against_all_others(db):
 def test_vergelijken_small_institution_suppressed(db):
     at = open_page("vergelijken", cmp_gi="JBW")
     table = at.dataframe[0].value
-    assert (table["JBW"] == SMALL).all()
+    assert (table["JBW"] == HIDDEN).all()
     # the other side is large: hidden to protect the small institution, and it says so
-    assert (table["Alle andere GI's samen"] == "verborgen om een kleine groep te beschermen").all()
+    assert (
+        table["Alle andere GI's samen"] == "verborgen (minder dan 10, of ter bescherming van een kleine groep)"
+    ).all()
     data = chart_data(charts(at)[0])
     assert data["difference"].isna().all() if "difference" in data.columns else True
     assert "Geen enkel verschil is significant" in texts(at)
@@ -280,7 +283,7 @@ def test_vergelijken_round_against_earlier_round(db):
     assert not any(ROUND_B in c or contract.DEMO_ROUND_ID in c for c in table.columns)
     # every row the protected table shows has its test; a hidden row (a base hidden to protect the small
     # institution, issue 9) says why and gives no number
-    hidden = table["Ronde 2026"] == "verborgen om een kleine groep te beschermen"
+    hidden = table["Ronde 2026"] == "verborgen (minder dan 10, of ter bescherming van een kleine groep)"
     assert table.loc[~hidden, "p (Holm)"].str.len().gt(0).all() and (~hidden).sum() >= 10
     assert (table.loc[hidden, "p (Holm)"] == "").all() and (table.loc[hidden, "n Ronde 2026"] == "verborgen").all()
     assert at.sidebar.multiselect(key="flt_round").disabled

@@ -150,6 +150,27 @@ def test_exact_size_of_hidden_groups_is_not_shown(demo7):
     assert "minder dan 10" in md
 
 
+def test_small_and_protecting_hidden_groups_look_the_same(demo7):
+    """A reader cannot tell a small hidden group from one hidden to protect it (finding H6).
+
+    With two labels ("minder dan 10" / "verborgen") a shown total of 11 over one small and one
+    protecting hidden group gives both exactly (1 and 10). One text and ``n_below`` null for both.
+    """
+    filters = {"gi": "WSS", "respondent_type": "jeugdige"}
+    d = report_dict(demo7, filters=filters)
+    table = protect(demo7).table()  # the same (cached) table, with the families the report built
+    sel = table[(table["gi"] == "WSS") & (table["respondent_type"] == "jeugdige")]
+    assert {"small", "protects"} <= set(sel["status"])  # both kinds are hidden in this selection
+    hidden = [r for f in d["figures"] for r in f["rows"] if r["suppressed"]]
+    assert hidden and all(r["n"] in (None, 0) and r["n_below"] is None for r in hidden)
+    assert all(f.get("base_n_below") is None for f in d["figures"])
+    md = report_markdown(demo7, filters=filters)
+    # every hidden size reads "verborgen" and says the same why (an empty group shows 0: nothing hidden)
+    whys = set(re.findall(r"\| verborgen \| ([^|]*) \|", md))
+    assert whys == {"verborgen (minder dan 10, of ter bescherming van een kleine groep)"}, whys
+    assert not re.search(r"\| minder dan 10 \|", md)
+
+
 def test_relations_run_over_shown_groups_only(audit_df):
     v = protect(audit_df).view({"gi": "JBRA"})
     shown = v.shown_groups("n_workers")

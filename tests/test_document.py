@@ -15,7 +15,7 @@ from analysis.document import build_report, method_notes, round_report_docx, rou
 from analysis.i18n import text
 from sample_data import generate
 
-SMALL = "te weinig respondenten (n < 10)"
+HIDDEN = "verborgen (minder dan 10, of ter bescherming van een kleine groep)"
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +107,7 @@ def test_round_report_docx_trend_sentence_and_methods(docx_full):
     heads3 = _headings(docx_full, 3)
     for name in ("Wilson", "(t)", "Kruskal-Wallis", "Spearman", "Jonckheere-Terpstra", "Kleine groepen"):
         assert any(name in h for h in heads3), name
-    assert "te weinig respondenten (n < 10)" in text  # the suppression rule is explained
+    assert HIDDEN in text  # the suppression rule is explained
 
 
 def test_round_report_docx_synthetic_warning_and_no_author(docx_full, real_round):
@@ -121,13 +121,13 @@ def test_round_report_docx_small_institution_shows_no_estimate(docx_small):
     for table in docx_small.tables[1:]:
         rows = _table_text(table)
         body = [cell for row in rows[1:] for cell in row]
-        assert SMALL in body
+        assert HIDDEN in body  # a small group reads like one hidden to protect it (issue 9)
         # no percentage, mean or interval anywhere
         assert not any(re.search(r"\d%|\d,\d", cell) for cell in body), rows
     key = _table_text(docx_small.tables[0])
     # the protected table (issue 9): a small selection's size is never shown, it reads "minder dan 10"
-    assert key[1][:2] == ["Respondenten", SMALL] and not any("7" in c for row in key for c in row)
-    assert all(row[1] == SMALL for row in key[2:])
+    assert key[1][:2] == ["Respondenten", HIDDEN] and not any("7" in c for row in key for c in row)
+    assert all(row[1] == HIDDEN for row in key[2:])
     text = "\n".join(p.text for p in docx_small.paragraphs)
     assert "Instelling: JBW" in text
     assert len(docx_small.inline_shapes) == 13  # the charts say "te weinig respondenten"
@@ -177,7 +177,7 @@ def test_build_report_content_follows_filters(demo):
 def test_method_notes_name_min_cell():
     notes = dict(method_notes(min_cell=15))
     assert "minder dan 15 antwoorden" in notes["Kleine groepen"]
-    assert "(n < 15)" in notes["Kleine groepen"]
+    assert "verborgen (minder dan 15," in notes["Kleine groepen"]
 
 
 def test_build_report_selection_shows_rounds_by_name(demo):

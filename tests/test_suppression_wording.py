@@ -28,9 +28,9 @@ from analysis.figures import compute_figure
 from analysis.frame import canonical_frame
 
 SMALL = "te weinig respondenten (n < 10)"
-PROTECT = "verborgen om een kleine groep te beschermen"
+PROTECT = "verborgen (minder dan 10, of ter bescherming van een kleine groep)"
 SMALL_EN = "too few respondents (n < 10)"
-PROTECT_EN = "hidden to protect a small group"
+PROTECT_EN = "hidden (fewer than 10, or to protect a small group)"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
@@ -94,7 +94,7 @@ def test_suppressed_text_says_why_from_the_base():
     assert wording.suppressed_text(10, "en", n=3) == SMALL_EN
     # the threshold is min_cell, not 10
     assert wording.suppressed_text(15, n=12) == "te weinig respondenten (n < 15)"
-    assert wording.suppressed_text(15, n=15) == PROTECT
+    assert wording.suppressed_text(15, n=15) == PROTECT.replace("10", "15")
     assert not wording.protects_small_group(None) and wording.protects_small_group(10)
 
 
@@ -237,20 +237,21 @@ def test_comparison_sentence_suppressed_names_the_small_side():
 def test_method_notes_explain_secondary_suppression():
     nl = dict(method_notes())["Kleine groepen"]
     en = dict(method_notes(lang="en"))["Small groups"]
-    assert SMALL in nl and PROTECT in nl and "terugrekenen" in nl
-    assert SMALL_EN in en and PROTECT_EN in en
+    # one text for every hidden group (two texts would tell which hidden group is the small one)
+    assert PROTECT in nl and "terugrekenen" in nl and "hetzelfde" in nl
+    assert PROTECT_EN in en and "look the same" in en
 
 
 def test_round_report_docx_secondary_suppressed_group_says_why(df):
     doc = Document(io.BytesIO(round_report_docx(df)))
     tables = [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
     contact = tables[12]  # figure 12: contact_one_on_one
-    # contract 1.1 (issue 9): a hidden group's size is never shown: "minder dan 10" when small,
-    # "verborgen" when hidden to protect the small one
-    assert contact[1] == ["Jeugdigen", "(alle antwoorden)", "minder dan 10", SMALL, ""]
+    # contract 1.1 (issue 9): a hidden group's size is never shown, and a small group looks the same
+    # as one hidden to protect it (two labels would give bounds: 11 = 1 + 10)
+    assert contact[1] == ["Jeugdigen", "(alle antwoorden)", "verborgen", PROTECT, ""]
     assert contact[2] == ["Ouders", "(alle antwoorden)", "verborgen", PROTECT, ""]
     grade = {r[0]: r[1:3] for r in tables[7][1:]}  # figure 7: grade_by_workers
-    assert grade["2"] == ["verborgen", PROTECT] and grade["3"] == ["minder dan 10", SMALL]
+    assert grade["2"] == grade["3"] == ["verborgen", PROTECT]
     captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
     assert captions[11].startswith("Figuur 12 (contact_one_on_one). Basis: n = 45.")
     assert SMALL not in captions[11]  # the figure itself is not small
@@ -260,11 +261,12 @@ def test_round_report_html_chart_and_table_say_why(df):
     page = round_report_html(df, lang="en")
     section = re.search(r'<section class="figure" id="fig-contact_one_on_one">(.*?)</section>', page, re.S)
     body = section.group(1)
-    assert f"<td>{PROTECT_EN}</td>" in body and f"<td>{html.escape(SMALL_EN)}</td>" in body
+    assert f"<td>{PROTECT_EN}</td>" in body and html.escape(SMALL_EN) not in body
     svg = base64.b64decode(re.search(r'data:image/svg\+xml;base64,([^"]+)"', body).group(1))
     text = _texts_of(ET.fromstring(svg))
     # the report reads the protected table (issue 9): hidden sizes are never shown
-    assert f"Parents (n = hidden): {PROTECT_EN}" in text and f"Young people (n = fewer than 10): {SMALL_EN}" in text
+    assert f"Parents (n = hidden): {PROTECT_EN}" in text and f"Young people (n = hidden): {PROTECT_EN}" in text
+    assert "fewer than 10)" not in text.replace(PROTECT_EN, "")
 
 
 def test_report_markdown_says_why_a_large_group_is_hidden():
@@ -290,6 +292,6 @@ def test_report_markdown_says_why_a_large_group_is_hidden():
         )
     )
     md = report_markdown(df)
-    # contract 1.1: a hidden group's size is not shown ("verborgen" when hidden to protect, "minder dan 10" when small)
-    assert "| Ouders | (alle antwoorden) | verborgen | verborgen om een kleine groep te beschermen |" in md
-    assert "| Jeugdigen | (alle antwoorden) | minder dan 10 | te weinig respondenten (n < 10) |" in md
+    # contract 1.1: a hidden group's size is not shown, and small and protecting groups read the same
+    assert f"| Ouders | (alle antwoorden) | verborgen | {PROTECT} |" in md
+    assert f"| Jeugdigen | (alle antwoorden) | verborgen | {PROTECT} |" in md

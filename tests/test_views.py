@@ -90,7 +90,7 @@ def test_comparison_view_suppressed_row_shows_no_estimate(demo):
     assert (v["JBN"] == "te weinig respondenten (n < 10)").all()
     # no estimate for the other side either: it is large, so it says why it is hidden
     assert (v["n rest"].astype(int) >= 10).all()
-    assert (v["rest"] == "verborgen om een kleine groep te beschermen").all()
+    assert (v["rest"] == "verborgen (minder dan 10, of ter bescherming van een kleine groep)").all()
     assert (v["Verschil"] == "").all()
 
 

@@ -344,10 +344,9 @@ def no_data() -> None:
 
 
 def selection_caption(ctx: Context) -> None:
-    view = ctx.view()  # from the protected table: a hidden selection reads "minder dan 10" (issue 9)
+    view = ctx.view()  # from the protected table: a hidden selection never shows its size (issue 9)
     resp = view.respondents if view is not None else None
     if resp is None or resp.n is None:
-        size = wording.size_text(None, resp.n_below if resp else None, ctx.lang)
-        st.caption(i18n.text("disclosure.n_selected_hidden", ctx.lang, size=size))
+        st.caption(i18n.text("disclosure.n_selected_hidden", ctx.lang, min_cell=ctx.min_cell))
     else:
         st.caption(t("n_selected", count=resp.n))

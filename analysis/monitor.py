@@ -13,8 +13,9 @@ fieldwork.  Every other reader gets :func:`protected_totals`: the same rows
 with each count read from the one protected table of the data (the cell
 (round, institution, type), (round, institution) or (round) of its
 respondents family), computed on :func:`table_counts` (the table's own data):
-a cell hidden there reads "minder dan 10" or "verborgen" here, a cell shown
-there shows the same number (issue 9, H4).  The caller decides which reader
+a cell hidden there reads "verborgen" here (small or protecting alike, with
+no expectation of its own), a cell shown there shows the same number
+(issue 9, H4).  The caller decides which reader
 is which.
 
 :func:`weekly_responses` gives responses per week (filled with zeros) and the
@@ -398,10 +399,14 @@ def protected_totals(
     The rows are those of :func:`with_totals`; each count is the cell of the
     table: (round, institution, type) for a group, (round, institution) for
     an institution's total, (round) for the round's total.  A cell hidden
-    there is hidden here (``hidden`` 'small' or 'protect', ``shown`` False);
-    a cell shown there shows the same number here (issue 9, H4).  A row whose
-    count differs from its cell (counts not taken from the table's data) is
-    hidden as 'protect'.
+    there is hidden here (``hidden`` 'hidden', ``shown`` False); a cell shown
+    there shows the same number here (issue 9, H4).  A row whose count
+    differs from its cell (counts not taken from the table's data) is hidden
+    too.  A small hidden cell and one hidden to protect it look the same (two
+    labels give bounds, see :attr:`analysis.protection.CellInfo.n_below`), so
+    a hidden group has no expectation and no warning of its own: "a group
+    stays under 10 at this pace" goes on its institution's row
+    (``below_min``), which names no respondent type.
     """
     out = with_totals(table, min_cell=min_cell)
     if out.empty:
@@ -413,9 +418,17 @@ def protected_totals(
         # a row whose count is not the cell's (rows outside the table's data) is never shown
         same = cell.shown and int(cell.n or 0) == int(r["responded"])
         shown.append(bool(same))
-        hidden.append(None if same else ("small" if cell.status == "small" else "protect"))
+        hidden.append(None if same else "hidden")
     out["hidden"] = pd.Series(hidden, index=out.index, dtype="object")
     out["shown"] = pd.Series(shown, index=out.index, dtype=bool)
+    masked = ~out["shown"]
+    warned_gis = set(out.loc[masked & out["below_min"] & (out["level"] == "group"), "gi"])
+    out["expected"] = out["expected"].astype("float64").mask(masked)
+    out["below_min"] = (out["below_min"] & ~masked) | ((out["level"] == "gi") & out["gi"].isin(warned_gis))
+    if warned_gis - set(out.loc[out["level"] == "gi", "gi"]):
+        # an institution with one respondent type has no total row: its own row carries the warning
+        alone = (out["level"] == "group") & out["gi"].isin(warned_gis - set(out.loc[out["level"] == "gi", "gi"]))
+        out.loc[alone, "below_min"] = True
     return out
 
 
@@ -553,10 +566,10 @@ def _fmt_date(d) -> str:
 def monitor_view(table: pd.DataFrame, *, lang: str = "nl", min_cell: int = contract.DEFAULT_MIN_CELL) -> pd.DataFrame:
     """A :func:`with_totals` table as display strings with headers in ``lang``.
 
-    Hidden counts read "minder dan 10" (small) or "verborgen" (protecting a
-    small group); their response rate and pace are hidden too, and their
-    expectation only says "minder dan 10" or "10 of meer" (with the dates an
-    exact expectation would give the count away).
+    Hidden counts (rows of :func:`protected_totals`) read "verborgen", small
+    or protecting alike; their response rate, pace and expectation are
+    hidden too (with the dates an expectation gives the count away, and
+    "minder dan 10" would tell which hidden group is the small one).
     """
     rows = []
     with_total = set(table.loc[table["level"] == "gi", "gi"])
@@ -577,13 +590,9 @@ def monitor_view(table: pd.DataFrame, *, lang: str = "nl", min_cell: int = contr
             per = "-" if pd.isna(r["per_week"]) else fmt_number(r["per_week"], 1, lang=lang)
             exp = "-" if pd.isna(r["expected"]) else fmt_number(r["expected"], 0, lang=lang)
         else:
-            resp = t("small", lang, m=min_cell) if r["hidden"] == "small" else t("protect", lang)
-            rate = per = "-"
-            # only coarse: with the dates, an exact expectation would give the count away
-            if pd.isna(r["expected"]):
-                exp = "-"
-            else:
-                exp = t("small" if r["expected"] < min_cell else "at_least", lang, m=min_cell)
+            # from the protected table: one text whether small or protecting, and no expectation
+            # (with the dates it gives the count away; "minder dan 10" would tell which group is small)
+            resp, rate, per, exp = t("protect", lang), "-", "-", "-"
         notes = []
         # institution notes go on its total row, or on its only row when it has no total
         gi_notes = r["level"] == "gi" or (r["level"] == "group" and r["gi"] not in with_total)
@@ -595,7 +604,10 @@ def monitor_view(table: pd.DataFrame, *, lang: str = "nl", min_cell: int = contr
             if not r["national"]:
                 notes.append(t("not_national", lang))
         if r["below_min"]:
-            notes.append("⚠ " + t("below_min", lang, m=min_cell))
+            if r["level"] == "gi":  # protected monitor: some group of this institution, not which one
+                notes.append("⚠ " + i18n.text("monitor_protect.group_below_min", lang, m=min_cell))
+            else:
+                notes.append("⚠ " + t("below_min", lang, m=min_cell))
         rows.append(
             {
                 t("gi", lang): gi,

@@ -309,7 +309,7 @@ def test_rounds_page_monitor_hides_small_counts_from_other_roles(db):
     at = open_rounds("onderzoeker")
     table = _monitor_table(at)
     cells = table["Ingevuld"].tolist()
-    assert "4" not in cells and "3" not in cells and "minder dan 10" in cells and "verborgen" in cells
+    assert "4" not in cells and "3" not in cells and "verborgen" in cells and "minder dan 10" not in cells
     assert "12" in cells and "15" in cells
     assert "U ziet dezelfde aantallen als op de pagina Overzicht." in texts(at)
     assert "Codes:" not in texts(at)
@@ -332,7 +332,7 @@ def test_rounds_page_monitor_gi_reads_its_counts_from_the_protected_table(db):
     assert data.view({"round_id": info.id, "gi": "JBG"}).respondents.n == 36
     at = open_rounds("gi", gi="JBG")
     table = _monitor_table(at)
-    assert table["Ingevuld"].tolist() == ["verborgen", "minder dan 10", "36"]
+    assert table["Ingevuld"].tolist() == ["verborgen", "verborgen", "36"]
     weekly = next(df.value for df in at.dataframe if "Week" in df.value.columns)
     # 18 by week 10; 30 by week 11 is hidden in the table (and only 6 under the total); 36 is the shown total
     assert weekly.to_dict("list") == {
@@ -352,7 +352,11 @@ def test_rounds_page_gi_sees_only_its_own_institution_and_runs_only_its_own_roun
     at = open_rounds("gi", gi="JBG")
     table = _monitor_table(at)
     assert {r[:3] for r in table["Instelling"]} == {"JBG"}
-    assert "minder dan 10" in table["Ingevuld"].tolist() and "4" not in table["Ingevuld"].tolist()
+    assert "verborgen" in table["Ingevuld"].tolist() and "4" not in table["Ingevuld"].tolist()
+    # the pace warning names the institution, not which (hidden) group is small
+    body = texts(at)
+    assert "JBG - Jeugdbescherming Gelderland: bij dit tempo krijgt een groep minder dan 10 antwoorden" in body
+    assert "Jeugdigen: bij dit tempo" not in body
     assert "U kunt deze ronde bekijken, maar niet wijzigen." in texts(at)
     assert not [b for b in at.button if b.key == "rnd_let_make"]
     # its own self-evaluation round: the institution is fixed

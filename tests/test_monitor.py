@@ -182,15 +182,16 @@ def test_monitor_protected_totals_are_the_cells_of_the_protected_table(protected
         if cell.shown:
             assert r["responded"] == cell.n and r["hidden"] is None
         else:
-            assert r["hidden"] == ("small" if cell.status == "small" else "protect")
+            # small or protecting: one mark (two would tell the reader which hidden group is small)
+            assert r["hidden"] == "hidden"
     by = {
         ("*" if r.level == "round" else r.gi, r.respondent_type if r.level == "group" else r.level): r
         for r in t.itertuples()
     }
-    assert by[("JBG", "jeugdige")].hidden == "small"
+    assert by[("JBG", "jeugdige")].hidden == "hidden"
     # JBG: 20 parents + 4 youths; the table hides the total (it would give the 4 away) and shows the 20
-    assert by[("JBG", "gi")].hidden == "protect" and by[("JBG", "ouder")].shown
-    assert by[("WSS", "gi")].hidden == "small"
+    assert by[("JBG", "gi")].hidden == "hidden" and by[("JBG", "ouder")].shown
+    assert by[("WSS", "gi")].hidden == "hidden"
     assert by[("WSS", "jeugdige")].shown and by[("WSS", "jeugdige")].responded == 0  # an empty cell: 0
     assert by[("*", "round")].shown and by[("*", "round")].responded == 49
 
@@ -217,10 +218,10 @@ def test_monitor_protected_totals_hide_what_the_table_hides_even_when_the_monito
     t = _protected_table(data, gis=["JBG"])
     by = {r.respondent_type if r.level == "group" else r.level: r for r in t.itertuples()}
     assert by["gi"].shown and by["gi"].responded == 36
-    assert not by["ouder"].shown and by["ouder"].hidden == "protect"
-    assert not by["jeugdige"].shown and by["jeugdige"].hidden == "small"
+    assert not by["ouder"].shown and by["ouder"].hidden == "hidden"
+    assert not by["jeugdige"].shown and by["jeugdige"].hidden == "hidden"
     view = M.monitor_view(t, lang="nl")
-    assert view["Ingevuld"].tolist() == ["verborgen", "minder dan 10", "36"]
+    assert view["Ingevuld"].tolist() == ["verborgen", "verborgen", "36"]
     assert "30" not in " ".join(view.astype(str).to_numpy().ravel())
     # a count that is not the cell's (live counts next to an older table) is never shown
     live = M.response_monitor(
@@ -230,17 +231,18 @@ def test_monitor_protected_totals_hide_what_the_table_hides_even_when_the_monito
         today=TODAY,
     )
     total = M.protected_totals(live, data, round_id=ROUND).query("level == 'gi'")
-    assert not total["shown"].item() and total["hidden"].item() == "protect"
+    assert not total["shown"].item() and total["hidden"].item() == "hidden"
 
 
 def test_monitor_view_masks_counts_and_their_rate_pace_and_expectation(protected):
     view = M.monitor_view(_protected_table(protected), lang="nl")
-    row = view.iloc[1]  # JBG youths
-    assert row["Ingevuld"] == "minder dan 10"
-    assert row["Respons"] == "-" and row["Per week"] == "-" and row["Verwacht bij sluiten"] == "minder dan 10"
-    assert "blijft onder 10" in row["Let op"]
-    assert view.iloc[2]["Ingevuld"] == "verborgen"
-    assert view.iloc[2]["Verwacht bij sluiten"] == "10 of meer"  # never the exact expectation (it gives n away)
+    row = view.iloc[1]  # JBG youths (4): looks like any hidden group, with no expectation of its own
+    assert row["Ingevuld"] == "verborgen"
+    assert row["Respons"] == "-" and row["Per week"] == "-" and row["Verwacht bij sluiten"] == "-"
+    assert "blijft onder" not in row["Let op"]
+    # the warning goes on the institution's row and names no respondent type
+    assert view.iloc[2]["Ingevuld"] == "verborgen" and view.iloc[2]["Verwacht bij sluiten"] == "-"
+    assert "een groep blijft onder 10 bij dit tempo" in view.iloc[2]["Let op"]
     assert view.iloc[0]["Ingevuld"] == "20" and view.iloc[0]["Respons"] == "20%"
     assert "later gestart" in view.iloc[5]["Let op"] and "eigen rapport wacht" in view.iloc[5]["Let op"]
     assert "niet mee in de landelijke" in view.iloc[8]["Let op"]
@@ -312,7 +314,6 @@ def test_monitor_texts_are_in_the_catalogs():
         texts = {k: v for k, v in i18n.catalog(lang).items() if k.startswith(M.TEXT_NAMESPACE)}
         assert texts and all(texts.values()), lang
     assert M.t("status_value.not_yet_open", "nl") == "nog niet open"
-    assert M.t("small", "en", m=10) == "fewer than 10"
     assert M.t("status", "en") == "Status"
 
 

@@ -640,6 +640,11 @@ def render_monitor(storage, info, access: RoundsAccess, lang_: str, today: _dt.d
             t("monitor_warn", gi=_gi_label(r.gi), rt=_type_label(r.respondent_type, lang_), m=min_cell),
             icon=":material/warning:",
         )
+    for r in table[(table["level"] == "gi") & table["below_min"]].itertuples():
+        # protected monitor: a hidden group is not named (it would tell which hidden group is small)
+        st.warning(
+            i18n.text("monitor_protect.warn_gi", lang_, gi=_gi_label(r.gi), m=min_cell), icon=":material/warning:"
+        )
     late = groups[groups["late"]].drop_duplicates("gi")
     for r in late.itertuples():
         key = "monitor_late" if r.national else "monitor_late_not_national"

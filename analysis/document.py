@@ -44,7 +44,7 @@ from docx.shared import Cm, Pt, RGBColor
 from . import charts, contract, i18n, wording
 from .figures import FigureResult
 from .filters import normalize_filter_value
-from .protection import normalize_view_filters, protect
+from .protection import ProtectedData, normalize_view_filters, protect
 from .report import is_synthetic
 from .views import key_number_texts
 
@@ -156,7 +156,7 @@ def method_notes(*, lang: str = "nl", min_cell: int = contract.DEFAULT_MIN_CELL)
 
 
 def build_report(
-    df: pd.DataFrame,
+    df: pd.DataFrame | ProtectedData,
     *,
     filters: Mapping[str, Any] | None = None,
     min_cell: int = contract.DEFAULT_MIN_CELL,
@@ -166,14 +166,17 @@ def build_report(
 ) -> ReportContent:
     """Every figure, key number and text of the report, read from the protected table of ``df``.
 
-    ``df`` is the whole data set; the filters (each one value or all) select
-    from its one protected table (:mod:`analysis.protection`, issue 9).
+    ``df`` is the whole data set, or its protected table itself (a
+    :class:`~analysis.protection.ProtectedData`: then ``min_cell`` is the
+    table's); the filters (each one value or all) select from its one
+    protected table (:mod:`analysis.protection`, issue 9).
     ``n_respondents`` is None when the selection itself is hidden.
     """
     wording._lang(lang)
-    min_cell = contract.check_min_cell(min_cell)
+    data = df if isinstance(df, ProtectedData) else protect(df, min_cell=contract.check_min_cell(min_cell))
+    min_cell = data.min_cell
     filters = {k: v for k, v in (filters or {}).items() if v is not None and v != [] and v != ()}
-    view = protect(df, min_cell=min_cell).view(normalize_view_filters(filters))
+    view = data.view(normalize_view_filters(filters))
     sub = view.sub
     figs = view.figures()
     sections = []
@@ -225,7 +228,7 @@ def chart_image(
 
 
 def round_report_docx(
-    df: pd.DataFrame,
+    df: pd.DataFrame | ProtectedData,
     *,
     filters: Mapping[str, Any] | None = None,
     min_cell: int = contract.DEFAULT_MIN_CELL,
@@ -362,7 +365,7 @@ def _html_table(table: pd.DataFrame) -> str:
 
 
 def round_report_html(
-    df: pd.DataFrame,
+    df: pd.DataFrame | ProtectedData,
     *,
     filters: Mapping[str, Any] | None = None,
     min_cell: int = contract.DEFAULT_MIN_CELL,

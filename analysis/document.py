@@ -159,7 +159,7 @@ def build_report(
     df: pd.DataFrame | ProtectedData,
     *,
     filters: Mapping[str, Any] | None = None,
-    min_cell: int = contract.DEFAULT_MIN_CELL,
+    min_cell: int | None = None,
     lang: str = "nl",
     title: str | None = None,
     round_names: Mapping[str, str] | None = None,
@@ -167,13 +167,21 @@ def build_report(
     """Every figure, key number and text of the report, read from the protected table of ``df``.
 
     ``df`` is the whole data set, or its protected table itself (a
-    :class:`~analysis.protection.ProtectedData`: then ``min_cell`` is the
-    table's); the filters (each one value or all) select from its one
-    protected table (:mod:`analysis.protection`, issue 9).
-    ``n_respondents`` is None when the selection itself is hidden.
+    :class:`~analysis.protection.ProtectedData`, as the dashboards pass it:
+    then the report is read from that very table, issue 9 H1); the filters
+    (each one value or all) select from its one protected table
+    (:mod:`analysis.protection`, issue 9).  ``min_cell``: None for the
+    contract default, or the table's; a table of another ``min_cell`` is
+    refused (:class:`ValueError`).  ``n_respondents`` is None when the
+    selection itself is hidden.
     """
     wording._lang(lang)
-    data = df if isinstance(df, ProtectedData) else protect(df, min_cell=contract.check_min_cell(min_cell))
+    if isinstance(df, ProtectedData):
+        data = df
+        if min_cell is not None and contract.check_min_cell(min_cell) != data.min_cell:
+            raise ValueError(f"min_cell {min_cell} is not the protected table's ({data.min_cell})")
+    else:
+        data = protect(df, min_cell=contract.DEFAULT_MIN_CELL if min_cell is None else min_cell)
     min_cell = data.min_cell
     filters = {k: v for k, v in (filters or {}).items() if v is not None and v != [] and v != ()}
     view = data.view(normalize_view_filters(filters))
@@ -231,7 +239,7 @@ def round_report_docx(
     df: pd.DataFrame | ProtectedData,
     *,
     filters: Mapping[str, Any] | None = None,
-    min_cell: int = contract.DEFAULT_MIN_CELL,
+    min_cell: int | None = None,
     lang: str = "nl",
     title: str | None = None,
     round_names: Mapping[str, str] | None = None,
@@ -368,7 +376,7 @@ def round_report_html(
     df: pd.DataFrame | ProtectedData,
     *,
     filters: Mapping[str, Any] | None = None,
-    min_cell: int = contract.DEFAULT_MIN_CELL,
+    min_cell: int | None = None,
     lang: str = "nl",
     title: str | None = None,
     round_names: Mapping[str, str] | None = None,

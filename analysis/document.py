@@ -44,7 +44,7 @@ from docx.shared import Cm, Pt, RGBColor
 from . import charts, contract, i18n, wording
 from .figures import FigureResult
 from .filters import normalize_filter_value
-from .protection import normalize_view_filters, protect
+from .protection import ProtectedData, normalize_view_filters, protect
 from .report import is_synthetic
 from .views import key_number_texts
 
@@ -156,24 +156,35 @@ def method_notes(*, lang: str = "nl", min_cell: int = contract.DEFAULT_MIN_CELL)
 
 
 def build_report(
-    df: pd.DataFrame,
+    df: pd.DataFrame | ProtectedData,
     *,
     filters: Mapping[str, Any] | None = None,
-    min_cell: int = contract.DEFAULT_MIN_CELL,
+    min_cell: int | None = None,
     lang: str = "nl",
     title: str | None = None,
     round_names: Mapping[str, str] | None = None,
 ) -> ReportContent:
     """Every figure, key number and text of the report, read from the protected table of ``df``.
 
-    ``df`` is the whole data set; the filters (each one value or all) select
-    from its one protected table (:mod:`analysis.protection`, issue 9).
-    ``n_respondents`` is None when the selection itself is hidden.
+    ``df`` is the whole data set, or its protected table itself (a
+    :class:`~analysis.protection.ProtectedData`, as the dashboards pass it:
+    then the report is read from that very table, issue 9 H1); the filters
+    (each one value or all) select from its one protected table
+    (:mod:`analysis.protection`, issue 9).  ``min_cell``: None for the
+    contract default, or the table's; a table of another ``min_cell`` is
+    refused (:class:`ValueError`).  ``n_respondents`` is None when the
+    selection itself is hidden.
     """
     wording._lang(lang)
-    min_cell = contract.check_min_cell(min_cell)
+    if isinstance(df, ProtectedData):
+        data = df
+        if min_cell is not None and contract.check_min_cell(min_cell) != data.min_cell:
+            raise ValueError(f"min_cell {min_cell} is not the protected table's ({data.min_cell})")
+    else:
+        data = protect(df, min_cell=contract.DEFAULT_MIN_CELL if min_cell is None else min_cell)
+    min_cell = data.min_cell
     filters = {k: v for k, v in (filters or {}).items() if v is not None and v != [] and v != ()}
-    view = protect(df, min_cell=min_cell).view(normalize_view_filters(filters))
+    view = data.view(normalize_view_filters(filters))
     sub = view.sub
     figs = view.figures()
     sections = []
@@ -225,10 +236,10 @@ def chart_image(
 
 
 def round_report_docx(
-    df: pd.DataFrame,
+    df: pd.DataFrame | ProtectedData,
     *,
     filters: Mapping[str, Any] | None = None,
-    min_cell: int = contract.DEFAULT_MIN_CELL,
+    min_cell: int | None = None,
     lang: str = "nl",
     title: str | None = None,
     round_names: Mapping[str, str] | None = None,
@@ -362,10 +373,10 @@ def _html_table(table: pd.DataFrame) -> str:
 
 
 def round_report_html(
-    df: pd.DataFrame,
+    df: pd.DataFrame | ProtectedData,
     *,
     filters: Mapping[str, Any] | None = None,
-    min_cell: int = contract.DEFAULT_MIN_CELL,
+    min_cell: int | None = None,
     lang: str = "nl",
     title: str | None = None,
     round_names: Mapping[str, str] | None = None,

@@ -10,6 +10,7 @@ registers them.
 
 from __future__ import annotations
 
+import inspect
 import re
 from pathlib import Path
 
@@ -157,14 +158,56 @@ def test_dashboard_page_renders_with_synthetic_banner(db, page, title):
     assert at.sidebar.radio(key="dash_lang").value == "nl"
 
 
-def test_dashboard_min_cell_input_starts_at_the_contract_floor(db):
+def test_dashboard_sidebar_has_no_min_cell_input_and_says_the_fixed_minimum(db):
+    # issue 9 H1: a reader-chosen threshold gave a second suppression pattern per value
     at = open_page("overzicht")
-    box = at.sidebar.number_input(key="flt_min_cell")
-    assert box.min == contract.MIN_CELL_FLOOR == 10
-    assert box.value == contract.DEFAULT_MIN_CELL
-    box.set_value(25)
-    rerun(at)
-    assert any("minder dan 25" in c for c in all_cells(at))  # the figures carry the chosen min_cell
+    assert len(at.number_input) == 0 and len(at.sidebar.number_input) == 0
+    assert "flt_min_cell" not in at.session_state
+    fixed = "Kleinste groep die we tonen: 10. Deze grens is voor iedereen gelijk; kleinere groepen tonen we nergens."
+    assert fixed in [c.value for c in at.sidebar.caption]
+    # whatever a figure hides, it hides at the table's min_cell
+    assert not any(re.search(r"(n < |minder dan )(?!10\b)\d+", c) for c in all_cells(at))
+
+
+def test_dashboard_builds_one_protected_table_for_every_page_and_filter(db, monkeypatch):
+    # issue 9 H1: one table per data set, whatever page or filter a reader picks
+    from survey_app.dashboard import context, data_access
+
+    assert list(inspect.signature(context._protected).parameters) == ["url", "_storage"]  # no min_cell in the key
+    built = []
+    real = data_access.protected_data
+
+    def counting(storage):
+        data = real(storage)
+        built.append(data)
+        return data
+
+    monkeypatch.setattr(data_access, "protected_data", counting)
+    context._protected.clear()
+    try:
+        at = open_page("overzicht")
+        at.multiselect(key="flt_rtype").set_value(["jeugdige"])
+        rerun(at)
+        at.multiselect(key="flt_gi").set_value(["JBG"])
+        rerun(at)
+        for page in ("vergelijken", "verbanden", "rondeverslag"):
+            open_page(page)
+    finally:
+        context._protected.clear()  # the other tests build their own, unwrapped
+    assert len(built) == 1
+    assert built[0].min_cell == contract.DEFAULT_MIN_CELL == data_access.MIN_CELL
+
+
+def test_microdata_page_has_no_k_widget_and_uses_the_fixed_k(db):
+    # issue 9 M3: two exports at two k's would join to classes under k
+    from survey_app.dashboard import microdata
+
+    at = open_page("microdata")
+    assert len(at.number_input) == 0 and len(at.sidebar.number_input) == 0
+    assert len(at.slider) == 0 and len(at.selectbox) == 0
+    assert microdata.K == contract.DEFAULT_MIN_CELL == 10
+    assert "komt minstens 10 keer voor" in texts(at)
+    assert len(at.get("download_button")) == 2  # zip and xlsx, of the one fixed k
 
 
 def test_overzicht_key_numbers_and_every_figure(db):

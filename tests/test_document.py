@@ -186,3 +186,19 @@ def test_build_report_selection_shows_rounds_by_name(demo):
     label = dict(c.selection)
     assert "Demo 2025 (synthetisch)" in label.values()
     assert contract.DEMO_ROUND_ID in dict(build_report(demo, filters=filters).selection).values()  # unknown: its id
+
+
+def test_build_report_reads_the_protected_table_it_is_given(small_gi):
+    # issue 9 H1: the dashboards pass their one table itself, so a download reads the same decisions
+    from analysis.protection import ProtectedData
+
+    data = ProtectedData(small_gi, min_cell=10)
+    content = build_report(data, filters={"gi": "JBW"})
+    assert content.min_cell == 10
+    assert content.n_respondents is None  # JBW has 7 respondents: hidden in that table
+    assert content.sections[0].figure.min_cell == 10
+    for section, fig in zip(content.sections, data.view({"gi": "JBW"}).figures(), strict=True):
+        assert section.figure.table.equals(fig.table)
+    assert build_report(data, min_cell=10).min_cell == 10  # the table's own min_cell may be named
+    with pytest.raises(ValueError, match="protected table"):
+        build_report(data, min_cell=25)  # a second threshold on the same table is refused

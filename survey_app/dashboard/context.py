@@ -7,8 +7,9 @@ A dashboard page is thin::
     ud.render_figures(ctx)
 
 :func:`page_setup` sets the wide layout, draws the sidebar (language toggle
-and the filters round, institution, respondent type, measure type and the
-small-cell threshold), loads the data through
+and the filters round, institution, respondent type and measure type; the
+minimum cell size is not a widget: one protected table per data set, issue 9
+H1), loads the data through
 :func:`survey_app.dashboard.data_access.load_data` (cached here, with bounds), writes
 the title and the synthetic-data banner, and returns a :class:`Context`.
 
@@ -25,7 +26,7 @@ text), never as markdown or HTML.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -43,7 +44,9 @@ from . import data_access
 from .data_access import FilterOptions, Scope
 
 LANG_KEY = navigation.LANG_KEY
-MIN_CELL_KEY = "flt_min_cell"
+#: The minimum cell size of every dashboard: the one protected table per data set is
+#: built at it (:data:`survey_app.dashboard.data_access.MIN_CELL`; not a widget, issue 9 H1).
+MIN_CELL = data_access.MIN_CELL
 FILTER_KEYS = {"round_id": "flt_round", "gi": "flt_gi", "respondent_type": "flt_rtype", "measure_type": "flt_measure"}
 ALL_FILTERS = tuple(FILTER_KEYS)
 #: Cache bounds: data are reloaded at least every CACHE_TTL seconds (new
@@ -84,14 +87,19 @@ def _options(url: str, scope: Scope, _storage) -> FilterOptions:
 
 
 @st.cache_resource(ttl=CACHE_TTL, max_entries=4, show_spinner=False)
-def _protected(url: str, min_cell: int, _storage):
-    """The one protected table of the data (shared by every session; rebuilt after CACHE_TTL or an import)."""
-    return data_access.protected_data(_storage, min_cell=min_cell)
+def _protected(url: str, _storage):
+    """The one protected table of the data (shared by every session; rebuilt after CACHE_TTL or an import).
+
+    Keyed by the data set only: there is one minimum cell size (:data:`MIN_CELL`),
+    so one suppression pattern.  Two tables at two thresholds would have two
+    patterns, and comparing them gives small cells away (issue 9 H1).
+    """
+    return data_access.protected_data(_storage)
 
 
-def protected(storage, min_cell: int):
-    """:func:`survey_app.dashboard.data_access.protected_data`, cached once per data set and ``min_cell``."""
-    return _protected(_url(storage), min_cell, storage)
+def protected(storage):
+    """:func:`survey_app.dashboard.data_access.protected_data`, cached once per data set."""
+    return _protected(_url(storage), storage)
 
 
 def load_data(storage, scope: Scope, filters: dict, *, with_rest: bool = False) -> pd.DataFrame:
@@ -129,11 +137,12 @@ class Context:
     storage: Any
     scope: Scope
     filters: dict
-    min_cell: int
     df: pd.DataFrame
     options: FilterOptions
     synthetic: bool
     access: Access | None = None
+    #: the minimum cell size of the one protected table (fixed, not the reader's: issue 9 H1)
+    min_cell: int = field(default=MIN_CELL, init=False)
 
     @property
     def filters_key(self) -> tuple:
@@ -145,7 +154,7 @@ class Context:
         None when the scope has nothing to show for these filters.  Views are
         cheap: they only select from the shared protected table.
         """
-        data = protected(self.storage, self.min_cell)
+        data = protected(self.storage)
         return data_access.protected_view(data, self.scope, self.filters if filters is None else filters)
 
     def figures(self) -> list[FigureResult]:
@@ -201,10 +210,12 @@ def language_toggle() -> str:
     return lang()
 
 
-def filter_sidebar(
-    options: FilterOptions, *, show: Sequence[str] = ALL_FILTERS, disabled: Sequence[str] = ()
-) -> tuple[dict, int]:
-    """The filter widgets; returns (filters, min_cell).  ``disabled`` filters are shown but not applied."""
+def filter_sidebar(options: FilterOptions, *, show: Sequence[str] = ALL_FILTERS, disabled: Sequence[str] = ()) -> dict:
+    """The filter widgets; returns the filters.  ``disabled`` filters are shown but not applied.
+
+    No widget for the minimum cell size: a caption says the one fixed
+    minimum (:data:`MIN_CELL`) that holds for every reader (issue 9 H1).
+    """
     lang_ = lang()
     st.subheader(t("filters"))
     choices = {
@@ -244,18 +255,8 @@ def filter_sidebar(
         _remember(key)
         if name not in disabled and value:
             filters[name] = list(value)
-    _restore(MIN_CELL_KEY)
-    min_cell = st.number_input(
-        t("min_cell"),
-        min_value=contract.MIN_CELL_FLOOR,
-        max_value=1000,
-        value=contract.DEFAULT_MIN_CELL,
-        step=1,
-        key=MIN_CELL_KEY,
-        help=t("min_cell_help", min_cell=contract.MIN_CELL_FLOOR),
-    )
-    _remember(MIN_CELL_KEY)
-    return filters, contract.check_min_cell(int(min_cell))
+    st.caption(i18n.text("threshold.fixed", lang_, min_cell=MIN_CELL))
+    return filters
 
 
 def page_setup(
@@ -292,7 +293,7 @@ def page_setup(
     options = _options(_url(storage), scope, storage)
     with st.sidebar:
         lang_ = language_toggle()
-        filters, min_cell = filter_sidebar(options, show=show_filters, disabled=disabled_filters)
+        filters = filter_sidebar(options, show=show_filters, disabled=disabled_filters)
     session.account_box(access)
     df = load_data(storage, scope, filters)
     st.title(i18n.text(title_key, lang_) if "." in title_key else t(title_key))
@@ -309,7 +310,6 @@ def page_setup(
         storage=storage,
         scope=scope,
         filters=filters,
-        min_cell=min_cell,
         df=df,
         options=options,
         synthetic=synthetic,

@@ -267,17 +267,24 @@ def filter_options(storage, scope: Scope) -> FilterOptions:
 # --------------------------------------------------------------------------- the protected table
 
 
-def protected_data(storage, *, min_cell: int = contract.DEFAULT_MIN_CELL):
+#: The minimum cell size of the dashboards and their downloads: the contract's default.
+#: There is no server setting and no widget for it: the protected table is built once
+#: per data set at this one value (issue 9 H1; docs/disclosure.md "One threshold").
+MIN_CELL = contract.check_min_cell(contract.DEFAULT_MIN_CELL)
+
+
+def protected_data(storage):
     """The one protected table (:class:`analysis.protection.ProtectedData`) of every response in storage.
 
-    Built on all responses (not on a scope): a reader with a smaller scope
-    selects from the same decisions as everyone else, so what one role sees
-    cannot be combined with what another role sees to work out a hidden
-    group.  Callers cache it (one per data set and ``min_cell``).
+    Built on all responses (not on a scope) and at the one minimum cell size
+    :data:`MIN_CELL`: a reader with a smaller scope selects from the same
+    decisions as everyone else, so what one role sees cannot be combined with
+    what another role sees to work out a hidden group.  Callers cache it (one
+    per data set).
     """
     from analysis.protection import protect  # lazy: SciPy stays out of the app's start (docs/architecture.md)
 
-    return protect(storage.load_responses(), min_cell=contract.check_min_cell(min_cell))
+    return protect(storage.load_responses(), min_cell=MIN_CELL)
 
 
 def view_filters(scope: Scope, filters: Mapping[str, Any] | None) -> dict[str, str | None] | None:

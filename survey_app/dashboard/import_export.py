@@ -306,9 +306,9 @@ def render_report(ctx: Context, *, header: bool = True) -> None:
         st.caption(t("report_help"))
     if report_waits(ctx):  # an institution on its own whose fieldwork started late and still runs
         return
-    # the data of the one protected table (all responses, issue 9): the filters select from it
-    full = protected(ctx.storage, ctx.min_cell).df
-    filters, min_cell, lang_ = dict(ctx.filters), ctx.min_cell, ctx.lang
+    # the one protected table itself (all responses, one minimum cell size, issue 9 H1): the filters select from it
+    full = protected(ctx.storage)
+    filters, min_cell, lang_ = dict(ctx.filters), full.min_cell, ctx.lang
     names = dict(ctx.options.round_names)  # rounds by name in the report's selection line
     if ctx.scope.gis is not None and not filters.get("gi"):
         filters["gi"] = list(ctx.scope.gis)  # the report names the institution(s) it covers

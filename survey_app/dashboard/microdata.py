@@ -1,7 +1,8 @@
 """Microdata page: the k-anonymous export of :func:`analysis.microdata.k_anonymous_microdata`.
 
 The file always holds the reader's whole scope (the page has no filters):
-two exports of overlapping selections could be subtracted.  Downloads go
+two exports of overlapping selections could be subtracted.  ``k`` is fixed
+(:data:`K`, the protected table's minimum cell size; issue 9 M3).  Downloads go
 through :func:`survey_app.auth.session.guard` (checked when clicked, written
 to the audit log) with the action ``research_export``.
 """
@@ -18,9 +19,12 @@ from analysis import i18n, wording
 from analysis.microdata import MicrodataRecord, k_anonymous_microdata
 from survey_app.auth.session import guard
 
-from .context import Context, no_data
+from .context import MIN_CELL, Context, no_data
 
 ACTION = "research_export"
+#: k of the export: fixed to the protected table's minimum cell size, not a widget and
+#: not the reader's (two exports at two k's join to classes under k: issue 9 M3).
+K = MIN_CELL
 BASENAME = "microdata"
 
 
@@ -56,11 +60,11 @@ def render_microdata(ctx: Context) -> None:
     lang_ = ctx.lang
     if ctx.access is None or not ctx.access.can(ACTION):
         return
-    st.write(i18n.text("privacy.microdata.intro", lang_, k=ctx.min_cell))
+    st.write(i18n.text("privacy.microdata.intro", lang_, k=K))
     if ctx.df.empty:
         no_data()
         return
-    frame, record = k_anonymous_microdata(ctx.df, k=ctx.min_cell)
+    frame, record = k_anonymous_microdata(ctx.df, k=K)
     st.subheader(i18n.text("privacy.microdata.note_title", lang_))
     st.markdown("\n".join(f"- {line}" for line in record.note(lang_)))
     if frame.empty:

@@ -36,7 +36,6 @@ def _model(
     url: str,
     scope: Scope,
     filters_key: tuple,
-    min_cell: int,
     predictors: tuple,
     kind: str,
     n_workers_as: str,
@@ -44,11 +43,12 @@ def _model(
     _storage,
 ):
     # the model builder uses the respondents the reader may see: shown groups of every predictor (issue 9)
-    view = data_access.protected_view(protected(_storage, min_cell), scope, dict(filters_key))
+    data = protected(_storage)  # the one table: its min_cell is the model's too (issue 9 H1)
+    view = data_access.protected_view(data, scope, dict(filters_key))
     df = _load(url, scope, filters_key, _storage).iloc[:0] if view is None else view.model_data(list(predictors))
     # one fit gives both the coefficient table (chart and table) and the fit statistics
     return models.grade_model(
-        df, kind=kind, predictors=list(predictors), weights=weights, n_workers_as=n_workers_as, min_cell=min_cell
+        df, kind=kind, predictors=list(predictors), weights=weights, n_workers_as=n_workers_as, min_cell=data.min_cell
     )
 
 
@@ -142,9 +142,7 @@ def render_model_builder(ctx: Context) -> None:
         st.info(t("model_choose"))
         return
     try:
-        model = _model(
-            _url(ctx.storage), ctx.scope, ctx.filters_key, ctx.min_cell, tuple(preds), kind, nw, weights, ctx.storage
-        )
+        model = _model(_url(ctx.storage), ctx.scope, ctx.filters_key, tuple(preds), kind, nw, weights, ctx.storage)
     except models.ModelRefused as exc:
         st.warning(views.refusal_text(exc, lang_), icon=":material/block:")
         return

@@ -84,8 +84,8 @@ lint: $(TEST_STAMP)
 test: $(TEST_STAMP) $(DEID_STAMP) $(PYCANON_STAMP) system-deps lint
 	bash scripts/run-tests.sh -m "not a11y_languages"
 
-# The axe-core walks of the other languages and versions (about 30 minutes on 2 cores; make test
-# walks both Dutch versions with axe and checks every staff page).
+# The axe-core walks of the other respondent types (about 15 minutes on 2 cores; make test walks
+# every language and version once with axe and checks every staff page).
 test-a11y: $(TEST_STAMP) system-deps
 	bash scripts/run-tests.sh -m a11y_languages
 

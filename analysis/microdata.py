@@ -30,6 +30,16 @@ may take away, and records what was done (:class:`MicrodataRecord`).
 On the demo data (1,523 rows, k = 10): quarters; 233 rows get measure type
 ``overig``, 75 institution ``overig`` and 12 rows are left out.
 
+* **The protected table first** (``protected=``, issue 9 (b)): the file is
+  a publication next to the dashboards, so its group counts must not give
+  away what the one protected table hides.  A row keeps its institution
+  only when the table shows (round, institution, respondent type), and its
+  measure type only when it also shows (round, institution, respondent type,
+  measure type); otherwise the value becomes ``overig`` (an institution
+  ``overig`` takes the measure type with it).  Every count of the file at
+  round level is then a shown cell of the table or a difference of shown
+  cells (a line total minus its shown parts), never a cell the table hides.
+
 Only these columns are protected: the answers themselves are not treated as
 identifying (a researcher who knows someone's answers already knows them).
 The export takes the whole scope of the reader, never a filtered part of it:
@@ -159,6 +169,35 @@ def k_of(frame: pd.DataFrame, columns=QUASI_IDENTIFIERS) -> int:
     return int(class_sizes(frame, columns).min()) if len(frame) else 0
 
 
+def table_recode(base: pd.DataFrame, protected) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Institution and measure type become ``overig`` where the protected table does not show the cell.
+
+    ``protected`` is :class:`analysis.protection.ProtectedData` of the same
+    responses.  Returns the recoded frame and the rows recoded per column.
+    """
+    base = base.copy()
+    keys = ["round_id", "gi", "respondent_type"]
+
+    def shown(filters: dict) -> bool:
+        return bool(protected.view(filters).respondents.shown)
+
+    def clean(row) -> dict:
+        return {c: (None if pd.isna(v) else str(v)) for c, v in zip(keys, row, strict=True)}
+
+    complete = base[keys].notna().all(axis=1)
+    gi_ok = pd.Series(False, index=base.index)
+    for row, idx in base[complete].groupby(keys, sort=False).groups.items():
+        gi_ok[idx] = shown(clean(row))
+    mt_ok = pd.Series(False, index=base.index)
+    with_mt = gi_ok & base["measure_type"].notna()
+    for row, idx in base[with_mt].groupby([*keys, "measure_type"], sort=False).groups.items():
+        mt_ok[idx] = shown({**clean(row[:3]), "measure_type": str(row[3])})
+    recoded = {"measure_type": int((~mt_ok).sum()), "gi": int((~gi_ok).sum())}
+    base.loc[~mt_ok, "measure_type"] = OTHER
+    base.loc[~gi_ok, "gi"] = OTHER
+    return base, {c: n for c, n in recoded.items() if n}
+
+
 def _protect(base: pd.DataFrame, k: int) -> tuple[pd.DataFrame, dict[str, int], pd.Series, pd.Series]:
     """Local recoding (:data:`RECODE_ORDER`) of the rows in combinations under ``k``, then the rows still under ``k``.
 
@@ -171,7 +210,7 @@ def _protect(base: pd.DataFrame, k: int) -> tuple[pd.DataFrame, dict[str, int], 
         small = class_sizes(base) < k
         if not small.any():
             break
-        recoded[column] = int(small.sum())
+        recoded[column] = int((small & (base[column].fillna("") != OTHER)).sum())
         changed |= small
         base.loc[small, column] = OTHER
     return base, recoded, changed, class_sizes(base) < k
@@ -183,6 +222,7 @@ def k_anonymous_microdata(
     k: int = contract.DEFAULT_MIN_CELL,
     max_suppressed: float = 0.02,
     max_recoded: float = 0.2,
+    protected=None,
 ) -> tuple[pd.DataFrame, MicrodataRecord]:
     """The responses without free text, k-anonymous on :data:`QUASI_IDENTIFIERS`, and what was done.
 
@@ -191,18 +231,27 @@ def k_anonymous_microdata(
     get ``overig`` (the round is taken when neither month nor quarter
     qualifies).  Columns: the contract columns without
     :data:`DROPPED_COLUMNS`, with ``period`` after ``measure_type``.
+
+    ``protected`` (:class:`analysis.protection.ProtectedData` of these
+    responses): first :func:`table_recode`, so no count of the file is a cell
+    the table hides; the dashboards always pass it.  The recodes it makes are
+    counted in the record with those of the k-anonymity step.
     """
     k = contract.check_min_cell(k)
     n_in = len(df)
     base = df.drop(columns=[c for c in DROPPED_COLUMNS if c in df.columns]).copy()
     for c in ("round_id", "gi", "respondent_type", "measure_type"):
         base[c] = base[c].astype("string")
+    by_table: dict[str, int] = {}
+    if protected is not None and n_in:
+        base, by_table = table_recode(base, protected)
     for level in PERIOD_LEVELS:
         base["period"] = week_period(df["submitted_week"], level, df["round_id"])
-        protected, recoded, changed, small = _protect(base, k)
+        result, recoded, changed, small = _protect(base, k)
         if n_in == 0 or (small.mean() <= max_suppressed and changed.mean() <= max_recoded):
             break
-    out = protected.loc[~small].reset_index(drop=True)
+    recoded = {c: by_table.get(c, 0) + recoded.get(c, 0) for c in RECODE_ORDER if by_table.get(c) or recoded.get(c)}
+    out = result.loc[~small].reset_index(drop=True)
     order = [c for c in contract.COLUMNS if c in out.columns]
     order.insert(order.index("measure_type") + 1, "period")
     out = out[order]

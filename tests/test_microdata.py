@@ -166,3 +166,41 @@ def test_microdata_files_hold_the_data_and_the_note(demo, tmp_path):
     assert pycanon_k(got.replace("", pd.NA), tmp_path) >= 10
     sheets = pd.read_excel(io.BytesIO(xlsx_bytes(frame, record, "nl")), sheet_name=None)
     assert list(sheets) == ["data", "toelichting"] and len(sheets["data"]) == len(frame)
+
+
+def _round_cells(frame: pd.DataFrame) -> pd.Series:
+    return frame.groupby(["round_id", "gi", "respondent_type", "measure_type"], dropna=False).size()
+
+
+def test_microdata_counts_are_never_a_cell_the_protected_table_hides():
+    """Issue 9 (b): the file is a publication next to the dashboards; a (round, institution, type,
+    measure type) count in it must not equal a cell the table hides (it would be subtracted from the
+    shown total to give the small neighbour away)."""
+    from analysis.protection import protect
+
+    df = _small_institution()
+    data = protect(df)
+    out, record = k_anonymous_microdata(df, k=10, protected=data)
+    assert k_of(out) >= 10
+    for r, g, t, m in _round_cells(out).index:
+        if g == OTHER:
+            assert m == OTHER  # a pooled institution takes its measure type with it
+            continue
+        cell = data.view({"round_id": r, "gi": g, "respondent_type": t}).respondents
+        assert cell.shown, (r, g, t)
+        if m != OTHER and not pd.isna(m):
+            assert data.view({"round_id": r, "gi": g, "respondent_type": t, "measure_type": m}).respondents.shown
+    # the attack of the review: a cell hidden to protect a small one (>= 10 respondents), kept whole
+    # by k-anonymity alone, no longer appears with its own count
+    hidden_big = [
+        key
+        for key, n in _round_cells(df).items()
+        if n >= 10
+        and not pd.isna(key[3])
+        and not data.view(dict(zip(("round_id", "gi", "respondent_type", "measure_type"), key))).respondents.shown
+    ]
+    assert hidden_big, "the fixture must have a hidden cell of at least 10"
+    plain, _ = k_anonymous_microdata(df, k=10)
+    assert set(hidden_big) & set(_round_cells(plain).index)  # without the table it is in the file
+    assert not set(hidden_big) & set(_round_cells(out).index)
+    assert record.recoded.get("measure_type", 0) > 0

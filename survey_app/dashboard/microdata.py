@@ -19,7 +19,7 @@ from analysis import i18n, wording
 from analysis.microdata import MicrodataRecord, k_anonymous_microdata
 from survey_app.auth.session import guard
 
-from .context import MIN_CELL, Context, no_data
+from .context import MIN_CELL, Context, no_data, protected
 
 ACTION = "research_export"
 #: k of the export: fixed to the protected table's minimum cell size, not a widget and
@@ -64,7 +64,8 @@ def render_microdata(ctx: Context) -> None:
     if ctx.df.empty:
         no_data()
         return
-    frame, record = k_anonymous_microdata(ctx.df, k=K)
+    # recoded from the one protected table first: no count of the file is a cell it hides (issue 9 (b))
+    frame, record = k_anonymous_microdata(ctx.df, k=K, protected=protected(ctx.storage))
     st.subheader(i18n.text("privacy.microdata.note_title", lang_))
     st.markdown("\n".join(f"- {line}" for line in record.note(lang_)))
     if frame.empty:

@@ -586,7 +586,7 @@ def _monitor_counts(storage, info, access: RoundsAccess, min_cell: int) -> pd.Da
     if access.exact_counts:
         resp = storage.response_counts(info.id)
         return resp[resp["gi"].isin(visible)]
-    return monitor.table_counts(context.protected(storage, min_cell), round_id=info.id, gis=visible)
+    return monitor.table_counts(context.protected(storage), round_id=info.id, gis=visible)
 
 
 def monitor_table(storage, info, access: RoundsAccess, today: _dt.date, min_cell: int, resp=None) -> pd.DataFrame:
@@ -613,7 +613,7 @@ def monitor_table(storage, info, access: RoundsAccess, today: _dt.date, min_cell
     )
     if access.exact_counts:
         return monitor.with_totals(table, min_cell=min_cell)
-    data = context.protected(storage, min_cell)
+    data = context.protected(storage)
     return monitor.protected_totals(table, data, round_id=info.id, min_cell=min_cell)
 
 

@@ -998,10 +998,21 @@ class ProtectedView:
                 n = int((keep & (litem == cat)).sum())
                 return CellInfo(n, SHOWN, self.min_cell, n)
 
-        elif len(coords) == 2:
+        elif len(coords) == 2:  # group sizes: as the distribution figures, a cell only within shown margins
+            cells: dict[tuple[str, str], CellInfo] = {}
+
+            def raw(a: str, b: str) -> CellInfo:
+                if (a, b) not in cells:
+                    cells[(a, b)] = self._source_cell(fam, {row: a, col: b})
+                return cells[(a, b)]
 
             def get(a: str, b: str) -> CellInfo:
-                return self._source_cell(fam, {row: a, col: b})
+                c = raw(a, b)
+                margins = [raw(a, ALL)] if a != ALL else []
+                margins += [raw(ALL, b)] if b != ALL else []
+                if c.has_data and not all(m.shown for m in margins):
+                    return CellInfo(None, PROTECTS, self.min_cell, c.true_n)
+                return c
 
         else:
 

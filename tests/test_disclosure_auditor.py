@@ -393,3 +393,31 @@ def test_disclosure_auditor_crosstab_and_distribution_agree(df, data):
                     assert rows["suppressed"].all() and rows["n"].isna().all(), (f, dim, item, a)
                 checked += 1
     assert checked and hidden  # the data set has hidden lines (KLEIN)
+
+
+def test_disclosure_auditor_crosstab_of_two_groupings_reads_the_respondents_family(df, data):
+    """A cross table of two filter dimensions (or one and n_workers/had_gap) shows group sizes of the respondents family."""
+    one_filter = [f for f in views(df) if sum(v is not None for v in f.values()) <= 1]
+    shown = 0
+    for f in one_filter:
+        v = data.view(f)
+        for row, col in (("gi", "measure_type"), ("respondent_type", "had_gap"), ("gi", "n_workers")):
+            ct = v.crosstab(row, col).astype(object)
+            lr, lc = labels(df, row), labels(df, col)
+            for r in ct.to_dict("records"):
+                n = int((view_mask(df, f) & (lr == r["row"]) & (lc == r["col"])).sum())
+                if any(c in DIMS and f[c] is not None and f[c] != r[k] for c, k in ((row, "row"), (col, "col"))):
+                    assert r["n"] == 0 and not r["suppressed"]  # outside the view: an empty cell
+                    continue
+                if col in DIMS:
+                    cell = data.view({**f, row: r["row"], col: r["col"]}).respondents
+                else:
+                    cell = data.view({**f, row: r["row"]}).cell("respondents", **{col: r["col"]})
+                if r["suppressed"]:
+                    assert r["n"] is None or pd.isna(r["n"]), (f, row, col, r)
+                else:
+                    assert r["n"] == n and cell.shown, (f, row, col, r)
+                    shown += n > 0
+                if 0 < n < MIN_CELL:
+                    assert r["suppressed"], (f, row, col, r)
+    assert shown

@@ -357,7 +357,9 @@ class ProtectedData:
             for c in (row, col):
                 if c not in DIMS:
                     dims.append(simple_dim(c, _categories(self.df, c), missing=False))
-            return self._cube(key, pop, dims, forced=lambda k: resp(k, []))
+            # a view the question's family hides is hidden here too (both questions' families, at the margins)
+            parents = [resp] + [self._forced_by(f"item:{c}") for c in (row, col) if c in ITEMS]
+            return self._cube(key, pop, dims, forced=lambda k: any(p(k, []) for p in parents))
         raise ValueError(f"unknown family {key!r}")
 
     # ------------------------------------------------------------------ reading

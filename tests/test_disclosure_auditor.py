@@ -421,3 +421,17 @@ def test_disclosure_auditor_crosstab_of_two_groupings_reads_the_respondents_fami
                 if 0 < n < MIN_CELL:
                     assert r["suppressed"], (f, row, col, r)
     assert shown
+
+
+def test_disclosure_auditor_question_by_question_table_hides_the_views_its_questions_hide(df, data):
+    """Two questions keep a family of their own, forced by both questions' families at the margins."""
+    hidden_views = 0
+    for f in (f for f in views(df) if sum(v is not None for v in f.values()) <= 1):
+        v = data.view(f)
+        for row, col in (("explained_at_start", "opinion_asked"), ("n_workers", "help_improves")):
+            items = [c for c in (row, col) if c.startswith(("explained", "opinion", "help"))]
+            if any(v.cell(f"item:{c}").status in ("small", "protects") for c in items):
+                hidden_views += 1
+                ct = v.crosstab(row, col)
+                assert ct["suppressed"].all() and ct["n"].isna().all(), (f, row, col)
+    assert hidden_views  # KLEIN's view is hidden in the question families

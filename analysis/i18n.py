@@ -69,7 +69,7 @@ DYNAMIC_PREFIXES: tuple[str, ...] = (
     "auth.audit_col.",
     "auth.accounts_col.",
     "labels.variable.",  # analysis.wording.variable_label(column)
-    "privacy.comments.column.",  # analysis.comments.comments_for: table headers
+    "privacy.comments.column.",  # analysis.comments.comment_table: table headers
     "privacy.microdata.period.",  # analysis.microdata.MicrodataRecord.note: the period level
     "labels.respondent_group.",  # analysis.wording.category_label("respondent_type", code)
     "labels.gap_group.",  # analysis.wording.group_label("had_gap", code)

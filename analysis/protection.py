@@ -58,7 +58,7 @@ import hashlib
 import math
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -66,6 +66,7 @@ import pandas as pd
 
 from . import comments as comment_rule
 from . import contract, i18n, stats
+from .comments import CommentsResult
 from .compare import REST, compare_groups, holm, institution_vs_rest
 from .cube import ALL, EMPTY, EMPTY_CELL, PROTECTS, SHOWN, SMALL, Cube, Dim, codes_frame, simple_dim
 from .figures import (
@@ -79,9 +80,7 @@ from .figures import (
 from .filters import normalize_filter_value
 from .relations import _categories as rel_categories
 from .relations import association, variable_kind
-from .scrub import scrub_text
 from .views import grade_summary_by_group
-from .wording import variable_label
 
 #: The lowest minimum cell size this tool accepts (data contract section 2).
 MIN_CELL_FLOOR = contract.MIN_CELL_FLOOR
@@ -361,7 +360,9 @@ class ProtectedData:
             for c in (row, col):
                 if c not in DIMS:
                     dims.append(simple_dim(c, _categories(self.df, c), missing=False))
-            return self._cube(key, pop, dims, forced=lambda k: resp(k, []))
+            # a view the question's family hides is hidden here too (both questions' families, at the margins)
+            parents = [resp] + [self._forced_by(f"item:{c}") for c in (row, col) if c in ITEMS]
+            return self._cube(key, pop, dims, forced=lambda k: any(p(k, []) for p in parents))
         raise ValueError(f"unknown family {key!r}")
 
     # ------------------------------------------------------------------ reading
@@ -489,6 +490,10 @@ _RELATION_COLUMNS = (
 )
 
 
+#: group dimensions of the question families (:meth:`ProtectedData._build`)
+_ITEM_GROUPS = {"say_in_plan": ("had_gap",), **{q: ("had_gap",) for q in contract.QUALITY_ITEMS}}
+
+
 def _categories(df: pd.DataFrame, column: str) -> tuple[str, ...]:
     if column == "gi":
         present = {str(v) for v in df["gi"].dropna().unique()}
@@ -534,16 +539,6 @@ class CellInfo:
         The field stays in the outputs (data contract 1.1 allows ``"n": null`` for any hidden row).
         """
         return None
-
-
-@dataclass
-class CommentsResult:
-    """Comments a reader may see: ``table`` is empty when ``shown`` is False (``reason`` says why)."""
-
-    table: pd.DataFrame
-    shown: bool
-    reason: str
-    n_comments: int
 
 
 # --------------------------------------------------------------------------- one view
@@ -934,6 +929,42 @@ class ProtectedView:
         a, b = sorted((row, col))
         return f"crosstab:{a}:{b}"
 
+    def _crosstab_source(self, row: str, col: str) -> tuple[str, tuple[str, ...]]:
+        """The family a cross table reads its counts from, and the columns that are coordinates of it.
+
+        * A filter dimension (or a group the question's family has:
+          ``had_gap`` for ``say_in_plan`` and the quality items) by a
+          question: ``item:<question>``, coordinate the dimension.  Line
+          ``a`` is the distribution of the question in the view with that
+          value, shown iff the question's family shows that cell (the same
+          numbers as the distribution figures, H3 of the disclosure review).
+        * Two filter dimensions, or a filter dimension by ``n_workers`` or
+          ``had_gap``: ``respondents`` (group sizes), both coordinates.
+        * Otherwise (two questions, or a group by a question whose family does
+          not have that group): ``crosstab:<a>:<b>``, a family of its own.
+        """
+        items = [c for c in (row, col) if c in ITEMS]
+        if len(items) == 1:
+            item = items[0]
+            other = col if item == row else row
+            if other in DIMS or other in _ITEM_GROUPS.get(item, ()):
+                return f"item:{item}", (other,)
+        if not items and any(c in DIMS for c in (row, col)):
+            return "respondents", (row, col)
+        return self._crosstab_family(row, col), ()
+
+    def _source_cell(self, fam: str, coords: dict[str, str]) -> CellInfo:
+        """A cell of ``fam`` at this view with some coordinates set (ALL: the margin; an answered margin if any)."""
+        cube = self.data.family(fam)
+        fixed, groups = {}, {}
+        for var, val in coords.items():
+            if val == ALL:
+                val = "+" if "+" in _labels_of(cube, var) else ALL
+                if var in DIMS and self.filters[var] is not None:
+                    continue  # the view already fixes this dimension
+            (fixed if var in DIMS else groups)[var] = val
+        return self.cell(fam, view=self._vkey(**fixed), **groups)
+
     def crosstab(self, row: str, col: str) -> pd.DataFrame:
         """Cross table of two questions in long form, read from the protected table.
 
@@ -944,20 +975,69 @@ class ProtectedView:
         expected under independence (from shown margins; null otherwise) and
         ``low_expected`` is true when it is below 5 (then a chi-square test
         is not reliable; :meth:`association` says so too).
+
+        Which family the counts come from: :meth:`_crosstab_source`.  A table
+        of a filter dimension by a question shows a line (a value of the
+        dimension) whole or not at all, as the distribution figure of that
+        view does; its margin over the dimension is the distribution of this
+        view (respondents with an empty dimension value included).
         """
 
         if row == col:
             raise ValueError("row and col must be different columns")
         rcats = rel_categories(self.data.df, row)[1]
         ccats = rel_categories(self.data.df, col)[1]
-        fam = self._crosstab_family(row, col)
+        fam, coords = self._crosstab_source(row, col)
+        if len(coords) == 1:  # lines of a question's family: counts of this view's respondents
+            dim = coords[0]
+            item = col if dim == row else row
+            ldim = stats.category_labels(self.sub, dim)
+            litem = stats.category_labels(self.sub, item)
+            plus = "+" in _labels_of(self.data.family(fam), dim) and self.filters.get(dim) is None
+            line: dict[str, CellInfo] = {}
+
+            def get(a: str, b: str) -> CellInfo:
+                dv, cat = (a, b) if dim == row else (b, a)
+                if dv not in line:
+                    line[dv] = self._source_cell(fam, {dim: dv})
+                info = line[dv]
+                if not info.has_data or cat == ALL:
+                    return info  # hidden, empty, or the family's cell itself (a line total)
+                if dv != ALL:
+                    keep = ldim == dv
+                else:  # the margin over the dimension: the family's cell of this view
+                    keep = np.array([v is not None for v in ldim]) if plus else np.ones(len(ldim), dtype=bool)
+                n = int((keep & (litem == cat)).sum())
+                return CellInfo(n, SHOWN, self.min_cell, n)
+
+        elif len(coords) == 2:  # group sizes: as the distribution figures, a cell only within shown margins
+            cells: dict[tuple[str, str], CellInfo] = {}
+
+            def raw(a: str, b: str) -> CellInfo:
+                if (a, b) not in cells:
+                    cells[(a, b)] = self._source_cell(fam, {row: a, col: b})
+                return cells[(a, b)]
+
+            def get(a: str, b: str) -> CellInfo:
+                c = raw(a, b)
+                margins = [raw(a, ALL)] if a != ALL else []
+                margins += [raw(ALL, b)] if b != ALL else []
+                if c.has_data and not all(m.shown for m in margins):
+                    return CellInfo(None, PROTECTS, self.min_cell, c.true_n)
+                return c
+
+        else:
+
+            def get(a: str, b: str) -> CellInfo:
+                return self._ct_cell(fam, row, col, a, b)
+
         recs = []
-        rtot = {a: self._ct_cell(fam, row, col, a, ALL) for a in rcats}
-        ctot = {b: self._ct_cell(fam, row, col, ALL, b) for b in ccats}
-        total = self._ct_cell(fam, row, col, ALL, ALL)
+        rtot = {a: get(a, ALL) for a in rcats}
+        ctot = {b: get(ALL, b) for b in ccats}
+        total = get(ALL, ALL)
         for a in rcats:
             for b in ccats:
-                c = self._ct_cell(fam, row, col, a, b)
+                c = get(a, b)
                 r = rtot[a]
                 pct = 100.0 * c.n / r.n if c.shown and r.shown and r.n else math.nan
                 exp = math.nan
@@ -1121,78 +1201,42 @@ class ProtectedView:
         columns: Sequence[str] = contract.COMMENT_COLUMNS,
         lang: str = "nl",
     ) -> CommentsResult:
-        """The comments a reader may see in this selection, or none.
+        """The comments a reader may see in this selection, or why none: the one comments rule (issue 9 (d)).
 
-        * Shown only when the selection is a union of whole comment blocks
-          (:meth:`ProtectedData.comment_blocks`; every part has at least
-          ``min_cell`` respondents) and is itself shown.
-        * ``search``: literal, case-insensitive; when fewer than
-          ``min_cell`` comments match, nothing is shown.
-        * Other answers (the grade) are next to a comment only for ``role``
-          ``"inspecteur"``; otherwise the table has the question and the
-          comment only.
-        * Text is scrubbed again on the way out; order is the random
-          ``response_id`` order.
+        * Shown only when the selection is itself shown and is a union of
+          whole comment blocks (:meth:`comments_allowed`,
+          :meth:`ProtectedData.comment_blocks`: every part has at least
+          ``min_cell`` respondents).
+        * ``search``: literal, case-insensitive, on the scrubbed text; when
+          fewer than ``min_cell`` respondents match, nothing is shown.
+        * Other answers (institution, grade) are next to a comment only for
+          ``role`` ``"inspecteur"``; otherwise the table has the question and
+          the comment only, sorted by text (:func:`analysis.comments.comment_table`).
+
+        Used by the Opmerkingen page, :func:`visible_comments` and the
+        disclosure auditor.  ``n_respondents`` is the protected table's.
         """
 
+        comment_rule.check_columns(columns)
         with_answers = role in ANSWER_ROLES
-        heads = [i18n.text("disclosure.comments.question", lang)]
-        heads += [i18n.text("disclosure.comments.grade", lang)] if with_answers else []
-        heads += [i18n.text("disclosure.comments.comment", lang)]
-        empty = pd.DataFrame({h: pd.Series(dtype="string") for h in heads})
-        for c in columns:
-            if c not in contract.COMMENT_COLUMNS:
-                raise ValueError(f"{c!r} is not a comment column")
-        if not self.comments_allowed():
-            return CommentsResult(empty, False, "selection", 0)
-        sub = self.sub.sort_values("response_id", kind="stable").reset_index(drop=True)
-        parts = []
-        grade = sub["grade"].astype("Int64").astype("string").fillna("")
-        for c in columns:
-            text = sub[c].astype("string")
-            keep = (text.notna() & (text.str.strip() != "")).fillna(False)
-            if search:
-                keep &= text.str.contains(search, case=False, regex=False).fillna(False)
-            keep = keep.astype(bool).to_numpy()
-            part = {heads[0]: [variable_label(c, lang)] * int(keep.sum())}
-            if with_answers:
-                part[heads[1]] = grade[keep].to_numpy()
-            part[heads[-1]] = [scrub_text(t) for t in text[keep].astype(object)]
-            parts.append(pd.DataFrame(part, columns=heads))
-        table = pd.concat(parts, ignore_index=True).astype("string") if parts else empty
-        if search and len(table) < self.min_cell:
-            return CommentsResult(empty, False, "search", 0)
-        return CommentsResult(table, True, "", len(table))
-
-    def page_comments(
-        self,
-        *,
-        search: str | None = None,
-        role: str | None = None,
-        columns: Sequence[str] = contract.COMMENT_COLUMNS,
-        lang: str = "nl",
-    ) -> comment_rule.CommentsResult:
-        """The Opmerkingen page: :func:`analysis.comments.comments_for` on this selection, read from the table.
-
-        Nothing is shown when the selection's number of respondents is hidden
-        in the protected table (also when it has ``min_cell`` or more
-        respondents but protects a hidden cell); otherwise the rule of
-        :mod:`analysis.comments` decides, and the number of respondents the
-        page shows is the protected table's.
-        """
         resp = self.respondents
-        selection = {d: [v] for d, v in self.filters.items() if v is not None}
-        shown = resp.has_data
-        res = comment_rule.comments_for(
-            self.sub if shown else self.sub.iloc[:0],  # a hidden selection: "te weinig respondenten"
-            selection=selection,
-            min_cell=self.min_cell,
-            columns=columns,
-            search=search,
-            role=role,
-            lang=lang,
+        n = int(resp.n) if resp.has_data else 0
+        sub = self.sub.sort_values("response_id", kind="stable").reset_index(drop=True)
+        table, matched = comment_rule.comment_table(sub.iloc[:0], columns=columns, with_answers=with_answers, lang=lang)
+
+        def result(status: str) -> CommentsResult:
+            return CommentsResult(table.iloc[:0], status, n, 0, self.min_cell, with_answers)
+
+        if not self.known or not resp.has_data:
+            return result(comment_rule.SELECTION_HIDDEN)
+        if not self.comments_allowed():
+            return result(comment_rule.SHARES_SMALL_GROUP)
+        table, matched = comment_rule.comment_table(
+            sub, columns=columns, search=search, with_answers=with_answers, lang=lang
         )
-        return replace(res, n_respondents=int(resp.n) if shown else 0)
+        if search and matched < self.min_cell:
+            return result(comment_rule.SEARCH_TOO_FEW)
+        return CommentsResult(table, comment_rule.SHOWN, n, len(table), self.min_cell, with_answers)
 
 
 def visible_comments(

@@ -387,6 +387,32 @@ def test_opmerkingen_plain_text_and_hidden_for_small_groups(db):
     assert hidden and "minder dan 10 respondenten" in hidden[0] and "6" not in hidden[0]  # the size stays hidden
 
 
+def test_opmerkingen_page_shows_what_the_auditor_rule_gives(db):
+    """Issue 9 (d): the page shows exactly ProtectedView.comments (the block rule the auditor tests)."""
+    from analysis.protection import protect
+
+    s = Storage(db["url"], secret_key=SECRET)
+    try:
+        data = protect(s.load_responses(), min_cell=10)
+    finally:
+        s.dispose()
+    keys = {"round_id": "flt_round", "gi": "flt_gi", "respondent_type": "flt_rtype", "measure_type": "flt_measure"}
+    selections = ({}, {"gi": "JBN"}, {"gi": "JBW"}, {"respondent_type": "jeugdige"}, {"round_id": ROUND_B})
+    statuses = set()
+    for f in selections:
+        want = data.view(f).comments(role="beheerder")
+        statuses.add(want.status)
+        at = open_page("opmerkingen", **{keys[k]: [v] for k, v in f.items()})
+        if want.shown:
+            got = at.dataframe[0].value.reset_index(drop=True)
+            pd.testing.assert_frame_equal(got.astype("string"), want.table.reset_index(drop=True), check_dtype=False)
+            assert want.message("nl") in [c.value for c in at.caption], f
+        else:
+            assert not at.dataframe, f
+            assert [i.value for i in at.info] == [want.message("nl")], f
+    assert "shown" in statuses and len(statuses) >= 2  # shown and hidden selections were both compared
+
+
 def test_language_toggle_switches_to_english(db):
     at = open_page("overzicht")
     at.sidebar.radio(key="dash_lang").set_value("en")

@@ -1,15 +1,22 @@
-"""analysis.comments: which comments a reader may see (issue 9, item 4), and the Opmerkingen page text."""
+"""The one comments rule (issue 9 (d)): :meth:`analysis.protection.ProtectedView.comments`, and the page text.
+
+The rule is the comment-block rule the disclosure auditor tests
+(tests/test_disclosure_auditor.py); the Opmerkingen page calls it
+(tests/test_app_dashboards.py checks the page shows exactly its output).
+"""
 
 from __future__ import annotations
 
+import itertools
 import re
+import uuid
 
 import pandas as pd
 import pytest
 
 from analysis import comments, contract, i18n
-from analysis.comments import comments_for
-from analysis.filters import filter_responses
+from analysis.frame import canonical_frame
+from analysis.protection import protect, visible_comments
 from analysis.scrub import scrub_text
 from sample_data import generate
 
@@ -23,26 +30,38 @@ def _frame(groups: dict[tuple[str, str, str], int], *, text=None) -> pd.DataFram
         for i in range(n):
             rows.append(
                 {
+                    "response_id": str(uuid.UUID(int=len(rows) + 1, version=4)),
                     "round_id": "r1",
                     "gi": gi,
                     "respondent_type": rtype,
+                    "submitted_week": "2025-W07",
                     "measure_type": measure,
                     "grade": (i % 10) + 1,
-                    "comment_grade": text(gi, i) if text else f"{gi} {rtype} {measure} opmerking {i}",
-                    "comment_improve": pd.NA,
+                    "comment_grade": text(gi, i) if text else f"opmerking {gi} {rtype} {measure} nummer {i}",
                 }
             )
-    df = pd.DataFrame(rows)
-    for c in ("round_id", "gi", "respondent_type", "measure_type", "comment_grade", "comment_improve"):
-        df[c] = df[c].astype("string")
-    df["grade"] = df["grade"].astype("Int64")
-    return df
+    return canonical_frame(pd.DataFrame(rows))
 
 
-def _shown(df, selection, **kw) -> set[str]:
-    sub = filter_responses(df, **{k: v for k, v in selection.items() if v is not None})
-    result = comments_for(sub, selection=selection, scrub=lambda s: s, **kw)
+def _shown(data, filters, **kw) -> set[str]:
+    result = data.view(filters).comments(**kw)
     return set(result.table.iloc[:, -1]) if result.shown else set()
+
+
+def _views(df):
+    gis = [None, *sorted(df["gi"].unique())]
+    types = [None, *contract.RESPONDENT_TYPES]
+    measures = [None, *contract.CODES["measure_type"]]
+    for g, t, m in itertools.product(gis, types, measures):
+        yield {"gi": g, "respondent_type": t, "measure_type": m}
+
+
+def _mask(df, f):
+    keep = pd.Series(True, index=df.index)
+    for k, v in f.items():
+        if v is not None:
+            keep &= (df[k] == v).fillna(False)
+    return keep
 
 
 # one large institution (two cells of 40 and 30), one small one (7 respondents)
@@ -50,41 +69,53 @@ LARGE_SMALL = {("GROOT", "ouder", "ots"): 40, ("GROOT", "jeugdige", "ots"): 30, 
 
 
 def test_comments_difference_of_large_and_small_minus_large_reveals_nothing():
-    """Issue 9: comments of {large, small} minus those of {large} must not reveal the small one's comments."""
+    """Issue 9: no difference of two selections gives the small institution's comments."""
     df = _frame(LARGE_SMALL)
-    both = _shown(df, {"gi": ["GROOT", "KLEIN"]})
-    large = _shown(df, {"gi": ["GROOT"]})
-    everyone = _shown(df, {})
-    assert large  # the large institution's comments are shown
-    assert both - large == set()
-    assert everyone - large == set()
-    assert not any(c.startswith("KLEIN") for c in both | large | everyone)
+    data = protect(df, min_cell=MIN)
+    with pytest.raises(ValueError, match="one value or all"):  # {large, small} is not a selection
+        visible_comments(df, filters={"gi": ["GROOT", "KLEIN"]})
+    small = {scrub_text(t) for t in df.loc[df["gi"] == "KLEIN", "comment_grade"]}
+    shown = {tuple(f.items()): _shown(data, f) for f in _views(df)}
+    everyone = shown[tuple({"gi": None, "respondent_type": None, "measure_type": None}.items())]
+    assert everyone >= small  # the national selection shows everyone's comments (KLEIN pooled in a block)
+    for a, b in itertools.permutations([t for t in shown.values() if t], 2):
+        assert not (a - b and (a - b) <= small)
+    assert not _shown(data, {"gi": "KLEIN"})
 
 
 def test_comments_a_selected_part_under_the_minimum_hides_everything():
     df = _frame(LARGE_SMALL)
-    sub = filter_responses(df, gi=["GROOT", "KLEIN"])
-    r = comments_for(sub, selection={"gi": ["GROOT", "KLEIN"]})
-    assert r.status == comments.PART_TOO_SMALL and r.table.empty
-    assert r.parts == (("gi", "KLEIN"),)
+    r = visible_comments(df, filters={"gi": "KLEIN"}, min_cell=MIN)
+    assert r.status == comments.SELECTION_HIDDEN and r.table.empty and r.n_respondents == 0
     msg = r.message("nl")
-    assert "KLEIN" in msg and f"minder dan {MIN}" in msg and "7" not in msg  # the size of the small part stays hidden
+    assert f"minder dan {MIN}" in msg and "7" not in msg  # the size of the small part stays hidden
 
 
-def test_comments_every_selected_filter_part_is_checked():
-    df = _frame({("A", "ouder", "ots"): 30, ("A", "jeugdige", "ots"): 4, ("A", "ouder", "voogdij"): 20})
-    for selection in (
-        {"respondent_type": ["ouder", "jeugdige"]},
-        {"gi": ["A"], "respondent_type": ["jeugdige", "ouder"], "measure_type": ["ots"]},
-    ):
-        sub = filter_responses(df, **selection)
-        assert comments_for(sub, selection=selection).status == comments.PART_TOO_SMALL, selection
-    sub = filter_responses(df, measure_type=["ots", "voogdij"])
-    assert comments_for(sub, selection={"measure_type": ["ots", "voogdij"]}).shown
+def test_comments_a_selection_pooled_with_a_small_group_outside_it_shows_nothing():
+    # A/ouder/voogdij (5) is pooled with A/ouder/ots (40) into one block: a shown selection that holds
+    # one of them but not the other (e.g. measure type ots) would give the 5 comments by subtraction
+    df = _frame(
+        {
+            ("A", "ouder", "ots"): 40,
+            ("A", "ouder", "voogdij"): 5,
+            ("A", "jeugdige", "ots"): 30,
+            ("B", "ouder", "ots"): 40,
+            ("B", "ouder", "jeugdreclassering"): 40,
+        }
+    )
+    data = protect(df, min_cell=MIN)
+    refused = [f for f in _views(df) if data.view(f).comments().status == comments.SHARES_SMALL_GROUP]
+    assert refused
+    for f in refused:
+        r = data.view(f).comments()
+        assert data.view(f).respondents.has_data and r.table.empty and r.n_respondents >= MIN
+        assert r.message("en") == i18n.text("onerule.comments.shares_small_group", "en", min_cell=MIN)
+        assert (_mask(df, f) & (df["measure_type"] == "voogdij")).sum() in (0, 5)
+    assert data.view({"gi": "A", "respondent_type": "jeugdige"}).comments().shown
 
 
-def test_comments_of_small_cells_never_shown_in_any_selection():
-    """Every selection is a union of cells, so no sum or difference of selections isolates a small cell."""
+def test_comments_no_set_operation_isolates_a_small_group():
+    """Every selection that shows comments is a union of blocks of at least the minimum."""
     df = _frame(
         {
             ("A", "ouder", "ots"): 30,
@@ -93,82 +124,75 @@ def test_comments_of_small_cells_never_shown_in_any_selection():
             ("B", "ouder", "voogdij"): 3,
         }
     )
-    selections = [
-        {},
-        {"gi": ["A"]},
-        {"gi": ["B"]},
-        {"gi": ["A", "B"]},
-        {"respondent_type": ["ouder"]},
-        {"measure_type": ["ots"]},
-        {"gi": ["A"], "respondent_type": ["ouder"]},
-    ]
-    seen = set().union(*(_shown(df, s) for s in selections))
-    small = set(df[(df["respondent_type"] == "jeugdige") | (df["measure_type"] == "voogdij")]["comment_grade"])
-    assert seen and not seen & small
-    everyone = comments_for(df, selection={})
-    assert everyone.shown and everyone.left_out
-    assert f"minder dan {MIN}" in everyone.notes("nl")[0]
+    data = protect(df, min_cell=MIN)
+    sets = [_mask(df, f) for f in _views(df) if data.view(f).comments().shown]
+    assert sets
+    atoms = [pd.Series(True, index=df.index)]
+    for s in sets:
+        atoms = [p for a in atoms for p in (a & s, a & ~s) if p.any()]
+    assert min(int(a.sum()) for a in atoms) >= MIN
 
 
 def test_comments_selection_under_the_minimum_hides_and_does_not_give_its_size():
     df = _frame({("A", "ouder", "ots"): 9})
-    r = comments_for(df)
-    assert r.status == comments.SELECTION_TOO_SMALL and r.table.empty
+    r = visible_comments(df, min_cell=MIN)
+    assert r.status == comments.SELECTION_HIDDEN and r.table.empty
     assert "9" not in r.message("nl") and f"minder dan {MIN}" in r.message("nl")
-    assert comments_for(_frame({("A", "ouder", "ots"): 10})).shown
+    assert visible_comments(_frame({("A", "ouder", "ots"): 10})).shown
 
 
 @pytest.mark.parametrize("matches", [0, 1, MIN - 1])
 def test_comments_search_matching_fewer_than_the_minimum_shows_nothing(matches):
     df = _frame({("A", "ouder", "ots"): 40}, text=lambda gi, i: "te weinig tijd" if i < matches else "prima")
-    r = comments_for(df, search="tijd")
+    r = visible_comments(df, search="tijd")
     assert r.status == comments.SEARCH_TOO_FEW and r.table.empty
     assert r.message("nl") == i18n.text("privacy.comments.search_too_few", "nl", min_cell=MIN)
 
 
 def test_comments_search_matching_the_minimum_shows_the_matches():
     df = _frame({("A", "ouder", "ots"): 40}, text=lambda gi, i: "te weinig TIJD" if i < MIN else "prima")
-    r = comments_for(df, search="tijd", lang="en")
+    r = visible_comments(df, search="tijd", lang="en")
     assert r.shown and r.table["Comment"].tolist() == ["te weinig TIJD"] * MIN
 
 
 def test_comments_search_runs_on_the_scrubbed_text():
     df = _frame({("A", "ouder", "ots"): 40}, text=lambda gi, i: "bel 0612345678" if i < 5 else "prima")
-    assert comments_for(df, search="0612").status == comments.SEARCH_TOO_FEW
-    r = comments_for(df, search="[verwijderd]")
+    assert visible_comments(df, search="0612").status == comments.SEARCH_TOO_FEW
+    r = visible_comments(df, search="[verwijderd]")
     assert r.status == comments.SEARCH_TOO_FEW  # 5 < 10
 
 
 def test_comments_without_other_answers_for_every_role_but_inspecteur():
     df = _frame({("A", "ouder", "ots"): 30})
     for role in (None, "beheerder", "gi", "onderzoeker"):
-        r = comments_for(df, role=role)
+        r = visible_comments(df, role=role)
         assert list(r.table.columns) == ["Vraag", "Opmerking"], role
         assert not r.with_answers
         assert r.table["Opmerking"].tolist() == sorted(r.table["Opmerking"], key=str.casefold)  # not in row order
-    r = comments_for(df, role="inspecteur")
+    r = visible_comments(df, role="inspecteur")
     assert list(r.table.columns) == ["Vraag", "Instelling", "Cijfer", "Opmerking"]
     assert r.with_answers and set(r.table["Instelling"]) == {"A"}
-    assert r.table["Cijfer"].tolist() == [str(g) for g in df["grade"]]
+    order = df.sort_values("response_id", kind="stable")
+    assert r.table["Cijfer"].tolist() == [str(g) for g in order["grade"]]
 
 
 def test_comments_scrubbed_on_the_way_out():
     df = _frame({("A", "ouder", "ots"): 12}, text=lambda gi, i: "Bel 06-12345678 aub" if i == 0 else "Goed")
-    r = comments_for(df, scrub=lambda s: scrub_text(s, deidentify=False))
+    r = visible_comments(df)
     assert "06-12345678" not in " ".join(r.table["Opmerking"]) and "Bel [verwijderd] aub" in set(r.table["Opmerking"])
 
 
 def test_comments_rejects_unknown_columns_and_low_min_cell():
     df = _frame({("A", "ouder", "ots"): 12})
     with pytest.raises(ValueError, match="not a comment column"):
-        comments_for(df, columns=["grade"])
+        visible_comments(df, columns=["grade"])
     with pytest.raises(ValueError, match="min_cell"):
-        comments_for(df, min_cell=5)
+        visible_comments(df, min_cell=5)
 
 
 def test_comments_on_the_demo_data_shows_the_national_comments():
     df = generate()
-    r = comments_for(df, selection={}, scrub=lambda s: s)
+    r = visible_comments(df, filters={})
     assert r.shown and r.n_respondents == len(df) and r.n_comments > 0
 
 

@@ -44,12 +44,12 @@ def test_contract_check_min_cell_refuses_below_the_floor_and_non_integers(value)
 
 def _floor_calls():
     from analysis import (
-        comments,
         compare,
         document,
         figures,
         microdata,
         models,
+        protection,
         reference,
         relations,
         report,
@@ -76,7 +76,7 @@ def _floor_calls():
         "relations.association": lambda df, m: relations.association(df, x="had_gap", y="grade", min_cell=m),
         "models.ols_grade": lambda df, m: models.ols_grade(df, predictors=["had_gap"], min_cell=m),
         "views.key_numbers": lambda df, m: views.key_numbers(df, min_cell=m),
-        "comments.comments_for": lambda df, m: comments.comments_for(df, min_cell=m),
+        "protection.visible_comments": lambda df, m: protection.visible_comments(df, min_cell=m),
         "microdata.k_anonymous_microdata": lambda df, m: microdata.k_anonymous_microdata(df, k=m),
         "views.grade_summary_by_group": lambda df, m: views.grade_summary_by_group(df, group="had_gap", min_cell=m),
         "document.build_report": lambda df, m: document.build_report(df, min_cell=m),

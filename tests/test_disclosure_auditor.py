@@ -38,6 +38,8 @@ from analysis.protection import DIMS, ProtectedData
 
 MIN_CELL = 10
 CROSSTABS = (("had_gap", "say_in_plan"), ("gi", "explained_at_start"), ("n_workers", "help_improves"))
+#: cross tables whose lines are read from the question's family (H3 of the disclosure review)
+LINE_CROSSTABS = (("had_gap", "say_in_plan"), ("gi", "explained_at_start"))
 
 
 # --------------------------------------------------------------------------- bitsets of respondents
@@ -209,8 +211,16 @@ def audit(df: pd.DataFrame, data: ProtectedData, *, attacker_rows: np.ndarray | 
                     kb(item).add(bits(b))
         for row, col in CROSSTABS:
             ct = v.crosstab(row, col)
-            k = kb(f"crosstab:{row}:{col}", answers=False)
             lr, lc = labels(df, row), labels(df, col)
+            if (row, col) in LINE_CROSSTABS:  # lines are distributions of a question: answers of the line's set
+                for a, line in ct.astype(object).groupby("row", sort=False):
+                    if line["suppressed"].all():
+                        assert line["n"].isna().all(), (row, col, f, a)
+                    else:
+                        assert not line["suppressed"].any(), (row, col, f, a)  # a line is shown whole
+                        kb(col).add(bits(vm & (lr == a) & answered(df, col)))
+                continue
+            k = kb(f"crosstab:{row}:{col}", answers=False)
             for r in ct.astype(object).to_dict("records"):
                 b = bits(vm & (lr == r["row"]) & (lc == r["col"]))
                 if r["suppressed"]:
@@ -325,3 +335,103 @@ def test_disclosure_auditor_padding_with_the_previous_table_recovers_nothing(df,
 def test_disclosure_auditor_every_dimension_is_audited(df):
     assert len(list(views(df))) == 1 * 7 * 3 * 5
     assert set(DIMS) == {"round_id", "gi", "respondent_type", "measure_type"}
+
+
+def test_disclosure_auditor_crosstab_and_distribution_agree(df, data):
+    """H3: a cross table of a filter dimension (or the question's group) by a question is its distributions.
+
+    For every such table at the national view and every one-filter view, a
+    line is shown iff the question's distribution in the view with that value
+    is shown (the distribution figure, or the question's cell where there is
+    no figure), with the same counts per answer; a hidden line has no count.
+    """
+    from analysis.protection import ITEMS
+
+    def counts(mask, item):
+        lab = labels(df, item)
+        return {c: int((mask & (lab == c)).sum()) for c in dict.fromkeys(x for x in lab if x is not None)}
+
+    def line(f, item, group=None, value=None):
+        """(shown, {answer: n}) of the question in view ``f`` (in group ``value`` of ``group``)."""
+        v = data.view(f)
+        mask = view_mask(df, f) & answered(df, item)
+        if group is not None:
+            mask &= labels(df, group) == value
+            if item == "say_in_plan":  # the figure say_in_plan_by_gap
+                t = v.figure("say_in_plan_by_gap").table.astype(object)
+                t = t[t["group"] == value]
+                shown = not t["suppressed"].all()
+                return shown, {r["category"]: r["n"] for r in t.to_dict("records") if shown}
+            return v.cell(f"item:{item}", **{group: value}).has_data, counts(mask, item)
+        if item in contract.DISTRIBUTION_FIGURES:
+            t = v.figure(item).table.astype(object)
+            shown = not t["suppressed"].all()
+            return shown, {r["category"]: r["n"] for r in t.to_dict("records") if shown}
+        return v.cell(f"item:{item}").has_data, counts(mask, item)
+
+    pairs = [(d, i) for d in DIMS for i in ITEMS] + [("had_gap", q) for q in ("say_in_plan", *contract.QUALITY_ITEMS)]
+    one_filter = [f for f in views(df) if sum(v is not None for v in f.values()) <= 1]
+    checked = hidden = 0
+    for f in one_filter:
+        v = data.view(f)
+        for dim, item in pairs:
+            ct = v.crosstab(dim, item).astype(object)
+            for a, rows in ct.groupby("row", sort=False):
+                if dim in DIMS:
+                    if f[dim] is not None and f[dim] != a:
+                        assert (rows["n"] == 0).all() and not rows["suppressed"].any(), (f, dim, item, a)
+                        continue
+                    shown, want = line({**f, dim: a}, item)
+                else:
+                    shown, want = line(f, item, dim, a)
+                got = dict(zip(rows["col"], rows["n"]))
+                if shown:
+                    assert not rows["suppressed"].any(), (f, dim, item, a)
+                    assert {c: n for c, n in got.items() if n} == {c: n for c, n in want.items() if n}, (f, dim, a)
+                else:
+                    hidden += 1
+                    assert rows["suppressed"].all() and rows["n"].isna().all(), (f, dim, item, a)
+                checked += 1
+    assert checked and hidden  # the data set has hidden lines (KLEIN)
+
+
+def test_disclosure_auditor_crosstab_of_two_groupings_reads_the_respondents_family(df, data):
+    """A cross table of two filter dimensions (or one and n_workers/had_gap) shows group sizes of the respondents family."""
+    one_filter = [f for f in views(df) if sum(v is not None for v in f.values()) <= 1]
+    shown = 0
+    for f in one_filter:
+        v = data.view(f)
+        for row, col in (("gi", "measure_type"), ("respondent_type", "had_gap"), ("gi", "n_workers")):
+            ct = v.crosstab(row, col).astype(object)
+            lr, lc = labels(df, row), labels(df, col)
+            for r in ct.to_dict("records"):
+                n = int((view_mask(df, f) & (lr == r["row"]) & (lc == r["col"])).sum())
+                if any(c in DIMS and f[c] is not None and f[c] != r[k] for c, k in ((row, "row"), (col, "col"))):
+                    assert r["n"] == 0 and not r["suppressed"]  # outside the view: an empty cell
+                    continue
+                if col in DIMS:
+                    cell = data.view({**f, row: r["row"], col: r["col"]}).respondents
+                else:
+                    cell = data.view({**f, row: r["row"]}).cell("respondents", **{col: r["col"]})
+                if r["suppressed"]:
+                    assert r["n"] is None or pd.isna(r["n"]), (f, row, col, r)
+                else:
+                    assert r["n"] == n and cell.shown, (f, row, col, r)
+                    shown += n > 0
+                if 0 < n < MIN_CELL:
+                    assert r["suppressed"], (f, row, col, r)
+    assert shown
+
+
+def test_disclosure_auditor_question_by_question_table_hides_the_views_its_questions_hide(df, data):
+    """Two questions keep a family of their own, forced by both questions' families at the margins."""
+    hidden_views = 0
+    for f in (f for f in views(df) if sum(v is not None for v in f.values()) <= 1):
+        v = data.view(f)
+        for row, col in (("explained_at_start", "opinion_asked"), ("n_workers", "help_improves")):
+            items = [c for c in (row, col) if c.startswith(("explained", "opinion", "help"))]
+            if any(v.cell(f"item:{c}").status in ("small", "protects") for c in items):
+                hidden_views += 1
+                ct = v.crosstab(row, col)
+                assert ct["suppressed"].all() and ct["n"].isna().all(), (f, row, col)
+    assert hidden_views  # KLEIN's view is hidden in the question families

@@ -130,7 +130,7 @@ def test_comments_of_two_selections_cannot_be_subtracted(demo7):
 def test_comments_show_other_answers_only_to_inspecteur(demo7):
     v = protect(demo7).view({})
     assert list(v.comments().table.columns) == ["Vraag", "Opmerking"]
-    assert list(v.comments(role="inspecteur").table.columns) == ["Vraag", "Cijfer", "Opmerking"]
+    assert list(v.comments(role="inspecteur").table.columns) == ["Vraag", "Instelling", "Cijfer", "Opmerking"]
 
 
 def test_exact_size_of_hidden_groups_is_not_shown(demo7):

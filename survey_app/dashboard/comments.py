@@ -1,7 +1,7 @@
-"""Opmerkingen: the scrubbed free-text comments, by the one rule of :func:`analysis.comments.comments_for`.
+"""Opmerkingen: the scrubbed free-text comments, by the one rule :meth:`analysis.protection.ProtectedView.comments`.
 
-Read through the protected table (:meth:`analysis.protection.ProtectedView.page_comments`, issue 9):
-a selection whose size is hidden shows no comments, and the size shown is the table's.
+The same rule the disclosure auditor tests (comment blocks, issue 9 (d)): a selection whose size is
+hidden, or that is not a union of whole blocks, shows no comments; the size shown is the table's.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from .downloads import (
 
 
 def render_comments(ctx: Context) -> None:
-    """The comments the reader may see (:func:`analysis.comments.comments_for`), or why none are shown."""
+    """The comments the reader may see (:meth:`analysis.protection.ProtectedView.comments`), or why none are shown."""
     lang_ = ctx.lang
     st.write(i18n.text("privacy.comments.intro", lang_))
     st.caption(i18n.text("privacy.comments.scrubbed", lang_))
@@ -39,7 +39,7 @@ def render_comments(ctx: Context) -> None:
     if view is None:
         no_data()
         return
-    result = view.page_comments(
+    result = view.comments(
         columns=which or contract.COMMENT_COLUMNS,
         search=search.strip() or None,
         role=ctx.access.role if ctx.access is not None else None,

@@ -427,32 +427,110 @@ class Cube:
             else:
                 resid = trial
                 reshown.append(c)
-        # final certification by repeated subtraction: undo re-shown cells (last first), then cut
+        # final certification by repeated subtraction, batched: every small set of the first closure
+        # round that finds any (issue 9 (a): L-shaped differences of nested known cells, often derived
+        # from hidden cells whose totals follow only); undo the re-shown cells they use (last first),
+        # else give each set a hypercube like a sensitive cell, cut where none exists, and check again
         while True:
-            found = self._closure_leak(self._derivable())
-            if found is None:
+            found = self._closure_leaks(self._derivable(), limit=200)
+            if _DEBUG:
+                print(self.key, "closure", len(found), "hidden", int(self.hidden.sum()), flush=True)
+            if not found:
                 break
-            _, used = found
-            undo = [c for c in reversed(reshown) if c in used]
+            undo = {next(c for c in reversed(reshown) if c in used) for _, used in found if set(used) & set(reshown)}
             if undo:
-                self.hidden[undo[0]] = True
-                reshown.remove(undo[0])
+                self.hidden[list(undo)] = True
+                reshown = [c for c in reshown if c not in undo]
                 continue
-            own = [c for c in used if not self.fixed[c]] or used
-            if not own:  # pragma: no cover - nothing shown is used
+            # each set as a target of a hypercube (a proof that it leaves the span); a cut where none exists
+            failed = self._protect([(self._set_key(atoms), atoms) for atoms, _ in found])
+            rest = [(atoms, used) for atoms, used in found if self._set_key(atoms) in failed]
+            if rest and not self._cut(rest):  # pragma: no cover - no shown cell in any derivation
                 break
-            self.hidden[min(own, key=lambda c: (int(self.n[c] * self.weight[c]), c))] = True
         self._derivable()
 
+    def _set_key(self, atoms: np.ndarray) -> tuple:
+        """A key of a set of atoms: per dimension its one label, "all", or the set of its codes."""
+        out = []
+        for di, name in enumerate(self.names):
+            codes = set(self._codes[name][atoms])
+            if codes >= set(self._present[name]):
+                out.append(ALL)
+            elif len(codes) == 1 and next(iter(codes)) in self.dims[di].selections:
+                out.append(next(iter(codes)))
+            else:
+                out.append(frozenset(codes))
+        return tuple(out)
+
+    def _cut(self, found: list) -> bool:
+        """Hide a cheap set of shown cells that hits the derivation of every small set found.
+
+        A set's derivation support is the cells it was subtracted from (when
+        shown) and the shown cells of its minimum-norm combination
+        (``pinv @ set``, :meth:`_derivable`'s basis): every combination of the
+        shown cells giving the set uses one of them or another combination,
+        which the next check finds.  Greedy set cover: the cell covering the
+        most sets per respondent x weight first (Chvatal 1979).  Returns
+        False when no set has a shown cell to hide.
+        """
+        shown, P, pinv = self._basis
+        # a shown cell whose coefficient is the same in every combination of the shown cells
+        # (its row is in no dependency: 0 in every left null vector) and not 0 for a set is
+        # needed by every derivation of that set: hiding it takes the set out of the span
+        R = (self.dense[shown] @ P > 0).astype(float)
+        u, sv, _ = np.linalg.svd(R, full_matrices=True)
+        rank = int((sv > 1e-9 * max(1.0, float(sv.max()) if len(sv) else 1.0)).sum())
+        free = np.abs(u[:, rank:]).max(axis=1) > 1e-7 if rank < len(shown) else np.zeros(len(shown), bool)
+        supports = []
+        for atoms, used in found:
+            target = ((atoms.astype(float) @ P) > 0).astype(float)
+            y = pinv @ target
+            nz = np.abs(y) > 1e-7
+            sup = {int(shown[i]) for i in np.flatnonzero(nz & ~free)}
+            if not any(not self.fixed[c] for c in sup):
+                sup |= {int(shown[i]) for i in np.flatnonzero(nz)} | set(used)
+            sup = {c for c in sup if self.shown[c]}
+            own = {c for c in sup if not self.fixed[c]}
+            if own:
+                supports.append(own)
+            elif sup:
+                # only cells of a parent family: hide every group cell of this family in those selections
+                views = {self.id_keys[c][: self.n_filter] for c in sup}
+                for k, c in self.key_to_id.items():
+                    if k[: self.n_filter] in views and self.shown[c] and not self.fixed[c]:
+                        self.hidden[c] = True
+                supports.append(set())
+        acted = any(not s for s in supports)
+        open_ = [s for s in supports if s]
+        while open_:
+            counts: dict[int, int] = {}
+            for s in open_:
+                for c in s:
+                    counts[c] = counts.get(c, 0) + 1
+            pick = max(counts, key=lambda c: (counts[c] / max(1, int(self.n[c] * self.weight[c])), -c))
+            self.hidden[pick] = True
+            acted = True
+            open_ = [s for s in open_ if pick not in s]
+        return acted
+
     def _closure_leak(self, known: np.ndarray, rounds: int = 3):
+        """The first small set :meth:`_closure_leaks` finds, as ``(key, shown cells used)``, or None."""
+        found = self._closure_leaks(known, rounds, limit=1)
+        if not found:
+            return None
+        atoms, used = found[0]
+        return int.from_bytes(np.packbits(atoms).tobytes(), "big"), used
+
+    def _closure_leaks(self, known: np.ndarray, rounds: int = 3, limit: int = 1) -> list:
         """Repeated subtraction over everything known: a small set it isolates, with the cells used.
 
         Known sets are the shown cells and the hidden cells whose totals follow
         (:meth:`_derivable`); a known set minus a known set inside it is known
         too (parent minus children, over every split, repeated ``rounds``
         times: the auditor's attack, tests/test_disclosure_auditor.py).
-        Returns ``(set of atoms, ids of the shown cells used)`` for a set of 1
-        to ``min_cell - 1`` respondents (any set in a family of answers), or None.
+        Returns ``(atom mask, ids of the shown cells used)`` for up to ``limit``
+        different sets of 1 to ``min_cell - 1`` respondents (any set in a family
+        of answers), all from the first round that finds one; empty when none.
 
         The result is that of a plain double loop over the known sets sorted
         by size (smallest first; ``big - small`` for every ``small`` inside a
@@ -468,7 +546,7 @@ class Cube:
         if not self.virtual_sensitive:
             # a family of counts: only small published cells are sensitive, and whether their
             # totals follow from the shown cells (by any combination) is the exact audit already
-            return None
+            return []
         w = self.atom_n.astype(np.int64)
         n_atoms = len(w)
         mc = self.min_cell
@@ -523,14 +601,23 @@ class Cube:
             def window(i0, i1, so=so):
                 return i0 + 1, int(np.searchsorted(so, so[i1 - 1] + mc, side="left"))
 
+            out: list = []
+            seen: set = set()
             for ii, jj in nested(order, so, window, True):
                 for i, j in zip(ii, jj):
                     small, big = int(order[i]), int(order[j])
                     d = M[big] & ~M[small]
-                    if np.packbits(d).tobytes() not in index:
+                    pd_ = np.packbits(d).tobytes()
+                    if pd_ not in index and pd_ not in seen:
+                        seen.add(pd_)
                         used = cells_of(big) + cells_of(small)
-                        key = int.from_bytes(np.packbits(d).tobytes(), "big")
-                        return key, [c for c in dict.fromkeys(used) if self.shown[c]]
+                        out.append((d, [c for c in dict.fromkeys(used) if self.shown[c]]))
+                        if len(out) >= limit:
+                            return out
+            if out:
+                if _DEBUG:
+                    print(self.key, "closure round", r + 1, "sets", len(M), flush=True)
+                return out
             if r == rounds - 1:
                 break
             # no small set this round: every new difference is a known set of the next round
@@ -558,7 +645,7 @@ class Cube:
             p_small = np.concatenate([p_small, smalls[first]])
             sizes = np.concatenate([sizes, new_sizes])
             counts = np.concatenate([counts, counts[bigs[first]] - counts[smalls[first]]])
-        return None
+        return []
 
     def _break_union(self, part: np.ndarray) -> None:
         """Hide a shown cell that the derivation of a small union uses."""

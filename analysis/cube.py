@@ -443,8 +443,9 @@ class Cube:
                 reshown = [c for c in reshown if c not in undo]
                 continue
             # each set as a target of a hypercube (a proof that it leaves the span); a cut where none exists
-            failed = self._protect([(self._set_key(atoms), atoms) for atoms, _ in found])
-            rest = [(atoms, used) for atoms, used in found if self._set_key(atoms) in failed]
+            left = self._cut(found, essential_only=True)
+            failed = self._protect([(self._set_key(atoms), atoms) for atoms, _ in left])
+            rest = [(atoms, used) for atoms, used in left if self._set_key(atoms) in failed]
             if rest and not self._cut(rest):  # pragma: no cover - no shown cell in any derivation
                 break
         self._derivable()
@@ -462,7 +463,7 @@ class Cube:
                 out.append(frozenset(codes))
         return tuple(out)
 
-    def _cut(self, found: list) -> bool:
+    def _cut(self, found: list, essential_only: bool = False):
         """Hide a cheap set of shown cells that hits the derivation of every small set found.
 
         A set's derivation support is the cells it was subtracted from (when
@@ -471,7 +472,10 @@ class Cube:
         shown cells giving the set uses one of them or another combination,
         which the next check finds.  Greedy set cover: the cell covering the
         most sets per respondent x weight first (Chvatal 1979).  Returns
-        False when no set has a shown cell to hide.
+        False when no set has a shown cell to hide.  With ``essential_only``
+        only sets with a shown cell that every derivation needs are cut (the
+        cut then surely takes them out of the span); the others are returned
+        (for a hypercube).
         """
         shown, P, pinv = self._basis
         # a shown cell whose coefficient is the same in every combination of the shown cells
@@ -482,11 +486,15 @@ class Cube:
         rank = int((sv > 1e-9 * max(1.0, float(sv.max()) if len(sv) else 1.0)).sum())
         free = np.abs(u[:, rank:]).max(axis=1) > 1e-7 if rank < len(shown) else np.zeros(len(shown), bool)
         supports = []
+        left = []
         for atoms, used in found:
             target = ((atoms.astype(float) @ P) > 0).astype(float)
             y = pinv @ target
             nz = np.abs(y) > 1e-7
             sup = {int(shown[i]) for i in np.flatnonzero(nz & ~free)}
+            if essential_only and not any(not self.fixed[c] for c in sup):
+                left.append((atoms, used))
+                continue
             if not any(not self.fixed[c] for c in sup):
                 sup |= {int(shown[i]) for i in np.flatnonzero(nz)} | set(used)
             sup = {c for c in sup if self.shown[c]}
@@ -511,7 +519,7 @@ class Cube:
             self.hidden[pick] = True
             acted = True
             open_ = [s for s in open_ if pick not in s]
-        return acted
+        return left if essential_only else acted
 
     def _closure_leak(self, known: np.ndarray, rounds: int = 3):
         """The first small set :meth:`_closure_leaks` finds, as ``(key, shown cells used)``, or None."""

@@ -20,7 +20,7 @@ import pytest
 from _auth_helpers import make_users, sign_in, staff_server
 from streamlit.testing.v1 import AppTest
 
-from analysis import contract, i18n, views, wording
+from analysis import contract, i18n, views
 from analysis.filters import filter_responses
 from analysis.reference import compare_to_published, compare_view
 from sample_data import generate

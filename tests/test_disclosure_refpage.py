@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from _auth_helpers import make_users, sign_in, staff_server
+from _auth_helpers import make_users, sign_in, staff_app_on
 from streamlit.testing.v1 import AppTest
 
 from analysis import contract, i18n, views
@@ -59,10 +59,7 @@ def seeded(tmp_path_factory):
 
 @pytest.fixture
 def db(seeded, monkeypatch):
-    staff_server(monkeypatch)
-    monkeypatch.setenv("SURVEY_DATA_DIR", str(seeded["path"]))
-    monkeypatch.setenv("SURVEY_DATABASE_URL", seeded["url"])
-    monkeypatch.setenv("SURVEY_SECRET_KEY", SECRET)
+    staff_app_on(monkeypatch, seeded["path"], seeded["url"], SECRET)
     return seeded
 
 

@@ -149,7 +149,12 @@ def _row(
 def compare_to_published(
     df: pd.DataFrame, *, published: dict | None = None, min_cell: int = contract.DEFAULT_MIN_CELL
 ) -> pd.DataFrame:
-    """Compute every published 2025 number on ``df`` and compare it, as printed.
+    """Compute every published 2025 number on the whole of ``df`` and compare it, as printed.
+
+    The numbers are read from the protected table of ``df`` (the selection
+    "all"): :func:`compare_view` of ``protect(df, min_cell=min_cell).view({})``.
+    For a file on its own (``survey-app reproduce``, the sample data); the
+    dashboards read a view of their one global table with :func:`compare_view`.
 
     Parameters
     ----------
@@ -159,9 +164,31 @@ def compare_to_published(
     published : dict, optional
         The published figures (default :func:`load_published`).
     min_cell : int
-        Minimum group size (at least 10); the numbers are read from the
-        protected table of ``df`` (:mod:`analysis.protection`, the national
-        selection), so a hidden value is NaN and never matches.
+        Minimum group size (at least 10); a hidden value is NaN and never matches.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`compare_view`.
+    """
+    from .protection import protect  # circular: protection -> views -> reference
+
+    return compare_view(protect(df, min_cell=min_cell).view({}), published=published)
+
+
+def compare_view(view, *, published: dict | None = None) -> pd.DataFrame:
+    """Every published 2025 number read from one view of a protected table, compared as printed.
+
+    Parameters
+    ----------
+    view : analysis.protection.ProtectedView
+        The selection to compare (e.g. one round of the dashboards' one
+        protected table, ``ProtectedData.view({"round_id": R})``).  Every
+        computed number is a number of this view (its respondents, key
+        numbers, figures and text statistics); a value the view hides is NaN
+        and never matches.  Nothing is computed outside the view.
+    published : dict, optional
+        The published figures (default :func:`load_published`).
 
     Returns
     -------
@@ -176,9 +203,6 @@ def compare_to_published(
         up to ``decimals`` (see the module docstring).
     """
     pub = load_published() if published is None else published
-    from .protection import protect  # circular: protection -> views -> reference
-
-    view = protect(df, min_cell=min_cell).view({})
     figs = {f.id: f for f in view.figures()}
     text = {f.id: f for f in view.text_statistics()}
     rows: list[dict] = []

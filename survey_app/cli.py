@@ -67,7 +67,13 @@ def _storage():
 
 
 def _load_input(input_path: str | None, round_id: str | None):
-    """Read responses from a contract file (--input) or from the database (--round)."""
+    """Read responses from a contract file (--input) or from the database (--round).
+
+    --round gives **every** stored response (all rounds): the report reads the
+    round as a view of the one protected table of the database, the table the
+    dashboards and the Rondeverslag download read (issue 9, M1), never a table
+    of the round alone.  --input gives the file: a table of its own.
+    """
     if bool(input_path) == bool(round_id):
         raise click.UsageError("give exactly one of --input FILE or --round ID")
     if input_path:
@@ -86,7 +92,14 @@ def _load_input(input_path: str | None, round_id: str | None):
         storage.get_round(round_id)
     except RoundNotFound as exc:
         raise Failure(f"round '{round_id}' does not exist") from exc
-    return storage.load_responses(round_ids=[round_id])
+    return storage.load_responses()  # all responses: what data_access.protected_data protects
+
+
+def _round_filter(round_id: str | None, round_filter: str | None) -> str | None:
+    """The round of the view: --round, or --round-filter of a file (both only when they agree)."""
+    if round_id and round_filter and round_filter != round_id:
+        raise click.UsageError("--round-filter is for --input; --round already chooses the round")
+    return round_id or round_filter
 
 
 def _filters(gi, respondent_type, measure_type, round_filter) -> dict:
@@ -134,10 +147,18 @@ def filter_options(func):
             "--input",
             "input_path",
             type=click.Path(dir_okay=False),
-            help="Contract response file (CSV, XLSX, SAV, Parquet).",
+            help=(
+                "Contract response file (CSV, XLSX, SAV, Parquet). Its figures are protected on the file alone, "
+                "a different table than the dashboards': do not publish them next to the dashboards."
+            ),
         ),
         click.option(
-            "--round", "round_id", help="Read the responses of this round from the database instead of a file."
+            "--round",
+            "round_id",
+            help=(
+                "This round from the database, read from the one protected table of all stored responses "
+                "(the table the dashboards and the Rondeverslag download read)."
+            ),
         ),
         click.option("--gi", help="Only this institution (e.g. JBN)."),
         click.option(
@@ -233,7 +254,7 @@ def report(input_path, round_id, gi, respondent_type, measure_type, round_filter
     from analysis import report as rep
 
     df = _load_input(input_path, round_id)
-    filters = _filters(gi, respondent_type, measure_type, round_filter or round_id)
+    filters = _filters(gi, respondent_type, measure_type, _round_filter(round_id, round_filter))
     _apply_filters(df, filters)  # checks the filter codes: bad input exits 2 before any work
     _check_hold(round_id, filters)
     writer = {"json": rep.report_json, "csv": rep.report_csv, "markdown": rep.report_markdown}[fmt]
@@ -260,7 +281,7 @@ def figures(
     from analysis.report import is_synthetic
 
     df = _load_input(input_path, round_id)
-    filters = _filters(gi, respondent_type, measure_type, round_filter or round_id)
+    filters = _filters(gi, respondent_type, measure_type, _round_filter(round_id, round_filter))
     _apply_filters(df, filters)  # checks the filter codes: bad input exits 2 before any work
     _check_hold(round_id, filters)
     # read from the one protected table of the data (issue 9); the filters only select from it

@@ -29,6 +29,14 @@ def staff_server(monkeypatch) -> None:
     monkeypatch.setenv(MODE_ENV, STAFF)
 
 
+def staff_app_on(monkeypatch, data_dir, url: str, secret: str) -> None:
+    """The staff app of this test process reads the database at ``url`` (AppTest pages)."""
+    staff_server(monkeypatch)
+    monkeypatch.setenv("SURVEY_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("SURVEY_DATABASE_URL", url)
+    monkeypatch.setenv("SURVEY_SECRET_KEY", secret)
+
+
 def make_users(storage, roles=tuple(ROLE_ACCOUNTS), password: str = PASSWORD) -> dict[str, str]:
     """One account per role (skipped when it exists); returns role -> account name."""
     out = {}

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from _auth_helpers import ROLE_ACCOUNTS, make_users, sign_in, staff_server
+from _auth_helpers import ROLE_ACCOUNTS, make_users, sign_in, staff_app_on
 from streamlit.testing.v1 import AppTest
 
 from analysis import contract
@@ -117,10 +117,7 @@ def seeded(tmp_path_factory):
 
 @pytest.fixture
 def db(seeded, monkeypatch):
-    staff_server(monkeypatch)
-    monkeypatch.setenv("SURVEY_DATA_DIR", str(seeded["path"]))
-    monkeypatch.setenv("SURVEY_DATABASE_URL", seeded["url"])
-    monkeypatch.setenv("SURVEY_SECRET_KEY", SECRET)
+    staff_app_on(monkeypatch, seeded["path"], seeded["url"], SECRET)
     return seeded
 
 

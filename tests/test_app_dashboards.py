@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pytest
-from _auth_helpers import make_users, sign_in, staff_server
+from _auth_helpers import make_users, sign_in, staff_app_on, staff_server
 from streamlit.testing.v1 import AppTest
 
 from analysis import contract
@@ -62,10 +62,7 @@ def seeded_db(tmp_path_factory):
 
 @pytest.fixture
 def db(seeded_db, monkeypatch):
-    staff_server(monkeypatch)
-    monkeypatch.setenv("SURVEY_DATA_DIR", str(seeded_db["path"]))
-    monkeypatch.setenv("SURVEY_DATABASE_URL", seeded_db["url"])
-    monkeypatch.setenv("SURVEY_SECRET_KEY", SECRET)
+    staff_app_on(monkeypatch, seeded_db["path"], seeded_db["url"], SECRET)
     return seeded_db
 
 

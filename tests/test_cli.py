@@ -359,3 +359,48 @@ def test_cli_round_easy_read_switches_the_offer_and_is_audited(tmp_path):
     log = [(r.action, r.detail) for r in s.list_audit() if r.action == "round_easy_read"]
     s.dispose()
     assert sorted(log) == [("round_easy_read", "easy_read=off"), ("round_easy_read", "easy_read=on")]
+
+
+def _suppression_pattern(rep: dict) -> list:
+    return [(fig["id"], i, row.get("suppressed")) for fig in rep["figures"] for i, row in enumerate(fig["rows"])]
+
+
+def test_cli_report_of_a_round_reads_the_protected_table_of_all_responses(tmp_path):
+    """issue 9, M1: `report --round R` is the view of R in the one protected table of every stored response.
+
+    Two rounds; in round "ra" JBW has 6 respondents.  The report of "ra" (and of
+    "ra" x JBN) equals the report of that view of the table of all responses (the
+    table the dashboards and the Rondeverslag read), not a table of "ra" alone,
+    whose suppression pattern differs on these data.
+    """
+    from analysis.report import report_json
+    from sample_data import generate
+    from survey_app.storage import Storage
+
+    url = f"sqlite:///{tmp_path / 'survey.sqlite'}"
+    env = {"SURVEY_DATA_DIR": str(tmp_path), "SURVEY_DATABASE_URL": url, "SURVEY_SECRET_KEY": "k" * 32}
+    s = Storage(url, secret_key="k" * 32)
+    try:
+        a = generate(n=300, seed=21, round_id="ra")
+        a = pd.concat([a[a["gi"] != "JBW"], a[a["gi"] == "JBW"].head(6)], ignore_index=True)
+        for rid, df in (("ra", a), ("rb", generate(n=300, seed=22, round_id="rb"))):
+            s.create_round(name=rid, gis=list(contract.GI_CODES), round_id=rid)
+            s.import_responses(df, round_id=rid)
+        everything, round_alone = s.load_responses(), s.load_responses(round_ids=["ra"])
+    finally:
+        s.dispose()
+    for extra, filters in (([], {"round_id": "ra"}), (["--gi", "JBN"], {"round_id": "ra", "gi": "JBN"})):
+        res = run("report", "--round", "ra", *extra, "--format", "json", env_extra=env)
+        assert res.returncode == 0, res.stderr
+        rep = json.loads(res.stdout)
+        assert rep == json.loads(report_json(everything, filters=filters))  # the global view, number for number
+        alone = json.loads(report_json(round_alone, filters=filters))
+        assert _suppression_pattern(rep) != _suppression_pattern(alone)  # the data tell the two tables apart
+    # --round-filter belongs to --input: with --round only the same round is accepted
+    assert run("report", "--round", "ra", "--round-filter", "rb", env_extra=env).returncode == 2
+
+
+def test_cli_input_help_says_the_file_is_a_table_of_its_own():
+    out = run("report", "--help").stdout
+    assert "protected on the file alone" in " ".join(out.split())
+    assert "do not publish them next to the dashboards" in " ".join(out.split())

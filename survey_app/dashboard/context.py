@@ -343,8 +343,9 @@ def no_data() -> None:
     st.info(t("no_data"), icon=":material/info:")
 
 
-def selection_caption(ctx: Context) -> None:
-    view = ctx.view()  # from the protected table: a hidden selection never shows its size (issue 9)
+def selection_caption(ctx: Context, view=None) -> None:
+    """The respondents of ``view`` (default: the page's selection) as the protected table shows them."""
+    view = ctx.view() if view is None else view  # a hidden selection never shows its size (issue 9)
     resp = view.respondents if view is not None else None
     if resp is None or resp.n is None:
         st.caption(i18n.text("disclosure.n_selected_hidden", ctx.lang, min_cell=ctx.min_cell))

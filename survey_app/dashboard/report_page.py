@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import pandas as pd
 import streamlit as st
 
-from analysis import charts_compare, contract, views
-from analysis.reference import compare_to_published
+from analysis import charts_compare, contract, i18n, views
+from analysis.reference import compare_view
 
-from . import data_access
-from .context import (
-    CACHE_ENTRIES,
-    CACHE_TTL,
-    Context,
-    _load,
-    _url,
-    report_waits,
-    t,
-)
-from .data_access import Scope
+from .context import Context, report_waits, selection_caption, t
 from .downloads import (
     download_buttons,
     show_chart,
@@ -28,11 +17,6 @@ from .downloads import (
 )
 
 # --------------------------------------------------------------------------- inspection report
-
-
-@st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)
-def _reference(url: str, scope: Scope, filters_key: tuple, min_cell: int, _storage) -> pd.DataFrame:
-    return compare_to_published(_load(url, scope, filters_key, _storage), min_cell=min_cell)
 
 
 def default_round(rounds, round_ids, *, today: _dt.date | None = None) -> str | None:
@@ -49,21 +33,38 @@ def default_round(rounds, round_ids, *, today: _dt.date | None = None) -> str | 
 
 
 def reference_filters(ctx: Context, round_id: str) -> dict:
-    """The sidebar filters with the chosen round; without an institution filter, the round's national institutions."""
-    filters = {**ctx.filters_except("round_id"), "round_id": [round_id]}
-    if not filters.get("gi"):
-        try:
-            info = ctx.storage.get_round(round_id)
-            national = ctx.storage.national_gis(round_id)
-        except Exception:  # a round that only occurs in imported data
-            return filters
-        if set(national) != set(info.gis):
-            filters["gi"] = [g for g in ctx.options.gis if g in national]
-    return filters
+    """The sidebar filters with the chosen round (each one value or all: a view of the one protected table)."""
+    return {**ctx.filters_except("round_id"), "round_id": [round_id]}
+
+
+def not_national(ctx: Context, filters: dict) -> tuple[str, ...]:
+    """Institutions of the round that do not count nationally, when the view would be the national one.
+
+    The national figures of a round are its view "every institution" in the
+    one protected table only when every institution of the round counts
+    nationally.  A view without an institution chosen (and a scope of every
+    institution) of a round where some do not count is not a selection of the
+    table (issue 9, H2): it is not shown.  Empty: the view can be shown.
+    Decided on the round's settings only, never on the data.
+    """
+    if filters.get("gi") or ctx.scope.gis is not None:
+        return ()
+    round_id = filters["round_id"][0]
+    try:
+        info = ctx.storage.get_round(round_id)
+        national = set(ctx.storage.national_gis(round_id))
+    except Exception:  # a round that only occurs in imported data: all of it is national
+        return ()
+    return tuple(g for g in info.gis if g not in national)
 
 
 def render_reference(ctx: Context) -> None:
-    """Published 2025 figures next to the computed ones (one round, picked by the reader), figure by figure."""
+    """Published 2025 figures next to the computed ones (one round, picked by the reader), figure by figure.
+
+    Every computed number is read from the reader's view of the one protected
+    table (:meth:`Context.view`, the table of every page): a number is the
+    number Overzicht shows for the same selection, or hidden.
+    """
     rounds = ctx.storage.list_rounds()
     ids = list(ctx.options.round_ids)
     default = default_round(rounds, ids)
@@ -80,15 +81,24 @@ def render_reference(ctx: Context) -> None:
     filters = reference_filters(ctx, round_id)
     if report_waits(ctx, filters):  # one institution on its own whose fieldwork started late and still runs
         return
-    st.caption(t("n_selected", count=len(ctx.load(filters))))
-    if filters.get("gi") and not ctx.filters.get("gi"):
-        st.caption(t("ref_national", ctx.lang, gis=", ".join(filters["gi"])))
-    cmp = _reference(_url(ctx.storage), ctx.scope, data_access.filters_key(filters), ctx.min_cell, ctx.storage)
-    view = views.reference_view(cmp, lang=ctx.lang)
+    others = not_national(ctx, filters)
+    if others:
+        st.info(
+            i18n.text("refpage.not_national", ctx.lang, count=len(others), gis=", ".join(others)),
+            icon=":material/info:",
+        )
+        return
+    view = ctx.view(filters)
+    if view is None:
+        st.info(t("no_data", ctx.lang), icon=":material/info:")
+        return
+    selection_caption(ctx, view)
+    cmp = compare_view(view)
+    table = views.reference_view(cmp, lang=ctx.lang)
     st.metric(t("reference_metric"), f"{int(cmp['match'].sum())} / {len(cmp)}", border=True, width=320)
     st.caption(t("reference_summary", count=int(cmp["match"].sum()), n=len(cmp)))
     heads = views.reference_headers(ctx.lang)
-    for figure, block in view.groupby("figure", sort=False):
+    for figure, block in table.groupby("figure", sort=False):
         with st.container(key=f"ref_{figure}"):
             st.subheader(block["figure_title"].iloc[0])
             chart = charts_compare.reference_chart(cmp[cmp["figure"] == figure], block, lang=ctx.lang)

@@ -300,7 +300,8 @@ def test_exact_size_of_hidden_groups_is_not_in_charts(demo7):
 def test_closure_check_finds_no_small_set_after_the_build():
     # a small L-shaped set that follows only from hidden cells whose totals follow gets a hypercube
     # (or a cut) in Cube._show_again, so the last closure check of every answer family is clean
+    # (every figure family: before the fix 13 of the 14 answer and grade families found a set of 5-9)
     data = ProtectedData(generate(), min_cell=10)
-    for key in ("grade", "item:say_in_plan", "item:quality_clear"):
+    for key in data.figure_families():
         cube = data.family(key)
         assert cube._closure_leak(cube._derivable()) is None, key

@@ -429,6 +429,71 @@ class ProtectedData:
             )
         return pd.DataFrame(rows)
 
+    # ------------------------------------------------------------------ joint audit of other releases
+
+    def derived_small_cells(self, sets: pd.Series | pd.DataFrame) -> list[tuple]:
+        """Small cells of the table whose sizes follow from its shown cells together with the counts of ``sets``.
+
+        ``sets`` labels the rows of :attr:`df` (same order) with the set each
+        belongs to in another release whose counts a reader knows (e.g. the
+        classes of the microdata file, :mod:`analysis.microdata`); a missing
+        label is a row in no set (left out of that release).  A frame gives
+        several such labellings, one per column.  Returns the
+        keys ``(round_id, gi, respondent_type, measure_type)`` of the cells of
+        the respondents family at the margin of its groups that hold 1 to
+        ``min_cell - 1`` respondents and whose size is a linear combination of
+        the shown cells' sizes and the sets' sizes (exact linear algebra, as
+        :meth:`analysis.cube.Cube._derivable`: respondents no known set tells
+        apart are one class; a cell follows when it is a union of whole
+        classes in the row space of the known sets).  Empty: the release and
+        the table together give no small cell.
+        """
+        cube = self.family("respondents")
+        mc = self.min_cell
+        groups = cube.names[len(DIMS) :]
+        codes = pd.concat([self._codes[list(DIMS)], codes_frame(self.df, groups, _labels)], axis=1)
+        atom_of = (
+            codes.astype(str)
+            .merge(cube.atoms[cube.names].astype(str).reset_index(names="_atom"), on=cube.names, how="left")["_atom"]
+            .to_numpy(dtype=np.int64)
+        )
+        targets = [
+            (k, cid)
+            for k, cid in cube.key_to_id.items()
+            if all(lab == ALL for lab in k[len(DIMS) :]) and 0 < cube.n[cid] < mc and cube.hidden[cid]
+        ]
+        if not targets:
+            return []
+        shown = np.flatnonzero(cube.shown & (cube.n > 0))
+        rows = [cube.dense[shown][:, atom_of].astype(bool)]  # shown cells over respondents
+        frame = sets.to_frame() if isinstance(sets, pd.Series) else sets
+        if len(frame) != len(self.df):
+            raise ValueError("sets must label every row of the protected data")
+        for column in frame.columns:
+            codes_, uniq = pd.factorize(frame[column].reset_index(drop=True), use_na_sentinel=True)
+            if len(uniq):
+                rows.append(np.arange(len(uniq))[:, None] == codes_[None, :])
+        K = np.vstack(rows)
+        # respondents no known set tells apart are one class
+        _, cls = np.unique(K.T, axis=0, return_inverse=True)
+        cls = cls.ravel()
+        n_cls = int(cls.max()) + 1
+        P = np.zeros((K.shape[1], n_cls))
+        P[np.arange(K.shape[1]), cls] = 1.0
+        sizes = P.sum(axis=0)
+        R = (K.astype(float) @ P > 0).astype(float)
+        lam, vec = np.linalg.eigh(R.T @ R)
+        Q = vec[:, lam > 1e-9 * max(1.0, float(lam.max()))]
+        out = []
+        for k, cid in targets:
+            h = cube.dense[cid][atom_of].astype(float) @ P
+            if not np.all((h == 0) | (h == sizes)):
+                continue  # not a union of whole classes: not determined
+            hn = (h > 0).astype(float)
+            if np.abs(hn - (hn @ Q) @ Q.T).max() < 1e-7:
+                out.append(tuple(k[: len(DIMS)]))
+        return out
+
     # ------------------------------------------------------------------ comments
 
     def comment_blocks(self) -> pd.DataFrame:

@@ -39,6 +39,13 @@ On the demo data (1,523 rows, k = 10): quarters; 233 rows get measure type
   ``overig`` takes the measure type with it).  Every count of the file at
   round level is then a shown cell of the table or a difference of shown
   cells (a line total minus its shown parts), never a cell the table hides.
+* **Audited with the table** (also with ``protected=``): the file's classes
+  (per period and summed over it), the rows left out and the rows recoded
+  are counts a reader knows; :func:`table_leaks` checks with exact linear
+  algebra that together with the table's shown cells they give no cell of 1
+  to ``k - 1`` respondents; if one follows, the period is coarsened or the
+  cell's rows are pooled into ``overig`` and the check repeats (no row is
+  released when nothing helps).
 
 Only these columns are protected: the answers themselves are not treated as
 identifying (a researcher who knows someone's answers already knows them).

@@ -464,17 +464,20 @@ class ProtectedData:
         ]
         if not targets:
             return []
-        shown = np.flatnonzero(cube.shown & (cube.n > 0))
-        rows = [cube.dense[shown][:, atom_of].astype(bool)]  # shown cells over respondents
         frame = sets.to_frame() if isinstance(sets, pd.Series) else sets
         if len(frame) != len(self.df):
             raise ValueError("sets must label every row of the protected data")
-        for column in frame.columns:
-            codes_, uniq = pd.factorize(frame[column].reset_index(drop=True), use_na_sentinel=True)
+        labels = [pd.factorize(frame[c].reset_index(drop=True), use_na_sentinel=True) for c in frame.columns]
+        # fine atoms: respondents with the same cube atom and the same sets (no known set tells them apart)
+        keys = np.column_stack([atom_of] + [codes_ for codes_, _ in labels])
+        fine = np.unique(keys, axis=0)
+        shown = np.flatnonzero(cube.shown & (cube.n > 0))
+        rows = [cube.dense[shown][:, fine[:, 0]].astype(bool)]  # shown cells over fine atoms
+        for j, (_, uniq) in enumerate(labels, start=1):
             if len(uniq):
-                rows.append(np.arange(len(uniq))[:, None] == codes_[None, :])
+                rows.append(np.arange(len(uniq))[:, None] == fine[None, :, j])
         K = np.vstack(rows)
-        # respondents no known set tells apart are one class
+        # fine atoms no known set tells apart are one class
         _, cls = np.unique(K.T, axis=0, return_inverse=True)
         cls = cls.ravel()
         n_cls = int(cls.max()) + 1
@@ -486,7 +489,7 @@ class ProtectedData:
         Q = vec[:, lam > 1e-9 * max(1.0, float(lam.max()))]
         out = []
         for k, cid in targets:
-            h = cube.dense[cid][atom_of].astype(float) @ P
+            h = cube.dense[cid][fine[:, 0]].astype(float) @ P
             if not np.all((h == 0) | (h == sizes)):
                 continue  # not a union of whole classes: not determined
             hn = (h > 0).astype(float)

@@ -39,6 +39,13 @@ On the demo data (1,523 rows, k = 10): quarters; 233 rows get measure type
   ``overig`` takes the measure type with it).  Every count of the file at
   round level is then a shown cell of the table or a difference of shown
   cells (a line total minus its shown parts), never a cell the table hides.
+* **Audited with the table** (also with ``protected=``): the file's classes
+  (per period and summed over it), the rows left out and the rows recoded
+  are counts a reader knows; :func:`table_leaks` checks with exact linear
+  algebra that together with the table's shown cells they give no cell of 1
+  to ``k - 1`` respondents; if one follows, the period is coarsened or the
+  cell's rows are pooled into ``overig`` and the check repeats (no row is
+  released when nothing helps).
 
 Only these columns are protected: the answers themselves are not treated as
 identifying (a researcher who knows someone's answers already knows them).
@@ -53,9 +60,11 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from . import contract, i18n, wording
+from .cube import ALL, EMPTY
 
 QUASI_IDENTIFIERS = ("round_id", "gi", "respondent_type", "measure_type", "period")
 PERIOD_LEVELS = ("month", "quarter", "round")
@@ -77,7 +86,8 @@ class MicrodataRecord:
     ``period_level``: ``month``, ``quarter`` or ``round``; ``recoded``:
     column -> rows whose value became ``overig``; ``suppressed``: rows left
     out; ``smallest_class``: the size of the smallest combination in the
-    result (>= ``k``, or 0 when no row is left).
+    result (>= ``k``, or 0 when no row is left); ``audited``: the file was
+    checked together with the protected table (:func:`table_leaks`).
     """
 
     k: int
@@ -89,6 +99,7 @@ class MicrodataRecord:
     smallest_class: int = 0
     quasi_identifiers: tuple[str, ...] = QUASI_IDENTIFIERS
     dropped_columns: tuple[str, ...] = DROPPED_COLUMNS
+    audited: bool = False
 
     def _count(self, n: int, lang: str) -> str:
         """An exact count when it is 0 or at least k; else "fewer than k" (a hidden group's size stays hidden)."""
@@ -117,6 +128,8 @@ class MicrodataRecord:
                 )
         lines.append(i18n.text("privacy.microdata.note_suppressed", lang, n=self._count(self.suppressed, lang)))
         lines.append(i18n.text("privacy.microdata.note_rows", lang, n=self._count(self.n_out, lang)))
+        if self.audited:
+            lines.append(i18n.text("modelsafe.microdata.note_audit", lang, k=self.k))
         return lines
 
 
@@ -216,6 +229,85 @@ def _protect(base: pd.DataFrame, k: int) -> tuple[pd.DataFrame, dict[str, int], 
     return base, recoded, changed, class_sizes(base) < k
 
 
+#: how often the rows of derived cells are pooled into ``overig`` before nothing is released
+MAX_POOL_ROUNDS = 6
+
+
+def _table_rows(protected, df: pd.DataFrame) -> np.ndarray:
+    """Position of each row of ``df`` in ``protected.df`` (by ``response_id``; -1: not in the table)."""
+    if "response_id" in df.columns and "response_id" in protected.df.columns:
+        pos = pd.Series(np.arange(len(protected.df)), index=protected.df["response_id"].astype("string").to_numpy())
+        pos = pos[~pos.index.duplicated()]
+        return pos.reindex(df["response_id"].astype("string").to_numpy()).fillna(-1).to_numpy(dtype=np.int64)
+    if len(df) == len(protected.df):  # the same frame without ids: row by row
+        return np.arange(len(df), dtype=np.int64)
+    raise ValueError("the microdata rows cannot be matched to the protected table (no response_id)")
+
+
+def table_leaks(protected, where: np.ndarray, result: pd.DataFrame, left_out: pd.Series) -> list[tuple]:
+    """Small cells of the table that the file and its note, with the table's shown cells, give away.
+
+    ``result``: every input row after recoding (index = position in the
+    input frame, columns :data:`QUASI_IDENTIFIERS`); ``left_out``: the rows
+    not released; ``where``: each input row's position in ``protected.df``
+    (:func:`_table_rows`).  Known to a reader: every class of the file
+    (round x institution x respondent type x measure type x period), so each
+    class summed over the period too; the rows left out (the table's total
+    minus the file's rows); and the rows whose institution or measure type
+    became ``overig`` (the note counts them).  Returns the keys of the cells
+    of 1 to ``min_cell - 1`` respondents whose size follows
+    (:meth:`analysis.protection.ProtectedData.derived_small_cells`).
+    """
+    n = len(protected.df)
+    labels = pd.DataFrame({c: pd.Series(pd.NA, index=range(n), dtype=object) for c in ("class", *RECODE_ORDER)})
+    pos = where[result.index.to_numpy()]
+    ok = pos >= 0
+    kept = ok & ~left_out.to_numpy(dtype=bool)
+    if kept.any():
+        keys = result[list(QUASI_IDENTIFIERS)].astype("string").fillna(_MISSING).agg("|".join, axis=1).to_numpy()
+        labels.iloc[pos[kept], 0] = keys[kept]
+    for j, column in enumerate(RECODE_ORDER, start=1):
+        other = ok & result[column].fillna("").eq(OTHER).to_numpy()
+        labels.iloc[pos[other], j] = OTHER
+    return protected.derived_small_cells(labels)
+
+
+def _pool(base: pd.DataFrame, original: pd.DataFrame, cells: list[tuple]) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Pool the rows of each derived cell into ``overig`` (measure type, then institution).
+
+    A cell whose rows are all pooled already (they were left out of a class
+    under k, and the table's total minus the file gives them) takes the
+    smallest institution of the same round and respondent type with it, so
+    that their class reaches k (as the table protects a small institution
+    with a second one).
+    """
+    base = base.copy()
+    pooled = {"measure_type": 0, "gi": 0}
+    dims = ("round_id", "gi", "respondent_type", "measure_type")
+    for cell in cells:
+        mask = pd.Series(True, index=base.index)
+        for column, value in zip(dims, cell, strict=True):
+            if value != ALL:
+                mask &= original[column].astype("string").fillna(EMPTY).eq(value).to_numpy()
+        mt = mask & base["measure_type"].fillna("").ne(OTHER)
+        gi = mask & ~mt & base["gi"].fillna("").ne(OTHER)
+        if not (mt.any() or gi.any()):
+            near = pd.Series(True, index=base.index)
+            for column, value in zip(dims, cell, strict=True):
+                if value != ALL and column in ("round_id", "respondent_type"):
+                    near &= original[column].astype("string").fillna(EMPTY).eq(value).to_numpy()
+            near &= base["gi"].fillna("").ne(OTHER)
+            if near.any():
+                sizes = base.loc[near, "gi"].fillna(EMPTY).value_counts()
+                smallest = sorted(sizes.items(), key=lambda t: (t[1], str(t[0])))[0][0]
+                gi = near & base["gi"].fillna(EMPTY).eq(smallest)
+        base.loc[mt, "measure_type"] = OTHER
+        base.loc[gi, ["gi", "measure_type"]] = OTHER
+        pooled["measure_type"] += int(mt.sum())
+        pooled["gi"] += int(gi.sum())
+    return base, {c: n for c, n in pooled.items() if n}
+
+
 def k_anonymous_microdata(
     df: pd.DataFrame,
     *,
@@ -233,9 +325,17 @@ def k_anonymous_microdata(
     :data:`DROPPED_COLUMNS`, with ``period`` after ``measure_type``.
 
     ``protected`` (:class:`analysis.protection.ProtectedData` of these
-    responses): first :func:`table_recode`, so no count of the file is a cell
-    the table hides; the dashboards always pass it.  The recodes it makes are
-    counted in the record with those of the k-anonymity step.
+    responses, matched by ``response_id``): first :func:`table_recode`, so no
+    count of the file is a cell the table hides; the dashboards always pass
+    it.  Then the release is audited together with the table
+    (:func:`table_leaks`, issue 9 (b)): the k-anonymity step's own recoding
+    and the rows it leaves out split shown cells by period, and those counts
+    with the table's shown cells could give a small cell.  When one follows,
+    the period is coarsened (month, quarter, round); at round level the rows
+    of the derived cell are pooled into ``overig`` (measure type, then
+    institution) and the audit repeats, at most :data:`MAX_POOL_ROUNDS`
+    times; if a small cell still follows, no row is released.  The recodes
+    are counted in the record with those of the k-anonymity step.
     """
     k = contract.check_min_cell(k)
     n_in = len(df)
@@ -243,13 +343,34 @@ def k_anonymous_microdata(
     for c in ("round_id", "gi", "respondent_type", "measure_type"):
         base[c] = base[c].astype("string")
     by_table: dict[str, int] = {}
+    where = None
     if protected is not None and n_in:
         base, by_table = table_recode(base, protected)
+        where = _table_rows(protected, df)
     for level in PERIOD_LEVELS:
         base["period"] = week_period(df["submitted_week"], level, df["round_id"])
         result, recoded, changed, small = _protect(base, k)
-        if n_in == 0 or (small.mean() <= max_suppressed and changed.mean() <= max_recoded):
+        fits = n_in == 0 or (small.mean() <= max_suppressed and changed.mean() <= max_recoded)
+        if not fits and level != PERIOD_LEVELS[-1]:
+            continue
+        if where is None or not table_leaks(protected, where, result, small):
             break
+        if level != PERIOD_LEVELS[-1]:
+            continue  # a small cell follows: coarsen the period
+        leaks = True
+        for _ in range(MAX_POOL_ROUNDS):  # the round as period: pool the derived cells into overig
+            cells = table_leaks(protected, where, result, small)
+            if not cells:
+                leaks = False
+                break
+            base, pooled = _pool(base, df, cells)
+            if not pooled:
+                break
+            for c, n in pooled.items():
+                by_table[c] = by_table.get(c, 0) + n
+            result, recoded, changed, small = _protect(base, k)
+        if leaks:  # nothing left to pool: release no row
+            small = pd.Series(True, index=result.index)
     recoded = {c: by_table.get(c, 0) + recoded.get(c, 0) for c in RECODE_ORDER if by_table.get(c) or recoded.get(c)}
     out = result.loc[~small].reset_index(drop=True)
     order = [c for c in contract.COLUMNS if c in out.columns]
@@ -263,5 +384,6 @@ def k_anonymous_microdata(
         recoded=recoded,
         suppressed=int(small.sum()),
         smallest_class=k_of(out),
+        audited=where is not None,
     )
     return out, record

@@ -44,6 +44,18 @@ than ``min_cell`` respondents, when a predictor or the grade does not vary,
 or when there are fewer than :data:`OBS_PER_PARAMETER` (10) respondents per
 estimated parameter (Harrell 2015, 4.4: about 10-20 per parameter).
 
+With ``cross_min_cell`` (:func:`grade_model`, :func:`model_frame`; the
+protected model builder, :meth:`analysis.protection.ProtectedView.grade_model`,
+always passes it) and two or more dummy-coded predictors the model is also
+refused (``modelsafe.model.small_cross_cell``) unless every cell of their cross
+classification (complete cases) holds 0 or at least ``min_cell``
+respondents (``cross_min_cell``): ``X'X`` of main-effect dummies holds those cross counts, and
+``n`` of one predictor set minus ``n`` of another is a union of them, so
+several fits would give away cross cells no protected table publishes
+(Gomatam, Karr, Reiter & Sanil 2005, "Data dissemination and disclosure
+limitation in a world without microdata", Statistical Science 20, 163-177;
+issue 9 M2).  A numeric ``n_workers`` is not a coded predictor here.
+
 References
 ----------
 .. [1] MacKinnon, J. G. & White, H. (1985). Some heteroskedasticity-consistent
@@ -167,6 +179,7 @@ def model_frame(
     weights: str | None = None,
     n_workers_as: Literal["numeric", "categorical"] = "numeric",
     min_cell: int = contract.DEFAULT_MIN_CELL,
+    cross_min_cell: int | None = None,
 ) -> ModelFrame:
     """Complete cases, dummy coding and small-cell checks shared by the grade models.
 
@@ -183,6 +196,10 @@ def model_frame(
     min_cell : int
         Every used category of a coded predictor needs at least this many
         respondents, else :class:`ModelRefused`.
+    cross_min_cell : int, optional
+        With two or more dummy-coded predictors, every cell of their cross
+        classification needs 0 or at least this many respondents, else
+        :class:`ModelRefused` (``modelsafe.model.small_cross_cell``; issue 9 M2).
 
     Returns
     -------
@@ -237,8 +254,27 @@ def model_frame(
         references[p] = used[0]
         for c in used[1:]:
             columns[f"{p}[{c}]"] = (lab == c).astype(float)
+    if cross_min_cell is not None:
+        _check_cross_cells({p: labels[p][keep] for p in references}, w, contract.check_min_cell(cross_min_cell))
     X = pd.DataFrame(columns, index=pd.RangeIndex(len(y)))
     return ModelFrame(y=y, X=X, w=w, references=references, n=n)
+
+
+def cross_cells(labels: dict[str, np.ndarray], w: np.ndarray) -> pd.Series:
+    """Respondents (sum of weights) per cell of the cross classification of coded predictors."""
+    if not labels:
+        return pd.Series(dtype="int64")
+    frame = pd.DataFrame({p: pd.Series(v, dtype=object).astype(str) for p, v in labels.items()})
+    return pd.Series(w, dtype="int64").groupby([frame[p] for p in labels], sort=True).sum()
+
+
+def _check_cross_cells(labels: dict[str, np.ndarray], w: np.ndarray, min_cell: int) -> None:
+    """Refuse when two or more coded predictors cross into a cell of 1 to ``min_cell - 1`` respondents."""
+    if len(labels) < 2 or min_cell <= 1:
+        return
+    counts = cross_cells(labels, w)
+    if ((counts > 0) & (counts < min_cell)).any():
+        raise _refuse("modelsafe.model.small_cross_cell", min_cell=min_cell)
 
 
 def _check_size(n: int, k: int) -> None:
@@ -249,8 +285,15 @@ def _check_size(n: int, k: int) -> None:
 # --------------------------------------------------------------------------- OLS
 
 
-def _ols(df, predictors, weights, n_workers_as, min_cell):
-    mf = model_frame(df, predictors=predictors, weights=weights, n_workers_as=n_workers_as, min_cell=min_cell)
+def _ols(df, predictors, weights, n_workers_as, min_cell, cross_min_cell=None):
+    mf = model_frame(
+        df,
+        predictors=predictors,
+        weights=weights,
+        n_workers_as=n_workers_as,
+        min_cell=min_cell,
+        cross_min_cell=cross_min_cell,
+    )
     k = mf.X.shape[1] + 1
     _check_size(mf.n, k)
     if np.ptp(mf.y) == 0:
@@ -505,8 +548,15 @@ def _ordinal_generic(data, outcome, predictors, levels, weights, link, confidenc
     return _ordinal_core(y_codes, X, w, levels, link, confidence) + (int(w.sum()), y_codes, w)
 
 
-def _ordinal_grade(df, predictors, weights, n_workers_as, min_cell, link, confidence):
-    mf = model_frame(df, predictors=predictors, weights=weights, n_workers_as=n_workers_as, min_cell=min_cell)
+def _ordinal_grade(df, predictors, weights, n_workers_as, min_cell, link, confidence, cross_min_cell=None):
+    mf = model_frame(
+        df,
+        predictors=predictors,
+        weights=weights,
+        n_workers_as=n_workers_as,
+        min_cell=min_cell,
+        cross_min_cell=cross_min_cell,
+    )
     levels = sorted(int(v) for v in np.unique(mf.y))
     if len(levels) < 2:
         raise _refuse("models.refused.same_grade")
@@ -635,6 +685,7 @@ def grade_model(
     min_cell: int = contract.DEFAULT_MIN_CELL,
     link: Literal["logit", "probit"] = "logit",
     confidence: float = 0.95,
+    cross_min_cell: int | None = None,
 ) -> GradeModel:
     """Fit a grade model once and return both its tables (what a page shows together).
 
@@ -642,6 +693,8 @@ def grade_model(
     :func:`ols_grade_fit` (``kind="ols"``; ``link`` is not used) or
     :func:`ordinal_grade` / :func:`ordinal_grade_fit` (``kind="ordinal"``),
     with identical tables, but the model is fitted one time instead of two.
+    ``cross_min_cell``: see :func:`model_frame` (the protected model builder
+    passes its minimum cell size; issue 9 M2).
 
     Raises
     ------
@@ -651,9 +704,11 @@ def grade_model(
         An unknown ``kind``.
     """
     if kind == "ols":
-        res = _ols(df, predictors, weights, n_workers_as, min_cell)
+        res = _ols(df, predictors, weights, n_workers_as, min_cell, cross_min_cell)
         return GradeModel("ols", _ols_table(res, confidence), _ols_fit_table(res))
     if kind == "ordinal":
-        table, llf, k, n, y_codes, w = _ordinal_grade(df, predictors, weights, n_workers_as, min_cell, link, confidence)
+        table, llf, k, n, y_codes, w = _ordinal_grade(
+            df, predictors, weights, n_workers_as, min_cell, link, confidence, cross_min_cell
+        )
         return GradeModel("ordinal", table, _ordinal_fit_table(llf, k, n, y_codes, np.asarray(w, dtype=float)))
     raise ValueError(f"kind must be one of {', '.join(MODEL_KINDS)}, got {kind!r}")

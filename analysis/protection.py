@@ -104,6 +104,10 @@ GROUP_COLUMNS = ("n_workers", "had_gap")
 STATUSES = (SHOWN, SMALL, PROTECTS, EMPTY_CELL)
 #: Columns of :meth:`ProtectedData.table`.
 TABLE_COLUMNS = ("family", *DIMS, "group_column", "group", "group_column_2", "group_2", "n", "status")
+#: Fit statistics of a model a reader sees (:meth:`ProtectedView.grade_model`; the others carry n exactly).
+READER_FIT = ("n", "k", "r2", "mcfadden_r2")
+#: Decimals of the model tables a reader sees (the page shows 3; full precision gives n via the t quantile).
+READER_DECIMALS = 3
 #: Roles that may see other answers next to comments.
 ANSWER_ROLES = ("inspecteur",)
 
@@ -424,6 +428,74 @@ class ProtectedData:
                 }
             )
         return pd.DataFrame(rows)
+
+    # ------------------------------------------------------------------ joint audit of other releases
+
+    def derived_small_cells(self, sets: pd.Series | pd.DataFrame) -> list[tuple]:
+        """Small cells of the table whose sizes follow from its shown cells together with the counts of ``sets``.
+
+        ``sets`` labels the rows of :attr:`df` (same order) with the set each
+        belongs to in another release whose counts a reader knows (e.g. the
+        classes of the microdata file, :mod:`analysis.microdata`); a missing
+        label is a row in no set (left out of that release).  A frame gives
+        several such labellings, one per column.  Returns the
+        keys ``(round_id, gi, respondent_type, measure_type)`` of the cells of
+        the respondents family at the margin of its groups that hold 1 to
+        ``min_cell - 1`` respondents and whose size is a linear combination of
+        the shown cells' sizes and the sets' sizes (exact linear algebra, as
+        :meth:`analysis.cube.Cube._derivable`: respondents no known set tells
+        apart are one class; a cell follows when it is a union of whole
+        classes in the row space of the known sets).  Empty: the release and
+        the table together give no small cell.
+        """
+        cube = self.family("respondents")
+        mc = self.min_cell
+        groups = cube.names[len(DIMS) :]
+        codes = pd.concat([self._codes[list(DIMS)], codes_frame(self.df, groups, _labels)], axis=1)
+        atom_of = (
+            codes.astype(str)
+            .merge(cube.atoms[cube.names].astype(str).reset_index(names="_atom"), on=cube.names, how="left")["_atom"]
+            .to_numpy(dtype=np.int64)
+        )
+        targets = [
+            (k, cid)
+            for k, cid in cube.key_to_id.items()
+            if all(lab == ALL for lab in k[len(DIMS) :]) and 0 < cube.n[cid] < mc and cube.hidden[cid]
+        ]
+        if not targets:
+            return []
+        frame = sets.to_frame() if isinstance(sets, pd.Series) else sets
+        if len(frame) != len(self.df):
+            raise ValueError("sets must label every row of the protected data")
+        labels = [pd.factorize(frame[c].reset_index(drop=True), use_na_sentinel=True) for c in frame.columns]
+        # fine atoms: respondents with the same cube atom and the same sets (no known set tells them apart)
+        keys = np.column_stack([atom_of] + [codes_ for codes_, _ in labels])
+        fine = np.unique(keys, axis=0)
+        shown = np.flatnonzero(cube.shown & (cube.n > 0))
+        rows = [cube.dense[shown][:, fine[:, 0]].astype(bool)]  # shown cells over fine atoms
+        for j, (_, uniq) in enumerate(labels, start=1):
+            if len(uniq):
+                rows.append(np.arange(len(uniq))[:, None] == fine[None, :, j])
+        K = np.vstack(rows)
+        # fine atoms no known set tells apart are one class
+        _, cls = np.unique(K.T, axis=0, return_inverse=True)
+        cls = cls.ravel()
+        n_cls = int(cls.max()) + 1
+        P = np.zeros((K.shape[1], n_cls))
+        P[np.arange(K.shape[1]), cls] = 1.0
+        sizes = P.sum(axis=0)
+        R = (K.astype(float) @ P > 0).astype(float)
+        lam, vec = np.linalg.eigh(R.T @ R)
+        Q = vec[:, lam > 1e-9 * max(1.0, float(lam.max()))]
+        out = []
+        for k, cid in targets:
+            h = cube.dense[cid][fine[:, 0]].astype(float) @ P
+            if not np.all((h == 0) | (h == sizes)):
+                continue  # not a union of whole classes: not determined
+            hn = (h > 0).astype(float)
+            if np.abs(hn - (hn @ Q) @ Q.T).max() < 1e-7:
+                out.append(tuple(k[: len(DIMS)]))
+        return out
 
     # ------------------------------------------------------------------ comments
 
@@ -1166,17 +1238,81 @@ class ProtectedView:
             keep[:] = False
         return self.sub.loc[keep].reset_index(drop=True)
 
-    def ols_grade(self, *, predictors: Sequence[str], **kw) -> pd.DataFrame:
-        """:func:`analysis.models.ols_grade` over :meth:`model_data`."""
+    def grade_model(
+        self,
+        *,
+        predictors: Sequence[str],
+        kind: str = "ols",
+        weights: str | None = None,
+        n_workers_as: str = "numeric",
+        link: str = "logit",
+        confidence: float = 0.95,
+    ):
+        """The grade model a reader sees (Verbanden): :func:`analysis.models.grade_model` over :meth:`model_data`.
+
+        Issue 9 M2: the model's respondents are a union of cells of the cross
+        classification of its predictors, which no family publishes.
+
+        * :func:`analysis.models.model_frame` refuses a model whose coded
+          predictors cross into a cell of 1 to ``min_cell - 1`` respondents.
+        * ``fit`` (:data:`analysis.models.FIT_COLUMNS`) holds only
+          :data:`READER_FIT`: row ``n`` when the model's n equals the shown
+          grade cell of this selection (nothing was left out, no weights),
+          else row ``n_at_least`` with ``max(min_cell, 10 * k)`` (the size
+          rule every model meets, so it tells nothing); ``k``; ``r2`` (OLS)
+          or ``mcfadden_r2`` (ordinal).  AIC, log-likelihood and deviance
+          (with R^2 or the null model they give n) and the adjusted R^2 (with
+          R^2 and k it gives n) are left out.
+        * ``coefficients`` (columns as in the library) are rounded to
+          :data:`READER_DECIMALS`, the decimals the page shows, in the table
+          and the download alike: at full precision ``(ci_high - estimate) /
+          se`` is the t quantile of ``n - k`` degrees of freedom, so n again.
+
+        Returns
+        -------
+        analysis.models.GradeModel
+        """
         from . import models  # statsmodels (+1-2 s): only the model builder needs it
 
-        return models.ols_grade(self.model_data(predictors), predictors=predictors, min_cell=self.min_cell, **kw)
+        predictors = [predictors] if isinstance(predictors, str) else list(predictors)
+        m = models.grade_model(
+            self.model_data(predictors),
+            kind=kind,
+            predictors=predictors,
+            weights=weights,
+            n_workers_as=n_workers_as,
+            min_cell=self.min_cell,
+            link=link,
+            confidence=confidence,
+            cross_min_cell=self.min_cell,
+        )
+        fit = m.fit.set_index("statistic")["value"]
+        n, k = int(fit["n"]), int(fit["k"])
+        grade = self.cell("grade")
+        if weights is None and grade.n is not None and grade.n == n:
+            rows = [("n", float(n))]
+        else:
+            rows = [("n_at_least", float(max(self.min_cell, models.OBS_PER_PARAMETER * k)))]
+        rows.append(("k", float(k)))
+        rows += [(s, float(fit[s])) for s in READER_FIT[2:] if s in fit.index]
+        reader_fit = pd.DataFrame(
+            {
+                "statistic": pd.Series([r[0] for r in rows], dtype="string"),
+                "value": np.array([round(r[1], READER_DECIMALS) for r in rows], dtype=float),
+            }
+        )
+        coefs = m.coefficients.copy()
+        num = [c for c in coefs.columns if pd.api.types.is_float_dtype(coefs[c])]
+        coefs[num] = coefs[num].round(READER_DECIMALS)
+        return models.GradeModel(m.kind, coefs, reader_fit)
+
+    def ols_grade(self, *, predictors: Sequence[str], **kw) -> pd.DataFrame:
+        """The coefficients of :meth:`grade_model` with ``kind="ols"``."""
+        return self.grade_model(predictors=predictors, kind="ols", **kw).coefficients
 
     def ordinal_grade(self, *, predictors: Sequence[str], **kw) -> pd.DataFrame:
-        """:func:`analysis.models.ordinal_grade` over :meth:`model_data`."""
-        from . import models  # statsmodels (+1-2 s): only the model builder needs it
-
-        return models.ordinal_grade(self.model_data(predictors), predictors=predictors, min_cell=self.min_cell, **kw)
+        """The coefficients of :meth:`grade_model` with ``kind="ordinal"``."""
+        return self.grade_model(predictors=predictors, kind="ordinal", **kw).coefficients
 
     # ------------------------------------------------------------------ comments
 

@@ -610,8 +610,11 @@ def fit_view(fit: pd.DataFrame, *, lang: str = "nl") -> pd.DataFrame:
     """Fit statistics (``statistic, value``) for display."""
     rows = []
     for s, v in zip(fit["statistic"].astype(str), fit["value"]):
-        dec = 0 if s in ("n", "k") else 3
-        name = i18n.text("views.fit." + s, lang) if i18n.has_text("views.fit." + s) else s
+        dec = 0 if s in ("n", "k", "n_at_least") else 3
+        if s == "n_at_least":  # the protected model's lower bound (issue 9 M2)
+            name = i18n.text("modelsafe.model.n_at_least", lang)
+        else:
+            name = i18n.text("views.fit." + s, lang) if i18n.has_text("views.fit." + s) else s
         rows.append([name, wording.fmt_number(v, dec, lang)])
     return pd.DataFrame(
         rows,

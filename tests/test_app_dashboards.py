@@ -205,6 +205,7 @@ def test_microdata_page_has_no_k_widget_and_uses_the_fixed_k(db):
     assert microdata.K == contract.DEFAULT_MIN_CELL == 10
     assert "komt minstens 10 keer voor" in texts(at)
     assert len(at.get("download_button")) == 2  # zip and xlsx, of the one fixed k
+    assert "samen met de tabellen gecontroleerd" in texts(at)  # issue 9 (b): the joint audit ran
 
 
 def test_overzicht_key_numbers_and_every_figure(db):
@@ -365,6 +366,19 @@ def test_verbanden_fits_each_model_once_per_request(db, monkeypatch, kind, fitte
     assert any("Coëfficiënt" in df.value.columns for df in at.dataframe)  # chart, table and fit shown
     assert any(list(df.value.columns) == ["Maat", "Waarde"] for df in at.dataframe)
     assert len(calls) == 1
+
+
+def test_verbanden_model_fit_shows_no_number_that_gives_n_away(db):
+    """Issue 9 M2: no AIC, log-likelihood or adjusted R²; n exact only when it is the shown grade count."""
+    at = open_page("verbanden")  # number of workers and gap: respondents without a gap answer are left out
+    fit = next(df.value for df in at.dataframe if list(df.value.columns) == ["Maat", "Waarde"])
+    names = fit["Maat"].tolist()
+    assert "Respondenten (minstens)" in names and "Respondenten" not in names
+    assert not {"AIC", "Log-likelihood", "Aangepaste R²", "Deviantie"} & set(names)
+    assert "AIC en log-likelihood tonen we niet" in texts(at)
+    at = open_page("verbanden", model_predictors=["respondent_type"])  # nobody left out: the shown count
+    fit = next(df.value for df in at.dataframe if list(df.value.columns) == ["Maat", "Waarde"])
+    assert "Respondenten" in fit["Maat"].tolist()
 
 
 def test_verbanden_model_refused_for_small_groups(db):

@@ -27,6 +27,7 @@ comments.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -435,3 +436,87 @@ def test_disclosure_auditor_question_by_question_table_hides_the_views_its_quest
                 ct = v.crosstab(row, col)
                 assert ct["suppressed"].all() and ct["n"].isna().all(), (f, row, col)
     assert hidden_views  # KLEIN's view is hidden in the question families
+
+
+def _profiles(frame: pd.DataFrame) -> Counter:
+    """Rows as tuples of the columns the microdata file keeps unchanged (a multiset)."""
+    from analysis.microdata import DROPPED_COLUMNS
+
+    keep = [c for c in contract.COLUMNS if c not in (*DROPPED_COLUMNS, "gi", "measure_type")]
+    return Counter(map(tuple, frame[keep].astype("string").fillna("-").to_numpy().tolist()))
+
+
+def test_disclosure_auditor_microdata_and_table_give_no_small_cell(monkeypatch):
+    """Issue 9 (b): the microdata file is a publication next to the table, so both are audited together.
+
+    KLEIN (7 respondents, hidden in every family) answered late, in a quarter
+    of its own.  Recoded from the table alone and made 10-anonymous, the
+    file takes the quarter as its period and leaves KLEIN's rows out (their
+    class is under 10); the table shows the total, so the total minus the
+    file's rows is KLEIN's size, and the left-out rows are KLEIN's answers
+    (found here by comparing the rows, not with the library's audit).  With
+    the joint audit (the file's classes per period and summed, the rows left
+    out and the rows recoded, with the shown cells of the respondents
+    family) the period is coarsened to the round and no hidden small
+    selection is the set of left-out rows.
+    """
+    from analysis import microdata
+    from analysis.microdata import k_anonymous_microdata, k_of
+
+    late = audit_frame()
+    late.loc[late["gi"] == SMALL_GI, "submitted_week"] = "2025-W20"
+    data = ProtectedData(late, min_cell=MIN_CELL)
+    total = data.view({}).respondents.n
+    klein = data.view({"gi": SMALL_GI}).respondents
+    assert total == len(late) and klein.n is None and klein.true_n == 7
+    small_views = [
+        _profiles(late[view_mask(late, f)])
+        for f in views(late)
+        if data.view(f).respondents.n is None and 0 < (data.view(f).respondents.true_n or 0) < MIN_CELL
+    ]
+    assert small_views
+
+    def left_out(out):
+        return _profiles(late) - _profiles(out)
+
+    with monkeypatch.context() as m:  # without the joint audit: only the table recode and k-anonymity
+        m.setattr(microdata, "table_leaks", lambda *a, **k: [])
+        plain, rec = k_anonymous_microdata(late, k=MIN_CELL, protected=data, max_recoded=0.5)
+    assert rec.period_level == "quarter" and not data.view({"gi": SMALL_GI}).respondents.shown
+    assert total - len(plain) == 7  # the table's total minus the file's rows: KLEIN's size
+    assert left_out(plain) == _profiles(late[late["gi"] == SMALL_GI])  # and KLEIN's answers
+    assert left_out(plain) in small_views
+
+    out, record = k_anonymous_microdata(late, k=MIN_CELL, protected=data, max_recoded=0.5)
+    assert record.audited and record.period_level == "round"
+    assert k_of(out) >= MIN_CELL
+    gone = left_out(out)
+    assert sum(gone.values()) == total - len(out)
+    assert not gone or gone not in small_views
+    assert not microdata.table_leaks(
+        data, microdata._table_rows(data, late), *_released(late, data, record.period_level)
+    )
+    # the auditor's own data set: released at the period k-anonymity chose, nothing follows either
+    df = audit_frame()
+    base = ProtectedData(df, min_cell=MIN_CELL)
+    out, record = k_anonymous_microdata(df, k=MIN_CELL, protected=base)
+    assert record.audited and k_of(out) >= MIN_CELL
+    gone = _profiles(df) - _profiles(out)
+    assert not gone or gone not in [
+        _profiles(df[view_mask(df, f)])
+        for f in views(df)
+        if base.view(f).respondents.n is None and 0 < (base.view(f).respondents.true_n or 0) < MIN_CELL
+    ]
+
+
+def _released(df: pd.DataFrame, data: ProtectedData, level: str):
+    """(every row after recoding, rows left out) of the file at ``level``, as k_anonymous_microdata makes it."""
+    from analysis import microdata
+
+    base = df.drop(columns=list(microdata.DROPPED_COLUMNS)).copy()
+    for c in ("round_id", "gi", "respondent_type", "measure_type"):
+        base[c] = base[c].astype("string")
+    base, _ = microdata.table_recode(base, data)
+    base["period"] = microdata.week_period(df["submitted_week"], level, df["round_id"])
+    result, _, _, small = microdata._protect(base, MIN_CELL)
+    return result, small

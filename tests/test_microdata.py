@@ -204,3 +204,59 @@ def test_microdata_counts_are_never_a_cell_the_protected_table_hides():
     assert set(hidden_big) & set(_round_cells(plain).index)  # without the table it is in the file
     assert not set(hidden_big) & set(_round_cells(out).index)
     assert record.recoded.get("measure_type", 0) > 0
+
+
+def _late_small_institution():
+    """The auditor's data set with KLEIN (7 respondents) answering in a quarter of its own."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _disclosure_data import SMALL_GI, audit_frame
+
+    df = audit_frame()
+    df.loc[df["gi"] == SMALL_GI, "submitted_week"] = "2025-W20"
+    return df
+
+
+def test_microdata_joint_audit_sees_a_set_that_gives_a_small_cell():
+    """ProtectedData.derived_small_cells: the table alone gives no small cell; a release with KLEIN's rows
+    as a set of their own (or everyone but KLEIN) gives KLEIN's cell."""
+    from analysis.cube import ALL
+    from analysis.protection import protect
+
+    df = _late_small_institution()
+    data = protect(df)
+    nothing = pd.Series(pd.NA, index=df.index, dtype=object)
+    assert data.derived_small_cells(nothing) == []
+    klein = (ALL, "KLEIN", ALL, ALL)
+    alone = nothing.mask(df["gi"].eq("KLEIN").to_numpy(), "k")
+    assert klein in data.derived_small_cells(alone)
+    rest = nothing.mask(df["gi"].ne("KLEIN").to_numpy(), "rest")  # the shown total minus the rest
+    assert klein in data.derived_small_cells(rest)
+
+
+def test_microdata_joint_audit_coarsens_the_period_and_stays_k_anonymous_by_pycanon(tmp_path):
+    from analysis.protection import protect
+
+    df = _late_small_institution()
+    data = protect(df)
+    out, record = k_anonymous_microdata(df, k=10, protected=data, max_recoded=0.5)
+    assert record.audited and record.period_level == "round"  # the quarter gave KLEIN away
+    assert k_of(out) >= 10 and pycanon_k(out, tmp_path) >= 10
+    assert any("gecontroleerd" in line for line in record.note("nl"))
+    assert any("checked together with the tables" in line for line in record.note("en"))
+    plain, record = k_anonymous_microdata(df, k=10)  # no table: no audit, and the note does not claim one
+    assert not record.audited and not any("gecontroleerd" in line for line in record.note("nl"))
+
+
+def test_microdata_joint_audit_releases_nothing_when_no_period_or_pooling_helps(monkeypatch):
+    """A release whose period cannot be coarsened any more and whose derived cell is pooled already:
+    no row is released (the safe end of the loop)."""
+    from analysis import microdata
+    from analysis.protection import protect
+
+    df = _late_small_institution()
+    data = protect(df)
+    monkeypatch.setattr(microdata, "PERIOD_LEVELS", ("month", "quarter"))
+    out, record = k_anonymous_microdata(df, k=10, protected=data, max_recoded=0.5)
+    assert out.empty and record.n_out == 0 and record.suppressed == len(df)

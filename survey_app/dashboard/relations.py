@@ -42,14 +42,22 @@ def _model(
     weights: str | None,
     _storage,
 ):
-    # the model builder uses the respondents the reader may see: shown groups of every predictor (issue 9)
+    # the model builder uses the respondents the reader may see: shown groups of every predictor (issue 9);
+    # a model whose predictors cross into a small cell is refused, and the fit shows no number that gives
+    # its n away (issue 9 M2)
     data = protected(_storage)  # the one table: its min_cell is the model's too (issue 9 H1)
     view = data_access.protected_view(data, scope, dict(filters_key))
-    df = _load(url, scope, filters_key, _storage).iloc[:0] if view is None else view.model_data(list(predictors))
+    if view is None:  # nothing this reader may see: the model of no respondents is refused
+        return models.grade_model(
+            _load(url, scope, filters_key, _storage).iloc[:0],
+            kind=kind,
+            predictors=list(predictors),
+            weights=weights,
+            n_workers_as=n_workers_as,
+            min_cell=data.min_cell,
+        )
     # one fit gives both the coefficient table (chart and table) and the fit statistics
-    return models.grade_model(
-        df, kind=kind, predictors=list(predictors), weights=weights, n_workers_as=n_workers_as, min_cell=data.min_cell
-    )
+    return view.grade_model(predictors=list(predictors), kind=kind, weights=weights, n_workers_as=n_workers_as)
 
 
 def render_relations(ctx: Context) -> None:
@@ -157,4 +165,5 @@ def render_model_builder(ctx: Context) -> None:
     show_table(views.model_view(coefs, lang=lang_), key=f"{ctx.page}_coefs")
     st.subheader(t("model_fit"))
     show_table(views.fit_view(fit, lang=lang_), key=f"{ctx.page}_fit")
+    st.caption(i18n.text("modelsafe.model.note", lang_))
     download_buttons(f"{ctx.page}_model", f"model-rapportcijfer-{kind}", chart=chart, table=coefs)

@@ -260,6 +260,25 @@ def hold_messages(held: pd.DataFrame, *, lang: str = "nl") -> list[str]:
     return out
 
 
+def open_round_messages(waiting: pd.DataFrame, *, lang: str = "nl") -> list[str]:
+    """The catalog message of every row of :func:`open_rounds`, in ``lang``, then why (one text).
+
+    "De cijfers van de ronde 'Voorjaar 2026' verschijnen als het veldwerk
+    voor alle instellingen gesloten is (na 24 mei 2026)."
+    """
+    out = []
+    for r in waiting.itertuples(index=False):
+        closes = _date(r.closes)
+        out.append(
+            i18n.text("open_round.waits_until", lang, round=r.round_name, date=format_date(closes, lang))
+            if closes is not None
+            else i18n.text("open_round.waits", lang, round=r.round_name)
+        )
+    if out:
+        out.append(i18n.text("open_round.why", lang))
+    return out
+
+
 def response_monitor(
     responses: pd.DataFrame,
     *,

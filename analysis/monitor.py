@@ -190,6 +190,57 @@ def report_hold(
     return pd.DataFrame(rows, columns=list(HOLD_COLUMNS))
 
 
+#: columns of :func:`open_rounds` (one row per round whose figures wait for readers without row data)
+OPEN_ROUND_COLUMNS = ("round_id", "round_name", "closes")
+
+
+def readable_rounds(windows: pd.DataFrame, *, today: _dt.date, always: Sequence[str] = ()) -> tuple[str, ...]:
+    """The one decision which rounds' figures a reader without row data may see (issue 9, H5/M4).
+
+    A round is readable once its fieldwork has closed for **every** one of
+    its institutions (:func:`fieldwork_status` is ``closed`` for each row of
+    ``windows``, the frame of ``Storage.fieldwork_windows``).  Before that a
+    figure of the round could be compared with the same figure two minutes
+    later (the difference is the newest respondents' answers), a group could
+    be padded with known questionnaires, and national minus the shown
+    institutions would give a late institution's figures while its own report
+    waits.  A round without institutions is not readable.  ``always``: round
+    ids readable whatever their dates (the synthetic demo round).  Returns the
+    round ids in the order of ``windows``.
+    """
+    missing = [c for c in WINDOW_COLUMNS if c not in windows.columns]
+    if missing:
+        raise ValueError(f"windows: missing column(s) {', '.join(missing)}")
+    out = []
+    for round_id, part in windows.groupby("round_id", sort=False):
+        if str(round_id) in set(always) or all(
+            fieldwork_status(w.opens, w.closes, round_closed=bool(w.round_closed), today=today) == "closed"
+            for w in part.itertuples(index=False)
+        ):
+            out.append(str(round_id))
+    return tuple(out)
+
+
+def open_rounds(
+    windows: pd.DataFrame, *, readable: Sequence[str], round_ids: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The rounds of ``windows`` (only ``round_ids``; None: every one) not in ``readable``.
+
+    One row per round (:data:`OPEN_ROUND_COLUMNS`; ``closes``: the latest
+    closing day of its institutions, None when one has none), in the order of
+    ``windows``: what the pages say instead of the round's figures.
+    """
+    rows = []
+    chosen = None if round_ids is None else {str(r) for r in round_ids}
+    for round_id, part in windows.groupby("round_id", sort=False):
+        if str(round_id) in set(readable) or (chosen is not None and str(round_id) not in chosen):
+            continue
+        closes = [_date(c) for c in part["closes"]]
+        last = None if any(c is None for c in closes) else max(closes)
+        rows.append({"round_id": str(round_id), "round_name": part["round_name"].iloc[0], "closes": last})
+    return pd.DataFrame(rows, columns=list(OPEN_ROUND_COLUMNS))
+
+
 def hold_messages(held: pd.DataFrame, *, lang: str = "nl") -> list[str]:
     """The catalog message of every row of :func:`report_hold`, in ``lang``.
 
@@ -206,6 +257,25 @@ def hold_messages(held: pd.DataFrame, *, lang: str = "nl") -> list[str]:
             else t("hold_no_date", lang, gi=gi)
         )
         out.append(first + " " + t("hold_detail", lang, round=r.round_name, gi=r.gi))
+    return out
+
+
+def open_round_messages(waiting: pd.DataFrame, *, lang: str = "nl") -> list[str]:
+    """The catalog message of every row of :func:`open_rounds`, in ``lang``, then why (one text).
+
+    "De cijfers van de ronde 'Voorjaar 2026' verschijnen als het veldwerk
+    voor alle instellingen gesloten is (na 24 mei 2026)."
+    """
+    out = []
+    for r in waiting.itertuples(index=False):
+        closes = _date(r.closes)
+        out.append(
+            i18n.text("open_round.waits_until", lang, round=r.round_name, date=format_date(closes, lang))
+            if closes is not None
+            else i18n.text("open_round.waits", lang, round=r.round_name)
+        )
+    if out:
+        out.append(i18n.text("open_round.why", lang))
     return out
 
 

@@ -163,13 +163,20 @@ def _fingerprint(df: pd.DataFrame) -> str:
     return h.hexdigest()
 
 
-def protect(df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL) -> ProtectedData:
-    """The :class:`ProtectedData` of a data set (cached for the last few data sets)."""
+def protect(
+    df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL, previous: pd.DataFrame | None = None
+) -> ProtectedData:
+    """The :class:`ProtectedData` of a data set (cached for the last few data sets).
+
+    ``previous``: hidden cells of earlier tables that stay hidden (see
+    :class:`ProtectedData`); part of the cache key.
+    """
     min_cell = check_min_cell(min_cell)
-    key = (_fingerprint(df), min_cell)
+    prev = None if previous is None or not len(previous) else previous
+    key = (_fingerprint(df), min_cell, None if prev is None else _fingerprint(prev.reset_index(drop=True)))
     pd_ = _CACHE.get(key)
     if pd_ is None:
-        pd_ = ProtectedData(df, min_cell=min_cell)
+        pd_ = ProtectedData(df, min_cell=min_cell, previous=prev)
         _CACHE[key] = pd_
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
@@ -191,10 +198,13 @@ class ProtectedData:
 
     previous : pandas.DataFrame, optional
         :meth:`table` of an earlier protected table of the same data (e.g.
-        the round before new responses came in).  Every cell hidden there
-        stays hidden (*sticky suppression*): a group that was hidden cannot
-        be uncovered by adding rows one knows until it reaches the minimum
-        and subtracting them again (the padding attack).
+        the round before new responses came in), or the hidden rows of
+        several such tables together (cells of several rounds: the round is
+        part of each cell's key).  Every cell hidden there stays hidden
+        (*sticky suppression*): a group that was hidden cannot be uncovered
+        by adding rows one knows until it reaches the minimum and
+        subtracting them again (the padding attack).  Only ``family``, the
+        filter columns, ``group``, ``group_2`` and ``status`` are read.
 
     Notes
     -----

@@ -2,7 +2,7 @@
 every download and URL parameters, in Streamlit's AppTest on a real temporary SQLite database.
 
 The database: the synthetic demo round (all five institutions) and round B
-(JBG and JBN), one account per role (tests/_auth_helpers.py: the ``gi`` account
+(JBG and JBN, closed), one account per role (tests/_auth_helpers.py: the ``gi`` account
 belongs to JBN).  Three ways in are tried for each person:
 
 * the app's navigation (``app.py``): exactly the role's pages are registered,
@@ -109,6 +109,7 @@ def seeded(tmp_path_factory):
     s.create_round(name="Ronde B", gis=["JBG", "JBN"], round_id=ROUND_B)
     b = generate(n=300, seed=32, round_id=ROUND_B)
     s.import_responses(b[b["gi"].isin(["JBG", "JBN"])].reset_index(drop=True), round_id=ROUND_B)
+    s.close_round(ROUND_B)  # gi and onderzoeker read closed rounds only (issue 9 H5: tests/test_open_round.py)
     make_users(s)
     everything = s.load_responses()
     s.dispose()

@@ -61,6 +61,8 @@ TABLE_COLUMNS = {
     # migration 0006_drafts (issue 10): answers in progress under a hashed browser token, no code;
     # expires_at is a whole hour at most a day ahead (test_drafts_store_no_code_and_only_a_whole_hour)
     "drafts": ["token_hash", "round_id", "expires_at", "data"],
+    # migration 0009_frozen_table (issue 9 H5): which cells a round's table hid at close; keys, no sizes, no time
+    "frozen_tables": ["round_id", "n_cells", "cells"],
 }
 #: the only exact times in the database: staff actions, never respondents'
 STAFF_TIMES = {("users", "locked_until"), ("audit_log", "at")}

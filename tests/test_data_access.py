@@ -22,12 +22,13 @@ ROUND_B = "ronde-b-2026"
 
 @pytest.fixture
 def seeded(storage):
-    """Two rounds: the demo round (300 synthetic rows) and round B (120 rows, JBG and JBN only)."""
+    """Two rounds: the demo round (300 synthetic rows) and round B (120 rows, JBG and JBN only, closed)."""
     storage.ensure_demo_round(lambda: generate(n=300, seed=1))
     storage.create_round(name="Ronde B", gis=["JBG", "JBN"], round_id=ROUND_B)
     b = generate(n=400, seed=2, round_id=ROUND_B)
     b = b[b["gi"].isin(["JBG", "JBN"])].head(120).reset_index(drop=True)
     storage.import_responses(b, round_id=ROUND_B)
+    storage.close_round(ROUND_B)  # readers without row data see closed rounds only (issue 9 H5)
     return storage
 
 

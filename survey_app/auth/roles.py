@@ -20,7 +20,10 @@ Every role may download the charts and the (suppressed) tables of its pages.
 Row-level data (the responses export, action ``microdata``) and free-text
 comments are for the roles whose scope allows it; ``research_export`` is the
 k-anonymous microdata without free text (:mod:`analysis.microdata`, page
-Microdata). The anonymous visitor has no page and no scope.
+Microdata). The roles with action ``microdata`` (row data) read the live
+protected table; ``gi`` and ``onderzoeker`` read figures of closed rounds only
+(:func:`survey_app.dashboard.data_access.table_rounds`, issue 9 H5).
+The anonymous visitor has no page and no scope.
 This module has no streamlit import.
 """
 

@@ -77,8 +77,10 @@ def _url(storage) -> str:
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)
-def _load(url: str, scope: Scope, filters_key: tuple, _storage, with_rest: bool = False) -> pd.DataFrame:
-    return data_access.load_data(_storage, scope, dict(filters_key), with_rest=with_rest)
+def _load(
+    url: str, scope: Scope, filters_key: tuple, _storage, with_rest: bool = False, rounds: tuple | None = None
+) -> pd.DataFrame:
+    return data_access.load_data(_storage, scope, dict(filters_key), with_rest=with_rest, rounds=rounds)
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)
@@ -87,24 +89,49 @@ def _options(url: str, scope: Scope, _storage) -> FilterOptions:
 
 
 @st.cache_resource(ttl=CACHE_TTL, max_entries=4, show_spinner=False)
-def _protected(url: str, _storage):
-    """The one protected table of the data (shared by every session; rebuilt after CACHE_TTL or an import).
+def _protected(url: str, rounds: tuple | None, _storage):
+    """The protected table of the data (shared by every session; rebuilt after CACHE_TTL or an import).
 
-    Keyed by the data set only: there is one minimum cell size (:data:`MIN_CELL`),
-    so one suppression pattern.  Two tables at two thresholds would have two
-    patterns, and comparing them gives small cells away (issue 9 H1).
+    Keyed by the data set and ``rounds`` (:func:`data_access.table_rounds`: None for
+    the live table of readers with row data, else the rounds whose fieldwork has
+    closed): when a round closes or reopens the key changes.  No threshold in
+    the key: there is one minimum cell size (:data:`MIN_CELL`), so one
+    suppression pattern per table (issue 9 H1).
     """
-    return data_access.protected_data(_storage)
+    return data_access.protected_data(_storage, rounds=rounds)
 
 
-def protected(storage):
-    """:func:`survey_app.dashboard.data_access.protected_data`, cached once per data set."""
-    return _protected(_url(storage), storage)
+def table_rounds(storage, scope: Scope) -> tuple | None:
+    """:func:`data_access.table_rounds`: the rounds ``scope`` reads (None: every one, live)."""
+    return data_access.table_rounds(storage, scope)
+
+
+def protected(storage, scope: Scope):
+    """The protected table ``scope`` reads (:func:`data_access.protected_data`), cached per data set and rounds.
+
+    Readers with row data (``beheerder``, ``inspecteur``) read the live table;
+    every other reader the table of the closed rounds (issue 9 H5, M4).
+    """
+    return _protected(_url(storage), table_rounds(storage, scope), storage)
+
+
+def protected_round(storage, scope: Scope, round_id: str):
+    """The table the response monitor of ``round_id`` reads: the reader's own table when it holds the
+    round, else (a round still open, for a reader without row data) the live table, whose counts of
+    that round are all the monitor shows of it (no figures)."""
+    rounds = table_rounds(storage, scope)
+    if rounds is not None and round_id in rounds:
+        return _protected(_url(storage), rounds, storage)
+    return _protected(_url(storage), None, storage)
 
 
 def load_data(storage, scope: Scope, filters: dict, *, with_rest: bool = False) -> pd.DataFrame:
-    """:func:`survey_app.dashboard.data_access.load_data`, cached (ttl :data:`CACHE_TTL`, :data:`CACHE_ENTRIES` entries)."""
-    return _load(_url(storage), scope, data_access.filters_key(filters), storage, with_rest)
+    """:func:`survey_app.dashboard.data_access.load_data`, cached (ttl :data:`CACHE_TTL`, :data:`CACHE_ENTRIES` entries).
+
+    The rounds a reader without row data may read are part of the key.
+    """
+    rounds = table_rounds(storage, scope)
+    return _load(_url(storage), scope, data_access.filters_key(filters), storage, with_rest, rounds)
 
 
 def clear_data_cache() -> None:
@@ -154,8 +181,13 @@ class Context:
         None when the scope has nothing to show for these filters.  Views are
         cheap: they only select from the shared protected table.
         """
-        data = protected(self.storage)
-        return data_access.protected_view(data, self.scope, self.filters if filters is None else filters)
+        filters = self.filters if filters is None else filters
+        rounds = table_rounds(self.storage, self.scope)
+        chosen = data_access.normalize_filters(filters)["round_id"]
+        if rounds is not None and chosen and not set(chosen) <= set(rounds):
+            return None  # a round still open: not in this reader's table (issue 9 H5)
+        data = protected(self.storage, self.scope)
+        return data_access.protected_view(data, self.scope, filters)
 
     def figures(self) -> list[FigureResult]:
         """Every contract figure of the reader's view of the protected table."""
@@ -315,19 +347,57 @@ def page_setup(
         synthetic=synthetic,
         access=access,
     )
-    if hold and report_waits(ctx):
+    if open_round_waits(ctx, note=True) or (hold and report_waits(ctx)):
         st.stop()
     return ctx
+
+
+def open_round_waits(ctx: Context, filters: dict | None = None, *, note: bool = False) -> bool:
+    """Show why a round's figures wait for this reader, when they do; True when the caller must show no figures.
+
+    Only for readers without row data (:func:`data_access.table_rounds` is not
+    None): a chosen round whose fieldwork has not closed for every institution
+    is not in their table (:func:`analysis.monitor.open_rounds`, one message each,
+    :func:`analysis.monitor.open_round_messages`); without a chosen round the
+    page waits only when none of the reader's rounds is readable, and
+    ``note`` adds a line naming the running rounds left out.
+    """
+    from analysis.monitor import open_round_messages, open_rounds
+
+    rounds = table_rounds(ctx.storage, ctx.scope)
+    if rounds is None:
+        return False
+    chosen = data_access.normalize_filters(ctx.filters if filters is None else filters)["round_id"]
+    windows = ctx.storage.fieldwork_windows()
+    waiting = open_rounds(windows, readable=rounds, round_ids=chosen or ctx.options.round_ids)
+    if chosen:
+        if waiting.empty:
+            return False
+        for message in open_round_messages(waiting, lang=ctx.lang):
+            st.info(message, icon=":material/schedule:")
+        return True
+    if not any(r in set(rounds) for r in ctx.options.round_ids):
+        st.info(i18n.text("open_round.none_closed", ctx.lang), icon=":material/schedule:")
+        for message in open_round_messages(waiting, lang=ctx.lang):
+            st.info(message, icon=":material/schedule:")
+        return True
+    if note and not waiting.empty:
+        names = ", ".join(f"'{n}'" for n in waiting["round_name"])
+        st.caption(i18n.text("open_round.not_included", ctx.lang, rounds=names))
+    return False
 
 
 def report_waits(ctx: Context, filters: dict | None = None) -> bool:
     """Show why the view's figures wait, when they do; True when the caller must show no figures.
 
-    One message per institution held back (:func:`analysis.monitor.hold_messages`,
+    First a round still open for a reader without row data (:func:`open_round_waits`),
+    then one message per institution held back (:func:`analysis.monitor.hold_messages`,
     decided by :func:`data_access.report_hold` for ``filters``, default the sidebar's).
     """
     from analysis.monitor import hold_messages
 
+    if open_round_waits(ctx, filters):
+        return True
     held = ctx.held(filters)
     for message in hold_messages(held, lang=ctx.lang):
         st.info(message, icon=":material/schedule:")

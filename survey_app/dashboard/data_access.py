@@ -139,19 +139,29 @@ def _require_scope(scope) -> Scope:
     return scope
 
 
-def load_scope(storage, scope: Scope, *, with_rest: bool = False) -> pd.DataFrame:
+def load_scope(storage, scope: Scope, *, with_rest: bool = False, rounds: Iterable[str] | None = None) -> pd.DataFrame:
     """Every response inside ``scope`` as the canonical frame (no filters).
 
     ``with_rest`` and ``scope.pool_others``: also the rows of every other
     institution (in the scope's rounds), with ``gi = "rest"`` and no free text.
+
+    A scope without row data (:func:`reads_rows` False) gets only the rounds
+    it may read (:func:`table_rounds`; ``rounds`` gives them when the caller
+    knows them already, e.g. as part of a cache key).
     """
     scope = _require_scope(scope)
     if scope.is_nothing:
         return empty_frame()
+    round_ids = scope.round_ids
+    if not reads_rows(scope):
+        readable = tuple(rounds) if rounds is not None else readable_round_ids(storage)
+        round_ids = readable if round_ids is None else tuple(r for r in round_ids if r in set(readable))
+        if not round_ids:
+            return empty_frame()
     if not (with_rest and scope.pool_others):
-        return storage.load_responses(round_ids=scope.round_ids, gis=scope.gis)
+        return storage.load_responses(round_ids=round_ids, gis=scope.gis)
 
-    df = storage.load_responses(round_ids=scope.round_ids)
+    df = storage.load_responses(round_ids=round_ids)
     others = ~df["gi"].isin(list(scope.gis)).fillna(False)
     df.loc[others, "gi"] = contract.REST
     for c in contract.COMMENT_COLUMNS:
@@ -165,7 +175,12 @@ def apply_filters(df: pd.DataFrame, filters: Mapping[str, Any] | None) -> pd.Dat
 
 
 def load_data(
-    storage, scope: Scope, filters: Mapping[str, Any] | None = None, *, with_rest: bool = False
+    storage,
+    scope: Scope,
+    filters: Mapping[str, Any] | None = None,
+    *,
+    with_rest: bool = False,
+    rounds: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """The responses in ``scope`` that match ``filters`` (canonical frame, fresh index).
 
@@ -182,8 +197,10 @@ def load_data(
         For a comparison with "all other GIs together": with a ``pool_others``
         scope, the other institutions' rows come along as one group ``rest``
         (see :func:`load_scope`); other scopes are unchanged.
+    rounds : iterable of str, optional
+        The rounds a scope without row data may read (see :func:`load_scope`).
     """
-    return apply_filters(load_scope(storage, scope, with_rest=with_rest), filters)
+    return apply_filters(load_scope(storage, scope, with_rest=with_rest, rounds=rounds), filters)
 
 
 def selection(scope: Scope, filters: Mapping[str, Any] | None = None) -> tuple[tuple | None, tuple | None]:
@@ -273,18 +290,77 @@ def filter_options(storage, scope: Scope) -> FilterOptions:
 MIN_CELL = contract.check_min_cell(contract.DEFAULT_MIN_CELL)
 
 
-def protected_data(storage):
-    """The one protected table (:class:`analysis.protection.ProtectedData`) of every response in storage.
+def reads_rows(scope: Scope) -> bool:
+    """The scope may download row-level data (``beheerder``, ``inspecteur``: the responses export).
 
-    Built on all responses (not on a scope) and at the one minimum cell size
-    :data:`MIN_CELL`: a reader with a smaller scope selects from the same
-    decisions as everyone else, so what one role sees cannot be combined with
-    what another role sees to work out a hidden group.  Callers cache it (one
-    per data set).
+    Such a reader sees the live table (every response, open rounds too); every
+    other reader sees only rounds whose fieldwork has closed (:func:`table_rounds`).
+    """
+    return _require_scope(scope).microdata
+
+
+#: Rounds readable whatever their dates: the synthetic demo round (its data are generated,
+#: and the demo would otherwise show nothing to roles without row data).
+ALWAYS_READABLE = (contract.DEMO_ROUND_ID,)
+
+
+def closed_round_ids(storage, *, today: _dt.date | None = None) -> tuple[str, ...]:
+    """Rounds whose fieldwork has closed for every institution (:func:`analysis.monitor.readable_rounds`)."""
+    from analysis.monitor import readable_rounds
+
+    return readable_rounds(storage.fieldwork_windows(), today=today or _dt.date.today())
+
+
+def readable_round_ids(storage, *, today: _dt.date | None = None) -> tuple[str, ...]:
+    """The rounds whose figures a reader without row data may see: the closed ones and the demo round."""
+    from analysis.monitor import readable_rounds
+
+    return readable_rounds(storage.fieldwork_windows(), today=today or _dt.date.today(), always=ALWAYS_READABLE)
+
+
+def table_rounds(storage, scope: Scope, *, today: _dt.date | None = None) -> tuple[str, ...] | None:
+    """Which protected table ``scope`` reads: None for the live one (:func:`reads_rows`), else its readable rounds.
+
+    This is part of every cache key of the table and of the data: when a
+    round closes (or reopens) the key changes.
+    """
+    return None if reads_rows(scope) else readable_round_ids(storage, today=today)
+
+
+def protected_data(storage, *, rounds: Iterable[str] | None = None):
+    """The one protected table (:class:`analysis.protection.ProtectedData`) a reader selects from.
+
+    ``rounds`` None: the *live* table of every response in storage, for the
+    readers with row data (:func:`reads_rows`; they can count the rows
+    themselves).  Otherwise (:func:`table_rounds`): the table of the
+    responses of those rounds only -- rounds whose fieldwork has closed for
+    every institution -- built with every cell hidden when a round was
+    first released kept hidden (``previous``: :meth:`Storage.frozen_cells`,
+    sticky suppression after a reopen or an import).  On the first build
+    after a round closed, its hidden cells are kept (:meth:`Storage.freeze_cells`).
+
+    Either table is built on all responses of its rounds (not on a scope)
+    and at the one minimum cell size :data:`MIN_CELL`: a reader with a
+    smaller scope selects from the same decisions as everyone else.  The two
+    tables differ, but only a reader with row data sees the live one, and
+    rows tell everything anyway.  Callers cache it (key: the data set and
+    ``rounds``).
     """
     from analysis.protection import protect  # lazy: SciPy stays out of the app's start (docs/architecture.md)
 
-    return protect(storage.load_responses(), min_cell=MIN_CELL)
+    if rounds is None:
+        return protect(storage.load_responses(), min_cell=MIN_CELL)
+    rounds = tuple(rounds)
+    df = storage.load_responses(round_ids=rounds) if rounds else empty_frame()
+    data = protect(df, min_cell=MIN_CELL, previous=storage.frozen_cells())
+    present = set(df["round_id"].dropna().astype(str))
+    frozen = set(storage.frozen_round_ids())
+    to_freeze = [r for r in closed_round_ids(storage) if r in set(rounds) & present and r not in frozen]
+    if to_freeze:
+        table = data.table(data.figure_families())
+        for round_id in to_freeze:
+            storage.freeze_cells(round_id, table)
+    return data
 
 
 def view_filters(scope: Scope, filters: Mapping[str, Any] | None) -> dict[str, str | None] | None:

@@ -307,7 +307,7 @@ def render_report(ctx: Context, *, header: bool = True) -> None:
     if report_waits(ctx):  # an institution on its own whose fieldwork started late and still runs
         return
     # the one protected table itself (all responses, one minimum cell size, issue 9 H1): the filters select from it
-    full = protected(ctx.storage)
+    full = protected(ctx.storage, ctx.scope)
     filters, min_cell, lang_ = dict(ctx.filters), full.min_cell, ctx.lang
     names = dict(ctx.options.round_names)  # rounds by name in the report's selection line
     if ctx.scope.gis is not None and not filters.get("gi"):

@@ -65,7 +65,7 @@ def render_microdata(ctx: Context) -> None:
         no_data()
         return
     # recoded from the one protected table first: no count of the file is a cell it hides (issue 9 (b))
-    frame, record = k_anonymous_microdata(ctx.df, k=K, protected=protected(ctx.storage))
+    frame, record = k_anonymous_microdata(ctx.df, k=K, protected=protected(ctx.storage, ctx.scope))
     st.subheader(i18n.text("privacy.microdata.note_title", lang_))
     st.markdown("\n".join(f"- {line}" for line in record.note(lang_)))
     if frame.empty:

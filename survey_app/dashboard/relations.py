@@ -20,6 +20,7 @@ from .context import (
     no_data,
     protected,
     t,
+    table_rounds,
 )
 from .data_access import Scope
 from .downloads import (
@@ -41,15 +42,16 @@ def _model(
     n_workers_as: str,
     weights: str | None,
     _storage,
+    rounds: tuple | None = None,
 ):
     # the model builder uses the respondents the reader may see: shown groups of every predictor (issue 9);
     # a model whose predictors cross into a small cell is refused, and the fit shows no number that gives
     # its n away (issue 9 M2)
-    data = protected(_storage)  # the one table: its min_cell is the model's too (issue 9 H1)
+    data = protected(_storage, scope)  # the one table: its min_cell is the model's too (issue 9 H1)
     view = data_access.protected_view(data, scope, dict(filters_key))
     if view is None:  # nothing this reader may see: the model of no respondents is refused
         return models.grade_model(
-            _load(url, scope, filters_key, _storage).iloc[:0],
+            _load(url, scope, filters_key, _storage, False, rounds).iloc[:0],
             kind=kind,
             predictors=list(predictors),
             weights=weights,
@@ -150,7 +152,10 @@ def render_model_builder(ctx: Context) -> None:
         st.info(t("model_choose"))
         return
     try:
-        model = _model(_url(ctx.storage), ctx.scope, ctx.filters_key, tuple(preds), kind, nw, weights, ctx.storage)
+        rounds = table_rounds(ctx.storage, ctx.scope)  # part of the cache key: a round closing changes the table
+        model = _model(
+            _url(ctx.storage), ctx.scope, ctx.filters_key, tuple(preds), kind, nw, weights, ctx.storage, rounds
+        )
     except models.ModelRefused as exc:
         st.warning(views.refusal_text(exc, lang_), icon=":material/block:")
         return

@@ -56,6 +56,7 @@ from survey_app.respond import flow
 from survey_app.respond import widgets as ui
 
 from . import context
+from .data_access import scope_for
 from .downloads import show_chart, show_table
 
 #: roles that run rounds for every institution and see exact response counts
@@ -579,6 +580,12 @@ def render_reminder(storage, info, base_url: str, sender: str, actor: str) -> No
 # --------------------------------------------------------------------------- monitor
 
 
+def _monitor_data(storage, access: RoundsAccess, round_id: str):
+    """The protected table the monitor of ``round_id`` reads (:func:`context.protected_round`): the
+    reader's own table for a closed round, the live one for a round still open (counts only)."""
+    return context.protected_round(storage, scope_for(access.role, access.gi), round_id)
+
+
 def _monitor_counts(storage, info, access: RoundsAccess, min_cell: int) -> pd.DataFrame:
     """Responses per institution, type and week the monitor counts: live for those who run rounds,
     else the protected table's own data (so every count is one of its cells, issue 9 H4)."""
@@ -586,7 +593,7 @@ def _monitor_counts(storage, info, access: RoundsAccess, min_cell: int) -> pd.Da
     if access.exact_counts:
         resp = storage.response_counts(info.id)
         return resp[resp["gi"].isin(visible)]
-    return monitor.table_counts(context.protected(storage), round_id=info.id, gis=visible)
+    return monitor.table_counts(_monitor_data(storage, access, info.id), round_id=info.id, gis=visible)
 
 
 def monitor_table(storage, info, access: RoundsAccess, today: _dt.date, min_cell: int, resp=None) -> pd.DataFrame:
@@ -613,7 +620,7 @@ def monitor_table(storage, info, access: RoundsAccess, today: _dt.date, min_cell
     )
     if access.exact_counts:
         return monitor.with_totals(table, min_cell=min_cell)
-    data = context.protected(storage)
+    data = _monitor_data(storage, access, info.id)
     return monitor.protected_totals(table, data, round_id=info.id, min_cell=min_cell)
 
 

@@ -57,6 +57,7 @@ from .errors import (
     StorageError,
 )
 from .files import prepare_sqlite_file
+from .frozen import FrozenMixin
 from .importing import (
     ImportExportMixin,
     _chunks,
@@ -174,7 +175,7 @@ def _submit_statements(dialect: str) -> _SubmitStatements:
 # --------------------------------------------------------------------------- storage
 
 
-class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin, DraftsMixin):
+class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin, DraftsMixin, FrozenMixin):
     """Rounds, access codes and responses in SQLite or PostgreSQL (see the module docstring).
 
     Parameters

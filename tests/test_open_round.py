@@ -1,0 +1,270 @@
+"""Figures of a round only once its fieldwork has closed, then sticky (issue 9, H5 and M4 of the review).
+
+Readers without row data (``gi``, ``onderzoeker``) select from a protected
+table built only from rounds whose fieldwork has closed for every institution;
+the cells that table hid when a round was first released are stored
+(``frozen_tables``, migration 0009) and stay hidden after a reopen or an
+import.  Readers with row data (``beheerder``, ``inspecteur``) keep the live
+table.  Real temporary databases; the pages in AppTest (no browser).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pandas as pd
+import pytest
+from _auth_helpers import make_users, sign_in, staff_app_on
+from streamlit.testing.v1 import AppTest
+
+from analysis import i18n
+from analysis.monitor import WINDOW_COLUMNS, open_rounds, readable_rounds
+from analysis.protection import DIMS, SMALL, ProtectedData, protect
+from sample_data import generate
+from survey_app.dashboard import data_access
+from survey_app.dashboard.data_access import protected_data, scope_for, table_rounds
+from survey_app.storage import Storage
+
+SECRET = "test-secret-key-0123456789abcdef"
+ROUND = "ronde-open-2026"
+TODAY = dt.date.today()
+PAGES = __import__("pathlib").Path(__file__).resolve().parents[1] / "survey_app" / "web" / "screens"
+KEY = ["family", *DIMS, "group", "group_2"]
+
+
+def _frame(round_id: str, *, seed: int, small: int = 9, n: int = 360) -> pd.DataFrame:
+    """Synthetic responses of ``round_id`` in which JBN has ``small`` jeugdigen (at most)."""
+    df = generate(n=n, seed=seed, round_id=round_id)
+    jbn = df.index[(df["gi"] == "JBN") & (df["respondent_type"] == "jeugdige")]
+    assert len(jbn) >= min(small, 9)
+    return df.drop(jbn[small:]).reset_index(drop=True)
+
+
+def _one_more(round_id: str, *, seed: int) -> pd.DataFrame:
+    """One more JBN jeugdige (a new response id)."""
+    df = generate(n=200, seed=seed, round_id=round_id)
+    row = df[(df["gi"] == "JBN") & (df["respondent_type"] == "jeugdige")].head(1).copy()
+    row["response_id"] = str(uuid.uuid4())
+    return row.reset_index(drop=True)
+
+
+def _round(s: Storage, round_id: str = ROUND, *, seed: int = 21, small: int = 9) -> None:
+    s.create_round(name=f"Ronde {round_id}", gis=["JBG", "JBN", "JBRA", "JBW", "WSS"], round_id=round_id)
+    s.import_responses(_frame(round_id, seed=seed, small=small), round_id=round_id)
+
+
+def _jbn_jeugdigen(data, round_id: str = ROUND):
+    return data.view({"round_id": round_id, "gi": "JBN", "respondent_type": "jeugdige"}).respondents.n
+
+
+def _statuses(frozen: pd.DataFrame, data) -> pd.Series:
+    """The status in ``data`` of every stored cell (in the order of ``frozen``)."""
+    now = data.table(data.figure_families())[[*KEY, "status"]].astype(object)
+    merged = frozen[KEY].merge(now, on=KEY, how="left")
+    assert len(merged) == len(frozen) and merged["status"].notna().all()
+    return merged["status"]
+
+
+def _windows(rows) -> pd.DataFrame:
+    return pd.DataFrame.from_records(rows, columns=list(WINDOW_COLUMNS))
+
+
+# --------------------------------------------------------------------------- the one decision (pure)
+
+
+def test_readable_rounds_wait_until_every_institution_has_closed():
+    past, future = TODAY - dt.timedelta(days=3), TODAY + dt.timedelta(days=3)
+    w = _windows(
+        [
+            ("a", "A", False, "JBG", past, past, False, True),
+            ("a", "A", False, "WSS", past, future, True, True),  # a late institution still open
+            ("b", "B", False, "JBG", past, past, False, True),
+            ("b", "B", False, "WSS", past, past, False, True),
+            ("c", "C", True, "JBG", past, future, False, True),  # closed by hand
+            ("d", "D", False, "JBG", None, None, False, True),  # no dates: open
+        ]
+    )
+    assert readable_rounds(w, today=TODAY) == ("b", "c")
+    assert readable_rounds(w, today=TODAY, always=("d",)) == ("b", "c", "d")
+    assert readable_rounds(w, today=future + dt.timedelta(days=1)) == ("a", "b", "c")
+    waiting = open_rounds(w, readable=("b", "c"))
+    assert list(waiting["round_id"]) == ["a", "d"]
+    assert waiting.set_index("round_id").loc["a", "closes"] == future  # the last closing day
+    assert waiting.set_index("round_id").loc["d", "closes"] is None
+    assert list(open_rounds(w, readable=("b", "c"), round_ids=["b", "d"])["round_id"]) == ["d"]
+
+
+# --------------------------------------------------------------------------- the tables
+
+
+def test_protected_data_open_round_gives_a_reader_without_rows_no_figures(sqlite_storage):
+    s = sqlite_storage
+    _round(s)
+    for role, gi in (("gi", "JBN"), ("onderzoeker", None)):
+        scope = scope_for(role, gi)
+        assert table_rounds(s, scope) == ()
+        data = protected_data(s, rounds=table_rounds(s, scope))
+        assert data.df.empty and data.rounds == []
+        assert data_access.load_data(s, scope, {}).empty  # no rows for the microdata or the models either
+    for role in ("beheerder", "inspecteur"):  # row readers: the live table
+        scope = scope_for(role)
+        assert table_rounds(s, scope) is None
+        assert ROUND in protected_data(s, rounds=None).rounds
+        assert len(data_access.load_data(s, scope, {})) == s.count_responses()
+    assert s.frozen_round_ids() == ()
+    s.close_round(ROUND)
+    rounds = table_rounds(s, scope_for("gi", "JBN"))
+    assert rounds == (ROUND,)
+    data = protected_data(s, rounds=rounds)
+    assert len(data.df) == s.count_responses() and data.view({"round_id": ROUND}).respondents.n is not None
+    assert s.frozen_round_ids() == (ROUND,)  # its hidden cells kept on the first build after close
+
+
+def test_protected_data_reopen_and_one_more_response_keeps_every_cell_hidden_at_close(sqlite_storage):
+    s = sqlite_storage
+    _round(s)
+    s.close_round(ROUND)
+    scope = scope_for("onderzoeker")
+    first = protected_data(s, rounds=table_rounds(s, scope))
+    assert _jbn_jeugdigen(first) is None  # 9 jeugdigen: hidden
+    frozen = s.frozen_cells()
+    assert set(frozen["round_id"]) == {ROUND} and set(frozen["status"]) <= {"small", "protects"}
+    assert "n" not in frozen.columns  # keys only, no sizes
+
+    s.reopen_round(ROUND, closes=TODAY + dt.timedelta(days=7))
+    assert table_rounds(s, scope) == ()  # open again: no figures meanwhile
+    s.import_responses(_one_more(ROUND, seed=99), round_id=ROUND)  # the 10th JBN jeugdige
+    s.close_round(ROUND)
+
+    again = protected_data(s, rounds=table_rounds(s, scope))
+    assert len(again.df) == len(first.df) + 1
+    # without the stored cells the group of 10 would be shown: minus the known 10th, the 9 answers follow
+    assert _jbn_jeugdigen(protect(again.df)) == 10
+    assert _jbn_jeugdigen(again) is None
+    assert _statuses(frozen, again).isin(["small", "protects"]).all()
+    assert s.frozen_cells().equals(frozen)  # written once, never changed
+
+
+def test_protected_data_import_into_a_closed_round_stays_sticky_for_several_rounds(sqlite_storage):
+    s = sqlite_storage
+    other = "ronde-andere-2026"
+    _round(s, seed=21)
+    _round(s, other, seed=22)
+    s.close_round(ROUND)
+    s.close_round(other)
+    scope = scope_for("gi", "JBG")
+    first = protected_data(s, rounds=table_rounds(s, scope))
+    assert _jbn_jeugdigen(first) is None and _jbn_jeugdigen(first, other) is None
+    assert s.frozen_round_ids() == tuple(sorted((ROUND, other)))
+    for round_id, seed in ((ROUND, 98), (other, 97)):  # paper questionnaires entered after close
+        s.import_responses(_one_more(round_id, seed=seed), round_id=round_id)
+    again = protected_data(s, rounds=table_rounds(s, scope))
+    frozen = s.frozen_cells()
+    assert set(frozen["round_id"]) == {ROUND, other}
+    assert _statuses(frozen, again).isin(["small", "protects"]).all()  # every cell of both rounds
+    # without the stored cells, some of them would be shown now (the 10th respondents make groups of 10)
+    fresh = _statuses(frozen, ProtectedData(again.df))
+    assert (fresh == "shown").any()
+    assert set(frozen.loc[(fresh == "shown").to_numpy(), "round_id"]) == {ROUND, other}
+
+
+def test_frozen_cells_round_trip_and_are_written_once(storage):
+    storage.create_round(name="R", gis=["JBN"], round_id="r-frozen")
+    cells = pd.DataFrame(
+        [
+            ["respondents", "r-frozen", "JBN", "jeugdige", "*", "n_workers", "*", "had_gap", "*", SMALL],
+            ["grade", "r-frozen", "JBN", "*", "*", "n_workers", "2", None, None, "protects"],
+            ["grade", "r-frozen", "JBN", "*", "*", "n_workers", "3", None, None, "shown"],  # not kept
+            ["grade", "other", "JBN", "*", "*", "n_workers", "3", None, None, SMALL],  # another round: not kept
+        ],
+        columns=["family", *DIMS, "group_column", "group", "group_column_2", "group_2", "status"],
+    )
+    assert storage.freeze_cells("r-frozen", cells)
+    back = storage.frozen_cells()
+    assert back.values.tolist() == cells.iloc[:2].values.tolist()
+    assert back["group_2"].isna().tolist() == [False, True]
+    assert not storage.freeze_cells("r-frozen", cells.iloc[:1])  # the first writer wins
+    assert len(storage.frozen_cells()) == 2
+
+
+# --------------------------------------------------------------------------- M4: a late institution
+
+
+def test_protected_data_late_institution_is_in_no_figure_a_gi_reader_sees_until_all_close(sqlite_storage):
+    s = sqlite_storage
+    past, future = TODAY - dt.timedelta(days=20), TODAY + dt.timedelta(days=10)
+    _round(s, small=30)
+    # four institutions closed, WSS started late and is still in the field (its own report is held)
+    s.set_institution_dates(ROUND, {g: (past, TODAY - dt.timedelta(days=1)) for g in ("JBG", "JBN", "JBRA", "JBW")})
+    s.set_institution_dates(ROUND, {"WSS": (TODAY - dt.timedelta(days=5), future)})
+    assert not data_access.report_hold(s, scope_for("gi", "WSS"), {}).empty
+    scope = scope_for("gi", "JBN")
+    assert table_rounds(s, scope) == ()
+    data = protected_data(s, rounds=table_rounds(s, scope))
+    # neither the national figures nor those of the four others: nothing to subtract WSS from
+    assert data.df.empty and ROUND not in data.rounds
+    assert data_access.load_data(s, scope, {}, with_rest=True).empty
+    # a reader with row data keeps the live table (the hold stays a display policy for them)
+    live = protected_data(s, rounds=table_rounds(s, scope_for("inspecteur")))
+    assert "WSS" in set(live.df["gi"])
+    assert table_rounds(s, scope, today=future + dt.timedelta(days=1)) == (ROUND,)  # once WSS closes too
+
+
+# --------------------------------------------------------------------------- the pages and the cache
+
+
+@pytest.fixture
+def open_db(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'survey.sqlite'}"
+    s = Storage(url, secret_key=SECRET)
+    _round(s, small=30)
+    make_users(s, roles=("gi", "onderzoeker"))
+    staff_app_on(monkeypatch, tmp_path, url, SECRET)
+    yield s
+    s.dispose()
+
+
+def _page(storage, name: str, account: str) -> AppTest:
+    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=120)
+    sign_in(at, storage, account)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_app_open_round_page_says_why_and_closing_shows_the_figures(open_db):
+    waits = i18n.text("open_round.none_closed", "nl")
+    why = i18n.text("open_round.why", "nl")
+    for page, account in (("overzicht", "gi-jbn"), ("overzicht", "onderzoek"), ("rondeverslag", "onderzoek")):
+        at = _page(open_db, page, account)
+        infos = [i.value for i in at.info]
+        assert waits in infos and why in infos, (page, account, infos)
+        assert len(at.metric) == 0 and len(at.get("download_button")) == 0, (page, account)
+    at = _page(open_db, "overzicht", "gi-jbn")
+    at.multiselect(key="flt_round").set_value([ROUND])
+    at.run()
+    assert f"De cijfers van de ronde 'Ronde {ROUND}' verschijnen" in " ".join(i.value for i in at.info)
+    assert len(at.metric) == 0
+    open_db.close_round(ROUND)
+    at = _page(open_db, "overzicht", "gi-jbn")
+    assert waits not in [i.value for i in at.info]
+    assert len(at.metric) > 0  # the key numbers of the closed round
+
+
+def test_context_protected_cache_key_changes_when_a_round_closes(open_db):
+    from survey_app.dashboard import context
+
+    context._protected.clear()
+    try:
+        scope = scope_for("onderzoeker")
+        before = context.protected(open_db, scope)
+        assert before.df.empty
+        assert context.protected(open_db, scope) is before  # cached
+        assert ROUND in context.protected_round(open_db, scope, ROUND).rounds  # the monitor: live counts
+        open_db.close_round(ROUND)
+        after = context.protected(open_db, scope)
+        assert after is not before and ROUND in after.rounds
+        assert context.protected_round(open_db, scope, ROUND) is after  # one table for monitor and figures
+    finally:
+        context._protected.clear()

@@ -57,7 +57,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -164,24 +164,38 @@ def _fingerprint(df: pd.DataFrame) -> str:
 
 
 def protect(
-    df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL, previous: pd.DataFrame | None = None
+    df: pd.DataFrame,
+    *,
+    min_cell: int = contract.DEFAULT_MIN_CELL,
+    previous: pd.DataFrame | None = None,
+    on_build: Callable[[str, ProtectedData], None] | None = None,
+    pool_rounds: bool = True,
 ) -> ProtectedData:
     """The :class:`ProtectedData` of a data set (cached for the last few data sets).
 
     ``previous``: hidden cells of earlier tables that stay hidden (see
-    :class:`ProtectedData`); part of the cache key.
+    :class:`ProtectedData`); part of the cache key.  ``on_build``: see
+    :attr:`ProtectedData.on_build` (set on the returned object when given).
+    ``pool_rounds``: see :class:`ProtectedData`; part of the cache key.
     """
     min_cell = check_min_cell(min_cell)
     prev = None if previous is None or not len(previous) else previous
-    key = (_fingerprint(df), min_cell, None if prev is None else _fingerprint(prev.reset_index(drop=True)))
+    key = (
+        _fingerprint(df),
+        min_cell,
+        None if prev is None else _fingerprint(prev.reset_index(drop=True)),
+        bool(pool_rounds),
+    )
     pd_ = _CACHE.get(key)
     if pd_ is None:
-        pd_ = ProtectedData(df, min_cell=min_cell, previous=prev)
+        pd_ = ProtectedData(df, min_cell=min_cell, previous=prev, pool_rounds=pool_rounds)
         _CACHE[key] = pd_
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     else:
         _CACHE.move_to_end(key)
+    if on_build is not None:
+        pd_.on_build = on_build
     return pd_
 
 
@@ -205,6 +219,13 @@ class ProtectedData:
         by adding rows one knows until it reaches the minimum and
         subtracting them again (the padding attack).  Only ``family``, the
         filter columns, ``group``, ``group_2`` and ``status`` are read.
+    pool_rounds : bool
+        False: with more than one round, every cell of all rounds together
+        is hidden, so that each round is a table of its own.  For tables
+        released round by round (a round's rows fixed at its release): the
+        figures of rounds A and B together, next to those of A alone
+        published earlier, would give B's part of a cell that B's own
+        table hides.  One round alone: its cells are those of all rounds.
 
     Notes
     -----
@@ -214,7 +235,12 @@ class ProtectedData:
     """
 
     def __init__(
-        self, df: pd.DataFrame, *, min_cell: int = contract.DEFAULT_MIN_CELL, previous: pd.DataFrame | None = None
+        self,
+        df: pd.DataFrame,
+        *,
+        min_cell: int = contract.DEFAULT_MIN_CELL,
+        previous: pd.DataFrame | None = None,
+        pool_rounds: bool = True,
     ):
         self.min_cell = check_min_cell(min_cell)
         # cells hidden in an earlier protected table of the same round stay hidden (sticky suppression)
@@ -228,11 +254,16 @@ class ProtectedData:
                 }
         self.df = df.reset_index(drop=True)
         self.rounds = sorted(str(v) for v in self.df["round_id"].dropna().unique())
+        #: cells of all rounds together are hidden (several rounds, ``pool_rounds`` False)
+        self.rounds_apart = not pool_rounds and len(self.rounds) > 1
         present = {str(v) for v in self.df["gi"].dropna().unique()}
         self.gis = [g for g in contract.GI_CODES if g in present] + sorted(present - set(contract.GI_CODES))
         self._codes = codes_frame(self.df, DIMS, _labels)
         self._families: dict[str, Cube] = {}
         self._blocks = None
+        #: called as ``on_build(key, self)`` after a family is built (the caller keeps
+        #: the hidden cells of a family built on demand, so that they stay hidden)
+        self.on_build: Callable[[str, ProtectedData], None] | None = None
 
     # ------------------------------------------------------------------ dimensions
 
@@ -270,6 +301,12 @@ class ProtectedData:
             def forced(k, base_forced=base_forced):
                 return tuple(str(v) for v in k) in before or (base_forced is not None and base_forced(k))
 
+        if self.rounds_apart:  # each round a table of its own: all rounds together hidden
+            round_forced = forced
+
+            def forced(k, round_forced=round_forced):
+                return k[0] == ALL or (round_forced is not None and round_forced(k))
+
         cols = [d.name for d in dims]
         extra = [c for c in cols if c not in DIMS]
         codes = self._codes.loc[pop.index, list(DIMS)]
@@ -303,6 +340,8 @@ class ProtectedData:
         if cube is None:
             cube = self._build(key)
             self._families[key] = cube
+            if self.on_build is not None:
+                self.on_build(key, self)
         return cube
 
     def _forced_by(self, parent: str):

@@ -587,6 +587,12 @@ def import_cmd(file: str, round_id: str, confirm: str | None) -> None:
     except StorageError as exc:
         raise BadInput(str(exc)) from exc
     click.echo(f"Imported {n} responses into round {round_id}")
+    held = storage.held_back(round_id)
+    if held:
+        click.echo(
+            f"The figures of round {round_id} were released at close: {held} responses from after the close "
+            "are seen only by readers with row data (beheerder, inspecteur), not in the figures of gi and onderzoeker."
+        )
 
 
 @cli.command("export")

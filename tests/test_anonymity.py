@@ -63,6 +63,10 @@ TABLE_COLUMNS = {
     "drafts": ["token_hash", "round_id", "expires_at", "data"],
     # migration 0009_frozen_table (issue 9 H5): which cells a round's table hid at close; keys, no sizes, no time
     "frozen_tables": ["round_id", "n_cells", "cells"],
+    # migration 0010_frozen_members (issue 9): which responses a round's released table holds (no time,
+    # no code), and the hidden cells of the families built on demand
+    "frozen_members": ["response_id", "round_id"],
+    "frozen_families": ["round_id", "family", "n_cells", "cells"],
 }
 #: the only exact times in the database: staff actions, never respondents'
 STAFF_TIMES = {("users", "locked_until"), ("audit_log", "at")}

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from analysis import i18n
 from analysis.monitor import WINDOW_COLUMNS, open_rounds, readable_rounds
-from analysis.protection import DIMS, SMALL, ProtectedData, protect
+from analysis.protection import DIMS, SMALL, protect
 from sample_data import generate
 from survey_app.dashboard import data_access
 from survey_app.dashboard.data_access import protected_data, scope_for, table_rounds
@@ -121,7 +121,13 @@ def test_protected_data_open_round_gives_a_reader_without_rows_no_figures(sqlite
     assert s.frozen_round_ids() == (ROUND,)  # its hidden cells kept on the first build after close
 
 
-def test_protected_data_reopen_and_one_more_response_keeps_every_cell_hidden_at_close(sqlite_storage):
+def _published(data) -> pd.DataFrame:
+    """Every cell of the figure families with its size and status, in a fixed order (what a reader can see)."""
+    t = data.table(data.figure_families())[[*KEY, "n", "status"]].astype(object)
+    return t.sort_values(KEY, key=lambda c: c.astype(str)).reset_index(drop=True)
+
+
+def test_protected_data_reopen_and_one_more_response_changes_nothing_a_reader_without_rows_sees(sqlite_storage):
     s = sqlite_storage
     _round(s)
     s.close_round(ROUND)
@@ -131,6 +137,7 @@ def test_protected_data_reopen_and_one_more_response_keeps_every_cell_hidden_at_
     frozen = s.frozen_cells()
     assert set(frozen["round_id"]) == {ROUND} and set(frozen["status"]) <= {"small", "protects"}
     assert "n" not in frozen.columns  # keys only, no sizes
+    assert s.frozen_member_count(ROUND) == len(first.df) == s.count_responses(ROUND)
 
     s.reopen_round(ROUND, closes=TODAY + dt.timedelta(days=7))
     assert table_rounds(s, scope) == ()  # open again: no figures meanwhile
@@ -138,15 +145,15 @@ def test_protected_data_reopen_and_one_more_response_keeps_every_cell_hidden_at_
     s.close_round(ROUND)
 
     again = protected_data(s, rounds=table_rounds(s, scope))
-    assert len(again.df) == len(first.df) + 1
-    # without the stored cells the group of 10 would be shown: minus the known 10th, the 9 answers follow
-    assert _jbn_jeugdigen(protect(again.df)) == 10
-    assert _jbn_jeugdigen(again) is None
-    assert _statuses(frozen, again).isin(["small", "protects"]).all()
+    # the 10th stays out of the released table: two versions would give the 9 others' answers (10 minus the known one)
+    assert s.held_back(ROUND) == 1 and len(again.df) == len(first.df)
+    assert _published(again).equals(_published(first))
+    assert len(data_access.load_data(s, scope, {})) == len(first.df)  # microdata, models, comments: the same rows
+    assert _jbn_jeugdigen(protect(s.load_responses())) == 10  # the live table of a row reader has it
     assert s.frozen_cells().equals(frozen)  # written once, never changed
 
 
-def test_protected_data_import_into_a_closed_round_stays_sticky_for_several_rounds(sqlite_storage):
+def test_protected_data_import_after_close_changes_no_number_a_gi_reader_sees(sqlite_storage):
     s = sqlite_storage
     other = "ronde-andere-2026"
     _round(s, seed=21)
@@ -155,18 +162,72 @@ def test_protected_data_import_into_a_closed_round_stays_sticky_for_several_roun
     s.close_round(other)
     scope = scope_for("gi", "JBG")
     first = protected_data(s, rounds=table_rounds(s, scope))
+    rows = data_access.load_data(s, scope, {}, with_rest=True)
     assert _jbn_jeugdigen(first) is None and _jbn_jeugdigen(first, other) is None
     assert s.frozen_round_ids() == tuple(sorted((ROUND, other)))
     for round_id, seed in ((ROUND, 98), (other, 97)):  # paper questionnaires entered after close
         s.import_responses(_one_more(round_id, seed=seed), round_id=round_id)
     again = protected_data(s, rounds=table_rounds(s, scope))
+    assert s.held_back(ROUND) == s.held_back(other) == 1
+    # every cell and every size the reader can see is what it was: nothing to subtract
+    assert _published(again).equals(_published(first))
+    assert data_access.load_data(s, scope, {}, with_rest=True).equals(rows)
+    live = protected_data(s, rounds=None)  # a reader with row data sees the imported rows
+    assert len(live.df) == len(first.df) + 2
+
+
+def test_protected_data_a_later_round_keeps_every_cell_hidden_at_the_first_release(sqlite_storage):
+    s = sqlite_storage
+    other = "ronde-andere-2026"
+    _round(s, seed=21)
+    _round(s, other, seed=22)
+    s.close_round(ROUND)
+    scope = scope_for("gi", "JBG")
+    first = protected_data(s, rounds=table_rounds(s, scope))
+    assert first.rounds == [ROUND]
     frozen = s.frozen_cells()
-    assert set(frozen["round_id"]) == {ROUND, other}
-    assert _statuses(frozen, again).isin(["small", "protects"]).all()  # every cell of both rounds
-    # without the stored cells, some of them would be shown now (the 10th respondents make groups of 10)
-    fresh = _statuses(frozen, ProtectedData(again.df))
-    assert (fresh == "shown").any()
-    assert set(frozen.loc[(fresh == "shown").to_numpy(), "round_id"]) == {ROUND, other}
+    s.close_round(other)  # a second round released: one table over both, secondary choices made anew
+    again = protected_data(s, rounds=table_rounds(s, scope))
+    assert again.rounds == sorted((ROUND, other))
+    assert _statuses(frozen, again).isin(["small", "protects"]).all()  # every cell hidden at the first release
+
+
+def test_protected_data_families_built_on_demand_are_kept_and_stay_hidden(sqlite_storage):
+    s = sqlite_storage
+    other = "ronde-andere-2026"
+    _round(s, seed=21)
+    _round(s, other, seed=22)
+    s.close_round(ROUND)
+    scope = scope_for("onderzoeker")
+    first = protected_data(s, rounds=table_rounds(s, scope))
+    family = "grade:help_improves"
+    first.view({"round_id": ROUND}).grade_summary("help_improves")  # Verbanden builds it on demand
+    assert s.frozen_families(ROUND) == (family,)
+    kept = s.frozen_cells()
+    kept = kept[kept["family"] == family]
+    shown = first.table([family])
+    hidden_then = shown[(shown["round_id"] == ROUND) & shown["status"].isin(["small", "protects"])]
+    assert len(kept) == len(hidden_then) > 0
+    first.view({"round_id": ROUND}).grade_summary("help_improves")
+    assert s.frozen_families(ROUND) == (family,)  # once
+    s.close_round(other)
+    again = protected_data(s, rounds=table_rounds(s, scope))
+    now = again.table([family])[[*KEY, "status"]].astype(object)
+    merged = kept[KEY].merge(now, on=KEY, how="left")
+    assert len(merged) == len(kept) and merged["status"].isin(["small", "protects"]).all()
+    assert s.frozen_families(other) == (family,)  # built for the new table: kept for the round just released
+
+
+def test_protected_data_reads_the_members_another_server_kept(sqlite_storage):
+    s = sqlite_storage
+    _round(s)
+    s.close_round(ROUND)
+    df = s.load_responses(round_ids=ROUND)
+    # another server froze the round first, on a table built before the last response came in
+    assert s.freeze_cells(ROUND, protect(df).table(["respondents"]), response_ids=df["response_id"].iloc[1:])
+    data = protected_data(s, rounds=table_rounds(s, scope_for("onderzoeker")))
+    assert len(data.df) == len(df) - 1 and s.held_back(ROUND) == 1
+    assert df["response_id"].iloc[0] not in set(data.df["response_id"])
 
 
 def test_frozen_cells_round_trip_and_are_written_once(storage):
@@ -186,6 +247,25 @@ def test_frozen_cells_round_trip_and_are_written_once(storage):
     assert back["group_2"].isna().tolist() == [False, True]
     assert not storage.freeze_cells("r-frozen", cells.iloc[:1])  # the first writer wins
     assert len(storage.frozen_cells()) == 2
+    assert storage.frozen_member_count("r-frozen") == 0  # no members given
+
+
+def test_frozen_family_is_kept_once_and_only_for_a_frozen_round(storage):
+    storage.create_round(name="R", gis=["JBN"], round_id="r-frozen")
+    cells = pd.DataFrame(
+        [
+            ["crosstab:a:b", "r-frozen", "JBN", "*", "*", "a", "ja", "b", "nee", SMALL],
+            ["crosstab:a:b", "r-frozen", "JBN", "*", "*", "a", "ja", "b", "ja", "shown"],  # not kept
+            ["grade", "r-frozen", "JBN", "*", "*", "n_workers", "2", None, None, SMALL],  # another family
+        ],
+        columns=["family", *DIMS, "group_column", "group", "group_column_2", "group_2", "status"],
+    )
+    assert not storage.freeze_family("r-frozen", "crosstab:a:b", cells)  # the round is not frozen
+    assert storage.freeze_cells("r-frozen", cells.iloc[:0], response_ids=[])
+    assert storage.freeze_family("r-frozen", "crosstab:a:b", cells)
+    assert not storage.freeze_family("r-frozen", "crosstab:a:b", cells.iloc[:0])  # the first writer wins
+    assert storage.frozen_cells().values.tolist() == cells.iloc[:1].values.tolist()
+    assert storage.frozen_families("r-frozen") == ("crosstab:a:b",)
 
 
 # --------------------------------------------------------------------------- M4: a late institution

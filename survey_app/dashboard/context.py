@@ -242,11 +242,19 @@ def language_toggle() -> str:
     return lang()
 
 
-def filter_sidebar(options: FilterOptions, *, show: Sequence[str] = ALL_FILTERS, disabled: Sequence[str] = ()) -> dict:
+def filter_sidebar(
+    options: FilterOptions,
+    *,
+    show: Sequence[str] = ALL_FILTERS,
+    disabled: Sequence[str] = (),
+    first_round: str | None = None,
+) -> dict:
     """The filter widgets; returns the filters.  ``disabled`` filters are shown but not applied.
 
     No widget for the minimum cell size: a caption says the one fixed
     minimum (:data:`MIN_CELL`) that holds for every reader (issue 9 H1).
+    ``first_round``: the round chosen when the reader has chosen none yet
+    (a reader who sees each round apart: :func:`rounds_apart`).
     """
     lang_ = lang()
     st.subheader(t("filters"))
@@ -271,6 +279,8 @@ def filter_sidebar(options: FilterOptions, *, show: Sequence[str] = ALL_FILTERS,
         opts, fmt, placeholder = choices[name]
         key = FILTER_KEYS[name]
         _restore(key, opts)
+        if name == "round_id" and first_round is not None and key not in st.session_state:
+            st.session_state[key] = [first_round]
         if key in st.session_state:
             st.session_state[key] = [v for v in st.session_state[key] if v in set(opts)][:1]
         value = st.multiselect(
@@ -323,9 +333,13 @@ def page_setup(
     storage = ui.get_storage()
     scope = access.scope
     options = _options(_url(storage), scope, storage)
+    apart = rounds_apart(storage, scope, options)
+    per_round = bool(apart) and "round_id" in show_filters and "round_id" not in disabled_filters
     with st.sidebar:
         lang_ = language_toggle()
-        filters = filter_sidebar(options, show=show_filters, disabled=disabled_filters)
+        filters = filter_sidebar(
+            options, show=show_filters, disabled=disabled_filters, first_round=apart[0] if per_round else None
+        )
     session.account_box(access)
     df = load_data(storage, scope, filters)
     st.title(i18n.text(title_key, lang_) if "." in title_key else t(title_key))
@@ -349,7 +363,24 @@ def page_setup(
     )
     if open_round_waits(ctx, note=True) or (hold and report_waits(ctx)):
         st.stop()
+    if per_round and not filters["round_id"]:  # rounds together are hidden for this reader
+        st.info(i18n.text("open_round.per_round", lang_), icon=":material/info:")
+        st.stop()
     return ctx
+
+
+def rounds_apart(storage, scope: Scope, options: FilterOptions) -> tuple[str, ...]:
+    """The reader's rounds, newest first, when each is a table of its own (else empty).
+
+    A reader without row data with more than one readable round sees no
+    figures of rounds together (:func:`data_access.protected_data`,
+    ``pool_rounds=False``): the pages ask for one round.
+    """
+    rounds = table_rounds(storage, scope)
+    if rounds is None:
+        return ()
+    mine = tuple(r for r in options.round_ids if r in set(rounds))
+    return mine if len(mine) > 1 else ()
 
 
 def open_round_waits(ctx: Context, filters: dict | None = None, *, note: bool = False) -> bool:

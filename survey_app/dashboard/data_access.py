@@ -147,7 +147,8 @@ def load_scope(storage, scope: Scope, *, with_rest: bool = False, rounds: Iterab
 
     A scope without row data (:func:`reads_rows` False) gets only the rounds
     it may read (:func:`table_rounds`; ``rounds`` gives them when the caller
-    knows them already, e.g. as part of a cache key).
+    knows them already, e.g. as part of a cache key), and of a released round
+    only the responses of its table (:func:`protected_data`).
     """
     scope = _require_scope(scope)
     if scope.is_nothing:
@@ -158,10 +159,11 @@ def load_scope(storage, scope: Scope, *, with_rest: bool = False, rounds: Iterab
         round_ids = readable if round_ids is None else tuple(r for r in round_ids if r in set(readable))
         if not round_ids:
             return empty_frame()
+    released = not reads_rows(scope)  # of a released round: only the responses of its table at close
     if not (with_rest and scope.pool_others):
-        return storage.load_responses(round_ids=round_ids, gis=scope.gis)
+        return storage.load_responses(round_ids=round_ids, gis=scope.gis, released=released)
 
-    df = storage.load_responses(round_ids=round_ids)
+    df = storage.load_responses(round_ids=round_ids, released=released)
     others = ~df["gi"].isin(list(scope.gis)).fillna(False)
     df.loc[others, "gi"] = contract.REST
     for c in contract.COMMENT_COLUMNS:
@@ -345,22 +347,57 @@ def protected_data(storage, *, rounds: Iterable[str] | None = None):
     tables differ, but only a reader with row data sees the live one, and
     rows tell everything anyway.  Callers cache it (key: the data set and
     ``rounds``).
+
+    Each round is a table of its own (``pool_rounds=False``: with several
+    rounds, the cells of all rounds together are hidden): a figure of rounds
+    A and B together next to one of A alone, published before B closed,
+    would give B's part of a cell B's table hides.
+
+    Of a released round only the responses of its table at close are read
+    (``released=True``; its members are kept with its hidden cells): an
+    import after close or an answer after a reopen reaches readers with row
+    data only (:meth:`Storage.held_back` counts them).
     """
     from analysis.protection import protect  # lazy: SciPy stays out of the app's start (docs/architecture.md)
 
     if rounds is None:
         return protect(storage.load_responses(), min_cell=MIN_CELL)
     rounds = tuple(rounds)
-    df = storage.load_responses(round_ids=rounds) if rounds else empty_frame()
-    data = protect(df, min_cell=MIN_CELL, previous=storage.frozen_cells())
+    df = storage.load_responses(round_ids=rounds, released=True) if rounds else empty_frame()
+    data = protect(
+        df, min_cell=MIN_CELL, previous=storage.frozen_cells(), on_build=_keep_on_demand(storage), pool_rounds=False
+    )
     present = set(df["round_id"].dropna().astype(str))
     frozen = set(storage.frozen_round_ids())
     to_freeze = [r for r in closed_round_ids(storage) if r in set(rounds) & present and r not in frozen]
     if to_freeze:
         table = data.table(data.figure_families())
-        for round_id in to_freeze:
-            storage.freeze_cells(round_id, table)
+        ids = df.groupby(df["round_id"].astype(str))["response_id"]
+        won = [storage.freeze_cells(r, table, response_ids=ids.get_group(r).astype(str)) for r in to_freeze]
+        if not all(won):  # another server froze a round first: read what it kept
+            return protected_data(storage, rounds=rounds)
     return data
+
+
+def _keep_on_demand(storage):
+    """``on_build`` of a reader's table: keep the hidden cells of a family built on demand, per released round.
+
+    The figure families are kept when a round is frozen; a family of
+    Verbanden (``crosstab:*``, ``grade:*``) is kept the first time it is built
+    for a released round, so that a later table (another round released, a
+    new secondary choice) cannot show what it hid (:meth:`Storage.freeze_family`).
+    """
+
+    def keep(key: str, data) -> None:
+        if key in data.figure_families():
+            return
+        rounds = [r for r in storage.frozen_round_ids() if r in set(data.rounds)]
+        if rounds:
+            table = data.table([key])
+            for round_id in rounds:
+                storage.freeze_family(round_id, key, table)
+
+    return keep
 
 
 def view_filters(scope: Scope, filters: Mapping[str, Any] | None) -> dict[str, str | None] | None:

@@ -257,6 +257,9 @@ def render_import(ctx: Context) -> None:
         else:
             clear_data_cache()
             st.success(t("import_done", count=n, r=rounds[round_id].name))
+            held = ctx.storage.held_back(round_id)
+            if held:  # a released round: the new rows stay out of the figures of gi and onderzoeker
+                st.info(t("import_held", count=held, r=rounds[round_id].name))
 
 
 def _selection(ctx: Context) -> str:

@@ -57,7 +57,7 @@ from .errors import (
     StorageError,
 )
 from .files import prepare_sqlite_file
-from .frozen import FrozenMixin
+from .frozen import FrozenMixin, released_rows
 from .importing import (
     ImportExportMixin,
     _chunks,
@@ -755,15 +755,24 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin, D
             return int(conn.execute(stmt).scalar_one())
 
     def load_responses(
-        self, *, round_ids: Iterable[str] | str | None = None, gis: Iterable[str] | str | None = None
+        self,
+        *,
+        round_ids: Iterable[str] | str | None = None,
+        gis: Iterable[str] | str | None = None,
+        released: bool = False,
     ) -> pd.DataFrame:
         """The responses as the canonical frame (:func:`analysis.frame.canonical_frame`).
 
         Rows are ordered by ``response_id`` (random UUIDs), never by insertion.
         ``round_ids`` / ``gis`` (a value or a list) restrict the rows.
+        ``released``: of a round whose table was released (frozen at close),
+        only the responses of that table (:mod:`survey_app.storage.frozen`):
+        what readers without row data read.
         """
         t = responses_table
         stmt = sa.select(*[t.c[c] for c in contract.COLUMNS])
+        if released:
+            stmt = stmt.where(released_rows(t))
         for col, want in (("round_id", round_ids), ("gi", gis)):
             if want is None:
                 continue

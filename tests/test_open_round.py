@@ -348,3 +348,24 @@ def test_context_protected_cache_key_changes_when_a_round_closes(open_db):
         assert context.protected_round(open_db, scope, ROUND) is after  # one table for monitor and figures
     finally:
         context._protected.clear()
+
+
+def test_app_two_closed_rounds_a_gi_reader_reads_one_round_at_a_time(open_db):
+    other = "ronde-andere-2026"
+    _round(open_db, other, seed=22, small=30)
+    open_db.close_round(ROUND)
+    open_db.close_round(other)
+    newest = open_db.list_rounds()[0].id  # the page starts with the newest round
+    at = _page(open_db, "overzicht", "gi-jbn")
+    assert at.multiselect(key="flt_round").value == [newest]
+    assert len(at.metric) > 0
+    per_round = i18n.text("open_round.per_round", "nl")
+    assert per_round not in [i.value for i in at.info]
+    at.multiselect(key="flt_round").set_value([])  # rounds together: not for this reader
+    at.run()
+    assert per_round in [i.value for i in at.info]
+    assert len(at.metric) == 0
+    # a reader with row data keeps the figures of rounds together
+    inspector = make_users(open_db, roles=("inspecteur",))["inspecteur"]
+    at = _page(open_db, "overzicht", inspector)
+    assert at.multiselect(key="flt_round").value == [] and len(at.metric) > 0

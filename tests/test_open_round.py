@@ -19,8 +19,9 @@ from _auth_helpers import make_users, sign_in, staff_app_on
 from streamlit.testing.v1 import AppTest
 
 from analysis import i18n
+from analysis.frame import canonical_frame
 from analysis.monitor import WINDOW_COLUMNS, open_rounds, readable_rounds
-from analysis.protection import DIMS, SMALL, protect
+from analysis.protection import DIMS, SMALL, ProtectedData, protect
 from sample_data import generate
 from survey_app.dashboard import data_access
 from survey_app.dashboard.data_access import protected_data, scope_for, table_rounds
@@ -190,6 +191,33 @@ def test_protected_data_a_later_round_keeps_every_cell_hidden_at_the_first_relea
     again = protected_data(s, rounds=table_rounds(s, scope))
     assert again.rounds == sorted((ROUND, other))
     assert _statuses(frozen, again).isin(["small", "protects"]).all()  # every cell hidden at the first release
+
+
+def test_protected_data_rounds_together_minus_an_earlier_release_recovers_nothing():
+    """The attack across releases: round A shown alone, later A and B together; (A+B) minus A is B's part.
+
+    Pooled as before (``pool_rounds=True``) this recovered 145 cells that B's
+    table hides on these data (e.g. JBN voogdij: 27 together, 12 in A alone,
+    so B's hidden 15); each round a table of its own, nothing.
+    """
+    other = "ronde-andere-2026"
+    a = canonical_frame(_frame(ROUND, seed=21))
+    b = canonical_frame(_frame(other, seed=22))
+    key = ["family", "gi", "respondent_type", "measure_type", "group", "group_2"]
+    t1 = ProtectedData(a, pool_rounds=False)  # the release of A (one round: its cells are those of all rounds)
+    first = t1.table(t1.figure_families())
+    t2 = ProtectedData(pd.concat([a, b], ignore_index=True), pool_rounds=False, previous=first)
+    second = t2.table(t2.figure_families())
+
+    def part(t, round_id, suffix):
+        out = t[t["round_id"] == round_id][[*key, "n", "status"]]
+        return out.rename(columns={"n": f"n{suffix}", "status": f"s{suffix}"})
+
+    m = part(second, other, "B").merge(part(second, "*", "AB"), on=key).merge(part(first, ROUND, "A"), on=key)
+    hidden_b = (m["sB"] != "shown") & (m["nB"] > 0)
+    assert (hidden_b & (m["sA"] == "shown")).sum() > 100  # plenty to attack: B hides what A showed
+    assert not (hidden_b & (m["sAB"] == "shown") & (m["sA"] == "shown")).any()
+    assert (second.loc[second["round_id"] == "*", "status"] != "shown").all()  # rounds together: hidden
 
 
 def test_protected_data_families_built_on_demand_are_kept_and_stay_hidden(sqlite_storage):

@@ -112,8 +112,10 @@ def seeded(tmp_path_factory):
     s.close_round(ROUND_B)  # gi and onderzoeker read closed rounds only (issue 9 H5: tests/test_open_round.py)
     make_users(s)
     everything = s.load_responses()
+    newest = s.list_rounds()[0].id
     s.dispose()
-    return {"path": path, "url": url, "all": everything}
+    # gi and onderzoeker read one round at a time (issue 9: rounds together hidden), the newest first
+    return {"path": path, "url": url, "all": everything, "newest": newest}
 
 
 @pytest.fixture
@@ -166,6 +168,12 @@ def own_rows(df: pd.DataFrame, actor: str) -> pd.DataFrame:
     return df[df["gi"] == OWN_GI] if actor == "gi" else df
 
 
+def shown_rows(db, actor: str) -> pd.DataFrame:
+    """The rows behind a page's figures: readers without row data see the newest round (one at a time)."""
+    df = own_rows(db["all"], actor)
+    return df[df["round_id"] == db["newest"]] if actor in ("gi", "onderzoeker") else df
+
+
 # --------------------------------------------------------------------------- the matrix itself
 
 
@@ -195,7 +203,7 @@ def test_matrix_navigation_registers_exactly_the_role_pages(db, actor, params):
         assert {t.key for t in at.text_input} == {"auth_name", "auth_password"}
     else:
         assert at.title[0].value == "Overzicht"  # the first page of every role
-        total = len(own_rows(db["all"], actor))
+        total = len(shown_rows(db, actor))
         assert metric(at, "Respondenten") == str(total), params  # the URL never widens the scope
 
 
@@ -250,7 +258,7 @@ def test_matrix_page_and_its_downloads(db, downloads, actor, page):
         elif what == "rondeverslag.html":
             html = fn().decode("utf-8")
             n = re.search(r'id="key-respondents"><div class="label">Respondenten</div><div class="value">(\d+)<', html)
-            assert int(n.group(1)) == len(mine)
+            assert int(n.group(1)) == len(shown_rows(db, actor))
             assert ("Instelling: JBN" in html) == (actor == "gi")
         elif what.startswith("figuur-01") and what.endswith(".csv"):
             table = pd.read_csv(io.BytesIO(fn()), encoding="utf-8-sig")
@@ -279,7 +287,7 @@ def test_matrix_gi_compares_only_with_all_other_gis_together(db):
 )
 def test_matrix_session_state_cannot_widen_a_gi_scope(db, state):
     at = open_as("gi", str(SCREENS / "overzicht.py"), **state)
-    assert metric(at, "Respondenten") == str(len(own_rows(db["all"], "gi")))
+    assert metric(at, "Respondenten") == str(len(shown_rows(db, "gi")))
     assert at.sidebar.multiselect(key="flt_gi").value == []
     at = open_as("gi", str(SCREENS / "vergelijken.py"), **state)
     named = " ".join(map(str, at.dataframe[0].value.columns)) if at.dataframe else ""
@@ -288,7 +296,7 @@ def test_matrix_session_state_cannot_widen_a_gi_scope(db, state):
 
 def test_matrix_opmerkingen_of_a_gi_are_its_own(db):
     at = open_as("gi", str(SCREENS / "opmerkingen.py"))
-    n = len(own_rows(db["all"], "gi"))
+    n = len(shown_rows(db, "gi"))
     assert any(f"van {n} respondenten" in c.value for c in at.caption), [c.value for c in at.caption]
 
 

@@ -253,8 +253,9 @@ def filter_sidebar(
 
     No widget for the minimum cell size: a caption says the one fixed
     minimum (:data:`MIN_CELL`) that holds for every reader (issue 9 H1).
-    ``first_round``: the round chosen when the reader has chosen none yet
-    (a reader who sees each round apart: :func:`rounds_apart`).
+    ``first_round``: a reader who sees each round apart (:func:`rounds_apart`)
+    always has one round chosen, this one when none is (rounds together are
+    hidden in that reader's table), and a caption says why.
     """
     lang_ = lang()
     st.subheader(t("filters"))
@@ -279,10 +280,11 @@ def filter_sidebar(
         opts, fmt, placeholder = choices[name]
         key = FILTER_KEYS[name]
         _restore(key, opts)
-        if name == "round_id" and first_round is not None and key not in st.session_state:
-            st.session_state[key] = [first_round]
         if key in st.session_state:
             st.session_state[key] = [v for v in st.session_state[key] if v in set(opts)][:1]
+        apart = name == "round_id" and first_round is not None
+        if apart and not st.session_state.get(key):  # one round at a time: never rounds together
+            st.session_state[key] = [first_round]
         value = st.multiselect(
             wording.variable_label(name, lang_),
             list(opts),
@@ -295,6 +297,8 @@ def filter_sidebar(
             help=i18n.text("disclosure.one_value", lang_),
         )
         _remember(key)
+        if apart:
+            st.caption(i18n.text("open_round.per_round", lang_))
         if name not in disabled and value:
             filters[name] = list(value)
     st.caption(i18n.text("threshold.fixed", lang_, min_cell=MIN_CELL))
@@ -362,9 +366,6 @@ def page_setup(
         access=access,
     )
     if open_round_waits(ctx, note=True) or (hold and report_waits(ctx)):
-        st.stop()
-    if per_round and not filters["round_id"]:  # rounds together are hidden for this reader
-        st.info(i18n.text("open_round.per_round", lang_), icon=":material/info:")
         st.stop()
     return ctx
 

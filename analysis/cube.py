@@ -455,7 +455,14 @@ class Cube:
             rest = [(atoms, used) for atoms, used in left if self._set_key(atoms) in failed]
             if rest and not self._cut(rest):  # pragma: no cover - no shown cell in any derivation
                 break
-        self._derivable()
+        # a hidden cell whose total follows from the shown cells hides nothing: show it (the span, and
+        # so everything that follows, stays the same), so that "hidden" never marks a number anyone
+        # can work out (e.g. all respondents minus the parents when only the youths are hidden)
+        known = self._derivable()
+        free = np.flatnonzero(self.published & self.hidden & ~self.forced & known & (self.n >= self.min_cell))
+        if len(free):
+            self.hidden[free] = False
+            self._derivable()
 
     def _set_key(self, atoms: np.ndarray) -> tuple:
         """A key of a set of atoms: per dimension its one label, "all", or the set of its codes."""

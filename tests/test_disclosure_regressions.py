@@ -305,3 +305,21 @@ def test_closure_check_finds_no_small_set_after_the_build():
     for key in data.figure_families():
         cube = data.family(key)
         assert cube._closure_leak(cube._derivable()) is None, key
+
+
+def test_hidden_cell_never_has_a_total_anyone_can_work_out():
+    """Outsider attack (stop 16): a round's youths at one institution were 'verborgen' (hidden to protect
+    others, 33 respondents) while all respondents (147) and the parents (114) were shown: 147 - 114 = 33,
+    and with it their mean grade and answers.  A hidden cell whose total follows from the shown cells
+    protects nothing: it is shown (only cells forced by a parent family or an earlier table stay hidden)."""
+    from _disclosure_data import audit_frame
+
+    from analysis.protection import ProtectedData
+
+    data = ProtectedData(audit_frame())
+    for key in data.figure_families():
+        cube = data.family(key)
+        known = cube._derivable()
+        free = cube.published & cube.hidden & ~cube.forced & known & (cube.n >= cube.min_cell)
+        assert not free.any(), (key, [cube.id_keys[c] for c in np.flatnonzero(free)][:5])
+        assert not (cube.published & cube.hidden & known & (cube.n > 0) & (cube.n < cube.min_cell)).any(), key

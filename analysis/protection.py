@@ -180,6 +180,8 @@ def protect(
     """
     min_cell = check_min_cell(min_cell)
     prev = None if previous is None or not len(previous) else previous
+    # one round: its cells are those of all rounds, so both settings give the same table (one build)
+    pool_rounds = bool(pool_rounds) or df["round_id"].nunique() <= 1
     key = (
         _fingerprint(df),
         min_cell,

@@ -391,7 +391,8 @@ def _keep_on_demand(storage):
     def keep(key: str, data) -> None:
         if key in data.figure_families():
             return
-        rounds = [r for r in storage.frozen_round_ids() if r in set(data.rounds)]
+        present = set(data.rounds)
+        rounds = [r for r in storage.frozen_round_ids() if r in present]
         if rounds:
             table = data.table([key])
             for round_id in rounds:

@@ -103,6 +103,13 @@ def released_rows(t: sa.Table = responses_table):
     return sa.or_(~frozen.exists(), member.exists())
 
 
+def _is_frozen(conn, round_id: str) -> bool:
+    """Whether ``round_id`` has its released table kept (a row in ``frozen_tables``)."""
+    return (
+        conn.execute(sa.select(frozen_table.c.round_id).where(frozen_table.c.round_id == round_id)).first() is not None
+    )
+
+
 def _hidden_records(cells: pd.DataFrame, round_id: str, family: str | None = None) -> list[list]:
     missing = [c for c in FROZEN_COLUMNS if c not in cells.columns]
     if missing:
@@ -158,7 +165,7 @@ class FrozenMixin:
         ids = sorted({str(r) for r in response_ids}) if response_ids is not None else []
         with self._write(lock="freeze") as conn:  # PostgreSQL: one freezer at a time
             self._get_round(conn, round_id)  # RoundNotFound for an unknown round
-            if conn.execute(sa.select(frozen_table.c.round_id).where(frozen_table.c.round_id == round_id)).first():
+            if _is_frozen(conn, round_id):
                 return False
             conn.execute(sa.insert(frozen_table).values(round_id=round_id, n_cells=len(recs), cells=json.dumps(recs)))
             if ids:
@@ -193,7 +200,7 @@ class FrozenMixin:
         """
         recs = _hidden_records(cells, round_id, family)
         with self._write(lock="freeze") as conn:  # PostgreSQL: one freezer at a time
-            if not conn.execute(sa.select(frozen_table.c.round_id).where(frozen_table.c.round_id == round_id)).first():
+            if not _is_frozen(conn, round_id):
                 return False
             done = sa.select(families_table.c.family).where(
                 families_table.c.round_id == round_id, families_table.c.family == family

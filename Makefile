@@ -82,7 +82,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff format --check .
 
 test: $(TEST_STAMP) $(DEID_STAMP) $(PYCANON_STAMP) system-deps lint
-	bash scripts/run-tests.sh -m "not a11y_languages"
+	bash scripts/run-tests.sh -n 2 --dist loadfile -m "not a11y_languages"
 
 # The axe-core walks of the other respondent types (about 15 minutes on 2 cores; make test walks
 # every language and version once with axe and checks every staff page).

@@ -159,7 +159,13 @@ class Cube:
         The threshold.
     forced : callable, optional
         ``forced(key) -> bool``: cells that must be hidden because a parent
-        family hides them.
+        family hides them (or the table hides them whatever the data).
+    sticky : callable, optional
+        ``sticky(key) -> bool``: cells hidden in an earlier release of the
+        same rows (sticky suppression).  They start hidden and are never
+        tried again, but a sticky cell whose total follows from the shown
+        cells is shown at the end, as any such hidden cell (it hides nothing,
+        and showing it adds nothing to what the shown cells give).
     fixed : callable, optional
         ``fixed(key) -> bool``: cells this family may not hide (another
         family decides them and shows them).
@@ -189,6 +195,7 @@ class Cube:
         n_filter_dims: int,
         min_cell: int,
         forced=None,
+        sticky=None,
         fixed=None,
         rest_groups: Iterable[str] = (),
         virtual_sensitive: bool = True,
@@ -264,12 +271,16 @@ class Cube:
         self.n = np.array([int(self.atom_n[m].sum()) for m in self._masks], dtype=np.int64)
         self.fixed = np.zeros(n_ids, dtype=bool)
         self.forced = np.zeros(n_ids, dtype=bool)
+        self.sticky = np.zeros(n_ids, dtype=bool)
         for k, cid in self.key_to_id.items():
             if fixed is not None and fixed(k):
                 self.fixed[cid] = True
             if forced is not None and forced(k):
                 self.forced[cid] = True
-        self.fixed &= ~self.forced
+            if sticky is not None and sticky(k):
+                self.sticky[cid] = True
+        self.sticky &= ~self.forced
+        self.fixed &= ~(self.forced | self.sticky)
         # a hypercube never hides a national figure or a whole selection with one filter set (one
         # institution, one measure type, ...); only the line rule may (as in a single table)
         self.national = np.zeros(n_ids, dtype=bool)
@@ -359,7 +370,7 @@ class Cube:
     def _suppress(self, max_rounds: int) -> None:
         n = self.n
         mc = self.min_cell
-        self.hidden = self.published & (((n > 0) & (n < mc)) | self.forced)
+        self.hidden = self.published & (((n > 0) & (n < mc)) | self.forced | self.sticky)
         if not len(n):
             return
         totals = np.array([t for t, _ in self.lines], dtype=np.int64)
@@ -414,7 +425,7 @@ class Cube:
         groups_at_margin = np.array(
             [all(lab == ALL for lab in self.id_keys[c][self.n_filter :]) for c in range(len(n))], dtype=bool
         )
-        cand = np.flatnonzero(self.published & self.hidden & ~self.forced & (n >= self.min_cell))
+        cand = np.flatnonzero(self.published & self.hidden & ~self.forced & ~self.sticky & (n >= self.min_cell))
         # whole selections first, then groups; coarser and larger first
         order = sorted(cand, key=lambda c: (not groups_at_margin[c], -int(self.weight[c]), -int(n[c]), c))[:limit]
         sensitive = self._sensitive
@@ -457,7 +468,8 @@ class Cube:
                 break
         # a hidden cell whose total follows from the shown cells hides nothing: show it (the span, and
         # so everything that follows, stays the same), so that "hidden" never marks a number anyone
-        # can work out (e.g. all respondents minus the parents when only the youths are hidden)
+        # can work out (e.g. all respondents minus the parents when only the youths are hidden); a
+        # sticky cell too (outsider finding: a group hidden at release, 147 - 114 shown beside it)
         known = self._derivable()
         free = np.flatnonzero(self.published & self.hidden & ~self.forced & known & (self.n >= self.min_cell))
         if len(free):

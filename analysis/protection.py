@@ -297,12 +297,7 @@ class ProtectedData:
     ) -> Cube:
         """A cube of this data set; families of counts only (respondents*) have no sensitive virtual parts."""
         before = self._previous.get(key)
-        if before:
-            base_forced = forced
-
-            def forced(k, base_forced=base_forced):
-                return tuple(str(v) for v in k) in before or (base_forced is not None and base_forced(k))
-
+        sticky = (lambda k: tuple(str(v) for v in k) in before) if before else None
         if self.rounds_apart:  # each round a table of its own: all rounds together hidden
             round_forced = forced
 
@@ -321,6 +316,7 @@ class ProtectedData:
             n_filter_dims=4,
             min_cell=self.min_cell,
             forced=forced,
+            sticky=sticky,
             fixed=fixed,
             rest_groups=rest_groups,
             virtual_sensitive=not key.startswith("respondents"),

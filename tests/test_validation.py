@@ -179,7 +179,7 @@ def test_validate_frame_duplicate_id_in_database():
     [
         "abc",
         "12",  # sequential ids are not allowed
-        str(uuid.uuid1()),  # a UUID, but version 1
+        "ea1086f6-f00d-11f1-b85f-02fc00000001",  # a UUID, but version 1 (time-based)
         "1f3a5c7e9b2d4f608000000000000001",  # no hyphens
         "{1f3a5c7e-9b2d-4f60-8000-000000000001}",
     ],

@@ -396,19 +396,17 @@ class _Ctx:
     def too_few(self, n: Any = None) -> str:
         """The suppression text of :func:`analysis.wording.suppressed_text` for base ``n``.
 
-        "te weinig respondenten (n < 10)" for a base under ``min_cell`` or an
-        unknown base, "verborgen (minder dan 10, of ter bescherming van een kleine groep)" for a
-        larger group hidden by secondary suppression.
+        "te weinig respondenten (n < 10)" for a known base under ``min_cell``,
+        else (unknown base: a cell the protected table hides; or a larger group
+        hidden by secondary suppression) "verborgen (minder dan 10, of ter
+        bescherming van een kleine groep)".
         """
         return wording.suppressed_text(self.min_cell, self.lang, n=n)
 
     def hidden(self, n: Any = None) -> str:
-        """The short text in the place of a suppressed bar: "te weinig respondenten"
-        (no threshold: the footnote and table give it) or, for a base of at
-        least ``min_cell``, "verborgen (minder dan 10, of ter bescherming van een kleine groep)"."""
-        return (
-            self.too_few(n) if wording.protects_small_group(n, self.min_cell) else self.t("suppression.too_few_short")
-        )
+        """The text in the place of a suppressed bar: "te weinig respondenten" for a known base
+        under ``min_cell`` (the footnote and table give the threshold), else :meth:`too_few`."""
+        return self.t("suppression.too_few_short") if wording.known_small(n, self.min_cell) else self.too_few(n)
 
     def row_base(self, rec: Mapping) -> Any:
         """The base n behind one table row (None when unknown): the figure's
@@ -499,9 +497,9 @@ def _suppressed_chart(ctx: _Ctx, subtitle: list[str], lines: list[str] | None = 
     group of a large enough figure is hidden (a long line breaks after its
     colon)."""
     if not lines:
-        data = pd.DataFrame({"message": [ctx.too_few()], "n": [ctx.fig.base_n], "y": [60]})
+        data = pd.DataFrame({"message": [ctx.too_few(ctx.fig.base_n)], "n": [ctx.fig.base_n], "y": [60]})
         height, font, baseline = 120, 16, "middle"
-        desc_lines = [ctx.too_few()]
+        desc_lines = [ctx.too_few(ctx.fig.base_n)]
     else:
         texts, ys, y = [], [], 24
         for line in lines:
@@ -735,7 +733,9 @@ def _indicative_note(ctx: _Ctx, rows: Iterable[Mapping]) -> None:
 
 
 def _n_text(n: Any, ctx: _Ctx) -> str:
-    return f"n < {ctx.min_cell}" if _is_missing(n) else f"n = {_fmt_n(n)}"
+    """ "n = 25", or "verborgen" for a hidden size (small, or hidden to protect a small group: never
+    "n < 10", which would be false for the second; outsider finding, stop 17)."""
+    return wording.size_text(None, None, ctx.lang) if _is_missing(n) else f"n = {_fmt_n(n)}"
 
 
 # --------------------------------------------------------------------------- kinds

@@ -47,6 +47,13 @@ On the demo data (1,523 rows, k = 10): quarters; 233 rows get measure type
   cell's rows are pooled into ``overig`` and the check repeats (no row is
   released when nothing helps).
 
+* **The group questions** (:data:`GROUP_COLUMNS`: number of workers, a
+  period without one; facts of a family's case history others may know):
+  the audit also counts the file's rows by them and checks the table's
+  group cells; when a small one follows (an outsider counted JBN's one
+  respondent with no worker: the table hid the group, the file held the
+  row), the column is left empty in every row (:func:`_blank_groups`).
+
 Only these columns are protected: the answers themselves are not treated as
 identifying (a researcher who knows someone's answers already knows them).
 The export takes the whole scope of the reader, never a filtered part of it:
@@ -73,6 +80,9 @@ OTHER = "overig"
 #: recoded, in this order, for rows still in a combination under k
 RECODE_ORDER = ("measure_type", "gi")
 DROPPED_COLUMNS = ("response_id", "submitted_week", *contract.COMMENT_COLUMNS)
+#: the questions the table's figures group respondents by (its group cells): facts of a family's case
+#: history others may know; kept in the file only when, with the table, they give no group it hides
+GROUP_COLUMNS = ("n_workers", "had_gap")
 #: Catalog key prefix of the names of the period levels (``privacy.microdata.period.<level>``)
 PERIOD_KEY = "privacy.microdata.period."
 #: value of a missing quasi-identifier when classes are counted
@@ -87,7 +97,9 @@ class MicrodataRecord:
     column -> rows whose value became ``overig``; ``suppressed``: rows left
     out; ``smallest_class``: the size of the smallest combination in the
     result (>= ``k``, or 0 when no row is left); ``audited``: the file was
-    checked together with the protected table (:func:`table_leaks`).
+    checked together with the protected table (:func:`table_leaks`);
+    ``blanked``: columns of :data:`GROUP_COLUMNS` left empty in every row
+    (with the table they gave a group it hides).
     """
 
     k: int
@@ -100,6 +112,7 @@ class MicrodataRecord:
     quasi_identifiers: tuple[str, ...] = QUASI_IDENTIFIERS
     dropped_columns: tuple[str, ...] = DROPPED_COLUMNS
     audited: bool = False
+    blanked: tuple[str, ...] = ()
 
     def _count(self, n: int, lang: str) -> str:
         """An exact count when it is 0 or at least k; else "fewer than k" (a hidden group's size stays hidden)."""
@@ -126,6 +139,12 @@ class MicrodataRecord:
                         other=OTHER,
                     )
                 )
+        for column in self.blanked:
+            lines.append(
+                i18n.text(
+                    "privacy.microdata.note_blanked", lang, column=_in_sentence(wording.variable_label(column, lang))
+                )
+            )
         lines.append(i18n.text("privacy.microdata.note_suppressed", lang, n=self._count(self.suppressed, lang)))
         lines.append(i18n.text("privacy.microdata.note_rows", lang, n=self._count(self.n_out, lang)))
         if self.audited:
@@ -244,7 +263,9 @@ def _table_rows(protected, df: pd.DataFrame) -> np.ndarray:
     raise ValueError("the microdata rows cannot be matched to the protected table (no response_id)")
 
 
-def table_leaks(protected, where: np.ndarray, result: pd.DataFrame, left_out: pd.Series) -> list[tuple]:
+def table_leaks(
+    protected, where: np.ndarray, result: pd.DataFrame, left_out: pd.Series, *, groups: bool = False
+) -> list[tuple]:
     """Small cells of the table that the file and its note, with the table's shown cells, give away.
 
     ``result``: every input row after recoding (index = position in the
@@ -257,6 +278,10 @@ def table_leaks(protected, where: np.ndarray, result: pd.DataFrame, left_out: pd
     became ``overig`` (the note counts them).  Returns the keys of the cells
     of 1 to ``min_cell - 1`` respondents whose size follows
     (:meth:`analysis.protection.ProtectedData.derived_small_cells`).
+
+    ``groups`` True: also each class split by the answers of
+    :data:`GROUP_COLUMNS` (a reader counts the file's rows by them), and the
+    small group cells of the table (keys with the group labels).
     """
     n = len(protected.df)
     labels = pd.DataFrame({c: pd.Series(pd.NA, index=range(n), dtype=object) for c in ("class", *RECODE_ORDER)})
@@ -269,7 +294,48 @@ def table_leaks(protected, where: np.ndarray, result: pd.DataFrame, left_out: pd
     for j, column in enumerate(RECODE_ORDER, start=1):
         other = ok & result[column].fillna("").eq(OTHER).to_numpy()
         labels.iloc[pos[other], j] = OTHER
-    return protected.derived_small_cells(labels)
+    if groups:
+        answers = pd.Series(pd.NA, index=range(n), dtype=object)
+        if kept.any():
+            cols = [*QUASI_IDENTIFIERS, *GROUP_COLUMNS]
+            keys = result[cols].astype("string").fillna(_MISSING).agg("|".join, axis=1).to_numpy()
+            answers.iloc[pos[kept]] = keys[kept]
+        labels["answers"] = answers
+    return protected.derived_small_cells(labels, groups=groups)
+
+
+def _without(result: pd.DataFrame, columns) -> pd.DataFrame:
+    """``result`` with ``columns`` empty in every row."""
+    result = result.copy()
+    for c in columns:
+        result[c] = pd.Series(pd.NA, index=result.index, dtype=result[c].dtype)
+    return result
+
+
+def _audit(protected, where, result: pd.DataFrame, left_out: pd.Series) -> list[tuple]:
+    """:func:`table_leaks` of the file without the group questions, with the table's group cells as targets."""
+    return table_leaks(protected, where, _without(result, GROUP_COLUMNS), left_out, groups=True)
+
+
+def _blank_groups(protected, where, result: pd.DataFrame, left_out: pd.Series):
+    """Leave the columns of :data:`GROUP_COLUMNS` empty until the file and the table give no small group.
+
+    First the columns the derived cells group by, then both.  Returns the
+    frame, the columns blanked and the cells that still follow (empty when
+    the release is safe).
+    """
+    leaks = table_leaks(protected, where, result, left_out, groups=True)
+    blanked: list[str] = []
+    n_filters = len(QUASI_IDENTIFIERS) - 1  # the cells' keys: four filters, then the groups
+    while leaks and len(blanked) < len(GROUP_COLUMNS):
+        named = {c for cell in leaks for c, lab in zip(GROUP_COLUMNS, cell[n_filters:]) if lab != ALL}
+        step = [c for c in GROUP_COLUMNS if c in named and c not in blanked] or [
+            c for c in GROUP_COLUMNS if c not in blanked
+        ]
+        result = _without(result, step)
+        blanked += step
+        leaks = table_leaks(protected, where, result, left_out, groups=True)
+    return result, tuple(c for c in GROUP_COLUMNS if c in blanked), leaks
 
 
 def _pool(base: pd.DataFrame, original: pd.DataFrame, cells: list[tuple]) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -285,6 +351,7 @@ def _pool(base: pd.DataFrame, original: pd.DataFrame, cells: list[tuple]) -> tup
     pooled = {"measure_type": 0, "gi": 0}
     dims = ("round_id", "gi", "respondent_type", "measure_type")
     for cell in cells:
+        cell = cell[: len(dims)]  # a group cell: its selection
         mask = pd.Series(True, index=base.index)
         for column, value in zip(dims, cell, strict=True):
             if value != ALL:
@@ -353,13 +420,13 @@ def k_anonymous_microdata(
         fits = n_in == 0 or (small.mean() <= max_suppressed and changed.mean() <= max_recoded)
         if not fits and level != PERIOD_LEVELS[-1]:
             continue
-        if where is None or not table_leaks(protected, where, result, small):
+        if where is None or not _audit(protected, where, result, small):
             break
         if level != PERIOD_LEVELS[-1]:
             continue  # a small cell follows: coarsen the period
         leaks = True
         for _ in range(MAX_POOL_ROUNDS):  # the round as period: pool the derived cells into overig
-            cells = table_leaks(protected, where, result, small)
+            cells = _audit(protected, where, result, small)
             if not cells:
                 leaks = False
                 break
@@ -370,6 +437,13 @@ def k_anonymous_microdata(
                 by_table[c] = by_table.get(c, 0) + n
             result, recoded, changed, small = _protect(base, k)
         if leaks:  # nothing left to pool: release no row
+            small = pd.Series(True, index=result.index)
+    blanked: tuple[str, ...] = ()
+    if where is not None and not bool(small.all()):
+        # the group questions back where they give nothing away: a reader counts the file's rows by
+        # number of workers and a period without one (without them the audit above holds)
+        result, blanked, leaks = _blank_groups(protected, where, result, small)
+        if leaks:  # pragma: no cover - both blanked is the file the audit above passed
             small = pd.Series(True, index=result.index)
     recoded = {c: by_table.get(c, 0) + recoded.get(c, 0) for c in RECODE_ORDER if by_table.get(c) or recoded.get(c)}
     out = result.loc[~small].reset_index(drop=True)
@@ -385,5 +459,6 @@ def k_anonymous_microdata(
         suppressed=int(small.sum()),
         smallest_class=k_of(out),
         audited=where is not None,
+        blanked=blanked,
     )
     return out, record

@@ -217,7 +217,9 @@ class ProtectedData:
         the round before new responses came in), or the hidden rows of
         several such tables together (cells of several rounds: the round is
         part of each cell's key).  Every cell hidden there stays hidden
-        (*sticky suppression*): a group that was hidden cannot be uncovered
+        (*sticky suppression*), unless its total follows from the cells
+        this table shows (then hiding it hides nothing; :class:`Cube`
+        ``sticky``): a group that was hidden cannot be uncovered
         by adding rows one knows until it reaches the minimum and
         subtracting them again (the padding attack).  Only ``family``, the
         filter columns, ``group``, ``group_2`` and ``status`` are read.
@@ -478,7 +480,7 @@ class ProtectedData:
 
     # ------------------------------------------------------------------ joint audit of other releases
 
-    def derived_small_cells(self, sets: pd.Series | pd.DataFrame) -> list[tuple]:
+    def derived_small_cells(self, sets: pd.Series | pd.DataFrame, *, groups: bool = False) -> list[tuple]:
         """Small cells of the table whose sizes follow from its shown cells together with the counts of ``sets``.
 
         ``sets`` labels the rows of :attr:`df` (same order) with the set each
@@ -494,11 +496,16 @@ class ProtectedData:
         apart are one class; a cell follows when it is a union of whole
         classes in the row space of the known sets).  Empty: the release and
         the table together give no small cell.
+
+        ``groups`` True: the cells of the family's groups too (number of
+        workers, a period without one: a release whose rows carry those
+        answers, such as the microdata file); their keys then hold the group
+        labels after the four filters.
         """
         cube = self.family("respondents")
         mc = self.min_cell
-        groups = cube.names[len(DIMS) :]
-        codes = pd.concat([self._codes[list(DIMS)], codes_frame(self.df, groups, _labels)], axis=1)
+        group_names = cube.names[len(DIMS) :]
+        codes = pd.concat([self._codes[list(DIMS)], codes_frame(self.df, group_names, _labels)], axis=1)
         atom_of = (
             codes.astype(str)
             .merge(cube.atoms[cube.names].astype(str).reset_index(names="_atom"), on=cube.names, how="left")["_atom"]
@@ -507,7 +514,7 @@ class ProtectedData:
         targets = [
             (k, cid)
             for k, cid in cube.key_to_id.items()
-            if all(lab == ALL for lab in k[len(DIMS) :]) and 0 < cube.n[cid] < mc and cube.hidden[cid]
+            if (groups or all(lab == ALL for lab in k[len(DIMS) :])) and 0 < cube.n[cid] < mc and cube.hidden[cid]
         ]
         if not targets:
             return []
@@ -541,7 +548,7 @@ class ProtectedData:
                 continue  # not a union of whole classes: not determined
             hn = (h > 0).astype(float)
             if np.abs(hn - (hn @ Q) @ Q.T).max() < 1e-7:
-                out.append(tuple(k[: len(DIMS)]))
+                out.append(tuple(k) if groups else tuple(k[: len(DIMS)]))
         return out
 
     # ------------------------------------------------------------------ comments

@@ -150,18 +150,22 @@ def fmt_interval(low: Any, high: Any, decimals: int = 0, lang: str = "nl", *, pc
     return i18n.text("format.interval", lang, low=lo, high=hi)
 
 
-def protects_small_group(n: Any, min_cell: int = contract.DEFAULT_MIN_CELL) -> bool:
-    """True when a suppressed estimate with base ``n`` was hidden by secondary suppression.
+def known_small(n: Any, min_cell: int = contract.DEFAULT_MIN_CELL) -> bool:
+    """True when a suppressed estimate's base ``n`` is known and below ``min_cell``.
 
-    That is when its base is known and at least ``min_cell``: the group is
-    not small itself, it is hidden so that a small group cannot be worked out
-    by subtraction (:func:`analysis.stats.secondary_suppression`).  A missing
-    base counts as small.
+    Only then may its text say "te weinig respondenten": a group hidden by the
+    protected table has no known size (a reader never learns whether it is
+    small or hidden to protect a small one, :attr:`analysis.protection.CellInfo.n_below`),
+    and a known base of at least ``min_cell`` was hidden to protect another group
+    (secondary suppression).
+
+    >>> known_small(4), known_small(None), known_small(40)
+    (True, False, False)
     """
     if _missing(n):
         return False
     try:
-        return float(n) >= float(min_cell)
+        return float(n) < float(min_cell)
     except (TypeError, ValueError):
         return False
 
@@ -170,18 +174,18 @@ def suppressed_text(min_cell: int = contract.DEFAULT_MIN_CELL, lang: str = "nl",
     """What a suppressed estimate shows instead of a number.
 
     ``n`` is the base of the suppressed estimate (group size, item answers)
-    when it is known.  A base below ``min_cell`` (or unknown) gives "te
-    weinig respondenten (n < 10)"; a base of at least ``min_cell`` means the
-    estimate was hidden by secondary suppression
-    (:func:`analysis.stats.secondary_suppression`) and gives "verborgen om
-    een kleine groep te beschermen".
+    when it is known.  A known base below ``min_cell`` gives "te weinig
+    respondenten (n < 10)"; an unknown base (every cell the protected table
+    hides: small, or hidden to protect a small one) or a base of at least
+    ``min_cell`` gives "verborgen (minder dan 10, of ter bescherming van een
+    kleine groep)" (outsider finding: a group of 33 read "n < 10").
 
-    >>> suppressed_text(10), suppressed_text(10, n=4), suppressed_text(10, n=40)
-    ('te weinig respondenten (n < 10)', 'te weinig respondenten (n < 10)', 'verborgen (minder dan 10, of ter bescherming van een kleine groep)')
-    >>> suppressed_text(10, "en", n=40)
-    'hidden (fewer than 10, or to protect a small group)'
+    >>> suppressed_text(10, n=4), suppressed_text(10, n=40)
+    ('te weinig respondenten (n < 10)', 'verborgen (minder dan 10, of ter bescherming van een kleine groep)')
+    >>> suppressed_text(10), suppressed_text(10, "en", n=40)
+    ('verborgen (minder dan 10, of ter bescherming van een kleine groep)', 'hidden (fewer than 10, or to protect a small group)')
     """
-    key = "suppression.protect" if protects_small_group(n, min_cell) else "suppression.too_few"
+    key = "suppression.too_few" if known_small(n, min_cell) else "suppression.protect"
     return i18n.text(key, lang, min_cell=min_cell)
 
 
@@ -323,7 +327,7 @@ def _n_text(v: Any, n_below: Any = _NO_BELOW, lang: str = "nl") -> str:
 def _why_hidden(min_cell: int, lang: str, n: Any, n_below: Any = _NO_BELOW) -> str:
     """Why a value is hidden: too few (a known size under the minimum, or ``n_below`` set), or hidden
     to protect a small group (a size of at least the minimum, or a hidden size without ``n_below``)."""
-    if n_below is _NO_BELOW:  # not from the protected table: an unknown size counts as small
+    if n_below is _NO_BELOW:  # not from the protected table: only a known size under the minimum is "too few"
         return suppressed_text(min_cell, lang, n=n)
     if _missing(n) and _missing(n_below):
         return suppressed_text(min_cell, lang, n=min_cell)

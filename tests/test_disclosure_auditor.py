@@ -439,10 +439,11 @@ def test_disclosure_auditor_question_by_question_table_hides_the_views_its_quest
 
 
 def _profiles(frame: pd.DataFrame) -> Counter:
-    """Rows as tuples of the columns the microdata file keeps unchanged (a multiset)."""
-    from analysis.microdata import DROPPED_COLUMNS
+    """Rows as tuples of the columns the microdata file keeps unchanged (a multiset; the group
+    questions may be left empty)."""
+    from analysis.microdata import DROPPED_COLUMNS, GROUP_COLUMNS
 
-    keep = [c for c in contract.COLUMNS if c not in (*DROPPED_COLUMNS, "gi", "measure_type")]
+    keep = [c for c in contract.COLUMNS if c not in (*DROPPED_COLUMNS, *GROUP_COLUMNS, "gi", "measure_type")]
     return Counter(map(tuple, frame[keep].astype("string").fillna("-").to_numpy().tolist()))
 
 

@@ -260,3 +260,68 @@ def test_microdata_joint_audit_releases_nothing_when_no_period_or_pooling_helps(
     monkeypatch.setattr(microdata, "PERIOD_LEVELS", ("month", "quarter"))
     out, record = k_anonymous_microdata(df, k=10, protected=data, max_recoded=0.5)
     assert out.empty and record.n_out == 0 and record.suppressed == len(df)
+
+
+#: the group columns of the table's figures and their labels there (code -> label)
+GROUP_LABELS = {
+    "n_workers": {str(code): label for code, label in contract.WORKER_GROUPS.items()},
+    "had_gap": {code: code for code in contract.CODES["had_gap"]},
+}
+
+
+def _hidden_groups_in_the_file(df: pd.DataFrame, data, out: pd.DataFrame) -> list[tuple]:
+    """The attack of the third outsider (stop 17), written out as they did it.
+
+    In a view the table shows (round, institution, respondent type), its
+    hidden groups of a question (number of workers, a period without one)
+    hold the answered total minus the shown groups; when the file has exactly
+    that many rows of those groups in the view, the file's count of each
+    hidden group is its true size.  Returns the hidden groups under 10 found
+    so: (round, institution, type, column, value, size).
+    """
+    found = []
+    for rid in df["round_id"].dropna().unique():
+        for gi in [None, *sorted(df["gi"].dropna().unique())]:
+            for rt in (None, "ouder", "jeugdige"):
+                view = data.view({"round_id": rid, "gi": gi, "respondent_type": rt})
+                if not view.respondents.shown:
+                    continue
+                sel = out["round_id"].astype(str).eq(str(rid))
+                if gi is not None:
+                    sel &= out["gi"].astype("string").eq(gi).fillna(False)
+                if rt is not None:
+                    sel &= out["respondent_type"].astype("string").eq(rt).fillna(False)
+                for column, labels in GROUP_LABELS.items():
+                    answered = view.cell("respondents", **{column: "+"})
+                    if not answered.shown:
+                        continue
+                    infos = {code: view.cell("respondents", **{column: label}) for code, label in labels.items()}
+                    hidden = [code for code, info in infos.items() if not info.shown and info.status != "empty"]
+                    if not hidden:
+                        continue
+                    hidden_total = answered.n - sum(info.n or 0 for info in infos.values() if info.shown)
+                    values = out.loc[sel, column].dropna().astype(str).str.replace(r"\.0$", "", regex=True)
+                    counts = values.value_counts()
+                    if sum(int(counts.get(code, 0)) for code in hidden) != hidden_total:
+                        continue
+                    found += [
+                        (rid, gi, rt, column, code, int(counts[code]))
+                        for code in hidden
+                        if 0 < int(counts.get(code, 0)) < 10
+                    ]
+    return found
+
+
+def test_microdata_group_counts_give_no_hidden_group_of_the_table(demo):
+    """Third outsider (stop 17): Overzicht hid JBN's groups "0" and "5" jeugdzorgwerkers (18 together);
+    the file held 1 + 17 such JBN rows, so the group of 1 with its grade and every answer. The file's
+    counts of a question the figures group by must not give a group the table hides."""
+    from analysis.protection import protect
+
+    data = protect(demo)
+    plain, _ = k_anonymous_microdata(demo, k=10)
+    assert _hidden_groups_in_the_file(demo, data, plain)  # the attack works on a file without the audit
+    out, record = k_anonymous_microdata(demo, k=10, protected=data)
+    assert record.audited and k_of(out) >= 10
+    assert _hidden_groups_in_the_file(demo, data, out) == []
+    assert len(out) > 0.5 * len(demo)  # still a file to work with

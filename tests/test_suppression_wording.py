@@ -83,11 +83,12 @@ def _bars(chart) -> list:
 
 
 def test_suppressed_text_says_why_from_the_base():
-    assert wording.suppressed_text(10) == SMALL  # base unknown: small
+    # base unknown (every cell the protected table hides): it may be small or protect a small one
+    assert wording.suppressed_text(10) == PROTECT
+    assert wording.suppressed_text(10, n=pd.NA) == PROTECT
     assert wording.suppressed_text(10, n=4) == SMALL
     assert wording.suppressed_text(10, n=9) == SMALL
     assert wording.suppressed_text(10, n=0) == SMALL
-    assert wording.suppressed_text(10, n=pd.NA) == SMALL
     assert wording.suppressed_text(10, n=10) == PROTECT  # not small: hidden for another group
     assert wording.suppressed_text(10, n=40) == PROTECT
     assert wording.suppressed_text(10, "en", n=40) == PROTECT_EN
@@ -95,7 +96,7 @@ def test_suppressed_text_says_why_from_the_base():
     # the threshold is min_cell, not 10
     assert wording.suppressed_text(15, n=12) == "te weinig respondenten (n < 15)"
     assert wording.suppressed_text(15, n=15) == PROTECT.replace("10", "15")
-    assert not wording.protects_small_group(None) and wording.protects_small_group(10)
+    assert wording.known_small(9) and not wording.known_small(None) and not wording.known_small(10)
 
 
 def test_display_table_secondary_suppressed_group_says_why(df):

@@ -41,8 +41,14 @@ def test_fmt_interval_pct_and_mean():
 
 
 def test_suppressed_text_names_min_cell():
-    assert wording.suppressed_text(10) == "te weinig respondenten (n < 10)"
-    assert wording.suppressed_text(15, "en") == "too few respondents (n < 15)"
+    assert wording.suppressed_text(10, n=9) == "te weinig respondenten (n < 10)"
+    assert wording.suppressed_text(15, "en", n=3) == "too few respondents (n < 15)"
+
+
+def test_suppressed_text_of_an_unknown_size_never_says_too_few():
+    # outsider finding (stop 16): a hidden group of 33 read "te weinig respondenten (n < 10)"
+    assert wording.suppressed_text(10) == "verborgen (minder dan 10, of ter bescherming van een kleine groep)"
+    assert wording.suppressed_text(15, "en") == "hidden (fewer than 15, or to protect a small group)"
 
 
 def test_lang_must_be_known():
@@ -170,4 +176,6 @@ def test_comparison_sentence_pct_and_suppressed():
         "procentpunt (95%-BI 2 tot 14), significant (Holm p = 0,020)."
     )
     sup = dict(row, suppressed=True)
-    assert wording.comparison_sentence(sup, a_label="A", b_label="B").endswith("(n < 10).")
+    assert wording.comparison_sentence(sup, a_label="A", b_label="B").endswith(
+        "(minder dan 10, of ter bescherming van een kleine groep)."
+    )

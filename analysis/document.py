@@ -128,11 +128,11 @@ class ReportContent:
 def figure_caption(fig: FigureResult, number: int | None, *, lang: str = "nl") -> str:
     """ "Figuur 3 (opinion_asked). Basis: n = 1523. Percentages met 95%-..." """
     head = f"{_t('document.figure', lang)} {number} ({fig.id})" if number is not None else f"{fig.id}"
+    base = f"{_t('document.base', lang)}: n = {wording.size_text(fig.base_n, fig.base_n_below, lang)}"
     if fig.suppressed:
-        small = wording.suppressed_text(fig.min_cell, lang, n=fig.base_n)
-        return f"{head}. {_t('document.base', lang)}: n = {fig.base_n}. {small}."
+        return f"{head}. {base}. {wording.suppressed_text(fig.min_cell, lang, n=fig.base_n)}."
     what = _t("document.chart_caption_mean" if fig.kind == "mean_by_group" else "document.chart_caption", lang)
-    return f"{head}. {_t('document.base', lang)}: n = {fig.base_n}. {what}"
+    return f"{head}. {base}. {what}"
 
 
 def figure_notes(fig: FigureResult, *, lang: str = "nl") -> list[str]:

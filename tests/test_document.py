@@ -7,6 +7,7 @@ import html
 import io
 import re
 
+import pandas as pd
 import pytest
 from docx import Document
 
@@ -202,3 +203,14 @@ def test_build_report_reads_the_protected_table_it_is_given(small_gi):
     assert build_report(data, min_cell=10).min_cell == 10  # the table's own min_cell may be named
     with pytest.raises(ValueError, match="protected table"):
         build_report(data, min_cell=25)  # a second threshold on the same table is refused
+
+
+def test_figure_caption_of_a_hidden_base_reads_verborgen_never_none():
+    """Fourth outsider (stop 17): the Rondeverslag printed "Basis: n = None" under hidden figures."""
+    from analysis.document import figure_caption
+    from analysis.figures import FigureResult
+
+    fig = FigureResult(id="say_in_plan", kind="distribution", min_cell=10, base_n=None, table=pd.DataFrame())
+    caption = figure_caption(fig, 9)
+    assert "None" not in caption and "Basis: n = verborgen." in caption
+    assert "Base: n = hidden." in figure_caption(fig, 9, lang="en")

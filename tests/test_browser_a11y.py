@@ -396,11 +396,15 @@ def _active(page) -> dict:
 
 def tab_to(page, matches, *, limit: int = 120) -> dict:
     """Press Tab until the focused element matches; fails after ``limit`` presses.
-    (Leaving a text box makes Streamlit run the page again; the next Tab waits for it.)"""
+    (Leaving a text box makes Streamlit run the page again: then the Tab waits for that run.
+    Moving between buttons and radio groups starts no run, so it needs no wait.)"""
+    a = _active(page)
     for _ in range(limit):
+        left_text = a.get("tag") in ("TEXTAREA", "INPUT") and a.get("type") not in ("radio", "checkbox")
         page.keyboard.press("Tab")
         page.wait_for_timeout(40)
-        settle(page)
+        if left_text:
+            settle(page)
         a = _active(page)
         if matches(a):
             return a

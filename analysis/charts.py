@@ -497,9 +497,10 @@ def _suppressed_chart(ctx: _Ctx, subtitle: list[str], lines: list[str] | None = 
     group of a large enough figure is hidden (a long line breaks after its
     colon)."""
     if not lines:
-        data = pd.DataFrame({"message": [ctx.too_few(ctx.fig.base_n)], "n": [ctx.fig.base_n], "y": [60]})
+        message = ctx.too_few(ctx.fig.base_n)
+        data = pd.DataFrame({"message": [message], "n": [ctx.fig.base_n], "y": [60]})
         height, font, baseline = 120, 16, "middle"
-        desc_lines = [ctx.too_few(ctx.fig.base_n)]
+        desc_lines = [message]
     else:
         texts, ys, y = [], [], 24
         for line in lines:
@@ -566,8 +567,8 @@ def _hidden_group_line(ctx: _Ctx, rows: list[dict], group: str) -> str:
         if not any("n_below" in r for r in rows):  # not from the protected table: an unknown size is small
             return f"{ctx.group_label(group)}: {ctx.too_few(None)}"
         label = f"{ctx.group_label(group)} (n = {wording.size_text(None, below, ctx.lang)})"
-        # no n_below: hidden to protect a small group ("verborgen"), not small itself
-        return f"{label}: {ctx.too_few(None if below is not None else ctx.min_cell)}"
+        # a hidden size is never known to be small: "verborgen (minder dan 10, of ter bescherming ...)"
+        return f"{label}: {ctx.too_few(None)}"
     label = f"{ctx.group_label(group)} (n = {_fmt_n(n)})"
     return f"{label}: {ctx.too_few(_group_base(rows, group))}"
 

@@ -72,6 +72,7 @@ import pandas as pd
 
 from . import contract, i18n, wording
 from .cube import ALL, EMPTY
+from .protection import DIMS
 
 QUASI_IDENTIFIERS = ("round_id", "gi", "respondent_type", "measure_type", "period")
 PERIOD_LEVELS = ("month", "quarter", "round")
@@ -208,7 +209,7 @@ def table_recode(base: pd.DataFrame, protected) -> tuple[pd.DataFrame, dict[str,
     responses.  Returns the recoded frame and the rows recoded per column.
     """
     base = base.copy()
-    keys = ["round_id", "gi", "respondent_type"]
+    keys = list(DIMS[:3])  # round, institution, respondent type; then the measure type
 
     def shown(filters: dict) -> bool:
         return bool(protected.view(filters).respondents.shown)
@@ -223,7 +224,7 @@ def table_recode(base: pd.DataFrame, protected) -> tuple[pd.DataFrame, dict[str,
     mt_ok = pd.Series(False, index=base.index)
     with_mt = gi_ok & base["measure_type"].notna()
     for row, idx in base[with_mt].groupby([*keys, "measure_type"], sort=False).groups.items():
-        mt_ok[idx] = shown({**clean(row[:3]), "measure_type": str(row[3])})
+        mt_ok[idx] = shown({**clean(row[:3]), DIMS[3]: str(row[3])})
     recoded = {"measure_type": int((~mt_ok).sum()), "gi": int((~gi_ok).sum())}
     base.loc[~mt_ok, "measure_type"] = OTHER
     base.loc[~gi_ok, "gi"] = OTHER
@@ -326,7 +327,7 @@ def _blank_groups(protected, where, result: pd.DataFrame, left_out: pd.Series):
     """
     leaks = table_leaks(protected, where, result, left_out, groups=True)
     blanked: list[str] = []
-    n_filters = len(QUASI_IDENTIFIERS) - 1  # the cells' keys: four filters, then the groups
+    n_filters = len(DIMS)  # the cells' keys: the table's filters, then the groups
     while leaks and len(blanked) < len(GROUP_COLUMNS):
         named = {c for cell in leaks for c, lab in zip(GROUP_COLUMNS, cell[n_filters:]) if lab != ALL}
         step = [c for c in GROUP_COLUMNS if c in named and c not in blanked] or [
@@ -349,7 +350,7 @@ def _pool(base: pd.DataFrame, original: pd.DataFrame, cells: list[tuple]) -> tup
     """
     base = base.copy()
     pooled = {"measure_type": 0, "gi": 0}
-    dims = ("round_id", "gi", "respondent_type", "measure_type")
+    dims = DIMS
     for cell in cells:
         cell = cell[: len(dims)]  # a group cell: its selection
         mask = pd.Series(True, index=base.index)

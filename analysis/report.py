@@ -305,19 +305,11 @@ def _n(v) -> str:
     return "-" if v is None else str(v)
 
 
-def _hidden_text(min_cell: int, n_below, n=None, lang: str = "nl") -> str:
-    """Why a value is hidden: too few respondents (``n_below`` set, or a known size below the
-    minimum) or hidden to protect a small group (size not shown)."""
-    if n_below is not None or n is not None:
-        return suppressed_text(min_cell, lang, n=n)
-    return suppressed_text(min_cell, lang, n=min_cell)
-
-
 def _figure_markdown(fig: FigureResult, number: int | None, min_cell: int, lang: str = "nl") -> list[str]:
     def small(r=None, n=None) -> str:
         if r is None:
-            return _hidden_text(min_cell, fig.base_n_below, fig.base_n, lang)
-        return _hidden_text(min_cell, r.get("n_below"), n, lang)
+            return suppressed_text(min_cell, lang, n=fig.base_n)
+        return suppressed_text(min_cell, lang, n=n)
 
     def size(n, n_below) -> str:
         return size_text(n, n_below, lang)

@@ -150,7 +150,7 @@ def key_number_texts(
             n = None if _missing(n) else n
             below = r.get("n_below")
             below = None if _missing(below) else below
-            value = _hidden_text(n, below, min_cell, lang)
+            value = wording.suppressed_text(min_cell, lang, n=n)
             detail = f"n = {wording.size_text(n, below, lang)}"
         elif key == "respondents":
             value, detail = str(int(r["value"])), ""
@@ -171,19 +171,6 @@ def key_number_texts(
 def _missing(x) -> bool:
     """None, NaN or pd.NA (a hidden size in the protected table)."""
     return x is None or bool(pd.isna(x))
-
-
-def _hidden_text(n, n_below, min_cell: int, lang: str) -> str:
-    """Why an estimate is hidden, from its base as the protected table gives it (issue 9).
-
-    A shown base: :func:`analysis.wording.suppressed_text` of it.  A hidden
-    base: "te weinig respondenten" for a small group (``n_below`` given),
-    "verborgen (minder dan 10, of ter bescherming van een kleine groep)" for a group hidden to
-    protect one (no ``n_below``).
-    """
-    if not _missing(n):
-        return wording.suppressed_text(min_cell, lang, n=n)
-    return wording.suppressed_text(min_cell, lang, n=None if not _missing(n_below) else min_cell)
 
 
 # --------------------------------------------------------------------------- published figures
@@ -341,9 +328,9 @@ def comparison_view(
                 wording.variable_label(r["item"], lang),
                 measure,
                 wording.size_text(r["a_n"], r.get("a_n_below"), lang),
-                _hidden_text(r["a_n"], r.get("a_n_below"), min_cell, lang),
+                wording.suppressed_text(min_cell, lang, n=r["a_n"]),
                 wording.size_text(r["b_n"], r.get("b_n_below"), lang),
-                _hidden_text(r["b_n"], r.get("b_n_below"), min_cell, lang),
+                wording.suppressed_text(min_cell, lang, n=r["b_n"]),
                 "",
                 "",
                 tests.get(r["test"], r["test"]),

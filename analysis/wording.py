@@ -324,19 +324,9 @@ def _n_text(v: Any, n_below: Any = _NO_BELOW, lang: str = "nl") -> str:
     return "-" if n_below is _NO_BELOW else size_text(None, n_below, lang)
 
 
-def _why_hidden(min_cell: int, lang: str, n: Any, n_below: Any = _NO_BELOW) -> str:
-    """Why a value is hidden: too few (a known size under the minimum, or ``n_below`` set), or hidden
-    to protect a small group (a size of at least the minimum, or a hidden size without ``n_below``)."""
-    if n_below is _NO_BELOW:  # not from the protected table: only a known size under the minimum is "too few"
-        return suppressed_text(min_cell, lang, n=n)
-    if _missing(n) and _missing(n_below):
-        return suppressed_text(min_cell, lang, n=min_cell)
-    return suppressed_text(min_cell, lang, n=None if _missing(n) else n)
-
-
 def _pct_cells(row: Mapping, min_cell: int, lang: str) -> tuple[str, str]:
     if bool(row.get("suppressed")):
-        return _why_hidden(min_cell, lang, row.get("n"), row.get("n_below", _NO_BELOW)), ""
+        return suppressed_text(min_cell, lang, n=row.get("n")), ""
     mark = " *" if bool(row.get("indicative")) else ""
     return (
         fmt_pct(row.get("pct"), 0, lang) + mark,
@@ -377,7 +367,7 @@ def display_table(fig, *, lang: str = "nl") -> pd.DataFrame:
         return r.get("n_below") if protected else _NO_BELOW
 
     base_below = getattr(fig, "base_n_below", None) if protected else _NO_BELOW
-    small = _why_hidden(mc, lang, fig.base_n, base_below)
+    small = suppressed_text(mc, lang, n=fig.base_n)
     if fig.kind == "distribution":
         cols = [h["answer"], h["n"], h["pct"], h["ci"]]
         if records and all(bool(r["suppressed"]) for r in records):
@@ -409,7 +399,7 @@ def display_table(fig, *, lang: str = "nl") -> pd.DataFrame:
                             h["group"]: gl,
                             h["answer"]: h["all_answers"],
                             h["n"]: _n_text(gn, below(r), lang),
-                            h["pct"]: _why_hidden(mc, lang, gn, below(r)),
+                            h["pct"]: suppressed_text(mc, lang, n=gn),
                             h["ci"]: "",
                         }
                     )
@@ -429,7 +419,7 @@ def display_table(fig, *, lang: str = "nl") -> pd.DataFrame:
         cols = [first, h["n"], h["mean"], h["ci"]]
         for r in records:
             if bool(r["suppressed"]):
-                est, ci = _why_hidden(mc, lang, r["n"], below(r)), ""
+                est, ci = suppressed_text(mc, lang, n=r["n"]), ""
             else:
                 est = fmt_number(r["mean"], 1, lang) + (" *" if bool(r["indicative"]) else "")
                 ci = fmt_interval(r["ci_low"], r["ci_high"], 1, lang)

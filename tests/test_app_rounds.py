@@ -131,6 +131,19 @@ def test_rounds_page_creates_a_round_for_three_institutions_with_a_late_start(db
     assert table["Later gestart"].tolist() == ["", "", "ja"]
 
 
+def test_rounds_page_warns_that_an_open_link_round_can_be_padded(db):
+    # docs/disclosure.md, "Padding before a round closes": codes are the remedy, the page says so
+    warning = i18n.text("rounds.open_padding", "nl")
+    at = open_rounds()  # an inspecteur's or beheerder's round starts with codes: no warning
+    assert at.radio(key="rnd_new_access").value == "codes"
+    assert warning not in texts(at)
+    at.radio(key="rnd_new_access").set_value("open")
+    run(at)
+    assert warning in texts(at)
+    gi = open_rounds(role="gi", gi="JBN")  # a gi's self-evaluation starts with an open link
+    assert gi.radio(key="rnd_new_access").value == "open" and warning in texts(gi)
+
+
 def test_rounds_page_create_refuses_bad_input_and_says_why(db):
     at = open_rounds()
     at.button(key="rnd_new_create").click()  # no name

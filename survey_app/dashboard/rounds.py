@@ -254,6 +254,8 @@ def render_create(storage, access: RoundsAccess, lang_: str, today: _dt.date):
             index=1 if access.role == "gi" else 0,
             format_func=lambda v: t("access." + v),
         )
+        if access_mode == "open":  # padding before close (docs/disclosure.md, "Two decisions")
+            st.warning(t("open_padding"), icon=":material/info:")
         langs = st.multiselect(
             t("new_langs"),
             list(letters_langs()),

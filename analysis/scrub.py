@@ -256,6 +256,7 @@ def deidentifier():
                 # Its tables are millions of objects that live as long as the process: move them
                 # out of the garbage collector's view, else every full collection walks them
                 # (Streamlit collects after every run of a page: ~4.5 s per click, measured).
+                gc.collect()  # once: what loading left as garbage is freed, not frozen
                 gc.freeze()
                 _DEDUCE = made
     return _DEDUCE

@@ -169,6 +169,15 @@ class Cube:
     fixed : callable, optional
         ``fixed(key) -> bool``: cells this family may not hide (another
         family decides them and shows them).
+    apart : callable, optional
+        ``apart(key) -> bool``: keys of parts that are tables of their own
+        taken together (all rounds together, when each round is a table of its
+        own).  Such a cell is hidden whatever the data, unless the same
+        respondents also form a cell of one part (an institution that took
+        part in one round only): then that part's cell decides, as a number
+        shown there is the same number (outsider finding, December 2026: an
+        institution of 335 read "verborgen" in its one round while the round's
+        total minus the other institutions gave it).
     rest_groups : iterable of str
         Group dimensions whose groups are also published with "all but X"
         (the comparison of a question whose answers are the groups, e.g.
@@ -197,6 +206,7 @@ class Cube:
         forced=None,
         sticky=None,
         fixed=None,
+        apart=None,
         rest_groups: Iterable[str] = (),
         virtual_sensitive: bool = True,
         crossed: bool = True,
@@ -279,6 +289,15 @@ class Cube:
                 self.forced[cid] = True
             if sticky is not None and sticky(k):
                 self.sticky[cid] = True
+        if apart is not None:
+            together = np.zeros(n_ids, dtype=bool)
+            single = np.zeros(n_ids, dtype=bool)
+            for k, cid in self.key_to_id.items():
+                if apart(k):
+                    together[cid] = True
+                else:
+                    single[cid] = True
+            self.forced |= together & ~single
         self.sticky &= ~self.forced
         self.fixed &= ~(self.forced | self.sticky)
         # a hypercube never hides a national figure or a whole selection with one filter set (one

@@ -300,12 +300,8 @@ class ProtectedData:
         """A cube of this data set; families of counts only (respondents*) have no sensitive virtual parts."""
         before = self._previous.get(key)
         sticky = (lambda k: tuple(str(v) for v in k) in before) if before else None
-        if self.rounds_apart:  # each round a table of its own: all rounds together hidden
-            round_forced = forced
-
-            def forced(k, round_forced=round_forced):
-                return k[0] == ALL or (round_forced is not None and round_forced(k))
-
+        # each round a table of its own: all rounds together hidden (unless they are one round's cell)
+        apart = (lambda k: k[0] == ALL) if self.rounds_apart else None
         cols = [d.name for d in dims]
         extra = [c for c in cols if c not in DIMS]
         codes = self._codes.loc[pop.index, list(DIMS)]
@@ -320,6 +316,7 @@ class ProtectedData:
             forced=forced,
             sticky=sticky,
             fixed=fixed,
+            apart=apart,
             rest_groups=rest_groups,
             virtual_sensitive=not key.startswith("respondents"),
             crossed=crossed,

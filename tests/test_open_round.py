@@ -267,7 +267,29 @@ def test_protected_data_rounds_together_minus_an_earlier_release_recovers_nothin
     hidden_b = (m["sB"] != "shown") & (m["nB"] > 0)
     assert (hidden_b & (m["sA"] == "shown")).sum() > 100  # plenty to attack: B hides what A showed
     assert not (hidden_b & (m["sAB"] == "shown") & (m["sA"] == "shown")).any()
-    assert (second.loc[second["round_id"] == "*", "status"] != "shown").all()  # rounds together: hidden
+    # rounds together are hidden, unless they are one round's cell (the other round has none of them)
+    both = part(second, "*", "AB").merge(part(second, ROUND, "A2"), on=key, how="left")
+    both = both.merge(part(second, other, "B"), on=key, how="left").fillna({"nA2": 0, "nB": 0})
+    shown_together = (both["sAB"] == "shown") & (both["nAB"] > 0)
+    assert ((both["nA2"] == 0) | (both["nB"] == 0))[shown_together].all()
+    assert ((both["nA2"] > 0) & (both["nB"] > 0) & (both["sAB"] != "shown")).sum() > 100
+
+
+def test_protected_data_an_institution_of_one_round_is_shown_in_that_round():
+    """Rounds apart: the cells of all rounds together are hidden, but an institution that took
+    part in one round only is the same cell there (outsider 5, December 2026: JBW, 335
+    respondents, read "verborgen" in its one round while the round's total minus the other
+    institutions gave 335)."""
+    other = "ronde-andere-2026"
+    a = canonical_frame(_frame(ROUND, seed=21))
+    b = canonical_frame(_frame(other, seed=22))
+    b = b[b["gi"] != "JBW"]  # JBW answered in round A only
+    data = ProtectedData(pd.concat([a, b], ignore_index=True), pool_rounds=False)
+    jbw = data.view({"round_id": ROUND, "gi": "JBW"}).respondents
+    assert jbw.shown and jbw.n == int((a["gi"] == "JBW").sum()) >= 10
+    rest = [data.view({"round_id": ROUND, "gi": g}).respondents for g in ("JBG", "JBN", "JBRA", "WSS")]
+    total = data.view({"round_id": ROUND}).respondents
+    assert all(c.shown for c in rest) and total.n - sum(c.n for c in rest) == jbw.n  # nothing hidden follows
 
 
 def test_protected_data_families_built_on_demand_are_kept_and_stay_hidden(sqlite_storage):

@@ -1289,6 +1289,45 @@ class ProtectedView:
             keep[:] = False
         return self.sub.loc[keep].reset_index(drop=True)
 
+    def _people_cross_shown(self, predictors: Sequence[str], n_workers_as: str) -> bool:
+        """True when every cross cell of the model's predictors that group people is a shown grade cell.
+
+        With residuals that add up to zero in every group, the coefficients of
+        two grouping predictors and the shown group sums give each cross count
+        (sixth outsider, December 2026: n(JBW, jeugdigen) = (1649 - 335 x
+        (4.623 + 0.144)) / 0.725).  A cross cell of 1 to 9 is refused by the
+        library (``cross_min_cell``); this refuses a cross cell the table hides
+        to protect another one.  People predictors: the filters (:data:`DIMS`)
+        and the group questions (``n_workers`` only when it is groups).  Answer
+        predictors are not checked here (answer groups: docs/disclosure.md).
+        """
+        people = [
+            p for p in predictors if p in DIMS or p == "had_gap" or (p == "n_workers" and n_workers_as != "numeric")
+        ]
+        if len(people) < 2:
+            return True
+        rows = self.model_data(predictors)
+        labels = pd.DataFrame({p: stats.category_labels(rows, p) for p in people})
+        labels = labels[labels.notna().all(axis=1) & rows["grade"].notna().to_numpy()]
+        dims = [p for p in people if p in DIMS]
+        groups = [p for p in people if p not in DIMS]
+        for combo in labels.astype(str).drop_duplicates().itertuples(index=False):
+            value = dict(zip(people, combo))
+            key = self._vkey(**{d: value[d] for d in dims})
+            if key is None:
+                return False
+            view = self.data.view({d: (None if v == ALL else v) for d, v in zip(DIMS, key)})
+            if not groups:
+                infos = [view.cell("grade")]
+            elif len(groups) == 1:
+                infos = [view._grade_cell(groups[0], value[groups[0]])]
+            else:  # both group questions: the respondents family crosses them
+                infos = [view.cell("respondents", **{g: value[g] for g in groups})]
+                infos += [view._grade_cell(g, value[g]) for g in groups]
+            if not all(i.has_data for i in infos):
+                return False
+        return True
+
     def grade_model(
         self,
         *,
@@ -1337,6 +1376,8 @@ class ProtectedView:
             confidence=confidence,
             cross_min_cell=self.min_cell,
         )
+        if not self._people_cross_shown(predictors, n_workers_as):  # after the library's own refusals
+            raise models.ModelRefused("modelsafe.model.hidden_cross_cell")
         fit = m.fit.set_index("statistic")["value"]
         n, k = int(fit["n"]), int(fit["k"])
         grade = self.cell("grade")

@@ -1189,13 +1189,13 @@ class ProtectedView:
                 groups[var] = val
         return self.cell(fam, view=self._vkey(**fixed), **groups)
 
-    def _grade_cell(self, group: str, value: str) -> CellInfo:
-        """The grade cell of one group of ``group`` in this selection."""
+    def _grade_cell(self, group: str, value: str, *, view: Any = "self") -> CellInfo:
+        """The grade cell of one group of ``group`` in this selection (or at another view key)."""
         if group in DIMS:
             return self.cell("grade", view=self._vkey(**{group: value}))
         if group == "n_workers":
-            return self.cell("grade", **{group: value})
-        return self.cell(f"grade:{group}", **{group: value})
+            return self.cell("grade", view=view, **{group: value})
+        return self.cell(f"grade:{group}", view=view, **{group: value})
 
     def shown_groups(self, group: str) -> list[str]:
         """The groups of ``group`` whose grade statistics this selection shows."""
@@ -1316,14 +1316,13 @@ class ProtectedView:
             key = self._vkey(**{d: value[d] for d in dims})
             if key is None:
                 return False
-            view = self.data.view({d: (None if v == ALL else v) for d, v in zip(DIMS, key)})
             if not groups:
-                infos = [view.cell("grade")]
+                infos = [self.cell("grade", view=key)]
             elif len(groups) == 1:
-                infos = [view._grade_cell(groups[0], value[groups[0]])]
+                infos = [self._grade_cell(groups[0], value[groups[0]], view=key)]
             else:  # both group questions: the respondents family crosses them
-                infos = [view.cell("respondents", **{g: value[g] for g in groups})]
-                infos += [view._grade_cell(g, value[g]) for g in groups]
+                infos = [self.cell("respondents", view=key, **{g: value[g] for g in groups})]
+                infos += [self._grade_cell(g, value[g], view=key) for g in groups]
             if not all(i.has_data for i in infos):
                 return False
         return True

@@ -178,6 +178,10 @@ class Cube:
         shown there is the same number (outsider finding, December 2026: an
         institution of 335 read "verborgen" in its one round while the round's
         total minus the other institutions gave it).
+    weights : array of int, optional
+        Respondents per row of ``codes`` (rows that are combinations already
+        counted, as :class:`analysis.protection.ProtectedData` passes them);
+        None: one respondent per row.
     rest_groups : iterable of str
         Group dimensions whose groups are also published with "all but X"
         (the comparison of a question whose answers are the groups, e.g.
@@ -207,6 +211,7 @@ class Cube:
         sticky=None,
         fixed=None,
         apart=None,
+        weights=None,
         rest_groups: Iterable[str] = (),
         virtual_sensitive: bool = True,
         crossed: bool = True,
@@ -222,8 +227,17 @@ class Cube:
         if codes.empty:
             atoms = pd.DataFrame({c: pd.Series(dtype=object) for c in self.names})
             atoms["n"] = pd.Series(dtype="int64")
-        else:
+        elif weights is None:
             atoms = codes[self.names].astype(str).groupby(self.names, sort=True).size().rename("n").reset_index()
+        else:
+            atoms = (
+                codes[self.names]
+                .astype(str)
+                .assign(n=np.asarray(weights, dtype=np.int64))
+                .groupby(self.names, sort=True)["n"]
+                .sum()
+                .reset_index()
+            )
         self.atoms = atoms
         self.atom_n = atoms["n"].to_numpy(dtype=np.int64)
         self._codes = {c: atoms[c].to_numpy(dtype=object) for c in self.names}
@@ -231,6 +245,7 @@ class Cube:
         # a filter with one value in the data: that value is the same selection as "all"
         self._only = {i: self._present[c][0] for i, c in enumerate(self.names) if len(self._present[c]) == 1}
         self._mask_cache: dict[tuple, np.ndarray] = {}
+        self._prefix_masks: dict[tuple, np.ndarray] = {}
         self._ids: dict[bytes, int] = {}
         self._masks: list[np.ndarray] = []
         self.key_to_id: dict[tuple, int] = {}
@@ -239,6 +254,8 @@ class Cube:
         spec: list[int] = []
 
         def intern(key_: tuple, is_published: bool) -> int:
+            if not is_published and key_ in self.key_to_id:
+                return self.key_to_id[key_]  # a published cell: the same atoms, already interned
             mask = self.mask(key_)
             b = np.packbits(mask).tobytes() + len(mask).to_bytes(4, "little")
             cid = self._ids.get(b)
@@ -362,12 +379,21 @@ class Cube:
         return m
 
     def mask(self, key_: tuple) -> np.ndarray:
-        """Atoms of a cell (labels per dimension; a frozenset is a set of codes)."""
-        m = np.ones(len(self.atom_n), dtype=bool)
-        for di, lab in enumerate(key_):
-            if lab == ALL and self.dims[di].selections.get(ALL, 0) is None:
-                continue
-            m = m & self._dim_mask(di, lab)
+        """Atoms of a cell (labels per dimension; a frozenset is a set of codes).  Read only: the
+        masks of shorter keys (prefixes) are kept and shared, so each cell costs one AND."""
+        key_ = tuple(key_)
+        m = self._prefix_masks.get(key_)
+        if m is not None:
+            return m
+        if not key_:
+            m = np.ones(len(self.atom_n), dtype=bool)
+        else:
+            di, lab = len(key_) - 1, key_[-1]
+            m = self.mask(key_[:-1])
+            if not (lab == ALL and self.dims[di].selections.get(ALL, 0) is None):
+                m = m & self._dim_mask(di, lab)
+        if len(key_) < len(self.dims):
+            self._prefix_masks[key_] = m
         return m
 
     @property
@@ -467,7 +493,7 @@ class Cube:
         # else give each set a hypercube like a sensitive cell, cut where none exists, and check again
         while True:
             t0 = time.perf_counter()
-            found = self._closure_leaks(self._derivable(), limit=200)
+            found = self._small_sets(limit=200)
             self.closure_checks += 1
             self.closure_seconds += time.perf_counter() - t0
             if _DEBUG:
@@ -565,6 +591,96 @@ class Cube:
             acted = True
             open_ = [s for s in open_ if pick not in s]
         return left if essential_only else acted
+
+    #: most sets of 1 to ``min_cell - 1`` respondents :meth:`_span_small_sets` tests one by one
+    SPAN_SET_LIMIT = 200_000
+
+    def _small_sets(self, limit: int) -> list:
+        """Small sets whose totals follow from the shown cells, as ``(atom mask, shown cells used)``.
+
+        Exact (:meth:`_span_small_sets`: every such set) when the sets of fewer
+        than ``min_cell`` respondents are few enough to test one by one, as in
+        a large round where nearly every atom holds ``min_cell`` or more;
+        otherwise repeated subtraction (:meth:`_closure_leaks`), which finds
+        the sets a reader can make from the known cells in three rounds.
+        """
+        known = self._derivable()
+        found = self._span_small_sets(known, limit)
+        if found is None:
+            found = self._closure_leaks(known, limit=limit)
+        return found
+
+    def _span_small_sets(self, known: np.ndarray, limit: int) -> list | None:
+        """Every set of 1 to ``min_cell - 1`` respondents whose total lies in the span of the shown cells.
+
+        A set of fewer than ``min_cell`` respondents holds no atom (and no
+        class of atoms the shown cells do not tell apart) of ``min_cell`` or
+        more, so it is a union of *light* classes.  Its indicator lies in the
+        row space of the shown cells exactly when it is orthogonal to their
+        null space: the sets are enumerated (each extended by later classes
+        while it stays under ``min_cell``) and tested with one matrix product
+        per size.  This finds every set that any combination of the shown
+        cells gives (what :meth:`_closure_leaks` finds by three rounds of
+        subtraction, and more).  Returns None when there are more than
+        :attr:`SPAN_SET_LIMIT` candidate sets (small data: many atoms of one
+        or two respondents); the caller then subtracts.  ``known`` is what
+        :meth:`_derivable` returned just before (its basis is used).
+        """
+        if not self.virtual_sensitive:
+            return []  # a family of counts: the exact audit of its cells is enough (see _closure_leaks)
+        mc = self.min_cell
+        shown, P, pinv = getattr(self, "_basis", (np.zeros(0, np.int64), None, None))
+        if not len(shown):
+            return []
+        cls = P.argmax(axis=1)
+        k = P.shape[1]
+        cw = np.bincount(cls, weights=self.atom_n, minlength=k).astype(np.int64)
+        light = np.flatnonzero((cw > 0) & (cw < mc))
+        if not len(light):
+            return []
+        R = (self.dense[shown] @ P > 0).astype(float)
+        lam, vec = np.linalg.eigh(R.T @ R)
+        null = vec[:, lam <= 1e-9 * max(1.0, float(lam.max()))]
+        C = null[light]  # a set of light classes follows exactly when its rows of C add up to 0
+        wl = cw[light]
+        L = len(light)
+        # level by level: (members, last member, size, sum of C rows)
+        members = [np.arange(L)[:, None]]
+        last = [np.arange(L)]
+        size = [wl.copy()]
+        acc = [C.copy()]
+        total = L
+        while len(last[-1]):
+            grow = (np.arange(L)[None, :] > last[-1][:, None]) & (size[-1][:, None] + wl[None, :] < mc)
+            a, b = np.nonzero(grow)
+            total += len(a)
+            if total > self.SPAN_SET_LIMIT:
+                return None
+            members.append(np.concatenate([members[-1][a], b[:, None]], axis=1))
+            last.append(b)
+            size.append(size[-1][a] + wl[b])
+            acc.append(acc[-1][a] + C[b])
+        small_known = {
+            self.dense[c].astype(bool).tobytes()
+            for c in np.flatnonzero(known & (self.n > 0) & (self.n < mc))
+        }
+        hits = []
+        for m, s, r in zip(members, size, acc):
+            ok = np.abs(r).max(axis=1) < 1e-7 if r.shape[1] else np.ones(len(s), bool)
+            hits += [(int(s[i]), sorted(light[m[i]].tolist())) for i in np.flatnonzero(ok)]
+        hits.sort(key=lambda h: h[0])
+        out = []
+        for _, classes in hits:
+            atoms = np.isin(cls, classes)
+            if atoms.tobytes() in small_known:
+                continue
+            target = np.zeros(k)
+            target[classes] = 1.0
+            y = pinv @ target
+            out.append((atoms, [int(shown[i]) for i in np.flatnonzero(np.abs(y) > 1e-7) if self.shown[shown[i]]]))
+            if len(out) >= limit:
+                break
+        return out
 
     def _closure_leak(self, known: np.ndarray, rounds: int = 3):
         """The first small set :meth:`_closure_leaks` finds, as ``(key, shown cells used)``, or None."""
@@ -1051,12 +1167,3 @@ def _nested_pairs(P: np.ndarray, order: np.ndarray, n_atoms: int, step: int = 51
     if not smalls:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     return np.concatenate(smalls), np.concatenate(bigs)
-
-
-def codes_frame(df: pd.DataFrame, columns: Iterable[str], labels) -> pd.DataFrame:
-    """A frame of atom codes: ``labels(df, column)`` per column, :data:`EMPTY` for missing."""
-    out = {}
-    for c in columns:
-        v = labels(df, c)
-        out[c] = np.array([EMPTY if x is None else str(x) for x in v], dtype=object)
-    return pd.DataFrame(out, index=df.index)

@@ -661,8 +661,7 @@ class Cube:
             size.append(size[-1][a] + wl[b])
             acc.append(acc[-1][a] + C[b])
         small_known = {
-            self.dense[c].astype(bool).tobytes()
-            for c in np.flatnonzero(known & (self.n > 0) & (self.n < mc))
+            self.dense[c].astype(bool).tobytes() for c in np.flatnonzero(known & (self.n > 0) & (self.n < mc))
         }
         hits = []
         for m, s, r in zip(members, size, acc):

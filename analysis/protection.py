@@ -362,7 +362,15 @@ class ProtectedData:
         return keep
 
     def _cube(
-        self, key: str, keep: np.ndarray | None, dims: list[Dim], *, forced=None, fixed=None, rest_groups=(), crossed=True
+        self,
+        key: str,
+        keep: np.ndarray | None,
+        dims: list[Dim],
+        *,
+        forced=None,
+        fixed=None,
+        rest_groups=(),
+        crossed=True,
     ) -> Cube:
         """A cube of this data set (of the respondents ``keep``, None: all); families of counts only
         (respondents*) have no sensitive virtual parts."""

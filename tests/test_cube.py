@@ -96,3 +96,87 @@ def test_cube_closure_check_equals_the_plain_double_loop():
                 rounds = [bool(cube._closure_leaks(known, rounds=k)) for k in (1, 2, 3)]
                 first_round[rounds.index(True) + 1 if any(rounds) else 0] += 1
     assert all(first_round.values()), first_round
+
+
+def _shown_as(cube: Cube, cells: np.ndarray) -> np.ndarray:
+    """Make exactly ``cells`` the shown cells; return what follows from them (:meth:`Cube._derivable`)."""
+    cube.hidden = cube.published.copy()
+    cube.hidden[cells] = False
+    return cube._derivable()
+
+
+def test_cube_span_sets_include_every_set_the_subtraction_finds():
+    # the exact audit (every small set in the span of the shown cells) finds at least what three
+    # rounds of subtraction find; on these cubes it always runs (few light classes)
+    ran = 0
+    for seed in range(6):
+        rng = np.random.default_rng(seed)
+        for min_cell in (4, 5, 6):
+            cube = _tiny_cube(seed, min_cell)
+            published = np.flatnonzero(cube.published & (cube.n > 0))
+            large = published[cube.n[published] >= 2 * min_cell]
+            for t in range(6):
+                cells = rng.choice(large, size=min(len(large), 3 + 2 * t), replace=False)
+                known = _shown_as(cube, cells)
+                exact = cube._span_small_sets(known, limit=10**6)
+                if exact is None:
+                    continue
+                ran += 1
+                span = {frozenset(np.flatnonzero(a).tolist()) for a, _ in exact}
+                closure = {frozenset(np.flatnonzero(a).tolist()) for a, _ in cube._closure_leaks(known, limit=10**6)}
+                assert closure <= span
+                for atoms, used in exact:
+                    assert 0 < cube.atom_n[atoms].sum() < min_cell
+                    assert all(cube.shown[c] for c in used)
+    assert ran > 50
+
+
+def test_cube_span_sets_equal_a_brute_force_search_of_every_set():
+    # a cube of few atoms: every set of atoms of 1..min_cell-1 respondents whose indicator is a
+    # combination of the shown cells' rows (least squares residual 0), by trying all of them
+    rng = np.random.default_rng(7)
+    n = 40
+    codes = pd.DataFrame(
+        {
+            "gi": rng.choice(["A", "B", "C"], n, p=[0.5, 0.3, 0.2]),
+            "rt": rng.choice(["j", "o"], n),
+            "grp": rng.choice(["0", "1", "2"], n, p=[0.6, 0.3, 0.1]),
+        }
+    )
+    dims = [
+        simple_dim("gi", ["A", "B", "C"], missing=False),
+        simple_dim("rt", ["j", "o"], missing=False),
+        simple_dim("grp", ["0", "1", "2"], missing=False),
+    ]
+    checked = 0
+    for min_cell in (4, 6, 8):
+        cube = Cube("item:brute", codes, dims, n_filter_dims=2, min_cell=min_cell, crossed=False)
+        n_atoms = len(cube.atom_n)
+        assert n_atoms <= 18
+        published = np.flatnonzero(cube.published & (cube.n > 0))
+        for t in range(10):
+            cells = rng.choice(published, size=min(len(published), 2 + t), replace=False)
+            known = _shown_as(cube, cells)
+            exact = cube._span_small_sets(known, limit=10**6)
+            assert exact is not None
+            got = {frozenset(np.flatnonzero(a).tolist()) for a, _ in exact}
+            S = cube.dense[np.flatnonzero(cube.shown & (cube.n > 0))].astype(float)
+            small_known = {
+                frozenset(np.flatnonzero(cube.dense[c]).tolist())
+                for c in np.flatnonzero(known & (cube.n > 0) & (cube.n < min_cell))
+            }
+            want = set()
+            for bits in range(1, 1 << n_atoms):
+                atoms = np.array([(bits >> i) & 1 for i in range(n_atoms)], dtype=bool)
+                size = int(cube.atom_n[atoms].sum())
+                if not 0 < size < min_cell:
+                    continue
+                x = atoms.astype(float)
+                coef = np.linalg.lstsq(S.T, x, rcond=None)[0]
+                if np.abs(S.T @ coef - x).max() < 1e-7:
+                    s = frozenset(np.flatnonzero(atoms).tolist())
+                    if s not in small_known:
+                        want.add(s)
+            assert got == want
+            checked += len(want)
+    assert checked > 0

@@ -71,7 +71,6 @@ References
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -882,28 +881,113 @@ def trend_results(
     n_group = np.array([np.sum(answered & (glabels == g)) for g in gcats], dtype=float)
     hidden, _ = _group_flags(n_group, min_cell)
     shown = [g for g, h, m in zip(gcats, hidden, n_group) if not h and m > 0]
-    shown_set = set(shown)
-    keep = answered & np.array([g in shown_set for g in glabels], dtype=bool)
-    xv = x[keep]
-    gv = glabels[keep]
-    with_data = [xv[gv == g] for g in shown]
-    out = {"n": int(keep.sum()), "n_groups": len(with_data), "groups": shown}
-    kw = (math.nan, math.nan)
-    rho = (math.nan, math.nan)
-    if len(with_data) >= 2:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                r = _st.kruskal(*with_data)
-                kw = (float(r.statistic), float(r.pvalue))
-            except ValueError:
-                pass
-            r = _st.spearmanr(np.array([score[g] for g in gv], dtype=float), xv)
-            rho = (float(r.statistic), float(r.pvalue))
-    jt = jonckheere_terpstra(with_data)
-    out["kruskal_wallis"] = {"statistic": kw[0], "p_value": kw[1]}
-    out["spearman"] = {"rho": rho[0], "p_value": rho[1]}
-    out["jonckheere_terpstra"] = {"statistic": jt["z"], "p_value": jt["p_value"], "j": jt["j"]}
+    # the tests are functions of the table of counts (shown group x value): one pass over the rows
+    gidx = np.full(len(glabels), -1, dtype=np.int64)
+    for i, g in enumerate(shown):
+        gidx[glabels == g] = i
+    keep = answered & (gidx >= 0)
+    values, vidx = np.unique(x[keep], return_inverse=True)
+    table = np.bincount(gidx[keep] * len(values) + vidx.ravel(), minlength=len(shown) * len(values))
+    out = {"n": int(keep.sum()), "n_groups": len(shown), "groups": shown}
+    out.update(trend_from_counts(table.reshape(len(shown), len(values)), scores=[score[g] for g in shown]))
+    return out
+
+
+def trend_from_counts(table, *, scores: Sequence[float] | None = None) -> dict:
+    """Kruskal-Wallis, Spearman and Jonckheere-Terpstra from a table of counts.
+
+    Parameters
+    ----------
+    table : array of int, shape (groups, values)
+        ``table[g, v]``: respondents of group ``g`` (in the hypothesised
+        order) with the ``v``-th smallest value.  Groups without respondents
+        are left out; the values need not be listed, only their order.
+    scores : sequence, optional
+        The position of each group for Spearman (default 0, 1, ...).
+
+    Returns
+    -------
+    dict
+        ``kruskal_wallis`` ``{statistic, p_value}`` (H with the tie
+        correction, chi-square with groups - 1 df), ``spearman`` ``{rho,
+        p_value}`` (midranks; t with n - 2 df, as :func:`scipy.stats.spearmanr`),
+        ``jonckheere_terpstra`` ``{statistic, p_value, j}`` (standardized z
+        with the tie-corrected variance, two-sided normal p, raw J with ties
+        counting one half; as :func:`statsmodels.stats.nonparametric.jonckheere_terpstra`).
+        NaN where a test is undefined (fewer than two groups with data, all
+        values tied).
+
+    Notes
+    -----
+    Every rank statistic of a grouped ordinal answer depends on the rows
+    only through this table (respondents with the same group and value
+    share a midrank), so the tests of a million answers cost as much as
+    those of a thousand.  ``tests/test_stats.py`` pins them to SciPy and
+    statsmodels on the rows.
+
+    References
+    ----------
+    Kruskal & Wallis (1952); Spearman (1904); Jonckheere (1954); Hollander,
+    Wolfe & Chicken (2014), sections 6.1-6.2 and 8.5.
+    """
+    C = np.asarray(table, dtype=np.int64)
+    if C.ndim != 2:
+        raise ValueError("table must have one row per group and one column per value")
+    scores_ = np.arange(len(C), dtype=float) if scores is None else np.asarray(scores, dtype=float)
+    keep = C.sum(axis=1) > 0
+    C, scores_ = C[keep], scores_[keep]
+    C = C[:, C.sum(axis=0) > 0]
+    nan = math.nan
+    out = {
+        "kruskal_wallis": {"statistic": nan, "p_value": nan},
+        "spearman": {"rho": nan, "p_value": nan},
+        "jonckheere_terpstra": {"statistic": nan, "p_value": nan, "j": nan},
+    }
+    k = len(C)
+    if k < 2:
+        return out
+    Cf = C.astype(float)
+    ng = Cf.sum(axis=1)  # respondents per group
+    tv = Cf.sum(axis=0)  # respondents per value (tie blocks)
+    N = float(ng.sum())
+    rank_v = np.cumsum(tv) - tv + (tv + 1) / 2  # midrank of each value
+    ties = float((tv**3 - tv).sum())
+    if ties < N**3 - N:  # not every answer the same
+        R = Cf @ rank_v
+        h = 12.0 / (N * (N + 1)) * float((R**2 / ng).sum()) - 3 * (N + 1)
+        h /= 1 - ties / (N**3 - N)
+        out["kruskal_wallis"] = {"statistic": float(h), "p_value": float(_st.chi2.sf(h, k - 1))}
+        # Spearman: Pearson correlation of the midranks of group and value
+        order = np.argsort(scores_, kind="stable")
+        rank_g = np.empty(k)
+        rank_g[order] = np.cumsum(ng[order]) - ng[order] + (ng[order] + 1) / 2
+        mg, mv = float(ng @ rank_g) / N, float(tv @ rank_v) / N
+        dg, dv = rank_g - mg, rank_v - mv
+        cov = float(dg @ Cf @ dv)
+        rho = cov / math.sqrt(float(ng @ dg**2) * float(tv @ dv**2))
+        rho = max(-1.0, min(1.0, rho))
+        dof = N - 2
+        with np.errstate(divide="ignore"):
+            t = (
+                rho * math.sqrt(max(0.0, dof / ((rho + 1.0) * (1.0 - rho))))
+                if abs(rho) < 1
+                else math.copysign(math.inf, rho)
+            )
+        out["spearman"] = {"rho": rho, "p_value": float(2 * _st.t.sf(abs(t), dof)) if dof > 0 else nan}
+    # Jonckheere-Terpstra over the tie blocks of the values (the groups in table order)
+    below = np.cumsum(Cf, axis=1) - Cf  # per group: respondents with a smaller value
+    lower_groups = np.cumsum(below, axis=0) - below  # ... in earlier groups
+    block_lower = np.cumsum(Cf, axis=0) - Cf  # same value, earlier groups
+    j = float((Cf * lower_groups).sum() + 0.5 * (Cf * block_lower).sum())
+    pairs_between = float(ng[1:] @ np.cumsum(ng)[:-1])
+    m = N * (N - 1.0)
+    var_s = (m * (2 * N + 5) - (ng * (ng - 1) * (2 * ng + 5)).sum() - (tv * (tv - 1) * (2 * tv + 5)).sum()) / 18.0
+    var_s += 2.0 * (ng * (ng - 1) / 2).sum() * (tv * (tv - 1) / 2).sum() / m
+    if N > 2:
+        var_s += (ng * (ng - 1) * (ng - 2)).sum() * (tv * (tv - 1) * (tv - 2)).sum() / (9.0 * m * (N - 2.0))
+    if var_s > 0:
+        z = (2.0 * j - pairs_between) / math.sqrt(var_s)
+        out["jonckheere_terpstra"] = {"statistic": float(z), "p_value": float(2 * _st.norm.sf(abs(z))), "j": j}
     return out
 
 

@@ -456,3 +456,40 @@ def test_distribution_percentages_sum_to_100_on_random_frames(below_min_cell_flo
             assert t["pct"].sum() == pytest.approx(100.0)
             assert int(t["n"].sum()) == int(df[col].notna().sum())
             assert ((t["ci_low"] <= t["pct"] + 1e-9) & (t["pct"] <= t["ci_high"] + 1e-9)).all()
+
+
+def test_stats_trend_from_counts_equals_scipy_and_statsmodels_on_the_rows():
+    # issue 10 item 2: the trend tests from the table of counts (group x value) equal
+    # scipy.stats.kruskal / spearmanr and statsmodels' jonckheere_terpstra on the rows themselves
+    rng = np.random.default_rng(11)
+    compared = 0
+    for _ in range(250):
+        k, nv = int(rng.integers(2, 7)), int(rng.integers(2, 11))
+        samples = [rng.integers(1, nv + 1, int(s)).astype(float) for s in rng.integers(0, 60, k)]
+        values = np.unique(np.concatenate(samples))
+        with_data = [s for s in samples if len(s)]
+        if len(with_data) < 2 or len(values) < 2:
+            continue
+        table = np.array([[int(np.sum(s == v)) for v in values] for s in samples])
+        got = stats.trend_from_counts(table)
+        group = np.concatenate([[i] * len(s) for i, s in enumerate(samples)]).astype(float)
+        kw = st.kruskal(*with_data)
+        rho = st.spearmanr(group, np.concatenate(samples))
+        jt = stats.jonckheere_terpstra(with_data)  # statsmodels on the rows
+        assert got["kruskal_wallis"]["statistic"] == pytest.approx(kw.statistic, rel=1e-9)
+        assert got["kruskal_wallis"]["p_value"] == pytest.approx(kw.pvalue, rel=1e-9, abs=1e-300)
+        assert got["spearman"]["rho"] == pytest.approx(rho.statistic, rel=1e-9, abs=1e-15)
+        assert got["spearman"]["p_value"] == pytest.approx(rho.pvalue, rel=1e-9)
+        assert got["jonckheere_terpstra"]["j"] == jt["j"]
+        assert got["jonckheere_terpstra"]["statistic"] == pytest.approx(jt["z"], rel=1e-9, abs=1e-15)
+        assert got["jonckheere_terpstra"]["p_value"] == pytest.approx(jt["p_value"], rel=1e-9)
+        compared += 1
+    assert compared > 150
+
+
+def test_stats_trend_from_counts_is_undefined_with_one_group_or_one_value():
+    one_group = stats.trend_from_counts(np.array([[3, 4, 5], [0, 0, 0]]))
+    assert all(math.isnan(v) for t in one_group.values() for v in t.values())
+    tied = stats.trend_from_counts(np.array([[7], [9]]))
+    assert math.isnan(tied["kruskal_wallis"]["statistic"]) and math.isnan(tied["spearman"]["rho"])
+    assert math.isnan(tied["jonckheere_terpstra"]["statistic"])

@@ -594,6 +594,8 @@ class Cube:
 
     #: most sets of 1 to ``min_cell - 1`` respondents :meth:`_span_small_sets` tests one by one
     SPAN_SET_LIMIT = 200_000
+    #: most numbers it holds at once (sets x null-space dimensions; 8 bytes each: 160 MB)
+    SPAN_VALUES_LIMIT = 20_000_000
 
     def _small_sets(self, limit: int) -> list:
         """Small sets whose totals follow from the shown cells, as ``(atom mask, shown cells used)``.
@@ -623,7 +625,8 @@ class Cube:
         cells gives (what :meth:`_closure_leaks` finds by three rounds of
         subtraction, and more).  Returns None when there are more than
         :attr:`SPAN_SET_LIMIT` candidate sets (small data: many atoms of one
-        or two respondents); the caller then subtracts.  ``known`` is what
+        or two respondents), or when they would take more than
+        :attr:`SPAN_VALUES_LIMIT` numbers; the caller then subtracts.  ``known`` is what
         :meth:`_derivable` returned just before (its basis is used).
         """
         if not self.virtual_sensitive:
@@ -654,7 +657,7 @@ class Cube:
             grow = (np.arange(L)[None, :] > last[-1][:, None]) & (size[-1][:, None] + wl[None, :] < mc)
             a, b = np.nonzero(grow)
             total += len(a)
-            if total > self.SPAN_SET_LIMIT:
+            if total > self.SPAN_SET_LIMIT or total * max(1, C.shape[1]) > self.SPAN_VALUES_LIMIT:
                 return None
             members.append(np.concatenate([members[-1][a], b[:, None]], axis=1))
             last.append(b)

@@ -594,7 +594,7 @@ class Cube:
 
     #: most sets of 1 to ``min_cell - 1`` respondents :meth:`_span_small_sets` tests one by one
     SPAN_SET_LIMIT = 200_000
-    #: most numbers it holds at once (sets x null-space dimensions; 8 bytes each: 160 MB)
+    #: most numbers it holds at once (sets x null-space dimensions or light classes; 160 MB)
     SPAN_VALUES_LIMIT = 20_000_000
 
     def _small_sets(self, limit: int) -> list:
@@ -647,18 +647,22 @@ class Cube:
         C = null[light]  # a set of light classes follows exactly when its rows of C add up to 0
         wl = cw[light]
         L = len(light)
+        # how many sets there are, counted before any is made (0/1 knapsack over the class sizes)
+        ways = np.zeros(mc)
+        ways[0] = 1.0
+        for w_ in wl:
+            ways[w_:] = ways[w_:] + ways[: mc - w_]
+        n_sets = float(ways[1:].sum())
+        if n_sets > self.SPAN_SET_LIMIT or n_sets * max(1, C.shape[1], L) > self.SPAN_VALUES_LIMIT:
+            return None
         # level by level: (members, last member, size, sum of C rows)
         members = [np.arange(L)[:, None]]
         last = [np.arange(L)]
         size = [wl.copy()]
         acc = [C.copy()]
-        total = L
         while len(last[-1]):
             grow = (np.arange(L)[None, :] > last[-1][:, None]) & (size[-1][:, None] + wl[None, :] < mc)
             a, b = np.nonzero(grow)
-            total += len(a)
-            if total > self.SPAN_SET_LIMIT or total * max(1, C.shape[1]) > self.SPAN_VALUES_LIMIT:
-                return None
             members.append(np.concatenate([members[-1][a], b[:, None]], axis=1))
             last.append(b)
             size.append(size[-1][a] + wl[b])

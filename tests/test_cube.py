@@ -4,6 +4,9 @@
 ``min_cell`` or more respondents and sizes less than ``min_cell`` apart, on
 bit rows; its docstring promises the result of a plain double loop.  The
 reference below is that loop, written out with Python sets.
+``Cube._span_small_sets`` (the exact search used when the candidate sets
+are few, as in large rounds) finds at least what the loop finds, and
+exactly what a search of every set finds.
 """
 
 from __future__ import annotations

@@ -354,11 +354,13 @@ class Cube:
     def _allowed(self, key_: tuple) -> bool:
         """Published combinations: groups one at a time unless crossed; "all but X" only with
         the margins of the group dimensions, or with the groups of ``rest_groups``."""
-        groups = [(d.name, lab) for d, lab in zip(self.dims[self.n_filter :], key_[self.n_filter :]) if lab != ALL]
+        nf = self.n_filter
+        groups = [self.names[nf + i] for i, lab in enumerate(key_[nf:]) if lab != ALL]
         if not self.crossed and len(groups) > 1:
             return False
-        if any(_is_rest(lab) for lab in key_[: self.n_filter]):
-            return all(name in self.rest_groups for name, _ in groups)
+        for lab in key_[:nf]:  # called for every key of the cube: _is_rest written out
+            if isinstance(lab, str) and len(lab) > 1 and lab[0] == "-":
+                return all(name in self.rest_groups for name in groups)
         return True
 
     def _codes_of(self, di: int, label) -> frozenset | None:

@@ -340,6 +340,7 @@ class Cube:
         )
         self.dense = np.vstack(self._masks).astype(np.int8) if n_ids else np.zeros((0, len(self.atom_n)), np.int8)
         self._masks = []
+        self._prefix_masks = {}  # only the cells' masks were needed (now rows of dense)
         self.hidden = np.zeros(n_ids, dtype=bool)
         self.rounds = 0
         self.hypercubes: list[tuple[np.ndarray, np.ndarray]] = []
@@ -502,6 +503,7 @@ class Cube:
                 print(self.key, "closure", len(found), "hidden", int(self.hidden.sum()), flush=True)
             if not found:
                 break
+            before = self.hidden.copy()
             undo = {next(c for c in reversed(reshown) if c in used) for _, used in found if set(used) & set(reshown)}
             if undo:
                 self.hidden[list(undo)] = True
@@ -513,6 +515,13 @@ class Cube:
             rest = [(atoms, used) for atoms, used in left if self._set_key(atoms) in failed]
             if rest and not self._cut(rest):  # pragma: no cover - no shown cell in any derivation
                 break
+            if np.array_equal(before, self.hidden):  # pragma: no cover - never seen; a guard against looping
+                # nothing changed (the sets' derivations use only cells another family decides): hide the
+                # shown cells of this family they use, or stop with an error, never check the same sets again
+                extra = sorted({c for _, used in found for c in used if self.shown[c] and not self.fixed[c]})
+                if not extra:
+                    raise RuntimeError(f"suppression of {self.key!r} did not converge")
+                self.hidden[extra] = True
         # a hidden cell whose total follows from the shown cells hides nothing: show it (the span, and
         # so everything that follows, stays the same), so that "hidden" never marks a number anyone
         # can work out (e.g. all respondents minus the parents when only the youths are hidden); a
@@ -1021,6 +1030,8 @@ class Cube:
         known = self.shown | (self.n == 0)
         shown = np.flatnonzero(self.shown & (self.n > 0))
         if not len(shown):
+            n_atoms = self.dense.shape[1]
+            self._basis = (shown, np.zeros((n_atoms, 0)), np.zeros((0, 0)))  # nothing shown: nothing follows
             return known
         S = self.dense[shown]
         # atoms no shown cell tells apart are one class

@@ -315,7 +315,11 @@ class ProtectedData:
         counts combinations of these small integers instead of taking rows of text."""
         e = self._encoded.get(column)
         if e is None:
-            codes, uniq = pd.factorize(_labels(self.df, column), use_na_sentinel=True)
+            labels = _labels(self.df, column)
+            codes, uniq = pd.factorize(labels, use_na_sentinel=True)
+            if not all(isinstance(u, str) for u in uniq):  # other values than text: 1 and "1" are one label
+                labels = np.array([None if v is None else str(v) for v in labels], dtype=object)
+                codes, uniq = pd.factorize(labels, use_na_sentinel=True)
             e = (codes.astype(np.int64), np.array([str(u) for u in uniq], dtype=object))
             self._encoded[column] = e
         return e
@@ -341,6 +345,8 @@ class ProtectedData:
             key += np.where(codes < 0, r - 1, codes) * stride
             radix.append((stride, r, np.append(labels, EMPTY).astype(object)))
             stride *= r
+        if stride >= 1 << 62:  # pragma: no cover - far beyond any table (the key would overflow)
+            raise ValueError(f"too many combinations of {columns} to count")
         if keep is not None:
             key = key[keep]
         if stride <= 1 << 22:

@@ -903,7 +903,8 @@ def trend_from_counts(table, *, scores: Sequence[float] | None = None) -> dict:
         order) with the ``v``-th smallest value.  Groups without respondents
         are left out; the values need not be listed, only their order.
     scores : sequence, optional
-        The position of each group for Spearman (default 0, 1, ...).
+        The position of each group for Spearman, one per row, all different
+        (default 0, 1, ...).
 
     Returns
     -------
@@ -934,6 +935,8 @@ def trend_from_counts(table, *, scores: Sequence[float] | None = None) -> dict:
     if C.ndim != 2:
         raise ValueError("table must have one row per group and one column per value")
     scores_ = np.arange(len(C), dtype=float) if scores is None else np.asarray(scores, dtype=float)
+    if scores_.shape != (len(C),) or len(np.unique(scores_)) != len(C):
+        raise ValueError("scores must give each group (row of the table) its own position")
     keep = C.sum(axis=1) > 0
     C, scores_ = C[keep], scores_[keep]
     C = C[:, C.sum(axis=0) > 0]

@@ -493,3 +493,10 @@ def test_stats_trend_from_counts_is_undefined_with_one_group_or_one_value():
     tied = stats.trend_from_counts(np.array([[7], [9]]))
     assert math.isnan(tied["kruskal_wallis"]["statistic"]) and math.isnan(tied["spearman"]["rho"])
     assert math.isnan(tied["jonckheere_terpstra"]["statistic"])
+
+
+def test_stats_trend_from_counts_refuses_scores_that_do_not_order_the_groups():
+    with pytest.raises(ValueError, match="scores"):
+        stats.trend_from_counts(np.array([[3, 1, 0], [1, 1, 1], [1, 2, 4]]), scores=[0, 0, 1])
+    with pytest.raises(ValueError, match="scores"):
+        stats.trend_from_counts(np.array([[3, 1], [1, 1]]), scores=[0, 1, 2])

@@ -332,9 +332,11 @@ class ProtectedData:
             out[c] = np.append(labels, EMPTY).astype(object)[codes]  # -1 (missing) reads the last: EMPTY
         return pd.DataFrame(out, index=self.df.index)
 
-    def _atom_counts(self, columns: Sequence[str], keep: np.ndarray | None = None) -> pd.DataFrame:
-        """The respondents (of ``keep``) counted per combination of the columns' labels (:data:`EMPTY`
-        for missing): one row per combination present, sorted by the labels, with ``n``."""
+    def _atom_counts(
+        self, columns: Sequence[str], keep: np.ndarray | None = None, *, missing: Any = EMPTY, sort: bool = True
+    ) -> pd.DataFrame:
+        """The respondents (of ``keep``) counted per combination of the columns' labels (``missing``
+        for not answered): one row per combination present, sorted by the labels, with ``n``."""
         columns = list(columns)
         key = np.zeros(len(self.df), dtype=np.int64)
         radix = []
@@ -343,7 +345,7 @@ class ProtectedData:
             codes, labels = self._encode(c)
             r = len(labels) + 1
             key += np.where(codes < 0, r - 1, codes) * stride
-            radix.append((stride, r, np.append(labels, EMPTY).astype(object)))
+            radix.append((stride, r, np.append(labels, None).astype(object)))
             stride *= r
         if stride >= 1 << 62:  # pragma: no cover - far beyond any table (the key would overflow)
             raise ValueError(f"too many combinations of {columns} to count")
@@ -355,10 +357,13 @@ class ProtectedData:
             counts = counts[vals]
         else:
             vals, counts = np.unique(key, return_counts=True)
-        out = {c: lookup[(vals // st) % r] for c, (st, r, lookup) in zip(columns, radix)}
+        out = {}
+        for c, (st, r, lookup) in zip(columns, radix):
+            lookup[-1] = missing
+            out[c] = lookup[(vals // st) % r]
         out["n"] = counts.astype(np.int64)
         frame = pd.DataFrame(out)
-        return frame.sort_values(columns, kind="stable").reset_index(drop=True) if columns else frame
+        return frame.sort_values(columns, kind="stable").reset_index(drop=True) if columns and sort else frame
 
     def _population(self, *answered: str) -> np.ndarray:
         """Which respondents answered every one of ``answered`` (a mask)."""
@@ -763,8 +768,14 @@ class ProtectedView:
             mask &= codes < 0 if v == EMPTY else codes == (int(np.argmax(labels == v)) if (labels == v).any() else -2)
             if d == "gi" and v not in data.gis or d == "round_id" and v not in data.rounds:
                 self.known = False
+        self._mask = None if mask.all() else mask
         #: the rows of this selection (all rows: the data set's own frame, not a copy)
-        self.sub = data.df if mask.all() else data.df.loc[mask].reset_index(drop=True)
+        self.sub = data.df if self._mask is None else data.df.loc[mask].reset_index(drop=True)
+
+    def counts(self, *columns: str) -> stats.Counts:
+        """The respondents of this selection per combination of the columns' answers: what the
+        figures are computed from (:class:`analysis.stats.Counts`; columns encoded once per data set)."""
+        return stats.Counts(self.data._atom_counts(columns, self._mask, missing=None, sort=False))
 
     # ------------------------------------------------------------------ cells
 
@@ -880,7 +891,7 @@ class ProtectedView:
 
     def _item_distribution(self, column: str) -> FigureResult:
         base = self.cell(f"item:{column}")
-        table = stats.distribution(self.sub, column=column, min_cell=contract.UNPROTECTED)
+        table = stats.distribution(self.counts(column), column=column, min_cell=contract.UNPROTECTED)
         hide = np.full(len(table), not base.has_data)
         table = self._hide_rows(table, hide, [None] * len(table))
         return self._result(column, "distribution", base, table, items=(column,))
@@ -888,7 +899,7 @@ class ProtectedView:
     def _filter_distribution(self, fid: str, column: str) -> FigureResult:
         """measure_type: its categories are selections, so their counts follow the respondents family."""
         base = self.cell("respondents", view=self._vkey_answered_mt())
-        table = stats.distribution(self.sub, column=column, min_cell=contract.UNPROTECTED)
+        table = stats.distribution(self.counts(column), column=column, min_cell=contract.UNPROTECTED)
         infos = [self.cell("respondents", view=self._vkey(**{column: c})) for c in table["category"]]
         hide = np.array([not (base.has_data and i.shown) for i in infos])
         table = self._hide_rows(table, hide, [i.n_below for i in infos])
@@ -903,14 +914,15 @@ class ProtectedView:
     def _group_distribution(self, column: str) -> FigureResult:
         """n_workers, had_gap: categories are groups of other figures; counts follow the respondents family."""
         base = self.cell("respondents", **{column: "+"})
-        table = stats.distribution(self.sub, column=column, min_cell=contract.UNPROTECTED)
+        table = stats.distribution(self.counts(column), column=column, min_cell=contract.UNPROTECTED)
         infos = [self.cell("respondents", **{column: c}) for c in table["category"]]
         hide = np.array([not (base.has_data and i.shown) for i in infos])
         table = self._hide_rows(table, hide, [i.n_below for i in infos])
         return self._result(column, "distribution", base, table, items=(column,))
 
     def _grade_by_workers(self) -> FigureResult:
-        table = stats.mean_by_group(self.sub, value="grade", group="n_workers", min_cell=contract.UNPROTECTED)
+        grades = self.counts("grade", "n_workers")
+        table = stats.mean_by_group(grades, value="grade", group="n_workers", min_cell=contract.UNPROTECTED)
         infos = [self.cell("grade", n_workers=g) for g in table["group"]]
         base = self.cell("grade", n_workers="+")
         hide = np.array([not i.has_data for i in infos])
@@ -919,7 +931,7 @@ class ProtectedView:
         shown = [g for g, i in zip(table["group"], infos) if i.has_data]
         tests = None
         if len(shown) >= 2:
-            sub = self.sub[np.isin(stats.category_labels(self.sub, "n_workers"), shown)]
+            sub = stats.Counts(grades.frame[grades.frame["n_workers"].isin(shown)])
             r = stats.trend_results(sub, value="grade", group="n_workers", min_cell=contract.UNPROTECTED)
             if r["n_groups"] >= 2:
                 tests = {k: r[k] for k in stats.TREND_TESTS}
@@ -938,7 +950,7 @@ class ProtectedView:
 
     def _qualities_by_gap(self) -> FigureResult:
         table = stats.pct_by_group(
-            self.sub,
+            self.counts(*contract.QUALITY_ITEMS, "had_gap"),
             items=contract.QUALITY_ITEMS,
             group="had_gap",
             positive="ja",
@@ -968,7 +980,7 @@ class ProtectedView:
 
     def _grouped(self, fid, column, group, groups, infos, base) -> FigureResult:
         table = stats.distribution_by_group(
-            self.sub, column=column, group=group, groups=groups, min_cell=contract.UNPROTECTED
+            self.counts(column, group), column=column, group=group, groups=groups, min_cell=contract.UNPROTECTED
         )
         by_group = dict(zip(groups, infos))
         hide = np.array([not by_group[g].has_data for g in table["group"]])
@@ -1001,7 +1013,7 @@ class ProtectedView:
         labels = [contract.WORKER_GROUPS[c] for c in codes]
         base = self.cell("respondents", n_workers="+")
         parts = [self.cell("respondents", n_workers=g) for g in labels]
-        table = stats.share(self.sub, column="n_workers", values=codes, min_cell=contract.UNPROTECTED)
+        table = stats.share(self.counts("n_workers"), column="n_workers", values=codes, min_cell=contract.UNPROTECTED)
         hide = not (base.has_data and all(p.shown for p in parts))
         table = self._hide_rows(table, np.array([hide]), [None])
         return self._result(fid, "share", base, table, items=("n_workers",))
@@ -1031,10 +1043,12 @@ class ProtectedView:
         else:
             rows.append(("had_gap", base.n, None, None, None, True, base.n_below))
         g = self.cell("grade")
-        x = pd.to_numeric(self.sub["grade"].astype(object), errors="coerce").dropna().to_numpy(dtype=float)
-        if g.has_data and len(x) >= 2:
-            mean = float(x.mean())
-            lo, hi = stats.t_interval(mean, float(x.std(ddof=1)), len(x))
+        grades = self.counts("grade").frame.dropna(subset=["grade"])
+        x, w = grades["grade"].astype(float).to_numpy(), grades["n"].to_numpy()
+        if g.has_data and w.sum() >= 2:
+            mean = float(np.sum(x * w) / w.sum())
+            sd = float(np.sqrt(np.sum(w * (x - mean) ** 2) / (w.sum() - 1)))
+            lo, hi = stats.t_interval(mean, sd, int(w.sum()))
             rows.append(("mean_grade", g.n, mean, float(lo), float(hi), False, None))
         else:
             rows.append(("mean_grade", g.n, None, None, None, True, g.n_below))

@@ -72,6 +72,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -90,6 +91,8 @@ TREND_TEST_COLUMNS = ("test", "statistic", "p_value", "n")
 TREND_TESTS = ("kruskal_wallis", "spearman", "jonckheere_terpstra")
 
 __all__ = [
+    "Counts",
+    "count_rows",
     "wilson_interval",
     "t_interval",
     "category_labels",
@@ -104,6 +107,46 @@ __all__ = [
     "jonckheere_terpstra",
     "secondary_suppression",
 ]
+
+
+# --------------------------------------------------------------------------- counts
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Respondents per combination of answers: what every statistic here reads, instead of rows.
+
+    ``frame`` has one row per combination, one column per question (its
+    labels as :func:`category_labels` gives them, None = not answered) and
+    ``n``, the number of respondents with that combination.  Every function
+    of this module that takes a response frame also takes a ``Counts`` and
+    gives the same table: a statistic of a million rows then costs as much
+    as one of the few hundred combinations they hold (issue 10 item 2;
+    :meth:`analysis.protection.ProtectedView.counts` makes them from the
+    columns encoded once).
+    """
+
+    frame: pd.DataFrame
+
+    def __len__(self) -> int:
+        return int(self.frame["n"].sum())
+
+
+def count_rows(df: pd.DataFrame, columns: Sequence[str]) -> Counts:
+    """The :class:`Counts` of a response frame: respondents per combination of the columns' labels."""
+    columns = list(columns)
+    labels = pd.DataFrame({c: category_labels(df, c) for c in columns}, dtype=object)
+    if not columns:
+        return Counts(pd.DataFrame({"n": [len(df)]}))
+    frame = labels.groupby(columns, dropna=False, sort=False).size().rename("n").reset_index()
+    return Counts(frame)
+
+
+def _weights(df) -> np.ndarray:
+    """Respondents per row of ``df`` (1 per row of a response frame, ``n`` of :class:`Counts`)."""
+    if isinstance(df, Counts):
+        return df.frame["n"].to_numpy(dtype=np.int64)
+    return np.ones(len(df), dtype=np.int64)
 
 
 # --------------------------------------------------------------------------- intervals
@@ -232,6 +275,12 @@ def category_labels(df: pd.DataFrame, column: str) -> np.ndarray:
     ``n_workers`` codes 0..6 become ``"0"`` .. ``"5"``, ``"meer_dan_5"``; other
     integer columns become their decimal text; code columns stay as they are.
     """
+    if isinstance(df, Counts):
+        if column not in df.frame.columns or column == "n":
+            raise ValueError(f"the counts have no column {column!r}")
+        out = np.array(df.frame[column].to_numpy(dtype=object), dtype=object, copy=True)
+        out[pd.isna(out)] = None  # a text column may hold NA for "not answered"
+        return out
     if column not in df.columns:
         raise ValueError(f"the frame has no column {column!r}")
     s = df[column]
@@ -427,11 +476,19 @@ def _frame(columns: Sequence[str], data: dict) -> pd.DataFrame:
 
 
 def _distribution_block(
-    labels: np.ndarray, categories: Sequence[str], min_cell: int, confidence: float, hide: bool = False
+    labels: np.ndarray,
+    categories: Sequence[str],
+    min_cell: int,
+    confidence: float,
+    hide: bool = False,
+    weights: np.ndarray | None = None,
 ) -> dict:
-    answered = labels[pd.notna(labels)]  # labels are text or None
-    counts = pd.Series(answered, dtype=object).value_counts().to_dict()
-    base = len(answered)
+    w = np.ones(len(labels), dtype=np.int64) if weights is None else weights
+    answered = pd.notna(labels)  # labels are text or None
+    codes, uniq = pd.factorize(labels[answered])
+    sums = np.bincount(codes, weights=w[answered], minlength=len(uniq))
+    counts = {u: int(round(v)) for u, v in zip(uniq, sums)}
+    base = int(w[answered].sum())
     k = np.array([counts.get(c, 0) for c in categories], dtype=float)
     nn = np.full(len(categories), base, dtype=float)
     suppressed, indicative = _flags(nn, min_cell)
@@ -492,7 +549,7 @@ def distribution(
     cats, _ = _resolve(column, categories, "categories")
     labels = category_labels(df, column)
     _check_known(labels, cats, column)
-    block = _distribution_block(labels, cats, min_cell, confidence)
+    block = _distribution_block(labels, cats, min_cell, confidence, weights=_weights(df))
     return _frame(DISTRIBUTION_COLUMNS, block)
 
 
@@ -551,12 +608,14 @@ def distribution_by_group(
     labels = category_labels(df, column)
     _check_known(labels, cats, column)
     glabels, gcats = _group_labels(df, group, groups)
-    answered = np.array([v is not None for v in labels], dtype=bool)
-    bases = np.array([np.sum(answered & (glabels == g)) for g in gcats], dtype=float)
+    w = _weights(df)
+    answered = pd.notna(labels)
+    bases = np.array([w[answered & (glabels == g)].sum() for g in gcats], dtype=float)
     hide, _ = _group_flags(bases, min_cell)
     parts = []
     for g, h in zip(gcats, hide):
-        block = _distribution_block(labels[glabels == g], cats, min_cell, confidence, hide=bool(h))
+        in_g = glabels == g
+        block = _distribution_block(labels[in_g], cats, min_cell, confidence, hide=bool(h), weights=w[in_g])
         block["group"] = [g] * len(cats)
         parts.append(_frame(DISTRIBUTION_BY_GROUP_COLUMNS, block))
     out = pd.concat(parts, ignore_index=True)
@@ -568,14 +627,18 @@ def group_bases(df: pd.DataFrame, *, column: str, group: str, groups: Sequence |
     """Number of answers to ``column`` in each group (the bases of :func:`distribution_by_group`)."""
     labels = category_labels(df, column)
     glabels, gcats = _group_labels(df, group, groups)
-    answered = np.array([v is not None for v in labels], dtype=bool)
-    return {g: int(np.sum(answered & (glabels == g))) for g in gcats}
+    w = _weights(df)
+    answered = pd.notna(labels)
+    return {g: int(w[answered & (glabels == g)].sum()) for g in gcats}
 
 
 # --------------------------------------------------------------------------- means
 
 
 def _numeric(df: pd.DataFrame, column: str) -> np.ndarray:
+    if isinstance(df, Counts):
+        labels = category_labels(df, column)
+        return pd.to_numeric(pd.Series(labels, dtype=object), errors="raise").astype("float64").to_numpy()
     if column not in df.columns:
         raise ValueError(f"the frame has no column {column!r}")
     return pd.to_numeric(df[column].astype(object), errors="raise").astype("float64").to_numpy()
@@ -624,12 +687,16 @@ def mean_by_group(
     min_cell = contract.check_min_cell(min_cell)
     x = _numeric(df, value)
     glabels, gcats = _group_labels(df, group, groups)
+    w = _weights(df)
     ns, means, sds = [], [], []
     for g in gcats:
-        v = x[(glabels == g) & ~np.isnan(x)]
-        ns.append(len(v))
-        means.append(float(np.mean(v)) if len(v) else np.nan)
-        sds.append(float(np.std(v, ddof=1)) if len(v) >= 2 else np.nan)
+        sel = (glabels == g) & ~np.isnan(x)
+        v, vw = x[sel], w[sel]
+        m = int(vw.sum())
+        ns.append(m)
+        mean = float(np.sum(v * vw) / m) if m else np.nan
+        means.append(mean)
+        sds.append(float(np.sqrt(np.sum(vw * (v - mean) ** 2) / (m - 1))) if m >= 2 else np.nan)
     n = np.array(ns, dtype=float)
     means = np.array(means, dtype=float)
     sds = np.array(sds, dtype=float)
@@ -702,6 +769,7 @@ def pct_by_group(
         raise ValueError("pct_by_group needs at least one item")
     pos = {str(p) for p in _as_tuple(positive)}
     glabels, gcats = _group_labels(df, group, groups)
+    w = _weights(df)
     rows_item, rows_group, ns, ks = [], [], [], []
     for item in items:
         labels = category_labels(df, item)
@@ -716,8 +784,8 @@ def pct_by_group(
             in_group = glabels == g
             rows_item.append(item)
             rows_group.append(g)
-            ns.append(int(np.count_nonzero(is_answered & in_group)))
-            ks.append(int(np.count_nonzero(is_positive & in_group)))
+            ns.append(int(w[is_answered & in_group].sum()))
+            ks.append(int(w[is_positive & in_group].sum()))
     n = np.array(ns, dtype=float)
     k = np.array(ks, dtype=float)
     suppressed = np.zeros(len(n), dtype=bool)
@@ -782,10 +850,10 @@ def share(
         raise ValueError(f"values {unknown} are not categories of {column!r} ({list(cats)})")
     labels = category_labels(df, column)
     _check_known(labels, cats, column)
-    answered = [v for v in labels if v is not None]
     chosen_set = set(chosen)
-    n = np.array([len(answered)], dtype=float)
-    k = np.array([sum(1 for v in answered if v in chosen_set)], dtype=float)
+    w = _weights(df)
+    n = np.array([w[pd.notna(labels)].sum()], dtype=float)
+    k = np.array([w[pd.Series(labels, dtype=object).isin(list(chosen_set)).to_numpy()].sum()], dtype=float)
     suppressed, indicative = _flags(n, min_cell)
     pct, low, high = _proportion_columns(k, n, suppressed, confidence)
     return _frame(
@@ -878,7 +946,8 @@ def trend_results(
     glabels, gcats = _group_labels(df, group, groups)
     score = {g: i for i, g in enumerate(gcats)}
     answered = ~np.isnan(x)
-    n_group = np.array([np.sum(answered & (glabels == g)) for g in gcats], dtype=float)
+    w = _weights(df)
+    n_group = np.array([w[answered & (glabels == g)].sum() for g in gcats], dtype=float)
     hidden, _ = _group_flags(n_group, min_cell)
     shown = [g for g, h, m in zip(gcats, hidden, n_group) if not h and m > 0]
     # the tests are functions of the table of counts (shown group x value): one pass over the rows
@@ -887,8 +956,9 @@ def trend_results(
         gidx[glabels == g] = i
     keep = answered & (gidx >= 0)
     values, vidx = np.unique(x[keep], return_inverse=True)
-    table = np.bincount(gidx[keep] * len(values) + vidx.ravel(), minlength=len(shown) * len(values))
-    out = {"n": int(keep.sum()), "n_groups": len(shown), "groups": shown}
+    table = np.bincount(gidx[keep] * len(values) + vidx.ravel(), weights=w[keep], minlength=len(shown) * len(values))
+    table = np.rint(table).astype(np.int64)
+    out = {"n": int(w[keep].sum()), "n_groups": len(shown), "groups": shown}
     out.update(trend_from_counts(table.reshape(len(shown), len(values)), scores=[score[g] for g in shown]))
     return out
 

@@ -500,3 +500,40 @@ def test_stats_trend_from_counts_refuses_scores_that_do_not_order_the_groups():
         stats.trend_from_counts(np.array([[3, 1, 0], [1, 1, 1], [1, 2, 4]]), scores=[0, 0, 1])
     with pytest.raises(ValueError, match="scores"):
         stats.trend_from_counts(np.array([[3, 1], [1, 1]]), scores=[0, 1, 2])
+
+
+def test_stats_counts_give_the_same_tables_as_the_rows():
+    # issue 10 item 2: every statistic reads stats.Counts (respondents per combination of answers)
+    # as it reads rows; means and sds from weighted sums may differ in the last bits only
+    from pandas.testing import assert_frame_equal
+
+    for seed in range(4):
+        df = random_frame(seed, n=400)
+        c = lambda *cols: stats.count_rows(df, cols)  # noqa: E731
+        assert len(c("gi")) == len(df)
+        for col in ("explained_at_start", "say_in_plan", "n_workers", "had_gap"):
+            assert_frame_equal(stats.distribution(c(col), column=col), stats.distribution(df, column=col))
+        assert_frame_equal(
+            stats.distribution_by_group(c("say_in_plan", "had_gap"), column="say_in_plan", group="had_gap"),
+            stats.distribution_by_group(df, column="say_in_plan", group="had_gap"),
+        )
+        assert_frame_equal(
+            stats.mean_by_group(c("grade", "n_workers"), value="grade", group="n_workers"),
+            stats.mean_by_group(df, value="grade", group="n_workers"),
+            rtol=1e-12,
+        )
+        items = contract.QUALITY_ITEMS
+        assert_frame_equal(
+            stats.pct_by_group(c(*items, "had_gap"), items=items, group="had_gap", groups=("nee", "ja")),
+            stats.pct_by_group(df, items=items, group="had_gap", groups=("nee", "ja")),
+        )
+        assert_frame_equal(
+            stats.share(c("n_workers"), column="n_workers", values=[4, 5, 6]),
+            stats.share(df, column="n_workers", values=[4, 5, 6]),
+        )
+        got = stats.trend_results(c("grade", "n_workers"), min_cell=10)
+        want = stats.trend_results(df, min_cell=10)
+        assert got["n"] == want["n"] and got["groups"] == want["groups"]
+        for test in stats.TREND_TESTS:
+            for k, v in want[test].items():
+                assert got[test][k] == pytest.approx(v, rel=1e-12, nan_ok=True)

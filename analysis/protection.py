@@ -769,8 +769,15 @@ class ProtectedView:
             if d == "gi" and v not in data.gis or d == "round_id" and v not in data.rounds:
                 self.known = False
         self._mask = None if mask.all() else mask
-        #: the rows of this selection (all rows: the data set's own frame, not a copy)
-        self.sub = data.df if self._mask is None else data.df.loc[mask].reset_index(drop=True)
+        self._sub: pd.DataFrame | None = None
+
+    @property
+    def sub(self) -> pd.DataFrame:
+        """The rows of this selection, taken when first asked for (the figures read :meth:`counts`);
+        all rows: the data set's own frame, not a copy."""
+        if self._sub is None:
+            self._sub = self.data.df if self._mask is None else self.data.df.loc[self._mask].reset_index(drop=True)
+        return self._sub
 
     def counts(self, *columns: str) -> stats.Counts:
         """The respondents of this selection per combination of the columns' answers: what the

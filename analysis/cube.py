@@ -643,7 +643,7 @@ class Cube:
         if not self.virtual_sensitive:
             return []  # a family of counts: the exact audit of its cells is enough (see _closure_leaks)
         mc = self.min_cell
-        shown, P, pinv = getattr(self, "_basis", (np.zeros(0, np.int64), None, None))
+        shown, P, pinv = self._basis
         if not len(shown):
             return []
         cls = P.argmax(axis=1)

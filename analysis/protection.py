@@ -1051,11 +1051,9 @@ class ProtectedView:
             rows.append(("had_gap", base.n, None, None, None, True, base.n_below))
         g = self.cell("grade")
         grades = self.counts("grade").frame.dropna(subset=["grade"])
-        x, w = grades["grade"].astype(float).to_numpy(), grades["n"].to_numpy()
-        if g.has_data and w.sum() >= 2:
-            mean = float(np.sum(x * w) / w.sum())
-            sd = float(np.sqrt(np.sum(w * (x - mean) ** 2) / (w.sum() - 1)))
-            lo, hi = stats.t_interval(mean, sd, int(w.sum()))
+        n, mean, sd = stats.mean_sd(grades["grade"].astype(float).to_numpy(), grades["n"].to_numpy())
+        if g.has_data and n >= 2:
+            lo, hi = stats.t_interval(mean, sd, n)
             rows.append(("mean_grade", g.n, mean, float(lo), float(hi), False, None))
         else:
             rows.append(("mean_grade", g.n, None, None, None, True, g.n_below))

@@ -93,6 +93,7 @@ TREND_TESTS = ("kruskal_wallis", "spearman", "jonckheere_terpstra")
 __all__ = [
     "Counts",
     "count_rows",
+    "mean_sd",
     "wilson_interval",
     "t_interval",
     "category_labels",
@@ -135,11 +136,19 @@ class Counts:
 def count_rows(df: pd.DataFrame, columns: Sequence[str]) -> Counts:
     """The :class:`Counts` of a response frame: respondents per combination of the columns' labels."""
     columns = list(columns)
-    labels = pd.DataFrame({c: category_labels(df, c) for c in columns}, dtype=object)
     if not columns:
         return Counts(pd.DataFrame({"n": [len(df)]}))
+    labels = pd.DataFrame({c: category_labels(df, c) for c in columns}, dtype=object)
     frame = labels.groupby(columns, dropna=False, sort=False).size().rename("n").reset_index()
     return Counts(frame)
+
+
+def mean_sd(values: np.ndarray, weights: np.ndarray) -> tuple[int, float, float]:
+    """``(n, mean, sd)`` of values counted ``weights`` times each (sd with ``ddof=1``; NaN when undefined)."""
+    n = int(np.sum(weights))
+    mean = float(np.sum(values * weights) / n) if n else math.nan
+    sd = float(np.sqrt(np.sum(weights * (values - mean) ** 2) / (n - 1))) if n >= 2 else math.nan
+    return n, mean, sd
 
 
 def _weights(df) -> np.ndarray:
@@ -637,11 +646,12 @@ def group_bases(df: pd.DataFrame, *, column: str, group: str, groups: Sequence |
 
 def _numeric(df: pd.DataFrame, column: str) -> np.ndarray:
     if isinstance(df, Counts):
-        labels = category_labels(df, column)
-        return pd.to_numeric(pd.Series(labels, dtype=object), errors="raise").astype("float64").to_numpy()
-    if column not in df.columns:
+        values = pd.Series(category_labels(df, column), dtype=object)
+    elif column not in df.columns:
         raise ValueError(f"the frame has no column {column!r}")
-    return pd.to_numeric(df[column].astype(object), errors="raise").astype("float64").to_numpy()
+    else:
+        values = df[column].astype(object)
+    return pd.to_numeric(values, errors="raise").astype("float64").to_numpy()
 
 
 def mean_by_group(
@@ -691,12 +701,10 @@ def mean_by_group(
     ns, means, sds = [], [], []
     for g in gcats:
         sel = (glabels == g) & ~np.isnan(x)
-        v, vw = x[sel], w[sel]
-        m = int(vw.sum())
+        m, mean, sd = mean_sd(x[sel], w[sel])
         ns.append(m)
-        mean = float(np.sum(v * vw) / m) if m else np.nan
         means.append(mean)
-        sds.append(float(np.sqrt(np.sum(vw * (v - mean) ** 2) / (m - 1))) if m >= 2 else np.nan)
+        sds.append(sd)
     n = np.array(ns, dtype=float)
     means = np.array(means, dtype=float)
     sds = np.array(sds, dtype=float)

@@ -78,26 +78,33 @@ def _tiny_cube(seed: int, min_cell: int) -> Cube:
     return Cube("item:test", codes, dims, n_filter_dims=3, min_cell=min_cell, crossed=False)
 
 
-def test_cube_closure_check_equals_the_plain_double_loop():
-    # random known sets of cells of at least 2 x min_cell respondents: most need all three rounds to
-    # prove there is no small set, some find one in round 2 or 3 (the provenance of a set of an
-    # earlier round is then in the shown cells used)
-    first_round = {0: 0, 1: 0, 2: 0, 3: 0}
+def _large_cell_samples(tries: int):
+    """Per seed and min_cell a tiny cube and ``tries`` random sets of its cells of at least 2 x min_cell
+    respondents (3, 5, 7, ... cells), as ``(cube, min_cell, cells)``."""
     for seed in range(6):
         rng = np.random.default_rng(seed)
         for min_cell in (4, 5, 6):
             cube = _tiny_cube(seed, min_cell)
             published = np.flatnonzero(cube.published & (cube.n > 0))
             large = published[cube.n[published] >= 2 * min_cell]
-            for t in range(8):
-                known = np.zeros(len(cube.n), bool)
-                known[rng.choice(large, size=min(len(large), 3 + 2 * t), replace=False)] = True
-                plain = _plain_closure(cube, known)
-                for limit in (1, 2, 10**6):
-                    fast = cube._closure_leaks(known, limit=limit)
-                    assert [(frozenset(np.flatnonzero(d).tolist()), u) for d, u in fast] == plain[:limit]
-                rounds = [bool(cube._closure_leaks(known, rounds=k)) for k in (1, 2, 3)]
-                first_round[rounds.index(True) + 1 if any(rounds) else 0] += 1
+            for t in range(tries):
+                yield cube, min_cell, rng.choice(large, size=min(len(large), 3 + 2 * t), replace=False)
+
+
+def test_cube_closure_check_equals_the_plain_double_loop():
+    # random known sets of cells of at least 2 x min_cell respondents: most need all three rounds to
+    # prove there is no small set, some find one in round 2 or 3 (the provenance of a set of an
+    # earlier round is then in the shown cells used)
+    first_round = {0: 0, 1: 0, 2: 0, 3: 0}
+    for cube, _, cells in _large_cell_samples(8):
+        known = np.zeros(len(cube.n), bool)
+        known[cells] = True
+        plain = _plain_closure(cube, known)
+        for limit in (1, 2, 10**6):
+            fast = cube._closure_leaks(known, limit=limit)
+            assert [(frozenset(np.flatnonzero(d).tolist()), u) for d, u in fast] == plain[:limit]
+        rounds = [bool(cube._closure_leaks(known, rounds=k)) for k in (1, 2, 3)]
+        first_round[rounds.index(True) + 1 if any(rounds) else 0] += 1
     assert all(first_round.values()), first_round
 
 
@@ -112,25 +119,18 @@ def test_cube_span_sets_include_every_set_the_subtraction_finds():
     # the exact audit (every small set in the span of the shown cells) finds at least what three
     # rounds of subtraction find; on these cubes it always runs (few light classes)
     ran = 0
-    for seed in range(6):
-        rng = np.random.default_rng(seed)
-        for min_cell in (4, 5, 6):
-            cube = _tiny_cube(seed, min_cell)
-            published = np.flatnonzero(cube.published & (cube.n > 0))
-            large = published[cube.n[published] >= 2 * min_cell]
-            for t in range(6):
-                cells = rng.choice(large, size=min(len(large), 3 + 2 * t), replace=False)
-                known = _shown_as(cube, cells)
-                exact = cube._span_small_sets(known, limit=10**6)
-                if exact is None:
-                    continue
-                ran += 1
-                span = {frozenset(np.flatnonzero(a).tolist()) for a, _ in exact}
-                closure = {frozenset(np.flatnonzero(a).tolist()) for a, _ in cube._closure_leaks(known, limit=10**6)}
-                assert closure <= span
-                for atoms, used in exact:
-                    assert 0 < cube.atom_n[atoms].sum() < min_cell
-                    assert all(cube.shown[c] for c in used)
+    for cube, min_cell, cells in _large_cell_samples(6):
+        known = _shown_as(cube, cells)
+        exact = cube._span_small_sets(known, limit=10**6)
+        if exact is None:
+            continue
+        ran += 1
+        span = {frozenset(np.flatnonzero(a).tolist()) for a, _ in exact}
+        closure = {frozenset(np.flatnonzero(a).tolist()) for a, _ in cube._closure_leaks(known, limit=10**6)}
+        assert closure <= span
+        for atoms, used in exact:
+            assert 0 < cube.atom_n[atoms].sum() < min_cell
+            assert all(cube.shown[c] for c in used)
     assert ran > 50
 
 

@@ -64,6 +64,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import aggregate as agg_mod
 from . import comments as comment_rule
 from . import contract, i18n, stats
 from .comments import CommentsResult
@@ -85,19 +86,9 @@ from .views import grade_summary_by_group
 #: The lowest minimum cell size this tool accepts (data contract section 2).
 MIN_CELL_FLOOR = contract.MIN_CELL_FLOOR
 #: Filter dimensions in the order of the cube keys.
-DIMS = ("round_id", "gi", "respondent_type", "measure_type")
+DIMS = agg_mod.DIMS
 #: Coded items with a distribution (and a comparison) of their own.
-ITEMS = (
-    "contact_one_on_one",
-    "explained_at_start",
-    "opinion_asked",
-    "involved_in_decisions",
-    "asked_life_domains",
-    "asked_safety",
-    "say_in_plan",
-    "help_improves",
-    *contract.QUALITY_ITEMS,
-)
+ITEMS = agg_mod.ITEMS
 #: Group columns of the respondents family (their distributions are group sizes elsewhere).
 GROUP_COLUMNS = ("n_workers", "had_gap")
 #: Status values of the protected table.
@@ -184,12 +175,14 @@ def _fingerprint(df: pd.DataFrame) -> str:
 
 
 def protect(
-    df: pd.DataFrame,
+    df: pd.DataFrame | None = None,
     *,
     min_cell: int = contract.DEFAULT_MIN_CELL,
     previous: pd.DataFrame | None = None,
     on_build: Callable[[str, ProtectedData], None] | None = None,
     pool_rounds: bool = True,
+    aggregate: pd.DataFrame | None = None,
+    rows: Callable[[], pd.DataFrame] | None = None,
 ) -> ProtectedData:
     """The :class:`ProtectedData` of a data set (cached for the last few data sets).
 
@@ -197,20 +190,27 @@ def protect(
     :class:`ProtectedData`); part of the cache key.  ``on_build``: see
     :attr:`ProtectedData.on_build` (set on the returned object when given).
     ``pool_rounds``: see :class:`ProtectedData`; part of the cache key.
+    ``aggregate``, ``rows``: the data set as counts instead of ``df`` (see
+    :class:`ProtectedData`); the cache key is then the aggregate's contents.
     """
     min_cell = check_min_cell(min_cell)
     prev = None if previous is None or not len(previous) else previous
+    if (df is None) == (aggregate is None):
+        raise ValueError("give the responses (df) or their aggregate, not both")
     # one round: its cells are those of all rounds, so both settings give the same table (one build)
-    pool_rounds = bool(pool_rounds) or df["round_id"].nunique() <= 1
+    n_rounds = df["round_id"].nunique() if df is not None else len(agg_mod.labels(aggregate, "round_id"))
+    pool_rounds = bool(pool_rounds) or n_rounds <= 1
     key = (
-        _fingerprint(df),
+        _fingerprint(df) if df is not None else "aggregate:" + _fingerprint(aggregate.reset_index(drop=True)),
         min_cell,
         None if prev is None else _fingerprint(prev.reset_index(drop=True)),
         bool(pool_rounds),
     )
     pd_ = _CACHE.get(key)
     if pd_ is None:
-        pd_ = ProtectedData(df, min_cell=min_cell, previous=prev, pool_rounds=pool_rounds)
+        pd_ = ProtectedData(
+            df, min_cell=min_cell, previous=prev, pool_rounds=pool_rounds, aggregate=aggregate, rows=rows
+        )
         _CACHE[key] = pd_
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
@@ -250,6 +250,16 @@ class ProtectedData:
         figures of rounds A and B together, next to those of A alone
         published earlier, would give B's part of a cell that B's own
         table hides.  One round alone: its cells are those of all rounds.
+    aggregate : pandas.DataFrame, optional
+        Instead of ``df``: the data set as counts (:func:`analysis.aggregate.count_table`,
+        e.g. kept by the storage layer).  The figure families, every figure
+        and the key numbers are read from it; what needs rows (cross tables,
+        relations, models, comments, microdata) calls ``rows`` the first time
+        (:attr:`df`), which must give the same responses.  The decisions are
+        those of the rows: the families are built from the same counts.
+    rows : callable, optional
+        With ``aggregate``: returns the responses (None: row outputs raise
+        :class:`analysis.aggregate.NeedsRows`).
 
     Notes
     -----
@@ -260,11 +270,13 @@ class ProtectedData:
 
     def __init__(
         self,
-        df: pd.DataFrame,
+        df: pd.DataFrame | None = None,
         *,
         min_cell: int = contract.DEFAULT_MIN_CELL,
         previous: pd.DataFrame | None = None,
         pool_rounds: bool = True,
+        aggregate: pd.DataFrame | None = None,
+        rows: Callable[[], pd.DataFrame] | None = None,
     ):
         self.min_cell = check_min_cell(min_cell)
         # cells hidden in an earlier protected table of the same round stay hidden (sticky suppression)
@@ -276,11 +288,19 @@ class ProtectedData:
                 self._previous[str(fam)] = {
                     tuple(str(v) for v in rec) for rec in part[list(DIMS) + cols].itertuples(index=False, name=None)
                 }
-        self.df = df.reset_index(drop=True)
-        self.rounds = sorted(str(v) for v in self.df["round_id"].dropna().unique())
+        if (df is None) == (aggregate is None):
+            raise ValueError("give the responses (df) or their aggregate, not both")
+        self._df = None if df is None else df.reset_index(drop=True)
+        self._agg = aggregate
+        self._rows = rows
+        if df is not None:
+            self.rounds = sorted(str(v) for v in self._df["round_id"].dropna().unique())
+            present = {str(v) for v in self._df["gi"].dropna().unique()}
+        else:
+            self.rounds = agg_mod.labels(aggregate, "round_id")
+            present = set(agg_mod.labels(aggregate, "gi"))
         #: cells of all rounds together are hidden (several rounds, ``pool_rounds`` False)
         self.rounds_apart = not pool_rounds and len(self.rounds) > 1
-        present = {str(v) for v in self.df["gi"].dropna().unique()}
         self.gis = [g for g in contract.GI_CODES if g in present] + sorted(present - set(contract.GI_CODES))
         #: column -> (code per row, -1 when missing; its labels): every column encoded once
         self._encoded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -290,14 +310,32 @@ class ProtectedData:
         #: the hidden cells of a family built on demand, so that they stay hidden)
         self.on_build: Callable[[str, ProtectedData], None] | None = None
 
+    @property
+    def df(self) -> pd.DataFrame:
+        """The responses (of a table built from an aggregate: read the first time they are needed)."""
+        if self._df is None:
+            if self._rows is None:
+                raise agg_mod.NeedsRows("this protected table was built from counts only")
+            self._df = self._rows().reset_index(drop=True)
+        return self._df
+
+    @property
+    def from_aggregate(self) -> bool:
+        """Built from an aggregate (rows read only when an output needs them)."""
+        return self._agg is not None
+
     # ------------------------------------------------------------------ dimensions
 
+    def _has_missing(self, column: str) -> bool:
+        if self._agg is not None:
+            return agg_mod.has_missing(self._agg, column)
+        return _missing(self._df, column)
+
     def _filter_dims(self, *, answered_mt: bool = False, rest: bool = True) -> list[Dim]:
-        df = self.df
         return [
-            simple_dim("round_id", self.rounds, missing=_missing(df, "round_id")),
-            simple_dim("gi", self.gis, missing=_missing(df, "gi"), rest=rest),
-            simple_dim("respondent_type", contract.RESPONDENT_TYPES, missing=_missing(df, "respondent_type")),
+            simple_dim("round_id", self.rounds, missing=self._has_missing("round_id")),
+            simple_dim("gi", self.gis, missing=self._has_missing("gi"), rest=rest),
+            simple_dim("respondent_type", contract.RESPONDENT_TYPES, missing=self._has_missing("respondent_type")),
             simple_dim("measure_type", contract.CODES["measure_type"], missing=True, answered=answered_mt),
         ]
 
@@ -333,11 +371,31 @@ class ProtectedData:
         return pd.DataFrame(out, index=self.df.index)
 
     def _atom_counts(
-        self, columns: Sequence[str], keep: np.ndarray | None = None, *, missing: Any = EMPTY, sort: bool = True
+        self,
+        columns: Sequence[str],
+        *,
+        answered: Sequence[str] = (),
+        where: Mapping[str, str] | None = None,
+        missing: Any = EMPTY,
+        sort: bool = True,
+        apart: bool = False,
     ) -> pd.DataFrame:
-        """The respondents (of ``keep``) counted per combination of the columns' labels (``missing``
-        for not answered): one row per combination present, sorted by the labels, with ``n``."""
+        """The respondents who answered every one of ``answered`` (and, ``where``, of one selection:
+        filter column -> label, :data:`EMPTY` for empty) counted per combination of the columns' labels
+        (``missing`` for not answered): one row per combination present, sorted by the labels, with ``n``.
+
+        From the aggregate when the table was built from one and it holds these counts, else from rows;
+        ``apart``: see :func:`analysis.aggregate.select` (rows give the joint counts, which serve as well)."""
         columns = list(columns)
+        if self._agg is not None:
+            try:
+                w = {d: agg_mod.MISSING if v == EMPTY else v for d, v in (where or {}).items()}
+                frame = agg_mod.select(self._agg, columns, answered=answered, where=w, missing=missing, apart=apart)
+            except agg_mod.NeedsRows:
+                pass
+            else:
+                return frame.sort_values(columns, kind="stable").reset_index(drop=True) if columns and sort else frame
+        keep = self._where_mask(where, answered)
         key = np.zeros(len(self.df), dtype=np.int64)
         radix = []
         stride = 1
@@ -365,17 +423,20 @@ class ProtectedData:
         frame = pd.DataFrame(out)
         return frame.sort_values(columns, kind="stable").reset_index(drop=True) if columns and sort else frame
 
-    def _population(self, *answered: str) -> np.ndarray:
-        """Which respondents answered every one of ``answered`` (a mask)."""
+    def _where_mask(self, where: Mapping[str, str] | None, answered: Sequence[str] = ()) -> np.ndarray | None:
+        """Which rows are of the selection ``where`` and answered every one of ``answered`` (None: all)."""
         keep = np.ones(len(self.df), dtype=bool)
         for c in answered:
             keep &= self._encode(c)[0] >= 0
-        return keep
+        for d, v in (where or {}).items():
+            codes, labels = self._encode(d)
+            keep &= codes < 0 if v == EMPTY else codes == (int(np.argmax(labels == v)) if (labels == v).any() else -2)
+        return None if keep.all() else keep
 
     def _cube(
         self,
         key: str,
-        keep: np.ndarray | None,
+        answered: Sequence[str],
         dims: list[Dim],
         *,
         forced=None,
@@ -383,13 +444,13 @@ class ProtectedData:
         rest_groups=(),
         crossed=True,
     ) -> Cube:
-        """A cube of this data set (of the respondents ``keep``, None: all); families of counts only
+        """A cube of this data set (of the respondents who answered ``answered``); families of counts only
         (respondents*) have no sensitive virtual parts."""
         before = self._previous.get(key)
         sticky = (lambda k: tuple(str(v) for v in k) in before) if before else None
         # each round a table of its own: all rounds together hidden (unless they are one round's cell)
         apart = (lambda k: k[0] == ALL) if self.rounds_apart else None
-        atoms = self._atom_counts([d.name for d in dims], keep)
+        atoms = self._atom_counts([d.name for d in dims], answered=answered)
         return Cube(
             key,
             atoms.drop(columns="n"),
@@ -458,12 +519,12 @@ class ProtectedData:
         gap = self._group_dim("had_gap")
         if key == "respondents":
             dims = self._filter_dims(answered_mt=True) + [nw, gap]
-            return self._cube(key, None, dims, crossed=False, rest_groups=("had_gap",))
+            return self._cube(key, (), dims, crossed=False, rest_groups=("had_gap",))
         resp = self._forced_by("respondents")
         if key == "grade":
             dims = self._filter_dims() + [nw]
             names = [d.name for d in dims[len(DIMS) :]]
-            return self._cube(key, self._population("grade"), dims, forced=lambda k: resp(k, names), crossed=False)
+            return self._cube(key, ("grade",), dims, forced=lambda k: resp(k, names), crossed=False)
         if parts[0] == "item" and len(parts) == 2 and parts[1] in ITEMS:
             item = parts[1]
             dims = self._filter_dims()
@@ -472,7 +533,7 @@ class ProtectedData:
             elif item in contract.QUALITY_ITEMS:
                 dims.append(self._group_dim("had_gap", groups=GAP_GROUPS, rest_of=True))
             names = [d.name for d in dims[len(DIMS) :]]
-            return self._cube(key, self._population(item), dims, forced=lambda k: resp(k, names))
+            return self._cube(key, (item,), dims, forced=lambda k: resp(k, names))
         if parts[0] == "grade" and len(parts) == 2:
             col = parts[1]
             if col in DIMS or col == "n_workers" or col not in _RELATION_COLUMNS:
@@ -482,14 +543,14 @@ class ProtectedData:
             dims = self._filter_dims() + [self._group_dim(col)]
             return self._cube(
                 key,
-                self._population("grade"),
+                ("grade",),
                 dims,
                 forced=lambda k: resp(k, []) or grade(k, []),
                 fixed=fixed,
             )
         if parts[0] == "crosstab" and len(parts) == 3:
             row, col = parts[1], parts[2]
-            pop = self._population(*(c for c in (row, col) if c not in DIMS))
+            pop = tuple(c for c in (row, col) if c not in DIMS)
             dims = self._filter_dims(rest=False)
             for c in (row, col):
                 if c not in DIMS:
@@ -759,16 +820,9 @@ class ProtectedView:
         self.filters = filters
         self.min_cell = data.min_cell
         self.key = tuple(ALL if filters[d] is None else str(filters[d]) for d in DIMS)
-        mask = np.ones(len(data.df), dtype=bool)
-        self.known = True
-        for d, v in zip(DIMS, self.key):
-            if v == ALL:
-                continue
-            codes, labels = data._encode(d)
-            mask &= codes < 0 if v == EMPTY else codes == (int(np.argmax(labels == v)) if (labels == v).any() else -2)
-            if d == "gi" and v not in data.gis or d == "round_id" and v not in data.rounds:
-                self.known = False
-        self._mask = None if mask.all() else mask
+        #: the selection: filter column -> label (EMPTY: empty)
+        self.where = {d: v for d, v in zip(DIMS, self.key) if v != ALL}
+        self.known = self.key[1] in (ALL, *data.gis) and self.key[0] in (ALL, *data.rounds)
         self._sub: pd.DataFrame | None = None
 
     @property
@@ -776,13 +830,16 @@ class ProtectedView:
         """The rows of this selection, taken when first asked for (the figures read :meth:`counts`);
         all rows: the data set's own frame, not a copy."""
         if self._sub is None:
-            self._sub = self.data.df if self._mask is None else self.data.df.loc[self._mask].reset_index(drop=True)
+            mask = self.data._where_mask(self.where)
+            self._sub = self.data.df if mask is None else self.data.df.loc[mask].reset_index(drop=True)
         return self._sub
 
-    def counts(self, *columns: str) -> stats.Counts:
+    def counts(self, *columns: str, apart: bool = False) -> stats.Counts:
         """The respondents of this selection per combination of the columns' answers: what the
-        figures are computed from (:class:`analysis.stats.Counts`; columns encoded once per data set)."""
-        return stats.Counts(self.data._atom_counts(columns, self._mask, missing=None, sort=False))
+        figures are computed from (:class:`analysis.stats.Counts`; from the table's aggregate, or
+        from the columns encoded once per data set).  ``apart``: each item counted on its own is
+        enough (:func:`analysis.aggregate.select`)."""
+        return stats.Counts(self.data._atom_counts(columns, where=self.where, missing=None, sort=False, apart=apart))
 
     # ------------------------------------------------------------------ cells
 
@@ -957,7 +1014,7 @@ class ProtectedView:
 
     def _qualities_by_gap(self) -> FigureResult:
         table = stats.pct_by_group(
-            self.counts(*contract.QUALITY_ITEMS, "had_gap"),
+            self.counts(*contract.QUALITY_ITEMS, "had_gap", apart=True),
             items=contract.QUALITY_ITEMS,
             group="had_gap",
             positive="ja",

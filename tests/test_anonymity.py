@@ -67,6 +67,20 @@ TABLE_COLUMNS = {
     # no code), and the hidden cells of the families built on demand
     "frozen_members": ["response_id", "round_id"],
     "frozen_families": ["round_id", "family", "n_cells", "cells"],
+    # migration 0011_answer_counts (issue 10): each round's answers counted per selection and pair of
+    # questions (held: added after the round's table was released); counts, no response id, no time
+    "answer_counts": [
+        "round_id",
+        "gi",
+        "respondent_type",
+        "measure_type",
+        "column",
+        "code",
+        "column_2",
+        "code_2",
+        "held",
+        "n",
+    ],
 }
 #: the only exact times in the database: staff actions, never respondents'
 STAFF_TIMES = {("users", "locked_until"), ("audit_log", "at")}
@@ -283,6 +297,8 @@ def test_anonymity_postgres_transaction_ids_do_not_link_codes(postgres_storage):
         assert len(code_xmins) == 1
         assert not code_xmins & resp_xmins
     assert len(resp_xmins) == N  # before the clean-up each submission has its own transaction id
+    with storage.engine.connect() as conn:  # and the counter rows carry the transactions of submissions
+        assert {r[0] for r in _scan(conn, "SELECT xmin::text FROM answer_counts")} <= resp_xmins
     storage.erase_insertion_order()
     with storage.engine.connect() as conn:
         rows = _scan(conn, "SELECT xmin::text, ctid::text, response_id FROM responses")
@@ -290,6 +306,9 @@ def test_anonymity_postgres_transaction_ids_do_not_link_codes(postgres_storage):
         by_ctid = sorted(rows, key=lambda r: tuple(int(p) for p in re.findall(r"\d+", r[1])))
         assert [r[2] for r in by_ctid] == sorted(ids)
         assert conn.exec_driver_sql("SELECT count(*) FROM unused_codes").scalar() == 5
+        # the aggregate's counter rows (issue 10) were updated by the submissions too: rewritten in one transaction
+        count_xmins = {r[0] for r in _scan(conn, "SELECT xmin::text FROM answer_counts")}
+        assert count_xmins == {x for x, _, _ in rows}
     assert storage.count_responses(info.id) == N
 
 

@@ -231,7 +231,7 @@ def test_rounds_migration_0004_downgrades_and_upgrades_cleanly(storage, wss_late
     assert "round_gis" not in insp.get_table_names() and "code_batches" not in insp.get_table_names()
     assert "languages" not in {c["name"] for c in insp.get_columns("rounds")}
     storage.migrate()
-    assert storage.schema_revision() == "0010_frozen_members"
+    assert storage.schema_revision() == "0011_answer_counts"
     info = storage.get_round(wss_late.id)  # the round survived; its new columns have their defaults
     assert info.languages == ("nl", "en") and not info.archived
     assert [w.late for w in storage.institution_windows(info.id)] == [False, False, False]

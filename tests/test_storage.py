@@ -64,7 +64,7 @@ def test_storage_migrates_fresh_database_to_head(storage):
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(storage.alembic_config()).get_current_head()
-    assert head == "0010_frozen_members"
+    assert head == "0011_answer_counts"
     assert storage.schema_revision() == head
 
 
@@ -99,7 +99,7 @@ def test_storage_migration_0002_widens_gi_and_keeps_rows(db_url):
                 )
             )
         s.migrate()
-        assert s.schema_revision() == "0010_frozen_members"
+        assert s.schema_revision() == "0011_answer_counts"
         df = s.load_responses(round_ids="r0")
         assert list(df["gi"]) == ["JBG"] and list(df["grade"]) == [7]
         info = _open_round(s, gis=["A" * 20, "GI_A"])

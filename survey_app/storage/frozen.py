@@ -170,6 +170,7 @@ class FrozenMixin:
             conn.execute(sa.insert(frozen_table).values(round_id=round_id, n_cells=len(recs), cells=json.dumps(recs)))
             if ids:
                 conn.execute(sa.insert(members_table), [{"response_id": i, "round_id": round_id} for i in ids])
+            self._hold_back_counts(conn, round_id)  # responses that are not members: held (storage/counts.py)
         return True
 
     def frozen_member_count(self, round_id: str) -> int:

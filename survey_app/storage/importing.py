@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection
 
-from analysis import contract, pipeline
+from analysis import aggregate, contract, pipeline
 from analysis.answers import quote
 from analysis.io import write_responses
 from analysis.validation import ErrorRecord, report_from_records
@@ -21,6 +21,7 @@ from .errors import (
     ImportRejected,
     StorageError,
 )
+from .frozen import _is_frozen
 from .schema import (
     RoundInfo,
     _py,
@@ -75,7 +76,7 @@ class ImportExportMixin:
         if not prepared.scrubbed:
             prepared = pipeline.scrub(prepared)
         info = self.get_round(prepared.round_id)
-        with self._write() as conn:
+        with self._write(lock="freeze") as conn:  # PostgreSQL: not while a round is frozen (storage/counts.py)
             return self._insert_prepared(conn, prepared, info)
 
     def _insert_prepared(self, conn: Connection, prepared, info: RoundInfo) -> int:
@@ -98,6 +99,8 @@ class ImportExportMixin:
             rep = prepared.report
             raise ImportRejected(report_from_records(prepared.file, dups, warnings=rep.warnings, n_rows=rep.n_rows))
         self._insert_frame(conn, frame)
+        # the round's aggregate, in the same transaction; held back when its table was released
+        self._add_counts(conn, aggregate.count_table(frame), held=_is_frozen(conn, info.id))
         return len(frame)
 
     def _duplicate_errors(self, conn: Connection, file: str, frame: pd.DataFrame, rows) -> list:

@@ -155,9 +155,16 @@ class MaintenanceMixin:
                 conn.exec_driver_sql(
                     f"INSERT INTO responses ({cols}) SELECT {cols} FROM survey_reorder ORDER BY response_id"
                 )
+                # the aggregate's counter rows carry the transaction of their last update too: rewritten alike
+                conn.exec_driver_sql("LOCK TABLE answer_counts IN ACCESS EXCLUSIVE MODE")
+                conn.exec_driver_sql(
+                    "CREATE TEMPORARY TABLE survey_recount ON COMMIT DROP AS SELECT * FROM answer_counts"
+                )
+                conn.exec_driver_sql("TRUNCATE answer_counts")
+                conn.exec_driver_sql("INSERT INTO answer_counts SELECT * FROM survey_recount ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9")
             with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql(
-                    "VACUUM (FREEZE, ANALYZE) responses, unused_codes, access_codes, submission_tokens"
+                    "VACUUM (FREEZE, ANALYZE) responses, answer_counts, unused_codes, access_codes, submission_tokens"
                 )
             return
         raw = self.engine.raw_connection()

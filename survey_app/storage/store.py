@@ -23,13 +23,14 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
-from analysis import contract, i18n
+from analysis import aggregate, contract, i18n
 from analysis.answers import check_answers
 from analysis.frame import canonical_frame, empty_frame
 from analysis.validation import gi_rule
 
 from . import codes as _codes
 from .accounts import AccountsMixin
+from .counts import CountsMixin
 from .drafts import DraftsMixin, draft_token_hash, drafts_table
 from .engine import (
     _LOCK_NAMESPACE,
@@ -57,7 +58,7 @@ from .errors import (
     StorageError,
 )
 from .files import prepare_sqlite_file
-from .frozen import FrozenMixin, released_rows
+from .frozen import FrozenMixin, frozen_table, released_rows
 from .importing import (
     ImportExportMixin,
     _chunks,
@@ -153,6 +154,7 @@ def _submit_statements(dialect: str) -> _SubmitStatements:
             g.c.opens.label("gi_opens"),
             g.c.closes.label("gi_closes"),
             g.c.gi.is_not(None).label("has_window"),
+            sa.select(frozen_table.c.round_id).where(frozen_table.c.round_id == r.c.id).exists().label("frozen"),
         )
         .select_from(joined)
         .where(r.c.id == sa.bindparam("rid"))
@@ -175,7 +177,7 @@ def _submit_statements(dialect: str) -> _SubmitStatements:
 # --------------------------------------------------------------------------- storage
 
 
-class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin, DraftsMixin, FrozenMixin):
+class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin, DraftsMixin, FrozenMixin, CountsMixin):
     """Rounds, access codes and responses in SQLite or PostgreSQL (see the module docstring).
 
     Parameters
@@ -683,6 +685,8 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin, D
             if info.access == "codes":
                 self._use_code(conn, stmts, round_id, code_hash)
             conn.execute(stmts.response, row)
+            # the round's aggregate (storage/counts.py); held back when the round's table was released
+            self._add_counts(conn, aggregate.one_response(row), held=bool(found["frozen"]))
             if draft_hash is not None:
                 conn.execute(stmts.drop_draft, {"h": draft_hash})
             return info, row["response_id"]

@@ -1,0 +1,271 @@
+"""A round's responses as counts: the aggregate that figures are read from instead of rows.
+
+Issue 10 item 2.  Every figure of the inspection report, every key number and
+every family of the protected table that the figures use (:mod:`analysis.protection`:
+``respondents``, ``grade``, ``item:*``) is a function of the respondents
+counted per selection (round, institution, respondent type, measure type)
+and per combination of the answers to at most two questions.  The
+*aggregate* holds exactly those counts, for a fixed list of question pairs
+(:data:`PAIRS`):
+
+=================  ==========  =================================================
+``column``         ``column_2``  read by
+=================  ==========  =================================================
+``n_workers``      ``had_gap``   the respondents family, counts of selections,
+                                 the worker and gap figures, key numbers
+``grade``          ``n_workers`` the grade family, grade by number of workers,
+                                 the mean grade
+each item          ``had_gap``   the item families, every distribution, the
+                                 quality items and say in the plan by gap
+=================  ==========  =================================================
+
+One row per combination present: the four filter columns, ``column``,
+``code``, ``column_2``, ``code_2`` and ``n`` (:data:`COLUMNS`).  Codes are the
+labels of :func:`analysis.stats.category_labels` (``n_workers`` 0..6 become
+``"0"`` .. ``"meer_dan_5"``, the grade its decimal text); an empty answer is
+:data:`MISSING` (``""``), never null, so that every row has a full key (the
+storage layer keeps the aggregate in a table with this key and adds a
+submission's counts to it in the submission's transaction).
+
+Adding two aggregates (of two sets of responses) gives the aggregate of the
+union: :func:`add` sums ``n`` per key.  :func:`select` reads counts of some
+columns from it, for the respondents who answered some questions and of one
+selection, as :class:`analysis.stats.Counts`; a request no pair answers (a
+cross table of two questions) raises :class:`NeedsRows`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import contract, stats
+
+#: The filter columns, in the order of the cube keys (:data:`analysis.protection.DIMS`).
+DIMS = ("round_id", "gi", "respondent_type", "measure_type")
+#: Coded items with a distribution (and a family) of their own.
+ITEMS = (
+    "contact_one_on_one",
+    "explained_at_start",
+    "opinion_asked",
+    "involved_in_decisions",
+    "asked_life_domains",
+    "asked_safety",
+    "say_in_plan",
+    "help_improves",
+    *contract.QUALITY_ITEMS,
+)
+#: The question pairs counted (``column``, ``column_2``).
+PAIRS: tuple[tuple[str, str], ...] = (
+    ("n_workers", "had_gap"),
+    ("grade", "n_workers"),
+    *((item, "had_gap") for item in ITEMS),
+)
+#: Columns of an aggregate, in order (the key, then ``n``).
+COLUMNS = (*DIMS, "column", "code", "column_2", "code_2", "n")
+KEY = COLUMNS[:-1]
+#: The code of an empty answer (or an empty filter value) in an aggregate.
+MISSING = ""
+
+
+class NeedsRows(LookupError):
+    """The aggregate does not hold these counts (e.g. a cross table of two questions): read rows."""
+
+
+def empty() -> pd.DataFrame:
+    """An aggregate of no responses."""
+    return pd.DataFrame({c: pd.Series([], dtype=np.int64 if c == "n" else object) for c in COLUMNS})
+
+
+def _codes(df: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """(index of each row's label, the labels with :data:`MISSING` for an empty answer)."""
+    labels = stats.category_labels(df, column)
+    codes, uniq = pd.factorize(labels, use_na_sentinel=True)
+    names = np.array([str(u) for u in uniq] + [MISSING], dtype=object)
+    return np.where(codes < 0, len(uniq), codes).astype(np.int64), names
+
+
+def count_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The aggregate of a canonical response frame (columns :data:`COLUMNS`, sorted by the key).
+
+    Every response counts once in every pair of :data:`PAIRS`: the sum of ``n``
+    over the rows of one pair is the number of responses.
+    """
+    if not len(df):
+        return empty()
+    encoded = {c: _codes(df, c) for c in dict.fromkeys([*DIMS, *(c for p in PAIRS for c in p)])}
+    base = np.zeros(len(df), dtype=np.int64)
+    stride = 1
+    for d in DIMS:
+        codes, names = encoded[d]
+        base += codes * stride
+        stride *= len(names)
+    parts = []
+    for a, b in PAIRS:
+        (ca, na), (cb, nb) = encoded[a], encoded[b]
+        key = base + stride * (ca + len(na) * cb)
+        vals, n = np.unique(key, return_counts=True)
+        out: dict[str, object] = {}
+        rest = vals
+        for d in DIMS:
+            names = encoded[d][1]
+            out[d] = names[rest % len(names)]
+            rest = rest // len(names)
+        out["column"] = a
+        out["code"] = na[rest % len(na)]
+        out["column_2"] = b
+        out["code_2"] = nb[rest // len(na)]
+        out["n"] = n.astype(np.int64)
+        parts.append(pd.DataFrame(out))
+    return _sorted(pd.concat(parts, ignore_index=True))
+
+
+def _label(column: str, value) -> str:
+    """The label of one stored answer (as :func:`analysis.stats.category_labels` gives it; :data:`MISSING` empty)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return MISSING
+    if column == "n_workers":
+        return contract.WORKER_GROUPS[int(value)]
+    return str(value)
+
+
+def one_response(values: Mapping[str, object]) -> list[dict]:
+    """The aggregate of one response (a stored row: filter columns and answers, None = empty) as records
+    sorted by the key: the rows of :func:`count_table` of a frame of that one row, without a frame
+    (a submission adds them in its transaction; tens of microseconds)."""
+    dims = {d: _label(d, values.get(d)) for d in DIMS}
+    rows = [
+        {**dims, "column": a, "code": _label(a, values.get(a)), "column_2": b, "code_2": _label(b, values.get(b)), "n": 1}
+        for a, b in PAIRS
+    ]
+    return sorted(rows, key=lambda r: tuple(r[k] for k in KEY))
+
+
+def _sorted(agg: pd.DataFrame) -> pd.DataFrame:
+    agg = agg[list(COLUMNS)].copy()
+    for c in KEY:
+        agg[c] = agg[c].astype(object)
+    agg["n"] = agg["n"].astype(np.int64)
+    return agg.sort_values(list(KEY), kind="stable").reset_index(drop=True)
+
+
+def add(*aggregates: pd.DataFrame, sign: Sequence[int] | None = None) -> pd.DataFrame:
+    """The aggregate of the union of the responses of ``aggregates`` (``sign`` -1: take away)."""
+    parts = []
+    for i, agg in enumerate(aggregates):
+        part = agg[list(COLUMNS)].copy()
+        if sign is not None:
+            part["n"] = part["n"] * int(sign[i])
+        parts.append(part)
+    if not parts:
+        return empty()
+    total = pd.concat(parts, ignore_index=True).groupby(list(KEY), sort=True, as_index=False)["n"].sum()
+    return _sorted(total[total["n"] != 0])
+
+
+def check(agg: pd.DataFrame) -> list[str]:
+    """What is wrong with an aggregate (empty list: nothing): columns, pairs, negative counts, and whether
+    every pair counts the same responses per selection (each response counts once in every pair)."""
+    missing = [c for c in COLUMNS if c not in agg.columns]
+    if missing:
+        return [f"missing columns {missing}"]
+    problems = []
+    if (agg["n"] <= 0).any():
+        problems.append("counts of zero or less")
+    pairs = set(zip(agg["column"], agg["column_2"]))
+    unknown = pairs - set(PAIRS)
+    if unknown:
+        problems.append(f"unknown pairs {sorted(unknown)}")
+    if len(agg):
+        per = agg.groupby([*DIMS, "column"], sort=False)["n"].sum().unstack("column").fillna(0)
+        if per.shape[1] != len(PAIRS) or not (per.to_numpy() == per.to_numpy()[:, :1]).all():
+            problems.append("the pairs count different responses")
+    return problems
+
+
+def _pair_for(columns: Sequence[str], answered: Sequence[str]) -> tuple[str, str] | None:
+    want = {c for c in (*columns, *answered) if c not in DIMS}
+    for a, b in PAIRS:
+        if want <= {a, b}:
+            return a, b
+    return None
+
+
+def select(
+    agg: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    answered: Sequence[str] = (),
+    where: Mapping[str, str] | None = None,
+    missing=None,
+    apart: bool = False,
+) -> pd.DataFrame:
+    """Respondents per combination of ``columns`` (filter columns or questions), read from an aggregate.
+
+    Only respondents who answered every one of ``answered``, and (``where``)
+    of one selection: a filter column at one label (:data:`MISSING` for
+    empty).  Returns the columns' labels (``missing`` for not answered) and
+    ``n``, one row per combination present, in no particular order.
+
+    ``apart``: several items (with ``had_gap``, no ``answered``) are counted
+    each on its own: the rows of each item's pair one after the other, the
+    other items empty.  Enough for a statistic that reads each item on its
+    own (``stats.pct_by_group``), not for one that crosses them.
+
+    Raises :class:`NeedsRows` when no pair of :data:`PAIRS` holds the columns.
+    """
+    columns = list(columns)
+    questions = [c for c in columns if c not in DIMS]
+    sel = agg
+    for d, v in (where or {}).items():
+        sel = sel[sel[d].to_numpy() == v]
+    pair = _pair_for(columns, answered)
+    if pair is None:
+        items = [c for c in questions if c in ITEMS]
+        if not apart or answered or len(items) < 2 or set(questions) - set(items) - {"had_gap"}:
+            raise NeedsRows(f"the aggregate holds no counts of {questions} together")
+        parts = []
+        for item in items:
+            part = select(sel, [c for c in columns if c not in ITEMS or c == item], missing=missing)
+            for other in items:
+                if other != item:
+                    part[other] = missing
+            parts.append(part[columns + ["n"]])
+        return pd.concat(parts, ignore_index=True)
+    a, b = pair
+    sel = sel[(sel["column"].to_numpy() == a) & (sel["column_2"].to_numpy() == b)]
+    for c in answered:
+        if c not in DIMS:
+            sel = sel[sel["code" if c == a else "code_2"].to_numpy() != MISSING]
+    src = {c: ("code" if c == a else "code_2") if c not in DIMS else c for c in columns}
+    frame = pd.DataFrame({c: sel[src[c]].to_numpy() for c in columns})
+    frame["n"] = sel["n"].to_numpy()
+    if columns:
+        frame = frame.groupby(columns, sort=False, as_index=False)["n"].sum()
+        for c in columns:
+            labels = frame[c].to_numpy(dtype=object)
+            frame[c] = np.where(labels == MISSING, missing, labels) if missing != MISSING else labels
+    else:
+        frame = pd.DataFrame({"n": [int(frame["n"].sum())]})
+    return frame.reset_index(drop=True)
+
+
+def labels(agg: pd.DataFrame, column: str) -> list[str]:
+    """The labels ``column`` (a filter column or a question of :data:`PAIRS`) takes, without :data:`MISSING`."""
+    if column in DIMS:
+        vals = agg[column]
+    else:
+        vals = pd.concat([agg.loc[agg["column"] == column, "code"], agg.loc[agg["column_2"] == column, "code_2"]])
+    return sorted(v for v in set(vals) if v != MISSING)
+
+
+def has_missing(agg: pd.DataFrame, column: str) -> bool:
+    """Whether some respondent left ``column`` empty (a filter column or a question of :data:`PAIRS`)."""
+    if column in DIMS:
+        return bool((agg[column] == MISSING).any())
+    return bool(
+        ((agg["column"] == column) & (agg["code"] == MISSING)).any()
+        or ((agg["column_2"] == column) & (agg["code_2"] == MISSING)).any()
+    )

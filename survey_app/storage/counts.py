@@ -1,0 +1,217 @@
+"""The aggregate of each round's answers, kept next to the responses (issue 10 item 2).
+
+Table (migration ``0011_answer_counts``)
+----------------------------------------
+``answer_counts``  round_id, gi, respondent_type, measure_type, column, code,
+                   column_2, code_2, held, n -- the respondents per selection and
+                   per combination of the answers to a pair of questions
+                   (:mod:`analysis.aggregate`: its key, plus ``held``).
+
+A submission adds its counts in its own transaction, an import those of its
+rows in the import's transaction: the aggregate is always the count of the
+stored responses, for every server that reads the database.  The dashboards'
+protected tables are built from it (:func:`survey_app.dashboard.data_access.protected_data`),
+not from a million rows per server.
+
+``held`` is 1 for a response added to a round after its table was released
+(frozen: an import after close, an answer after a reopen; :mod:`.frozen`):
+readers without row data read only ``held = 0`` of such a round, the counts of
+its frozen members.  :meth:`CountsMixin.freeze_counts` sets the flags of a
+round in the transaction that freezes it.
+
+Nothing in the table names a response or a time.  On PostgreSQL a counter row
+carries the transaction id of its last update (``xmin``), like a response row
+does: :meth:`Storage.erase_insertion_order` rebuilds the table along with the
+responses, so neither says which answers came in with which code.
+
+Reads check the aggregate against the responses (per round: the number of
+responses, and for a released round the number of its members) and rebuild a
+round that does not match (a database restored from an older version, a
+concurrent freeze): a wrong aggregate is never read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql as pg_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, mapped_column
+
+from analysis import aggregate, contract
+from analysis.frame import canonical_frame
+
+from .frozen import _is_frozen, frozen_table, members_table
+from .schema import Base, responses_table, rounds_table
+
+
+class AnswerCount(Base):
+    """Respondents of one selection with one combination of answers to a pair of questions."""
+
+    __tablename__ = "answer_counts"
+    __table_args__ = {"sqlite_with_rowid": False}
+    round_id: Mapped[str] = mapped_column(
+        sa.String(64), sa.ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    gi: Mapped[str] = mapped_column(sa.String(contract.GI_MAX_LENGTH), primary_key=True)
+    respondent_type: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    measure_type: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    column: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    column_2: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    code_2: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    held: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True)
+    n: Mapped[int] = mapped_column(sa.BigInteger)
+
+
+counts_table: sa.Table = AnswerCount.__table__
+_KEY = [*aggregate.KEY, "held"]
+
+
+def _upsert(dialect: str):
+    """INSERT ... ON CONFLICT (key) DO UPDATE SET n = n + excluded.n (one statement, built once)."""
+    mod = pg_dialect if dialect == "postgresql" else sqlite_dialect
+    stmt = mod.insert(counts_table)
+    return stmt.on_conflict_do_update(
+        index_elements=[counts_table.c[c] for c in _KEY], set_={"n": counts_table.c.n + stmt.excluded.n}
+    )
+
+
+def _records(agg: pd.DataFrame | list[dict], held: int) -> list[dict]:
+    # sorted by the key (count_table, one_response): two transactions update shared rows in one order (no deadlock)
+    recs = agg[list(aggregate.COLUMNS)].to_dict("records") if isinstance(agg, pd.DataFrame) else agg
+    return [{**r, "held": held, "n": int(r["n"])} for r in recs]
+
+
+class CountsMixin:
+    """The ``answer_counts`` table: kept on submit and import, read by the dashboards."""
+
+    def _count_upsert(self):
+        stmt = getattr(self, "_count_stmt", None)
+        if stmt is None:
+            stmt = self._count_stmt = _upsert(self.dialect)
+        return stmt
+
+    def _add_counts(self, conn: Connection, agg: pd.DataFrame | list[dict], *, held: bool) -> None:
+        """Add the counts ``agg`` (:func:`analysis.aggregate.count_table`, or the records of
+        :func:`analysis.aggregate.one_response`) inside ``conn``'s transaction."""
+        if len(agg):
+            conn.execute(self._count_upsert(), _records(agg, int(held)))
+
+    def _rebuild_counts(self, conn: Connection, round_id: str) -> None:
+        """Count the stored responses of ``round_id`` again (inside ``conn``'s transaction)."""
+        conn.execute(sa.delete(counts_table).where(counts_table.c.round_id == round_id))
+        t = responses_table
+        member = sa.select(members_table.c.response_id).where(members_table.c.response_id == t.c.response_id)
+        frozen = _is_frozen(conn, round_id)
+        stmt = sa.select(*[t.c[c] for c in contract.COLUMNS], member.exists().label("_member")).where(
+            t.c.round_id == round_id
+        )
+        rows = conn.execute(stmt).all()
+        if not rows:
+            return
+        frame = pd.DataFrame.from_records(rows, columns=[*contract.COLUMNS, "_member"])
+        is_member = frame.pop("_member").astype(bool).to_numpy()
+        df = canonical_frame(frame)
+        parts = [(df, False)] if not frozen else [(df[is_member], False), (df[~is_member], True)]
+        for part, held in parts:
+            self._add_counts(conn, aggregate.count_table(part.reset_index(drop=True)), held=held)
+
+    def _hold_back_counts(self, conn: Connection, round_id: str) -> None:
+        """Move the counts of the responses of ``round_id`` that are not its frozen members to ``held``
+        (inside the transaction that freezes the round; usually there are none)."""
+        t = responses_table
+        member = sa.select(members_table.c.response_id).where(members_table.c.response_id == t.c.response_id)
+        stmt = sa.select(*[t.c[c] for c in contract.COLUMNS]).where(t.c.round_id == round_id, ~member.exists())
+        rows = conn.execute(stmt).all()
+        if not rows:
+            return
+        agg = aggregate.count_table(canonical_frame(pd.DataFrame.from_records(rows, columns=list(contract.COLUMNS))))
+        self._add_counts(conn, aggregate.add(agg, sign=[-1]), held=False)
+        conn.execute(sa.delete(counts_table).where(counts_table.c.round_id == round_id, counts_table.c.n == 0))
+        self._add_counts(conn, agg, held=True)
+
+    def rebuild_counts(self, round_ids: Iterable[str] | None = None) -> None:
+        """Count the responses of the rounds (default: every round) again, one round per transaction."""
+        with self._read() as conn:
+            known = list(conn.execute(sa.select(rounds_table.c.id)).scalars())
+        for round_id in known if round_ids is None else list(round_ids):
+            with self._write(lock="freeze") as conn:
+                self._rebuild_counts(conn, round_id)
+
+    def _count_mismatches(self, conn: Connection, round_ids: list[str] | None) -> list[str]:
+        """Rounds whose aggregate does not count their responses in every pair (and, released, their members)."""
+        c, t = counts_table, responses_table
+        stored_q = sa.select(c.c.round_id, c.c.held, c.c.column, c.c.column_2, sa.func.sum(c.c.n)).group_by(
+            c.c.round_id, c.c.held, c.c.column, c.c.column_2
+        )
+        rows_q = sa.select(t.c.round_id, sa.func.count()).group_by(t.c.round_id)
+        members_q = sa.select(members_table.c.round_id, sa.func.count()).group_by(members_table.c.round_id)
+        if round_ids is not None:
+            stored_q = stored_q.where(c.c.round_id.in_(round_ids))
+            rows_q = rows_q.where(t.c.round_id.in_(round_ids))
+            members_q = members_q.where(members_table.c.round_id.in_(round_ids))
+        per_pair: dict[str, dict[int, dict[tuple, int]]] = {}
+        for rid, held, a, b, n in conn.execute(stored_q):
+            per_pair.setdefault(rid, {}).setdefault(int(held), {})[(a, b)] = int(n)
+        stored: dict[str, dict[int, int]] = {}
+        uneven = set()
+        for rid, by_held in per_pair.items():
+            for held, pairs in by_held.items():
+                totals = {pairs.get(p, 0) for p in aggregate.PAIRS}
+                if len(totals) != 1 or set(pairs) - set(aggregate.PAIRS):
+                    uneven.add(rid)  # each response counts once in every pair
+                stored.setdefault(rid, {})[held] = pairs.get(aggregate.PAIRS[0], 0)
+        rows = {rid: int(n) for rid, n in conn.execute(rows_q)}
+        frozen = set(conn.execute(sa.select(frozen_table.c.round_id)).scalars())
+        members = {rid: int(n) for rid, n in conn.execute(members_q)}
+        bad = []
+        for rid in sorted(set(stored) | set(rows)):
+            got = stored.get(rid, {})
+            if rid in uneven or sum(got.values()) != rows.get(rid, 0):
+                bad.append(rid)
+            elif rid in frozen and got.get(0, 0) != members.get(rid, 0):
+                bad.append(rid)
+            elif rid not in frozen and got.get(1, 0):
+                bad.append(rid)
+        return bad
+
+    def answer_counts(self, *, round_ids: Iterable[str] | str | None = None, released: bool = False) -> pd.DataFrame:
+        """The aggregate of the stored responses (:mod:`analysis.aggregate`; columns :data:`analysis.aggregate.COLUMNS`).
+
+        ``round_ids`` (a value or a list): of those rounds only.  ``released``:
+        of a round whose table was released, only the counts of its frozen
+        members (what readers without row data read, as
+        :meth:`load_responses` with ``released=True``).  A round whose stored
+        counts do not match its responses is counted again first.
+        """
+        ids = None if round_ids is None else ([round_ids] if isinstance(round_ids, str) else list(round_ids))
+        if ids is not None and not ids:
+            return aggregate.empty()
+        with self._read() as conn:
+            bad = self._count_mismatches(conn, ids)
+        if bad:
+            self.rebuild_counts(bad)
+        c = counts_table
+        stmt = sa.select(*[c.c[k] for k in aggregate.KEY], sa.func.sum(c.c.n).label("n")).group_by(
+            *[c.c[k] for k in aggregate.KEY]
+        )
+        if released:
+            stmt = stmt.where(c.c.held == 0)
+        if ids is not None:
+            stmt = stmt.where(c.c.round_id.in_(ids))
+        with self._read() as conn:
+            rows = conn.execute(stmt).all()
+        if not rows:
+            return aggregate.empty()
+        return aggregate.add(pd.DataFrame.from_records(rows, columns=list(aggregate.COLUMNS)))
+
+    def stored_counts(self) -> pd.DataFrame:
+        """The ``answer_counts`` table as it is (with ``held``), without any check: for tests and audits."""
+        with self._read() as conn:
+            rows = conn.execute(sa.select(counts_table).order_by(*[counts_table.c[k] for k in _KEY])).all()
+        return pd.DataFrame.from_records(rows, columns=[*_KEY, "n"])
+

@@ -183,6 +183,7 @@ def protect(
     pool_rounds: bool = True,
     aggregate: pd.DataFrame | None = None,
     rows: Callable[[], pd.DataFrame] | None = None,
+    rows_key: Any = None,
 ) -> ProtectedData:
     """The :class:`ProtectedData` of a data set (cached for the last few data sets).
 
@@ -191,7 +192,8 @@ def protect(
     :attr:`ProtectedData.on_build` (set on the returned object when given).
     ``pool_rounds``: see :class:`ProtectedData`; part of the cache key.
     ``aggregate``, ``rows``: the data set as counts instead of ``df`` (see
-    :class:`ProtectedData`); the cache key is then the aggregate's contents.
+    :class:`ProtectedData`); the cache key is then the aggregate's contents and ``rows_key``, which
+    names where ``rows`` reads (equal counts of two databases are not the same rows).
     """
     min_cell = check_min_cell(min_cell)
     prev = None if previous is None or not len(previous) else previous
@@ -201,7 +203,7 @@ def protect(
     n_rounds = df["round_id"].nunique() if df is not None else len(agg_mod.labels(aggregate, "round_id"))
     pool_rounds = bool(pool_rounds) or n_rounds <= 1
     key = (
-        _fingerprint(df) if df is not None else "aggregate:" + _fingerprint(aggregate.reset_index(drop=True)),
+        _fingerprint(df) if df is not None else ("aggregate", _fingerprint(aggregate.reset_index(drop=True)), rows_key),
         min_cell,
         None if prev is None else _fingerprint(prev.reset_index(drop=True)),
         bool(pool_rounds),

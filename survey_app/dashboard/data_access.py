@@ -357,19 +357,42 @@ def protected_data(storage, *, rounds: Iterable[str] | None = None):
     (``released=True``; its members are kept with its hidden cells): an
     import after close or an answer after a reopen reaches readers with row
     data only (:meth:`Storage.held_back` counts them).
+
+    Both tables are built from the stored aggregate of the rounds
+    (:meth:`Storage.answer_counts`, issue 10): the figures and key numbers
+    read no row; rows are read the first time an output needs them (cross
+    tables, models, comments).  Only the build that releases a round reads
+    its rows, whose response ids become the round's members.
     """
+    from analysis import aggregate
     from analysis.protection import protect  # lazy: SciPy stays out of the app's start (docs/architecture.md)
 
     if rounds is None:
-        return protect(storage.load_responses(), min_cell=MIN_CELL)
+        return protect(
+            aggregate=storage.answer_counts(),
+            rows=storage.load_responses,
+            rows_key=(_url(storage), None),
+            min_cell=MIN_CELL,
+        )
     rounds = tuple(rounds)
-    df = storage.load_responses(round_ids=rounds, released=True) if rounds else empty_frame()
-    data = protect(
-        df, min_cell=MIN_CELL, previous=storage.frozen_cells(), on_build=_keep_on_demand(storage), pool_rounds=False
-    )
-    present = set(df["round_id"].dropna().astype(str))
+    counts = storage.answer_counts(round_ids=rounds, released=True)
+    present = set(aggregate.labels(counts, "round_id"))
     frozen = set(storage.frozen_round_ids())
     to_freeze = [r for r in closed_round_ids(storage) if r in set(rounds) & present and r not in frozen]
+    keep = _keep_on_demand(storage)
+    if not to_freeze:
+        return protect(
+            aggregate=counts,
+            rows=lambda: storage.load_responses(round_ids=rounds, released=True) if rounds else empty_frame(),
+            rows_key=(_url(storage), rounds),
+            min_cell=MIN_CELL,
+            previous=storage.frozen_cells(),
+            on_build=keep,
+            pool_rounds=False,
+        )
+    # a round is released now: its members are the responses this table is built on (rows, once per round)
+    df = storage.load_responses(round_ids=rounds, released=True)
+    data = protect(df, min_cell=MIN_CELL, previous=storage.frozen_cells(), on_build=keep, pool_rounds=False)
     if to_freeze:
         table = data.table(data.figure_families())
         ids = df.groupby(df["round_id"].astype(str))["response_id"]
@@ -377,6 +400,10 @@ def protected_data(storage, *, rounds: Iterable[str] | None = None):
         if not all(won):  # another server froze a round first: read what it kept
             return protected_data(storage, rounds=rounds)
     return data
+
+
+def _url(storage) -> str:
+    return getattr(storage, "url", repr(storage))
 
 
 def _keep_on_demand(storage):

@@ -13,9 +13,9 @@ stored responses, for every server that reads the database.  The dashboards'
 protected tables are built from it (:func:`survey_app.dashboard.data_access.protected_data`),
 not from a million rows per server.
 
-``held`` is 1 for a response added to a round after its table was released
+``held`` is true for a response added to a round after its table was released
 (frozen: an import after close, an answer after a reopen; :mod:`.frozen`):
-readers without row data read only ``held = 0`` of such a round, the counts of
+readers without row data read only the counts not held of such a round, the counts of
 its frozen members.  :meth:`CountsMixin.freeze_counts` sets the flags of a
 round in the transaction that freezes it.
 
@@ -63,7 +63,7 @@ class AnswerCount(Base):
     code: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     column_2: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     code_2: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
-    held: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True)
+    held: Mapped[bool] = mapped_column(sa.Boolean, primary_key=True)  # no integer key (tests/test_anonymity.py)
     n: Mapped[int] = mapped_column(sa.BigInteger)
 
 
@@ -80,7 +80,7 @@ def _upsert(dialect: str):
     )
 
 
-def _records(agg: pd.DataFrame | list[dict], held: int) -> list[dict]:
+def _records(agg: pd.DataFrame | list[dict], held: bool) -> list[dict]:
     # sorted by the key (count_table, one_response): two transactions update shared rows in one order (no deadlock)
     recs = agg[list(aggregate.COLUMNS)].to_dict("records") if isinstance(agg, pd.DataFrame) else agg
     return [{**r, "held": held, "n": int(r["n"])} for r in recs]
@@ -99,7 +99,7 @@ class CountsMixin:
         """Add the counts ``agg`` (:func:`analysis.aggregate.count_table`, or the records of
         :func:`analysis.aggregate.one_response`) inside ``conn``'s transaction."""
         if len(agg):
-            conn.execute(self._count_upsert(), _records(agg, int(held)))
+            conn.execute(self._count_upsert(), _records(agg, bool(held)))
 
     def _rebuild_counts(self, conn: Connection, round_id: str) -> None:
         """Count the stored responses of ``round_id`` again (inside ``conn``'s transaction)."""
@@ -200,7 +200,7 @@ class CountsMixin:
             *[c.c[k] for k in aggregate.KEY]
         )
         if released:
-            stmt = stmt.where(c.c.held == 0)
+            stmt = stmt.where(c.c.held.is_(False))
         if ids is not None:
             stmt = stmt.where(c.c.round_id.in_(ids))
         with self._read() as conn:

@@ -34,7 +34,7 @@ def upgrade() -> None:
         sa.Column("code", sa.String(32), nullable=False),
         sa.Column("column_2", sa.String(40), nullable=False),
         sa.Column("code_2", sa.String(32), nullable=False),
-        sa.Column("held", sa.SmallInteger(), nullable=False),
+        sa.Column("held", sa.Boolean(), nullable=False),
         sa.Column("n", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint(*_KEY, name="pk_answer_counts"),
         sa.ForeignKeyConstraint(["round_id"], ["rounds.id"], name="fk_answer_counts_round_id", ondelete="CASCADE"),

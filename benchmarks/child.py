@@ -91,19 +91,53 @@ def import_reference(url: str, path: str) -> None:
                     copy.write_row(row)
 
 
+def figures_aggregate(url: str, path: str) -> dict:
+    """Import ``path``, then time (wall): reading the round's aggregate from the database, building the
+    protected table's figure families from it, and every figure and key number of two views once built."""
+    from analysis import contract
+    from analysis.protection import ProtectedData
+    from survey_app.storage import Storage
+
+    s = Storage(url, secret_key=SECRET)
+    s.create_round(name="bench", gis=contract.GI_CODES, round_id=BENCH_ROUND)
+    s.import_responses(path, round_id=BENCH_ROUND)
+    t0 = time.perf_counter()
+    agg = s.answer_counts(round_ids=[BENCH_ROUND])
+    t1 = time.perf_counter()
+    data = ProtectedData(aggregate=agg, min_cell=10)
+    data.table(data.figure_families())
+    t2 = time.perf_counter()
+    views = [data.view({}), data.view({"gi": contract.GI_CODES[0], "respondent_type": "ouder"})]
+    t3 = time.perf_counter()
+    for v in views:
+        v.figures()
+        v.key_numbers()
+    t4 = time.perf_counter()
+    s.dispose()
+    return {"read_s": t1 - t0, "build_s": t2 - t1, "figures_s": (t4 - t3) / len(views), "rows": len(agg)}
+
+
 JOBS = {
     f.__name__: f
-    for f in (report_project, report_reference, read_project, read_reference, import_project, import_reference)
+    for f in (
+        report_project,
+        report_reference,
+        read_project,
+        read_reference,
+        import_project,
+        import_reference,
+        figures_aggregate,
+    )
 }
 
 
 def main(argv: list[str]) -> int:
     job, args = argv[0], argv[1:]
     t0 = time.perf_counter()
-    JOBS[job](*args)
+    extra = JOBS[job](*args) or {}
     wall = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"cpu": _cpu(), "wall": wall, "peak_mb": peak}))
+    print(json.dumps({"cpu": _cpu(), "wall": wall, "peak_mb": peak, **extra}))
     return 0
 
 

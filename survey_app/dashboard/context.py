@@ -72,8 +72,7 @@ def t(key: str, lang_: str | None = None, **fmt: Any) -> str:
 # --------------------------------------------------------------------------- cached data
 
 
-def _url(storage) -> str:
-    return getattr(storage, "url", repr(storage))
+_url = data_access._url  # the cache key of a data set: its database URL
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)

@@ -130,8 +130,9 @@ class MaintenanceMixin:
         ``response_id`` order.  Afterwards every response has the same ``xmin``
         (the transaction id PostgreSQL stamps on a row, which otherwise grows
         with each submission) and the physical order (``ctid``) is the random
-        UUID order.  Then ``VACUUM (FREEZE, ANALYZE)`` removes the dead rows of
-        used codes and tokens.  Needs table-owner rights; blocks submissions
+        UUID order.  The aggregate's counter rows (``answer_counts``, updated by
+        every submission) are rewritten the same way.  Then ``VACUUM (FREEZE,
+        ANALYZE)`` removes the dead rows of used codes, tokens and counts.  Needs table-owner rights; blocks submissions
         for the moment it takes (about a second per 100,000 responses).
         SQLite: ``VACUUM`` (rebuilds the file in key order; the tables are
         WITHOUT ROWID already) and a WAL checkpoint that truncates the WAL,

@@ -137,7 +137,14 @@ def one_response(values: Mapping[str, object]) -> list[dict]:
     (a submission adds them in its transaction; tens of microseconds)."""
     dims = {d: _label(d, values.get(d)) for d in DIMS}
     rows = [
-        {**dims, "column": a, "code": _label(a, values.get(a)), "column_2": b, "code_2": _label(b, values.get(b)), "n": 1}
+        {
+            **dims,
+            "column": a,
+            "code": _label(a, values.get(a)),
+            "column_2": b,
+            "code_2": _label(b, values.get(b)),
+            "n": 1,
+        }
         for a, b in PAIRS
     ]
     return sorted(rows, key=lambda r: tuple(r[k] for k in KEY))

@@ -263,7 +263,9 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="small sizes, one run: checks that every row runs")
     ap.add_argument("--runs", type=int, default=None, help="runs per row (median); default 3, 1 with --quick")
     ap.add_argument(
-        "--skip", default="", help="comma-separated row groups to leave out: report,read,import,aggregate,submit,browser"
+        "--skip",
+        default="",
+        help="comma-separated row groups to leave out: report,read,import,aggregate,submit,browser",
     )
     args = ap.parse_args(argv)
     runs = args.runs or (1 if args.quick else 3)

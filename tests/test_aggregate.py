@@ -22,6 +22,7 @@ from analysis import aggregate, contract, stats
 from analysis.frame import canonical_frame
 from analysis.protection import ProtectedData
 from sample_data.generator import generate
+from survey_app.storage import ImportRejected, InvalidAnswers
 
 FILTERS = (
     {},
@@ -229,9 +230,9 @@ def test_storage_answer_counts_of_a_rejected_submission_or_import_are_not_kept(s
     before = storage.stored_counts()
     bad = generate(10, seed=3, round_id="r1")
     bad.loc[4, "grade"] = 11
-    with pytest.raises(Exception):
+    with pytest.raises(ImportRejected):
         storage.import_responses(bad, round_id="r1")
-    with pytest.raises(Exception):
+    with pytest.raises(InvalidAnswers):
         storage.submit_response(
             info.id, {"grade": 12}, gi="GI01", respondent_type="ouder", submission_token=uuid.uuid4().hex
         )

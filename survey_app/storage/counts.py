@@ -214,4 +214,3 @@ class CountsMixin:
         with self._read() as conn:
             rows = conn.execute(sa.select(counts_table).order_by(*[counts_table.c[k] for k in _KEY])).all()
         return pd.DataFrame.from_records(rows, columns=[*_KEY, "n"])
-

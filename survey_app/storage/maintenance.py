@@ -162,7 +162,9 @@ class MaintenanceMixin:
                     "CREATE TEMPORARY TABLE survey_recount ON COMMIT DROP AS SELECT * FROM answer_counts"
                 )
                 conn.exec_driver_sql("TRUNCATE answer_counts")
-                conn.exec_driver_sql("INSERT INTO answer_counts SELECT * FROM survey_recount ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9")
+                conn.exec_driver_sql(
+                    "INSERT INTO answer_counts SELECT * FROM survey_recount ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
+                )
             with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql(
                     "VACUUM (FREEZE, ANALYZE) responses, answer_counts, unused_codes, access_codes, submission_tokens"

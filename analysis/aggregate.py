@@ -200,8 +200,91 @@ def _pair_for(columns: Sequence[str], answered: Sequence[str]) -> tuple[str, str
     return None
 
 
+class Indexed:
+    """An aggregate prepared for many :meth:`select` calls: every key column as small integer codes and
+    the rows of each pair, so that a selection is a few integer comparisons and one ``bincount``."""
+
+    def __init__(self, agg: pd.DataFrame):
+        self.frame = agg
+        self.n = agg["n"].to_numpy(dtype=np.int64)
+        self.codes: dict[str, np.ndarray] = {}
+        self.labels: dict[str, np.ndarray] = {}
+        for c in KEY:
+            codes, uniq = pd.factorize(agg[c].to_numpy(dtype=object))
+            self.codes[c] = codes.astype(np.int64)
+            self.labels[c] = np.asarray(uniq, dtype=object)
+        pair_of = self.codes["column"] * (len(self.labels["column_2"]) + 1) + self.codes["column_2"]
+        self._rows: dict[tuple[str, str], np.ndarray] = {}
+        order = np.argsort(pair_of, kind="stable")
+        bounds = np.flatnonzero(np.diff(pair_of[order])) + 1
+        for part in np.split(order, bounds) if len(order) else []:
+            i = part[0]
+            self._rows[
+                (self.labels["column"][self.codes["column"][i]], self.labels["column_2"][self.codes["column_2"][i]])
+            ] = part
+
+    def _code(self, column: str, label: str) -> int:
+        hit = np.flatnonzero(self.labels[column] == label)
+        return int(hit[0]) if len(hit) else -2
+
+    def select(
+        self,
+        columns: Sequence[str],
+        *,
+        answered: Sequence[str] = (),
+        where: Mapping[str, str] | None = None,
+        missing=None,
+        apart: bool = False,
+    ) -> pd.DataFrame:
+        """See :func:`select`."""
+        columns = list(columns)
+        pair = _pair_for(columns, answered)
+        if pair is None:
+            questions = [c for c in columns if c not in DIMS]
+            items = [c for c in questions if c in ITEMS]
+            if not apart or answered or len(items) < 2 or set(questions) - set(items) - {"had_gap"}:
+                raise NeedsRows(f"the aggregate holds no counts of {questions} together")
+            parts = []
+            for item in items:
+                part = self.select([c for c in columns if c not in ITEMS or c == item], where=where, missing=missing)
+                for other in items:
+                    if other != item:
+                        part[other] = missing
+                parts.append(part[columns + ["n"]])
+            return pd.concat(parts, ignore_index=True)
+        a, b = pair
+        rows = self._rows.get(pair, np.zeros(0, dtype=np.int64))
+        keep = np.ones(len(rows), dtype=bool)
+        for d, v in (where or {}).items():
+            keep &= self.codes[d][rows] == self._code(d, v)
+        for c in answered:
+            if c not in DIMS:
+                src = "code" if c == a else "code_2"
+                keep &= self.codes[src][rows] != self._code(src, MISSING)
+        rows = rows[keep]
+        n = self.n[rows]
+        if not columns:
+            return pd.DataFrame({"n": [int(n.sum())]})
+        srcs = [c if c in DIMS else ("code" if c == a else "code_2") for c in columns]
+        sizes = [len(self.labels[src]) for src in srcs]
+        key = np.zeros(len(rows), dtype=np.int64)
+        for src, size in zip(srcs, sizes):
+            key = key * size + self.codes[src][rows]
+        total = np.bincount(key, weights=n, minlength=0) if len(key) else np.zeros(0)
+        present = np.flatnonzero(total)
+        out: dict[str, object] = {}
+        rest = present
+        for c, src, size in reversed(list(zip(columns, srcs, sizes))):
+            lab = self.labels[src][rest % size]
+            out[c] = np.where(lab == MISSING, missing, lab) if missing != MISSING else lab
+            rest = rest // size
+        frame = pd.DataFrame({c: out[c] for c in columns})
+        frame["n"] = total[present].astype(np.int64)
+        return frame
+
+
 def select(
-    agg: pd.DataFrame,
+    agg: pd.DataFrame | Indexed,
     columns: Sequence[str],
     *,
     answered: Sequence[str] = (),
@@ -222,41 +305,10 @@ def select(
     own (``stats.pct_by_group``), not for one that crosses them.
 
     Raises :class:`NeedsRows` when no pair of :data:`PAIRS` holds the columns.
+    Many calls on one aggregate: pass it as :class:`Indexed` once.
     """
-    columns = list(columns)
-    questions = [c for c in columns if c not in DIMS]
-    sel = agg
-    for d, v in (where or {}).items():
-        sel = sel[sel[d].to_numpy() == v]
-    pair = _pair_for(columns, answered)
-    if pair is None:
-        items = [c for c in questions if c in ITEMS]
-        if not apart or answered or len(items) < 2 or set(questions) - set(items) - {"had_gap"}:
-            raise NeedsRows(f"the aggregate holds no counts of {questions} together")
-        parts = []
-        for item in items:
-            part = select(sel, [c for c in columns if c not in ITEMS or c == item], missing=missing)
-            for other in items:
-                if other != item:
-                    part[other] = missing
-            parts.append(part[columns + ["n"]])
-        return pd.concat(parts, ignore_index=True)
-    a, b = pair
-    sel = sel[(sel["column"].to_numpy() == a) & (sel["column_2"].to_numpy() == b)]
-    for c in answered:
-        if c not in DIMS:
-            sel = sel[sel["code" if c == a else "code_2"].to_numpy() != MISSING]
-    src = {c: ("code" if c == a else "code_2") if c not in DIMS else c for c in columns}
-    frame = pd.DataFrame({c: sel[src[c]].to_numpy() for c in columns})
-    frame["n"] = sel["n"].to_numpy()
-    if columns:
-        frame = frame.groupby(columns, sort=False, as_index=False)["n"].sum()
-        for c in columns:
-            labels = frame[c].to_numpy(dtype=object)
-            frame[c] = np.where(labels == MISSING, missing, labels) if missing != MISSING else labels
-    else:
-        frame = pd.DataFrame({"n": [int(frame["n"].sum())]})
-    return frame.reset_index(drop=True)
+    index = agg if isinstance(agg, Indexed) else Indexed(agg)
+    return index.select(columns, answered=answered, where=where, missing=missing, apart=apart)
 
 
 def labels(agg: pd.DataFrame, column: str) -> list[str]:

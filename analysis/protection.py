@@ -294,6 +294,7 @@ class ProtectedData:
             raise ValueError("give the responses (df) or their aggregate, not both")
         self._df = None if df is None else df.reset_index(drop=True)
         self._agg = aggregate
+        self._agg_index = None if aggregate is None else agg_mod.Indexed(aggregate)
         self._rows = rows
         if df is not None:
             self.rounds = sorted(str(v) for v in self._df["round_id"].dropna().unique())
@@ -392,7 +393,7 @@ class ProtectedData:
         if self._agg is not None:
             try:
                 w = {d: agg_mod.MISSING if v == EMPTY else v for d, v in (where or {}).items()}
-                frame = agg_mod.select(self._agg, columns, answered=answered, where=w, missing=missing, apart=apart)
+                frame = self._agg_index.select(columns, answered=answered, where=w, missing=missing, apart=apart)
             except agg_mod.NeedsRows:
                 pass
             else:

@@ -234,6 +234,30 @@ def test_overzicht_key_numbers_and_every_figure(db):
     assert data["ci_low"].notna().all() and data["ci_high"].notna().all()
 
 
+def test_overzicht_reads_the_stored_aggregate_not_the_rows(db, monkeypatch):
+    # issue 10 item 2: the page set-up, the protected table, every figure and key number from the
+    # round's aggregate (answer_counts); a server never loads the responses to show Overzicht
+    from analysis import protection
+    from survey_app.dashboard import context
+
+    def no_rows(self, **kw):
+        raise AssertionError("Overzicht read the responses")
+
+    monkeypatch.setattr(Storage, "load_responses", no_rows)
+    context.clear_data_cache()
+    monkeypatch.setattr(protection, "_CACHE", type(protection._CACHE)())
+    try:
+        at = open_page("overzicht")
+        metrics = {m.label: m.value for m in at.metric}
+        assert metrics["Respondenten"] == str(db["total"])
+        assert len(charts(at)) == 13
+        at.multiselect(key="flt_gi").set_value(["JBG"])
+        rerun(at)
+        assert {m.label: m.value for m in at.metric}["Respondenten"] != str(db["total"])
+    finally:
+        context.clear_data_cache()
+
+
 def test_overzicht_filter_changes_chart_data(db):
     at = open_page("overzicht")
     before = chart_data(charts(at)[0]).set_index("category")["n"]

@@ -15,6 +15,7 @@ from survey_app.dashboard.data_access import (
     load_data,
     normalize_filters,
     scope_for,
+    selection_counts,
 )
 
 ROUND_B = "ronde-b-2026"
@@ -130,6 +131,21 @@ def test_load_data_filters_combine(seeded):
     )
     assert len(df) == len(want) > 0
     assert sorted(df["response_id"]) == sorted(want["response_id"])
+
+
+@pytest.mark.parametrize(
+    "scope", [scope_for("beheerder"), scope_for("onderzoeker"), scope_for("gi", "JBN"), Scope.nothing()]
+)
+def test_selection_counts_count_the_rows_load_data_gives(seeded, scope):
+    # issue 10: pages know the size of their selection (and the filter options) from the stored aggregate
+    dims = list(contract.FILTER_COLUMNS)
+    for filters in ({}, {"gi": "JBG"}, {"respondent_type": "jeugdige", "round_id": ROUND_B}, {"measure_type": "ots"}):
+        rows = load_data(seeded, scope, filters)
+        counts = selection_counts(seeded, scope, filters)
+        want = rows[dims].astype(object).fillna("-").value_counts().sort_index()
+        got = counts.astype({c: object for c in dims}).fillna("-").set_index(dims)["n"].sort_index()
+        assert got.sum() == len(rows)
+        assert dict(got.items()) == dict(want.items()), (scope, filters)
 
 
 def test_normalize_filters_empty_list_means_no_filter():

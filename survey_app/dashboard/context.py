@@ -83,6 +83,11 @@ def _load(
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)
+def _counts(url: str, scope: Scope, filters_key: tuple, _storage, rounds: tuple | None = None) -> pd.DataFrame:
+    return data_access.selection_counts(_storage, scope, dict(filters_key), rounds=rounds)
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)
 def _options(url: str, scope: Scope, _storage) -> FilterOptions:
     return data_access.filter_options(_storage, scope)
 
@@ -133,9 +138,16 @@ def load_data(storage, scope: Scope, filters: dict, *, with_rest: bool = False) 
     return _load(_url(storage), scope, data_access.filters_key(filters), storage, with_rest, rounds)
 
 
+def selection_counts(storage, scope: Scope, filters: dict) -> pd.DataFrame:
+    """:func:`data_access.selection_counts` (from the stored aggregate, no rows), cached like :func:`load_data`."""
+    rounds = table_rounds(storage, scope)
+    return _counts(_url(storage), scope, data_access.filters_key(filters), storage, rounds)
+
+
 def clear_data_cache() -> None:
     """Forget cached data (after an import), for every session."""
     _load.clear()
+    _counts.clear()
     _options.clear()
     _protected.clear()
 
@@ -163,12 +175,26 @@ class Context:
     storage: Any
     scope: Scope
     filters: dict
-    df: pd.DataFrame
+    #: respondents of the selection per round, institution, type and measure (data_access.selection_counts)
+    counts: pd.DataFrame
     options: FilterOptions
     synthetic: bool
     access: Access | None = None
     #: the minimum cell size of the one protected table (fixed, not the reader's: issue 9 H1)
     min_cell: int = field(default=MIN_CELL, init=False)
+    _df: pd.DataFrame | None = field(default=None, init=False, repr=False)
+
+    @property
+    def empty(self) -> bool:
+        """No respondent in the selection (from the counts: no row is read)."""
+        return int(self.counts["n"].sum()) == 0
+
+    @property
+    def df(self) -> pd.DataFrame:
+        """The selection's rows, loaded (cached) the first time a page asks: the figures read counts."""
+        if self._df is None:
+            self._df = load_data(self.storage, self.scope, self.filters)
+        return self._df
 
     @property
     def filters_key(self) -> tuple:
@@ -344,10 +370,10 @@ def page_setup(
             options, show=show_filters, disabled=disabled_filters, first_round=apart[0] if per_round else None
         )
     session.account_box(access)
-    df = load_data(storage, scope, filters)
+    counts = selection_counts(storage, scope, filters)
     st.title(i18n.text(title_key, lang_) if "." in title_key else t(title_key))
-    synthetic = is_synthetic(df, filters) or (
-        df.empty and any(r.startswith("demo-synthetisch") for r in options.round_ids)
+    synthetic = is_synthetic(counts, filters) or (
+        counts.empty and any(r.startswith("demo-synthetisch") for r in options.round_ids)
     )
     if synthetic:
         synthetic_banner(lang_)
@@ -359,7 +385,7 @@ def page_setup(
         storage=storage,
         scope=scope,
         filters=filters,
-        df=df,
+        counts=counts,
         options=options,
         synthetic=synthetic,
         access=access,

@@ -150,16 +150,10 @@ def load_scope(storage, scope: Scope, *, with_rest: bool = False, rounds: Iterab
     knows them already, e.g. as part of a cache key), and of a released round
     only the responses of its table (:func:`protected_data`).
     """
-    scope = _require_scope(scope)
-    if scope.is_nothing:
+    read = _scope_rounds(storage, scope, rounds)
+    if read is None:
         return empty_frame()
-    round_ids = scope.round_ids
-    if not reads_rows(scope):
-        readable = tuple(rounds) if rounds is not None else readable_round_ids(storage)
-        round_ids = readable if round_ids is None else tuple(r for r in round_ids if r in set(readable))
-        if not round_ids:
-            return empty_frame()
-    released = not reads_rows(scope)  # of a released round: only the responses of its table at close
+    round_ids, released = read
     if not (with_rest and scope.pool_others):
         return storage.load_responses(round_ids=round_ids, gis=scope.gis, released=released)
 
@@ -169,6 +163,56 @@ def load_scope(storage, scope: Scope, *, with_rest: bool = False, rounds: Iterab
     for c in contract.COMMENT_COLUMNS:
         df.loc[others, c] = pd.NA
     return df
+
+
+def _scope_rounds(storage, scope: Scope, rounds: Iterable[str] | None) -> tuple[tuple | None, bool] | None:
+    """(rounds to read, None = all; released only) of ``scope``, or None when it reads nothing (:func:`load_scope`)."""
+    scope = _require_scope(scope)
+    if scope.is_nothing:
+        return None
+    round_ids = scope.round_ids
+    if not reads_rows(scope):
+        readable = tuple(rounds) if rounds is not None else readable_round_ids(storage)
+        round_ids = readable if round_ids is None else tuple(r for r in round_ids if r in set(readable))
+        if not round_ids:
+            return None
+    return round_ids, not reads_rows(scope)  # of a released round: only the responses of its table at close
+
+
+#: Columns of :func:`scope_counts`.
+COUNT_COLUMNS = (*contract.FILTER_COLUMNS, "n")
+
+
+def scope_counts(storage, scope: Scope, *, rounds: Iterable[str] | None = None) -> pd.DataFrame:
+    """The respondents inside ``scope`` per round, institution, respondent type and measure type.
+
+    The numbers of rows :func:`load_scope` gives (columns :data:`COUNT_COLUMNS`;
+    an empty value is NA), read from the stored aggregate
+    (:meth:`Storage.answer_counts`) instead of the rows: what a page needs to
+    know whether its selection is empty, and the filter options.
+    """
+    from analysis import aggregate
+
+    read = _scope_rounds(storage, scope, rounds)
+    agg = aggregate.empty() if read is None else storage.answer_counts(round_ids=read[0], released=read[1])
+    a, b = aggregate.PAIRS[0]  # every response counts once in each pair
+    part = agg[(agg["column"] == a) & (agg["column_2"] == b)]
+    if scope.gis is not None:
+        part = part[part["gi"].isin(list(scope.gis))]
+    dims = list(contract.FILTER_COLUMNS)
+    out = part.groupby(dims, sort=True, as_index=False)["n"].sum() if len(part) else part[dims + ["n"]]
+    out = out[list(COUNT_COLUMNS)].reset_index(drop=True)
+    for c in dims:
+        out[c] = out[c].astype(object).where(out[c] != aggregate.MISSING, None).astype("string")
+    out["n"] = out["n"].astype("int64")
+    return out
+
+
+def selection_counts(
+    storage, scope: Scope, filters: Mapping[str, Any] | None = None, *, rounds: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """:func:`scope_counts` with the dashboard ``filters`` applied: the counts of :func:`load_data`'s rows."""
+    return apply_filters(scope_counts(storage, scope, rounds=rounds), filters)
 
 
 def apply_filters(df: pd.DataFrame, filters: Mapping[str, Any] | None) -> pd.DataFrame:
@@ -263,7 +307,7 @@ def filter_options(storage, scope: Scope) -> FilterOptions:
     only occur in the data; institutions follow ``contract.GI_CODES``, then
     other codes sorted.
     """
-    df = load_scope(storage, _require_scope(scope))
+    df = scope_counts(storage, _require_scope(scope))  # rounds and institutions with data, from the aggregate
     rounds = [r.id for r in storage.list_rounds()]
     rounds += sorted(set(df["round_id"].dropna().astype(str)) - set(rounds))
     gis = set(df["gi"].dropna().astype(str))

@@ -61,7 +61,7 @@ def render_microdata(ctx: Context) -> None:
     if ctx.access is None or not ctx.access.can(ACTION):
         return
     st.write(i18n.text("privacy.microdata.intro", lang_, k=K))
-    if ctx.df.empty:
+    if ctx.empty:
         no_data()
         return
     # recoded from the one protected table first: no count of the file is a cell it hides (issue 9 (b))

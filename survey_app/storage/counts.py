@@ -24,10 +24,12 @@ carries the transaction id of its last update (``xmin``), like a response row
 does: :meth:`Storage.erase_insertion_order` rebuilds the table along with the
 responses, so neither says which answers came in with which code.
 
-Reads check the aggregate against the responses (per round: the number of
-responses, and for a released round the number of its members) and rebuild a
-round that does not match (a database restored from an older version, a
-concurrent freeze): a wrong aggregate is never read.
+The first read of a round by a :class:`Storage` checks its aggregate against
+its responses (the number of responses in every pair, and for a released round
+the number of its members) and counts a round that does not match again (a
+database from before migration 0011, restored from an older backup, or written
+by an older version of this tool); from then on the transactions of
+submissions and imports keep it right.
 """
 
 from __future__ import annotations
@@ -179,6 +181,19 @@ class CountsMixin:
                 bad.append(rid)
         return bad
 
+    def _check_counts(self, ids: list[str] | None) -> None:
+        """Count again the rounds whose stored counts do not match their responses; once per round and
+        Storage (submissions and imports keep them right from then on, in their own transactions)."""
+        checked: set = self.__dict__.setdefault("_counts_checked", set())
+        if None in checked or (ids is not None and set(ids) <= checked):
+            return
+        todo = None if ids is None else [r for r in ids if r not in checked]
+        with self._read() as conn:
+            bad = self._count_mismatches(conn, todo)
+        if bad:
+            self.rebuild_counts(bad)
+        checked.update([None] if todo is None else todo)
+
     def answer_counts(self, *, round_ids: Iterable[str] | str | None = None, released: bool = False) -> pd.DataFrame:
         """The aggregate of the stored responses (:mod:`analysis.aggregate`; columns :data:`analysis.aggregate.COLUMNS`).
 
@@ -191,10 +206,7 @@ class CountsMixin:
         ids = None if round_ids is None else ([round_ids] if isinstance(round_ids, str) else list(round_ids))
         if ids is not None and not ids:
             return aggregate.empty()
-        with self._read() as conn:
-            bad = self._count_mismatches(conn, ids)
-        if bad:
-            self.rebuild_counts(bad)
+        self._check_counts(ids)
         c = counts_table
         stmt = sa.select(*[c.c[k] for k in aggregate.KEY], sa.func.sum(c.c.n).label("n")).group_by(
             *[c.c[k] for k in aggregate.KEY]

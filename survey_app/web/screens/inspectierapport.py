@@ -6,7 +6,7 @@ from survey_app.dashboard import context, report_page
 ctx = context.page_setup(
     "inspectierapport", "reference_title", intro_key="reference_intro", disabled_filters=("round_id",), hold=False
 )
-if ctx.df.empty:
+if ctx.empty:
     context.no_data()
 else:
     report_page.render_reference(ctx)

@@ -3,7 +3,7 @@
 from survey_app.dashboard import context, overview
 
 ctx = context.page_setup("overzicht", "overview_title", intro_key="overview_intro")
-if ctx.df.empty:
+if ctx.empty:
     context.no_data()
 else:
     context.selection_caption(ctx)

@@ -3,7 +3,7 @@
 from survey_app.dashboard import context, relations
 
 ctx = context.page_setup("verbanden", "relations_title", intro_key="relations_intro")
-if ctx.df.empty:
+if ctx.empty:
     context.no_data()
 else:
     relations.render_relations(ctx)

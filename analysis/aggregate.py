@@ -172,6 +172,14 @@ def add(*aggregates: pd.DataFrame, sign: Sequence[int] | None = None) -> pd.Data
     return _sorted(total[total["n"] != 0])
 
 
+def equal(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """Whether two aggregates count the same responses the same way (order and dtypes aside)."""
+    if len(a) != len(b):
+        return False
+    a, b = _sorted(a), _sorted(b)
+    return all(np.array_equal(a[c].to_numpy(), b[c].to_numpy()) for c in COLUMNS)
+
+
 def check(agg: pd.DataFrame) -> list[str]:
     """What is wrong with an aggregate (empty list: nothing): columns, pairs, negative counts, and whether
     every pair counts the same responses per selection (each response counts once in every pair)."""
@@ -270,16 +278,21 @@ class Indexed:
         key = np.zeros(len(rows), dtype=np.int64)
         for src, size in zip(srcs, sizes):
             key = key * size + self.codes[src][rows]
-        total = np.bincount(key, weights=n, minlength=0) if len(key) else np.zeros(0)
-        present = np.flatnonzero(total)
+        if int(np.prod(sizes, dtype=np.float64)) <= 1 << 22:
+            total = np.bincount(key, weights=n) if len(key) else np.zeros(0)
+            present = np.flatnonzero(total)
+            total = total[present]
+        else:  # many labels (rounds x institutions x ...): only the combinations present
+            present, inverse = np.unique(key, return_inverse=True)
+            total = np.bincount(inverse.ravel(), weights=n)
         out: dict[str, object] = {}
         rest = present
         for c, src, size in reversed(list(zip(columns, srcs, sizes))):
             lab = self.labels[src][rest % size]
-            out[c] = np.where(lab == MISSING, missing, lab) if missing != MISSING else lab
+            out[c] = lab if isinstance(missing, str) and missing == MISSING else np.where(lab == MISSING, missing, lab)
             rest = rest // size
         frame = pd.DataFrame({c: out[c] for c in columns})
-        frame["n"] = total[present].astype(np.int64)
+        frame["n"] = total.astype(np.int64)
         return frame
 
 

@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -294,16 +295,22 @@ class ProtectedData:
             raise ValueError("give the responses (df) or their aggregate, not both")
         self._df = None if df is None else df.reset_index(drop=True)
         self._agg = aggregate
-        self._agg_index = None if aggregate is None else agg_mod.Indexed(aggregate)
         self._rows = rows
-        if df is not None:
+        self._pool_rounds = pool_rounds
+        self._rows_lock = threading.Lock()
+        self._start()
+
+    def _start(self) -> None:
+        """Rounds, institutions and empty caches of the data (rows, or the aggregate when there is one)."""
+        self._agg_index = None if self._agg is None else agg_mod.Indexed(self._agg)
+        if self._agg is None:
             self.rounds = sorted(str(v) for v in self._df["round_id"].dropna().unique())
             present = {str(v) for v in self._df["gi"].dropna().unique()}
         else:
-            self.rounds = agg_mod.labels(aggregate, "round_id")
-            present = set(agg_mod.labels(aggregate, "gi"))
+            self.rounds = agg_mod.labels(self._agg, "round_id")
+            present = set(agg_mod.labels(self._agg, "gi"))
         #: cells of all rounds together are hidden (several rounds, ``pool_rounds`` False)
-        self.rounds_apart = not pool_rounds and len(self.rounds) > 1
+        self.rounds_apart = not self._pool_rounds and len(self.rounds) > 1
         self.gis = [g for g in contract.GI_CODES if g in present] + sorted(present - set(contract.GI_CODES))
         #: column -> (code per row, -1 when missing; its labels): every column encoded once
         self._encoded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -315,11 +322,25 @@ class ProtectedData:
 
     @property
     def df(self) -> pd.DataFrame:
-        """The responses (of a table built from an aggregate: read the first time they are needed)."""
+        """The responses (of a table built from an aggregate: read the first time they are needed).
+
+        The rows read must be the ones the aggregate counts: a family built from
+        counts next to one built from rows with one more response would give that
+        response's answers away by subtraction.  When they are not (a response
+        came in between), the table starts again from the rows: every family is
+        built again from them, and the aggregate is no longer read.  One reader
+        at a time (the table is shared by the sessions of a server).
+        """
         if self._df is None:
-            if self._rows is None:
-                raise agg_mod.NeedsRows("this protected table was built from counts only")
-            self._df = self._rows().reset_index(drop=True)
+            with self._rows_lock:
+                if self._df is None:
+                    if self._rows is None:
+                        raise agg_mod.NeedsRows("this protected table was built from counts only")
+                    rows = self._rows().reset_index(drop=True)
+                    if self._agg is not None and not agg_mod.equal(agg_mod.count_table(rows), self._agg):
+                        self._df, self._agg = rows, None
+                        self._start()
+                    self._df = rows
         return self._df
 
     @property

@@ -103,8 +103,15 @@ class CountsMixin:
         if len(agg):
             conn.execute(self._count_upsert(), _records(agg, bool(held)))
 
+    def _lock_counts(self, conn: Connection) -> None:
+        """PostgreSQL: no submission or import adds counts until this transaction ends (and every one that
+        added some has committed): a recount then neither misses nor doubles one.  SQLite has one writer."""
+        if self.dialect == "postgresql":
+            conn.exec_driver_sql("LOCK TABLE answer_counts IN SHARE ROW EXCLUSIVE MODE")
+
     def _rebuild_counts(self, conn: Connection, round_id: str) -> None:
         """Count the stored responses of ``round_id`` again (inside ``conn``'s transaction)."""
+        self._lock_counts(conn)
         conn.execute(sa.delete(counts_table).where(counts_table.c.round_id == round_id))
         t = responses_table
         member = sa.select(members_table.c.response_id).where(members_table.c.response_id == t.c.response_id)
@@ -125,6 +132,7 @@ class CountsMixin:
     def _hold_back_counts(self, conn: Connection, round_id: str) -> None:
         """Move the counts of the responses of ``round_id`` that are not its frozen members to ``held``
         (inside the transaction that freezes the round; usually there are none)."""
+        self._lock_counts(conn)
         t = responses_table
         member = sa.select(members_table.c.response_id).where(members_table.c.response_id == t.c.response_id)
         stmt = sa.select(*[t.c[c] for c in contract.COLUMNS]).where(t.c.round_id == round_id, ~member.exists())

@@ -437,12 +437,11 @@ def protected_data(storage, *, rounds: Iterable[str] | None = None):
     # a round is released now: its members are the responses this table is built on (rows, once per round)
     df = storage.load_responses(round_ids=rounds, released=True)
     data = protect(df, min_cell=MIN_CELL, previous=storage.frozen_cells(), on_build=keep, pool_rounds=False)
-    if to_freeze:
-        table = data.table(data.figure_families())
-        ids = df.groupby(df["round_id"].astype(str))["response_id"]
-        won = [storage.freeze_cells(r, table, response_ids=ids.get_group(r).astype(str)) for r in to_freeze]
-        if not all(won):  # another server froze a round first: read what it kept
-            return protected_data(storage, rounds=rounds)
+    table = data.table(data.figure_families())
+    ids = df.groupby(df["round_id"].astype(str))["response_id"]
+    won = [storage.freeze_cells(r, table, response_ids=ids.get_group(r).astype(str)) for r in to_freeze]
+    if not all(won):  # another server froze a round first: read what it kept
+        return protected_data(storage, rounds=rounds)
     return data
 
 

@@ -16,7 +16,7 @@ not from a million rows per server.
 ``held`` is true for a response added to a round after its table was released
 (frozen: an import after close, an answer after a reopen; :mod:`.frozen`):
 readers without row data read only the counts not held of such a round, the counts of
-its frozen members.  :meth:`CountsMixin.freeze_counts` sets the flags of a
+its frozen members.  :meth:`CountsMixin._hold_back_counts` sets the flags of a
 round in the transaction that freezes it.
 
 Nothing in the table names a response or a time.  On PostgreSQL a counter row
@@ -46,7 +46,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from analysis import aggregate, contract
 from analysis.frame import canonical_frame
 
-from .frozen import _is_frozen, frozen_table, members_table
+from .frozen import frozen_table, members_table, released_rows
 from .schema import Base, responses_table, rounds_table
 
 
@@ -109,37 +109,30 @@ class CountsMixin:
         if self.dialect == "postgresql":
             conn.exec_driver_sql("LOCK TABLE answer_counts IN SHARE ROW EXCLUSIVE MODE")
 
+    def _counted(self, conn: Connection, round_id: str, released: bool) -> pd.DataFrame:
+        """The aggregate of the responses of ``round_id`` its released table holds (``released``) or not
+        (:func:`.frozen.released_rows`: a round not frozen holds all)."""
+        t = responses_table
+        cond = released_rows(t) if released else ~released_rows(t)
+        rows = conn.execute(sa.select(*[t.c[c] for c in contract.COLUMNS]).where(t.c.round_id == round_id, cond)).all()
+        if not rows:
+            return aggregate.empty()
+        return aggregate.count_table(canonical_frame(pd.DataFrame.from_records(rows, columns=list(contract.COLUMNS))))
+
     def _rebuild_counts(self, conn: Connection, round_id: str) -> None:
         """Count the stored responses of ``round_id`` again (inside ``conn``'s transaction)."""
         self._lock_counts(conn)
         conn.execute(sa.delete(counts_table).where(counts_table.c.round_id == round_id))
-        t = responses_table
-        member = sa.select(members_table.c.response_id).where(members_table.c.response_id == t.c.response_id)
-        frozen = _is_frozen(conn, round_id)
-        stmt = sa.select(*[t.c[c] for c in contract.COLUMNS], member.exists().label("_member")).where(
-            t.c.round_id == round_id
-        )
-        rows = conn.execute(stmt).all()
-        if not rows:
-            return
-        frame = pd.DataFrame.from_records(rows, columns=[*contract.COLUMNS, "_member"])
-        is_member = frame.pop("_member").astype(bool).to_numpy()
-        df = canonical_frame(frame)
-        parts = [(df, False)] if not frozen else [(df[is_member], False), (df[~is_member], True)]
-        for part, held in parts:
-            self._add_counts(conn, aggregate.count_table(part.reset_index(drop=True)), held=held)
+        for held in (False, True):
+            self._add_counts(conn, self._counted(conn, round_id, released=not held), held=held)
 
     def _hold_back_counts(self, conn: Connection, round_id: str) -> None:
         """Move the counts of the responses of ``round_id`` that are not its frozen members to ``held``
         (inside the transaction that freezes the round; usually there are none)."""
         self._lock_counts(conn)
-        t = responses_table
-        member = sa.select(members_table.c.response_id).where(members_table.c.response_id == t.c.response_id)
-        stmt = sa.select(*[t.c[c] for c in contract.COLUMNS]).where(t.c.round_id == round_id, ~member.exists())
-        rows = conn.execute(stmt).all()
-        if not rows:
+        agg = self._counted(conn, round_id, released=False)
+        if not len(agg):
             return
-        agg = aggregate.count_table(canonical_frame(pd.DataFrame.from_records(rows, columns=list(contract.COLUMNS))))
         self._add_counts(conn, aggregate.add(agg, sign=[-1]), held=False)
         conn.execute(sa.delete(counts_table).where(counts_table.c.round_id == round_id, counts_table.c.n == 0))
         self._add_counts(conn, agg, held=True)

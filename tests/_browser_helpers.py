@@ -113,6 +113,9 @@ def settle(page, *, pause_ms: int = 200, timeout_ms: int = 60_000) -> None:
     """Wait until Streamlit has finished the run an action started."""
     page.wait_for_timeout(pause_ms)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)
+    # elements of the previous step stay on screen, faded, until the new run has drawn all of its own:
+    # a step's heading can show while the old step's "Volgende" is still there (two buttons of one name)
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=timeout_ms)
 
 
 def sign_in(page, base: str, name: str, password: str, *, timeout_ms: int = 60_000) -> None:
@@ -188,6 +191,7 @@ def fill_youth_to_review(page, *, timeout_ms: int = 60_000) -> None:
 
     def heading(name: str) -> None:
         page.get_by_role("heading", name=name).wait_for(timeout=timeout_ms)
+        settle(page, timeout_ms=timeout_ms)
 
     page.get_by_text("Wie vult de vragenlijst in?").wait_for(timeout=timeout_ms)
     settle(page, timeout_ms=timeout_ms)

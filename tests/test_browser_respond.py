@@ -78,6 +78,7 @@ def press(page, name: str) -> None:
 
 def expect_heading(page, name: str) -> None:
     page.get_by_role("heading", name=name).wait_for()
+    settle(page)
 
 
 def scroll_width(page) -> int:

@@ -32,6 +32,7 @@ def press(page, name: str) -> None:
 
 def heading(page, name: str) -> None:
     page.get_by_role("heading", name=name).wait_for(timeout=UI_TIMEOUT_MS)
+    settle(page)
 
 
 def test_browser_restart_during_review_then_versturen_stores_once(tmp_path):

@@ -68,7 +68,8 @@ TABLE_COLUMNS = {
     "frozen_members": ["response_id", "round_id"],
     "frozen_families": ["round_id", "family", "n_cells", "cells"],
     # migration 0011_answer_counts (issue 10): each round's answers counted per selection and pair of
-    # questions (held: added after the round's table was released); counts, no response id, no time
+    # questions (held: added after the round's table was released; shard: one of 8 copies of a counter
+    # row, picked at random per submission on PostgreSQL); counts, no response id, no time
     "answer_counts": [
         "round_id",
         "gi",
@@ -79,6 +80,7 @@ TABLE_COLUMNS = {
         "column_2",
         "code_2",
         "held",
+        "shard",
         "n",
     ],
 }

@@ -3,9 +3,10 @@
 Table (migration ``0011_answer_counts``)
 ----------------------------------------
 ``answer_counts``  round_id, gi, respondent_type, measure_type, column, code,
-                   column_2, code_2, held, n -- the respondents per selection and
-                   per combination of the answers to a pair of questions
-                   (:mod:`analysis.aggregate`: its key, plus ``held``).
+                   column_2, code_2, held, shard, n -- the respondents per
+                   selection and per combination of the answers to a pair of
+                   questions (:mod:`analysis.aggregate`: its key, plus ``held``
+                   and ``shard``); a count is the sum over its shards.
 
 A submission adds its counts in its own transaction, an import those of its
 rows in the import's transaction: the aggregate is always the count of the
@@ -18,6 +19,15 @@ not from a million rows per server.
 readers without row data read only the counts not held of such a round, the counts of
 its frozen members.  :meth:`CountsMixin._hold_back_counts` sets the flags of a
 round in the transaction that freezes it.
+
+``shard`` spreads the counter rows a submission updates over :data:`SHARDS`
+copies (PostgreSQL; on SQLite, with one writer at a time, always ``"0"``).
+Every submission of one selection updates the same rows, and a row stays
+locked until its transaction commits: with one copy, concurrent submissions
+on PostgreSQL waited for each other's commit in turn.  A submission picks one
+shard at random for all its rows (two submissions wait for each other only
+when they pick the same one); readers sum the shards.  Recounts, the hold-back
+at release and ``erase-order`` write every count back to shard ``"0"``.
 
 Nothing in the table names a response or a time.  On PostgreSQL a counter row
 carries the transaction id of its last update (``xmin``), like a response row
@@ -34,12 +44,12 @@ submissions and imports keep it right.
 
 from __future__ import annotations
 
+import json
+import secrets
 from collections.abc import Iterable
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql as pg_dialect
-from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -66,42 +76,64 @@ class AnswerCount(Base):
     column_2: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     code_2: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     held: Mapped[bool] = mapped_column(sa.Boolean, primary_key=True)  # no integer key (tests/test_anonymity.py)
+    shard: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
     n: Mapped[int] = mapped_column(sa.BigInteger)
 
 
 counts_table: sa.Table = AnswerCount.__table__
-_KEY = [*aggregate.KEY, "held"]
+_KEY = [*aggregate.KEY, "held", "shard"]
+SHARDS = 8  # copies of each counter row on PostgreSQL (module docstring)
 
 
-def _upsert(dialect: str):
-    """INSERT ... ON CONFLICT (key) DO UPDATE SET n = n + excluded.n (one statement, built once)."""
-    mod = pg_dialect if dialect == "postgresql" else sqlite_dialect
-    stmt = mod.insert(counts_table)
-    return stmt.on_conflict_do_update(
-        index_elements=[counts_table.c[c] for c in _KEY], set_={"n": counts_table.c.n + stmt.excluded.n}
-    )
+_CHUNK = 500  # records per SQLite statement (11 parameters each: below its limit of 32,766)
 
 
-def _records(agg: pd.DataFrame | list[dict], held: bool) -> list[dict]:
+def _upsert_sql(dialect: str, k: int) -> str:
+    """One statement, one round trip, for ``k`` records (SQLAlchemy's executemany sent one per record):
+    INSERT ... ON CONFLICT (key) DO UPDATE SET n = n + excluded.n.  SQLite: ``k`` rows of VALUES;
+    PostgreSQL: the records as one JSON text (the same short statement for every ``k``, which psycopg
+    prepares once; a long VALUES text would be parsed again on every call, and arrays of each column
+    cost more to send than the JSON)."""
+    key = ", ".join(f'"{c}"' for c in _KEY)
+    if dialect == "postgresql":
+        rows = f"SELECT {key}, n FROM json_populate_recordset(NULL::answer_counts, %s::json)"
+    else:
+        rows = "VALUES " + ", ".join(["(" + ", ".join(["?"] * (len(_KEY) + 1)) + ")"] * k)
+    return f"INSERT INTO answer_counts ({key}, n) {rows} ON CONFLICT ({key}) DO UPDATE SET n = answer_counts.n + excluded.n"
+
+
+def _records(agg: pd.DataFrame | list[dict], held: bool, shard: str) -> list[tuple]:
     # sorted by the key (count_table, one_response): two transactions update shared rows in one order (no deadlock)
     recs = agg[list(aggregate.COLUMNS)].to_dict("records") if isinstance(agg, pd.DataFrame) else agg
-    return [{**r, "held": held, "n": int(r["n"])} for r in recs]
+    return [(*[r[k] for k in aggregate.KEY], held, shard, int(r["n"])) for r in recs]
 
 
 class CountsMixin:
     """The ``answer_counts`` table: kept on submit and import, read by the dashboards."""
 
-    def _count_upsert(self):
-        stmt = getattr(self, "_count_stmt", None)
-        if stmt is None:
-            stmt = self._count_stmt = _upsert(self.dialect)
-        return stmt
+    def _count_upsert(self, k: int) -> str:
+        cache = self.__dict__.setdefault("_count_sql", {})
+        sql = cache.get(k)
+        if sql is None:
+            sql = cache[k] = _upsert_sql(self.dialect, k)
+        return sql
 
-    def _add_counts(self, conn: Connection, agg: pd.DataFrame | list[dict], *, held: bool) -> None:
+    def _add_counts(
+        self, conn: Connection, agg: pd.DataFrame | list[dict], *, held: bool, spread: bool = False
+    ) -> None:
         """Add the counts ``agg`` (:func:`analysis.aggregate.count_table`, or the records of
-        :func:`analysis.aggregate.one_response`) inside ``conn``'s transaction."""
+        :func:`analysis.aggregate.one_response`) inside ``conn``'s transaction.  ``spread``: to a shard
+        picked at random (a submission on PostgreSQL); otherwise to shard ``"0"``."""
         if len(agg):
-            conn.execute(self._count_upsert(), _records(agg, bool(held)))
+            shard = str(secrets.randbelow(SHARDS)) if spread and self.dialect == "postgresql" else "0"
+            recs = _records(agg, bool(held), shard)
+            if self.dialect == "postgresql":  # the records in the order given (json_populate_recordset keeps it)
+                cols = [*_KEY, "n"]
+                conn.exec_driver_sql(self._count_upsert(0), (json.dumps([dict(zip(cols, r)) for r in recs]),))
+                return
+            for i in range(0, len(recs), _CHUNK):
+                part = recs[i : i + _CHUNK]
+                conn.exec_driver_sql(self._count_upsert(len(part)), tuple(v for r in part for v in r))
 
     def _lock_counts(self, conn: Connection) -> None:
         """PostgreSQL: no submission or import adds counts until this transaction ends (and every one that
@@ -128,13 +160,20 @@ class CountsMixin:
 
     def _hold_back_counts(self, conn: Connection, round_id: str) -> None:
         """Move the counts of the responses of ``round_id`` that are not its frozen members to ``held``
-        (inside the transaction that freezes the round; usually there are none)."""
+        (inside the transaction that freezes the round; usually there are none).  The members' counts
+        are written back summed over their shards."""
         self._lock_counts(conn)
         agg = self._counted(conn, round_id, released=False)
         if not len(agg):
             return
-        self._add_counts(conn, aggregate.add(agg, sign=[-1]), held=False)
-        conn.execute(sa.delete(counts_table).where(counts_table.c.round_id == round_id, counts_table.c.n == 0))
+        c = counts_table
+        keys = [c.c[k] for k in aggregate.KEY]
+        rows = conn.execute(
+            sa.select(*keys, sa.func.sum(c.c.n)).where(c.c.round_id == round_id, c.c.held.is_(False)).group_by(*keys)
+        ).all()
+        now = pd.DataFrame.from_records(rows, columns=list(aggregate.COLUMNS)) if rows else aggregate.empty()
+        conn.execute(sa.delete(c).where(c.c.round_id == round_id, c.c.held.is_(False)))
+        self._add_counts(conn, aggregate.add(now, agg, sign=[1, -1]), held=False)
         self._add_counts(conn, agg, held=True)
 
     def rebuild_counts(self, round_ids: Iterable[str] | None = None) -> None:
@@ -223,7 +262,7 @@ class CountsMixin:
         return aggregate.add(pd.DataFrame.from_records(rows, columns=list(aggregate.COLUMNS)))
 
     def stored_counts(self) -> pd.DataFrame:
-        """The ``answer_counts`` table as it is (with ``held``), without any check: for tests and audits."""
+        """The ``answer_counts`` table as it is (with ``held`` and ``shard``), without any check: for tests and audits."""
         with self._read() as conn:
             rows = conn.execute(sa.select(counts_table).order_by(*[counts_table.c[k] for k in _KEY])).all()
         return pd.DataFrame.from_records(rows, columns=[*_KEY, "n"])

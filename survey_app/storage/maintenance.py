@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis import contract
+from analysis import aggregate, contract
 
 from .engine import BUSY_TIMEOUT_S
 from .errors import EraseIncomplete
@@ -131,7 +131,7 @@ class MaintenanceMixin:
         (the transaction id PostgreSQL stamps on a row, which otherwise grows
         with each submission) and the physical order (``ctid``) is the random
         UUID order.  The aggregate's counter rows (``answer_counts``, updated by
-        every submission) are rewritten the same way.  Then ``VACUUM (FREEZE,
+        every submission) are rewritten the same way, their shards summed.  Then ``VACUUM (FREEZE,
         ANALYZE)`` removes the dead rows of used codes, tokens and counts.  Needs table-owner rights; blocks submissions
         for the moment it takes (about a second per 100,000 responses).
         SQLite: ``VACUUM`` (rebuilds the file in key order; the tables are
@@ -162,8 +162,10 @@ class MaintenanceMixin:
                     "CREATE TEMPORARY TABLE survey_recount ON COMMIT DROP AS SELECT * FROM answer_counts"
                 )
                 conn.exec_driver_sql("TRUNCATE answer_counts")
-                conn.exec_driver_sql(
-                    "INSERT INTO answer_counts SELECT * FROM survey_recount ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
+                key = ", ".join(f'"{k}"' for k in (*aggregate.KEY, "held"))
+                conn.exec_driver_sql(  # the shards summed into shard "0" (storage/counts.py)
+                    f"INSERT INTO answer_counts ({key}, shard, n) SELECT {key}, '0', sum(n) FROM survey_recount "
+                    f"GROUP BY {key} ORDER BY {key}"
                 )
             with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql(

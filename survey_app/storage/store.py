@@ -686,7 +686,7 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin, D
                 self._use_code(conn, stmts, round_id, code_hash)
             conn.execute(stmts.response, row)
             # the round's aggregate (storage/counts.py); held back when the round's table was released
-            self._add_counts(conn, aggregate.one_response(row), held=bool(found["frozen"]))
+            self._add_counts(conn, aggregate.one_response(row), held=bool(found["frozen"]), spread=True)
             if draft_hash is not None:
                 conn.execute(stmts.drop_draft, {"h": draft_hash})
             return info, row["response_id"]

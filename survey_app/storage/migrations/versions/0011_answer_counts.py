@@ -4,7 +4,7 @@ Revision ID: 0011_answer_counts
 Revises: 0010_frozen_members
 
 ``answer_counts`` (round_id, gi, respondent_type, measure_type, column, code,
-column_2, code_2, held, n): the respondents per selection and per combination
+column_2, code_2, held, shard, n): the respondents per selection and per combination
 of the answers to a pair of questions (:mod:`survey_app.storage.counts`,
 :mod:`analysis.aggregate`), kept on every submission and import.  Created
 empty: the first read counts each round's stored responses (a read checks the
@@ -20,7 +20,7 @@ down_revision = "0010_frozen_members"
 branch_labels = None
 depends_on = None
 
-_KEY = ("round_id", "gi", "respondent_type", "measure_type", "column", "code", "column_2", "code_2", "held")
+_KEY = ("round_id", "gi", "respondent_type", "measure_type", "column", "code", "column_2", "code_2", "held", "shard")
 
 
 def upgrade() -> None:
@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("column_2", sa.String(40), nullable=False),
         sa.Column("code_2", sa.String(32), nullable=False),
         sa.Column("held", sa.Boolean(), nullable=False),
+        sa.Column("shard", sa.String(2), nullable=False),
         sa.Column("n", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint(*_KEY, name="pk_answer_counts"),
         sa.ForeignKeyConstraint(["round_id"], ["rounds.id"], name="fk_answer_counts_round_id", ondelete="CASCADE"),

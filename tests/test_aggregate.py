@@ -354,3 +354,41 @@ def test_storage_answer_counts_spread_submissions_over_shards_and_read_their_sum
     if storage.dialect == "postgresql":
         assert set(storage.stored_counts()["shard"]) == {"0"}
     _equal(storage.answer_counts(), _recount(storage.load_responses()))
+
+
+def test_storage_answer_counts_of_a_submission_during_a_release_are_held(postgres_storage):
+    """PostgreSQL: a submission that arrives while a release (freeze) is being written waits for it and is
+    counted as held, not as a member of the released table (review finding of stop 20)."""
+    import threading
+    import time
+
+    from survey_app.storage.frozen import frozen_table, members_table
+
+    storage = postgres_storage
+    info, _ = storage.create_round(name="Tijdens", gis=contract.GI_CODES, round_id="r1")
+    rng = random.Random(3)
+    for _ in range(12):
+        storage.submit_response(
+            info.id, random_answers(rng), gi="JBG", respondent_type="ouder", submission_token=uuid.uuid4().hex
+        )
+    members = storage.load_responses(round_ids="r1")["response_id"].astype(str)
+    done = []
+    with storage.engine.begin() as freeze:  # what freeze_cells holds while it writes the release
+        freeze.exec_driver_sql("LOCK TABLE answer_counts IN SHARE ROW EXCLUSIVE MODE")
+        freeze.execute(sa.insert(frozen_table).values(round_id="r1", n_cells=0, cells="[]"))
+        freeze.execute(sa.insert(members_table), [{"response_id": i, "round_id": "r1"} for i in members])
+        late = threading.Thread(
+            target=lambda: done.append(
+                storage.submit_response(
+                    info.id, random_answers(rng), gi="JBN", respondent_type="ouder", submission_token=uuid.uuid4().hex
+                )
+            )
+        )
+        late.start()
+        time.sleep(1.5)
+        assert late.is_alive() and not done  # waits for the release to commit
+    late.join(30)
+    assert done
+    stored = storage.stored_counts()
+    assert stored.loc[stored["held"].astype(bool), "n"].sum() == len(aggregate.PAIRS)  # the late one, held
+    _equal(_stored(storage, held=False), _recount(storage.load_responses(released=True)))

@@ -406,7 +406,8 @@ def open_db(tmp_path, monkeypatch):
 
 
 def _page(storage, name: str, account: str) -> AppTest:
-    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=120)
+    # each page run may build a protected table (about 10 s, several times that with both cores busy)
+    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=300)
     sign_in(at, storage, account)
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -392,3 +392,53 @@ def test_storage_answer_counts_of_a_submission_during_a_release_are_held(postgre
     stored = storage.stored_counts()
     assert stored.loc[stored["held"].astype(bool), "n"].sum() == len(aggregate.PAIRS)  # the late one, held
     _equal(_stored(storage, held=False), _recount(storage.load_responses(released=True)))
+
+
+@pytest.mark.parametrize("writer", ["submission", "import"])
+def test_storage_answer_counts_erase_order_during_a_write_ends_without_deadlock(postgres_storage, monkeypatch, writer):
+    """PostgreSQL: every transaction takes answer_counts before responses.  A submission or an import that is
+    half-way (its counts lock taken / its rows inserted) when erase-order starts: both finish (review
+    finding of stop 21: erase took responses first and deadlocked with them)."""
+    import threading
+    import time
+
+    storage = postgres_storage
+    info, _ = storage.create_round(name="Volgorde", gis=contract.GI_CODES, round_id="r1")
+    storage.import_responses(generate(20, seed=1, round_id="r1"), round_id="r1")
+    slow = "_answers_row" if writer == "submission" else "_add_counts"  # after the lock / after the rows
+    real = getattr(storage, slow)
+
+    def slowly(*args, **kwargs):
+        time.sleep(1.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(storage, slow, slowly)
+    errors = []
+
+    def write():
+        try:
+            if writer == "submission":
+                storage.submit_response(
+                    info.id,
+                    random_answers(random.Random(4)),
+                    gi="JBG",
+                    respondent_type="ouder",
+                    submission_token="s" * 32,
+                )
+            else:
+                late = generate(15, seed=2, round_id="r1")
+                late["response_id"] = [str(uuid.uuid4()) for _ in range(len(late))]
+                storage.import_responses(late, round_id="r1")
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    t = threading.Thread(target=write)
+    t.start()
+    time.sleep(0.5)
+    storage.erase_insertion_order()  # waits for the writer, then rewrites both tables
+    t.join(60)
+    assert not errors, errors
+    monkeypatch.undo()
+    assert storage.count_responses() == (21 if writer == "submission" else 35)
+    _equal(storage.answer_counts(), _recount(storage.load_responses()))
+    assert set(storage.stored_counts()["shard"]) == {"0"}

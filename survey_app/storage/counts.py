@@ -26,8 +26,9 @@ Every submission of one selection updates the same rows, and a row stays
 locked until its transaction commits: with one copy, concurrent submissions
 on PostgreSQL waited for each other's commit in turn.  A submission picks one
 shard at random for all its rows (two submissions wait for each other only
-when they pick the same one); readers sum the shards.  Recounts, the hold-back
-at release and ``erase-order`` write every count back to shard ``"0"``.
+when they pick the same one); readers sum the shards.  Recounts and
+``erase-order`` write every count back to shard ``"0"``, and so does a release
+that holds some responses back (the members' counts, summed).
 
 Nothing in the table names a response or a time.  On PostgreSQL a counter row
 carries the transaction id of its last update (``xmin``), like a response row
@@ -85,7 +86,7 @@ _KEY = [*aggregate.KEY, "held", "shard"]
 SHARDS = 8  # copies of each counter row on PostgreSQL (module docstring)
 
 
-_CHUNK = 500  # records per SQLite statement (11 parameters each: below its limit of 32,766)
+_CHUNK = 90  # records per SQLite statement (11 parameters each: below the limit of 999 before SQLite 3.32)
 
 
 def _upsert_sql(dialect: str, k: int) -> str:
@@ -135,11 +136,16 @@ class CountsMixin:
                 part = recs[i : i + _CHUNK]
                 conn.exec_driver_sql(self._count_upsert(len(part)), tuple(v for r in part for v in r))
 
-    def _lock_counts(self, conn: Connection) -> None:
-        """PostgreSQL: no submission or import adds counts until this transaction ends (and every one that
-        added some has committed): a recount then neither misses nor doubles one.  SQLite has one writer."""
+    def _lock_counts(self, conn: Connection, mode: str = "SHARE ROW EXCLUSIVE") -> None:
+        """PostgreSQL: take ``answer_counts`` in ``mode`` (SQLite has one writer; nothing to do).
+
+        The default: no submission or import adds counts until this transaction ends (and every one that
+        added some has committed): a recount then neither misses nor doubles one.  ``ROW EXCLUSIVE``: what
+        a submission or an import takes before anything else.  Every transaction that uses both tables takes
+        ``answer_counts`` before ``responses`` (submissions, imports, releases, recounts, erase-order): two of
+        them never wait for each other in a circle (deadlock)."""
         if self.dialect == "postgresql":
-            conn.exec_driver_sql("LOCK TABLE answer_counts IN SHARE ROW EXCLUSIVE MODE")
+            conn.exec_driver_sql(f"LOCK TABLE answer_counts IN {mode} MODE")
 
     def _counted(self, conn: Connection, round_id: str, released: bool) -> pd.DataFrame:
         """The aggregate of the responses of ``round_id`` its released table holds (``released``) or not
@@ -160,8 +166,8 @@ class CountsMixin:
 
     def _hold_back_counts(self, conn: Connection, round_id: str) -> None:
         """Move the counts of the responses of ``round_id`` that are not its frozen members to ``held``
-        (inside the transaction that freezes the round; usually there are none).  The members' counts
-        are written back summed over their shards."""
+        (inside the transaction that freezes the round; usually there are none).  When there are some, the
+        members' counts are written back summed over their shards."""
         self._lock_counts(conn)
         agg = self._counted(conn, round_id, released=False)
         if not len(agg):

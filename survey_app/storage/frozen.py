@@ -164,6 +164,7 @@ class FrozenMixin:
         recs = _hidden_records(cells, round_id)
         ids = sorted({str(r) for r in response_ids}) if response_ids is not None else []
         with self._write(lock="freeze") as conn:  # PostgreSQL: one freezer at a time
+            self._lock_counts(conn)  # first: answer_counts before responses (the members), storage/counts.py
             self._get_round(conn, round_id)  # RoundNotFound for an unknown round
             if _is_frozen(conn, round_id):
                 return False

@@ -81,7 +81,7 @@ class ImportExportMixin:
 
     def _insert_prepared(self, conn: Connection, prepared, info: RoundInfo) -> int:
         """Check against the stored round and the stored ids, then insert (inside ``conn``'s transaction)."""
-
+        self._lock_counts(conn, "ROW EXCLUSIVE")  # answer_counts before responses (storage/counts.py)
         prepared = pipeline.check_round(prepared, info)
         if not prepared.ok:
             raise ImportRejected(prepared.report)

@@ -148,7 +148,8 @@ class MaintenanceMixin:
         if self.dialect == "postgresql":
             cols = ", ".join(contract.COLUMNS)
             with self._write(lock="erase") as conn:
-                conn.exec_driver_sql("LOCK TABLE responses IN ACCESS EXCLUSIVE MODE")
+                # answer_counts before responses, as every transaction that uses both (storage/counts.py)
+                conn.exec_driver_sql("LOCK TABLE answer_counts, responses IN ACCESS EXCLUSIVE MODE")
                 conn.exec_driver_sql(
                     f"CREATE TEMPORARY TABLE survey_reorder ON COMMIT DROP AS SELECT {cols} FROM responses"
                 )
@@ -157,7 +158,6 @@ class MaintenanceMixin:
                     f"INSERT INTO responses ({cols}) SELECT {cols} FROM survey_reorder ORDER BY response_id"
                 )
                 # the aggregate's counter rows carry the transaction of their last update too: rewritten alike
-                conn.exec_driver_sql("LOCK TABLE answer_counts IN ACCESS EXCLUSIVE MODE")
                 conn.exec_driver_sql(
                     "CREATE TEMPORARY TABLE survey_recount ON COMMIT DROP AS SELECT * FROM answer_counts"
                 )

@@ -667,11 +667,11 @@ class Storage(ImportExportMixin, MaintenanceMixin, RoundsMixin, AccountsMixin, D
         stmts = self._submit_statements()
 
         def store(conn: Connection) -> tuple[RoundInfo, str]:  # the one transaction of a submission
-            if self.dialect == "postgresql":
-                # before the round is read: a release (freeze) in progress holds answer_counts against this
-                # lock until it commits, so the round is then read frozen and the counts go to held
-                # (storage/counts.py); submissions do not block each other with it
-                conn.exec_driver_sql("LOCK TABLE answer_counts IN ROW EXCLUSIVE MODE")
+            # PostgreSQL, before the round is read: a release (freeze) in progress holds answer_counts against
+            # this lock until it commits, so the round is then read frozen and the counts go to held; and
+            # answer_counts before responses, as everywhere (storage/counts.py).  Submissions do not block
+            # each other with it.
+            self._lock_counts(conn, "ROW EXCLUSIVE")
             found = conn.execute(stmts.round, {"rid": round_id, "gi": gi}).mappings().first()
             if found is None:
                 raise RoundNotFound(f"round '{round_id}' does not exist")

@@ -135,7 +135,7 @@ def _filter_change(page) -> float:
 
 
 def rows(sizes, runs: int, *, quick: bool) -> list:
-    from .__main__ import Row, csv_with, not_measured
+    from .__main__ import Row, csv_with, not_measured, verdict
 
     works = [f"Overzicht, {n:,} responses: first view / filter change" for n in sizes]
     mem_works = ("server memory per dashboard session", "server memory per respondent session")
@@ -162,15 +162,9 @@ def rows(sizes, runs: int, *, quick: bool) -> list:
                                 firsts.append(first)
                                 changes.append(_filter_change(page))
                                 ctx.close()
-                            out.append(
-                                Row(
-                                    work,
-                                    f"{statistics.median(firsts):.1f} s / {statistics.median(changes):.1f} s",
-                                    "",
-                                    "",
-                                    target,
-                                )
-                            )
+                            first, change = statistics.median(firsts), statistics.median(changes)
+                            row = Row(work, f"{first:.1f} s / {change:.1f} s", "", "", target)
+                            out.append(verdict(row, first < 3 and change < 1 if target else None, "overzicht"))
                             if n == sizes[-1]:
                                 out.append(_dashboard_memory(browser, base, proc, n))
                 except Exception as exc:
@@ -185,7 +179,7 @@ def rows(sizes, runs: int, *, quick: bool) -> list:
 
 
 def _dashboard_memory(browser, base, proc, n):
-    from .__main__ import Row
+    from .__main__ import Row, verdict
 
     ctx, page, _ = _open_overzicht(browser, base)
     before = _rss_mb(proc.pid)
@@ -193,21 +187,23 @@ def _dashboard_memory(browser, base, proc, n):
     after = _rss_mb(proc.pid)
     for c in [ctx, *ctxs]:
         c.close()
-    return Row(
+    per = (after - before) / 5
+    row = Row(
         f"server memory per dashboard session ({n:,} responses)",
-        f"{(after - before) / 5:.0f} MiB",
+        f"{per:.0f} MiB",
         "",
         "",
         "< 50 MB",
         f"RSS {before:.0f} -> {after:.0f} MiB over 5 sessions",
     )
+    return verdict(row, per * 2**20 < 50e6, "memory")
 
 
 def _respondent_memory(browser):
     from analysis import contract
     from survey_app.storage import Storage
 
-    from .__main__ import Row
+    from .__main__ import Row, verdict
 
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
@@ -230,11 +226,13 @@ def _respondent_memory(browser):
             after = _rss_mb(proc.pid)
             for c in [first, *ctxs]:
                 c.close()
-    return Row(
+    per = (after - before) / 10
+    row = Row(
         "server memory per respondent session",
-        f"{(after - before) / 10:.1f} MiB",
+        f"{per:.1f} MiB",
         "",
         "",
         "< 30 MB",
         f"RSS {before:.0f} -> {after:.0f} MiB over 10 sessions",
     )
+    return verdict(row, per * 2**20 < 30e6, "memory")

@@ -124,7 +124,7 @@ def reference(url: str, writers: int, total: int) -> float:
 
 
 def rows(pg, total: int, runs: int) -> list:
-    from .__main__ import Row, not_measured
+    from .__main__ import Row, not_measured, verdict
 
     out = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -147,13 +147,12 @@ def rows(pg, total: int, runs: int) -> list:
                     out.append(not_measured(work, f"{type(exc).__name__}: {exc}", target))
                     continue
                 ratio = r / p
-                out.append(
-                    Row(
-                        work,
-                        f"{p:.0f}/s",
-                        f"{r:.0f}/s",
-                        f"{ratio:.1f}x slower" if ratio >= 1 else f"{1 / ratio:.1f}x faster",
-                        target,
-                    )
+                row = Row(
+                    work,
+                    f"{p:.0f}/s",
+                    f"{r:.0f}/s",
+                    f"{ratio:.1f}x slower" if ratio >= 1 else f"{1 / ratio:.1f}x faster",
+                    target,
                 )
+                out.append(verdict(row, p >= 500 if target else None, "submit"))
     return out

@@ -87,6 +87,7 @@ def answer_as_parent(page) -> None:
         settle(page)
 
     def press(name: str) -> None:
+        settle(page)  # no faded button of the previous step left (two buttons of one name)
         page.get_by_role("button", name=name).click()
         settle(page)
 

@@ -41,7 +41,7 @@ from survey_app.web import navigation
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "survey_app" / "web" / "app.py")
 SCREENS = ROOT / "survey_app" / "web" / "screens"
-TIMEOUT = 120
+TIMEOUT = 300  # a page run may build a protected table (about 10 s; several times that on a busy machine)
 SECRET = "test-secret-key-0123456789abcdef"
 ROUND_B = "ronde-b"
 OWN_GI = ROLE_ACCOUNTS["gi"][1]  # JBN

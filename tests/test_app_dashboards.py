@@ -26,7 +26,7 @@ from survey_app.respond import widgets as ui
 from survey_app.storage import Storage
 
 PAGES = Path(__file__).resolve().parents[1] / "survey_app" / "web" / "screens"
-TIMEOUT = 120
+TIMEOUT = 300  # a page run may build a protected table (about 10 s; several times that on a busy machine)
 SECRET = "test-secret-key-0123456789abcdef"
 ROUND_B = "ronde-2026"
 # a hidden group from the protected table: small or protecting, one text (issue 9)

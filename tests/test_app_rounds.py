@@ -25,7 +25,7 @@ from analysis import letters as L
 from survey_app.storage import Storage
 
 SECRET = "test-secret-key-0123456789abcdef"
-TIMEOUT = 120
+TIMEOUT = 300  # a page run may build a protected table (about 10 s; several times that on a busy machine)
 TODAY = dt.date(2026, 3, 25)
 PAGES = Path(__file__).resolve().parents[1] / "survey_app" / "web" / "screens"
 

@@ -52,8 +52,8 @@ SHORTFALL = {
     "import": "scrubbing the comments of a million rows (the Dutch de-identifier) and the counts of the round",
     "aggregate": "pandas overhead of building each statistic's table (stats, hiding rows), not counting",
     "submit": "the app's Python work per submission (checks, SQLAlchemy) and the database share two cores",
-    "overzicht": "the protected table is built from the aggregate once per server and data change "
-    "(about 10 s whatever the size); stored decisions are the next step",
+    "overzicht": "the first view builds the protected table from the aggregate (about 10 s of it, whatever the "
+    "size) and more not yet profiled; a filter change (about 8 s) not yet profiled",
     "memory": "more server memory per session than the goal (see the note column and the issue note)",
 }
 

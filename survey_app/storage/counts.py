@@ -89,13 +89,32 @@ SHARDS = 8  # copies of each counter row on PostgreSQL (module docstring)
 _CHUNK = 90  # records per SQLite statement (11 parameters each: below the limit of 999 before SQLite 3.32)
 
 
+def _summed(conn: Connection, round_ids: list[str] | None, released: bool) -> pd.DataFrame:
+    """The stored aggregate summed over its shards (and over ``held``, unless ``released``: not held only)."""
+    c = counts_table
+    keys = [c.c[k] for k in aggregate.KEY]
+    stmt = sa.select(*keys, sa.func.sum(c.c.n).label("n")).group_by(*keys)
+    if released:
+        stmt = stmt.where(c.c.held.is_(False))
+    if round_ids is not None:
+        stmt = stmt.where(c.c.round_id.in_(round_ids))
+    rows = conn.execute(stmt).all()
+    if not rows:
+        return aggregate.empty()
+    return aggregate.add(pd.DataFrame.from_records(rows, columns=list(aggregate.COLUMNS)))
+
+
+def _quoted(columns) -> str:
+    return ", ".join(f'"{c}"' for c in columns)
+
+
 def _upsert_sql(dialect: str, k: int) -> str:
     """One statement, one round trip, for ``k`` records (SQLAlchemy's executemany sent one per record):
     INSERT ... ON CONFLICT (key) DO UPDATE SET n = n + excluded.n.  SQLite: ``k`` rows of VALUES;
     PostgreSQL: the records as one JSON text (the same short statement for every ``k``, which psycopg
     prepares once; a long VALUES text would be parsed again on every call, and arrays of each column
     cost more to send than the JSON)."""
-    key = ", ".join(f'"{c}"' for c in _KEY)
+    key = _quoted(_KEY)
     if dialect == "postgresql":
         rows = f"SELECT {key}, n FROM json_populate_recordset(NULL::answer_counts, %s::json)"
     else:
@@ -103,10 +122,10 @@ def _upsert_sql(dialect: str, k: int) -> str:
     return f"INSERT INTO answer_counts ({key}, n) {rows} ON CONFLICT ({key}) DO UPDATE SET n = answer_counts.n + excluded.n"
 
 
-def _records(agg: pd.DataFrame | list[dict], held: bool, shard: str) -> list[tuple]:
+def _records(agg: pd.DataFrame | list[dict], held: bool, shard: str) -> list[dict]:
     # sorted by the key (count_table, one_response): two transactions update shared rows in one order (no deadlock)
     recs = agg[list(aggregate.COLUMNS)].to_dict("records") if isinstance(agg, pd.DataFrame) else agg
-    return [(*[r[k] for k in aggregate.KEY], held, shard, int(r["n"])) for r in recs]
+    return [{**{k: r[k] for k in aggregate.KEY}, "held": held, "shard": shard, "n": int(r["n"])} for r in recs]
 
 
 class CountsMixin:
@@ -129,12 +148,12 @@ class CountsMixin:
             shard = str(secrets.randbelow(SHARDS)) if spread and self.dialect == "postgresql" else "0"
             recs = _records(agg, bool(held), shard)
             if self.dialect == "postgresql":  # the records in the order given (json_populate_recordset keeps it)
-                cols = [*_KEY, "n"]
-                conn.exec_driver_sql(self._count_upsert(0), (json.dumps([dict(zip(cols, r)) for r in recs]),))
+                conn.exec_driver_sql(self._count_upsert(0), (json.dumps(recs),))
                 return
+            cols = [*_KEY, "n"]
             for i in range(0, len(recs), _CHUNK):
                 part = recs[i : i + _CHUNK]
-                conn.exec_driver_sql(self._count_upsert(len(part)), tuple(v for r in part for v in r))
+                conn.exec_driver_sql(self._count_upsert(len(part)), tuple(r[c] for r in part for c in cols))
 
     def _lock_counts(self, conn: Connection, mode: str = "SHARE ROW EXCLUSIVE") -> None:
         """PostgreSQL: take ``answer_counts`` in ``mode`` (SQLite has one writer; nothing to do).
@@ -172,15 +191,23 @@ class CountsMixin:
         agg = self._counted(conn, round_id, released=False)
         if not len(agg):
             return
+        now = _summed(conn, [round_id], released=True)
         c = counts_table
-        keys = [c.c[k] for k in aggregate.KEY]
-        rows = conn.execute(
-            sa.select(*keys, sa.func.sum(c.c.n)).where(c.c.round_id == round_id, c.c.held.is_(False)).group_by(*keys)
-        ).all()
-        now = pd.DataFrame.from_records(rows, columns=list(aggregate.COLUMNS)) if rows else aggregate.empty()
         conn.execute(sa.delete(c).where(c.c.round_id == round_id, c.c.held.is_(False)))
         self._add_counts(conn, aggregate.add(now, agg, sign=[1, -1]), held=False)
         self._add_counts(conn, agg, held=True)
+
+    def _merge_shards(self, conn: Connection) -> None:
+        """PostgreSQL, inside ``erase-order``'s transaction (both tables locked): every counter row written anew,
+        the shards summed into ``"0"`` (a row's ``xmin`` would otherwise name the transaction of its last
+        submission)."""
+        key = _quoted((*aggregate.KEY, "held"))
+        conn.exec_driver_sql("CREATE TEMPORARY TABLE survey_recount ON COMMIT DROP AS SELECT * FROM answer_counts")
+        conn.exec_driver_sql("TRUNCATE answer_counts")
+        conn.exec_driver_sql(
+            f"INSERT INTO answer_counts ({key}, shard, n) SELECT {key}, '0', sum(n) FROM survey_recount "
+            f"GROUP BY {key} ORDER BY {key}"
+        )
 
     def rebuild_counts(self, round_ids: Iterable[str] | None = None) -> None:
         """Count the responses of the rounds (default: every round) again, one round per transaction."""
@@ -253,19 +280,8 @@ class CountsMixin:
         if ids is not None and not ids:
             return aggregate.empty()
         self._check_counts(ids)
-        c = counts_table
-        stmt = sa.select(*[c.c[k] for k in aggregate.KEY], sa.func.sum(c.c.n).label("n")).group_by(
-            *[c.c[k] for k in aggregate.KEY]
-        )
-        if released:
-            stmt = stmt.where(c.c.held.is_(False))
-        if ids is not None:
-            stmt = stmt.where(c.c.round_id.in_(ids))
         with self._read() as conn:
-            rows = conn.execute(stmt).all()
-        if not rows:
-            return aggregate.empty()
-        return aggregate.add(pd.DataFrame.from_records(rows, columns=list(aggregate.COLUMNS)))
+            return _summed(conn, ids, released)
 
     def stored_counts(self) -> pd.DataFrame:
         """The ``answer_counts`` table as it is (with ``held`` and ``shard``), without any check: for tests and audits."""

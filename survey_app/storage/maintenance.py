@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis import aggregate, contract
+from analysis import contract
 
 from .engine import BUSY_TIMEOUT_S
 from .errors import EraseIncomplete
@@ -158,15 +158,7 @@ class MaintenanceMixin:
                     f"INSERT INTO responses ({cols}) SELECT {cols} FROM survey_reorder ORDER BY response_id"
                 )
                 # the aggregate's counter rows carry the transaction of their last update too: rewritten alike
-                conn.exec_driver_sql(
-                    "CREATE TEMPORARY TABLE survey_recount ON COMMIT DROP AS SELECT * FROM answer_counts"
-                )
-                conn.exec_driver_sql("TRUNCATE answer_counts")
-                key = ", ".join(f'"{k}"' for k in (*aggregate.KEY, "held"))
-                conn.exec_driver_sql(  # the shards summed into shard "0" (storage/counts.py)
-                    f"INSERT INTO answer_counts ({key}, shard, n) SELECT {key}, '0', sum(n) FROM survey_recount "
-                    f"GROUP BY {key} ORDER BY {key}"
-                )
+                self._merge_shards(conn)
             with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql(
                     "VACUUM (FREEZE, ANALYZE) responses, answer_counts, unused_codes, access_codes, submission_tokens"

@@ -102,6 +102,9 @@ READER_FIT = ("n", "k", "r2", "mcfadden_r2")
 READER_DECIMALS = 3
 #: Roles that may see other answers next to comments.
 ANSWER_ROLES = ("inspecteur",)
+#: How many outputs derived from one protected table (a view's figures, their charts) it keeps
+#: (:meth:`ProtectedData.memo`): each view's 13 figures and their charts in two languages.
+MEMO_ENTRIES = 512
 
 
 def check_min_cell(min_cell: Any) -> int:
@@ -298,6 +301,7 @@ class ProtectedData:
         self._rows = rows
         self._pool_rounds = pool_rounds
         self._rows_lock = threading.Lock()
+        self._memo_lock = threading.Lock()
         self._start()
 
     def _start(self) -> None:
@@ -319,6 +323,8 @@ class ProtectedData:
         #: called as ``on_build(key, self)`` after a family is built (the caller keeps
         #: the hidden cells of a family built on demand, so that they stay hidden)
         self.on_build: Callable[[str, ProtectedData], None] | None = None
+        #: outputs derived from this table's decisions (:meth:`memo`), forgotten when it starts again
+        self._memo: OrderedDict[tuple, Any] = OrderedDict()
 
     @property
     def df(self) -> pd.DataFrame:
@@ -589,6 +595,31 @@ class ProtectedData:
     def view(self, filters: Mapping[str, Any] | None = None) -> ProtectedView:
         """The outputs of one selection (each filter one value or all)."""
         return ProtectedView(self, normalize_view_filters(filters))
+
+    def memo(self, key: tuple, make: Callable[[], Any]) -> Any:
+        """``make()``, kept with this table under ``key`` and shared by every reader of it.
+
+        For outputs that follow from the table's decisions and the key alone (a
+        view's figures, a figure's chart in one language): a table's decisions
+        never change once made (a family is built once; a table that starts
+        again from its rows forgets what it kept), so what was made from them
+        stays true for the table's life.  At most :data:`MEMO_ENTRIES` are kept
+        (least recently used first out).  Thread-safe; two readers asking for the
+        same new key at once may both make it (the same value).  Callers must not
+        change what they get.
+        """
+        with self._memo_lock:
+            kept = self._memo
+            if key in kept:
+                kept.move_to_end(key)
+                return kept[key]
+        value = make()
+        with self._memo_lock:
+            if self._memo is kept:  # else the table started again meanwhile: what was made may be of the old one
+                kept[key] = value
+                while len(kept) > MEMO_ENTRIES:
+                    kept.popitem(last=False)
+        return value
 
     def table(self, families: Sequence[str] | None = None) -> pd.DataFrame:
         """The protected table: every published cell of the given (default: built) families.
@@ -912,8 +943,13 @@ class ProtectedView:
         return self.sub
 
     def figures(self) -> list[FigureResult]:
-        """Every contract figure (``contract.FIGURE_IDS``, in order) of this selection."""
-        return [self.figure(fid) for fid in contract.FIGURE_IDS]
+        """Every contract figure (``contract.FIGURE_IDS``, in order) of this selection (made once per
+        table and selection, :meth:`ProtectedData.memo`: do not change them)."""
+        return list(self.data.memo(("figures", self.key), lambda: [self.figure(fid) for fid in contract.FIGURE_IDS]))
+
+    def memo(self, key: tuple, make: Callable[[], Any]) -> Any:
+        """:meth:`ProtectedData.memo` for an output of this selection (``key`` is extended by the view's)."""
+        return self.data.memo(("view", self.key, *key), make)
 
     def text_statistics(self) -> list[FigureResult]:
         """The numbers the report text quotes (``figures.TEXT_STATISTIC_IDS``, in order)."""

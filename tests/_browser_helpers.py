@@ -27,7 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-START_TIMEOUT_S = 120
+START_TIMEOUT_S = 240  # the server loads the de-identifier (15-30 s, longer on a busy machine) before it opens its port
 SECRET = "browser-test-secret-0123456789abcdef"
 
 

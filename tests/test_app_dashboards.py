@@ -272,6 +272,38 @@ def test_overzicht_filter_changes_chart_data(db):
     assert at.session_state["_flt_rtype"] == ["jeugdige"]
 
 
+def test_overzicht_builds_each_chart_once_per_table_selection_and_language(db, monkeypatch):
+    # issue 10: a page run built and converted 13 Altair charts again (about 3 s at any size); they
+    # are kept with the protected table (ProtectedData.memo), shared by every session
+    from analysis import charts as chart_module
+    from survey_app.dashboard import context
+
+    made = []
+    real = chart_module.figure_chart
+
+    def counting(fig, **kw):
+        made.append((fig.id, kw.get("lang")))
+        return real(fig, **kw)
+
+    monkeypatch.setattr(chart_module, "figure_chart", counting)
+    context.clear_data_cache()
+    try:
+        first = open_page("overzicht")
+        assert len(made) == 13
+        second = open_page("overzicht")  # another session, same selection: nothing built
+        assert len(made) == 13
+        assert [c.proto.spec for c in charts(second)] == [c.proto.spec for c in charts(first)]
+        first.multiselect(key="flt_rtype").set_value(["jeugdige"])
+        rerun(first)
+        assert len(made) == 26
+        first.radio(key=context.LANG_KEY).set_value("en")
+        rerun(first)
+        assert len(made) == 39 and {lang for _, lang in made[26:]} == {"en"}
+        assert "Respondents" in {m.label for m in first.metric}
+    finally:
+        context.clear_data_cache()
+
+
 def test_overzicht_small_institution_shows_no_estimate_anywhere(db):
     at = open_page("overzicht", flt_gi=["JBW"])
     metrics = {m.label: m.value for m in at.metric}

@@ -266,7 +266,7 @@ def test_browser_make_run_starts_both_servers_with_a_one_time_password(tmp_path,
 
 
 def _wait_health(base: str, proc) -> None:
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 240  # a server loads the de-identifier before it opens its port
     while time.monotonic() < deadline:
         assert proc.poll() is None
         try:

@@ -381,3 +381,21 @@ def test_write_figures_every_figure_of_compute_figures(tmp_path):
 def test_write_figures_rejects_unknown_format(tmp_path):
     with pytest.raises(ValueError, match="format"):
         charts.write_figures([h.explained_at_start()], tmp_path, format="bmp")
+
+
+def test_chart_spec_is_the_validated_spec_of_every_figure_in_the_house_theme():
+    # chart_spec skips the schema validation (the dashboards send it to the browser):
+    # what it gives must be exactly what the validated conversion gives, for every figure and both languages
+    from analysis.figures import compute_figures
+    from sample_data.generator import generate
+
+    for df in (generate(n=200, seed=11), generate(n=60, seed=2)):  # the second one with hidden groups
+        for fig in compute_figures(df):
+            for lang in ("nl", "en"):
+                chart = charts.figure_chart(fig, lang=lang, synthetic=True)
+                with alt.theme.enable("none"):  # another theme enabled globally: the house theme still
+                    spec = charts.chart_spec(chart)
+                with alt.theme.enable(charts.THEME_NAME):
+                    assert spec == chart.to_dict(), (fig.id, lang)
+                assert spec["config"]["font"] == charts.FONT
+    assert charts.chart_spec(spec) is spec

@@ -6,6 +6,7 @@ Starting the real server is covered by tests/test_browser_respond.py.
 from streamlit import config
 
 from survey_app.web import launcher
+from survey_app.web.mode import MODE_ENV, PUBLIC
 
 
 def _options() -> dict:
@@ -88,3 +89,27 @@ def test_launcher_demo_user_has_a_random_one_time_password(survey_env):
         assert second and second != first  # never a fixed default
     finally:
         s.dispose()
+
+
+def test_launcher_loads_the_deidentifier_before_the_server_opens_its_port(tmp_path, monkeypatch):
+    # issue 10: loaded in the background after the port opened, deduce held Python's lock for its
+    # whole load and a staff member's first Overzicht took 24 s instead of 4
+    from streamlit.web import cli as stcli
+
+    from analysis import scrub
+
+    order = []
+    monkeypatch.setenv("SURVEY_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SURVEY_DATABASE_URL", f"sqlite:///{tmp_path / 'survey.sqlite'}")
+    monkeypatch.setenv("SURVEY_SECRET_KEY", "test-secret-key-0123456789abcdef")
+    monkeypatch.setattr(scrub, "deidentifier", lambda: order.append("deidentifier"))
+
+    def serve(prog_name):
+        order.append("serve")
+        raise SystemExit(0)
+
+    monkeypatch.setattr(stcli, "main", serve)
+    monkeypatch.setattr("sys.argv", ["survey-app"])
+    monkeypatch.setenv(MODE_ENV, PUBLIC)  # run_app sets it for its process: restored after the test
+    assert launcher.run_app(["--no-demo", "--port", "9"]) == 0
+    assert order == ["deidentifier", "serve"]

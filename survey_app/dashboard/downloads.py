@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import html
 import io
 from collections.abc import Callable
@@ -81,11 +82,19 @@ _SR_ONLY = (
 
 
 def show_chart(chart, *, key: str) -> None:
-    """A chart and its text alternative: the chart's ``description`` (its title and every number in
-    words, from :mod:`analysis.charts` / :mod:`analysis.charts_compare`) for screen readers.  The
-    numbers as a table are shown by the page next to it (:func:`show_table`)."""
-    st.altair_chart(chart, width="content", key=key)
-    description = chart.to_dict().get("description") if hasattr(chart, "to_dict") else None
+    """A chart (Altair, or its Vega-Lite spec: :func:`analysis.charts.chart_spec`) and its text
+    alternative: the chart's ``description`` (its title and every number in words, from
+    :mod:`analysis.charts` / :mod:`analysis.charts_compare`) for screen readers.  The numbers as a
+    table are shown by the page next to it (:func:`show_table`).
+
+    The chart becomes a spec once (house theme, not validated again) and is sent as that:
+    Streamlit's own Altair path would turn it into a dict twice more, with schema validation.
+    """
+    spec = charts.chart_spec(chart)
+    # Streamlit changes the spec in place (datasets moved onto its message, legend titles): a kept
+    # spec (a figure's, shared by every session: ProtectedData.memo) must stay as it is
+    st.vega_lite_chart(copy.deepcopy(spec), width="content", key=key)
+    description = spec.get("description")
     if description:
         st.html(_SR_ONLY.format(text=html.escape(description)))
 

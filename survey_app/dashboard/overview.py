@@ -37,17 +37,16 @@ def render_key_numbers(ctx: Context) -> None:
                     st.caption(item["detail"])
 
 
-def figure_chart(ctx: Context, fig: FigureResult):
-    """The Altair chart of a figure (:func:`analysis.charts.figure_chart`, house theme)."""
-    return charts.figure_chart(fig, lang=ctx.lang, synthetic=ctx.synthetic)
+def render_figure(ctx: Context, fig: FigureResult, number: int, chart: dict | None = None) -> None:
+    """One figure as in the report: title, chart, caption, test sentence, table and downloads.
 
-
-def render_figure(ctx: Context, fig: FigureResult, number: int) -> None:
-    """One figure as in the report: title, chart, caption, test sentence, table and downloads."""
+    ``chart``: the figure's chart as a Vega-Lite spec (:meth:`Context.figure_charts`); made here when not given.
+    """
     lang_ = ctx.lang
     with st.container(key=f"fig_{fig.id}"):
         st.subheader(f"{number}. {wording.figure_title(fig, lang_)}")
-        chart = figure_chart(ctx, fig)
+        if chart is None:
+            chart = charts.chart_spec(charts.figure_chart(fig, lang=lang_, synthetic=ctx.synthetic))
         show_chart(chart, key=f"{ctx.page}_chart_{fig.id}")
         if fig.suppressed:
             n = wording.size_text(fig.base_n, fig.base_n_below, ctx.lang)
@@ -68,5 +67,5 @@ def render_figure(ctx: Context, fig: FigureResult, number: int) -> None:
 def render_figures(ctx: Context) -> None:
     """Every contract figure in report order."""
     st.subheader(t("figures"))
-    for i, fig in enumerate(ctx.figures(), start=1):
-        render_figure(ctx, fig, i)
+    for i, (fig, chart) in enumerate(ctx.figure_charts(), start=1):
+        render_figure(ctx, fig, i, chart)

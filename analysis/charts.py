@@ -486,10 +486,10 @@ def _finish(ctx: _Ctx, main: alt.TopLevelMixin, subtitle: list[str], description
             foot = alt.Title(text=notes, subtitle=synthetic, fontWeight="normal", color=COLOURS["tekst_zacht"], **style)
         else:
             foot = alt.Title(text=synthetic, fontWeight="bold", color=COLOURS["tekst"], **style)
-        chart = alt.vconcat(main.properties(title=foot))
+        chart = alt.vconcat(_props(main, title=foot))
     else:
         chart = main
-    return localised(chart.properties(title=title, description=desc), ctx.lang)
+    return localised(_props(chart, title=title, description=desc), ctx.lang)
 
 
 def _suppressed_chart(ctx: _Ctx, subtitle: list[str], lines: list[str] | None = None):
@@ -527,13 +527,13 @@ def _suppressed_chart(ctx: _Ctx, subtitle: list[str], lines: list[str] | None = 
             lineBreak="\n",
             lineHeight=20,
         )
-        .encode(text="message:N", x=alt.value(ctx.width / 2), y=alt.Y("y:Q", scale=None))
+        .encode(text=alt.Text("message:N"), x=alt.XValue(ctx.width / 2), y=alt.Y("y:Q", scale=None))
         .properties(width=ctx.width, height=height)
     )
     frame = (
         alt.Chart(data.head(1))
         .mark_rect(fill="#F3F3F3", stroke=COLOURS["raster"])
-        .encode(x=alt.value(0), x2=alt.value(ctx.width), y=alt.value(0), y2=alt.value(height))
+        .encode(x=alt.XValue(0), x2=alt.X2Value(ctx.width), y=alt.YValue(0), y2=alt.Y2Value(height))
     )
     base = wording.size_text(ctx.fig.base_n, getattr(ctx.fig, "base_n_below", None), ctx.lang)
     desc = f"{ctx.title}. n = {base}: {'; '.join(desc_lines)}."
@@ -588,8 +588,28 @@ def _all_hidden_chart(ctx: _Ctx, subtitle: list[str], rows: list[dict]):
 LAYER_NAMES = ("bars", "whiskers", "whisker_low", "whisker_high", "values", "too_few")
 
 
+def _props(chart, **kwargs):
+    """``chart.properties(**kwargs)`` on a chart this module has just made and not shared: set in
+    place, without a copy and without checking each value against the Vega-Lite schema.
+
+    Altair checks every property on its own (about 1 ms each), and any copy of
+    a layered chart copies every layer deeply again: together half of a
+    figure's build (issue 10: the dashboards build charts per selection).  The
+    finished specs of every figure are validated in tests/test_charts.py.
+    """
+    for key, value in kwargs.items():
+        setattr(chart, key, value)
+    return chart
+
+
+def _indicative_opacity() -> alt.FillOpacityValue:
+    """Indicative bars lighter.  Channels are given as their classes throughout this module: a
+    shorthand text or dict makes Altair look its class up by hashing the whole schema (~5 ms each)."""
+    return alt.FillOpacityValue(condition={"test": "datum.indicative", "value": INDICATIVE_OPACITY}, value=1.0)
+
+
 def _named(*layers):
-    return [layer.properties(name=name) for layer, name in zip(layers, LAYER_NAMES)]
+    return [_props(layer, name=name) for layer, name in zip(layers, LAYER_NAMES)]
 
 
 def _pct_axis(ctx: _Ctx) -> alt.X:
@@ -654,9 +674,9 @@ def _hbar_layers(
             x=_pct_axis(ctx),
             color=colour,
             stroke=stroke,
-            fillOpacity=alt.condition("datum.indicative", alt.value(INDICATIVE_OPACITY), alt.value(1.0)),
+            fillOpacity=_indicative_opacity(),
             tooltip=tooltip,
-            description="aria:N",
+            description=alt.Description("aria:N"),
             **enc,
         )
     )
@@ -664,12 +684,12 @@ def _hbar_layers(
     whisker = (
         base.transform_filter(valid_ci)
         .mark_rule(color=COLOURS["foutbalk"], strokeWidth=1.5, aria=False)
-        .encode(x="ci_low:Q", x2="ci_high:Q", **enc)
+        .encode(x=alt.X("ci_low:Q"), x2=alt.X2("ci_high:Q"), **enc)
     )
     caps = [
         base.transform_filter(valid_ci)
         .mark_tick(color=COLOURS["foutbalk"], thickness=1.5, size=max(6, step // 3), aria=False)
-        .encode(x=f"{c}:Q", **enc)
+        .encode(x=alt.X(f"{c}:Q"), **enc)
         for c in ("ci_low", "ci_high")
     ]
     labels = (
@@ -681,7 +701,7 @@ def _hbar_layers(
             fontSize=14 if offset_order is None else 13,
             aria=False,
         )
-        .encode(x="label_x:Q", text="pct_label:N", **enc)
+        .encode(x=alt.X("label_x:Q"), text=alt.Text("pct_label:N"), **enc)
     )
     too_few = (
         base.transform_filter("datum.too_few != ''")
@@ -693,9 +713,9 @@ def _hbar_layers(
             fontStyle="italic",
             color=COLOURS["tekst_zacht"],
         )
-        .encode(x=alt.datum(0), text="too_few:N", **enc)
+        .encode(x=alt.X(datum=0), text=alt.Text("too_few:N"), **enc)
     )
-    return alt.layer(*_named(bars, whisker, *caps, labels, too_few)).properties(width=ctx.width, height=alt.Step(step))
+    return _props(alt.layer(*_named(bars, whisker, *caps, labels, too_few)), width=ctx.width, height=alt.Step(step))
 
 
 def _hbar_frame(ctx: _Ctx, rows: list[dict], y_label, group_label=None) -> pd.DataFrame:
@@ -959,17 +979,17 @@ def _mean_by_group(ctx: _Ctx):
         .encode(
             x=x,
             y=y("mean"),
-            y2=alt.datum(1),
-            fillOpacity=alt.condition("datum.indicative", alt.value(INDICATIVE_OPACITY), alt.value(1.0)),
+            y2=alt.Y2(datum=1),
+            fillOpacity=_indicative_opacity(),
             tooltip=[alt.Tooltip("group_name:N", title=ctx.t("charts.n_workers")), alt.Tooltip("tip:N", title="")],
-            description="aria:N",
+            description=alt.Description("aria:N"),
         )
     )
     valid_ci = "isValid(datum.ci_low) && isValid(datum.ci_high)"
     whisker = (
         base.transform_filter(valid_ci)
         .mark_rule(color=COLOURS["foutbalk"], strokeWidth=1.5, aria=False)
-        .encode(x=x, y=y("ci_low"), y2="ci_high:Q")
+        .encode(x=x, y=y("ci_low"), y2=alt.Y2("ci_high:Q"))
     )
     caps = [
         base.transform_filter(valid_ci)
@@ -980,7 +1000,7 @@ def _mean_by_group(ctx: _Ctx):
     labels = (
         base.transform_filter("isValid(datum.mean)")
         .mark_text(baseline="bottom", dy=-5, fontSize=14, fontWeight="bold", aria=False)
-        .encode(x=x, y=y("label_y"), text="mean_label:N")
+        .encode(x=x, y=y("label_y"), text=alt.Text("mean_label:N"))
     )
     too_few = (
         base.transform_filter("datum.suppressed")
@@ -993,9 +1013,9 @@ def _mean_by_group(ctx: _Ctx):
             fontStyle="italic",
             color=COLOURS["tekst_zacht"],
         )
-        .encode(x=x, y=alt.Y(datum=1, scale=y_scale, axis=y_axis), text="too_few:N")
+        .encode(x=x, y=alt.Y(datum=1, scale=y_scale, axis=y_axis), text=alt.Text("too_few:N"))
     )
-    main = alt.layer(*_named(bars, whisker, *caps, labels, too_few)).properties(width=ctx.width, height=300)
+    main = _props(alt.layer(*_named(bars, whisker, *caps, labels, too_few)), width=ctx.width, height=300)
     _indicative_note(ctx, rows)
     if not all(r["suppressed"] for r in rows):
         ctx.footnotes.insert(0, ctx.t("charts.whiskers"))

@@ -1001,12 +1001,15 @@ class ProtectedView:
     def _hide_rows(table: pd.DataFrame, hide: np.ndarray, n_below, *, hide_n: bool = True) -> pd.DataFrame:
         table = table.copy()
         hide = np.asarray(hide, dtype=bool)
-        for c in ("pct", "mean", "sd", "ci_low", "ci_high"):
-            if c in table.columns:
-                table[c] = table[c].astype("float64").mask(hide, np.nan)
-        for c in ("n_positive", *(("n",) if hide_n else ())):
-            if c in table.columns:
-                table[c] = table[c].astype("Int64").mask(pd.Series(hide, index=table.index), pd.NA)
+        hidden = bool(hide.any())  # most rows of most views: nothing to mask (pandas' mask costs ~0.2 ms a column)
+        for columns, dtype, missing in (
+            (("pct", "mean", "sd", "ci_low", "ci_high"), "float64", np.nan),
+            (("n_positive", *(("n",) if hide_n else ())), "Int64", pd.NA),
+        ):
+            for c in columns:
+                if c in table.columns:
+                    col = table[c] if table[c].dtype == dtype else table[c].astype(dtype)
+                    table[c] = col.mask(pd.Series(hide, index=table.index), missing) if hidden else col
         table["suppressed"] = table["suppressed"].to_numpy() | hide
         if "indicative" in table.columns:
             table["indicative"] = table["indicative"].to_numpy() & ~hide

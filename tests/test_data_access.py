@@ -215,3 +215,24 @@ def test_report_hold_late_institution_waits_on_its_own_views_not_on_national_one
     assert report_hold(storage, everything, {"gi": ["WSS"]}, today=dt.date(2026, 5, 25)).empty
     storage.close_round(info.id)
     assert report_hold(storage, everything, {"gi": ["WSS"]}, today=today).empty
+
+
+def test_warm_tables_builds_the_tables_the_first_readers_ask_for(seeded, monkeypatch):
+    # the staff server calls it before its port opens (issue 10: the first reader waited ~10 s
+    # for the figure families); a page's first protected_data finds the built tables
+    from analysis import cube, protection
+    from survey_app.dashboard import data_access
+
+    monkeypatch.setattr(protection, "_CACHE", type(protection._CACHE)())
+    live, readers = data_access.warm_tables(seeded)
+    assert set(readers.rounds) == {contract.DEMO_ROUND_ID, ROUND_B} and tuple(seeded.frozen_round_ids()) == (ROUND_B,)
+
+    def no_build(self, *a, **kw):
+        raise AssertionError("a family was searched again")
+
+    monkeypatch.setattr(cube.Cube, "suppress", no_build)
+    assert data_access.protected_data(seeded) is live
+    assert data_access.protected_data(seeded, rounds=data_access.readable_round_ids(seeded)) is readers
+    for data in (live, readers):
+        data.view({}).figures()
+        data.view({"respondent_type": "jeugdige"}).figures()

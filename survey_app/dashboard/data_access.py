@@ -445,6 +445,30 @@ def protected_data(storage, *, rounds: Iterable[str] | None = None):
     return data
 
 
+def warm_tables(storage) -> list:
+    """Build the protected tables readers will ask for first: the live one and the readers' one.
+
+    The staff server calls it before it opens its port (:func:`survey_app.web.launcher.run_app`):
+    a table's figure families take about ten seconds to build from the stored
+    aggregate, whatever the number of responses, and the first reader after a
+    start would wait for them.  The tables land in :func:`analysis.protection.protect`'s
+    cache (key: the aggregate's contents and the database), where the pages'
+    first :func:`protected_data` finds them.  The readers' table is built as a
+    reader's first view would build it (a round whose fieldwork closed is released).
+    Returns the tables.
+    """
+    out = []
+    for rounds in (None, readable_round_ids(storage)):
+        frozen = storage.frozen_round_ids()
+        data = protected_data(storage, rounds=rounds)
+        if rounds is not None and storage.frozen_round_ids() != frozen:
+            data = protected_data(storage, rounds=rounds)  # released now: later reads are of the kept counts
+        data.table(data.figure_families())
+        data.view({}).figures()
+        out.append(data)
+    return out
+
+
 def _url(storage) -> str:
     return getattr(storage, "url", repr(storage))
 

@@ -191,8 +191,16 @@ def run_app(
             + f": {respondent_link(contract.DEMO_ROUND_ID, port=port, address=address)}",
             flush=True,
         )
-    storage.dispose()
     preload_deidentifier()
+    if staff:
+        # the tables the first readers ask for, built before the port opens; this storage stays
+        # open with them (a table reads rows through it the first time an output needs them)
+        from survey_app.dashboard import data_access
+
+        print(i18n.both("launcher.tables"), flush=True)
+        data_access.warm_tables(storage)
+    else:
+        storage.dispose()
     # lazy, measured: Streamlit adds ~0.7 s to `survey-app --help` (0.5 s)
     from streamlit.web import cli as stcli
 

@@ -276,6 +276,7 @@ def test_overzicht_builds_each_chart_once_per_table_selection_and_language(db, m
     # issue 10: a page run built and converted 13 Altair charts again (about 3 s at any size); they
     # are kept with the protected table (ProtectedData.memo), shared by every session
     from analysis import charts as chart_module
+    from analysis import protection
     from survey_app.dashboard import context
 
     made = []
@@ -287,6 +288,7 @@ def test_overzicht_builds_each_chart_once_per_table_selection_and_language(db, m
 
     monkeypatch.setattr(chart_module, "figure_chart", counting)
     context.clear_data_cache()
+    monkeypatch.setattr(protection, "_CACHE", type(protection._CACHE)())  # a table of its own: nothing kept yet
     try:
         first = open_page("overzicht")
         assert len(made) == 13

@@ -236,3 +236,11 @@ def test_warm_tables_builds_the_tables_the_first_readers_ask_for(seeded, monkeyp
     for data in (live, readers):
         data.view({}).figures()
         data.view({"respondent_type": "jeugdige"}).figures()
+    # Overzicht's first view (everything, Dutch) has its charts made: nothing is built for it
+    from analysis import charts
+
+    monkeypatch.setattr(charts, "figure_chart", lambda *a, **kw: pytest.fail("a chart was built"))
+    for data in (live, readers):
+        made = data_access.figure_charts(data.view({}), lang="nl", synthetic=True)
+        assert [f.id for f, _ in made] == list(contract.FIGURE_IDS)
+        assert all(spec["description"] for _, spec in made)

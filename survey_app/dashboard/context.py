@@ -32,7 +32,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analysis import charts, contract, i18n, wording
+from analysis import contract, i18n, wording
 from analysis.figures import FigureResult
 from analysis.report import is_synthetic
 from survey_app.auth import session
@@ -83,8 +83,9 @@ def _load(
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)
-def _counts(url: str, scope: Scope, filters_key: tuple, _storage, rounds: tuple | None = None) -> pd.DataFrame:
-    return data_access.selection_counts(_storage, scope, dict(filters_key), rounds=rounds)
+def _counts(url: str, scope: Scope, _storage, rounds: tuple | None = None) -> pd.DataFrame:
+    # per scope, not per selection: a filter change selects from it (reading the aggregate took ~0.4 s)
+    return data_access.scope_counts(_storage, scope, rounds=rounds)
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_ENTRIES, show_spinner=False)
@@ -139,9 +140,10 @@ def load_data(storage, scope: Scope, filters: dict, *, with_rest: bool = False) 
 
 
 def selection_counts(storage, scope: Scope, filters: dict) -> pd.DataFrame:
-    """:func:`data_access.selection_counts` (from the stored aggregate, no rows), cached like :func:`load_data`."""
+    """:func:`data_access.selection_counts` (from the stored aggregate, no rows): the scope's counts
+    cached like :func:`load_data`, the filters applied to them."""
     rounds = table_rounds(storage, scope)
-    return _counts(_url(storage), scope, data_access.filters_key(filters), storage, rounds)
+    return data_access.apply_filters(_counts(_url(storage), scope, storage, rounds), filters)
 
 
 def clear_data_cache() -> None:
@@ -230,23 +232,10 @@ class Context:
         return [] if v is None else v.figures()
 
     def figure_charts(self) -> list[tuple[FigureResult, dict]]:
-        """Every contract figure of the view with its chart as a Vega-Lite spec
-        (:func:`analysis.charts.figure_chart`, :func:`analysis.charts.chart_spec`).
-
-        Made once per protected table, selection, language and synthetic banner,
-        and shared by every session (:meth:`analysis.protection.ProtectedData.memo`):
-        building and converting 13 Altair charts costs about a second and a half
-        a page run, the figures themselves a fifth of a second.
-        """
+        """Every contract figure of the view with its chart as a Vega-Lite spec, made once per
+        protected table, selection, language and synthetic marker (:func:`data_access.figure_charts`)."""
         v = self.view()
-        if v is None:
-            return []
-
-        def spec(fig: FigureResult) -> dict:
-            chart = charts.figure_chart(fig, lang=self.lang, synthetic=self.synthetic)
-            return charts.chart_spec(chart)
-
-        return [(f, v.memo(("chart", f.id, self.lang, self.synthetic), lambda f=f: spec(f))) for f in v.figures()]
+        return [] if v is None else data_access.figure_charts(v, lang=self.lang, synthetic=self.synthetic)
 
     def filters_except(self, *names: str) -> dict:
         """The filters without ``names`` (e.g. a comparison needs every institution)."""

@@ -35,7 +35,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import contract
+from analysis import contract, i18n
 from analysis.filters import filter_responses, normalize_filter_value
 from analysis.frame import empty_frame
 
@@ -457,6 +457,8 @@ def warm_tables(storage) -> list:
     reader's first view would build it (a round whose fieldwork closed is released).
     Returns the tables.
     """
+    from analysis.report import is_synthetic
+
     out = []
     for rounds in (None, readable_round_ids(storage)):
         frozen = storage.frozen_round_ids()
@@ -464,9 +466,27 @@ def warm_tables(storage) -> list:
         if rounds is not None and storage.frozen_round_ids() != frozen:
             data = protected_data(storage, rounds=rounds)  # released now: later reads are of the kept counts
         data.table(data.figure_families())
-        data.view({}).figures()
+        # and Overzicht's first view of everything, in the default language
+        everything = scope_counts(storage, Scope(), rounds=rounds)
+        figure_charts(data.view({}), lang=i18n.DEFAULT_LANGUAGE, synthetic=is_synthetic(everything, {}))
         out.append(data)
     return out
+
+
+def figure_charts(view, *, lang: str, synthetic: bool) -> list[tuple[Any, dict]]:
+    """Every contract figure of ``view`` (a :class:`analysis.protection.ProtectedView`) with its chart
+    as a Vega-Lite spec (:func:`analysis.charts.figure_chart`, :func:`analysis.charts.chart_spec`).
+
+    Made once per protected table, selection, language and synthetic marker and
+    shared by every session (:meth:`analysis.protection.ProtectedData.memo`):
+    building and converting 13 charts costs about 0.6 s, the figures 0.05 s.
+    """
+    from analysis import charts
+
+    def spec(fig) -> dict:
+        return charts.chart_spec(charts.figure_chart(fig, lang=lang, synthetic=synthetic))
+
+    return [(f, view.memo(("chart", f.id, lang, synthetic), lambda f=f: spec(f))) for f in view.figures()]
 
 
 def _url(storage) -> str:

@@ -171,7 +171,8 @@ def test_dashboard_builds_one_protected_table_for_every_page_and_filter(db, monk
     from survey_app.dashboard import context, data_access
 
     # no min_cell in the key; the rounds a reader may read are (issue 9 H5)
-    assert list(inspect.signature(context._protected).parameters) == ["url", "rounds", "_storage"]
+    assert list(inspect.signature(context._rounds_table).parameters) == ["url", "rounds", "_storage"]
+    assert list(inspect.signature(data_access.live_table).parameters) == ["storage", "max_age"]
     built = []
     real = data_access.protected_data
 
@@ -181,7 +182,7 @@ def test_dashboard_builds_one_protected_table_for_every_page_and_filter(db, monk
         return data
 
     monkeypatch.setattr(data_access, "protected_data", counting)
-    context._protected.clear()
+    context.clear_data_cache()
     try:
         at = open_page("overzicht")
         at.multiselect(key="flt_rtype").set_value(["jeugdige"])
@@ -191,7 +192,7 @@ def test_dashboard_builds_one_protected_table_for_every_page_and_filter(db, monk
         for page in ("vergelijken", "verbanden", "rondeverslag"):
             open_page(page)
     finally:
-        context._protected.clear()  # the other tests build their own, unwrapped
+        context.clear_data_cache()  # the other tests build their own, unwrapped
     assert len(built) == 1
     assert built[0].min_cell == contract.DEFAULT_MIN_CELL == data_access.MIN_CELL
 

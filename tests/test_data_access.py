@@ -244,3 +244,70 @@ def test_warm_tables_builds_the_tables_the_first_readers_ask_for(seeded, monkeyp
         made = data_access.figure_charts(data.view({}), lang="nl", synthetic=True)
         assert [f.id for f, _ in made] == list(contract.FIGURE_IDS)
         assert all(spec["description"] for _, spec in made)
+
+
+def test_live_table_is_rebuilt_in_the_background_and_never_in_a_readers_page(seeded, monkeypatch):
+    # issue 10: during fieldwork every submission changes the aggregate; the first reader after each
+    # cache period waited ~10 s for the figure families. A reader now gets the newest table built.
+    import threading
+
+    from analysis import protection
+    from survey_app.dashboard import data_access
+
+    monkeypatch.setattr(protection, "_CACHE", type(protection._CACHE)())
+    data_access.forget_live_tables()
+    first = data_access.live_table(seeded, max_age=3600)  # the first call of a process builds it
+    assert data_access.live_table(seeded, max_age=3600) is first
+    total = first.view({}).respondents.n
+
+    b = generate(n=40, seed=9, round_id=ROUND_B)
+    b = b[b["gi"].isin(["JBG", "JBN"])].reset_index(drop=True)
+    seeded.import_responses(b, round_id=ROUND_B)
+
+    real, release, building = data_access.protected_data, threading.Event(), threading.Event()
+
+    def slow(storage, **kw):
+        building.set()
+        assert release.wait(60)
+        return real(storage, **kw)
+
+    monkeypatch.setattr(data_access, "protected_data", slow)
+    # older than max_age: the kept table is returned at once, one rebuild starts in the background
+    assert data_access.live_table(seeded, max_age=0) is first
+    assert building.wait(60)
+    assert data_access.live_table(seeded, max_age=0) is first  # still building: no second rebuild, no wait
+    release.set()
+    for _ in range(600):
+        newer = data_access.live_table(seeded, max_age=3600)
+        if newer is not first:
+            break
+        threading.Event().wait(0.1)
+    assert newer is not first and newer.view({}).respondents.n == total + len(b)
+
+
+def test_live_table_forgotten_is_built_again_and_a_build_from_before_is_not_kept(seeded, monkeypatch):
+    import threading
+
+    from analysis import protection
+    from survey_app.dashboard import data_access
+
+    monkeypatch.setattr(protection, "_CACHE", type(protection._CACHE)())
+    data_access.forget_live_tables()
+    first = data_access.live_table(seeded, max_age=3600)
+    real, release, building = data_access.protected_data, threading.Event(), threading.Event()
+
+    def slow(storage, **kw):
+        building.set()
+        assert release.wait(60)
+        return real(storage, **kw)
+
+    monkeypatch.setattr(data_access, "protected_data", slow)
+    assert data_access.live_table(seeded, max_age=0) is first
+    assert building.wait(60)
+    data_access.forget_live_tables()  # an import meanwhile: what the rebuild reads may be from before it
+    monkeypatch.setattr(data_access, "protected_data", real)
+    fresh = data_access.live_table(seeded, max_age=3600)  # built now, in the reader's call
+    release.set()
+    for _ in range(50):
+        threading.Event().wait(0.1)
+        assert data_access.live_table(seeded, max_age=3600) is fresh

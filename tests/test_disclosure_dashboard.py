@@ -43,7 +43,8 @@ def test_disclosure_dashboard_protected_data_is_one_table_at_the_fixed_minimum(t
     from survey_app.storage import Storage
 
     assert "min_cell" not in inspect.signature(data_access.protected_data).parameters
-    assert list(inspect.signature(context._protected).parameters) == ["url", "rounds", "_storage"]
+    assert list(inspect.signature(context._rounds_table).parameters) == ["url", "rounds", "_storage"]
+    assert "min_cell" not in inspect.signature(data_access.live_table).parameters
     assert "min_cell" not in inspect.signature(context.Context).parameters  # not settable per page
     s = Storage(f"sqlite:///{tmp_path / 'survey.sqlite'}", secret_key="test-secret-key-0123456789abcdef")
     try:

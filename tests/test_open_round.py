@@ -436,7 +436,7 @@ def test_app_open_round_page_says_why_and_closing_shows_the_figures(open_db):
 def test_context_protected_cache_key_changes_when_a_round_closes(open_db):
     from survey_app.dashboard import context
 
-    context._protected.clear()
+    context.clear_data_cache()
     try:
         scope = scope_for("onderzoeker")
         before = context.protected(open_db, scope)
@@ -448,7 +448,7 @@ def test_context_protected_cache_key_changes_when_a_round_closes(open_db):
         assert after is not before and ROUND in after.rounds
         assert context.protected_round(open_db, scope, ROUND) is after  # one table for monitor and figures
     finally:
-        context._protected.clear()
+        context.clear_data_cache()
 
 
 def test_app_two_closed_rounds_a_gi_reader_reads_one_round_at_a_time(open_db):

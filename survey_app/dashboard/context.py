@@ -94,16 +94,25 @@ def _options(url: str, scope: Scope, _storage) -> FilterOptions:
 
 
 @st.cache_resource(ttl=CACHE_TTL, max_entries=4, show_spinner=False)
-def _protected(url: str, rounds: tuple | None, _storage):
-    """The protected table of the data (shared by every session; rebuilt after CACHE_TTL or an import).
+def _rounds_table(url: str, rounds: tuple, _storage):
+    """The protected table of closed rounds (shared by every session; read again after CACHE_TTL or an import).
 
-    Keyed by the data set and ``rounds`` (:func:`data_access.table_rounds`: None for
-    the live table of readers with row data, else the rounds whose fieldwork has
-    closed): when a round closes or reopens the key changes.  No threshold in
-    the key: there is one minimum cell size (:data:`MIN_CELL`), so one
-    suppression pattern per table (issue 9 H1).
+    Keyed by the data set and ``rounds`` (:func:`data_access.table_rounds`: the
+    rounds whose fieldwork has closed): when a round closes or reopens the key
+    changes.  No threshold in the key: there is one minimum cell size
+    (:data:`MIN_CELL`), so one suppression pattern per table (issue 9 H1).
+    Released rounds do not change, so after CACHE_TTL the same table is found
+    again (:func:`analysis.protection.protect` keeps it by the counts' contents).
     """
     return data_access.protected_data(_storage, rounds=rounds)
+
+
+def _protected(url: str, rounds: tuple | None, storage):
+    """The live table of readers with row data (``rounds`` None: :func:`data_access.live_table`, rebuilt in
+    the background after CACHE_TTL, never in a reader's page), else the table of ``rounds``."""
+    if rounds is None:
+        return data_access.live_table(storage, max_age=CACHE_TTL)
+    return _rounds_table(url, rounds, storage)
 
 
 def table_rounds(storage, scope: Scope) -> tuple | None:
@@ -151,7 +160,8 @@ def clear_data_cache() -> None:
     _load.clear()
     _counts.clear()
     _options.clear()
-    _protected.clear()
+    _rounds_table.clear()
+    data_access.forget_live_tables()
 
 
 # --------------------------------------------------------------------------- page set-up

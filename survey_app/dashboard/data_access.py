@@ -29,6 +29,9 @@ cache (``st.cache_data(ttl=..., max_entries=...)``) lives in
 from __future__ import annotations
 
 import datetime as _dt
+import logging
+import threading
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +41,8 @@ import pandas as pd
 from analysis import contract, i18n
 from analysis.filters import filter_responses, normalize_filter_value
 from analysis.frame import empty_frame
+
+_log = logging.getLogger(__name__)
 
 
 def _as_tuple(values: Iterable[str] | str | None, what: str) -> tuple[str, ...] | None:
@@ -471,6 +476,70 @@ def warm_tables(storage) -> list:
         figure_charts(data.view({}), lang=i18n.DEFAULT_LANGUAGE, synthetic=is_synthetic(everything, {}))
         out.append(data)
     return out
+
+
+#: The newest live table per database of this process: url -> (built at, table) (:func:`live_table`).
+_LIVE: dict[str, tuple[float, Any]] = {}
+_LIVE_BUILDING: set[str] = set()
+_LIVE_LOCK = threading.Lock()
+_LIVE_GENERATION = [0]  # counts forget_live_tables(): a build started before one is not kept
+
+
+def live_table(storage, *, max_age: float):
+    """The live protected table (:func:`protected_data` with ``rounds=None``), at most about
+    ``max_age`` seconds behind the stored responses, without making a reader wait for a rebuild.
+
+    The first call of a process builds it (the staff server does that before it
+    opens its port: :func:`warm_tables`).  After that, a reader always gets the
+    newest table built; when it is older than ``max_age`` one rebuild starts in
+    the background (one at a time per database) and replaces it when done.
+    During fieldwork every submission changes the aggregate, so a table keyed
+    by it would be built again in the page of the first reader after each
+    ``max_age`` (about 10 s of figure families, issue 10).  Only readers with
+    row data read the live table (:func:`reads_rows`): a table a minute or two
+    behind tells them nothing new.  :func:`forget_live_tables` drops it (after
+    an import, a round closed: the next reader waits for the new one).
+    """
+    url = _url(storage)
+    with _LIVE_LOCK:
+        kept = _LIVE.get(url)
+        refresh = kept is not None and time.monotonic() - kept[0] > max_age and url not in _LIVE_BUILDING
+        if refresh:
+            _LIVE_BUILDING.add(url)
+    if kept is None:
+        return _build_live(storage, url)
+    if refresh:
+        threading.Thread(target=_refresh_live, args=(storage, url), name="live-table", daemon=True).start()
+    return kept[1]
+
+
+def _build_live(storage, url: str):
+    started, generation = time.monotonic(), _LIVE_GENERATION[0]
+    data = protected_data(storage)
+    data.table(data.figure_families())
+    with _LIVE_LOCK:
+        kept = _LIVE.get(url)
+        # not when the tables were forgotten meanwhile (built from before an import), nor over a newer one
+        if generation == _LIVE_GENERATION[0] and (kept is None or kept[0] < started):
+            _LIVE[url] = (started, data)
+    return data
+
+
+def _refresh_live(storage, url: str) -> None:
+    try:
+        _build_live(storage, url)
+    except Exception:  # the next reader after max_age tries again; meanwhile the kept table is shown
+        _log.exception("rebuilding the live protected table failed")
+    finally:
+        with _LIVE_LOCK:
+            _LIVE_BUILDING.discard(url)
+
+
+def forget_live_tables() -> None:
+    """Drop the kept live tables of this process (the next reader builds a new one)."""
+    with _LIVE_LOCK:
+        _LIVE.clear()
+        _LIVE_GENERATION[0] += 1
 
 
 def figure_charts(view, *, lang: str, synthetic: bool) -> list[tuple[Any, dict]]:

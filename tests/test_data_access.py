@@ -224,6 +224,7 @@ def test_warm_tables_builds_the_tables_the_first_readers_ask_for(seeded, monkeyp
     from survey_app.dashboard import data_access
 
     monkeypatch.setattr(protection, "_CACHE", type(protection._CACHE)())
+    data_access.forget_live_tables()
     live, readers = data_access.warm_tables(seeded)
     assert set(readers.rounds) == {contract.DEMO_ROUND_ID, ROUND_B} and tuple(seeded.frozen_round_ids()) == (ROUND_B,)
 
@@ -232,6 +233,7 @@ def test_warm_tables_builds_the_tables_the_first_readers_ask_for(seeded, monkeyp
 
     monkeypatch.setattr(cube.Cube, "suppress", no_build)
     assert data_access.protected_data(seeded) is live
+    assert data_access.live_table(seeded, max_age=3600) is live  # kept as the newest live table
     assert data_access.protected_data(seeded, rounds=data_access.readable_round_ids(seeded)) is readers
     for data in (live, readers):
         data.view({}).figures()

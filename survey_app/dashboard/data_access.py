@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
+import math
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -467,7 +468,7 @@ def warm_tables(storage) -> list:
     out = []
     for rounds in (None, readable_round_ids(storage)):
         frozen = storage.frozen_round_ids()
-        data = protected_data(storage, rounds=rounds)
+        data = live_table(storage, max_age=math.inf) if rounds is None else protected_data(storage, rounds=rounds)
         if rounds is not None and storage.frozen_round_ids() != frozen:
             data = protected_data(storage, rounds=rounds)  # released now: later reads are of the kept counts
         data.table(data.figure_families())

@@ -274,10 +274,11 @@ def test_live_table_is_rebuilt_in_the_background_and_never_in_a_readers_page(see
         return real(storage, **kw)
 
     monkeypatch.setattr(data_access, "protected_data", slow)
+    monkeypatch.setattr(data_access, "LIVE_HARD_AGE", 1e12)  # old, but not too old to be shown
     # older than max_age: the kept table is returned at once, one rebuild starts in the background
-    assert data_access.live_table(seeded, max_age=0) is first
+    assert data_access.live_table(seeded, max_age=1e-6) is first
     assert building.wait(60)
-    assert data_access.live_table(seeded, max_age=0) is first  # still building: no second rebuild, no wait
+    assert data_access.live_table(seeded, max_age=1e-6) is first  # still building: no second rebuild, no wait
     release.set()
     for _ in range(600):
         newer = data_access.live_table(seeded, max_age=3600)
@@ -304,7 +305,8 @@ def test_live_table_forgotten_is_built_again_and_a_build_from_before_is_not_kept
         return real(storage, **kw)
 
     monkeypatch.setattr(data_access, "protected_data", slow)
-    assert data_access.live_table(seeded, max_age=0) is first
+    monkeypatch.setattr(data_access, "LIVE_HARD_AGE", 1e12)
+    assert data_access.live_table(seeded, max_age=1e-6) is first
     assert building.wait(60)
     data_access.forget_live_tables()  # an import meanwhile: what the rebuild reads may be from before it
     monkeypatch.setattr(data_access, "protected_data", real)
@@ -313,3 +315,61 @@ def test_live_table_forgotten_is_built_again_and_a_build_from_before_is_not_kept
     for _ in range(50):
         threading.Event().wait(0.1)
         assert data_access.live_table(seeded, max_age=3600) is fresh
+
+
+def test_live_table_too_old_or_missing_is_built_once_in_the_readers_call(seeded, monkeypatch):
+    # after an idle night the first reader must not see yesterday's table; readers who ask at once
+    # (after an import forgot it) wait for one build, not one each
+    import threading
+
+    from analysis import protection
+    from survey_app.dashboard import data_access
+
+    monkeypatch.setattr(protection, "_CACHE", type(protection._CACHE)())
+    data_access.forget_live_tables()
+    real, builds = data_access.protected_data, []
+
+    def counting(storage, **kw):
+        builds.append(1)
+        threading.Event().wait(0.5)  # long enough for the other readers to arrive
+        return real(storage, **kw)
+
+    monkeypatch.setattr(data_access, "protected_data", counting)
+    got = []
+    readers = [
+        threading.Thread(target=lambda: got.append(data_access.live_table(seeded, max_age=3600))) for _ in range(4)
+    ]
+    for t in readers:
+        t.start()
+    for t in readers:
+        t.join(120)
+    assert len(got) == 4 and all(g is got[0] for g in got) and builds == [1]
+    monkeypatch.setattr(data_access, "LIVE_HARD_AGE", 0)  # every kept table too old: built in the call
+    monkeypatch.setattr(protection, "_CACHE", type(protection._CACHE)())
+    again = data_access.live_table(seeded, max_age=3600)
+    assert again is not got[0] and builds == [1, 1]
+
+
+def test_figure_charts_keeps_no_chart_of_figures_from_before_the_table_started_again(monkeypatch):
+    # a table from counts of 299 responses starts again from rows of 300 (a response came in between)
+    # while a reader's charts are being made: what is kept must be the new table's figures and charts
+    from analysis import aggregate, charts
+    from analysis.protection import ProtectedData
+    from survey_app.dashboard import data_access
+
+    rows = generate(300, seed=12)
+    data = ProtectedData(aggregate=aggregate.count_table(rows.iloc[1:].reset_index(drop=True)), rows=lambda: rows)
+    real, restarted = charts.figure_chart, []
+
+    def restart_once(fig, **kw):
+        if not restarted:  # another session needs rows: the table starts again
+            restarted.append(1)
+            data.view({}).grade_summary("help_improves")
+        return real(fig, **kw)
+
+    monkeypatch.setattr(charts, "figure_chart", restart_once)
+    data_access.figure_charts(data.view({}), lang="nl", synthetic=False)
+    assert restarted and not data.from_aggregate
+    for fig, spec in data_access.figure_charts(data.view({}), lang="nl", synthetic=False):
+        assert fig.base_n == data.view({}).figure(fig.id).base_n
+        assert spec == charts.chart_spec(real(fig, lang="nl")), fig.id

@@ -30,6 +30,7 @@ def test_launcher_flags_hide_errors_and_developer_tools():
     assert flags["server.enableXsrfProtection"] == "true"
     assert flags["browser.gatherUsageStats"] == "false"
     assert (flags["server.port"], flags["server.address"]) == ("9123", "127.0.0.1")
+    assert flags["runner.postScriptGC"] == "false"  # a full collection after every page run (issue 10)
 
 
 def test_launcher_flag_values_are_allowed_by_streamlit():

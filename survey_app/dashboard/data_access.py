@@ -472,8 +472,8 @@ def warm_tables(storage) -> list:
         if rounds is not None and storage.frozen_round_ids() != frozen:
             data = protected_data(storage, rounds=rounds)  # released now: later reads are of the kept counts
         data.table(data.figure_families())
-        # and Overzicht's first view of everything, in the default language
-        everything = scope_counts(storage, Scope(), rounds=rounds)
+        # and Overzicht's first view of everything, in the default language, as its first reader sees it
+        everything = scope_counts(storage, Scope(microdata=rounds is None), rounds=rounds)
         figure_charts(data.view({}), lang=i18n.DEFAULT_LANGUAGE, synthetic=is_synthetic(everything, {}))
         out.append(data)
     return out
@@ -481,34 +481,54 @@ def warm_tables(storage) -> list:
 
 #: The newest live table per database of this process: url -> (built at, table) (:func:`live_table`).
 _LIVE: dict[str, tuple[float, Any]] = {}
-_LIVE_BUILDING: set[str] = set()
+#: url -> when its background rebuild started (one at a time; one older than LIVE_BUILD_TIMEOUT is given up)
+_LIVE_BUILDING: dict[str, float] = {}
 _LIVE_LOCK = threading.Lock()
+#: url -> the lock of a build a reader waits for (one build, however many readers ask at once)
+_LIVE_BUILD_LOCKS: dict[str, threading.Lock] = {}
 _LIVE_GENERATION = [0]  # counts forget_live_tables(): a build started before one is not kept
+#: A kept live table older than this many times ``max_age`` is not shown: the reader waits for a new one
+#: (after an idle night the first reader would otherwise see yesterday's table).
+LIVE_HARD_AGE = 4
+LIVE_BUILD_TIMEOUT = 600.0
 
 
 def live_table(storage, *, max_age: float):
-    """The live protected table (:func:`protected_data` with ``rounds=None``), at most about
-    ``max_age`` seconds behind the stored responses, without making a reader wait for a rebuild.
+    """The live protected table (:func:`protected_data` with ``rounds=None``), about ``max_age``
+    seconds behind the stored responses, built in a reader's page only when there is none fresh enough.
 
     The first call of a process builds it (the staff server does that before it
-    opens its port: :func:`warm_tables`).  After that, a reader always gets the
-    newest table built; when it is older than ``max_age`` one rebuild starts in
-    the background (one at a time per database) and replaces it when done.
-    During fieldwork every submission changes the aggregate, so a table keyed
-    by it would be built again in the page of the first reader after each
-    ``max_age`` (about 10 s of figure families, issue 10).  Only readers with
-    row data read the live table (:func:`reads_rows`): a table a minute or two
-    behind tells them nothing new.  :func:`forget_live_tables` drops it (after
-    an import, a round closed: the next reader waits for the new one).
+    opens its port: :func:`warm_tables`).  After that, a reader gets the newest
+    table built; when it is older than ``max_age`` one rebuild starts in the
+    background (one at a time per database) and replaces it when done.  During
+    fieldwork every submission changes the aggregate, so a table keyed by it
+    would be built again in the page of the first reader after each ``max_age``
+    (about 10 s of figure families, issue 10).  Only readers with row data read
+    the live table (:func:`reads_rows`): a table a minute or two behind tells
+    them nothing new.  A table older than :data:`LIVE_HARD_AGE` times
+    ``max_age`` (no reader for a while) is not shown: the reader's page builds
+    a new one.  :func:`forget_live_tables` drops them (an import, a round
+    closed: the next reader waits for the new one).  However many readers ask
+    at once, one build runs; the others wait for it.
     """
     url = _url(storage)
+    now = time.monotonic()
     with _LIVE_LOCK:
         kept = _LIVE.get(url)
-        refresh = kept is not None and time.monotonic() - kept[0] > max_age and url not in _LIVE_BUILDING
+        age = None if kept is None else now - kept[0]
+        usable = age is not None and age <= LIVE_HARD_AGE * max_age
+        busy = url in _LIVE_BUILDING and now - _LIVE_BUILDING[url] < LIVE_BUILD_TIMEOUT
+        refresh = usable and age > max_age and not busy
         if refresh:
-            _LIVE_BUILDING.add(url)
-    if kept is None:
-        return _build_live(storage, url)
+            _LIVE_BUILDING[url] = now
+        build_lock = _LIVE_BUILD_LOCKS.setdefault(url, threading.Lock())
+    if not usable:
+        with build_lock:  # one build; who waited here finds it kept
+            with _LIVE_LOCK:
+                kept = _LIVE.get(url)
+            if kept is not None and time.monotonic() - kept[0] <= LIVE_HARD_AGE * max_age:
+                return kept[1]
+            return _build_live(storage, url)
     if refresh:
         threading.Thread(target=_refresh_live, args=(storage, url), name="live-table", daemon=True).start()
     return kept[1]
@@ -533,13 +553,14 @@ def _refresh_live(storage, url: str) -> None:
         _log.exception("rebuilding the live protected table failed")
     finally:
         with _LIVE_LOCK:
-            _LIVE_BUILDING.discard(url)
+            _LIVE_BUILDING.pop(url, None)
 
 
 def forget_live_tables() -> None:
     """Drop the kept live tables of this process (the next reader builds a new one)."""
     with _LIVE_LOCK:
         _LIVE.clear()
+        _LIVE_BUILDING.clear()
         _LIVE_GENERATION[0] += 1
 
 
@@ -556,7 +577,10 @@ def figure_charts(view, *, lang: str, synthetic: bool) -> list[tuple[Any, dict]]
     def spec(fig) -> dict:
         return charts.chart_spec(charts.figure_chart(fig, lang=lang, synthetic=synthetic))
 
-    return [(f, view.memo(("chart", f.id, lang, synthetic), lambda f=f: spec(f))) for f in view.figures()]
+    # figures and charts in one entry: a chart kept with a table is made from that table's figures
+    # (apart, a table that starts again between reading the figures and making a chart would keep a
+    # chart of the old figures next to the new ones)
+    return list(view.memo(("figure_charts", lang, synthetic), lambda: [(f, spec(f)) for f in view.figures()]))
 
 
 def _url(storage) -> str:

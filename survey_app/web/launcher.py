@@ -26,6 +26,8 @@ Settings (see ``streamlit config show``):
 * ``browser.gatherUsageStats`` false: nothing is sent to Streamlit;
 * ``server.fileWatcherType`` none and ``server.runOnSave`` false: a server, not a dev loop;
 * ``logger.level`` warning: no per-request lines (Streamlit never logs IPs; nor do we);
+* ``runner.postScriptGC`` false: no full garbage collection after every page run (0.15-0.2 s
+  each on a server that holds the de-identifier's tables; Python's own collector still runs);
 * ``server.maxUploadSize``: the upload limit of :func:`analysis.io.read_limits`
   (default 50 MB, ``SURVEY_MAX_UPLOAD_MB``), so Streamlit refuses a larger
   upload before it is held in memory.
@@ -34,6 +36,7 @@ Settings (see ``streamlit config show``):
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import secrets
 import signal
@@ -74,6 +77,9 @@ def streamlit_flags(*, port: int = DEFAULT_PORT, address: str = DEFAULT_ADDRESS)
         # one light theme: the contrast fixes of issue 12 (captions, read-aloud buttons) are made for it
         "--theme.base=light",
         "--server.enableAgentApi=false",
+        # no full garbage collection after every page run (~0.15-0.2 s each on a server holding the
+        # de-identifier and the protected tables; Python's own collector still runs): issue 10
+        "--runner.postScriptGC=false",
         f"--server.maxUploadSize={read_limits().upload_mb}",
     ]
 
@@ -198,7 +204,10 @@ def run_app(
         from survey_app.dashboard import data_access
 
         print(i18n.both("launcher.tables"), flush=True)
-        data_access.warm_tables(storage)
+        try:
+            data_access.warm_tables(storage)
+        except Exception:  # the server starts anyway (imports, rounds: what repairs the data); pages build them
+            logging.getLogger(__name__).exception("building the protected tables at start failed")
     else:
         storage.dispose()
     # lazy, measured: Streamlit adds ~0.7 s to `survey-app --help` (0.5 s)

@@ -103,8 +103,9 @@ READER_DECIMALS = 3
 #: Roles that may see other answers next to comments.
 ANSWER_ROLES = ("inspecteur",)
 #: How many outputs derived from one protected table (a view's figures, their charts) it keeps
-#: (:meth:`ProtectedData.memo`): each view's 13 figures and their charts in two languages.
-MEMO_ENTRIES = 512
+#: (:meth:`ProtectedData.memo`, least recently used out).  A view's 13 charts in one language are about
+#: 0.5 MB in memory (125 kB as JSON): at most about 64 MB per table, for some 60 selections in two languages.
+MEMO_ENTRIES = 128
 
 
 def check_min_cell(min_cell: Any) -> int:

@@ -716,6 +716,20 @@ def test_import_responses_rejects_ids_already_stored(storage, tmp_path):
     assert storage.count_responses() == 5
 
 
+def test_import_responses_finds_ids_already_stored_in_every_chunk(storage, monkeypatch):
+    # the stored ids are looked up ID_CHUNK at a time (one statement each, the ids as one parameter)
+    from survey_app.storage import importing
+
+    monkeypatch.setattr(importing, "ID_CHUNK", 3)
+    _open_round(storage, gis=contract.GI_CODES, round_id="r1")
+    frame = _demo_frame(15)
+    storage.import_responses(frame.iloc[[0, 4, 8, 13]], round_id="r1")
+    with pytest.raises(ImportRejected) as exc:
+        storage.import_responses(frame, round_id="r1")
+    assert sorted(e.row for e in exc.value.report.errors if e.rule == "duplicate_id") == [2, 6, 10, 15]
+    assert storage.count_responses() == 4
+
+
 def test_import_responses_scrubs_free_text(storage):
     _open_round(storage, gis=contract.GI_CODES, round_id="r1")
     frame = _demo_frame(3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -105,13 +106,7 @@ class ImportExportMixin:
 
     def _duplicate_errors(self, conn: Connection, file: str, frame: pd.DataFrame, rows) -> list:
         ids = frame["response_id"].tolist()
-        found: set[str] = set()
-        for chunk in _chunks(ids, 500):
-            found |= set(
-                conn.execute(
-                    sa.select(responses_table.c.response_id).where(responses_table.c.response_id.in_(chunk))
-                ).scalars()
-            )
+        found = self._stored_ids(conn, ids)
         return [
             ErrorRecord(
                 file, int(rows[i]), "response_id", rid, "duplicate_id", {"value": quote(rid)}, "duplicate_id_stored"
@@ -119,6 +114,25 @@ class ImportExportMixin:
             for i, rid in enumerate(ids)
             if rid in found
         ]
+
+    def _stored_ids(self, conn: Connection, ids: list[str]) -> set[str]:
+        """Which of ``ids`` are stored already.
+
+        One statement per :data:`ID_CHUNK` ids, the ids as one parameter (PostgreSQL:
+        a text array; SQLite: a JSON text read with ``json_each``): a million ids
+        took 2,000 SQLAlchemy statements of 500 bound values each (3 s of an import).
+        """
+        table, found = responses_table.name, set()
+        for chunk in _chunks(ids, ID_CHUNK):
+            if self.dialect == "postgresql":
+                rows = conn.exec_driver_sql(f"SELECT response_id FROM {table} WHERE response_id = ANY(%s)", (chunk,))
+            else:
+                rows = conn.exec_driver_sql(
+                    f"SELECT response_id FROM {table} WHERE response_id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(chunk),),
+                )
+            found.update(r[0] for r in rows)
+        return found
 
     def _insert_frame(self, conn: Connection, frame: pd.DataFrame) -> None:
         """Bulk insert inside ``conn``'s transaction: COPY on PostgreSQL, ``executemany`` on SQLite.
@@ -206,6 +220,8 @@ class ImportExportMixin:
 
 #: rows turned into Python values at a time by :func:`_row_slices`
 ROW_SLICE = 50_000
+#: response ids looked up per statement by :meth:`ImportExportMixin._stored_ids`
+ID_CHUNK = 50_000
 
 
 def _column_values(col: pd.Series) -> list:

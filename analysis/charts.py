@@ -1143,9 +1143,6 @@ def chart_spec(chart) -> dict:
         return chart.to_dict(validate=False)
 
 
-_spec = chart_spec
-
-
 def _accessible_svg(svg: str, description: str | None) -> str:
     """Give the SVG root ``role="img"``, an ``aria-label`` and a ``<title>``."""
     if not description or not svg.startswith("<svg"):
@@ -1166,7 +1163,7 @@ def chart_bytes(chart, format: str = "png", *, scale: float = 2) -> bytes:
     fmt = format.lower().lstrip(".")
     if fmt not in FORMATS:
         raise ValueError(f"unknown chart format {format!r} (expected one of {', '.join(FORMATS)})")
-    spec = _spec(chart)
+    spec = chart_spec(chart)
     if fmt == "png":
         return vlc.vegalite_to_png(spec, scale=scale)
     if fmt == "pdf":

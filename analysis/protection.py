@@ -1002,7 +1002,8 @@ class ProtectedView:
     def _hide_rows(table: pd.DataFrame, hide: np.ndarray, n_below, *, hide_n: bool = True) -> pd.DataFrame:
         table = table.copy()
         hide = np.asarray(hide, dtype=bool)
-        hidden = bool(hide.any())  # most rows of most views: nothing to mask (pandas' mask costs ~0.2 ms a column)
+        # most rows of most views: nothing to mask (pandas' mask costs ~0.2 ms a column)
+        mask = pd.Series(hide, index=table.index) if hide.any() else None
         for columns, dtype, missing in (
             (("pct", "mean", "sd", "ci_low", "ci_high"), "float64", np.nan),
             (("n_positive", *(("n",) if hide_n else ())), "Int64", pd.NA),
@@ -1010,7 +1011,7 @@ class ProtectedView:
             for c in columns:
                 if c in table.columns:
                     col = table[c] if table[c].dtype == dtype else table[c].astype(dtype)
-                    table[c] = col.mask(pd.Series(hide, index=table.index), missing) if hidden else col
+                    table[c] = col if mask is None else col.mask(mask, missing)
         table["suppressed"] = table["suppressed"].to_numpy() | hide
         if "indicative" in table.columns:
             table["indicative"] = table["indicative"].to_numpy() & ~hide

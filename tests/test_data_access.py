@@ -248,6 +248,25 @@ def test_warm_tables_builds_the_tables_the_first_readers_ask_for(seeded, monkeyp
         assert all(spec["description"] for _, spec in made)
 
 
+def _held_builds(monkeypatch):
+    """Every build of a protected table waits until ``release`` is set (``building`` says one started),
+    and a kept live table is old (max_age 1e-6) but never too old to be shown."""
+    import threading
+
+    from survey_app.dashboard import data_access
+
+    real, release, building = data_access.protected_data, threading.Event(), threading.Event()
+
+    def slow(storage, **kw):
+        building.set()
+        assert release.wait(60)
+        return real(storage, **kw)
+
+    monkeypatch.setattr(data_access, "protected_data", slow)
+    monkeypatch.setattr(data_access, "LIVE_HARD_AGE", 1e12)
+    return release, building
+
+
 def test_live_table_is_rebuilt_in_the_background_and_never_in_a_readers_page(seeded, monkeypatch):
     # issue 10: during fieldwork every submission changes the aggregate; the first reader after each
     # cache period waited ~10 s for the figure families. A reader now gets the newest table built.
@@ -266,15 +285,7 @@ def test_live_table_is_rebuilt_in_the_background_and_never_in_a_readers_page(see
     b = b[b["gi"].isin(["JBG", "JBN"])].reset_index(drop=True)
     seeded.import_responses(b, round_id=ROUND_B)
 
-    real, release, building = data_access.protected_data, threading.Event(), threading.Event()
-
-    def slow(storage, **kw):
-        building.set()
-        assert release.wait(60)
-        return real(storage, **kw)
-
-    monkeypatch.setattr(data_access, "protected_data", slow)
-    monkeypatch.setattr(data_access, "LIVE_HARD_AGE", 1e12)  # old, but not too old to be shown
+    release, building = _held_builds(monkeypatch)
     # older than max_age: the kept table is returned at once, one rebuild starts in the background
     assert data_access.live_table(seeded, max_age=1e-6) is first
     assert building.wait(60)
@@ -297,15 +308,8 @@ def test_live_table_forgotten_is_built_again_and_a_build_from_before_is_not_kept
     monkeypatch.setattr(protection, "_CACHE", type(protection._CACHE)())
     data_access.forget_live_tables()
     first = data_access.live_table(seeded, max_age=3600)
-    real, release, building = data_access.protected_data, threading.Event(), threading.Event()
-
-    def slow(storage, **kw):
-        building.set()
-        assert release.wait(60)
-        return real(storage, **kw)
-
-    monkeypatch.setattr(data_access, "protected_data", slow)
-    monkeypatch.setattr(data_access, "LIVE_HARD_AGE", 1e12)
+    real = data_access.protected_data
+    release, building = _held_builds(monkeypatch)
     assert data_access.live_table(seeded, max_age=1e-6) is first
     assert building.wait(60)
     data_access.forget_live_tables()  # an import meanwhile: what the rebuild reads may be from before it

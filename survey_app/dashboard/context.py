@@ -197,10 +197,7 @@ class Context:
     #: the minimum cell size of the one protected table (fixed, not the reader's: issue 9 H1)
     min_cell: int = field(default=MIN_CELL, init=False)
     _df: pd.DataFrame | None = field(default=None, init=False, repr=False)
-    _view: Any = field(default=None, init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self._view = _UNSET
+    _view: Any = field(default=_UNSET, init=False, repr=False)
 
     @property
     def empty(self) -> bool:
@@ -235,11 +232,6 @@ class Context:
             return None  # a round still open: not in this reader's table (issue 9 H5)
         data = protected(self.storage, self.scope)
         return data_access.protected_view(data, self.scope, filters)
-
-    def figures(self) -> list[FigureResult]:
-        """Every contract figure of the reader's view of the protected table."""
-        v = self.view()
-        return [] if v is None else v.figures()
 
     def figure_charts(self) -> list[tuple[FigureResult, dict]]:
         """Every contract figure of the view with its chart as a Vega-Lite spec, made once per

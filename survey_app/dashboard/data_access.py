@@ -514,24 +514,26 @@ def live_table(storage, *, max_age: float):
     url = _url(storage)
     now = time.monotonic()
     with _LIVE_LOCK:
-        kept = _LIVE.get(url)
-        age = None if kept is None else now - kept[0]
-        usable = age is not None and age <= LIVE_HARD_AGE * max_age
+        kept = _shown_live(url, max_age)
         busy = url in _LIVE_BUILDING and now - _LIVE_BUILDING[url] < LIVE_BUILD_TIMEOUT
-        refresh = usable and age > max_age and not busy
+        refresh = kept is not None and now - kept[0] > max_age and not busy
         if refresh:
             _LIVE_BUILDING[url] = now
         build_lock = _LIVE_BUILD_LOCKS.setdefault(url, threading.Lock())
-    if not usable:
+    if kept is None:
         with build_lock:  # one build; who waited here finds it kept
             with _LIVE_LOCK:
-                kept = _LIVE.get(url)
-            if kept is not None and time.monotonic() - kept[0] <= LIVE_HARD_AGE * max_age:
-                return kept[1]
-            return _build_live(storage, url)
+                kept = _shown_live(url, max_age)
+            return _build_live(storage, url) if kept is None else kept[1]
     if refresh:
         threading.Thread(target=_refresh_live, args=(storage, url), name="live-table", daemon=True).start()
     return kept[1]
+
+
+def _shown_live(url: str, max_age: float) -> tuple[float, Any] | None:
+    """The kept live table of ``url`` when it may still be shown (under :data:`LIVE_HARD_AGE` x ``max_age``)."""
+    kept = _LIVE.get(url)
+    return kept if kept is not None and time.monotonic() - kept[0] <= LIVE_HARD_AGE * max_age else None
 
 
 def _build_live(storage, url: str):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import charts, views, wording
+from analysis import views, wording
 from analysis.document import figure_caption, figure_notes
 from analysis.figures import FigureResult
 
@@ -37,16 +37,14 @@ def render_key_numbers(ctx: Context) -> None:
                     st.caption(item["detail"])
 
 
-def render_figure(ctx: Context, fig: FigureResult, number: int, chart: dict | None = None) -> None:
+def render_figure(ctx: Context, fig: FigureResult, number: int, chart: dict) -> None:
     """One figure as in the report: title, chart, caption, test sentence, table and downloads.
 
-    ``chart``: the figure's chart as a Vega-Lite spec (:meth:`Context.figure_charts`); made here when not given.
+    ``chart``: the figure's chart as a Vega-Lite spec (:meth:`Context.figure_charts`).
     """
     lang_ = ctx.lang
     with st.container(key=f"fig_{fig.id}"):
         st.subheader(f"{number}. {wording.figure_title(fig, lang_)}")
-        if chart is None:
-            chart = charts.chart_spec(charts.figure_chart(fig, lang=lang_, synthetic=ctx.synthetic))
         show_chart(chart, key=f"{ctx.page}_chart_{fig.id}")
         if fig.suppressed:
             n = wording.size_text(fig.base_n, fig.base_n_below, ctx.lang)
